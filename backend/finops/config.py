@@ -1,0 +1,83 @@
+"""The one place configuration comes from: environment variables prefixed ``FINOPS_``."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+
+
+class Settings(BaseSettings):
+    """Platform settings. Every piece of state lives under ``home`` unless configured."""
+
+    model_config = SettingsConfigDict(env_prefix="FINOPS_", extra="ignore")
+
+    environment: str = Field(default="development", description="development | test | production")
+    home: Path = Field(default=Path(".finops"), description="root of all local state")
+    database_url: SecretStr | None = Field(
+        default=None,
+        description="external PostgreSQL (postgresql://…); unset: an embedded server under home",
+    )
+    embedded_pg_port: int = Field(default=0, description="0: pick a free loopback port once")
+
+    cache_dir: Path | None = None
+    airflow_home: Path | None = None
+    log_dir: Path | None = None
+
+    billing_sources: list[str] = Field(
+        default_factory=list,
+        description="billing export locations (folders or s3:// prefixes) the DAG ingests",
+    )
+    demo_estate_dir: Path | None = None
+
+    sql_statement_timeout_s: float = Field(default=30.0, gt=0)
+    sql_row_limit: int = Field(default=10_000, gt=0)
+
+    api_host: str = "127.0.0.1"
+    api_port: int = 8000
+    airflow_port: int = 8080
+    airflow_admin_user: str = "admin"
+    log_level: str = "INFO"
+    log_json: bool = True
+
+    @field_validator("home", mode="after")
+    @classmethod
+    def _absolute_home(cls, value: Path) -> Path:
+        return value.expanduser().resolve()
+
+    def model_post_init(self, __context: object) -> None:
+        if self.environment == "production" and self.database_url is None:
+            raise ValueError(
+                "FINOPS_DATABASE_URL must be set in production; "
+                "the embedded PostgreSQL is for development, tests and the demo"
+            )
+
+    @property
+    def cache_path(self) -> Path:
+        return (self.cache_dir or self.home / "cache").resolve()
+
+    @property
+    def airflow_home_path(self) -> Path:
+        return (self.airflow_home or self.home / "airflow").resolve()
+
+    @property
+    def log_path(self) -> Path:
+        return (self.log_dir or self.home / "logs").resolve()
+
+    @property
+    def pgdata_path(self) -> Path:
+        return self.home / "pgdata"
+
+    @property
+    def demo_estate_path(self) -> Path:
+        return (self.demo_estate_dir or self.home / "demo-estate").resolve()
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process-wide settings (read once from the environment)."""
+    return Settings()

@@ -1,0 +1,35 @@
+"""One error hierarchy. Messages name the file, column, resource or parameter at fault."""
+
+from __future__ import annotations
+
+
+class FinOpsError(Exception):
+    """Base of every error the platform raises on purpose."""
+
+
+class ConfigurationError(FinOpsError):
+    """A setting is missing or invalid."""
+
+
+class DatabaseError(FinOpsError):
+    """The warehouse could not be reached or started."""
+
+
+class QueryRefusedError(FinOpsError):
+    """A statement given to the read-only SQL console is not a single SELECT/WITH."""
+
+
+class QueryFailedError(FinOpsError):
+    """A read-only query failed (timeout, syntax, permissions)."""
+
+
+class IngestError(FinOpsError):
+    """A billing or usage source could not be ingested; names the file and what is wrong."""
+
+
+class ReconciliationError(IngestError):
+    """Warehouse totals differ from the source totals after a load."""
+
+
+class NotBuiltError(FinOpsError):
+    """A capability that is planned but not built yet."""

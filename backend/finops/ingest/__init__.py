@@ -1,0 +1,1 @@
+"""Ingestion: billing exports, usage and inventory into the warehouse."""

@@ -1,0 +1,5 @@
+"""Billing ingestion: CUR / FOCUS exports into the FOCUS 1.2 cost facts."""
+
+from finops.ingest.billing.pipeline import PeriodOutcome, ingest_billing, list_periods
+
+__all__ = ["PeriodOutcome", "ingest_billing", "list_periods"]

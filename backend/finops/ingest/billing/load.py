@@ -1,0 +1,144 @@
+"""Replace one (source, billing period) slice of the cost facts in a single transaction."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+import psycopg
+from psycopg import sql
+
+from finops.errors import ReconciliationError
+from finops.ingest.billing.transform import LOAD_COLUMNS, SliceTotals
+
+_COPY_CHUNK = 1 << 20
+
+
+@dataclass(frozen=True)
+class LoadResult:
+    rows_loaded: int
+    totals: list[SliceTotals]
+
+
+def replace_slice(
+    conn: psycopg.Connection[tuple[object, ...]],
+    *,
+    source_id: str,
+    source_format: str,
+    billing_period: date,
+    csv_path: Path,
+    expected: list[SliceTotals],
+) -> LoadResult:
+    """COPY the rows into a staging table, swap the slice, and check the totals, atomically.
+
+    Loads of the same slice are serialized by an advisory lock; other periods load concurrently.
+    Readers see the old slice until the commit and the new one after it, never a mix.
+    """
+    with conn.transaction():
+        conn.execute(
+            "SELECT pg_advisory_xact_lock(hashtext(%s))",
+            (f"finops.billing:{source_id}:{billing_period.isoformat()}",),
+        )
+        conn.execute(
+            "CREATE TEMP TABLE stage_cost_rows (LIKE finops.cost_line_items INCLUDING DEFAULTS) "
+            "ON COMMIT DROP"
+        )
+        conn.execute(
+            sql.SQL(
+                "ALTER TABLE stage_cost_rows ALTER COLUMN x_source_id SET DEFAULT {}, "
+                "ALTER COLUMN x_source_format SET DEFAULT {}"
+            ).format(sql.Literal(source_id), sql.Literal(source_format))
+        )
+        columns = sql.SQL(", ").join(sql.Identifier(c) for c in LOAD_COLUMNS)
+        copy_sql = sql.SQL(
+            "COPY stage_cost_rows ({}) FROM STDIN WITH (FORMAT csv, NULL '\\N')"
+        ).format(columns)
+        with conn.cursor().copy(copy_sql) as copy, csv_path.open("rb") as handle:
+            while chunk := handle.read(_COPY_CHUNK):
+                copy.write(chunk)
+        months = conn.execute(
+            "SELECT DISTINCT date_trunc('month', charge_period_start)::date "
+            "FROM stage_cost_rows ORDER BY 1"
+        ).fetchall()
+        for (month,) in months:
+            conn.execute("SELECT finops.ensure_cost_partition(%s)", (month,))
+        conn.execute(
+            "DELETE FROM finops.cost_line_items "
+            "WHERE x_source_id = %s AND billing_period_start = %s",
+            (source_id, billing_period),
+        )
+        inserted = conn.execute(
+            "INSERT INTO finops.cost_line_items SELECT * FROM stage_cost_rows"
+        ).rowcount
+        actual = _slice_totals(conn, source_id=source_id, billing_period=billing_period)
+        _reconcile(expected, actual, source_id=source_id, billing_period=billing_period)
+    return LoadResult(rows_loaded=inserted, totals=actual)
+
+
+def _slice_totals(
+    conn: psycopg.Connection[tuple[object, ...]], *, source_id: str, billing_period: date
+) -> list[SliceTotals]:
+    rows = conn.execute(
+        """
+        SELECT to_char(billing_period_start AT TIME ZONE 'UTC', 'YYYY-MM-DD'), billing_currency,
+               sum(x_raw_line_items), sum(billed_cost), sum(effective_cost), sum(list_cost)
+        FROM finops.cost_line_items
+        WHERE x_source_id = %s AND billing_period_start = %s
+        GROUP BY 1, 2 ORDER BY 1, 2
+        """,
+        (source_id, billing_period),
+    ).fetchall()
+    return [
+        SliceTotals(str(r[0]), str(r[1]), int(str(r[2])), _dec(r[3]), _dec(r[4]), _dec(r[5]))
+        for r in rows
+    ]
+
+
+def _dec(value: object) -> Decimal:
+    return value if isinstance(value, Decimal) else Decimal(str(value))
+
+
+def _reconcile(
+    expected: list[SliceTotals],
+    actual: list[SliceTotals],
+    *,
+    source_id: str,
+    billing_period: date,
+) -> None:
+    if expected == actual:
+        return
+    by_key = {(t.billing_period_start, t.billing_currency): t for t in actual}
+    differences: list[str] = []
+    for want in expected:
+        got = by_key.pop((want.billing_period_start, want.billing_currency), None)
+        if got is None:
+            differences.append(f"{want.billing_currency}: nothing loaded")
+            continue
+        for field in ("raw_line_items", "billed_cost", "effective_cost", "list_cost"):
+            w, g = getattr(want, field), getattr(got, field)
+            if w != g:
+                differences.append(f"{want.billing_currency} {field}: source {w}, warehouse {g}")
+    differences += [f"{k[1]}: unexpected rows in the warehouse" for k in by_key]
+    raise ReconciliationError(
+        f"billing period {billing_period:%Y-%m} of {source_id} does not reconcile; "
+        f"the load was rolled back: {'; '.join(differences)}"
+    )
+
+
+def totals_json(totals: list[SliceTotals]) -> str:
+    return json.dumps(
+        [
+            {
+                "billing_period_start": t.billing_period_start,
+                "billing_currency": t.billing_currency,
+                "raw_line_items": t.raw_line_items,
+                "billed_cost": str(t.billed_cost),
+                "effective_cost": str(t.effective_cost),
+                "list_cost": str(t.list_cost),
+            }
+            for t in totals
+        ]
+    )

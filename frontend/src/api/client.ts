@@ -1,0 +1,26 @@
+import createClient, { type Client } from "openapi-fetch";
+
+import type { components, paths } from "./schema";
+
+export type ApiClient = Client<paths>;
+
+export type FiltersPublic = components["schemas"]["FiltersPublic"];
+export type KpiSummaryPublic = components["schemas"]["KpiSummaryPublic"];
+export type ServiceCostPublic = components["schemas"]["ServiceCostPublic"];
+export type SpendTrendPublic = components["schemas"]["SpendTrendPublic"];
+export type TrendSeriesPublic = components["schemas"]["TrendSeriesPublic"];
+
+export type KpiSummaryQuery = NonNullable<paths["/api/v1/kpi/summary"]["get"]["parameters"]["query"]>;
+export type SpendTrendQuery = NonNullable<paths["/api/v1/spend/trend"]["get"]["parameters"]["query"]>;
+export type CostMetric = NonNullable<KpiSummaryQuery["cost_metric"]>;
+export type TrendDimension = NonNullable<SpendTrendQuery["dimension"]>;
+
+export interface ApiClientOptions {
+  /** Origin of the API; the dashboard is served by the API itself, so this is its own origin. */
+  baseUrl: string;
+  fetch?: (request: Request) => Promise<Response>;
+}
+
+export function createApiClient({ baseUrl, fetch }: ApiClientOptions): ApiClient {
+  return createClient<paths>(fetch === undefined ? { baseUrl } : { baseUrl, fetch });
+}

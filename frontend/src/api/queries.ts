@@ -1,0 +1,54 @@
+import { keepPreviousData, useQuery } from "@tanstack/react-query";
+
+import type {
+  FiltersPublic,
+  KpiSummaryPublic,
+  KpiSummaryQuery,
+  SpendTrendPublic,
+  SpendTrendQuery,
+} from "./client";
+import { useApiClient } from "./context";
+import { ApiError, describeApiError } from "./errors";
+
+interface ApiResult<T> {
+  data?: T;
+  error?: unknown;
+  response: Response;
+}
+
+function unwrap<T>({ data, error, response }: ApiResult<T>): T {
+  if (!response.ok || data === undefined) {
+    throw new ApiError(response.status, describeApiError(response.status, error));
+  }
+  return data;
+}
+
+export function useFilters() {
+  const client = useApiClient();
+  return useQuery({
+    queryKey: ["filters"],
+    queryFn: async ({ signal }): Promise<FiltersPublic> =>
+      unwrap(await client.GET("/api/v1/filters", { signal })),
+    staleTime: 5 * 60_000,
+  });
+}
+
+export function useKpiSummary(query: KpiSummaryQuery) {
+  const client = useApiClient();
+  return useQuery({
+    queryKey: ["kpi-summary", query],
+    queryFn: async ({ signal }): Promise<KpiSummaryPublic> =>
+      unwrap(await client.GET("/api/v1/kpi/summary", { params: { query }, signal })),
+    placeholderData: keepPreviousData,
+  });
+}
+
+export function useSpendTrend(query: SpendTrendQuery) {
+  const client = useApiClient();
+  return useQuery({
+    queryKey: ["spend-trend", query],
+    queryFn: async ({ signal }): Promise<SpendTrendPublic> =>
+      unwrap(await client.GET("/api/v1/spend/trend", { params: { query }, signal })),
+    placeholderData: keepPreviousData,
+  });
+}

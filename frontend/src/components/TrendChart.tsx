@@ -1,0 +1,34 @@
+import { useMemo } from "react";
+
+import type { SpendTrendPublic } from "../api/client";
+import { EChart } from "./EChart";
+import { buildTrendOption } from "./trendOption";
+
+interface TrendChartProps {
+  trend: SpendTrendPublic;
+  dimensionLabel: string;
+}
+
+/**
+ * The stacked daily cost chart. `data-dimension` and `data-series-keys` (a JSON array) describe
+ * what is drawn, so browser tests can tell when the chart shows a new breakdown.
+ */
+export function TrendChart({ trend, dimensionLabel }: TrendChartProps) {
+  const option = useMemo(() => buildTrendOption(trend), [trend]);
+  const seriesKeys = JSON.stringify(trend.series.map((series) => series.key));
+  const empty = trend.dates.length === 0 || trend.series.length === 0;
+  return (
+    <div
+      className="trend-chart"
+      data-testid="trend-chart"
+      data-dimension={trend.dimension}
+      data-series-keys={seriesKeys}
+    >
+      {empty ? (
+        <p className="empty">No cost data for this selection.</p>
+      ) : (
+        <EChart option={option} ariaLabel={`Daily cost by ${dimensionLabel.toLowerCase()}`} />
+      )}
+    </div>
+  );
+}

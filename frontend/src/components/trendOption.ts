@@ -1,0 +1,117 @@
+import type { SpendTrendPublic } from "../api/client";
+import { formatDayLabel, formatLongDate } from "../lib/dates";
+import { formatCompactMoney, formatMoney, moneyToNumber, sumMoney } from "../lib/money";
+import type { ChartOption } from "./echarts";
+
+export const SERIES_COLORS = [
+  "#2563eb",
+  "#0d9488",
+  "#f59e0b",
+  "#db2777",
+  "#7c3aed",
+  "#16a34a",
+  "#ea580c",
+  "#0891b2",
+  "#64748b",
+  "#a16207",
+];
+
+const HTML_ESCAPES: Record<string, string> = {
+  "&": "&amp;",
+  "<": "&lt;",
+  ">": "&gt;",
+  '"': "&quot;",
+  "'": "&#39;",
+};
+
+/** Series keys come from billing data (service names, tags): never trust them as HTML. */
+export function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (char) => HTML_ESCAPES[char] ?? char);
+}
+
+/** The tooltip for one day: every non-zero series, largest first, then the day's total. */
+export function trendTooltipHtml(trend: SpendTrendPublic, dayIndex: number): string {
+  const date = trend.dates[dayIndex];
+  if (date === undefined) {
+    return "";
+  }
+  const rows = trend.series
+    .map((series, seriesIndex) => ({
+      key: series.key,
+      cost: series.points[dayIndex] ?? "0",
+      color: SERIES_COLORS[seriesIndex % SERIES_COLORS.length] ?? "#64748b",
+    }))
+    .filter((row) => moneyToNumber(row.cost) !== 0)
+    .sort((a, b) => moneyToNumber(b.cost) - moneyToNumber(a.cost));
+  const total = sumMoney(rows.map((row) => row.cost));
+  const lines = rows.map(
+    (row) =>
+      `<div class="tt-row"><span class="tt-dot" style="background:${row.color}"></span>` +
+      `<span class="tt-key">${escapeHtml(row.key)}</span>` +
+      `<span class="tt-value">${formatMoney(row.cost, trend.currency)}</span></div>`,
+  );
+  return (
+    `<div class="tt"><div class="tt-title">${formatLongDate(date)}</div>${lines.join("")}` +
+    `<div class="tt-row tt-total"><span class="tt-key">Total</span>` +
+    `<span class="tt-value">${formatMoney(total, trend.currency)}</span></div></div>`
+  );
+}
+
+function firstDataIndex(params: unknown): number {
+  const first: unknown = Array.isArray(params) ? params[0] : params;
+  if (typeof first === "object" && first !== null && "dataIndex" in first) {
+    const { dataIndex } = first;
+    if (typeof dataIndex === "number") {
+      return dataIndex;
+    }
+  }
+  return -1;
+}
+
+/** A stacked daily bar chart, one series per dimension value, in the API's order. */
+export function buildTrendOption(trend: SpendTrendPublic): ChartOption {
+  return {
+    color: SERIES_COLORS,
+    animationDuration: 300,
+    textStyle: { fontFamily: "inherit" },
+    legend: {
+      type: "scroll",
+      top: 0,
+      left: 0,
+      icon: "roundRect",
+      itemWidth: 12,
+      itemHeight: 12,
+      textStyle: { color: "#334155", fontSize: 12 },
+    },
+    grid: { top: 44, left: 8, right: 16, bottom: 8, containLabel: true },
+    tooltip: {
+      trigger: "axis",
+      axisPointer: { type: "shadow" },
+      confine: true,
+      formatter: (params) => trendTooltipHtml(trend, firstDataIndex(params)),
+    },
+    xAxis: {
+      type: "category",
+      data: trend.dates,
+      axisLabel: { color: "#64748b", formatter: (value: string) => formatDayLabel(value) },
+      axisLine: { lineStyle: { color: "#cbd5e1" } },
+      axisTick: { show: false },
+    },
+    yAxis: {
+      type: "value",
+      axisLabel: {
+        color: "#64748b",
+        formatter: (value: number) => formatCompactMoney(value, trend.currency),
+      },
+      splitLine: { lineStyle: { color: "#e2e8f0" } },
+    },
+    series: trend.series.map((series) => ({
+      type: "bar",
+      name: series.key,
+      stack: "cost",
+      barMaxWidth: 28,
+      emphasis: { focus: "series" },
+      data: series.points.map(moneyToNumber),
+    })),
+  };
+}

@@ -1,0 +1,33 @@
+const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+
+const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+const ISO_MONTH = /^(\d{4})-(\d{2})$/;
+
+/** "2025-03-07" → "Mar 7"; the string is read as a calendar date, never shifted by time zone. */
+export function formatDayLabel(isoDate: string): string {
+  const match = ISO_DATE.exec(isoDate);
+  const month = match === null ? undefined : MONTHS[Number(match[2]) - 1];
+  if (match === null || month === undefined) {
+    return isoDate;
+  }
+  return `${month} ${Number(match[3])}`;
+}
+
+/** "2025-03-07" → "Mar 7, 2025". */
+export function formatLongDate(isoDate: string): string {
+  const match = ISO_DATE.exec(isoDate);
+  if (match === null) {
+    return isoDate;
+  }
+  return `${formatDayLabel(isoDate)}, ${match[1] ?? ""}`;
+}
+
+/** "2025-03" → "Mar 2025". */
+export function formatBillingPeriod(period: string): string {
+  const match = ISO_MONTH.exec(period);
+  const month = match === null ? undefined : MONTHS[Number(match[2]) - 1];
+  if (match === null || month === undefined) {
+    return period;
+  }
+  return `${month} ${match[1] ?? ""}`;
+}

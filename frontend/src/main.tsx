@@ -1,0 +1,28 @@
+import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
+import { StrictMode } from "react";
+import { createRoot } from "react-dom/client";
+
+import { App } from "./App";
+import { createApiClient } from "./api/client";
+import { ApiClientContext } from "./api/context";
+import "./styles.css";
+
+const container = document.getElementById("root");
+if (container === null) {
+  throw new Error("index.html has no #root element");
+}
+
+const queryClient = new QueryClient({
+  defaultOptions: { queries: { retry: 1, refetchOnWindowFocus: false } },
+});
+const apiClient = createApiClient({ baseUrl: window.location.origin });
+
+createRoot(container).render(
+  <StrictMode>
+    <QueryClientProvider client={queryClient}>
+      <ApiClientContext value={apiClient}>
+        <App />
+      </ApiClientContext>
+    </QueryClientProvider>
+  </StrictMode>,
+);
