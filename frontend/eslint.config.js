@@ -9,15 +9,17 @@ export default defineConfig(
   globalIgnores(["dist", "e2e-artifacts", "node_modules", "src/api/schema.d.ts"]),
   {
     files: ["src/**/*.{ts,tsx}"],
-    extends: [js.configs.recommended, tseslint.configs.strictTypeChecked],
+    extends: [
+      js.configs.recommended,
+      tseslint.configs.strictTypeChecked,
+      reactHooks.configs.flat.recommended,
+      reactRefresh.configs.vite,
+    ],
     languageOptions: {
       globals: globals.browser,
       parserOptions: { project: "./tsconfig.app.json", tsconfigRootDir: import.meta.dirname },
     },
-    plugins: { "react-hooks": reactHooks, "react-refresh": reactRefresh },
     rules: {
-      ...reactHooks.configs.recommended.rules,
-      "react-refresh/only-export-components": ["error", { allowConstantExport: true }],
       "@typescript-eslint/restrict-template-expressions": ["error", { allowNumber: true }],
     },
   },

@@ -1,10 +1,11 @@
-import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
+import { QueryClientProvider } from "@tanstack/react-query";
 import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
 
 import { App } from "./App";
 import { createApiClient } from "./api/client";
 import { ApiClientContext } from "./api/context";
+import { createQueryClient } from "./api/queryClient";
 import "./styles.css";
 
 const container = document.getElementById("root");
@@ -12,9 +13,7 @@ if (container === null) {
   throw new Error("index.html has no #root element");
 }
 
-const queryClient = new QueryClient({
-  defaultOptions: { queries: { retry: 1, refetchOnWindowFocus: false } },
-});
+const queryClient = createQueryClient();
 const apiClient = createApiClient({ baseUrl: window.location.origin });
 
 createRoot(container).render(

@@ -83,7 +83,7 @@ export function buildTrendOption(trend: SpendTrendPublic): ChartOption {
       itemHeight: 12,
       textStyle: { color: "#334155", fontSize: 12 },
     },
-    grid: { top: 44, left: 8, right: 16, bottom: 8, containLabel: true },
+    grid: { top: 44, left: 8, right: 16, bottom: 8 },
     tooltip: {
       trigger: "axis",
       axisPointer: { type: "shadow" },

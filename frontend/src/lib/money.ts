@@ -84,6 +84,7 @@ export function formatCompactMoney(value: number, currency: string): string {
       style: "currency",
       currency,
       notation: "compact",
+      minimumFractionDigits: 0,
       maximumFractionDigits: 1,
     });
     compactFormats.set(currency, format);

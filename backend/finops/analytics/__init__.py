@@ -1,0 +1,1 @@
+"""Analytics over the warehouse: KPIs, spend, and (later) anomalies, forecasts, optimization."""

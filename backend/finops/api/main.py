@@ -1,0 +1,102 @@
+"""The FastAPI application: API routers under /api/v1, health and metrics, the built dashboard."""
+
+from __future__ import annotations
+
+import time
+import uuid
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+
+import structlog
+from fastapi import APIRouter, FastAPI, Request, Response
+from fastapi.responses import FileResponse, JSONResponse
+from fastapi.staticfiles import StaticFiles
+from sqlalchemy import Engine
+from starlette.routing import Match
+
+from finops.api.routes import health, kpi, spend
+from finops.config import REPO_ROOT, Settings, get_settings
+from finops.db.engine import get_engine
+from finops.errors import FinOpsError
+from finops.observability import HTTP_LATENCY, HTTP_REQUESTS
+
+log = structlog.get_logger(__name__)
+
+FRONTEND_DIST = REPO_ROOT / "frontend" / "dist"
+
+api_router = APIRouter(prefix="/api/v1")
+api_router.include_router(kpi.router)
+api_router.include_router(spend.router)
+
+
+def _route_template(request: Request) -> str:
+    for route in request.app.router.routes:
+        match, _ = route.matches(request.scope)
+        if match == Match.FULL:
+            return str(getattr(route, "path", request.url.path))
+    return "unmatched"
+
+
+def create_app(*, settings: Settings | None = None, engine: Engine | None = None,
+               frontend_dist: Path | None = FRONTEND_DIST) -> FastAPI:
+    settings = settings or get_settings()
+    app = FastAPI(
+        title="FinOps Platform API",
+        version="0.1.0",
+        description="Cloud cost, usage and optimization data from the FinOps warehouse.",
+    )
+    app.state.engine = engine or get_engine(settings)
+
+    @app.middleware("http")
+    async def observe(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
+        request_id = request.headers.get("x-request-id") or uuid.uuid4().hex
+        structlog.contextvars.bind_contextvars(request_id=request_id)
+        route = _route_template(request)
+        started = time.perf_counter()
+        status = 500
+        try:
+            response = await call_next(request)
+            status = response.status_code
+            response.headers["x-request-id"] = request_id
+            return response
+        finally:
+            elapsed = time.perf_counter() - started
+            HTTP_REQUESTS.labels(request.method, route, str(status)).inc()
+            HTTP_LATENCY.labels(request.method, route).observe(elapsed)
+            log.info("http.request", method=request.method, route=route, status=status,
+                     duration_ms=round(elapsed * 1000, 2))
+            structlog.contextvars.unbind_contextvars("request_id")
+
+    @app.exception_handler(FinOpsError)
+    async def finops_error(request: Request, exc: FinOpsError) -> JSONResponse:
+        return JSONResponse(status_code=400, content={"detail": str(exc)})
+
+    app.include_router(health.router)
+    app.include_router(api_router)
+    if frontend_dist is not None:
+        _mount_dashboard(app, frontend_dist)
+    return app
+
+
+def _mount_dashboard(app: FastAPI, dist: Path) -> None:
+    """Serve the built React app at / (client-side routes fall back to index.html)."""
+    index = dist / "index.html"
+    if (dist / "assets").is_dir():
+        app.mount("/assets", StaticFiles(directory=dist / "assets"), name="assets")
+
+    @app.get("/{path:path}", include_in_schema=False, response_model=None)
+    def dashboard(path: str) -> Response:
+        if path.startswith(("api/", "docs", "openapi.json")):
+            return JSONResponse(status_code=404, content={"detail": f"no route /{path}"})
+        if not index.exists():
+            return JSONResponse(
+                status_code=503,
+                content={"detail": f"the dashboard is not built: {index} is missing "
+                                   "(run: make frontend)"},
+            )
+        candidate = (dist / path).resolve()
+        if path and candidate.is_file() and candidate.is_relative_to(dist.resolve()):
+            return FileResponse(candidate)
+        return FileResponse(index)

@@ -1,0 +1,45 @@
+"""Liveness, readiness and Prometheus metrics."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, HTTPException, Response
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
+
+from finops.api.deps import EngineDep
+from finops.api.schemas import HealthPublic, ReadinessPublic
+from finops.db.migrate import current_revision
+from finops.observability import DB_POOL
+
+router = APIRouter(tags=["health"])
+
+
+@router.get("/healthz", response_model=HealthPublic)
+def healthz() -> HealthPublic:
+    return HealthPublic(status="ok")
+
+
+@router.get("/readyz", response_model=ReadinessPublic, responses={503: {"model": ReadinessPublic}})
+def readyz(engine: EngineDep) -> ReadinessPublic:
+    try:
+        with engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+        revision = current_revision(engine)
+    except SQLAlchemyError as exc:
+        raise HTTPException(status_code=503, detail=f"database unreachable: {exc.__class__.__name__}")
+    if revision is None:
+        raise HTTPException(status_code=503, detail="database reachable but not migrated "
+                                                    "(run: finops db upgrade)")
+    return ReadinessPublic(status="ready", database="ok", schema_revision=revision)
+
+
+@router.get("/metrics", response_class=Response, include_in_schema=False)
+def metrics(engine: EngineDep) -> Response:
+    pool = engine.pool
+    for state, reader in (("checked_out", "checkedout"), ("idle", "checkedin"),
+                          ("size", "size"), ("overflow", "overflow")):
+        method = getattr(pool, reader, None)
+        if callable(method):
+            DB_POOL.labels(state).set(float(method()))
+    return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)

@@ -1,0 +1,71 @@
+"""Spend trends and the filters the dashboard offers."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, HTTPException, Query
+
+from finops.analytics.spend import (
+    DIMENSION_LABELS,
+    CostMetric,
+    Dimension,
+    SpendFilter,
+    available_filters,
+    spend_trend,
+)
+from finops.api.deps import ConnectionDep
+from finops.api.params import CostMetricQuery, spend_filter
+from finops.api.schemas import (
+    AccountPublic,
+    DimensionPublic,
+    FiltersPublic,
+    SpendTrendPublic,
+    TrendSeriesPublic,
+)
+
+router = APIRouter(tags=["spend"])
+
+
+@router.get("/spend/trend", response_model=SpendTrendPublic)
+def read_spend_trend(
+    conn: ConnectionDep,
+    filters: Annotated[SpendFilter, Depends(spend_filter)],
+    dimension: Annotated[Dimension, Query(description="what to break the cost down by")] = (
+        Dimension.service_name
+    ),
+    start: Annotated[date | None, Query(description="first day (inclusive)")] = None,
+    end: Annotated[date | None, Query(description="last day (inclusive)")] = None,
+    cost_metric: CostMetricQuery = CostMetric.billed_cost,
+    top: Annotated[int, Query(ge=1, le=50, description="series kept; the rest is Other")] = 8,
+) -> SpendTrendPublic:
+    """Daily cost by a dimension."""
+    if start is not None and end is not None and start > end:
+        raise HTTPException(status_code=422, detail=f"start {start} is after end {end}")
+    trend = spend_trend(conn, spend_filter=filters, metric=cost_metric, dimension=dimension,
+                        start=start, end=end, top=top)
+    return SpendTrendPublic(
+        dimension=trend.dimension,
+        cost_metric=trend.cost_metric,
+        currency=trend.currency,
+        start=trend.start,
+        end=trend.end,
+        dates=trend.dates,
+        series=[TrendSeriesPublic(key=s.key, total=s.total, points=s.points)
+                for s in trend.series],
+    )
+
+
+@router.get("/filters", response_model=FiltersPublic)
+def read_filters(conn: ConnectionDep) -> FiltersPublic:
+    """Billing periods, accounts and dimensions present in the warehouse."""
+    found = available_filters(conn)
+    return FiltersPublic(
+        billing_periods=found.billing_periods,
+        accounts=[AccountPublic(account_id=a, account_name=n) for a, n in found.accounts],
+        dimensions=[DimensionPublic(key=d.value, label=DIMENSION_LABELS[d]) for d in Dimension],
+        currency=found.currency,
+        data_start=found.data_start,
+        data_end=found.data_end,
+    )

@@ -1,0 +1,124 @@
+import { screen, waitFor, within } from "@testing-library/react";
+import userEvent from "@testing-library/user-event";
+import { describe, expect, it } from "vitest";
+
+import { filtersFixture, kpiFixture, trendFixture } from "../test/fixtures";
+import { type FakeRoute, renderWithApi } from "../test/fakeApi";
+import { OverviewPage } from "./OverviewPage";
+
+const SERIES_BY_DIMENSION: Record<string, string[]> = {
+  service_name: ["Amazon Elastic Compute Cloud", "Amazon Simple Storage Service"],
+  region_id: ["us-east-1", "eu-west-1", "ap-southeast-2"],
+};
+
+const healthyApi: FakeRoute = (url) => {
+  switch (url.pathname) {
+    case "/api/v1/filters":
+      return { body: filtersFixture };
+    case "/api/v1/kpi/summary":
+      return { body: kpiFixture };
+    case "/api/v1/spend/trend": {
+      const dimension = url.searchParams.get("dimension") ?? "service_name";
+      return { body: trendFixture(dimension, SERIES_BY_DIMENSION[dimension] ?? []) };
+    }
+    default:
+      return undefined;
+  }
+};
+
+function seriesKeys(): unknown {
+  return JSON.parse(screen.getByTestId("trend-chart").getAttribute("data-series-keys") ?? "null");
+}
+
+describe("OverviewPage", () => {
+  it("shows the KPIs rounded half-up to cents", async () => {
+    renderWithApi(<OverviewPage />, healthyApi);
+
+    expect(await screen.findByTestId("kpi-total-cost")).toHaveTextContent("$123,456.79");
+    expect(screen.getByTestId("kpi-mtd")).toHaveTextContent("$3,210.50");
+    expect(screen.getByTestId("kpi-previous-month")).toHaveTextContent("$41,000.00");
+    expect(screen.getByTestId("kpi-mom")).toHaveTextContent("+10.7%");
+    const services = within(screen.getByTestId("top-services"));
+    expect(services.getByText("Amazon Elastic Compute Cloud")).toBeInTheDocument();
+    expect(services.getByText("$80,000.00")).toBeInTheDocument();
+    expect(services.getByText("64.8%")).toBeInTheDocument();
+  });
+
+  it("redraws the trend when the dimension changes", async () => {
+    const { requests } = renderWithApi(<OverviewPage />, healthyApi);
+    await waitFor(() => {
+      expect(seriesKeys()).toEqual(SERIES_BY_DIMENSION["service_name"]);
+    });
+
+    await userEvent.selectOptions(screen.getByTestId("dimension-select"), "region_id");
+
+    await waitFor(() => {
+      expect(screen.getByTestId("trend-chart")).toHaveAttribute("data-dimension", "region_id");
+    });
+    expect(seriesKeys()).toEqual(SERIES_BY_DIMENSION["region_id"]);
+    // The SVG legend is in the DOM, so the drawn chart itself shows the new breakdown.
+    await waitFor(() => {
+      expect(within(screen.getByTestId("trend-chart")).getByText("eu-west-1")).toBeInTheDocument();
+    });
+    const trendQueries = requests.filter((url) => url.pathname === "/api/v1/spend/trend");
+    expect(trendQueries.at(-1)?.searchParams.get("dimension")).toBe("region_id");
+    expect(trendQueries.at(-1)?.searchParams.get("top")).toBe("8");
+  });
+
+  it("sends the selected filters to every query", async () => {
+    const { requests } = renderWithApi(<OverviewPage />, healthyApi);
+    await screen.findByTestId("kpi-total-cost");
+
+    await userEvent.selectOptions(screen.getByTestId("billing-period-select"), "2025-02");
+    await userEvent.selectOptions(screen.getByTestId("account-select"), "222222222222");
+    await userEvent.selectOptions(screen.getByTestId("cost-metric-select"), "effective_cost");
+
+    await waitFor(() => {
+      const last = requests.filter((url) => url.pathname === "/api/v1/kpi/summary").at(-1);
+      expect(last?.searchParams.get("cost_metric")).toBe("effective_cost");
+    });
+    for (const path of ["/api/v1/kpi/summary", "/api/v1/spend/trend"]) {
+      const last = requests.filter((url) => url.pathname === path).at(-1);
+      expect(Object.fromEntries(last?.searchParams ?? [])).toMatchObject({
+        billing_period: "2025-02",
+        account_id: "222222222222",
+        cost_metric: "effective_cost",
+      });
+    }
+  });
+
+  it("omits filters set to All", async () => {
+    const { requests } = renderWithApi(<OverviewPage />, healthyApi);
+    await screen.findByTestId("kpi-total-cost");
+
+    const kpi = requests.find((url) => url.pathname === "/api/v1/kpi/summary");
+    expect(kpi?.searchParams.has("billing_period")).toBe(false);
+    expect(kpi?.searchParams.has("account_id")).toBe(false);
+    expect(kpi?.searchParams.get("cost_metric")).toBe("billed_cost");
+  });
+
+  it("shows the API's detail message when a query is rejected", async () => {
+    renderWithApi(<OverviewPage />, (url) =>
+      url.pathname === "/api/v1/kpi/summary"
+        ? {
+            status: 422,
+            body: {
+              detail: [
+                { loc: ["query", "billing_period"], msg: "no billing data", type: "value_error" },
+              ],
+            },
+          }
+        : healthyApi(url),
+    );
+
+    const alert = await screen.findByRole("alert");
+    expect(alert).toHaveTextContent("Could not load the cost summary");
+    expect(alert).toHaveTextContent("billing_period: no billing data");
+    expect(screen.queryByTestId("kpi-total-cost")).not.toBeInTheDocument();
+  });
+
+  it("shows a loading state until the filters arrive", () => {
+    renderWithApi(<OverviewPage />, healthyApi);
+    expect(screen.getByRole("status")).toHaveTextContent("Loading filters…");
+  });
+});
