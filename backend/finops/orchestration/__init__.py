@@ -1,0 +1,1 @@
+"""Running the platform's Airflow: its environment, metadata database and processes."""

@@ -1,0 +1,97 @@
+"""The environment every Airflow process of the platform runs with.
+
+Airflow's metadata lives in its own database (``airflow``) on the same PostgreSQL server as the
+warehouse (embedded by default); LocalExecutor; DAGs from the repository's ``dags/`` folder.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+from finops.config import REPO_ROOT, Settings
+from finops.db.engine import AIRFLOW_DB, ensure_database
+from finops.errors import ConfigurationError
+
+DAGS_FOLDER = REPO_ROOT / "dags"
+
+
+def airflow_env(settings: Settings, *, base: dict[str, str] | None = None) -> dict[str, str]:
+    """Environment variables for Airflow processes (and for tasks, which inherit them)."""
+    env = dict(os.environ if base is None else base)
+    home = settings.airflow_home_path
+    url = ensure_database(settings, AIRFLOW_DB)
+    env.update(
+        {
+            "AIRFLOW_HOME": str(home),
+            "AIRFLOW__CORE__DAGS_FOLDER": str(DAGS_FOLDER),
+            "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
+            "AIRFLOW__CORE__EXECUTOR": "LocalExecutor",
+            "AIRFLOW__CORE__PARALLELISM": "4",
+            "AIRFLOW__CORE__DAGS_ARE_PAUSED_AT_CREATION": "False",
+            "AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_USERS": f"{settings.airflow_admin_user}:admin",
+            "AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_PASSWORDS_FILE": str(passwords_file(settings)),
+            "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": url,
+            # psycopg 3 serves the async engine too (Airflow would otherwise want asyncpg)
+            "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN_ASYNC": url,
+            "AIRFLOW__API__HOST": "127.0.0.1",
+            "AIRFLOW__API__PORT": str(settings.airflow_port),
+            "AIRFLOW__API__BASE_URL": f"http://127.0.0.1:{settings.airflow_port}",
+            "AIRFLOW__CORE__EXECUTION_API_SERVER_URL":
+                f"http://127.0.0.1:{settings.airflow_port}/execution/",
+            "AIRFLOW__LOGGING__BASE_LOG_FOLDER": str(settings.log_path / "airflow"),
+            "AIRFLOW__SCHEDULER__MIN_FILE_PROCESS_INTERVAL": "30",
+            "AIRFLOW__DAG_PROCESSOR__REFRESH_INTERVAL": "30",
+            "AIRFLOW__WEBSERVER__WARN_DEPLOYMENT_EXPOSURE": "False",
+            # the platform's own settings reach the tasks unchanged
+            "FINOPS_HOME": str(settings.home),
+        }
+    )
+    if settings.database_url is not None:
+        env["FINOPS_DATABASE_URL"] = settings.database_url.get_secret_value()
+    if settings.billing_sources:
+        env["FINOPS_BILLING_SOURCES"] = json.dumps(settings.billing_sources)
+    return env
+
+
+def passwords_file(settings: Settings) -> Path:
+    return settings.airflow_home_path / "simple_auth_manager_passwords.json"
+
+
+def admin_password(settings: Settings) -> str:
+    """The Airflow UI admin password, generated once and kept under the Airflow home."""
+    path = passwords_file(settings)
+    if path.exists():
+        stored = json.loads(path.read_text())
+        if settings.airflow_admin_user in stored:
+            return str(stored[settings.airflow_admin_user])
+    path.parent.mkdir(parents=True, exist_ok=True)
+    password = secrets.token_urlsafe(12)
+    path.write_text(json.dumps({settings.airflow_admin_user: password}))
+    path.chmod(0o600)
+    return password
+
+
+def airflow_executable() -> str:
+    candidate = Path(sys.executable).with_name("airflow")
+    if not candidate.exists():
+        raise ConfigurationError(f"the airflow command is not installed next to {sys.executable}")
+    return str(candidate)
+
+
+def migrate_metadata(settings: Settings) -> None:
+    """Create or upgrade Airflow's metadata database (idempotent)."""
+    admin_password(settings)
+    env = airflow_env(settings)
+    result = subprocess.run(
+        [airflow_executable(), "db", "migrate"], env=env, capture_output=True, text=True,
+        check=False,
+    )
+    if result.returncode != 0:
+        raise ConfigurationError(
+            f"airflow db migrate failed:\n{result.stdout[-2000:]}\n{result.stderr[-3000:]}"
+        )

@@ -1,0 +1,42 @@
+"""The billing_ingest DAG's task bodies: plain functions over the ingest library."""
+
+from __future__ import annotations
+
+from finops.config import get_settings
+from finops.errors import ConfigurationError
+from finops.ingest.billing import ingest_billing, list_periods
+
+
+def billing_sources(requested: list[str] | None) -> list[str]:
+    """The sources a run ingests: the run's ``sources`` parameter, else FINOPS_BILLING_SOURCES."""
+    sources = [s for s in (requested or []) if s] or get_settings().billing_sources
+    if not sources:
+        raise ConfigurationError(
+            "no billing sources: set FINOPS_BILLING_SOURCES (a JSON list of folders or s3:// "
+            "prefixes) or trigger the DAG with {\"sources\": [...]}"
+        )
+    return sources
+
+
+def discover_slices(requested: list[str] | None) -> list[dict[str, str]]:
+    """One entry per (source, billing period): the unit a mapped task loads."""
+    slices: list[dict[str, str]] = []
+    for source in billing_sources(requested):
+        for period in list_periods(source):
+            slices.append({"source": source, "source_id": period.source_id,
+                           "billing_period": period.billing_period})
+    return slices
+
+
+def ingest_slice(slice_: dict[str, str], *, run_id: str | None = None) -> dict[str, object]:
+    """Load one billing period (idempotent: a retry replaces the same slice)."""
+    outcomes = ingest_billing(
+        slice_["source"], billing_period=slice_["billing_period"] or None, run_id=run_id
+    )
+    return {
+        "source_id": slice_["source_id"],
+        "billing_period": slice_["billing_period"],
+        "status": ",".join(sorted({o.status for o in outcomes})),
+        "raw_line_items": sum(o.raw_line_items for o in outcomes),
+        "rows_loaded": sum(o.rows_loaded for o in outcomes),
+    }

@@ -1,0 +1,124 @@
+"""``finops demo``: the platform end to end on embedded defaults.
+
+Migrate the warehouse, generate the demo estate (once), ingest it through a real Airflow run of
+``billing_ingest`` (visible in the Airflow UI), then serve the dashboard and keep Airflow up.
+A second run reuses the database, the estate and Airflow's metadata; unchanged billing periods
+are skipped by the ingest, so it is quick.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import sys
+import time
+import urllib.error
+import urllib.request
+from datetime import UTC, datetime
+from pathlib import Path
+
+from rich.console import Console
+
+from finops.config import Settings
+from finops.db.engine import get_engine
+from finops.db.migrate import upgrade
+from finops.errors import FinOpsError
+from finops.orchestration.airflow_runtime import start_airflow, trigger_dag, wait_for_run
+from finops.orchestration.processes import ProcessGroup, tail
+
+DEMO_DAG = "billing_ingest"
+
+
+def run_demo(settings: Settings, *, console: Console, regenerate: bool, serve: bool) -> None:
+    for port, what in ((settings.airflow_port, "Airflow"), (settings.api_port, "the API")):
+        _require_free_port(port, what)
+    revision = upgrade(get_engine(settings))
+    console.print(f"[green]✓[/] warehouse migrated (revision {revision})")
+    estate = _ensure_estate(settings, console=console, regenerate=regenerate)
+    billing_source = str(estate / "cur2")
+    settings = settings.model_copy(update={"billing_sources": [billing_source]})
+
+    group = ProcessGroup(settings.log_path)
+    try:
+        console.print("starting Airflow (api-server, scheduler, dag-processor, triggerer) …")
+        access = start_airflow(settings, group)
+        run_id = f"demo__{datetime.now(UTC):%Y%m%dT%H%M%S}"
+        trigger_dag(settings, DEMO_DAG, run_id=run_id, conf={"sources": [billing_source]})
+        console.print(f"triggered {DEMO_DAG} run {run_id}; waiting for it …")
+        state = wait_for_run(settings, DEMO_DAG, run_id, group=group)
+        if state != "success":
+            raise FinOpsError(
+                f"{DEMO_DAG} run {run_id} ended {state}; open {access.url}/dags/{DEMO_DAG} "
+                f"to see the failed task's log"
+            )
+        console.print(f"[green]✓[/] {DEMO_DAG} run {run_id} succeeded")
+        if not serve:
+            return
+        api = group.start(
+            "api", [sys.executable, "-m", "finops", "serve", "--port", str(settings.api_port)],
+            env=_child_env(settings),
+        )
+        dashboard = f"http://{settings.api_host}:{settings.api_port}"
+        _wait_http(f"{dashboard}/readyz", group, name=api.name)
+        console.print(f"\n[bold]Dashboard[/]   {dashboard}/   (API docs {dashboard}/docs)")
+        console.print(f"[bold]Airflow UI[/]  {access.url}/dags/{DEMO_DAG}   user "
+                      f"[bold]{access.username}[/] password [bold]{access.password}[/]")
+        console.print("Ctrl-C stops everything.")
+        dead = group.wait_forever()
+        if dead is not None:
+            raise FinOpsError(f"{dead.name} exited (status {dead.popen.returncode}); its log "
+                              f"{dead.log_path} ends:\n{tail(dead.log_path)}")
+    finally:
+        console.print("stopping …")
+        group.stop()
+
+
+def _child_env(settings: Settings) -> dict[str, str]:
+    env = dict(os.environ)
+    env["FINOPS_HOME"] = str(settings.home)
+    return env
+
+
+def _ensure_estate(settings: Settings, *, console: Console, regenerate: bool) -> Path:
+    from finops.generator import demo_options
+    from finops.generator import generate as run_generator
+
+    target = settings.demo_estate_path
+    marker = target / "ground_truth.json"
+    if marker.exists() and not regenerate:
+        console.print(f"[green]✓[/] reusing the demo estate in {target}")
+        return target
+    console.print(f"generating the demo estate in {target} …")
+    started = time.monotonic()
+    result = run_generator(demo_options(target))
+    console.print(f"[green]✓[/] {result.line_items:,} line items in "
+                  f"{time.monotonic() - started:.0f} s")
+    return target
+
+
+def _require_free_port(port: int, what: str) -> None:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        try:
+            sock.bind(("127.0.0.1", port))
+        except OSError as exc:
+            raise FinOpsError(
+                f"port {port} for {what} is in use (another finops demo or airflow still "
+                f"running?); stop it or set FINOPS_{'AIRFLOW' if 'Airflow' in what else 'API'}"
+                "_PORT"
+            ) from exc
+
+
+def _wait_http(url: str, group: ProcessGroup, *, name: str, timeout_s: float = 60) -> None:
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        dead = group.failed()
+        if dead:
+            raise FinOpsError(f"{dead[0].name} exited; its log ends:\n{tail(dead[0].log_path)}")
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                if response.status == 200:
+                    return
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            pass
+        time.sleep(0.5)
+    raise FinOpsError(f"{name} did not answer {url} within {timeout_s:.0f} s")
