@@ -28,8 +28,11 @@ def run_migrations_online() -> None:
         # one migrator at a time, even when several processes start together
         connection.execute(text("SELECT pg_advisory_lock(hashtext('finops.migrations'))"))
         connection.commit()
-        context.configure(connection=connection, version_table_schema=VERSION_TABLE_SCHEMA,
-                          transaction_per_migration=True)
+        context.configure(
+            connection=connection,
+            version_table_schema=VERSION_TABLE_SCHEMA,
+            transaction_per_migration=True,
+        )
         with context.begin_transaction():
             context.run_migrations()
         connection.execute(text("SELECT pg_advisory_unlock(hashtext('finops.migrations'))"))

@@ -8,7 +8,7 @@ import json
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from enum import StrEnum
 from pathlib import Path
@@ -26,14 +26,17 @@ from rich.progress import (
     TextColumn,
     TimeElapsedColumn,
 )
-from rich.text import Text
 from rich.table import Table
+from rich.text import Text
 
 from finops.config import get_settings
 from finops.errors import FinOpsError
 
-app = typer.Typer(help="FinOps Platform: cloud bills and utilization into decisions.",
-                  no_args_is_help=True, pretty_exceptions_enable=False)
+app = typer.Typer(
+    help="FinOps Platform: cloud bills and utilization into decisions.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
 db_app = typer.Typer(help="The warehouse database.", no_args_is_help=True)
 ingest_app = typer.Typer(help="Load billing, usage and inventory data.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
@@ -103,32 +106,49 @@ def generate(
     accounts: Annotated[int, typer.Option(min=1, help="linked accounts")] = 8,
     days: Annotated[int | None, typer.Option(min=1, help="days ending at --end")] = None,
     start: Annotated[datetime | None, typer.Option(formats=["%Y-%m-%d"])] = None,
-    end: Annotated[datetime | None, typer.Option(formats=["%Y-%m-%d"],
-                                                 help="last day (inclusive)")] = None,
+    end: Annotated[
+        datetime | None, typer.Option(formats=["%Y-%m-%d"], help="last day (inclusive)")
+    ] = None,
     seed: Annotated[int, typer.Option(help="same seed, same bytes")] = 42,
     scale: Annotated[str, typer.Option(help="small|medium|large or a line-item count")] = "small",
     formats: Annotated[str, typer.Option(help="comma list of cur2, cur, focus")] = "cur2",
-    to_aws: Annotated[str | None, typer.Option("--to-aws",
-                                               help="AWS-compatible endpoint to load")] = None,
+    to_aws: Annotated[
+        str | None, typer.Option("--to-aws", help="AWS-compatible endpoint to load")
+    ] = None,
 ) -> None:
     """Write a deterministic demo AWS estate: billing exports, metrics, inventory, ground truth."""
+    from finops.generator import GenerateOptions
     from finops.generator import generate as run_generator
-    from finops.generator import options_from_cli
+    from finops.generator.api import DEFAULT_ANCHOR, DEFAULT_START
 
     _setup_logging()
     try:
-        options = options_from_cli(
-            out_dir=out, accounts=accounts, days=days,
-            start=start.date() if start else None, end=end.date() if end else None,
-            seed=seed, scale=scale, formats=tuple(f.strip() for f in formats.split(",") if f),
+        if days is not None and start is not None:
+            raise typer.BadParameter("give --days or --start/--end, not both")
+        end_exclusive = end.date() + timedelta(days=1) if end else DEFAULT_ANCHOR
+        first = (
+            end_exclusive - timedelta(days=days)
+            if days
+            else (start.date() if start else DEFAULT_START)
+        )
+        options = GenerateOptions(
+            out_dir=out,
+            accounts=accounts,
+            start=first,
+            end=end_exclusive,
+            seed=seed,
+            scale=int(scale) if scale.isdigit() else scale,
+            formats=tuple(f.strip() for f in formats.split(",") if f.strip()),
             to_aws_endpoint=to_aws,
         )
         with _rows_progress("generating line items") as (progress, task):
             result = run_generator(options, progress=lambda n: progress.advance(task, n))
     except FinOpsError as exc:
         raise _fail(exc) from exc
-    console.print(f"wrote {result.line_items:,} line items in {len(result.files)} files to "
-                  f"{result.out_dir}; ground truth: {result.ground_truth_path}")
+    console.print(
+        f"wrote {result.line_items:,} line items in {len(result.files)} files to "
+        f"{result.out_dir}; ground truth: {result.ground_truth_path}"
+    )
 
 
 class _RowsPerSecond(ProgressColumn):
@@ -140,8 +160,11 @@ class _RowsPerSecond(ProgressColumn):
 @contextmanager
 def _rows_progress(description: str) -> Iterator[tuple[Progress, TaskID]]:
     with Progress(
-        TextColumn("[bold]{task.description}"), BarColumn(),
-        TextColumn("{task.completed:,.0f} rows"), _RowsPerSecond(), TimeElapsedColumn(),
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        TextColumn("{task.completed:,.0f} rows"),
+        _RowsPerSecond(),
+        TimeElapsedColumn(),
         console=err_console,
     ) as progress:
         yield progress, progress.add_task(description, total=None)
@@ -184,8 +207,11 @@ def ingest_billing_command(
         if billing_period:
             periods = [p for p in periods if p.billing_period in (billing_period, "")]
         with Progress(
-            TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
-            TextColumn("{task.fields[rows]:,} line items"), TimeElapsedColumn(),
+            TextColumn("[bold]{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("{task.fields[rows]:,} line items"),
+            TimeElapsedColumn(),
             console=err_console,
         ) as progress:
             task = progress.add_task("billing periods", total=len(periods), rows=0)
@@ -194,14 +220,16 @@ def ingest_billing_command(
                 done = progress.tasks[0].fields["rows"] + rows
                 progress.update(task, advance=1, rows=done, description=f"loaded {period}")
 
-            outcomes = ingest_billing(source, source_format=format_.value,
-                                      billing_period=billing_period, progress=advance)
+            outcomes = ingest_billing(
+                source, source_format=format_.value, billing_period=billing_period, progress=advance
+            )
     except FinOpsError as exc:
         raise _fail(exc) from exc
     table = Table("source", "billing period", "status", "line items", "rows")
     for o in outcomes:
-        table.add_row(o.source_id, o.billing_period, o.status, f"{o.raw_line_items:,}",
-                      f"{o.rows_loaded:,}")
+        table.add_row(
+            o.source_id, o.billing_period, o.status, f"{o.raw_line_items:,}", f"{o.rows_loaded:,}"
+        )
     console.print(table)
 
 
@@ -223,11 +251,22 @@ def ingest_status(limit: Annotated[int, typer.Option(min=1)] = 30) -> None:
             ),
             {"limit": limit},
         ).all()
-    table = Table("id", "source", "period", "status", "line items", "rows", "currency",
-                  "billed cost", "finished (UTC)", "error")
+    table = Table(
+        "id",
+        "source",
+        "period",
+        "status",
+        "line items",
+        "rows",
+        "currency",
+        "billed cost",
+        "finished (UTC)",
+        "error",
+    )
     for r in rows:
-        table.add_row(*["" if v is None else (f"{v:,}" if isinstance(v, int) else str(v))
-                        for v in r])
+        table.add_row(
+            *["" if v is None else (f"{v:,}" if isinstance(v, int) else str(v)) for v in r]
+        )
     console.print(table)
 
 
@@ -262,7 +301,8 @@ def sql(
     settings = get_settings()
     try:
         result = run_readonly(
-            libpq_url(ensure_database(settings, WAREHOUSE_DB)), statement,
+            libpq_url(ensure_database(settings, WAREHOUSE_DB)),
+            statement,
             timeout_s=timeout or settings.sql_statement_timeout_s,
             row_limit=limit or settings.sql_row_limit,
         )
@@ -270,8 +310,10 @@ def sql(
         raise _fail(exc) from exc
     rows = [[_plain(v) for v in row] for row in result.rows]
     if format_ is OutputFormat.json:
-        sys.stdout.write(json.dumps([dict(zip(result.columns, r, strict=True)) for r in rows],
-                                    default=str) + "\n")
+        sys.stdout.write(
+            json.dumps([dict(zip(result.columns, r, strict=True)) for r in rows], default=str)
+            + "\n"
+        )
     elif format_ is OutputFormat.csv:
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\n")
@@ -284,8 +326,9 @@ def sql(
             table.add_row(*["NULL" if v is None else str(v) for v in r])
         console.print(table)
     if result.truncated:
-        err_console.print(f"[yellow]showing the first {len(rows):,} rows (row cap); "
-                          "raise it with --limit[/]")
+        err_console.print(
+            f"[yellow]showing the first {len(rows):,} rows (row cap); raise it with --limit[/]"
+        )
 
 
 # --- serve / airflow / demo --------------------------------------------------------------------
@@ -311,10 +354,11 @@ def serve(
     except FinOpsError as exc:
         raise _fail(exc) from exc
     bind_host, bind_port = host or settings.api_host, port or settings.api_port
-    err_console.print(f"dashboard and API on [bold]http://{bind_host}:{bind_port}/[/] "
-                      f"(OpenAPI at /docs); Ctrl-C stops")
-    uvicorn.run(application, host=bind_host, port=bind_port, log_config=None,
-                access_log=False)
+    err_console.print(
+        f"dashboard and API on [bold]http://{bind_host}:{bind_port}/[/] "
+        f"(OpenAPI at /docs); Ctrl-C stops"
+    )
+    uvicorn.run(application, host=bind_host, port=bind_port, log_config=None, access_log=False)
 
 
 @app.command()
@@ -331,8 +375,9 @@ def airflow() -> None:
         _print_airflow(access.url, access.username, access.password)
         dead = group.wait_forever()
         if dead is not None:
-            raise FinOpsError(f"{dead.name} exited (status {dead.popen.returncode}); "
-                              f"see {dead.log_path}")
+            raise FinOpsError(
+                f"{dead.name} exited (status {dead.popen.returncode}); see {dead.log_path}"
+            )
     except FinOpsError as exc:
         raise _fail(exc) from exc
     finally:
@@ -341,23 +386,26 @@ def airflow() -> None:
 
 
 def _print_airflow(url: str, username: str, password: str) -> None:
-    console.print(f"Airflow UI: [bold]{url}[/]  user [bold]{username}[/]  "
-                  f"password [bold]{password}[/]")
+    console.print(
+        f"Airflow UI: [bold]{url}[/]  user [bold]{username}[/]  password [bold]{password}[/]"
+    )
 
 
 @app.command()
 def demo(
     regenerate: Annotated[bool, typer.Option(help="rewrite the demo estate")] = False,
-    exit_after_ingest: Annotated[bool, typer.Option(
-        help="stop after the ingest run instead of serving")] = False,
+    exit_after_ingest: Annotated[
+        bool, typer.Option(help="stop after the ingest run instead of serving")
+    ] = False,
 ) -> None:
     """The main job: migrate, generate a demo estate, ingest it through Airflow, serve it all."""
     from finops.orchestration.demo import run_demo
 
     _setup_logging()
     try:
-        run_demo(get_settings(), console=console, regenerate=regenerate,
-                 serve=not exit_after_ingest)
+        run_demo(
+            get_settings(), console=console, regenerate=regenerate, serve=not exit_after_ingest
+        )
     except FinOpsError as exc:
         raise _fail(exc) from exc
 

@@ -1,4 +1,4 @@
-"""Structured JSON logs (structlog, ready for Loki) and Prometheus metrics shared by every process."""
+"""Structured JSON logs (structlog, ready for Loki) and the Prometheus metrics of every process."""
 
 from __future__ import annotations
 
@@ -38,9 +38,7 @@ def configure_logging(*, level: str = "INFO", json: bool = True) -> None:
         structlog.stdlib.add_logger_name,
         structlog.processors.TimeStamper(fmt="iso", utc=True),
     ]
-    renderer: Any = (
-        structlog.processors.JSONRenderer() if json else structlog.dev.ConsoleRenderer()
-    )
+    renderer: Any = structlog.processors.JSONRenderer() if json else structlog.dev.ConsoleRenderer()
     structlog.configure(
         processors=[*shared, structlog.stdlib.ProcessorFormatter.wrap_for_formatter],
         logger_factory=structlog.stdlib.LoggerFactory(),

@@ -82,9 +82,7 @@ COST_COLUMNS = """
     x_raw_line_items                       bigint NOT NULL DEFAULT 1
 """
 
-FOCUS_VIEW_COLUMNS = [
-    line.split()[0] for line in COST_COLUMNS.strip().splitlines() if line.strip()
-]
+FOCUS_VIEW_COLUMNS = [line.split()[0] for line in COST_COLUMNS.strip().splitlines() if line.strip()]
 
 
 def upgrade() -> None:

@@ -51,8 +51,12 @@ SCHEMA = pa.schema(
 
 SERVICES = {
     "AmazonEC2": ("Amazon Elastic Compute Cloud", "Compute Instance", "BoxUsage:m5.large", "Hrs"),
-    "AmazonRDS": ("Amazon Relational Database Service", "Database Instance",
-                  "InstanceUsage:db.m5.large", "Hrs"),
+    "AmazonRDS": (
+        "Amazon Relational Database Service",
+        "Database Instance",
+        "InstanceUsage:db.m5.large",
+        "Hrs",
+    ),
     "AmazonS3": ("Amazon Simple Storage Service", "Storage", "TimedStorage-ByteHrs", "GB-Mo"),
 }
 
@@ -139,15 +143,19 @@ class Cur2Export:
             pq.write_table(table, data_dir / file_name, compression="snappy")
             manifest = {
                 "billingPeriod": {"start": f"{period}-01T00:00:00.000Z"},
-                "dataFiles": [f"s3://bucket/prefix/{self.name}/data/BILLING_PERIOD={period}/"
-                              f"{file_name}"],
+                "dataFiles": [
+                    f"s3://bucket/prefix/{self.name}/data/BILLING_PERIOD={period}/{file_name}"
+                ],
             }
             (meta_dir / f"{self.name}-Manifest.json").write_text(json.dumps(manifest))
         return root
 
     def total(self, *, period: str | None = None) -> Decimal:
         return sum(
-            (Decimal(str(r["line_item_unblended_cost"])) for r in self.rows
-             if period is None or r["billing_period"] == period),
+            (
+                Decimal(str(r["line_item_unblended_cost"]))
+                for r in self.rows
+                if period is None or r["billing_period"] == period
+            ),
             Decimal(0),
         )

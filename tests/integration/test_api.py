@@ -20,13 +20,28 @@ def client(fresh_settings: Settings, tmp_path: Path) -> TestClient:
     export = Cur2Export()
     # September: 30 days of 10.00 EC2 in account A; October 1-10: 12.00 EC2 in A, 1.00 S3 in B
     for day in range(1, 31):
-        export.add_usage(day=datetime(2026, 9, day), account="100000000001",
-                         service="AmazonEC2", cost="10.00", hours=2)
+        export.add_usage(
+            day=datetime(2026, 9, day),
+            account="100000000001",
+            service="AmazonEC2",
+            cost="10.00",
+            hours=2,
+        )
     for day in range(1, 11):
-        export.add_usage(day=datetime(2026, 10, day), account="100000000001",
-                         service="AmazonEC2", cost="12.00", hours=2)
-        export.add_usage(day=datetime(2026, 10, day), account="100000000002",
-                         service="AmazonS3", cost="1.00", hours=1)
+        export.add_usage(
+            day=datetime(2026, 10, day),
+            account="100000000001",
+            service="AmazonEC2",
+            cost="12.00",
+            hours=2,
+        )
+        export.add_usage(
+            day=datetime(2026, 10, day),
+            account="100000000002",
+            service="AmazonS3",
+            cost="1.00",
+            hours=1,
+        )
     ingest_billing(str(export.write(tmp_path)), settings=fresh_settings)
     return TestClient(create_app(settings=fresh_settings, frontend_dist=None))
 
@@ -41,13 +56,16 @@ def test_kpi_summary(client: TestClient) -> None:
     assert Decimal(body["mom_change"]) == Decimal("30")
     assert body["mom_change_pct"] == pytest.approx(30.0)
     services = [(s["service_name"], Decimal(s["cost"])) for s in body["top_services"]]
-    assert services == [("Amazon Elastic Compute Cloud", Decimal("420")),
-                        ("Amazon Simple Storage Service", Decimal("10"))]
+    assert services == [
+        ("Amazon Elastic Compute Cloud", Decimal("420")),
+        ("Amazon Simple Storage Service", Decimal("10")),
+    ]
 
 
 def test_kpi_filters(client: TestClient) -> None:
-    body = client.get("/api/v1/kpi/summary",
-                      params={"billing_period": "2026-10", "account_id": "100000000002"}).json()
+    body = client.get(
+        "/api/v1/kpi/summary", params={"billing_period": "2026-10", "account_id": "100000000002"}
+    ).json()
     assert Decimal(body["total_cost"]) == Decimal("10")
     bad = client.get("/api/v1/kpi/summary", params={"billing_period": "Oct 2026"})
     assert bad.status_code == 422 and "YYYY-MM" in bad.json()["detail"]
@@ -56,16 +74,19 @@ def test_kpi_filters(client: TestClient) -> None:
 
 
 def test_spend_trend_by_account(client: TestClient) -> None:
-    body = client.get("/api/v1/spend/trend", params={
-        "dimension": "sub_account_id", "start": "2026-09-29", "end": "2026-10-02"}).json()
+    body = client.get(
+        "/api/v1/spend/trend",
+        params={"dimension": "sub_account_id", "start": "2026-09-29", "end": "2026-10-02"},
+    ).json()
     assert body["dates"] == ["2026-09-29", "2026-09-30", "2026-10-01", "2026-10-02"]
     series = {s["key"]: [Decimal(p) for p in s["points"]] for s in body["series"]}
     assert series["100000000001"] == [Decimal(10), Decimal(10), Decimal(12), Decimal(12)]
     assert series["100000000002"] == [Decimal(0), Decimal(0), Decimal(1), Decimal(1)]
     top1 = client.get("/api/v1/spend/trend", params={"dimension": "service_name", "top": 1}).json()
     assert [s["key"] for s in top1["series"]] == ["Amazon Elastic Compute Cloud", "Other"]
-    reversed_range = client.get("/api/v1/spend/trend", params={"start": "2026-10-02",
-                                                                "end": "2026-10-01"})
+    reversed_range = client.get(
+        "/api/v1/spend/trend", params={"start": "2026-10-02", "end": "2026-10-01"}
+    )
     assert reversed_range.status_code == 422
 
 
@@ -79,6 +100,8 @@ def test_filters_health_and_metrics(client: TestClient) -> None:
     response = client.get("/api/v1/kpi/summary", headers={"x-request-id": "abc123"})
     assert response.headers["x-request-id"] == "abc123"
     metrics = client.get("/metrics").text
-    assert 'finops_http_requests_total{method="GET",route="/api/v1/kpi/summary",status="200"}' \
+    assert (
+        'finops_http_requests_total{method="GET",route="/api/v1/kpi/summary",status="200"}'
         in metrics
+    )
     assert "finops_db_pool_connections" in metrics

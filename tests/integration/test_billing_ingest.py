@@ -20,13 +20,30 @@ from tests.factories.cur2 import Cur2Export
 def _export() -> Cur2Export:
     export = Cur2Export()
     for day in range(1, 6):
-        export.add_usage(day=datetime(2026, 1, day), account="222222222222",
-                         service="AmazonEC2", cost="24.0000000001", resource_id="i-0abc",
-                         hours=24, tags={"user:team": "payments"})
-        export.add_usage(day=datetime(2026, 1, day), account="333333333333",
-                         service="AmazonS3", cost="0.3333333333", hours=3)
-        export.add_usage(day=datetime(2026, 2, day), account="333333333333",
-                         service="AmazonRDS", cost="7.77", resource_id="db-1", hours=2)
+        export.add_usage(
+            day=datetime(2026, 1, day),
+            account="222222222222",
+            service="AmazonEC2",
+            cost="24.0000000001",
+            resource_id="i-0abc",
+            hours=24,
+            tags={"user:team": "payments"},
+        )
+        export.add_usage(
+            day=datetime(2026, 1, day),
+            account="333333333333",
+            service="AmazonS3",
+            cost="0.3333333333",
+            hours=3,
+        )
+        export.add_usage(
+            day=datetime(2026, 2, day),
+            account="333333333333",
+            service="AmazonRDS",
+            cost="7.77",
+            resource_id="db-1",
+            hours=2,
+        )
     return export
 
 
@@ -51,7 +68,9 @@ def test_totals_reconcile_exactly_and_rows_are_daily(
     export = _export()
     outcomes = ingest_billing(str(export.write(tmp_path)), settings=fresh_settings)
     assert [(o.billing_period, o.status) for o in outcomes] == [
-        ("2026-01", "succeeded"), ("2026-02", "succeeded")]
+        ("2026-01", "succeeded"),
+        ("2026-02", "succeeded"),
+    ]
     assert sum(o.raw_line_items for o in outcomes) == len(export.rows) == 5 * (24 + 3 + 2)
     count, total, _ = _warehouse(fresh_settings)
     assert count == 15  # one row per day x account x resource
@@ -64,8 +83,15 @@ def test_totals_reconcile_exactly_and_rows_are_daily(
                 "WHERE resource_id = 'i-0abc' ORDER BY charge_period_start LIMIT 1"
             )
         ).one()
-    assert row == ("Amazon Elastic Compute Cloud", "Compute", "Usage", "AWS", "payments", 24,
-                   Decimal("24.0000000001"))
+    assert row == (
+        "Amazon Elastic Compute Cloud",
+        "Compute",
+        "Usage",
+        "AWS",
+        "payments",
+        24,
+        Decimal("24.0000000001"),
+    )
 
 
 def test_rerun_changes_nothing(fresh_settings: Settings, tmp_path: Path) -> None:
@@ -82,12 +108,15 @@ def test_restated_period_replaces_the_old_slice(fresh_settings: Settings, tmp_pa
     source = export.write(tmp_path)
     ingest_billing(str(source), settings=fresh_settings)
     restated = Cur2Export(rows=[r for r in export.rows if r["billing_period"] == "2026-02"])
-    restated.add_usage(day=datetime(2026, 2, 9), account="333333333333", service="AmazonRDS",
-                       cost="100", hours=1)
+    restated.add_usage(
+        day=datetime(2026, 2, 9), account="333333333333", service="AmazonRDS", cost="100", hours=1
+    )
     restated.write(source)  # AWS rewrites the period's files in place
     outcomes = ingest_billing(str(source), settings=fresh_settings)
     assert {o.billing_period: o.status for o in outcomes} == {
-        "2026-01": "skipped", "2026-02": "succeeded"}
+        "2026-01": "skipped",
+        "2026-02": "succeeded",
+    }
     _, total, _ = _warehouse(fresh_settings)
     assert total == export.total(period="2026-01") + restated.total()
 
@@ -130,11 +159,14 @@ def test_ingest_log_records_each_load(fresh_settings: Settings, tmp_path: Path) 
     ingest_billing(str(export.write(tmp_path)), settings=fresh_settings)
     with get_engine(fresh_settings).connect() as conn:
         rows = conn.execute(
-            text("SELECT to_char(billing_period, 'YYYY-MM'), status, raw_line_items, billed_cost "
-                 "FROM finops.ingest_log ORDER BY billing_period")
+            text(
+                "SELECT to_char(billing_period, 'YYYY-MM'), status, raw_line_items, billed_cost "
+                "FROM finops.ingest_log ORDER BY billing_period"
+            )
         ).all()
-        audit = conn.execute(text("SELECT count(*) FROM finops.audit_log "
-                                  "WHERE action = 'billing.replace_slice'")).scalar()
+        audit = conn.execute(
+            text("SELECT count(*) FROM finops.audit_log WHERE action = 'billing.replace_slice'")
+        ).scalar()
     assert rows == [
         ("2026-01", "succeeded", 135, export.total(period="2026-01")),
         ("2026-02", "succeeded", 10, export.total(period="2026-02")),

@@ -22,8 +22,13 @@ from tests.factories.cur2 import Cur2Export
 def loaded(fresh_settings: Settings, tmp_path: Path) -> str:
     export = Cur2Export()
     for day in range(1, 4):
-        export.add_usage(day=datetime(2026, 3, day), account="444444444444",
-                         service="AmazonEC2", cost="1.25", hours=2)
+        export.add_usage(
+            day=datetime(2026, 3, day),
+            account="444444444444",
+            service="AmazonEC2",
+            cost="1.25",
+            hours=2,
+        )
     ingest_billing(str(export.write(tmp_path)), settings=fresh_settings)
     return libpq_url(server_url(fresh_settings))
 
@@ -47,38 +52,69 @@ def test_refused_statements(statement: str) -> None:
 
 
 def test_literals_and_comments_do_not_confuse_the_check() -> None:
-    assert check_statement("select 'a; delete' as x -- ; drop\n;") == "select 'a; delete' as x -- ; drop"
-    assert check_statement("  WITH t AS (SELECT 1) SELECT * FROM t") .startswith("WITH")
+    assert (
+        check_statement("select 'a; delete' as x -- ; drop\n;")
+        == "select 'a; delete' as x -- ; drop"
+    )
+    assert check_statement("  WITH t AS (SELECT 1) SELECT * FROM t").startswith("WITH")
 
 
 def test_count_matches_and_writes_inside_select_are_blocked(loaded: str) -> None:
-    result = run_readonly(loaded, "select count(*), sum(billed_cost) from costs",
-                          timeout_s=5, row_limit=10)
+    result = run_readonly(
+        loaded, "select count(*), sum(billed_cost) from costs", timeout_s=5, row_limit=10
+    )
     assert result.rows[0][0] == 3
     assert str(result.rows[0][1]) == "3.7500000000"
     with pytest.raises(QueryRefusedError, match="read-only"):
-        run_readonly(loaded, "with d as (delete from finops.cost_line_items returning 1) "
-                             "select count(*) from d", timeout_s=5, row_limit=10)
-    assert run_readonly(loaded, "select count(*) from costs", timeout_s=5,
-                        row_limit=10).rows[0][0] == 3
+        run_readonly(
+            loaded,
+            "with d as (delete from finops.cost_line_items returning 1) select count(*) from d",
+            timeout_s=5,
+            row_limit=10,
+        )
+    assert (
+        run_readonly(loaded, "select count(*) from costs", timeout_s=5, row_limit=10).rows[0][0]
+        == 3
+    )
 
 
 def test_timeout_and_row_cap(loaded: str) -> None:
     with pytest.raises(QueryFailedError, match="statement timeout"):
-        run_readonly(loaded, "select count(*) from generate_series(1, 2000000000)",
-                     timeout_s=0.3, row_limit=10)
-    capped = run_readonly(loaded, "select * from generate_series(1, 50)", timeout_s=5,
-                          row_limit=20)
+        run_readonly(
+            loaded,
+            "select count(*) from generate_series(1, 2000000000)",
+            timeout_s=0.3,
+            row_limit=10,
+        )
+    capped = run_readonly(loaded, "select * from generate_series(1, 50)", timeout_s=5, row_limit=20)
     assert len(capped.rows) == 20 and capped.truncated
 
 
 def test_cli_exit_codes(loaded: str, fresh_settings: Settings) -> None:
     env = dict(os.environ, FINOPS_DATABASE_URL=server_url(fresh_settings))
-    ok = subprocess.run([sys.executable, "-m", "finops", "sql", "select count(*) as n from costs",
-                         "--format", "csv"], env=env, capture_output=True, text=True, check=False)
+    ok = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "finops",
+            "sql",
+            "select count(*) as n from costs",
+            "--format",
+            "csv",
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert ok.returncode == 0, ok.stderr
     assert ok.stdout == "n\n3\n"
-    refused = subprocess.run([sys.executable, "-m", "finops", "sql", "delete from costs"],
-                             env=env, capture_output=True, text=True, check=False)
+    refused = subprocess.run(
+        [sys.executable, "-m", "finops", "sql", "delete from costs"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert refused.returncode == 1
     assert "DELETE is refused" in refused.stderr

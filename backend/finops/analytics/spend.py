@@ -6,8 +6,10 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 from enum import StrEnum
+from typing import Any, TypeVar, Unpack
 
 from sqlalchemy import (
+    ColumnElement,
     Column,
     Connection,
     Date,
@@ -76,8 +78,8 @@ class SpendFilter:
     billing_period: date | None = None  # first day of the billing period
     account_id: str | None = None
 
-    def conditions(self) -> list[object]:
-        conds: list[object] = []
+    def conditions(self) -> list[ColumnElement[bool]]:
+        conds: list[ColumnElement[bool]] = []
         if self.billing_period is not None:
             conds.append(cast(costs.c.billing_period_start, Date) == self.billing_period)
         if self.account_id is not None:
@@ -85,15 +87,18 @@ class SpendFilter:
         return conds
 
 
-def _where(stmt: Select[tuple[object, ...]], conds: list[object]) -> Select[tuple[object, ...]]:
-    return stmt.where(and_(*conds)) if conds else stmt  # type: ignore[arg-type]
+_S = TypeVar("_S", bound="Select[Unpack[tuple[Any, ...]]]")
 
 
-_UTC = literal_column("'UTC'")
-_NONE = literal_column("'(none)'")
+def _where(stmt: _S, conds: list[ColumnElement[bool]]) -> _S:
+    return stmt.where(and_(*conds)) if conds else stmt
 
 
-def _day() -> object:
+_UTC: ColumnElement[str] = literal_column("'UTC'")
+_NONE: ColumnElement[str] = literal_column("'(none)'")
+
+
+def _day() -> ColumnElement[date]:
     """The UTC calendar day of a charge (constants inlined so GROUP BY matches the SELECT)."""
     return cast(func.timezone(_UTC, costs.c.charge_period_start), Date)
 
@@ -119,10 +124,8 @@ class KpiSummary:
     top_services: list[ServiceCost]
 
 
-def _currency(conn: Connection, conds: list[object]) -> str:
-    rows = conn.execute(
-        _where(select(costs.c.billing_currency).distinct(), conds)  # type: ignore[arg-type]
-    ).scalars().all()
+def _currency(conn: Connection, conds: list[ColumnElement[bool]]) -> str:
+    rows = conn.execute(_where(select(costs.c.billing_currency).distinct(), conds)).scalars().all()
     return ",".join(sorted(str(r) for r in rows)) or "USD"
 
 
@@ -138,13 +141,23 @@ def kpi_summary(
     value = costs.c[metric.value]
     zero = literal(Decimal(0))
     total, as_of = conn.execute(
-        _where(select(func.coalesce(func.sum(value), zero), func.max(_day())), conds)  # type: ignore[arg-type]
+        _where(select(func.coalesce(func.sum(value), zero), func.max(_day())), conds)
     ).one()
     total = Decimal(total)
     currency = _currency(conn, conds)
     if as_of is None:
-        return KpiSummary(currency, metric.value, None, total, Decimal(0), Decimal(0),
-                          Decimal(0), Decimal(0), None, [])
+        return KpiSummary(
+            currency,
+            metric.value,
+            None,
+            total,
+            Decimal(0),
+            Decimal(0),
+            Decimal(0),
+            Decimal(0),
+            None,
+            [],
+        )
     month_start = as_of.replace(day=1)
     prev_start = (month_start - timedelta(days=1)).replace(day=1)
     prev_same_day = min(prev_start + timedelta(days=as_of.day), month_start)
@@ -152,9 +165,10 @@ def kpi_summary(
     def window(start: date, end: date) -> Decimal:
         day = _day()
         stmt = select(func.coalesce(func.sum(value), zero)).where(
-            day >= start, day < end  # type: ignore[operator]
+            day >= start,
+            day < end,
         )
-        return Decimal(conn.execute(_where(stmt, conds)).scalar_one())  # type: ignore[arg-type]
+        return Decimal(conn.execute(_where(stmt, conds)).scalar_one())
 
     mtd = window(month_start, as_of + timedelta(days=1))
     prev_mtd = window(prev_start, prev_same_day)
@@ -164,18 +178,23 @@ def kpi_summary(
     service_cost = func.sum(value).label("cost")
     top_rows = conn.execute(
         _where(
-            select(func.coalesce(costs.c.service_name, _NONE), service_cost)  # type: ignore[arg-type]
-            .group_by(func.coalesce(costs.c.service_name, _NONE)),
+            select(func.coalesce(costs.c.service_name, _NONE), service_cost).group_by(
+                func.coalesce(costs.c.service_name, _NONE)
+            ),
             conds,
-        ).order_by(service_cost.desc()).limit(top)
+        )
+        .order_by(service_cost.desc())
+        .limit(top)
     ).all()
     services = [
-        ServiceCost(str(name), Decimal(cost),
-                    float(Decimal(cost) / total * 100) if total != 0 else 0.0)
+        ServiceCost(
+            str(name), Decimal(cost), float(Decimal(cost) / total * 100) if total != 0 else 0.0
+        )
         for name, cost in top_rows
     ]
-    return KpiSummary(currency, metric.value, as_of, total, mtd, prev_mtd, prev_month, change,
-                      pct, services)
+    return KpiSummary(
+        currency, metric.value, as_of, total, mtd, prev_mtd, prev_month, change, pct, services
+    )
 
 
 @dataclass(frozen=True)
@@ -213,16 +232,18 @@ def spend_trend(
     conds = spend_filter.conditions()
     day = _day()
     if start is not None:
-        conds.append(day >= start)  # type: ignore[operator]
+        conds.append(day >= start)
     if end is not None:
-        conds.append(day <= end)  # type: ignore[operator]
+        conds.append(day <= end)
     value = costs.c[metric.value]
     key = func.coalesce(costs.c[dimension.value], _NONE)
     rows = conn.execute(
         _where(
-            select(day.label("day"), key.label("key"), func.sum(value).label("cost")),  # type: ignore[arg-type]
+            select(day.label("day"), key.label("key"), func.sum(value).label("cost")),
             conds,
-        ).group_by(day, key).order_by(day, key)
+        )
+        .group_by(day, key)
+        .order_by(day, key)
     ).all()
     totals: dict[str, Decimal] = {}
     for _, k, cost in rows:
@@ -236,8 +257,9 @@ def spend_trend(
         name = str(k) if str(k) in kept else OTHER
         points = series.setdefault(name, [Decimal(0)] * len(dates))
         points[index[d]] += Decimal(cost)
-    ordered = [k for k in ranked if k in kept] + ([OTHER] if OTHER in series and OTHER not in kept
-                                                   else [])
+    ordered = [k for k in ranked if k in kept] + (
+        [OTHER] if OTHER in series and OTHER not in kept else []
+    )
     return SpendTrend(
         dimension=dimension.value,
         cost_metric=metric.value,
@@ -269,7 +291,7 @@ def available_filters(conn: Connection) -> Filters:
         .group_by(costs.c.sub_account_id)
         .order_by(costs.c.sub_account_id)
     ).all()
-    first, last = conn.execute(select(func.min(_day()), func.max(_day()))).one()  # type: ignore[arg-type]
+    first, last = conn.execute(select(func.min(_day()), func.max(_day()))).one()
     return Filters(
         billing_periods=[str(p) for p in periods],
         accounts=[(str(a), n) for a, n in accounts],

@@ -36,8 +36,12 @@ def _route_template(request: Request) -> str:
     return "unmatched"
 
 
-def create_app(*, settings: Settings | None = None, engine: Engine | None = None,
-               frontend_dist: Path | None = FRONTEND_DIST) -> FastAPI:
+def create_app(
+    *,
+    settings: Settings | None = None,
+    engine: Engine | None = None,
+    frontend_dist: Path | None = FRONTEND_DIST,
+) -> FastAPI:
     settings = settings or get_settings()
     app = FastAPI(
         title="FinOps Platform API",
@@ -65,8 +69,13 @@ def create_app(*, settings: Settings | None = None, engine: Engine | None = None
             elapsed = time.perf_counter() - started
             HTTP_REQUESTS.labels(request.method, route, str(status)).inc()
             HTTP_LATENCY.labels(request.method, route).observe(elapsed)
-            log.info("http.request", method=request.method, route=route, status=status,
-                     duration_ms=round(elapsed * 1000, 2))
+            log.info(
+                "http.request",
+                method=request.method,
+                route=route,
+                status=status,
+                duration_ms=round(elapsed * 1000, 2),
+            )
             structlog.contextvars.unbind_contextvars("request_id")
 
     @app.exception_handler(FinOpsError)
@@ -93,8 +102,9 @@ def _mount_dashboard(app: FastAPI, dist: Path) -> None:
         if not index.exists():
             return JSONResponse(
                 status_code=503,
-                content={"detail": f"the dashboard is not built: {index} is missing "
-                                   "(run: make frontend)"},
+                content={
+                    "detail": f"the dashboard is not built: {index} is missing (run: make frontend)"
+                },
             )
         candidate = (dist / path).resolve()
         if path and candidate.is_file() and candidate.is_relative_to(dist.resolve()):

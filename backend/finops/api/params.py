@@ -30,6 +30,4 @@ def spend_filter(
     return SpendFilter(billing_period=period, account_id=account_id)
 
 
-CostMetricQuery = Annotated[
-    CostMetric, Query(description="which FOCUS cost column to sum")
-]
+CostMetricQuery = Annotated[CostMetric, Query(description="which FOCUS cost column to sum")]

@@ -130,8 +130,16 @@ def ensure_server(pgdata: Path, *, port: int = 0) -> EmbeddedServer:
 def _initdb(pgdata: Path) -> None:
     log.info("embedded_postgres.initdb", pgdata=str(pgdata))
     result = _run_as_owner(
-        [str(_bin("initdb")), "-D", str(pgdata), "--auth=trust", "--encoding=UTF8",
-         "--locale=C", "-U", SUPERUSER],
+        [
+            str(_bin("initdb")),
+            "-D",
+            str(pgdata),
+            "--auth=trust",
+            "--encoding=UTF8",
+            "--locale=C",
+            "-U",
+            SUPERUSER,
+        ],
     )
     if result.returncode != 0:
         raise DatabaseError(f"initdb failed for {pgdata}: {result.stderr.strip()}")
@@ -158,8 +166,19 @@ def _start(pgdata: Path, port: int) -> None:
     )
     log.info("embedded_postgres.start", pgdata=str(pgdata), port=port)
     result = _run_as_owner(
-        [str(_bin("pg_ctl")), "-D", str(pgdata), "-w", "-t", "60", "-o", options,
-         "-l", str(log_file), "start"],
+        [
+            str(_bin("pg_ctl")),
+            "-D",
+            str(pgdata),
+            "-w",
+            "-t",
+            "60",
+            "-o",
+            options,
+            "-l",
+            str(log_file),
+            "start",
+        ],
         timeout=90,
     )
     if result.returncode != 0:

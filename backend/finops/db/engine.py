@@ -16,6 +16,8 @@ from finops.errors import DatabaseError
 WAREHOUSE_DB = "finops"
 AIRFLOW_DB = "airflow"
 
+_ENSURED: set[str] = set()  # databases known to exist, checked once per process
+
 
 def server_url(settings: Settings, database: str = WAREHOUSE_DB) -> str:
     """SQLAlchemy URL of ``database`` on the configured server (embedded unless configured)."""
@@ -31,39 +33,46 @@ def server_url(settings: Settings, database: str = WAREHOUSE_DB) -> str:
 def _with_driver(url: str) -> str:
     for prefix in ("postgresql://", "postgres://"):
         if url.startswith(prefix):
-            return "postgresql+psycopg://" + url[len(prefix):]
+            return "postgresql+psycopg://" + url[len(prefix) :]
     return url
 
 
 def libpq_url(sqlalchemy_url: str) -> str:
     """The same URL in the form psycopg and libpq accept."""
-    return make_url(sqlalchemy_url).set(drivername="postgresql").render_as_string(
-        hide_password=False
+    return (
+        make_url(sqlalchemy_url).set(drivername="postgresql").render_as_string(hide_password=False)
     )
 
 
 def ensure_database(settings: Settings, database: str) -> str:
-    """Create ``database`` on the embedded server when missing; return its URL.
+    """Create ``database`` on the server when it is missing; return its URL.
 
-    An external server's databases are the operator's to create; only the embedded one is managed.
+    On an external server this needs the CREATEDB privilege; without it the error says which
+    database to create by hand.
     """
     url = server_url(settings, database)
-    if settings.database_url is not None:
+    if url in _ENSURED:
         return url
-    admin = libpq_url(server_url(settings, "postgres"))
+    admin = libpq_url(make_url(url).set(database="postgres").render_as_string(hide_password=False))
     try:
         with psycopg.connect(admin, autocommit=True) as conn:
             exists = conn.execute(
                 "SELECT 1 FROM pg_database WHERE datname = %s", (database,)
             ).fetchone()
             if exists is None:
-                conn.execute(
-                    sql.SQL("CREATE DATABASE {}").format(sql.Identifier(database))
-                )
+                conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(database)))
     except psycopg.errors.DuplicateDatabase:
         pass  # created concurrently by another process: what we wanted
+    except psycopg.errors.InsufficientPrivilege as exc:
+        raise DatabaseError(
+            f"database {database!r} does not exist and this user may not create it; "
+            f"create it on the server first ({exc.diag.message_primary})"
+        ) from exc
     except psycopg.OperationalError as exc:
-        raise DatabaseError(f"cannot reach PostgreSQL to create database {database!r}: {exc}") from exc
+        raise DatabaseError(
+            f"cannot reach PostgreSQL to check database {database!r}: {exc}"
+        ) from exc
+    _ENSURED.add(url)
     return url
 
 

@@ -56,9 +56,7 @@ def check_statement(statement: str) -> str:
     return stripped
 
 
-def run_readonly(
-    url: str, statement: str, *, timeout_s: float, row_limit: int
-) -> QueryResult:
+def run_readonly(url: str, statement: str, *, timeout_s: float, row_limit: int) -> QueryResult:
     """Run one checked query read-only, with a timeout, returning at most ``row_limit`` rows."""
     query = check_statement(statement)
     timeout_ms = max(1, int(timeout_s * 1000))
@@ -76,7 +74,8 @@ def run_readonly(
                 columns = [d.name for d in cursor.description]
                 rows = cursor.fetchmany(row_limit + 1)
                 return QueryResult(
-                    columns=columns, rows=[tuple(r) for r in rows[:row_limit]],
+                    columns=columns,
+                    rows=[tuple(r) for r in rows[:row_limit]],
                     truncated=len(rows) > row_limit,
                 )
     except psycopg.errors.QueryCanceled as exc:
@@ -85,7 +84,9 @@ def run_readonly(
             "(raise it with --timeout)"
         ) from exc
     except psycopg.errors.ReadOnlySqlTransaction as exc:
-        raise QueryRefusedError(f"the SQL console is read-only: {exc.diag.message_primary}") from exc
+        raise QueryRefusedError(
+            f"the SQL console is read-only: {exc.diag.message_primary}"
+        ) from exc
     except psycopg.Error as exc:
         message = exc.diag.message_primary if exc.diag.message_primary else str(exc)
         raise QueryFailedError(f"the query failed: {message}") from exc

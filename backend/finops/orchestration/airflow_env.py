@@ -41,8 +41,7 @@ def airflow_env(settings: Settings, *, base: dict[str, str] | None = None) -> di
             "AIRFLOW__API__HOST": "127.0.0.1",
             "AIRFLOW__API__PORT": str(settings.airflow_port),
             "AIRFLOW__API__BASE_URL": f"http://127.0.0.1:{settings.airflow_port}",
-            "AIRFLOW__CORE__EXECUTION_API_SERVER_URL":
-                f"http://127.0.0.1:{settings.airflow_port}/execution/",
+            "AIRFLOW__CORE__EXECUTION_API_SERVER_URL": f"http://127.0.0.1:{settings.airflow_port}/execution/",
             "AIRFLOW__LOGGING__BASE_LOG_FOLDER": str(settings.log_path / "airflow"),
             "AIRFLOW__SCHEDULER__MIN_FILE_PROCESS_INTERVAL": "30",
             "AIRFLOW__DAG_PROCESSOR__REFRESH_INTERVAL": "30",
@@ -88,7 +87,10 @@ def migrate_metadata(settings: Settings) -> None:
     admin_password(settings)
     env = airflow_env(settings)
     result = subprocess.run(
-        [airflow_executable(), "db", "migrate"], env=env, capture_output=True, text=True,
+        [airflow_executable(), "db", "migrate"],
+        env=env,
+        capture_output=True,
+        text=True,
         check=False,
     )
     if result.returncode != 0:

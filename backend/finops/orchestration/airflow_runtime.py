@@ -49,8 +49,9 @@ def start_airflow(settings: Settings, group: ProcessGroup) -> AirflowAccess:
 
 
 def _run_airflow(args: list[str], env: dict[str, str]) -> str:
-    result = subprocess.run([airflow_executable(), *args], env=env, capture_output=True,
-                            text=True, check=False)
+    result = subprocess.run(
+        [airflow_executable(), *args], env=env, capture_output=True, text=True, check=False
+    )
     if result.returncode != 0:
         raise ConfigurationError(
             f"airflow {' '.join(args)} failed:\n{result.stdout[-1500:]}\n{result.stderr[-2500:]}"
@@ -77,16 +78,18 @@ def _wait_healthy(url: str, group: ProcessGroup, *, timeout_s: float = 120) -> N
     raise FinOpsError(f"the Airflow api-server did not answer on {url} within {timeout_s:.0f} s")
 
 
-def trigger_dag(settings: Settings, dag_id: str, *, run_id: str,
-                conf: dict[str, object] | None = None) -> None:
+def trigger_dag(
+    settings: Settings, dag_id: str, *, run_id: str, conf: dict[str, object] | None = None
+) -> None:
     _run_airflow(
         ["dags", "trigger", dag_id, "--run-id", run_id, "--conf", json.dumps(conf or {})],
         airflow_env(settings),
     )
 
 
-def wait_for_run(settings: Settings, dag_id: str, run_id: str, *, group: ProcessGroup,
-                 timeout_s: float = 900) -> str:
+def wait_for_run(
+    settings: Settings, dag_id: str, run_id: str, *, group: ProcessGroup, timeout_s: float = 900
+) -> str:
     """Poll the metadata database until the run finishes; returns its final state."""
     url = libpq_url(server_url(settings, AIRFLOW_DB))
     deadline = time.monotonic() + timeout_s
@@ -94,11 +97,14 @@ def wait_for_run(settings: Settings, dag_id: str, run_id: str, *, group: Process
     while time.monotonic() < deadline:
         dead = group.failed()
         if dead:
-            raise FinOpsError(f"{dead[0].name} exited while {dag_id} ran; log {dead[0].log_path}:"
-                              f"\n{tail(dead[0].log_path)}")
+            raise FinOpsError(
+                f"{dead[0].name} exited while {dag_id} ran; log {dead[0].log_path}:"
+                f"\n{tail(dead[0].log_path)}"
+            )
         with psycopg.connect(url, autocommit=True) as conn:
-            row = conn.execute("SELECT state FROM dag_run WHERE dag_id = %s AND run_id = %s",
-                               (dag_id, run_id)).fetchone()
+            row = conn.execute(
+                "SELECT state FROM dag_run WHERE dag_id = %s AND run_id = %s", (dag_id, run_id)
+            ).fetchone()
         state = str(row[0]) if row else "missing"
         if state in ("success", "failed"):
             return state

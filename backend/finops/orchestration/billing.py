@@ -13,7 +13,7 @@ def billing_sources(requested: list[str] | None) -> list[str]:
     if not sources:
         raise ConfigurationError(
             "no billing sources: set FINOPS_BILLING_SOURCES (a JSON list of folders or s3:// "
-            "prefixes) or trigger the DAG with {\"sources\": [...]}"
+            'prefixes) or trigger the DAG with {"sources": [...]}'
         )
     return sources
 
@@ -23,8 +23,13 @@ def discover_slices(requested: list[str] | None) -> list[dict[str, str]]:
     slices: list[dict[str, str]] = []
     for source in billing_sources(requested):
         for period in list_periods(source):
-            slices.append({"source": source, "source_id": period.source_id,
-                           "billing_period": period.billing_period})
+            slices.append(
+                {
+                    "source": source,
+                    "source_id": period.source_id,
+                    "billing_period": period.billing_period,
+                }
+            )
     return slices
 
 

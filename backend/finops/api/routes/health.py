@@ -27,18 +27,25 @@ def readyz(engine: EngineDep) -> ReadinessPublic:
             conn.execute(text("SELECT 1"))
         revision = current_revision(engine)
     except SQLAlchemyError as exc:
-        raise HTTPException(status_code=503, detail=f"database unreachable: {exc.__class__.__name__}")
+        raise HTTPException(
+            status_code=503, detail=f"database unreachable: {exc.__class__.__name__}"
+        ) from exc
     if revision is None:
-        raise HTTPException(status_code=503, detail="database reachable but not migrated "
-                                                    "(run: finops db upgrade)")
+        raise HTTPException(
+            status_code=503, detail="database reachable but not migrated (run: finops db upgrade)"
+        )
     return ReadinessPublic(status="ready", database="ok", schema_revision=revision)
 
 
 @router.get("/metrics", response_class=Response, include_in_schema=False)
 def metrics(engine: EngineDep) -> Response:
     pool = engine.pool
-    for state, reader in (("checked_out", "checkedout"), ("idle", "checkedin"),
-                          ("size", "size"), ("overflow", "overflow")):
+    for state, reader in (
+        ("checked_out", "checkedout"),
+        ("idle", "checkedin"),
+        ("size", "size"),
+        ("overflow", "overflow"),
+    ):
         method = getattr(pool, reader, None)
         if callable(method):
             DB_POOL.labels(state).set(float(method()))

@@ -43,8 +43,15 @@ def read_spend_trend(
     """Daily cost by a dimension."""
     if start is not None and end is not None and start > end:
         raise HTTPException(status_code=422, detail=f"start {start} is after end {end}")
-    trend = spend_trend(conn, spend_filter=filters, metric=cost_metric, dimension=dimension,
-                        start=start, end=end, top=top)
+    trend = spend_trend(
+        conn,
+        spend_filter=filters,
+        metric=cost_metric,
+        dimension=dimension,
+        start=start,
+        end=end,
+        top=top,
+    )
     return SpendTrendPublic(
         dimension=trend.dimension,
         cost_metric=trend.cost_metric,
@@ -52,8 +59,7 @@ def read_spend_trend(
         start=trend.start,
         end=trend.end,
         dates=trend.dates,
-        series=[TrendSeriesPublic(key=s.key, total=s.total, points=s.points)
-                for s in trend.series],
+        series=[TrendSeriesPublic(key=s.key, total=s.total, points=s.points) for s in trend.series],
     )
 
 

@@ -1,4 +1,4 @@
-"""Ingest a billing source: discover periods, transform in DuckDB, load and reconcile in PostgreSQL."""
+"""Ingest billing: find periods, transform in DuckDB, load and reconcile in PostgreSQL."""
 
 from __future__ import annotations
 
@@ -88,11 +88,15 @@ def _ingest_period(
     settings: Settings,
 ) -> PeriodOutcome:
     files = _fingerprint(period)
-    period_start = date.fromisoformat(f"{period.billing_period}-01") if period.billing_period \
-        else None
+    period_start = (
+        date.fromisoformat(f"{period.billing_period}-01") if period.billing_period else None
+    )
     if period_start is not None and _unchanged(conn, period, period_start, files):
-        log.info("billing.skip_unchanged", source_id=period.source_id,
-                 billing_period=period.billing_period)
+        log.info(
+            "billing.skip_unchanged",
+            source_id=period.source_id,
+            billing_period=period.billing_period,
+        )
         return PeriodOutcome(period.source_id, period.billing_period, "skipped", 0, 0)
 
     work_dir = Path(tempfile.mkdtemp(prefix="billing-", dir=_work_root(settings)))
@@ -117,15 +121,30 @@ def _ingest_period(
             csv_path=result.csv_path,
             expected=result.totals,
         )
-        _log_finish(conn, log_id, status="succeeded", raw=result.raw_line_items,
-                    rows=loaded.rows_loaded, totals=totals_json(loaded.totals))
+        _log_finish(
+            conn,
+            log_id,
+            status="succeeded",
+            raw=result.raw_line_items,
+            rows=loaded.rows_loaded,
+            totals=totals_json(loaded.totals),
+        )
         _audit(conn, run_id, period, period_start, result.raw_line_items, loaded.rows_loaded)
         INGEST_ROWS.labels(period.source_format).inc(result.raw_line_items)
-        log.info("billing.loaded", source_id=period.source_id,
-                 billing_period=f"{period_start:%Y-%m}", raw_line_items=result.raw_line_items,
-                 rows_loaded=loaded.rows_loaded)
-        return PeriodOutcome(period.source_id, f"{period_start:%Y-%m}", "succeeded",
-                             result.raw_line_items, loaded.rows_loaded)
+        log.info(
+            "billing.loaded",
+            source_id=period.source_id,
+            billing_period=f"{period_start:%Y-%m}",
+            raw_line_items=result.raw_line_items,
+            rows_loaded=loaded.rows_loaded,
+        )
+        return PeriodOutcome(
+            period.source_id,
+            f"{period_start:%Y-%m}",
+            "succeeded",
+            result.raw_line_items,
+            loaded.rows_loaded,
+        )
     except IngestError as exc:
         if conn.info.transaction_status != psycopg.pq.TransactionStatus.IDLE:
             conn.rollback()
@@ -200,8 +219,17 @@ def _log_finish(
           finished_at = clock_timestamp(), error = %s
         WHERE id = %s
         """,
-        (status, raw, rows, totals or "[]", totals or "[]", totals or "[]", totals or "[]",
-         error, log_id),
+        (
+            status,
+            raw,
+            rows,
+            totals or "[]",
+            totals or "[]",
+            totals or "[]",
+            totals or "[]",
+            error,
+            log_id,
+        ),
     )
     conn.commit()
 
@@ -220,8 +248,13 @@ def _audit(
         (
             f"{period.source_id}/{period_start:%Y-%m}",
             run_id,
-            json.dumps({"raw_line_items": raw, "rows_loaded": rows,
-                        "files": [str(p) for p in period.files]}),
+            json.dumps(
+                {
+                    "raw_line_items": raw,
+                    "rows_loaded": rows,
+                    "files": [str(p) for p in period.files],
+                }
+            ),
         ),
     )
     conn.commit()

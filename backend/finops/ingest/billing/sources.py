@@ -67,9 +67,7 @@ def _cur2_periods(root: Path) -> list[PeriodFiles]:
         if match is None or period_dir.parent.name != "data":
             continue
         export_dir = period_dir.parent.parent
-        manifest = (
-            export_dir / "metadata" / period_dir.name / f"{export_dir.name}-Manifest.json"
-        )
+        manifest = export_dir / "metadata" / period_dir.name / f"{export_dir.name}-Manifest.json"
         files = _listed_files(period_dir, manifest)
         if files:
             found.append(

@@ -24,16 +24,49 @@ MACROS_SQL = (_SQL_DIR / "macros.sql").read_text()
 
 # the columns of focus_daily, in the order of the CSV handed to PostgreSQL COPY
 LOAD_COLUMNS = (
-    "availability_zone", "billed_cost", "billing_account_id", "billing_account_name",
-    "billing_currency", "billing_period_end", "billing_period_start", "charge_category",
-    "charge_class", "charge_description", "charge_frequency", "charge_period_end",
-    "charge_period_start", "commitment_discount_category", "commitment_discount_id",
-    "commitment_discount_status", "commitment_discount_type", "consumed_quantity",
-    "consumed_unit", "contracted_cost", "effective_cost", "invoice_id", "invoice_issuer_name",
-    "list_cost", "list_unit_price", "pricing_category", "pricing_quantity", "pricing_unit",
-    "provider_name", "publisher_name", "region_id", "region_name", "resource_id",
-    "service_category", "service_name", "sku_id", "sub_account_id", "sub_account_name", "tags",
-    "x_line_item_type", "x_usage_type", "x_operation", "x_raw_line_items",
+    "availability_zone",
+    "billed_cost",
+    "billing_account_id",
+    "billing_account_name",
+    "billing_currency",
+    "billing_period_end",
+    "billing_period_start",
+    "charge_category",
+    "charge_class",
+    "charge_description",
+    "charge_frequency",
+    "charge_period_end",
+    "charge_period_start",
+    "commitment_discount_category",
+    "commitment_discount_id",
+    "commitment_discount_status",
+    "commitment_discount_type",
+    "consumed_quantity",
+    "consumed_unit",
+    "contracted_cost",
+    "effective_cost",
+    "invoice_id",
+    "invoice_issuer_name",
+    "list_cost",
+    "list_unit_price",
+    "pricing_category",
+    "pricing_quantity",
+    "pricing_unit",
+    "provider_name",
+    "publisher_name",
+    "region_id",
+    "region_name",
+    "resource_id",
+    "service_category",
+    "service_name",
+    "sku_id",
+    "sub_account_id",
+    "sub_account_name",
+    "tags",
+    "x_line_item_type",
+    "x_usage_type",
+    "x_operation",
+    "x_raw_line_items",
 )
 
 
@@ -75,7 +108,8 @@ def transform_period(period: PeriodFiles, *, work_dir: Path) -> TransformResult:
                 "raw_cur"
             )
             con.execute(
-                "CREATE TEMP VIEW stg_cur AS SELECT\n  " + _staging_select(present)
+                "CREATE TEMP VIEW stg_cur AS SELECT\n  "
+                + _staging_select(present)
                 + "\nFROM raw_cur"
             )
             con.execute(f"CREATE TEMP VIEW focus_lines AS {CUR_TO_FOCUS_SQL}")
@@ -93,8 +127,7 @@ def transform_period(period: PeriodFiles, *, work_dir: Path) -> TransformResult:
             raise IngestError(f"{_names(period)}: a value cannot be converted ({exc})") from exc
         except duckdb.Error as exc:
             raise IngestError(f"{_names(period)}: {exc}") from exc
-        return TransformResult(csv_path=csv_path, rows=int(count[0]) if count else 0,
-                               totals=totals)
+        return TransformResult(csv_path=csv_path, rows=int(count[0]) if count else 0, totals=totals)
     finally:
         con.close()
 
@@ -120,13 +153,13 @@ def _staging_select(present: set[str]) -> str:
     Column names come from the fixed spec in ``cur_columns``, never from the input.
     """
     parts = [
-        f'CAST({f"{chr(34)}{name}{chr(34)}" if name in present else "NULL"} AS {kind}) '
-        f'AS "{name}"'
+        f'CAST({f"{chr(34)}{name}{chr(34)}" if name in present else "NULL"} AS {kind}) AS "{name}"'
         for name, kind in CUR_COLUMNS.items()
     ]
     empty_map = "MAP {}::MAP(VARCHAR, VARCHAR)"
     parts += [
-        f'COALESCE("{name}", {empty_map}) AS "{name}"' if name in present
+        f'COALESCE("{name}", {empty_map}) AS "{name}"'
+        if name in present
         else f'{empty_map} AS "{name}"'
         for name in CUR2_MAP_COLUMNS
     ]

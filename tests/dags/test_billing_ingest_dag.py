@@ -1,0 +1,62 @@
+"""A real ``dag.test()`` run of billing_ingest against the embedded PostgreSQL."""
+
+from __future__ import annotations
+
+import os
+from datetime import datetime
+from decimal import Decimal
+from pathlib import Path
+
+from sqlalchemy import text
+
+from finops.config import Settings
+from finops.db.engine import get_engine
+from finops.orchestration.airflow_env import DAGS_FOLDER, airflow_env, migrate_metadata
+from tests.factories.cur2 import Cur2Export
+
+
+def test_billing_ingest_dag_run_lands_rows(
+    fresh_settings: Settings, tmp_path: Path, monkeypatch: object
+) -> None:
+    export = Cur2Export()
+    for day in range(1, 4):
+        export.add_usage(
+            day=datetime(2026, 4, day),
+            account="555555555555",
+            service="AmazonEC2",
+            cost="2.50",
+            hours=4,
+        )
+        export.add_usage(
+            day=datetime(2026, 5, day),
+            account="555555555555",
+            service="AmazonS3",
+            cost="0.10",
+            hours=1,
+        )
+    source = export.write(tmp_path / "exports")
+
+    migrate_metadata(fresh_settings)
+    os.environ.update(airflow_env(fresh_settings))  # task code reads FINOPS_* like a worker
+
+    from airflow.dag_processing.dagbag import DagBag
+
+    from finops.config import get_settings
+
+    get_settings.cache_clear()
+    dag = DagBag(dag_folder=str(DAGS_FOLDER)).get_dag("billing_ingest")
+    assert dag is not None
+    run = dag.test(run_conf={"sources": [str(source)]})
+    assert run.state == "success"
+
+    states = {(ti.task_id, ti.map_index): ti.state for ti in run.get_task_instances()}
+    assert states == {
+        ("discover_periods", -1): "success",
+        ("ingest_period", 0): "success",
+        ("ingest_period", 1): "success",
+        ("publish_costs", -1): "success",
+    }
+    with get_engine(fresh_settings).connect() as conn:
+        count, total = conn.execute(text("SELECT count(*), sum(billed_cost) FROM costs")).one()
+    assert count == 6
+    assert total == export.total() == Decimal("7.8")

@@ -1,0 +1,118 @@
+"""Browser end to end: ``finops serve`` on freshly ingested data, the Overview page in Debian
+Chromium (playwright-core), the displayed total equal to what ``finops sql`` returns."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+from finops.config import REPO_ROOT, Settings
+from finops.db.engine import server_url
+from finops.ingest.billing import ingest_billing
+from tests.factories.cur2 import Cur2Export
+
+FRONTEND = REPO_ROOT / "frontend"
+ARTIFACTS = REPO_ROOT / "test-artifacts"
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _finops(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "finops", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+
+
+@pytest.fixture
+def served(fresh_settings: Settings, tmp_path: Path) -> Iterator[tuple[str, dict[str, str]]]:
+    if not (FRONTEND / "dist" / "index.html").exists():
+        pytest.fail("frontend/dist is not built: run `make frontend` (make test does it)")
+    export = Cur2Export()
+    services = ("AmazonEC2", "AmazonRDS", "AmazonS3")
+    for month, days in ((9, 30), (10, 31), (11, 12)):
+        for day in range(1, days + 1):
+            for n, service in enumerate(services):
+                cost = f"{(day * 7 + n * 13 + month) % 41 + 3}.{(day * 37 + n) % 100:02d}"
+                export.add_usage(
+                    day=datetime(2026, month, day),
+                    account=f"60000000000{n}",
+                    service=service,
+                    cost=cost,
+                    hours=1,
+                )
+    ingest_billing(str(export.write(tmp_path)), settings=fresh_settings)
+
+    env = dict(os.environ, FINOPS_DATABASE_URL=server_url(fresh_settings))
+    port = _free_port()
+    log_path = tmp_path / "serve.log"
+    with log_path.open("wb") as log:
+        server = subprocess.Popen(
+            [sys.executable, "-m", "finops", "serve", "--port", str(port)],
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    base_url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"{base_url}/readyz", timeout=2):
+                    break
+            except (urllib.error.URLError, ConnectionError):
+                if server.poll() is not None or time.monotonic() > deadline:
+                    pytest.fail(f"finops serve did not come up:\n{log_path.read_text()[-3000:]}")
+                time.sleep(0.3)
+        yield base_url, env
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def test_overview_total_matches_sql(served: tuple[str, dict[str, str]]) -> None:
+    base_url, env = served
+    result = _finops(env, "sql", "select sum(billed_cost) as total from costs", "--format", "csv")
+    assert result.returncode == 0, result.stderr
+    expected_total = result.stdout.splitlines()[1]
+    assert expected_total and expected_total != "0"
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    node = shutil.which("node")
+    assert node, "node is required for the browser e2e"
+    run = subprocess.run(
+        [node, str(FRONTEND / "e2e" / "overview.e2e.mjs")],
+        env=dict(
+            os.environ,
+            BASE_URL=base_url,
+            EXPECTED_TOTAL=expected_total,
+            E2E_ARTIFACTS_DIR=str(ARTIFACTS),
+        ),
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=180,
+        cwd=FRONTEND,
+    )
+    assert run.returncode == 0, f"{run.stdout}\n{run.stderr}"
+    assert (ARTIFACTS / "overview.png").stat().st_size > 10_000
