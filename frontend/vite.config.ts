@@ -14,6 +14,19 @@ export default defineConfig({
   build: {
     outDir: "dist",
     emptyOutDir: true,
+    // ECharts' core with the bar chart, grid, legend, tooltip and SVG renderer is ~510 kB.
+    chunkSizeWarningLimit: 600,
+    rolldownOptions: {
+      output: {
+        // The chart library is most of the bundle and changes far less often than the app.
+        codeSplitting: {
+          groups: [
+            { name: "echarts", test: /node_modules[\\/](echarts|zrender)[\\/]/ },
+            { name: "vendor", test: /node_modules[\\/]/ },
+          ],
+        },
+      },
+    },
   },
   test: {
     environment: "jsdom",

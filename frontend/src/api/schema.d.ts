@@ -11,8 +11,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get Filters */
-        get: operations["get_filters_api_v1_filters_get"];
+        /**
+         * Read Filters
+         * @description Billing periods, accounts and dimensions present in the warehouse.
+         */
+        get: operations["read_filters_api_v1_filters_get"];
         put?: never;
         post?: never;
         delete?: never;
@@ -28,8 +31,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get Kpi Summary */
-        get: operations["get_kpi_summary_api_v1_kpi_summary_get"];
+        /**
+         * Read Kpi Summary
+         * @description Total, month to date, previous month and top services, from the warehouse.
+         */
+        get: operations["read_kpi_summary_api_v1_kpi_summary_get"];
         put?: never;
         post?: never;
         delete?: never;
@@ -45,8 +51,45 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get Spend Trend */
-        get: operations["get_spend_trend_api_v1_spend_trend_get"];
+        /**
+         * Read Spend Trend
+         * @description Daily cost by a dimension.
+         */
+        get: operations["read_spend_trend_api_v1_spend_trend_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/healthz": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Healthz */
+        get: operations["healthz_healthz_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/readyz": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Readyz */
+        get: operations["readyz_readyz_get"];
         put?: never;
         post?: never;
         delete?: never;
@@ -66,6 +109,16 @@ export interface components {
             /** Account Name */
             account_name: string | null;
         };
+        /**
+         * CostMetric
+         * @enum {string}
+         */
+        CostMetric: "billed_cost" | "effective_cost" | "list_cost";
+        /**
+         * Dimension
+         * @enum {string}
+         */
+        Dimension: "service_name" | "sub_account_id" | "region_id" | "charge_category" | "service_category";
         /** DimensionPublic */
         DimensionPublic: {
             /** Key */
@@ -75,84 +128,102 @@ export interface components {
         };
         /** FiltersPublic */
         FiltersPublic: {
-            /** Billing Periods */
-            billing_periods: string[];
             /** Accounts */
             accounts: components["schemas"]["AccountPublic"][];
-            /** Dimensions */
-            dimensions: components["schemas"]["DimensionPublic"][];
+            /** Billing Periods */
+            billing_periods: string[];
             /** Currency */
             currency: string;
-            /** Data Start */
-            data_start: string | null;
             /** Data End */
             data_end: string | null;
-        };
-        /** ServiceCostPublic */
-        ServiceCostPublic: {
-            /** Service Name */
-            service_name: string;
-            /** Cost */
-            cost: string;
-            /** Share Pct */
-            share_pct: number;
-        };
-        /** KpiSummaryPublic */
-        KpiSummaryPublic: {
-            /** Currency */
-            currency: string;
-            /** Cost Metric */
-            cost_metric: string;
-            /** As Of */
-            as_of: string | null;
-            /** Total Cost */
-            total_cost: string;
-            /** Month To Date */
-            month_to_date: string;
-            /** Previous Month To Date */
-            previous_month_to_date: string;
-            /** Previous Month */
-            previous_month: string;
-            /** Mom Change */
-            mom_change: string;
-            /** Mom Change Pct */
-            mom_change_pct: number | null;
-            /** Top Services */
-            top_services: components["schemas"]["ServiceCostPublic"][];
-        };
-        /** TrendSeriesPublic */
-        TrendSeriesPublic: {
-            /** Key */
-            key: string;
-            /** Total */
-            total: string;
-            /** Points */
-            points: string[];
-        };
-        /** SpendTrendPublic */
-        SpendTrendPublic: {
-            /** Dimension */
-            dimension: string;
-            /** Cost Metric */
-            cost_metric: string;
-            /** Currency */
-            currency: string;
-            /** Start */
-            start: string | null;
-            /** End */
-            end: string | null;
-            /** Dates */
-            dates: string[];
-            /** Series */
-            series: components["schemas"]["TrendSeriesPublic"][];
+            /** Data Start */
+            data_start: string | null;
+            /** Dimensions */
+            dimensions: components["schemas"]["DimensionPublic"][];
         };
         /** HTTPValidationError */
         HTTPValidationError: {
             /** Detail */
             detail?: components["schemas"]["ValidationError"][];
         };
+        /** HealthPublic */
+        HealthPublic: {
+            /** Status */
+            status: string;
+        };
+        /** KpiSummaryPublic */
+        KpiSummaryPublic: {
+            /** As Of */
+            as_of: string | null;
+            /** Cost Metric */
+            cost_metric: string;
+            /** Currency */
+            currency: string;
+            /** Mom Change */
+            mom_change: string;
+            /** Mom Change Pct */
+            mom_change_pct: number | null;
+            /** Month To Date */
+            month_to_date: string;
+            /** Previous Month */
+            previous_month: string;
+            /** Previous Month To Date */
+            previous_month_to_date: string;
+            /** Top Services */
+            top_services: components["schemas"]["ServiceCostPublic"][];
+            /** Total Cost */
+            total_cost: string;
+        };
+        /** ReadinessPublic */
+        ReadinessPublic: {
+            /** Database */
+            database: string;
+            /** Schema Revision */
+            schema_revision: string | null;
+            /** Status */
+            status: string;
+        };
+        /** ServiceCostPublic */
+        ServiceCostPublic: {
+            /** Cost */
+            cost: string;
+            /** Service Name */
+            service_name: string;
+            /** Share Pct */
+            share_pct: number;
+        };
+        /** SpendTrendPublic */
+        SpendTrendPublic: {
+            /** Cost Metric */
+            cost_metric: string;
+            /** Currency */
+            currency: string;
+            /** Dates */
+            dates: string[];
+            /** Dimension */
+            dimension: string;
+            /** End */
+            end: string | null;
+            /** Series */
+            series: components["schemas"]["TrendSeriesPublic"][];
+            /** Start */
+            start: string | null;
+        };
+        /** TrendSeriesPublic */
+        TrendSeriesPublic: {
+            /** Key */
+            key: string;
+            /** Points */
+            points: string[];
+            /** Total */
+            total: string;
+        };
         /** ValidationError */
         ValidationError: {
+            /** Context */
+            ctx?: Record<string, never>;
+            /** Input */
+            input?: unknown;
             /** Location */
             loc: (string | number)[];
             /** Message */
@@ -169,7 +240,7 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
-    get_filters_api_v1_filters_get: {
+    read_filters_api_v1_filters_get: {
         parameters: {
             query?: never;
             header?: never;
@@ -189,14 +260,15 @@ export interface operations {
             };
         };
     };
-    get_kpi_summary_api_v1_kpi_summary_get: {
+    read_kpi_summary_api_v1_kpi_summary_get: {
         parameters: {
             query?: {
-                /** @description Billing period as YYYY-MM */
+                /** @description which FOCUS cost column to sum */
+                cost_metric?: components["schemas"]["CostMetric"];
+                /** @description billing period as YYYY-MM */
                 billing_period?: string | null;
-                /** @description Sub-account id */
+                /** @description sub account (usage account) id */
                 account_id?: string | null;
-                cost_metric?: "billed_cost" | "effective_cost" | "list_cost";
             };
             header?: never;
             path?: never;
@@ -224,18 +296,23 @@ export interface operations {
             };
         };
     };
-    get_spend_trend_api_v1_spend_trend_get: {
+    read_spend_trend_api_v1_spend_trend_get: {
         parameters: {
             query?: {
-                dimension?: "service_name" | "sub_account_id" | "region_id" | "charge_category" | "service_category";
+                /** @description what to break the cost down by */
+                dimension?: components["schemas"]["Dimension"];
+                /** @description first day (inclusive) */
                 start?: string | null;
+                /** @description last day (inclusive) */
                 end?: string | null;
-                /** @description Billing period as YYYY-MM */
-                billing_period?: string | null;
-                /** @description Sub-account id */
-                account_id?: string | null;
-                cost_metric?: "billed_cost" | "effective_cost" | "list_cost";
+                /** @description which FOCUS cost column to sum */
+                cost_metric?: components["schemas"]["CostMetric"];
+                /** @description series kept; the rest is Other */
                 top?: number;
+                /** @description billing period as YYYY-MM */
+                billing_period?: string | null;
+                /** @description sub account (usage account) id */
+                account_id?: string | null;
             };
             header?: never;
             path?: never;
@@ -259,6 +336,55 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    healthz_healthz_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HealthPublic"];
+                };
+            };
+        };
+    };
+    readyz_readyz_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReadinessPublic"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReadinessPublic"];
                 };
             };
         };

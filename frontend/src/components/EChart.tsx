@@ -4,6 +4,8 @@ import { type ChartOption, echarts } from "./echarts";
 
 interface EChartProps {
   option: ChartOption;
+  /** Names what `option` draws; set as `data-rendered-key` once ECharts has finished drawing it. */
+  renderKey: string;
   ariaLabel: string;
 }
 
@@ -12,9 +14,10 @@ interface EChartProps {
  * previous one entirely, so removed series disappear. Renders SVG, which keeps legend and axis
  * text in the DOM for tests and screen readers.
  */
-export function EChart({ option, ariaLabel }: EChartProps) {
+export function EChart({ option, renderKey, ariaLabel }: EChartProps) {
   const containerRef = useRef<HTMLDivElement>(null);
   const chartRef = useRef<echarts.ECharts | null>(null);
+  const pendingKeyRef = useRef("");
 
   useEffect(() => {
     const container = containerRef.current;
@@ -23,6 +26,9 @@ export function EChart({ option, ariaLabel }: EChartProps) {
     }
     const chart = echarts.init(container, undefined, { renderer: "svg" });
     chartRef.current = chart;
+    chart.on("finished", () => {
+      container.dataset["renderedKey"] = pendingKeyRef.current;
+    });
     const observer = new ResizeObserver(() => {
       chart.resize();
     });
@@ -35,8 +41,13 @@ export function EChart({ option, ariaLabel }: EChartProps) {
   }, []);
 
   useEffect(() => {
+    const container = containerRef.current;
+    if (container !== null) {
+      delete container.dataset["renderedKey"];
+    }
+    pendingKeyRef.current = renderKey;
     chartRef.current?.setOption(option, { notMerge: true });
-  }, [option]);
+  }, [option, renderKey]);
 
   return <div ref={containerRef} className="echart" role="img" aria-label={ariaLabel} />;
 }

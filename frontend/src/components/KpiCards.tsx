@@ -1,5 +1,5 @@
 import type { KpiSummaryPublic } from "../api/client";
-import { formatLongDate } from "../lib/dates";
+import { formatBillingPeriod, formatLongDate, previousBillingPeriod } from "../lib/dates";
 import { formatMoney, formatPercentChange, moneyToNumber } from "../lib/money";
 
 interface KpiCardProps {
@@ -37,6 +37,7 @@ interface KpiCardsProps {
 export function KpiCards({ summary }: KpiCardsProps) {
   const { currency } = summary;
   const asOf = summary.as_of === null ? "no data" : formatLongDate(summary.as_of);
+  const previousPeriod = summary.as_of === null ? null : previousBillingPeriod(summary.as_of);
   const change = formatMoney(summary.mom_change, currency);
   return (
     <section className="kpi-grid" aria-label="Key figures">
@@ -56,7 +57,11 @@ export function KpiCards({ summary }: KpiCardsProps) {
         label="Previous month"
         value={formatMoney(summary.previous_month, currency)}
         testId="kpi-previous-month"
-        caption="Full calendar month"
+        caption={
+          previousPeriod === null
+            ? "Full calendar month"
+            : `${formatBillingPeriod(previousPeriod)}, full month`
+        }
       />
       <KpiCard
         label="Month-over-month change"

@@ -11,7 +11,8 @@ interface TrendChartProps {
 
 /**
  * The stacked daily cost chart. `data-dimension` and `data-series-keys` (a JSON array) describe
- * what is drawn, so browser tests can tell when the chart shows a new breakdown.
+ * the data; the inner chart element gets `data-rendered-key` equal to `data-series-keys` once
+ * ECharts has finished drawing it, so browser tests can wait for a new breakdown to be on screen.
  */
 export function TrendChart({ trend, dimensionLabel }: TrendChartProps) {
   const option = useMemo(() => buildTrendOption(trend), [trend]);
@@ -27,7 +28,11 @@ export function TrendChart({ trend, dimensionLabel }: TrendChartProps) {
       {empty ? (
         <p className="empty">No cost data for this selection.</p>
       ) : (
-        <EChart option={option} ariaLabel={`Daily cost by ${dimensionLabel.toLowerCase()}`} />
+        <EChart
+          option={option}
+          renderKey={seriesKeys}
+          ariaLabel={`Daily cost by ${dimensionLabel.toLowerCase()}`}
+        />
       )}
     </div>
   );

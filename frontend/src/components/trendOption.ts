@@ -16,6 +16,11 @@ export const SERIES_COLORS = [
   "#a16207",
 ];
 
+// ECharts measures text on a canvas, so it needs a concrete font, not "inherit"; keep this in
+// step with the font stack in styles.css.
+const CHART_FONT_FAMILY =
+  'Inter, "Segoe UI", Roboto, "Helvetica Neue", Arial, "Noto Sans", "Liberation Sans", sans-serif';
+
 const HTML_ESCAPES: Record<string, string> = {
   "&": "&amp;",
   "<": "&lt;",
@@ -73,7 +78,7 @@ export function buildTrendOption(trend: SpendTrendPublic): ChartOption {
   return {
     color: SERIES_COLORS,
     animationDuration: 300,
-    textStyle: { fontFamily: "inherit" },
+    textStyle: { fontFamily: CHART_FONT_FAMILY },
     legend: {
       type: "scroll",
       top: 0,
@@ -83,7 +88,14 @@ export function buildTrendOption(trend: SpendTrendPublic): ChartOption {
       itemHeight: 12,
       textStyle: { color: "#334155", fontSize: 12 },
     },
-    grid: { top: 44, left: 8, right: 16, bottom: 8 },
+    grid: {
+      top: 44,
+      left: 8,
+      right: 16,
+      bottom: 8,
+      outerBoundsMode: "same",
+      outerBoundsContain: "axisLabel",
+    },
     tooltip: {
       trigger: "axis",
       axisPointer: { type: "shadow" },
@@ -110,7 +122,6 @@ export function buildTrendOption(trend: SpendTrendPublic): ChartOption {
       name: series.key,
       stack: "cost",
       barMaxWidth: 28,
-      emphasis: { focus: "series" },
       data: series.points.map(moneyToNumber),
     })),
   };

@@ -1,6 +1,11 @@
 import { describe, expect, it } from "vitest";
 
-import { formatBillingPeriod, formatDayLabel, formatLongDate } from "./dates";
+import {
+  formatBillingPeriod,
+  formatDayLabel,
+  formatLongDate,
+  previousBillingPeriod,
+} from "./dates";
 
 describe("date labels", () => {
   it("formats days without time-zone shifts", () => {
@@ -16,5 +21,14 @@ describe("date labels", () => {
   it("passes through values it does not understand", () => {
     expect(formatDayLabel("2025-13-01")).toBe("2025-13-01");
     expect(formatBillingPeriod("latest")).toBe("latest");
+  });
+});
+
+describe("previousBillingPeriod", () => {
+  it("steps back one month, across years", () => {
+    expect(previousBillingPeriod("2025-03-18")).toBe("2025-02");
+    expect(previousBillingPeriod("2025-01-01")).toBe("2024-12");
+    expect(previousBillingPeriod("2025-11-30")).toBe("2025-10");
+    expect(previousBillingPeriod("soon")).toBeNull();
   });
 });

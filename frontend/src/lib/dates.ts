@@ -31,3 +31,14 @@ export function formatBillingPeriod(period: string): string {
   }
   return `${month} ${match[1] ?? ""}`;
 }
+
+/** The billing period before the month of `isoDate`: "2025-01-15" → "2024-12". */
+export function previousBillingPeriod(isoDate: string): string | null {
+  const match = ISO_DATE.exec(isoDate);
+  if (match === null) {
+    return null;
+  }
+  const year = Number(match[1]);
+  const month = Number(match[2]);
+  return month === 1 ? `${year - 1}-12` : `${year}-${String(month - 1).padStart(2, "0")}`;
+}

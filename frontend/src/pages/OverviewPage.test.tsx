@@ -37,7 +37,10 @@ describe("OverviewPage", () => {
     expect(await screen.findByTestId("kpi-total-cost")).toHaveTextContent("$123,456.79");
     expect(screen.getByTestId("kpi-mtd")).toHaveTextContent("$3,210.50");
     expect(screen.getByTestId("kpi-previous-month")).toHaveTextContent("$41,000.00");
+    expect(screen.getByText("Feb 2025, full month")).toBeInTheDocument();
     expect(screen.getByTestId("kpi-mom")).toHaveTextContent("+10.7%");
+    expect(screen.getByTestId("kpi-mom")).toHaveClass("kpi-up");
+    expect(screen.getByText("+$310.25 vs same days last month")).toBeInTheDocument();
     const services = within(screen.getByTestId("top-services"));
     expect(services.getByText("Amazon Elastic Compute Cloud")).toBeInTheDocument();
     expect(services.getByText("$80,000.00")).toBeInTheDocument();
@@ -57,9 +60,15 @@ describe("OverviewPage", () => {
     });
     expect(seriesKeys()).toEqual(SERIES_BY_DIMENSION["region_id"]);
     // The SVG legend is in the DOM, so the drawn chart itself shows the new breakdown.
+    const chart = within(screen.getByTestId("trend-chart"));
     await waitFor(() => {
-      expect(within(screen.getByTestId("trend-chart")).getByText("eu-west-1")).toBeInTheDocument();
+      expect(chart.getByRole("img")).toHaveAttribute(
+        "data-rendered-key",
+        JSON.stringify(SERIES_BY_DIMENSION["region_id"]),
+      );
     });
+    expect(chart.getByText("eu-west-1")).toBeInTheDocument();
+    expect(chart.queryByText("Amazon Simple Storage Service")).not.toBeInTheDocument();
     const trendQueries = requests.filter((url) => url.pathname === "/api/v1/spend/trend");
     expect(trendQueries.at(-1)?.searchParams.get("dimension")).toBe("region_id");
     expect(trendQueries.at(-1)?.searchParams.get("top")).toBe("8");

@@ -1,0 +1,210 @@
+// Browser end-to-end check of the Overview page against a running `finops serve`.
+//
+//   BASE_URL=http://127.0.0.1:8000 EXPECTED_TOTAL=12345.6789 npm run e2e
+//
+// Environment:
+//   BASE_URL           where the API serves the built dashboard (required)
+//   EXPECTED_TOTAL     the total cost as a decimal string, e.g. from `finops sql` (required)
+//   EXPECTED_CURRENCY  ISO currency of that total (default USD)
+//   E2E_ARTIFACTS_DIR  where screenshots go (default frontend/e2e-artifacts)
+//   CHROMIUM_PATH      the browser to drive (default /usr/bin/chromium)
+//   E2E_TIMEOUT_MS     how long to wait for each step (default 30000)
+//
+// Exits 0 when every check passes, 1 with an "E2E FAILED: ..." line otherwise.
+import { mkdirSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+
+import { chromium } from "playwright-core";
+
+const FRONTEND_DIR = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)$/;
+const CHROMIUM_ARGS = [
+  "--no-sandbox",
+  "--headless",
+  "--disable-gpu",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+  "--disable-quic",
+  "--no-first-run",
+];
+
+class E2EFailure extends Error {}
+
+/** @param {string} name */
+function requireEnv(name) {
+  const value = process.env[name];
+  if (value === undefined || value.trim() === "") {
+    throw new E2EFailure(`environment variable ${name} is required`);
+  }
+  return value.trim();
+}
+
+/**
+ * The expected display of a decimal total. Intl formats a numeric string exactly (no float
+ * rounding) and rounds half away from zero, which is what the dashboard's helper does too.
+ * @param {string} total
+ * @param {string} currency
+ */
+function expectedMoneyText(total, currency) {
+  if (!DECIMAL.test(total)) {
+    throw new E2EFailure(
+      `EXPECTED_TOTAL must be a plain decimal string, got ${JSON.stringify(total)}`,
+    );
+  }
+  const format = new Intl.NumberFormat("en-US", {
+    style: "currency",
+    currency,
+    minimumFractionDigits: 2,
+    maximumFractionDigits: 2,
+  });
+  return format.format(/** @type {Intl.StringNumericLiteral} */ (total));
+}
+
+/**
+ * Waits until the trend chart shows a non-empty breakdown by `dimension` (any, when null) and
+ * ECharts has finished drawing exactly that data, then returns what it shows.
+ * @param {import("playwright-core").Page} page
+ * @param {string | null} dimension
+ * @param {number} timeout
+ * @returns {Promise<{ dimension: string, keys: string[], legend: string[] }>}
+ */
+async function waitForDrawnTrend(page, dimension, timeout) {
+  const handle = await page.waitForFunction(
+    (wanted) => {
+      const chart = document.querySelector('[data-testid="trend-chart"]');
+      const keys = chart?.getAttribute("data-series-keys") ?? "[]";
+      const drawn = chart?.querySelector(".echart")?.getAttribute("data-rendered-key");
+      const shown = chart?.getAttribute("data-dimension") ?? null;
+      if (chart === null || keys === "[]" || drawn !== keys || (wanted !== null && shown !== wanted)) {
+        return null;
+      }
+      const legend = Array.from(chart.querySelectorAll("svg text"), (text) => text.textContent);
+      return { dimension: shown, keys: JSON.parse(keys), legend };
+    },
+    dimension,
+    { timeout },
+  );
+  return /** @type {{ dimension: string, keys: string[], legend: string[] }} */ (
+    await handle.jsonValue()
+  );
+}
+
+/**
+ * @param {import("playwright-core").Page} page
+ * @param {{ expectedTotalText: string, timeout: number, log: (line: string) => void }} options
+ */
+async function checkOverview(page, { expectedTotalText, timeout, log }) {
+  const total = page.getByTestId("kpi-total-cost");
+  await total.waitFor({ state: "visible", timeout }).catch(async () => {
+    const alert = await page.getByRole("alert").allTextContents();
+    throw new E2EFailure(
+      `the total cost card did not appear within ${timeout} ms` +
+        (alert.length > 0 ? `; the page shows: ${alert.join(" | ")}` : ""),
+    );
+  });
+  const shownTotal = (await total.textContent())?.trim();
+  if (shownTotal !== expectedTotalText) {
+    throw new E2EFailure(
+      `total cost shows ${JSON.stringify(shownTotal)}, expected ${JSON.stringify(expectedTotalText)}`,
+    );
+  }
+  log(`total cost shows ${shownTotal}`);
+
+  for (const testId of ["kpi-mtd", "kpi-previous-month", "kpi-mom"]) {
+    const text = (await page.getByTestId(testId).textContent())?.trim() ?? "";
+    if (text === "") {
+      throw new E2EFailure(`KPI ${testId} is empty`);
+    }
+    log(`${testId} shows ${text}`);
+  }
+
+  const before = await waitForDrawnTrend(page, null, timeout).catch(() => {
+    throw new E2EFailure(`the trend chart drew no series within ${timeout} ms`);
+  });
+  log(`trend by ${before.dimension}: ${before.keys.join(", ")}`);
+
+  const select = page.getByTestId("dimension-select");
+  const options = await select
+    .locator("option")
+    .evaluateAll((nodes) => nodes.map((node) => /** @type {HTMLOptionElement} */ (node).value));
+  const next = options.find((value) => value !== before.dimension);
+  if (next === undefined) {
+    throw new E2EFailure(`the dimension selector offers nothing besides ${before.dimension}`);
+  }
+  await select.selectOption(next);
+  const after = await waitForDrawnTrend(page, next, timeout).catch(() => {
+    throw new E2EFailure(`the trend chart did not redraw by ${next} within ${timeout} ms`);
+  });
+  if (JSON.stringify(after.keys) === JSON.stringify(before.keys)) {
+    throw new E2EFailure(`the trend by ${next} shows the same series as by ${before.dimension}`);
+  }
+  const missing = after.keys.filter((key) => !after.legend.includes(key));
+  if (missing.length > 0) {
+    throw new E2EFailure(`the chart legend by ${next} lacks ${JSON.stringify(missing)}`);
+  }
+  log(`trend by ${after.dimension}: ${after.keys.join(", ")}`);
+}
+
+async function main() {
+  const baseUrl = requireEnv("BASE_URL").replace(/\/+$/, "");
+  const expectedTotalText = expectedMoneyText(
+    requireEnv("EXPECTED_TOTAL"),
+    process.env.EXPECTED_CURRENCY ?? "USD",
+  );
+  const artifactsDir = resolve(
+    process.env.E2E_ARTIFACTS_DIR ?? join(FRONTEND_DIR, "e2e-artifacts"),
+  );
+  const timeout = Number(process.env.E2E_TIMEOUT_MS ?? "30000");
+  if (!Number.isInteger(timeout) || timeout <= 0) {
+    throw new E2EFailure(`E2E_TIMEOUT_MS must be a positive integer, got ${process.env.E2E_TIMEOUT_MS}`);
+  }
+  const log = (/** @type {string} */ line) => console.log(`e2e: ${line}`);
+  mkdirSync(artifactsDir, { recursive: true });
+
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+    args: CHROMIUM_ARGS,
+  });
+  try {
+    const page = await browser.newPage({ viewport: { width: 1440, height: 960 } });
+    /** @type {string[]} */
+    const pageErrors = [];
+    page.on("pageerror", (error) => pageErrors.push(error.message));
+    page.on("console", (message) => {
+      if (message.type() === "error") {
+        log(`browser console error: ${message.text()}`);
+      }
+    });
+    try {
+      const response = await page.goto(`${baseUrl}/`, { waitUntil: "domcontentloaded", timeout });
+      if (response === null || !response.ok()) {
+        throw new E2EFailure(`GET ${baseUrl}/ answered HTTP ${response?.status() ?? "nothing"}`);
+      }
+      await checkOverview(page, { expectedTotalText, timeout, log });
+      if (pageErrors.length > 0) {
+        throw new E2EFailure(`uncaught errors in the page: ${pageErrors.join(" | ")}`);
+      }
+      const screenshot = join(artifactsDir, "overview.png");
+      await page.screenshot({ path: screenshot, fullPage: true });
+      log(`screenshot saved to ${screenshot}`);
+    } catch (error) {
+      const screenshot = join(artifactsDir, "overview-failure.png");
+      await page.screenshot({ path: screenshot, fullPage: true }).then(
+        () => log(`failure screenshot saved to ${screenshot}`),
+        () => undefined,
+      );
+      throw error;
+    }
+  } finally {
+    await browser.close();
+  }
+  log("overview page passed");
+}
+
+main().catch((error) => {
+  const message = error instanceof E2EFailure ? error.message : (error?.stack ?? String(error));
+  console.error(`E2E FAILED: ${message}`);
+  process.exit(1);
+});
