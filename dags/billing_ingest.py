@@ -10,6 +10,7 @@ from typing import Any
 
 import pendulum
 from airflow.sdk import Asset, Param, dag, get_current_context, task
+from airflow.sdk.exceptions import AirflowSkipException
 
 COSTS_ASSET = Asset(name="finops_costs", uri="finops://warehouse/costs")
 
@@ -35,10 +36,16 @@ COSTS_ASSET = Asset(name="finops_costs", uri="finops://warehouse/costs")
 def billing_ingest() -> None:
     @task
     def discover_periods() -> list[dict[str, str]]:
-        from finops.orchestration.billing import discover_slices
+        from finops.orchestration.billing import billing_sources, discover_slices
 
         params: dict[str, Any] = get_current_context()["params"]
-        return discover_slices(params.get("sources"))
+        sources = billing_sources(params.get("sources"))
+        if not sources:
+            raise AirflowSkipException(
+                "no billing sources configured: set FINOPS_BILLING_SOURCES (a JSON list of "
+                'folders or s3:// prefixes) or trigger with {"sources": [...]}'
+            )
+        return discover_slices(sources)
 
     @task(max_active_tis_per_dag=2)
     def ingest_period(slice_: dict[str, str]) -> dict[str, object]:

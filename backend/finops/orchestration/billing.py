@@ -3,25 +3,21 @@
 from __future__ import annotations
 
 from finops.config import get_settings
-from finops.errors import ConfigurationError
 from finops.ingest.billing import ingest_billing, list_periods
 
 
 def billing_sources(requested: list[str] | None) -> list[str]:
-    """The sources a run ingests: the run's ``sources`` parameter, else FINOPS_BILLING_SOURCES."""
-    sources = [s for s in (requested or []) if s] or get_settings().billing_sources
-    if not sources:
-        raise ConfigurationError(
-            "no billing sources: set FINOPS_BILLING_SOURCES (a JSON list of folders or s3:// "
-            'prefixes) or trigger the DAG with {"sources": [...]}'
-        )
-    return sources
+    """The sources a run ingests: the run's ``sources`` parameter, else FINOPS_BILLING_SOURCES.
+
+    Empty when neither names any: a scheduled run then has nothing to do.
+    """
+    return [s for s in (requested or []) if s] or list(get_settings().billing_sources)
 
 
-def discover_slices(requested: list[str] | None) -> list[dict[str, str]]:
+def discover_slices(sources: list[str]) -> list[dict[str, str]]:
     """One entry per (source, billing period): the unit a mapped task loads."""
     slices: list[dict[str, str]] = []
-    for source in billing_sources(requested):
+    for source in sources:
         for period in list_periods(source):
             slices.append(
                 {

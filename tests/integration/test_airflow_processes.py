@@ -1,0 +1,55 @@
+"""``finops airflow`` starts every Airflow component and Ctrl-C stops them all: no strays."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import psutil
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def test_ctrl_c_stops_every_airflow_process(finops_home: Path, pg_server: object) -> None:
+    port = _free_port()
+    env = dict(os.environ, FINOPS_AIRFLOW_PORT=str(port), FINOPS_HOME=str(finops_home))
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "finops", "airflow"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    output: list[str] = []
+    try:
+        deadline = time.monotonic() + 240
+        assert proc.stdout is not None
+        while not any("Airflow UI:" in line for line in output):
+            line = proc.stdout.readline()
+            assert line or proc.poll() is None, "".join(output)[-3000:]
+            output.append(line)
+            assert time.monotonic() < deadline, "Airflow did not start:\n" + "".join(output)[-3000:]
+        banner = next(line for line in output if "Airflow UI:" in line)
+        assert f"http://127.0.0.1:{port}" in banner and "password" in banner
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v2/monitor/health") as resp:
+            assert resp.status == 200
+        tree = psutil.Process(proc.pid).children(recursive=True)
+        names = " ".join(" ".join(p.cmdline()) for p in tree).replace("_", "-")
+        for component in ("api-server", "scheduler", "dag-processor", "triggerer"):
+            assert component in names
+    finally:
+        proc.send_signal(signal.SIGINT)
+        proc.wait(timeout=60)
+    gone, alive = psutil.wait_procs(tree, timeout=10)
+    assert alive == [], f"stray processes after Ctrl-C: {[p.pid for p in alive]}"
+    assert proc.returncode in (0, 1, 130)
