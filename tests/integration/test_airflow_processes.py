@@ -50,6 +50,6 @@ def test_ctrl_c_stops_every_airflow_process(finops_home: Path, pg_server: object
     finally:
         proc.send_signal(signal.SIGINT)
         proc.wait(timeout=60)
-    gone, alive = psutil.wait_procs(tree, timeout=10)
+    _gone, alive = psutil.wait_procs(tree, timeout=10)
     assert alive == [], f"stray processes after Ctrl-C: {[p.pid for p in alive]}"
     assert proc.returncode in (0, 1, 130)
