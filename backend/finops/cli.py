@@ -187,7 +187,7 @@ class Grain(StrEnum):
 
 @ingest_app.command("billing")
 def ingest_billing_command(
-    source: Annotated[str, typer.Argument(help="export folder or file")],
+    source: Annotated[str, typer.Argument(help="export folder, file or s3://bucket/prefix")],
     format_: Annotated[SourceFormat, typer.Option("--format")] = SourceFormat.auto,
     billing_period: Annotated[str | None, typer.Option(help="only this YYYY-MM")] = None,
     grain: Annotated[Grain, typer.Option(help="warehouse grain")] = Grain.daily,
@@ -195,13 +195,10 @@ def ingest_billing_command(
     """Load a billing export into the warehouse (each billing period replaced atomically)."""
     from finops.db.engine import get_engine
     from finops.db.migrate import upgrade
-    from finops.errors import NotBuiltError
     from finops.ingest.billing import ingest_billing, list_periods
 
     _setup_logging()
     try:
-        if grain is Grain.hourly:
-            raise NotBuiltError("--grain hourly is not built yet; the warehouse grain is daily")
         upgrade(get_engine())
         periods = list_periods(source, source_format=format_.value)
         if billing_period:

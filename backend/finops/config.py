@@ -33,6 +33,9 @@ class Settings(BaseSettings):
         description="billing export locations (folders or s3:// prefixes) the DAG ingests",
     )
     demo_estate_dir: Path | None = None
+    aws_role_arn: str | None = Field(
+        default=None, description="role assumed to read billing exports from S3"
+    )
 
     sql_statement_timeout_s: float = Field(default=30.0, gt=0)
     sql_row_limit: int = Field(default=10_000, gt=0)

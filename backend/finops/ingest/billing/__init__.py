@@ -1,4 +1,4 @@
-"""Billing ingestion: CUR / FOCUS exports into the FOCUS 1.2 cost facts."""
+"""Billing ingestion: CUR 2.0, legacy CUR and FOCUS exports into the FOCUS 1.2 cost facts."""
 
 from finops.ingest.billing.pipeline import PeriodOutcome, ingest_billing, list_periods
 

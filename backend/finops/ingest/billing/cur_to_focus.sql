@@ -27,7 +27,7 @@ SELECT
         WHEN line_item_line_item_type IN ('Fee', 'SavingsPlanUpfrontFee') THEN 'One-Time'
         ELSE 'Usage-Based'
     END                                                           AS charge_frequency,
-    date_trunc('day', line_item_usage_start_date)                 AS charge_period_start,
+    line_item_usage_start_date                                    AS charge_period_start,
     CASE
         WHEN reservation_reservation_a_r_n <> '' THEN 'Usage'
         WHEN savings_plan_savings_plan_a_r_n <> '' THEN 'Spend'
@@ -82,6 +82,9 @@ SELECT
     line_item_line_item_type                                      AS x_line_item_type,
     line_item_usage_type                                          AS x_usage_type,
     line_item_operation                                           AS x_operation,
-    line_item_product_code                                        AS x_product_code,
-    product_product_family                                        AS x_product_family
+    service_category(line_item_product_code, product_product_family) AS service_category,
+    CAST(NULL AS VARCHAR)                                         AS resource_name,
+    NULLIF(product_instance_type, '')                             AS resource_type,
+    CAST(NULL AS VARCHAR)                                         AS service_subcategory,
+    CAST(NULL AS VARCHAR)                                         AS sku_price_id
 FROM stg_cur

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -28,20 +27,22 @@ def replace_slice(
     *,
     source_id: str,
     source_format: str,
-    billing_period: date,
+    billing_periods: list[date],
     csv_path: Path,
     expected: list[SliceTotals],
 ) -> LoadResult:
-    """COPY the rows into a staging table, swap the slice, and check the totals, atomically.
+    """COPY the rows into a staging table, swap the slices, and check the totals, atomically.
 
-    Loads of the same slice are serialized by an advisory lock; other periods load concurrently.
-    Readers see the old slice until the commit and the new one after it, never a mix.
+    Loads of the same slice are serialized by an advisory lock (taken in period order, so two
+    loads never deadlock); other periods load concurrently. Readers see the old slices until
+    the commit and the new ones after it, never a mix.
     """
     with conn.transaction():
-        conn.execute(
-            "SELECT pg_advisory_xact_lock(hashtext(%s))",
-            (f"finops.billing:{source_id}:{billing_period.isoformat()}",),
-        )
+        for period in sorted(billing_periods):
+            conn.execute(
+                "SELECT pg_advisory_xact_lock(hashtext(%s))",
+                (f"finops.billing:{source_id}:{period.isoformat()}",),
+            )
         conn.execute(
             "CREATE TEMP TABLE stage_cost_rows (LIKE finops.cost_line_items INCLUDING DEFAULTS) "
             "ON COMMIT DROP"
@@ -67,29 +68,29 @@ def replace_slice(
             conn.execute("SELECT finops.ensure_cost_partition(%s)", (month,))
         conn.execute(
             "DELETE FROM finops.cost_line_items "
-            "WHERE x_source_id = %s AND billing_period_start = %s",
-            (source_id, billing_period),
+            "WHERE x_source_id = %s AND billing_period_start = ANY(%s)",
+            (source_id, billing_periods),
         )
         inserted = conn.execute(
             "INSERT INTO finops.cost_line_items SELECT * FROM stage_cost_rows"
         ).rowcount
-        actual = _slice_totals(conn, source_id=source_id, billing_period=billing_period)
-        _reconcile(expected, actual, source_id=source_id, billing_period=billing_period)
+        actual = _slice_totals(conn, source_id=source_id, billing_periods=billing_periods)
+        _reconcile(expected, actual, source_id=source_id)
     return LoadResult(rows_loaded=inserted, totals=actual)
 
 
 def _slice_totals(
-    conn: psycopg.Connection[tuple[object, ...]], *, source_id: str, billing_period: date
+    conn: psycopg.Connection[tuple[object, ...]], *, source_id: str, billing_periods: list[date]
 ) -> list[SliceTotals]:
     rows = conn.execute(
         """
         SELECT to_char(billing_period_start AT TIME ZONE 'UTC', 'YYYY-MM-DD'), billing_currency,
                sum(x_raw_line_items), sum(billed_cost), sum(effective_cost), sum(list_cost)
         FROM finops.cost_line_items
-        WHERE x_source_id = %s AND billing_period_start = %s
+        WHERE x_source_id = %s AND billing_period_start = ANY(%s)
         GROUP BY 1, 2 ORDER BY 1, 2
         """,
-        (source_id, billing_period),
+        (source_id, billing_periods),
     ).fetchall()
     return [
         SliceTotals(str(r[0]), str(r[1]), int(str(r[2])), _dec(r[3]), _dec(r[4]), _dec(r[5]))
@@ -106,7 +107,6 @@ def _reconcile(
     actual: list[SliceTotals],
     *,
     source_id: str,
-    billing_period: date,
 ) -> None:
     if expected == actual:
         return
@@ -115,30 +115,16 @@ def _reconcile(
     for want in expected:
         got = by_key.pop((want.billing_period_start, want.billing_currency), None)
         if got is None:
-            differences.append(f"{want.billing_currency}: nothing loaded")
+            differences.append(f"{want.billing_period_start[:7]} {want.billing_currency}: "
+                               "nothing loaded")
             continue
         for field in ("raw_line_items", "billed_cost", "effective_cost", "list_cost"):
             w, g = getattr(want, field), getattr(got, field)
             if w != g:
-                differences.append(f"{want.billing_currency} {field}: source {w}, warehouse {g}")
-    differences += [f"{k[1]}: unexpected rows in the warehouse" for k in by_key]
+                differences.append(f"{want.billing_period_start[:7]} {want.billing_currency} "
+                                   f"{field}: source {w}, warehouse {g}")
+    differences += [f"{k[0][:7]} {k[1]}: unexpected rows in the warehouse" for k in by_key]
     raise ReconciliationError(
-        f"billing period {billing_period:%Y-%m} of {source_id} does not reconcile; "
-        f"the load was rolled back: {'; '.join(differences)}"
-    )
-
-
-def totals_json(totals: list[SliceTotals]) -> str:
-    return json.dumps(
-        [
-            {
-                "billing_period_start": t.billing_period_start,
-                "billing_currency": t.billing_currency,
-                "raw_line_items": t.raw_line_items,
-                "billed_cost": str(t.billed_cost),
-                "effective_cost": str(t.effective_cost),
-                "list_cost": str(t.list_cost),
-            }
-            for t in totals
-        ]
+        f"{source_id} does not reconcile with its source files; the load was rolled back: "
+        f"{'; '.join(differences)}"
     )

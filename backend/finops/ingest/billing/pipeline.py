@@ -1,4 +1,4 @@
-"""Ingest billing: find periods, transform in DuckDB, load and reconcile in PostgreSQL."""
+"""Ingest billing: find the units, transform in DuckDB, load and reconcile in PostgreSQL."""
 
 from __future__ import annotations
 
@@ -17,28 +17,56 @@ import structlog
 from finops.config import Settings, get_settings
 from finops.db.engine import WAREHOUSE_DB, ensure_database, libpq_url
 from finops.errors import IngestError
-from finops.ingest.billing.load import replace_slice, totals_json
+from finops.ingest.billing.load import replace_slice
 from finops.ingest.billing.sources import PeriodFiles, discover
-from finops.ingest.billing.transform import transform_period
+from finops.ingest.billing.transform import SliceTotals, transform_unit
 from finops.observability import INGEST_ROWS
 
 log = structlog.get_logger(__name__)
 
-Progress = Callable[[str, int], None]  # (billing period, raw line items just loaded)
+Progress = Callable[[str, int], None]  # (billing period(s), raw line items just loaded)
+Connection = psycopg.Connection[tuple[object, ...]]
 
 
 @dataclass(frozen=True)
 class PeriodOutcome:
     source_id: str
-    billing_period: str
+    billing_period: str  # YYYY-MM, or several joined by ','
     status: str  # succeeded | skipped
     raw_line_items: int
     rows_loaded: int
 
 
-def list_periods(source: str, *, source_format: str = "auto") -> list[PeriodFiles]:
-    """The billing periods a source holds, without loading anything."""
-    return discover(Path(source).expanduser(), source_format=source_format).periods
+def resolve_source(source: str, *, settings: Settings) -> Path:
+    """A local path for ``source``: itself, or the local mirror of an ``s3://`` prefix."""
+    if source.startswith("s3://"):
+        from finops.ingest.billing.s3 import mirror_prefix
+
+        return mirror_prefix(source, settings=settings)
+    return Path(source).expanduser()
+
+
+def list_periods(
+    source: str, *, source_format: str = "auto", settings: Settings | None = None
+) -> list[PeriodFiles]:
+    """The load units a source holds, without loading anything."""
+    settings = settings or get_settings()
+    with _work_dir(settings) as work_dir:
+        return discover(resolve_source(source, settings=settings), source_format=source_format,
+                        work_dir=work_dir)
+
+
+class _work_dir:  # noqa: N801 - used as a context manager like tempfile's
+    def __init__(self, settings: Settings) -> None:
+        root = settings.cache_path / "work"
+        root.mkdir(parents=True, exist_ok=True)
+        self.path = Path(tempfile.mkdtemp(prefix="billing-", dir=root))
+
+    def __enter__(self) -> Path:
+        return self.path
+
+    def __exit__(self, *exc: object) -> None:
+        shutil.rmtree(self.path, ignore_errors=True)
 
 
 def ingest_billing(
@@ -46,149 +74,133 @@ def ingest_billing(
     *,
     source_format: str = "auto",
     billing_period: str | None = None,
+    grain: str = "daily",
     run_id: str | None = None,
     settings: Settings | None = None,
     progress: Progress | None = None,
 ) -> list[PeriodOutcome]:
     """Load every billing period of ``source`` (or only ``billing_period``) into the warehouse.
 
-    A period whose files are unchanged since its last successful load is skipped.
+    Each unit (an export's billing period, or a set of FOCUS files) replaces its slices in one
+    transaction and must reconcile exactly; a unit whose files are unchanged since its last
+    successful load is skipped.
     """
     settings = settings or get_settings()
-    periods = list_periods(source, source_format=source_format)
-    if billing_period is not None:
-        periods = [p for p in periods if p.billing_period in (billing_period, "")]
-        if not periods:
-            raise IngestError(f"{source}: no files for billing period {billing_period}")
     run_id = run_id or uuid.uuid4().hex
+    local = resolve_source(source, settings=settings)
     url = libpq_url(ensure_database(settings, WAREHOUSE_DB))
     outcomes: list[PeriodOutcome] = []
-    with psycopg.connect(url, options="-c timezone=UTC") as conn:
-        for period in periods:
-            outcome = _ingest_period(conn, period, run_id=run_id, settings=settings)
+    with _work_dir(settings) as work_dir, psycopg.connect(url, options="-c timezone=UTC") as conn:
+        units = discover(local, source_format=source_format, work_dir=work_dir)
+        if billing_period is not None:
+            units = [u for u in units if u.billing_period in (billing_period, "")]
+            if not units:
+                raise IngestError(f"{source}: no files for billing period {billing_period}")
+        for index, unit in enumerate(units):
+            outcome = _ingest_unit(
+                conn, unit, run_id=run_id, grain=grain, only_period=billing_period,
+                work_dir=work_dir / f"unit-{index}",
+            )
             outcomes.append(outcome)
             if progress is not None:
                 progress(outcome.billing_period, outcome.raw_line_items)
     return outcomes
 
 
-def _fingerprint(period: PeriodFiles) -> list[dict[str, object]]:
-    entries: list[dict[str, object]] = []
-    for path in (*period.files, *([period.manifest] if period.manifest else [])):
+def _fingerprint(unit: PeriodFiles, grain: str) -> list[dict[str, object]]:
+    entries: list[dict[str, object]] = [{"grain": grain}]
+    for path in (*unit.paths, *([unit.manifest] if unit.manifest else [])):
         stat = path.stat()
         entries.append({"path": str(path), "size": stat.st_size, "mtime_ns": stat.st_mtime_ns})
     return entries
 
 
-def _ingest_period(
-    conn: psycopg.Connection[tuple[object, ...]],
-    period: PeriodFiles,
+def _ingest_unit(
+    conn: Connection,
+    unit: PeriodFiles,
     *,
     run_id: str,
-    settings: Settings,
+    grain: str,
+    only_period: str | None,
+    work_dir: Path,
 ) -> PeriodOutcome:
-    files = _fingerprint(period)
-    period_start = (
-        date.fromisoformat(f"{period.billing_period}-01") if period.billing_period else None
-    )
-    if period_start is not None and _unchanged(conn, period, period_start, files):
-        log.info(
-            "billing.skip_unchanged",
-            source_id=period.source_id,
-            billing_period=period.billing_period,
-        )
-        return PeriodOutcome(period.source_id, period.billing_period, "skipped", 0, 0)
-
-    work_dir = Path(tempfile.mkdtemp(prefix="billing-", dir=_work_root(settings)))
-    log_id: int | None = None
+    files = _fingerprint(unit, grain)
+    label = unit.billing_period or only_period or "(from data)"
+    if _unchanged(conn, unit, files, only_period):
+        log.info("billing.skip_unchanged", source_id=unit.source_id, billing_period=label)
+        return PeriodOutcome(unit.source_id, label, "skipped", 0, 0)
+    log_ids: list[int] = []
     try:
-        result = transform_period(period, work_dir=work_dir)
-        if not result.totals:
-            raise IngestError(f"{', '.join(map(str, period.files))}: no line items")
-        starts = {t.billing_period_start for t in result.totals}
-        if len(starts) != 1:
-            raise IngestError(
-                f"{period.files[0]}: holds several billing periods ({', '.join(sorted(starts))}); "
-                "pass --billing-period or split the file"
-            )
-        period_start = date.fromisoformat(starts.pop())
-        log_id = _log_start(conn, period, period_start, files, run_id)
+        result = transform_unit(
+            unit, work_dir=work_dir, grain=grain,
+            only_period=None if unit.billing_period else only_period,
+        )
+        periods = [date.fromisoformat(p) for p in result.periods]
+        log_ids = [_log_start(conn, unit, p, files, run_id) for p in periods]
         loaded = replace_slice(
             conn,
-            source_id=period.source_id,
-            source_format=period.source_format,
-            billing_period=period_start,
+            source_id=unit.source_id,
+            source_format=unit.source_format,
+            billing_periods=periods,
             csv_path=result.csv_path,
             expected=result.totals,
         )
-        _log_finish(
-            conn,
-            log_id,
-            status="succeeded",
-            raw=result.raw_line_items,
-            rows=loaded.rows_loaded,
-            totals=totals_json(loaded.totals),
-        )
-        _audit(conn, run_id, period, period_start, result.raw_line_items, loaded.rows_loaded)
-        INGEST_ROWS.labels(period.source_format).inc(result.raw_line_items)
-        log.info(
-            "billing.loaded",
-            source_id=period.source_id,
-            billing_period=f"{period_start:%Y-%m}",
-            raw_line_items=result.raw_line_items,
-            rows_loaded=loaded.rows_loaded,
-        )
-        return PeriodOutcome(
-            period.source_id,
-            f"{period_start:%Y-%m}",
-            "succeeded",
-            result.raw_line_items,
-            loaded.rows_loaded,
-        )
+        for log_id, period in zip(log_ids, periods, strict=True):
+            mine = [t for t in loaded.totals if t.billing_period_start == period.isoformat()]
+            _log_finish(conn, log_id, status="succeeded",
+                        raw=sum(t.raw_line_items for t in mine), totals=mine)
+        _audit(conn, run_id, unit, periods, result.raw_line_items, loaded.rows_loaded)
+        INGEST_ROWS.labels(unit.source_format).inc(result.raw_line_items)
+        label = ",".join(f"{p:%Y-%m}" for p in periods)
+        log.info("billing.loaded", source_id=unit.source_id, billing_period=label,
+                 raw_line_items=result.raw_line_items, rows_loaded=loaded.rows_loaded)
+        return PeriodOutcome(unit.source_id, label, "succeeded", result.raw_line_items,
+                             loaded.rows_loaded)
     except IngestError as exc:
         if conn.info.transaction_status != psycopg.pq.TransactionStatus.IDLE:
             conn.rollback()
-        if log_id is None and period_start is not None:
-            log_id = _log_start(conn, period, period_start, files, run_id)
-        if log_id is not None:
+        if not log_ids and unit.billing_period:
+            start = date.fromisoformat(f"{unit.billing_period}-01")
+            log_ids = [_log_start(conn, unit, start, files, run_id)]
+        for log_id in log_ids:
             _log_finish(conn, log_id, status="failed", error=str(exc))
         raise
-    finally:
-        shutil.rmtree(work_dir, ignore_errors=True)
-
-
-def _work_root(settings: Settings) -> Path:
-    root = settings.cache_path / "work"
-    root.mkdir(parents=True, exist_ok=True)
-    return root
 
 
 def _unchanged(
-    conn: psycopg.Connection[tuple[object, ...]],
-    period: PeriodFiles,
-    period_start: date,
-    files: list[dict[str, object]],
+    conn: Connection, unit: PeriodFiles, files: list[dict[str, object]], only_period: str | None
 ) -> bool:
-    row = conn.execute(
-        "SELECT status, files FROM finops.ingest_log WHERE source_id = %s AND billing_period = %s "
-        "AND status <> 'running' ORDER BY id DESC LIMIT 1",
-        (period.source_id, period_start),
-    ).fetchone()
+    """True when the latest finished load of every slice of this unit succeeded on these files."""
+    period = unit.billing_period or only_period
+    rows = conn.execute(
+        """
+        SELECT DISTINCT ON (billing_period) status, files FROM finops.ingest_log
+        WHERE source_id = %s AND status <> 'running'
+          AND (%s::date IS NULL OR billing_period = %s::date)
+        ORDER BY billing_period, id DESC
+        """,
+        (unit.source_id, f"{period}-01" if period else None, f"{period}-01" if period else None),
+    ).fetchall()
     conn.commit()
-    return row is not None and row[0] == "succeeded" and row[1] == files
+    return bool(rows) and all(r[0] == "succeeded" and r[1] == files for r in rows)
 
 
 def _log_start(
-    conn: psycopg.Connection[tuple[object, ...]],
-    period: PeriodFiles,
-    period_start: date,
-    files: list[dict[str, object]],
+    conn: Connection, unit: PeriodFiles, period_start: date, files: list[dict[str, object]],
     run_id: str,
 ) -> int:
+    # a row left 'running' by a killed process is marked as such, so the log stays true
+    conn.execute(
+        "UPDATE finops.ingest_log SET status = 'failed', finished_at = clock_timestamp(), "
+        "error = 'abandoned: the loading process died before finishing' "
+        "WHERE source_id = %s AND billing_period = %s AND status = 'running' "
+        "AND started_at < clock_timestamp() - interval '6 hours'",
+        (unit.source_id, period_start),
+    )
     row = conn.execute(
         "INSERT INTO finops.ingest_log (run_id, source_id, source_format, billing_period, "
         "status, files) VALUES (%s, %s, %s, %s, 'running', %s) RETURNING id",
-        (run_id, period.source_id, period.source_format, period_start, json.dumps(files)),
+        (run_id, unit.source_id, unit.source_format, period_start, json.dumps(files)),
     ).fetchone()
     conn.commit()
     assert row is not None
@@ -196,65 +208,48 @@ def _log_start(
 
 
 def _log_finish(
-    conn: psycopg.Connection[tuple[object, ...]],
+    conn: Connection,
     log_id: int,
     *,
     status: str,
     raw: int | None = None,
-    rows: int | None = None,
-    totals: str | None = None,
+    totals: list[SliceTotals] | None = None,
     error: str | None = None,
 ) -> None:
+    totals = totals or []
     conn.execute(
         """
-        UPDATE finops.ingest_log SET status = %s, raw_line_items = %s, rows_loaded = %s,
-          billing_currency = (SELECT string_agg(DISTINCT t->>'billing_currency', ',')
-                              FROM jsonb_array_elements(%s::jsonb) t),
-          billed_cost = (SELECT sum((t->>'billed_cost')::numeric)
-                         FROM jsonb_array_elements(%s::jsonb) t),
-          effective_cost = (SELECT sum((t->>'effective_cost')::numeric)
-                            FROM jsonb_array_elements(%s::jsonb) t),
-          list_cost = (SELECT sum((t->>'list_cost')::numeric)
-                       FROM jsonb_array_elements(%s::jsonb) t),
+        UPDATE finops.ingest_log SET status = %s, raw_line_items = %s,
+          rows_loaded = (SELECT count(*) FROM finops.cost_line_items c
+                         WHERE c.x_source_id = ingest_log.source_id
+                           AND c.billing_period_start = ingest_log.billing_period),
+          billing_currency = %s, billed_cost = %s, effective_cost = %s, list_cost = %s,
           finished_at = clock_timestamp(), error = %s
         WHERE id = %s
         """,
         (
-            status,
-            raw,
-            rows,
-            totals or "[]",
-            totals or "[]",
-            totals or "[]",
-            totals or "[]",
-            error,
-            log_id,
+            status, raw,
+            ",".join(t.billing_currency for t in totals) or None,
+            sum(t.billed_cost for t in totals) if totals else None,
+            sum(t.effective_cost for t in totals) if totals else None,
+            sum(t.list_cost for t in totals) if totals else None,
+            error, log_id,
         ),
     )
     conn.commit()
 
 
 def _audit(
-    conn: psycopg.Connection[tuple[object, ...]],
-    run_id: str,
-    period: PeriodFiles,
-    period_start: date,
-    raw: int,
-    rows: int,
+    conn: Connection, run_id: str, unit: PeriodFiles, periods: list[date], raw: int, rows: int
 ) -> None:
     conn.execute(
         "INSERT INTO finops.audit_log (actor, action, subject, run_id, details) "
         "VALUES ('ingest', 'billing.replace_slice', %s, %s, %s)",
         (
-            f"{period.source_id}/{period_start:%Y-%m}",
+            f"{unit.source_id}/{','.join(f'{p:%Y-%m}' for p in periods)}",
             run_id,
-            json.dumps(
-                {
-                    "raw_line_items": raw,
-                    "rows_loaded": rows,
-                    "files": [str(p) for p in period.files],
-                }
-            ),
+            json.dumps({"raw_line_items": raw, "rows_loaded": rows,
+                        "files": [str(p) for p in unit.paths]}),
         ),
     )
     conn.commit()

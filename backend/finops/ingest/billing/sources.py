@@ -1,99 +1,195 @@
-"""Find the billing export files of a source and group them by billing period."""
+"""Find a billing source's export files, recognise their format, and group them into units.
+
+A unit is what one load replaces atomically: the files of one billing period of an export
+(CUR 2.0 and legacy CUR layouts), or a set of files whose rows name their own billing periods
+(FOCUS files, single files). Every file's columns are read here, so a file that belongs to no
+known format, or to another format than its neighbours, is refused before anything loads.
+"""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
-from dataclasses import dataclass, field
+import zipfile
+from dataclasses import dataclass
 from pathlib import Path
 
-from finops.errors import IngestError
+import duckdb
 
-_PERIOD_DIR = re.compile(r"^BILLING_PERIOD=(\d{4}-\d{2})$")
+from finops.errors import IngestError
+from finops.ingest.billing.formats import FORMATS, FileColumns, classify
+
+_CUR2_PERIOD_DIR = re.compile(r"^BILLING_PERIOD=(\d{4}-\d{2})$")
+_CUR_PERIOD_DIR = re.compile(r"^(\d{4})(\d{2})01-\d{8}$")
+_DATA_SUFFIXES = (".parquet", ".csv", ".csv.gz", ".zip")
+
+
+@dataclass(frozen=True)
+class BillingFile:
+    path: Path  # the file as found (a .zip stays a .zip; it is extracted for reading)
+    readable: Path  # what DuckDB reads
+    columns: FileColumns
 
 
 @dataclass(frozen=True)
 class PeriodFiles:
-    """The data files of one billing period of one export."""
+    """The files one load replaces atomically."""
 
     source_id: str
     source_format: str
-    billing_period: str  # YYYY-MM
-    files: tuple[Path, ...]
+    billing_period: str  # YYYY-MM, or "" when the rows name their periods
+    files: tuple[BillingFile, ...]
     manifest: Path | None = None
 
-
-@dataclass(frozen=True)
-class DiscoveredSource:
-    location: Path
-    source_format: str
-    periods: list[PeriodFiles] = field(default_factory=list)
+    @property
+    def paths(self) -> tuple[Path, ...]:
+        return tuple(f.path for f in self.files)
 
 
-def discover(location: Path, *, source_format: str = "auto") -> DiscoveredSource:
-    """Group the export files under ``location`` by billing period.
+def is_data_file(path: Path) -> bool:
+    return path.is_file() and path.name.lower().endswith(_DATA_SUFFIXES)
 
-    Understands the AWS Data Exports layout (``<export>/data/BILLING_PERIOD=YYYY-MM/*.parquet``
-    with manifests in ``<export>/metadata/BILLING_PERIOD=YYYY-MM/``) and a single parquet file.
-    """
+
+def discover(location: Path, *, source_format: str = "auto", work_dir: Path) -> list[PeriodFiles]:
+    """The load units under ``location`` (a file or a folder)."""
+    if source_format not in ("auto", *FORMATS):
+        raise IngestError(f"--format {source_format}: expected auto, {', '.join(FORMATS)}")
     if not location.exists():
         raise IngestError(f"billing source {location} does not exist")
-    if source_format not in ("auto", "cur2"):
-        raise IngestError(
-            f"--format {source_format}: only CUR 2.0 (cur2) is ingested so far; legacy CUR and "
-            "FOCUS ingestion are not built yet"
-        )
-    if location.is_file():
-        if location.suffix != ".parquet":
-            raise IngestError(f"{location}: expected a CUR 2.0 parquet file")
-        return DiscoveredSource(
-            location=location,
-            source_format="cur2",
-            periods=[PeriodFiles(f"cur2:{location.stem}", "cur2", "", (location,))],
-        )
-    periods = _cur2_periods(location)
-    if not periods:
-        raise IngestError(
-            f"{location}: no CUR 2.0 export found (expected "
-            "<export>/data/BILLING_PERIOD=YYYY-MM/*.parquet below it)"
-        )
-    return DiscoveredSource(location=location, source_format="cur2", periods=periods)
+    con = duckdb.connect(config={"threads": 1})
+    try:
+        if location.is_file():
+            file = _inspect(con, location, work_dir)
+            units = [PeriodFiles(f"{file.columns.source_format}:{location.stem.split('.')[0]}",
+                                 file.columns.source_format, "", (file,))]
+        else:
+            units = _discover_folder(con, location, work_dir)
+    finally:
+        con.close()
+    for unit in units:
+        if source_format != "auto" and unit.source_format != source_format:
+            raise IngestError(
+                f"{unit.files[0].path}: --format {source_format} was given but the file is "
+                f"{unit.source_format}"
+            )
+    return units
 
 
-def _cur2_periods(root: Path) -> list[PeriodFiles]:
-    found: list[PeriodFiles] = []
+def _discover_folder(con: duckdb.DuckDBPyConnection, root: Path, work_dir: Path) -> list[PeriodFiles]:
+    units: list[PeriodFiles] = []
+    claimed: set[Path] = set()
     for period_dir in sorted(p for p in root.rglob("BILLING_PERIOD=*") if p.is_dir()):
-        match = _PERIOD_DIR.match(period_dir.name)
+        match = _CUR2_PERIOD_DIR.match(period_dir.name)
         if match is None or period_dir.parent.name != "data":
             continue
         export_dir = period_dir.parent.parent
         manifest = export_dir / "metadata" / period_dir.name / f"{export_dir.name}-Manifest.json"
-        files = _listed_files(period_dir, manifest)
-        if files:
-            found.append(
-                PeriodFiles(
-                    source_id=f"cur2:{export_dir.name}",
-                    source_format="cur2",
-                    billing_period=match.group(1),
-                    files=files,
-                    manifest=manifest if manifest.exists() else None,
-                )
+        paths = _listed(period_dir, manifest, key="dataFiles")
+        claimed.update(period_dir.rglob("*"))
+        if paths:
+            files = tuple(_inspect(con, p, work_dir) for p in paths)
+            units.append(_unit(f"cur2:{export_dir.name}", match.group(1), files, manifest))
+    for period_dir in sorted(p for p in root.rglob("*") if p.is_dir()):
+        match = _CUR_PERIOD_DIR.match(period_dir.name)
+        if match is None or period_dir in claimed:
+            continue
+        manifests = sorted(period_dir.glob("*-Manifest.json"))
+        if not manifests:
+            continue
+        paths = _listed(period_dir, manifests[0], key="reportKeys")
+        claimed.update(period_dir.rglob("*"))
+        if paths:
+            files = tuple(_inspect(con, p, work_dir) for p in paths)
+            report = manifests[0].name.removesuffix("-Manifest.json")
+            units.append(_unit(f"cur:{report}", f"{match.group(1)}-{match.group(2)}", files,
+                               manifests[0]))
+    loose = sorted(p for p in root.rglob("*") if is_data_file(p) and p not in claimed)
+    if loose and units:
+        raise IngestError(
+            f"{loose[0]}: a data file outside the export layout of {root} (a file from another "
+            "export mixed into the folder?)"
+        )
+    if loose:
+        files = tuple(_inspect(con, p, work_dir) for p in loose)
+        formats = {f.columns.source_format for f in files}
+        if len(formats) > 1:
+            first = files[0].columns.source_format
+            odd = next(f for f in files if f.columns.source_format != first)
+            raise IngestError(
+                f"{odd.path}: a {odd.columns.source_format} file among {first} files in {root} "
+                "(files from different exports mixed in one folder)"
             )
-    return found
+        units.append(PeriodFiles(f"{formats.pop()}:{root.name}", files[0].columns.source_format,
+                                 "", files))
+    if not units:
+        raise IngestError(f"{root}: no billing export files found (parquet, csv, csv.gz or zip)")
+    return units
 
 
-def _listed_files(period_dir: Path, manifest: Path) -> tuple[Path, ...]:
-    """The period's data files: those the manifest lists when there is one, else every parquet."""
-    present = sorted(period_dir.glob("*.parquet"))
+def _unit(source_id: str, period: str, files: tuple[BillingFile, ...],
+          manifest: Path) -> PeriodFiles:
+    formats = {f.columns.source_format for f in files}
+    expected = source_id.split(":", 1)[0]
+    odd = [f for f in files if f.columns.source_format != expected]
+    if odd:
+        raise IngestError(
+            f"{odd[0].path}: a {odd[0].columns.source_format} file in a {expected} export folder"
+        )
+    return PeriodFiles(source_id, formats.pop(), period, files,
+                       manifest if manifest.exists() else None)
+
+
+def _listed(period_dir: Path, manifest: Path, *, key: str) -> list[Path]:
+    """The data files the manifest lists when there is one, else every data file present."""
+    present = sorted(p for p in period_dir.rglob("*") if is_data_file(p))
     if not manifest.exists():
-        return tuple(present)
+        return present
     try:
-        listed = json.loads(manifest.read_text()).get("dataFiles", [])
+        listed = json.loads(manifest.read_text()).get(key, [])
     except json.JSONDecodeError as exc:
         raise IngestError(f"{manifest}: manifest is not valid JSON ({exc})") from exc
-    names = [str(entry).rsplit("/", 1)[-1] for entry in listed]
     by_name = {p.name: p for p in present}
+    names = [str(entry).rsplit("/", 1)[-1] for entry in listed]
     missing = [n for n in names if n not in by_name]
     if missing:
         raise IngestError(f"{manifest}: lists data files that are not present: {missing[:5]}")
-    return tuple(by_name[n] for n in sorted(names))
+    return [by_name[n] for n in sorted(names)]
+
+
+def _inspect(con: duckdb.DuckDBPyConnection, path: Path, work_dir: Path) -> BillingFile:
+    readable = _extract(path, work_dir) if path.name.lower().endswith(".zip") else path
+    lower = readable.name.lower()
+    try:
+        if lower.endswith(".parquet"):
+            rows = con.execute(
+                "SELECT column_name, column_type FROM (DESCRIBE SELECT * FROM read_parquet(?))",
+                [str(readable)],
+            ).fetchall()
+        else:
+            rows = con.execute(
+                "SELECT column_name, column_type FROM (DESCRIBE SELECT * FROM "
+                "read_csv(?, header = true, all_varchar = true))",
+                [str(readable)],
+            ).fetchall()
+    except duckdb.Error as exc:
+        kind = "parquet" if lower.endswith(".parquet") else "csv"
+        raise IngestError(f"{path}: not a readable {kind} file ({exc})") from exc
+    if not rows:
+        raise IngestError(f"{path}: the file has no columns")
+    return BillingFile(path, readable, classify(str(path), [(str(n), str(t)) for n, t in rows]))
+
+
+def _extract(path: Path, work_dir: Path) -> Path:
+    try:
+        with zipfile.ZipFile(path) as archive:
+            members = [m for m in archive.namelist() if m.lower().endswith((".csv", ".csv.gz",
+                                                                            ".parquet"))]
+            if len(members) != 1:
+                raise IngestError(f"{path}: expected one csv or parquet file in the zip, "
+                                  f"found {len(members)}")
+            target = work_dir / "unzipped" / hashlib.sha1(str(path).encode()).hexdigest()[:16]
+            target.mkdir(parents=True, exist_ok=True)
+            return Path(archive.extract(members[0], target))
+    except zipfile.BadZipFile as exc:
+        raise IngestError(f"{path}: not a readable zip file ({exc})") from exc

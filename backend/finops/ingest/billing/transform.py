@@ -1,12 +1,14 @@
-"""Stage CUR files in DuckDB and map them to FOCUS 1.2 rows at daily grain.
+"""Stage billing files in DuckDB and map them to FOCUS 1.2 rows at the warehouse grain.
 
-Layers, as in dbt: ``stg_cur`` only renames and casts; ``focus_lines`` maps every line item to
-FOCUS columns (``cur_to_focus.sql``); ``focus_daily`` aggregates to the warehouse grain
-(``focus_daily.sql``). Reconciliation totals are taken from ``focus_lines``, before aggregation.
+Layers, as in dbt: ``stg_cur`` / ``stg_focus`` only rename and cast (``staging.py``);
+``focus_lines`` maps every line item to FOCUS columns (``cur_to_focus.sql`` or
+``focus_to_focus.sql``); ``focus_rows`` aggregates to daily (or hourly) grain. Reconciliation
+totals come from ``focus_lines``, before aggregation, and must survive the load unchanged.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -14,59 +16,46 @@ from pathlib import Path
 import duckdb
 
 from finops.errors import IngestError
-from finops.ingest.billing.cur_columns import CUR2_MAP_COLUMNS, CUR_COLUMNS, CUR_REQUIRED
-from finops.ingest.billing.sources import PeriodFiles
+from finops.ingest.billing.sources import BillingFile, PeriodFiles
+from finops.ingest.billing.staging import ident, literal, missing_required, staging_columns
 
 _SQL_DIR = Path(__file__).parent
-CUR_TO_FOCUS_SQL = (_SQL_DIR / "cur_to_focus.sql").read_text()
-FOCUS_DAILY_SQL = (_SQL_DIR / "focus_daily.sql").read_text()
+_MAPPING_SQL = {
+    "cur2": (_SQL_DIR / "cur_to_focus.sql").read_text(),
+    "cur": (_SQL_DIR / "cur_to_focus.sql").read_text(),
+    "focus": (_SQL_DIR / "focus_to_focus.sql").read_text(),
+}
 MACROS_SQL = (_SQL_DIR / "macros.sql").read_text()
 
-# the columns of focus_daily, in the order of the CSV handed to PostgreSQL COPY
-LOAD_COLUMNS = (
-    "availability_zone",
-    "billed_cost",
-    "billing_account_id",
-    "billing_account_name",
-    "billing_currency",
-    "billing_period_end",
-    "billing_period_start",
-    "charge_category",
-    "charge_class",
-    "charge_description",
-    "charge_frequency",
-    "charge_period_end",
-    "charge_period_start",
-    "commitment_discount_category",
-    "commitment_discount_id",
-    "commitment_discount_status",
-    "commitment_discount_type",
-    "consumed_quantity",
-    "consumed_unit",
-    "contracted_cost",
-    "effective_cost",
-    "invoice_id",
-    "invoice_issuer_name",
-    "list_cost",
-    "list_unit_price",
-    "pricing_category",
+MEASURES = (
+    "billed_cost", "consumed_quantity", "contracted_cost", "effective_cost", "list_cost",
     "pricing_quantity",
-    "pricing_unit",
-    "provider_name",
-    "publisher_name",
-    "region_id",
-    "region_name",
-    "resource_id",
-    "service_category",
-    "service_name",
-    "sku_id",
-    "sub_account_id",
-    "sub_account_name",
-    "tags",
-    "x_line_item_type",
-    "x_usage_type",
-    "x_operation",
-    "x_raw_line_items",
+)
+DIMENSIONS = (
+    "availability_zone", "billing_account_id", "billing_account_name", "billing_currency",
+    "billing_period_end", "billing_period_start", "charge_category", "charge_class",
+    "charge_description", "charge_frequency", "commitment_discount_category",
+    "commitment_discount_id", "commitment_discount_status", "commitment_discount_type",
+    "consumed_unit", "invoice_id", "invoice_issuer_name", "list_unit_price", "pricing_category",
+    "pricing_unit", "provider_name", "publisher_name", "region_id", "region_name", "resource_id",
+    "resource_name", "resource_type", "service_category", "service_name",
+    "service_subcategory", "sku_id", "sku_price_id", "sub_account_id", "sub_account_name",
+    "tags", "x_line_item_type", "x_usage_type", "x_operation",
+)
+# the columns of the CSV handed to PostgreSQL COPY, in order
+LOAD_COLUMNS = (*DIMENSIONS, *MEASURES, "charge_period_start", "charge_period_end",
+                "x_raw_line_items")
+GRAINS = {"daily": "day", "hourly": "hour"}
+
+# ISO 4217 codes in use; a billing currency outside this list is refused
+ISO_CURRENCIES = frozenset(
+    "AED AFN ALL AMD ANG AOA ARS AUD AWG AZN BAM BBD BDT BGN BHD BIF BMD BND BOB BRL BSD BTN BWP "
+    "BYN BZD CAD CDF CHF CLP CNY COP CRC CUP CVE CZK DJF DKK DOP DZD EGP ERN ETB EUR FJD FKP GBP "
+    "GEL GHS GIP GMD GNF GTQ GYD HKD HNL HTG HUF IDR ILS INR IQD IRR ISK JMD JOD JPY KES KGS KHR "
+    "KMF KPW KRW KWD KYD KZT LAK LBP LKR LRD LSL LYD MAD MDL MGA MKD MMK MNT MOP MRU MUR MVR MWK "
+    "MXN MYR MZN NAD NGN NIO NOK NPR NZD OMR PAB PEN PGK PHP PKR PLN PYG QAR RON RSD RUB RWF SAR "
+    "SBD SCR SDG SEK SGD SHP SLE SOS SRD SSP STN SYP SZL THB TJS TMT TND TOP TRY TTD TWD TZS UAH "
+    "UGX USD UYU UZS VES VND VUV WST XAF XCD XOF XPF YER ZAR ZMW ZWL".split()
 )
 
 
@@ -92,9 +81,17 @@ class TransformResult:
     def raw_line_items(self) -> int:
         return sum(t.raw_line_items for t in self.totals)
 
+    @property
+    def periods(self) -> list[str]:
+        return sorted({t.billing_period_start for t in self.totals})
 
-def transform_period(period: PeriodFiles, *, work_dir: Path) -> TransformResult:
-    """Map one billing period's files to FOCUS daily rows in a CSV file ready for COPY."""
+
+def transform_unit(
+    unit: PeriodFiles, *, work_dir: Path, grain: str = "daily", only_period: str | None = None
+) -> TransformResult:
+    """Map one unit's files to FOCUS rows at ``grain`` in a CSV file ready for COPY."""
+    if grain not in GRAINS:
+        raise IngestError(f"--grain {grain}: expected one of {', '.join(GRAINS)}")
     work_dir.mkdir(parents=True, exist_ok=True)
     con = duckdb.connect(
         config={"threads": 2, "memory_limit": "1GB", "temp_directory": str(work_dir / "spill")}
@@ -102,94 +99,112 @@ def transform_period(period: PeriodFiles, *, work_dir: Path) -> TransformResult:
     try:
         con.execute("SET TimeZone = 'UTC'")
         con.execute(MACROS_SQL)
-        present = _parquet_columns(con, period.files)
+        _stage(con, unit)
+        mapping = _MAPPING_SQL[unit.source_format]
+        period_filter = ""
+        if only_period:
+            period_filter = (f"WHERE strftime(billing_period_start, '%Y-%m') = "
+                             f"{literal(only_period)}")
+        con.execute(f"CREATE TEMP VIEW focus_lines AS SELECT * FROM ({mapping}) {period_filter}")
         try:
-            con.read_parquet([str(p) for p in period.files], union_by_name=True).create_view(
-                "raw_cur"
-            )
+            _check(con, unit)
+            totals = _line_totals(con, unit)
+            con.execute(f"CREATE TEMP TABLE focus_rows AS {_rows_sql(GRAINS[grain])}")
+            csv_path = work_dir / "focus_rows.csv"
             con.execute(
-                "CREATE TEMP VIEW stg_cur AS SELECT\n  "
-                + _staging_select(present)
-                + "\nFROM raw_cur"
+                f"COPY (SELECT {', '.join(LOAD_COLUMNS)} FROM focus_rows) TO "
+                f"{literal(str(csv_path))} (FORMAT csv, HEADER false, NULL '\\N')"
             )
-            con.execute(f"CREATE TEMP VIEW focus_lines AS {CUR_TO_FOCUS_SQL}")
-            _check_periods(con, period)
-            totals = _line_totals(con)
-            con.execute(f"CREATE TEMP TABLE focus_daily AS {FOCUS_DAILY_SQL}")
-            csv_path = work_dir / "focus_daily.csv"
-            columns = ", ".join(LOAD_COLUMNS)
-            con.execute(
-                f"COPY (SELECT {columns} FROM focus_daily) TO '{_quoted(csv_path)}' "
-                "(FORMAT csv, HEADER false, NULL '\\N')"
-            )
-            count = con.execute("SELECT count(*) FROM focus_daily").fetchone()
+            count = con.execute("SELECT count(*) FROM focus_rows").fetchone()
         except duckdb.ConversionException as exc:
-            raise IngestError(f"{_names(period)}: a value cannot be converted ({exc})") from exc
+            raise IngestError(_conversion_message(con, unit, exc)) from exc
         except duckdb.Error as exc:
-            raise IngestError(f"{_names(period)}: {exc}") from exc
-        return TransformResult(csv_path=csv_path, rows=int(count[0]) if count else 0, totals=totals)
+            raise IngestError(f"{_names(unit)}: {exc}") from exc
+        return TransformResult(csv_path=csv_path, rows=int(count[0]) if count else 0,
+                               totals=totals)
     finally:
         con.close()
 
 
-def _parquet_columns(con: duckdb.DuckDBPyConnection, files: tuple[Path, ...]) -> set[str]:
-    columns: set[str] = set()
-    for path in files:
-        try:
-            rows = con.execute("SELECT name FROM parquet_schema(?)", [str(path)]).fetchall()
-        except duckdb.Error as exc:
-            raise IngestError(f"{path}: not a readable parquet file ({exc})") from exc
-        file_columns = {str(r[0]) for r in rows}
-        missing = [c for c in CUR_REQUIRED if c not in file_columns]
+def _rows_sql(bucket: str) -> str:
+    dims = ",\n    ".join(DIMENSIONS)
+    sums = ",\n    ".join(f"SUM({m}) AS {m}" for m in MEASURES)
+    return (
+        f"SELECT\n    {dims},\n    {sums},\n"
+        f"    date_trunc('{bucket}', charge_period_start) AS charge_period_start,\n"
+        f"    date_trunc('{bucket}', charge_period_start) + INTERVAL 1 {bucket.upper()} "
+        "AS charge_period_end,\n"
+        "    COUNT(*) AS x_raw_line_items\n"
+        f"FROM focus_lines\nGROUP BY ALL"
+    )
+
+
+def _stage(con: duckdb.DuckDBPyConnection, unit: PeriodFiles) -> None:
+    """One staging view per file, unioned: files of one export may differ in columns."""
+    selects: list[str] = []
+    for index, file in enumerate(unit.files):
+        missing = missing_required(file.columns)
         if missing:
-            raise IngestError(f"{path}: missing required CUR columns: {', '.join(missing)}")
-        columns |= file_columns
-    return columns
+            raise IngestError(f"{file.path}: missing required columns: {', '.join(missing)}")
+        view = f"raw_{index}"
+        _raw_relation(con, file).create_view(view)
+        columns = ",\n  ".join(f"{expr} AS {ident(name)}"
+                               for name, expr in staging_columns(file.columns))
+        selects.append(f"SELECT\n  {columns}\nFROM {view}")
+    staged = "stg_focus" if unit.source_format == "focus" else "stg_cur"
+    con.execute(f"CREATE TEMP VIEW {staged} AS " + "\nUNION ALL BY NAME\n".join(selects))
 
 
-def _staging_select(present: set[str]) -> str:
-    """Rename and cast only: every column the mapping reads, NULL where the export lacks it.
-
-    Column names come from the fixed spec in ``cur_columns``, never from the input.
-    """
-    parts = [
-        f'CAST({f"{chr(34)}{name}{chr(34)}" if name in present else "NULL"} AS {kind}) AS "{name}"'
-        for name, kind in CUR_COLUMNS.items()
-    ]
-    empty_map = "MAP {}::MAP(VARCHAR, VARCHAR)"
-    parts += [
-        f'COALESCE("{name}", {empty_map}) AS "{name}"'
-        if name in present
-        else f'{empty_map} AS "{name}"'
-        for name in CUR2_MAP_COLUMNS
-    ]
-    return ",\n  ".join(parts)
+def _raw_relation(con: duckdb.DuckDBPyConnection, file: BillingFile) -> duckdb.DuckDBPyRelation:
+    path = str(file.readable)
+    if path.lower().endswith(".parquet"):
+        return con.read_parquet(path)
+    return con.read_csv(path, header=True, all_varchar=True)
 
 
-def _names(period: PeriodFiles) -> str:
-    shown = ", ".join(str(p) for p in period.files[:3])
-    return shown + (f" (+{len(period.files) - 3} more)" if len(period.files) > 3 else "")
+def _names(unit: PeriodFiles) -> str:
+    shown = ", ".join(str(p) for p in unit.paths[:3])
+    return shown + (f" (+{len(unit.paths) - 3} more)" if len(unit.paths) > 3 else "")
 
 
-def _quoted(path: Path) -> str:
-    return str(path).replace("'", "''")
-
-
-def _check_periods(con: duckdb.DuckDBPyConnection, period: PeriodFiles) -> None:
-    if not period.billing_period:
-        return
-    rows = con.execute(
-        "SELECT DISTINCT strftime(bill_billing_period_start_date, '%Y-%m') FROM stg_cur"
+def _check(con: duckdb.DuckDBPyConnection, unit: PeriodFiles) -> None:
+    if unit.billing_period:
+        rows = con.execute(
+            "SELECT DISTINCT strftime(billing_period_start, '%Y-%m') FROM focus_lines"
+        ).fetchall()
+        others = sorted(str(r[0]) for r in rows if str(r[0]) != unit.billing_period)
+        if others:
+            raise IngestError(
+                f"{_names(unit)}: rows of billing period(s) {', '.join(others)} in the folder of "
+                f"{unit.billing_period} (a file from another export or period was mixed in)"
+            )
+    nulls = con.execute(
+        "SELECT count(*) FILTER (WHERE billing_period_start IS NULL), "
+        "count(*) FILTER (WHERE charge_period_start IS NULL), "
+        "count(*) FILTER (WHERE billing_currency IS NULL) FROM focus_lines"
+    ).fetchone()
+    for count, column in zip(nulls or (), ("billing period start", "charge period start",
+                                           "currency"), strict=True):
+        if count:
+            raise IngestError(f"{_names(unit)}: {count} line items have no {column}")
+    currencies = con.execute(
+        "SELECT strftime(billing_period_start, '%Y-%m'), list(DISTINCT billing_currency ORDER BY "
+        "billing_currency) FROM focus_lines GROUP BY 1 ORDER BY 1"
     ).fetchall()
-    others = sorted(str(r[0]) for r in rows if str(r[0]) != period.billing_period)
-    if others:
-        raise IngestError(
-            f"{_names(period)}: rows of billing period(s) {', '.join(others)} in the folder of "
-            f"{period.billing_period} (a file from another export or period was mixed in)"
-        )
+    for period, codes in currencies:
+        unknown = [c for c in codes if c not in ISO_CURRENCIES]
+        if unknown:
+            raise IngestError(f"{_names(unit)}: unknown billing currency {', '.join(unknown)} "
+                              f"in billing period {period}")
+        if len(codes) > 1:
+            raise IngestError(
+                f"{_names(unit)}: billing period {period} mixes currencies "
+                f"{', '.join(codes)}; one billing period must be in one currency (no conversion "
+                "is applied)"
+            )
 
 
-def _line_totals(con: duckdb.DuckDBPyConnection) -> list[SliceTotals]:
+def _line_totals(con: duckdb.DuckDBPyConnection, unit: PeriodFiles) -> list[SliceTotals]:
     rows = con.execute(
         """
         SELECT strftime(billing_period_start, '%Y-%m-%d'), billing_currency, count(*),
@@ -197,9 +212,41 @@ def _line_totals(con: duckdb.DuckDBPyConnection) -> list[SliceTotals]:
         FROM focus_lines GROUP BY 1, 2 ORDER BY 1, 2
         """
     ).fetchall()
-    if any(r[1] is None for r in rows):
-        raise IngestError("line items without line_item_currency_code cannot be reconciled")
+    if not rows:
+        raise IngestError(f"{_names(unit)}: no line items")
+    for r in rows:
+        if r[3] is None or r[4] is None or r[5] is None:
+            raise IngestError(f"{_names(unit)}: billing period {r[0]} has line items without "
+                              "a billed, effective or list cost")
     return [
         SliceTotals(str(r[0]), str(r[1]), int(r[2]), Decimal(r[3]), Decimal(r[4]), Decimal(r[5]))
         for r in rows
     ]
+
+
+_BAD_VALUE = re.compile(r"[Cc]ould not convert string '([^']*)'")
+
+
+def _conversion_message(con: duckdb.DuckDBPyConnection, unit: PeriodFiles,
+                        exc: duckdb.Error) -> str:
+    """Name the file, column and first row holding a value that does not convert."""
+    for index, file in enumerate(unit.files):
+        for name, expr in staging_columns(file.columns):
+            original = file.columns.columns.get(name)
+            if original is None:
+                continue
+            try:
+                row = con.execute(
+                    f"SELECT rn, {ident(original)} FROM (SELECT row_number() OVER () AS rn, * "
+                    f"FROM raw_{index}) WHERE TRY({expr}) IS NULL AND {ident(original)} "
+                    f"IS NOT NULL AND TRIM(CAST({ident(original)} AS VARCHAR)) NOT IN ('', "
+                    "'NULL') LIMIT 1"
+                ).fetchone()
+            except duckdb.Error:
+                continue
+            if row is not None:
+                return (f"{file.path}: column {original}, data row {row[0]}: value "
+                        f"{str(row[1])[:60]!r} cannot be converted")
+    match = _BAD_VALUE.search(str(exc))
+    value = f" (value {match.group(1)!r})" if match else ""
+    return f"{_names(unit)}: a value cannot be converted{value}: {exc}"

@@ -1,0 +1,170 @@
+"""Staging: rename and cast only. One SELECT per format over the raw ``raw_billing`` view.
+
+Column names are quoted with ``ident`` and tag keys with ``literal`` (both escape their
+quote character), so names taken from an input file cannot change the statement.
+"""
+
+from __future__ import annotations
+
+from finops.errors import IngestError
+from finops.ingest.billing.cur_columns import CUR2_MAP_COLUMNS, CUR_COLUMNS, CUR_REQUIRED
+from finops.ingest.billing.formats import FileColumns
+
+MONEY = "DECIMAL(38, 10)"
+
+# FOCUS 1.2 columns staged from FOCUS files (snake_case) and their types
+FOCUS_COLUMNS: dict[str, str] = {
+    "availability_zone": "VARCHAR",
+    "billed_cost": MONEY,
+    "billing_account_id": "VARCHAR",
+    "billing_account_name": "VARCHAR",
+    "billing_account_type": "VARCHAR",
+    "billing_currency": "VARCHAR",
+    "billing_period_end": "TIMESTAMP",
+    "billing_period_start": "TIMESTAMP",
+    "capacity_reservation_id": "VARCHAR",
+    "capacity_reservation_status": "VARCHAR",
+    "charge_category": "VARCHAR",
+    "charge_class": "VARCHAR",
+    "charge_description": "VARCHAR",
+    "charge_frequency": "VARCHAR",
+    "charge_period_end": "TIMESTAMP",
+    "charge_period_start": "TIMESTAMP",
+    "commitment_discount_category": "VARCHAR",
+    "commitment_discount_id": "VARCHAR",
+    "commitment_discount_name": "VARCHAR",
+    "commitment_discount_quantity": MONEY,
+    "commitment_discount_status": "VARCHAR",
+    "commitment_discount_type": "VARCHAR",
+    "commitment_discount_unit": "VARCHAR",
+    "consumed_quantity": MONEY,
+    "consumed_unit": "VARCHAR",
+    "contracted_cost": MONEY,
+    "contracted_unit_price": MONEY,
+    "effective_cost": MONEY,
+    "invoice_id": "VARCHAR",
+    "invoice_issuer_name": "VARCHAR",
+    "list_cost": MONEY,
+    "list_unit_price": MONEY,
+    "pricing_category": "VARCHAR",
+    "pricing_quantity": MONEY,
+    "pricing_unit": "VARCHAR",
+    "provider_name": "VARCHAR",
+    "publisher_name": "VARCHAR",
+    "region_id": "VARCHAR",
+    "region_name": "VARCHAR",
+    "resource_id": "VARCHAR",
+    "resource_name": "VARCHAR",
+    "resource_type": "VARCHAR",
+    "service_category": "VARCHAR",
+    "service_name": "VARCHAR",
+    "service_subcategory": "VARCHAR",
+    "sku_id": "VARCHAR",
+    "sku_meter": "VARCHAR",
+    "sku_price_id": "VARCHAR",
+    "sub_account_id": "VARCHAR",
+    "sub_account_name": "VARCHAR",
+    "sub_account_type": "VARCHAR",
+    "tags": "JSON",
+}
+
+# mandatory in FOCUS 1.0, 1.1 and 1.2 and needed to load and reconcile a row
+FOCUS_REQUIRED = (
+    "billed_cost", "billing_account_id", "billing_currency", "billing_period_start",
+    "billing_period_end", "charge_category", "charge_period_start", "charge_period_end",
+    "contracted_cost", "effective_cost", "list_cost", "provider_name",
+)
+
+_TIMESTAMP_SOURCES = ("TIMESTAMP", "TIMESTAMP WITH TIME ZONE", "DATE")
+
+
+def ident(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def literal(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
+
+
+def _text(expr: str) -> str:
+    """Literal NULL strings and empty strings, which real exports contain, become NULL."""
+    return f"NULLIF(NULLIF(TRIM(CAST({expr} AS VARCHAR)), ''), 'NULL')"
+
+
+def _cast(source: str, source_type: str | None, target: str) -> str:
+    if target == "TIMESTAMP":
+        if source_type in _TIMESTAMP_SOURCES:
+            return f"CAST({source} AS TIMESTAMP)"
+        # text timestamps may carry an offset ('…Z', '+02:00'): normalise to UTC
+        return f"CAST(CAST({_text(source)} AS TIMESTAMPTZ) AS TIMESTAMP)"
+    if source_type == "VARCHAR" or source_type is None:
+        return f"CAST({_text(source)} AS {target})"
+    return f"CAST({source} AS {target})"
+
+
+def missing_required(file: FileColumns) -> list[str]:
+    required = FOCUS_REQUIRED if file.source_format == "focus" else CUR_REQUIRED
+    return [c for c in required if c not in file.columns]
+
+
+def staging_columns(file: FileColumns) -> list[tuple[str, str]]:
+    """(canonical name, cast expression) for every staged column of ``file``'s format."""
+    if file.source_format == "focus":
+        return _focus_columns(file)
+    if file.source_format in ("cur", "cur2"):
+        return _cur_columns(file)
+    raise IngestError(f"no staging for format {file.source_format!r}")
+
+
+def _source(file: FileColumns, canonical: str) -> tuple[str, str | None] | None:
+    original = file.columns.get(canonical)
+    if original is None:
+        return None
+    return ident(original), file.types.get(original)
+
+
+def _cur_columns(file: FileColumns) -> list[tuple[str, str]]:
+    out: list[tuple[str, str]] = []
+    for name, kind in CUR_COLUMNS.items():
+        found = _source(file, name)
+        out.append((name, _cast(*found, kind) if found else f"CAST(NULL AS {kind})"))
+    empty = "MAP {}::MAP(VARCHAR, VARCHAR)"
+    if file.source_format == "cur2":
+        for name in CUR2_MAP_COLUMNS:
+            found = _source(file, name)
+            out.append((name, f"COALESCE({found[0]}, {empty})" if found else empty))
+        return out
+    # legacy CUR: the product attributes and tags the mapping reads, folded into maps
+    product_entries = []
+    for key, column in (("product_name", "product_product_name"), ("region", "product_region")):
+        found = _source(file, column)
+        value = _text(found[0]) if found else "CAST(NULL AS VARCHAR)"
+        product_entries.append(f"{literal(key)}: {value}")
+    out.append(("product", "MAP {" + ", ".join(product_entries) + "}"))
+    if file.tag_columns:
+        structs = ", ".join(
+            f"{{'key': {literal(key)}, 'value': {_text(ident(column))}}}"
+            for key, column in sorted(file.tag_columns.items())
+        )
+        tags = f"map_from_entries(list_filter([{structs}], e -> e.value IS NOT NULL))"
+    else:
+        tags = empty
+    out.append(("resource_tags", tags))
+    return out
+
+
+def _focus_columns(file: FileColumns) -> list[tuple[str, str]]:
+    out: list[tuple[str, str]] = []
+    for name, kind in FOCUS_COLUMNS.items():
+        found = _source(file, name)
+        if found is None:
+            out.append((name, f"CAST(NULL AS {kind})"))
+        elif name == "tags":
+            column, column_type = found
+            if column_type is not None and column_type.startswith("MAP"):
+                out.append((name, f"CAST(to_json({column}) AS JSON)"))
+            else:
+                out.append((name, f"CAST({_text(column)} AS JSON)"))
+        else:
+            out.append((name, _cast(*found, kind)))
+    return out
