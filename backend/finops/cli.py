@@ -218,7 +218,11 @@ def ingest_billing_command(
                 progress.update(task, advance=1, rows=done, description=f"loaded {period}")
 
             outcomes = ingest_billing(
-                source, source_format=format_.value, billing_period=billing_period, progress=advance
+                source,
+                source_format=format_.value,
+                billing_period=billing_period,
+                grain=grain.value,
+                progress=advance,
             )
     except FinOpsError as exc:
         raise _fail(exc) from exc

@@ -4,26 +4,41 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
+from typing import TYPE_CHECKING, Protocol
 
 import structlog
 
 from finops.errors import FinOpsError
-from finops.generator.billing import BillingEngine
-from finops.generator.cur2 import Cur2Converter, Cur2Writer, PeriodContext, invoice_id
+from finops.generator.billing import BillingEngine, LineBatch, PeriodTotals
+from finops.generator.cur import LegacyCurWriter
+from finops.generator.cur2 import (
+    CUR2_SCHEMA,
+    Cur2Converter,
+    DataExportWriter,
+    PeriodContext,
+    invoice_id,
+)
 from finops.generator.estate import Estate, build_estate
+from finops.generator.focus import FOCUS_SCHEMA, FocusConverter
 from finops.generator.ground_truth import write_ground_truth
+from finops.generator.inventory import write_inventory
 from finops.generator.streams import COST_SCALE, Streams, active_hours_estimate, build_streams
 from finops.generator.timeline import Timeline
+from finops.generator.utilization import write_utilization
+
+if TYPE_CHECKING:
+    from finops.generator.to_aws import AwsLoadReport
 
 log = structlog.get_logger(__name__)
 
 DEFAULT_ANCHOR = date(2026, 11, 1)
 DEFAULT_START = date(2025, 10, 1)
 FORMATS = ("cur2", "cur", "focus")
+MIN_DENSITY = 0.05
 SCALES = {"small": 0, "medium": 2_000_000, "large": 100_000_000}
 OWNED = ("cur2", "cur", "focus", "cloudwatch", "config", "ground_truth.json")
 
@@ -39,8 +54,9 @@ class GenerateOptions:
     ``start`` is the first day generated and ``end`` is EXCLUSIVE (the day after the last day),
     both UTC. The defaults cover 2025-10-01 … 2026-10-31 (13 billing periods).
     ``scale``: ``"small"`` (daily CUR granularity, ~100–300k line items for 8 accounts and
-    13 months), ``"medium"`` (hourly, ~2M), ``"large"`` (hourly, ~100M) or an explicit target
-    number of line items (hourly; the estate is sized to approach it).
+    13 months), ``"medium"`` (~2M), ``"large"`` (~100M) or an explicit target number of line
+    items: the estate is sized to approach the target, at hourly granularity unless the range is
+    too short for it (see ``plan_estate``).
     """
 
     out_dir: Path
@@ -51,6 +67,7 @@ class GenerateOptions:
     scale: str | int = "small"
     formats: tuple[str, ...] = ("cur2",)
     to_aws_endpoint: str | None = None
+    to_aws_max_datapoints: int = 30_000
     export_name: str = "finops-demo"
     utilization_days: int = 14
     restatement: bool = True
@@ -79,9 +96,6 @@ class GenerateOptions:
         if self.utilization_days < 1:
             raise GeneratorError("utilization_days must be at least 1")
 
-    @property
-    def hourly(self) -> bool:
-        return self.scale != "small"
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,24 +115,48 @@ class GenerateResult:
     restated_period: str | None = None
     granularity: str = "DAILY"
     original_totals: dict[str, BillingTotals] = field(default_factory=dict)
+    aws_load: AwsLoadReport | None = None
 
 
-def size_estate(options: GenerateOptions, timeline: Timeline) -> tuple[Estate, Streams]:
-    """Build the estate, scaled so the line-item count approaches the requested scale."""
-    estate = build_estate(timeline=timeline, seed=options.seed, accounts=options.accounts)
-    streams = build_streams(estate)
-    target = SCALES[options.scale] if isinstance(options.scale, str) else options.scale
-    if not target:
-        return estate, streams
-    density = 1.0
-    for _ in range(3):
-        estimate = active_hours_estimate(streams, timeline.hours) * 1.12 + 1
-        density = max(0.05, density * target / estimate)
+@dataclass(frozen=True, slots=True)
+class Plan:
+    estate: Estate
+    streams: Streams
+    hourly: bool
+
+
+def _estimate(streams: Streams, timeline: Timeline, *, hourly: bool) -> float:
+    stream_hours = active_hours_estimate(streams, timeline.hours)
+    return (stream_hours if hourly else stream_hours / 24) * 1.12 + 1
+
+
+def plan_estate(options: GenerateOptions, timeline: Timeline) -> Plan:
+    """Build the estate, sized so the line-item count approaches the requested scale.
+
+    ``small`` is the base estate at daily granularity. A target count uses hourly granularity
+    when even the smallest estate stays under it at hourly grain, and daily granularity
+    otherwise (short ranges cannot be diluted further); the estate is then grown or shrunk
+    until the estimate meets the target.
+    """
+
+    def build(density: float) -> tuple[Estate, Streams]:
         estate = build_estate(
             timeline=timeline, seed=options.seed, accounts=options.accounts, density=density
         )
-        streams = build_streams(estate)
-    return estate, streams
+        return estate, build_streams(estate)
+
+    estate, streams = build(1.0)
+    if options.scale == "small":
+        return Plan(estate, streams, hourly=False)
+    target = SCALES[options.scale] if isinstance(options.scale, str) else options.scale
+    floor_estate, floor_streams = build(MIN_DENSITY)
+    hourly = _estimate(floor_streams, timeline, hourly=True) <= target
+    density = 1.0
+    for _ in range(4):
+        estimate = _estimate(streams, timeline, hourly=hourly)
+        density = max(MIN_DENSITY, density * target / estimate)
+        estate, streams = build(density)
+    return Plan(estate, streams, hourly)
 
 
 def generate(
@@ -135,17 +173,22 @@ def generate(
         elif target.exists():
             target.unlink()
     timeline = Timeline(options.start, options.end)
-    estate, streams = size_estate(options, timeline)
+    plan = plan_estate(options, timeline)
+    estate, streams, hourly = plan.estate, plan.streams, plan.hourly
     periods = timeline.periods()
     restated = periods[-2].label if options.restatement and len(periods) >= 2 else None
-    engine = BillingEngine(estate=estate, streams=streams, hourly=options.hourly, restated=restated)
+    engine = BillingEngine(estate=estate, streams=streams, hourly=hourly, restated=restated)
     converter = Cur2Converter(estate=estate, streams=streams)
-    sinks = _sinks(options, estate, streams, converter)
+    sinks = _sinks(options, estate, streams, converter, hourly=hourly)
     log.info("generate.start", out=str(out), streams=len(streams), periods=len(periods))
     line_items = 0
     for period in periods:
-        ctx = PeriodContext(period, estate.payer.account_id, estate.payer.name,
-                            invoice_id(options.seed, period.label))
+        ctx = PeriodContext(
+            period,
+            estate.payer.account_id,
+            estate.payer.name,
+            invoice_id(options.seed, period.label),
+        )
         revision = 2 if period.label == restated else 1
         for sink in sinks:
             sink.begin(ctx, revision=revision)
@@ -162,11 +205,17 @@ def generate(
         files.extend(sink.files)
     totals = {label: _totals(t) for label, t in engine.acc.period.items()}
     original = {label: _totals(t) for label, t in engine.acc.original.items()}
-    extra_files = _side_outputs(options, estate, streams)
+    extra_files = _side_outputs(options, estate)
     files.extend(extra_files)
     gt_path = write_ground_truth(
-        path=out / "ground_truth.json", options=options, estate=estate, engine=engine,
-        totals=totals, original_totals=original, restated=restated,
+        path=out / "ground_truth.json",
+        options=options,
+        estate=estate,
+        engine=engine,
+        totals=totals,
+        original_totals=original,
+        restated=restated,
+        hourly=hourly,
     )
     files.append(gt_path)
     result = GenerateResult(
@@ -176,37 +225,103 @@ def generate(
         totals=totals,
         ground_truth_path=gt_path,
         restated_period=restated,
-        granularity="HOURLY" if options.hourly else "DAILY",
+        granularity="HOURLY" if hourly else "DAILY",
         original_totals=original,
     )
     if options.to_aws_endpoint:
         from finops.generator.to_aws import load_to_aws
 
-        load_to_aws(endpoint=options.to_aws_endpoint, result=result, estate=estate)
+        report = load_to_aws(
+            endpoint=options.to_aws_endpoint,
+            result=result,
+            estate=estate,
+            max_datapoints=options.to_aws_max_datapoints,
+        )
+        result = replace(result, aws_load=report)
     log.info("generate.done", line_items=line_items, files=len(result.files))
     return result
 
 
-def _totals(t: object) -> BillingTotals:
-    unblended = int(getattr(t, "unblended"))
-    net = int(getattr(t, "net_unblended"))
+def _totals(t: PeriodTotals) -> BillingTotals:
     return BillingTotals(
-        unblended=Decimal(unblended) / COST_SCALE,
-        net_unblended=Decimal(net) / COST_SCALE,
-        line_items=int(getattr(t, "line_items")),
+        unblended=Decimal(t.unblended) / COST_SCALE,
+        net_unblended=Decimal(t.net_unblended) / COST_SCALE,
+        line_items=t.line_items,
     )
 
 
+class Sink(Protocol):
+    files: list[Path]
+
+    def begin(self, ctx: PeriodContext, *, revision: int = 1) -> None: ...
+
+    def write(self, batch: LineBatch) -> None: ...
+
+    def end(self) -> list[Path]: ...
+
+
 def _sinks(
-    options: GenerateOptions, estate: Estate, streams: Streams, converter: Cur2Converter
-) -> list[Cur2Writer]:
-    sinks: list[Cur2Writer] = []
+    options: GenerateOptions,
+    estate: Estate,
+    streams: Streams,
+    converter: Cur2Converter,
+    *,
+    hourly: bool,
+) -> list[Sink]:
+    sinks: list[Sink] = []
+    out, name, seed = options.out_dir, options.export_name, options.seed
     if "cur2" in options.formats:
-        writer = Cur2Writer(root=options.out_dir / "cur2", export=options.export_name,
-                            converter=converter, hourly=options.hourly)
-        sinks.append(writer)
+        sinks.append(
+            DataExportWriter(
+                root=out / "cur2",
+                export=name,
+                schema=CUR2_SCHEMA,
+                to_table=converter.table,
+                seed=seed,
+                hourly=hourly,
+                s3_prefix="cur2",
+            )
+        )
+    if "cur" in options.formats:
+        sinks.append(
+            LegacyCurWriter(
+                root=out / "cur",
+                report=name,
+                converter=converter,
+                streams=streams,
+                seed=seed,
+                hourly=hourly,
+            )
+        )
+    if "focus" in options.formats:
+        focus = FocusConverter(estate=estate, streams=streams, cur2=converter)
+        sinks.append(
+            DataExportWriter(
+                root=out / "focus",
+                export=name,
+                schema=FOCUS_SCHEMA,
+                to_table=focus.table,
+                seed=seed,
+                hourly=hourly,
+                query_table="FOCUS_1_2_AWS",
+                s3_prefix="focus",
+            )
+        )
     return sinks
 
 
-def _side_outputs(options: GenerateOptions, estate: Estate, streams: Streams) -> list[Path]:
-    return []
+def _side_outputs(options: GenerateOptions, estate: Estate) -> list[Path]:
+    files: list[Path] = []
+    if options.utilization:
+        files += write_utilization(
+            root=options.out_dir / "cloudwatch" / "metric-streams",
+            estate=estate,
+            days=options.utilization_days,
+        )
+    if options.inventory:
+        files += write_inventory(
+            root=options.out_dir / "config",
+            estate=estate,
+            utilization_days=options.utilization_days,
+        )
+    return files

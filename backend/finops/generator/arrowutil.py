@@ -73,7 +73,7 @@ def constant(value: str | None, n: int) -> pa.Array:
 
 
 def parquet_writer(path: Path, schema: pa.Schema) -> pq.ParquetWriter:
-    """A parquet writer whose output bytes depend only on the data (no wall clock, no Arrow schema blob)."""
+    """A parquet writer whose bytes depend only on the data (no clock, no Arrow schema blob)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     return pq.ParquetWriter(
         str(path),

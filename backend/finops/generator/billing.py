@@ -112,7 +112,9 @@ class Accumulators:
 
 
 class BillingEngine:
-    def __init__(self, *, estate: Estate, streams: Streams, hourly: bool, restated: str | None) -> None:
+    def __init__(
+        self, *, estate: Estate, streams: Streams, hourly: bool, restated: str | None
+    ) -> None:
         self.estate = estate
         self.s = streams
         self.tl = estate.timeline
@@ -127,7 +129,9 @@ class BillingEngine:
         )
         an = estate.anomalies
         self.an_start = np.array([a.start_hour for a in an] or [0], np.int64)
-        self.an_end = np.array([a.end_hour if a.end_hour is not None else 2**40 for a in an] or [0], np.int64)
+        self.an_end = np.array(
+            [a.end_hour if a.end_hour is not None else 2**40 for a in an] or [0], np.int64
+        )
         self.an_mult = np.array([a.multiplier for a in an] or [1.0], np.float64)
         self.an_ramp = np.array([a.ramp_hours for a in an] or [0], np.int64)
         self.ri = estate.reservations
@@ -174,7 +178,9 @@ class BillingEngine:
         usage = np.arange(self.n_usage)
         live = usage[(s.launch[: self.n_usage] < h0 + DAY_H) & (s.terminate[: self.n_usage] > h0)]
         hours = np.arange(h0, h0 + DAY_H, dtype=np.int64)
-        alive = (s.launch[live, None] <= hours[None, :]) & (hours[None, :] < s.terminate[live, None])
+        alive = (s.launch[live, None] <= hours[None, :]) & (
+            hours[None, :] < s.terminate[live, None]
+        )
         weekday = self.tl.weekday_of(hours)
         hod = hours % DAY_H
         office = (weekday < 5) & (hod >= 7) & (hod < 19)
@@ -210,13 +216,13 @@ class BillingEngine:
             trend = 1.0 + s.growth[vs] * (vh / YEAR_H)
             sigma = s.noise[vs]
             noise = np.exp(sigma * normal(self.seed, s.key[vs], vh) - 0.5 * sigma * sigma)
-            amount[var] = s.base[vs] * cycle * weekend * trend * noise
+            amount[var] = s.base[vs] * cycle * weekend * trend * noise.astype(np.float64)
         sto = model == Model.STORAGE
         if sto.any():
             ss, sh = sid[sto], h[sto]
             amount[sto] = s.base[ss] * (1.0 + s.growth[ss] * (sh / YEAR_H)) / him[sto]
         amount *= self._anomaly_factor(sid, h)
-        return np.round(np.maximum(amount, 0.0), 8)
+        return np.asarray(np.round(np.maximum(amount, 0.0), 8), dtype=np.float64)
 
     def _anomaly_factor(self, sid: I64, h: I64) -> F64:
         factor = np.ones(sid.shape[0], np.float64)
@@ -225,7 +231,12 @@ class BillingEngine:
         if not hit.any():
             return factor
         ai, ah = a[hit], h[hit]
-        start, end, mult, ramp = self.an_start[ai], self.an_end[ai], self.an_mult[ai], self.an_ramp[ai]
+        start, end, mult, ramp = (
+            self.an_start[ai],
+            self.an_end[ai],
+            self.an_mult[ai],
+            self.an_ramp[ai],
+        )
         inside = (ah >= start) & (ah < end)
         progress = np.where(ramp > 0, np.clip((ah - start) / np.maximum(ramp, 1), 0.0, 1.0), 1.0)
         f = np.where(inside, 1.0 + (mult - 1.0) * progress, 1.0)
@@ -248,7 +259,9 @@ class BillingEngine:
             return ri_of
         codes = self.s.type_code[sid]
         for index, ri in enumerate(self.ri):
-            match = np.nonzero((codes == self.ri_code[index]) & (h >= ri.start_hour) & (h < ri.end_hour))[0]
+            match = np.nonzero(
+                (codes == self.ri_code[index]) & (h >= ri.start_hour) & (h < ri.end_hour)
+            )[0]
             if match.size == 0:
                 continue
             order = match[np.lexsort((sid[match], h[match]))]
@@ -267,8 +280,13 @@ class BillingEngine:
             return sp_of, sp_eff
         cost = np.rint(od * self.sp_share).astype(np.int64)
         for index, sp in enumerate(self.sp):
-            free = np.nonzero(self.s.sp_eligible[sid] & (ri_of < 0) & (sp_of < 0)
-                              & (h >= sp.start_hour) & (h < sp.end_hour))[0]
+            free = np.nonzero(
+                self.s.sp_eligible[sid]
+                & (ri_of < 0)
+                & (sp_of < 0)
+                & (h >= sp.start_hour)
+                & (h < sp.end_hour)
+            )[0]
             if free.size == 0:
                 continue
             order = free[np.lexsort((sid[free], h[free]))]
@@ -278,8 +296,16 @@ class BillingEngine:
             sp_eff[chosen] = cost[chosen]
         return sp_of, sp_eff
 
-    def _usage_lines(self, sid: I64, h: I64, amount: F64, od: I64, ri_of: npt.NDArray[np.int16],
-                     sp_of: npt.NDArray[np.int16], sp_eff: I64) -> LineBatch:
+    def _usage_lines(
+        self,
+        sid: I64,
+        h: I64,
+        amount: F64,
+        od: I64,
+        ri_of: npt.NDArray[np.int16],
+        sp_of: npt.NDArray[np.int16],
+        sp_eff: I64,
+    ) -> LineBatch:
         s = self.s
         n = sid.shape[0]
         ltype = np.zeros(n, np.int8)
@@ -287,7 +313,7 @@ class BillingEngine:
         sp_cov = sp_of >= 0
         ltype[ri_cov] = LineType.DISCOUNTED_USAGE
         ltype[sp_cov] = LineType.SP_COVERED_USAGE
-        ri_rates = np.array(self.ri_rate_units + [0.0], np.float64)
+        ri_rates = np.array([*self.ri_rate_units, 0.0], np.float64)
         ri_eff = np.where(ri_cov, np.rint(amount * ri_rates[ri_of]).astype(np.int64), 0)
         unblended = np.where(ri_cov, 0, od)
         effective = np.where(ri_cov, ri_eff, np.where(sp_cov, sp_eff, od))
@@ -300,9 +326,17 @@ class BillingEngine:
         extra["sp_rate_units"] = np.where(sp_cov, s.rate_units[sid] * self.sp_share, 0.0)
         start = self.epoch + h * HOUR_S
         usage = LineBatch(
-            stream=sid, line_type=ltype, start_s=start, end_s=start + HOUR_S, amount=amount,
-            unblended=unblended, public_od=od, rate_units=rate,
-            public_rate_units=s.rate_units[sid], effective=effective, **extra,  # type: ignore[arg-type]
+            stream=sid,
+            line_type=ltype,
+            start_s=start,
+            end_s=start + HOUR_S,
+            amount=amount,
+            unblended=unblended,
+            public_od=od,
+            rate_units=rate,
+            public_rate_units=s.rate_units[sid],
+            effective=effective,
+            **extra,  # type: ignore[arg-type]
         )
         if not sp_cov.any():
             return usage
@@ -317,8 +351,9 @@ class BillingEngine:
         order = np.lexsort((merged.line_type, merged.start_s, merged.stream))
         return merged.take(order.astype(np.int64))
 
-    def _sp_fee_lines(self, h0: int, sid: I64, h: I64, sp_of: npt.NDArray[np.int16],
-                      sp_eff: I64) -> LineBatch:
+    def _sp_fee_lines(
+        self, h0: int, sid: I64, h: I64, sp_of: npt.NDArray[np.int16], sp_eff: I64
+    ) -> LineBatch:
         rows: list[tuple[int, int, int, int, int]] = []
         for index, sp in enumerate(self.sp):
             commitment = _units(sp.commitment)
@@ -330,7 +365,9 @@ class BillingEngine:
             for k in range(DAY_H):
                 hour = h0 + k
                 if sp.start_hour <= hour < sp.end_hour:
-                    rows.append((self.s.sp_fee[sp.arn], index, hour, commitment, int(used_units[k])))
+                    rows.append(
+                        (self.s.sp_fee[sp.arn], index, hour, commitment, int(used_units[k]))
+                    )
         n = len(rows)
         arr = np.array(rows, np.int64).reshape(n, 5)
         extra = _new_batch(n)
@@ -343,19 +380,29 @@ class BillingEngine:
             self.acc.sp_used[arn] = self.acc.sp_used.get(arn, 0) + used_u
             self.acc.sp_commitment[arn] = self.acc.sp_commitment.get(arn, 0) + commit
         return LineBatch(
-            stream=arr[:, 0].copy(), line_type=np.full(n, LineType.SP_RECURRING_FEE, np.int8),
-            start_s=start, end_s=start + HOUR_S, amount=np.ones(n, np.float64),
-            unblended=arr[:, 3].copy(), public_od=np.zeros(n, np.int64),
-            rate_units=arr[:, 3].astype(np.float64), public_rate_units=np.zeros(n, np.float64),
-            effective=arr[:, 3] - arr[:, 4], **extra,  # type: ignore[arg-type]
+            stream=arr[:, 0].copy(),
+            line_type=np.full(n, LineType.SP_RECURRING_FEE, np.int8),
+            start_s=start,
+            end_s=start + HOUR_S,
+            amount=np.ones(n, np.float64),
+            unblended=arr[:, 3].copy(),
+            public_od=np.zeros(n, np.int64),
+            rate_units=arr[:, 3].astype(np.float64),
+            public_rate_units=np.zeros(n, np.float64),
+            effective=arr[:, 3] - arr[:, 4],
+            **extra,  # type: ignore[arg-type]
         )
 
     def _aggregate_day(self, batch: LineBatch, h0: int) -> LineBatch:
         """Daily granularity: one line per (stream, type, reservation, savings plan) per day."""
         if len(batch) == 0:
             return batch
-        key = (batch.stream.astype(np.int64) << 24) | (batch.line_type.astype(np.int64) << 16) \
-            | ((batch.ri.astype(np.int64) + 1) << 8) | (batch.sp.astype(np.int64) + 1)
+        key = (
+            (batch.stream.astype(np.int64) << 24)
+            | (batch.line_type.astype(np.int64) << 16)
+            | ((batch.ri.astype(np.int64) + 1) << 8)
+            | (batch.sp.astype(np.int64) + 1)
+        )
         order = np.argsort(key, kind="stable")
         k = key[order]
         first = np.concatenate(([0], np.nonzero(np.diff(k))[0] + 1)).astype(np.int64)
@@ -364,15 +411,25 @@ class BillingEngine:
         def total(values: npt.NDArray[np.generic]) -> npt.NDArray[np.generic]:
             return np.add.reduceat(values[order], first)
 
-        for name in ("amount", "unblended", "public_od", "ri_effective", "sp_effective",
-                     "sp_commitment", "sp_used", "effective"):
+        for name in (
+            "amount",
+            "unblended",
+            "public_od",
+            "ri_effective",
+            "sp_effective",
+            "sp_commitment",
+            "sp_used",
+            "effective",
+        ):
             setattr(head, name, total(getattr(batch, name)))
         head.amount = np.round(head.amount, 8)
         start = self.epoch + h0 * HOUR_S
         head.start_s = np.full(len(head), start, np.int64)
         head.end_s = np.full(len(head), start + DAY_H * HOUR_S, np.int64)
         fee = head.line_type == LineType.SP_RECURRING_FEE
-        head.rate_units = np.where(fee, head.sp_commitment / np.maximum(head.amount, 1), head.rate_units)
+        head.rate_units = np.where(
+            fee, head.sp_commitment / np.maximum(head.amount, 1), head.rate_units
+        )
         return head
 
     # ---- monthly charges -------------------------------------------------------------------
@@ -396,40 +453,80 @@ class BillingEngine:
             unused_fee = int(np.rint(unused * rate))
             self.acc.ri_used_hours[ri.arn] = self.acc.ri_used_hours.get(ri.arn, 0) + used
             self.acc.ri_hours[ri.arn] = self.acc.ri_hours.get(ri.arn, 0) + hours
-            rows.append({"stream": self.s.ri_fee[ri.arn], "type": LineType.RI_FEE, "amount": hours,
-                         "unblended": fee, "rate": rate, "ri": index, "ri_unused_quantity": unused,
-                         "ri_unused_fee": unused_fee, "ri_count": ri.count, "effective": unused_fee})
+            rows.append(
+                {
+                    "stream": self.s.ri_fee[ri.arn],
+                    "type": LineType.RI_FEE,
+                    "amount": hours,
+                    "unblended": fee,
+                    "rate": rate,
+                    "ri": index,
+                    "ri_unused_quantity": unused,
+                    "ri_unused_fee": unused_fee,
+                    "ri_count": ri.count,
+                    "effective": unused_fee,
+                }
+            )
         usage_total = int(self._period_stream_unblended[: self.n_usage].sum()) + sum(
             int(r["unblended"]) for r in rows
         )
         support = max(_units(catalog.SUPPORT_MINIMUM), _cents(usage_total // 10))
-        rows.append({"stream": self.s.support, "type": LineType.FEE, "amount": support / COST_SCALE,
-                     "unblended": support, "rate": 1.0 * COST_SCALE, "effective": support})
+        rows.append(
+            {
+                "stream": self.s.support,
+                "type": LineType.FEE,
+                "amount": support / COST_SCALE,
+                "unblended": support,
+                "rate": 1.0 * COST_SCALE,
+                "effective": support,
+            }
+        )
         if period.start.month == 3:
             fee = _units(Decimal("13"))
-            rows.append({"stream": self.s.domain_fee, "type": LineType.FEE, "amount": 1,
-                         "unblended": fee, "rate": fee, "effective": fee})
+            rows.append(
+                {
+                    "stream": self.s.domain_fee,
+                    "type": LineType.FEE,
+                    "amount": 1,
+                    "unblended": fee,
+                    "rate": fee,
+                    "effective": fee,
+                }
+            )
         periods = tl.periods()
         position = next(i for i, p in enumerate(periods) if p.label == period.label)
         if 1 <= position <= 6:
             credit = -_units(Decimal("250"))
-            rows.append({"stream": self.s.credit, "type": LineType.CREDIT, "amount": 0,
-                         "unblended": credit, "rate": 0.0, "effective": credit})
+            rows.append(
+                {
+                    "stream": self.s.credit,
+                    "type": LineType.CREDIT,
+                    "amount": 0,
+                    "unblended": credit,
+                    "rate": 0.0,
+                    "effective": credit,
+                }
+            )
         for row in rows:
             self._period_stream_unblended[int(row["stream"])] += int(row["unblended"])
         # tax on every (account, product) with a positive month so far
-        per_stream = self._period_stream_unblended
-        for (account_id, product), stream in self.s.tax.items():
-            del account_id, product
-        pair_totals = self._pair_totals(per_stream)
+        pair_totals = self._pair_totals(self._period_stream_unblended)
         for pair, stream in self.s.tax.items():
             base = pair_totals.get(pair, 0)
             if base <= 0:
                 continue
             tax = _cents(int(np.rint(base * float(catalog.SALES_TAX_RATE))))
             if tax:
-                rows.append({"stream": stream, "type": LineType.TAX, "amount": 0, "unblended": tax,
-                             "rate": 0.0, "effective": tax})
+                rows.append(
+                    {
+                        "stream": stream,
+                        "type": LineType.TAX,
+                        "amount": 0,
+                        "unblended": tax,
+                        "rate": 0.0,
+                        "effective": tax,
+                    }
+                )
         return self._rows_to_batch(rows, start_s, end_s)
 
     def _pair_totals(self, per_stream: I64) -> dict[tuple[str, str], int]:
@@ -442,8 +539,10 @@ class BillingEngine:
         sums = np.zeros(len(s.account_ids) * len(s.product_codes), np.int64)
         np.add.at(sums, key[~taxed], per_stream[~taxed])
         out: dict[tuple[str, str], int] = {}
-        for (account_id, product) in s.tax:
-            k = s.account_ids.index(account_id) * len(s.product_codes) + s.product_codes.index(product)
+        for account_id, product in s.tax:
+            k = s.account_ids.index(account_id) * len(s.product_codes) + s.product_codes.index(
+                product
+            )
             out[(account_id, product)] = int(sums[k])
         return out
 
@@ -454,35 +553,60 @@ class BillingEngine:
         refund = -_units(Decimal("180.00"))
         credit = -_units(Decimal("75.50"))
         rows: list[dict[str, float | int]] = [
-            {"stream": self.s.refund, "type": LineType.REFUND, "amount": 0, "unblended": refund,
-             "rate": 0.0, "effective": refund},
-            {"stream": self.s.credit, "type": LineType.CREDIT, "amount": 0, "unblended": credit,
-             "rate": 0.0, "effective": credit},
+            {
+                "stream": self.s.refund,
+                "type": LineType.REFUND,
+                "amount": 0,
+                "unblended": refund,
+                "rate": 0.0,
+                "effective": refund,
+            },
+            {
+                "stream": self.s.credit,
+                "type": LineType.CREDIT,
+                "amount": 0,
+                "unblended": credit,
+                "rate": 0.0,
+                "effective": credit,
+            },
         ]
         self.acc.restatement = {
             "billing_period": period.label,
             "added_lines": [
-                {"line_item_type": "Refund", "account_id": self.s.specs[self.s.refund].account_id,
-                 "product_code": "AWSLambda", "unblended_cost": str(Decimal(refund) / COST_SCALE)},
-                {"line_item_type": "Credit", "account_id": self.s.specs[self.s.credit].account_id,
-                 "product_code": "AmazonEC2", "unblended_cost": str(Decimal(credit) / COST_SCALE)},
+                {
+                    "line_item_type": "Refund",
+                    "account_id": self.s.specs[self.s.refund].account_id,
+                    "product_code": "AWSLambda",
+                    "unblended_cost": str(Decimal(refund) / COST_SCALE),
+                },
+                {
+                    "line_item_type": "Credit",
+                    "account_id": self.s.specs[self.s.credit].account_id,
+                    "product_code": "AmazonEC2",
+                    "unblended_cost": str(Decimal(credit) / COST_SCALE),
+                },
             ],
         }
         return self._rows_to_batch(rows, start_s, end_s)
 
-    def _rows_to_batch(self, rows: list[dict[str, float | int]], start_s: int, end_s: int) -> LineBatch:
+    def _rows_to_batch(
+        self, rows: list[dict[str, float | int]], start_s: int, end_s: int
+    ) -> LineBatch:
         n = len(rows)
         extra = _new_batch(n)
         for i, row in enumerate(rows):
             for name in ("ri", "ri_unused_quantity", "ri_unused_fee", "ri_count"):
                 if name in row:
                     extra[name][i] = row[name]
+
         def col(name: str, dtype: type[np.generic]) -> npt.NDArray[np.generic]:
             return np.array([row[name] for row in rows], dtype)
+
         return LineBatch(
             stream=col("stream", np.int64).astype(np.int64),  # type: ignore[arg-type]
             line_type=col("type", np.int8).astype(np.int8),  # type: ignore[arg-type]
-            start_s=np.full(n, start_s, np.int64), end_s=np.full(n, end_s, np.int64),
+            start_s=np.full(n, start_s, np.int64),
+            end_s=np.full(n, end_s, np.int64),
             amount=col("amount", np.float64).astype(np.float64),  # type: ignore[arg-type]
             unblended=col("unblended", np.int64).astype(np.int64),  # type: ignore[arg-type]
             public_od=np.zeros(n, np.int64),

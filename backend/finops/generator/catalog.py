@@ -29,9 +29,7 @@ REGIONS: dict[str, Region] = {
         Region("us-east-1", "US East (N. Virginia)", "", Decimal("1.00"), ("a", "b", "c")),
         Region("us-west-2", "US West (Oregon)", "USW2-", Decimal("1.00"), ("a", "b", "c")),
         Region("eu-west-1", "EU (Ireland)", "EU-", Decimal("1.10"), ("a", "b", "c")),
-        Region(
-            "ap-southeast-2", "Asia Pacific (Sydney)", "APS2-", Decimal("1.25"), ("a", "b")
-        ),
+        Region("ap-southeast-2", "Asia Pacific (Sydney)", "APS2-", Decimal("1.25"), ("a", "b")),
     )
 }
 
@@ -53,13 +51,21 @@ class Family:
 FAMILIES: dict[str, Family] = {
     f.name: f
     for f in (
-        Family("m5", "General purpose", "Intel Xeon Platinum 8175", True, 4, Decimal("0.096"), None),
+        Family(
+            "m5", "General purpose", "Intel Xeon Platinum 8175", True, 4, Decimal("0.096"), None
+        ),
         Family("m6i", "General purpose", "Intel Xeon 8375C", True, 4, Decimal("0.096"), None),
-        Family("c5", "Compute optimized", "Intel Xeon Platinum 8124M", True, 2, Decimal("0.085"), None),
+        Family(
+            "c5", "Compute optimized", "Intel Xeon Platinum 8124M", True, 2, Decimal("0.085"), None
+        ),
         Family("c6i", "Compute optimized", "Intel Xeon 8375C", True, 2, Decimal("0.085"), None),
-        Family("r5", "Memory optimized", "Intel Xeon Platinum 8175", True, 8, Decimal("0.126"), None),
+        Family(
+            "r5", "Memory optimized", "Intel Xeon Platinum 8175", True, 8, Decimal("0.126"), None
+        ),
         Family("r6i", "Memory optimized", "Intel Xeon 8375C", True, 8, Decimal("0.126"), None),
-        Family("t3", "General purpose", "Intel Skylake E5 2686 v5", True, 4, Decimal("0.0832"), None),
+        Family(
+            "t3", "General purpose", "Intel Skylake E5 2686 v5", True, 4, Decimal("0.0832"), None
+        ),
         Family("m4", "General purpose", "Intel Xeon E5-2676 v3", False, 4, Decimal("0.1"), "m5"),
         Family("c4", "Compute optimized", "Intel Xeon E5-2666 v3", False, 2, Decimal("0.1"), "c5"),
         Family("r4", "Memory optimized", "Intel Xeon E5-2686 v4", False, 8, Decimal("0.133"), "r5"),

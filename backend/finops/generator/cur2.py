@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -231,8 +232,15 @@ class Cur2Converter:
         has_sp = sp >= 0
         unblended = money(batch.unblended)
         zero = money(np.zeros(n, np.int64))
-        is_usage = np.isin(lt, [LineType.USAGE, LineType.DISCOUNTED_USAGE, LineType.SP_COVERED_USAGE,
-                                LineType.SP_NEGATION])
+        is_usage = np.isin(
+            lt,
+            [
+                LineType.USAGE,
+                LineType.DISCOUNTED_USAGE,
+                LineType.SP_COVERED_USAGE,
+                LineType.SP_NEGATION,
+            ],
+        )
         description = st.column("description").combine_chunks()
         for ltype, text in DESCRIPTION_OVERRIDE.items():
             description = pc.if_else(pa.array(lt == ltype), text, description)
@@ -240,13 +248,19 @@ class Cur2Converter:
         nf = st.column("normalization_factor").combine_chunks().to_numpy(zero_copy_only=False)
         pricing_term = np.select(
             [lt == LineType.DISCOUNTED_USAGE, lt == LineType.RI_FEE, is_usage],
-            [1, 1, 0], default=2,
+            [1, 1, 0],
+            default=2,
         )
         purchase = np.where(pricing_term == 1, 1, 0)
         ri_hours = np.where(has_ri & is_usage, batch.amount, 0.0)
         hi = hash_keys(self.estate.seed, self.key[batch.stream], batch.start_s.astype(np.uint64))
-        lo = hash_keys(self.estate.seed + 1, hi, lt.astype(np.uint64) + (ri_i.astype(np.uint64) << np.uint64(8))
-                       + (sp_i.astype(np.uint64) << np.uint64(24)))
+        lo = hash_keys(
+            self.estate.seed + 1,
+            hi,
+            lt.astype(np.uint64)
+            + (ri_i.astype(np.uint64) << np.uint64(8))
+            + (sp_i.astype(np.uint64) << np.uint64(24)),
+        )
         intervals = _intervals(batch.start_s, batch.end_s)
         cols: dict[str, pa.Array] = {
             "bill_bill_type": constant("Anniversary", n),
@@ -277,7 +291,9 @@ class Cur2Converter:
             "line_item_operation": st.column("operation").combine_chunks(),
             "line_item_product_code": st.column("product_code").combine_chunks(),
             "line_item_resource_id": st.column("resource_id").combine_chunks(),
-            "line_item_tax_type": from_codes((lt == LineType.TAX).astype(np.int64), ["", "Sales Tax"]),
+            "line_item_tax_type": from_codes(
+                (lt == LineType.TAX).astype(np.int64), ["", "Sales Tax"]
+            ),
             "line_item_unblended_cost": unblended,
             "line_item_unblended_rate": rate_text,
             "line_item_usage_account_id": st.column("account_id").combine_chunks(),
@@ -325,7 +341,9 @@ class Cur2Converter:
             "reservation_availability_zone": constant("", n),
             "reservation_effective_cost": money(batch.ri_effective),
             "reservation_end_time": _opt_ts(self.ri_end[ri_i], has_ri),
-            "reservation_modification_status": from_codes(has_ri.astype(np.int64), ["", "Original"]),
+            "reservation_modification_status": from_codes(
+                has_ri.astype(np.int64), ["", "Original"]
+            ),
             "reservation_net_amortized_upfront_cost_for_usage": zero,
             "reservation_net_amortized_upfront_fee_for_billing_period": zero,
             "reservation_net_effective_cost": money(batch.ri_effective),
@@ -338,7 +356,9 @@ class Cur2Converter:
             "reservation_recurring_fee_for_usage": money(batch.ri_effective),
             "reservation_reservation_a_r_n": from_codes(ri_i, self.ri_arn),
             "reservation_start_time": _opt_ts(self.ri_start[ri_i], has_ri),
-            "reservation_subscription_id": from_codes(ri_i, [str(1000 + i) for i in range(len(self.ri_arn) - 1)] + [""]),
+            "reservation_subscription_id": from_codes(
+                ri_i, [str(1000 + i) for i in range(len(self.ri_arn) - 1)] + [""]
+            ),
             "reservation_total_reserved_normalized_units": from_codes(ri_i, self.ri_nu),
             "reservation_total_reserved_units": from_codes(ri_i, self.ri_count),
             "reservation_units_per_reservation": from_codes(ri_i, self.ri_nu_each),
@@ -356,7 +376,9 @@ class Cur2Converter:
             "savings_plan_net_amortized_upfront_commitment_for_billing_period": zero,
             "savings_plan_net_recurring_commitment_for_billing_period": money(batch.sp_commitment),
             "savings_plan_net_savings_plan_effective_cost": money(batch.sp_effective),
-            "savings_plan_offering_type": from_codes(has_sp.astype(np.int64), ["", "ComputeSavingsPlans"]),
+            "savings_plan_offering_type": from_codes(
+                has_sp.astype(np.int64), ["", "ComputeSavingsPlans"]
+            ),
             "savings_plan_payment_option": from_codes(has_sp.astype(np.int64), ["", "No Upfront"]),
             "savings_plan_purchase_term": from_codes(has_sp.astype(np.int64), ["", "3yr"]),
             "savings_plan_recurring_commitment_for_billing_period": money(batch.sp_commitment),
@@ -420,9 +442,7 @@ def _map_value(st: pa.Table, key: str) -> pa.Array:
 def _intervals(start_s: npt.NDArray[np.int64], end_s: npt.NDArray[np.int64]) -> pa.Array:
     pairs = np.stack([start_s, end_s], axis=1)
     unique, inverse = np.unique(pairs, axis=0, return_inverse=True)
-    texts = [
-        f"{_iso(int(a))}/{_iso(int(b))}" for a, b in unique
-    ]
+    texts = [f"{_iso(int(a))}/{_iso(int(b))}" for a, b in unique]
     return from_codes(inverse.reshape(-1).astype(np.int64), texts)
 
 
@@ -456,8 +476,15 @@ def _rate_ids(keys: npt.NDArray[np.uint64], lt: npt.NDArray[np.int64]) -> pa.Arr
     texts_unique, inverse = np.unique(ids, return_inverse=True)
     values = [str(int(v)) for v in texts_unique]
     out = from_codes(inverse.reshape(-1).astype(np.int64), values)
-    is_usage = np.isin(lt, [LineType.USAGE, LineType.DISCOUNTED_USAGE, LineType.SP_COVERED_USAGE,
-                            LineType.SP_NEGATION])
+    is_usage = np.isin(
+        lt,
+        [
+            LineType.USAGE,
+            LineType.DISCOUNTED_USAGE,
+            LineType.SP_COVERED_USAGE,
+            LineType.SP_NEGATION,
+        ],
+    )
     return pc.if_else(pa.array(is_usage), out, "")
 
 
@@ -475,25 +502,32 @@ class _OpenPeriod:
     revision: int
 
 
-class Cur2Writer:
-    """Streams one billing period at a time into ``<root>/<export>/data/BILLING_PERIOD=…``."""
+class DataExportWriter:
+    """Streams one billing period at a time into ``<root>/<export>/data/BILLING_PERIOD=…`` with
+    the Data Exports manifest in ``metadata/BILLING_PERIOD=…`` (used for CUR 2.0 and FOCUS)."""
 
     def __init__(
         self,
         *,
         root: Path,
         export: str,
-        converter: Cur2Converter,
-        row_group_rows: int = 262_144,
+        schema: pa.Schema,
+        to_table: Callable[[LineBatch, PeriodContext], pa.Table],
+        seed: int,
+        query_table: str = "COST_AND_USAGE_REPORT",
+        hourly: bool = True,
+        row_group_rows: int = 131_072,
         rows_per_file: int = 4_000_000,
         s3_bucket: str = "finops-demo-billing",
         s3_prefix: str = "cur2",
-        hourly: bool = True,
     ) -> None:
-        self.hourly = hourly
         self.root = root
         self.export = export
-        self.converter = converter
+        self.schema = schema
+        self.to_table = to_table
+        self.seed = seed
+        self.query_table = query_table
+        self.hourly = hourly
         self.row_group_rows = row_group_rows
         self.rows_per_file = rows_per_file
         self.bucket = s3_bucket
@@ -524,15 +558,15 @@ class Cur2Writer:
         if op.writer is not None:
             op.writer.close()
         if not op.files:  # an empty period still gets a (row-less) file, as AWS writes one
-            path = self._next_path(op)
-            parquet_writer(path, CUR2_SCHEMA).close()
+            parquet_writer(self._next_path(op), self.schema).close()
         self._manifest(op)
         self.files.extend(op.files)
         self._open = None
         return op.files
 
     def _next_path(self, op: _OpenPeriod) -> Path:
-        path = self.data_dir(op.ctx.period.label) / f"{self.export}-{len(op.files) + 1:05d}.snappy.parquet"
+        name = f"{self.export}-{len(op.files) + 1:05d}.snappy.parquet"
+        path = self.data_dir(op.ctx.period.label) / name
         op.files.append(path)
         return path
 
@@ -545,8 +579,8 @@ class Cur2Writer:
             op.pending = [rest] if len(rest) else []
             op.pending_rows = len(rest)
             if op.writer is None:
-                op.writer = parquet_writer(self._next_path(op), CUR2_SCHEMA)
-            op.writer.write_table(self.converter.table(head, op.ctx), row_group_size=self.row_group_rows)
+                op.writer = parquet_writer(self._next_path(op), self.schema)
+            op.writer.write_table(self.to_table(head, op.ctx), row_group_size=self.row_group_rows)
             op.rows_in_file += take
             if op.rows_in_file >= self.rows_per_file:
                 op.writer.close()
@@ -558,12 +592,13 @@ class Cur2Writer:
         manifest_dir = self.root / self.export / "metadata" / f"BILLING_PERIOD={label}"
         manifest_dir.mkdir(parents=True, exist_ok=True)
         payer = op.ctx.payer_id
-        seed = self.converter.estate.seed
-        export_id = _uuid_like(f"export|{seed}|{self.export}")
-        execution = _uuid_like(f"execution|{seed}|{self.export}|{label}|{op.revision}")
+        export_id = _uuid_like(f"export|{self.seed}|{self.export}")
+        execution = _uuid_like(f"execution|{self.seed}|{self.export}|{label}|{op.revision}")
         manifest = {
             "version": "1.0",
-            "exportArn": f"arn:aws:bcm-data-exports:us-east-1:{payer}:export/{self.export}-{export_id}",
+            "exportArn": (
+                f"arn:aws:bcm-data-exports:us-east-1:{payer}:export/{self.export}-{export_id}"
+            ),
             "exportName": self.export,
             "executionId": execution,
             "revision": op.revision,
@@ -576,13 +611,18 @@ class Cur2Writer:
                 f"s3://{self.bucket}/{self.prefix}/{self.export}/data/BILLING_PERIOD={label}/{p.name}"
                 for p in op.files
             ],
-            "columns": [{"name": n, "type": _athena_type(t)} for n, t in CUR2_COLUMNS],
-            "dataQuery": {"queryStatement": "SELECT * FROM COST_AND_USAGE_REPORT",
-                          "tableConfigurations": {"COST_AND_USAGE_REPORT": {
-                              "TIME_GRANULARITY": "HOURLY" if self.hourly else "DAILY",
-                              "INCLUDE_RESOURCES": "TRUE",
-                              "INCLUDE_SPLIT_COST_ALLOCATION_DATA": "FALSE",
-                              "INCLUDE_MANUAL_DISCOUNT_COMPATIBILITY": "FALSE"}}},
+            "columns": [{"name": f.name, "type": _athena_type(f.type)} for f in self.schema],
+            "dataQuery": {
+                "queryStatement": f"SELECT * FROM {self.query_table}",
+                "tableConfigurations": {
+                    self.query_table: {
+                        "TIME_GRANULARITY": "HOURLY" if self.hourly else "DAILY",
+                        "INCLUDE_RESOURCES": "TRUE",
+                        "INCLUDE_SPLIT_COST_ALLOCATION_DATA": "FALSE",
+                        "INCLUDE_MANUAL_DISCOUNT_COMPATIBILITY": "FALSE",
+                    }
+                },
+            },
             "compression": "PARQUET",
             "fileFormat": "PARQUET",
         }
@@ -603,4 +643,6 @@ def _athena_type(dtype: pa.DataType) -> str:
         return "timestamp"
     if pa.types.is_floating(dtype):
         return "double"
+    if pa.types.is_decimal(dtype):
+        return f"decimal({dtype.precision},{dtype.scale})"
     return "string"

@@ -83,7 +83,9 @@ class Resource:
     profile: Profile | None = None
 
     def alive_at(self, hour: int) -> bool:
-        return self.launch_hour <= hour and (self.terminate_hour is None or hour < self.terminate_hour)
+        return self.launch_hour <= hour and (
+            self.terminate_hour is None or hour < self.terminate_hour
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -187,8 +189,8 @@ class _Builder:
 
     def _hex(self, prefix: str, digits: int) -> str:
         while True:
-            value = int(self.rng.integers(0, 2**63))
-            ident = f"{prefix}{value:016x}{value % 16:x}"[: len(prefix) + digits]
+            words = self.rng.integers(0, 2**64, size=(digits + 15) // 16, dtype=np.uint64)
+            ident = prefix + "".join(f"{int(w):016x}" for w in words)[:digits]
             if ident not in self._ids:
                 self._ids.add(ident)
                 return ident
@@ -383,7 +385,9 @@ class _Builder:
             )
         )
         for b in range(max(1, round(2 * self.density))):
-            self.bucket(account, region, f"{account.name}-{region}-{b}", tags=self.tags_for(account))
+            self.bucket(
+                account, region, f"{account.name}-{region}-{b}", tags=self.tags_for(account)
+            )
         for _ in range(max(1, round(2 * self.density))):
             self.function(account, region, tags=self.tags_for(account))
         if account.environment in ("prod", "staging"):
@@ -474,7 +478,9 @@ class _Builder:
         rng = self.rng
         name = f"{tags['application']}-db-{self._hex('', 4)}"
         profile = (
-            Profile(level=1.5, diurnal=0.05, weekend=1.0, noise=0.2, growth=0.0, idle_band=(0.5, 3.0))
+            Profile(
+                level=1.5, diurnal=0.05, weekend=1.0, noise=0.2, growth=0.0, idle_band=(0.5, 3.0)
+            )
             if idle
             else Profile(level=float(rng.uniform(20, 55)), diurnal=0.4, weekend=0.7, noise=0.08)
         )
@@ -523,14 +529,12 @@ class _Builder:
 # ---------------------------------------------------------------------------------------------
 
 
-def build_estate(
-    *, timeline: Timeline, seed: int, accounts: int, density: float = 1.0
-) -> Estate:
+def build_estate(*, timeline: Timeline, seed: int, accounts: int, density: float = 1.0) -> Estate:
     """The organisation, its resources and every planted situation."""
     b = _Builder(timeline=timeline, seed=seed, accounts=accounts, density=density)
     for account in b.accounts:
         for region in account.regions:
-            groups = max(1, round((3 if account.environment == "prod" else 2) * density))
+            groups = round((3 if account.environment == "prod" else 2) * density)
             for index in range(groups):
                 b.group(account, region, index)
             b.shared_services(account, region)
@@ -570,7 +574,7 @@ def _service_of(kind: str) -> str:
     }[kind]
 
 
-def _plant(b: _Builder) -> None:  # noqa: PLR0915 - one readable list of plants
+def _plant(b: _Builder) -> None:
     tl = b.timeline
     accts = b.accounts
     rng = b.rng
@@ -579,9 +583,16 @@ def _plant(b: _Builder) -> None:  # noqa: PLR0915 - one readable list of plants
     def acct(i: int) -> Account:
         return accts[i % len(accts)]
 
-    def situation(kind: str, r: Resource | None, start_hour: int, impact: Decimal | None,
-                  account: Account | None = None, end: date | None = None,
-                  service: str | None = None, **details: Any) -> Situation:
+    def situation(
+        kind: str,
+        r: Resource | None,
+        start_hour: int,
+        impact: Decimal | None,
+        account: Account | None = None,
+        end: date | None = None,
+        service: str | None = None,
+        **details: Any,
+    ) -> Situation:
         s = Situation(
             kind=kind,
             resource_id=r.resource_id if r else None,
@@ -604,58 +615,111 @@ def _plant(b: _Builder) -> None:  # noqa: PLR0915 - one readable list of plants
         a = acct(i * 3)
         region = a.regions[0]
         inst = b.instance(
-            a, region, itype,
-            profile=Profile(level=1.0, diurnal=0.1, weekend=1.0, noise=0.25, growth=0.0,
-                            idle_band=(0.2, 2.5), peak_cap=4.0),
-            launch=always, terminate=None, tags=b.tags_for(a), agent=i == 0,
+            a,
+            region,
+            itype,
+            profile=Profile(
+                level=1.0,
+                diurnal=0.1,
+                weekend=1.0,
+                noise=0.25,
+                growth=0.0,
+                idle_band=(0.2, 2.5),
+                peak_cap=4.0,
+            ),
+            launch=always,
+            terminate=None,
+            tags=b.tags_for(a),
+            agent=i == 0,
         )
         rate = _ec2_rate(itype, region)
-        situation("idle_instance", inst, 0, rate * hours_month,
-                  cpu_band=[0.2, 2.5], instance_type=itype, hourly_rate=str(rate),
-                  lookback_days=14)
+        situation(
+            "idle_instance",
+            inst,
+            0,
+            rate * hours_month,
+            cpu_band=[0.2, 2.5],
+            instance_type=itype,
+            hourly_rate=str(rate),
+            lookback_days=14,
+        )
 
     # oversized instances: peak CPU under 15% on a 4xlarge → fits two sizes down
     for i, itype in enumerate(("m5.4xlarge", "r6i.4xlarge")):
         a = acct(i * 2 + 1)
         region = a.regions[0]
         inst = b.instance(
-            a, region, itype,
-            profile=Profile(level=6.0, diurnal=0.4, weekend=0.8, noise=0.1, growth=0.0,
-                            peak_cap=14.0),
-            launch=always, terminate=None, tags=b.tags_for(a), agent=True,
+            a,
+            region,
+            itype,
+            profile=Profile(
+                level=6.0, diurnal=0.4, weekend=0.8, noise=0.1, growth=0.0, peak_cap=14.0
+            ),
+            launch=always,
+            terminate=None,
+            tags=b.tags_for(a),
+            agent=True,
         )
         fit = catalog.smaller_size(itype, 2)
         saving = _ec2_rate(itype, region) - _ec2_rate(fit, region)
-        situation("oversized_instance", inst, 0, saving * hours_month,
-                  instance_type=itype, recommended_instance_type=fit, max_cpu_percent=14.0,
-                  expected_max_cpu_after_percent=56.0)
+        situation(
+            "oversized_instance",
+            inst,
+            0,
+            saving * hours_month,
+            instance_type=itype,
+            recommended_instance_type=fit,
+            max_cpu_percent=14.0,
+            expected_max_cpu_after_percent=56.0,
+        )
 
     # previous generation instances, otherwise healthy
     for i, itype in enumerate(("m4.large", "c4.xlarge")):
         a = acct(i * 5 + 2)
         region = a.regions[0]
         inst = b.instance(
-            a, region, itype,
+            a,
+            region,
+            itype,
             profile=Profile(level=float(rng.uniform(35, 55)), diurnal=0.3, weekend=0.8),
-            launch=always, terminate=None, tags=b.tags_for(a),
+            launch=always,
+            terminate=None,
+            tags=b.tags_for(a),
         )
         family = catalog.FAMILIES[itype.split(".")[0]]
         successor = f"{family.successor}.{itype.split('.', 1)[1]}"
         saving = _ec2_rate(itype, region) - _ec2_rate(successor, region)
-        situation("previous_generation_instance", inst, 0, saving * hours_month,
-                  instance_type=itype, recommended_instance_type=successor)
+        situation(
+            "previous_generation_instance",
+            inst,
+            0,
+            saving * hours_month,
+            instance_type=itype,
+            recommended_instance_type=successor,
+        )
 
     # unattached volumes: detached from their instance part-way through and never deleted
     for i, (vtype, size) in enumerate((("gp3", 500), ("gp2", 200))):
         a = acct(i * 3 + 1)
         region = a.regions[0]
         detach = min(b.day_hour(0.55 + 0.2 * i), max(0, tl.hours - DAY_H * 20))
-        vol = b.volume(a, region, vtype, size, launch=always, terminate=None, tags=b.tags_for(a))
+        tags = b.tags_for(a)
+        old = b.instance(
+            a,
+            region,
+            "m6i.large",
+            profile=Profile(level=30.0),
+            launch=always,
+            terminate=detach,
+            tags=tags,
+        )
+        vol = b.volume(a, region, vtype, size, launch=always, terminate=None, tags=tags)
+        vol.az = old.az
         vol.attrs["detach_hour"] = detach
-        vol.attrs["was_attached_to"] = b._hex("i-", 17)
+        vol.attrs["was_attached_to"] = old.resource_id
+        vol.attrs["device"] = "/dev/sdf"
         price = catalog.regional_price(catalog.EBS_GB_MONTH[vtype], region)
-        situation("unattached_volume", vol, detach, price * size, volume_type=vtype,
-                  size_gb=size)
+        situation("unattached_volume", vol, detach, price * size, volume_type=vtype, size_gb=size)
 
     # old snapshots whose source volume is gone
     for i in range(3):
@@ -664,34 +728,71 @@ def _plant(b: _Builder) -> None:  # noqa: PLR0915 - one readable list of plants
         size = int(rng.choice([50, 100, 250]))
         age_days = int(rng.integers(400, 900))
         created = tl.end - timedelta(days=age_days)
-        snap = b.add(Resource(
-            "ebs_snapshot", b._hex("snap-", 17), a.account_id, region, "", always, None,
-            b.tags_for(a), {"size_gb": size, "volume_id": b._hex("vol-", 17),
-                            "created": created.isoformat(), "source_volume_exists": False},
-        ))
+        snap = b.add(
+            Resource(
+                "ebs_snapshot",
+                b._hex("snap-", 17),
+                a.account_id,
+                region,
+                "",
+                always,
+                None,
+                b.tags_for(a),
+                {
+                    "size_gb": size,
+                    "volume_id": b._hex("vol-", 17),
+                    "created": created.isoformat(),
+                    "source_volume_exists": False,
+                },
+            )
+        )
         price = catalog.regional_price(catalog.SNAPSHOT_GB_MONTH, region)
-        s = situation("old_snapshot", snap, 0, price * size, size_gb=size,
-                      created=created.isoformat(), age_days_at_end=age_days)
+        s = situation(
+            "old_snapshot",
+            snap,
+            0,
+            price * size,
+            size_gb=size,
+            created=created.isoformat(),
+            age_days_at_end=age_days,
+        )
         s.start = max(tl.start, created)
 
     # unassociated elastic IPs
     for i in range(2):
         a = acct(i * 4 + 3)
         eip = b.address(a, a.regions[0], instance=None)
-        situation("unassociated_eip", eip, 0, catalog.PUBLIC_IPV4_PER_HOUR * hours_month,
-                  public_ip=eip.attrs["public_ip"])
+        situation(
+            "unassociated_eip",
+            eip,
+            0,
+            catalog.PUBLIC_IPV4_PER_HOUR * hours_month,
+            public_ip=eip.attrs["public_ip"],
+        )
 
     # idle load balancer (no targets, no requests) and idle database (no connections)
     a = acct(0)
     lb = b.load_balancer(a, a.regions[-1], tags=b.tags_for(a, "catalog"), idle=True)
-    situation("idle_load_balancer", lb, 0,
-              catalog.regional_price(catalog.ALB_PER_HOUR, lb.region) * hours_month,
-              requests_per_day=0, healthy_targets=0)
+    situation(
+        "idle_load_balancer",
+        lb,
+        0,
+        catalog.regional_price(catalog.ALB_PER_HOUR, lb.region) * hours_month,
+        requests_per_day=0,
+        healthy_targets=0,
+    )
     a = acct(1)
     db = b.database(a, a.regions[0], "db.r5.large", tags=b.tags_for(a, "reports"), idle=True)
     db_rate = catalog.regional_price(catalog.RDS_FAMILIES["db.r5"], db.region)
-    situation("idle_rds", db, 0, db_rate * hours_month, instance_class="db.r5.large",
-              max_connections=0, cpu_band=[0.5, 3.0])
+    situation(
+        "idle_rds",
+        db,
+        0,
+        db_rate * hours_month,
+        instance_class="db.r5.large",
+        max_connections=0,
+        cpu_band=[0.5, 3.0],
+    )
 
     # gp2 volumes attached to healthy instances (gp3 is 20% cheaper)
     for i in range(3):
@@ -699,8 +800,15 @@ def _plant(b: _Builder) -> None:  # noqa: PLR0915 - one readable list of plants
         region = a.regions[0]
         size = int(rng.choice([100, 200, 400]))
         inst = b.instance(
-            a, region, "m6i.large", profile=Profile(level=float(rng.uniform(30, 60))),
-            launch=always, terminate=None, tags=b.tags_for(a), volume_type="gp2", volume_gb=size,
+            a,
+            region,
+            "m6i.large",
+            profile=Profile(level=float(rng.uniform(30, 60))),
+            launch=always,
+            terminate=None,
+            tags=b.tags_for(a),
+            volume_type="gp2",
+            volume_gb=size,
         )
         vol = b.resources[-1]
         assert vol.kind == "ebs_volume" and vol.attrs["attached_to"] == inst.resource_id
@@ -712,8 +820,15 @@ def _plant(b: _Builder) -> None:  # noqa: PLR0915 - one readable list of plants
     # tagging: untagged and mis-tagged resources
     a = acct(3)
     untagged = [
-        b.instance(a, a.regions[0], "t3.large", profile=Profile(level=30.0), launch=always,
-                   terminate=None, tags={}),
+        b.instance(
+            a,
+            a.regions[0],
+            "t3.large",
+            profile=Profile(level=30.0),
+            launch=always,
+            terminate=None,
+            tags={},
+        ),
         b.bucket(a, a.regions[0], "scratch-data", tags={}),
     ]
     untagged.append(b.volume(a, a.regions[0], "gp3", 100, launch=always, terminate=None, tags={}))
@@ -723,116 +838,274 @@ def _plant(b: _Builder) -> None:  # noqa: PLR0915 - one readable list of plants
         situation("untagged_resource", r, 0, None, missing_tags=list(catalog.REQUIRED_TAGS))
     a = acct(5)
     bad_tags: list[tuple[dict[str, str], str]] = [
-        ({"team": a.team, "enviroment": a.environment, "cost-center": catalog.TEAMS[a.team],
-          "application": "api"}, "tag key 'enviroment' misspelt; 'environment' missing"),
-        ({"team": a.team, "environment": "Prod", "cost-center": catalog.TEAMS[a.team],
-          "application": "api"}, "environment 'Prod' is not one of prod/staging/dev/sandbox"),
-        ({"team": "unknown", "environment": a.environment, "cost-center": "CC-9999",
-          "application": "etl"}, "team 'unknown' and cost-center 'CC-9999' are not in the policy"),
+        (
+            {
+                "team": a.team,
+                "enviroment": a.environment,
+                "cost-center": catalog.TEAMS[a.team],
+                "application": "api",
+            },
+            "tag key 'enviroment' misspelt; 'environment' missing",
+        ),
+        (
+            {
+                "team": a.team,
+                "environment": "Prod",
+                "cost-center": catalog.TEAMS[a.team],
+                "application": "api",
+            },
+            "environment 'Prod' is not one of prod/staging/dev/sandbox",
+        ),
+        (
+            {
+                "team": "unknown",
+                "environment": a.environment,
+                "cost-center": "CC-9999",
+                "application": "etl",
+            },
+            "team 'unknown' and cost-center 'CC-9999' are not in the policy",
+        ),
     ]
     for i, (tags, why) in enumerate(bad_tags):
         if i == 1:
             r = b.function(a, a.regions[0], tags=tags)
         else:
-            r = b.instance(a, a.regions[0], "m6i.large", profile=Profile(level=35.0),
-                           launch=always, terminate=None, tags=tags)
+            r = b.instance(
+                a,
+                a.regions[0],
+                "m6i.large",
+                profile=Profile(level=35.0),
+                launch=always,
+                terminate=None,
+                tags=tags,
+            )
         situation("mistagged_resource", r, 0, None, problem=why, tags=dict(tags))
 
     # cost anomalies at several scopes
-    fn = next(r for r in b.resources if r.kind == "lambda_function" and r.account_id == acct(0).account_id)
+    fn = next(
+        r for r in b.resources if r.kind == "lambda_function" and r.account_id == acct(0).account_id
+    )
     spike_start = b.day_hour(0.7) + 9
-    b.anomalies.append(Anomaly(1, "cost_spike", (fn.resource_id,), ("requests", "duration"),
-                               spike_start, spike_start + 30, 8.0))
-    s = situation("cost_spike", fn, spike_start, None, end=b.date_of(spike_start + 30),
-                  scope="resource", multiplier=8.0, usage="requests and duration")
+    b.anomalies.append(
+        Anomaly(
+            1,
+            "cost_spike",
+            (fn.resource_id,),
+            ("requests", "duration"),
+            spike_start,
+            spike_start + 30,
+            8.0,
+        )
+    )
+    s = situation(
+        "cost_spike",
+        fn,
+        spike_start,
+        None,
+        end=b.date_of(spike_start + 30),
+        scope="resource",
+        multiplier=8.0,
+        usage="requests and duration",
+    )
     s.anomaly_id = 1
     a = acct(1)
     egress = [r for r in b.resources if r.account_id == a.account_id and r.kind == "nat_gateway"]
     spike2 = b.day_hour(0.45) + 2
-    b.anomalies.append(Anomaly(2, "cost_spike", tuple(r.resource_id for r in egress), ("bytes",),
-                               spike2, spike2 + 20, 6.0))
-    s = situation("cost_spike", None, spike2, None, account=a, end=b.date_of(spike2 + 20),
-                  service="AmazonEC2", scope="account_service", usage_type="NatGateway-Bytes",
-                  multiplier=6.0, resource_ids=[r.resource_id for r in egress])
+    b.anomalies.append(
+        Anomaly(
+            2,
+            "cost_spike",
+            tuple(r.resource_id for r in egress),
+            ("bytes",),
+            spike2,
+            spike2 + 20,
+            6.0,
+        )
+    )
+    s = situation(
+        "cost_spike",
+        None,
+        spike2,
+        None,
+        account=a,
+        end=b.date_of(spike2 + 20),
+        service="AmazonEC2",
+        scope="account_service",
+        usage_type="NatGateway-Bytes",
+        multiplier=6.0,
+        resource_ids=[r.resource_id for r in egress],
+    )
     s.anomaly_id = 2
     a = acct(2)
     fns = [r for r in b.resources if r.account_id == a.account_id and r.kind == "lambda_function"]
     shift = b.day_hour(0.6)
-    b.anomalies.append(Anomaly(3, "level_shift", tuple(r.resource_id for r in fns),
-                               ("requests", "duration"), shift, None, 1.7))
-    s = situation("level_shift", None, shift, None, account=a, service="AWSLambda",
-                  scope="account_service", multiplier=1.7,
-                  resource_ids=[r.resource_id for r in fns])
+    b.anomalies.append(
+        Anomaly(
+            3,
+            "level_shift",
+            tuple(r.resource_id for r in fns),
+            ("requests", "duration"),
+            shift,
+            None,
+            1.7,
+        )
+    )
+    s = situation(
+        "level_shift",
+        None,
+        shift,
+        None,
+        account=a,
+        service="AWSLambda",
+        scope="account_service",
+        multiplier=1.7,
+        resource_ids=[r.resource_id for r in fns],
+    )
     s.anomaly_id = 3
     a = acct(4)
     bucket = next(r for r in b.resources if r.account_id == a.account_id and r.kind == "s3_bucket")
     drift = b.day_hour(0.5)
     ramp = max(DAY_H * 7, min(DAY_H * 90, tl.hours - drift))
-    b.anomalies.append(Anomaly(4, "cost_drift", (bucket.resource_id,), ("storage", "requests"),
-                               drift, None, 2.5, ramp))
-    s = situation("cost_drift", bucket, drift, None, scope="resource", multiplier=2.5,
-                  ramp_days=ramp // DAY_H)
+    b.anomalies.append(
+        Anomaly(
+            4, "cost_drift", (bucket.resource_id,), ("storage", "requests"), drift, None, 2.5, ramp
+        )
+    )
+    s = situation(
+        "cost_drift", bucket, drift, None, scope="resource", multiplier=2.5, ramp_days=ramp // DAY_H
+    )
     s.anomaly_id = 4
     # a step change of legitimate capacity (new service launched) — a level shift in EC2
     a = acct(0)
     launch = b.day_hour(0.8) + 14
     new = [
-        b.instance(a, a.regions[0], "c6i.2xlarge", profile=Profile(level=45.0), launch=launch,
-                   terminate=None, tags=b.tags_for(a, "search"))
+        b.instance(
+            a,
+            a.regions[0],
+            "c6i.2xlarge",
+            profile=Profile(level=45.0),
+            launch=launch,
+            terminate=None,
+            tags=b.tags_for(a, "search"),
+        )
         for _ in range(4)
     ]
     rate = _ec2_rate("c6i.2xlarge", a.regions[0])
-    situation("level_shift", None, launch, rate * 4 * hours_month, account=a, service="AmazonEC2",
-              scope="account_service", cause="capacity_added", resource_ids=[r.resource_id for r in new])
+    situation(
+        "level_shift",
+        None,
+        launch,
+        rate * 4 * hours_month,
+        account=a,
+        service="AmazonEC2",
+        scope="account_service",
+        cause="capacity_added",
+        resource_ids=[r.resource_id for r in new],
+    )
 
     # reservations: one fully used (healthy), one under-used after instances are terminated
     payer = b.payer
     covered = [
-        b.instance(acct(0), "us-east-1", "r5.xlarge", profile=Profile(level=50.0), launch=always,
-                   terminate=None, tags=b.tags_for(acct(0), "orders"))
+        b.instance(
+            acct(0),
+            "us-east-1",
+            "r5.xlarge",
+            profile=Profile(level=50.0),
+            launch=always,
+            terminate=None,
+            tags=b.tags_for(acct(0), "orders"),
+        )
         for _ in range(3)
     ]
     ri_start = tl.start - timedelta(days=120)
     ri_end = ri_start + timedelta(days=365 * 3)
     b.reservations.append(_reservation(b, payer, "us-east-1", "r5.xlarge", 3, ri_start, ri_end))
-    situation("healthy", None, 0, None, account=payer, service="AmazonEC2",
-              reason="reserved instance fully used",
-              reservation_arn=b.reservations[-1].arn, resource_ids=[r.resource_id for r in covered])
+    situation(
+        "healthy",
+        None,
+        0,
+        None,
+        account=payer,
+        service="AmazonEC2",
+        reason="reserved instance fully used",
+        reservation_arn=b.reservations[-1].arn,
+        resource_ids=[r.resource_id for r in covered],
+    )
     drop = b.day_hour(0.5)
     underused = [
-        b.instance(acct(7), "us-east-1", "c5.xlarge", profile=Profile(level=40.0), launch=always,
-                   terminate=drop if i >= 1 else None, tags=b.tags_for(acct(7)))
+        b.instance(
+            acct(7),
+            "us-east-1",
+            "c5.xlarge",
+            profile=Profile(level=40.0),
+            launch=always,
+            terminate=drop if i >= 1 else None,
+            tags=b.tags_for(acct(7)),
+        )
         for i in range(4)
     ]
     b.reservations.append(_reservation(b, payer, "us-east-1", "c5.xlarge", 4, ri_start, ri_end))
     ri = b.reservations[-1]
-    s = situation("underused_reservation", None, drop, ri.hourly_rate * 3 * hours_month,
-                  account=payer, service="AmazonEC2", reservation_arn=ri.arn,
-                  instance_type="c5.xlarge", count=4, used_after_start=1,
-                  expected_utilization_after_start=0.25,
-                  terminated=[r.resource_id for r in underused[1:]])
+    s = situation(
+        "underused_reservation",
+        None,
+        drop,
+        ri.hourly_rate * 3 * hours_month,
+        account=payer,
+        service="AmazonEC2",
+        reservation_arn=ri.arn,
+        instance_type="c5.xlarge",
+        count=4,
+        used_after_start=1,
+        expected_utilization_after_start=0.25,
+        terminated=[r.resource_id for r in underused[1:]],
+    )
     s.resource_id = ri.arn
     s.region = "us-east-1"
 
     # savings plans: sized against the eligible on-demand usage; the second one over-commits
     eligible = _eligible_on_demand_per_hour(b, hour=0)
-    b.savings_plans.append(_savings_plan(b, payer, (eligible * Decimal("0.45")), tl.start - timedelta(days=200)))
-    situation("healthy", None, 0, None, account=payer, service="ComputeSavingsPlans",
-              reason="savings plan fully used", savings_plan_arn=b.savings_plans[-1].arn)
+    b.savings_plans.append(
+        _savings_plan(b, payer, (eligible * Decimal("0.45")), tl.start - timedelta(days=200))
+    )
+    situation(
+        "healthy",
+        None,
+        0,
+        None,
+        account=payer,
+        service="ComputeSavingsPlans",
+        reason="savings plan fully used",
+        savings_plan_arn=b.savings_plans[-1].arn,
+    )
     sp_day = tl.start + timedelta(days=max(1, tl.days // 3))
     second = _savings_plan(b, payer, eligible * Decimal("0.55"), sp_day)
     b.savings_plans.append(second)
-    s = situation("underused_savings_plan", None, tl.hour_of(sp_day), None, account=payer,
-                  service="ComputeSavingsPlans", savings_plan_arn=second.arn,
-                  commitment_per_hour=str(second.commitment))
+    s = situation(
+        "underused_savings_plan",
+        None,
+        tl.hour_of(sp_day),
+        None,
+        account=payer,
+        service="ComputeSavingsPlans",
+        savings_plan_arn=second.arn,
+        commitment_per_hour=str(second.commitment),
+    )
     s.resource_id = second.arn
 
     # healthy, deliberately well-run resources
     a = acct(0)
     for _ in range(2):
-        inst = b.instance(a, a.regions[0], "m6i.xlarge",
-                          profile=Profile(level=float(rng.uniform(45, 65)), diurnal=0.3),
-                          launch=always, terminate=None, tags=b.tags_for(a), agent=True)
+        inst = b.instance(
+            a,
+            a.regions[0],
+            "m6i.xlarge",
+            profile=Profile(level=float(rng.uniform(45, 65)), diurnal=0.3),
+            launch=always,
+            terminate=None,
+            tags=b.tags_for(a),
+            agent=True,
+        )
         situation("healthy", inst, 0, None, reason="right-sized, current generation, gp3, tagged")
     del end_date
 
@@ -840,7 +1113,7 @@ def _plant(b: _Builder) -> None:  # noqa: PLR0915 - one readable list of plants
 def _reservation(
     b: _Builder, payer: Account, region: str, itype: str, count: int, start: date, end: date
 ) -> ReservedInstance:
-    rid = b._hex("", 8) + "-" + b._hex("", 4) + "-" + b._hex("", 4) + "-" + b._hex("", 12)
+    rid = _uuid(b)
     rate = (_ec2_rate(itype, region) * catalog.RI_NO_UPFRONT_SHARE).quantize(Decimal("0.000001"))
     return ReservedInstance(
         reservation_id=rid,
@@ -858,7 +1131,7 @@ def _reservation(
 
 
 def _savings_plan(b: _Builder, payer: Account, commitment: Decimal, start: date) -> SavingsPlan:
-    sid = b._hex("", 8) + "-" + b._hex("", 4) + "-" + b._hex("", 4) + "-" + b._hex("", 12)
+    sid = _uuid(b)
     end = start + timedelta(days=365 * 3)
     return SavingsPlan(
         savings_plan_id=sid,
@@ -885,3 +1158,8 @@ def _eligible_on_demand_per_hour(b: _Builder, *, hour: int) -> Decimal:
             continue
         total += _ec2_rate(r.attrs["instance_type"], r.region) * catalog.SP_RATE_SHARE
     return total
+
+
+def _uuid(b: _Builder) -> str:
+    text = b._hex("", 32)
+    return f"{text[:8]}-{text[8:12]}-{text[12:16]}-{text[16:20]}-{text[20:32]}"

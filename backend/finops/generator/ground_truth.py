@@ -127,6 +127,7 @@ def write_ground_truth(
     totals: dict[str, BillingTotals],
     original_totals: dict[str, BillingTotals],
     restated: str | None,
+    hourly: bool,
 ) -> Path:
     measure_impacts(estate, engine)
     situations = list(estate.situations)
@@ -135,13 +136,15 @@ def write_ground_truth(
         situations.append(budget)
     restatements = []
     if restated is not None:
-        restatements.append({
-            "billing_period": restated,
-            "revision": 2,
-            "original": _totals_json(original_totals[restated]),
-            "restated": _totals_json(totals[restated]),
-            "changes": engine.acc.restatement.get("added_lines", []),
-        })
+        restatements.append(
+            {
+                "billing_period": restated,
+                "revision": 2,
+                "original": _totals_json(original_totals[restated]),
+                "restated": _totals_json(totals[restated]),
+                "changes": engine.acc.restatement.get("added_lines", []),
+            }
+        )
     document = {
         "version": GROUND_TRUTH_VERSION,
         "generator": {
@@ -150,15 +153,20 @@ def write_ground_truth(
             "start": options.start.isoformat(),
             "end_exclusive": options.end.isoformat(),
             "scale": options.scale,
-            "granularity": "HOURLY" if options.hourly else "DAILY",
+            "granularity": "HOURLY" if hourly else "DAILY",
             "formats": list(options.formats),
             "utilization_days": options.utilization_days,
         },
         "organization": {
             "payer": {"account_id": estate.payer.account_id, "name": estate.payer.name},
             "accounts": [
-                {"account_id": a.account_id, "name": a.name, "environment": a.environment,
-                 "team": a.team, "regions": list(a.regions)}
+                {
+                    "account_id": a.account_id,
+                    "name": a.name,
+                    "environment": a.environment,
+                    "team": a.team,
+                    "regions": list(a.regions),
+                }
                 for a in estate.accounts
             ],
             "tag_policy": {"required": ["team", "environment", "cost-center", "application"]},
@@ -167,14 +175,24 @@ def write_ground_truth(
         "restatements": restatements,
         "commitments": {
             "reservations": [
-                {"arn": r.arn, "instance_type": r.instance_type, "region": r.region,
-                 "count": r.count, "start": r.start.isoformat(), "end": r.end.isoformat(),
-                 "hourly_rate": str(r.hourly_rate)}
+                {
+                    "arn": r.arn,
+                    "instance_type": r.instance_type,
+                    "region": r.region,
+                    "count": r.count,
+                    "start": r.start.isoformat(),
+                    "end": r.end.isoformat(),
+                    "hourly_rate": str(r.hourly_rate),
+                }
                 for r in estate.reservations
             ],
             "savings_plans": [
-                {"arn": p.arn, "commitment_per_hour": str(p.commitment), "start": p.start.isoformat(),
-                 "end": p.end.isoformat()}
+                {
+                    "arn": p.arn,
+                    "commitment_per_hour": str(p.commitment),
+                    "start": p.start.isoformat(),
+                    "end": p.end.isoformat(),
+                }
                 for p in estate.savings_plans
             ],
         },

@@ -256,9 +256,13 @@ class _StreamFactory:
                 model=Model.VARIABLE,
                 base=float(egress),
                 usage_kind="egress",
+                schedule=1 if r.attrs["schedule"] == "office_hours" else 0,
                 az="",
-                product={"transfer_type": "AWS Outbound", "from_location": catalog.REGIONS[r.region].name,
-                         "to_location": "External"},
+                product={
+                    "transfer_type": "AWS Outbound",
+                    "from_location": catalog.REGIONS[r.region].name,
+                    "to_location": "External",
+                },
             )
 
     def ebs(self, r: Resource) -> None:
@@ -440,7 +444,8 @@ class _StreamFactory:
                 operation="NatGateway",
                 product_family="NAT Gateway",
                 pricing_unit=unit,
-                description=f"${price} per NAT Gateway {'Hour' if unit == 'Hrs' else 'GB processed'}",
+                description=f"${price} per NAT Gateway "
+                + ("Hour" if unit == "Hrs" else "GB processed"),
                 rate=price,
                 model=model,
                 base=base,
@@ -506,9 +511,20 @@ class _StreamFactory:
 
     # ---- charges ---------------------------------------------------------------------------
 
-    def charge(self, account_id: str, product_code: str, native: LineType, usage_type: str,
-               description: str, *, owner: str = "", region: str = "",
-               family: str = "", unit: str = "", operation: str = "") -> int:
+    def charge(
+        self,
+        account_id: str,
+        product_code: str,
+        native: LineType,
+        usage_type: str,
+        description: str,
+        *,
+        owner: str = "",
+        region: str = "",
+        family: str = "",
+        unit: str = "",
+        operation: str = "",
+    ) -> int:
         self.add(
             None,
             account_id=account_id,
@@ -553,32 +569,65 @@ def build_streams(estate: Estate) -> Streams:
     payer = estate.payer.account_id
     ri_fee = {
         ri.arn: f.charge(
-            payer, "AmazonEC2", LineType.RI_FEE, _ut(ri.region, f"HeavyUsage:{ri.instance_type}"),
+            payer,
+            "AmazonEC2",
+            LineType.RI_FEE,
+            _ut(ri.region, f"HeavyUsage:{ri.instance_type}"),
             f"USD {ri.hourly_rate} hourly fee per Linux/UNIX (Amazon VPC), {ri.instance_type}"
-            " instance", owner=ri.arn, region=ri.region, family="Compute Instance", unit="Hrs",
+            " instance",
+            owner=ri.arn,
+            region=ri.region,
+            family="Compute Instance",
+            unit="Hrs",
             operation="RunInstances",
         )
         for ri in estate.reservations
     }
     sp_fee = {
         sp.arn: f.charge(
-            payer, "ComputeSavingsPlans", LineType.SP_RECURRING_FEE, "ComputeSP:1yrNoUpfront",
+            payer,
+            "ComputeSavingsPlans",
+            LineType.SP_RECURRING_FEE,
+            "ComputeSP:1yrNoUpfront",
             f"1 year No Upfront Compute Savings Plan with ${sp.commitment}/hour commitment",
-            owner=sp.arn, family="Savings Plan", unit="Hrs",
+            owner=sp.arn,
+            family="Savings Plan",
+            unit="Hrs",
         )
         for sp in estate.savings_plans
     }
-    support = f.charge(payer, "AWSSupportBusiness", LineType.FEE, "Dollar",
-                       "AWS Support (Business)", family="Support", unit="Dollar")
-    domain_fee = f.charge(payer, "AmazonRoute53", LineType.FEE, "demo-estate.com",
-                          "Registration of demo-estate.com (1 year)", family="Domain", unit="Dollar",
-                          operation="RegisterDomain")
+    support = f.charge(
+        payer,
+        "AWSSupportBusiness",
+        LineType.FEE,
+        "Dollar",
+        "AWS Support (Business)",
+        family="Support",
+        unit="Dollar",
+    )
+    domain_fee = f.charge(
+        payer,
+        "AmazonRoute53",
+        LineType.FEE,
+        "demo-estate.com",
+        "Registration of demo-estate.com (1 year)",
+        family="Domain",
+        unit="Dollar",
+        operation="RegisterDomain",
+    )
     credited = estate.accounts[1 % len(estate.accounts)].account_id
-    credit = f.charge(credited, "AmazonEC2", LineType.CREDIT, "",
-                      "AWS Activate credit", family="", unit="")
+    credit = f.charge(
+        credited, "AmazonEC2", LineType.CREDIT, "", "AWS Activate credit", family="", unit=""
+    )
     refunded = estate.accounts[0].account_id
-    refund = f.charge(refunded, "AWSLambda", LineType.REFUND, "",
-                      "Refund for Lambda charges (support case 1717171717)", unit="")
+    refund = f.charge(
+        refunded,
+        "AWSLambda",
+        LineType.REFUND,
+        "",
+        "Refund for Lambda charges (support case 1717171717)",
+        unit="",
+    )
     pairs = sorted({(s.account_id, s.product_code) for s in f.specs})
     tax = {
         pair: f.charge(pair[0], pair[1], LineType.TAX, "", f"Tax for product code {pair[1]}")
@@ -656,7 +705,7 @@ MAP_TYPE = pa.map_(pa.string(), pa.string())
 
 
 def _tag_key(key: str) -> str:
-    """CUR 2.0 spelling of a user tag key inside ``resource_tags`` (``cost-center`` → ``user_cost_center``)."""
+    """CUR 2.0 spelling of a tag key in ``resource_tags``: ``cost-center`` → ``user_cost_center``."""
     return "user_" + "".join(c if c.isalnum() else "_" for c in key)
 
 
@@ -692,9 +741,7 @@ def _static_table(specs: list[StreamSpec]) -> pa.Table:
             "description": col("description"),
             "instance_type": col("instance_type"),
             "rate": pa.array([_rate_text(s.rate) for s in specs], pa.string()),
-            "normalization_factor": pa.array(
-                [s.normalization_factor for s in specs], pa.float64()
-            ),
+            "normalization_factor": pa.array([s.normalization_factor for s in specs], pa.float64()),
             "sku": pa.array(skus, pa.string()),
             "location": pa.array(
                 [catalog.REGIONS[r].name if r else "" for r in regions], pa.string()
@@ -722,4 +769,12 @@ def active_hours_estimate(streams: Streams, hours: int) -> int:
     return int(span.sum())
 
 
-__all__ = ["COST_SCALE", "DAY_H", "LINE_TYPE_NAMES", "LineType", "Model", "Streams", "build_streams"]
+__all__ = [
+    "COST_SCALE",
+    "DAY_H",
+    "LINE_TYPE_NAMES",
+    "LineType",
+    "Model",
+    "Streams",
+    "build_streams",
+]
