@@ -159,3 +159,99 @@ class Cur2Export:
             ),
             Decimal(0),
         )
+
+
+LEGACY_NAMES = {
+    "bill_billing_period_start_date": "bill/BillingPeriodStartDate",
+    "bill_billing_period_end_date": "bill/BillingPeriodEndDate",
+    "bill_payer_account_id": "bill/PayerAccountId",
+    "bill_invoice_id": "bill/InvoiceId",
+    "bill_billing_entity": "bill/BillingEntity",
+    "line_item_usage_account_id": "lineItem/UsageAccountId",
+    "line_item_line_item_type": "lineItem/LineItemType",
+    "line_item_usage_start_date": "lineItem/UsageStartDate",
+    "line_item_usage_end_date": "lineItem/UsageEndDate",
+    "line_item_product_code": "lineItem/ProductCode",
+    "line_item_usage_type": "lineItem/UsageType",
+    "line_item_operation": "lineItem/Operation",
+    "line_item_availability_zone": "lineItem/AvailabilityZone",
+    "line_item_resource_id": "lineItem/ResourceId",
+    "line_item_usage_amount": "lineItem/UsageAmount",
+    "line_item_currency_code": "lineItem/CurrencyCode",
+    "line_item_unblended_cost": "lineItem/UnblendedCost",
+    "line_item_line_item_description": "lineItem/LineItemDescription",
+    "line_item_legal_entity": "lineItem/LegalEntity",
+    "product_region_code": "product/regionCode",
+    "product_product_family": "product/productFamily",
+    "product_sku": "product/sku",
+    "pricing_term": "pricing/term",
+    "pricing_unit": "pricing/unit",
+    "pricing_public_on_demand_cost": "pricing/publicOnDemandCost",
+}
+
+
+def legacy_rows(export: Cur2Export, *, naming: str = "slash") -> list[dict[str, str]]:
+    """The export's rows as legacy CUR text columns (``slash`` or ``athena`` spelling)."""
+    out: list[dict[str, str]] = []
+    tag_keys = sorted({k for r in export.rows for k, _ in r["resource_tags"]})  # type: ignore[union-attr]
+    for row in export.rows:
+        record: dict[str, str] = {}
+        for name, legacy in LEGACY_NAMES.items():
+            value = row[name]
+            text = (
+                value.strftime("%Y-%m-%dT%H:%M:%SZ")
+                if isinstance(value, datetime)
+                else (format(Decimal(str(value)), "f") if isinstance(value, float) else str(value))
+            )
+            record[legacy if naming == "slash" else name] = text
+        product = dict(row["product"])  # type: ignore[arg-type]
+        record["product/ProductName" if naming == "slash" else "product_product_name"] = product[
+            "product_name"
+        ]
+        tags = dict(row["resource_tags"])  # type: ignore[arg-type]
+        for key in tag_keys:
+            column = (
+                f"resourceTags/{key}"
+                if naming == "slash"
+                else ("resource_tags_" + key.replace(":", "_"))
+            )
+            record[column] = tags.get(key, "")
+        out.append(record)
+    return out
+
+
+def write_legacy_cur(
+    export: Cur2Export,
+    root: Path,
+    *,
+    report: str = "legacy",
+    naming: str = "slash",
+    compression: str = "gzip",
+) -> Path:
+    """Legacy CUR layout: ``root/<report>/YYYYMMDD-YYYYMMDD/<report>-1.csv.gz`` + manifest."""
+    import csv
+    import gzip
+    import io
+
+    rows = legacy_rows(export, naming=naming)
+    by_period: dict[str, list[dict[str, str]]] = {}
+    for source, record in zip(export.rows, rows, strict=True):
+        by_period.setdefault(str(source["billing_period"]), []).append(record)
+    for period, records in sorted(by_period.items()):
+        start = datetime.strptime(period, "%Y-%m")
+        end = (start + timedelta(days=32)).replace(day=1)
+        folder = root / report / f"{start:%Y%m%d}-{end:%Y%m%d}"
+        folder.mkdir(parents=True, exist_ok=True)
+        buffer = io.StringIO()
+        writer = csv.DictWriter(buffer, fieldnames=list(records[0]))
+        writer.writeheader()
+        writer.writerows(records)
+        name = f"{report}-1.csv" + (".gz" if compression == "gzip" else "")
+        data = buffer.getvalue().encode()
+        (folder / name).write_bytes(gzip.compress(data, mtime=0) if compression == "gzip" else data)
+        manifest = {
+            "reportKeys": [f"prefix/{report}/{folder.name}/{name}"],
+            "billingPeriod": {"start": f"{start:%Y%m%d}T000000.000Z"},
+        }
+        (folder / f"{report}-Manifest.json").write_text(json.dumps(manifest))
+    return root

@@ -53,9 +53,9 @@ def classify(path: str, names_and_types: list[tuple[str, str]]) -> FileColumns:
     """Decide the format of one file from its columns, or raise naming the file."""
     names = [n for n, _ in names_and_types]
     types = dict(names_and_types)
-    if {"BilledCost", "ChargePeriodStart"} <= set(names) or {
-        "billedcost", "chargeperiodstart"
-    } <= {n.lower() for n in names}:
+    if {"BilledCost", "ChargePeriodStart"} <= set(names) or {"billedcost", "chargeperiodstart"} <= {
+        n.lower() for n in names
+    }:
         columns = {focus_name(n): n for n in names}
         return FileColumns("focus", columns, {}, types)
     if "line_item_unblended_cost" in names and ("product" in names or "billing_period" in names):
@@ -67,7 +67,7 @@ def classify(path: str, names_and_types: list[tuple[str, str]]) -> FileColumns:
             if original.startswith("resourceTags/"):
                 tags[original.split("/", 1)[1]] = original
             elif original.startswith("resource_tags_"):
-                tags[original[len("resource_tags_"):]] = original
+                tags[original[len("resource_tags_") :]] = original
         return FileColumns("cur", canonical, tags, types)
     raise IngestError(
         f"{path}: not a recognised billing export (no CUR line_item_unblended_cost / "

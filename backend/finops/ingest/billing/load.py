@@ -115,14 +115,17 @@ def _reconcile(
     for want in expected:
         got = by_key.pop((want.billing_period_start, want.billing_currency), None)
         if got is None:
-            differences.append(f"{want.billing_period_start[:7]} {want.billing_currency}: "
-                               "nothing loaded")
+            differences.append(
+                f"{want.billing_period_start[:7]} {want.billing_currency}: nothing loaded"
+            )
             continue
         for field in ("raw_line_items", "billed_cost", "effective_cost", "list_cost"):
             w, g = getattr(want, field), getattr(got, field)
             if w != g:
-                differences.append(f"{want.billing_period_start[:7]} {want.billing_currency} "
-                                   f"{field}: source {w}, warehouse {g}")
+                differences.append(
+                    f"{want.billing_period_start[:7]} {want.billing_currency} "
+                    f"{field}: source {w}, warehouse {g}"
+                )
     differences += [f"{k[0][:7]} {k[1]}: unexpected rows in the warehouse" for k in by_key]
     raise ReconciliationError(
         f"{source_id} does not reconcile with its source files; the load was rolled back: "

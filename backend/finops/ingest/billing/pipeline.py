@@ -52,11 +52,14 @@ def list_periods(
     """The load units a source holds, without loading anything."""
     settings = settings or get_settings()
     with _work_dir(settings) as work_dir:
-        return discover(resolve_source(source, settings=settings), source_format=source_format,
-                        work_dir=work_dir)
+        return discover(
+            resolve_source(source, settings=settings),
+            source_format=source_format,
+            work_dir=work_dir,
+        )
 
 
-class _work_dir:  # noqa: N801 - used as a context manager like tempfile's
+class _work_dir:
     def __init__(self, settings: Settings) -> None:
         root = settings.cache_path / "work"
         root.mkdir(parents=True, exist_ok=True)
@@ -98,7 +101,11 @@ def ingest_billing(
                 raise IngestError(f"{source}: no files for billing period {billing_period}")
         for index, unit in enumerate(units):
             outcome = _ingest_unit(
-                conn, unit, run_id=run_id, grain=grain, only_period=billing_period,
+                conn,
+                unit,
+                run_id=run_id,
+                grain=grain,
+                only_period=billing_period,
                 work_dir=work_dir / f"unit-{index}",
             )
             outcomes.append(outcome)
@@ -132,7 +139,9 @@ def _ingest_unit(
     log_ids: list[int] = []
     try:
         result = transform_unit(
-            unit, work_dir=work_dir, grain=grain,
+            unit,
+            work_dir=work_dir,
+            grain=grain,
             only_period=None if unit.billing_period else only_period,
         )
         periods = [date.fromisoformat(p) for p in result.periods]
@@ -147,15 +156,26 @@ def _ingest_unit(
         )
         for log_id, period in zip(log_ids, periods, strict=True):
             mine = [t for t in loaded.totals if t.billing_period_start == period.isoformat()]
-            _log_finish(conn, log_id, status="succeeded",
-                        raw=sum(t.raw_line_items for t in mine), totals=mine)
+            _log_finish(
+                conn,
+                log_id,
+                status="succeeded",
+                raw=sum(t.raw_line_items for t in mine),
+                totals=mine,
+            )
         _audit(conn, run_id, unit, periods, result.raw_line_items, loaded.rows_loaded)
         INGEST_ROWS.labels(unit.source_format).inc(result.raw_line_items)
         label = ",".join(f"{p:%Y-%m}" for p in periods)
-        log.info("billing.loaded", source_id=unit.source_id, billing_period=label,
-                 raw_line_items=result.raw_line_items, rows_loaded=loaded.rows_loaded)
-        return PeriodOutcome(unit.source_id, label, "succeeded", result.raw_line_items,
-                             loaded.rows_loaded)
+        log.info(
+            "billing.loaded",
+            source_id=unit.source_id,
+            billing_period=label,
+            raw_line_items=result.raw_line_items,
+            rows_loaded=loaded.rows_loaded,
+        )
+        return PeriodOutcome(
+            unit.source_id, label, "succeeded", result.raw_line_items, loaded.rows_loaded
+        )
     except IngestError as exc:
         if conn.info.transaction_status != psycopg.pq.TransactionStatus.IDLE:
             conn.rollback()
@@ -186,7 +206,10 @@ def _unchanged(
 
 
 def _log_start(
-    conn: Connection, unit: PeriodFiles, period_start: date, files: list[dict[str, object]],
+    conn: Connection,
+    unit: PeriodFiles,
+    period_start: date,
+    files: list[dict[str, object]],
     run_id: str,
 ) -> int:
     # a row left 'running' by a killed process is marked as such, so the log stays true
@@ -228,12 +251,14 @@ def _log_finish(
         WHERE id = %s
         """,
         (
-            status, raw,
+            status,
+            raw,
             ",".join(t.billing_currency for t in totals) or None,
             sum(t.billed_cost for t in totals) if totals else None,
             sum(t.effective_cost for t in totals) if totals else None,
             sum(t.list_cost for t in totals) if totals else None,
-            error, log_id,
+            error,
+            log_id,
         ),
     )
     conn.commit()
@@ -248,8 +273,9 @@ def _audit(
         (
             f"{unit.source_id}/{','.join(f'{p:%Y-%m}' for p in periods)}",
             run_id,
-            json.dumps({"raw_line_items": raw, "rows_loaded": rows,
-                        "files": [str(p) for p in unit.paths]}),
+            json.dumps(
+                {"raw_line_items": raw, "rows_loaded": rows, "files": [str(p) for p in unit.paths]}
+            ),
         ),
     )
     conn.commit()

@@ -70,8 +70,9 @@ def mirror_prefix(uri: str, *, settings: Settings) -> Path:
                     (bucket, prefix.replace("%", r"\%").replace("_", r"\_") + "%"),
                 ).fetchall()
             }
-            for page in client.get_paginator("list_objects_v2").paginate(Bucket=bucket,
-                                                                          Prefix=prefix):
+            for page in client.get_paginator("list_objects_v2").paginate(
+                Bucket=bucket, Prefix=prefix
+            ):
                 for obj in page.get("Contents", []):
                     key, etag, size = obj["Key"], obj["ETag"].strip('"'), int(obj["Size"])
                     if key.endswith("/"):

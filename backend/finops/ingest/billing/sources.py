@@ -61,8 +61,14 @@ def discover(location: Path, *, source_format: str = "auto", work_dir: Path) -> 
     try:
         if location.is_file():
             file = _inspect(con, location, work_dir)
-            units = [PeriodFiles(f"{file.columns.source_format}:{location.stem.split('.')[0]}",
-                                 file.columns.source_format, "", (file,))]
+            units = [
+                PeriodFiles(
+                    f"{file.columns.source_format}:{location.stem.split('.')[0]}",
+                    file.columns.source_format,
+                    "",
+                    (file,),
+                )
+            ]
         else:
             units = _discover_folder(con, location, work_dir)
     finally:
@@ -76,7 +82,9 @@ def discover(location: Path, *, source_format: str = "auto", work_dir: Path) -> 
     return units
 
 
-def _discover_folder(con: duckdb.DuckDBPyConnection, root: Path, work_dir: Path) -> list[PeriodFiles]:
+def _discover_folder(
+    con: duckdb.DuckDBPyConnection, root: Path, work_dir: Path
+) -> list[PeriodFiles]:
     units: list[PeriodFiles] = []
     claimed: set[Path] = set()
     for period_dir in sorted(p for p in root.rglob("BILLING_PERIOD=*") if p.is_dir()):
@@ -102,8 +110,9 @@ def _discover_folder(con: duckdb.DuckDBPyConnection, root: Path, work_dir: Path)
         if paths:
             files = tuple(_inspect(con, p, work_dir) for p in paths)
             report = manifests[0].name.removesuffix("-Manifest.json")
-            units.append(_unit(f"cur:{report}", f"{match.group(1)}-{match.group(2)}", files,
-                               manifests[0]))
+            units.append(
+                _unit(f"cur:{report}", f"{match.group(1)}-{match.group(2)}", files, manifests[0])
+            )
     loose = sorted(p for p in root.rglob("*") if is_data_file(p) and p not in claimed)
     if loose and units:
         raise IngestError(
@@ -120,15 +129,17 @@ def _discover_folder(con: duckdb.DuckDBPyConnection, root: Path, work_dir: Path)
                 f"{odd.path}: a {odd.columns.source_format} file among {first} files in {root} "
                 "(files from different exports mixed in one folder)"
             )
-        units.append(PeriodFiles(f"{formats.pop()}:{root.name}", files[0].columns.source_format,
-                                 "", files))
+        units.append(
+            PeriodFiles(f"{formats.pop()}:{root.name}", files[0].columns.source_format, "", files)
+        )
     if not units:
         raise IngestError(f"{root}: no billing export files found (parquet, csv, csv.gz or zip)")
     return units
 
 
-def _unit(source_id: str, period: str, files: tuple[BillingFile, ...],
-          manifest: Path) -> PeriodFiles:
+def _unit(
+    source_id: str, period: str, files: tuple[BillingFile, ...], manifest: Path
+) -> PeriodFiles:
     formats = {f.columns.source_format for f in files}
     expected = source_id.split(":", 1)[0]
     odd = [f for f in files if f.columns.source_format != expected]
@@ -136,8 +147,9 @@ def _unit(source_id: str, period: str, files: tuple[BillingFile, ...],
         raise IngestError(
             f"{odd[0].path}: a {odd[0].columns.source_format} file in a {expected} export folder"
         )
-    return PeriodFiles(source_id, formats.pop(), period, files,
-                       manifest if manifest.exists() else None)
+    return PeriodFiles(
+        source_id, formats.pop(), period, files, manifest if manifest.exists() else None
+    )
 
 
 def _listed(period_dir: Path, manifest: Path, *, key: str) -> list[Path]:
@@ -183,11 +195,13 @@ def _inspect(con: duckdb.DuckDBPyConnection, path: Path, work_dir: Path) -> Bill
 def _extract(path: Path, work_dir: Path) -> Path:
     try:
         with zipfile.ZipFile(path) as archive:
-            members = [m for m in archive.namelist() if m.lower().endswith((".csv", ".csv.gz",
-                                                                            ".parquet"))]
+            members = [
+                m for m in archive.namelist() if m.lower().endswith((".csv", ".csv.gz", ".parquet"))
+            ]
             if len(members) != 1:
-                raise IngestError(f"{path}: expected one csv or parquet file in the zip, "
-                                  f"found {len(members)}")
+                raise IngestError(
+                    f"{path}: expected one csv or parquet file in the zip, found {len(members)}"
+                )
             target = work_dir / "unzipped" / hashlib.sha1(str(path).encode()).hexdigest()[:16]
             target.mkdir(parents=True, exist_ok=True)
             return Path(archive.extract(members[0], target))

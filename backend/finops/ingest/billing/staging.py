@@ -70,9 +70,18 @@ FOCUS_COLUMNS: dict[str, str] = {
 
 # mandatory in FOCUS 1.0, 1.1 and 1.2 and needed to load and reconcile a row
 FOCUS_REQUIRED = (
-    "billed_cost", "billing_account_id", "billing_currency", "billing_period_start",
-    "billing_period_end", "charge_category", "charge_period_start", "charge_period_end",
-    "contracted_cost", "effective_cost", "list_cost", "provider_name",
+    "billed_cost",
+    "billing_account_id",
+    "billing_currency",
+    "billing_period_start",
+    "billing_period_end",
+    "charge_category",
+    "charge_period_start",
+    "charge_period_end",
+    "contracted_cost",
+    "effective_cost",
+    "list_cost",
+    "provider_name",
 )
 
 _TIMESTAMP_SOURCES = ("TIMESTAMP", "TIMESTAMP WITH TIME ZONE", "DATE")
@@ -146,7 +155,7 @@ def _cur_columns(file: FileColumns) -> list[tuple[str, str]]:
             f"{{'key': {literal(key)}, 'value': {_text(ident(column))}}}"
             for key, column in sorted(file.tag_columns.items())
         )
-        tags = f"map_from_entries(list_filter([{structs}], e -> e.value IS NOT NULL))"
+        tags = f"map_from_entries(list_filter([{structs}], lambda e: e.value IS NOT NULL))"
     else:
         tags = empty
     out.append(("resource_tags", tags))

@@ -28,34 +28,221 @@ _MAPPING_SQL = {
 MACROS_SQL = (_SQL_DIR / "macros.sql").read_text()
 
 MEASURES = (
-    "billed_cost", "consumed_quantity", "contracted_cost", "effective_cost", "list_cost",
+    "billed_cost",
+    "consumed_quantity",
+    "contracted_cost",
+    "effective_cost",
+    "list_cost",
     "pricing_quantity",
 )
 DIMENSIONS = (
-    "availability_zone", "billing_account_id", "billing_account_name", "billing_currency",
-    "billing_period_end", "billing_period_start", "charge_category", "charge_class",
-    "charge_description", "charge_frequency", "commitment_discount_category",
-    "commitment_discount_id", "commitment_discount_status", "commitment_discount_type",
-    "consumed_unit", "invoice_id", "invoice_issuer_name", "list_unit_price", "pricing_category",
-    "pricing_unit", "provider_name", "publisher_name", "region_id", "region_name", "resource_id",
-    "resource_name", "resource_type", "service_category", "service_name",
-    "service_subcategory", "sku_id", "sku_price_id", "sub_account_id", "sub_account_name",
-    "tags", "x_line_item_type", "x_usage_type", "x_operation",
+    "availability_zone",
+    "billing_account_id",
+    "billing_account_name",
+    "billing_currency",
+    "billing_period_end",
+    "billing_period_start",
+    "charge_category",
+    "charge_class",
+    "charge_description",
+    "charge_frequency",
+    "commitment_discount_category",
+    "commitment_discount_id",
+    "commitment_discount_status",
+    "commitment_discount_type",
+    "consumed_unit",
+    "invoice_id",
+    "invoice_issuer_name",
+    "list_unit_price",
+    "pricing_category",
+    "pricing_unit",
+    "provider_name",
+    "publisher_name",
+    "region_id",
+    "region_name",
+    "resource_id",
+    "resource_name",
+    "resource_type",
+    "service_category",
+    "service_name",
+    "service_subcategory",
+    "sku_id",
+    "sku_price_id",
+    "sub_account_id",
+    "sub_account_name",
+    "tags",
+    "x_line_item_type",
+    "x_usage_type",
+    "x_operation",
 )
 # the columns of the CSV handed to PostgreSQL COPY, in order
-LOAD_COLUMNS = (*DIMENSIONS, *MEASURES, "charge_period_start", "charge_period_end",
-                "x_raw_line_items")
+LOAD_COLUMNS = (
+    *DIMENSIONS,
+    *MEASURES,
+    "charge_period_start",
+    "charge_period_end",
+    "x_raw_line_items",
+)
 GRAINS = {"daily": "day", "hourly": "hour"}
 
 # ISO 4217 codes in use; a billing currency outside this list is refused
 ISO_CURRENCIES = frozenset(
-    "AED AFN ALL AMD ANG AOA ARS AUD AWG AZN BAM BBD BDT BGN BHD BIF BMD BND BOB BRL BSD BTN BWP "
-    "BYN BZD CAD CDF CHF CLP CNY COP CRC CUP CVE CZK DJF DKK DOP DZD EGP ERN ETB EUR FJD FKP GBP "
-    "GEL GHS GIP GMD GNF GTQ GYD HKD HNL HTG HUF IDR ILS INR IQD IRR ISK JMD JOD JPY KES KGS KHR "
-    "KMF KPW KRW KWD KYD KZT LAK LBP LKR LRD LSL LYD MAD MDL MGA MKD MMK MNT MOP MRU MUR MVR MWK "
-    "MXN MYR MZN NAD NGN NIO NOK NPR NZD OMR PAB PEN PGK PHP PKR PLN PYG QAR RON RSD RUB RWF SAR "
-    "SBD SCR SDG SEK SGD SHP SLE SOS SRD SSP STN SYP SZL THB TJS TMT TND TOP TRY TTD TWD TZS UAH "
-    "UGX USD UYU UZS VES VND VUV WST XAF XCD XOF XPF YER ZAR ZMW ZWL".split()
+    [
+        "AED",
+        "AFN",
+        "ALL",
+        "AMD",
+        "ANG",
+        "AOA",
+        "ARS",
+        "AUD",
+        "AWG",
+        "AZN",
+        "BAM",
+        "BBD",
+        "BDT",
+        "BGN",
+        "BHD",
+        "BIF",
+        "BMD",
+        "BND",
+        "BOB",
+        "BRL",
+        "BSD",
+        "BTN",
+        "BWP",
+        "BYN",
+        "BZD",
+        "CAD",
+        "CDF",
+        "CHF",
+        "CLP",
+        "CNY",
+        "COP",
+        "CRC",
+        "CUP",
+        "CVE",
+        "CZK",
+        "DJF",
+        "DKK",
+        "DOP",
+        "DZD",
+        "EGP",
+        "ERN",
+        "ETB",
+        "EUR",
+        "FJD",
+        "FKP",
+        "GBP",
+        "GEL",
+        "GHS",
+        "GIP",
+        "GMD",
+        "GNF",
+        "GTQ",
+        "GYD",
+        "HKD",
+        "HNL",
+        "HTG",
+        "HUF",
+        "IDR",
+        "ILS",
+        "INR",
+        "IQD",
+        "IRR",
+        "ISK",
+        "JMD",
+        "JOD",
+        "JPY",
+        "KES",
+        "KGS",
+        "KHR",
+        "KMF",
+        "KPW",
+        "KRW",
+        "KWD",
+        "KYD",
+        "KZT",
+        "LAK",
+        "LBP",
+        "LKR",
+        "LRD",
+        "LSL",
+        "LYD",
+        "MAD",
+        "MDL",
+        "MGA",
+        "MKD",
+        "MMK",
+        "MNT",
+        "MOP",
+        "MRU",
+        "MUR",
+        "MVR",
+        "MWK",
+        "MXN",
+        "MYR",
+        "MZN",
+        "NAD",
+        "NGN",
+        "NIO",
+        "NOK",
+        "NPR",
+        "NZD",
+        "OMR",
+        "PAB",
+        "PEN",
+        "PGK",
+        "PHP",
+        "PKR",
+        "PLN",
+        "PYG",
+        "QAR",
+        "RON",
+        "RSD",
+        "RUB",
+        "RWF",
+        "SAR",
+        "SBD",
+        "SCR",
+        "SDG",
+        "SEK",
+        "SGD",
+        "SHP",
+        "SLE",
+        "SOS",
+        "SRD",
+        "SSP",
+        "STN",
+        "SYP",
+        "SZL",
+        "THB",
+        "TJS",
+        "TMT",
+        "TND",
+        "TOP",
+        "TRY",
+        "TTD",
+        "TWD",
+        "TZS",
+        "UAH",
+        "UGX",
+        "USD",
+        "UYU",
+        "UZS",
+        "VES",
+        "VND",
+        "VUV",
+        "WST",
+        "XAF",
+        "XCD",
+        "XOF",
+        "XPF",
+        "YER",
+        "ZAR",
+        "ZMW",
+        "ZWL",
+    ]
 )
 
 
@@ -103,8 +290,9 @@ def transform_unit(
         mapping = _MAPPING_SQL[unit.source_format]
         period_filter = ""
         if only_period:
-            period_filter = (f"WHERE strftime(billing_period_start, '%Y-%m') = "
-                             f"{literal(only_period)}")
+            period_filter = (
+                f"WHERE strftime(billing_period_start, '%Y-%m') = {literal(only_period)}"
+            )
         con.execute(f"CREATE TEMP VIEW focus_lines AS SELECT * FROM ({mapping}) {period_filter}")
         try:
             _check(con, unit)
@@ -120,8 +308,7 @@ def transform_unit(
             raise IngestError(_conversion_message(con, unit, exc)) from exc
         except duckdb.Error as exc:
             raise IngestError(f"{_names(unit)}: {exc}") from exc
-        return TransformResult(csv_path=csv_path, rows=int(count[0]) if count else 0,
-                               totals=totals)
+        return TransformResult(csv_path=csv_path, rows=int(count[0]) if count else 0, totals=totals)
     finally:
         con.close()
 
@@ -148,8 +335,9 @@ def _stage(con: duckdb.DuckDBPyConnection, unit: PeriodFiles) -> None:
             raise IngestError(f"{file.path}: missing required columns: {', '.join(missing)}")
         view = f"raw_{index}"
         _raw_relation(con, file).create_view(view)
-        columns = ",\n  ".join(f"{expr} AS {ident(name)}"
-                               for name, expr in staging_columns(file.columns))
+        columns = ",\n  ".join(
+            f"{expr} AS {ident(name)}" for name, expr in staging_columns(file.columns)
+        )
         selects.append(f"SELECT\n  {columns}\nFROM {view}")
     staged = "stg_focus" if unit.source_format == "focus" else "stg_cur"
     con.execute(f"CREATE TEMP VIEW {staged} AS " + "\nUNION ALL BY NAME\n".join(selects))
@@ -183,10 +371,20 @@ def _check(con: duckdb.DuckDBPyConnection, unit: PeriodFiles) -> None:
         "count(*) FILTER (WHERE charge_period_start IS NULL), "
         "count(*) FILTER (WHERE billing_currency IS NULL) FROM focus_lines"
     ).fetchone()
-    for count, column in zip(nulls or (), ("billing period start", "charge period start",
-                                           "currency"), strict=True):
+    for count, column in zip(
+        nulls or (), ("billing period start", "charge period start", "currency"), strict=True
+    ):
         if count:
             raise IngestError(f"{_names(unit)}: {count} line items have no {column}")
+    odd = con.execute(
+        "SELECT billing_period_start FROM focus_lines "
+        "WHERE billing_period_start <> date_trunc('day', billing_period_start) LIMIT 1"
+    ).fetchone()
+    if odd:
+        raise IngestError(
+            f"{_names(unit)}: billing period start {odd[0]} is not midnight UTC; "
+            "a billing period starts on a day boundary"
+        )
     currencies = con.execute(
         "SELECT strftime(billing_period_start, '%Y-%m'), list(DISTINCT billing_currency ORDER BY "
         "billing_currency) FROM focus_lines GROUP BY 1 ORDER BY 1"
@@ -194,8 +392,10 @@ def _check(con: duckdb.DuckDBPyConnection, unit: PeriodFiles) -> None:
     for period, codes in currencies:
         unknown = [c for c in codes if c not in ISO_CURRENCIES]
         if unknown:
-            raise IngestError(f"{_names(unit)}: unknown billing currency {', '.join(unknown)} "
-                              f"in billing period {period}")
+            raise IngestError(
+                f"{_names(unit)}: unknown billing currency {', '.join(unknown)} "
+                f"in billing period {period}"
+            )
         if len(codes) > 1:
             raise IngestError(
                 f"{_names(unit)}: billing period {period} mixes currencies "
@@ -216,8 +416,10 @@ def _line_totals(con: duckdb.DuckDBPyConnection, unit: PeriodFiles) -> list[Slic
         raise IngestError(f"{_names(unit)}: no line items")
     for r in rows:
         if r[3] is None or r[4] is None or r[5] is None:
-            raise IngestError(f"{_names(unit)}: billing period {r[0]} has line items without "
-                              "a billed, effective or list cost")
+            raise IngestError(
+                f"{_names(unit)}: billing period {r[0]} has line items without "
+                "a billed, effective or list cost"
+            )
     return [
         SliceTotals(str(r[0]), str(r[1]), int(r[2]), Decimal(r[3]), Decimal(r[4]), Decimal(r[5]))
         for r in rows
@@ -227,8 +429,9 @@ def _line_totals(con: duckdb.DuckDBPyConnection, unit: PeriodFiles) -> list[Slic
 _BAD_VALUE = re.compile(r"[Cc]ould not convert string '([^']*)'")
 
 
-def _conversion_message(con: duckdb.DuckDBPyConnection, unit: PeriodFiles,
-                        exc: duckdb.Error) -> str:
+def _conversion_message(
+    con: duckdb.DuckDBPyConnection, unit: PeriodFiles, exc: duckdb.Error
+) -> str:
     """Name the file, column and first row holding a value that does not convert."""
     for index, file in enumerate(unit.files):
         for name, expr in staging_columns(file.columns):
@@ -245,8 +448,10 @@ def _conversion_message(con: duckdb.DuckDBPyConnection, unit: PeriodFiles,
             except duckdb.Error:
                 continue
             if row is not None:
-                return (f"{file.path}: column {original}, data row {row[0]}: value "
-                        f"{str(row[1])[:60]!r} cannot be converted")
+                return (
+                    f"{file.path}: column {original}, data row {row[0]}: value "
+                    f"{str(row[1])[:60]!r} cannot be converted"
+                )
     match = _BAD_VALUE.search(str(exc))
     value = f" (value {match.group(1)!r})" if match else ""
     return f"{_names(unit)}: a value cannot be converted{value}: {exc}"
