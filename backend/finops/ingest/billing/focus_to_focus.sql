@@ -1,5 +1,6 @@
--- FOCUS (staged as stg_focus, any provider, 1.0-1.2) -> the same columns as cur_to_focus.sql.
--- FOCUS is already the target model: only defaults for columns older versions lack.
+-- FOCUS line items (staged as stg_focus, any provider, 1.0-1.2) -> one row per line item in the
+-- columns the warehouse keeps. FOCUS is already the target model: only defaults for columns
+-- older versions lack. Grouped rows (focus_groups) need no further mapping.
 SELECT
     availability_zone,
     billed_cost,

@@ -100,7 +100,9 @@ def _text(expr: str) -> str:
     return f"NULLIF(NULLIF(TRIM(CAST({expr} AS VARCHAR)), ''), 'NULL')"
 
 
-def _cast(source: str, source_type: str | None, target: str) -> str:
+def _cast(source: str, source_type: str | None, target: str, *, clean: bool = True) -> str:
+    if target == "VARCHAR" and source_type == "VARCHAR" and not clean:
+        return source  # typed CUR parquet: '' stays '', the mapping treats it as absent
     if target == "TIMESTAMP":
         if source_type in _TIMESTAMP_SOURCES:
             return f"CAST({source} AS TIMESTAMP)"
@@ -136,7 +138,13 @@ def _cur_columns(file: FileColumns) -> list[tuple[str, str]]:
     out: list[tuple[str, str]] = []
     for name, kind in CUR_COLUMNS.items():
         found = _source(file, name)
-        out.append((name, _cast(*found, kind) if found else f"CAST(NULL AS {kind})"))
+        out.append((name, _cast(*found, kind, clean=False) if found else f"CAST(NULL AS {kind})"))
+    if file.source_format == "cur2" and "product_region_code" not in file.columns:
+        # older exports carry the region only in the product map
+        out = [
+            (n, "CAST(product['region'] AS VARCHAR)" if n == "product_region_code" else e)
+            for n, e in out
+        ]
     empty = "MAP {}::MAP(VARCHAR, VARCHAR)"
     if file.source_format == "cur2":
         for name in CUR2_MAP_COLUMNS:
@@ -145,11 +153,14 @@ def _cur_columns(file: FileColumns) -> list[tuple[str, str]]:
         return out
     # legacy CUR: the product attributes and tags the mapping reads, folded into maps
     product_entries = []
-    for key, column in (("product_name", "product_product_name"), ("region", "product_region")):
+    for key, column in (("product_name", "product_product_name"),):
         found = _source(file, column)
         value = _text(found[0]) if found else "CAST(NULL AS VARCHAR)"
         product_entries.append(f"{literal(key)}: {value}")
     out.append(("product", "MAP {" + ", ".join(product_entries) + "}"))
+    if "product_region_code" not in file.columns and "product_region" in file.columns:
+        region = _text(ident(file.columns["product_region"]))
+        out = [(n, region if n == "product_region_code" else e) for n, e in out]
     if file.tag_columns:
         structs = ", ".join(
             f"{{'key': {literal(key)}, 'value': {_text(ident(column))}}}"

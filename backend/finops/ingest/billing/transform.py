@@ -1,9 +1,12 @@
 """Stage billing files in DuckDB and map them to FOCUS 1.2 rows at the warehouse grain.
 
 Layers, as in dbt: ``stg_cur`` / ``stg_focus`` only rename and cast (``staging.py``);
-``focus_lines`` maps every line item to FOCUS columns (``cur_to_focus.sql`` or
-``focus_to_focus.sql``); ``focus_rows`` aggregates to daily (or hourly) grain. Reconciliation
-totals come from ``focus_lines``, before aggregation, and must survive the load unchanged.
+``billing_lines`` has one row per line item with its cost measures computed by the FOCUS rules
+(``cur_lines.sql`` / ``focus_to_focus.sql``); ``billing_groups`` sums them per charge day (or
+hour) and distinct source attributes; ``cur_to_focus.sql`` maps the grouped CUR attributes to
+FOCUS columns (row-wise, so mapping after grouping gives the same result on far fewer rows);
+``focus_rows`` is the warehouse grain. Reconciliation totals come from ``billing_lines``, before
+any grouping, and must survive the load unchanged.
 """
 
 from __future__ import annotations
@@ -20,11 +23,12 @@ from finops.ingest.billing.sources import BillingFile, PeriodFiles
 from finops.ingest.billing.staging import ident, literal, missing_required, staging_columns
 
 _SQL_DIR = Path(__file__).parent
-_MAPPING_SQL = {
-    "cur2": (_SQL_DIR / "cur_to_focus.sql").read_text(),
-    "cur": (_SQL_DIR / "cur_to_focus.sql").read_text(),
+_LINES_SQL = {
+    "cur2": (_SQL_DIR / "cur_lines.sql").read_text(),
+    "cur": (_SQL_DIR / "cur_lines.sql").read_text(),
     "focus": (_SQL_DIR / "focus_to_focus.sql").read_text(),
 }
+CUR_TO_FOCUS_SQL = (_SQL_DIR / "cur_to_focus.sql").read_text()
 MACROS_SQL = (_SQL_DIR / "macros.sql").read_text()
 
 MEASURES = (
@@ -287,17 +291,23 @@ def transform_unit(
         con.execute("SET TimeZone = 'UTC'")
         con.execute(MACROS_SQL)
         _stage(con, unit)
-        mapping = _MAPPING_SQL[unit.source_format]
         period_filter = ""
         if only_period:
             period_filter = (
                 f"WHERE strftime(billing_period_start, '%Y-%m') = {literal(only_period)}"
             )
-        con.execute(f"CREATE TEMP VIEW focus_lines AS SELECT * FROM ({mapping}) {period_filter}")
+        lines = _LINES_SQL[unit.source_format]
+        con.execute(f"CREATE TEMP VIEW billing_lines AS SELECT * FROM ({lines}) {period_filter}")
         try:
-            _check(con, unit)
             totals = _line_totals(con, unit)
-            con.execute(f"CREATE TEMP TABLE focus_rows AS {_rows_sql(GRAINS[grain])}")
+            con.execute(f"CREATE TEMP TABLE billing_groups AS {_groups_sql(GRAINS[grain])}")
+            _check(con, unit)
+            mapped = (
+                f"({CUR_TO_FOCUS_SQL.replace('FROM cur_groups', 'FROM billing_groups')})"
+                if unit.source_format in ("cur", "cur2")
+                else "billing_groups"
+            )
+            con.execute(f"CREATE TEMP TABLE focus_rows AS {_rows_sql(mapped, GRAINS[grain])}")
             csv_path = work_dir / "focus_rows.csv"
             con.execute(
                 f"COPY (SELECT {', '.join(LOAD_COLUMNS)} FROM focus_rows) TO "
@@ -313,16 +323,25 @@ def transform_unit(
         con.close()
 
 
-def _rows_sql(bucket: str) -> str:
-    dims = ",\n    ".join(DIMENSIONS)
-    sums = ",\n    ".join(f"SUM({m}) AS {m}" for m in MEASURES)
+def _groups_sql(bucket: str) -> str:
+    """Sum the measures per charge day (or hour) and distinct line attributes."""
+    measures = ", ".join(MEASURES)
+    sums = ", ".join(f"SUM({m}) AS {m}" for m in MEASURES)
     return (
-        f"SELECT\n    {dims},\n    {sums},\n"
-        f"    date_trunc('{bucket}', charge_period_start) AS charge_period_start,\n"
-        f"    date_trunc('{bucket}', charge_period_start) + INTERVAL 1 {bucket.upper()} "
-        "AS charge_period_end,\n"
-        "    COUNT(*) AS x_raw_line_items\n"
-        f"FROM focus_lines\nGROUP BY ALL"
+        f"SELECT * EXCLUDE (charge_period_start, {measures}), "
+        f"date_trunc('{bucket}', charge_period_start) AS charge_period_start, {sums}, "
+        "COUNT(*) AS x_raw_line_items FROM billing_lines GROUP BY ALL"
+    )
+
+
+def _rows_sql(mapped: str, bucket: str) -> str:
+    """The warehouse grain: mapped groups that became identical are merged."""
+    dims = ", ".join(DIMENSIONS)
+    sums = ", ".join(f"SUM({m}) AS {m}" for m in (*MEASURES, "x_raw_line_items"))
+    return (
+        f"SELECT {dims}, {sums}, charge_period_start, "
+        f"charge_period_start + INTERVAL 1 {bucket.upper()} AS charge_period_end "
+        f"FROM {mapped} GROUP BY ALL"
     )
 
 
@@ -358,7 +377,7 @@ def _names(unit: PeriodFiles) -> str:
 def _check(con: duckdb.DuckDBPyConnection, unit: PeriodFiles) -> None:
     if unit.billing_period:
         rows = con.execute(
-            "SELECT DISTINCT strftime(billing_period_start, '%Y-%m') FROM focus_lines"
+            "SELECT DISTINCT strftime(billing_period_start, '%Y-%m') FROM billing_groups"
         ).fetchall()
         others = sorted(str(r[0]) for r in rows if str(r[0]) != unit.billing_period)
         if others:
@@ -367,9 +386,9 @@ def _check(con: duckdb.DuckDBPyConnection, unit: PeriodFiles) -> None:
                 f"{unit.billing_period} (a file from another export or period was mixed in)"
             )
     nulls = con.execute(
-        "SELECT count(*) FILTER (WHERE billing_period_start IS NULL), "
-        "count(*) FILTER (WHERE charge_period_start IS NULL), "
-        "count(*) FILTER (WHERE billing_currency IS NULL) FROM focus_lines"
+        "SELECT sum(x_raw_line_items) FILTER (WHERE billing_period_start IS NULL), "
+        "sum(x_raw_line_items) FILTER (WHERE charge_period_start IS NULL), "
+        "sum(x_raw_line_items) FILTER (WHERE billing_currency IS NULL) FROM billing_groups"
     ).fetchone()
     for count, column in zip(
         nulls or (), ("billing period start", "charge period start", "currency"), strict=True
@@ -377,7 +396,7 @@ def _check(con: duckdb.DuckDBPyConnection, unit: PeriodFiles) -> None:
         if count:
             raise IngestError(f"{_names(unit)}: {count} line items have no {column}")
     odd = con.execute(
-        "SELECT billing_period_start FROM focus_lines "
+        "SELECT billing_period_start FROM billing_groups "
         "WHERE billing_period_start <> date_trunc('day', billing_period_start) LIMIT 1"
     ).fetchone()
     if odd:
@@ -387,7 +406,7 @@ def _check(con: duckdb.DuckDBPyConnection, unit: PeriodFiles) -> None:
         )
     currencies = con.execute(
         "SELECT strftime(billing_period_start, '%Y-%m'), list(DISTINCT billing_currency ORDER BY "
-        "billing_currency) FROM focus_lines GROUP BY 1 ORDER BY 1"
+        "billing_currency) FROM billing_groups GROUP BY 1 ORDER BY 1"
     ).fetchall()
     for period, codes in currencies:
         unknown = [c for c in codes if c not in ISO_CURRENCIES]
@@ -409,7 +428,7 @@ def _line_totals(con: duckdb.DuckDBPyConnection, unit: PeriodFiles) -> list[Slic
         """
         SELECT strftime(billing_period_start, '%Y-%m-%d'), billing_currency, count(*),
                sum(billed_cost), sum(effective_cost), sum(list_cost)
-        FROM focus_lines GROUP BY 1, 2 ORDER BY 1, 2
+        FROM billing_lines GROUP BY 1, 2 ORDER BY 1, 2
         """
     ).fetchall()
     if not rows:
