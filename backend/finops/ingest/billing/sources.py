@@ -96,8 +96,10 @@ def _discover_folder(
         paths = _listed(period_dir, manifest, key="dataFiles")
         claimed.update(period_dir.rglob("*"))
         if paths:
+            # AWS Data Exports writes CUR 2.0 and FOCUS exports in this same layout
             files = tuple(_inspect(con, p, work_dir) for p in paths)
-            units.append(_unit(f"cur2:{export_dir.name}", match.group(1), files, manifest))
+            kind = files[0].columns.source_format
+            units.append(_unit(f"{kind}:{export_dir.name}", match.group(1), files, manifest))
     for period_dir in sorted(p for p in root.rglob("*") if p.is_dir()):
         match = _CUR_PERIOD_DIR.match(period_dir.name)
         if match is None or period_dir in claimed:
