@@ -6,7 +6,8 @@ import json
 import shutil
 import tempfile
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -59,17 +60,16 @@ def list_periods(
         )
 
 
-class _work_dir:
-    def __init__(self, settings: Settings) -> None:
-        root = settings.cache_path / "work"
-        root.mkdir(parents=True, exist_ok=True)
-        self.path = Path(tempfile.mkdtemp(prefix="billing-", dir=root))
-
-    def __enter__(self) -> Path:
-        return self.path
-
-    def __exit__(self, *exc: object) -> None:
-        shutil.rmtree(self.path, ignore_errors=True)
+@contextmanager
+def _work_dir(settings: Settings) -> Iterator[Path]:
+    """A scratch folder under the cache (DuckDB spill files, COPY files, unzipped exports)."""
+    root = settings.cache_path / "work"
+    root.mkdir(parents=True, exist_ok=True)
+    path = Path(tempfile.mkdtemp(prefix="billing-", dir=root))
+    try:
+        yield path
+    finally:
+        shutil.rmtree(path, ignore_errors=True)
 
 
 def ingest_billing(
