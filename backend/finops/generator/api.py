@@ -97,7 +97,6 @@ class GenerateOptions:
             raise GeneratorError("utilization_days must be at least 1")
 
 
-
 @dataclass(frozen=True, slots=True)
 class BillingTotals:
     unblended: Decimal
@@ -149,7 +148,7 @@ def plan_estate(options: GenerateOptions, timeline: Timeline) -> Plan:
     if options.scale == "small":
         return Plan(estate, streams, hourly=False)
     target = SCALES[options.scale] if isinstance(options.scale, str) else options.scale
-    floor_estate, floor_streams = build(MIN_DENSITY)
+    _, floor_streams = build(MIN_DENSITY)
     hourly = _estimate(floor_streams, timeline, hourly=True) <= target
     density = 1.0
     for _ in range(4):
@@ -165,13 +164,7 @@ def generate(
     """Write the estate's billing exports, utilization, inventory and ground truth."""
     options.validate()
     out = options.out_dir
-    out.mkdir(parents=True, exist_ok=True)
-    for name in OWNED:
-        target = out / name
-        if target.is_dir():
-            shutil.rmtree(target)
-        elif target.exists():
-            target.unlink()
+    _clear_previous_output(out)
     timeline = Timeline(options.start, options.end)
     plan = plan_estate(options, timeline)
     estate, streams, hourly = plan.estate, plan.streams, plan.hourly
@@ -240,6 +233,25 @@ def generate(
         result = replace(result, aws_load=report)
     log.info("generate.done", line_items=line_items, files=len(result.files))
     return result
+
+
+def _clear_previous_output(out: Path) -> None:
+    """Remove a previous run's output; refuse to touch folders a generator run did not write."""
+    out.mkdir(parents=True, exist_ok=True)
+    previous = (out / "ground_truth.json").is_file()
+    for name in OWNED:
+        target = out / name
+        if not target.exists():
+            continue
+        if not previous:
+            raise GeneratorError(
+                f"{target} exists but {out} holds no earlier generator output "
+                "(ground_truth.json); choose an empty --out folder"
+            )
+        if target.is_dir():
+            shutil.rmtree(target)
+        else:
+            target.unlink()
 
 
 def _totals(t: PeriodTotals) -> BillingTotals:

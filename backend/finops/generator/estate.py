@@ -1079,7 +1079,7 @@ def _plant(b: _Builder) -> None:
         savings_plan_arn=b.savings_plans[-1].arn,
     )
     sp_day = tl.start + timedelta(days=max(1, tl.days // 3))
-    second = _savings_plan(b, payer, eligible * Decimal("0.55"), sp_day)
+    second = _savings_plan(b, payer, eligible * Decimal("0.8"), sp_day)
     b.savings_plans.append(second)
     s = situation(
         "underused_savings_plan",

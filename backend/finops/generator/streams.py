@@ -705,7 +705,7 @@ MAP_TYPE = pa.map_(pa.string(), pa.string())
 
 
 def _tag_key(key: str) -> str:
-    """CUR 2.0 spelling of a tag key in ``resource_tags``: ``cost-center`` → ``user_cost_center``."""
+    """CUR 2.0 key of a tag in ``resource_tags``: ``cost-center`` → ``user_cost_center``."""
     return "user_" + "".join(c if c.isalnum() else "_" for c in key)
 
 

@@ -1,0 +1,84 @@
+"""``to_aws_endpoint``: the estate lands in a moto server on loopback, readable through boto3."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import boto3
+import pytest
+from moto.server import ThreadedMotoServer
+
+from finops.generator import generate
+from tests.generator.helpers import small_options
+
+
+@pytest.fixture(scope="module")
+def endpoint() -> Iterator[str]:
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    host, port = server.get_host_and_port()
+    yield f"http://{host}:{port}"
+    server.stop()
+
+
+def client(endpoint: str, service: str, region: str = "us-east-1", **creds: str) -> object:
+    return boto3.client(
+        service,
+        endpoint_url=endpoint,
+        region_name=region,
+        aws_access_key_id=creds.get("AccessKeyId", "testing"),
+        aws_secret_access_key=creds.get("SecretAccessKey", "testing"),
+        aws_session_token=creds.get("SessionToken"),
+    )
+
+
+def test_estate_loads_into_moto(endpoint: str, tmp_path: Path) -> None:
+    from datetime import date
+
+    result = generate(
+        small_options(
+            tmp_path,
+            start=date(2026, 9, 1),
+            formats=("cur2",),
+            utilization_days=1,
+            to_aws_endpoint=endpoint,
+            to_aws_max_datapoints=3000,
+        )
+    )
+    report = result.aws_load
+    assert report is not None and report.instances > 20 and report.datapoints == 3000
+    s3 = client(endpoint, "s3")
+    keys = [o["Key"] for o in s3.list_objects_v2(Bucket="finops-demo-billing")["Contents"]]  # type: ignore[attr-defined]
+    manifest_key = "cur2/finops-demo/metadata/BILLING_PERIOD=2026-09/finops-demo-Manifest.json"
+    assert manifest_key in keys
+    manifest = json.loads(
+        s3.get_object(Bucket="finops-demo-billing", Key=manifest_key)["Body"].read()  # type: ignore[attr-defined]
+    )
+    for data_file in manifest["dataFiles"]:
+        assert data_file.split("finops-demo-billing/", 1)[1] in keys
+    truth = json.loads(result.ground_truth_path.read_text())
+    account = truth["organization"]["accounts"][0]["account_id"]
+    sts = client(endpoint, "sts")
+    creds = sts.assume_role(  # type: ignore[attr-defined]
+        RoleArn=f"arn:aws:iam::{account}:role/OrganizationAccountAccessRole", RoleSessionName="test"
+    )["Credentials"]
+    ec2 = client(endpoint, "ec2", truth["organization"]["accounts"][0]["regions"][0], **creds)
+    reservations = ec2.describe_instances(  # type: ignore[attr-defined]
+        Filters=[{"Name": "tag-key", "Values": ["finops:simulated-id"]}]
+    )["Reservations"]
+    simulated = {
+        t["Value"]
+        for r in reservations
+        for i in r["Instances"]
+        for t in i["Tags"]
+        if t["Key"] == "finops:simulated-id"
+    }
+    assert simulated and all(s.startswith("i-") for s in simulated)
+    idle = [s for s in truth["situations"] if s["kind"] == "unassociated_eip"]
+    for s in idle:
+        assert s["resource_id"] in report.id_map
+    cw = client(endpoint, "cloudwatch", "us-east-1")
+    metrics = cw.list_metrics(Namespace="AWS/EC2", MetricName="CPUUtilization")["Metrics"]  # type: ignore[attr-defined]
+    assert metrics
