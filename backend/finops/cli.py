@@ -6,13 +6,13 @@ import csv
 import io
 import json
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
@@ -152,18 +152,22 @@ def generate(
 
 
 class _RowsPerSecond(ProgressColumn):
+    def __init__(self, unit: str = "rows") -> None:
+        super().__init__()
+        self.unit = unit
+
     def render(self, task: Task) -> Text:
         speed = task.finished_speed or task.speed
-        return Text(f"{speed:,.0f} rows/s" if speed else "")
+        return Text(f"{speed:,.1f} {self.unit}/s" if speed else "")
 
 
 @contextmanager
-def _rows_progress(description: str) -> Iterator[tuple[Progress, TaskID]]:
+def _rows_progress(description: str, unit: str = "rows") -> Iterator[tuple[Progress, TaskID]]:
     with Progress(
         TextColumn("[bold]{task.description}"),
         BarColumn(),
-        TextColumn("{task.completed:,.0f} rows"),
-        _RowsPerSecond(),
+        TextColumn("{task.completed:,.0f} " + unit),
+        _RowsPerSecond(unit),
         TimeElapsedColumn(),
         console=err_console,
     ) as progress:
@@ -269,6 +273,87 @@ def ingest_status(limit: Annotated[int, typer.Option(min=1)] = 30) -> None:
             *["" if v is None else (f"{v:,}" if isinstance(v, int) else str(v)) for v in r]
         )
     console.print(table)
+
+
+def _split(values: list[str] | None) -> list[str]:
+    return [v.strip() for item in values or [] for v in item.split(",") if v.strip()]
+
+
+DateOption = Annotated[datetime | None, typer.Option(formats=["%Y-%m-%d"])]
+
+
+@ingest_app.command("usage")
+def ingest_usage_command(
+    source: Annotated[
+        str | None, typer.Argument(help="Metric Streams files (folder or s3://); none: the API")
+    ] = None,
+    accounts: Annotated[list[str] | None, typer.Option(help="account ids (comma list)")] = None,
+    regions: Annotated[list[str] | None, typer.Option(help="regions (comma list)")] = None,
+    start: DateOption = None,
+    end: Annotated[datetime | None, typer.Option(formats=["%Y-%m-%d"], help="exclusive")] = None,
+) -> None:
+    """Load CloudWatch utilization (GetMetricData, or Metric Streams files) per account × region."""
+    from finops.ingest.usage.cli import result_lines, run_usage_ingest
+
+    _setup_logging()
+    _run_unit_ingest(
+        "usage units",
+        lambda progress: run_usage_ingest(
+            source,
+            accounts=_split(accounts),
+            regions=_split(regions),
+            start=start.date() if start else None,
+            end=end.date() if end else None,
+            progress=progress,
+        ),
+        result_lines,
+    )
+
+
+@ingest_app.command("inventory")
+def ingest_inventory_command(
+    source: Annotated[
+        str | None, typer.Argument(help="AWS Config snapshots (folder or s3://); none: the API")
+    ] = None,
+    accounts: Annotated[list[str] | None, typer.Option(help="account ids (comma list)")] = None,
+    regions: Annotated[list[str] | None, typer.Option(help="regions (comma list)")] = None,
+    start: DateOption = None,
+    end: Annotated[datetime | None, typer.Option(formats=["%Y-%m-%d"], help="exclusive")] = None,
+) -> None:
+    """Load the resource inventory (describe APIs, or AWS Config snapshots), keeping history."""
+    from finops.ingest.usage.cli import result_lines, run_inventory_ingest
+
+    _setup_logging()
+    _run_unit_ingest(
+        "inventory units",
+        lambda progress: run_inventory_ingest(
+            source,
+            accounts=_split(accounts),
+            regions=_split(regions),
+            start=start.date() if start else None,
+            end=end.date() if end else None,
+            progress=progress,
+        ),
+        result_lines,
+    )
+
+
+def _run_unit_ingest(
+    description: str,
+    run: Callable[[Callable[[Any], None]], Any],
+    lines: Callable[[Any], list[str]],
+) -> None:
+    from finops.db.engine import get_engine
+    from finops.db.migrate import upgrade
+
+    try:
+        upgrade(get_engine())
+        with _rows_progress(description, unit="units") as (progress, task):
+            result = run(lambda _outcome: progress.advance(task, 1))
+    except FinOpsError as exc:
+        raise _fail(exc) from exc
+    for line in lines(result):
+        console.print(line, highlight=False)
 
 
 # --- sql ---------------------------------------------------------------------------------------

@@ -64,9 +64,7 @@ class AwsSettings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="FINOPS_AWS_", extra="ignore")
 
     profile: str | None = Field(default=None, description="named profile of the base session")
-    role_name: str = Field(
-        default=DEFAULT_ROLE, description="role assumed in every linked account"
-    )
+    role_name: str = Field(default=DEFAULT_ROLE, description="role assumed in every linked account")
     external_id: str | None = None
     accounts: list[str] = Field(
         default_factory=list, description="linked accounts; empty: the organization's, or own"
@@ -102,6 +100,8 @@ def classify(exc: BaseException) -> str:
             return "throttled"
         if code.endswith("NotFound") or code.endswith("NotFoundException"):
             return "not_found"
+        if exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode") == 403:
+            return "access_denied"  # a 403 whose body did not parse still means refused
     if isinstance(exc, AwsAccessError):
         return exc.reason
     return "error"
@@ -139,7 +139,7 @@ class AwsSessions:
 
     def client(self, service: str, *, account_id: str | None, region: str) -> Any:
         """A client of ``service`` in ``region`` acting in ``account_id`` (None: the caller)."""
-        session = self.base() if account_id is None else self.session(account_id)
+        session: Any = self.base() if account_id is None else self.session(account_id)
         return session.client(
             service,
             region_name=region,
@@ -165,10 +165,8 @@ class AwsSessions:
             cached = self._by_account.get(account_id)
             if cached is not None:
                 return cached
-        if account_id == self.caller_account():
-            session = self.base()
-        else:
-            session = self._assumed(account_id)
+        own = account_id == self.caller_account()
+        session = self.base() if own else self._assumed(account_id)
         with self._lock:
             self._by_account[account_id] = session
         return session
@@ -205,9 +203,12 @@ class AwsSessions:
             }
 
         refresh()  # fail now, with the account named, rather than on the first call
-        credentials = DeferredRefreshableCredentials(refresh_using=refresh, method="sts-assume-role")
+        credentials = DeferredRefreshableCredentials(
+            refresh_using=refresh, method="sts-assume-role"
+        )
         core = botocore.session.Session()
-        core._credentials = credentials  # the documented way to inject refreshable credentials
+        # botocore has no public setter for refreshable credentials; this is the usual way
+        setattr(core, "_credentials", credentials)  # noqa: B010
         return boto3.Session(botocore_session=core)
 
     def linked_accounts(self) -> list[str]:

@@ -86,9 +86,7 @@ class RunResult:
 
     def raise_if_nothing_read(self) -> None:
         if self.outcomes and not self.succeeded:
-            reasons = "; ".join(
-                f"{o.label}: {o.reason} ({o.message})" for o in self.skipped[:20]
-            )
+            reasons = "; ".join(f"{o.label}: {o.reason} ({o.message})" for o in self.skipped[:20])
             raise UsageIngestError(f"{self.kind} run {self.run_id} read nothing: {reasons}")
         if not self.outcomes:
             raise UsageIngestError(
