@@ -79,6 +79,21 @@ def test_estate_loads_into_moto(endpoint: str, tmp_path: Path) -> None:
     idle = [s for s in truth["situations"] if s["kind"] == "unassociated_eip"]
     for s in idle:
         assert s["resource_id"] in report.id_map
-    cw = client(endpoint, "cloudwatch", "us-east-1")
-    metrics = cw.list_metrics(Namespace="AWS/EC2", MetricName="CPUUtilization")["Metrics"]  # type: ignore[attr-defined]
-    assert metrics
+    # metrics land in the account that owns the resource, keyed by the endpoint's instance ids
+    moto_ids = set(report.id_map.values())
+    found: list[dict[str, object]] = []
+    for account_id in sorted({s["account_id"] for s in truth["situations"] if s["account_id"]}):
+        sts = client(endpoint, "sts")
+        creds = sts.assume_role(  # type: ignore[attr-defined]
+            RoleArn=f"arn:aws:iam::{account_id}:role/OrganizationAccountAccessRole",
+            RoleSessionName="test",
+        )["Credentials"]
+        for region in ("us-east-1", "eu-west-1", "us-west-2", "ap-southeast-2"):
+            cw = client(endpoint, "cloudwatch", region, **creds)
+            found += cw.list_metrics(  # type: ignore[attr-defined]
+                Namespace="AWS/EC2", MetricName="CPUUtilization"
+            )["Metrics"]
+    assert found
+    assert {d["Value"] for m in found for d in m["Dimensions"]} <= moto_ids  # type: ignore[union-attr, index]
+    default = client(endpoint, "cloudwatch", "us-east-1")
+    assert default.list_metrics(Namespace="AWS/EC2")["Metrics"] == []  # type: ignore[attr-defined]

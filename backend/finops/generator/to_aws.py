@@ -172,19 +172,22 @@ def _load_ec2(
 
 def _load_metrics(endpoint: str, out_dir: Path, report: AwsLoadReport, limit: int) -> None:
     files = sorted((out_dir / "cloudwatch").rglob("*.gz"), reverse=True)
-    by_region: dict[str, list[dict[str, Any]]] = {}
+    # each account's metrics go into that account (through its assumed role), with resource
+    # ids in the dimensions translated to the ids the endpoint assigned
+    by_scope: dict[tuple[str, str], list[dict[str, Any]]] = {}
     for path in files:
         for line in gzip.decompress(path.read_bytes()).splitlines():
             if report.datapoints >= limit:
                 break
             record = json.loads(line)
             value = record["value"]
-            by_region.setdefault(record["region"], []).append(
+            by_scope.setdefault((record["account_id"], record["region"]), []).append(
                 {
                     "Namespace": record["namespace"],
                     "MetricName": record["metric_name"],
                     "Dimensions": [
-                        {"Name": k, "Value": v} for k, v in record["dimensions"].items()
+                        {"Name": k, "Value": report.id_map.get(v, v)}
+                        for k, v in record["dimensions"].items()
                     ],
                     "Timestamp": record["timestamp"] / 1000.0,
                     "StatisticValues": {
@@ -197,8 +200,8 @@ def _load_metrics(endpoint: str, out_dir: Path, report: AwsLoadReport, limit: in
                 }
             )
             report.datapoints += 1
-    for region, data in sorted(by_region.items()):
-        cloudwatch = _client(endpoint, "cloudwatch", region)
+    for (account_id, region), data in sorted(by_scope.items()):
+        cloudwatch = _client(endpoint, "cloudwatch", region, _assume(endpoint, account_id))
         by_namespace: dict[str, list[dict[str, Any]]] = {}
         for datum in data:
             by_namespace.setdefault(datum.pop("Namespace"), []).append(datum)
