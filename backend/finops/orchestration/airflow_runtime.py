@@ -81,6 +81,8 @@ def _wait_healthy(url: str, group: ProcessGroup, *, timeout_s: float = 120) -> N
 def trigger_dag(
     settings: Settings, dag_id: str, *, run_id: str, conf: dict[str, object] | None = None
 ) -> None:
+    """Unpause ``dag_id`` (DAGs are paused at creation) and start a run of it."""
+    _run_airflow(["dags", "unpause", dag_id], airflow_env(settings))
     _run_airflow(
         ["dags", "trigger", dag_id, "--run-id", run_id, "--conf", json.dumps(conf or {})],
         airflow_env(settings),

@@ -52,6 +52,7 @@ def run_demo(settings: Settings, *, console: Console, regenerate: bool, serve: b
                 f"to see the failed task's log"
             )
         console.print(f"[green]✓[/] {DEMO_DAG} run {run_id} succeeded")
+        _ingest_usage_and_inventory(settings, estate, console=console, regenerate=regenerate)
         if not serve:
             return
         api = group.start(
@@ -78,6 +79,27 @@ def run_demo(settings: Settings, *, console: Console, regenerate: bool, serve: b
         group.stop()
 
 
+def _ingest_usage_and_inventory(
+    settings: Settings, estate: Path, *, console: Console, regenerate: bool
+) -> None:
+    """The estate's AWS Config snapshots and Metric Streams files (reused when already loaded)."""
+    from sqlalchemy import text
+
+    from finops.ingest.usage.cli import run_inventory_ingest, run_usage_ingest
+
+    with get_engine(settings).connect() as conn:
+        loaded = conn.execute(text("SELECT count(*) FROM utilization_daily")).scalar_one()
+    if loaded and not regenerate:
+        console.print("[green]✓[/] reusing the loaded inventory and utilization")
+        return
+    console.print("loading the estate's inventory (AWS Config) and utilization (CloudWatch) …")
+    inventory = run_inventory_ingest(str(estate / "config"), settings=settings)
+    usage = run_usage_ingest(str(estate / "cloudwatch"), settings=settings)
+    console.print(
+        f"[green]✓[/] {inventory.resources:,} resource listings, {usage.points:,} metric points"
+    )
+
+
 def _child_env(settings: Settings) -> dict[str, str]:
     env = dict(os.environ)
     env["FINOPS_HOME"] = str(settings.home)
@@ -89,8 +111,10 @@ def _ensure_estate(settings: Settings, *, console: Console, regenerate: bool) ->
     from finops.generator import generate as run_generator
 
     target = settings.demo_estate_path
-    marker = target / "ground_truth.json"
-    if marker.exists() and not regenerate:
+    complete = all(
+        (target / part).exists() for part in ("ground_truth.json", "cur2", "cloudwatch", "config")
+    )
+    if complete and not regenerate:
         console.print(f"[green]✓[/] reusing the demo estate in {target}")
         return target
     console.print(f"generating the demo estate in {target} …")
