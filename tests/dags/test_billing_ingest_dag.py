@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import os
 from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
 
+import pytest
 from sqlalchemy import text
 
 from finops.config import Settings
@@ -16,7 +16,10 @@ from tests.factories.cur2 import Cur2Export
 
 
 def test_billing_ingest_dag_run_lands_rows(
-    fresh_settings: Settings, tmp_path: Path, monkeypatch: object
+    fresh_settings: Settings,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    request: pytest.FixtureRequest,
 ) -> None:
     export = Cur2Export()
     for day in range(1, 4):
@@ -37,13 +40,15 @@ def test_billing_ingest_dag_run_lands_rows(
     source = export.write(tmp_path / "exports")
 
     migrate_metadata(fresh_settings)
-    os.environ.update(airflow_env(fresh_settings))  # task code reads FINOPS_* like a worker
+    for name, value in airflow_env(fresh_settings, base={}).items():
+        monkeypatch.setenv(name, value)  # task code reads FINOPS_* like a worker would
 
     from airflow.dag_processing.dagbag import DagBag
 
     from finops.config import get_settings
 
-    get_settings.cache_clear()
+    get_settings.cache_clear()  # the task code reads these settings, as a worker would
+    request.addfinalizer(get_settings.cache_clear)  # and later tests get their own again
     dag = DagBag(dag_folder=str(DAGS_FOLDER)).get_dag("billing_ingest")
     assert dag is not None
     run = dag.test(run_conf={"sources": [str(source)]})

@@ -1,0 +1,1 @@
+"""Tag policies and compliance, allocation rules and the monthly chargeback report."""

@@ -1,0 +1,1 @@
+"""Extended KPIs, invoice summaries, breakdowns by any dimension and daily rollups."""

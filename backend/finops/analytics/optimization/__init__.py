@@ -1,0 +1,1 @@
+"""Rightsizing, idle and waste findings: deterministic, fingerprinted, priced from the bill."""
