@@ -356,6 +356,122 @@ def _run_unit_ingest(
         console.print(line, highlight=False)
 
 
+# --- analytics jobs ----------------------------------------------------------------------------
+
+run_app = typer.Typer(
+    help="Run an analytics job for a date (rewrites that date's output).", no_args_is_help=True
+)
+eval_app = typer.Typer(
+    help="Score the platform against the demo estate's ground truth.", no_args_is_help=True
+)
+app.add_typer(run_app, name="run")
+app.add_typer(eval_app, name="eval")
+
+AsOfOption = Annotated[
+    datetime | None,
+    typer.Option(
+        "--date",
+        formats=["%Y-%m-%d"],
+        help="as-of day; default: the latest charge day in the bill (never the clock)",
+    ),
+]
+
+
+def _run_job(job: Callable[[], Any], lines: Callable[[Any], list[str]]) -> Any:
+    from finops.db.engine import get_engine
+    from finops.db.migrate import upgrade
+
+    _setup_logging()
+    try:
+        upgrade(get_engine())
+        result = job()
+    except FinOpsError as exc:
+        raise _fail(exc) from exc
+    for line in lines(result):
+        console.print(line, highlight=False)
+    return result
+
+
+def _day(value: datetime | None) -> date | None:
+    return value.date() if value else None
+
+
+@run_app.command("rightsizing")
+def run_rightsizing_command(
+    date_: AsOfOption = None,
+    lookback_days: Annotated[int, typer.Option(help="14, 32 or 93")] = 14,
+    cpu_percentile: Annotated[float, typer.Option(help="99.5, 95 or 90")] = 99.5,
+    cpu_headroom: Annotated[float, typer.Option(help="0, 0.2 or 0.3")] = 0.20,
+) -> None:
+    """EC2 and RDS rightsizing (the Compute Optimizer method)."""
+    from finops.analytics.optimization import cli as opt
+
+    _run_job(
+        lambda: opt.run_rightsizing(
+            as_of=_day(date_),
+            lookback_days=lookback_days,
+            cpu_percentile=cpu_percentile,
+            cpu_headroom=cpu_headroom,
+        ),
+        opt.result_lines,
+    )
+
+
+@run_app.command("waste")
+def run_waste_command(date_: AsOfOption = None) -> None:
+    """Idle and waste findings (idle instances, unattached volumes, old snapshots, …)."""
+    from finops.analytics.optimization import cli as opt
+
+    _run_job(lambda: opt.run_waste(as_of=_day(date_)), opt.result_lines)
+
+
+@run_app.command("commitments")
+def run_commitments_command(date_: AsOfOption = None) -> None:
+    """RI / Savings Plan utilization and coverage, and Savings Plan purchase recommendations."""
+    from finops.analytics.optimization import cli as opt
+
+    _run_job(lambda: opt.run_commitments(as_of=_day(date_)), opt.result_lines)
+
+
+@run_app.command("allocation")
+def run_allocation_command(
+    date_: AsOfOption = None,
+    tag_policy: Annotated[Path | None, typer.Option(help="tag policy YAML/JSON")] = None,
+    rules: Annotated[Path | None, typer.Option(help="allocation rules YAML/JSON")] = None,
+) -> None:
+    """Tag compliance and the monthly showback/chargeback report."""
+    from finops.analytics.optimization import cli as opt
+
+    _run_job(
+        lambda: opt.run_allocation(as_of=_day(date_), tag_policy=tag_policy, rules=rules),
+        opt.result_lines,
+    )
+
+
+@run_app.command("kpis")
+def run_kpis_command(date_: AsOfOption = None) -> None:
+    """KPI rollups and summary."""
+    from finops.analytics.optimization import cli as opt
+
+    _run_job(lambda: opt.run_kpis(as_of=_day(date_)), opt.result_lines)
+
+
+@eval_app.command("optimization")
+def eval_optimization_command(
+    ground_truth: Annotated[
+        Path | None, typer.Option(help="ground_truth.json; default: the demo estate's")
+    ] = None,
+    date_: AsOfOption = None,
+) -> None:
+    """Precision, recall and savings error per finding type against the ground truth."""
+    from finops.analytics.optimization import cli as opt
+
+    truth = ground_truth or get_settings().demo_estate_path / "ground_truth.json"
+    result = _run_job(lambda: opt.eval_optimization(truth, as_of=_day(date_)), opt.result_lines)
+    if not result.passed:
+        raise typer.Exit(code=1)
+
+
 # --- sql ---------------------------------------------------------------------------------------
 
 
