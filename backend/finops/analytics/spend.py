@@ -6,11 +6,11 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 from enum import StrEnum
-from typing import Any, TypeVar, Unpack
+from typing import Any, TypeVar
 
 from sqlalchemy import (
-    ColumnElement,
     Column,
+    ColumnElement,
     Connection,
     Date,
     DateTime,
@@ -87,7 +87,7 @@ class SpendFilter:
         return conds
 
 
-_S = TypeVar("_S", bound="Select[Unpack[tuple[Any, ...]]]")
+_S = TypeVar("_S", bound="Select[*tuple[Any, ...]]")
 
 
 def _where(stmt: _S, conds: list[ColumnElement[bool]]) -> _S:
