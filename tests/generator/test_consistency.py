@@ -6,13 +6,14 @@ import gzip
 import json
 from collections import defaultdict
 from datetime import date, timedelta
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import duckdb
 import pytest
 
-from finops.generator import GenerateResult
+from finops.generator import GenerateResult, catalog
 from tests.generator.helpers import END, REQUIRED_KINDS, START
 
 
@@ -209,3 +210,92 @@ def test_anomalies_are_visible_in_the_bill(
         baseline = sorted(before)[len(before) // 2]
         assert daily[start] > 1.5 * baseline, (s, daily[start], baseline)
         assert s["details"]["total_cost_impact"] > 0
+
+
+def test_oversized_truth_follows_the_simulated_metrics(
+    estate: GenerateResult, truth: dict[str, Any], con: duckdb.DuckDBPyConnection
+) -> None:
+    """The target size is what the metrics in the output and the bill's rates call for."""
+    metrics(con, estate.out_dir)
+    oversized = [s for s in truth["situations"] if s["kind"] == "oversized_instance"]
+    assert len(oversized) == 2
+    for s in oversized:
+        d = s["details"]
+        row = con.execute(
+            """SELECT quantile_cont(vmax, 0.995) FILTER (WHERE namespace = 'AWS/EC2'
+                        AND metric_name = 'CPUUtilization'),
+                      quantile_cont(vmax, 0.995) FILTER (WHERE namespace = 'CWAgent')
+               FROM m WHERE dimensions.InstanceId = ?""",
+            [s["resource_id"]],
+        ).fetchone()
+        assert row is not None
+        cpu, mem = row
+        assert mem is not None and mem <= 15.0, (s["resource_id"], mem)  # memory follows load
+        assert abs(cpu - d["cpu_percent_at_percentile"]) < 1e-3
+        assert abs(mem - d["memory_percent_at_percentile"]) < 1e-3
+        now, target = (
+            catalog.instance_spec(d["instance_type"]),
+            catalog.instance_spec(d["recommended_instance_type"]),
+        )
+        assert cpu * now.vcpu / target.vcpu <= 80.0
+        assert mem * now.memory_gib / target.memory_gib <= 80.0
+        # one size smaller in the family no longer fits
+        smaller = catalog.instance_spec(catalog.smaller_size(target.instance_type, 1))
+        assert (
+            cpu * now.vcpu / smaller.vcpu > 80.0 or mem * now.memory_gib / smaller.memory_gib > 80.0
+        )
+        billed = con.execute(
+            f"""SELECT DISTINCT pricing_public_on_demand_rate FROM
+                read_parquet('{estate.out_dir}/cur2/finops-demo/data/*/*.parquet')
+                WHERE line_item_resource_id = ? AND line_item_usage_type LIKE '%BoxUsage%'""",
+            [s["resource_id"]],
+        ).fetchall()
+        assert [Decimal(r[0]) for r in billed] == [Decimal(d["hourly_rate"])]
+        saving = (Decimal(d["hourly_rate"]) - Decimal(d["recommended_hourly_rate"])) * 730
+        assert abs(Decimal(str(s["monthly_cost_impact"])) - saving) <= Decimal("0.01")
+
+
+def test_tagging_truth_lists_every_resource_carrying_the_bad_tags(
+    truth: dict[str, Any], inventory: dict[date, dict[str, dict[str, Any]]]
+) -> None:
+    last = inventory[max(inventory)]
+    situations = truth["situations"]
+    untagged = {s["resource_id"] for s in situations if s["kind"] == "untagged_resource"}
+    mistagged = {s["resource_id"]: s for s in situations if s["kind"] == "mistagged_resource"}
+    taggable = ("AWS::EC2::Instance", "AWS::EC2::Volume", "AWS::S3::Bucket")
+    assert untagged == {
+        rid for rid, item in last.items() if item["resourceType"] in taggable and not item["tags"]
+    }
+    bad = [s["details"]["tags"] for s in mistagged.values()]
+    carrying = {rid for rid, item in last.items() if item["tags"] in bad}
+    assert carrying == set(mistagged)
+    assert any(last[rid]["resourceType"] == "AWS::EC2::Volume" for rid in mistagged)
+    for rid, s in mistagged.items():
+        assert last[rid]["tags"] == s["details"]["tags"]
+
+
+def test_underused_savings_plan_holds_to_the_end(
+    estate: GenerateResult, truth: dict[str, Any], con: duckdb.DuckDBPyConnection
+) -> None:
+    (s,) = [s for s in truth["situations"] if s["kind"] == "underused_savings_plan"]
+    assert s["end"] is None
+    rows = con.execute(
+        f"""SELECT line_item_usage_start_date::DATE AS day,
+                   sum(savings_plan_used_commitment), sum(savings_plan_total_commitment_to_date),
+                   sum(line_item_usage_amount)
+            FROM read_parquet('{estate.out_dir}/cur2/finops-demo/data/*/*.parquet')
+            WHERE line_item_line_item_type = 'SavingsPlanRecurringFee'
+              AND savings_plan_savings_plan_a_r_n = ?
+            GROUP BY 1 ORDER BY 1""",
+        [s["resource_id"]],
+    ).fetchall()
+    assert rows[0][0] == date.fromisoformat(s["start"])  # under-used from its first day
+    recent = rows[-30:]
+    used, committed = sum(r[1] for r in recent), sum(r[2] for r in recent)
+    hours = sum(r[3] for r in recent)
+    assert used / committed < 0.85  # well below the 90% a utilization rule looks for
+    for week in range(0, len(rows) - 6, 7):  # and in every week since the purchase
+        chunk = rows[week : week + 7]
+        assert sum(r[1] for r in chunk) / sum(r[2] for r in chunk) < 0.85
+    assert abs(s["monthly_cost_impact"] - (committed - used) * 730 / hours) < 0.02
+    assert s["details"]["utilization_last_30_days"] == round(used / committed, 4)

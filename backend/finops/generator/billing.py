@@ -108,6 +108,8 @@ class Accumulators:
     sp_used: dict[str, int] = field(default_factory=dict)
     sp_commitment: dict[str, int] = field(default_factory=dict)
     sp_after_start_used: dict[str, int] = field(default_factory=dict)
+    sp_used_by_day: dict[str, dict[int, int]] = field(default_factory=dict)  # arn -> day -> units
+    sp_commitment_by_day: dict[str, dict[int, int]] = field(default_factory=dict)
     restatement: dict[str, object] = field(default_factory=dict)
 
 
@@ -379,6 +381,11 @@ class BillingEngine:
             arn = self.sp[sp_index].arn
             self.acc.sp_used[arn] = self.acc.sp_used.get(arn, 0) + used_u
             self.acc.sp_commitment[arn] = self.acc.sp_commitment.get(arn, 0) + commit
+            used_day = self.acc.sp_used_by_day.setdefault(arn, {})
+            commit_day = self.acc.sp_commitment_by_day.setdefault(arn, {})
+            day = h0 // DAY_H
+            used_day[day] = used_day.get(day, 0) + used_u
+            commit_day[day] = commit_day.get(day, 0) + commit
         return LineBatch(
             stream=arr[:, 0].copy(),
             line_type=np.full(n, LineType.SP_RECURRING_FEE, np.int8),

@@ -44,6 +44,7 @@ GROUP_TYPES: tuple[str, ...] = (
     "t3.xlarge",
 )
 APPLICATIONS: tuple[str, ...] = ("storefront", "catalog", "orders", "etl", "api", "reports")
+SP2_PEAK_USE = Decimal("0.75")  # the over-committed plan's utilization at the peak of usage
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +68,7 @@ class Profile:
     burst: float = 0.0  # probability of a burst in an hour
     idle_band: tuple[float, float] | None = None  # idle resources stay inside this CPU band
     peak_cap: float = 100.0  # maximum CPU ever reported
+    memory: float | None = None  # mean mem_used_percent (CloudWatch agent); None: 30–70% by id
 
 
 @dataclass(slots=True)
@@ -644,7 +646,10 @@ def _plant(b: _Builder) -> None:
             lookback_days=14,
         )
 
-    # oversized instances: peak CPU under 15% on a 4xlarge → fits two sizes down
+    # oversized instances: a light workload on a 4xlarge — CPU peaks under 15% and the
+    # CloudWatch agent reports memory that follows the same low workload (about 6% on average).
+    # The size that fits is chosen after the utilization is simulated (ground_truth.py:
+    # size_oversized), from the simulated 5-minute maxima and the catalog's prices.
     for i, itype in enumerate(("m5.4xlarge", "r6i.4xlarge")):
         a = acct(i * 2 + 1)
         region = a.regions[0]
@@ -653,24 +658,26 @@ def _plant(b: _Builder) -> None:
             region,
             itype,
             profile=Profile(
-                level=6.0, diurnal=0.4, weekend=0.8, noise=0.1, growth=0.0, peak_cap=14.0
+                level=6.0,
+                diurnal=0.4,
+                weekend=0.8,
+                noise=0.1,
+                growth=0.0,
+                peak_cap=14.0,
+                memory=6.0,
             ),
             launch=always,
             terminate=None,
             tags=b.tags_for(a),
             agent=True,
         )
-        fit = catalog.smaller_size(itype, 2)
-        saving = _ec2_rate(itype, region) - _ec2_rate(fit, region)
         situation(
             "oversized_instance",
             inst,
             0,
-            saving * hours_month,
+            None,  # filled by size_oversized from the simulated metrics and the bill's prices
             instance_type=itype,
-            recommended_instance_type=fit,
             max_cpu_percent=14.0,
-            expected_max_cpu_after_percent=56.0,
         )
 
     # previous generation instances, otherwise healthy
@@ -834,8 +841,16 @@ def _plant(b: _Builder) -> None:
     untagged.append(b.volume(a, a.regions[0], "gp3", 100, launch=always, terminate=None, tags={}))
     untagged[-1].attrs["attached_to"] = untagged[0].resource_id
     untagged[-1].attrs["device"] = "/dev/sdf"
+
+    def carrying(r: Resource) -> list[Resource]:
+        """The resource and every resource created with its tags (an instance's root volume):
+        each carries the planted tags, so each is its own situation."""
+        volumes = set(r.attrs.get("volumes", []))
+        return [r] + [v for v in b.resources if v.resource_id in volumes]
+
     for r in untagged:
-        situation("untagged_resource", r, 0, None, missing_tags=list(catalog.REQUIRED_TAGS))
+        for item in carrying(r):
+            situation("untagged_resource", item, 0, None, missing_tags=list(catalog.REQUIRED_TAGS))
     a = acct(5)
     bad_tags: list[tuple[dict[str, str], str]] = [
         (
@@ -879,7 +894,8 @@ def _plant(b: _Builder) -> None:
                 terminate=None,
                 tags=tags,
             )
-        situation("mistagged_resource", r, 0, None, problem=why, tags=dict(tags))
+        for item in carrying(r):
+            situation("mistagged_resource", item, 0, None, problem=why, tags=dict(tags))
 
     # cost anomalies at several scopes
     fn = next(
@@ -1063,6 +1079,21 @@ def _plant(b: _Builder) -> None:
     s.resource_id = ri.arn
     s.region = "us-east-1"
 
+    # healthy, deliberately well-run resources
+    a = acct(0)
+    for _ in range(2):
+        inst = b.instance(
+            a,
+            a.regions[0],
+            "m6i.xlarge",
+            profile=Profile(level=float(rng.uniform(45, 65)), diurnal=0.3),
+            launch=always,
+            terminate=None,
+            tags=b.tags_for(a),
+            agent=True,
+        )
+        situation("healthy", inst, 0, None, reason="right-sized, current generation, gp3, tagged")
+
     # savings plans: sized against the eligible on-demand usage; the second one over-commits
     eligible = _eligible_on_demand_per_hour(b, hour=0)
     b.savings_plans.append(
@@ -1078,8 +1109,21 @@ def _plant(b: _Builder) -> None:
         reason="savings plan fully used",
         savings_plan_arn=b.savings_plans[-1].arn,
     )
+    # The second plan was sized for growth that never came: against the peak of the eligible
+    # usage from its purchase to the end of the range (capacity step included), it commits a
+    # third more than the first plan leaves uncovered, so it stays under-used to the last day.
     sp_day = tl.start + timedelta(days=max(1, tl.days // 3))
-    second = _savings_plan(b, payer, eligible * Decimal("0.8"), sp_day)
+    first_commitment = b.savings_plans[-1].commitment
+    peak = max(
+        (
+            _eligible_on_demand_per_hour(b, hour=hour, office_hours=True)
+            for hour in range(tl.hour_of(sp_day) + 12, tl.hours, DAY_H)
+        ),
+        default=eligible,
+    )
+    second = _savings_plan(
+        b, payer, max(peak - first_commitment, eligible * Decimal("0.2")) / SP2_PEAK_USE, sp_day
+    )
     b.savings_plans.append(second)
     s = situation(
         "underused_savings_plan",
@@ -1090,23 +1134,10 @@ def _plant(b: _Builder) -> None:
         service="ComputeSavingsPlans",
         savings_plan_arn=second.arn,
         commitment_per_hour=str(second.commitment),
+        expected_peak_utilization=float(SP2_PEAK_USE),
     )
     s.resource_id = second.arn
 
-    # healthy, deliberately well-run resources
-    a = acct(0)
-    for _ in range(2):
-        inst = b.instance(
-            a,
-            a.regions[0],
-            "m6i.xlarge",
-            profile=Profile(level=float(rng.uniform(45, 65)), diurnal=0.3),
-            launch=always,
-            terminate=None,
-            tags=b.tags_for(a),
-            agent=True,
-        )
-        situation("healthy", inst, 0, None, reason="right-sized, current generation, gp3, tagged")
     del end_date
 
 
@@ -1145,8 +1176,11 @@ def _savings_plan(b: _Builder, payer: Account, commitment: Decimal, start: date)
     )
 
 
-def _eligible_on_demand_per_hour(b: _Builder, *, hour: int) -> Decimal:
-    """Savings-plan-rate cost of EC2 instances running at ``hour`` that no RI covers."""
+def _eligible_on_demand_per_hour(b: _Builder, *, hour: int, office_hours: bool = False) -> Decimal:
+    """Savings-plan-rate cost of EC2 instances running at ``hour`` that no RI covers (with
+    ``office_hours``, office-hours instances count when ``hour`` is inside their schedule)."""
+    weekday = int(b.timeline.weekday_of(np.array([hour], np.int64))[0])
+    in_office = office_hours and weekday < 5 and 7 <= hour % DAY_H < 19
     ri_types = {(r.region, r.instance_type) for r in b.reservations}
     total = Decimal(0)
     for r in b.resources:
@@ -1154,7 +1188,7 @@ def _eligible_on_demand_per_hour(b: _Builder, *, hour: int) -> Decimal:
             continue
         if (r.region, r.attrs["instance_type"]) in ri_types:
             continue
-        if r.attrs["schedule"] != "always":
+        if r.attrs["schedule"] != "always" and not in_office:
             continue
         total += _ec2_rate(r.attrs["instance_type"], r.region) * catalog.SP_RATE_SHARE
     return total

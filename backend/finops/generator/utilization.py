@@ -136,7 +136,13 @@ class _Arrays:
         self.office = np.array(
             [o.kind == "ec2_instance" and o.attrs.get("schedule") == "office_hours" for o in owners]
         )
-        self.mem_level = np.array([30.0 + (int(k) % 40) for k in self.key], np.float64)
+        self.mem_level = np.array(
+            [
+                p.memory if p.memory is not None else 30.0 + (int(k) % 40)
+                for p, k in zip(profiles, self.key, strict=True)
+            ],
+            np.float64,
+        )
 
 
 def _evaluate(
