@@ -1,6 +1,32 @@
+import type { MouseEvent } from "react";
+
+import { navigate, PAGES, type PagePath, useCurrentPage } from "./lib/router";
+import { ChargebackPage } from "./pages/ChargebackPage";
+import { OptimizationPage } from "./pages/OptimizationPage";
 import { OverviewPage } from "./pages/OverviewPage";
 
+function PageContent({ page }: { page: PagePath }) {
+  switch (page) {
+    case "/optimization":
+      return <OptimizationPage />;
+    case "/chargeback":
+      return <ChargebackPage />;
+    default:
+      return <OverviewPage />;
+  }
+}
+
+function followLink(event: MouseEvent<HTMLAnchorElement>, path: PagePath) {
+  // let the browser handle new-tab and new-window clicks
+  if (event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) {
+    return;
+  }
+  event.preventDefault();
+  navigate(path);
+}
+
 export function App() {
+  const current = useCurrentPage();
   return (
     <div className="app">
       <header className="app-header">
@@ -9,13 +35,23 @@ export function App() {
           <h1>FinOps Platform</h1>
         </div>
         <nav className="app-nav" aria-label="Pages">
-          <span className="nav-item nav-item-active" aria-current="page">
-            Overview
-          </span>
+          {PAGES.map((page) => (
+            <a
+              key={page.path}
+              href={page.path}
+              className={page.path === current ? "nav-item nav-item-active" : "nav-item"}
+              aria-current={page.path === current ? "page" : undefined}
+              onClick={(event) => {
+                followLink(event, page.path);
+              }}
+            >
+              {page.label}
+            </a>
+          ))}
         </nav>
       </header>
       <main className="app-main">
-        <OverviewPage />
+        <PageContent page={current} />
       </main>
     </div>
   );

@@ -14,7 +14,7 @@ from fastapi.staticfiles import StaticFiles
 from sqlalchemy import Engine
 from starlette.routing import Match
 
-from finops.api.routes import health, kpi, spend
+from finops.api.routes import allocation, findings, health, kpi, spend
 from finops.config import REPO_ROOT, Settings, get_settings
 from finops.errors import FinOpsError
 from finops.observability import HTTP_LATENCY, HTTP_REQUESTS
@@ -26,6 +26,8 @@ FRONTEND_DIST = REPO_ROOT / "frontend" / "dist"
 api_router = APIRouter(prefix="/api/v1")
 api_router.include_router(kpi.router)
 api_router.include_router(spend.router)
+api_router.include_router(findings.router)
+api_router.include_router(allocation.router)
 
 
 def _route_template(request: Request) -> str:

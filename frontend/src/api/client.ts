@@ -24,3 +24,20 @@ export interface ApiClientOptions {
 export function createApiClient({ baseUrl, fetch }: ApiClientOptions): ApiClient {
   return createClient<paths>(fetch === undefined ? { baseUrl } : { baseUrl, fetch });
 }
+
+export type FindingPublic = components["schemas"]["FindingPublic"];
+export type FindingsPublic = components["schemas"]["FindingsPublic"];
+export type FindingsSummaryPublic = components["schemas"]["FindingsSummaryPublic"];
+export type FindingTypeSummaryPublic = components["schemas"]["FindingTypeSummaryPublic"];
+export type FindingType = components["schemas"]["FindingType"];
+export type FindingStatus = components["schemas"]["FindingStatus"];
+export type ChargebackPublic = components["schemas"]["ChargebackPublic"];
+export type ChargebackCostCenterPublic = components["schemas"]["ChargebackCostCenterPublic"];
+
+export type FindingsQuery = NonNullable<paths["/api/v1/findings"]["get"]["parameters"]["query"]>;
+export type FindingsSummaryQuery = NonNullable<
+  paths["/api/v1/findings/summary"]["get"]["parameters"]["query"]
+>;
+export type ChargebackQuery = NonNullable<
+  paths["/api/v1/allocation/chargeback"]["get"]["parameters"]["query"]
+>;

@@ -1,7 +1,13 @@
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 
 import type {
+  ChargebackPublic,
+  ChargebackQuery,
   FiltersPublic,
+  FindingsPublic,
+  FindingsQuery,
+  FindingsSummaryPublic,
+  FindingsSummaryQuery,
   KpiSummaryPublic,
   KpiSummaryQuery,
   SpendTrendPublic,
@@ -49,6 +55,36 @@ export function useSpendTrend(query: SpendTrendQuery) {
     queryKey: ["spend-trend", query],
     queryFn: async ({ signal }): Promise<SpendTrendPublic> =>
       unwrap(await client.GET("/api/v1/spend/trend", { params: { query }, signal })),
+    placeholderData: keepPreviousData,
+  });
+}
+
+export function useFindings(query: FindingsQuery) {
+  const client = useApiClient();
+  return useQuery({
+    queryKey: ["findings", query],
+    queryFn: async ({ signal }): Promise<FindingsPublic> =>
+      unwrap(await client.GET("/api/v1/findings", { params: { query }, signal })),
+    placeholderData: keepPreviousData,
+  });
+}
+
+export function useFindingsSummary(query: FindingsSummaryQuery) {
+  const client = useApiClient();
+  return useQuery({
+    queryKey: ["findings-summary", query],
+    queryFn: async ({ signal }): Promise<FindingsSummaryPublic> =>
+      unwrap(await client.GET("/api/v1/findings/summary", { params: { query }, signal })),
+    placeholderData: keepPreviousData,
+  });
+}
+
+export function useChargeback(query: ChargebackQuery) {
+  const client = useApiClient();
+  return useQuery({
+    queryKey: ["chargeback", query],
+    queryFn: async ({ signal }): Promise<ChargebackPublic> =>
+      unwrap(await client.GET("/api/v1/allocation/chargeback", { params: { query }, signal })),
     placeholderData: keepPreviousData,
   });
 }

@@ -4,6 +4,27 @@
  */
 
 export interface paths {
+    "/api/v1/allocation/chargeback": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read Chargeback
+         * @description One row per cost center — direct, shared and total cost, share of the bill — with the
+         *     unallocated remainder always present as its own row.
+         */
+        get: operations["read_chargeback_api_v1_allocation_chargeback_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/filters": {
         parameters: {
             query?: never;
@@ -16,6 +37,48 @@ export interface paths {
          * @description Billing periods, accounts and dimensions present in the warehouse.
          */
         get: operations["read_filters_api_v1_filters_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/findings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read Findings
+         * @description Findings, largest estimated monthly savings first, one page at a time; ``count`` and
+         *     ``total_estimated_monthly_savings`` cover every finding that matches the filters.
+         */
+        get: operations["read_findings_api_v1_findings_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/findings/summary": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read Findings Summary
+         * @description Count, estimated monthly savings and last-30-day cost per finding type, largest savings
+         *     first, and the date of the latest job run.
+         */
+        get: operations["read_findings_summary_api_v1_findings_summary_get"];
         put?: never;
         post?: never;
         delete?: never;
@@ -109,6 +172,47 @@ export interface components {
             /** Account Name */
             account_name: string | null;
         };
+        /** ChargebackAllocationPublic */
+        ChargebackAllocationPublic: {
+            /** Allocation */
+            allocation: string;
+            /** Cost */
+            cost: string;
+        };
+        /** ChargebackCostCenterPublic */
+        ChargebackCostCenterPublic: {
+            /** Allocations */
+            allocations: components["schemas"]["ChargebackAllocationPublic"][];
+            /** Cost */
+            cost: string;
+            /** Cost Center */
+            cost_center: string;
+            /** Direct Cost */
+            direct_cost: string;
+            /** Share Pct */
+            share_pct: string;
+            /** Shared Cost */
+            shared_cost: string;
+        };
+        /** ChargebackPublic */
+        ChargebackPublic: {
+            /** Billing Period */
+            billing_period: string;
+            /** Billing Periods */
+            billing_periods: string[];
+            /** Count */
+            count: number;
+            /** Currency */
+            currency: string;
+            /** Data */
+            data: components["schemas"]["ChargebackCostCenterPublic"][];
+            /** Total */
+            total: string;
+            /** Unallocated */
+            unallocated: string;
+            /** Unallocated Share Pct */
+            unallocated_share_pct: string;
+        };
         /**
          * CostMetric
          * @enum {string}
@@ -140,6 +244,99 @@ export interface components {
             data_start: string | null;
             /** Dimensions */
             dimensions: components["schemas"]["DimensionPublic"][];
+        };
+        /** FindingPublic */
+        FindingPublic: {
+            /** Account Id */
+            account_id: string;
+            /** Cost 30D */
+            cost_30d: string | null;
+            /** Cost 7D */
+            cost_7d: string | null;
+            /** Cost Mtd */
+            cost_mtd: string | null;
+            /** Cost Prev Month */
+            cost_prev_month: string | null;
+            /** Currency */
+            currency: string;
+            /** Details */
+            details: {
+                [key: string]: unknown;
+            };
+            /** Estimated Monthly Savings */
+            estimated_monthly_savings: string;
+            /** Finding Type */
+            finding_type: string;
+            /** Fingerprint */
+            fingerprint: string;
+            /**
+             * First Seen
+             * Format: date
+             */
+            first_seen: string;
+            /**
+             * Last Seen
+             * Format: date
+             */
+            last_seen: string;
+            /** Region */
+            region: string | null;
+            /** Resolved On */
+            resolved_on: string | null;
+            /** Resource Id */
+            resource_id: string | null;
+            /** Resource Type */
+            resource_type: string | null;
+            /** Service */
+            service: string | null;
+            /** Status */
+            status: string;
+        };
+        /**
+         * FindingStatus
+         * @enum {string}
+         */
+        FindingStatus: "new" | "open" | "resolved";
+        /**
+         * FindingType
+         * @description The finding types the optimization, tagging and commitment jobs write (docs/analytics.md).
+         * @enum {string}
+         */
+        FindingType: "idle_instance" | "oversized_instance" | "previous_generation_instance" | "oversized_rds" | "idle_rds" | "unattached_volume" | "gp2_volume" | "old_snapshot" | "unassociated_eip" | "idle_load_balancer" | "untagged_resource" | "mistagged_resource" | "underused_reservation" | "underused_savings_plan";
+        /** FindingTypeSummaryPublic */
+        FindingTypeSummaryPublic: {
+            /** Cost 30D */
+            cost_30d: string;
+            /** Count */
+            count: number;
+            /** Estimated Monthly Savings */
+            estimated_monthly_savings: string;
+            /** Finding Type */
+            finding_type: string;
+        };
+        /** FindingsPublic */
+        FindingsPublic: {
+            /** Count */
+            count: number;
+            /** Currency */
+            currency: string;
+            /** Data */
+            data: components["schemas"]["FindingPublic"][];
+            /** Total Estimated Monthly Savings */
+            total_estimated_monthly_savings: string;
+        };
+        /** FindingsSummaryPublic */
+        FindingsSummaryPublic: {
+            /** As Of */
+            as_of: string | null;
+            /** By Type */
+            by_type: components["schemas"]["FindingTypeSummaryPublic"][];
+            /** Count */
+            count: number;
+            /** Currency */
+            currency: string;
+            /** Total Estimated Monthly Savings */
+            total_estimated_monthly_savings: string;
         };
         /** HTTPValidationError */
         HTTPValidationError: {
@@ -240,6 +437,38 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    read_chargeback_api_v1_allocation_chargeback_get: {
+        parameters: {
+            query?: {
+                /** @description billing period as YYYY-MM (default: the latest report) */
+                billing_period?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChargebackPublic"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
     read_filters_api_v1_filters_get: {
         parameters: {
             query?: never;
@@ -256,6 +485,80 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["FiltersPublic"];
+                };
+            };
+        };
+    };
+    read_findings_api_v1_findings_get: {
+        parameters: {
+            query?: {
+                /** @description one finding type */
+                finding_type?: components["schemas"]["FindingType"] | null;
+                /** @description the resource's (linked) account id */
+                account_id?: string | null;
+                /** @description lifecycle status; repeat for several (default: every status) */
+                status?: components["schemas"]["FindingStatus"][] | null;
+                /** @description rows per page */
+                limit?: number;
+                /** @description rows to skip */
+                offset?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FindingsPublic"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    read_findings_summary_api_v1_findings_summary_get: {
+        parameters: {
+            query?: {
+                /** @description the resource's (linked) account id */
+                account_id?: string | null;
+                /** @description lifecycle status; repeat for several (default: every status) */
+                status?: components["schemas"]["FindingStatus"][] | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FindingsSummaryPublic"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
         };

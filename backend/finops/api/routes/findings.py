@@ -1,0 +1,190 @@
+"""Optimization findings (the ``findings`` view): one row per finding identity with its latest
+observation, its lifecycle status and the dollars it would save per month."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from enum import StrEnum
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query
+from sqlalchemy import ColumnElement, Connection, func, select
+
+from finops.api.deps import ConnectionDep
+from finops.api.params import PageDep
+from finops.api.schemas import (
+    FindingPublic,
+    FindingsPublic,
+    FindingsSummaryPublic,
+    FindingTypeSummaryPublic,
+)
+from finops.api.views import findings
+from finops.errors import FinOpsError
+
+router = APIRouter(prefix="/findings", tags=["findings"])
+
+DEFAULT_CURRENCY = "USD"
+
+
+class FindingType(StrEnum):
+    """The finding types the optimization, tagging and commitment jobs write (docs/analytics.md)."""
+
+    idle_instance = "idle_instance"
+    oversized_instance = "oversized_instance"
+    previous_generation_instance = "previous_generation_instance"
+    oversized_rds = "oversized_rds"
+    idle_rds = "idle_rds"
+    unattached_volume = "unattached_volume"
+    gp2_volume = "gp2_volume"
+    old_snapshot = "old_snapshot"
+    unassociated_eip = "unassociated_eip"
+    idle_load_balancer = "idle_load_balancer"
+    untagged_resource = "untagged_resource"
+    mistagged_resource = "mistagged_resource"
+    underused_reservation = "underused_reservation"
+    underused_savings_plan = "underused_savings_plan"
+
+
+class FindingStatus(StrEnum):
+    new = "new"
+    open = "open"
+    resolved = "resolved"
+
+
+AccountQuery = Annotated[
+    str | None,
+    Query(min_length=1, max_length=64, description="the resource's (linked) account id"),
+]
+StatusQuery = Annotated[
+    list[FindingStatus] | None,
+    Query(description="lifecycle status; repeat for several (default: every status)"),
+]
+
+
+def _where(
+    *,
+    finding_type: FindingType | None,
+    account_id: str | None,
+    status: list[FindingStatus] | None,
+) -> list[ColumnElement[bool]]:
+    clauses: list[ColumnElement[bool]] = []
+    if finding_type is not None:
+        clauses.append(findings.c.finding_type == finding_type.value)
+    if account_id is not None:
+        clauses.append(findings.c.account_id == account_id)
+    if status:
+        clauses.append(findings.c.status.in_([s.value for s in status]))
+    return clauses
+
+
+def _single_currency(conn: Connection, where: list[ColumnElement[bool]]) -> str:
+    """Savings add up only within one currency; several is an error naming them."""
+    found = sorted(conn.execute(select(findings.c.currency).where(*where).distinct()).scalars())
+    if len(found) > 1:
+        raise FinOpsError(
+            f"findings are in several currencies {found}: filter by account_id to total them"
+        )
+    return found[0] if found else DEFAULT_CURRENCY
+
+
+def _finding(row: Any) -> FindingPublic:
+    return FindingPublic(
+        fingerprint=row.fingerprint,
+        finding_type=row.finding_type,
+        resource_id=row.resource_id,
+        resource_type=row.resource_type,
+        account_id=row.account_id,
+        region=row.region,
+        service=row.service,
+        status=row.status,
+        first_seen=row.first_seen,
+        last_seen=row.last_seen,
+        resolved_on=row.resolved_on,
+        estimated_monthly_savings=row.estimated_monthly_savings,
+        currency=row.currency,
+        cost_7d=row.cost_7d,
+        cost_30d=row.cost_30d,
+        cost_mtd=row.cost_mtd,
+        cost_prev_month=row.cost_prev_month,
+        details=row.details or {},
+    )
+
+
+@router.get("", response_model=FindingsPublic)
+def read_findings(
+    conn: ConnectionDep,
+    page: PageDep,
+    finding_type: Annotated[FindingType | None, Query(description="one finding type")] = None,
+    account_id: AccountQuery = None,
+    status: StatusQuery = None,
+) -> FindingsPublic:
+    """Findings, largest estimated monthly savings first, one page at a time; ``count`` and
+    ``total_estimated_monthly_savings`` cover every finding that matches the filters."""
+    where = _where(finding_type=finding_type, account_id=account_id, status=status)
+    currency = _single_currency(conn, where)
+    totals = conn.execute(
+        select(
+            func.count().label("count"),
+            func.coalesce(func.sum(findings.c.estimated_monthly_savings), 0).label("savings"),
+        ).where(*where)
+    ).one()
+    rows = conn.execute(
+        select(findings)
+        .where(*where)
+        .order_by(
+            findings.c.estimated_monthly_savings.desc(),
+            findings.c.finding_type,
+            findings.c.fingerprint,
+        )
+        .limit(page.limit)
+        .offset(page.offset)
+    ).all()
+    return FindingsPublic(
+        data=[_finding(r) for r in rows],
+        count=totals.count,
+        currency=currency,
+        total_estimated_monthly_savings=Decimal(totals.savings),
+    )
+
+
+@router.get("/summary", response_model=FindingsSummaryPublic)
+def read_findings_summary(
+    conn: ConnectionDep,
+    account_id: AccountQuery = None,
+    status: StatusQuery = None,
+) -> FindingsSummaryPublic:
+    """Count, estimated monthly savings and last-30-day cost per finding type, largest savings
+    first, and the date of the latest job run."""
+    where = _where(finding_type=None, account_id=account_id, status=status)
+    currency = _single_currency(conn, where)
+    savings = func.coalesce(func.sum(findings.c.estimated_monthly_savings), 0)
+    rows = conn.execute(
+        select(
+            findings.c.finding_type,
+            func.count().label("count"),
+            savings.label("savings"),
+            func.coalesce(func.sum(findings.c.cost_30d), 0).label("cost_30d"),
+        )
+        .where(*where)
+        .group_by(findings.c.finding_type)
+        .order_by(savings.desc(), findings.c.finding_type)
+    ).all()
+    as_of = conn.execute(select(func.max(findings.c.latest_run_as_of))).scalar_one_or_none()
+    by_type = [
+        FindingTypeSummaryPublic(
+            finding_type=r.finding_type,
+            count=r.count,
+            estimated_monthly_savings=Decimal(r.savings),
+            cost_30d=Decimal(r.cost_30d),
+        )
+        for r in rows
+    ]
+    return FindingsSummaryPublic(
+        currency=currency,
+        as_of=as_of,
+        count=sum(t.count for t in by_type),
+        total_estimated_monthly_savings=sum(
+            (t.estimated_monthly_savings for t in by_type), Decimal(0)
+        ),
+        by_type=by_type,
+    )

@@ -1,0 +1,107 @@
+"""SQLAlchemy Core descriptions of the warehouse's public read views (and the report tables the
+API reads as they are). Migrations own the objects; these only name the columns the routes use,
+so every query is built by SQLAlchemy with bound parameters."""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    Date,
+    Float,
+    Integer,
+    MetaData,
+    Numeric,
+    String,
+    Table,
+)
+from sqlalchemy.dialects.postgresql import JSONB
+
+metadata = MetaData(schema="finops")
+
+# migrations/versions/0005_optimization.py
+findings = Table(
+    "findings",
+    metadata,
+    Column("fingerprint", String, primary_key=True),
+    Column("job", String),
+    Column("finding_type", String),
+    Column("resource_id", String),
+    Column("resource_type", String),
+    Column("account_id", String),
+    Column("region", String),
+    Column("service", String),
+    Column("scope", String),
+    Column("status", String),
+    Column("first_seen", Date),
+    Column("last_seen", Date),
+    Column("resolved_on", Date),
+    Column("estimated_monthly_savings", Numeric(20, 6)),
+    Column("currency", String),
+    Column("cost_7d", Numeric(20, 6)),
+    Column("cost_30d", Numeric(20, 6)),
+    Column("cost_mtd", Numeric(20, 6)),
+    Column("cost_prev_month", Numeric(20, 6)),
+    Column("details", JSONB),
+    Column("latest_run_as_of", Date),
+)
+
+chargeback_monthly = Table(
+    "chargeback_monthly",
+    metadata,
+    Column("billing_period", Date, primary_key=True),
+    Column("cost_center", String, primary_key=True),
+    Column("allocation", String, primary_key=True),
+    Column("billing_currency", String),
+    Column("cost", Numeric(38, 10)),
+    Column("share", Numeric(12, 8)),
+)
+
+# migrations/versions/0004_cost_intelligence.py
+anomalies = Table(
+    "anomalies",
+    metadata,
+    Column("id", BigInteger, primary_key=True),
+    Column("fingerprint", String),
+    Column("scope_kind", String),
+    Column("scope", JSONB),
+    Column("kind", String),
+    Column("cause", String),
+    Column("status", String),
+    Column("status_note", String),
+    Column("first_day", Date),
+    Column("last_day", Date),
+    Column("expected", Numeric(20, 2)),
+    Column("lower_bound", Numeric(20, 2)),
+    Column("upper_bound", Numeric(20, 2)),
+    Column("actual", Numeric(20, 2)),
+    Column("impact", Numeric(20, 2)),
+    Column("impact_pct", Numeric(14, 2)),
+    Column("severity", String),
+    Column("peak_score", Float),
+    Column("root_cause", JSONB),
+    Column("top_cause", JSONB),
+    Column("related_scopes", JSONB),
+    Column("cost_metric", String),
+    Column("detected_on", Date),
+    Column("last_run_date", Date),
+)
+
+forecasts = Table(
+    "forecasts",
+    metadata,
+    Column("scope_kind", String),
+    Column("scope", JSONB),
+    Column("run_date", Date),
+    Column("cost_metric", String),
+    Column("model", String),
+    Column("backtest_mase", Float),
+    Column("backtest_smape", Float),
+    Column("day", Date),
+    Column("horizon_day", Integer),
+    Column("yhat", Numeric(20, 2)),
+    Column("lower80", Numeric(20, 2)),
+    Column("upper80", Numeric(20, 2)),
+    Column("lower95", Numeric(20, 2)),
+    Column("upper95", Numeric(20, 2)),
+)

@@ -1,0 +1,67 @@
+import { screen } from "@testing-library/react";
+import userEvent from "@testing-library/user-event";
+import { afterEach, describe, expect, it } from "vitest";
+
+import { App } from "./App";
+import { pageForPath } from "./lib/router";
+import { renderWithApi } from "./test/fakeApi";
+import { filtersFixture } from "./test/fixtures";
+import {
+  chargebackFixture,
+  findingsFixture,
+  findingsSummaryFixture,
+} from "./test/optimizationFixtures";
+
+function api(url: URL) {
+  switch (url.pathname) {
+    case "/api/v1/filters":
+      return { body: filtersFixture };
+    case "/api/v1/findings":
+      return { body: findingsFixture };
+    case "/api/v1/findings/summary":
+      return { body: findingsSummaryFixture };
+    case "/api/v1/allocation/chargeback":
+      return { body: chargebackFixture("2025-03") };
+    default:
+      return undefined;
+  }
+}
+
+afterEach(() => {
+  window.history.replaceState(null, "", "/");
+});
+
+describe("App navigation", () => {
+  it("opens the page of the current path", async () => {
+    window.history.replaceState(null, "", "/chargeback");
+    renderWithApi(<App />, api);
+    expect(await screen.findByTestId("chargeback-total")).toBeInTheDocument();
+    expect(screen.getByRole("link", { name: "Chargeback" })).toHaveAttribute(
+      "aria-current",
+      "page",
+    );
+  });
+
+  it("moves between pages with the nav links and the back button", async () => {
+    renderWithApi(<App />, api);
+    expect(screen.getByRole("link", { name: "Overview" })).toHaveAttribute("aria-current", "page");
+
+    await userEvent.click(screen.getByRole("link", { name: "Optimization" }));
+    expect(window.location.pathname).toBe("/optimization");
+    expect(await screen.findByTestId("findings-table")).toBeInTheDocument();
+    expect(screen.getByRole("link", { name: "Overview" })).not.toHaveAttribute("aria-current");
+
+    await userEvent.click(screen.getByRole("link", { name: "Chargeback" }));
+    expect(await screen.findByTestId("chargeback-table")).toBeInTheDocument();
+
+    window.history.back();
+    expect(await screen.findByTestId("findings-table")).toBeInTheDocument();
+  });
+
+  it("maps paths to pages", () => {
+    expect(pageForPath("/optimization/")).toBe("/optimization");
+    expect(pageForPath("/chargeback")).toBe("/chargeback");
+    expect(pageForPath("/nowhere")).toBe("/");
+    expect(pageForPath("/")).toBe("/");
+  });
+});

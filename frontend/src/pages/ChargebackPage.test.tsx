@@ -1,0 +1,63 @@
+import { screen, waitFor, within } from "@testing-library/react";
+import userEvent from "@testing-library/user-event";
+import { describe, expect, it } from "vitest";
+
+import { renderWithApi } from "../test/fakeApi";
+import { chargebackFixture } from "../test/optimizationFixtures";
+import { ChargebackPage } from "./ChargebackPage";
+
+function chargebackApi(url: URL) {
+  if (url.pathname !== "/api/v1/allocation/chargeback") {
+    return undefined;
+  }
+  return { body: chargebackFixture(url.searchParams.get("billing_period") ?? "2025-03") };
+}
+
+describe("ChargebackPage", () => {
+  it("shows each cost center, unallocated last, with shares adding up to 100%", async () => {
+    renderWithApi(<ChargebackPage />, chargebackApi);
+
+    expect(await screen.findByTestId("chargeback-total")).toHaveTextContent("$1,000.00");
+    expect(screen.getByTestId("chargeback-unallocated")).toHaveTextContent("$100.01");
+    expect(screen.getByTestId("chargeback-coverage")).toHaveTextContent("90.00%");
+    const rows = screen.getAllByTestId("chargeback-row");
+    expect(rows.map((row) => row.firstElementChild?.textContent)).toEqual([
+      "CC-1",
+      "CC-2",
+      "Unallocated",
+    ]);
+    const first = within(rows[0] as HTMLElement);
+    expect(first.getByText("$500.00")).toBeInTheDocument();
+    expect(first.getByText("$100.01")).toBeInTheDocument();
+    expect(first.getByText("$600.01")).toBeInTheDocument();
+    expect(first.getByText("60.00%")).toBeInTheDocument();
+    expect(rows[2]).toHaveClass("row-warn");
+    expect(screen.getByTestId("chargeback-table-total")).toHaveTextContent("$1,000.00");
+    expect(screen.getByText("100.00%")).toBeInTheDocument();
+  });
+
+  it("asks for the latest report first, then the period chosen", async () => {
+    const { requests } = renderWithApi(<ChargebackPage />, chargebackApi);
+    await screen.findByTestId("chargeback-total");
+    expect(requests[0]?.searchParams.has("billing_period")).toBe(false);
+    expect(screen.getByTestId("chargeback-period-select")).toHaveValue("2025-03");
+
+    await userEvent.selectOptions(screen.getByTestId("chargeback-period-select"), "2025-02");
+
+    await waitFor(() => {
+      expect(requests.at(-1)?.searchParams.get("billing_period")).toBe("2025-02");
+    });
+    await waitFor(() => {
+      expect(screen.getByTestId("chargeback-period-select")).toHaveValue("2025-02");
+    });
+  });
+
+  it("says how to produce a report when there is none", async () => {
+    renderWithApi(<ChargebackPage />, () => ({
+      status: 404,
+      body: { detail: "no chargeback report in the warehouse yet (run: finops run allocation)" },
+    }));
+    const alert = await screen.findByRole("alert");
+    expect(alert).toHaveTextContent("finops run allocation");
+  });
+});

@@ -1,0 +1,127 @@
+import { screen, waitFor, within } from "@testing-library/react";
+import userEvent from "@testing-library/user-event";
+import { describe, expect, it } from "vitest";
+
+import { type FakeRoute, renderWithApi } from "../test/fakeApi";
+import { filtersFixture } from "../test/fixtures";
+import { findingsFixture, findingsSummaryFixture } from "../test/optimizationFixtures";
+import { FINDINGS_PAGE_SIZE, OptimizationPage } from "./OptimizationPage";
+
+const api: FakeRoute = (url) => {
+  switch (url.pathname) {
+    case "/api/v1/filters":
+      return { body: filtersFixture };
+    case "/api/v1/findings/summary":
+      return { body: findingsSummaryFixture };
+    case "/api/v1/findings":
+      return { body: findingsFixture };
+    default:
+      return undefined;
+  }
+};
+
+function lastRequest(requests: URL[], path: string): URL | undefined {
+  return requests.filter((url) => url.pathname === path).at(-1);
+}
+
+describe("OptimizationPage", () => {
+  it("shows savings per type and the findings, money rounded half-up", async () => {
+    renderWithApi(<OptimizationPage />, api);
+
+    const idle = await screen.findByTestId("finding-card-idle_instance");
+    expect(idle).toHaveTextContent("Idle EC2 instance");
+    expect(idle).toHaveTextContent("$140.17/mo");
+    expect(idle).toHaveTextContent("1 finding · $99.53 last 30 days");
+    expect(screen.getByTestId("savings-headline")).toHaveTextContent("$148.17 / month");
+    expect(screen.getByTestId("savings-headline")).toHaveTextContent("jobs as of Mar 3, 2025");
+
+    const rows = await screen.findAllByTestId("finding-row");
+    expect(rows).toHaveLength(2);
+    const first = within(rows[0] as HTMLElement);
+    expect(first.getByText("i-0abc")).toBeInTheDocument();
+    expect(first.getByText("production")).toBeInTheDocument();
+    expect(first.getByText("$140.17")).toBeInTheDocument();
+    expect(first.getByText("$99.53")).toBeInTheDocument();
+    expect(first.getByText("m5.xlarge · peak CPU 2.5% · 0.89 Mbit/s")).toBeInTheDocument();
+    expect(first.getByText("stop or terminate")).toBeInTheDocument();
+    const second = within(rows[1] as HTMLElement);
+    expect(second.getByText("222222222222")).toBeInTheDocument();
+    expect(second.getByText("400 GB · gp2 → gp3")).toBeInTheDocument();
+    expect(second.getByText("open")).toHaveClass("badge-open");
+    expect(screen.getByTestId("findings-total")).toHaveTextContent("2 findings · $148.17/mo");
+  });
+
+  it("asks for findings that need action by default, a page at a time", async () => {
+    const { requests } = renderWithApi(<OptimizationPage />, api);
+    await screen.findAllByTestId("finding-row");
+
+    const list = lastRequest(requests, "/api/v1/findings");
+    expect(list?.searchParams.getAll("status")).toEqual(["new", "open"]);
+    expect(list?.searchParams.get("limit")).toBe(String(FINDINGS_PAGE_SIZE));
+    expect(list?.searchParams.get("offset")).toBe("0");
+    expect(list?.searchParams.has("finding_type")).toBe(false);
+    const summary = lastRequest(requests, "/api/v1/findings/summary");
+    expect(summary?.searchParams.getAll("status")).toEqual(["new", "open"]);
+  });
+
+  it("filters by type, account and status", async () => {
+    const { requests } = renderWithApi(<OptimizationPage />, api);
+    await screen.findAllByTestId("finding-row");
+
+    await userEvent.click(screen.getByTestId("finding-card-gp2_volume"));
+    await waitFor(() => {
+      expect(lastRequest(requests, "/api/v1/findings")?.searchParams.get("finding_type")).toBe(
+        "gp2_volume",
+      );
+    });
+    expect(screen.getByTestId("finding-card-gp2_volume")).toHaveAttribute("aria-pressed", "true");
+    expect(screen.getByTestId("finding-type-select")).toHaveValue("gp2_volume");
+
+    await userEvent.selectOptions(screen.getByTestId("finding-account-select"), "222222222222");
+    await userEvent.selectOptions(screen.getByTestId("finding-status-select"), "resolved");
+    await waitFor(() => {
+      expect(lastRequest(requests, "/api/v1/findings")?.searchParams.getAll("status")).toEqual([
+        "resolved",
+      ]);
+    });
+    const list = lastRequest(requests, "/api/v1/findings");
+    expect(list?.searchParams.get("account_id")).toBe("222222222222");
+    expect(list?.searchParams.get("finding_type")).toBe("gp2_volume");
+    const summary = lastRequest(requests, "/api/v1/findings/summary");
+    expect(summary?.searchParams.get("account_id")).toBe("222222222222");
+    expect(summary?.searchParams.has("finding_type")).toBe(false);
+
+    await userEvent.selectOptions(screen.getByTestId("finding-status-select"), "");
+    await waitFor(() => {
+      expect(lastRequest(requests, "/api/v1/findings")?.searchParams.has("status")).toBe(false);
+    });
+  });
+
+  it("pages through the findings", async () => {
+    const many = { ...findingsFixture, count: 60 };
+    const { requests } = renderWithApi(<OptimizationPage />, (url) =>
+      url.pathname === "/api/v1/findings" ? { body: many } : api(url),
+    );
+    await screen.findAllByTestId("finding-row");
+    expect(screen.getByRole("button", { name: "Previous" })).toBeDisabled();
+
+    await userEvent.click(screen.getByRole("button", { name: "Next" }));
+    await waitFor(() => {
+      expect(lastRequest(requests, "/api/v1/findings")?.searchParams.get("offset")).toBe(
+        String(FINDINGS_PAGE_SIZE),
+      );
+    });
+    expect(screen.getByRole("button", { name: "Previous" })).toBeEnabled();
+  });
+
+  it("shows the API's message when the findings cannot be read", async () => {
+    renderWithApi(<OptimizationPage />, (url) =>
+      url.pathname === "/api/v1/findings"
+        ? { status: 400, body: { detail: "findings are in several currencies ['EUR', 'USD']" } }
+        : api(url),
+    );
+    const alert = await screen.findByRole("alert");
+    expect(alert).toHaveTextContent("Could not load the findings");
+    expect(alert).toHaveTextContent("several currencies");
+  });
+});

@@ -1,0 +1,109 @@
+import type {
+  ChargebackPublic,
+  FindingPublic,
+  FindingsPublic,
+  FindingsSummaryPublic,
+} from "../api/client";
+
+function finding(overrides: Partial<FindingPublic>): FindingPublic {
+  return {
+    fingerprint: "f0",
+    finding_type: "idle_instance",
+    resource_id: "i-0abc",
+    resource_type: "AWS::EC2::Instance",
+    account_id: "111111111111",
+    region: "us-east-1",
+    service: "Amazon Elastic Compute Cloud",
+    status: "new",
+    first_seen: "2025-03-01",
+    last_seen: "2025-03-03",
+    resolved_on: null,
+    estimated_monthly_savings: "140.165",
+    currency: "USD",
+    cost_7d: "20",
+    cost_30d: "99.534",
+    cost_mtd: "10",
+    cost_prev_month: "90",
+    details: {
+      action: "stop or terminate",
+      instance_type: "m5.xlarge",
+      max_cpu_percent: 2.5,
+      avg_network_mbps: 0.8936,
+    },
+    ...overrides,
+  };
+}
+
+export const findingsFixture: FindingsPublic = {
+  data: [
+    finding({ fingerprint: "f1" }),
+    finding({
+      fingerprint: "f2",
+      finding_type: "gp2_volume",
+      resource_id: "vol-0def",
+      resource_type: "AWS::EC2::Volume",
+      account_id: "222222222222",
+      status: "open",
+      estimated_monthly_savings: "8",
+      cost_30d: "38.71",
+      details: { size_gb: "400", action: "modify-volume to gp3 (online, no detach)" },
+    }),
+  ],
+  count: 2,
+  currency: "USD",
+  total_estimated_monthly_savings: "148.165",
+};
+
+export const findingsSummaryFixture: FindingsSummaryPublic = {
+  currency: "USD",
+  as_of: "2025-03-03",
+  count: 2,
+  total_estimated_monthly_savings: "148.165",
+  by_type: [
+    {
+      finding_type: "idle_instance",
+      count: 1,
+      estimated_monthly_savings: "140.165",
+      cost_30d: "99.534",
+    },
+    { finding_type: "gp2_volume", count: 1, estimated_monthly_savings: "8", cost_30d: "38.71" },
+  ],
+};
+
+export function chargebackFixture(period: string): ChargebackPublic {
+  return {
+    billing_period: period,
+    currency: "USD",
+    total: "1000.00",
+    unallocated: "100.01",
+    unallocated_share_pct: "10.00",
+    billing_periods: ["2025-03", "2025-02"],
+    count: 3,
+    data: [
+      {
+        cost_center: "CC-1",
+        cost: "600.005",
+        direct_cost: "500",
+        shared_cost: "100.005",
+        share_pct: "60.00",
+        allocations: [],
+      },
+      {
+        cost_center: "CC-2",
+        cost: "299.985",
+        direct_cost: "250",
+        shared_cost: "49.985",
+        share_pct: "30.00",
+        allocations: [],
+      },
+      {
+        cost_center: "unallocated",
+        cost: "100.01",
+        direct_cost: "100.01",
+        shared_cost: "0",
+        share_pct: "10.00",
+        allocations: [],
+      },
+    ],
+  };
+}
