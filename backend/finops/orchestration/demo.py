@@ -53,6 +53,7 @@ def run_demo(settings: Settings, *, console: Console, regenerate: bool, serve: b
             )
         console.print(f"[green]✓[/] {DEMO_DAG} run {run_id} succeeded")
         _ingest_usage_and_inventory(settings, estate, console=console, regenerate=regenerate)
+        _run_analytics(settings, console=console)
         if not serve:
             return
         api = group.start(
@@ -98,6 +99,24 @@ def _ingest_usage_and_inventory(
     console.print(
         f"[green]✓[/] {inventory.resources:,} resource listings, {usage.points:,} metric points"
     )
+
+
+def _run_analytics(settings: Settings, *, console: Console) -> None:
+    """The analytics jobs, as of the last day of the bill (each rewrites its own output)."""
+    from finops.analytics.optimization import cli as optimization
+
+    jobs = [
+        ("waste", lambda: optimization.run_waste(settings=settings)),
+        ("rightsizing", lambda: optimization.run_rightsizing(settings=settings)),
+        ("commitments", lambda: optimization.run_commitments(settings=settings)),
+        ("allocation", lambda: optimization.run_allocation(settings=settings)),
+        ("kpis", lambda: optimization.run_kpis(settings=settings)),
+    ]
+    for name, job in jobs:
+        started = time.monotonic()
+        result = job()
+        summary = optimization.result_lines(result)[0]
+        console.print(f"[green]✓[/] {name} ({time.monotonic() - started:.0f} s): {summary}")
 
 
 def _child_env(settings: Settings) -> dict[str, str]:
