@@ -14,8 +14,10 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from rich.console import Console
 
@@ -105,7 +107,7 @@ def _run_analytics(settings: Settings, *, console: Console) -> None:
     """The analytics jobs, as of the last day of the bill (each rewrites its own output)."""
     from finops.analytics.optimization import cli as optimization
 
-    jobs = [
+    jobs: list[tuple[str, Callable[[], Any]]] = [
         ("waste", lambda: optimization.run_waste(settings=settings)),
         ("rightsizing", lambda: optimization.run_rightsizing(settings=settings)),
         ("commitments", lambda: optimization.run_commitments(settings=settings)),
