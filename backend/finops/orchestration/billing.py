@@ -32,7 +32,10 @@ def discover_slices(sources: list[str]) -> list[dict[str, str]]:
 def ingest_slice(slice_: dict[str, str], *, run_id: str | None = None) -> dict[str, object]:
     """Load one billing period (idempotent: a retry replaces the same slice)."""
     outcomes = ingest_billing(
-        slice_["source"], billing_period=slice_["billing_period"] or None, run_id=run_id
+        slice_["source"],
+        billing_period=slice_["billing_period"] or None,
+        source_id=slice_["source_id"],
+        run_id=run_id,
     )
     return {
         "source_id": slice_["source_id"],

@@ -77,12 +77,13 @@ def ingest_billing(
     *,
     source_format: str = "auto",
     billing_period: str | None = None,
+    source_id: str | None = None,
     grain: str = "daily",
     run_id: str | None = None,
     settings: Settings | None = None,
     progress: Progress | None = None,
 ) -> list[PeriodOutcome]:
-    """Load every billing period of ``source`` (or only ``billing_period``) into the warehouse.
+    """Load every billing period of ``source`` (or only ``billing_period`` of ``source_id``).
 
     Each unit (an export's billing period, or a set of FOCUS files) replaces its slices in one
     transaction and must reconcile exactly; a unit whose files are unchanged since its last
@@ -95,6 +96,8 @@ def ingest_billing(
     outcomes: list[PeriodOutcome] = []
     with _work_dir(settings) as work_dir, psycopg.connect(url, options="-c timezone=UTC") as conn:
         units = discover(local, source_format=source_format, work_dir=work_dir)
+        if source_id is not None:
+            units = [u for u in units if u.source_id == source_id]
         if billing_period is not None:
             units = [u for u in units if u.billing_period in (billing_period, "")]
             if not units:
