@@ -96,7 +96,7 @@ money = [c for c, t in CUR_COLUMNS.items() if t.startswith("DECIMAL")]
 dims = [c for c in CUR_COLUMNS if c not in money and not c.endswith("_date")]
 sql = (f"SELECT {{', '.join(dims)}}, product['product_name'], resource_tags, "
        f"date_trunc('day', line_item_usage_start_date) AS day, "
-       f"{{', '.join(f'sum({{m}})' for m in money)}}, count(*) "
+       f"{{', '.join(f'sum(CAST({{m}} AS DECIMAL(38, 10)))' for m in money)}}, count(*) "
        f"FROM read_parquet('{source}/*/data/*/*.parquet') GROUP BY ALL")
 con.execute(f"COPY ({{sql}}) TO '{work!s}.csv' (FORMAT csv)")
 """)
