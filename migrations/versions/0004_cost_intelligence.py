@@ -60,7 +60,9 @@ def _anomalies() -> None:
         )
         """
     )
-    op.execute("CREATE INDEX anomaly_incidents_days ON finops.anomaly_incidents (first_day, last_day)")
+    op.execute(
+        "CREATE INDEX anomaly_incidents_days ON finops.anomaly_incidents (first_day, last_day)"
+    )
     op.execute(
         """
         CREATE VIEW finops.anomalies AS

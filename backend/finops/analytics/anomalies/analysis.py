@@ -31,7 +31,9 @@ ScopeKey = tuple[str, tuple[tuple[str, str], ...]]  # (scope kind, ((dimension, 
 
 @dataclass(frozen=True, slots=True)
 class AnalysisParams:
-    detector: DetectorParams = field(default_factory=lambda: DetectorParams(detect_drops=False))
+    detector: DetectorParams = field(
+        default_factory=lambda: DetectorParams(detect_drops=False, skip_first_point=True)
+    )
     tag_keys: tuple[str, ...] = DEFAULT_TAG_KEYS
     dominant_share: float = 0.8
     """A root-cause entry explaining at least this share of the deviation is 'dominant'; the
@@ -75,9 +77,25 @@ class Candidate:
         return 1 if self.window.impact >= 0 else -1
 
     def dominant(self) -> set[tuple[str, str]]:
-        items = set(self.scope.items())
-        items.update((c.dimension, c.value) for c in self.root_cause if c.share >= 0.5)
-        return items
+        """What the deviation is made of: the resources explaining ≥ 30% of it, its account or
+        usage type (from the scope or explaining ≥ 50%)."""
+        resources = {
+            (c.dimension, c.value)
+            for c in self.root_cause
+            if c.dimension == "resource" and c.share >= 0.3
+        }
+        if "resource" in self.scope:
+            resources.add(("resource", self.scope["resource"]))
+        # a service or region alone is shared by unrelated incidents: not enough to merge
+        items = {(k, v) for k, v in self.scope.items() if k not in ("service", "region")}
+        items.update(
+            (c.dimension, c.value)
+            for c in self.root_cause
+            if c.share >= 0.5 and c.dimension in ("account", "usage_type")
+        )
+        if len(self.scope) > 1:
+            items.add(("scope", json.dumps(sorted(self.scope.items()))))
+        return resources | items
 
 
 @dataclass(slots=True)
@@ -241,8 +259,8 @@ def _overlap(a: AnomalyWindow, b: AnomalyWindow, gap: int = 1) -> bool:
 
 
 def group_candidates(candidates: Sequence[Candidate]) -> list[list[Candidate]]:
-    """Union of candidates that overlap in time, move the same way and share a dominant
-    dimension value (the same account, service, usage type or resource)."""
+    """Union of candidates that overlap in time, move the same way at the same pace (a slow
+    drift never absorbs a one-day spike) and share a dominant resource, account or usage type."""
     parent = list(range(len(candidates)))
 
     def find(i: int) -> int:
@@ -258,7 +276,13 @@ def group_candidates(candidates: Sequence[Candidate]) -> list[list[Candidate]]:
             if candidates[j].window.start > candidates[i].window.end + 1:
                 break
             a, b = candidates[i], candidates[j]
-            if a.sign == b.sign and _overlap(a.window, b.window) and dominant[i] & dominant[j]:
+            same_pace = (a.window.kind == "drift") == (b.window.kind == "drift")
+            if (
+                a.sign == b.sign
+                and same_pace
+                and _overlap(a.window, b.window)
+                and dominant[i] & dominant[j]
+            ):
                 parent[find(j)] = find(i)
     groups: dict[int, list[Candidate]] = {}
     for i in range(len(candidates)):
@@ -280,15 +304,14 @@ def _severity(impact: float, pct: float | None, params: AnalysisParams) -> str:
 _KIND_PRIORITY = {"level_shift": 3, "drift": 2, "spike": 1, "dip": 1}
 
 
-def to_incident(
-    group: Sequence[Candidate], cube: CostCube, *, params: AnalysisParams
-) -> Incident:
-    """One incident per group: the member whose deviation is largest relative to its expected
-    value represents it (the narrowest scope where the anomaly stands out)."""
+def to_incident(group: Sequence[Candidate], cube: CostCube, *, params: AnalysisParams) -> Incident:
+    """One incident per group, represented by the member that started first and, among those,
+    whose deviation is largest relative to its expected value (the narrowest scope where the
+    anomaly stands out)."""
 
-    def rank(c: Candidate) -> tuple[float, int, str]:
+    def rank(c: Candidate) -> tuple[int, float, int, str]:
         pct = abs(c.window.impact_pct)
-        return (-min(pct, 1e9), -len(c.scope), c.scope_kind)
+        return (c.window.start, -min(pct, 1e9), -len(c.scope), c.scope_kind)
 
     rep = sorted(group, key=rank)[0]
     w = rep.window
@@ -297,8 +320,10 @@ def to_incident(
     expected = money(w.expected)
     impact = actual - expected
     pct = (impact / expected * 100).quantize(CENT, ROUND_HALF_UP) if expected > 0 else None
-    kind = max((c.window.kind for c in group if c is rep or c.window.kind == rep.window.kind),
-               key=lambda k: _KIND_PRIORITY[k])
+    kind = max(
+        (c.window.kind for c in group if c is rep or c.window.kind == rep.window.kind),
+        key=lambda k: _KIND_PRIORITY[k],
+    )
     related = [
         {
             "scope_kind": c.scope_kind,
@@ -308,7 +333,9 @@ def to_incident(
             "kind": c.window.kind,
             "impact": float(money(c.window.impact)),
         }
-        for c in sorted(group, key=lambda c: (c.scope_kind, sorted(c.scope.items()), c.window.start))
+        for c in sorted(
+            group, key=lambda c: (c.scope_kind, sorted(c.scope.items()), c.window.start)
+        )
         if c is not rep
     ]
     peak = None if np.isnan(w.peak_score) else round(float(w.peak_score), 3)

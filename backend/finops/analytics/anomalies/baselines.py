@@ -15,8 +15,12 @@ from finops.analytics.anomalies.detector import AnomalyWindow, FloatArray
 
 
 def _windows(
-    y: FloatArray, expected: FloatArray, spread: FloatArray, flags: npt.NDArray[np.bool_],
-    score: FloatArray, z: float,
+    y: FloatArray,
+    expected: FloatArray,
+    spread: FloatArray,
+    flags: npt.NDArray[np.bool_],
+    score: FloatArray,
+    z: float,
 ) -> list[AnomalyWindow]:
     out: list[AnomalyWindow] = []
     i = 0
@@ -70,7 +74,9 @@ def rolling_zscore(
         expected[i], spread[i] = mean, std
         score[i] = (y[i] - mean) / std
         flags[i] = score[i] > z and not accepted[i]
-    return _windows(np.nan_to_num(y), np.nan_to_num(expected), np.nan_to_num(spread), flags, score, z)
+    return _windows(
+        np.nan_to_num(y), np.nan_to_num(expected), np.nan_to_num(spread), flags, score, z
+    )
 
 
 def stl_residual(
@@ -103,7 +109,15 @@ def stl_residual(
     flags[: min_history - 1] = False
     windows = _windows(values, trend_season, sigma, flags, score, z)
     return [
-        AnomalyWindow(w.start + first, w.end + first, w.kind, w.actual, w.expected, w.lower,
-                      w.upper, w.peak_score)
+        AnomalyWindow(
+            w.start + first,
+            w.end + first,
+            w.kind,
+            w.actual,
+            w.expected,
+            w.lower,
+            w.upper,
+            w.peak_score,
+        )
         for w in windows
     ]

@@ -74,8 +74,7 @@ class CostCube:
         exact: list[Decimal] = []
         codes: dict[str, list[int]] = {}
         lookup: dict[str, dict[str, int]] = {}
-        count = 0
-        for day, dims, amount in rows:
+        for count, (day, dims, amount) in enumerate(rows):
             day_idx.append((day - start).days)
             exact.append(amount)
             for name, value in dims.items():
@@ -85,9 +84,8 @@ class CostCube:
                     codes[name] = [0] * count
                 column = codes[name]
                 column.append(table.setdefault(value or "", len(table)))
-            count += 1
             for column in codes.values():
-                if len(column) < count:  # a dimension this row does not have
+                if len(column) <= count:  # a dimension this row does not have
                     column.append(0)
         return cls(
             days=days,
@@ -128,7 +126,7 @@ class CostCube:
         self, dims: Sequence[str], rows: npt.NDArray[np.bool_] | None = None
     ) -> tuple[list[tuple[str, ...]], FloatArray]:
         """(keys, matrix keys × days) of daily cost grouped by ``dims`` (optionally some rows)."""
-        if rows is not None and dims:
+        if rows is not None:
             sub = self.subset(rows)
             return sub.series(dims)
         keys, inverse = self.keys(dims)

@@ -46,7 +46,10 @@ class DetectorParams:
     window: int = 56
     """Trailing points the baseline is fitted on."""
     min_history: int = 10
-    """Points of history needed before a point is scored."""
+    """Points of history needed before a point is scored ..."""
+    min_cycles: int = 3
+    """... and seasonal series need this many points of every phase of the cycle (3 weeks of
+    daily data), so a single odd day in the first weeks cannot pass for the weekly pattern."""
     threshold: float = 5.0
     """Robust z-score (residual / (1.4826 * MAD)) beyond which a point may be anomalous."""
     min_rel_impact: float = 0.15
@@ -68,6 +71,9 @@ class DetectorParams:
     refit_every: int = 1
     """Refit the baseline every N points (raise it for long high-frequency series)."""
     huber_k: float = 1.5
+    skip_first_point: bool = False
+    """Keep a series' first point out of the fits (daily cost: a resource's launch day is a
+    partial day)."""
     detect_drops: bool = True
     """Also report drops (a cost that falls is usually good news, but a broken export is not)."""
 
@@ -140,6 +146,7 @@ class _Fit:
     coef: FloatArray  # base columns followed by one coefficient per step
     steps: list[int]
     sigma: float
+    seasonal: bool = True
 
 
 def _with_steps(
@@ -159,7 +166,7 @@ def _huber_fit(
     coef = np.zeros(x.shape[1])
     for _ in range(iterations):
         xw = x * weights[:, None]
-        coef = np.linalg.solve(xw.T @ x + ridge, xw.T @ y)
+        coef = np.asarray(np.linalg.solve(xw.T @ x + ridge, xw.T @ y), dtype=np.float64)
         resid = y - x @ coef
         scale = _MAD_TO_SIGMA * float(np.median(np.abs(resid)))
         if scale <= 1e-12:
@@ -189,19 +196,21 @@ def _fit(
     steps = [c for c in change_points if idx[0] < c <= idx[-1] and int(np.sum(idx >= c)) >= 2]
     n_base = base.shape[1]
     phases = np.bincount(idx % params.season_length, minlength=params.season_length)
-    if idx.size < n_base + len(steps) + 3 or int(phases.min()) < 2:
-        # too few points for trend and seasonal terms (each phase of the cycle needs two)
+    if idx.size < n_base + len(steps) + 3 or int(phases.min()) < params.min_cycles:
+        # too few points for trend and seasonal terms (each phase of the cycle needs a few)
         x = _with_steps(base[:, :1], idx, steps)
         small, resid = _huber_fit(x, y[idx], params.huber_k)
         coef = np.concatenate([small[:1], np.zeros(n_base - 1), small[1:]])
         n_par = x.shape[1]
+        seasonal = n_base <= 2  # no seasonal terms to miss
     else:
         x = _with_steps(base, idx, steps)
         coef, resid = _huber_fit(x, y[idx], params.huber_k)
         n_par = x.shape[1]
+        seasonal = True
     dof = max(idx.size - n_par, 1) / idx.size
     sigma = _MAD_TO_SIGMA * float(np.median(np.abs(resid))) / float(np.sqrt(dof))
-    return _Fit(coef=coef, steps=steps, sigma=sigma)
+    return _Fit(coef=coef, steps=steps, sigma=sigma, seasonal=seasonal)
 
 
 def _predict(fit: _Fit, base: npt.NDArray[np.float64], idx: npt.NDArray[np.int64]) -> FloatArray:
@@ -254,6 +263,8 @@ def detect(
     kinds: dict[int, AnomalyKind] = {}
     present = ~np.isnan(y)
     usable = present & ~is_special  # points the regular fit may use
+    if params.skip_first_point and present.any():
+        usable[int(np.argmax(present))] = False  # a launch day is a partial day
     special_history: list[tuple[float, float]] = []  # (excess, regular) of special points
     change_points: list[int] = []
     windows: list[AnomalyWindow] = []
@@ -294,18 +305,20 @@ def detect(
         if fit is None or i - fit_at >= params.refit_every:
             fit = _fit(y, usable, lo, i, params, change_points, base)
             fit_at = i
-        if fit is None:
-            continue
+        if fit is None or not fit.seasonal:
+            continue  # every phase of the cycle needs min_cycles points before one is judged
         regular = float(_predict(fit, base, np.array([i]))[0])
         if is_special[i]:
             # the recurring effect scales with the regular level (fees and tax follow use) when
             # there is one; on a series that is only fees it is the plain excess
             recent = special_history[-3:]
-            special_history.append((y[i] - regular, regular))
-            if not recent:
-                continue  # the first special point teaches its effect; nothing to compare with
-            if all(r > 0 for _, r in recent) and regular > 0:
-                excess = np.array([e * regular / r for e, r in recent])
+            level = _recent_level(y, usable, i, params.season_length)
+            special_history.append((y[i] - regular, level))
+            if len(recent) < 2:
+                continue  # two special points teach the effect before one is judged
+            if level > 0 and all(r > 0 for _, r in recent):
+                # fees and tax follow the level of use: scale by how the level moved since
+                excess = np.array([e * level / r for e, r in recent])
             else:
                 excess = np.array([e for e, _ in recent])
             center = float(np.median(excess))
@@ -351,7 +364,9 @@ def detect(
                 # a persistent move: a level shift; the new level becomes the baseline
                 close_run(run, "level_shift")
                 change_points.append(run.start)
-                usable[run.start : i + 1] = present[run.start : i + 1] & ~is_special[run.start : i + 1]
+                usable[run.start : i + 1] = (
+                    present[run.start : i + 1] & ~is_special[run.start : i + 1]
+                )
                 run = None
                 fit = None
         else:
@@ -366,8 +381,17 @@ def detect(
                     if pts:
                         # the drift window's expectation is the earlier fit's extrapolation
                         _fill_extrapolation(
-                            y, usable, first, start, end, params, change_points, base,
-                            expected, lower, upper,
+                            y,
+                            usable,
+                            first,
+                            start,
+                            end,
+                            params,
+                            change_points,
+                            base,
+                            expected,
+                            lower,
+                            upper,
                         )
                         close_run(_Run(start=start, sign=1, points=pts, peak=float("nan")), "drift")
                         flagged[pts] = True
@@ -383,6 +407,13 @@ def detect(
         anomalous=flagged,
         windows=windows,
     )
+
+
+def _recent_level(y: FloatArray, usable: BoolArray, i: int, season: int) -> float:
+    """Mean of the usable points of the last cycle before ``i`` (the level of use)."""
+    lo = max(0, i - max(season, 7))
+    values = y[lo:i][usable[lo:i]]
+    return float(np.mean(values)) if values.size else 0.0
 
 
 def _drift_check(
@@ -412,6 +443,8 @@ def _drift_check(
     if idx.size < params.drift_window // 2:
         return None
     pred = _predict(fit, base, idx)
+    if float(np.min(pred)) <= 0:
+        return None  # a falling trend extrapolated below zero says nothing about a rise
     actual = y[idx]
     total_pred = float(np.sum(pred))
     if total_pred <= 0:

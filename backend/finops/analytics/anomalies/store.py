@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy import (
@@ -82,9 +82,7 @@ _MEASURED = (
 )
 
 
-def incident_row(
-    incident: Incident, *, run_date: date, run_id: str, metric: str
-) -> dict[str, Any]:
+def incident_row(incident: Incident, *, run_date: date, run_id: str, metric: str) -> dict[str, Any]:
     return {
         "fingerprint": incident.fingerprint,
         "scope_kind": incident.scope_kind,
@@ -143,11 +141,18 @@ def remove_vanished(
 def false_positive_days(
     conn: Connection, *, start: date, days: list[date], metric: str
 ) -> dict[ScopeKey, set[int]]:
-    """Days marked normal by false-positive feedback, per scope (indices into ``days``)."""
+    """Days marked normal by false-positive feedback, per scope (indices into ``days``): the
+    incident's own scope and every related scope that saw the same incident."""
     index = {d: i for i, d in enumerate(days)}
     result: dict[ScopeKey, set[int]] = {}
     rows = conn.execute(
-        select(incidents.c.scope_kind, incidents.c.scope, incidents.c.first_day, incidents.c.last_day)
+        select(
+            incidents.c.scope_kind,
+            incidents.c.scope,
+            incidents.c.first_day,
+            incidents.c.last_day,
+            incidents.c.related_scopes,
+        )
         .where(
             incidents.c.status == "false_positive",
             incidents.c.last_day >= start,
@@ -155,20 +160,29 @@ def false_positive_days(
         )
         .order_by(incidents.c.id)
     )
-    for scope_kind, scope, first, last in rows:
-        key: ScopeKey = (str(scope_kind), tuple(sorted((str(k), str(v)) for k, v in scope.items())))
-        chosen = result.setdefault(key, set())
-        day = first
-        while day <= last:
-            if day in index:
-                chosen.add(index[day])
-            day = date.fromordinal(day.toordinal() + 1)
+    for scope_kind, scope, first, last, related in rows:
+        spans = [(str(scope_kind), scope, first, last)]
+        spans += [
+            (
+                str(r["scope_kind"]),
+                r["scope"],
+                date.fromisoformat(r["first_day"]),
+                date.fromisoformat(r["last_day"]),
+            )
+            for r in related
+        ]
+        for kind, values, span_first, span_last in spans:
+            key: ScopeKey = (kind, tuple(sorted((str(k), str(v)) for k, v in values.items())))
+            chosen = result.setdefault(key, set())
+            day = span_first
+            while day <= span_last:
+                if day in index:
+                    chosen.add(index[day])
+                day += timedelta(days=1)
     return result
 
 
-def set_status(
-    conn: Connection, *, fingerprint: str, status: str, note: str | None = None
-) -> bool:
+def set_status(conn: Connection, *, fingerprint: str, status: str, note: str | None = None) -> bool:
     """Record feedback on an incident (open, acknowledged, resolved, false_positive)."""
     from finops.errors import FinOpsError
 

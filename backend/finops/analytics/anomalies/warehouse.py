@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
-from datetime import date, datetime, time, timezone
+from datetime import UTC, date, datetime, time
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -18,7 +18,7 @@ METRICS = ("billed_cost", "effective_cost")
 
 
 def _utc(day: date) -> datetime:
-    return datetime.combine(day, time(), tzinfo=timezone.utc)
+    return datetime.combine(day, time(), tzinfo=UTC)
 
 
 def load_cube(
@@ -33,9 +33,7 @@ def load_cube(
     if metric not in METRICS:
         raise FinOpsError(f"cost metric {metric!r} is not one of {', '.join(METRICS)}")
     wanted = {normalise_tag_key(k): tag_dimension(k) for k in tag_keys}
-    result = conn.execute(
-        text(_SQL), {"metric": metric, "start": _utc(start), "end": _utc(end)}
-    )
+    result = conn.execute(text(_SQL), {"metric": metric, "start": _utc(start), "end": _utc(end)})
 
     def rows() -> Iterator[tuple[date, Mapping[str, str | None], Decimal]]:
         for day, account, service, region, usage_type, resource, tags, cost in result:
@@ -49,9 +47,9 @@ def load_cube(
             for name in wanted.values():
                 dims[name] = None
             for key, value in _tag_items(tags):
-                name = wanted.get(normalise_tag_key(key))
-                if name is not None:
-                    dims[name] = value
+                dimension = wanted.get(normalise_tag_key(key))
+                if dimension is not None:
+                    dims[dimension] = value
             yield day, dims, Decimal(cost)
 
     return CostCube.from_rows(rows(), start=start, end=end)

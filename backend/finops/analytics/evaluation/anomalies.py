@@ -11,8 +11,9 @@ and the rolling z-score are online; the STL baseline is offline, which can only 
   situations: their first ``match_days`` days) and it is about the situation: its scope or one of
   its root-cause entries (share ≥ 0.3) is a planted resource, or its scope and top root-cause
   entry together name the planted account and service.
-- Root cause is right when the top entry is the planted resource (resource-scoped situations),
-  or scope + top entry name the planted account and service (account × service situations).
+- Root cause is right when the top entry (or the incident's resource scope) is the planted
+  resource (resource-scoped situations), or scope + top entry name the planted account and
+  service (account × service situations; a resource names its own account and service).
 - Alerts: incidents whose cause is ``usage_change`` (``new_resources`` incidents are recorded
   but not alerted, see docs/analytics.md); precision counts alerts.
 - Detection delay: days from the situation's start to the day the detector could first alert
@@ -132,6 +133,9 @@ def _pins(incident: Incident, resolver: Resolver) -> tuple[str | None, str | Non
     account = incident.scope.get("account")
     service = incident.scope.get("service")
     resource = incident.scope.get("resource")
+    if resource is not None:  # a resource names its account and service
+        account = account or resolver.resource_account.get(resource)
+        service = service or resolver.resource_service.get(resource)
     top = incident.top_cause
     if top is not None:
         if top.dimension == "account":
@@ -149,8 +153,10 @@ def is_about(incident: Incident, p: Planted, resolver: Resolver) -> bool:
     billed = resolver.resources_matching(p)
     if incident.scope.get("resource") in billed:
         return True
-    if any(c.dimension == "resource" and c.value in billed and c.share >= 0.3
-           for c in incident.root_cause):
+    if any(
+        c.dimension == "resource" and c.value in billed and c.share >= 0.3
+        for c in incident.root_cause
+    ):
         return True
     account, service, _ = _pins(incident, resolver)
     return account == p.account and service is not None and service == resolver.service_of(p)

@@ -122,7 +122,9 @@ def project(
     mean = float(np.sum(result.mean[future]))
     lower = float(np.sum(result.lower80[future]))
     upper = float(np.sum(result.upper80[future]))
-    return Projection(money(to_date), money(to_date + mean), money(to_date + lower), money(to_date + upper))
+    return Projection(
+        money(to_date), money(to_date + mean), money(to_date + lower), money(to_date + upper)
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -181,8 +183,9 @@ def scope_key(kind: str, scope: dict[str, str]) -> str:
     return kind + ":" + ",".join(f"{k}={v}" for k, v in sorted(scope.items()))
 
 
-def _run_row(f: ScopeForecast, *, run_date: date, metric: str, run_id: str, history: int,
-             folds: int) -> dict[str, Any]:
+def _run_row(
+    f: ScopeForecast, *, run_date: date, metric: str, run_id: str, history: int, folds: int
+) -> dict[str, Any]:
     c = f.result.choice
     return {
         "scope_kind": f.scope_kind,
@@ -238,8 +241,15 @@ def run_forecasts(
     found, skipped = forecast_cube(cube, run_date=run_date, scope_kinds=scope_kinds, params=params)
     with engine.begin() as conn:
         conn.execute(text("SELECT pg_advisory_xact_lock(hashtext('finops.forecasts'))"))
-        _replace(conn, found, run_date=run_date, metric=metric, run_id=run_id, params=params,
-                 history=len(cube.days))
+        _replace(
+            conn,
+            found,
+            run_date=run_date,
+            metric=metric,
+            run_id=run_id,
+            params=params,
+            history=len(cube.days),
+        )
         audit(
             conn,
             action="forecasts.computed",
@@ -247,22 +257,38 @@ def run_forecasts(
             run_id=run_id,
             details={"scopes": len(found), "skipped": len(skipped), "metric": metric},
         )
-    log.info("forecasts.computed", run_id=run_id, run_date=run_date.isoformat(),
-             scopes=len(found), skipped=len(skipped))
+    log.info(
+        "forecasts.computed",
+        run_id=run_id,
+        run_date=run_date.isoformat(),
+        scopes=len(found),
+        skipped=len(skipped),
+    )
     return ForecastRun(run_id, run_date, found, skipped)
 
 
-def _replace(conn: Connection, found: list[ScopeForecast], *, run_date: date, metric: str,
-             run_id: str, params: ForecastParams, history: int) -> None:
+def _replace(
+    conn: Connection,
+    found: list[ScopeForecast],
+    *,
+    run_date: date,
+    metric: str,
+    run_id: str,
+    params: ForecastParams,
+    history: int,
+) -> None:
     conn.execute(
         delete(forecast_runs).where(
             forecast_runs.c.run_date == run_date, forecast_runs.c.cost_metric == metric
         )
     )
     for f in found:
-        row = _run_row(f, run_date=run_date, metric=metric, run_id=run_id, history=history,
-                       folds=params.folds)
-        run_pk = conn.execute(insert(forecast_runs).values(row).returning(forecast_runs.c.id)).scalar_one()
+        row = _run_row(
+            f, run_date=run_date, metric=metric, run_id=run_id, history=history, folds=params.folds
+        )
+        run_pk = conn.execute(
+            insert(forecast_runs).values(row).returning(forecast_runs.c.id)
+        ).scalar_one()
         r = f.result
         points = [
             {

@@ -66,9 +66,9 @@ def arima(y: FloatArray, days: Sequence[date], h: int) -> FloatArray:
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        model = SARIMAX(
-            y, order=(1, 1, 1), seasonal_order=(0, 1, 1, SEASON), trend="n"
-        ).fit(disp=False, maxiter=50)
+        model = SARIMAX(y, order=(1, 1, 1), seasonal_order=(0, 1, 1, SEASON), trend="n").fit(
+            disp=False, maxiter=50
+        )
     return np.asarray(model.forecast(h), dtype=np.float64)
 
 
@@ -133,14 +133,24 @@ def month_start_mask(days: Sequence[date]) -> npt.NDArray[np.bool_]:
 
 
 def regularise(y: FloatArray, days: Sequence[date]) -> tuple[FloatArray, FloatArray]:
-    """(regular series, excess of each month-start day over its neighbours' mean)."""
+    """(regular series, excess of each month-start day over its regular value).
+
+    A month start's regular value is the mean of the same weekday a week before and after
+    (or the one that exists), so weekday effects do not leak into the fee estimate.
+    """
     regular = y.astype(np.float64).copy()
     special = month_start_mask(days)
     excess = np.zeros_like(regular)
     for i in np.nonzero(special)[0]:
-        neighbours = [regular[j] for j in (i - 1, i + 1) if 0 <= j < regular.size and not special[j]]
-        if neighbours:
-            base = float(np.mean(neighbours))
+        same_weekday = [
+            regular[j] for j in (i - SEASON, i + SEASON) if 0 <= j < regular.size and not special[j]
+        ]
+        if not same_weekday:
+            same_weekday = [
+                regular[j] for j in (i - 1, i + 1) if 0 <= j < regular.size and not special[j]
+            ]
+        if same_weekday:
+            base = float(np.mean(same_weekday))
             excess[i] = regular[i] - base
             regular[i] = base
     return regular, excess

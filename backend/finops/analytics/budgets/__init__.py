@@ -1,0 +1,1 @@
+"""Budgets per scope and period, alerts on actual and forecast cost, notifications."""
