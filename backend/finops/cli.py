@@ -456,6 +456,95 @@ def run_kpis_command(date_: AsOfOption = None) -> None:
     _run_job(lambda: opt.run_kpis(as_of=_day(date_)), opt.result_lines)
 
 
+def _markdown_job(job: Callable[[], tuple[Any, str]]) -> None:
+    from finops.db.engine import get_engine
+    from finops.db.migrate import upgrade
+
+    _setup_logging()
+    try:
+        upgrade(get_engine())
+        _, report = job()
+    except FinOpsError as exc:
+        raise _fail(exc) from exc
+    sys.stdout.write(report.rstrip() + "\n")
+
+
+@run_app.command("anomalies")
+def run_anomalies_command(
+    date_: AsOfOption = None,
+    report_days: Annotated[int, typer.Option(help="days of incidents to report")] = 14,
+) -> None:
+    """Detect cost anomalies at every scope, with root causes; rewrites the run date's output."""
+    from finops.analytics import cli as intel
+
+    _markdown_job(lambda: intel.run_anomalies(run_date=_day(date_), report_days=report_days))
+
+
+@run_app.command("forecasts")
+def run_forecasts_command(date_: AsOfOption = None) -> None:
+    """Forecast daily cost per scope (model chosen by rolling-origin backtest)."""
+    from finops.analytics import cli as intel
+
+    _markdown_job(lambda: intel.run_forecasts_job(run_date=_day(date_)))
+
+
+@run_app.command("budgets")
+def run_budgets_command(date_: AsOfOption = None) -> None:
+    """Check budgets against actual and forecast cost; notify once per threshold crossing."""
+    from finops.analytics import cli as intel
+
+    _markdown_job(lambda: intel.run_budgets(run_date=_day(date_)))
+
+
+detect_app = typer.Typer(help="Run a detector on a file.", no_args_is_help=True)
+app.add_typer(detect_app, name="detect")
+
+
+@detect_app.command("anomalies")
+def detect_anomalies_command(
+    csv_file: Annotated[Path, typer.Option("--csv", help="a CSV time series")],
+    timestamp_column: Annotated[str | None, typer.Option(help="default: the first column")] = None,
+    value_column: Annotated[str | None, typer.Option(help="default: the first numeric")] = None,
+) -> None:
+    """Print the anomalies the platform's detector finds in any regular time series."""
+    from finops.analytics import cli as intel
+
+    _setup_logging()
+    try:
+        _, report = intel.detect_csv(
+            csv_file, timestamp_column=timestamp_column, value_column=value_column
+        )
+    except FinOpsError as exc:
+        raise _fail(exc) from exc
+    sys.stdout.write(report.rstrip() + "\n")
+
+
+@eval_app.command("anomalies")
+def eval_anomalies_command(
+    estate: Annotated[
+        Path | None, typer.Option(help="a generated estate; default: generate")
+    ] = None,
+) -> None:
+    """Precision, recall, F1, delay and root cause against planted anomalies, beside baselines."""
+    from finops.analytics import cli as intel
+
+    err_console.print("generating/loading the evaluation estate and scoring (a few minutes) …")
+    _markdown_job(lambda: intel.eval_anomalies(estate_dir=estate))
+
+
+@eval_app.command("forecasts")
+def eval_forecasts_command(
+    estate: Annotated[
+        Path | None, typer.Option(help="a generated estate; default: generate")
+    ] = None,
+) -> None:
+    """MASE, sMAPE and interval coverage by rolling origin, beside seasonal naive and Prophet."""
+    from finops.analytics import cli as intel
+
+    err_console.print("generating/loading the evaluation estate and scoring (a few minutes) …")
+    _markdown_job(lambda: intel.eval_forecasts(estate_dir=estate))
+
+
 @eval_app.command("optimization")
 def eval_optimization_command(
     ground_truth: Annotated[
