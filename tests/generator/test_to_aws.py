@@ -8,19 +8,17 @@ from pathlib import Path
 
 import boto3
 import pytest
-from moto.server import ThreadedMotoServer
 
 from finops.generator import generate
+from tests.factories.moto import start_moto_server, stop_moto_server
 from tests.generator.helpers import small_options
 
 
 @pytest.fixture(scope="module")
 def endpoint() -> Iterator[str]:
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    host, port = server.get_host_and_port()
-    yield f"http://{host}:{port}"
-    server.stop()
+    server, endpoint = start_moto_server()
+    yield endpoint
+    stop_moto_server(server, endpoint)
 
 
 def client(endpoint: str, service: str, region: str = "us-east-1", **creds: str) -> object:

@@ -27,6 +27,7 @@ from finops.errors import IngestError
 from finops.ingest.billing import ingest_billing
 from tests.factories.cur2 import Cur2Export, legacy_rows, write_legacy_cur
 from tests.factories.focus import FocusFile
+from tests.factories.moto import start_moto_server, stop_moto_server
 
 
 def _export() -> Cur2Export:
@@ -233,12 +234,7 @@ def test_empty_and_headerless_files(fresh_settings: Settings, tmp_path: Path) ->
 
 @pytest.fixture
 def s3_endpoint(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
-    from moto.server import ThreadedMotoServer
-
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    host, port = server.get_host_and_port()
-    endpoint = f"http://{host}:{port}"
+    server, endpoint = start_moto_server()
     for name, value in (
         ("AWS_ENDPOINT_URL", endpoint),
         ("AWS_ACCESS_KEY_ID", "test"),
@@ -248,7 +244,7 @@ def s3_endpoint(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
         monkeypatch.setenv(name, value)
     monkeypatch.delenv("AWS_PROFILE", raising=False)
     yield endpoint
-    server.stop()
+    stop_moto_server(server, endpoint)
 
 
 def _upload(root: Path, bucket: str, prefix: str) -> None:

@@ -14,6 +14,7 @@ from sqlalchemy import text
 from finops.config import Settings
 from finops.db.engine import get_engine
 from finops.generator import GenerateResult, generate
+from tests.factories.moto import start_moto_server, stop_moto_server
 from tests.generator.helpers import small_options
 from tests.usage.factories import MotoAws
 
@@ -49,17 +50,14 @@ def config_dir(estate: GenerateResult) -> Path:
 
 
 def start_moto() -> tuple[ThreadedMotoServer, str]:
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    host, port = server.get_host_and_port()
-    return server, f"http://{host}:{port}"
+    return start_moto_server()
 
 
 @pytest.fixture(scope="session")
 def moto_endpoint() -> Iterator[str]:
     server, endpoint = start_moto()
     yield endpoint
-    server.stop()
+    stop_moto_server(server, endpoint)
 
 
 def point_aws_at(monkeypatch: pytest.MonkeyPatch, endpoint: str, aws: MotoAws) -> None:

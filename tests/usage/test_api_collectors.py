@@ -18,6 +18,7 @@ from finops.ingest.inventory import Scope, ingest_inventory
 from finops.ingest.inventory.collectors import COLLECTORS
 from finops.ingest.usage import UsageIngestError, ingest_usage
 from finops.ingest.usage.catalog import BY_METRIC
+from tests.factories.moto import stop_moto_server
 from tests.generator.helpers import small_options
 from tests.usage.conftest import (
     METRIC_DAYS,
@@ -57,7 +58,7 @@ def loaded_estate(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[st
         )
     )
     yield endpoint, result
-    server.stop()
+    stop_moto_server(server, endpoint)
 
 
 def test_inventory_of_the_generated_estate(

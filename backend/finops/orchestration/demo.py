@@ -119,6 +119,16 @@ def _run_analytics(settings: Settings, *, console: Console) -> None:
         result = job()
         summary = optimization.result_lines(result)[0]
         console.print(f"[green]✓[/] {name} ({time.monotonic() - started:.0f} s): {summary}")
+    from finops.analytics import cli as intelligence
+
+    for name, markdown_job in (
+        ("anomalies", lambda: intelligence.run_anomalies(settings=settings)),
+        ("forecasts", lambda: intelligence.run_forecasts_job(settings=settings)),
+        ("budgets", lambda: intelligence.run_budgets(settings=settings)),
+    ):
+        started = time.monotonic()
+        markdown_job()
+        console.print(f"[green]✓[/] {name} ({time.monotonic() - started:.0f} s)")
 
 
 def _child_env(settings: Settings) -> dict[str, str]:
