@@ -280,6 +280,24 @@ def _split(values: list[str] | None) -> list[str]:
 
 
 DateOption = Annotated[datetime | None, typer.Option(formats=["%Y-%m-%d"])]
+EndOption = Annotated[datetime | None, typer.Option(formats=["%Y-%m-%d"], help="exclusive")]
+AccountsOption = Annotated[list[str] | None, typer.Option(help="account ids (comma list)")]
+RegionsOption = Annotated[list[str] | None, typer.Option(help="regions (comma list)")]
+
+
+def _scope(
+    accounts: list[str] | None,
+    regions: list[str] | None,
+    start: datetime | None,
+    end: datetime | None,
+) -> dict[str, Any]:
+    """The account/region/day scope of a usage or inventory run, as keyword arguments."""
+    return {
+        "accounts": _split(accounts),
+        "regions": _split(regions),
+        "start": _day(start),
+        "end": _day(end),
+    }
 
 
 @ingest_app.command("usage")
@@ -287,10 +305,10 @@ def ingest_usage_command(
     source: Annotated[
         str | None, typer.Argument(help="Metric Streams files (folder or s3://); none: the API")
     ] = None,
-    accounts: Annotated[list[str] | None, typer.Option(help="account ids (comma list)")] = None,
-    regions: Annotated[list[str] | None, typer.Option(help="regions (comma list)")] = None,
+    accounts: AccountsOption = None,
+    regions: RegionsOption = None,
     start: DateOption = None,
-    end: Annotated[datetime | None, typer.Option(formats=["%Y-%m-%d"], help="exclusive")] = None,
+    end: EndOption = None,
 ) -> None:
     """Load CloudWatch utilization (GetMetricData, or Metric Streams files) per account × region."""
     from finops.ingest.usage.cli import result_lines, run_usage_ingest
@@ -299,12 +317,7 @@ def ingest_usage_command(
     _run_unit_ingest(
         "usage units",
         lambda progress: run_usage_ingest(
-            source,
-            accounts=_split(accounts),
-            regions=_split(regions),
-            start=start.date() if start else None,
-            end=end.date() if end else None,
-            progress=progress,
+            source, progress=progress, **_scope(accounts, regions, start, end)
         ),
         result_lines,
     )
@@ -315,10 +328,10 @@ def ingest_inventory_command(
     source: Annotated[
         str | None, typer.Argument(help="AWS Config snapshots (folder or s3://); none: the API")
     ] = None,
-    accounts: Annotated[list[str] | None, typer.Option(help="account ids (comma list)")] = None,
-    regions: Annotated[list[str] | None, typer.Option(help="regions (comma list)")] = None,
+    accounts: AccountsOption = None,
+    regions: RegionsOption = None,
     start: DateOption = None,
-    end: Annotated[datetime | None, typer.Option(formats=["%Y-%m-%d"], help="exclusive")] = None,
+    end: EndOption = None,
 ) -> None:
     """Load the resource inventory (describe APIs, or AWS Config snapshots), keeping history."""
     from finops.ingest.usage.cli import result_lines, run_inventory_ingest
@@ -327,12 +340,7 @@ def ingest_inventory_command(
     _run_unit_ingest(
         "inventory units",
         lambda progress: run_inventory_ingest(
-            source,
-            accounts=_split(accounts),
-            regions=_split(regions),
-            start=start.date() if start else None,
-            end=end.date() if end else None,
-            progress=progress,
+            source, progress=progress, **_scope(accounts, regions, start, end)
         ),
         result_lines,
     )
