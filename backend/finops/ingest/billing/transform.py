@@ -285,7 +285,12 @@ def transform_unit(
         raise IngestError(f"--grain {grain}: expected one of {', '.join(GRAINS)}")
     work_dir.mkdir(parents=True, exist_ok=True)
     con = duckdb.connect(
-        config={"threads": 2, "memory_limit": "1GB", "temp_directory": str(work_dir / "spill")}
+        config={
+            "threads": 2,
+            "memory_limit": "1GB",
+            "temp_directory": str(work_dir / "spill"),
+            "preserve_insertion_order": False,
+        }
     )
     try:
         con.execute("SET TimeZone = 'UTC'")
