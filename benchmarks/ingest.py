@@ -113,12 +113,12 @@ for i, unit in enumerate(units):
 import psycopg
 from pathlib import Path
 from finops.db.engine import libpq_url
-from finops.ingest.billing.transform import LOAD_COLUMNS
+from finops.ingest.billing.transform import COPY_COLUMNS
 with psycopg.connect(libpq_url({copy_url!r})) as conn:
     conn.execute("CREATE TEMP TABLE t (LIKE finops.cost_line_items INCLUDING DEFAULTS)")
     conn.execute("ALTER TABLE t ALTER x_source_id SET DEFAULT 'bench', "
                  "ALTER x_source_format SET DEFAULT 'cur2'")
-    cols = ", ".join(LOAD_COLUMNS)
+    cols = ", ".join(COPY_COLUMNS)
     for path in sorted(Path({str(work)!r}).glob("u*/focus_rows.csv")):
         sql = f"COPY t ({{cols}}) FROM STDIN WITH (FORMAT csv, NULL '\\\\N')"
         with conn.cursor().copy(sql) as cp, path.open("rb") as fh:

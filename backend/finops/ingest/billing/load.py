@@ -11,7 +11,7 @@ import psycopg
 from psycopg import sql
 
 from finops.errors import ReconciliationError
-from finops.ingest.billing.transform import LOAD_COLUMNS, SliceTotals
+from finops.ingest.billing.transform import COPY_COLUMNS, SliceTotals
 
 _COPY_CHUNK = 1 << 20
 
@@ -28,10 +28,11 @@ def replace_slice(
     source_id: str,
     source_format: str,
     billing_periods: list[date],
+    months: list[date],
     csv_path: Path,
     expected: list[SliceTotals],
 ) -> LoadResult:
-    """COPY the rows into a staging table, swap the slices, and check the totals, atomically.
+    """Delete the slices, COPY the new rows in, and check the totals, in one transaction.
 
     Loads of the same slice are serialized by an advisory lock (taken in period order, so two
     loads never deadlock); other periods load concurrently. Readers see the old slices until
@@ -43,37 +44,23 @@ def replace_slice(
                 "SELECT pg_advisory_xact_lock(hashtext(%s))",
                 (f"finops.billing:{source_id}:{period.isoformat()}",),
             )
-        conn.execute(
-            "CREATE TEMP TABLE stage_cost_rows (LIKE finops.cost_line_items INCLUDING DEFAULTS) "
-            "ON COMMIT DROP"
-        )
-        conn.execute(
-            sql.SQL(
-                "ALTER TABLE stage_cost_rows ALTER COLUMN x_source_id SET DEFAULT {}, "
-                "ALTER COLUMN x_source_format SET DEFAULT {}"
-            ).format(sql.Literal(source_id), sql.Literal(source_format))
-        )
-        columns = sql.SQL(", ").join(sql.Identifier(c) for c in LOAD_COLUMNS)
-        copy_sql = sql.SQL(
-            "COPY stage_cost_rows ({}) FROM STDIN WITH (FORMAT csv, NULL '\\N')"
-        ).format(columns)
-        with conn.cursor().copy(copy_sql) as copy, csv_path.open("rb") as handle:
-            while chunk := handle.read(_COPY_CHUNK):
-                copy.write(chunk)
-        months = conn.execute(
-            "SELECT DISTINCT date_trunc('month', charge_period_start)::date "
-            "FROM stage_cost_rows ORDER BY 1"
-        ).fetchall()
-        for (month,) in months:
+        for month in months:
             conn.execute("SELECT finops.ensure_cost_partition(%s)", (month,))
         conn.execute(
             "DELETE FROM finops.cost_line_items "
             "WHERE x_source_id = %s AND billing_period_start = ANY(%s)",
             (source_id, billing_periods),
         )
-        inserted = conn.execute(
-            "INSERT INTO finops.cost_line_items SELECT * FROM stage_cost_rows"
-        ).rowcount
+        # straight into the partitions: the transaction hides the rows until the totals match
+        columns = sql.SQL(", ").join(sql.Identifier(c) for c in COPY_COLUMNS)
+        copy_sql = sql.SQL(
+            "COPY finops.cost_line_items ({}) FROM STDIN WITH (FORMAT csv, NULL '\\N')"
+        ).format(columns)
+        cursor = conn.cursor()
+        with cursor.copy(copy_sql) as copy, csv_path.open("rb") as handle:
+            while chunk := handle.read(_COPY_CHUNK):
+                copy.write(chunk)
+        inserted = cursor.rowcount
         actual = _slice_totals(conn, source_id=source_id, billing_periods=billing_periods)
         _reconcile(expected, actual, source_id=source_id)
     return LoadResult(rows_loaded=inserted, totals=actual)

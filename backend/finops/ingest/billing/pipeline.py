@@ -154,6 +154,7 @@ def _ingest_unit(
             source_id=unit.source_id,
             source_format=unit.source_format,
             billing_periods=periods,
+            months=result.months,
             csv_path=result.csv_path,
             expected=result.totals,
         )

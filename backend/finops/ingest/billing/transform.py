@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
@@ -87,6 +88,8 @@ LOAD_COLUMNS = (
     "charge_period_end",
     "x_raw_line_items",
 )
+# the COPY file adds the slice's identity to every row
+COPY_COLUMNS = (*LOAD_COLUMNS, "x_source_id", "x_source_format")
 GRAINS = {"daily": "day", "hourly": "hour"}
 
 # ISO 4217 codes in use; a billing currency outside this list is refused
@@ -267,6 +270,7 @@ class TransformResult:
     csv_path: Path
     rows: int
     totals: list[SliceTotals]
+    months: list[date]  # first days of the charge months the rows fall in
 
     @property
     def raw_line_items(self) -> int:
@@ -314,16 +318,26 @@ def transform_unit(
             )
             con.execute(f"CREATE TEMP TABLE focus_rows AS {_rows_sql(mapped, GRAINS[grain])}")
             csv_path = work_dir / "focus_rows.csv"
+            identity = f"{literal(unit.source_id)}, {literal(unit.source_format)}"
             con.execute(
-                f"COPY (SELECT {', '.join(LOAD_COLUMNS)} FROM focus_rows) TO "
+                f"COPY (SELECT {', '.join(LOAD_COLUMNS)}, {identity} FROM focus_rows) TO "
                 f"{literal(str(csv_path))} (FORMAT csv, HEADER false, NULL '\\N')"
             )
             count = con.execute("SELECT count(*) FROM focus_rows").fetchone()
+            months = [
+                r[0]
+                for r in con.execute(
+                    "SELECT DISTINCT CAST(date_trunc('month', charge_period_start) AS DATE) "
+                    "FROM focus_rows ORDER BY 1"
+                ).fetchall()
+            ]
         except duckdb.ConversionException as exc:
             raise IngestError(_conversion_message(con, unit, exc)) from exc
         except duckdb.Error as exc:
             raise IngestError(f"{_names(unit)}: {exc}") from exc
-        return TransformResult(csv_path=csv_path, rows=int(count[0]) if count else 0, totals=totals)
+        return TransformResult(
+            csv_path=csv_path, rows=int(count[0]) if count else 0, totals=totals, months=months
+        )
     finally:
         con.close()
 
