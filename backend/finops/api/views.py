@@ -5,11 +5,8 @@ so every query is built by SQLAlchemy with bound parameters."""
 from __future__ import annotations
 
 from sqlalchemy import (
-    BigInteger,
     Column,
     Date,
-    Float,
-    Integer,
     MetaData,
     Numeric,
     String,
@@ -55,53 +52,4 @@ chargeback_monthly = Table(
     Column("billing_currency", String),
     Column("cost", Numeric(38, 10)),
     Column("share", Numeric(12, 8)),
-)
-
-# migrations/versions/0004_cost_intelligence.py
-anomalies = Table(
-    "anomalies",
-    metadata,
-    Column("id", BigInteger, primary_key=True),
-    Column("fingerprint", String),
-    Column("scope_kind", String),
-    Column("scope", JSONB),
-    Column("kind", String),
-    Column("cause", String),
-    Column("status", String),
-    Column("status_note", String),
-    Column("first_day", Date),
-    Column("last_day", Date),
-    Column("expected", Numeric(20, 2)),
-    Column("lower_bound", Numeric(20, 2)),
-    Column("upper_bound", Numeric(20, 2)),
-    Column("actual", Numeric(20, 2)),
-    Column("impact", Numeric(20, 2)),
-    Column("impact_pct", Numeric(14, 2)),
-    Column("severity", String),
-    Column("peak_score", Float),
-    Column("root_cause", JSONB),
-    Column("top_cause", JSONB),
-    Column("related_scopes", JSONB),
-    Column("cost_metric", String),
-    Column("detected_on", Date),
-    Column("last_run_date", Date),
-)
-
-forecasts = Table(
-    "forecasts",
-    metadata,
-    Column("scope_kind", String),
-    Column("scope", JSONB),
-    Column("run_date", Date),
-    Column("cost_metric", String),
-    Column("model", String),
-    Column("backtest_mase", Float),
-    Column("backtest_smape", Float),
-    Column("day", Date),
-    Column("horizon_day", Integer),
-    Column("yhat", Numeric(20, 2)),
-    Column("lower80", Numeric(20, 2)),
-    Column("upper80", Numeric(20, 2)),
-    Column("lower95", Numeric(20, 2)),
-    Column("upper95", Numeric(20, 2)),
 )
