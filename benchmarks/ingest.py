@@ -4,8 +4,8 @@ practical limit on this machine and a pandas baseline, all measured in the same 
     uv run python benchmarks/ingest.py [--sizes 1000000 10000000] [--work DIR]
 
 Steps, each in its own process (so each peak RSS is its own):
-  e2e     ``finops ingest billing`` on the export: discover, DuckDB transform, COPY, swap,
-          reconcile, logs
+  e2e     ``finops ingest billing`` on the export: discover, DuckDB transform streamed into
+          COPY, swap, reconcile, logs
   transform  the platform's DuckDB transform alone (scan, map, aggregate, write the COPY file)
   duckdb  (a) DuckDB scanning and aggregating the same files on the same keys, no mapping
   copy    (b) PostgreSQL COPY of the transform's rows alone, into an unindexed temp table
@@ -94,7 +94,8 @@ from finops.ingest.billing.cur_columns import CUR_COLUMNS
 con = duckdb.connect(config={{"threads": 2, "memory_limit": "1GB"}})
 money = [c for c, t in CUR_COLUMNS.items() if t.startswith("DECIMAL")]
 dims = [c for c in CUR_COLUMNS if c not in money and not c.endswith("_date")]
-sql = (f"SELECT {{', '.join(dims)}}, product['product_name'], resource_tags, "
+sql = (f"SELECT {{', '.join(dims)}}, map_extract_value(product, 'product_name'), "
+       f"CAST(to_json(resource_tags) AS VARCHAR), "
        f"date_trunc('day', line_item_usage_start_date) AS day, "
        f"{{', '.join(f'sum(CAST({{m}} AS DECIMAL(38, 10)))' for m in money)}}, count(*) "
        f"FROM read_parquet('{source}/*/data/*/*.parquet') GROUP BY ALL")

@@ -19,7 +19,7 @@ SELECT
     NULLIF(product_location, '')                                   AS region_name,
     NULLIF(line_item_resource_id, '')                              AS resource_id,
     NULLIF(product_instance_type, '')                              AS resource_type,
-    COALESCE(NULLIF(map_extract_value(product, 'product_name'), ''), line_item_product_code)
+    COALESCE(product_name, line_item_product_code)
                                                                    AS service_name,
     NULLIF(product_sku, '')                                        AS sku_id,
     line_item_usage_account_id                                     AS sub_account_id,

@@ -70,7 +70,7 @@ SELECT
     CAST(NULL AS VARCHAR)                                   AS sku_price_id,
     sub_account_id,
     sub_account_name,
-    CAST(to_json(resource_tags) AS VARCHAR)                 AS tags,
+    resource_tags                                           AS tags,
     line_item_line_item_type                                AS x_line_item_type,
     line_item_usage_type                                    AS x_usage_type,
     line_item_operation                                     AS x_operation,

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from pathlib import Path
+from typing import BinaryIO
 
 import psycopg
 from psycopg import sql
@@ -29,10 +31,12 @@ def replace_slice(
     source_format: str,
     billing_periods: list[date],
     months: list[date],
-    csv_path: Path,
+    rows: Callable[[], AbstractContextManager[BinaryIO]],
     expected: list[SliceTotals],
 ) -> LoadResult:
     """Delete the slices, COPY the new rows in, and check the totals, in one transaction.
+
+    ``rows`` opens the CSV stream of ``COPY_COLUMNS`` (a file, or DuckDB writing into a pipe).
 
     Loads of the same slice are serialized by an advisory lock (taken in period order, so two
     loads never deadlock); other periods load concurrently. Readers see the old slices until
@@ -57,7 +61,7 @@ def replace_slice(
             "COPY finops.cost_line_items ({}) FROM STDIN WITH (FORMAT csv, NULL '\\N')"
         ).format(columns)
         cursor = conn.cursor()
-        with cursor.copy(copy_sql) as copy, csv_path.open("rb") as handle:
+        with cursor.copy(copy_sql) as copy, rows() as handle:
             while chunk := handle.read(_COPY_CHUNK):
                 copy.write(chunk)
         inserted = cursor.rowcount

@@ -20,7 +20,7 @@ from finops.db.engine import WAREHOUSE_DB, ensure_database, libpq_url
 from finops.errors import IngestError
 from finops.ingest.billing.load import replace_slice
 from finops.ingest.billing.sources import PeriodFiles, discover
-from finops.ingest.billing.transform import SliceTotals, transform_unit
+from finops.ingest.billing.transform import SliceTotals, prepare_unit
 from finops.observability import INGEST_ROWS
 
 log = structlog.get_logger(__name__)
@@ -141,23 +141,24 @@ def _ingest_unit(
         return PeriodOutcome(unit.source_id, label, "skipped", 0, 0)
     log_ids: list[int] = []
     try:
-        result = transform_unit(
+        with prepare_unit(
             unit,
             work_dir=work_dir,
             grain=grain,
             only_period=None if unit.billing_period else only_period,
-        )
-        periods = [date.fromisoformat(p) for p in result.periods]
-        log_ids = [_log_start(conn, unit, p, files, run_id) for p in periods]
-        loaded = replace_slice(
-            conn,
-            source_id=unit.source_id,
-            source_format=unit.source_format,
-            billing_periods=periods,
-            months=result.months,
-            csv_path=result.csv_path,
-            expected=result.totals,
-        )
+        ) as prepared:
+            periods = [date.fromisoformat(p) for p in prepared.periods]
+            log_ids = [_log_start(conn, unit, p, files, run_id) for p in periods]
+            loaded = replace_slice(
+                conn,
+                source_id=unit.source_id,
+                source_format=unit.source_format,
+                billing_periods=periods,
+                months=prepared.months,
+                rows=prepared.stream_rows,
+                expected=prepared.totals,
+            )
+        raw_line_items = prepared.raw_line_items
         for log_id, period in zip(log_ids, periods, strict=True):
             mine = [t for t in loaded.totals if t.billing_period_start == period.isoformat()]
             _log_finish(
@@ -167,20 +168,18 @@ def _ingest_unit(
                 raw=sum(t.raw_line_items for t in mine),
                 totals=mine,
             )
-        _audit(conn, run_id, unit, periods, result.raw_line_items, loaded.rows_loaded)
-        INGEST_ROWS.labels(unit.source_format).inc(result.raw_line_items)
+        _audit(conn, run_id, unit, periods, raw_line_items, loaded.rows_loaded)
+        INGEST_ROWS.labels(unit.source_format).inc(raw_line_items)
         label = ",".join(f"{p:%Y-%m}" for p in periods)
         log.info(
             "billing.loaded",
             source_id=unit.source_id,
             billing_period=label,
-            raw_line_items=result.raw_line_items,
+            raw_line_items=raw_line_items,
             rows_loaded=loaded.rows_loaded,
         )
-        return PeriodOutcome(
-            unit.source_id, label, "succeeded", result.raw_line_items, loaded.rows_loaded
-        )
-    except IngestError as exc:
+        return PeriodOutcome(unit.source_id, label, "succeeded", raw_line_items, loaded.rows_loaded)
+    except Exception as exc:  # recorded as failed in the ingest log, then raised
         if conn.info.transaction_status != psycopg.pq.TransactionStatus.IDLE:
             conn.rollback()
         if not log_ids and unit.billing_period:

@@ -7,7 +7,7 @@ quote character), so names taken from an input file cannot change the statement.
 from __future__ import annotations
 
 from finops.errors import IngestError
-from finops.ingest.billing.cur_columns import CUR2_MAP_COLUMNS, CUR_COLUMNS, CUR_REQUIRED
+from finops.ingest.billing.cur_columns import CUR_COLUMNS, CUR_REQUIRED
 from finops.ingest.billing.formats import FileColumns
 
 MONEY = "DECIMAL(38, 10)"
@@ -145,19 +145,29 @@ def _cur_columns(file: FileColumns) -> list[tuple[str, str]]:
             (n, "CAST(product['region'] AS VARCHAR)" if n == "product_region_code" else e)
             for n, e in out
         ]
-    empty = "MAP {}::MAP(VARCHAR, VARCHAR)"
+    # the product map is read for its name only and tags become JSON text here, per row: a
+    # map copied or grouped per line item costs more than the rest of the transform together
     if file.source_format == "cur2":
-        for name in CUR2_MAP_COLUMNS:
-            found = _source(file, name)
-            out.append((name, f"COALESCE({found[0]}, {empty})" if found else empty))
+        product = _source(file, "product")
+        out.append(
+            (
+                "product_name",
+                f"NULLIF(map_extract_value({product[0]}, 'product_name'), '')"
+                if product
+                else "CAST(NULL AS VARCHAR)",
+            )
+        )
+        tags = _source(file, "resource_tags")
+        out.append(
+            (
+                "resource_tags",
+                f"COALESCE(CAST(to_json({tags[0]}) AS VARCHAR), '{{}}')" if tags else "'{}'",
+            )
+        )
         return out
-    # legacy CUR: the product attributes and tags the mapping reads, folded into maps
-    product_entries = []
-    for key, column in (("product_name", "product_product_name"),):
-        found = _source(file, column)
-        value = _text(found[0]) if found else "CAST(NULL AS VARCHAR)"
-        product_entries.append(f"{literal(key)}: {value}")
-    out.append(("product", "MAP {" + ", ".join(product_entries) + "}"))
+    # legacy CUR: the product name and the tag columns folded into a JSON object
+    found = _source(file, "product_product_name")
+    out.append(("product_name", _text(found[0]) if found else "CAST(NULL AS VARCHAR)"))
     if "product_region_code" not in file.columns and "product_region" in file.columns:
         region = _text(ident(file.columns["product_region"]))
         out = [(n, region if n == "product_region_code" else e) for n, e in out]
@@ -166,10 +176,11 @@ def _cur_columns(file: FileColumns) -> list[tuple[str, str]]:
             f"{{'key': {literal(key)}, 'value': {_text(ident(column))}}}"
             for key, column in sorted(file.tag_columns.items())
         )
-        tags = f"map_from_entries(list_filter([{structs}], lambda e: e.value IS NOT NULL))"
+        entries = f"map_from_entries(list_filter([{structs}], lambda e: e.value IS NOT NULL))"
+        tags_json = f"CAST(to_json({entries}) AS VARCHAR)"
     else:
-        tags = empty
-    out.append(("resource_tags", tags))
+        tags_json = "'{}'"
+    out.append(("resource_tags", tags_json))
     return out
 
 

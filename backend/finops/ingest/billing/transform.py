@@ -5,17 +5,24 @@ Layers, as in dbt: ``stg_cur`` / ``stg_focus`` only rename and cast (``staging.p
 (``cur_lines.sql`` / ``focus_to_focus.sql``); ``billing_groups`` sums them per charge day (or
 hour) and distinct source attributes; ``cur_to_focus.sql`` maps the grouped CUR attributes to
 FOCUS columns (row-wise, so mapping after grouping gives the same result on far fewer rows);
-``focus_rows`` is the warehouse grain. Reconciliation totals come from ``billing_lines``, before
-any grouping, and must survive the load unchanged.
+a second grouping merges mapped groups that became identical (the warehouse grain) and is
+streamed to PostgreSQL's COPY as it is produced. Reconciliation totals are the exact decimal
+sums of the per-line measures and must survive the mapping and the load unchanged.
 """
 
 from __future__ import annotations
 
+import os
 import re
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
+from typing import BinaryIO
 
 import duckdb
 
@@ -281,10 +288,103 @@ class TransformResult:
         return sorted({t.billing_period_start for t in self.totals})
 
 
-def transform_unit(
+class PreparedUnit:
+    """A unit's line items grouped in DuckDB and checked, ready to be written at the grain.
+
+    The rows are produced only when they are read: ``stream_rows`` hands PostgreSQL's COPY a
+    pipe that DuckDB writes into from another thread, so the last grouping pass and the CSV
+    encoding overlap with the load instead of going through a file first.
+    """
+
+    def __init__(
+        self,
+        con: duckdb.DuckDBPyConnection,
+        unit: PeriodFiles,
+        *,
+        work_dir: Path,
+        rows_sql: str,
+        totals: list[SliceTotals],
+        months: list[date],
+    ) -> None:
+        self._con = con
+        self._unit = unit
+        self._work_dir = work_dir
+        self._rows_sql = rows_sql
+        self.totals = totals
+        self.months = months
+        self.rows: int | None = None  # known once the rows have been written
+
+    @property
+    def raw_line_items(self) -> int:
+        return sum(t.raw_line_items for t in self.totals)
+
+    @property
+    def periods(self) -> list[str]:
+        return sorted({t.billing_period_start for t in self.totals})
+
+    def _copy_to(self, target: Path) -> int:
+        identity = f"{literal(self._unit.source_id)}, {literal(self._unit.source_format)}"
+        try:
+            row = self._con.execute(
+                f"COPY (SELECT {', '.join(LOAD_COLUMNS)}, {identity} FROM ({self._rows_sql})) "
+                f"TO {literal(str(target))} (FORMAT csv, HEADER false, NULL '\\N')"
+            ).fetchone()
+        except duckdb.Error as exc:
+            raise IngestError(f"{_names(self._unit)}: {exc}") from exc
+        self.rows = int(row[0]) if row else 0
+        return self.rows
+
+    def write_csv(self, path: Path) -> int:
+        """Write the rows (``COPY_COLUMNS``, ``\\N`` for NULL) to ``path``; returns the count."""
+        return self._copy_to(path)
+
+    @contextmanager
+    def stream_rows(self) -> Iterator[BinaryIO]:
+        """A binary stream of the CSV rows (``COPY_COLUMNS``), written by DuckDB as it is read.
+
+        Read it to the end. A failure on either side stops both: when the reader gives up,
+        the rest is drained so the writer finishes; a writer error is raised on exit.
+        """
+        fifo = self._work_dir / f"rows-{threading.get_ident()}-{time.monotonic_ns()}.pipe"
+        os.mkfifo(fifo)
+        read_fd = os.open(fifo, os.O_RDONLY | os.O_NONBLOCK)
+        # our own write end keeps the pipe open until the writer thread is done, so the
+        # reader sees end-of-file only after DuckDB finished (or failed before opening it)
+        keep_open = os.open(fifo, os.O_WRONLY)
+        os.set_blocking(read_fd, True)
+        outcome: dict[str, BaseException] = {}
+
+        def write() -> None:
+            try:
+                self._copy_to(fifo)
+            except BaseException as exc:  # handed to the reading thread
+                outcome["error"] = exc
+            finally:
+                os.close(keep_open)
+
+        writer = threading.Thread(target=write, name="billing-rows", daemon=True)
+        writer.start()
+        reader = os.fdopen(read_fd, "rb")
+        try:
+            yield reader
+        finally:
+            while reader.read(_DRAIN_CHUNK):
+                pass
+            reader.close()
+            writer.join()
+            fifo.unlink(missing_ok=True)
+        if "error" in outcome:
+            raise outcome["error"]
+
+
+_DRAIN_CHUNK = 1 << 20
+
+
+@contextmanager
+def prepare_unit(
     unit: PeriodFiles, *, work_dir: Path, grain: str = "daily", only_period: str | None = None
-) -> TransformResult:
-    """Map one unit's files to FOCUS rows at ``grain`` in a CSV file ready for COPY."""
+) -> Iterator[PreparedUnit]:
+    """Stage, map and group one unit's files in DuckDB; check them; compute their totals."""
     if grain not in GRAINS:
         raise IngestError(f"--grain {grain}: expected one of {', '.join(GRAINS)}")
     work_dir.mkdir(parents=True, exist_ok=True)
@@ -308,38 +408,47 @@ def transform_unit(
         lines = _LINES_SQL[unit.source_format]
         con.execute(f"CREATE TEMP VIEW billing_lines AS SELECT * FROM ({lines}) {period_filter}")
         try:
-            totals = _line_totals(con, unit)
             con.execute(f"CREATE TEMP TABLE billing_groups AS {_groups_sql(GRAINS[grain])}")
+            totals = _group_totals(con, unit)
             _check(con, unit)
-            mapped = (
-                f"({CUR_TO_FOCUS_SQL.replace('FROM cur_groups', 'FROM billing_groups')})"
-                if unit.source_format in ("cur", "cur2")
-                else "billing_groups"
-            )
-            con.execute(f"CREATE TEMP TABLE focus_rows AS {_rows_sql(mapped, GRAINS[grain])}")
-            csv_path = work_dir / "focus_rows.csv"
-            identity = f"{literal(unit.source_id)}, {literal(unit.source_format)}"
-            con.execute(
-                f"COPY (SELECT {', '.join(LOAD_COLUMNS)}, {identity} FROM focus_rows) TO "
-                f"{literal(str(csv_path))} (FORMAT csv, HEADER false, NULL '\\N')"
-            )
-            count = con.execute("SELECT count(*) FROM focus_rows").fetchone()
             months = [
                 r[0]
                 for r in con.execute(
                     "SELECT DISTINCT CAST(date_trunc('month', charge_period_start) AS DATE) "
-                    "FROM focus_rows ORDER BY 1"
+                    "FROM billing_groups ORDER BY 1"
                 ).fetchall()
             ]
         except duckdb.ConversionException as exc:
             raise IngestError(_conversion_message(con, unit, exc)) from exc
         except duckdb.Error as exc:
             raise IngestError(f"{_names(unit)}: {exc}") from exc
-        return TransformResult(
-            csv_path=csv_path, rows=int(count[0]) if count else 0, totals=totals, months=months
+        mapped = (
+            f"({CUR_TO_FOCUS_SQL.replace('FROM cur_groups', 'FROM billing_groups')})"
+            if unit.source_format in ("cur", "cur2")
+            else "billing_groups"
+        )
+        yield PreparedUnit(
+            con,
+            unit,
+            work_dir=work_dir,
+            rows_sql=_rows_sql(mapped, GRAINS[grain]),
+            totals=totals,
+            months=months,
         )
     finally:
         con.close()
+
+
+def transform_unit(
+    unit: PeriodFiles, *, work_dir: Path, grain: str = "daily", only_period: str | None = None
+) -> TransformResult:
+    """Map one unit's files to FOCUS rows at ``grain`` in a CSV file ready for COPY."""
+    with prepare_unit(unit, work_dir=work_dir, grain=grain, only_period=only_period) as prepared:
+        csv_path = work_dir / "focus_rows.csv"
+        rows = prepared.write_csv(csv_path)
+        return TransformResult(
+            csv_path=csv_path, rows=rows, totals=prepared.totals, months=prepared.months
+        )
 
 
 def _groups_sql(bucket: str) -> str:
@@ -442,12 +551,18 @@ def _check(con: duckdb.DuckDBPyConnection, unit: PeriodFiles) -> None:
             )
 
 
-def _line_totals(con: duckdb.DuckDBPyConnection, unit: PeriodFiles) -> list[SliceTotals]:
+def _group_totals(con: duckdb.DuckDBPyConnection, unit: PeriodFiles) -> list[SliceTotals]:
+    """Line item counts and exact decimal totals per billing period and currency.
+
+    Summed from the first grouping, whose sums of the per-line measures are exact decimals,
+    so they equal the sums over the raw line items; the mapping, the second grouping and the
+    load must all preserve them.
+    """
     rows = con.execute(
         """
-        SELECT strftime(billing_period_start, '%Y-%m-%d'), billing_currency, count(*),
-               sum(billed_cost), sum(effective_cost), sum(list_cost)
-        FROM billing_lines GROUP BY 1, 2 ORDER BY 1, 2
+        SELECT strftime(billing_period_start, '%Y-%m-%d'), billing_currency,
+               sum(x_raw_line_items), sum(billed_cost), sum(effective_cost), sum(list_cost)
+        FROM billing_groups GROUP BY 1, 2 ORDER BY 1, 2
         """
     ).fetchall()
     if not rows:
