@@ -115,6 +115,9 @@ def generate(
     to_aws: Annotated[
         str | None, typer.Option("--to-aws", help="AWS-compatible endpoint to load")
     ] = None,
+    extra_anomalies: Annotated[
+        int, typer.Option(min=0, help="plant this many more cost anomalies (evaluation estates)")
+    ] = 0,
 ) -> None:
     """Write a deterministic demo AWS estate: billing exports, metrics, inventory, ground truth."""
     from finops.generator import GenerateOptions
@@ -140,6 +143,7 @@ def generate(
             scale=int(scale) if scale.isdigit() else scale,
             formats=tuple(f.strip() for f in formats.split(",") if f.strip()),
             to_aws_endpoint=to_aws,
+            extra_anomalies=extra_anomalies,
         )
         with _rows_progress("generating line items") as (progress, task):
             result = run_generator(options, progress=lambda n: progress.advance(task, n))

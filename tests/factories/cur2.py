@@ -44,6 +44,8 @@ SCHEMA = pa.schema(
         ("pricing_term", pa.string()),
         ("pricing_unit", pa.string()),
         ("pricing_public_on_demand_cost", pa.float64()),
+        ("savings_plan_savings_plan_a_r_n", pa.string()),
+        ("savings_plan_savings_plan_effective_cost", pa.float64()),
         ("product", MAP),
         ("resource_tags", MAP),
     ]
@@ -81,6 +83,8 @@ class Cur2Export:
         region: str = "us-east-1",
         tags: dict[str, str] | None = None,
         line_item_type: str = "Usage",
+        savings_plan_arn: str | None = None,
+        savings_plan_effective_cost: str | None = None,
     ) -> None:
         """``hours`` hourly lines on ``day`` whose costs add up to exactly ``cost``."""
         product_name, family, usage_type, unit = SERVICES[service]
@@ -123,6 +127,12 @@ class Cur2Export:
                     "pricing_term": "OnDemand",
                     "pricing_unit": unit,
                     "pricing_public_on_demand_cost": float(amount),
+                    "savings_plan_savings_plan_a_r_n": savings_plan_arn,
+                    "savings_plan_savings_plan_effective_cost": (
+                        None
+                        if savings_plan_effective_cost is None
+                        else float(Decimal(savings_plan_effective_cost) / hours)
+                    ),
                     "product": [("product_name", product_name), ("region", region)],
                     "resource_tags": sorted((tags or {}).items()),
                 }

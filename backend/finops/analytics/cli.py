@@ -291,40 +291,61 @@ def detect_csv(
 # ---- finops eval anomalies|forecasts ---------------------------------------------------------
 
 
-def _eval_settings(settings: Settings) -> Settings:
+def _eval_settings(settings: Settings, database: str = EVAL_DATABASE) -> Settings:
     from finops.db.engine import ensure_database
 
-    url = ensure_database(settings, EVAL_DATABASE)
+    url = ensure_database(settings, database)
     return Settings(home=settings.home, environment=settings.environment, database_url=url)
 
 
+# planted on top of the demo estate's four for the anomaly evaluation (a F1 over four cases
+# says little); their own random stream leaves the rest of the estate unchanged
+EVAL_EXTRA_ANOMALIES = 24
+
+
 def demo_estate_cube(
-    *, estate_dir: Path | None = None, settings: Settings | None = None
+    *,
+    estate_dir: Path | None = None,
+    settings: Settings | None = None,
+    extra_anomalies: int = 0,
 ) -> tuple[Path, object]:
-    """Generate (or reuse) the default demo estate, load it into the ``finops_eval`` database
-    and return (ground truth path, cost cube over the whole range)."""
+    """Generate (or reuse) the demo estate (with ``extra_anomalies`` more planted anomalies),
+    load it into its evaluation database and return (ground truth path, cost cube over the
+    whole range)."""
+    import json
+
     from finops.analytics.anomalies.cube import DEFAULT_TAG_KEYS
     from finops.db.migrate import upgrade
     from finops.generator import GenerateOptions, generate
     from finops.ingest.billing import ingest_billing
 
     settings = settings or get_settings()
-    options = GenerateOptions(out_dir=estate_dir or settings.home / "eval-estate")
-    if not (options.out_dir / "ground_truth.json").exists():
+    suffix = f"-anomalies{extra_anomalies}" if extra_anomalies else ""
+    options = GenerateOptions(
+        out_dir=estate_dir or settings.home / f"eval-estate{suffix}",
+        extra_anomalies=extra_anomalies,
+    )
+    truth = options.out_dir / "ground_truth.json"
+    planted = None
+    if truth.exists():
+        planted = json.loads(truth.read_text())["generator"].get("extra_anomalies", 0)
+    if planted != extra_anomalies:
         generate(options)
-    eval_settings = _eval_settings(settings)
+    eval_settings = _eval_settings(settings, EVAL_DATABASE + suffix.replace("-", "_"))
     engine = get_engine(eval_settings)
     upgrade(engine)
     ingest_billing(str(options.out_dir / "cur2"), settings=eval_settings)
     with engine.connect() as conn:
         cube = load_cube(conn, start=options.start, end=options.end, tag_keys=DEFAULT_TAG_KEYS)
-    return options.out_dir / "ground_truth.json", cube
+    return truth, cube
 
 
 def eval_anomalies(
     *, estate_dir: Path | None = None, settings: Settings | None = None
 ) -> tuple[list[DetectorScore], str]:
-    ground_truth, cube = demo_estate_cube(estate_dir=estate_dir, settings=settings)
+    ground_truth, cube = demo_estate_cube(
+        estate_dir=estate_dir, settings=settings, extra_anomalies=EVAL_EXTRA_ANOMALIES
+    )
     scores = evaluate_anomalies(cube, ground_truth)  # type: ignore[arg-type]
     return scores, anomaly_table(scores)
 

@@ -73,6 +73,8 @@ class GenerateOptions:
     restatement: bool = True
     inventory: bool = True
     utilization: bool = True
+    extra_anomalies: int = 0
+    """More planted cost anomalies, for evaluation estates (0 keeps the demo estate as is)."""
 
     @classmethod
     def for_days(
@@ -140,7 +142,11 @@ def plan_estate(options: GenerateOptions, timeline: Timeline) -> Plan:
 
     def build(density: float) -> tuple[Estate, Streams]:
         estate = build_estate(
-            timeline=timeline, seed=options.seed, accounts=options.accounts, density=density
+            timeline=timeline,
+            seed=options.seed,
+            accounts=options.accounts,
+            density=density,
+            extra_anomalies=options.extra_anomalies,
         )
         return estate, build_streams(estate)
 

@@ -531,8 +531,20 @@ class _Builder:
 # ---------------------------------------------------------------------------------------------
 
 
-def build_estate(*, timeline: Timeline, seed: int, accounts: int, density: float = 1.0) -> Estate:
-    """The organisation, its resources and every planted situation."""
+def build_estate(
+    *,
+    timeline: Timeline,
+    seed: int,
+    accounts: int,
+    density: float = 1.0,
+    extra_anomalies: int = 0,
+) -> Estate:
+    """The organisation, its resources and every planted situation.
+
+    ``extra_anomalies`` plants that many more cost anomalies (spikes, level shifts, drifts on
+    single resources) for evaluation estates; they draw from their own random stream, so the
+    rest of the estate is the same with or without them.
+    """
     b = _Builder(timeline=timeline, seed=seed, accounts=accounts, density=density)
     for account in b.accounts:
         for region in account.regions:
@@ -541,6 +553,8 @@ def build_estate(*, timeline: Timeline, seed: int, accounts: int, density: float
                 b.group(account, region, index)
             b.shared_services(account, region)
     _plant(b)
+    if extra_anomalies:
+        _plant_extra_anomalies(b, extra_anomalies, np.random.default_rng([seed, 7919]))
     return Estate(
         timeline=timeline,
         seed=seed,
@@ -552,6 +566,86 @@ def build_estate(*, timeline: Timeline, seed: int, accounts: int, density: float
         anomalies=b.anomalies,
         situations=b.situations,
     )
+
+
+# resource kind -> (usage streams a spike multiplies, streams a shift or drift multiplies)
+_EXTRA_TARGETS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "lambda_function": (("requests", "duration"), ("requests", "duration")),
+    "s3_bucket": (("requests",), ("storage", "requests")),
+    "nat_gateway": (("bytes",), ("bytes",)),
+    "ec2_instance": (("egress",), ("egress",)),
+}
+
+
+def _plant_extra_anomalies(b: _Builder, count: int, rng: np.random.Generator) -> None:
+    """``count`` more anomalies on resources that live through the whole range and carry no
+    other planted situation, spread over the range after ten weeks of history."""
+    taken: set[str] = set()
+    for s in b.situations:
+        if s.resource_id:
+            taken.add(s.resource_id)
+        taken.update(str(r) for r in s.details.get("resource_ids") or [])
+    for a in b.anomalies:
+        taken.update(a.resource_ids)
+    pool = [
+        r
+        for r in b.resources
+        if r.kind in _EXTRA_TARGETS
+        and r.resource_id not in taken
+        and r.launch_hour <= 0
+        and r.terminate_hour is None
+        and (r.kind != "ec2_instance" or r.attrs.get("egress_gb_hour"))
+    ]
+    days = b.timeline.days
+    first_day, last_day = 70, days - 45
+    if not pool or last_day <= first_day:
+        return
+    order = rng.permutation(len(pool))
+    kinds = ("cost_spike", "level_shift", "cost_drift")
+    for n in range(min(count, len(pool))):
+        r = pool[int(order[n])]
+        kind = kinds[n % 3]
+        spike_streams, lasting_streams = _EXTRA_TARGETS[r.kind]
+        start = int(rng.integers(first_day, last_day)) * DAY_H + int(rng.integers(0, 12))
+        anomaly_id = len(b.anomalies) + 1
+        end_hour: int | None = None
+        ramp = 0
+        if kind == "cost_spike":
+            multiplier = round(float(rng.uniform(5.0, 9.0)), 2)
+            end_hour = start + int(rng.integers(20, 49))
+            streams = spike_streams
+        elif kind == "level_shift":
+            multiplier = round(float(rng.uniform(1.8, 2.6)), 2)
+            streams = lasting_streams
+        else:
+            multiplier = round(float(rng.uniform(2.5, 3.5)), 2)
+            ramp = int(rng.integers(28, 57)) * DAY_H
+            streams = lasting_streams
+        b.anomalies.append(
+            Anomaly(anomaly_id, kind, (r.resource_id,), streams, start, end_hour, multiplier, ramp)
+        )
+        details: dict[str, Any] = {
+            "scope": "resource",
+            "multiplier": multiplier,
+            "usage": " and ".join(streams),
+            "planted": "extra",
+        }
+        if ramp:
+            details["ramp_days"] = ramp // DAY_H
+        situation = Situation(
+            kind=kind,
+            resource_id=r.resource_id,
+            account_id=r.account_id,
+            region=r.region,
+            service=_service_of(r.kind),
+            start=b.date_of(start),
+            end=b.date_of(end_hour) if end_hour is not None else None,
+            monthly_cost_impact=None,
+            details=details,
+        )
+        situation.anomaly_id = anomaly_id
+        b.situations.append(situation)
+        taken.add(r.resource_id)
 
 
 def _money(value: Decimal) -> Decimal:

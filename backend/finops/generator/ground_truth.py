@@ -292,6 +292,7 @@ def write_ground_truth(
             "granularity": "HOURLY" if hourly else "DAILY",
             "formats": list(options.formats),
             "utilization_days": options.utilization_days,
+            **({"extra_anomalies": options.extra_anomalies} if options.extra_anomalies else {}),
         },
         "organization": {
             "payer": {"account_id": estate.payer.account_id, "name": estate.payer.name},

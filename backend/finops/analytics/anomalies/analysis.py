@@ -40,6 +40,10 @@ class AnalysisParams:
     most specific dominant entry is ranked first."""
     baseline_weeks: int = 4
     """Root cause: a child's expected value is the median of the same weekday over N weeks."""
+    start_slack: int = 2
+    """Deduplication: windows of one event start within this many days of each other ..."""
+    drift_start_slack: int = 14
+    """... drifts, whose start is only known roughly, within this many."""
     severity_high: tuple[float, float] = (500.0, 100.0)  # impact dollars, impact percent
     severity_medium: tuple[float, float] = (100.0, 50.0)
 
@@ -176,10 +180,14 @@ def detect_candidates(
                 ).windows
             else:
                 windows = detector(series, special, mask)
+            shifts = [w.start for w in windows if w.kind == "level_shift"]
             for window in windows:
                 if window.end < report_from:
                     continue
-                cause, new_share = root_cause(cube, scope, window, params=params)
+                # the baseline of the children starts at this series' latest earlier level
+                # shift: the level it moved to is the normal the window departs from
+                since = max((s for s in shifts if s < window.start), default=0)
+                cause, new_share = root_cause(cube, scope, window, params=params, since=since)
                 out.append(Candidate(scope_kind, scope, window, cause, new_share))
     return out
 
@@ -193,12 +201,18 @@ def _from_first_cost(values: FloatArray) -> FloatArray:
 
 
 def root_cause(
-    cube: CostCube, scope: Mapping[str, str], window: AnomalyWindow, *, params: AnalysisParams
+    cube: CostCube,
+    scope: Mapping[str, str],
+    window: AnomalyWindow,
+    *,
+    params: AnalysisParams,
+    since: int = 0,
 ) -> tuple[list[Contributor], float]:
     """Child dimensions ranked by how much of the deviation they explain.
 
     Each child's expected value on an anomalous day is the median of its cost on the same
-    weekday of the previous ``baseline_weeks`` weeks (before the window starts).
+    weekday of the previous ``baseline_weeks`` weeks before the window starts, counting only
+    weeks from day index ``since`` on (the scope's latest level shift) when there are any.
     """
     rows = cube.select(scope)
     new_share = 0.0
@@ -214,6 +228,7 @@ def root_cause(
         expected = np.zeros(len(keys))
         for d in days:
             lags = _baseline_lags(int(d), window.start, params.baseline_weeks)
+            lags = [lag for lag in lags if lag >= since] or lags
             if lags:
                 expected += np.median(matrix[:, lags], axis=1)
         delta = actual - expected
@@ -258,9 +273,13 @@ def _overlap(a: AnomalyWindow, b: AnomalyWindow, gap: int = 1) -> bool:
     return a.start <= b.end + gap and b.start <= a.end + gap
 
 
-def group_candidates(candidates: Sequence[Candidate]) -> list[list[Candidate]]:
-    """Union of candidates that overlap in time, move the same way at the same pace (a slow
-    drift never absorbs a one-day spike) and share a dominant resource, account or usage type."""
+def group_candidates(
+    candidates: Sequence[Candidate], params: AnalysisParams | None = None
+) -> list[list[Candidate]]:
+    """Union of candidates that start together (drifts: overlap), move the same way at the same
+    pace (a slow drift never absorbs a one-day spike) and share a dominant resource, account or
+    usage type."""
+    params = params or AnalysisParams()
     parent = list(range(len(candidates)))
 
     def find(i: int) -> int:
@@ -276,13 +295,16 @@ def group_candidates(candidates: Sequence[Candidate]) -> list[list[Candidate]]:
             if candidates[j].window.start > candidates[i].window.end + 1:
                 break
             a, b = candidates[i], candidates[j]
-            same_pace = (a.window.kind == "drift") == (b.window.kind == "drift")
-            if (
-                a.sign == b.sign
-                and same_pace
+            drifts = (a.window.kind == "drift", b.window.kind == "drift")
+            # one event starts on the same day in every scope that sees it (give or take the
+            # detector's sensitivity); two events that merely overlap are two incidents
+            slack = params.drift_start_slack if all(drifts) else params.start_slack
+            same_event = (
+                drifts[0] == drifts[1]
                 and _overlap(a.window, b.window)
-                and dominant[i] & dominant[j]
-            ):
+                and abs(a.window.start - b.window.start) <= slack
+            )
+            if a.sign == b.sign and same_event and dominant[i] & dominant[j]:
                 parent[find(j)] = find(i)
     groups: dict[int, list[Candidate]] = {}
     for i in range(len(candidates)):
@@ -375,6 +397,6 @@ def find_incidents(
     candidates = detect_candidates(
         cube, params=params, report_from=report_from, accepted=accepted, detector=detector
     )
-    incidents = [to_incident(g, cube, params=params) for g in group_candidates(candidates)]
+    incidents = [to_incident(g, cube, params=params) for g in group_candidates(candidates, params)]
     incidents.sort(key=lambda i: (i.first_day, i.scope_kind, sorted(i.scope.items())))
     return incidents

@@ -343,6 +343,10 @@ def detect(
             and not is_accepted[i]
         )
         if is_special[i]:
+            sign_i = 1 if dev > 0 else -1
+            if anomalous and run is not None and run.sign == sign_i:
+                flagged[i] = True  # inside a run that is still open: part of that move
+                continue
             if anomalous:  # a month-start anomaly stands alone: it cannot start a level shift
                 flagged[i] = True
                 kind: AnomalyKind = "spike" if dev > 0 else "dip"
@@ -456,6 +460,14 @@ def _drift_check(
     ratio = actual / np.maximum(pred, 1e-9) - 1.0
     third = max(1, idx.size // 3)
     if not float(np.mean(ratio[-third:])) > float(np.mean(ratio[:third])) + params.drift_rel / 2:
+        return None
+    # and the cost itself rose: the last cycle stands drift_rel above the cycle before the
+    # window (a trend that bent down, extrapolated, would otherwise make a flat series drift)
+    k = params.season_length if 2 * params.season_length <= params.drift_window else third
+    before = y[max(first, recent_lo - k) : recent_lo][usable[max(first, recent_lo - k) : recent_lo]]
+    if before.size == 0 or float(np.mean(actual[-k:])) < (1 + params.drift_rel) * max(
+        float(np.mean(before)), 0.0
+    ):
         return None
     over = np.nonzero(ratio > params.min_rel_impact / 2)[0]
     start = int(idx[over[0]]) if over.size else int(idx[0])

@@ -14,7 +14,7 @@ from finops.analytics.anomalies.cube import CostCube, normalise_tag_key, tag_dim
 from finops.errors import FinOpsError
 
 _SQL = (Path(__file__).parent / "cost_rows.sql").read_text()
-METRICS = ("billed_cost", "effective_cost")
+METRICS = ("usage_cost", "billed_cost", "effective_cost")
 
 
 def _utc(day: date) -> datetime:
@@ -26,7 +26,7 @@ def load_cube(
     *,
     start: date,
     end: date,
-    metric: str = "billed_cost",
+    metric: str = "usage_cost",
     tag_keys: Sequence[str] = (),
 ) -> CostCube:
     """Daily cost rows for [start, end) with the tag keys as ``tag:<key>`` dimensions."""
