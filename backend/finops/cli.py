@@ -508,6 +508,103 @@ def run_budgets_command(date_: AsOfOption = None) -> None:
     _markdown_job(lambda: intel.run_budgets(run_date=_day(date_)))
 
 
+anomalies_app = typer.Typer(help="Review cost anomaly incidents.", no_args_is_help=True)
+app.add_typer(anomalies_app, name="anomalies")
+budgets_app = typer.Typer(help="Create, list and delete budgets.", no_args_is_help=True)
+app.add_typer(budgets_app, name="budgets")
+
+
+@anomalies_app.command("list")
+def anomalies_list(
+    status: Annotated[
+        str | None, typer.Option(help="open | acknowledged | resolved | false_positive")
+    ] = None,
+    limit: Annotated[int, typer.Option(min=1)] = 50,
+) -> None:
+    """The latest incidents with their scope, impact, status and top root cause."""
+    from finops.analytics import manage
+
+    _markdown_job(lambda: manage.list_anomalies(status=status, limit=limit))
+
+
+def _anomaly_status(status: str) -> Callable[[str, str | None], None]:
+    def command(
+        fingerprint: Annotated[str, typer.Argument(help="from `finops anomalies list`")],
+        note: Annotated[str | None, typer.Option(help="why (kept with the incident)")] = None,
+    ) -> None:
+        from finops.analytics import manage
+
+        _markdown_job(lambda: manage.change_anomaly_status(fingerprint, status, note=note))
+
+    return command
+
+
+anomalies_app.command("ack", help="Acknowledge an incident (someone is on it).")(
+    _anomaly_status("acknowledged")
+)
+anomalies_app.command("resolve", help="Mark an incident resolved.")(_anomaly_status("resolved"))
+anomalies_app.command(
+    "false-positive", help="Mark an incident a false positive: its days are never flagged again."
+)(_anomaly_status("false_positive"))
+anomalies_app.command("reopen", help="Set an incident back to open.")(_anomaly_status("open"))
+
+
+@budgets_app.command("create")
+def budgets_create(
+    name: Annotated[str, typer.Argument(help="unique name; an existing budget is replaced")],
+    amount: Annotated[str, typer.Option(help="budget per period, in the billing currency")],
+    period: Annotated[str, typer.Option(help="monthly | quarterly | annual")] = "monthly",
+    scope: Annotated[
+        list[str] | None,
+        typer.Option(
+            help="DIMENSION=VALUE, repeatable: account, service, region, usage_type, "
+            "tag:<key>; none = the whole bill"
+        ),
+    ] = None,
+    threshold: Annotated[
+        list[str] | None,
+        typer.Option(
+            help="actual:PERCENT or forecast:PERCENT, repeatable "
+            "(default actual:80 actual:100 forecast:100)"
+        ),
+    ] = None,
+    webhook: Annotated[list[str] | None, typer.Option(help="Slack-compatible URL")] = None,
+    email: Annotated[list[str] | None, typer.Option(help="recipient address")] = None,
+    currency: str = "USD",
+) -> None:
+    """Create or replace a budget; `finops run budgets` (and the budget_check DAG) checks it."""
+    from finops.analytics import manage
+
+    _markdown_job(
+        lambda: manage.create_budget(
+            name=name,
+            amount=amount,
+            period=period,
+            scope=scope or [],
+            thresholds=threshold or [],
+            webhooks=webhook or [],
+            emails=email or [],
+            currency=currency,
+        )
+    )
+
+
+@budgets_app.command("list")
+def budgets_list() -> None:
+    """Budgets with their latest actual and forecast against the amount."""
+    from finops.analytics import manage
+
+    _markdown_job(lambda: manage.list_budgets())
+
+
+@budgets_app.command("delete")
+def budgets_delete(name: str) -> None:
+    """Delete a budget with its evaluations and alerts."""
+    from finops.analytics import manage
+
+    _markdown_job(lambda: manage.delete_budget(name))
+
+
 detect_app = typer.Typer(help="Run a detector on a file.", no_args_is_help=True)
 app.add_typer(detect_app, name="detect")
 

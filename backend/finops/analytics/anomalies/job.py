@@ -51,7 +51,7 @@ def run_anomaly_detection(
     *,
     run_date: date,
     report_days: int = 14,
-    metric: str = "billed_cost",
+    metric: str = "usage_cost",
     params: AnalysisParams | None = None,
     settings: Settings | None = None,
     run_id: str | None = None,
