@@ -47,6 +47,17 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
     log_json: bool = True
 
+    # notifications (budget alerts): SMTP server and delivery retries
+    notify_smtp_host: str = "127.0.0.1"
+    notify_smtp_port: int = Field(default=25, gt=0, lt=65536)
+    notify_smtp_sender: str = "finops@localhost"
+    notify_smtp_username: str | None = None
+    notify_smtp_password: SecretStr | None = None
+    notify_smtp_starttls: bool = False
+    notify_timeout_s: float = Field(default=10.0, gt=0)
+    notify_retries: int = Field(default=3, ge=0, description="attempts after the first")
+    notify_backoff_s: float = Field(default=1.0, ge=0, description="first retry delay; doubles")
+
     @field_validator("home", mode="after")
     @classmethod
     def _absolute_home(cls, value: Path) -> Path:

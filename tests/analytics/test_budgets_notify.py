@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -188,3 +189,19 @@ def test_invalid_budgets_are_refused(known_estate: KnownEstate) -> None:
         pytest.raises(BudgetError, match="period 'weekly'"),
     ):
         save_budget(conn, Budget(name="x", scope={}, period="weekly", amount=Decimal(1)))
+
+
+def test_notification_settings_come_from_the_platform_settings(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from finops.config import Settings
+
+    monkeypatch.setenv("FINOPS_NOTIFY_SMTP_HOST", "mail.example.com")
+    monkeypatch.setenv("FINOPS_NOTIFY_SMTP_PORT", "2525")
+    monkeypatch.setenv("FINOPS_NOTIFY_SMTP_PASSWORD", "s3cret")
+    monkeypatch.setenv("FINOPS_NOTIFY_RETRIES", "5")
+    notify = NotifySettings.from_settings(Settings(home=tmp_path))
+    assert (notify.smtp_host, notify.smtp_port, notify.retries) == ("mail.example.com", 2525, 5)
+    assert notify.smtp_password is not None
+    assert notify.smtp_password.get_secret_value() == "s3cret"
+    assert "s3cret" not in repr(notify)

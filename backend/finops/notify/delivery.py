@@ -9,21 +9,20 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import structlog
-from pydantic import Field, SecretStr
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import SecretStr
 from sqlalchemy import Connection, text
 
+from finops.config import Settings, get_settings
 from finops.notify.channels import DeliveryError, post_webhook, send_email
 
 log = structlog.get_logger(__name__)
 
 
-class NotifySettings(BaseSettings):
-    """Where notifications go out (``FINOPS_NOTIFY_*``). Kept apart from ``Settings`` until the
-    platform settings grow a notifications section; the SMTP password comes from the secrets
-    provider in production."""
-
-    model_config = SettingsConfigDict(env_prefix="FINOPS_NOTIFY_", extra="ignore")
+@dataclass(frozen=True, slots=True)
+class NotifySettings:
+    """Where notifications go out: the ``notify_*`` fields of :class:`Settings`
+    (``FINOPS_NOTIFY_SMTP_HOST`` …); the SMTP password comes from the secrets provider in
+    production."""
 
     smtp_host: str = "127.0.0.1"
     smtp_port: int = 25
@@ -31,9 +30,24 @@ class NotifySettings(BaseSettings):
     smtp_username: str | None = None
     smtp_password: SecretStr | None = None
     smtp_starttls: bool = False
-    timeout_s: float = Field(default=10.0, gt=0)
-    retries: int = Field(default=3, ge=0, description="attempts after the first")
-    backoff_s: float = Field(default=1.0, ge=0, description="first retry delay; doubles")
+    timeout_s: float = 10.0
+    retries: int = 3  # attempts after the first
+    backoff_s: float = 1.0  # first retry delay; doubles
+
+    @classmethod
+    def from_settings(cls, settings: Settings | None = None) -> NotifySettings:
+        s = settings or get_settings()
+        return cls(
+            smtp_host=s.notify_smtp_host,
+            smtp_port=s.notify_smtp_port,
+            smtp_sender=s.notify_smtp_sender,
+            smtp_username=s.notify_smtp_username,
+            smtp_password=s.notify_smtp_password,
+            smtp_starttls=s.notify_smtp_starttls,
+            timeout_s=s.notify_timeout_s,
+            retries=s.notify_retries,
+            backoff_s=s.notify_backoff_s,
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,7 +143,7 @@ def deliver_webhook(
     lines: list[str],
     settings: NotifySettings | None = None,
 ) -> Delivery:
-    settings = settings or NotifySettings()
+    settings = settings or NotifySettings.from_settings()
     payload = slack_payload(title, lines)
     return _deliver(
         conn,
@@ -152,7 +166,7 @@ def deliver_email(
     lines: list[str],
     settings: NotifySettings | None = None,
 ) -> Delivery:
-    settings = settings or NotifySettings()
+    settings = settings or NotifySettings.from_settings()
     body = "\n".join(lines) + "\n"
     password = settings.smtp_password.get_secret_value() if settings.smtp_password else None
     return _deliver(

@@ -223,7 +223,7 @@ def run_budget_check(
 ) -> BudgetRun:
     """Evaluate every budget for the period containing ``run_date``; alert on new crossings."""
     run_id = run_id or uuid.uuid4().hex
-    notify = notify or NotifySettings()
+    notify = notify or NotifySettings.from_settings(settings)
     engine = get_engine(settings or get_settings())
     statuses: list[BudgetStatus] = []
     with engine.begin() as conn:
