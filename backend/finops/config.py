@@ -36,6 +36,23 @@ class Settings(BaseSettings):
     aws_role_arn: str | None = Field(
         default=None, description="role assumed to read billing exports from S3"
     )
+    # usage and inventory collectors (finops.ingest.aws.AwsSettings)
+    aws_profile: str | None = Field(default=None, description="named profile of the base session")
+    aws_role_name: str = Field(
+        default="OrganizationAccountAccessRole", description="role assumed in every linked account"
+    )
+    aws_external_id: str | None = None
+    aws_accounts: list[str] = Field(
+        default_factory=list, description="linked accounts; empty: the organization's, or own"
+    )
+    aws_regions: list[str] = Field(
+        default_factory=list, description="regions; empty: every region enabled in the account"
+    )
+    aws_endpoint_url: str | None = Field(
+        default=None, description="override of AWS_ENDPOINT_URL (tests, VPC endpoints)"
+    )
+    aws_max_attempts: int = Field(default=10, ge=1, description="adaptive retry attempts per call")
+    aws_session_name: str = "finops-collector"
 
     sql_statement_timeout_s: float = Field(default=30.0, gt=0)
     sql_row_limit: int = Field(default=10_000, gt=0)

@@ -22,9 +22,8 @@ import structlog
 from botocore.config import Config
 from botocore.credentials import DeferredRefreshableCredentials
 from botocore.exceptions import BotoCoreError, ClientError
-from pydantic import Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from finops.config import Settings, get_settings
 from finops.errors import FinOpsError
 
 log = structlog.get_logger(__name__)
@@ -58,25 +57,33 @@ THROTTLING_CODES = frozenset(
 )
 
 
-class AwsSettings(BaseSettings):
-    """How the collectors reach AWS (environment prefix ``FINOPS_AWS_``)."""
+@dataclass(frozen=True)
+class AwsSettings:
+    """How the collectors reach AWS: the ``aws_*`` fields of :class:`Settings`
+    (``FINOPS_AWS_PROFILE``, ``FINOPS_AWS_ROLE_NAME`` …)."""
 
-    model_config = SettingsConfigDict(env_prefix="FINOPS_AWS_", extra="ignore")
-
-    profile: str | None = Field(default=None, description="named profile of the base session")
-    role_name: str = Field(default=DEFAULT_ROLE, description="role assumed in every linked account")
+    profile: str | None = None  # named profile of the base session
+    role_name: str = DEFAULT_ROLE  # role assumed in every linked account
     external_id: str | None = None
-    accounts: list[str] = Field(
-        default_factory=list, description="linked accounts; empty: the organization's, or own"
-    )
-    regions: list[str] = Field(
-        default_factory=list, description="regions; empty: every region enabled in the account"
-    )
-    endpoint_url: str | None = Field(
-        default=None, description="override of AWS_ENDPOINT_URL (tests, VPC endpoints)"
-    )
-    max_attempts: int = Field(default=10, ge=1, description="adaptive retry attempts per call")
+    accounts: tuple[str, ...] = ()  # linked accounts; empty: the organization's, or own
+    regions: tuple[str, ...] = ()  # regions; empty: every region enabled in the account
+    endpoint_url: str | None = None  # override of AWS_ENDPOINT_URL (tests, VPC endpoints)
+    max_attempts: int = 10  # adaptive retry attempts per call
     session_name: str = "finops-collector"
+
+    @classmethod
+    def from_settings(cls, settings: Settings | None = None) -> AwsSettings:
+        s = settings or get_settings()
+        return cls(
+            profile=s.aws_profile,
+            role_name=s.aws_role_name,
+            external_id=s.aws_external_id,
+            accounts=tuple(s.aws_accounts),
+            regions=tuple(s.aws_regions),
+            endpoint_url=s.aws_endpoint_url,
+            max_attempts=s.aws_max_attempts,
+            session_name=s.aws_session_name,
+        )
 
 
 class AwsAccessError(FinOpsError):
@@ -117,7 +124,7 @@ def error_code(exc: BaseException) -> str:
 class AwsSessions:
     """Sessions per account for one run; thread-safe, AssumeRole once per account."""
 
-    settings: AwsSettings = field(default_factory=AwsSettings)
+    settings: AwsSettings = field(default_factory=AwsSettings.from_settings)
     _base: boto3.Session | None = None
     _by_account: dict[str, boto3.Session] = field(default_factory=dict)
     _caller_account: str | None = None

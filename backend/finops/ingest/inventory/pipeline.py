@@ -49,13 +49,13 @@ def ingest_inventory(
     result = RunResult(run_id=run_id or uuid.uuid4().hex, kind="inventory")
     with connect(settings) as conn:
         if source is None:
-            sessions = AwsSessions(aws or AwsSettings())
+            sessions = AwsSessions(aws or AwsSettings.from_settings(settings))
             listing_day = day or datetime.now(UTC).date()
             types = resource_types or tuple(COLLECTORS)
             for outcome in _from_api(conn, sessions, scope, listing_day, result.run_id, types):
                 _finish(conn, result, outcome, progress)
         else:
-            sessions = AwsSessions(aws or AwsSettings())
+            sessions = AwsSessions(aws or AwsSettings.from_settings(settings))
             root = local_root(source, settings=settings, sessions=sessions)
             for outcome in _from_files(conn, root, source, scope, result.run_id):
                 _finish(conn, result, outcome, progress)

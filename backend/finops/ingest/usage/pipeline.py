@@ -72,7 +72,7 @@ def ingest_usage(
         raise IngestError(f"raw_retention_days must be at least 1, got {raw_retention_days}")
     settings = settings or get_settings()
     scope = scope or Scope()
-    sessions = AwsSessions(aws or AwsSettings())
+    sessions = AwsSessions(aws or AwsSettings.from_settings(settings))
     result = RunResult(run_id=run_id or uuid.uuid4().hex, kind="usage")
 
     def finish(outcome: UnitOutcome) -> None:

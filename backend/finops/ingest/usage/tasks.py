@@ -4,6 +4,7 @@ JSON-able dicts so Airflow can pass them between mapped tasks."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
@@ -31,11 +32,11 @@ def plan_units(
     *, accounts: list[str] | None = None, regions: list[str] | None = None
 ) -> list[dict[str, str]]:
     """One unit per account × enabled region; an account out of reach is one skipped unit."""
-    aws = AwsSettings()
+    aws = AwsSettings.from_settings()
     if accounts:
-        aws = aws.model_copy(update={"accounts": accounts})
+        aws = replace(aws, accounts=tuple(accounts))
     if regions:
-        aws = aws.model_copy(update={"regions": regions})
+        aws = replace(aws, regions=tuple(regions))
     sessions = AwsSessions(aws)
     units: list[dict[str, str]] = []
     for account_id in sessions.linked_accounts():
@@ -73,7 +74,7 @@ def ingest_unit(
                 record(conn, run_id, outcome)
                 outcomes.append(outcome)
         else:
-            sessions = AwsSessions(AwsSettings())
+            sessions = AwsSessions(AwsSettings.from_settings())
             for outcome in inventory_unit(
                 conn, sessions, account_id=account_id, region=region, day=day, run_id=run_id
             ):
