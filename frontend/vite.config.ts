@@ -14,7 +14,7 @@ export default defineConfig({
   build: {
     outDir: "dist",
     emptyOutDir: true,
-    // ECharts' core with the bar chart, grid, legend, tooltip and SVG renderer is ~510 kB.
+    // ECharts' core with the bar and line charts, grid, legend, tooltip and SVG renderer is ~540 kB.
     chunkSizeWarningLimit: 600,
     rolldownOptions: {
       output: {

@@ -1,10 +1,13 @@
-// Browser end-to-end check of the Overview page against a running `finops serve`.
+// Browser end-to-end check of the Overview page (and, when asked, the Anomalies page) against a
+// running `finops serve`.
 //
 //   BASE_URL=http://127.0.0.1:8000 EXPECTED_TOTAL=12345.6789 npm run e2e
 //
 // Environment:
 //   BASE_URL           where the API serves the built dashboard (required)
 //   EXPECTED_TOTAL     the total cost as a decimal string, e.g. from `finops sql` (required)
+//   EXPECTED_ANOMALIES comma-separated fingerprints the Anomalies page must list, in order
+//                      (open and acknowledged incidents); unset: the page is not checked
 //   EXPECTED_CURRENCY  ISO currency of that total (default USD)
 //   E2E_ARTIFACTS_DIR  where screenshots go (default frontend/e2e-artifacts)
 //   CHROMIUM_PATH      the browser to drive (default /usr/bin/chromium)
@@ -147,6 +150,50 @@ async function checkOverview(page, { expectedTotalText, timeout, log }) {
   log(`trend by ${after.dimension}: ${after.keys.join(", ")}`);
 }
 
+/**
+ * Opens the Anomalies page from the navigation, checks that its rows are the expected incidents
+ * in order, then selects the first and waits for its root cause and drawn chart.
+ * @param {import("playwright-core").Page} page
+ * @param {{ expected: string[], timeout: number, log: (line: string) => void }} options
+ */
+async function checkAnomalies(page, { expected, timeout, log }) {
+  await page.getByRole("link", { name: "Anomalies" }).click();
+  const rows = page.getByTestId("anomaly-row");
+  await rows
+    .first()
+    .waitFor({ state: "visible", timeout })
+    .catch(async () => {
+      const alert = await page.getByRole("alert").allTextContents();
+      throw new E2EFailure(
+        `no anomaly row appeared within ${timeout} ms` +
+          (alert.length > 0 ? `; the page shows: ${alert.join(" | ")}` : ""),
+      );
+    });
+  const shown = await rows.evaluateAll((nodes) =>
+    nodes.map((node) => /** @type {HTMLElement} */ (node).dataset["fingerprint"] ?? ""),
+  );
+  if (JSON.stringify(shown) !== JSON.stringify(expected)) {
+    throw new E2EFailure(
+      `the Anomalies page lists ${JSON.stringify(shown)}, expected ${JSON.stringify(expected)}`,
+    );
+  }
+  log(`anomalies page lists ${shown.length} incident(s): ${shown.join(", ")}`);
+
+  await rows.first().click();
+  const detail = page.getByTestId("anomaly-detail");
+  await detail
+    .locator(".echart[data-rendered-key]")
+    .waitFor({ state: "attached", timeout })
+    .catch(() => {
+      throw new E2EFailure(`the incident's chart was not drawn within ${timeout} ms`);
+    });
+  const causes = await detail.getByTestId("root-cause-row").count();
+  if (causes === 0) {
+    throw new E2EFailure("the selected incident shows no root cause");
+  }
+  log(`incident ${expected[0]} shows ${causes} root cause entries and its chart`);
+}
+
 async function main() {
   const baseUrl = requireEnv("BASE_URL").replace(/\/+$/, "");
   const expectedTotalText = expectedMoneyText(
@@ -156,6 +203,10 @@ async function main() {
   const artifactsDir = resolve(
     process.env.E2E_ARTIFACTS_DIR ?? join(FRONTEND_DIR, "e2e-artifacts"),
   );
+  const expectedAnomalies = (process.env.EXPECTED_ANOMALIES ?? "")
+    .split(",")
+    .map((fingerprint) => fingerprint.trim())
+    .filter((fingerprint) => fingerprint !== "");
   const timeout = Number(process.env.E2E_TIMEOUT_MS ?? "30000");
   if (!Number.isInteger(timeout) || timeout <= 0) {
     throw new E2EFailure(`E2E_TIMEOUT_MS must be a positive integer, got ${process.env.E2E_TIMEOUT_MS}`);
@@ -189,6 +240,15 @@ async function main() {
       const screenshot = join(artifactsDir, "overview.png");
       await page.screenshot({ path: screenshot, fullPage: true });
       log(`screenshot saved to ${screenshot}`);
+      if (expectedAnomalies.length > 0) {
+        await checkAnomalies(page, { expected: expectedAnomalies, timeout, log });
+        if (pageErrors.length > 0) {
+          throw new E2EFailure(`uncaught errors in the page: ${pageErrors.join(" | ")}`);
+        }
+        const anomalies = join(artifactsDir, "anomalies.png");
+        await page.screenshot({ path: anomalies, fullPage: true });
+        log(`screenshot saved to ${anomalies}`);
+      }
     } catch (error) {
       const screenshot = join(artifactsDir, "overview-failure.png");
       await page.screenshot({ path: screenshot, fullPage: true }).then(
@@ -200,7 +260,9 @@ async function main() {
   } finally {
     await browser.close();
   }
-  log("overview page passed");
+  log(
+    expectedAnomalies.length > 0 ? "overview and anomalies pages passed" : "overview page passed",
+  );
 }
 
 main().catch((error) => {

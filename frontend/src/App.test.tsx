@@ -6,6 +6,7 @@ import { App } from "./App";
 import { pageForPath } from "./lib/router";
 import { renderWithApi } from "./test/fakeApi";
 import { filtersFixture } from "./test/fixtures";
+import { anomaliesFixture, budgetsFixture, forecastsFixture } from "./test/intelligenceFixtures";
 import {
   chargebackFixture,
   findingsFixture,
@@ -22,6 +23,12 @@ function api(url: URL) {
       return { body: findingsSummaryFixture };
     case "/api/v1/allocation/chargeback":
       return { body: chargebackFixture("2025-03") };
+    case "/api/v1/anomalies":
+      return { body: anomaliesFixture };
+    case "/api/v1/forecasts":
+      return { body: forecastsFixture("total") };
+    case "/api/v1/budgets":
+      return { body: budgetsFixture };
     default:
       return undefined;
   }
@@ -56,11 +63,21 @@ describe("App navigation", () => {
 
     window.history.back();
     expect(await screen.findByTestId("findings-table")).toBeInTheDocument();
+
+    await userEvent.click(screen.getByRole("link", { name: "Anomalies" }));
+    expect(window.location.pathname).toBe("/anomalies");
+    expect(await screen.findByTestId("anomalies-table")).toBeInTheDocument();
+
+    await userEvent.click(screen.getByRole("link", { name: "Forecasts & budgets" }));
+    expect(window.location.pathname).toBe("/forecasts");
+    expect(await screen.findByTestId("budgets-table")).toBeInTheDocument();
   });
 
   it("maps paths to pages", () => {
     expect(pageForPath("/optimization/")).toBe("/optimization");
     expect(pageForPath("/chargeback")).toBe("/chargeback");
+    expect(pageForPath("/anomalies/")).toBe("/anomalies");
+    expect(pageForPath("/forecasts")).toBe("/forecasts");
     expect(pageForPath("/nowhere")).toBe("/");
     expect(pageForPath("/")).toBe("/");
   });

@@ -1,7 +1,9 @@
 import type { MouseEvent } from "react";
 
 import { navigate, PAGES, type PagePath, useCurrentPage } from "./lib/router";
+import { AnomaliesPage } from "./pages/AnomaliesPage";
 import { ChargebackPage } from "./pages/ChargebackPage";
+import { ForecastsPage } from "./pages/ForecastsPage";
 import { OptimizationPage } from "./pages/OptimizationPage";
 import { OverviewPage } from "./pages/OverviewPage";
 
@@ -11,6 +13,10 @@ function PageContent({ page }: { page: PagePath }) {
       return <OptimizationPage />;
     case "/chargeback":
       return <ChargebackPage />;
+    case "/anomalies":
+      return <AnomaliesPage />;
+    case "/forecasts":
+      return <ForecastsPage />;
     default:
       return <OverviewPage />;
   }

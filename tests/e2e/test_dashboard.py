@@ -1,5 +1,6 @@
 """Browser end to end: ``finops serve`` on freshly ingested data, the Overview page in Debian
-Chromium (playwright-core), the displayed total equal to what ``finops sql`` returns."""
+Chromium (playwright-core), the displayed total equal to what ``finops sql`` returns; the
+Anomalies page listing the incidents the anomaly job found (one planted spike)."""
 
 from __future__ import annotations
 
@@ -12,11 +13,12 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
 
+from finops.analytics.anomalies.job import run_anomaly_detection
 from finops.config import REPO_ROOT, Settings
 from finops.db.engine import server_url
 from finops.ingest.billing import ingest_billing
@@ -24,6 +26,8 @@ from tests.factories.cur2 import Cur2Export
 
 FRONTEND = REPO_ROOT / "frontend"
 ARTIFACTS = REPO_ROOT / "test-artifacts"
+SPIKE = datetime(2026, 11, 9)  # EC2 in the first account costs ten times its usual that day
+LAST_DAY = date(2026, 11, 12)
 
 
 def _free_port() -> int:
@@ -53,6 +57,8 @@ def served(fresh_settings: Settings, tmp_path: Path) -> Iterator[tuple[str, dict
         for day in range(1, days + 1):
             for n, service in enumerate(services):
                 cost = f"{(day * 7 + n * 13 + month) % 41 + 3}.{(day * 37 + n) % 100:02d}"
+                if datetime(2026, month, day) == SPIKE and service == "AmazonEC2":
+                    cost = "480.00"
                 export.add_usage(
                     day=datetime(2026, month, day),
                     account=f"60000000000{n}",
@@ -61,6 +67,7 @@ def served(fresh_settings: Settings, tmp_path: Path) -> Iterator[tuple[str, dict
                     hours=1,
                 )
     ingest_billing(str(export.write(tmp_path)), settings=fresh_settings)
+    run_anomaly_detection(run_date=LAST_DAY, settings=fresh_settings)
 
     env = dict(os.environ, FINOPS_DATABASE_URL=server_url(fresh_settings))
     port = _free_port()
@@ -96,6 +103,18 @@ def test_overview_total_matches_sql(served: tuple[str, dict[str, str]]) -> None:
     assert result.returncode == 0, result.stderr
     expected_total = result.stdout.splitlines()[1]
     assert expected_total and expected_total != "0"
+    # what the Anomalies page lists by default (open and acknowledged), in the API's order
+    anomalies = _finops(
+        env,
+        "sql",
+        "select fingerprint from anomalies where status in ('open', 'acknowledged') "
+        "order by first_day desc, abs(impact) desc, fingerprint",
+        "--format",
+        "csv",
+    )
+    assert anomalies.returncode == 0, anomalies.stderr
+    fingerprints = anomalies.stdout.splitlines()[1:]
+    assert fingerprints, "the planted spike was not detected"
 
     ARTIFACTS.mkdir(exist_ok=True)
     node = shutil.which("node")
@@ -106,6 +125,7 @@ def test_overview_total_matches_sql(served: tuple[str, dict[str, str]]) -> None:
             os.environ,
             BASE_URL=base_url,
             EXPECTED_TOTAL=expected_total,
+            EXPECTED_ANOMALIES=",".join(fingerprints),
             E2E_ARTIFACTS_DIR=str(ARTIFACTS),
         ),
         capture_output=True,
@@ -116,3 +136,4 @@ def test_overview_total_matches_sql(served: tuple[str, dict[str, str]]) -> None:
     )
     assert run.returncode == 0, f"{run.stdout}\n{run.stderr}"
     assert (ARTIFACTS / "overview.png").stat().st_size > 10_000
+    assert (ARTIFACTS / "anomalies.png").stat().st_size > 10_000

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterator
 from typing import Annotated
 
@@ -26,5 +27,13 @@ def get_connection(request: Request) -> Iterator[Connection]:
         yield conn
 
 
+def get_request_id(request: Request) -> str:
+    """The id the request is logged under (set by the app's middleware; the ``x-request-id``
+    header when the caller sent one), to tie audit rows to the request log."""
+    request_id = getattr(request.state, "request_id", None)
+    return str(request_id) if request_id else uuid.uuid4().hex
+
+
 EngineDep = Annotated[Engine, Depends(get_engine_dep)]
 ConnectionDep = Annotated[Connection, Depends(get_connection)]
+RequestIdDep = Annotated[str, Depends(get_request_id)]

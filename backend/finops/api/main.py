@@ -14,7 +14,16 @@ from fastapi.staticfiles import StaticFiles
 from sqlalchemy import Engine
 from starlette.routing import Match
 
-from finops.api.routes import allocation, findings, health, kpi, spend
+from finops.api.routes import (
+    allocation,
+    anomalies,
+    budgets,
+    findings,
+    forecasts,
+    health,
+    kpi,
+    spend,
+)
 from finops.config import REPO_ROOT, Settings, get_settings
 from finops.errors import FinOpsError
 from finops.observability import HTTP_LATENCY, HTTP_REQUESTS
@@ -28,6 +37,9 @@ api_router.include_router(kpi.router)
 api_router.include_router(spend.router)
 api_router.include_router(findings.router)
 api_router.include_router(allocation.router)
+api_router.include_router(anomalies.router)
+api_router.include_router(forecasts.router)
+api_router.include_router(budgets.router)
 
 
 def _route_template(request: Request) -> str:
@@ -58,6 +70,7 @@ def create_app(
         request: Request, call_next: Callable[[Request], Awaitable[Response]]
     ) -> Response:
         request_id = request.headers.get("x-request-id") or uuid.uuid4().hex
+        request.state.request_id = request_id
         structlog.contextvars.bind_contextvars(request_id=request_id)
         route = _route_template(request)
         started = time.perf_counter()

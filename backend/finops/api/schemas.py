@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from enum import StrEnum
 from typing import Annotated, Any
 
-from pydantic import BaseModel, PlainSerializer
+from pydantic import BaseModel, Field, PlainSerializer, StringConstraints
 
 Money = Annotated[
     Decimal,
@@ -151,3 +152,246 @@ class ChargebackPublic(BaseModel):
     billing_periods: list[str]
     data: list[ChargebackCostCenterPublic]
     count: int
+
+
+# ---- cost intelligence: anomalies, forecasts, budgets (migration 0004) ----------------------
+
+
+class AnomalyStatus(StrEnum):
+    """An incident's lifecycle (``anomalies/store.py``): feedback survives reruns."""
+
+    open = "open"
+    acknowledged = "acknowledged"
+    resolved = "resolved"
+    false_positive = "false_positive"
+
+
+class AnomalySeverity(StrEnum):
+    low = "low"
+    medium = "medium"
+    high = "high"
+
+
+class AnomalyKind(StrEnum):
+    spike = "spike"
+    dip = "dip"
+    level_shift = "level_shift"
+    drift = "drift"
+
+
+class RootCauseEntryPublic(BaseModel):
+    """One child of the incident's scope (an account, service, region, usage type or resource)
+    and how much of the deviation it explains over the incident's days."""
+
+    dimension: str
+    value: str
+    actual: Money
+    expected: Money
+    delta: Money
+    share: float = Field(description="fraction of the scope's deviation (1.0 = all of it)")
+
+
+class AnomalyPublic(BaseModel):
+    fingerprint: str
+    scope_kind: str
+    scope: dict[str, str]
+    kind: AnomalyKind
+    cause: str
+    status: AnomalyStatus
+    status_note: str | None
+    first_day: date
+    last_day: date
+    expected: Money
+    lower_bound: Money
+    upper_bound: Money
+    actual: Money
+    impact: Money
+    impact_pct: Percent | None
+    severity: AnomalySeverity
+    peak_score: float | None
+    top_cause: RootCauseEntryPublic | None
+    cost_metric: str
+    detected_on: date
+    last_run_date: date
+
+
+class AnomaliesPublic(BaseModel):
+    data: list[AnomalyPublic]
+    count: int
+    currency: str
+
+
+class RelatedScopePublic(BaseModel):
+    """Another scope that saw the same incident (deduplicated into this one)."""
+
+    scope_kind: str
+    scope: dict[str, str]
+    first_day: date
+    last_day: date
+    kind: str
+    impact: Money
+
+
+class AnomalyDayPublic(BaseModel):
+    """The scope's cost on one day against the detector's baseline (``None`` on days the
+    detector could not judge yet: too little history, or a month start it is still learning)."""
+
+    day: date
+    actual: Money
+    expected: Money | None
+    lower: Money | None
+    upper: Money | None
+    anomalous: bool
+    in_incident: bool
+
+
+class AnomalyDetailPublic(AnomalyPublic):
+    currency: str
+    root_cause: list[RootCauseEntryPublic]
+    related_scopes: list[RelatedScopePublic]
+    series: list[AnomalyDayPublic]
+
+
+class AnomalyStatusUpdate(BaseModel):
+    status: AnomalyStatus
+    note: str | None = Field(default=None, max_length=2000)
+
+
+class ForecastPointPublic(BaseModel):
+    day: date
+    horizon_day: int
+    yhat: Money
+    lower80: Money
+    upper80: Money
+    lower95: Money
+    upper95: Money
+
+
+class DailyCostPublic(BaseModel):
+    day: date
+    cost: Money
+
+
+class ProjectionPublic(BaseModel):
+    """Actual cost from the period's start to the run date plus the forecast to its end."""
+
+    period_start: date
+    period_end: date
+    to_date: Money
+    projection: Money
+    lower80: Money
+    upper80: Money
+
+
+class ForecastPublic(BaseModel):
+    scope_kind: str
+    scope: dict[str, str]
+    scope_key: str
+    run_date: date
+    cost_metric: str
+    model: str
+    weights: dict[str, float]
+    history_days: int
+    horizon_days: int
+    backtest_folds: int
+    backtest_mase: float
+    backtest_smape: float
+    month_end: ProjectionPublic
+    quarter_end: ProjectionPublic
+    points: list[ForecastPointPublic]
+    actuals: list[DailyCostPublic]
+
+
+class ForecastsPublic(BaseModel):
+    data: list[ForecastPublic]
+    count: int
+    currency: str
+    horizon: int
+
+
+class BudgetPeriod(StrEnum):
+    monthly = "monthly"
+    quarterly = "quarterly"
+    annual = "annual"
+
+
+class ThresholdKind(StrEnum):
+    actual = "actual"
+    forecast = "forecast"
+
+
+class ThresholdPublic(BaseModel):
+    kind: ThresholdKind
+    percent: Percent
+
+
+class BudgetAlertPublic(BaseModel):
+    """A threshold crossed in the evaluated period (an alert fires once per crossing)."""
+
+    threshold_kind: ThresholdKind
+    threshold_percent: Percent
+    crossed_on: date
+    amount: Money
+    actual: Money
+    forecast: Money
+
+
+class BudgetEvaluationPublic(BaseModel):
+    period_start: date
+    period_end: date
+    run_date: date
+    actual: Money
+    forecast: Money
+    forecast_model: str
+    actual_pct: Percent
+    forecast_pct: Percent
+
+
+class BudgetPublic(BaseModel):
+    id: int
+    name: str
+    scope_kind: str
+    scope: dict[str, str]
+    period: BudgetPeriod
+    amount: Money
+    currency: str
+    cost_metric: str
+    thresholds: list[ThresholdPublic]
+    channel_targets: dict[str, int] = Field(
+        description="targets per channel (webhook URLs carry secrets, so they are not returned)"
+    )
+    evaluation: BudgetEvaluationPublic | None
+    alerts: list[BudgetAlertPublic]
+
+
+class BudgetsPublic(BaseModel):
+    data: list[BudgetPublic]
+    count: int
+
+
+class ThresholdCreate(BaseModel):
+    kind: ThresholdKind
+    percent: Decimal = Field(max_digits=8, decimal_places=2, description="percent of the amount")
+
+
+class BudgetCreate(BaseModel):
+    name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+    scope: dict[str, str] = Field(
+        default_factory=dict,
+        description="{} for the whole bill, else account, service, region, usage_type or "
+        "tag:<key> → value",
+    )
+    period: BudgetPeriod
+    amount: Decimal = Field(max_digits=20, decimal_places=2)
+    thresholds: list[ThresholdCreate] | None = Field(
+        default=None, description="default: actual 80%, actual 100%, forecast 100%"
+    )
+    channels: dict[str, list[str]] = Field(
+        default_factory=dict, description='{"webhook": [url, …], "email": [address, …]}'
+    )
+    currency: Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")] = "USD"
+    cost_metric: str = Field(
+        default="billed_cost",
+        max_length=64,
+        description="a cost metric of the jobs' cost rows: billed_cost, effective_cost, …",
+    )

@@ -5,8 +5,12 @@ so every query is built by SQLAlchemy with bound parameters."""
 from __future__ import annotations
 
 from sqlalchemy import (
+    BigInteger,
     Column,
     Date,
+    DateTime,
+    Float,
+    Integer,
     MetaData,
     Numeric,
     String,
@@ -52,4 +56,134 @@ chargeback_monthly = Table(
     Column("billing_currency", String),
     Column("cost", Numeric(38, 10)),
     Column("share", Numeric(12, 8)),
+)
+
+# migrations/versions/0001_warehouse_core.py: the FOCUS cost view (only its charge time: the
+# cost intelligence routes sum costs through the jobs' own cost rows) and the ingest log (the
+# billing currency of every loaded slice)
+costs = Table(
+    "costs",
+    metadata,
+    Column("charge_period_start", DateTime(timezone=True)),
+)
+
+ingest_log = Table(
+    "ingest_log",
+    metadata,
+    Column("id", BigInteger, primary_key=True),
+    Column("status", String),
+    Column("billing_currency", String),
+)
+
+# migrations/versions/0004_cost_intelligence.py
+anomalies = Table(
+    "anomalies",
+    metadata,
+    Column("id", BigInteger, primary_key=True),
+    Column("fingerprint", String),
+    Column("scope_kind", String),
+    Column("scope", JSONB),
+    Column("kind", String),
+    Column("cause", String),
+    Column("status", String),
+    Column("status_note", String),
+    Column("first_day", Date),
+    Column("last_day", Date),
+    Column("expected", Numeric(20, 2)),
+    Column("lower_bound", Numeric(20, 2)),
+    Column("upper_bound", Numeric(20, 2)),
+    Column("actual", Numeric(20, 2)),
+    Column("impact", Numeric(20, 2)),
+    Column("impact_pct", Numeric(14, 2)),
+    Column("severity", String),
+    Column("peak_score", Float),
+    Column("root_cause", JSONB),
+    Column("top_cause", JSONB),
+    Column("related_scopes", JSONB),
+    Column("cost_metric", String),
+    Column("detected_on", Date),
+    Column("last_run_date", Date),
+)
+
+forecast_runs = Table(
+    "forecast_runs",
+    metadata,
+    Column("id", BigInteger, primary_key=True),
+    Column("scope_kind", String),
+    Column("scope", JSONB),
+    Column("scope_key", String),
+    Column("run_date", Date),
+    Column("cost_metric", String),
+    Column("model", String),
+    Column("weights", JSONB),
+    Column("history_days", Integer),
+    Column("horizon_days", Integer),
+    Column("backtest_folds", Integer),
+    Column("backtest_mase", Float),
+    Column("backtest_smape", Float),
+    Column("month_to_date", Numeric(20, 2)),
+    Column("month_end_projection", Numeric(20, 2)),
+    Column("month_end_lower80", Numeric(20, 2)),
+    Column("month_end_upper80", Numeric(20, 2)),
+    Column("quarter_to_date", Numeric(20, 2)),
+    Column("quarter_end_projection", Numeric(20, 2)),
+    Column("quarter_end_lower80", Numeric(20, 2)),
+    Column("quarter_end_upper80", Numeric(20, 2)),
+)
+
+forecast_points = Table(
+    "forecast_points",
+    metadata,
+    Column("forecast_run_id", BigInteger, primary_key=True),
+    Column("day", Date, primary_key=True),
+    Column("horizon_day", Integer),
+    Column("yhat", Numeric(20, 2)),
+    Column("lower80", Numeric(20, 2)),
+    Column("upper80", Numeric(20, 2)),
+    Column("lower95", Numeric(20, 2)),
+    Column("upper95", Numeric(20, 2)),
+)
+
+budgets = Table(
+    "budgets",
+    metadata,
+    Column("id", BigInteger, primary_key=True),
+    Column("name", String),
+    Column("scope_kind", String),
+    Column("scope", JSONB),
+    Column("period", String),
+    Column("amount", Numeric(20, 2)),
+    Column("currency", String),
+    Column("cost_metric", String),
+    Column("thresholds", JSONB),
+    Column("period_start", Date),
+    Column("period_end", Date),
+    Column("run_date", Date),
+    Column("actual", Numeric(20, 2)),
+    Column("forecast", Numeric(20, 2)),
+    Column("forecast_model", String),
+    Column("actual_pct", Numeric(20, 2)),
+    Column("forecast_pct", Numeric(20, 2)),
+)
+
+budget_definitions = Table(
+    "budget_definitions",
+    metadata,
+    Column("id", BigInteger, primary_key=True),
+    Column("name", String),
+    Column("channels", JSONB),
+)
+
+budget_alerts = Table(
+    "budget_alerts",
+    metadata,
+    Column("id", BigInteger, primary_key=True),
+    Column("budget_id", BigInteger),
+    Column("period_start", Date),
+    Column("threshold_kind", String),
+    Column("threshold_percent", Numeric(8, 2)),
+    Column("crossed_on", Date),
+    Column("amount", Numeric(20, 2)),
+    Column("actual", Numeric(20, 2)),
+    Column("forecast", Numeric(20, 2)),
 )

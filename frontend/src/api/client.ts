@@ -41,3 +41,20 @@ export type FindingsSummaryQuery = NonNullable<
 export type ChargebackQuery = NonNullable<
   paths["/api/v1/allocation/chargeback"]["get"]["parameters"]["query"]
 >;
+
+export type AnomalyPublic = components["schemas"]["AnomalyPublic"];
+export type AnomaliesPublic = components["schemas"]["AnomaliesPublic"];
+export type AnomalyDetailPublic = components["schemas"]["AnomalyDetailPublic"];
+export type AnomalyDayPublic = components["schemas"]["AnomalyDayPublic"];
+export type RootCauseEntryPublic = components["schemas"]["RootCauseEntryPublic"];
+export type AnomalyStatus = components["schemas"]["AnomalyStatus"];
+export type AnomalySeverity = components["schemas"]["AnomalySeverity"];
+export type AnomalyStatusUpdate = components["schemas"]["AnomalyStatusUpdate"];
+export type ForecastPublic = components["schemas"]["ForecastPublic"];
+export type ForecastsPublic = components["schemas"]["ForecastsPublic"];
+export type ForecastScopeKind = components["schemas"]["ForecastScopeKind"];
+export type BudgetPublic = components["schemas"]["BudgetPublic"];
+export type BudgetsPublic = components["schemas"]["BudgetsPublic"];
+
+export type AnomaliesQuery = NonNullable<paths["/api/v1/anomalies"]["get"]["parameters"]["query"]>;
+export type ForecastsQuery = NonNullable<paths["/api/v1/forecasts"]["get"]["parameters"]["query"]>;

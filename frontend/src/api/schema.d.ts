@@ -25,6 +25,119 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/anomalies": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read Anomalies
+         * @description Incidents, newest first (then the largest impact), one page at a time; ``count`` covers
+         *     every incident that matches the filters.
+         */
+        get: operations["read_anomalies_api_v1_anomalies_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/anomalies/{fingerprint}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read Anomaly
+         * @description One incident with every root-cause entry, the other scopes that saw it, and its scope's
+         *     daily cost around it against the detector's expected value and bounds.
+         */
+        get: operations["read_anomaly_api_v1_anomalies__fingerprint__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/anomalies/{fingerprint}/status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Update Anomaly Status
+         * @description Record feedback on an incident. Reruns of the job keep it; ``false_positive`` also tells
+         *     the detector that the incident's days were normal for its scope and every related scope.
+         *     The change is audited as ``finops anomalies …`` audits it (action ``anomaly.status``), with
+         *     the previous status and the request id as the run id.
+         */
+        post: operations["update_anomaly_status_api_v1_anomalies__fingerprint__status_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/budgets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read Budgets
+         * @description Every budget by name, with its latest evaluation (actual to date, forecast for the
+         *     period, both as a percentage of the amount) and the alerts fired in that period.
+         */
+        get: operations["read_budgets_api_v1_budgets_get"];
+        put?: never;
+        /**
+         * Create Budget
+         * @description A new budget; ``finops run budgets`` (or the ``budget_check`` DAG) evaluates it. A name
+         *     already in use is a 409: delete that budget first. Audited as ``finops budgets create``
+         *     audits it (action ``budget.save``).
+         */
+        post: operations["create_budget_api_v1_budgets_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/budgets/{budget_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Delete Budget
+         * @description Delete a budget with its evaluations and alerts (the notification log keeps what was
+         *     sent); audited as ``budget.delete``.
+         */
+        delete: operations["delete_budget_api_v1_budgets__budget_id__delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/filters": {
         parameters: {
             query?: never;
@@ -79,6 +192,28 @@ export interface paths {
          *     first, and the date of the latest job run.
          */
         get: operations["read_findings_summary_api_v1_findings_summary_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/forecasts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read Forecasts
+         * @description The latest forecast of every scope: daily points with 80% and 95% intervals, the model
+         *     chosen by the rolling-origin backtest with its MASE and sMAPE, the month-end and
+         *     quarter-end projections, and the actual daily cost around the run date.
+         */
+        get: operations["read_forecasts_api_v1_forecasts_get"];
         put?: never;
         post?: never;
         delete?: never;
@@ -172,6 +307,309 @@ export interface components {
             /** Account Name */
             account_name: string | null;
         };
+        /** AnomaliesPublic */
+        AnomaliesPublic: {
+            /** Count */
+            count: number;
+            /** Currency */
+            currency: string;
+            /** Data */
+            data: components["schemas"]["AnomalyPublic"][];
+        };
+        /**
+         * AnomalyDayPublic
+         * @description The scope's cost on one day against the detector's baseline (``None`` on days the
+         *     detector could not judge yet: too little history, or a month start it is still learning).
+         */
+        AnomalyDayPublic: {
+            /** Actual */
+            actual: string;
+            /** Anomalous */
+            anomalous: boolean;
+            /**
+             * Day
+             * Format: date
+             */
+            day: string;
+            /** Expected */
+            expected: string | null;
+            /** In Incident */
+            in_incident: boolean;
+            /** Lower */
+            lower: string | null;
+            /** Upper */
+            upper: string | null;
+        };
+        /** AnomalyDetailPublic */
+        AnomalyDetailPublic: {
+            /** Actual */
+            actual: string;
+            /** Cause */
+            cause: string;
+            /** Cost Metric */
+            cost_metric: string;
+            /** Currency */
+            currency: string;
+            /**
+             * Detected On
+             * Format: date
+             */
+            detected_on: string;
+            /** Expected */
+            expected: string;
+            /** Fingerprint */
+            fingerprint: string;
+            /**
+             * First Day
+             * Format: date
+             */
+            first_day: string;
+            /** Impact */
+            impact: string;
+            /** Impact Pct */
+            impact_pct: string | null;
+            kind: components["schemas"]["AnomalyKind"];
+            /**
+             * Last Day
+             * Format: date
+             */
+            last_day: string;
+            /**
+             * Last Run Date
+             * Format: date
+             */
+            last_run_date: string;
+            /** Lower Bound */
+            lower_bound: string;
+            /** Peak Score */
+            peak_score: number | null;
+            /** Related Scopes */
+            related_scopes: components["schemas"]["RelatedScopePublic"][];
+            /** Root Cause */
+            root_cause: components["schemas"]["RootCauseEntryPublic"][];
+            /** Scope */
+            scope: {
+                [key: string]: string;
+            };
+            /** Scope Kind */
+            scope_kind: string;
+            /** Series */
+            series: components["schemas"]["AnomalyDayPublic"][];
+            severity: components["schemas"]["AnomalySeverity"];
+            status: components["schemas"]["AnomalyStatus"];
+            /** Status Note */
+            status_note: string | null;
+            top_cause: components["schemas"]["RootCauseEntryPublic"] | null;
+            /** Upper Bound */
+            upper_bound: string;
+        };
+        /**
+         * AnomalyKind
+         * @enum {string}
+         */
+        AnomalyKind: "spike" | "dip" | "level_shift" | "drift";
+        /** AnomalyPublic */
+        AnomalyPublic: {
+            /** Actual */
+            actual: string;
+            /** Cause */
+            cause: string;
+            /** Cost Metric */
+            cost_metric: string;
+            /**
+             * Detected On
+             * Format: date
+             */
+            detected_on: string;
+            /** Expected */
+            expected: string;
+            /** Fingerprint */
+            fingerprint: string;
+            /**
+             * First Day
+             * Format: date
+             */
+            first_day: string;
+            /** Impact */
+            impact: string;
+            /** Impact Pct */
+            impact_pct: string | null;
+            kind: components["schemas"]["AnomalyKind"];
+            /**
+             * Last Day
+             * Format: date
+             */
+            last_day: string;
+            /**
+             * Last Run Date
+             * Format: date
+             */
+            last_run_date: string;
+            /** Lower Bound */
+            lower_bound: string;
+            /** Peak Score */
+            peak_score: number | null;
+            /** Scope */
+            scope: {
+                [key: string]: string;
+            };
+            /** Scope Kind */
+            scope_kind: string;
+            severity: components["schemas"]["AnomalySeverity"];
+            status: components["schemas"]["AnomalyStatus"];
+            /** Status Note */
+            status_note: string | null;
+            top_cause: components["schemas"]["RootCauseEntryPublic"] | null;
+            /** Upper Bound */
+            upper_bound: string;
+        };
+        /**
+         * AnomalySeverity
+         * @enum {string}
+         */
+        AnomalySeverity: "low" | "medium" | "high";
+        /**
+         * AnomalyStatus
+         * @description An incident's lifecycle (``anomalies/store.py``): feedback survives reruns.
+         * @enum {string}
+         */
+        AnomalyStatus: "open" | "acknowledged" | "resolved" | "false_positive";
+        /** AnomalyStatusUpdate */
+        AnomalyStatusUpdate: {
+            /** Note */
+            note?: string | null;
+            status: components["schemas"]["AnomalyStatus"];
+        };
+        /**
+         * BudgetAlertPublic
+         * @description A threshold crossed in the evaluated period (an alert fires once per crossing).
+         */
+        BudgetAlertPublic: {
+            /** Actual */
+            actual: string;
+            /** Amount */
+            amount: string;
+            /**
+             * Crossed On
+             * Format: date
+             */
+            crossed_on: string;
+            /** Forecast */
+            forecast: string;
+            threshold_kind: components["schemas"]["ThresholdKind"];
+            /** Threshold Percent */
+            threshold_percent: string;
+        };
+        /** BudgetCreate */
+        BudgetCreate: {
+            /** Amount */
+            amount: number | string;
+            /**
+             * Channels
+             * @description {"webhook": [url, …], "email": [address, …]}
+             */
+            channels?: {
+                [key: string]: string[];
+            };
+            /**
+             * Cost Metric
+             * @description a cost metric of the jobs' cost rows: billed_cost, effective_cost, …
+             * @default billed_cost
+             */
+            cost_metric: string;
+            /**
+             * Currency
+             * @default USD
+             */
+            currency: string;
+            /** Name */
+            name: string;
+            period: components["schemas"]["BudgetPeriod"];
+            /**
+             * Scope
+             * @description {} for the whole bill, else account, service, region, usage_type or tag:<key> → value
+             */
+            scope?: {
+                [key: string]: string;
+            };
+            /**
+             * Thresholds
+             * @description default: actual 80%, actual 100%, forecast 100%
+             */
+            thresholds?: components["schemas"]["ThresholdCreate"][] | null;
+        };
+        /** BudgetEvaluationPublic */
+        BudgetEvaluationPublic: {
+            /** Actual */
+            actual: string;
+            /** Actual Pct */
+            actual_pct: string;
+            /** Forecast */
+            forecast: string;
+            /** Forecast Model */
+            forecast_model: string;
+            /** Forecast Pct */
+            forecast_pct: string;
+            /**
+             * Period End
+             * Format: date
+             */
+            period_end: string;
+            /**
+             * Period Start
+             * Format: date
+             */
+            period_start: string;
+            /**
+             * Run Date
+             * Format: date
+             */
+            run_date: string;
+        };
+        /**
+         * BudgetPeriod
+         * @enum {string}
+         */
+        BudgetPeriod: "monthly" | "quarterly" | "annual";
+        /** BudgetPublic */
+        BudgetPublic: {
+            /** Alerts */
+            alerts: components["schemas"]["BudgetAlertPublic"][];
+            /** Amount */
+            amount: string;
+            /**
+             * Channel Targets
+             * @description targets per channel (webhook URLs carry secrets, so they are not returned)
+             */
+            channel_targets: {
+                [key: string]: number;
+            };
+            /** Cost Metric */
+            cost_metric: string;
+            /** Currency */
+            currency: string;
+            evaluation: components["schemas"]["BudgetEvaluationPublic"] | null;
+            /** Id */
+            id: number;
+            /** Name */
+            name: string;
+            period: components["schemas"]["BudgetPeriod"];
+            /** Scope */
+            scope: {
+                [key: string]: string;
+            };
+            /** Scope Kind */
+            scope_kind: string;
+            /** Thresholds */
+            thresholds: components["schemas"]["ThresholdPublic"][];
+        };
+        /** BudgetsPublic */
+        BudgetsPublic: {
+            /** Count */
+            count: number;
+            /** Data */
+            data: components["schemas"]["BudgetPublic"][];
+        };
         /** ChargebackAllocationPublic */
         ChargebackAllocationPublic: {
             /** Allocation */
@@ -218,6 +656,16 @@ export interface components {
          * @enum {string}
          */
         CostMetric: "billed_cost" | "effective_cost" | "list_cost";
+        /** DailyCostPublic */
+        DailyCostPublic: {
+            /** Cost */
+            cost: string;
+            /**
+             * Day
+             * Format: date
+             */
+            day: string;
+        };
         /**
          * Dimension
          * @enum {string}
@@ -338,6 +786,83 @@ export interface components {
             /** Total Estimated Monthly Savings */
             total_estimated_monthly_savings: string;
         };
+        /** ForecastPointPublic */
+        ForecastPointPublic: {
+            /**
+             * Day
+             * Format: date
+             */
+            day: string;
+            /** Horizon Day */
+            horizon_day: number;
+            /** Lower80 */
+            lower80: string;
+            /** Lower95 */
+            lower95: string;
+            /** Upper80 */
+            upper80: string;
+            /** Upper95 */
+            upper95: string;
+            /** Yhat */
+            yhat: string;
+        };
+        /** ForecastPublic */
+        ForecastPublic: {
+            /** Actuals */
+            actuals: components["schemas"]["DailyCostPublic"][];
+            /** Backtest Folds */
+            backtest_folds: number;
+            /** Backtest Mase */
+            backtest_mase: number;
+            /** Backtest Smape */
+            backtest_smape: number;
+            /** Cost Metric */
+            cost_metric: string;
+            /** History Days */
+            history_days: number;
+            /** Horizon Days */
+            horizon_days: number;
+            /** Model */
+            model: string;
+            month_end: components["schemas"]["ProjectionPublic"];
+            /** Points */
+            points: components["schemas"]["ForecastPointPublic"][];
+            quarter_end: components["schemas"]["ProjectionPublic"];
+            /**
+             * Run Date
+             * Format: date
+             */
+            run_date: string;
+            /** Scope */
+            scope: {
+                [key: string]: string;
+            };
+            /** Scope Key */
+            scope_key: string;
+            /** Scope Kind */
+            scope_kind: string;
+            /** Weights */
+            weights: {
+                [key: string]: number;
+            };
+        };
+        /**
+         * ForecastScopeKind
+         * @description The scopes the forecast job covers (``forecasting/job.py``).
+         * @enum {string}
+         */
+        ForecastScopeKind: "total" | "account" | "service";
+        /** ForecastsPublic */
+        ForecastsPublic: {
+            /** Count */
+            count: number;
+            /** Currency */
+            currency: string;
+            /** Data */
+            data: components["schemas"]["ForecastPublic"][];
+            /** Horizon */
+            horizon: number;
+        };
         /** HTTPValidationError */
         HTTPValidationError: {
             /** Detail */
@@ -371,6 +896,30 @@ export interface components {
             /** Total Cost */
             total_cost: string;
         };
+        /**
+         * ProjectionPublic
+         * @description Actual cost from the period's start to the run date plus the forecast to its end.
+         */
+        ProjectionPublic: {
+            /** Lower80 */
+            lower80: string;
+            /**
+             * Period End
+             * Format: date
+             */
+            period_end: string;
+            /**
+             * Period Start
+             * Format: date
+             */
+            period_start: string;
+            /** Projection */
+            projection: string;
+            /** To Date */
+            to_date: string;
+            /** Upper80 */
+            upper80: string;
+        };
         /** ReadinessPublic */
         ReadinessPublic: {
             /** Database */
@@ -379,6 +928,54 @@ export interface components {
             schema_revision: string | null;
             /** Status */
             status: string;
+        };
+        /**
+         * RelatedScopePublic
+         * @description Another scope that saw the same incident (deduplicated into this one).
+         */
+        RelatedScopePublic: {
+            /**
+             * First Day
+             * Format: date
+             */
+            first_day: string;
+            /** Impact */
+            impact: string;
+            /** Kind */
+            kind: string;
+            /**
+             * Last Day
+             * Format: date
+             */
+            last_day: string;
+            /** Scope */
+            scope: {
+                [key: string]: string;
+            };
+            /** Scope Kind */
+            scope_kind: string;
+        };
+        /**
+         * RootCauseEntryPublic
+         * @description One child of the incident's scope (an account, service, region, usage type or resource)
+         *     and how much of the deviation it explains over the incident's days.
+         */
+        RootCauseEntryPublic: {
+            /** Actual */
+            actual: string;
+            /** Delta */
+            delta: string;
+            /** Dimension */
+            dimension: string;
+            /** Expected */
+            expected: string;
+            /**
+             * Share
+             * @description fraction of the scope's deviation (1.0 = all of it)
+             */
+            share: number;
+            /** Value */
+            value: string;
         };
         /** ServiceCostPublic */
         ServiceCostPublic: {
@@ -405,6 +1002,26 @@ export interface components {
             series: components["schemas"]["TrendSeriesPublic"][];
             /** Start */
             start: string | null;
+        };
+        /** ThresholdCreate */
+        ThresholdCreate: {
+            kind: components["schemas"]["ThresholdKind"];
+            /**
+             * Percent
+             * @description percent of the amount
+             */
+            percent: number | string;
+        };
+        /**
+         * ThresholdKind
+         * @enum {string}
+         */
+        ThresholdKind: "actual" | "forecast";
+        /** ThresholdPublic */
+        ThresholdPublic: {
+            kind: components["schemas"]["ThresholdKind"];
+            /** Percent */
+            percent: string;
         };
         /** TrendSeriesPublic */
         TrendSeriesPublic: {
@@ -457,6 +1074,206 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ChargebackPublic"];
                 };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    read_anomalies_api_v1_anomalies_get: {
+        parameters: {
+            query?: {
+                /** @description lifecycle status; repeat for several (default: every status) */
+                status?: components["schemas"]["AnomalyStatus"][] | null;
+                /** @description severity; repeat for several (default: every severity) */
+                severity?: components["schemas"]["AnomalySeverity"][] | null;
+                /** @description total, account, service, account_service, region, usage_type, resource or tag:<key> */
+                scope_kind?: string | null;
+                /** @description incidents on or after this day (their last day) */
+                start?: string | null;
+                /** @description incidents on or before this day (their first day) */
+                end?: string | null;
+                /** @description rows per page */
+                limit?: number;
+                /** @description rows to skip */
+                offset?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AnomaliesPublic"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    read_anomaly_api_v1_anomalies__fingerprint__get: {
+        parameters: {
+            query?: {
+                /** @description days of the series shown before the incident */
+                days_before?: number;
+                /** @description days of the series shown after the incident */
+                days_after?: number;
+            };
+            header?: never;
+            path: {
+                /** @description the incident's fingerprint */
+                fingerprint: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AnomalyDetailPublic"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    update_anomaly_status_api_v1_anomalies__fingerprint__status_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description the incident's fingerprint */
+                fingerprint: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AnomalyStatusUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AnomalyPublic"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    read_budgets_api_v1_budgets_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BudgetsPublic"];
+                };
+            };
+        };
+    };
+    create_budget_api_v1_budgets_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BudgetCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BudgetPublic"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    delete_budget_api_v1_budgets__budget_id__delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description the budget's id */
+                budget_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Validation Error */
             422: {
@@ -550,6 +1367,46 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["FindingsSummaryPublic"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    read_forecasts_api_v1_forecasts_get: {
+        parameters: {
+            query?: {
+                /** @description one scope kind (default: every kind) */
+                scope_kind?: components["schemas"]["ForecastScopeKind"] | null;
+                /** @description the account id or service name */
+                scope?: string | null;
+                /** @description days of forecast after the run date */
+                horizon?: number;
+                /** @description days of actual cost up to the run date */
+                history_days?: number;
+                /** @description the cost the forecasts measure (default: that of the newest run) */
+                cost_metric?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ForecastsPublic"];
                 };
             };
             /** @description Validation Error */

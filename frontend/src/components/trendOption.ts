@@ -18,7 +18,7 @@ export const SERIES_COLORS = [
 
 // ECharts measures text on a canvas, so it needs a concrete font, not "inherit"; keep this in
 // step with the font stack in styles.css.
-const CHART_FONT_FAMILY =
+export const CHART_FONT_FAMILY =
   'Inter, "Segoe UI", Roboto, "Helvetica Neue", Arial, "Noto Sans", "Liberation Sans", sans-serif';
 
 const HTML_ESCAPES: Record<string, string> = {

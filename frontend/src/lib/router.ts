@@ -5,6 +5,8 @@ export const PAGES = [
   { path: "/", label: "Overview" },
   { path: "/optimization", label: "Optimization" },
   { path: "/chargeback", label: "Chargeback" },
+  { path: "/anomalies", label: "Anomalies" },
+  { path: "/forecasts", label: "Forecasts & budgets" },
 ] as const;
 
 export type PagePath = (typeof PAGES)[number]["path"];

@@ -11,25 +11,36 @@ export interface FakeResponse {
   body: unknown;
 }
 
-/** Answers a request to the API, given its URL; `undefined` means 404. */
-export type FakeRoute = (url: URL) => FakeResponse | undefined;
+/** A request the page made: its method, URL and JSON body (`undefined` without one). */
+export interface FakeCall {
+  method: string;
+  url: URL;
+  body: unknown;
+}
+
+/** Answers a request to the API, given its URL (and the whole call); `undefined` means 404. */
+export type FakeRoute = (url: URL, call?: FakeCall) => FakeResponse | undefined;
 
 /**
  * Renders `ui` against an API client whose fetch is answered by `route` instead of a server,
- * through the same generated client and query setup as the app. Returns the requested URLs.
+ * through the same generated client and query setup as the app. Returns the requested URLs and
+ * every call with its method and body.
  */
 export function renderWithApi(ui: ReactElement, route: FakeRoute) {
   const requests: URL[] = [];
-  const fetch = (request: Request): Promise<Response> => {
+  const calls: FakeCall[] = [];
+  const fetch = async (request: Request): Promise<Response> => {
     const url = new URL(request.url);
     requests.push(url);
-    const answer = route(url) ?? { status: 404, body: { detail: "Not Found" } };
-    return Promise.resolve(
-      new Response(JSON.stringify(answer.body), {
-        status: answer.status ?? 200,
-        headers: { "Content-Type": "application/json" },
-      }),
-    );
+    const text = await request.text();
+    const body: unknown = text === "" ? undefined : JSON.parse(text);
+    const call = { method: request.method, url, body };
+    calls.push(call);
+    const answer = route(url, call) ?? { status: 404, body: { detail: "Not Found" } };
+    return new Response(JSON.stringify(answer.body), {
+      status: answer.status ?? 200,
+      headers: { "Content-Type": "application/json" },
+    });
   };
   const client = createApiClient({ baseUrl: "http://finops.test", fetch });
   const queryClient = createQueryClient();
@@ -38,5 +49,5 @@ export function renderWithApi(ui: ReactElement, route: FakeRoute) {
       <ApiClientContext value={client}>{ui}</ApiClientContext>
     </QueryClientProvider>,
   );
-  return { ...result, requests };
+  return { ...result, requests, calls };
 }

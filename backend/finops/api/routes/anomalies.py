@@ -1,0 +1,261 @@
+"""Cost anomaly incidents (the ``anomalies`` view, written by ``finops run anomalies``): the list,
+one incident with its root cause and daily actual against expected cost, and the feedback that
+moves it through its lifecycle (open, acknowledged, resolved, false positive)."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Annotated, Any
+
+from fastapi import APIRouter, HTTPException, Path, Query
+from sqlalchemy import ColumnElement, Connection, func, select
+
+from finops.analytics.anomalies.job import audit
+from finops.analytics.anomalies.store import incidents, set_status
+from finops.api.deps import ConnectionDep, EngineDep, RequestIdDep
+from finops.api.intel_views import anomaly_baseline, warehouse_currency
+from finops.api.params import PageDep
+from finops.api.schemas import (
+    AnomaliesPublic,
+    AnomalyDayPublic,
+    AnomalyDetailPublic,
+    AnomalyPublic,
+    AnomalySeverity,
+    AnomalyStatus,
+    AnomalyStatusUpdate,
+    RelatedScopePublic,
+    RootCauseEntryPublic,
+)
+from finops.api.views import anomalies
+
+router = APIRouter(prefix="/anomalies", tags=["anomalies"])
+
+AUDIT_ACTOR = "api"
+
+FingerprintPath = Annotated[
+    str, Path(min_length=1, max_length=64, description="the incident's fingerprint")
+]
+StatusQuery = Annotated[
+    list[AnomalyStatus] | None,
+    Query(description="lifecycle status; repeat for several (default: every status)"),
+]
+SeverityQuery = Annotated[
+    list[AnomalySeverity] | None,
+    Query(description="severity; repeat for several (default: every severity)"),
+]
+ScopeKindQuery = Annotated[
+    str | None,
+    Query(
+        min_length=1,
+        max_length=64,
+        description="total, account, service, account_service, region, usage_type, resource "
+        "or tag:<key>",
+    ),
+]
+
+
+def _where(
+    *,
+    status: list[AnomalyStatus] | None,
+    severity: list[AnomalySeverity] | None,
+    scope_kind: str | None,
+    start: date | None,
+    end: date | None,
+) -> list[ColumnElement[bool]]:
+    clauses: list[ColumnElement[bool]] = []
+    if status:
+        clauses.append(anomalies.c.status.in_([s.value for s in status]))
+    if severity:
+        clauses.append(anomalies.c.severity.in_([s.value for s in severity]))
+    if scope_kind is not None:
+        clauses.append(anomalies.c.scope_kind == scope_kind)
+    if start is not None:
+        clauses.append(anomalies.c.last_day >= start)
+    if end is not None:
+        clauses.append(anomalies.c.first_day <= end)
+    return clauses
+
+
+def _money(value: Any) -> Decimal:
+    """A JSON number written by the job (rounded floats) as the decimal it prints as."""
+    return Decimal(str(value))
+
+
+def _cause(entry: dict[str, Any]) -> RootCauseEntryPublic:
+    return RootCauseEntryPublic(
+        dimension=str(entry["dimension"]),
+        value=str(entry["value"]),
+        actual=_money(entry["actual"]),
+        expected=_money(entry["expected"]),
+        delta=_money(entry["delta"]),
+        share=float(entry["share"]),
+    )
+
+
+def _anomaly_fields(row: Any) -> dict[str, Any]:
+    return {
+        "fingerprint": row.fingerprint,
+        "scope_kind": row.scope_kind,
+        "scope": {str(k): str(v) for k, v in (row.scope or {}).items()},
+        "kind": row.kind,
+        "cause": row.cause,
+        "status": row.status,
+        "status_note": row.status_note,
+        "first_day": row.first_day,
+        "last_day": row.last_day,
+        "expected": row.expected,
+        "lower_bound": row.lower_bound,
+        "upper_bound": row.upper_bound,
+        "actual": row.actual,
+        "impact": row.impact,
+        "impact_pct": row.impact_pct,
+        "severity": row.severity,
+        "peak_score": row.peak_score,
+        "top_cause": _cause(row.top_cause) if row.top_cause else None,
+        "cost_metric": row.cost_metric,
+        "detected_on": row.detected_on,
+        "last_run_date": row.last_run_date,
+    }
+
+
+def _not_found(fingerprint: str) -> HTTPException:
+    return HTTPException(
+        status_code=404,
+        detail=f"no anomaly with fingerprint {fingerprint!r} (list them: GET /api/v1/anomalies)",
+    )
+
+
+def _read_one(conn: Connection, fingerprint: str) -> Any:
+    row = conn.execute(select(anomalies).where(anomalies.c.fingerprint == fingerprint)).first()
+    if row is None:
+        raise _not_found(fingerprint)
+    return row
+
+
+@router.get("", response_model=AnomaliesPublic)
+def read_anomalies(
+    conn: ConnectionDep,
+    page: PageDep,
+    status: StatusQuery = None,
+    severity: SeverityQuery = None,
+    scope_kind: ScopeKindQuery = None,
+    start: Annotated[
+        date | None, Query(description="incidents on or after this day (their last day)")
+    ] = None,
+    end: Annotated[
+        date | None, Query(description="incidents on or before this day (their first day)")
+    ] = None,
+) -> AnomaliesPublic:
+    """Incidents, newest first (then the largest impact), one page at a time; ``count`` covers
+    every incident that matches the filters."""
+    if start is not None and end is not None and start > end:
+        raise HTTPException(status_code=422, detail=f"start {start} is after end {end}")
+    where = _where(status=status, severity=severity, scope_kind=scope_kind, start=start, end=end)
+    count = conn.execute(select(func.count()).select_from(anomalies).where(*where)).scalar_one()
+    rows = conn.execute(
+        select(anomalies)
+        .where(*where)
+        .order_by(
+            anomalies.c.first_day.desc(),
+            func.abs(anomalies.c.impact).desc(),
+            anomalies.c.fingerprint,
+        )
+        .limit(page.limit)
+        .offset(page.offset)
+    ).all()
+    return AnomaliesPublic(
+        data=[AnomalyPublic(**_anomaly_fields(r)) for r in rows],
+        count=count,
+        currency=warehouse_currency(conn),
+    )
+
+
+@router.get("/{fingerprint}", response_model=AnomalyDetailPublic)
+def read_anomaly(
+    conn: ConnectionDep,
+    fingerprint: FingerprintPath,
+    days_before: Annotated[
+        int, Query(ge=0, le=120, description="days of the series shown before the incident")
+    ] = 28,
+    days_after: Annotated[
+        int, Query(ge=0, le=60, description="days of the series shown after the incident")
+    ] = 14,
+) -> AnomalyDetailPublic:
+    """One incident with every root-cause entry, the other scopes that saw it, and its scope's
+    daily cost around it against the detector's expected value and bounds."""
+    row = _read_one(conn, fingerprint)
+    series = anomaly_baseline(
+        conn,
+        scope_kind=row.scope_kind,
+        scope=row.scope or {},
+        first_day=row.first_day,
+        last_day=row.last_day,
+        metric=row.cost_metric,
+        days_before=days_before,
+        days_after=days_after,
+    )
+    return AnomalyDetailPublic(
+        **_anomaly_fields(row),
+        currency=warehouse_currency(conn),
+        root_cause=[_cause(e) for e in row.root_cause or []],
+        related_scopes=[
+            RelatedScopePublic(
+                scope_kind=str(r["scope_kind"]),
+                scope={str(k): str(v) for k, v in r["scope"].items()},
+                first_day=date.fromisoformat(r["first_day"]),
+                last_day=date.fromisoformat(r["last_day"]),
+                kind=str(r["kind"]),
+                impact=_money(r["impact"]),
+            )
+            for r in row.related_scopes or []
+        ],
+        series=[
+            AnomalyDayPublic(
+                day=d.day,
+                actual=d.actual,
+                expected=d.expected,
+                lower=d.lower,
+                upper=d.upper,
+                anomalous=d.anomalous,
+                in_incident=row.first_day <= d.day <= row.last_day,
+            )
+            for d in series
+        ],
+    )
+
+
+@router.post("/{fingerprint}/status", response_model=AnomalyPublic)
+def update_anomaly_status(
+    engine: EngineDep,
+    request_id: RequestIdDep,
+    fingerprint: FingerprintPath,
+    change: AnomalyStatusUpdate,
+) -> AnomalyPublic:
+    """Record feedback on an incident. Reruns of the job keep it; ``false_positive`` also tells
+    the detector that the incident's days were normal for its scope and every related scope.
+    The change is audited as ``finops anomalies …`` audits it (action ``anomaly.status``), with
+    the previous status and the request id as the run id."""
+    with engine.begin() as conn:
+        previous = conn.execute(
+            select(incidents.c.status)
+            .where(incidents.c.fingerprint == fingerprint)
+            .with_for_update()
+        ).scalar_one_or_none()
+        if previous is None:
+            raise _not_found(fingerprint)
+        set_status(conn, fingerprint=fingerprint, status=change.status.value, note=change.note)
+        audit(
+            conn,
+            action="anomaly.status",
+            subject=fingerprint,
+            run_id=request_id,
+            details={
+                "status": change.status.value,
+                "note": change.note,
+                "actor": AUDIT_ACTOR,
+                "previous_status": previous,
+            },
+        )
+        row = _read_one(conn, fingerprint)
+    return AnomalyPublic(**_anomaly_fields(row))

@@ -1,0 +1,246 @@
+"""Budgets (``budget_definitions`` and the ``budgets`` view; ``finops run budgets`` evaluates
+them): each budget with its latest actual and forecast cost for the current period and the
+alerts fired in that period; creating a budget (checked by ``Budget.validate``) and deleting one.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections import defaultdict
+from decimal import Decimal
+from typing import Annotated, Any
+
+from fastapi import APIRouter, HTTPException, Path
+from fastapi.exceptions import RequestValidationError
+from sqlalchemy import Connection, delete, select
+
+from finops.analytics.anomalies.job import audit
+from finops.analytics.anomalies.warehouse import METRICS
+from finops.analytics.budgets.model import (
+    DEFAULT_THRESHOLDS,
+    PERIODS,
+    Budget,
+    BudgetError,
+    Threshold,
+    save_budget,
+)
+from finops.api.deps import ConnectionDep, EngineDep, RequestIdDep
+from finops.api.schemas import (
+    BudgetAlertPublic,
+    BudgetCreate,
+    BudgetEvaluationPublic,
+    BudgetPublic,
+    BudgetsPublic,
+    ThresholdPublic,
+)
+from finops.api.views import budget_alerts, budget_definitions, budgets
+
+router = APIRouter(prefix="/budgets", tags=["budgets"])
+
+AUDIT_ACTOR = "api"
+
+BudgetIdPath = Annotated[int, Path(ge=1, description="the budget's id")]
+
+VALIDATED_FIELDS = ("period", "amount", "scope", "thresholds", "channels")
+"""The fields ``Budget.validate`` checks; a 422 names each one at fault."""
+
+_VALID = Budget(name="", scope={}, period=PERIODS[0], amount=Decimal(1))
+
+
+def _budget(body: BudgetCreate) -> Budget:
+    thresholds = (
+        DEFAULT_THRESHOLDS
+        if body.thresholds is None
+        else tuple(Threshold(t.kind.value, t.percent) for t in body.thresholds)
+    )
+    return Budget(
+        name=body.name,
+        scope=dict(body.scope),
+        period=body.period.value,
+        amount=body.amount,
+        thresholds=thresholds,
+        channels={k: list(v) for k, v in body.channels.items()},
+        currency=body.currency,
+        cost_metric=body.cost_metric,
+    )
+
+
+def _field_errors(budget: Budget, body: BudgetCreate) -> list[dict[str, Any]]:
+    """``Budget.validate`` stops at its first complaint; validating each field on its own, with
+    every other field valid, names every field at fault (as FastAPI's own 422 answers do)."""
+    given = body.model_dump(mode="json")
+    errors: list[dict[str, Any]] = []
+    for field in VALIDATED_FIELDS:
+        probe = dataclasses.replace(_VALID, name=budget.name, **{field: getattr(budget, field)})
+        try:
+            probe.validate()
+        except BudgetError as exc:
+            errors.append(
+                {
+                    "type": "value_error",
+                    "loc": ("body", field),
+                    "msg": str(exc),
+                    "input": given[field],
+                }
+            )
+    return errors
+
+
+def _validate(budget: Budget, body: BudgetCreate) -> None:
+    """422 naming every field at fault: ``Budget.validate``'s rules, and a cost metric the
+    budget job can measure."""
+    errors: list[dict[str, Any]] = []
+    try:
+        budget.validate()
+    except BudgetError as exc:
+        errors = _field_errors(budget, body) or [
+            {"type": "value_error", "loc": ("body",), "msg": str(exc), "input": None}
+        ]
+    if budget.cost_metric not in METRICS:
+        errors.append(
+            {
+                "type": "value_error",
+                "loc": ("body", "cost_metric"),
+                "msg": f"budget {budget.name!r}: cost metric {budget.cost_metric!r} is not one "
+                f"of {', '.join(METRICS)}",
+                "input": budget.cost_metric,
+            }
+        )
+    if errors:
+        raise RequestValidationError(errors)
+
+
+def _alerts(conn: Connection, budget_ids: list[int]) -> dict[tuple[int, Any], list[Any]]:
+    out: dict[tuple[int, Any], list[Any]] = defaultdict(list)
+    rows = conn.execute(
+        select(budget_alerts)
+        .where(budget_alerts.c.budget_id.in_(budget_ids))
+        .order_by(
+            budget_alerts.c.crossed_on,
+            budget_alerts.c.threshold_kind,
+            budget_alerts.c.threshold_percent,
+        )
+    )
+    for row in rows:
+        out[(row.budget_id, row.period_start)].append(row)
+    return out
+
+
+def _public(row: Any, alerts: list[Any]) -> BudgetPublic:
+    evaluation = (
+        None
+        if row.run_date is None
+        else BudgetEvaluationPublic(
+            period_start=row.period_start,
+            period_end=row.period_end,
+            run_date=row.run_date,
+            actual=row.actual,
+            forecast=row.forecast,
+            forecast_model=row.forecast_model,
+            actual_pct=row.actual_pct,
+            forecast_pct=row.forecast_pct,
+        )
+    )
+    return BudgetPublic(
+        id=row.id,
+        name=row.name,
+        scope_kind=row.scope_kind,
+        scope={str(k): str(v) for k, v in (row.scope or {}).items()},
+        period=row.period,
+        amount=row.amount,
+        currency=row.currency,
+        cost_metric=row.cost_metric,
+        thresholds=[
+            ThresholdPublic(kind=t["kind"], percent=Decimal(str(t["percent"])))
+            for t in row.thresholds or []
+        ],
+        channel_targets={str(k): len(v) for k, v in (row.channels or {}).items()},
+        evaluation=evaluation,
+        alerts=[
+            BudgetAlertPublic(
+                threshold_kind=a.threshold_kind,
+                threshold_percent=a.threshold_percent,
+                crossed_on=a.crossed_on,
+                amount=a.amount,
+                actual=a.actual,
+                forecast=a.forecast,
+            )
+            for a in alerts
+        ],
+    )
+
+
+def _read(conn: Connection, budget_id: int | None = None) -> list[BudgetPublic]:
+    query = select(budgets, budget_definitions.c.channels).join(
+        budget_definitions, budget_definitions.c.id == budgets.c.id
+    )
+    if budget_id is not None:
+        query = query.where(budgets.c.id == budget_id)
+    rows = conn.execute(query.order_by(budgets.c.name, budgets.c.id)).all()
+    alerts = _alerts(conn, [r.id for r in rows])
+    return [_public(r, alerts.get((r.id, r.period_start), [])) for r in rows]
+
+
+@router.get("", response_model=BudgetsPublic)
+def read_budgets(conn: ConnectionDep) -> BudgetsPublic:
+    """Every budget by name, with its latest evaluation (actual to date, forecast for the
+    period, both as a percentage of the amount) and the alerts fired in that period."""
+    data = _read(conn)
+    return BudgetsPublic(data=data, count=len(data))
+
+
+@router.post("", response_model=BudgetPublic, status_code=201)
+def create_budget(engine: EngineDep, request_id: RequestIdDep, body: BudgetCreate) -> BudgetPublic:
+    """A new budget; ``finops run budgets`` (or the ``budget_check`` DAG) evaluates it. A name
+    already in use is a 409: delete that budget first. Audited as ``finops budgets create``
+    audits it (action ``budget.save``)."""
+    budget = _budget(body)
+    _validate(budget, body)
+    with engine.begin() as conn:
+        existing = conn.execute(
+            select(budget_definitions.c.id).where(budget_definitions.c.name == budget.name)
+        ).scalar_one_or_none()
+        if existing is not None:
+            raise HTTPException(
+                status_code=409,
+                detail=f"a budget named {budget.name!r} exists already (id {existing})",
+            )
+        budget_id = save_budget(conn, budget)
+        audit(
+            conn,
+            action="budget.save",
+            subject=budget.name,
+            run_id=request_id,
+            details={
+                "id": budget_id,
+                "scope": budget.scope,
+                "period": budget.period,
+                "amount": str(budget.amount),
+                "thresholds": [t.as_json() for t in budget.thresholds],
+                "channels": budget.channels,
+                "actor": AUDIT_ACTOR,
+            },
+        )
+        (created,) = _read(conn, budget_id)
+    return created
+
+
+@router.delete("/{budget_id}", status_code=204)
+def delete_budget(engine: EngineDep, request_id: RequestIdDep, budget_id: BudgetIdPath) -> None:
+    """Delete a budget with its evaluations and alerts (the notification log keeps what was
+    sent); audited as ``budget.delete``."""
+    with engine.begin() as conn:
+        name = conn.execute(
+            delete(budget_definitions)
+            .where(budget_definitions.c.id == budget_id)
+            .returning(budget_definitions.c.name)
+        ).scalar_one_or_none()
+        if name is None:
+            raise HTTPException(status_code=404, detail=f"no budget with id {budget_id}")
+        audit(
+            conn,
+            action="budget.delete",
+            subject=name,
+            run_id=request_id,
+            details={"id": budget_id, "actor": AUDIT_ACTOR},
+        )

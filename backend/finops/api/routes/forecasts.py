@@ -1,0 +1,213 @@
+"""Daily cost forecasts (``forecast_runs`` and ``forecast_points``, written by
+``finops run forecasts``): the latest run of every scope with its 80% and 95% intervals, the
+model the backtest chose and its accuracy, and the month-end and quarter-end projections."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date, timedelta
+from decimal import Decimal
+from enum import StrEnum
+from typing import Annotated, Any
+
+from fastapi import APIRouter, HTTPException, Query
+from sqlalchemy import ColumnElement, Connection, case, select
+
+from finops.analytics.anomalies.warehouse import METRICS
+from finops.analytics.forecasting.job import HORIZONS, SCOPE_DIMENSIONS, period_bounds, scope_key
+from finops.api.deps import ConnectionDep
+from finops.api.intel_views import daily_cost_by, warehouse_currency
+from finops.api.schemas import (
+    DailyCostPublic,
+    ForecastPointPublic,
+    ForecastPublic,
+    ForecastsPublic,
+    ProjectionPublic,
+)
+from finops.api.views import forecast_points, forecast_runs
+
+router = APIRouter(prefix="/forecasts", tags=["forecasts"])
+
+
+class ForecastScopeKind(StrEnum):
+    """The scopes the forecast job covers (``forecasting/job.py``)."""
+
+    total = "total"
+    account = "account"
+    service = "service"
+
+
+KIND_ORDER = {kind.value: n for n, kind in enumerate(ForecastScopeKind)}
+
+
+def _scope_where(
+    scope_kind: ForecastScopeKind | None, scope: str | None
+) -> list[ColumnElement[bool]]:
+    if scope is None:
+        return [] if scope_kind is None else [forecast_runs.c.scope_kind == scope_kind.value]
+    dims = SCOPE_DIMENSIONS[scope_kind.value] if scope_kind is not None else ()
+    if scope_kind is None or len(dims) != 1:
+        raise HTTPException(
+            status_code=422,
+            detail="scope names an account or a service: give scope_kind=account or "
+            f"scope_kind=service with it (got scope_kind={scope_kind})",
+        )
+    return [forecast_runs.c.scope_key == scope_key(scope_kind.value, {dims[0]: scope})]
+
+
+def _metric(conn: Connection, requested: str | None) -> str | None:
+    """The requested cost metric, else that of the newest forecast run (None: no forecasts)."""
+    if requested is not None:
+        if requested not in METRICS:
+            raise HTTPException(
+                status_code=422,
+                detail=f"cost_metric {requested!r} is not one of {', '.join(METRICS)}",
+            )
+        return requested
+    newest: str | None = conn.execute(
+        select(forecast_runs.c.cost_metric)
+        .order_by(forecast_runs.c.run_date.desc(), forecast_runs.c.id.desc())
+        .limit(1)
+    ).scalar_one_or_none()
+    return newest
+
+
+def _latest_runs(conn: Connection, where: list[ColumnElement[bool]], metric: str) -> list[Any]:
+    """The latest run date's forecast of every scope, total first, then accounts, services."""
+    latest = (
+        select(forecast_runs)
+        .where(forecast_runs.c.cost_metric == metric, *where)
+        .distinct(forecast_runs.c.scope_key)
+        .order_by(forecast_runs.c.scope_key, forecast_runs.c.run_date.desc())
+        .subquery()
+    )
+    kind_rank = case(KIND_ORDER, value=latest.c.scope_kind, else_=len(KIND_ORDER))
+    return list(conn.execute(select(latest).order_by(kind_rank, latest.c.scope_key)).all())
+
+
+def _points(conn: Connection, run_ids: list[int], horizon: int) -> dict[int, list[Any]]:
+    out: dict[int, list[Any]] = defaultdict(list)
+    rows = conn.execute(
+        select(forecast_points)
+        .where(
+            forecast_points.c.forecast_run_id.in_(run_ids),
+            forecast_points.c.horizon_day <= horizon,
+        )
+        .order_by(forecast_points.c.forecast_run_id, forecast_points.c.day)
+    )
+    for row in rows:
+        out[row.forecast_run_id].append(row)
+    return out
+
+
+def _actuals(
+    conn: Connection, runs: list[Any], *, history_days: int, horizon: int, metric: str
+) -> dict[str, dict[date, Decimal]]:
+    """Daily actual cost per scope key from ``history_days`` before each run date to the end of
+    its horizon (where the warehouse has data): one query per scope kind."""
+    out: dict[str, dict[date, Decimal]] = {}
+    for kind in sorted({r.scope_kind for r in runs}):
+        dims = SCOPE_DIMENSIONS.get(kind)
+        if dims is None or len(dims) > 1:
+            continue
+        of_kind = [r for r in runs if r.scope_kind == kind]
+        start = min(r.run_date for r in of_kind) - timedelta(days=history_days - 1)
+        end = max(r.run_date for r in of_kind) + timedelta(days=horizon + 1)
+        by_value = daily_cost_by(
+            conn, dimension=dims[0] if dims else None, start=start, end=end, metric=metric
+        )
+        for value, daily in by_value.items():
+            out[scope_key(kind, {dims[0]: value} if dims else {})] = daily
+    return out
+
+
+def _projection(row: Any, period: str, prefix: str, to_date: str) -> ProjectionPublic:
+    start, end = period_bounds(row.run_date, period)
+    return ProjectionPublic(
+        period_start=start,
+        period_end=end,
+        to_date=getattr(row, to_date),
+        projection=getattr(row, f"{prefix}_projection"),
+        lower80=getattr(row, f"{prefix}_lower80"),
+        upper80=getattr(row, f"{prefix}_upper80"),
+    )
+
+
+@router.get("", response_model=ForecastsPublic)
+def read_forecasts(
+    conn: ConnectionDep,
+    scope_kind: Annotated[
+        ForecastScopeKind | None, Query(description="one scope kind (default: every kind)")
+    ] = None,
+    scope: Annotated[
+        str | None,
+        Query(min_length=1, max_length=256, description="the account id or service name"),
+    ] = None,
+    horizon: Annotated[
+        int, Query(ge=1, le=max(HORIZONS), description="days of forecast after the run date")
+    ] = 30,
+    history_days: Annotated[
+        int, Query(ge=0, le=365, description="days of actual cost up to the run date")
+    ] = 28,
+    cost_metric: Annotated[
+        str | None,
+        Query(
+            max_length=64,
+            description="the cost the forecasts measure (default: that of the newest run)",
+        ),
+    ] = None,
+) -> ForecastsPublic:
+    """The latest forecast of every scope: daily points with 80% and 95% intervals, the model
+    chosen by the rolling-origin backtest with its MASE and sMAPE, the month-end and
+    quarter-end projections, and the actual daily cost around the run date."""
+    metric = _metric(conn, cost_metric)
+    runs = [] if metric is None else _latest_runs(conn, _scope_where(scope_kind, scope), metric)
+    points = _points(conn, [r.id for r in runs], horizon)
+    actuals = (
+        {}
+        if metric is None
+        else _actuals(conn, runs, history_days=history_days, horizon=horizon, metric=metric)
+    )
+    data = []
+    for r in runs:
+        first = r.run_date - timedelta(days=history_days - 1)
+        last = r.run_date + timedelta(days=horizon)
+        daily = actuals.get(r.scope_key, {})
+        data.append(
+            ForecastPublic(
+                scope_kind=r.scope_kind,
+                scope={str(k): str(v) for k, v in (r.scope or {}).items()},
+                scope_key=r.scope_key,
+                run_date=r.run_date,
+                cost_metric=r.cost_metric,
+                model=r.model,
+                weights={str(k): float(v) for k, v in (r.weights or {}).items()},
+                history_days=r.history_days,
+                horizon_days=r.horizon_days,
+                backtest_folds=r.backtest_folds,
+                backtest_mase=r.backtest_mase,
+                backtest_smape=r.backtest_smape,
+                month_end=_projection(r, "monthly", "month_end", "month_to_date"),
+                quarter_end=_projection(r, "quarterly", "quarter_end", "quarter_to_date"),
+                points=[
+                    ForecastPointPublic(
+                        day=p.day,
+                        horizon_day=p.horizon_day,
+                        yhat=p.yhat,
+                        lower80=p.lower80,
+                        upper80=p.upper80,
+                        lower95=p.lower95,
+                        upper95=p.upper95,
+                    )
+                    for p in points.get(r.id, [])
+                ],
+                actuals=[
+                    DailyCostPublic(day=d, cost=c)
+                    for d, c in sorted(daily.items())
+                    if first <= d <= last
+                ],
+            )
+        )
+    return ForecastsPublic(
+        data=data, count=len(data), currency=warehouse_currency(conn), horizon=horizon
+    )
