@@ -633,12 +633,18 @@ def eval_anomalies_command(
     estate: Annotated[
         Path | None, typer.Option(help="a generated estate; default: generate")
     ] = None,
+    seed: Annotated[int, typer.Option(help="generator seed of the evaluation estate")] = 42,
+    extra_anomalies: Annotated[
+        int, typer.Option(min=0, help="anomalies planted beyond the demo estate's four")
+    ] = 24,
 ) -> None:
     """Precision, recall, F1, delay and root cause against planted anomalies, beside baselines."""
     from finops.analytics import cli as intel
 
     err_console.print("generating/loading the evaluation estate and scoring (a few minutes) …")
-    _markdown_job(lambda: intel.eval_anomalies(estate_dir=estate))
+    _markdown_job(
+        lambda: intel.eval_anomalies(estate_dir=estate, seed=seed, extra_anomalies=extra_anomalies)
+    )
 
 
 @eval_app.command("forecasts")
@@ -646,12 +652,21 @@ def eval_forecasts_command(
     estate: Annotated[
         Path | None, typer.Option(help="a generated estate; default: generate")
     ] = None,
+    horizons: Annotated[str, typer.Option(help="comma list of horizons in days")] = "30",
 ) -> None:
     """MASE, sMAPE and interval coverage by rolling origin, beside seasonal naive and Prophet."""
     from finops.analytics import cli as intel
 
+    try:
+        chosen = tuple(int(h) for h in horizons.split(",") if h.strip())
+    except ValueError:
+        raise _fail(
+            FinOpsError(f"--horizons {horizons!r}: expected days, e.g. 30,90,180")
+        ) from None
+    if not chosen or any(h < 1 for h in chosen):
+        raise _fail(FinOpsError(f"--horizons {horizons!r}: expected positive days"))
     err_console.print("generating/loading the evaluation estate and scoring (a few minutes) …")
-    _markdown_job(lambda: intel.eval_forecasts(estate_dir=estate))
+    _markdown_job(lambda: intel.eval_forecasts(estate_dir=estate, horizons=chosen))
 
 
 @eval_app.command("optimization")

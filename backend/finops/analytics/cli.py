@@ -308,6 +308,7 @@ def demo_estate_cube(
     estate_dir: Path | None = None,
     settings: Settings | None = None,
     extra_anomalies: int = 0,
+    seed: int = 42,
 ) -> tuple[Path, object]:
     """Generate (or reuse) the demo estate (with ``extra_anomalies`` more planted anomalies),
     load it into its evaluation database and return (ground truth path, cost cube over the
@@ -320,16 +321,20 @@ def demo_estate_cube(
     from finops.ingest.billing import ingest_billing
 
     settings = settings or get_settings()
-    suffix = f"-anomalies{extra_anomalies}" if extra_anomalies else ""
+    suffix = (f"-seed{seed}" if seed != 42 else "") + (
+        f"-anomalies{extra_anomalies}" if extra_anomalies else ""
+    )
     options = GenerateOptions(
         out_dir=estate_dir or settings.home / f"eval-estate{suffix}",
         extra_anomalies=extra_anomalies,
+        seed=seed,
     )
     truth = options.out_dir / "ground_truth.json"
-    planted = None
+    made_with = None
     if truth.exists():
-        planted = json.loads(truth.read_text())["generator"].get("extra_anomalies", 0)
-    if planted != extra_anomalies:
+        generator = json.loads(truth.read_text())["generator"]
+        made_with = (generator["seed"], generator.get("extra_anomalies", 0))
+    if made_with is None or (estate_dir is None and made_with != (seed, extra_anomalies)):
         generate(options)
     eval_settings = _eval_settings(settings, EVAL_DATABASE + suffix.replace("-", "_"))
     engine = get_engine(eval_settings)
@@ -341,10 +346,14 @@ def demo_estate_cube(
 
 
 def eval_anomalies(
-    *, estate_dir: Path | None = None, settings: Settings | None = None
+    *,
+    estate_dir: Path | None = None,
+    settings: Settings | None = None,
+    seed: int = 42,
+    extra_anomalies: int = EVAL_EXTRA_ANOMALIES,
 ) -> tuple[list[DetectorScore], str]:
     ground_truth, cube = demo_estate_cube(
-        estate_dir=estate_dir, settings=settings, extra_anomalies=EVAL_EXTRA_ANOMALIES
+        estate_dir=estate_dir, settings=settings, extra_anomalies=extra_anomalies, seed=seed
     )
     scores = evaluate_anomalies(cube, ground_truth)  # type: ignore[arg-type]
     return scores, anomaly_table(scores)
