@@ -1,5 +1,6 @@
 -- Daily cost per account, service, region, usage type, resource and tag set, for [start, end).
--- :metric chooses usage_cost (the default), billed_cost (net unblended) or effective_cost
+-- :metric chooses usage_cost (what anomaly detection reads), billed_cost (net unblended, what
+-- forecasts and budgets read) or effective_cost
 -- (amortized). usage_cost prices usage covered by a commitment at the rate before the
 -- commitment discount (FOCUS ContractedCost; list cost for AWS RI-covered usage, whose
 -- unblended cost is zero) and leaves out commitment purchases, Savings Plan negations, tax and

@@ -26,7 +26,7 @@ def load_cube(
     *,
     start: date,
     end: date,
-    metric: str = "usage_cost",
+    metric: str = "billed_cost",
     tag_keys: Sequence[str] = (),
 ) -> CostCube:
     """Daily cost rows for [start, end) with the tag keys as ``tag:<key>`` dimensions."""
