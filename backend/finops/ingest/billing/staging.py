@@ -118,16 +118,12 @@ def missing_required(file: FileColumns) -> list[str]:
     return [c for c in required if c not in file.columns]
 
 
-def staging_columns(file: FileColumns, *, product_name: str | None = None) -> list[tuple[str, str]]:
-    """(canonical name, cast expression) for every staged column of ``file``'s format.
-
-    ``product_name``: for CUR 2.0, an expression giving the product name without decoding the
-    ``product`` map (a lookup by product code, see ``product_names.py``).
-    """
+def staging_columns(file: FileColumns) -> list[tuple[str, str]]:
+    """(canonical name, cast expression) for every staged column of ``file``'s format."""
     if file.source_format == "focus":
         return _focus_columns(file)
     if file.source_format in ("cur", "cur2"):
-        return _cur_columns(file, product_name=product_name)
+        return _cur_columns(file)
     raise IngestError(f"no staging for format {file.source_format!r}")
 
 
@@ -138,7 +134,7 @@ def _source(file: FileColumns, canonical: str) -> tuple[str, str | None] | None:
     return ident(original), file.types.get(original)
 
 
-def _cur_columns(file: FileColumns, *, product_name: str | None = None) -> list[tuple[str, str]]:
+def _cur_columns(file: FileColumns) -> list[tuple[str, str]]:
     out: list[tuple[str, str]] = []
     for name, kind in CUR_COLUMNS.items():
         found = _source(file, name)
@@ -153,13 +149,14 @@ def _cur_columns(file: FileColumns, *, product_name: str | None = None) -> list[
     # map copied or grouped per line item costs more than the rest of the transform together
     if file.source_format == "cur2":
         product = _source(file, "product")
-        if product_name is not None:
-            name = product_name
-        elif product:
-            name = f"NULLIF(map_extract_value({product[0]}, 'product_name'), '')"
-        else:
-            name = "CAST(NULL AS VARCHAR)"
-        out.append(("product_name", name))
+        out.append(
+            (
+                "product_name",
+                f"NULLIF(map_extract_value({product[0]}, 'product_name'), '')"
+                if product
+                else "CAST(NULL AS VARCHAR)",
+            )
+        )
         tags = _source(file, "resource_tags")
         out.append(
             (

@@ -27,7 +27,6 @@ from typing import BinaryIO
 import duckdb
 
 from finops.errors import IngestError
-from finops.ingest.billing.product_names import product_names_by_code
 from finops.ingest.billing.sources import BillingFile, PeriodFiles
 from finops.ingest.billing.staging import ident, literal, missing_required, staging_columns
 
@@ -474,38 +473,19 @@ def _rows_sql(mapped: str, bucket: str) -> str:
     )
 
 
-# product code -> product name, when the name is a function of the code (product_names.py)
-_NAMES, _NAMES_CODE, _NAMES_NAME = "stg_product_names", "finops_code", "finops_name"
-
-
 def _stage(con: duckdb.DuckDBPyConnection, unit: PeriodFiles) -> None:
     """One staging view per file, unioned: files of one export may differ in columns."""
     selects: list[str] = []
-    for file in unit.files:
+    for index, file in enumerate(unit.files):
         missing = missing_required(file.columns)
         if missing:
             raise IngestError(f"{file.path}: missing required columns: {', '.join(missing)}")
-    names = product_names_by_code(unit.files) if unit.source_format == "cur2" else None
-    if names is not None:
-        con.execute(f"CREATE TEMP TABLE {_NAMES} ({_NAMES_CODE} VARCHAR, {_NAMES_NAME} VARCHAR)")
-        con.executemany(
-            f"INSERT INTO {_NAMES} VALUES (?, ?)",
-            [[c, n] for c, n in names.items() if c is not None],
-        )
-    for index, file in enumerate(unit.files):
         view = f"raw_{index}"
         _raw_relation(con, file).create_view(view)
-        source = view
-        product_name = None
-        if names is not None:
-            code = ident(file.columns.columns["line_item_product_code"])
-            source = f"{view} LEFT JOIN {_NAMES} ON {_NAMES}.{_NAMES_CODE} = {view}.{code}"
-            product_name = f"{_NAMES}.{_NAMES_NAME}"
         columns = ",\n  ".join(
-            f"{expr} AS {ident(name)}"
-            for name, expr in staging_columns(file.columns, product_name=product_name)
+            f"{expr} AS {ident(name)}" for name, expr in staging_columns(file.columns)
         )
-        selects.append(f"SELECT\n  {columns}\nFROM {source}")
+        selects.append(f"SELECT\n  {columns}\nFROM {view}")
     staged = "stg_focus" if unit.source_format == "focus" else "stg_cur"
     con.execute(f"CREATE TEMP VIEW {staged} AS " + "\nUNION ALL BY NAME\n".join(selects))
 
