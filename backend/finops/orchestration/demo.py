@@ -16,6 +16,7 @@ import urllib.error
 import urllib.request
 from collections.abc import Callable
 from datetime import UTC, datetime
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +30,7 @@ from finops.orchestration.airflow_runtime import start_airflow, trigger_dag, wai
 from finops.orchestration.processes import ProcessGroup, tail
 
 DEMO_DAG = "billing_ingest"
+DEMO_ANOMALY_DAYS = 400  # the demo estate's 13 months
 
 
 def run_demo(settings: Settings, *, console: Console, regenerate: bool, serve: bool) -> None:
@@ -121,14 +123,50 @@ def _run_analytics(settings: Settings, *, console: Console) -> None:
         console.print(f"[green]✓[/] {name} ({time.monotonic() - started:.0f} s): {summary}")
     from finops.analytics import cli as intelligence
 
-    for name, markdown_job in (
-        ("anomalies", lambda: intelligence.run_anomalies(settings=settings)),
-        ("forecasts", lambda: intelligence.run_forecasts_job(settings=settings)),
-        ("budgets", lambda: intelligence.run_budgets(settings=settings)),
-    ):
-        started = time.monotonic()
-        markdown_job()
-        console.print(f"[green]✓[/] {name} ({time.monotonic() - started:.0f} s)")
+    started = time.monotonic()
+    # the whole history on the dashboard, not only the last two weeks a daily run rewrites
+    run, _ = intelligence.run_anomalies(settings=settings, report_days=DEMO_ANOMALY_DAYS)
+    alerts = sum(1 for i in run.incidents if i.cause == "usage_change")
+    console.print(
+        f"[green]✓[/] anomalies ({time.monotonic() - started:.0f} s): {len(run.incidents)} "
+        f"incidents over {DEMO_ANOMALY_DAYS} days, {alerts} alerting (usage changes)"
+    )
+    started = time.monotonic()
+    intelligence.run_forecasts_job(settings=settings)
+    console.print(f"[green]✓[/] forecasts ({time.monotonic() - started:.0f} s)")
+    created = _demo_budget(settings)
+    started = time.monotonic()
+    budgets, _ = intelligence.run_budgets(settings=settings)
+    console.print(
+        f"[green]✓[/] budgets ({time.monotonic() - started:.0f} s): {len(budgets.statuses)} checked"
+        + (f"; created {created}" if created else "")
+    )
+
+
+def _demo_budget(settings: Settings) -> str | None:
+    """A monthly budget on the whole bill at 110% of the last full month, when there is no
+    budget yet, so the budgets page has something to show (named as a demo budget)."""
+    from sqlalchemy import text
+
+    from finops.analytics.manage import create_budget
+
+    with get_engine(settings).connect() as conn:
+        if conn.execute(text("SELECT count(*) FROM finops.budget_definitions")).scalar_one():
+            return None
+        last_month = conn.execute(
+            text(
+                "SELECT sum(billed_cost) FROM costs WHERE charge_period_start >= "
+                "date_trunc('month', (SELECT max(charge_period_start) FROM costs)) "
+                "- interval '1 month' AND charge_period_start < "
+                "date_trunc('month', (SELECT max(charge_period_start) FROM costs))"
+            )
+        ).scalar_one()
+    if not last_month:
+        return None
+    amount = (last_month * Decimal("1.1")).quantize(Decimal("1"))
+    name = "demo: whole bill (110% of last month)"
+    create_budget(name=name, amount=str(amount), period="monthly", settings=settings)
+    return f"{name!r} at {amount:,}"
 
 
 def _child_env(settings: Settings) -> dict[str, str]:
