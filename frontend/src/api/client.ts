@@ -55,6 +55,10 @@ export type ForecastsPublic = components["schemas"]["ForecastsPublic"];
 export type ForecastScopeKind = components["schemas"]["ForecastScopeKind"];
 export type BudgetPublic = components["schemas"]["BudgetPublic"];
 export type BudgetsPublic = components["schemas"]["BudgetsPublic"];
+export type BudgetCreate = components["schemas"]["BudgetCreate"];
+export type BudgetPeriod = components["schemas"]["BudgetPeriod"];
+export type ThresholdCreate = components["schemas"]["ThresholdCreate"];
+export type ThresholdKind = components["schemas"]["ThresholdKind"];
 
 export type AnomaliesQuery = NonNullable<paths["/api/v1/anomalies"]["get"]["parameters"]["query"]>;
 export type ForecastsQuery = NonNullable<paths["/api/v1/forecasts"]["get"]["parameters"]["query"]>;

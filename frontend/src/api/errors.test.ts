@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 
-import { describeApiError } from "./errors";
+import { describeApiError, validationIssues } from "./errors";
 
 describe("describeApiError", () => {
   it("shows a string detail as is", () => {
@@ -25,9 +25,34 @@ describe("describeApiError", () => {
     );
   });
 
+  it("names a request body's field without the body prefix", () => {
+    const body = {
+      detail: [
+        { loc: ["body", "amount"], msg: "budget 'x': amount must be positive, got 0", type: "x" },
+        { loc: ["body", "thresholds", 1, "percent"], msg: "Input should be a valid decimal" },
+      ],
+    };
+    expect(describeApiError(422, body)).toBe(
+      "amount: budget 'x': amount must be positive, got 0; thresholds.1.percent: Input should be a valid decimal",
+    );
+  });
+
   it("falls back to the status and body text for non-JSON errors", () => {
     expect(describeApiError(502, "Bad Gateway")).toBe("HTTP 502: Bad Gateway");
     expect(describeApiError(500, "")).toBe("Request failed with HTTP 500");
     expect(describeApiError(500, { unexpected: true })).toBe("Request failed with HTTP 500");
+  });
+});
+
+describe("validationIssues", () => {
+  it("keeps each validation error's location and message", () => {
+    const issue = { loc: ["body", "name"], msg: "String should have at least 1 character" };
+    expect(validationIssues({ detail: [issue, { unexpected: true }] })).toEqual([issue]);
+  });
+
+  it("finds none in a string detail or a body without one", () => {
+    expect(validationIssues({ detail: "a budget named 'x' exists already (id 3)" })).toEqual([]);
+    expect(validationIssues("Bad Gateway")).toEqual([]);
+    expect(validationIssues(undefined)).toEqual([]);
   });
 });

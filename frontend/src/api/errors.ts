@@ -1,17 +1,24 @@
-/** An API call that answered with an error status; `message` is what the user should read. */
+/** One entry of a 422 answer's `detail`: where the bad value is (`["body", "amount"]`) and why. */
+export interface ValidationIssue {
+  loc: (string | number)[];
+  msg: string;
+}
+
+/**
+ * An API call that answered with an error status; `message` is what the user should read and
+ * `issues` the validation errors of a 422 answer (empty for any other), for forms to show next
+ * to the fields they name.
+ */
 export class ApiError extends Error {
   readonly status: number;
+  readonly issues: readonly ValidationIssue[];
 
-  constructor(status: number, message: string) {
+  constructor(status: number, message: string, issues: readonly ValidationIssue[] = []) {
     super(message);
     this.name = "ApiError";
     this.status = status;
+    this.issues = issues;
   }
-}
-
-interface ValidationIssue {
-  loc: (string | number)[];
-  msg: string;
 }
 
 function isValidationIssue(item: unknown): item is ValidationIssue {
@@ -22,13 +29,29 @@ function isValidationIssue(item: unknown): item is ValidationIssue {
   return typeof candidate["msg"] === "string" && Array.isArray(candidate["loc"]);
 }
 
+/** Where FastAPI says a value came from: the first part of a validation error's location. */
+const LOCATION_SOURCES: readonly (string | number)[] = ["query", "path", "body"];
+
 function describeValidationIssue(issue: ValidationIssue): string {
   // FastAPI prefixes the location with where the value came from ("query", "body", ...).
-  const location = issue.loc.filter((part, index) => index > 0 || part !== "query").join(".");
+  const location = issue.loc
+    .filter((part, index) => index > 0 || !LOCATION_SOURCES.includes(part))
+    .join(".");
   return location === "" ? issue.msg : `${location}: ${issue.msg}`;
 }
 
 const MAX_BODY_CHARS = 200;
+
+/** The validation errors in FastAPI's `{"detail": [{loc, msg, ...}, ...]}` body, else none. */
+export function validationIssues(body: unknown): ValidationIssue[] {
+  if (typeof body === "object" && body !== null && "detail" in body) {
+    const { detail } = body;
+    if (Array.isArray(detail)) {
+      return detail.filter(isValidationIssue);
+    }
+  }
+  return [];
+}
 
 /**
  * The message to show for an error response, taken from FastAPI's `{"detail": ...}` body: a
@@ -40,11 +63,9 @@ export function describeApiError(status: number, body: unknown): string {
     if (typeof detail === "string" && detail !== "") {
       return detail;
     }
-    if (Array.isArray(detail)) {
-      const issues = detail.filter(isValidationIssue).map(describeValidationIssue);
-      if (issues.length > 0) {
-        return issues.join("; ");
-      }
+    const issues = validationIssues(body).map(describeValidationIssue);
+    if (issues.length > 0) {
+      return issues.join("; ");
     }
   }
   if (typeof body === "string" && body.trim() !== "") {

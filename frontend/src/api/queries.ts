@@ -6,6 +6,8 @@ import type {
   AnomalyDetailPublic,
   AnomalyPublic,
   AnomalyStatusUpdate,
+  BudgetCreate,
+  BudgetPublic,
   BudgetsPublic,
   ChargebackPublic,
   ChargebackQuery,
@@ -22,7 +24,7 @@ import type {
   SpendTrendQuery,
 } from "./client";
 import { useApiClient } from "./context";
-import { ApiError, describeApiError } from "./errors";
+import { ApiError, describeApiError, validationIssues } from "./errors";
 
 interface ApiResult<T> {
   data?: T;
@@ -30,11 +32,26 @@ interface ApiResult<T> {
   response: Response;
 }
 
+function apiError(response: Response, error: unknown): ApiError {
+  return new ApiError(
+    response.status,
+    describeApiError(response.status, error),
+    validationIssues(error),
+  );
+}
+
 function unwrap<T>({ data, error, response }: ApiResult<T>): T {
   if (!response.ok || data === undefined) {
-    throw new ApiError(response.status, describeApiError(response.status, error));
+    throw apiError(response, error);
   }
   return data;
+}
+
+/** For calls answered with no body (204 No Content): only the status counts. */
+function expectNoContent({ error, response }: Omit<ApiResult<unknown>, "data">): void {
+  if (!response.ok) {
+    throw apiError(response, error);
+  }
 }
 
 export function useFilters() {
@@ -163,5 +180,35 @@ export function useBudgets() {
     queryKey: ["budgets"],
     queryFn: async ({ signal }): Promise<BudgetsPublic> =>
       unwrap(await client.GET("/api/v1/budgets", { signal })),
+  });
+}
+
+/** Creates a budget (422 names each field at fault, 409 a name in use), then refreshes the list. */
+export function useCreateBudget() {
+  const client = useApiClient();
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: async (body: BudgetCreate): Promise<BudgetPublic> =>
+      unwrap(await client.POST("/api/v1/budgets", { body })),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: ["budgets"] }),
+  });
+}
+
+/**
+ * Deletes a budget by id, then refreshes the list, also after a failure: a 404 means someone
+ * else deleted it, and the list should stop showing it.
+ */
+export function useDeleteBudget() {
+  const client = useApiClient();
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: async (budgetId: number): Promise<void> => {
+      expectNoContent(
+        await client.DELETE("/api/v1/budgets/{budget_id}", {
+          params: { path: { budget_id: budgetId } },
+        }),
+      );
+    },
+    onSettled: () => queryClient.invalidateQueries({ queryKey: ["budgets"] }),
   });
 }

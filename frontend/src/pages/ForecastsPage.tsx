@@ -1,4 +1,4 @@
-import { useMemo, useState } from "react";
+import { useId, useMemo, useState } from "react";
 
 import type {
   BudgetPublic,
@@ -7,7 +7,8 @@ import type {
   ForecastScopeKind,
   ForecastsPublic,
 } from "../api/client";
-import { useBudgets, useForecasts } from "../api/queries";
+import { useBudgets, useDeleteBudget, useForecasts } from "../api/queries";
+import { BudgetForm } from "../components/BudgetForm";
 import { EChart } from "../components/EChart";
 import { buildForecastOption } from "../components/forecastOption";
 import { ErrorMessage, Loading } from "../components/QueryStatus";
@@ -290,7 +291,80 @@ function BudgetBar({ budget }: { budget: BudgetPublic }) {
   );
 }
 
+/**
+ * Delete, then a confirm step: "Delete this budget?" with Yes, delete and Cancel. The focus
+ * goes to Cancel on the way in and back to Delete on cancelling (`focusDelete`).
+ */
+function DeleteBudget({
+  budget,
+  confirming,
+  pending,
+  focusDelete,
+  onAsk,
+  onConfirm,
+  onCancel,
+}: {
+  budget: BudgetPublic;
+  confirming: boolean;
+  pending: boolean;
+  focusDelete: boolean;
+  onAsk: () => void;
+  onConfirm: () => void;
+  onCancel: () => void;
+}) {
+  if (!confirming) {
+    return (
+      <button
+        type="button"
+        className="button button-plain"
+        aria-label={`Delete budget ${budget.name}`}
+        autoFocus={focusDelete}
+        onClick={onAsk}
+      >
+        Delete
+      </button>
+    );
+  }
+  return (
+    <div className="confirm" role="group" aria-label={`Confirm deleting budget ${budget.name}`}>
+      <span>Delete this budget?</span>
+      <button type="button" className="button" disabled={pending} onClick={onConfirm}>
+        {pending ? "Deleting…" : "Yes, delete"}
+      </button>
+      <button
+        type="button"
+        className="button button-plain"
+        disabled={pending}
+        // the safe choice takes the focus: pressing Enter twice on Delete deletes nothing
+        autoFocus
+        onClick={onCancel}
+      >
+        Cancel
+      </button>
+    </div>
+  );
+}
+
 function BudgetsTable({ budgets }: { budgets: BudgetsPublic }) {
+  const [creating, setCreating] = useState(false);
+  const [confirming, setConfirming] = useState<number | null>(null);
+  const [cancelled, setCancelled] = useState<number | null>(null);
+  const [notice, setNotice] = useState("");
+  const remove = useDeleteBudget();
+  const formId = useId();
+
+  function deleteBudget(budget: BudgetPublic) {
+    setNotice("");
+    remove.mutate(budget.id, {
+      onSuccess: () => {
+        setNotice(`Deleted budget “${budget.name}”.`);
+      },
+      onSettled: () => {
+        setConfirming(null);
+      },
+    });
+  }
+
   return (
     <article className="card table-card">
       <header className="card-header">
@@ -301,12 +375,46 @@ function BudgetsTable({ budgets }: { budgets: BudgetsPublic }) {
             job, latest run)
           </span>
         </div>
-        <span className="card-subtitle">
-          {budgets.count} {budgets.count === 1 ? "budget" : "budgets"}
-        </span>
+        <div className="card-actions">
+          <span className="card-subtitle">
+            {budgets.count} {budgets.count === 1 ? "budget" : "budgets"}
+          </span>
+          <button
+            type="button"
+            className="button button-primary"
+            aria-expanded={creating}
+            aria-controls={formId}
+            onClick={() => {
+              setCreating(!creating);
+              setNotice("");
+            }}
+          >
+            New budget
+          </button>
+        </div>
       </header>
+      <div id={formId}>
+        {creating && (
+          <BudgetForm
+            onCreated={(budget) => {
+              setCreating(false);
+              setNotice(
+                `Created budget “${budget.name}”. ` +
+                  "The budget check job evaluates it on its next run.",
+              );
+            }}
+            onCancel={() => {
+              setCreating(false);
+            }}
+          />
+        )}
+      </div>
+      <p className="notice" role="status" data-testid="budgets-notice">
+        {notice}
+      </p>
+      {remove.isError && <ErrorMessage title="Could not delete the budget" error={remove.error} />}
       {budgets.data.length === 0 ? (
-        <p className="empty">No budgets yet. Create one with POST /api/v1/budgets.</p>
+        <p className="empty">No budgets yet. Create one with New budget.</p>
       ) : (
         <div className="table-scroll">
           <table className="data-table" data-testid="budgets-table">
@@ -327,6 +435,9 @@ function BudgetsTable({ budgets }: { budgets: BudgetsPublic }) {
                   Used
                 </th>
                 <th scope="col">Alerts fired</th>
+                <th scope="col">
+                  <span className="visually-hidden">Actions</span>
+                </th>
               </tr>
             </thead>
             <tbody>
@@ -371,6 +482,24 @@ function BudgetsTable({ budgets }: { budgets: BudgetsPublic }) {
                         : budget.alerts
                             .map((a) => `${a.threshold_kind} ≥ ${a.threshold_percent}%`)
                             .join(", ")}
+                    </td>
+                    <td className="actions-col">
+                      <DeleteBudget
+                        budget={budget}
+                        confirming={confirming === budget.id}
+                        pending={remove.isPending && remove.variables === budget.id}
+                        focusDelete={cancelled === budget.id}
+                        onAsk={() => {
+                          setConfirming(budget.id);
+                        }}
+                        onConfirm={() => {
+                          deleteBudget(budget);
+                        }}
+                        onCancel={() => {
+                          setConfirming(null);
+                          setCancelled(budget.id);
+                        }}
+                      />
                     </td>
                   </tr>
                 );

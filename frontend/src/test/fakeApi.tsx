@@ -8,7 +8,8 @@ import { createQueryClient } from "../api/queryClient";
 
 export interface FakeResponse {
   status?: number;
-  body: unknown;
+  /** sent as JSON; leave it out for an answer without a body (204 No Content) */
+  body?: unknown;
 }
 
 /** A request the page made: its method, URL and JSON body (`undefined` without one). */
@@ -37,7 +38,7 @@ export function renderWithApi(ui: ReactElement, route: FakeRoute) {
     const call = { method: request.method, url, body };
     calls.push(call);
     const answer = route(url, call) ?? { status: 404, body: { detail: "Not Found" } };
-    return new Response(JSON.stringify(answer.body), {
+    return new Response(answer.body === undefined ? null : JSON.stringify(answer.body), {
       status: answer.status ?? 200,
       headers: { "Content-Type": "application/json" },
     });
