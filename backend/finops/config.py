@@ -64,6 +64,12 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
     log_json: bool = True
 
+    anomaly_tag_keys: list[str] = Field(
+        default_factory=lambda: ["team", "cost-center"],
+        description="tag keys watched as anomaly scopes (spelling-insensitive: user:cost_center "
+        "is cost-center)",
+    )
+
     # notifications (budget alerts): SMTP server and delivery retries
     notify_smtp_host: str = "127.0.0.1"
     notify_smtp_port: int = Field(default=25, gt=0, lt=65536)

@@ -139,3 +139,15 @@ def test_the_commands_work_end_to_end(known_estate: KnownEstate) -> None:
     missing = finops("anomalies", "ack", "0000")
     assert missing.returncode != 0 and "no anomaly incident" in missing.stderr
     assert finops("budgets", "delete", "everything").returncode == 0
+
+
+def test_the_watched_tag_keys_come_from_settings(known_estate: KnownEstate) -> None:
+    def tag_scopes(keys: list[str]) -> set[str]:
+        settings = known_estate.settings.model_copy(update={"anomaly_tag_keys": keys})
+        run = run_anomaly_detection(run_date=known_estate.end, report_days=30, settings=settings)
+        (incident,) = run.incidents
+        kinds = {str(r["scope_kind"]) for r in incident.related_scopes} | {incident.scope_kind}
+        return {k for k in kinds if k.startswith("tag:")}
+
+    assert tag_scopes(["team", "cost-center"]) == {"tag:team"}  # the export tags user_team
+    assert tag_scopes([]) == set()

@@ -58,12 +58,13 @@ def run_anomaly_detection(
 ) -> AnomalyRun:
     """Detect incidents on days up to ``run_date`` and rewrite those starting in the last
     ``report_days`` days (incidents still open that started earlier are refreshed too)."""
-    params = params or AnalysisParams()
+    settings = settings or get_settings()
+    params = params or AnalysisParams(tag_keys=tuple(settings.anomaly_tag_keys))
     run_id = run_id or uuid.uuid4().hex
     interval_start = run_date - timedelta(days=report_days - 1)
     start = interval_start - timedelta(days=LOOKBACK_DAYS)
     end = run_date + timedelta(days=1)
-    engine = get_engine(settings or get_settings())
+    engine = get_engine(settings)
     with engine.begin() as conn:
         conn.execute(text("SELECT pg_advisory_xact_lock(hashtext('finops.anomalies'))"))
         cube = load_cube(conn, start=start, end=end, metric=metric, tag_keys=params.tag_keys)
