@@ -146,6 +146,10 @@ class MetricStats:
     percentile: float
     maximum: float
     points: int
+    from_daily: bool = False
+    """Part of the window is older than the raw points kept (15 days): for those days the
+    daily percentile at or above the one asked for stands in, an upper bound of the window's
+    percentile (rightsizing then recommends no smaller than the raw points alone would)."""
 
     @property
     def hours(self) -> float:
@@ -154,15 +158,34 @@ class MetricStats:
 
 _POINT_PERCENTILES = text(
     """
-    SELECT s.resource_id, s.namespace, s.metric_name, s.stat,
-           percentile_cont(:fraction) WITHIN GROUP (ORDER BY p.value) AS pct,
-           max(p.value) AS mx, count(*) AS n
-    FROM finops.metric_series s
-    JOIN finops.metric_points p USING (series_id)
-    WHERE p.ts >= :start AND p.ts < :end
-      AND s.namespace = ANY(:namespaces) AND s.metric_name = ANY(:metrics)
-      AND s.stat = ANY(:stats)
-    GROUP BY s.resource_id, s.namespace, s.metric_name, s.stat
+    WITH raw AS (
+      SELECT s.series_id, s.resource_id, s.namespace, s.metric_name, s.stat,
+             percentile_cont(:fraction) WITHIN GROUP (ORDER BY p.value) AS pct,
+             max(p.value) AS mx, count(*) AS n,
+             min(p.ts AT TIME ZONE 'UTC')::date AS first_day
+      FROM finops.metric_series s
+      JOIN finops.metric_points p USING (series_id)
+      WHERE p.ts >= :start AND p.ts < :end
+        AND s.namespace = ANY(:namespaces) AND s.metric_name = ANY(:metrics)
+        AND s.stat = ANY(:stats)
+      GROUP BY s.series_id, s.resource_id, s.namespace, s.metric_name, s.stat
+    ),
+    -- days of the window older than the raw points kept: their daily percentile at or above
+    -- the one asked for (p95, p99, else the maximum) bounds the window's from above
+    older AS (
+      SELECT d.series_id,
+             max(CASE WHEN :fraction <= 0.95 THEN d.p95
+                      WHEN :fraction <= 0.99 THEN d.p99 ELSE d.max END) AS pct,
+             max(d.max) AS mx, sum(d.sample_count) AS n
+      FROM finops.utilization_daily_stats d
+      JOIN raw r USING (series_id)
+      WHERE d.day >= CAST(:start AS date) AND d.day < r.first_day
+      GROUP BY d.series_id
+    )
+    SELECT r.resource_id, r.namespace, r.metric_name, r.stat,
+           GREATEST(r.pct, o.pct) AS pct, GREATEST(r.mx, o.mx) AS mx,
+           r.n + COALESCE(o.n, 0) AS n, o.n IS NOT NULL AS from_daily
+    FROM raw r LEFT JOIN older o USING (series_id)
     """
 )
 
@@ -179,7 +202,8 @@ def point_percentiles(
     metrics: Sequence[str],
     stats: Sequence[str],
 ) -> dict[MetricKey, MetricStats]:
-    """Percentile, maximum and count of the raw 5-minute points per series in the window."""
+    """Percentile, maximum and count of the 5-minute points per series in the window; days older
+    than the raw points kept contribute their daily statistics (see ``MetricStats``)."""
     rows = conn.execute(
         _POINT_PERCENTILES,
         {
@@ -193,7 +217,7 @@ def point_percentiles(
     ).all()
     return {
         (r.resource_id, r.namespace, r.metric_name, r.stat): MetricStats(
-            float(r.pct), float(r.mx), int(r.n)
+            float(r.pct), float(r.mx), int(r.n), bool(r.from_daily)
         )
         for r in rows
     }
