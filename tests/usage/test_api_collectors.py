@@ -4,9 +4,10 @@ as the Metric Streams files, AccessDenied in one account, and a deleted resource
 
 from __future__ import annotations
 
+import gzip
 import json
 from collections.abc import Iterator
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -295,3 +296,92 @@ def test_a_deleted_resource_is_marked_terminated(moto: MotoAws, fresh_settings: 
     before = checksum(fresh_settings, "SELECT * FROM resources")
     ingest_inventory(scope=scope, day=day2, settings=fresh_settings, resource_types=types)
     assert checksum(fresh_settings, "SELECT * FROM resources") == before
+
+
+LOADED_POINTS = 600
+
+
+@pytest.fixture(scope="module")
+def loaded_metrics(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[tuple[str, GenerateResult]]:
+    """A two-account estate whose newest CloudWatch points the generator's --to-aws put into
+    each account (through its assumed role), with resource ids translated."""
+    server, endpoint = start_moto()
+    result = generate(
+        small_options(
+            tmp_path_factory.mktemp("to-aws-metrics"),
+            start=date(2026, 9, 1),
+            formats=("cur2",),
+            utilization_days=1,
+            accounts=2,
+            to_aws_endpoint=endpoint,
+            to_aws_max_datapoints=LOADED_POINTS,
+        )
+    )
+    yield endpoint, result
+    stop_moto_server(server, endpoint)
+
+
+def test_get_metric_data_reads_back_what_the_generator_loaded(
+    loaded_metrics: tuple[str, GenerateResult],
+    fresh_settings: Settings,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    endpoint, estate = loaded_metrics
+    point_aws_at(monkeypatch, endpoint, MotoAws(endpoint))
+    report = estate.aws_load
+    assert report is not None and report.datapoints == LOADED_POINTS
+    # the points loaded: the first LOADED_POINTS lines of the newest stream files first
+    loaded: list[dict[str, Any]] = []
+    for path in sorted((estate.out_dir / "cloudwatch").rglob("*.gz"), reverse=True):
+        for line in gzip.decompress(path.read_bytes()).splitlines():
+            if len(loaded) < LOADED_POINTS:
+                loaded.append(json.loads(line))
+    wanted = [
+        r
+        for r in loaded
+        if (spec := BY_METRIC.get((r["namespace"], r["metric_name"]))) is not None
+        and spec.matches(r["dimensions"])
+    ]
+    assert wanted
+    days = sorted({datetime.fromtimestamp(r["timestamp"] / 1000, UTC).date() for r in loaded})
+    scope = Scope(
+        accounts=sorted({r["account_id"] for r in loaded}),
+        regions=sorted({r["region"] for r in loaded}),
+        start=days[0],
+        end=days[-1] + timedelta(days=1),
+    )
+
+    result = ingest_usage(scope=scope, settings=fresh_settings)
+    assert result.status == "succeeded", result.summary()
+    assert result.get_metric_data_calls > 0
+    assert result.points == sum(
+        len(BY_METRIC[(r["namespace"], r["metric_name"])].stats) for r in wanted
+    )
+    # the maxima stored are the generator's, under the ids the endpoint assigned
+    expected = {
+        (
+            r["account_id"],
+            r["metric_name"],
+            json.dumps({k: report.id_map.get(v, v) for k, v in r["dimensions"].items()}),
+            int(r["timestamp"]) // 1000,
+        ): r["value"]["max"]
+        for r in wanted
+        if "Maximum" in BY_METRIC[(r["namespace"], r["metric_name"])].stats
+    }
+    stored = {
+        (account, metric, json.dumps(dict(sorted(dims.items()))), int(ts.timestamp())): value
+        for account, metric, dims, ts, value in rows(
+            fresh_settings,
+            "SELECT s.account_id, s.metric_name, s.dimensions, p.ts, p.value "
+            "FROM finops.metric_points p JOIN finops.metric_series s USING (series_id) "
+            "WHERE s.stat = 'Maximum'",
+        )
+    }
+    expected = {
+        (a, m, json.dumps(dict(sorted(json.loads(d).items()))), t): v
+        for (a, m, d, t), v in expected.items()
+    }
+    assert len(expected) > LOADED_POINTS // 4
+    assert stored == pytest.approx(expected)
