@@ -179,8 +179,9 @@ agg.to_sql("pandas_costs", create_engine({pandas_url!r}), schema="public", if_ex
         "## Billing ingest\n\n"
         f"`uv run python benchmarks/ingest.py` on {platform.machine()}, "
         f"{date.today().isoformat()}; the generator's hourly CUR 2.0 export for one month; each "
-        "step in its own process. Includes process start-up (≈1 s for e2e, which imports the "
-        "CLI stack).\n" + "\n".join(rows)
+        "step in its own process. Includes process start-up (≈1.5 s for e2e, which imports the "
+        "ingest stack). Absolute times on this VM vary by about ±30% from run to run (its page "
+        "cache is reclaimed between steps); compare the steps of one run.\n" + "\n".join(rows)
     )
     if not args.no_docs:
         write_section("ingest", body)
