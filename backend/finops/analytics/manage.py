@@ -19,15 +19,10 @@ from finops.analytics.budgets.model import (
     Threshold,
     save_budget,
 )
+from finops.analytics.cli import table
 from finops.config import Settings, get_settings
 from finops.db.engine import get_engine
 from finops.errors import FinOpsError
-
-
-def _table(headers: list[str], rows: Sequence[Sequence[object]]) -> str:
-    from finops.analytics.cli import table
-
-    return table(headers, rows)
 
 
 def _scope_text(scope: dict[str, Any]) -> str:
@@ -56,7 +51,7 @@ def list_anomalies(
                 {"status": status, "limit": limit},
             )
         ]
-    body = _table(
+    body = table(
         ["fingerprint", "days", "scope", "kind", "cause", "severity", "impact", "status", "top"],
         [
             [
@@ -192,7 +187,7 @@ def list_budgets(*, settings: Settings | None = None) -> tuple[list[dict[str, An
                 )
             )
         ]
-    body = _table(
+    body = table(
         [
             "id",
             "name",

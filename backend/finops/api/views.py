@@ -10,7 +10,6 @@ from sqlalchemy import (
     Date,
     DateTime,
     Float,
-    Integer,
     MetaData,
     Numeric,
     String,
@@ -103,45 +102,6 @@ anomalies = Table(
     Column("cost_metric", String),
     Column("detected_on", Date),
     Column("last_run_date", Date),
-)
-
-forecast_runs = Table(
-    "forecast_runs",
-    metadata,
-    Column("id", BigInteger, primary_key=True),
-    Column("scope_kind", String),
-    Column("scope", JSONB),
-    Column("scope_key", String),
-    Column("run_date", Date),
-    Column("cost_metric", String),
-    Column("model", String),
-    Column("weights", JSONB),
-    Column("history_days", Integer),
-    Column("horizon_days", Integer),
-    Column("backtest_folds", Integer),
-    Column("backtest_mase", Float),
-    Column("backtest_smape", Float),
-    Column("month_to_date", Numeric(20, 2)),
-    Column("month_end_projection", Numeric(20, 2)),
-    Column("month_end_lower80", Numeric(20, 2)),
-    Column("month_end_upper80", Numeric(20, 2)),
-    Column("quarter_to_date", Numeric(20, 2)),
-    Column("quarter_end_projection", Numeric(20, 2)),
-    Column("quarter_end_lower80", Numeric(20, 2)),
-    Column("quarter_end_upper80", Numeric(20, 2)),
-)
-
-forecast_points = Table(
-    "forecast_points",
-    metadata,
-    Column("forecast_run_id", BigInteger, primary_key=True),
-    Column("day", Date, primary_key=True),
-    Column("horizon_day", Integer),
-    Column("yhat", Numeric(20, 2)),
-    Column("lower80", Numeric(20, 2)),
-    Column("upper80", Numeric(20, 2)),
-    Column("lower95", Numeric(20, 2)),
-    Column("upper95", Numeric(20, 2)),
 )
 
 budgets = Table(

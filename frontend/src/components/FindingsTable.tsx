@@ -1,6 +1,7 @@
 import type { FindingPublic, FindingsPublic } from "../api/client";
 import { findingTypeLabel, keyDetails, recommendedAction } from "../lib/findings";
 import { formatMoney } from "../lib/money";
+import { Pager } from "./Pager";
 
 interface FindingsTableProps {
   findings: FindingsPublic;
@@ -64,8 +65,6 @@ export function FindingsTable({
   accountNames,
   onOffsetChange,
 }: FindingsTableProps) {
-  const first = findings.count === 0 ? 0 : offset + 1;
-  const last = Math.min(offset + findings.data.length, findings.count);
   return (
     <article className="card table-card">
       <header className="card-header">
@@ -110,33 +109,13 @@ export function FindingsTable({
           </table>
         </div>
       )}
-      <footer className="pager">
-        <span className="card-subtitle">
-          {first}–{last} of {findings.count}
-        </span>
-        <div className="pager-buttons">
-          <button
-            type="button"
-            className="button button-plain"
-            disabled={offset === 0}
-            onClick={() => {
-              onOffsetChange(Math.max(0, offset - pageSize));
-            }}
-          >
-            Previous
-          </button>
-          <button
-            type="button"
-            className="button button-plain"
-            disabled={offset + pageSize >= findings.count}
-            onClick={() => {
-              onOffsetChange(offset + pageSize);
-            }}
-          >
-            Next
-          </button>
-        </div>
-      </footer>
+      <Pager
+        offset={offset}
+        pageSize={pageSize}
+        shown={findings.data.length}
+        count={findings.count}
+        onOffsetChange={onOffsetChange}
+      />
     </article>
   );
 }

@@ -10,6 +10,7 @@ import type {
 import { useAnomalies, useAnomaly, useUpdateAnomalyStatus } from "../api/queries";
 import { buildAnomalyOption } from "../components/anomalyOption";
 import { EChart } from "../components/EChart";
+import { Pager } from "../components/Pager";
 import { ErrorMessage, Loading } from "../components/QueryStatus";
 import {
   ANOMALY_SEVERITIES,
@@ -209,8 +210,6 @@ function AnomaliesTable({
   onOffsetChange,
 }: AnomaliesTableProps) {
   const { currency } = anomalies;
-  const first = anomalies.count === 0 ? 0 : offset + 1;
-  const last = Math.min(offset + anomalies.data.length, anomalies.count);
   return (
     <article className="card table-card">
       <header className="card-header">
@@ -310,33 +309,13 @@ function AnomaliesTable({
           </table>
         </div>
       )}
-      <footer className="pager">
-        <span className="card-subtitle">
-          {first}–{last} of {anomalies.count}
-        </span>
-        <div className="pager-buttons">
-          <button
-            type="button"
-            className="button button-plain"
-            disabled={offset === 0}
-            onClick={() => {
-              onOffsetChange(Math.max(0, offset - ANOMALIES_PAGE_SIZE));
-            }}
-          >
-            Previous
-          </button>
-          <button
-            type="button"
-            className="button button-plain"
-            disabled={offset + ANOMALIES_PAGE_SIZE >= anomalies.count}
-            onClick={() => {
-              onOffsetChange(offset + ANOMALIES_PAGE_SIZE);
-            }}
-          >
-            Next
-          </button>
-        </div>
-      </footer>
+      <Pager
+        offset={offset}
+        pageSize={ANOMALIES_PAGE_SIZE}
+        shown={anomalies.data.length}
+        count={anomalies.count}
+        onOffsetChange={onOffsetChange}
+      />
     </article>
   );
 }

@@ -14,7 +14,14 @@ from fastapi import APIRouter, HTTPException, Query
 from sqlalchemy import ColumnElement, Connection, case, select
 
 from finops.analytics.anomalies.warehouse import METRICS
-from finops.analytics.forecasting.job import HORIZONS, SCOPE_DIMENSIONS, period_bounds, scope_key
+from finops.analytics.forecasting.job import (
+    HORIZONS,
+    SCOPE_DIMENSIONS,
+    forecast_points,
+    forecast_runs,
+    period_bounds,
+    scope_key,
+)
 from finops.api.deps import ConnectionDep
 from finops.api.intel_views import daily_cost_by, warehouse_currency
 from finops.api.schemas import (
@@ -24,7 +31,6 @@ from finops.api.schemas import (
     ForecastsPublic,
     ProjectionPublic,
 )
-from finops.api.views import forecast_points, forecast_runs
 
 router = APIRouter(prefix="/forecasts", tags=["forecasts"])
 

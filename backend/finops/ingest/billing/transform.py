@@ -279,14 +279,6 @@ class TransformResult:
     totals: list[SliceTotals]
     months: list[date]  # first days of the charge months the rows fall in
 
-    @property
-    def raw_line_items(self) -> int:
-        return sum(t.raw_line_items for t in self.totals)
-
-    @property
-    def periods(self) -> list[str]:
-        return sorted({t.billing_period_start for t in self.totals})
-
 
 class PreparedUnit:
     """A unit's line items grouped in DuckDB and checked, ready to be written at the grain.
@@ -322,21 +314,18 @@ class PreparedUnit:
     def periods(self) -> list[str]:
         return sorted({t.billing_period_start for t in self.totals})
 
-    def _copy_to(self, target: Path) -> int:
+    def write_csv(self, path: Path) -> int:
+        """Write the rows (``COPY_COLUMNS``, ``\\N`` for NULL) to ``path``; returns the count."""
         identity = f"{literal(self._unit.source_id)}, {literal(self._unit.source_format)}"
         try:
             row = self._con.execute(
                 f"COPY (SELECT {', '.join(LOAD_COLUMNS)}, {identity} FROM ({self._rows_sql})) "
-                f"TO {literal(str(target))} (FORMAT csv, HEADER false, NULL '\\N')"
+                f"TO {literal(str(path))} (FORMAT csv, HEADER false, NULL '\\N')"
             ).fetchone()
         except duckdb.Error as exc:
             raise IngestError(f"{_names(self._unit)}: {exc}") from exc
         self.rows = int(row[0]) if row else 0
         return self.rows
-
-    def write_csv(self, path: Path) -> int:
-        """Write the rows (``COPY_COLUMNS``, ``\\N`` for NULL) to ``path``; returns the count."""
-        return self._copy_to(path)
 
     @contextmanager
     def stream_rows(self) -> Iterator[BinaryIO]:
@@ -356,7 +345,7 @@ class PreparedUnit:
 
         def write() -> None:
             try:
-                self._copy_to(fifo)
+                self.write_csv(fifo)
             except BaseException as exc:  # handed to the reading thread
                 outcome["error"] = exc
             finally:
