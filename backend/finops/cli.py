@@ -44,6 +44,16 @@ app.add_typer(ingest_app, name="ingest")
 
 console = Console()
 err_console = Console(stderr=True)
+_debug = {"on": False}
+
+
+@app.callback()
+def _global_options(
+    debug: Annotated[
+        bool, typer.Option("--debug", help="show the full traceback of any failure")
+    ] = False,
+) -> None:
+    _debug["on"] = debug
 
 
 def _setup_logging() -> None:
@@ -54,6 +64,8 @@ def _setup_logging() -> None:
 
 
 def _fail(exc: FinOpsError) -> typer.Exit:
+    if _debug["on"]:
+        err_console.print_exception()
     err_console.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
     return typer.Exit(code=1)
 
@@ -199,13 +211,25 @@ def ingest_billing_command(
     format_: Annotated[SourceFormat, typer.Option("--format")] = SourceFormat.auto,
     billing_period: Annotated[str | None, typer.Option(help="only this YYYY-MM")] = None,
     grain: Annotated[Grain, typer.Option(help="warehouse grain")] = Grain.daily,
+    source_name: Annotated[
+        str | None,
+        typer.Option("--source", help="load into this source (default: the export's own)"),
+    ] = None,
+    supersede: Annotated[
+        bool,
+        typer.Option(
+            "--supersede",
+            help="replace the rows another source holds for the same charges (else refused)",
+        ),
+    ] = False,
 ) -> None:
     """Load a billing export into the warehouse (each billing period replaced atomically)."""
     from finops.db.engine import get_engine
     from finops.db.migrate import upgrade
-    from finops.ingest.billing import ingest_billing, list_periods
+    from finops.ingest.billing import IngestFailures, ingest_billing, list_periods
 
     _setup_logging()
+    failure: IngestFailures | None = None
     try:
         upgrade(get_engine())
         periods = list_periods(source, source_format=format_.value)
@@ -225,41 +249,65 @@ def ingest_billing_command(
                 done = progress.tasks[0].fields["rows"] + rows
                 progress.update(task, advance=1, rows=done, description=f"loaded {period}")
 
-            outcomes = ingest_billing(
-                source,
-                source_format=format_.value,
-                billing_period=billing_period,
-                grain=grain.value,
-                progress=advance,
-            )
+            try:
+                outcomes = ingest_billing(
+                    source,
+                    source_format=format_.value,
+                    billing_period=billing_period,
+                    source_name=source_name,
+                    supersede=supersede,
+                    grain=grain.value,
+                    progress=advance,
+                )
+            except IngestFailures as exc:
+                failure, outcomes = exc, exc.outcomes
     except FinOpsError as exc:
         raise _fail(exc) from exc
-    table = Table("source", "billing period", "status", "line items", "rows")
+    table = Table("source", "billing period", "status", "line items", "rows", "quality")
     for o in outcomes:
         table.add_row(
-            o.source_id, o.billing_period, o.status, f"{o.raw_line_items:,}", f"{o.rows_loaded:,}"
+            o.source_id,
+            o.billing_period,
+            o.status,
+            f"{o.raw_line_items:,}",
+            f"{o.rows_loaded:,}",
+            f"{o.quality_issues} rule(s) broken" if o.quality_issues else "",
         )
     console.print(table)
+    if any(o.quality_issues for o in outcomes):
+        console.print("data-quality findings: finops ingest status --quality")
+    if failure is not None:
+        raise _fail(failure)
 
 
 @ingest_app.command("status")
-def ingest_status(limit: Annotated[int, typer.Option(min=1)] = 30) -> None:
-    """The latest billing loads with their reconciled totals."""
-    from sqlalchemy import text
+def ingest_status(
+    limit: Annotated[int, typer.Option(min=1)] = 30,
+    quality: Annotated[
+        bool, typer.Option("--quality", help="the data-quality report of each loaded slice")
+    ] = False,
+) -> None:
+    """The latest billing loads with their reconciled totals (and data-quality reports)."""
+    import psycopg
 
-    from finops.db.engine import get_engine
+    from finops.db.engine import WAREHOUSE_DB, ensure_database, libpq_url
+    from finops.ingest.billing.pipeline import sweep_abandoned
 
     _setup_logging()
-    with get_engine().connect() as conn:
+    url = libpq_url(ensure_database(get_settings(), WAREHOUSE_DB))
+    with psycopg.connect(url, options="-c timezone=UTC") as conn:
+        sweep_abandoned(conn)
+        if quality:
+            _print_quality(conn, limit)
+            return
         rows = conn.execute(
-            text(
-                "SELECT id, source_id, to_char(billing_period, 'YYYY-MM'), status, "
-                "raw_line_items, rows_loaded, billing_currency, billed_cost, "
-                "to_char(finished_at, 'YYYY-MM-DD HH24:MI:SS'), error "
-                "FROM finops.ingest_log ORDER BY id DESC LIMIT :limit"
-            ),
-            {"limit": limit},
-        ).all()
+            "SELECT l.id, l.source_id, to_char(l.billing_period, 'YYYY-MM'), l.status, "
+            "l.raw_line_items, l.rows_loaded, l.billing_currency, l.billed_cost, "
+            "(SELECT count(*) FROM finops.ingest_quality q WHERE q.ingest_log_id = l.id), "
+            "to_char(l.finished_at, 'YYYY-MM-DD HH24:MI:SS'), l.error "
+            "FROM finops.ingest_log l ORDER BY l.id DESC LIMIT %s",
+            (limit,),
+        ).fetchall()
     table = Table(
         "id",
         "source",
@@ -269,14 +317,121 @@ def ingest_status(limit: Annotated[int, typer.Option(min=1)] = 30) -> None:
         "rows",
         "currency",
         "billed cost",
+        "quality",
         "finished (UTC)",
         "error",
     )
     for r in rows:
+        values = list(r)
+        values[8] = f"{r[8]} rule(s) broken" if r[8] else ""
+        table.add_row(*[_cell(v) for v in values])
+    console.print(table)
+
+
+def _cell(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, int):
+        return f"{value:,}"
+    if isinstance(value, Decimal):
+        return format(value.normalize(), "f")
+    return str(value)
+
+
+def _print_quality(conn: Any, limit: int) -> None:
+    rows = conn.execute(
+        "SELECT source_id, to_char(billing_period, 'YYYY-MM'), severity, rule_id, line_items, "
+        "message, examples FROM finops.data_quality "
+        "ORDER BY source_id, billing_period, severity, rule_id LIMIT %s",
+        (limit,),
+    ).fetchall()
+    if not rows:
+        console.print("no data-quality findings in the loaded slices")
+        return
+    table = Table("source", "period", "severity", "rule", "line items", "what", "example")
+    for source, period, severity, rule, items, message, examples in rows:
+        first = examples[0] if examples else {}
+        example = ", ".join(f"{k}={v}" for k, v in first.items() if v is not None)
+        table.add_row(source, period, severity, rule, f"{items:,}", message, example[:160])
+    console.print(table)
+
+
+# --- sources -------------------------------------------------------------------------------
+
+sources_app = typer.Typer(help="Billing sources: what each export is, rename, remove.")
+app.add_typer(sources_app, name="sources")
+
+
+@sources_app.command("list")
+def sources_list() -> None:
+    """Every billing source with its identity, periods, rows and billed cost."""
+    from finops.ingest.billing.manage import list_sources
+
+    _setup_logging()
+    try:
+        sources = list_sources()
+    except FinOpsError as exc:
+        raise _fail(exc) from exc
+    table = Table(
+        "source",
+        "format",
+        "providers",
+        "billing accounts",
+        "location",
+        "periods",
+        "rows",
+        "billed cost",
+        "quality",
+    )
+    for s in sources:
+        periods = s.billing_periods
+        span = f"{periods[0]}..{periods[-1]} ({len(periods)})" if periods else ""
         table.add_row(
-            *["" if v is None else (f"{v:,}" if isinstance(v, int) else str(v)) for v in r]
+            s.source_id,
+            s.source_format,
+            ", ".join(s.provider_names),
+            ", ".join(s.billing_account_ids[:4]) + (" …" if len(s.billing_account_ids) > 4 else ""),
+            s.location or "(loaded before source identities)",
+            span,
+            f"{s.rows:,}",
+            _cell(s.billed_cost),
+            f"{s.quality_issues} rule(s) broken" if s.quality_issues else "",
         )
     console.print(table)
+
+
+@sources_app.command("rename")
+def sources_rename(
+    old: Annotated[str, typer.Argument(help="the source's current name")],
+    new: Annotated[str, typer.Argument(help="its new name")],
+) -> None:
+    """Rename a source (its cost rows, log and report follow; audited)."""
+    from finops.ingest.billing.manage import rename_source
+
+    _setup_logging()
+    try:
+        rows = rename_source(old, new)
+    except FinOpsError as exc:
+        raise _fail(exc) from exc
+    console.print(f"renamed {old} to {new} ({rows:,} cost rows)")
+
+
+@sources_app.command("remove")
+def sources_remove(
+    source_id: Annotated[str, typer.Argument(help="the source to remove")],
+    yes: Annotated[bool, typer.Option("--yes", help="do not ask for confirmation")] = False,
+) -> None:
+    """Delete a source's cost rows and forget it (audited; the ingest log stays)."""
+    from finops.ingest.billing.manage import remove_source
+
+    _setup_logging()
+    if not yes and not typer.confirm(f"delete every cost row of {source_id}?"):
+        raise typer.Exit(code=1)
+    try:
+        rows = remove_source(source_id)
+    except FinOpsError as exc:
+        raise _fail(exc) from exc
+    console.print(f"removed {source_id} ({rows:,} cost rows)")
 
 
 def _split(values: list[str] | None) -> list[str]:
@@ -842,4 +997,15 @@ def openapi(
 
 
 def main() -> None:
-    app()
+    try:
+        app()
+    except Exception as exc:  # a defect, not bad input: short unless --debug
+        if _debug["on"]:
+            raise
+        err_console.print(
+            f"[bold red]internal error:[/] {type(exc).__name__}: {exc} "
+            "(run again with --debug for the traceback)",
+            highlight=False,
+            soft_wrap=True,
+        )
+        raise SystemExit(2) from None

@@ -27,6 +27,10 @@ class IngestError(FinOpsError):
     """A billing or usage source could not be ingested; names the file and what is wrong."""
 
 
+class OverlapError(IngestError):
+    """A load would count charges that another billing source already holds."""
+
+
 class ReconciliationError(IngestError):
     """Warehouse totals differ from the source totals after a load."""
 

@@ -74,7 +74,11 @@ class FocusFile:
         tags: dict[str, str] | None = None,
         category: str = "Usage",
         hours: int = 24,
+        extra: dict[str, str] | None = None,
+        drop: tuple[str, ...] = (),
     ) -> None:
+        """One row; ``extra`` sets more columns (FOCUS 1.2/1.3, ``x_`` custom ones) and
+        ``drop`` leaves columns out of the row (and of the file when no row has them)."""
         period_start = day.replace(day=1, hour=0)
         period_end = (period_start + timedelta(days=32)).replace(day=1)
         row = dict.fromkeys(COLUMNS, "NULL")  # real exports write literal NULLs
@@ -103,12 +107,17 @@ class FocusFile:
                 "Tags": json.dumps(tags) if tags else "NULL",
             }
         )
+        row.update(extra or {})
+        for column in drop:
+            row.pop(column, None)
         self.rows.append(row)
 
     def write_csv(self, path: Path) -> Path:
         path.parent.mkdir(parents=True, exist_ok=True)
         with path.open("w", newline="") as handle:
-            writer = csv.DictWriter(handle, fieldnames=COLUMNS)
+            present = [c for c in COLUMNS if not self.rows or any(c in r for r in self.rows)]
+            names = list(dict.fromkeys([*present, *(k for row in self.rows for k in row)]))
+            writer = csv.DictWriter(handle, fieldnames=names, restval="NULL")
             writer.writeheader()
             writer.writerows(self.rows)
         return path
@@ -118,7 +127,7 @@ class FocusFile:
             (
                 Decimal(r[column])
                 for r in self.rows
-                if provider is None or r["ProviderName"] == provider
+                if provider is None or r.get("ProviderName") == provider
             ),
             Decimal(0),
         )

@@ -89,15 +89,18 @@ def test_legacy_cur_zip_and_parquet(fresh_settings: Settings, tmp_path: Path) ->
     with zipfile.ZipFile(zipped, "w") as archive:
         archive.write(csv_file, csv_file.name)
     ingest_billing(str(zipped), settings=fresh_settings)
+    june = export.total(period="2026-06")
+    assert _sums(fresh_settings, by="x_source_id") == {"cur:legacy-2026": june}
     parquet = tmp_path / "parquet" / "athena-cur.parquet"
     parquet.parent.mkdir()
     pq.write_table(pa.Table.from_pylist(legacy_rows(export, naming="athena")), parquet)
-    ingest_billing(str(parquet), settings=fresh_settings)
-    june = export.total(period="2026-06")
-    assert _sums(fresh_settings, by="x_source_id") == {
-        "cur:athena-cur": export.total(),
-        "cur:legacy-2026": june,
-    }
+    # the same June charges again, in another file: refused, nothing changed ...
+    with pytest.raises(IngestError, match=r"cur:athena-cur overlaps .* cur:legacy-2026"):
+        ingest_billing(str(parquet), settings=fresh_settings)
+    assert _sums(fresh_settings, by="x_source_id") == {"cur:legacy-2026": june}
+    # ... until the user says the parquet file wins: June counted once, July added
+    ingest_billing(str(parquet), supersede=True, settings=fresh_settings)
+    assert _sums(fresh_settings, by="x_source_id") == {"cur:athena-cur": export.total()}
 
 
 def test_focus_csv_mixed_providers(fresh_settings: Settings, tmp_path: Path) -> None:
@@ -143,7 +146,7 @@ def test_focus_csv_mixed_providers(fresh_settings: Settings, tmp_path: Path) -> 
     )
     assert json.loads(result.stdout) == [
         {"provider_name": "Google Cloud", "sum": "5.0000000005"},
-        {"provider_name": "Microsoft", "sum": "12.5000000000"},
+        {"provider_name": "Microsoft", "sum": "12.5"},  # the source's own scale
         {"provider_name": "Oracle", "sum": "1.6666666665"},
     ]
     with get_engine(fresh_settings).connect() as conn:
@@ -323,7 +326,7 @@ def test_killed_load_leaves_previous_slice_and_next_run_completes(
     env = dict(os.environ, FINOPS_DATABASE_URL=server_url(fresh_settings))
     with psycopg.connect(url) as blocker:
         # hold the slice's lock: the loader stops inside its transaction, after COPY
-        blocker.execute("SELECT pg_advisory_lock(hashtext('finops.billing:cur2:fmt:2026-07-01'))")
+        blocker.execute("SELECT pg_advisory_lock(hashtext('finops.billing:2026-07-01'))")
         loader = subprocess.Popen(
             [
                 sys.executable,
@@ -352,6 +355,21 @@ def test_killed_load_leaves_previous_slice_and_next_run_completes(
         loader.wait()
         blocker.execute("SELECT pg_advisory_unlock_all()")
     assert _sums(fresh_settings) == before
+    # the dead loader's log row is seen as abandoned at once (nobody holds its lock), not
+    # after hours: `finops ingest status` shows it failed
+    env_status = subprocess.run(
+        [sys.executable, "-m", "finops", "ingest", "status"],
+        env=dict(env, COLUMNS="300"),
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert "abandoned" in env_status.stdout
+    with get_engine(fresh_settings).connect() as conn:
+        states = conn.execute(
+            text("SELECT status, count(*) FROM finops.ingest_log GROUP BY 1 ORDER BY 1")
+        ).all()
+    assert dict(states) == {"failed": 1, "succeeded": 2}
     outcomes = ingest_billing(str(source), settings=fresh_settings)
     assert {o.billing_period: o.status for o in outcomes}["2026-07"] == "succeeded"
     assert _sums(fresh_settings) == {"cur2": export.total(period="2026-06") + restated.total()}

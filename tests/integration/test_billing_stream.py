@@ -117,7 +117,8 @@ def test_a_copy_failure_midway_keeps_the_previous_slice(
             yield Breaking(handle)
 
     monkeypatch.setattr(PreparedUnit, "stream_rows", breaking)
-    with pytest.raises(OSError, match="exporter lost"):
+    # the failure reaches the caller as an error naming the files, the period and the cause
+    with pytest.raises(IngestError, match=r"stream-00001.*billing period 2026-05.*exporter lost"):
         ingest_billing(str(restated), settings=fresh_settings)
     assert _slice(fresh_settings) == before
     monkeypatch.undo()

@@ -22,7 +22,8 @@ def discover_slices(sources: list[str]) -> list[dict[str, str]]:
             slices.append(
                 {
                     "source": source,
-                    "source_id": period.source_id,
+                    "unit_key": period.unit_key,
+                    "name": period.default_name,
                     "billing_period": period.billing_period,
                 }
             )
@@ -34,11 +35,11 @@ def ingest_slice(slice_: dict[str, str], *, run_id: str | None = None) -> dict[s
     outcomes = ingest_billing(
         slice_["source"],
         billing_period=slice_["billing_period"] or None,
-        source_id=slice_["source_id"],
+        unit_key=slice_["unit_key"],
         run_id=run_id,
     )
     return {
-        "source_id": slice_["source_id"],
+        "source_id": ",".join(sorted({o.source_id for o in outcomes})),
         "billing_period": slice_["billing_period"],
         "status": ",".join(sorted({o.status for o in outcomes})),
         "raw_line_items": sum(o.raw_line_items for o in outcomes),

@@ -6,8 +6,9 @@ savings plans, no net unblended cost without discounts); a missing column stages
 
 from __future__ import annotations
 
-MONEY = "DECIMAL(38, 10)"
-QUANTITY = "DECIMAL(38, 10)"
+from finops.ingest.billing.formats import MONEY
+
+QUANTITY = MONEY
 
 # name -> staging type
 CUR_COLUMNS: dict[str, str] = {

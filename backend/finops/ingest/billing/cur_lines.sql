@@ -52,5 +52,8 @@ SELECT
     END                                                            AS effective_cost,
     COALESCE(pricing_public_on_demand_cost, 0)                     AS list_cost,
     line_item_usage_amount                                         AS consumed_quantity,
-    line_item_usage_amount                                         AS pricing_quantity
+    line_item_usage_amount                                         AS pricing_quantity,
+    -- FOCUS measures CUR has no source for
+    CAST(NULL AS DECIMAL(38, 20))                                  AS commitment_discount_quantity,
+    CAST(NULL AS DECIMAL(38, 20))                                  AS pricing_currency_effective_cost
 FROM stg_cur

@@ -15,6 +15,10 @@ from finops.errors import IngestError
 
 FORMATS = ("cur2", "cur", "focus")
 
+# money and quantities: 20 decimal places hold every value exports carry (FOCUS files: up to 15;
+# CUR parquet doubles: their shortest round-trip text) and 18 integer digits any bill needs
+MONEY = "DECIMAL(38, 20)"
+
 _CAMEL_BOUNDARY = re.compile(r"(?<!^)(?=[A-Z])")
 
 

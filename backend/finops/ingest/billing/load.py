@@ -12,20 +12,46 @@ from typing import BinaryIO
 import psycopg
 from psycopg import sql
 
-from finops.errors import ReconciliationError
+from finops.errors import OverlapError, ReconciliationError
 from finops.ingest.billing.transform import COPY_COLUMNS, SliceTotals
 
 _COPY_CHUNK = 1 << 20
+Connection = psycopg.Connection[tuple[object, ...]]
+
+# rows of two sources are the same charges when they agree on these (and the charge day)
+_CHARGE_KEY = (
+    "provider_name",
+    "billing_account_id",
+    "sub_account_id",
+    "service_name",
+    "resource_id",
+    "charge_category",
+)
 
 
 @dataclass(frozen=True)
 class LoadResult:
     rows_loaded: int
     totals: list[SliceTotals]
+    superseded: list[Overlap]
+
+
+@dataclass(frozen=True)
+class Overlap:
+    """Charges another source already holds for the same provider, account and days."""
+
+    other_source: str
+    other_location: str | None
+    billing_period: str  # YYYY-MM
+    provider_name: str
+    billing_account_id: str
+    charge_days: int
+    charges: int  # shared (day, sub-account, service, resource, category) keys
+    identical: bool  # the shared charges have the same billed cost in both sources
 
 
 def replace_slice(
-    conn: psycopg.Connection[tuple[object, ...]],
+    conn: Connection,
     *,
     source_id: str,
     source_format: str,
@@ -33,27 +59,37 @@ def replace_slice(
     months: list[date],
     rows: Callable[[], AbstractContextManager[BinaryIO]],
     expected: list[SliceTotals],
+    supersede: bool = False,
+    before_commit: Callable[[LoadResult], None] | None = None,
 ) -> LoadResult:
-    """Delete the slices, COPY the new rows in, and check the totals, in one transaction.
+    """Delete the slices, COPY the new rows in, refuse overlaps, check the totals; one
+    transaction, in which ``before_commit`` writes the load's bookkeeping.
 
     ``rows`` opens the CSV stream of ``COPY_COLUMNS`` (a file, or DuckDB writing into a pipe).
 
-    Loads of the same slice are serialized by an advisory lock (taken in period order, so two
-    loads never deadlock); other periods load concurrently. Readers see the old slices until
-    the commit and the new ones after it, never a mix.
+    Loads of the same billing period are serialized by an advisory lock (taken in period
+    order, so two loads never deadlock), whatever their source, so an overlap between two
+    sources loading at once is seen by the second; other periods load concurrently. Readers
+    see the old slices until the commit and the new ones after it, never a mix.
+
+    Charges another source already holds (same provider, billing account and charge day,
+    sub-account, service, resource and category) refuse the load with ``OverlapError``
+    naming both sources, unless ``supersede``: then the other source's overlapping rows are
+    deleted in the same transaction and returned in ``LoadResult.superseded``.
     """
+    periods = sorted(billing_periods)
     with conn.transaction():
-        for period in sorted(billing_periods):
+        for period in periods:
             conn.execute(
                 "SELECT pg_advisory_xact_lock(hashtext(%s))",
-                (f"finops.billing:{source_id}:{period.isoformat()}",),
+                (f"finops.billing:{period.isoformat()}",),
             )
         for month in months:
             conn.execute("SELECT finops.ensure_cost_partition(%s)", (month,))
         conn.execute(
             "DELETE FROM finops.cost_line_items "
             "WHERE x_source_id = %s AND billing_period_start = ANY(%s)",
-            (source_id, billing_periods),
+            (source_id, periods),
         )
         # straight into the partitions: the transaction hides the rows until the totals match
         columns = sql.SQL(", ").join(sql.Identifier(c) for c in COPY_COLUMNS)
@@ -65,13 +101,128 @@ def replace_slice(
             while chunk := handle.read(_COPY_CHUNK):
                 copy.write(chunk)
         inserted = cursor.rowcount
-        actual = _slice_totals(conn, source_id=source_id, billing_periods=billing_periods)
+        overlaps = find_overlaps(conn, source_id=source_id, billing_periods=periods)
+        if overlaps and not supersede:
+            raise OverlapError(_overlap_message(source_id, overlaps))
+        if overlaps:
+            _delete_overlapping(conn, source_id=source_id, billing_periods=periods)
+        actual = _slice_totals(conn, source_id=source_id, billing_periods=periods)
         _reconcile(expected, actual, source_id=source_id)
-    return LoadResult(rows_loaded=inserted, totals=actual)
+        result = LoadResult(rows_loaded=inserted, totals=actual, superseded=overlaps)
+        if before_commit is not None:
+            before_commit(result)
+    return result
+
+
+_OTHER_SOURCES_SQL = """
+    SELECT DISTINCT source_id FROM finops.ingest_log
+    WHERE billing_period = ANY(%s) AND status = 'succeeded' AND source_id <> %s
+"""
+
+
+def _shared_charges_sql(select: str) -> str:
+    key = " AND ".join(f"o.{c} IS NOT DISTINCT FROM n.{c}" for c in _CHARGE_KEY)
+    columns = ", ".join(_CHARGE_KEY)
+    return f"""
+        WITH n AS (
+          SELECT {columns}, billing_period_start,
+                 date_trunc('day', charge_period_start) AS day, sum(billed_cost) AS billed
+          FROM finops.cost_line_items
+          WHERE x_source_id = %(me)s AND billing_period_start = ANY(%(periods)s)
+          GROUP BY {columns}, billing_period_start, day
+        ), o AS (
+          SELECT x_source_id, {columns}, billing_period_start,
+                 date_trunc('day', charge_period_start) AS day, sum(billed_cost) AS billed
+          FROM finops.cost_line_items
+          WHERE x_source_id = ANY(%(others)s) AND billing_period_start = ANY(%(periods)s)
+          GROUP BY x_source_id, {columns}, billing_period_start, day
+        )
+        {select}
+        FROM n JOIN o ON {key} AND o.billing_period_start = n.billing_period_start
+                     AND o.day = n.day
+    """
+
+
+def find_overlaps(
+    conn: Connection, *, source_id: str, billing_periods: list[date]
+) -> list[Overlap]:
+    """Charges of ``source_id``'s periods that other sources also hold (see replace_slice)."""
+    others = [
+        str(r[0]) for r in conn.execute(_OTHER_SOURCES_SQL, (billing_periods, source_id)).fetchall()
+    ]
+    if not others:
+        return []
+    rows = conn.execute(
+        _shared_charges_sql(
+            """
+            SELECT o.x_source_id, to_char(n.billing_period_start AT TIME ZONE 'UTC', 'YYYY-MM'),
+                   COALESCE(n.provider_name, ''), COALESCE(n.billing_account_id, ''),
+                   count(DISTINCT n.day), count(*), bool_and(o.billed = n.billed),
+                   (SELECT location FROM finops.billing_sources s
+                    WHERE s.source_id = o.x_source_id)
+            """
+        )
+        + " GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4",
+        {"me": source_id, "periods": billing_periods, "others": others},
+    ).fetchall()
+    return [
+        Overlap(
+            other_source=str(r[0]),
+            other_location=None if r[7] is None else str(r[7]),
+            billing_period=str(r[1]),
+            provider_name=str(r[2]),
+            billing_account_id=str(r[3]),
+            charge_days=int(str(r[4])),
+            charges=int(str(r[5])),
+            identical=bool(r[6]),
+        )
+        for r in rows
+    ]
+
+
+def _delete_overlapping(conn: Connection, *, source_id: str, billing_periods: list[date]) -> None:
+    """Delete the other sources' rows of the charges this load also holds."""
+    others = [
+        str(r[0]) for r in conn.execute(_OTHER_SOURCES_SQL, (billing_periods, source_id)).fetchall()
+    ]
+    key = ", ".join(_CHARGE_KEY)
+    conn.execute(
+        f"""
+        DELETE FROM finops.cost_line_items c
+        USING (SELECT DISTINCT {key}, billing_period_start,
+                      date_trunc('day', charge_period_start) AS day
+               FROM finops.cost_line_items
+               WHERE x_source_id = %(me)s AND billing_period_start = ANY(%(periods)s)) n
+        WHERE c.x_source_id = ANY(%(others)s) AND c.billing_period_start = n.billing_period_start
+          AND date_trunc('day', c.charge_period_start) = n.day
+          AND {" AND ".join(f"c.{c} IS NOT DISTINCT FROM n.{c}" for c in _CHARGE_KEY)}
+        """,
+        {"me": source_id, "periods": billing_periods, "others": others},
+    )
+
+
+def _overlap_message(source_id: str, overlaps: list[Overlap]) -> str:
+    parts = []
+    for o in overlaps[:5]:
+        where = f" (loaded from {o.other_location})" if o.other_location else ""
+        same = "the same charges with the same amounts" if o.identical else "charges"
+        parts.append(
+            f"{o.billing_period} {o.provider_name} billing account {o.billing_account_id}: "
+            f"source {o.other_source}{where} already holds {same} on {o.charge_days} charge "
+            f"day(s) ({o.charges} charge keys)"
+        )
+    more = f"; and {len(overlaps) - 5} more" if len(overlaps) > 5 else ""
+    return (
+        f"{source_id} overlaps data already in the warehouse, so loading it would count those "
+        f"charges twice; nothing was changed. {'; '.join(parts)}{more}. Say which one wins: "
+        f"load again with --supersede to replace the other source's overlapping rows with "
+        f"these, or remove the other source (finops sources remove NAME), or load these files "
+        f"as that source (--source NAME)"
+    )
 
 
 def _slice_totals(
-    conn: psycopg.Connection[tuple[object, ...]], *, source_id: str, billing_periods: list[date]
+    conn: Connection, *, source_id: str, billing_periods: list[date]
 ) -> list[SliceTotals]:
     rows = conn.execute(
         """
@@ -84,13 +235,17 @@ def _slice_totals(
         (source_id, billing_periods),
     ).fetchall()
     return [
-        SliceTotals(str(r[0]), str(r[1]), int(str(r[2])), _dec(r[3]), _dec(r[4]), _dec(r[5]))
+        SliceTotals(str(r[0]), str(r[1]), int(str(r[2])), _dec(r[3]), _opt(r[4]), _opt(r[5]))
         for r in rows
     ]
 
 
 def _dec(value: object) -> Decimal:
     return value if isinstance(value, Decimal) else Decimal(str(value))
+
+
+def _opt(value: object) -> Decimal | None:
+    return None if value is None else _dec(value)
 
 
 def _reconcile(

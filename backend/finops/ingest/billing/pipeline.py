@@ -6,19 +6,23 @@ import json
 import shutil
 import tempfile
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 
+import duckdb
 import psycopg
 import structlog
 
 from finops.config import Settings, get_settings
 from finops.db.engine import WAREHOUSE_DB, ensure_database, libpq_url
-from finops.errors import IngestError
-from finops.ingest.billing.load import replace_slice
+from finops.errors import FinOpsError, IngestError
+from finops.ingest.billing.identity import identify, resolve
+from finops.ingest.billing.load import LoadResult, replace_slice
+from finops.ingest.billing.quality import QualityFinding
 from finops.ingest.billing.sources import PeriodFiles, discover
 from finops.ingest.billing.transform import SliceTotals, prepare_unit
 from finops.observability import INGEST_ROWS
@@ -33,9 +37,19 @@ Connection = psycopg.Connection[tuple[object, ...]]
 class PeriodOutcome:
     source_id: str
     billing_period: str  # YYYY-MM, or several joined by ','
-    status: str  # succeeded | skipped
+    status: str  # succeeded | skipped | failed
     raw_line_items: int
     rows_loaded: int
+    error: str | None = None
+    quality_issues: int = 0  # data-quality rules broken (see quality.py)
+
+
+class IngestFailures(IngestError):
+    """Some units of a run failed; the others loaded. ``outcomes`` has every unit's result."""
+
+    def __init__(self, message: str, outcomes: list[PeriodOutcome]) -> None:
+        super().__init__(message)
+        self.outcomes = outcomes
 
 
 def resolve_source(source: str, *, settings: Settings) -> Path:
@@ -57,6 +71,7 @@ def list_periods(
             resolve_source(source, settings=settings),
             source_format=source_format,
             work_dir=work_dir,
+            origin=source if source.startswith("s3://") else None,
         )
 
 
@@ -77,43 +92,64 @@ def ingest_billing(
     *,
     source_format: str = "auto",
     billing_period: str | None = None,
-    source_id: str | None = None,
+    unit_key: str | None = None,
+    source_name: str | None = None,
+    supersede: bool = False,
     grain: str = "daily",
     run_id: str | None = None,
     settings: Settings | None = None,
     progress: Progress | None = None,
 ) -> list[PeriodOutcome]:
-    """Load every billing period of ``source`` (or only ``billing_period`` of ``source_id``).
+    """Load every billing period of ``source`` (or only ``billing_period``, or one unit).
 
     Each unit (an export's billing period, or a set of FOCUS files) replaces its slices in one
     transaction and must reconcile exactly; a unit whose files are unchanged since its last
-    successful load is skipped.
+    successful load is skipped. ``source_name`` names the source the files load into (default:
+    the source their identity belongs to, see identity.py); ``supersede`` lets this load
+    replace the overlapping rows of other sources instead of being refused.
+
+    A unit that fails is recorded as failed and the others still load; the run then raises
+    ``IngestFailures`` naming every failure.
     """
     settings = settings or get_settings()
     run_id = run_id or uuid.uuid4().hex
     local = resolve_source(source, settings=settings)
     url = libpq_url(ensure_database(settings, WAREHOUSE_DB))
     outcomes: list[PeriodOutcome] = []
+    errors: list[FinOpsError] = []
     with _work_dir(settings) as work_dir, psycopg.connect(url, options="-c timezone=UTC") as conn:
-        units = discover(local, source_format=source_format, work_dir=work_dir)
-        if source_id is not None:
-            units = [u for u in units if u.source_id == source_id]
+        origin = source if source.startswith("s3://") else None
+        units = discover(local, source_format=source_format, work_dir=work_dir, origin=origin)
+        if unit_key is not None:
+            units = [u for u in units if u.unit_key == unit_key]
         if billing_period is not None:
             units = [u for u in units if u.billing_period in (billing_period, "")]
             if not units:
                 raise IngestError(f"{source}: no files for billing period {billing_period}")
         for index, unit in enumerate(units):
-            outcome = _ingest_unit(
+            outcome, error = _ingest_unit(
                 conn,
                 unit,
                 run_id=run_id,
                 grain=grain,
                 only_period=billing_period,
+                source_name=source_name,
+                supersede=supersede,
                 work_dir=work_dir / f"unit-{index}",
             )
             outcomes.append(outcome)
+            if error is not None:
+                errors.append(error)
             if progress is not None:
                 progress(outcome.billing_period, outcome.raw_line_items)
+    if len(errors) == 1 and len(outcomes) == 1:
+        raise errors[0]  # the one unit's own error, of its own type (OverlapError, …)
+    if errors:
+        raise IngestFailures(
+            f"{len(errors)} of {len(outcomes)} load units failed (the others loaded): "
+            + "; ".join(str(e) for e in errors),
+            outcomes,
+        )
     return outcomes
 
 
@@ -125,6 +161,11 @@ def _fingerprint(unit: PeriodFiles, grain: str) -> list[dict[str, object]]:
     return entries
 
 
+# session-level advisory locks held by a running load on its ingest_log rows: a row left
+# 'running' whose lock nobody holds belongs to a process that died
+_RUNNING_LOCK = 7007
+
+
 def _ingest_unit(
     conn: Connection,
     unit: PeriodFiles,
@@ -132,15 +173,23 @@ def _ingest_unit(
     run_id: str,
     grain: str,
     only_period: str | None,
+    source_name: str | None,
+    supersede: bool,
     work_dir: Path,
-) -> PeriodOutcome:
+) -> tuple[PeriodOutcome, FinOpsError | None]:
+    """Load one unit; a failure is logged and returned (the run goes on with other units)."""
     files = _fingerprint(unit, grain)
     label = unit.billing_period or only_period or "(from data)"
-    if _unchanged(conn, unit, files, only_period):
-        log.info("billing.skip_unchanged", source_id=unit.source_id, billing_period=label)
-        return PeriodOutcome(unit.source_id, label, "skipped", 0, 0)
+    last = _last_source(conn, unit)
+    if source_name in (None, last) and _unchanged(conn, unit, files, only_period):
+        log.info("billing.skip_unchanged", unit=unit.unit_key, billing_period=label)
+        return PeriodOutcome(last or unit.default_name, label, "skipped", 0, 0), None
+    sweep_abandoned(conn)
     log_ids: list[int] = []
+    source_id = source_name or last or unit.default_name
     try:
+        if unit.problem is not None:
+            raise IngestError(unit.problem)
         with prepare_unit(
             unit,
             work_dir=work_dir,
@@ -148,89 +197,206 @@ def _ingest_unit(
             only_period=None if unit.billing_period else only_period,
         ) as prepared:
             periods = [date.fromisoformat(p) for p in prepared.periods]
-            log_ids = [_log_start(conn, unit, p, files, run_id) for p in periods]
+            identity = identify(unit, parties=prepared.parties)
+            source_id = resolve(conn, identity, requested=source_name, register=False)
+            conn.commit()
+            log_ids = [_log_start(conn, unit, source_id, p, files, run_id) for p in periods]
+
+            def bookkeeping(loaded: LoadResult) -> None:
+                registered = resolve(conn, identity, requested=source_name)
+                if registered != source_id:
+                    raise IngestError(
+                        f"{unit.default_name}: source name changed during the load "
+                        f"({source_id} -> {registered}); run it again"
+                    )
+                _finish_succeeded(conn, log_ids, periods, loaded, prepared.quality)
+                _audit(conn, run_id, source_id, unit, periods, prepared.raw_line_items, loaded)
+
+            prepared.source_id = source_id
             loaded = replace_slice(
                 conn,
-                source_id=unit.source_id,
+                source_id=source_id,
                 source_format=unit.source_format,
                 billing_periods=periods,
                 months=prepared.months,
                 rows=prepared.stream_rows,
                 expected=prepared.totals,
+                supersede=supersede,
+                before_commit=bookkeeping,
             )
         raw_line_items = prepared.raw_line_items
-        for log_id, period in zip(log_ids, periods, strict=True):
-            mine = [t for t in loaded.totals if t.billing_period_start == period.isoformat()]
-            _log_finish(
-                conn,
-                log_id,
-                status="succeeded",
-                raw=sum(t.raw_line_items for t in mine),
-                totals=mine,
-            )
-        _audit(conn, run_id, unit, periods, raw_line_items, loaded.rows_loaded)
+        _release(conn, log_ids)
         INGEST_ROWS.labels(unit.source_format).inc(raw_line_items)
         label = ",".join(f"{p:%Y-%m}" for p in periods)
         log.info(
             "billing.loaded",
-            source_id=unit.source_id,
+            source_id=source_id,
             billing_period=label,
             raw_line_items=raw_line_items,
             rows_loaded=loaded.rows_loaded,
+            quality_issues=len(prepared.quality),
+            superseded=len(loaded.superseded),
         )
-        return PeriodOutcome(unit.source_id, label, "succeeded", raw_line_items, loaded.rows_loaded)
-    except Exception as exc:  # recorded as failed in the ingest log, then raised
+        outcome = PeriodOutcome(
+            source_id,
+            label,
+            "succeeded",
+            raw_line_items,
+            loaded.rows_loaded,
+            quality_issues=len(prepared.quality),
+        )
+        return outcome, None
+    except Exception as exc:  # recorded as failed in the ingest log, then reported
         if conn.info.transaction_status != psycopg.pq.TransactionStatus.IDLE:
             conn.rollback()
-        if not log_ids and unit.billing_period:
-            start = date.fromisoformat(f"{unit.billing_period}-01")
-            log_ids = [_log_start(conn, unit, start, files, run_id)]
+        error = _as_ingest_error(exc, unit, label)
+        if not log_ids:
+            start = date.fromisoformat(f"{unit.billing_period}-01") if unit.billing_period else None
+            log_ids = [_log_start(conn, unit, source_id, start, files, run_id)]
         for log_id in log_ids:
-            _log_finish(conn, log_id, status="failed", error=str(exc))
-        raise
+            _log_finish(conn, log_id, status="failed", error=str(error))
+        conn.commit()
+        _release(conn, log_ids)
+        log.error("billing.failed", unit=unit.unit_key, billing_period=label, error=str(error))
+        if not isinstance(exc, FinOpsError | psycopg.Error | duckdb.Error | OSError):
+            raise  # a defect of ours, not of the input: keep its traceback
+        return PeriodOutcome(source_id, label, "failed", 0, 0, error=str(error)), error
+
+
+def _as_ingest_error(exc: BaseException, unit: PeriodFiles, label: str) -> FinOpsError:
+    """Any failure inside a load as an error naming the files, the period and the column."""
+    if isinstance(exc, FinOpsError):
+        return exc
+    names = ", ".join(str(p) for p in unit.paths[:3]) + (
+        f" (+{len(unit.paths) - 3} more)" if len(unit.paths) > 3 else ""
+    )
+    if isinstance(exc, psycopg.Error):
+        diag = exc.diag
+        column = f", column {diag.column_name}" if diag.column_name else ""
+        detail = diag.message_primary or str(exc).splitlines()[0]
+        return IngestError(
+            f"{names}: billing period {label}{column}: the warehouse refused the rows: {detail}"
+        )
+    return IngestError(f"{names}: billing period {label}: {exc}")
 
 
 def _unchanged(
     conn: Connection, unit: PeriodFiles, files: list[dict[str, object]], only_period: str | None
 ) -> bool:
-    """True when the latest finished load of every slice of this unit succeeded on these files."""
+    """True when the latest finished load of every slice of these files succeeded on these
+    same files, into a source that still exists."""
     period = unit.billing_period or only_period
     rows = conn.execute(
         """
-        SELECT DISTINCT ON (billing_period) status, files FROM finops.ingest_log
-        WHERE source_id = %s AND status <> 'running'
-          AND (%s::date IS NULL OR billing_period = %s::date)
-        ORDER BY billing_period, id DESC
+        SELECT DISTINCT ON (l.billing_period) l.status, l.files, s.source_id IS NOT NULL
+        FROM finops.ingest_log l
+        LEFT JOIN finops.billing_sources s ON s.source_id = l.source_id
+        WHERE l.unit_key = %s AND l.status <> 'running'
+          AND (%s::date IS NULL OR l.billing_period = %s::date)
+        ORDER BY l.billing_period, l.id DESC
         """,
-        (unit.source_id, f"{period}-01" if period else None, f"{period}-01" if period else None),
+        (unit.unit_key, f"{period}-01" if period else None, f"{period}-01" if period else None),
     ).fetchall()
     conn.commit()
-    return bool(rows) and all(r[0] == "succeeded" and r[1] == files for r in rows)
+    return bool(rows) and all(r[0] == "succeeded" and r[1] == files and r[2] for r in rows)
+
+
+def _last_source(conn: Connection, unit: PeriodFiles) -> str | None:
+    """The source these files last loaded into, if it still exists."""
+    row = conn.execute(
+        "SELECT l.source_id FROM finops.ingest_log l "
+        "JOIN finops.billing_sources s ON s.source_id = l.source_id "
+        "WHERE l.unit_key = %s AND l.status = 'succeeded' ORDER BY l.id DESC LIMIT 1",
+        (unit.unit_key,),
+    ).fetchone()
+    conn.commit()
+    return None if row is None else str(row[0])
+
+
+def sweep_abandoned(conn: Connection) -> int:
+    """Mark 'running' log rows whose loading process died as failed; returns how many.
+
+    A running load holds a session advisory lock on each of its rows; a row whose lock can
+    be taken has nobody loading it. (This session's own rows are finished before it sweeps.)
+    """
+    swept = conn.execute(
+        "UPDATE finops.ingest_log SET status = 'failed', finished_at = clock_timestamp(), "
+        "error = 'abandoned: the loading process died before finishing' "
+        "WHERE status = 'running' AND pg_try_advisory_xact_lock(%s, id::int)",
+        (_RUNNING_LOCK,),
+    ).rowcount
+    conn.commit()
+    return swept
 
 
 def _log_start(
     conn: Connection,
     unit: PeriodFiles,
-    period_start: date,
+    source_id: str,
+    period_start: date | None,
     files: list[dict[str, object]],
     run_id: str,
 ) -> int:
-    # a row left 'running' by a killed process is marked as such, so the log stays true
-    conn.execute(
-        "UPDATE finops.ingest_log SET status = 'failed', finished_at = clock_timestamp(), "
-        "error = 'abandoned: the loading process died before finishing' "
-        "WHERE source_id = %s AND billing_period = %s AND status = 'running' "
-        "AND started_at < clock_timestamp() - interval '6 hours'",
-        (unit.source_id, period_start),
-    )
     row = conn.execute(
         "INSERT INTO finops.ingest_log (run_id, source_id, source_format, billing_period, "
-        "status, files) VALUES (%s, %s, %s, %s, 'running', %s) RETURNING id",
-        (run_id, unit.source_id, unit.source_format, period_start, json.dumps(files)),
+        "status, files, unit_key) VALUES (%s, %s, %s, %s, 'running', %s, %s) RETURNING id",
+        (
+            run_id,
+            source_id,
+            unit.source_format,
+            period_start,
+            json.dumps(files),
+            unit.unit_key,
+        ),
     ).fetchone()
-    conn.commit()
     assert row is not None
-    return int(str(row[0]))
+    log_id = int(str(row[0]))
+    conn.execute("SELECT pg_advisory_lock(%s, %s)", (_RUNNING_LOCK, log_id))
+    conn.commit()
+    return log_id
+
+
+def _release(conn: Connection, log_ids: list[int]) -> None:
+    for log_id in log_ids:
+        conn.execute("SELECT pg_advisory_unlock(%s, %s)", (_RUNNING_LOCK, log_id))
+    conn.commit()
+
+
+def _finish_succeeded(
+    conn: Connection,
+    log_ids: list[int],
+    periods: list[date],
+    loaded: LoadResult,
+    findings: list[QualityFinding],
+) -> None:
+    """Inside the load's transaction: the log rows, their quality reports."""
+    for log_id, period in zip(log_ids, periods, strict=True):
+        mine = [t for t in loaded.totals if t.billing_period_start == period.isoformat()]
+        _log_finish(
+            conn,
+            log_id,
+            status="succeeded",
+            raw=sum(t.raw_line_items for t in mine),
+            totals=mine,
+        )
+        for f in findings:
+            if f.billing_period != period.isoformat():
+                continue
+            conn.execute(
+                "INSERT INTO finops.ingest_quality (ingest_log_id, source_id, billing_period, "
+                "rule_id, column_name, severity, line_items, message, examples) "
+                "SELECT id, source_id, billing_period, %s, %s, %s, %s, %s, %s "
+                "FROM finops.ingest_log WHERE id = %s",
+                (
+                    f.rule_id,
+                    f.column,
+                    f.severity,
+                    f.line_items,
+                    f.message,
+                    json.dumps(f.examples),
+                    log_id,
+                ),
+            )
 
 
 def _log_finish(
@@ -257,28 +423,52 @@ def _log_finish(
             status,
             raw,
             ",".join(t.billing_currency for t in totals) or None,
-            sum(t.billed_cost for t in totals) if totals else None,
-            sum(t.effective_cost for t in totals) if totals else None,
-            sum(t.list_cost for t in totals) if totals else None,
+            _total(t.billed_cost for t in totals),
+            _total(t.effective_cost for t in totals),
+            _total(t.list_cost for t in totals),
             error,
             log_id,
         ),
     )
-    conn.commit()
+
+
+def _total(values: Iterable[Decimal | None]) -> Decimal | None:
+    present = [v for v in values if v is not None]
+    return sum(present, Decimal(0)) if present else None
 
 
 def _audit(
-    conn: Connection, run_id: str, unit: PeriodFiles, periods: list[date], raw: int, rows: int
+    conn: Connection,
+    run_id: str,
+    source_id: str,
+    unit: PeriodFiles,
+    periods: list[date],
+    raw: int,
+    loaded: LoadResult,
 ) -> None:
     conn.execute(
         "INSERT INTO finops.audit_log (actor, action, subject, run_id, details) "
         "VALUES ('ingest', 'billing.replace_slice', %s, %s, %s)",
         (
-            f"{unit.source_id}/{','.join(f'{p:%Y-%m}' for p in periods)}",
+            f"{source_id}/{','.join(f'{p:%Y-%m}' for p in periods)}",
             run_id,
             json.dumps(
-                {"raw_line_items": raw, "rows_loaded": rows, "files": [str(p) for p in unit.paths]}
+                {
+                    "raw_line_items": raw,
+                    "rows_loaded": loaded.rows_loaded,
+                    "files": [str(p) for p in unit.paths],
+                    "location": unit.location,
+                    "superseded": [
+                        {
+                            "source": o.other_source,
+                            "billing_period": o.billing_period,
+                            "provider": o.provider_name,
+                            "billing_account": o.billing_account_id,
+                            "charge_days": o.charge_days,
+                        }
+                        for o in loaded.superseded
+                    ],
+                }
             ),
         ),
     )
-    conn.commit()

@@ -34,47 +34,73 @@ class BillingFile:
 
 @dataclass(frozen=True)
 class PeriodFiles:
-    """The files one load replaces atomically."""
+    """The files one load replaces atomically.
 
-    source_id: str
+    ``default_name`` is the name a new source gets (``cur2:<export>``, ``focus:<folder>``);
+    which source the files belong to is decided from what they contain (identity.py).
+    ``location`` is where the export lives as the user gave it (an ``s3://`` URI stays one),
+    and ``unit_key`` names these files for the ingest log: location plus billing period.
+    """
+
+    default_name: str
     source_format: str
     billing_period: str  # YYYY-MM, or "" when the rows name their periods
     files: tuple[BillingFile, ...]
     manifest: Path | None = None
+    location: str = ""
+    export_name: str | None = None  # the Data Exports export or legacy CUR report name
+    problem: str | None = None  # why these files cannot be read (the unit fails alone)
 
     @property
     def paths(self) -> tuple[Path, ...]:
         return tuple(f.path for f in self.files)
+
+    @property
+    def unit_key(self) -> str:
+        return f"{self.source_format}|{self.location}|{self.billing_period}"
 
 
 def is_data_file(path: Path) -> bool:
     return path.is_file() and path.name.lower().endswith(_DATA_SUFFIXES)
 
 
-def discover(location: Path, *, source_format: str = "auto", work_dir: Path) -> list[PeriodFiles]:
-    """The load units under ``location`` (a file or a folder)."""
+def discover(
+    location: Path, *, source_format: str = "auto", work_dir: Path, origin: str | None = None
+) -> list[PeriodFiles]:
+    """The load units under ``location`` (a file or a folder).
+
+    ``origin`` is the source as the user named it when ``location`` is a local mirror of it
+    (an ``s3://`` prefix); units are located relative to it.
+    """
     if source_format not in ("auto", *FORMATS):
         raise IngestError(f"--format {source_format}: expected auto, {', '.join(FORMATS)}")
     if not location.exists():
         raise IngestError(f"billing source {location} does not exist")
     con = duckdb.connect(config={"threads": 1})
+    place = _Locator(location, origin)
     try:
         if location.is_file():
-            file = _inspect(con, location, work_dir)
+            name = location.stem.split(".")[0]
+            try:
+                file = _inspect(con, location, work_dir)
+            except IngestError as exc:
+                guess = "focus" if source_format == "auto" else source_format
+                return [_broken(f"{guess}:{name}", guess, "", place(location), None, exc)]
             units = [
                 PeriodFiles(
-                    f"{file.columns.source_format}:{location.stem.split('.')[0]}",
+                    f"{file.columns.source_format}:{name}",
                     file.columns.source_format,
                     "",
                     (file,),
+                    location=place(location),
                 )
             ]
         else:
-            units = _discover_folder(con, location, work_dir)
+            units = _discover_folder(con, location, work_dir, place)
     finally:
         con.close()
     for unit in units:
-        if source_format != "auto" and unit.source_format != source_format:
+        if unit.problem is None and source_format not in ("auto", unit.source_format):
             raise IngestError(
                 f"{unit.files[0].path}: --format {source_format} was given but the file is "
                 f"{unit.source_format}"
@@ -82,8 +108,24 @@ def discover(location: Path, *, source_format: str = "auto", work_dir: Path) -> 
     return units
 
 
+@dataclass(frozen=True)
+class _Locator:
+    """Where a local path lives as the user named it: an absolute path, or the ``s3://``
+    URI a mirrored path stands for."""
+
+    root: Path
+    origin: str | None
+
+    def __call__(self, path: Path) -> str:
+        if self.origin is None:
+            return str(path.resolve())
+        relative = path.relative_to(self.root).as_posix()
+        base = self.origin.rstrip("/")
+        return base if relative == "." else f"{base}/{relative}"
+
+
 def _discover_folder(
-    con: duckdb.DuckDBPyConnection, root: Path, work_dir: Path
+    con: duckdb.DuckDBPyConnection, root: Path, work_dir: Path, place: _Locator
 ) -> list[PeriodFiles]:
     units: list[PeriodFiles] = []
     claimed: set[Path] = set()
@@ -97,9 +139,31 @@ def _discover_folder(
         claimed.update(period_dir.rglob("*"))
         if paths:
             # AWS Data Exports writes CUR 2.0 and FOCUS exports in this same layout
-            files = tuple(_inspect(con, p, work_dir) for p in paths)
+            try:
+                files = tuple(_inspect(con, p, work_dir) for p in paths)
+            except IngestError as exc:  # this period fails alone; the others still load
+                units.append(
+                    _broken(
+                        f"cur2:{export_dir.name}",
+                        "cur2",
+                        match.group(1),
+                        place(export_dir),
+                        export_dir.name,
+                        exc,
+                    )
+                )
+                continue
             kind = files[0].columns.source_format
-            units.append(_unit(f"{kind}:{export_dir.name}", match.group(1), files, manifest))
+            units.append(
+                _unit(
+                    f"{kind}:{export_dir.name}",
+                    match.group(1),
+                    files,
+                    manifest,
+                    location=place(export_dir),
+                    export_name=export_dir.name,
+                )
+            )
     for period_dir in sorted(p for p in root.rglob("*") if p.is_dir()):
         match = _CUR_PERIOD_DIR.match(period_dir.name)
         if match is None or period_dir in claimed:
@@ -109,11 +173,31 @@ def _discover_folder(
             continue
         paths = _listed(period_dir, manifests[0], key="reportKeys")
         claimed.update(period_dir.rglob("*"))
+        report = manifests[0].name.removesuffix("-Manifest.json")
         if paths:
-            files = tuple(_inspect(con, p, work_dir) for p in paths)
-            report = manifests[0].name.removesuffix("-Manifest.json")
+            try:
+                files = tuple(_inspect(con, p, work_dir) for p in paths)
+            except IngestError as exc:
+                units.append(
+                    _broken(
+                        f"cur:{report}",
+                        "cur",
+                        f"{match.group(1)}-{match.group(2)}",
+                        place(period_dir.parent),
+                        report,
+                        exc,
+                    )
+                )
+                continue
             units.append(
-                _unit(f"cur:{report}", f"{match.group(1)}-{match.group(2)}", files, manifests[0])
+                _unit(
+                    f"cur:{report}",
+                    f"{match.group(1)}-{match.group(2)}",
+                    files,
+                    manifests[0],
+                    location=place(period_dir.parent),
+                    export_name=report,
+                )
             )
     loose = sorted(p for p in root.rglob("*") if is_data_file(p) and p not in claimed)
     if loose and units:
@@ -122,7 +206,10 @@ def _discover_folder(
             "export mixed into the folder?)"
         )
     if loose:
-        files = tuple(_inspect(con, p, work_dir) for p in loose)
+        try:
+            files = tuple(_inspect(con, p, work_dir) for p in loose)
+        except IngestError as exc:
+            return [_broken(f"focus:{root.name}", "focus", "", place(root), None, exc)]
         formats = {f.columns.source_format for f in files}
         if len(formats) > 1:
             first = files[0].columns.source_format
@@ -131,26 +218,50 @@ def _discover_folder(
                 f"{odd.path}: a {odd.columns.source_format} file among {first} files in {root} "
                 "(files from different exports mixed in one folder)"
             )
-        units.append(
-            PeriodFiles(f"{formats.pop()}:{root.name}", files[0].columns.source_format, "", files)
-        )
+        kind = formats.pop()
+        units.append(PeriodFiles(f"{kind}:{root.name}", kind, "", files, location=place(root)))
     if not units:
         raise IngestError(f"{root}: no billing export files found (parquet, csv, csv.gz or zip)")
     return units
 
 
+def _broken(
+    name: str,
+    kind: str,
+    period: str,
+    location: str,
+    export_name: str | None,
+    exc: IngestError,
+) -> PeriodFiles:
+    return PeriodFiles(
+        name, kind, period, (), location=location, export_name=export_name, problem=str(exc)
+    )
+
+
 def _unit(
-    source_id: str, period: str, files: tuple[BillingFile, ...], manifest: Path
+    default_name: str,
+    period: str,
+    files: tuple[BillingFile, ...],
+    manifest: Path,
+    *,
+    location: str,
+    export_name: str,
 ) -> PeriodFiles:
     formats = {f.columns.source_format for f in files}
-    expected = source_id.split(":", 1)[0]
+    expected = default_name.split(":", 1)[0]
     odd = [f for f in files if f.columns.source_format != expected]
     if odd:
         raise IngestError(
             f"{odd[0].path}: a {odd[0].columns.source_format} file in a {expected} export folder"
         )
     return PeriodFiles(
-        source_id, formats.pop(), period, files, manifest if manifest.exists() else None
+        default_name,
+        formats.pop(),
+        period,
+        files,
+        manifest if manifest.exists() else None,
+        location=location,
+        export_name=export_name,
     )
 
 

@@ -8,9 +8,7 @@ from __future__ import annotations
 
 from finops.errors import IngestError
 from finops.ingest.billing.cur_columns import CUR_COLUMNS, CUR_REQUIRED
-from finops.ingest.billing.formats import FileColumns
-
-MONEY = "DECIMAL(38, 10)"
+from finops.ingest.billing.formats import MONEY, FileColumns
 
 # FOCUS 1.2 columns staged from FOCUS files (snake_case) and their types
 FOCUS_COLUMNS: dict[str, str] = {
@@ -47,6 +45,10 @@ FOCUS_COLUMNS: dict[str, str] = {
     "list_cost": MONEY,
     "list_unit_price": MONEY,
     "pricing_category": "VARCHAR",
+    "pricing_currency": "VARCHAR",
+    "pricing_currency_contracted_unit_price": MONEY,
+    "pricing_currency_effective_cost": MONEY,
+    "pricing_currency_list_unit_price": MONEY,
     "pricing_quantity": MONEY,
     "pricing_unit": "VARCHAR",
     "provider_name": "VARCHAR",
@@ -61,28 +63,30 @@ FOCUS_COLUMNS: dict[str, str] = {
     "service_subcategory": "VARCHAR",
     "sku_id": "VARCHAR",
     "sku_meter": "VARCHAR",
+    "sku_price_details": "JSON",
     "sku_price_id": "VARCHAR",
     "sub_account_id": "VARCHAR",
     "sub_account_name": "VARCHAR",
     "sub_account_type": "VARCHAR",
     "tags": "JSON",
+    # FOCUS 1.3
+    "allocated_method_details": "JSON",
+    "allocated_method_id": "VARCHAR",
+    "allocated_resource_id": "VARCHAR",
+    "allocated_resource_name": "VARCHAR",
+    "allocated_tags": "JSON",
+    "contract_applied": "JSON",
+    "host_provider_name": "VARCHAR",
+    "service_provider_name": "VARCHAR",
 }
+# provider extension columns the warehouse keeps in columns of its own (AWS FOCUS exports)
+FOCUS_EXTENSIONS: dict[str, str] = {"x_UsageType": "x_usage_type", "x_Operation": "x_operation"}
 
-# mandatory in FOCUS 1.0, 1.1 and 1.2 and needed to load and reconcile a row
-FOCUS_REQUIRED = (
-    "billed_cost",
-    "billing_account_id",
-    "billing_currency",
-    "billing_period_start",
-    "billing_period_end",
-    "charge_category",
-    "charge_period_start",
-    "charge_period_end",
-    "contracted_cost",
-    "effective_cost",
-    "list_cost",
-    "provider_name",
-)
+# what a FOCUS row cannot be placed (partition, slice) or reconciled without; every other
+# mandatory column that a real export leaves out or empty is kept as NULL and reported
+# (quality.py), never refused
+FOCUS_REQUIRED = ("billed_cost", "billing_currency", "billing_period_start", "charge_period_start")
+_JSON = "JSON"
 
 _TIMESTAMP_SOURCES = ("TIMESTAMP", "TIMESTAMP WITH TIME ZONE", "DATE")
 
@@ -110,6 +114,10 @@ def _cast(source: str, source_type: str | None, target: str, *, clean: bool = Tr
         return f"CAST(CAST({_text(source)} AS TIMESTAMPTZ) AS TIMESTAMP)"
     if source_type == "VARCHAR" or source_type is None:
         return f"CAST({_text(source)} AS {target})"
+    if target.startswith("DECIMAL") and source_type in ("DOUBLE", "FLOAT"):
+        # through the shortest text that reads back as the same double: 3.3333333333, not
+        # the binary expansion 3.33333333330000019456
+        return f"CAST(CAST({source} AS VARCHAR) AS {target})"
     return f"CAST({source} AS {target})"
 
 
@@ -187,15 +195,58 @@ def _cur_columns(file: FileColumns) -> list[tuple[str, str]]:
 def _focus_columns(file: FileColumns) -> list[tuple[str, str]]:
     out: list[tuple[str, str]] = []
     for name, kind in FOCUS_COLUMNS.items():
-        found = _source(file, name)
+        found = _source(file, name) or _absent_default(file, name)
         if found is None:
             out.append((name, f"CAST(NULL AS {kind})"))
-        elif name == "tags":
-            column, column_type = found
-            if column_type is not None and column_type.startswith("MAP"):
-                out.append((name, f"CAST(to_json({column}) AS JSON)"))
-            else:
-                out.append((name, f"CAST({_text(column)} AS JSON)"))
+        elif kind == _JSON:
+            out.append((name, _json(*found)))
         else:
             out.append((name, _cast(*found, kind)))
+    for original, target in FOCUS_EXTENSIONS.items():
+        out.append(
+            (target, _text(ident(original)) if original in file.types else "CAST(NULL AS VARCHAR)")
+        )
+    out.append(("x_extensions", _extensions(file)))
     return out
+
+
+def _absent_default(file: FileColumns, name: str) -> tuple[str, str | None] | None:
+    """A value for a column the file's FOCUS version does not have (never for a NULL value).
+
+    FOCUS 1.3 deprecates ProviderName for ServiceProviderName; exports before 1.0 have no
+    InvoiceIssuerName / PublisherName (the provider is both) and may lack BillingPeriodEnd.
+    """
+    if name == "provider_name":
+        return _source(file, "service_provider_name")
+    if name in ("invoice_issuer_name", "publisher_name"):
+        return _source(file, "provider_name") or _source(file, "service_provider_name")
+    if name == "billing_period_end":
+        start = _source(file, "billing_period_start")
+        if start is not None:
+            return f"({_cast(*start, 'TIMESTAMP')} + INTERVAL 1 MONTH)", "TIMESTAMP"
+    return None
+
+
+def _json(column: str, column_type: str | None) -> str:
+    """A JSON text column (providers write JSON objects as strings) or a parquet MAP/STRUCT."""
+    if column_type is not None and column_type.startswith(("MAP", "STRUCT")):
+        return f"CAST(to_json({column}) AS JSON)"
+    return f"CAST({_text(column)} AS JSON)"
+
+
+def _extensions(file: FileColumns) -> str:
+    """Every column of the file that is not a FOCUS column (custom ``x_`` columns, columns of
+    a newer FOCUS version), kept as one JSON object rather than dropped."""
+    known = set(FOCUS_COLUMNS) | set(FOCUS_EXTENSIONS)
+    extra = sorted(original for name, original in file.columns.items() if name not in known)
+    if not extra:
+        return "CAST(NULL AS VARCHAR)"
+    pairs = ", ".join(f"{literal(name)}, {_extension_value(file, name)}" for name in extra)
+    return f"CAST(json_object({pairs}) AS VARCHAR)"
+
+
+def _extension_value(file: FileColumns, name: str) -> str:
+    kind = file.types.get(name) or "VARCHAR"
+    if kind.startswith(("MAP", "STRUCT")) or kind.endswith("[]"):
+        return f"to_json({ident(name)})"
+    return _text(ident(name))

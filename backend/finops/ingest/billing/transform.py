@@ -27,6 +27,8 @@ from typing import BinaryIO
 import duckdb
 
 from finops.errors import IngestError
+from finops.ingest.billing import quality
+from finops.ingest.billing.quality import QualityFinding
 from finops.ingest.billing.sources import BillingFile, PeriodFiles
 from finops.ingest.billing.staging import ident, literal, missing_required, staging_columns
 
@@ -41,32 +43,52 @@ MACROS_SQL = (_SQL_DIR / "macros.sql").read_text()
 
 MEASURES = (
     "billed_cost",
+    "commitment_discount_quantity",
     "consumed_quantity",
     "contracted_cost",
     "effective_cost",
     "list_cost",
+    "pricing_currency_effective_cost",
     "pricing_quantity",
 )
+# every FOCUS column the warehouse keeps besides the measures and the charge period; unit
+# prices are attributes of a row, not additive, so they are grouped on like any dimension
 DIMENSIONS = (
+    "allocated_method_details",
+    "allocated_method_id",
+    "allocated_resource_id",
+    "allocated_resource_name",
+    "allocated_tags",
     "availability_zone",
     "billing_account_id",
     "billing_account_name",
+    "billing_account_type",
     "billing_currency",
     "billing_period_end",
     "billing_period_start",
+    "capacity_reservation_id",
+    "capacity_reservation_status",
     "charge_category",
     "charge_class",
     "charge_description",
     "charge_frequency",
     "commitment_discount_category",
     "commitment_discount_id",
+    "commitment_discount_name",
     "commitment_discount_status",
     "commitment_discount_type",
+    "commitment_discount_unit",
     "consumed_unit",
+    "contract_applied",
+    "contracted_unit_price",
+    "host_provider_name",
     "invoice_id",
     "invoice_issuer_name",
     "list_unit_price",
     "pricing_category",
+    "pricing_currency",
+    "pricing_currency_contracted_unit_price",
+    "pricing_currency_list_unit_price",
     "pricing_unit",
     "provider_name",
     "publisher_name",
@@ -77,15 +99,30 @@ DIMENSIONS = (
     "resource_type",
     "service_category",
     "service_name",
+    "service_provider_name",
     "service_subcategory",
     "sku_id",
+    "sku_meter",
+    "sku_price_details",
     "sku_price_id",
     "sub_account_id",
     "sub_account_name",
+    "sub_account_type",
     "tags",
+    "x_extensions",
     "x_line_item_type",
     "x_usage_type",
     "x_operation",
+)
+# decimal columns: written without trailing zeros, so PostgreSQL keeps the source's scale
+DECIMAL_COLUMNS = frozenset(
+    (
+        *MEASURES,
+        "contracted_unit_price",
+        "list_unit_price",
+        "pricing_currency_contracted_unit_price",
+        "pricing_currency_list_unit_price",
+    )
 )
 # the columns of the CSV handed to PostgreSQL COPY, in order
 LOAD_COLUMNS = (
@@ -268,8 +305,8 @@ class SliceTotals:
     billing_currency: str
     raw_line_items: int
     billed_cost: Decimal
-    effective_cost: Decimal
-    list_cost: Decimal
+    effective_cost: Decimal | None  # None: every line item leaves it empty (reported)
+    list_cost: Decimal | None
 
 
 @dataclass(frozen=True)
@@ -297,6 +334,8 @@ class PreparedUnit:
         rows_sql: str,
         totals: list[SliceTotals],
         months: list[date],
+        parties: list[tuple[str, str]],
+        quality: list[QualityFinding],
     ) -> None:
         self._con = con
         self._unit = unit
@@ -304,6 +343,9 @@ class PreparedUnit:
         self._rows_sql = rows_sql
         self.totals = totals
         self.months = months
+        self.parties = parties  # (provider name, billing account id) pairs in the data
+        self.quality = quality
+        self.source_id = unit.default_name  # the source the rows load into (identity.py)
         self.rows: int | None = None  # known once the rows have been written
 
     @property
@@ -316,10 +358,11 @@ class PreparedUnit:
 
     def write_csv(self, path: Path) -> int:
         """Write the rows (``COPY_COLUMNS``, ``\\N`` for NULL) to ``path``; returns the count."""
-        identity = f"{literal(self._unit.source_id)}, {literal(self._unit.source_format)}"
+        identity = f"{literal(self.source_id)}, {literal(self._unit.source_format)}"
+        columns = ", ".join(_csv_value(c) for c in LOAD_COLUMNS)
         try:
             row = self._con.execute(
-                f"COPY (SELECT {', '.join(LOAD_COLUMNS)}, {identity} FROM ({self._rows_sql})) "
+                f"COPY (SELECT {columns}, {identity} FROM ({self._rows_sql})) "
                 f"TO {literal(str(path))} (FORMAT csv, HEADER false, NULL '\\N')"
             ).fetchone()
         except duckdb.Error as exc:
@@ -369,6 +412,15 @@ class PreparedUnit:
 _DRAIN_CHUNK = 1 << 20
 
 
+def _csv_value(column: str) -> str:
+    """A decimal as its digits without trailing zeros (``1.50000`` -> ``1.5``, ``2.000`` ->
+    ``2``): the warehouse's unconstrained numeric then holds the source's own scale."""
+    if column not in DECIMAL_COLUMNS:
+        return column
+    text = f"CAST({column} AS VARCHAR)"
+    return f"CASE WHEN {text} LIKE '%.%' THEN rtrim(rtrim({text}, '0'), '.') ELSE {text} END"
+
+
 @contextmanager
 def prepare_unit(
     unit: PeriodFiles, *, work_dir: Path, grain: str = "daily", only_period: str | None = None
@@ -407,15 +459,24 @@ def prepare_unit(
                     "FROM billing_groups ORDER BY 1"
                 ).fetchall()
             ]
+            is_cur = unit.source_format in ("cur", "cur2")
+            mapped = (
+                f"({CUR_TO_FOCUS_SQL.replace('FROM cur_groups', 'FROM billing_groups')})"
+                if is_cur
+                else "billing_groups"
+            )
+            findings = quality.check(con, mapped, source_end_flags=not is_cur)
+            parties = [
+                (str(r[0]), str(r[1]))
+                for r in con.execute(
+                    "SELECT DISTINCT COALESCE(provider_name, ''), "
+                    f"COALESCE(billing_account_id, '') FROM {mapped} ORDER BY ALL"
+                ).fetchall()
+            ]
         except duckdb.ConversionException as exc:
             raise IngestError(_conversion_message(con, unit, exc)) from exc
         except duckdb.Error as exc:
             raise IngestError(f"{_names(unit)}: {exc}") from exc
-        mapped = (
-            f"({CUR_TO_FOCUS_SQL.replace('FROM cur_groups', 'FROM billing_groups')})"
-            if unit.source_format in ("cur", "cur2")
-            else "billing_groups"
-        )
         yield PreparedUnit(
             con,
             unit,
@@ -423,6 +484,8 @@ def prepare_unit(
             rows_sql=_rows_sql(mapped, GRAINS[grain]),
             totals=totals,
             months=months,
+            parties=parties,
+            quality=findings,
         )
     finally:
         con.close()
@@ -557,15 +620,20 @@ def _group_totals(con: duckdb.DuckDBPyConnection, unit: PeriodFiles) -> list[Sli
     if not rows:
         raise IngestError(f"{_names(unit)}: no line items")
     for r in rows:
-        if r[3] is None or r[4] is None or r[5] is None:
+        if r[3] is None:
             raise IngestError(
-                f"{_names(unit)}: billing period {r[0]} has line items without "
-                "a billed, effective or list cost"
+                f"{_names(unit)}: billing period {r[0][:7]} has no BilledCost on any line item; "
+                "there is nothing to load or reconcile"
             )
     return [
-        SliceTotals(str(r[0]), str(r[1]), int(r[2]), Decimal(r[3]), Decimal(r[4]), Decimal(r[5]))
+        SliceTotals(str(r[0]), str(r[1]), int(r[2]), Decimal(r[3]), _opt(r[4]), _opt(r[5]))
         for r in rows
     ]
+
+
+def _opt(value: object) -> Decimal | None:
+    """An exact total, or None when every line item of the period leaves the column empty."""
+    return None if value is None else Decimal(str(value))
 
 
 _BAD_VALUE = re.compile(r"[Cc]ould not convert string '([^']*)'")
