@@ -180,6 +180,19 @@ def test_metric_streams_points_and_percentiles(fresh_settings: Settings, streams
     assert int(str(full_days[0][0])) > 20  # always-on instances report every 5 minutes
 
 
+def test_only_metric_streams_files_are_read_from_a_mixed_folder(
+    fresh_settings: Settings, estate: GenerateResult, streams_dir: Path
+) -> None:
+    """The estate's root holds a CUR 2.0 export (manifests are JSON) and AWS Config snapshots
+    (.json.gz) beside the Metric Streams files: the same points load as from their folder."""
+    assert list(estate.out_dir.rglob("*-Manifest.json"))
+    result = ingest_usage(str(estate.out_dir), settings=fresh_settings)
+    assert result.status == "succeeded"
+    mixed = checksum(fresh_settings, POINTS)
+    ingest_usage(str(streams_dir), settings=fresh_settings)
+    assert checksum(fresh_settings, POINTS) == mixed
+
+
 def test_usage_rerun_is_idempotent_and_rewrites_only_its_day(
     fresh_settings: Settings, streams_dir: Path, tmp_path: Path
 ) -> None:

@@ -11,7 +11,10 @@ the rows of each (account, region) are written to a CSV the loader COPYs.
 
 from __future__ import annotations
 
+import gzip
+import json
 import re
+import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -38,12 +41,38 @@ class StreamFile:
     hour: datetime | None  # delivery hour from the folder, None when the layout has none
 
 
+_RECORD_KEYS = frozenset(("namespace", "metric_name", "timestamp", "value"))
+
+
+def is_metric_streams_file(path: Path) -> bool:
+    """True when the file's first line is a Metric Streams record (JSON lines, gzip or not).
+
+    A folder of exports may hold other JSON: a CUR manifest, AWS Config snapshots. Only Metric
+    Streams objects are read; a file that starts as one but breaks later still fails loudly.
+    """
+    try:
+        with path.open("rb") as raw:
+            head = raw.read(2)
+        opener = gzip.open if head == b"\x1f\x8b" else open
+        with opener(path, "rb") as stream:
+            first = stream.readline(1 << 16)
+    except (OSError, EOFError, zlib.error):
+        return False
+    try:
+        record = json.loads(first)
+    except ValueError:
+        return False
+    return isinstance(record, dict) and record.keys() >= _RECORD_KEYS
+
+
 def discover(root: Path) -> list[StreamFile]:
     if not root.exists():
         raise IngestError(f"{root}: no such folder of CloudWatch Metric Streams files")
     files: list[StreamFile] = []
     for path in sorted(p for p in root.rglob("*") if p.is_file()):
         if path.name.startswith(".") or path.suffix not in ("", ".gz", ".json", ".jsonl"):
+            continue
+        if not is_metric_streams_file(path):
             continue
         match = _HOUR_DIR.search(path.relative_to(root).as_posix())
         hour = None
