@@ -34,47 +34,9 @@ from finops.export.focus import FOCUS_1_2_COLUMNS, focus_column_name
 from finops.generator import GenerateOptions, generate
 from finops.ingest.billing import ingest_billing
 from tests.conftest import create_database
-from tests.integration.focus_validator import (
-    RuleOutcome,
-    ValidatorInstall,
-    ValidatorReport,
-    install_validator,
-)
+from tests.integration.focus_validator import ValidatorInstall, check_export, install_validator
 
 PERIOD = "2026-10"
-
-# The validator's own false positives on a correct export: rule id → why it is wrong. Each is
-# also checked below to fail on exactly the rows its defect predicts, so a real failure of the
-# same rule cannot hide behind it.
-KNOWN_FALSE_POSITIVES: dict[str, str] = {
-    "CommitmentDiscountStatus-C-004-C": (
-        "inverted condition: the specification requires CommitmentDiscountStatus when "
-        "CommitmentDiscountId is NOT null and ChargeCategory is Usage, but the rule model "
-        "(model-1.2.0.1.json) tests it on the rows whose CommitmentDiscountId IS null "
-        "(Condition CheckValue CommitmentDiscountId = null), i.e. on every row without a "
-        "commitment discount, where the status is rightly null"
-    ),
-    "CapacityReservationStatus-C-004-C": (
-        "inverted/dropped condition: the specification requires CapacityReservationStatus only "
-        "when CapacityReservationId is not null and ChargeCategory is Usage; the model writes "
-        "that condition under an 'AND' key instead of a CheckFunction, the validator ignores "
-        "it and requires the status on every row, including rows with no capacity reservation"
-    ),
-    "InvoiceId-C-004-C": (
-        "the rule ('InvoiceId MUST be null when the charge is not associated with an invoice') "
-        "has no condition in the model, so every row that does carry an invoice id fails"
-    ),
-}
-_CSV_INTEGER_REASON = (
-    "csv carries no types: the validator infers INTEGER for a column whose values are all "
-    "digits (AWS account and invoice ids) and then fails the string type check; the parquet "
-    "export types the same column as string and passes"
-)
-CSV_FALSE_POSITIVES: dict[str, str] = {
-    "BillingAccountId-C-002-M": _CSV_INTEGER_REASON,
-    "SubAccountId-C-001-M": _CSV_INTEGER_REASON,
-    "InvoiceId-C-001-M": _CSV_INTEGER_REASON,
-}
 
 
 @pytest.fixture(scope="module")
@@ -324,62 +286,15 @@ def test_an_empty_warehouse_is_refused(fresh_settings: Settings, tmp_path: Path)
 # --- the FinOps Foundation's validator ----------------------------------------------------------
 
 
-def _excused(
-    report: ValidatorReport, settings: Settings, known: dict[str, str]
-) -> dict[str, RuleOutcome]:
-    """The failed mandatory checks that are not the validator's known false positives."""
-    failures = report.failed_mandatory_checks()
-    for rule_id in known:
-        assert rule_id in report.rules, f"{rule_id} is not a rule of this validator"
-    return {r: o for r, o in failures.items() if r not in known}
-
-
-def _false_positive_rows(settings: Settings, period: str) -> dict[str, int]:
-    """How many rows each known false positive must flag, from its defect alone."""
-    with get_engine(settings).connect() as conn:
-        row = conn.execute(
-            text(
-                "SELECT count(*) FILTER (WHERE commitment_discount_id IS NULL "
-                "                          AND commitment_discount_status IS NULL), "
-                "       count(*) FILTER (WHERE capacity_reservation_status IS NULL), "
-                "       count(*) FILTER (WHERE invoice_id IS NOT NULL) "
-                "FROM finops.costs WHERE to_char(billing_period_start, 'YYYY-MM') = :p"
-            ),
-            {"p": period},
-        ).one()
-    return dict(zip(KNOWN_FALSE_POSITIVES, row, strict=True))
-
-
-def _describe(failures: dict[str, RuleOutcome], report: ValidatorReport) -> str:
-    return "\n".join(
-        f"  {r}: {o.violations} rows — {report.rules[r].must_satisfy}"
-        for r, o in sorted(failures.items())
-    )
-
-
-@pytest.mark.parametrize(
-    ("file_format", "csv_only"), [("parquet", {}), ("csv", CSV_FALSE_POSITIVES)]
-)
+@pytest.mark.parametrize("file_format", ["parquet", "csv"])
 def test_focus_validator_passes_every_mandatory_rule(
-    estate_settings: Settings,
-    validator: ValidatorInstall,
-    tmp_path: Path,
-    file_format: str,
-    csv_only: dict[str, str],
+    estate_settings: Settings, validator: ValidatorInstall, tmp_path: Path, file_format: str
 ) -> None:
     result = _cli(
         estate_settings, "--out", str(tmp_path), "--period", PERIOD, "--format", file_format
     )
     assert result.returncode == 0, result.stderr
     report = validator.validate(tmp_path / f"focus-1.2-cost-and-usage-{PERIOD}.{file_format}")
-    counts = report.counts()
-    assert counts["PASS"] > 250, counts  # the rules ran (not skipped wholesale)
-    expected_rows = _false_positive_rows(estate_settings, PERIOD)
-    for rule_id, outcome in report.failed().items():
-        if rule_id in expected_rows:
-            assert outcome.violations == expected_rows[rule_id], (rule_id, outcome)
-    remaining = _excused(report, estate_settings, {**KNOWN_FALSE_POSITIVES, **csv_only})
-    assert not remaining, (
-        f"focus-validator {validator.version} fails {len(remaining)} mandatory rules on the "
-        f"{file_format} export:\n{_describe(remaining, report)}"
+    check_export(
+        report, estate_settings, period=PERIOD, file_format=file_format, version=validator.version
     )

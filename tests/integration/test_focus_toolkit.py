@@ -27,6 +27,7 @@ from sqlalchemy import text
 
 from finops.config import Settings
 from finops.db.engine import get_engine, server_url
+from finops.export import export_focus
 from tests.conftest import create_database
 from tests.factories.focus_toolkit import (
     MONEY,
@@ -36,6 +37,7 @@ from tests.factories.focus_toolkit import (
     generate_cost_and_usage,
     source_sums,
 )
+from tests.integration.focus_validator import ValidatorInstall, check_export, install_validator
 
 _MONEY_SQL = (
     "coalesce(sum(billed_cost), 0), coalesce(sum(effective_cost), 0), "
@@ -172,4 +174,28 @@ def test_every_column_the_toolkit_fills_arrives_in_costs(toolkit_warehouse: Load
     assert not missing and not empty, (
         f"focus-data-toolkit {toolkit_warehouse.version}: columns missing from finops.costs: "
         f"{sorted(missing)}; columns the source fills that arrive empty: {empty}"
+    )
+
+
+@pytest.fixture(scope="module")
+def validator() -> ValidatorInstall:
+    return install_validator()
+
+
+def test_export_of_toolkit_data_passes_the_validator(
+    toolkit_warehouse: LoadedToolkit, validator: ValidatorInstall, tmp_path: Path
+) -> None:
+    """The three providers' rows, exported as FOCUS 1.2 (FOCUS 1.3 columns as x_ columns),
+    pass every mandatory rule but the validator's known false positives."""
+    _assert_loaded(toolkit_warehouse)
+    result = export_focus(out_dir=tmp_path, settings=toolkit_warehouse.settings)
+    assert [f.billing_period for f in result.files] == ["2026-05"]
+    assert result.rows > 0
+    report = validator.validate(result.files[0].path)
+    check_export(
+        report,
+        toolkit_warehouse.settings,
+        period="2026-05",
+        file_format="parquet",
+        version=validator.version,
     )
