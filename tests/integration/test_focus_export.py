@@ -30,7 +30,7 @@ from finops.config import Settings
 from finops.db.engine import get_engine, server_url
 from finops.errors import ExportError
 from finops.export import export_focus
-from finops.export.focus import FOCUS_1_2_COLUMNS, focus_column_name
+from finops.export.focus import FOCUS_1_2_COLUMNS, ROW_GROUP_ROWS, focus_column_name
 from finops.generator import GenerateOptions, generate
 from finops.ingest.billing import ingest_billing
 from tests.conftest import create_database
@@ -250,7 +250,7 @@ def test_export_streams_in_bounded_batches(estate_settings: Settings, tmp_path: 
         assert sum(n for p, n in seen if p == period) == count
         meta = pq.ParquetFile(tmp_path / f"focus-1.2-cost-and-usage-{period}.parquet").metadata
         assert meta.num_rows == count
-        assert meta.num_row_groups == -(-count // 500)
+        assert meta.num_row_groups == -(-count // ROW_GROUP_ROWS)
     assert not list(tmp_path.glob("*.partial"))
 
 

@@ -9,7 +9,8 @@ column, so its data is kept without breaking the version's column set.
 
 One file per billing period, ``focus-<version>-cost-and-usage-<YYYY-MM>.<parquet|csv>``, plus
 ``manifest.json`` (files, row counts, the column mapping). Rows are streamed from a server-side
-cursor into pyarrow batches, so memory stays bounded by the batch size, not the period's size.
+cursor in batches of ``DEFAULT_BATCH_ROWS`` into Arrow, and written in row groups of
+``ROW_GROUP_ROWS``, so memory stays bounded by those sizes, not by the period's size.
 Parquet is typed: money and quantities are decimals at the warehouse's full precision (the
 scale is the largest one stored in the exported rows when the column is unconstrained
 ``numeric``), timestamps are UTC, JSON columns (Tags, SkuPriceDetails) are JSON text.
@@ -105,7 +106,8 @@ FOCUS_COLUMNS: dict[str, tuple[str, ...]] = {"1.2": FOCUS_1_2_COLUMNS}
 SUPPORTED_VERSIONS: tuple[str, ...] = tuple(FOCUS_COLUMNS)
 EXPORT_FORMATS: tuple[str, ...] = ("parquet", "csv")
 DATASET = "CostAndUsage"
-DEFAULT_BATCH_ROWS = 20_000
+DEFAULT_BATCH_ROWS = 10_000  # rows fetched (as Python objects) at a time
+ROW_GROUP_ROWS = 100_000  # rows per parquet row group (buffered as Arrow, compact)
 
 _PERIOD = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 _CUSTOM_PREFIX = "x_"
@@ -462,12 +464,21 @@ def _parquet_writer(
         metadata={"focus_version": version, "focus_dataset": DATASET},
     )
     with pq.ParquetWriter(path, schema) as writer:
+        pending: list[Any] = []
+        pending_rows = 0
         for values in batches:
             arrays = [
                 _arrow_array(column, vals) for column, vals in zip(columns, values, strict=True)
             ]
-            writer.write_batch(pa.RecordBatch.from_arrays(arrays, schema=schema))
-            yield len(values[0]) if values else 0
+            batch = pa.RecordBatch.from_arrays(arrays, schema=schema)
+            pending.append(batch)
+            pending_rows += batch.num_rows
+            if pending_rows >= ROW_GROUP_ROWS:
+                writer.write_table(pa.Table.from_batches(pending), row_group_size=pending_rows)
+                pending, pending_rows = [], 0
+            yield batch.num_rows
+        if pending_rows:
+            writer.write_table(pa.Table.from_batches(pending), row_group_size=pending_rows)
 
 
 def _arrow_array(column: ExportColumn, values: tuple[Any, ...]) -> Any:
