@@ -46,7 +46,7 @@ $(FOCUS_VALIDATOR_DIR)/installed: $(FOCUS_VALIDATOR_REQS) tools/focus-validator/
 		$(UV) venv --quiet --python "$$python" $(FOCUS_VALIDATOR_DIR)/venv && \
 		$(UV) pip install --quiet --python $(FOCUS_VALIDATOR_DIR)/venv/bin/python \
 			-r $(FOCUS_VALIDATOR_REQS) && \
-		$(FOCUS_VALIDATOR_DIR)/venv/bin/focus-validator --help >/dev/null && \
+		$(FOCUS_VALIDATOR_DIR)/venv/bin/python -c "import focus_validator.main" && \
 		touch $@ && echo "focus-validator installed in $(FOCUS_VALIDATOR_DIR)/venv ($$python)"
 
 focus-validator-lock:
