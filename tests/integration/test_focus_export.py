@@ -298,3 +298,68 @@ def test_focus_validator_passes_every_mandatory_rule(
     check_export(
         report, estate_settings, period=PERIOD, file_format=file_format, version=validator.version
     )
+
+
+# --- money at the warehouse's full precision ----------------------------------------------------
+
+
+def _unconstrain_money(settings: Settings) -> None:
+    """Make the money and quantity columns unconstrained ``numeric`` on this test database (the
+    warehouse's target schema: money at the source's full precision)."""
+    with get_engine(settings).begin() as conn:
+        view = conn.execute(text("SELECT pg_get_viewdef('finops.costs'::regclass)")).scalar_one()
+        numeric = conn.execute(
+            text(
+                "SELECT column_name FROM information_schema.columns WHERE table_schema = "
+                "'finops' AND table_name = 'cost_line_items' AND data_type = 'numeric'"
+            )
+        ).scalars()
+        conn.execute(text("DROP VIEW finops.costs"))
+        for column in numeric:
+            conn.execute(
+                text(f'ALTER TABLE finops.cost_line_items ALTER COLUMN "{column}" TYPE numeric')
+            )
+        conn.execute(text(f"CREATE VIEW finops.costs AS {view}"))
+
+
+def test_unconstrained_money_is_exported_exactly(fresh_settings: Settings, tmp_path: Path) -> None:
+    _unconstrain_money(fresh_settings)
+    values = {
+        "fine": Decimal("11.366941430400001"),  # 15 decimal places, as FOCUS files carry
+        "huge": Decimal("123456789012345678901234567890.123456789012345"),  # 45 digits
+        "negative": Decimal("-0.000000000000001"),
+    }
+    with get_engine(fresh_settings).begin() as conn:
+        conn.execute(text("SELECT finops.ensure_cost_partition('2026-05-01')"))
+        for name, value in values.items():
+            conn.execute(
+                text(
+                    "INSERT INTO finops.cost_line_items (billed_cost, effective_cost, list_cost, "
+                    "contracted_cost, billing_account_id, billing_currency, billing_period_start, "
+                    "billing_period_end, charge_category, charge_period_start, "
+                    "charge_period_end, invoice_issuer_name, provider_name, publisher_name, "
+                    "resource_id, x_source_id, x_source_format) VALUES (:v, :v, :v, :v, "
+                    "'acct', 'USD', '2026-05-01Z', '2026-06-01Z', 'Usage', '2026-05-02Z', "
+                    "'2026-05-03Z', 'Example', 'Example', 'Example', :name, 'test:precision', "
+                    "'focus')"
+                ),
+                {"v": value, "name": name},
+            )
+    result = export_focus(out_dir=tmp_path / "parquet", settings=fresh_settings)
+    table = pq.read_table(result.files[0].path)
+    billed_type = table.schema.field("BilledCost").type
+    assert pa.types.is_decimal(billed_type) and billed_type.scale == 15
+    assert billed_type.precision >= 45
+    exported = dict(
+        zip(
+            table.column("ResourceId").to_pylist(),
+            table.column("BilledCost").to_pylist(),
+            strict=True,
+        )
+    )
+    assert exported == values
+    export_focus(out_dir=tmp_path / "csv", file_format="csv", settings=fresh_settings)
+    with (tmp_path / "csv" / "focus-1.2-cost-and-usage-2026-05.csv").open(newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert {r["ResourceId"]: Decimal(r["EffectiveCost"]) for r in rows} == values
+    assert {r["ResourceId"]: r["ListCost"] for r in rows}["negative"] == "-0.000000000000001"
