@@ -34,7 +34,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
-from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.engine import Connection
 
 from finops.config import Settings, get_settings
 from finops.db.engine import get_engine
@@ -195,29 +195,32 @@ def export_focus(
     if batch_rows < 1:
         raise ExportError(f"batch_rows {batch_rows}: expected a positive row count")
     engine = get_engine(settings or get_settings())
-    with engine.connect() as conn:
+    # one read-only snapshot: the counts, the decimal scales and every file see the same rows
+    # even while a load replaces a billing period
+    with engine.connect().execution_options(
+        isolation_level="REPEATABLE READ", postgresql_readonly=True
+    ) as conn:
         view = sa.Table("costs", sa.MetaData(), schema="finops", autoload_with=conn)
         available = _period_counts(conn, view)
-    selected = select_periods(available, periods=periods, start=start, end=end)
-    _ensure_writable(out_dir)
-    with engine.connect() as conn:
+        selected = select_periods(available, periods=periods, start=start, end=end)
+        _ensure_writable(out_dir)
         columns = _plan_columns(conn, view, version=version, periods=selected)
-    if on_plan is not None:
-        on_plan(sum(available[p] for p in selected))
-    files = [
-        _export_period(
-            engine,
-            view,
-            columns,
-            period=period,
-            out_dir=out_dir,
-            version=version,
-            file_format=file_format,
-            batch_rows=batch_rows,
-            progress=progress,
-        )
-        for period in selected
-    ]
+        if on_plan is not None:
+            on_plan(sum(available[p] for p in selected))
+        files = [
+            _export_period(
+                conn,
+                view,
+                columns,
+                period=period,
+                out_dir=out_dir,
+                version=version,
+                file_format=file_format,
+                batch_rows=batch_rows,
+                progress=progress,
+            )
+            for period in selected
+        ]
     result = ExportResult(
         version=version, format=file_format, out_dir=out_dir, files=files, columns=columns
     )
@@ -410,7 +413,7 @@ def _in_periods(view: sa.Table, periods: Sequence[str]) -> sa.ColumnElement[bool
 
 
 def _export_period(
-    engine: Engine,
+    conn: Connection,
     view: sa.Table,
     columns: list[ExportColumn],
     *,
@@ -432,16 +435,15 @@ def _export_period(
     )
     rows = 0
     try:
-        with engine.connect() as conn:
-            result = conn.execution_options(stream_results=True, yield_per=batch_rows).execute(
-                statement
-            )
-            batches = (list(zip(*partition, strict=True)) for partition in result.partitions())
-            writer = _parquet_writer if file_format == "parquet" else _csv_writer
-            for written in writer(partial, columns, batches, version=version):
-                rows += written
-                if progress is not None:
-                    progress(period, written)
+        result = conn.execution_options(stream_results=True, yield_per=batch_rows).execute(
+            statement
+        )
+        batches = (list(zip(*partition, strict=True)) for partition in result.partitions())
+        writer = _parquet_writer if file_format == "parquet" else _csv_writer
+        for written in writer(partial, columns, batches, version=version):
+            rows += written
+            if progress is not None:
+                progress(period, written)
         os.replace(partial, path)
     except OSError as exc:
         partial.unlink(missing_ok=True)
