@@ -34,6 +34,7 @@ from finops.export.focus import FOCUS_1_2_COLUMNS, ROW_GROUP_ROWS, focus_column_
 from finops.generator import GenerateOptions, generate
 from finops.ingest.billing import ingest_billing
 from tests.conftest import create_database
+from tests.factories.focus import FocusFile
 from tests.integration.focus_validator import ValidatorInstall, check_export, install_validator
 
 PERIOD = "2026-10"
@@ -363,3 +364,37 @@ def test_unconstrained_money_is_exported_exactly(fresh_settings: Settings, tmp_p
         rows = list(csv.DictReader(handle))
     assert {r["ResourceId"]: Decimal(r["EffectiveCost"]) for r in rows} == values
     assert {r["ResourceId"]: r["ListCost"] for r in rows}["negative"] == "-0.000000000000001"
+
+
+def test_export_reads_one_snapshot_while_a_load_changes_the_warehouse(
+    fresh_settings: Settings, tmp_path: Path
+) -> None:
+    focus = FocusFile()
+    for day in range(1, 4):
+        focus.add(provider="Google Cloud", day=datetime(2026, 8, day), billed="1.25")
+        focus.add(provider="Google Cloud", day=datetime(2026, 9, day), billed="2.5")
+    ingest_billing(
+        str(focus.write_csv(tmp_path / "focus" / "g.csv").parent), settings=fresh_settings
+    )
+    deleted: list[int] = []
+
+    def delete_september_once(period: str, rows: int) -> None:
+        if deleted:
+            return
+        with get_engine(fresh_settings).begin() as conn:  # another session, committed
+            deleted.append(
+                conn.execute(
+                    text(
+                        "DELETE FROM finops.cost_line_items "
+                        "WHERE billing_period_start = '2026-09-01Z'"
+                    )
+                ).rowcount
+            )
+
+    result = export_focus(
+        out_dir=tmp_path / "out", settings=fresh_settings, progress=delete_september_once
+    )
+    assert deleted == [3]
+    assert [(f.billing_period, f.rows) for f in result.files] == [("2026-08", 3), ("2026-09", 3)]
+    september = pq.read_table(result.files[1].path)
+    assert sum(september.column("BilledCost").to_pylist(), Decimal(0)) == Decimal("7.5")
