@@ -7,12 +7,12 @@ NPM := npm --prefix frontend
 APT_GET := $(if $(filter 0,$(shell id -u)),apt-get,sudo apt-get)
 
 .PHONY: demo test setup python-deps frontend-deps frontend chromium lint typecheck check-api \
-        pytest vitest clean
+        pytest vitest clean focus-validator focus-validator-lock
 
 demo: setup frontend
 	$(UV) run finops demo
 
-test: setup chromium frontend lint typecheck check-api vitest pytest
+test: setup chromium focus-validator frontend lint typecheck check-api vitest pytest
 
 setup: python-deps frontend-deps
 
@@ -32,6 +32,26 @@ frontend: frontend-deps
 chromium:
 	@command -v chromium >/dev/null 2>&1 || { \
 		$(APT_GET) update -qq && DEBIAN_FRONTEND=noninteractive $(APT_GET) install -y -qq chromium; }
+
+# The FinOps Foundation's focus-validator in its own venv (Python >= 3.12, pinned packages):
+# tests/integration/test_focus_export.py runs it on `finops export focus` output.
+FOCUS_VALIDATOR_DIR := .cache/focus-validator
+FOCUS_VALIDATOR_REQS := tools/focus-validator/requirements.txt
+
+focus-validator: $(FOCUS_VALIDATOR_DIR)/installed
+
+$(FOCUS_VALIDATOR_DIR)/installed: $(FOCUS_VALIDATOR_REQS) tools/focus-validator/find-python.sh
+	@python=$$(tools/focus-validator/find-python.sh) && \
+		rm -rf $(FOCUS_VALIDATOR_DIR)/venv && mkdir -p $(FOCUS_VALIDATOR_DIR) && \
+		$(UV) venv --quiet --python "$$python" $(FOCUS_VALIDATOR_DIR)/venv && \
+		$(UV) pip install --quiet --python $(FOCUS_VALIDATOR_DIR)/venv/bin/python \
+			-r $(FOCUS_VALIDATOR_REQS) && \
+		$(FOCUS_VALIDATOR_DIR)/venv/bin/python -c "import focus_validator.main" && \
+		touch $@ && echo "focus-validator installed in $(FOCUS_VALIDATOR_DIR)/venv ($$python)"
+
+focus-validator-lock:
+	cd tools/focus-validator && $(UV) pip compile --quiet --python-version 3.12 \
+		requirements.in -o requirements.txt
 
 lint:
 	$(UV) run ruff check backend dags migrations tests benchmarks
@@ -53,8 +73,8 @@ check-api:
 vitest:
 	$(NPM) test
 
-pytest:
+pytest: focus-validator
 	$(UV) run pytest
 
 clean:
-	rm -rf frontend/dist test-artifacts .pytest_cache .mypy_cache .ruff_cache
+	rm -rf frontend/dist test-artifacts .pytest_cache .mypy_cache .ruff_cache .cache

@@ -840,6 +840,71 @@ def eval_optimization_command(
         raise typer.Exit(code=1)
 
 
+# --- export ------------------------------------------------------------------------------------
+
+export_app = typer.Typer(help="Write the warehouse out in open formats.", no_args_is_help=True)
+app.add_typer(export_app, name="export")
+
+
+class ExportFormat(StrEnum):
+    parquet = "parquet"
+    csv = "csv"
+
+
+@export_app.command("focus")
+def export_focus_command(
+    out: Annotated[Path, typer.Option(help="output folder (created when missing)")],
+    version: Annotated[str, typer.Option(help="FOCUS version")] = "1.2",
+    period: Annotated[
+        list[str] | None, typer.Option(help="billing period YYYY-MM, repeatable; default: all")
+    ] = None,
+    start: Annotated[str | None, typer.Option(help="first billing period YYYY-MM")] = None,
+    end: Annotated[str | None, typer.Option(help="last billing period YYYY-MM (inclusive)")] = None,
+    format_: Annotated[ExportFormat, typer.Option("--format")] = ExportFormat.parquet,
+) -> None:
+    """Write the warehouse as a FOCUS dataset: one file per billing period, plus manifest.json."""
+    from finops.db.engine import get_engine
+    from finops.db.migrate import upgrade
+    from finops.export import export_focus
+
+    _setup_logging()
+    try:
+        upgrade(get_engine())
+        with Progress(
+            TextColumn("[bold]{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("rows"),
+            _RowsPerSecond(),
+            TimeElapsedColumn(),
+            console=err_console,
+        ) as progress:
+            task = progress.add_task("exporting", total=None)
+            result = export_focus(
+                out_dir=out,
+                version=version,
+                periods=_split(period),
+                start=start,
+                end=end,
+                file_format=format_.value,
+                on_plan=lambda rows: progress.update(task, total=rows),
+                progress=lambda p, rows: progress.update(
+                    task, advance=rows, description=f"exporting {p}"
+                ),
+            )
+    except FinOpsError as exc:
+        raise _fail(exc) from exc
+    table = Table("billing period", "rows", "file")
+    for f in result.files:
+        table.add_row(f.billing_period, f"{f.rows:,}", str(f.path))
+    console.print(table)
+    console.print(
+        f"FOCUS {result.version} ({len(result.columns)} columns), {result.rows:,} rows in "
+        f"{len(result.files)} files; manifest: {result.out_dir / 'manifest.json'}",
+        highlight=False,
+    )
+
+
 # --- sql ---------------------------------------------------------------------------------------
 
 

@@ -37,3 +37,7 @@ class ReconciliationError(IngestError):
 
 class NotBuiltError(FinOpsError):
     """A capability that is planned but not built yet."""
+
+
+class ExportError(FinOpsError):
+    """The warehouse could not be exported; names the parameter, period or file at fault."""
