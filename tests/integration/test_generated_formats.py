@@ -14,7 +14,7 @@ from sqlalchemy import text
 
 from finops.config import Settings
 from finops.db.engine import get_engine
-from finops.errors import OverlapError
+from finops.errors import IngestError
 from finops.generator import GenerateOptions, generate
 from finops.ingest.billing import ingest_billing
 from finops.ingest.billing.manage import remove_source
@@ -40,7 +40,7 @@ def test_cur2_cur_and_focus_agree_per_day_account_service(
         assert {o.status for o in outcomes} == {"succeeded"}
         by_format[fmt] = _per_day_account_service(fresh_settings)
         if fmt == "cur2":  # another format of the same estate now is the same charges twice
-            with pytest.raises(OverlapError, match=r"cur:finops-demo overlaps .*cur2:finops-demo"):
+            with pytest.raises(IngestError, match=r"cur:finops-demo overlaps .*cur2:finops-demo"):
                 ingest_billing(str(result.out_dir / "cur"), settings=fresh_settings)
         for source in {o.source_id for o in outcomes}:
             remove_source(source, settings=fresh_settings)

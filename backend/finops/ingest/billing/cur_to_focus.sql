@@ -1,5 +1,12 @@
 -- Grouped CUR lines (cur_groups) -> FOCUS 1.2 columns. Measures were computed per line item
 -- (cur_lines.sql) and summed; this maps the dimensions.
+--
+-- A reservation's or Savings Plan's recurring fee line (RIFee, SavingsPlanRecurringFee) is two
+-- FOCUS charges: the Purchase of the commitment (its billed fee, effective cost 0) and the
+-- unused part of the commitment (a Usage row with CommitmentDiscountStatus Unused, billed 0,
+-- effective cost the unused amount). Both keep the CUR line item type, so every total by line
+-- item type (commitment utilization, waste) is unchanged; the line items count on the first.
+WITH mapped AS (
 SELECT
     availability_zone,
     billed_cost,
@@ -40,32 +47,42 @@ SELECT
         WHEN reservation_arn IS NOT NULL THEN 'Reserved Instance'
         WHEN savings_plan_arn IS NOT NULL THEN 'Savings Plan'
     END                                                     AS commitment_discount_type,
-    consumed_quantity,
-    consumed_unit,
+    -- quantities and units only where FOCUS has them: consumed on usage, priced on all but tax,
+    -- and never a quantity without its unit
+    CASE WHEN line_item_line_item_type IN ('Usage', 'DiscountedUsage', 'SavingsPlanCoveredUsage')
+              AND NULLIF(consumed_unit, '') IS NOT NULL THEN consumed_quantity END
+                                                            AS consumed_quantity,
+    CASE WHEN line_item_line_item_type IN ('Usage', 'DiscountedUsage', 'SavingsPlanCoveredUsage')
+              AND NULLIF(consumed_unit, '') IS NOT NULL THEN consumed_unit END
+                                                            AS consumed_unit,
     contracted_cost,
     effective_cost,
     invoice_id,
     COALESCE(NULLIF(bill_billing_entity, ''), 'AWS')        AS invoice_issuer_name,
     list_cost,
-    list_unit_price,
+    CASE WHEN line_item_line_item_type <> 'Tax' THEN list_unit_price END AS list_unit_price,
     CASE
         WHEN line_item_line_item_type IN ('DiscountedUsage', 'SavingsPlanCoveredUsage')
             THEN 'Committed'
         WHEN pricing_term = 'Spot' THEN 'Dynamic'
         WHEN pricing_term = 'OnDemand' THEN 'Standard'
     END                                                     AS pricing_category,
-    pricing_quantity,
-    pricing_unit,
+    CASE WHEN line_item_line_item_type <> 'Tax' AND NULLIF(pricing_unit, '') IS NOT NULL
+         THEN pricing_quantity END                          AS pricing_quantity,
+    CASE WHEN line_item_line_item_type <> 'Tax' AND NULLIF(pricing_unit, '') IS NOT NULL
+         THEN pricing_unit END                              AS pricing_unit,
     'AWS'                                                   AS provider_name,
     COALESCE(NULLIF(line_item_legal_entity, ''), 'Amazon Web Services, Inc.') AS publisher_name,
     region_id,
     region_name,
     resource_id,
     CAST(NULL AS VARCHAR)                                   AS resource_name,
-    resource_type,
-    service_category(line_item_product_code, product_product_family) AS service_category,
+    CASE WHEN resource_id IS NOT NULL THEN
+        COALESCE(resource_type, resource_kind(line_item_product_code, product_product_family))
+    END                                                     AS resource_type,
+    service_category(line_item_product_code)                AS service_category,
     service_name,
-    CAST(NULL AS VARCHAR)                                   AS service_subcategory,
+    service_subcategory(line_item_product_code)             AS service_subcategory,
     sku_id,
     CAST(NULL AS VARCHAR)                                   AS sku_price_id,
     sub_account_id,
@@ -75,14 +92,14 @@ SELECT
     line_item_usage_type                                    AS x_usage_type,
     line_item_operation                                     AS x_operation,
     commitment_discount_quantity,
-    pricing_currency_effective_cost,
+    effective_cost                                          AS pricing_currency_effective_cost,
     -- FOCUS columns CUR has no source for
     CAST(NULL AS JSON)                                      AS allocated_method_details,
     CAST(NULL AS VARCHAR)                                   AS allocated_method_id,
     CAST(NULL AS VARCHAR)                                   AS allocated_resource_id,
     CAST(NULL AS VARCHAR)                                   AS allocated_resource_name,
     CAST(NULL AS JSON)                                      AS allocated_tags,
-    CAST(NULL AS VARCHAR)                                   AS billing_account_type,
+    CASE WHEN billing_account_id IS NOT NULL THEN 'Payer Account' END AS billing_account_type,
     CAST(NULL AS VARCHAR)                                   AS capacity_reservation_id,
     CAST(NULL AS VARCHAR)                                   AS capacity_reservation_status,
     CAST(NULL AS VARCHAR)                                   AS commitment_discount_name,
@@ -90,13 +107,37 @@ SELECT
     CAST(NULL AS JSON)                                      AS contract_applied,
     CAST(NULL AS DECIMAL(38, 20))                           AS contracted_unit_price,
     CAST(NULL AS VARCHAR)                                   AS host_provider_name,
-    CAST(NULL AS VARCHAR)                                   AS pricing_currency,
+    billing_currency                                        AS pricing_currency,
     CAST(NULL AS DECIMAL(38, 20))                           AS pricing_currency_contracted_unit_price,
-    CAST(NULL AS DECIMAL(38, 20))                           AS pricing_currency_list_unit_price,
+    CASE WHEN line_item_line_item_type <> 'Tax' THEN list_unit_price END
+                                                            AS pricing_currency_list_unit_price,
     CAST(NULL AS VARCHAR)                                   AS service_provider_name,
     CAST(NULL AS VARCHAR)                                   AS sku_meter,
     CAST(NULL AS JSON)                                      AS sku_price_details,
-    CAST(NULL AS VARCHAR)                                   AS sub_account_type,
+    CASE WHEN sub_account_id IS NOT NULL THEN 'Linked Account' END AS sub_account_type,
     CAST(NULL AS VARCHAR)                                   AS x_extensions,
-    x_raw_line_items
+    x_raw_line_items,
+    line_item_line_item_type IN ('RIFee', 'SavingsPlanRecurringFee') AS x_commitment_fee
 FROM cur_groups
+)
+SELECT * EXCLUDE (x_commitment_fee) FROM mapped WHERE NOT x_commitment_fee
+UNION ALL BY NAME
+SELECT * EXCLUDE (x_commitment_fee) REPLACE (
+    CAST(0 AS DECIMAL(38, 20))                              AS effective_cost,
+    CAST(0 AS DECIMAL(38, 20))                              AS pricing_currency_effective_cost,
+    CAST(NULL AS VARCHAR)                                   AS commitment_discount_status
+) FROM mapped WHERE x_commitment_fee
+UNION ALL BY NAME
+SELECT * EXCLUDE (x_commitment_fee) REPLACE (
+    'Usage'                                                 AS charge_category,
+    'Usage-Based'                                           AS charge_frequency,
+    'Unused'                                                AS commitment_discount_status,
+    CAST(0 AS DECIMAL(38, 20))                              AS billed_cost,
+    CAST(0 AS DECIMAL(38, 20))                              AS list_cost,
+    CAST(0 AS DECIMAL(38, 20))                              AS contracted_cost,
+    CAST(NULL AS DECIMAL(38, 20))                           AS pricing_quantity,
+    CAST(NULL AS VARCHAR)                                   AS pricing_unit,
+    CAST(NULL AS DECIMAL(38, 20))                           AS list_unit_price,
+    CAST(NULL AS DECIMAL(38, 20))                           AS pricing_currency_list_unit_price,
+    CAST(0 AS BIGINT)                                       AS x_raw_line_items
+) FROM mapped WHERE x_commitment_fee AND effective_cost <> 0

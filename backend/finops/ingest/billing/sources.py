@@ -288,13 +288,14 @@ def _inspect(con: duckdb.DuckDBPyConnection, path: Path, work_dir: Path) -> Bill
     try:
         if lower.endswith(".parquet"):
             rows = con.execute(
-                "SELECT column_name, column_type FROM (DESCRIBE SELECT * FROM read_parquet(?))",
+                "SELECT column_name, column_type FROM (DESCRIBE SELECT * FROM "
+                "read_parquet(?, hive_partitioning = false))",
                 [str(readable)],
             ).fetchall()
         else:
             rows = con.execute(
                 "SELECT column_name, column_type FROM (DESCRIBE SELECT * FROM "
-                "read_csv(?, header = true, all_varchar = true))",
+                "read_csv(?, header = true, all_varchar = true, hive_partitioning = false))",
                 [str(readable)],
             ).fetchall()
     except duckdb.Error as exc:

@@ -548,8 +548,9 @@ def _stage(con: duckdb.DuckDBPyConnection, unit: PeriodFiles) -> None:
 def _raw_relation(con: duckdb.DuckDBPyConnection, file: BillingFile) -> duckdb.DuckDBPyRelation:
     path = str(file.readable)
     if path.lower().endswith(".parquet"):
-        return con.read_parquet(path)
-    return con.read_csv(path, header=True, all_varchar=True)
+        # the folder names (BILLING_PERIOD=…) are a layout, not columns of the file
+        return con.read_parquet(path, hive_partitioning=False)
+    return con.read_csv(path, header=True, all_varchar=True, hive_partitioning=False)
 
 
 def _names(unit: PeriodFiles) -> str:
