@@ -10,7 +10,7 @@ from typing import Any
 
 from sqlalchemy import text
 
-from finops.analytics.optimization.cli import run_commitments
+from finops.analytics.optimization.cli import eval_optimization, run_commitments
 from finops.analytics.optimization.findings import money
 from finops.analytics.optimization.jobs import run_rightsizing_job, run_waste_job
 from finops.config import Settings
@@ -73,7 +73,7 @@ def test_removal_savings_never_exceed_what_the_resource_cost(estate_settings: Se
         assert 0 < r.estimated_monthly_savings <= money(r.cost_30d), r
         effective, listed = _usage_30d(estate_settings, r.resource_id)
         assert r.estimated_monthly_savings == money(Decimal(effective)), r
-        assert r.on_demand_monthly_savings >= r.estimated_monthly_savings
+        assert r.on_demand_monthly_savings == money(Decimal(listed)) >= r.estimated_monthly_savings
         discounted += r.on_demand_monthly_savings > r.estimated_monthly_savings * Decimal("1.05")
     # Savings Plan coverage lowers what an idle instance really costs
     assert discounted >= 1
@@ -121,3 +121,24 @@ def test_commitment_waste_is_never_savings(estate_settings: Settings) -> None:
         unused = Decimal(str(r.details["unused"]))
         assert r.commitment_waste == money(unused * 730 / (24 * r.details["days"]))
         assert r.commitment_waste > 0
+
+
+def test_eval_measures_savings_against_the_effective_ground_truth(
+    estate_settings: Settings, estate_dir: Any, ground_truth: dict[str, Any]
+) -> None:
+    kinds = (*REMOVAL_TYPES, "oversized_instance", "previous_generation_instance", "gp2_volume")
+    planted = [s for s in ground_truth["situations"] if s["kind"] in kinds]
+    assert planted and all(s["effective_monthly_cost_impact"] > 0 for s in planted)
+    # the generator's Savings Plans and RIs make some of them cheaper than on demand
+    assert any(
+        s["effective_monthly_cost_impact"] < 0.95 * s["monthly_cost_impact"] for s in planted
+    )
+    evaluation = eval_optimization(
+        estate_dir / "ground_truth.json", as_of=AS_OF, settings=estate_settings
+    )
+    scores = {s.finding_type: s for s in evaluation.scores}
+    for kind in kinds:
+        assert (scores[kind].precision, scores[kind].recall) == (1.0, 1.0), kind
+        assert (scores[kind].max_savings_error or 0.0) <= 0.001, (kind, scores[kind])
+    for kind in ("underused_reservation", "underused_savings_plan"):
+        assert (scores[kind].max_savings_error or 0.0) <= 0.05, (kind, scores[kind])
