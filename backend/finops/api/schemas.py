@@ -306,7 +306,8 @@ class DailyCostPublic(BaseModel):
 
 
 class ProjectionPublic(BaseModel):
-    """Actual cost from the period's start to the run date plus the forecast to its end."""
+    """The month or quarter holding the first forecast day (the day after the run date, the
+    last charge day): actual cost from its start to the run date plus the forecast to its end."""
 
     period_start: date
     period_end: date

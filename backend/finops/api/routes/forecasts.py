@@ -19,7 +19,7 @@ from finops.analytics.forecasting.job import (
     SCOPE_DIMENSIONS,
     forecast_points,
     forecast_runs,
-    period_bounds,
+    projection_period,
     scope_key,
 )
 from finops.api.deps import ConnectionDep
@@ -128,7 +128,7 @@ def _actuals(
 
 
 def _projection(row: Any, period: str, prefix: str, to_date: str) -> ProjectionPublic:
-    start, end = period_bounds(row.run_date, period)
+    start, end = projection_period(row.run_date, period)
     return ProjectionPublic(
         period_start=start,
         period_end=end,
