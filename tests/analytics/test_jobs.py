@@ -128,7 +128,9 @@ def test_forecasts_project_the_periods_after_the_last_charge_day(
     forecast = run.forecasts[0]
     assert forecast.result.days[0] == date(2026, 3, 1)
     march = [
-        Decimal(str(v)) for v, d in zip(forecast.result.mean, forecast.result.days) if d.month == 3
+        Decimal(str(v))
+        for v, d in zip(forecast.result.mean, forecast.result.days, strict=True)
+        if d.month == 3
     ]
     assert forecast.month.period == (date(2026, 3, 1), date(2026, 3, 31))
     assert forecast.month.to_date == 0

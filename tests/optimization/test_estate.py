@@ -128,7 +128,8 @@ def test_findings_carry_the_bill_and_the_view_contract(estate_settings: Settings
         rows = conn.execute(
             text(
                 "SELECT finding_type, resource_id, account_id, status, estimated_monthly_savings, "
-                "details, cost_30d, commitment_waste FROM finops.findings WHERE status <> 'resolved' "
+                "details, cost_30d, commitment_waste FROM finops.findings "
+                "WHERE status <> 'resolved' "
                 "AND finding_type NOT IN ('untagged_resource', 'mistagged_resource')"
             )
         ).all()

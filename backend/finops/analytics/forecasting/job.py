@@ -133,7 +133,10 @@ def project(
     upper = float(np.sum(result.upper80[future]))
     return Projection(
         (start, end),
-        money(to_date), money(to_date + mean), money(to_date + lower), money(to_date + upper)
+        money(to_date),
+        money(to_date + mean),
+        money(to_date + lower),
+        money(to_date + upper),
     )
 
 
