@@ -64,7 +64,7 @@ def estate_settings(
     run_waste(as_of=date(2026, 10, 20), settings=settings)
     run_waste(as_of=AS_OF, settings=settings)
     run_commitments(as_of=AS_OF, settings=settings)
-    run_allocation(as_of=date(2026, 9, 30), settings=settings)
+    # one run: it writes the chargeback of every billing period up to AS_OF
     run_allocation(as_of=AS_OF, settings=settings)
     run_kpis(as_of=AS_OF, settings=settings)
     return settings

@@ -19,7 +19,7 @@ def _cost(settings: Settings, start: date, end: date, metric: str = "billed_cost
     with get_engine(settings).connect() as conn:
         value = conn.execute(
             text(
-                f"SELECT coalesce(sum({metric}), 0) FROM finops.costs "  # noqa: S608 - fixed names
+                f"SELECT coalesce(sum({metric}), 0) FROM finops.costs "
                 "WHERE (charge_period_start AT TIME ZONE 'UTC')::date BETWEEN :s AND :e"
             ),
             {"s": start, "e": end},
@@ -56,7 +56,11 @@ def test_a_date_range_compares_with_the_days_just_before(
     start, end = date(2026, 10, 8), date(2026, 10, 21)
     body = client.get(
         "/api/v1/kpi/summary",
-        params={"start": start.isoformat(), "end": end.isoformat(), "cost_metric": "effective_cost"},
+        params={
+            "start": start.isoformat(),
+            "end": end.isoformat(),
+            "cost_metric": "effective_cost",
+        },
     ).json()
     assert body["period_kind"] == "range"
     assert body["period_label"] == "2026-10-08 to 2026-10-21"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, HTTPException, Query
+from fastapi import APIRouter, Depends, Query
 
 from finops.analytics.spend import CostMetric, SpendFilter, kpi_summary
 from finops.api.deps import ConnectionDep
