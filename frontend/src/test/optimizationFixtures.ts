@@ -112,21 +112,28 @@ export const findingsSummaryFixture: FindingsSummaryPublic = {
 };
 
 export function chargebackFixture(period: string): ChargebackPublic {
+  const hasPrevious = period === "2025-03";
   return {
     billing_period: period,
     currency: "USD",
     total: "1000.00",
     unallocated: "100.01",
     unallocated_share_pct: "10.00",
+    invalid_tag: "50.00",
+    invalid_tag_share_pct: "5.00",
+    invalid_tag_values: ["CC-9999"],
+    previous_billing_period: hasPrevious ? "2025-02" : null,
+    previous_total: hasPrevious ? "900.00" : null,
     billing_periods: ["2025-03", "2025-02"],
-    count: 3,
+    count: 4,
     data: [
       {
         cost_center: "CC-1",
-        cost: "600.005",
-        direct_cost: "500",
+        cost: "550.005",
+        direct_cost: "450",
         shared_cost: "100.005",
-        share_pct: "60.00",
+        share_pct: "55.00",
+        previous_cost: hasPrevious ? "500" : null,
         allocations: [],
       },
       {
@@ -135,7 +142,17 @@ export function chargebackFixture(period: string): ChargebackPublic {
         direct_cost: "250",
         shared_cost: "49.985",
         share_pct: "30.00",
+        previous_cost: hasPrevious ? "320" : null,
         allocations: [],
+      },
+      {
+        cost_center: "invalid-tag",
+        cost: "50.00",
+        direct_cost: "50.00",
+        shared_cost: "0",
+        share_pct: "5.00",
+        previous_cost: hasPrevious ? "0" : null,
+        allocations: [{ allocation: "invalid-tag:CC-9999", cost: "50.00" }],
       },
       {
         cost_center: "unallocated",
@@ -143,6 +160,7 @@ export function chargebackFixture(period: string): ChargebackPublic {
         direct_cost: "100.01",
         shared_cost: "0",
         share_pct: "10.00",
+        previous_cost: hasPrevious ? "80" : null,
         allocations: [],
       },
     ],
