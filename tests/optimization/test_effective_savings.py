@@ -71,7 +71,8 @@ def test_removal_savings_never_exceed_what_the_resource_cost(estate_settings: Se
     for r in rows:
         assert r.savings_method == "effective_cost_30d", r
         assert 0 < r.estimated_monthly_savings <= money(r.cost_30d), r
-        effective, listed = _usage_30d(estate_settings, r.resource_id)
+        usage = "InstanceUsage" if r.finding_type == "idle_rds" else ""
+        effective, listed = _usage_30d(estate_settings, r.resource_id, usage)
         assert r.estimated_monthly_savings == money(Decimal(effective)), r
         assert r.on_demand_monthly_savings == money(Decimal(listed)) >= r.estimated_monthly_savings
         discounted += r.on_demand_monthly_savings > r.estimated_monthly_savings * Decimal("1.05")

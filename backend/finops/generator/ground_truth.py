@@ -261,7 +261,8 @@ def effective_impacts(estate: Estate, engine: BillingEngine) -> None:
         if s.resource_id is None or s.region is None:
             continue
         if s.kind in REMOVAL_KINDS:
-            fraction, usage = Decimal(1), ""
+            # a stopped database still pays for its storage: only instance hours are saved
+            fraction, usage = Decimal(1), "InstanceUsage" if s.kind == "idle_rds" else ""
         else:
             change = _change_fraction(s, s.region)
             if change is None:

@@ -289,7 +289,8 @@ def idle_finding(e: ComputeEvidence, policy: WastePolicy) -> Finding:
         estimated_monthly_savings=savings,
         details=details,
         billing_ids=e.item.billing_ids,
-        pricing=removal(),
+        # a stopped database still pays for its storage: only its instance hours are saved
+        pricing=removal() if e.kind == "ec2" else removal("InstanceUsage:"),
     )
 
 
