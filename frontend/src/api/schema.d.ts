@@ -1527,6 +1527,8 @@ export interface operations {
                 history_days?: number;
                 /** @description the cost the forecasts measure (default: that of the newest run) */
                 cost_metric?: string | null;
+                /** @description the latest forecast made on or before this day (e.g. a closed month's last day); default: the latest */
+                as_of?: string | null;
             };
             header?: never;
             path?: never;
