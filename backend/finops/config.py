@@ -70,6 +70,18 @@ class Settings(BaseSettings):
         "is cost-center)",
     )
 
+    # allocation (finops run allocation)
+    allocation_tag_policy: Path | None = Field(
+        default=None,
+        description="tag policy JSON ({required, allowed}) for tag compliance and allocation "
+        "(default: the packaged policy)",
+    )
+    allocation_invalid_tag_bucket: bool = Field(
+        default=True,
+        description="cost tagged with a cost center value the tag policy does not allow goes "
+        "to the 'invalid-tag' chargeback bucket; false: to the value as tagged",
+    )
+
     # notifications (budget alerts): SMTP server and delivery retries
     notify_smtp_host: str = "127.0.0.1"
     notify_smtp_port: int = Field(default=25, gt=0, lt=65536)

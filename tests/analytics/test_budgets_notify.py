@@ -160,9 +160,39 @@ def test_alerts_fire_once_per_crossing_and_are_delivered(
     assert view[0] == "checkout-monthly" and view[3] == known_estate.end
     assert view[1] == running.quantize(Decimal("0.01"))
 
-    # a rerun of a day rewrites its evaluation and sends nothing again
-    run_budget_check(run_date=half_day, settings=settings, notify=notify)
-    assert len(webhook.bodies) == 2 and len(mailbox.messages) == 2
+    # a rerun of a day rewrites its evaluation and sends nothing again: no new alert, no
+    # delivery attempted, the receiver not even contacted — also for the latest day and for a
+    # whole rerun of the month (a restart of the job over the same data)
+    for rerun_day in (half_day, known_estate.end):
+        rerun = run_budget_check(run_date=rerun_day, settings=settings, notify=notify)
+        assert [s.new_alerts for s in rerun.statuses] == [[]]
+        assert [s.deliveries for s in rerun.statuses] == [[]]
+    day = date(2026, 3, 1)
+    while day <= known_estate.end:
+        rerun = run_budget_check(run_date=day, settings=settings, notify=notify)
+        assert [s.new_alerts for s in rerun.statuses] == [[]], day
+        day += timedelta(days=1)
+    assert webhook.attempts == 3 and len(webhook.bodies) == 2 and len(mailbox.messages) == 2
+    with get_engine(settings).connect() as conn:
+        alerts = conn.execute(
+            text("SELECT threshold_kind, crossed_on FROM budget_alerts ORDER BY crossed_on")
+        ).all()
+        audited = (
+            conn.execute(
+                text(
+                    "SELECT details->>'new_alerts' FROM audit_log WHERE action = 'budgets.checked' "
+                    "AND subject = :d ORDER BY id"
+                ),
+                {"d": half_day.isoformat()},
+            )
+            .scalars()
+            .all()
+        )
+    assert [(k, d) for k, d in alerts] == [
+        ("forecast", forecast_days[0]),
+        ("actual", half_day),
+    ]
+    assert audited[0] == "1" and set(audited[1:]) == {"0"}
 
 
 def test_an_unreachable_receiver_is_recorded_as_failed(known_estate: KnownEstate) -> None:

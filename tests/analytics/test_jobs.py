@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
 from sqlalchemy import text
@@ -114,3 +114,46 @@ def test_forecasts_are_stored_with_projections_and_reruns_replace_them(
     run_forecasts(run_date=run_date, scope_kinds=("total",), params=FAST, settings=settings)
     with get_engine(settings).connect() as conn:
         assert conn.execute(text("SELECT count(*) FROM forecast_runs")).scalar_one() == 1
+
+
+def test_forecasts_project_the_periods_after_the_last_charge_day(
+    known_estate: KnownEstate,
+) -> None:
+    """A run on a closed month's last day projects the next month (never the closed one) and
+    the quarter holding the first forecast day; a run date past the data starts the forecast
+    the day after the last charge day."""
+    settings = known_estate.settings
+    feb_end = date(2026, 2, 28)
+    run = run_forecasts(run_date=feb_end, scope_kinds=("total",), params=FAST, settings=settings)
+    forecast = run.forecasts[0]
+    assert forecast.result.days[0] == date(2026, 3, 1)
+    march = [
+        Decimal(str(v))
+        for v, d in zip(forecast.result.mean, forecast.result.days, strict=True)
+        if d.month == 3
+    ]
+    assert forecast.month.period == (date(2026, 3, 1), date(2026, 3, 31))
+    assert forecast.month.to_date == 0
+    assert abs(forecast.month.projection - sum(march)) <= Decimal("0.01")
+    with get_engine(settings).connect() as conn:
+        q1_to_date = conn.execute(
+            text("SELECT sum(billed_cost) FROM costs WHERE charge_period_start < '2026-03-01'")
+        ).scalar_one()
+        stored = conn.execute(
+            text("SELECT month_to_date, quarter_to_date FROM forecast_runs WHERE run_date = :d"),
+            {"d": feb_end},
+        ).one()
+    assert forecast.quarter.period == (date(2026, 1, 1), date(2026, 3, 31))
+    assert abs(forecast.quarter.to_date - q1_to_date) <= Decimal("0.01")
+    assert stored == (0, forecast.quarter.to_date)
+
+    late = run_forecasts(
+        run_date=known_estate.end + timedelta(days=12),
+        scope_kinds=("total",),
+        params=FAST,
+        settings=settings,
+    )
+    assert late.run_date == known_estate.end
+    assert late.forecasts[0].result.days[0] == known_estate.end + timedelta(days=1)
+    assert late.forecasts[0].month.period == (date(2026, 3, 1), date(2026, 3, 31))
+    assert late.forecasts[0].month.to_date > 0

@@ -31,7 +31,12 @@ UTILIZATION_DAYS = 3  # the rules need 30 hours of data; three days keep the loa
 def estate_settings(
     pg_server: object, admin_url: str, finops_home: Path, tmp_path_factory: pytest.TempPathFactory
 ) -> Settings:
-    from finops.analytics.optimization.cli import run_allocation, run_kpis, run_waste
+    from finops.analytics.optimization.cli import (
+        run_allocation,
+        run_commitments,
+        run_kpis,
+        run_waste,
+    )
     from finops.db.engine import get_engine
     from finops.db.migrate import upgrade
     from finops.generator import GenerateOptions, generate
@@ -58,7 +63,8 @@ def estate_settings(
     # two runs of the waste job, so findings carry every lifecycle status
     run_waste(as_of=date(2026, 10, 20), settings=settings)
     run_waste(as_of=AS_OF, settings=settings)
-    run_allocation(as_of=date(2026, 9, 30), settings=settings)
+    run_commitments(as_of=AS_OF, settings=settings)
+    # one run: it writes the chargeback of every billing period up to AS_OF
     run_allocation(as_of=AS_OF, settings=settings)
     run_kpis(as_of=AS_OF, settings=settings)
     return settings

@@ -45,13 +45,57 @@ def test_cost_centers_add_up_to_the_bill(
         assert Decimal(row["cost"]) == sum(Decimal(a["cost"]) for a in row["allocations"])
         exact = Decimal(row["cost"]) * 100 / bill
         assert abs(Decimal(row["share_pct"]) - exact) < Decimal("0.01")
+    invalid = rows[-2]
+    assert invalid["cost_center"] == "invalid-tag"
+    assert Decimal(body["invalid_tag"]) == Decimal(invalid["cost"]) > 0
+    assert body["invalid_tag_share_pct"] == invalid["share_pct"]
+    # largest-remainder rounding moves a line by at most a cent
+    forbidden = _forbidden_cost(estate_settings, period)
+    assert abs(Decimal(invalid["direct_cost"]) - forbidden) <= Decimal("0.01")
+    assert "CC-9999" in body["invalid_tag_values"]
+    assert not {r["cost_center"] for r in rows} & set(body["invalid_tag_values"])
     unallocated = rows[-1]
     assert unallocated["cost_center"] == "unallocated"
     assert Decimal(body["unallocated"]) == Decimal(unallocated["cost"])
     assert body["unallocated_share_pct"] == unallocated["share_pct"]
-    costs = [Decimal(r["cost"]) for r in rows[:-1]]
+    costs = [Decimal(r["cost"]) for r in rows[:-2]]
     assert costs == sorted(costs, reverse=True)
     assert any(a["allocation"].startswith("shared:") for a in rows[0]["allocations"])
+
+
+def _forbidden_cost(settings: Settings, period: str) -> Decimal:
+    """Direct cost of the rows whose cost-center tag carries a value the default tag policy
+    does not allow (tag keys spelt as billed: user_cost_center, cost-center, ...)."""
+    from finops.analytics.allocation.tagging import canonical_key, load_tag_policy
+
+    allowed = set(load_tag_policy().allowed["cost-center"])
+    total = Decimal(0)
+    with get_engine(settings).connect() as conn:
+        rows = conn.execute(
+            text(
+                "SELECT tags, effective_cost FROM finops.costs "
+                "WHERE billing_period_start = CAST(:p AS date) AND charge_category = 'Usage' "
+                "AND tags IS NOT NULL"
+            ),
+            {"p": f"{period}-01"},
+        ).all()
+    for tags, cost in rows:
+        values = [v for k, v in tags.items() if canonical_key(k) == canonical_key("cost-center")]
+        if values and values[0] and values[0] not in allowed:
+            total += Decimal(cost)
+    return total.quantize(Decimal("0.01"))
+
+
+def test_each_cost_center_is_compared_with_the_month_before(client: TestClient) -> None:
+    october = client.get("/api/v1/allocation/chargeback", params={"billing_period": "2026-10"})
+    september = client.get("/api/v1/allocation/chargeback", params={"billing_period": "2026-09"})
+    body, before = october.json(), september.json()
+    assert body["previous_billing_period"] == "2026-09"
+    assert Decimal(body["previous_total"]) == Decimal(before["total"]) > 0
+    previous = {r["cost_center"]: Decimal(r["cost"]) for r in before["data"]}
+    for row in body["data"]:
+        assert Decimal(row["previous_cost"]) == previous.get(row["cost_center"], Decimal(0))
+    assert before["previous_billing_period"] is None and before["previous_total"] is None
 
 
 def test_default_period_is_the_latest_report(client: TestClient) -> None:

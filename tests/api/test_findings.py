@@ -87,6 +87,7 @@ def test_filters_by_type_account_and_status(client: TestClient, estate_settings:
         "count": 0,
         "currency": "USD",
         "total_estimated_monthly_savings": "0",
+        "total_commitment_waste": "0",
     }
 
 
@@ -127,3 +128,48 @@ def test_summary_per_type_adds_up_to_the_list(
     active = client.get("/api/v1/findings/summary", params={"status": "new"}).json()
     assert active["count"] == len(_view(estate_settings, "status = 'new'"))
     assert client.get("/api/v1/findings/summary", params={"status": "gone"}).status_code == 422
+
+
+def test_commitment_waste_is_its_own_figure_never_savings(
+    client: TestClient, estate_settings: Settings
+) -> None:
+    with get_engine(estate_settings).connect() as conn:
+        rows = conn.execute(
+            text(
+                "SELECT finding_type, estimated_monthly_savings, commitment_waste, "
+                "on_demand_monthly_savings FROM finops.findings"
+            )
+        ).all()
+    waste = sum((r.commitment_waste for r in rows), Decimal(0))
+    actionable = sum((r.estimated_monthly_savings for r in rows), Decimal(0))
+    on_demand = sum((r.on_demand_monthly_savings or Decimal(0) for r in rows), Decimal(0))
+    assert waste > 0 and actionable > 0
+    assert {r.finding_type for r in rows if r.commitment_waste} <= {
+        "underused_reservation",
+        "underused_savings_plan",
+    }
+    summary = client.get("/api/v1/findings/summary").json()
+    assert Decimal(summary["total_estimated_monthly_savings"]) == actionable
+    assert Decimal(summary["total_commitment_waste"]) == waste
+    assert Decimal(summary["total_on_demand_monthly_savings"]) == on_demand
+    assert "effective" in summary["savings_basis"] and "commitment" in summary["savings_basis"]
+    assert "commitment" in summary["commitment_waste_advice"]
+    by_type = {t["finding_type"]: t for t in summary["by_type"]}
+    for kind in ("underused_reservation", "underused_savings_plan"):
+        if kind in by_type:
+            assert Decimal(by_type[kind]["estimated_monthly_savings"]) == 0
+            assert Decimal(by_type[kind]["commitment_waste"]) > 0
+    listing = client.get("/api/v1/findings", params={"limit": 500}).json()
+    assert Decimal(listing["total_estimated_monthly_savings"]) == actionable
+    assert Decimal(listing["total_commitment_waste"]) == waste
+    for f in listing["data"]:
+        assert f["savings_method"] in {
+            "effective_cost_30d",
+            "effective_rate_difference_30d",
+            "commitment_waste_30d",
+            "none",
+        }
+        if f["savings_method"] == "effective_cost_30d":
+            assert Decimal(f["estimated_monthly_savings"]) <= Decimal(f["cost_30d"]) + Decimal(
+                "0.01"
+            )

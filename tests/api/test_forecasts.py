@@ -186,3 +186,26 @@ def test_an_empty_warehouse_has_no_forecasts_anomalies_or_budgets(
         anomalies = client.get("/api/v1/anomalies").json()
         assert (anomalies["count"], anomalies["data"]) == (0, [])
         assert client.get("/api/v1/budgets").json() == {"data": [], "count": 0}
+
+
+def test_the_forecast_as_of_an_earlier_day(
+    intel_client: TestClient, intel_estate: IntelEstate
+) -> None:
+    """``as_of`` shows the forecasts made on or before a day (a closed period's last day):
+    what was projected then, not the latest run."""
+    week_before, last = intel_estate.forecast_dates
+    body = intel_client.get(
+        "/api/v1/forecasts", params={"as_of": str(week_before), "scope_kind": "total"}
+    ).json()
+    assert [f["run_date"] for f in body["data"]] == [str(week_before)]
+    run = _runs(intel_estate)[(body["data"][0]["scope_key"], week_before)]
+    assert Decimal(body["data"][0]["month_end"]["projection"]) == run.month_end_projection
+    assert body["data"][0]["points"][0]["day"] == str(week_before + timedelta(days=1))
+    between = intel_client.get(
+        "/api/v1/forecasts", params={"as_of": str(last - timedelta(days=1))}
+    ).json()
+    assert {f["run_date"] for f in between["data"]} == {str(week_before)}
+    before_any = intel_client.get(
+        "/api/v1/forecasts", params={"as_of": str(week_before - timedelta(days=1))}
+    ).json()
+    assert before_any["data"] == [] and before_any["count"] == 0

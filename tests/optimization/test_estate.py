@@ -128,14 +128,18 @@ def test_findings_carry_the_bill_and_the_view_contract(estate_settings: Settings
         rows = conn.execute(
             text(
                 "SELECT finding_type, resource_id, account_id, status, estimated_monthly_savings, "
-                "details, cost_30d FROM finops.findings WHERE status <> 'resolved' "
+                "details, cost_30d, commitment_waste FROM finops.findings "
+                "WHERE status <> 'resolved' "
                 "AND finding_type NOT IN ('untagged_resource', 'mistagged_resource')"
             )
         ).all()
     assert rows
     for r in rows:
         assert r.resource_id and r.account_id and r.details
-        assert r.estimated_monthly_savings > 0, r
+        # an under-used commitment is commitment waste, never savings
+        waste = r.finding_type.startswith("underused_")
+        assert (r.commitment_waste if waste else r.estimated_monthly_savings) > 0, r
+        assert (r.estimated_monthly_savings if waste else r.commitment_waste) == 0, r
         assert r.cost_30d > 0, r  # the resource is on the bill
 
 

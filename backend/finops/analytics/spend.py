@@ -78,9 +78,9 @@ class SpendFilter:
     billing_period: date | None = None  # first day of the billing period
     account_id: str | None = None
 
-    def conditions(self) -> list[ColumnElement[bool]]:
+    def conditions(self, *, include_period: bool = True) -> list[ColumnElement[bool]]:
         conds: list[ColumnElement[bool]] = []
-        if self.billing_period is not None:
+        if self.billing_period is not None and include_period:
             conds.append(cast(costs.c.billing_period_start, Date) == self.billing_period)
         if self.account_id is not None:
             conds.append(costs.c.sub_account_id == self.account_id)
@@ -111,16 +111,94 @@ class ServiceCost:
 
 
 @dataclass(frozen=True)
+class Period:
+    """The days a KPI or trend covers and the matching previous period it is compared with.
+
+    ``kind``: ``month`` (a whole calendar month whose last day is in the data: closed),
+    ``month_to_date`` (a month the data has not finished; compared with the same days of the
+    previous month) or ``range`` (any dates; compared with as many days just before)."""
+
+    kind: str
+    start: date
+    end: date  # last day covered (for a month to date: the last day of data)
+    previous_start: date
+    previous_end: date
+    label: str
+
+    @property
+    def complete(self) -> bool:
+        return self.kind != "month_to_date"
+
+
+def _month_end(day: date) -> date:
+    return (day.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
+
+
+def _previous_month(day: date) -> date:
+    return (day.replace(day=1) - timedelta(days=1)).replace(day=1)
+
+
+def month_period(month: date, last_data_day: date | None) -> Period:
+    """A calendar month, closed when the data reaches its last day, else to the last day of
+    data (compared then with the same number of days of the previous month)."""
+    first, last = month.replace(day=1), _month_end(month)
+    prev = _previous_month(first)
+    name = first.strftime("%B %Y")
+    if last_data_day is not None and first <= last_data_day < last:
+        days = (last_data_day - first).days + 1
+        prev_end = min(prev + timedelta(days=days - 1), first - timedelta(days=1))
+        label = f"{name} to date ({days} day{'s' if days != 1 else ''})"
+        return Period("month_to_date", first, last_data_day, prev, prev_end, label)
+    return Period("month", first, last, prev, first - timedelta(days=1), name)
+
+
+def range_period(start: date, end: date) -> Period:
+    length = end - start + timedelta(days=1)
+    label = f"{start.isoformat()} to {end.isoformat()}"
+    return Period("range", start, end, start - length, start - timedelta(days=1), label)
+
+
+def select_period(
+    conn: Connection,
+    *,
+    spend_filter: SpendFilter,
+    start: date | None = None,
+    end: date | None = None,
+) -> Period | None:
+    """The period a request selects: a billing period (``YYYY-MM``), a date range (``start``,
+    optionally ``end``: default the last day of data) or, by default, the month of the last day
+    of data on or before ``end``. None when the warehouse holds no cost for the filters."""
+    conds = spend_filter.conditions(include_period=False)
+    day = _day()
+    bound = [day <= end] if end is not None and start is None else []
+    last = conn.execute(_where(select(func.max(day)), [*conds, *bound])).scalar_one_or_none()
+    if spend_filter.billing_period is not None:
+        in_month = conn.execute(
+            _where(
+                select(func.max(day)),
+                [*conds, day <= _month_end(spend_filter.billing_period)],
+            )
+        ).scalar_one_or_none()
+        return month_period(spend_filter.billing_period, in_month)
+    if start is not None:
+        return range_period(start, end if end is not None else (last or start))
+    if last is None:
+        return None
+    return month_period(last, last)
+
+
+@dataclass(frozen=True)
 class KpiSummary:
     currency: str
     cost_metric: str
     as_of: date | None
-    total_cost: Decimal
-    month_to_date: Decimal
-    previous_month_to_date: Decimal
-    previous_month: Decimal
-    mom_change: Decimal
-    mom_change_pct: float | None
+    period: Period | None
+    total_cost: Decimal  # every day of the selection (no period selected: all the data)
+    period_cost: Decimal
+    previous_period_cost: Decimal
+    previous_month: Decimal  # the whole calendar month before (a range: the previous period)
+    change: Decimal
+    change_pct: float | None
     top_services: list[ServiceCost]
 
 
@@ -130,27 +208,33 @@ def _currency(conn: Connection, conds: list[ColumnElement[bool]]) -> str:
 
 
 def kpi_summary(
-    conn: Connection, *, spend_filter: SpendFilter, metric: CostMetric, top: int = 5
+    conn: Connection,
+    *,
+    spend_filter: SpendFilter,
+    metric: CostMetric,
+    start: date | None = None,
+    end: date | None = None,
+    top: int = 5,
 ) -> KpiSummary:
-    """Total, month to date and previous month relative to the latest charge day in the data.
+    """Cost of the selected period (``select_period``) against its matching previous period.
 
-    "As of" is the data's last day, not the clock, so a summary of a closed period is stable.
-    Month-over-month compares month to date with the same number of days of the previous month.
+    Everything is relative to the data, not the clock, so the summary of a closed period is
+    stable; a month the data has not finished is "to date" and compared with the same number of
+    days of the month before; a closed month with the whole month before; a range with as many
+    days just before it.
     """
-    conds = spend_filter.conditions()
+    conds = spend_filter.conditions(include_period=False)
     value = costs.c[metric.value]
     zero = literal(Decimal(0))
-    total, as_of = conn.execute(
-        _where(select(func.coalesce(func.sum(value), zero), func.max(_day())), conds)
-    ).one()
-    total = Decimal(total)
     currency = _currency(conn, conds)
-    if as_of is None:
+    period = select_period(conn, spend_filter=spend_filter, start=start, end=end)
+    if period is None:
         return KpiSummary(
             currency,
             metric.value,
             None,
-            total,
+            None,
+            Decimal(0),
             Decimal(0),
             Decimal(0),
             Decimal(0),
@@ -158,42 +242,60 @@ def kpi_summary(
             None,
             [],
         )
-    month_start = as_of.replace(day=1)
-    prev_start = (month_start - timedelta(days=1)).replace(day=1)
-    prev_same_day = min(prev_start + timedelta(days=as_of.day), month_start)
 
-    def window(start: date, end: date) -> Decimal:
+    def window(first: date, last: date) -> Decimal:
         day = _day()
-        stmt = select(func.coalesce(func.sum(value), zero)).where(
-            day >= start,
-            day < end,
-        )
+        stmt = select(func.coalesce(func.sum(value), zero)).where(day >= first, day <= last)
         return Decimal(conn.execute(_where(stmt, conds)).scalar_one())
 
-    mtd = window(month_start, as_of + timedelta(days=1))
-    prev_mtd = window(prev_start, prev_same_day)
-    prev_month = window(prev_start, month_start)
-    change = mtd - prev_mtd
-    pct = float(change / prev_mtd * 100) if prev_mtd != 0 else None
+    day = _day()
+    as_of = conn.execute(
+        _where(select(func.max(day)), [*conds, day >= period.start, day <= period.end])
+    ).scalar_one_or_none()
+    now = window(period.start, period.end)
+    before = window(period.previous_start, period.previous_end)
+    if period.kind == "range":
+        previous_month = before
+    else:
+        prev = _previous_month(period.start)
+        previous_month = window(prev, period.start - timedelta(days=1))
+    change = now - before
+    pct = float(change / before * 100) if before != 0 else None
+    selected = spend_filter.billing_period is not None or start is not None
+    total = (
+        now
+        if selected
+        else Decimal(
+            conn.execute(_where(select(func.coalesce(func.sum(value), zero)), conds)).scalar_one()
+        )
+    )
     service_cost = func.sum(value).label("cost")
     top_rows = conn.execute(
         _where(
             select(func.coalesce(costs.c.service_name, _NONE), service_cost).group_by(
                 func.coalesce(costs.c.service_name, _NONE)
             ),
-            conds,
+            [*conds, day >= period.start, day <= period.end] if selected else conds,
         )
         .order_by(service_cost.desc())
         .limit(top)
     ).all()
     services = [
-        ServiceCost(
-            str(name), Decimal(cost), float(Decimal(cost) / total * 100) if total != 0 else 0.0
-        )
+        ServiceCost(str(name), Decimal(cost), float(Decimal(cost) / total * 100) if total else 0.0)
         for name, cost in top_rows
     ]
     return KpiSummary(
-        currency, metric.value, as_of, total, mtd, prev_mtd, prev_month, change, pct, services
+        currency,
+        metric.value,
+        as_of,
+        period,
+        total,
+        now,
+        before,
+        previous_month,
+        change,
+        pct,
+        services,
     )
 
 
@@ -213,6 +315,8 @@ class SpendTrend:
     end: date | None
     dates: list[date]
     series: list[TrendSeries]
+    period: Period | None = None
+    previous_total: Decimal | None = None
 
 
 OTHER = "Other"
@@ -228,8 +332,16 @@ def spend_trend(
     end: date | None = None,
     top: int = 8,
 ) -> SpendTrend:
-    """Daily cost by ``dimension``: the ``top`` keys by total, the rest summed into "Other"."""
-    conds = spend_filter.conditions()
+    """Daily cost by ``dimension``: the ``top`` keys by total, the rest summed into "Other".
+
+    A billing period or a range with a start is a ``Period``: its days (a billing period's
+    every day) and the total of its matching previous period come with the trend."""
+    period = None
+    if spend_filter.billing_period is not None or start is not None:
+        period = select_period(conn, spend_filter=spend_filter, start=start, end=end)
+        if period is not None:
+            start, end = period.start, period.end
+    conds = spend_filter.conditions(include_period=False)
     day = _day()
     if start is not None:
         conds.append(day >= start)
@@ -260,6 +372,14 @@ def spend_trend(
     ordered = [k for k in ranked if k in kept] + (
         [OTHER] if OTHER in series and OTHER not in kept else []
     )
+    previous_total = None
+    if period is not None:
+        stmt = select(func.coalesce(func.sum(value), literal(Decimal(0)))).where(
+            day >= period.previous_start, day <= period.previous_end
+        )
+        previous_total = Decimal(
+            conn.execute(_where(stmt, spend_filter.conditions(include_period=False))).scalar_one()
+        )
     return SpendTrend(
         dimension=dimension.value,
         cost_metric=metric.value,
@@ -268,6 +388,8 @@ def spend_trend(
         end=dates[-1] if dates else end,
         dates=dates,
         series=[TrendSeries(k, sum(series[k], Decimal(0)), series[k]) for k in ordered],
+        period=period,
+        previous_total=previous_total,
     )
 
 

@@ -24,6 +24,18 @@ def spend_filter(
     return SpendFilter(billing_period=period, account_id=account_id)
 
 
+def check_range(filters: SpendFilter, start: date | None, end: date | None) -> None:
+    """A period is a billing period or a date range, not both; a range runs forwards."""
+    if filters.billing_period is not None and (start is not None or end is not None):
+        raise HTTPException(
+            status_code=422,
+            detail="give billing_period or start/end, not both "
+            f"(billing_period={filters.billing_period:%Y-%m}, start={start}, end={end})",
+        )
+    if start is not None and end is not None and start > end:
+        raise HTTPException(status_code=422, detail=f"start {start} is after end {end}")
+
+
 def parse_billing_period(value: str) -> date:
     """``YYYY-MM`` → the period's first day; anything else is a 422 naming the parameter."""
     if not _PERIOD.match(value):

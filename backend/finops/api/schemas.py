@@ -43,13 +43,33 @@ class ServiceCostPublic(BaseModel):
 class KpiSummaryPublic(BaseModel):
     currency: str
     cost_metric: str
-    as_of: date | None
-    total_cost: Money
-    month_to_date: Money
-    previous_month_to_date: Money
-    previous_month: Money
-    mom_change: Money
-    mom_change_pct: float | None
+    as_of: date | None = Field(description="the last day of data in the period")
+    period_kind: str | None = Field(
+        description="month (closed: the data reaches its last day), month_to_date (a month "
+        "the data has not finished) or range"
+    )
+    period_label: str | None = Field(
+        description="e.g. 'October 2026', 'October 2026 to date "
+        "(12 days)', '2026-10-08 to 2026-10-21'"
+    )
+    complete: bool = Field(description="false only for a month to date")
+    period_start: date | None
+    period_end: date | None
+    previous_period_start: date | None = Field(
+        description="the matching previous period: the month before (a month to date: its "
+        "same days), or as many days just before a range"
+    )
+    previous_period_end: date | None
+    period_cost: Money
+    previous_period_cost: Money
+    change: Money
+    change_pct: float | None
+    total_cost: Money = Field(description="the selection's cost (no period selected: all data)")
+    month_to_date: Money = Field(description="same as period_cost (kept for older clients)")
+    previous_month_to_date: Money = Field(description="same as previous_period_cost")
+    previous_month: Money = Field(description="the whole calendar month before the period")
+    mom_change: Money = Field(description="same as change")
+    mom_change_pct: float | None = Field(description="same as change_pct")
     top_services: list[ServiceCostPublic]
 
 
@@ -67,6 +87,12 @@ class SpendTrendPublic(BaseModel):
     end: date | None
     dates: list[date]
     series: list[TrendSeriesPublic]
+    period_label: str | None = None
+    previous_start: date | None = Field(
+        default=None, description="the matching previous period (billing period or range)"
+    )
+    previous_end: date | None = None
+    previous_total: Money | None = None
 
 
 class HealthPublic(BaseModel):
@@ -98,7 +124,21 @@ class FindingPublic(BaseModel):
     first_seen: date
     last_seen: date
     resolved_on: date | None
-    estimated_monthly_savings: Money
+    estimated_monthly_savings: Money = Field(
+        description="at the effective price (see savings_method); 0 for commitment waste"
+    )
+    savings_method: str = Field(
+        description="effective_cost_30d (removal: what the resource cost over the last 30 "
+        "days), effective_rate_difference_30d (change of type at the rates paid), "
+        "commitment_waste_30d (not savings: see commitment_waste), none, or on_demand_730h "
+        "(observations made before effective pricing)"
+    )
+    on_demand_monthly_savings: Money | None = Field(
+        description="the same figure at public on-demand prices"
+    )
+    commitment_waste: Money = Field(
+        description="monthly unused commitment (RI / Savings Plan); never part of savings"
+    )
     currency: str
     cost_7d: Money | None
     cost_30d: Money | None
@@ -107,17 +147,32 @@ class FindingPublic(BaseModel):
     details: dict[str, Any]
 
 
+SAVINGS_BASIS = (
+    "actionable savings at the effective price: each resource's effective (amortized) cost over "
+    "the 30 days ending on the run date, after Savings Plan / RI coverage and discounts — all "
+    "of it for a removal, the rate difference for a change of type; commitment waste (unused "
+    "RI / Savings Plan commitment) is not included"
+)
+COMMITMENT_WASTE_ADVICE = (
+    "Unused commitment is paid whatever is done this month: hold new commitment purchases "
+    "until usage grows into it, move workloads onto reservations, exchange or sell them"
+)
+
+
 class FindingsPublic(BaseModel):
     data: list[FindingPublic]
     count: int
     currency: str
-    total_estimated_monthly_savings: Money
+    total_estimated_monthly_savings: Money = Field(description=SAVINGS_BASIS)
+    total_commitment_waste: Money
 
 
 class FindingTypeSummaryPublic(BaseModel):
     finding_type: str
     count: int
     estimated_monthly_savings: Money
+    on_demand_monthly_savings: Money
+    commitment_waste: Money
     cost_30d: Money
 
 
@@ -125,7 +180,11 @@ class FindingsSummaryPublic(BaseModel):
     currency: str
     as_of: date | None
     count: int
-    total_estimated_monthly_savings: Money
+    total_estimated_monthly_savings: Money = Field(description=SAVINGS_BASIS)
+    total_on_demand_monthly_savings: Money
+    total_commitment_waste: Money
+    savings_basis: str = Field(description="what total_estimated_monthly_savings sums")
+    commitment_waste_advice: str
     by_type: list[FindingTypeSummaryPublic]
 
 
@@ -140,6 +199,9 @@ class ChargebackCostCenterPublic(BaseModel):
     direct_cost: Money
     shared_cost: Money
     share_pct: Percent
+    previous_cost: Money | None = Field(
+        default=None, description="its cost in the previous billing period's report"
+    )
     allocations: list[ChargebackAllocationPublic]
 
 
@@ -149,6 +211,16 @@ class ChargebackPublic(BaseModel):
     total: Money
     unallocated: Money
     unallocated_share_pct: Percent
+    invalid_tag: Money = Field(
+        description="cost tagged with a cost center the tag policy does not allow (the "
+        "'invalid-tag' row; its allocations name the values)"
+    )
+    invalid_tag_share_pct: Percent
+    invalid_tag_values: list[str]
+    previous_billing_period: str | None = Field(
+        description="the month before, when its report exists"
+    )
+    previous_total: Money | None
     billing_periods: list[str]
     data: list[ChargebackCostCenterPublic]
     count: int
@@ -273,7 +345,8 @@ class DailyCostPublic(BaseModel):
 
 
 class ProjectionPublic(BaseModel):
-    """Actual cost from the period's start to the run date plus the forecast to its end."""
+    """The month or quarter holding the first forecast day (the day after the run date, the
+    last charge day): actual cost from its start to the run date plus the forecast to its end."""
 
     period_start: date
     period_end: date

@@ -44,6 +44,10 @@ findings = Table(
     Column("cost_prev_month", Numeric(20, 6)),
     Column("details", JSONB),
     Column("latest_run_as_of", Date),
+    # migrations/versions/0009_effective_savings.py
+    Column("savings_method", String),
+    Column("on_demand_monthly_savings", Numeric(20, 6)),
+    Column("commitment_waste", Numeric(20, 6)),
 )
 
 chargeback_monthly = Table(

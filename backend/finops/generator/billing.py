@@ -111,6 +111,14 @@ class Accumulators:
     sp_used_by_day: dict[str, dict[int, int]] = field(default_factory=dict)  # arn -> day -> units
     sp_commitment_by_day: dict[str, dict[int, int]] = field(default_factory=dict)
     restatement: dict[str, object] = field(default_factory=dict)
+    # per stream, over the last RECENT_DAYS days of the range: effective and public on-demand
+    # cost and the first day billed (ground truth of savings at the effective price)
+    recent_effective: I64 = field(default_factory=lambda: np.zeros(0, np.int64))
+    recent_public_od: I64 = field(default_factory=lambda: np.zeros(0, np.int64))
+    recent_first_day: I64 = field(default_factory=lambda: np.zeros(0, np.int64))
+
+
+RECENT_DAYS = 30
 
 
 class BillingEngine:
@@ -128,7 +136,11 @@ class BillingEngine:
             account_day=np.zeros((self.tl.days, n_acc), np.int64),
             anomaly_extra=np.zeros(len(estate.anomalies), np.int64),
             anomaly_hours=np.zeros(len(estate.anomalies), np.int64),
+            recent_effective=np.zeros(len(streams), np.int64),
+            recent_public_od=np.zeros(len(streams), np.int64),
+            recent_first_day=np.full(len(streams), self.tl.days, np.int64),
         )
+        self.first_recent_day = self.tl.days - RECENT_DAYS
         an = estate.anomalies
         self.an_start = np.array([a.start_hour for a in an] or [0], np.int64)
         self.an_end = np.array(
@@ -636,6 +648,12 @@ class BillingEngine:
         day = (batch.start_s - self.epoch) // (DAY_H * HOUR_S)
         acc = self.s.account_code[batch.stream]
         np.add.at(self.acc.account_day, (day, acc), batch.unblended)
+        recent = day >= self.first_recent_day
+        if recent.any():
+            stream = batch.stream[recent]
+            np.add.at(self.acc.recent_effective, stream, batch.effective[recent])
+            np.add.at(self.acc.recent_public_od, stream, batch.public_od[recent])
+            np.minimum.at(self.acc.recent_first_day, stream, day[recent])
 
 
 def _rank_within(groups: I64) -> I64:

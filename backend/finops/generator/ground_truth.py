@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from finops.generator import catalog
+from finops.generator.billing import RECENT_DAYS
 from finops.generator.estate import Estate, Situation
 from finops.generator.streams import COST_SCALE
 from finops.generator.timeline import DAY_H, MONTH_HOURS
@@ -32,6 +33,7 @@ def _json_money(value: Decimal | None) -> float | None:
 
 
 def _situation_json(s: Situation) -> dict[str, Any]:
+    effective = s.details.pop("effective_monthly_cost_impact", None)
     return {
         "kind": s.kind,
         "resource_id": s.resource_id,
@@ -41,6 +43,11 @@ def _situation_json(s: Situation) -> dict[str, Any]:
         "start": s.start.isoformat(),
         "end": s.end.isoformat() if s.end else None,
         "monthly_cost_impact": _json_money(s.monthly_cost_impact),
+        **(
+            {"effective_monthly_cost_impact": _json_money(effective)}
+            if isinstance(effective, Decimal)
+            else {}
+        ),
         "details": s.details,
     }
 
@@ -211,6 +218,73 @@ def size_oversized(estate: Estate, utilization_days: int) -> None:
         )
 
 
+REMOVAL_KINDS = (
+    "idle_instance",
+    "idle_rds",
+    "unattached_volume",
+    "old_snapshot",
+    "unassociated_eip",
+    "idle_load_balancer",
+)
+
+
+def _change_fraction(s: Situation, region: str) -> tuple[Decimal, str] | None:
+    """(share of the priced usage a change of type saves, the usage type it prices)."""
+    if s.kind == "oversized_instance":
+        now = Decimal(str(s.details["hourly_rate"]))
+        target = Decimal(str(s.details["recommended_hourly_rate"]))
+        return (now - target) / now, "BoxUsage"
+    if s.kind == "previous_generation_instance":
+        now = catalog.regional_price(
+            catalog.instance_spec(str(s.details["instance_type"])).price, region
+        )
+        target = catalog.regional_price(
+            catalog.instance_spec(str(s.details["recommended_instance_type"])).price, region
+        )
+        return (now - target) / now, "BoxUsage"
+    if s.kind == "gp2_volume":
+        gp2 = catalog.regional_price(catalog.EBS_GB_MONTH["gp2"], region)
+        gp3 = catalog.regional_price(catalog.EBS_GB_MONTH["gp3"], region)
+        return (gp2 - gp3) / gp2, "VolumeUsage.gp2"
+    return None
+
+
+def effective_impacts(estate: Estate, engine: BillingEngine) -> None:
+    """Each optimization situation's monthly impact at the price actually paid: the effective
+    cost (after Savings Plan / RI coverage) of its resource's usage over the last 30 days of the
+    range — all of it for a removal, the share the cheaper type saves for a change of type —
+    scaled to 30 days when the resource was first billed inside them (docs/analytics.md)."""
+    acc = engine.acc
+    specs = engine.s.specs
+    last_day = estate.timeline.days - 1
+    for s in estate.situations:
+        if s.resource_id is None or s.region is None:
+            continue
+        if s.kind in REMOVAL_KINDS:
+            # a stopped database still pays for its storage: only instance hours are saved
+            fraction, usage = Decimal(1), "InstanceUsage" if s.kind == "idle_rds" else ""
+        else:
+            change = _change_fraction(s, s.region)
+            if change is None:
+                continue
+            fraction, usage = change
+        rid = s.resource_id
+        streams = [
+            i
+            for i, spec in enumerate(specs)
+            if (spec.resource_id == rid or spec.resource_id.endswith("/" + rid))
+            and usage in spec.usage_type
+            and acc.recent_first_day[i] <= last_day
+        ]
+        if not streams:
+            continue
+        first = min(int(acc.recent_first_day[i]) for i in streams)
+        days = last_day - first + 1
+        effective = Decimal(sum(int(acc.recent_effective[i]) for i in streams)) / COST_SCALE
+        impact = effective * fraction * RECENT_DAYS / days
+        s.details["effective_monthly_cost_impact"] = impact
+
+
 def budget_situation(estate: Estate, engine: BillingEngine) -> Situation | None:
     """A monthly budget on the first linked account, set under its last month's spend."""
     tl = estate.timeline
@@ -266,6 +340,7 @@ def write_ground_truth(
 ) -> Path:
     measure_impacts(estate, engine)
     size_oversized(estate, options.utilization_days)
+    effective_impacts(estate, engine)
     situations = list(estate.situations)
     budget = budget_situation(estate, engine)
     if budget is not None:

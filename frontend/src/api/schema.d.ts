@@ -13,8 +13,9 @@ export interface paths {
         };
         /**
          * Read Chargeback
-         * @description One row per cost center — direct, shared and total cost, share of the bill — with the
-         *     unallocated remainder always present as its own row.
+         * @description One row per cost center — direct, shared and total cost, share of the bill, its cost the
+         *     month before — with the cost tagged with a cost center the tag policy forbids
+         *     (``invalid-tag``) and the unallocated remainder always present as their own rows, last.
          */
         get: operations["read_chargeback_api_v1_allocation_chargeback_get"];
         put?: never;
@@ -167,8 +168,9 @@ export interface paths {
         };
         /**
          * Read Findings
-         * @description Findings, largest estimated monthly savings first, one page at a time; ``count`` and
-         *     ``total_estimated_monthly_savings`` cover every finding that matches the filters.
+         * @description Findings, largest estimated monthly savings (then commitment waste) first, one page at a
+         *     time; ``count``, ``total_estimated_monthly_savings`` (actionable savings at the effective
+         *     price) and ``total_commitment_waste`` cover every finding that matches the filters.
          */
         get: operations["read_findings_api_v1_findings_get"];
         put?: never;
@@ -188,8 +190,9 @@ export interface paths {
         };
         /**
          * Read Findings Summary
-         * @description Count, estimated monthly savings and last-30-day cost per finding type, largest savings
-         *     first, and the date of the latest job run.
+         * @description Count, actionable savings at the effective price, the on-demand figure, commitment waste
+         *     and last-30-day cost per finding type, largest savings first, and the date of the latest
+         *     job run; ``savings_basis`` says what the savings total sums (commitment waste apart).
          */
         get: operations["read_findings_summary_api_v1_findings_summary_get"];
         put?: never;
@@ -231,7 +234,8 @@ export interface paths {
         };
         /**
          * Read Kpi Summary
-         * @description Total, month to date, previous month and top services, from the warehouse.
+         * @description Cost of a billing period, a date range or (default) the month of the last day of data,
+         *     against the matching previous period, with the top services of the period.
          */
         get: operations["read_kpi_summary_api_v1_kpi_summary_get"];
         put?: never;
@@ -251,7 +255,8 @@ export interface paths {
         };
         /**
          * Read Spend Trend
-         * @description Daily cost by a dimension.
+         * @description Daily cost by a dimension; for a billing period or a range with a start, the total of
+         *     the matching previous period beside it.
          */
         get: operations["read_spend_trend_api_v1_spend_trend_get"];
         put?: never;
@@ -627,6 +632,11 @@ export interface components {
             cost_center: string;
             /** Direct Cost */
             direct_cost: string;
+            /**
+             * Previous Cost
+             * @description its cost in the previous billing period's report
+             */
+            previous_cost?: string | null;
             /** Share Pct */
             share_pct: string;
             /** Shared Cost */
@@ -644,6 +654,22 @@ export interface components {
             currency: string;
             /** Data */
             data: components["schemas"]["ChargebackCostCenterPublic"][];
+            /**
+             * Invalid Tag
+             * @description cost tagged with a cost center the tag policy does not allow (the 'invalid-tag' row; its allocations name the values)
+             */
+            invalid_tag: string;
+            /** Invalid Tag Share Pct */
+            invalid_tag_share_pct: string;
+            /** Invalid Tag Values */
+            invalid_tag_values: string[];
+            /**
+             * Previous Billing Period
+             * @description the month before, when its report exists
+             */
+            previous_billing_period: string | null;
+            /** Previous Total */
+            previous_total: string | null;
             /** Total */
             total: string;
             /** Unallocated */
@@ -697,6 +723,11 @@ export interface components {
         FindingPublic: {
             /** Account Id */
             account_id: string;
+            /**
+             * Commitment Waste
+             * @description monthly unused commitment (RI / Savings Plan); never part of savings
+             */
+            commitment_waste: string;
             /** Cost 30D */
             cost_30d: string | null;
             /** Cost 7D */
@@ -711,7 +742,10 @@ export interface components {
             details: {
                 [key: string]: unknown;
             };
-            /** Estimated Monthly Savings */
+            /**
+             * Estimated Monthly Savings
+             * @description at the effective price (see savings_method); 0 for commitment waste
+             */
             estimated_monthly_savings: string;
             /** Finding Type */
             finding_type: string;
@@ -727,6 +761,11 @@ export interface components {
              * Format: date
              */
             last_seen: string;
+            /**
+             * On Demand Monthly Savings
+             * @description the same figure at public on-demand prices
+             */
+            on_demand_monthly_savings: string | null;
             /** Region */
             region: string | null;
             /** Resolved On */
@@ -735,6 +774,11 @@ export interface components {
             resource_id: string | null;
             /** Resource Type */
             resource_type: string | null;
+            /**
+             * Savings Method
+             * @description effective_cost_30d (removal: what the resource cost over the last 30 days), effective_rate_difference_30d (change of type at the rates paid), commitment_waste_30d (not savings: see commitment_waste), none, or on_demand_730h (observations made before effective pricing)
+             */
+            savings_method: string;
             /** Service */
             service: string | null;
             /** Status */
@@ -753,6 +797,8 @@ export interface components {
         FindingType: "idle_instance" | "oversized_instance" | "previous_generation_instance" | "oversized_rds" | "idle_rds" | "unattached_volume" | "gp2_volume" | "old_snapshot" | "unassociated_eip" | "idle_load_balancer" | "untagged_resource" | "mistagged_resource" | "underused_reservation" | "underused_savings_plan";
         /** FindingTypeSummaryPublic */
         FindingTypeSummaryPublic: {
+            /** Commitment Waste */
+            commitment_waste: string;
             /** Cost 30D */
             cost_30d: string;
             /** Count */
@@ -761,6 +807,8 @@ export interface components {
             estimated_monthly_savings: string;
             /** Finding Type */
             finding_type: string;
+            /** On Demand Monthly Savings */
+            on_demand_monthly_savings: string;
         };
         /** FindingsPublic */
         FindingsPublic: {
@@ -770,7 +818,12 @@ export interface components {
             currency: string;
             /** Data */
             data: components["schemas"]["FindingPublic"][];
-            /** Total Estimated Monthly Savings */
+            /** Total Commitment Waste */
+            total_commitment_waste: string;
+            /**
+             * Total Estimated Monthly Savings
+             * @description actionable savings at the effective price: each resource's effective (amortized) cost over the 30 days ending on the run date, after Savings Plan / RI coverage and discounts — all of it for a removal, the rate difference for a change of type; commitment waste (unused RI / Savings Plan commitment) is not included
+             */
             total_estimated_monthly_savings: string;
         };
         /** FindingsSummaryPublic */
@@ -779,12 +832,26 @@ export interface components {
             as_of: string | null;
             /** By Type */
             by_type: components["schemas"]["FindingTypeSummaryPublic"][];
+            /** Commitment Waste Advice */
+            commitment_waste_advice: string;
             /** Count */
             count: number;
             /** Currency */
             currency: string;
-            /** Total Estimated Monthly Savings */
+            /**
+             * Savings Basis
+             * @description what total_estimated_monthly_savings sums
+             */
+            savings_basis: string;
+            /** Total Commitment Waste */
+            total_commitment_waste: string;
+            /**
+             * Total Estimated Monthly Savings
+             * @description actionable savings at the effective price: each resource's effective (amortized) cost over the 30 days ending on the run date, after Savings Plan / RI coverage and discounts — all of it for a removal, the rate difference for a change of type; commitment waste (unused RI / Savings Plan commitment) is not included
+             */
             total_estimated_monthly_savings: string;
+            /** Total On Demand Monthly Savings */
+            total_on_demand_monthly_savings: string;
         };
         /** ForecastPointPublic */
         ForecastPointPublic: {
@@ -875,30 +942,86 @@ export interface components {
         };
         /** KpiSummaryPublic */
         KpiSummaryPublic: {
-            /** As Of */
+            /**
+             * As Of
+             * @description the last day of data in the period
+             */
             as_of: string | null;
+            /** Change */
+            change: string;
+            /** Change Pct */
+            change_pct: number | null;
+            /**
+             * Complete
+             * @description false only for a month to date
+             */
+            complete: boolean;
             /** Cost Metric */
             cost_metric: string;
             /** Currency */
             currency: string;
-            /** Mom Change */
+            /**
+             * Mom Change
+             * @description same as change
+             */
             mom_change: string;
-            /** Mom Change Pct */
+            /**
+             * Mom Change Pct
+             * @description same as change_pct
+             */
             mom_change_pct: number | null;
-            /** Month To Date */
+            /**
+             * Month To Date
+             * @description same as period_cost (kept for older clients)
+             */
             month_to_date: string;
-            /** Previous Month */
+            /** Period Cost */
+            period_cost: string;
+            /** Period End */
+            period_end: string | null;
+            /**
+             * Period Kind
+             * @description month (closed: the data reaches its last day), month_to_date (a month the data has not finished) or range
+             */
+            period_kind: string | null;
+            /**
+             * Period Label
+             * @description e.g. 'October 2026', 'October 2026 to date (12 days)', '2026-10-08 to 2026-10-21'
+             */
+            period_label: string | null;
+            /** Period Start */
+            period_start: string | null;
+            /**
+             * Previous Month
+             * @description the whole calendar month before the period
+             */
             previous_month: string;
-            /** Previous Month To Date */
+            /**
+             * Previous Month To Date
+             * @description same as previous_period_cost
+             */
             previous_month_to_date: string;
+            /** Previous Period Cost */
+            previous_period_cost: string;
+            /** Previous Period End */
+            previous_period_end: string | null;
+            /**
+             * Previous Period Start
+             * @description the matching previous period: the month before (a month to date: its same days), or as many days just before a range
+             */
+            previous_period_start: string | null;
             /** Top Services */
             top_services: components["schemas"]["ServiceCostPublic"][];
-            /** Total Cost */
+            /**
+             * Total Cost
+             * @description the selection's cost (no period selected: all data)
+             */
             total_cost: string;
         };
         /**
          * ProjectionPublic
-         * @description Actual cost from the period's start to the run date plus the forecast to its end.
+         * @description The month or quarter holding the first forecast day (the day after the run date, the
+         *     last charge day): actual cost from its start to the run date plus the forecast to its end.
          */
         ProjectionPublic: {
             /** Lower80 */
@@ -998,6 +1121,17 @@ export interface components {
             dimension: string;
             /** End */
             end: string | null;
+            /** Period Label */
+            period_label?: string | null;
+            /** Previous End */
+            previous_end?: string | null;
+            /**
+             * Previous Start
+             * @description the matching previous period (billing period or range)
+             */
+            previous_start?: string | null;
+            /** Previous Total */
+            previous_total?: string | null;
             /** Series */
             series: components["schemas"]["TrendSeriesPublic"][];
             /** Start */
@@ -1393,6 +1527,8 @@ export interface operations {
                 history_days?: number;
                 /** @description the cost the forecasts measure (default: that of the newest run) */
                 cost_metric?: string | null;
+                /** @description the latest forecast made on or before this day (e.g. a closed month's last day); default: the latest */
+                as_of?: string | null;
             };
             header?: never;
             path?: never;
@@ -1423,6 +1559,10 @@ export interface operations {
     read_kpi_summary_api_v1_kpi_summary_get: {
         parameters: {
             query?: {
+                /** @description first day of a range (inclusive) */
+                start?: string | null;
+                /** @description last day of a range, or alone: the day the month to date ends */
+                end?: string | null;
                 /** @description which FOCUS cost column to sum */
                 cost_metric?: components["schemas"]["CostMetric"];
                 /** @description billing period as YYYY-MM */

@@ -20,16 +20,49 @@ export function FilterBar({ filters, selection, onChange }: FilterBarProps) {
           value={selection.billingPeriod ?? ALL}
           onChange={(event) => {
             const value = event.target.value;
-            onChange({ ...selection, billingPeriod: value === ALL ? null : value });
+            onChange({
+              ...selection,
+              billingPeriod: value === ALL ? null : value,
+              start: null,
+              end: null,
+            });
           }}
         >
-          <option value={ALL}>All</option>
+          <option value={ALL}>{selection.start === null ? "Latest month" : "Date range"}</option>
           {filters.billing_periods.map((period) => (
             <option key={period} value={period}>
               {formatBillingPeriod(period)}
             </option>
           ))}
         </select>
+      </label>
+      <label className="field">
+        <span className="field-label">From</span>
+        <input
+          type="date"
+          data-testid="range-start"
+          value={selection.start ?? ""}
+          min={filters.data_start ?? undefined}
+          max={filters.data_end ?? undefined}
+          onChange={(event) => {
+            const value = event.target.value;
+            onChange({ ...selection, billingPeriod: null, start: value === "" ? null : value });
+          }}
+        />
+      </label>
+      <label className="field">
+        <span className="field-label">To</span>
+        <input
+          type="date"
+          data-testid="range-end"
+          value={selection.end ?? ""}
+          min={selection.start ?? filters.data_start ?? undefined}
+          max={filters.data_end ?? undefined}
+          onChange={(event) => {
+            const value = event.target.value;
+            onChange({ ...selection, billingPeriod: null, end: value === "" ? null : value });
+          }}
+        />
       </label>
       <label className="field">
         <span className="field-label">Account</span>

@@ -1,6 +1,6 @@
 import type { FindingsSummaryPublic, FindingType } from "../api/client";
 import { findingTypeLabel, isFindingType } from "../lib/findings";
-import { formatMoney } from "../lib/money";
+import { formatMoney, moneyToNumber } from "../lib/money";
 
 interface FindingSummaryCardsProps {
   summary: FindingsSummaryPublic;
@@ -25,6 +25,7 @@ export function FindingSummaryCards({ summary, selected, onSelect }: FindingSumm
       {summary.by_type.map((row) => {
         const type = isFindingType(row.finding_type) ? row.finding_type : null;
         const active = type !== null && type === selected;
+        const waste = moneyToNumber(row.commitment_waste) !== 0;
         return (
           <button
             key={row.finding_type}
@@ -39,8 +40,8 @@ export function FindingSummaryCards({ summary, selected, onSelect }: FindingSumm
           >
             <span className="finding-card-label">{findingTypeLabel(row.finding_type)}</span>
             <span className="finding-card-value">
-              {formatMoney(row.estimated_monthly_savings, summary.currency)}
-              <span className="finding-card-unit">/mo</span>
+              {formatMoney(waste ? row.commitment_waste : row.estimated_monthly_savings, summary.currency)}
+              <span className="finding-card-unit">{waste ? "/mo unused commitment" : "/mo"}</span>
             </span>
             <span className="finding-card-caption">
               {row.count} {row.count === 1 ? "finding" : "findings"} ·{" "}

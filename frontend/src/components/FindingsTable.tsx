@@ -1,7 +1,10 @@
 import type { FindingPublic, FindingsPublic } from "../api/client";
 import { findingTypeLabel, keyDetails, recommendedAction } from "../lib/findings";
-import { formatMoney } from "../lib/money";
+import { formatMoney, moneyToNumber } from "../lib/money";
 import { Pager } from "./Pager";
+
+/** The savings method of an under-used commitment (`optimization/findings.py`). */
+const COMMITMENT_WASTE = "commitment_waste_30d";
 
 interface FindingsTableProps {
   findings: FindingsPublic;
@@ -44,8 +47,24 @@ function FindingRow({
       <td>
         <span className={`badge badge-${finding.status}`}>{finding.status}</span>
       </td>
-      <td className="num strong">
-        {formatMoney(finding.estimated_monthly_savings, finding.currency)}
+      <td className="num strong" data-testid="finding-savings">
+        {finding.savings_method === COMMITMENT_WASTE ? (
+          <>
+            —
+            <div className="cell-sub">
+              {formatMoney(finding.commitment_waste, finding.currency)}/mo commitment waste
+            </div>
+          </>
+        ) : (
+          <>
+            {formatMoney(finding.estimated_monthly_savings, finding.currency)}
+            {finding.on_demand_monthly_savings !== null && (
+              <div className="cell-sub">
+                {formatMoney(finding.on_demand_monthly_savings, finding.currency)} on demand
+              </div>
+            )}
+          </>
+        )}
       </td>
       <td className="num">
         {finding.cost_30d === null ? "—" : formatMoney(finding.cost_30d, finding.currency)}
@@ -74,7 +93,9 @@ export function FindingsTable({
         </div>
         <span className="card-subtitle" data-testid="findings-total">
           {findings.count} {findings.count === 1 ? "finding" : "findings"} ·{" "}
-          {formatMoney(findings.total_estimated_monthly_savings, findings.currency)}/mo
+          {formatMoney(findings.total_estimated_monthly_savings, findings.currency)}/mo savings
+          {moneyToNumber(findings.total_commitment_waste) !== 0 &&
+            ` · ${formatMoney(findings.total_commitment_waste, findings.currency)}/mo commitment waste (not savings)`}
         </span>
       </header>
       {findings.data.length === 0 ? (
@@ -89,7 +110,7 @@ export function FindingsTable({
                 <th scope="col">Type</th>
                 <th scope="col">Status</th>
                 <th scope="col" className="num">
-                  Est. savings / month
+                  Savings / month at the price paid
                 </th>
                 <th scope="col" className="num">
                   Cost, last 30 days

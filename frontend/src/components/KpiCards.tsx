@@ -1,6 +1,7 @@
 import type { KpiSummaryPublic } from "../api/client";
-import { formatBillingPeriod, formatLongDate, previousBillingPeriod } from "../lib/dates";
+import { formatLongDate } from "../lib/dates";
 import { formatMoney, formatPercentChange, moneyToNumber } from "../lib/money";
+import { kpiLabels } from "../lib/periods";
 
 interface KpiCardProps {
   label: string;
@@ -37,8 +38,7 @@ interface KpiCardsProps {
 export function KpiCards({ summary }: KpiCardsProps) {
   const { currency } = summary;
   const asOf = summary.as_of === null ? "no data" : formatLongDate(summary.as_of);
-  const previousPeriod = summary.as_of === null ? null : previousBillingPeriod(summary.as_of);
-  const change = formatMoney(summary.mom_change, currency);
+  const labels = kpiLabels(summary);
   return (
     <section className="kpi-grid" aria-label="Key figures">
       <KpiCard
@@ -48,27 +48,23 @@ export function KpiCards({ summary }: KpiCardsProps) {
         caption={`All charges in the selection, through ${asOf}`}
       />
       <KpiCard
-        label="Month to date"
-        value={formatMoney(summary.month_to_date, currency)}
+        label={labels.period}
+        value={formatMoney(summary.period_cost, currency)}
         testId="kpi-mtd"
-        caption={`Same days last month: ${formatMoney(summary.previous_month_to_date, currency)}`}
+        caption={labels.periodCaption}
       />
       <KpiCard
-        label="Previous month"
-        value={formatMoney(summary.previous_month, currency)}
+        label={labels.previous}
+        value={formatMoney(labels.previousValue, currency)}
         testId="kpi-previous-month"
-        caption={
-          previousPeriod === null
-            ? "Full calendar month"
-            : `${formatBillingPeriod(previousPeriod)}, full month`
-        }
+        caption={labels.previousCaption}
       />
       <KpiCard
-        label="Month-over-month change"
-        value={formatPercentChange(summary.mom_change_pct)}
+        label={labels.change}
+        value={formatPercentChange(summary.change_pct)}
         testId="kpi-mom"
-        caption={`${change.startsWith("-") ? "" : "+"}${change} vs same days last month`}
-        tone={changeTone(summary.mom_change)}
+        caption={labels.changeCaption}
+        tone={changeTone(summary.change)}
       />
     </section>
   );

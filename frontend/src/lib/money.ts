@@ -131,3 +131,8 @@ export function formatPercentChange(pct: number | null): string {
 export function formatShare(pct: number): string {
   return `${pct.toFixed(1)}%`;
 }
+
+/** `a - b` for decimal strings, exactly (no floating point). */
+export function subtractMoney(a: string, b: string): string {
+  return sumMoney([a, b.startsWith("-") ? b.slice(1) : `-${b}`]);
+}

@@ -13,7 +13,8 @@ export type PagePath = (typeof PAGES)[number]["path"];
 
 const NAVIGATE_EVENT = "finops:navigate";
 
-function subscribe(onChange: () => void): () => void {
+/** Subscribe to location changes (navigation, back/forward, `setSearchParams`). */
+export function subscribe(onChange: () => void): () => void {
   window.addEventListener("popstate", onChange);
   window.addEventListener(NAVIGATE_EVENT, onChange);
   return () => {
@@ -35,6 +36,30 @@ export function useCurrentPage(): PagePath {
 export function navigate(path: PagePath): void {
   if (window.location.pathname !== path) {
     window.history.pushState(null, "", path);
+    window.dispatchEvent(new Event(NAVIGATE_EVENT));
+  }
+}
+
+/** The current query string ("?period=2026-10"); a page's state lives there so a view can be
+ * linked and survives a reload. */
+export function useSearch(): string {
+  return useSyncExternalStore(subscribe, () => window.location.search);
+}
+
+/** Replace some query parameters of the current URL (null removes one), keeping the path. */
+export function setSearchParams(updates: Record<string, string | null>): void {
+  const params = new URLSearchParams(window.location.search);
+  for (const [key, value] of Object.entries(updates)) {
+    if (value === null || value === "") {
+      params.delete(key);
+    } else {
+      params.set(key, value);
+    }
+  }
+  const query = params.toString();
+  const url = `${window.location.pathname}${query === "" ? "" : `?${query}`}`;
+  if (url !== `${window.location.pathname}${window.location.search}`) {
+    window.history.replaceState(null, "", url);
     window.dispatchEvent(new Event(NAVIGATE_EVENT));
   }
 }

@@ -19,19 +19,31 @@ describe("ChargebackPage", () => {
 
     expect(await screen.findByTestId("chargeback-total")).toHaveTextContent("$1,000.00");
     expect(screen.getByTestId("chargeback-unallocated")).toHaveTextContent("$100.01");
-    expect(screen.getByTestId("chargeback-coverage")).toHaveTextContent("90.00%");
+    expect(screen.getByTestId("chargeback-coverage")).toHaveTextContent("85.00%");
+    expect(screen.getByTestId("chargeback-invalid-tag")).toHaveTextContent("$50.00");
+    expect(screen.getByText("5.00% tagged CC-9999, not allowed by the tag policy")).toBeVisible();
     const rows = screen.getAllByTestId("chargeback-row");
     expect(rows.map((row) => row.firstElementChild?.textContent)).toEqual([
       "CC-1",
       "CC-2",
+      "Invalid tag (CC-9999)",
       "Unallocated",
     ]);
     const first = within(rows[0] as HTMLElement);
-    expect(first.getByText("$500.00")).toBeInTheDocument();
+    expect(first.getByText("$450.00")).toBeInTheDocument();
     expect(first.getByText("$100.01")).toBeInTheDocument();
-    expect(first.getByText("$600.01")).toBeInTheDocument();
-    expect(first.getByText("60.00%")).toBeInTheDocument();
+    expect(first.getByText("$550.01")).toBeInTheDocument();
+    expect(first.getByText("55.00%")).toBeInTheDocument();
+    expect(first.getByText("$500.00")).toBeInTheDocument();
+    expect(first.getByTestId("chargeback-change")).toHaveTextContent("+$50.01");
+    expect(within(rows[1] as HTMLElement).getByTestId("chargeback-change")).toHaveTextContent(
+      "-$20.02",
+    );
     expect(rows[2]).toHaveClass("row-warn");
+    expect(rows[3]).toHaveClass("row-warn");
+    expect(screen.getByTestId("chargeback-total-caption")).toHaveTextContent(
+      "Mar 2025 · Feb 2025: $900.00",
+    );
     expect(screen.getByTestId("chargeback-table-total")).toHaveTextContent("$1,000.00");
     expect(screen.getByText("100.00%")).toBeInTheDocument();
   });
@@ -50,6 +62,19 @@ describe("ChargebackPage", () => {
     await waitFor(() => {
       expect(screen.getByTestId("chargeback-period-select")).toHaveValue("2025-02");
     });
+    // the period is in the URL: a link or a reload opens the same report
+    expect(window.location.search).toBe("?period=2025-02");
+    expect(screen.getByTestId("chargeback-total-caption")).toHaveTextContent(
+      "Feb 2025 · no report for the month before",
+    );
+  });
+
+  it("opens the period the URL names", async () => {
+    window.history.replaceState(null, "", "/chargeback?period=2025-02");
+    const { requests } = renderWithApi(<ChargebackPage />, chargebackApi);
+    await screen.findByTestId("chargeback-total");
+    expect(requests[0]?.searchParams.get("billing_period")).toBe("2025-02");
+    expect(screen.getByTestId("chargeback-period-select")).toHaveValue("2025-02");
   });
 
   it("says how to produce a report when there is none", async () => {

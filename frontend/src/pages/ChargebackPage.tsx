@@ -1,15 +1,42 @@
-import { useState } from "react";
-
 import type { ChargebackCostCenterPublic, ChargebackPublic } from "../api/client";
 import { useChargeback } from "../api/queries";
 import { ErrorMessage, Loading } from "../components/QueryStatus";
 import { formatBillingPeriod } from "../lib/dates";
-import { formatMoney, sumMoney } from "../lib/money";
+import { formatMoney, subtractMoney, sumMoney } from "../lib/money";
+import { setSearchParams, useSearch } from "../lib/router";
 
 const UNALLOCATED = "unallocated";
+const INVALID_TAG = "invalid-tag";
+const NOT_COST_CENTERS: readonly string[] = [UNALLOCATED, INVALID_TAG];
+const ISO_MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
+
+function centerLabel(row: ChargebackCostCenterPublic): string {
+  if (row.cost_center === UNALLOCATED) {
+    return "Unallocated";
+  }
+  if (row.cost_center === INVALID_TAG) {
+    const values = row.allocations.map((a) => a.allocation.split(":").slice(1).join(":"));
+    return `Invalid tag (${values.filter((v) => v !== "").join(", ")})`;
+  }
+  return row.cost_center;
+}
+
+function changeLabel(cost: string, previous: string | null | undefined, currency: string): string {
+  if (previous === null || previous === undefined) {
+    return "—";
+  }
+  const diff = formatMoney(subtractMoney(cost, previous), currency);
+  return diff.startsWith("-") ? diff : `+${diff}`;
+}
 
 export function ChargebackPage() {
-  const [period, setPeriod] = useState<string | null>(null);
+  // the billing period lives in the URL (?period=2026-09), so a report can be linked
+  const search = useSearch();
+  const requested = new URLSearchParams(search).get("period");
+  const period = requested !== null && ISO_MONTH.test(requested) ? requested : null;
+  const setPeriod = (next: string) => {
+    setSearchParams({ period: next });
+  };
   const chargeback = useChargeback({ billing_period: period });
   if (chargeback.isPending) {
     return <Loading label="Loading the chargeback report…" />;
@@ -34,7 +61,7 @@ function Chargeback({
   onPeriodChange: (period: string) => void;
 }) {
   const { currency } = report;
-  const owned = report.data.filter((row) => row.cost_center !== UNALLOCATED);
+  const owned = report.data.filter((row) => !NOT_COST_CENTERS.includes(row.cost_center));
   const allocated = sumMoney(owned.map((row) => row.cost));
   const coverage = sumMoney(owned.map((row) => row.share_pct));
   const centers = owned.length;
@@ -69,7 +96,13 @@ function Chargeback({
           <p className="kpi-value" data-testid="chargeback-total">
             {formatMoney(report.total, currency)}
           </p>
-          <p className="kpi-caption">{formatBillingPeriod(report.billing_period)}</p>
+          <p className="kpi-caption" data-testid="chargeback-total-caption">
+            {report.previous_billing_period === null || report.previous_total === null
+              ? `${formatBillingPeriod(report.billing_period)} · no report for the month before`
+              : `${formatBillingPeriod(report.billing_period)} · ${formatBillingPeriod(
+                  report.previous_billing_period,
+                )}: ${formatMoney(report.previous_total, currency)}`}
+          </p>
         </article>
         <article className="card kpi-card">
           <h2 className="kpi-label">Allocated</h2>
@@ -84,6 +117,17 @@ function Chargeback({
             {formatMoney(report.unallocated, currency)}
           </p>
           <p className="kpi-caption">{report.unallocated_share_pct}% of the bill has no owner</p>
+        </article>
+        <article className="card kpi-card">
+          <h2 className="kpi-label">Invalid tag</h2>
+          <p className="kpi-value kpi-up" data-testid="chargeback-invalid-tag">
+            {formatMoney(report.invalid_tag, currency)}
+          </p>
+          <p className="kpi-caption">
+            {report.invalid_tag_values.length === 0
+              ? "No cost tagged with a cost center the tag policy forbids"
+              : `${report.invalid_tag_share_pct}% tagged ${report.invalid_tag_values.join(", ")}, not allowed by the tag policy`}
+          </p>
         </article>
         <article className="card kpi-card">
           <h2 className="kpi-label">Allocation coverage</h2>
@@ -104,7 +148,9 @@ function ShareBar({ row }: { row: ChargebackCostCenterPublic }) {
     <div className="share">
       <div className="share-track" aria-hidden="true">
         <div
-          className={row.cost_center === UNALLOCATED ? "share-fill share-fill-warn" : "share-fill"}
+          className={
+            NOT_COST_CENTERS.includes(row.cost_center) ? "share-fill share-fill-warn" : "share-fill"
+          }
           style={{ width: `${width}%` }}
         />
       </div>
@@ -140,6 +186,14 @@ function ChargebackTable({ report }: { report: ChargebackPublic }) {
               <th scope="col" className="num">
                 Total
               </th>
+              <th scope="col" className="num">
+                {report.previous_billing_period === null
+                  ? "Previous month"
+                  : formatBillingPeriod(report.previous_billing_period)}
+              </th>
+              <th scope="col" className="num">
+                Change
+              </th>
               <th scope="col" className="share-col">
                 Share of bill
               </th>
@@ -150,14 +204,20 @@ function ChargebackTable({ report }: { report: ChargebackPublic }) {
               <tr
                 key={row.cost_center}
                 data-testid="chargeback-row"
-                className={row.cost_center === UNALLOCATED ? "row-warn" : undefined}
+                className={NOT_COST_CENTERS.includes(row.cost_center) ? "row-warn" : undefined}
               >
-                <td className="cell-main">
-                  {row.cost_center === UNALLOCATED ? "Unallocated" : row.cost_center}
-                </td>
+                <td className="cell-main">{centerLabel(row)}</td>
                 <td className="num">{formatMoney(row.direct_cost, currency)}</td>
                 <td className="num">{formatMoney(row.shared_cost, currency)}</td>
                 <td className="num strong">{formatMoney(row.cost, currency)}</td>
+                <td className="num">
+                  {row.previous_cost === null || row.previous_cost === undefined
+                    ? "—"
+                    : formatMoney(row.previous_cost, currency)}
+                </td>
+                <td className="num" data-testid="chargeback-change">
+                  {changeLabel(row.cost, row.previous_cost, currency)}
+                </td>
                 <td className="share-col">
                   <ShareBar row={row} />
                 </td>
@@ -176,6 +236,10 @@ function ChargebackTable({ report }: { report: ChargebackPublic }) {
               <td className="num strong" data-testid="chargeback-table-total">
                 {formatMoney(report.total, currency)}
               </td>
+              <td className="num">
+                {report.previous_total === null ? "—" : formatMoney(report.previous_total, currency)}
+              </td>
+              <td className="num">{changeLabel(report.total, report.previous_total, currency)}</td>
               <td className="share-col">
                 <span className="share-pct-total">
                   {sumMoney(report.data.map((r) => r.share_pct))}%

@@ -36,11 +36,12 @@ describe("OptimizationPage", () => {
     expect(screen.getByTestId("savings-headline")).toHaveTextContent("jobs as of Mar 3, 2025");
 
     const rows = await screen.findAllByTestId("finding-row");
-    expect(rows).toHaveLength(2);
+    expect(rows).toHaveLength(3);
     const first = within(rows[0] as HTMLElement);
     expect(first.getByText("i-0abc")).toBeInTheDocument();
     expect(first.getByText("production")).toBeInTheDocument();
     expect(first.getByText("$140.17")).toBeInTheDocument();
+    expect(first.getByText("$210.24 on demand")).toBeInTheDocument();
     expect(first.getByText("$99.53")).toBeInTheDocument();
     expect(first.getByText("m5.xlarge · peak CPU 2.5% · 0.89 Mbit/s")).toBeInTheDocument();
     expect(first.getByText("stop or terminate")).toBeInTheDocument();
@@ -48,7 +49,32 @@ describe("OptimizationPage", () => {
     expect(second.getByText("222222222222")).toBeInTheDocument();
     expect(second.getByText("400 GB · gp2 → gp3")).toBeInTheDocument();
     expect(second.getByText("open")).toHaveClass("badge-open");
-    expect(screen.getByTestId("findings-total")).toHaveTextContent("2 findings · $148.17/mo");
+    expect(screen.getByTestId("findings-total")).toHaveTextContent(
+      "3 findings · $148.17/mo savings · $2,917.66/mo commitment waste (not savings)",
+    );
+  });
+
+  it("keeps commitment waste out of the savings headline, with its own advice", async () => {
+    renderWithApi(<OptimizationPage />, api);
+
+    const headline = await screen.findByTestId("savings-headline");
+    expect(headline).toHaveTextContent("Actionable savings$148.17 / month");
+    expect(headline).not.toHaveTextContent("2,917.66");
+    expect(screen.getByTestId("savings-basis")).toHaveTextContent(
+      "At the price paid (effective cost over the last 30 days, after Savings Plan and RI " +
+        "discounts) · $218.24 at on-demand prices · commitment waste not included",
+    );
+    const waste = screen.getByTestId("commitment-waste");
+    expect(waste).toHaveTextContent("Commitment waste$2,917.66 / month");
+    expect(waste).toHaveTextContent("hold new commitment purchases");
+    expect(screen.getByTestId("finding-card-underused_savings_plan")).toHaveTextContent(
+      "$2,917.66/mo unused commitment",
+    );
+    const rows = await screen.findAllByTestId("finding-row");
+    const plan = within(rows[2] as HTMLElement);
+    expect(plan.getByTestId("finding-savings")).toHaveTextContent(
+      "—$2,917.66/mo commitment waste",
+    );
   });
 
   it("asks for findings that need action by default, a page at a time", async () => {

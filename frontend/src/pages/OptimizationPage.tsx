@@ -1,6 +1,6 @@
 import { useMemo, useState } from "react";
 
-import type { FindingStatus, FindingType } from "../api/client";
+import type { FindingsSummaryPublic, FindingStatus, FindingType } from "../api/client";
 import { useFilters, useFindings, useFindingsSummary } from "../api/queries";
 import { FindingSummaryCards } from "../components/FindingSummaryCards";
 import { FindingsTable } from "../components/FindingsTable";
@@ -13,7 +13,7 @@ import {
   findingTypeLabel,
   isFindingType,
 } from "../lib/findings";
-import { formatMoney } from "../lib/money";
+import { formatMoney, moneyToNumber } from "../lib/money";
 
 export const FINDINGS_PAGE_SIZE = 25;
 
@@ -31,6 +31,43 @@ function statusQuery(choice: StatusChoice): FindingStatus[] | undefined {
 
 function isStatusChoice(value: string): value is StatusChoice {
   return value === ACTIVE || value === ALL || FINDING_STATUSES.some((s) => s.value === value);
+}
+
+/** Actionable savings at the price paid, with what they sum named, and commitment waste apart:
+ * unused commitment is paid whatever is done this month, so it is never added to savings. */
+export function SavingsHeadline({ summary }: { summary: FindingsSummaryPublic }) {
+  const { currency } = summary;
+  const hasWaste = moneyToNumber(summary.total_commitment_waste) !== 0;
+  return (
+    <>
+      <div className="headline" data-testid="savings-headline">
+        <span className="headline-label">Actionable savings</span>
+        <span className="headline-value">
+          {formatMoney(summary.total_estimated_monthly_savings, currency)}
+          <span className="headline-unit"> / month</span>
+        </span>
+        <span className="data-range" data-testid="savings-basis">
+          At the price paid (effective cost over the last 30 days, after Savings Plan and RI
+          discounts) · {formatMoney(summary.total_on_demand_monthly_savings, currency)} at
+          on-demand prices · commitment waste not included
+        </span>
+        <span className="data-range">
+          {summary.count} findings
+          {summary.as_of === null ? "" : ` · jobs as of ${formatLongDate(summary.as_of)}`}
+        </span>
+      </div>
+      {hasWaste && (
+        <div className="headline" data-testid="commitment-waste">
+          <span className="headline-label">Commitment waste</span>
+          <span className="headline-value">
+            {formatMoney(summary.total_commitment_waste, currency)}
+            <span className="headline-unit"> / month</span>
+          </span>
+          <span className="data-range">{summary.commitment_waste_advice}</span>
+        </div>
+      )}
+    </>
+  );
 }
 
 export function OptimizationPage() {
@@ -129,21 +166,7 @@ export function OptimizationPage() {
             </select>
           </label>
         </section>
-        {summary.isSuccess && (
-          <div className="headline" data-testid="savings-headline">
-            <span className="headline-label">Potential savings</span>
-            <span className="headline-value">
-              {formatMoney(summary.data.total_estimated_monthly_savings, summary.data.currency)}
-              <span className="headline-unit"> / month</span>
-            </span>
-            <span className="data-range">
-              {summary.data.count} findings
-              {summary.data.as_of === null
-                ? ""
-                : ` · jobs as of ${formatLongDate(summary.data.as_of)}`}
-            </span>
-          </div>
-        )}
+        {summary.isSuccess && <SavingsHeadline summary={summary.data} />}
       </div>
       {summary.isPending ? (
         <Loading label="Loading savings by type…" />

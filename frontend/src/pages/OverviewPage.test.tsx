@@ -1,4 +1,4 @@
-import { screen, waitFor, within } from "@testing-library/react";
+import { fireEvent, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { describe, expect, it } from "vitest";
 
@@ -94,6 +94,89 @@ describe("OverviewPage", () => {
         cost_metric: "effective_cost",
       });
     }
+  });
+
+  it("labels a closed month as the month, compared with the whole month before", async () => {
+    const closedMonth = {
+      ...kpiFixture,
+      as_of: "2025-02-28",
+      period_kind: "month",
+      period_label: "February 2025",
+      complete: true,
+      period_start: "2025-02-01",
+      period_end: "2025-02-28",
+      previous_period_start: "2025-01-01",
+      previous_period_end: "2025-01-31",
+      period_cost: "45000",
+      previous_period_cost: "41000",
+      previous_month: "41000",
+      change: "4000",
+      change_pct: 9.7561,
+    };
+    window.history.replaceState(null, "", "/?period=2025-02");
+    const { requests } = renderWithApi(<OverviewPage />, (url) =>
+      url.pathname === "/api/v1/kpi/summary" ? { body: closedMonth } : healthyApi(url),
+    );
+
+    const card = await screen.findByTestId("kpi-mtd");
+    expect(card).toHaveTextContent("$45,000.00");
+    expect(screen.queryByText("Month to date")).not.toBeInTheDocument();
+    expect(screen.getByRole("heading", { name: "Feb 2025" })).toBeInTheDocument();
+    expect(screen.getByText("Whole month (closed) · previous month: $41,000.00")).toBeVisible();
+    expect(screen.getByTestId("kpi-previous-month")).toHaveTextContent("$41,000.00");
+    expect(screen.getByText("Jan 2025, full month")).toBeInTheDocument();
+    expect(screen.getByTestId("kpi-mom")).toHaveTextContent("+9.8%");
+    expect(screen.getByText("+$4,000.00 vs Jan 2025")).toBeInTheDocument();
+    expect(screen.getByTestId("billing-period-select")).toHaveValue("2025-02");
+    const kpi = requests.find((url) => url.pathname === "/api/v1/kpi/summary");
+    expect(kpi?.searchParams.get("billing_period")).toBe("2025-02");
+  });
+
+  it("compares a date range with as many days before it, the range kept in the URL", async () => {
+    const range = {
+      ...kpiFixture,
+      as_of: "2025-02-14",
+      period_kind: "range",
+      period_label: "2025-02-01 to 2025-02-14",
+      complete: true,
+      period_start: "2025-02-01",
+      period_end: "2025-02-14",
+      previous_period_start: "2025-01-18",
+      previous_period_end: "2025-01-31",
+      period_cost: "1400",
+      previous_period_cost: "1500",
+      change: "-100",
+      change_pct: -6.6667,
+    };
+    const { requests } = renderWithApi(<OverviewPage />, (url) =>
+      url.pathname === "/api/v1/kpi/summary" && url.searchParams.has("start")
+        ? { body: range }
+        : healthyApi(url),
+    );
+    await screen.findByTestId("kpi-total-cost");
+
+    fireEvent.change(screen.getByTestId("range-start"), { target: { value: "2025-02-01" } });
+    fireEvent.change(screen.getByTestId("range-end"), { target: { value: "2025-02-14" } });
+
+    expect(await screen.findByText("Selected range")).toBeInTheDocument();
+    expect(window.location.search).toBe("?start=2025-02-01&end=2025-02-14");
+    expect(screen.getByText("Feb 1, 2025 to Feb 14, 2025 (14 days)")).toBeVisible();
+    expect(screen.getByRole("heading", { name: "Previous period" })).toBeInTheDocument();
+    expect(screen.getByTestId("kpi-previous-month")).toHaveTextContent("$1,500.00");
+    expect(screen.getByText("The 14 days before: Jan 18, 2025 to Jan 31, 2025")).toBeVisible();
+    expect(screen.getByText("-$100.00 vs the 14 days before")).toBeVisible();
+    expect(screen.getByTestId("kpi-mom")).toHaveClass("kpi-down");
+    for (const path of ["/api/v1/kpi/summary", "/api/v1/spend/trend"]) {
+      const last = requests.filter((url) => url.pathname === path).at(-1);
+      expect(last?.searchParams.get("start")).toBe("2025-02-01");
+      expect(last?.searchParams.get("end")).toBe("2025-02-14");
+      expect(last?.searchParams.has("billing_period")).toBe(false);
+    }
+
+    // choosing a billing period replaces the range
+    await userEvent.selectOptions(screen.getByTestId("billing-period-select"), "2025-01");
+    expect(window.location.search).toBe("?period=2025-01");
+    expect(screen.getByTestId("range-start")).toHaveValue("");
   });
 
   it("omits filters set to All", async () => {

@@ -1,4 +1,4 @@
-import { useState } from "react";
+import { useMemo } from "react";
 
 import type { FiltersPublic, TrendDimension } from "../api/client";
 import { useFilters, useKpiSummary } from "../api/queries";
@@ -8,11 +8,14 @@ import { ErrorMessage, Loading } from "../components/QueryStatus";
 import { TopServices } from "../components/TopServices";
 import { TrendPanel } from "../components/TrendPanel";
 import { formatLongDate } from "../lib/dates";
+import { setSearchParams, useSearch } from "../lib/router";
 import {
   DEFAULT_DIMENSION,
   dimensionOptions,
-  INITIAL_SELECTION,
+  isTrendDimension,
   type OverviewSelection,
+  selectionFromSearch,
+  selectionToSearch,
 } from "../lib/selection";
 
 const TREND_TOP_SERIES = 8;
@@ -47,10 +50,22 @@ function DataRange({ filters }: { filters: FiltersPublic }) {
 }
 
 function Overview({ filters }: { filters: FiltersPublic }) {
-  const [selection, setSelection] = useState<OverviewSelection>(INITIAL_SELECTION);
-  const [dimension, setDimension] = useState<TrendDimension>(DEFAULT_DIMENSION);
+  // the selection lives in the URL, so a view can be linked and survives a reload
+  const search = useSearch();
+  const selection = useMemo(() => selectionFromSearch(search), [search]);
+  const dimensionParam = new URLSearchParams(search).get("dimension");
+  const dimension: TrendDimension =
+    dimensionParam !== null && isTrendDimension(dimensionParam) ? dimensionParam : DEFAULT_DIMENSION;
+  const setSelection = (next: OverviewSelection) => {
+    setSearchParams(selectionToSearch(next));
+  };
+  const setDimension = (next: TrendDimension) => {
+    setSearchParams({ dimension: next === DEFAULT_DIMENSION ? null : next });
+  };
   const query = {
     billing_period: selection.billingPeriod,
+    start: selection.start,
+    end: selection.end,
     account_id: selection.accountId,
     cost_metric: selection.costMetric,
   };

@@ -25,4 +25,6 @@ HTMLCanvasElement.prototype.getContext = vi.fn(() => ({
 
 afterEach(() => {
   cleanup();
+  // page state lives in the URL: every test starts from a clean one
+  window.history.replaceState(null, "", "/");
 });

@@ -5,8 +5,14 @@ Order of allocation for each cost row of a billing period:
    is pooled and split over the cost centers — ``even``, ``proportional`` to their direct cost,
    or by ``fixed`` ratios;
 2. the cost center tag on the row (``cost_center_tag``, billing prefixes ignored);
+   — unless the tag policy does not allow that value (``allowed`` values of the cost center
+   key, e.g. ``CC-9999``): such cost goes to the explicit **invalid tag** bucket, never to a
+   cost center that does not exist;
 3. the first allocation *rule* matching the row's account, service or a tag value;
 4. otherwise it is **unallocated**, and reported as such.
+
+Neither the invalid tag bucket nor the unallocated line receives shared cost (they are not cost
+centers).
 
 The report sums to the bill's total for the period to the cent: shares are computed exactly and
 rounded by largest remainder, so the rounded lines add up to the rounded total.
@@ -17,7 +23,7 @@ from __future__ import annotations
 import json
 import uuid
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import ROUND_DOWN, Decimal
 from importlib import resources
@@ -35,6 +41,8 @@ from finops.errors import ConfigurationError
 log = structlog.get_logger(__name__)
 
 UNALLOCATED = "unallocated"
+INVALID_TAG = "invalid-tag"
+NOT_COST_CENTERS = (UNALLOCATED, INVALID_TAG)
 METRICS = ("effective_cost", "billed_cost")
 CENT = Decimal("0.01")
 
@@ -79,6 +87,14 @@ class AllocationRules:
     metric: str = "effective_cost"
     shared: tuple[SharedRule, ...] = ()
     rules: tuple[AllocationRule, ...] = ()
+    # the cost center values the tag policy allows (None: any value is a cost center)
+    allowed_cost_centers: frozenset[str] | None = None
+
+    def with_tag_policy(self, allowed: dict[str, tuple[str, ...]]) -> AllocationRules:
+        """These rules with the tag policy's allowed values of the cost center key."""
+        key = canonical_key(self.cost_center_tag)
+        values = next((v for k, v in allowed.items() if canonical_key(k) == key), None)
+        return replace(self, allowed_cost_centers=None if values is None else frozenset(values))
 
 
 def _tuple(value: Any) -> tuple[str, ...]:
@@ -205,19 +221,27 @@ class ChargebackReport:
     def unallocated(self) -> Decimal:
         return sum((x.cost for x in self.lines if x.cost_center == UNALLOCATED), Decimal(0))
 
+    @property
+    def invalid_tag(self) -> Decimal:
+        return sum((x.cost for x in self.lines if x.cost_center == INVALID_TAG), Decimal(0))
 
-def _cost_center(row: CostRow, rules: AllocationRules) -> str:
+
+def _cost_center(row: CostRow, rules: AllocationRules) -> tuple[str, str]:
+    """(cost center, allocation): ``direct``, ``unallocated`` or ``invalid-tag:<value>``."""
     value = row.tags.get(canonical_key(rules.cost_center_tag))
     if value:
-        return value
+        allowed = rules.allowed_cost_centers
+        if allowed is None or value in allowed:
+            return value, "direct"
+        return INVALID_TAG, f"{INVALID_TAG}:{value}"
     for rule in rules.rules:
         if rule.match.matches(row):
-            return rule.cost_center
-    return UNALLOCATED
+            return rule.cost_center, "direct"
+    return UNALLOCATED, UNALLOCATED
 
 
 def _split(amount: Decimal, rule: SharedRule, direct: dict[str, Decimal]) -> dict[str, Decimal]:
-    centers = sorted(c for c in direct if c != UNALLOCATED)
+    centers = sorted(c for c in direct if c not in NOT_COST_CENTERS)
     if rule.split == "fixed":
         return {c: amount * r for c, r in sorted(rule.ratios.items())}
     if not centers:
@@ -251,15 +275,15 @@ def build_report(
 ) -> ChargebackReport:
     direct: dict[str, Decimal] = defaultdict(Decimal)
     pools: dict[str, Decimal] = defaultdict(Decimal)
+    exact: dict[tuple[str, str], Decimal] = defaultdict(Decimal)
     for row in rows:
         shared = next((s for s in rules.shared if s.match.matches(row)), None)
         if shared is not None:
             pools[shared.name] += row.cost
         else:
-            direct[_cost_center(row, rules)] += row.cost
-    exact: dict[tuple[str, str], Decimal] = {}
-    for center, cost in direct.items():
-        exact[(center, "unallocated" if center == UNALLOCATED else "direct")] = cost
+            center, allocation = _cost_center(row, rules)
+            direct[center] += row.cost
+            exact[(center, allocation)] += row.cost
     for rule in rules.shared:
         if pools.get(rule.name):
             for center, share in _split(pools[rule.name], rule, direct).items():
@@ -301,6 +325,32 @@ def chargeback_report(
     )
 
 
+def _write_report(conn: Connection, report: ChargebackReport) -> None:
+    conn.execute(
+        text("DELETE FROM finops.chargeback_monthly WHERE billing_period = :p"),
+        {"p": report.billing_period},
+    )
+    total = report.total
+    if report.lines:
+        conn.execute(
+            text(
+                "INSERT INTO finops.chargeback_monthly "
+                "VALUES (:p, :cc, :alloc, :cur, :cost, :share)"
+            ),
+            [
+                {
+                    "p": report.billing_period,
+                    "cc": line.cost_center,
+                    "alloc": line.allocation,
+                    "cur": report.currency,
+                    "cost": line.cost,
+                    "share": (line.cost / total).quantize(Decimal("0.00000001")) if total else 0,
+                }
+                for line in report.lines
+            ],
+        )
+
+
 def run_allocation_job(
     *,
     billing_period: date | None = None,
@@ -308,48 +358,34 @@ def run_allocation_job(
     rules: AllocationRules | None = None,
     run_id: str | None = None,
 ) -> ChargebackReport:
-    """Rewrite ``chargeback_monthly`` for one billing period (default: the latest in the bill)."""
+    """Rewrite ``chargeback_monthly`` for every billing period in the bill up to
+    ``billing_period`` (default: the latest), so a chargeback exists for any month, not only
+    the latest; returns the report of ``billing_period``."""
     rules = rules or load_rules()
     engine = get_engine(settings or get_settings())
     with engine.begin() as conn:
-        if billing_period is None:
-            latest = conn.execute(
-                text("SELECT max(billing_period_start)::date FROM finops.costs")
-            ).scalar_one_or_none()
-            if latest is None:
-                raise ConfigurationError("no billing data: run `finops ingest billing` first")
-            billing_period = latest
-        report = chargeback_report(conn, billing_period=billing_period, rules=rules)
-        conn.execute(
-            text("DELETE FROM finops.chargeback_monthly WHERE billing_period = :p"),
-            {"p": report.billing_period},
-        )
-        total = report.total
-        if report.lines:
+        periods = list(
             conn.execute(
-                text(
-                    "INSERT INTO finops.chargeback_monthly "
-                    "VALUES (:p, :cc, :alloc, :cur, :cost, :share)"
-                ),
-                [
-                    {
-                        "p": report.billing_period,
-                        "cc": line.cost_center,
-                        "alloc": line.allocation,
-                        "cur": report.currency,
-                        "cost": line.cost,
-                        "share": (line.cost / total).quantize(Decimal("0.00000001"))
-                        if total
-                        else 0,
-                    }
-                    for line in report.lines
-                ],
-            )
+                text("SELECT DISTINCT billing_period_start::date FROM finops.costs ORDER BY 1")
+            ).scalars()
+        )
+        if not periods:
+            raise ConfigurationError("no billing data: run `finops ingest billing` first")
+        target = (billing_period or periods[-1]).replace(day=1)
+        reports = [
+            chargeback_report(conn, billing_period=p, rules=rules)
+            for p in [*(p for p in periods if p < target), target]
+        ]
+        for report in reports:
+            _write_report(conn, report)
+    report = reports[-1]
     log.info(
         "allocation.job",
         billing_period=report.billing_period.isoformat(),
+        periods=len(reports),
         total=str(report.total),
         unallocated=str(report.unallocated),
+        invalid_tag=str(report.invalid_tag),
         run_id=run_id or uuid.uuid4().hex,
     )
     return report

@@ -170,13 +170,22 @@ def _record(conn: Connection, status: BudgetStatus, *, run_date: date, run_id: s
         },
     )
     crossed = [t for t in b.thresholds if status.percent(t.kind) >= t.percent]
-    # this run date's alerts are rewritten: a crossing that no longer holds is withdrawn
+    # an alert first recorded on this run date whose crossing no longer holds (the data was
+    # restated) is withdrawn; one that still holds is kept as it is, so a rerun or a restart
+    # over the same data finds it already recorded and neither counts nor sends it again
     conn.execute(
         text(
             "DELETE FROM finops.budget_alerts WHERE budget_id = :id AND period_start = :start "
-            "AND crossed_on = :run_date"
+            "AND crossed_on = :run_date AND (threshold_kind, threshold_percent) NOT IN ("
+            "SELECT * FROM unnest(CAST(:kinds AS text[]), CAST(:percents AS numeric[])))"
         ),
-        {"id": b.id, "start": status.period_start, "run_date": run_date},
+        {
+            "id": b.id,
+            "start": status.period_start,
+            "run_date": run_date,
+            "kinds": [t.kind for t in crossed],
+            "percents": [t.percent for t in crossed],
+        },
     )
     for t in crossed:
         inserted = conn.execute(

@@ -24,7 +24,12 @@ from finops.analytics.commitments.utilization import (
     utilization_days,
 )
 from finops.analytics.optimization import warehouse as wh
-from finops.analytics.optimization.findings import Finding, details_json, write_run
+from finops.analytics.optimization.findings import (
+    COMMITMENT_WASTE,
+    Finding,
+    details_json,
+    write_run,
+)
 from finops.analytics.optimization.policy import HOURS_PER_MONTH
 from finops.config import Settings, get_settings
 from finops.db.engine import get_engine
@@ -85,7 +90,10 @@ def underused_findings(days: list[CommitmentDay], policy: CommitmentPolicy) -> l
                 resource_type=kind,
                 service="AmazonEC2" if kind == "Reserved Instance" else "ComputeSavingsPlans",
                 scope="",
-                estimated_monthly_savings=unused * HOURS_PER_MONTH / (24 * len(rows)),
+                # not savings: the commitment is paid whatever is done this month
+                estimated_monthly_savings=Decimal(0),
+                savings_method=COMMITMENT_WASTE,
+                commitment_waste=unused * HOURS_PER_MONTH / (24 * len(rows)),
                 details={
                     "utilization": round(float(utilization), 4),
                     "committed": committed,

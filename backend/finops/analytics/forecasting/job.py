@@ -101,8 +101,16 @@ def period_bounds(day: date, period: str) -> tuple[date, date]:
     return start, end
 
 
+def projection_period(run_date: date, period: str) -> tuple[date, date]:
+    """The month or quarter a forecast made on ``run_date`` (its last day of data) projects:
+    the one holding the first forecast day, ``run_date + 1`` — so a run on a closed month's
+    last day projects the next month, never the month that already closed."""
+    return period_bounds(run_date + timedelta(days=1), period)
+
+
 @dataclass(frozen=True, slots=True)
 class Projection:
+    period: tuple[date, date]
     to_date: Decimal
     projection: Decimal
     lower80: Decimal
@@ -112,18 +120,23 @@ class Projection:
 def project(
     actual: np.ndarray, days: list[date], result: ForecastResult, *, run_date: date, period: str
 ) -> Projection:
-    """Actual cost from the period start to ``run_date`` plus the forecast to the period end.
+    """Actual cost from the period start to ``run_date`` plus the forecast to the period end,
+    for the period holding the first forecast day (``projection_period``).
 
     The interval adds the daily 80% bounds (errors of neighbouring days move together in
     cost data, so this is closer to the truth than assuming independence, and errs wide)."""
-    start, end = period_bounds(run_date, period)
+    start, end = projection_period(run_date, period)
     to_date = float(sum(v for v, d in zip(actual, days, strict=True) if start <= d <= run_date))
     future = [k for k, d in enumerate(result.days) if d <= end]
     mean = float(np.sum(result.mean[future]))
     lower = float(np.sum(result.lower80[future]))
     upper = float(np.sum(result.upper80[future]))
     return Projection(
-        money(to_date), money(to_date + mean), money(to_date + lower), money(to_date + upper)
+        (start, end),
+        money(to_date),
+        money(to_date + mean),
+        money(to_date + lower),
+        money(to_date + upper),
     )
 
 
@@ -231,12 +244,15 @@ def run_forecasts(
     settings: Settings | None = None,
     run_id: str | None = None,
 ) -> ForecastRun:
-    """Forecast 180 days after ``run_date`` for every scope; replace that run date's forecasts."""
+    """Forecast 180 days after the last charge day on or before ``run_date`` for every scope;
+    replace that day's forecasts. A run date past the data (a scheduled run before the bill
+    arrived) forecasts from the day after the last charge day, never from an empty stretch."""
     params = params or ForecastParams()
     run_id = run_id or uuid.uuid4().hex
-    start = run_date - timedelta(days=history_days - 1)
     engine = get_engine(settings or get_settings())
     with engine.connect() as conn:
+        run_date = last_charge_day(conn, on_or_before=run_date)
+        start = run_date - timedelta(days=history_days - 1)
         cube = load_cube(conn, start=start, end=run_date + timedelta(days=1), metric=metric)
     found, skipped = forecast_cube(cube, run_date=run_date, scope_kinds=scope_kinds, params=params)
     with engine.begin() as conn:
@@ -265,6 +281,18 @@ def run_forecasts(
         skipped=len(skipped),
     )
     return ForecastRun(run_id, run_date, found, skipped)
+
+
+def last_charge_day(conn: Connection, *, on_or_before: date) -> date:
+    """The latest charge day with cost on or before ``on_or_before`` (itself when none)."""
+    day = conn.execute(
+        text(
+            "SELECT max(charge_period_start)::date FROM finops.costs "
+            "WHERE charge_period_start < :end"
+        ),
+        {"end": on_or_before + timedelta(days=1)},
+    ).scalar_one_or_none()
+    return day if isinstance(day, date) else on_or_before
 
 
 def _replace(

@@ -76,17 +76,22 @@ def run_allocation(
     settings: Settings | None = None,
 ) -> AllocationResult:
     """``finops run allocation [--date D] [--tag-policy FILE] [--rules FILE]``: tag findings and
-    compliance, and the chargeback report of the billing period containing D."""
+    compliance, and the chargeback reports of every billing period up to the one containing D
+    (cost tagged with a cost center the tag policy forbids in the ``invalid-tag`` bucket unless
+    ``FINOPS_ALLOCATION_INVALID_TAG_BUCKET=false``)."""
     settings = settings or get_settings()
     day = _as_of(as_of, settings)
-    policy = load_tag_policy(tag_policy)
+    policy = load_tag_policy(tag_policy or settings.allocation_tag_policy)
     tagging = run_tagging_job(as_of=day, settings=settings, policy=policy)
     with get_engine(settings).connect() as conn:
         compliance = tag_compliance(
             conn, start=day.replace(day=1), end=day + timedelta(days=1), policy=policy
         )
+    allocation_rules = load_rules(rules)
+    if settings.allocation_invalid_tag_bucket:
+        allocation_rules = allocation_rules.with_tag_policy(policy.allowed)
     report = run_allocation_job(
-        billing_period=day.replace(day=1), settings=settings, rules=load_rules(rules)
+        billing_period=day.replace(day=1), settings=settings, rules=allocation_rules
     )
     return AllocationResult(tagging, compliance, report)
 

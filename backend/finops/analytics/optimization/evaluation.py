@@ -1,6 +1,8 @@
 """Score the findings against a generated estate's ``ground_truth.json``: precision and recall
 per finding type, findings on resources the ground truth marks healthy, and the error of the
-estimated monthly savings against the planted monthly cost impact."""
+estimated monthly savings against the planted monthly cost impact at the effective price (the
+generator's ``effective_monthly_cost_impact``) — for under-used commitments, the commitment
+waste against the unused commitment."""
 
 from __future__ import annotations
 
@@ -112,23 +114,31 @@ def _healthy_ids(situations: list[dict[str, Any]]) -> set[str]:
     return ids
 
 
+# a finding's dollar figure: its savings at the effective price, or for an under-used
+# commitment its commitment waste (never savings)
 _FINDINGS = text(
-    "SELECT finding_type, resource_id, estimated_monthly_savings FROM finops.findings "
+    "SELECT finding_type, resource_id, CASE WHEN savings_method = 'commitment_waste_30d' "
+    "THEN commitment_waste ELSE estimated_monthly_savings END AS figure FROM finops.findings "
     "WHERE status <> 'resolved'"
 )
+
+
+def expected_impact(situation: dict[str, Any]) -> Any:
+    """The ground truth's monthly impact at the effective price (what the resource really cost
+    over the last 30 days), else its on-demand impact (older ground truth, commitments)."""
+    effective = situation.get("effective_monthly_cost_impact")
+    return effective if effective is not None else situation.get("monthly_cost_impact")
 
 
 def evaluate(conn: Connection, ground_truth: dict[str, Any]) -> Evaluation:
     situations: list[dict[str, Any]] = ground_truth["situations"]
     found: dict[str, dict[str, Decimal]] = {}
     for row in conn.execute(_FINDINGS):
-        found.setdefault(row.finding_type, {})[str(row.resource_id)] = Decimal(
-            row.estimated_monthly_savings
-        )
+        found.setdefault(row.finding_type, {})[str(row.resource_id)] = Decimal(row.figure)
     scores = []
     for kind in EVALUATED_TYPES:
         expected = {
-            str(s["resource_id"]): s.get("monthly_cost_impact")
+            str(s["resource_id"]): expected_impact(s)
             for s in situations
             if s["kind"] == kind and s.get("resource_id")
         }

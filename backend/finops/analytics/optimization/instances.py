@@ -11,7 +11,7 @@ from decimal import Decimal
 from sqlalchemy import Connection
 
 from finops.analytics.optimization import warehouse as wh
-from finops.analytics.optimization.findings import Finding
+from finops.analytics.optimization.findings import Finding, rate_difference, removal
 from finops.analytics.optimization.instance_types import (
     InstanceType,
     parse_instance_type,
@@ -289,6 +289,8 @@ def idle_finding(e: ComputeEvidence, policy: WastePolicy) -> Finding:
         estimated_monthly_savings=savings,
         details=details,
         billing_ids=e.item.billing_ids,
+        # a stopped database still pays for its storage: only its instance hours are saved
+        pricing=removal() if e.kind == "ec2" else removal("InstanceUsage:"),
     )
 
 
@@ -332,7 +334,12 @@ def oversized_finding(
             },
         },
         billing_ids=e.item.billing_ids,
+        pricing=rate_difference(rec.current_rate, rec.target_rate, _usage_type(e)),
     )
+
+
+def _usage_type(e: ComputeEvidence) -> str:
+    return f"BoxUsage:{e.instance_type}" if e.kind == "ec2" else f"InstanceUsage:{e.instance_type}"
 
 
 def previous_generation_finding(
@@ -364,4 +371,5 @@ def previous_generation_finding(
             "generation": "previous",
         },
         billing_ids=e.item.billing_ids,
+        pricing=rate_difference(e.hourly_rate, rate, _usage_type(e)),
     )

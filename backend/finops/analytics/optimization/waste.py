@@ -10,7 +10,7 @@ from decimal import Decimal
 from sqlalchemy import Connection
 
 from finops.analytics.optimization import warehouse as wh
-from finops.analytics.optimization.findings import Finding
+from finops.analytics.optimization.findings import Finding, Pricing, rate_difference, removal
 from finops.analytics.optimization.instances import window
 from finops.analytics.optimization.policy import HOURS_PER_MONTH, WastePolicy
 
@@ -38,7 +38,13 @@ def _gb(item: wh.InventoryItem, key: str) -> Decimal | None:
 
 
 def _finding(
-    kind: str, item: wh.InventoryItem, service: str, savings: Decimal, scope: str, **details: object
+    kind: str,
+    item: wh.InventoryItem,
+    service: str,
+    savings: Decimal,
+    scope: str,
+    pricing: Pricing,
+    **details: object,
 ) -> Finding:
     return Finding(
         finding_type=kind,
@@ -51,6 +57,7 @@ def _finding(
         estimated_monthly_savings=savings,
         details=dict(details),
         billing_ids=item.billing_ids,
+        pricing=pricing,
     )
 
 
@@ -114,6 +121,7 @@ def _volumes(
                         "AmazonEC2",
                         monthly,
                         "",
+                        removal(),
                         volume_type=vtype,
                         size_gb=size,
                         gb_month_rate=line.list_unit_price,
@@ -146,6 +154,7 @@ def _gp2(
         "AmazonEC2",
         (line.list_unit_price - gp3_rate) * size,
         "gp2",
+        rate_difference(line.list_unit_price, gp3_rate, "EBS:VolumeUsage.gp2"),
         size_gb=size,
         volume_type="gp2",
         recommended_volume_type="gp3",
@@ -183,6 +192,7 @@ def _snapshots(
                 "AmazonEC2",
                 line.list_unit_price * size,
                 "",
+                removal(),
                 size_gb=size,
                 created=created,
                 age_days=age,
@@ -217,6 +227,7 @@ def _addresses(
                 "AmazonVPC",
                 line.list_unit_price * HOURS_PER_MONTH,
                 "",
+                removal(),
                 public_ip=eip.configuration.get("publicIp"),
                 hourly_rate=line.list_unit_price,
                 idle_days_billed=idle_days,
@@ -260,6 +271,7 @@ def _load_balancers(
                 "AWSELB",
                 monthly,
                 "",
+                removal(),
                 requests_in_lookback=requests.total,
                 lookback_days=policy.idle_lookback_days,
                 hours_of_data=round(requests.hours, 2),

@@ -5,12 +5,12 @@ remainder on its own line, shares that add up to exactly 100%."""
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import date
+from datetime import date, timedelta
 from decimal import ROUND_DOWN, Decimal
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Query
-from sqlalchemy import select
+from sqlalchemy import Connection, select
 
 from finops.api.deps import ConnectionDep
 from finops.api.params import parse_billing_period
@@ -25,6 +25,7 @@ from finops.errors import FinOpsError
 router = APIRouter(prefix="/allocation", tags=["allocation"])
 
 UNALLOCATED = "unallocated"
+INVALID_TAG = "invalid-tag"
 HUNDRED = Decimal(100)
 PCT_STEP = Decimal("0.01")
 
@@ -49,6 +50,23 @@ def _period(day: date) -> str:
     return f"{day:%Y-%m}"
 
 
+def _report_rows(conn: Connection, period: date) -> list[Any]:
+    return list(
+        conn.execute(
+            select(chargeback_monthly)
+            .where(chargeback_monthly.c.billing_period == period)
+            .order_by(chargeback_monthly.c.cost_center, chargeback_monthly.c.allocation)
+        ).all()
+    )
+
+
+def _center_costs(rows: list[Any]) -> dict[str, Decimal]:
+    out: dict[str, Decimal] = defaultdict(Decimal)
+    for r in rows:
+        out[r.cost_center] += Decimal(r.cost)
+    return dict(out)
+
+
 @router.get("/chargeback", response_model=ChargebackPublic)
 def read_chargeback(
     conn: ConnectionDep,
@@ -57,8 +75,9 @@ def read_chargeback(
         Query(description="billing period as YYYY-MM (default: the latest report)"),
     ] = None,
 ) -> ChargebackPublic:
-    """One row per cost center — direct, shared and total cost, share of the bill — with the
-    unallocated remainder always present as its own row."""
+    """One row per cost center — direct, shared and total cost, share of the bill, its cost the
+    month before — with the cost tagged with a cost center the tag policy forbids
+    (``invalid-tag``) and the unallocated remainder always present as their own rows, last."""
     periods = list(
         conn.execute(
             select(chargeback_monthly.c.billing_period)
@@ -84,11 +103,11 @@ def read_chargeback(
                 f"reports exist for {[_period(p) for p in periods] or 'no period'}"
             ),
         )
-    rows = conn.execute(
-        select(chargeback_monthly)
-        .where(chargeback_monthly.c.billing_period == period)
-        .order_by(chargeback_monthly.c.cost_center, chargeback_monthly.c.allocation)
-    ).all()
+    rows = _report_rows(conn, period)
+    previous_period = (period - timedelta(days=1)).replace(day=1)
+    previous = (
+        _center_costs(_report_rows(conn, previous_period)) if previous_period in periods else None
+    )
     currencies = sorted({r.billing_currency for r in rows})
     if len(currencies) > 1:
         raise FinOpsError(f"chargeback {_period(period)} has several currencies {currencies}")
@@ -98,10 +117,12 @@ def read_chargeback(
         lines[r.cost_center].append(
             ChargebackAllocationPublic(allocation=r.allocation, cost=r.cost)
         )
+    lines.setdefault(INVALID_TAG, [])
     lines.setdefault(UNALLOCATED, [])
     cost = {c: sum((a.cost for a in allocs), Decimal(0)) for c, allocs in lines.items()}
     shares = shares_to_hundred(cost)
-    centers = sorted(lines, key=lambda c: (c == UNALLOCATED, -cost[c], c))
+    last = {INVALID_TAG: 1, UNALLOCATED: 2}
+    centers = sorted(lines, key=lambda c: (last.get(c, 0), -cost[c], c))
     data = [
         ChargebackCostCenterPublic(
             cost_center=c,
@@ -113,6 +134,7 @@ def read_chargeback(
                 (a.cost for a in lines[c] if a.allocation.startswith("shared:")), Decimal(0)
             ),
             share_pct=shares[c],
+            previous_cost=None if previous is None else previous.get(c, Decimal(0)),
             allocations=lines[c],
         )
         for c in centers
@@ -123,6 +145,13 @@ def read_chargeback(
         total=sum(cost.values(), Decimal(0)),
         unallocated=cost[UNALLOCATED],
         unallocated_share_pct=shares[UNALLOCATED],
+        invalid_tag=cost[INVALID_TAG],
+        invalid_tag_share_pct=shares[INVALID_TAG],
+        invalid_tag_values=sorted(
+            a.allocation.partition(":")[2] for a in lines[INVALID_TAG] if ":" in a.allocation
+        ),
+        previous_billing_period=None if previous is None else _period(previous_period),
+        previous_total=None if previous is None else sum(previous.values(), Decimal(0)),
         billing_periods=[_period(p) for p in periods],
         data=data,
         count=len(data),

@@ -13,6 +13,8 @@ from sqlalchemy import ColumnElement, Connection, func, select
 from finops.api.deps import ConnectionDep
 from finops.api.params import PageDep
 from finops.api.schemas import (
+    COMMITMENT_WASTE_ADVICE,
+    SAVINGS_BASIS,
     FindingPublic,
     FindingsPublic,
     FindingsSummaryPublic,
@@ -101,6 +103,9 @@ def _finding(row: Any) -> FindingPublic:
         last_seen=row.last_seen,
         resolved_on=row.resolved_on,
         estimated_monthly_savings=row.estimated_monthly_savings,
+        savings_method=row.savings_method,
+        on_demand_monthly_savings=row.on_demand_monthly_savings,
+        commitment_waste=row.commitment_waste,
         currency=row.currency,
         cost_7d=row.cost_7d,
         cost_30d=row.cost_30d,
@@ -118,14 +123,16 @@ def read_findings(
     account_id: AccountQuery = None,
     status: StatusQuery = None,
 ) -> FindingsPublic:
-    """Findings, largest estimated monthly savings first, one page at a time; ``count`` and
-    ``total_estimated_monthly_savings`` cover every finding that matches the filters."""
+    """Findings, largest estimated monthly savings (then commitment waste) first, one page at a
+    time; ``count``, ``total_estimated_monthly_savings`` (actionable savings at the effective
+    price) and ``total_commitment_waste`` cover every finding that matches the filters."""
     where = _where(finding_type=finding_type, account_id=account_id, status=status)
     currency = _single_currency(conn, where)
     totals = conn.execute(
         select(
             func.count().label("count"),
             func.coalesce(func.sum(findings.c.estimated_monthly_savings), 0).label("savings"),
+            func.coalesce(func.sum(findings.c.commitment_waste), 0).label("waste"),
         ).where(*where)
     ).one()
     rows = conn.execute(
@@ -133,6 +140,7 @@ def read_findings(
         .where(*where)
         .order_by(
             findings.c.estimated_monthly_savings.desc(),
+            findings.c.commitment_waste.desc(),
             findings.c.finding_type,
             findings.c.fingerprint,
         )
@@ -144,6 +152,7 @@ def read_findings(
         count=totals.count,
         currency=currency,
         total_estimated_monthly_savings=Decimal(totals.savings),
+        total_commitment_waste=Decimal(totals.waste),
     )
 
 
@@ -153,8 +162,9 @@ def read_findings_summary(
     account_id: AccountQuery = None,
     status: StatusQuery = None,
 ) -> FindingsSummaryPublic:
-    """Count, estimated monthly savings and last-30-day cost per finding type, largest savings
-    first, and the date of the latest job run."""
+    """Count, actionable savings at the effective price, the on-demand figure, commitment waste
+    and last-30-day cost per finding type, largest savings first, and the date of the latest
+    job run; ``savings_basis`` says what the savings total sums (commitment waste apart)."""
     where = _where(finding_type=None, account_id=account_id, status=status)
     currency = _single_currency(conn, where)
     savings = func.coalesce(func.sum(findings.c.estimated_monthly_savings), 0)
@@ -163,11 +173,15 @@ def read_findings_summary(
             findings.c.finding_type,
             func.count().label("count"),
             savings.label("savings"),
+            func.coalesce(func.sum(findings.c.on_demand_monthly_savings), 0).label("on_demand"),
+            func.coalesce(func.sum(findings.c.commitment_waste), 0).label("waste"),
             func.coalesce(func.sum(findings.c.cost_30d), 0).label("cost_30d"),
         )
         .where(*where)
         .group_by(findings.c.finding_type)
-        .order_by(savings.desc(), findings.c.finding_type)
+        .order_by(
+            savings.desc(), func.sum(findings.c.commitment_waste).desc(), findings.c.finding_type
+        )
     ).all()
     as_of = conn.execute(select(func.max(findings.c.latest_run_as_of))).scalar_one_or_none()
     by_type = [
@@ -175,6 +189,8 @@ def read_findings_summary(
             finding_type=r.finding_type,
             count=r.count,
             estimated_monthly_savings=Decimal(r.savings),
+            on_demand_monthly_savings=Decimal(r.on_demand),
+            commitment_waste=Decimal(r.waste),
             cost_30d=Decimal(r.cost_30d),
         )
         for r in rows
@@ -186,5 +202,11 @@ def read_findings_summary(
         total_estimated_monthly_savings=sum(
             (t.estimated_monthly_savings for t in by_type), Decimal(0)
         ),
+        total_on_demand_monthly_savings=sum(
+            (t.on_demand_monthly_savings for t in by_type), Decimal(0)
+        ),
+        total_commitment_waste=sum((t.commitment_waste for t in by_type), Decimal(0)),
+        savings_basis=SAVINGS_BASIS,
+        commitment_waste_advice=COMMITMENT_WASTE_ADVICE,
         by_type=by_type,
     )

@@ -19,7 +19,7 @@ from finops.analytics.forecasting.job import (
     SCOPE_DIMENSIONS,
     forecast_points,
     forecast_runs,
-    period_bounds,
+    projection_period,
     scope_key,
 )
 from finops.api.deps import ConnectionDep
@@ -78,8 +78,13 @@ def _metric(conn: Connection, requested: str | None) -> str | None:
     return newest
 
 
-def _latest_runs(conn: Connection, where: list[ColumnElement[bool]], metric: str) -> list[Any]:
-    """The latest run date's forecast of every scope, total first, then accounts, services."""
+def _latest_runs(
+    conn: Connection, where: list[ColumnElement[bool]], metric: str, as_of: date | None = None
+) -> list[Any]:
+    """The latest run date's forecast of every scope (on or before ``as_of`` when given), total
+    first, then accounts, services."""
+    if as_of is not None:
+        where = [*where, forecast_runs.c.run_date <= as_of]
     latest = (
         select(forecast_runs)
         .where(forecast_runs.c.cost_metric == metric, *where)
@@ -128,7 +133,7 @@ def _actuals(
 
 
 def _projection(row: Any, period: str, prefix: str, to_date: str) -> ProjectionPublic:
-    start, end = period_bounds(row.run_date, period)
+    start, end = projection_period(row.run_date, period)
     return ProjectionPublic(
         period_start=start,
         period_end=end,
@@ -162,12 +167,21 @@ def read_forecasts(
             description="the cost the forecasts measure (default: that of the newest run)",
         ),
     ] = None,
+    as_of: Annotated[
+        date | None,
+        Query(
+            description="the latest forecast made on or before this day (e.g. a closed "
+            "month's last day); default: the latest"
+        ),
+    ] = None,
 ) -> ForecastsPublic:
     """The latest forecast of every scope: daily points with 80% and 95% intervals, the model
     chosen by the rolling-origin backtest with its MASE and sMAPE, the month-end and
     quarter-end projections, and the actual daily cost around the run date."""
     metric = _metric(conn, cost_metric)
-    runs = [] if metric is None else _latest_runs(conn, _scope_where(scope_kind, scope), metric)
+    runs = (
+        [] if metric is None else _latest_runs(conn, _scope_where(scope_kind, scope), metric, as_of)
+    )
     points = _points(conn, [r.id for r in runs], horizon)
     actuals = (
         {}

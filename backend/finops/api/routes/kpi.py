@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Query
 
 from finops.analytics.spend import CostMetric, SpendFilter, kpi_summary
 from finops.api.deps import ConnectionDep
-from finops.api.params import CostMetricQuery, spend_filter
+from finops.api.params import CostMetricQuery, check_range, spend_filter
 from finops.api.schemas import KpiSummaryPublic, ServiceCostPublic
 
 router = APIRouter(prefix="/kpi", tags=["kpi"])
@@ -18,20 +19,39 @@ router = APIRouter(prefix="/kpi", tags=["kpi"])
 def read_kpi_summary(
     conn: ConnectionDep,
     filters: Annotated[SpendFilter, Depends(spend_filter)],
+    start: Annotated[date | None, Query(description="first day of a range (inclusive)")] = None,
+    end: Annotated[
+        date | None,
+        Query(description="last day of a range, or alone: the day the month to date ends"),
+    ] = None,
     cost_metric: CostMetricQuery = CostMetric.billed_cost,
 ) -> KpiSummaryPublic:
-    """Total, month to date, previous month and top services, from the warehouse."""
-    summary = kpi_summary(conn, spend_filter=filters, metric=cost_metric)
+    """Cost of a billing period, a date range or (default) the month of the last day of data,
+    against the matching previous period, with the top services of the period."""
+    check_range(filters, start, end)
+    summary = kpi_summary(conn, spend_filter=filters, metric=cost_metric, start=start, end=end)
+    p = summary.period
     return KpiSummaryPublic(
         currency=summary.currency,
         cost_metric=summary.cost_metric,
         as_of=summary.as_of,
+        period_kind=None if p is None else p.kind,
+        period_label=None if p is None else p.label,
+        complete=True if p is None else p.complete,
+        period_start=None if p is None else p.start,
+        period_end=None if p is None else p.end,
+        previous_period_start=None if p is None else p.previous_start,
+        previous_period_end=None if p is None else p.previous_end,
+        period_cost=summary.period_cost,
+        previous_period_cost=summary.previous_period_cost,
+        change=summary.change,
+        change_pct=summary.change_pct,
         total_cost=summary.total_cost,
-        month_to_date=summary.month_to_date,
-        previous_month_to_date=summary.previous_month_to_date,
+        month_to_date=summary.period_cost,
+        previous_month_to_date=summary.previous_period_cost,
         previous_month=summary.previous_month,
-        mom_change=summary.mom_change,
-        mom_change_pct=summary.mom_change_pct,
+        mom_change=summary.change,
+        mom_change_pct=summary.change_pct,
         top_services=[
             ServiceCostPublic(service_name=s.service_name, cost=s.cost, share_pct=s.share_pct)
             for s in summary.top_services

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, HTTPException, Query
+from fastapi import APIRouter, Depends, Query
 
 from finops.analytics.spend import (
     DIMENSION_LABELS,
@@ -16,7 +16,7 @@ from finops.analytics.spend import (
     spend_trend,
 )
 from finops.api.deps import ConnectionDep
-from finops.api.params import CostMetricQuery, spend_filter
+from finops.api.params import CostMetricQuery, check_range, spend_filter
 from finops.api.schemas import (
     AccountPublic,
     DimensionPublic,
@@ -40,9 +40,9 @@ def read_spend_trend(
     cost_metric: CostMetricQuery = CostMetric.billed_cost,
     top: Annotated[int, Query(ge=1, le=50, description="series kept; the rest is Other")] = 8,
 ) -> SpendTrendPublic:
-    """Daily cost by a dimension."""
-    if start is not None and end is not None and start > end:
-        raise HTTPException(status_code=422, detail=f"start {start} is after end {end}")
+    """Daily cost by a dimension; for a billing period or a range with a start, the total of
+    the matching previous period beside it."""
+    check_range(filters, start, end)
     trend = spend_trend(
         conn,
         spend_filter=filters,
@@ -60,6 +60,10 @@ def read_spend_trend(
         end=trend.end,
         dates=trend.dates,
         series=[TrendSeriesPublic(key=s.key, total=s.total, points=s.points) for s in trend.series],
+        period_label=None if trend.period is None else trend.period.label,
+        previous_start=None if trend.period is None else trend.period.previous_start,
+        previous_end=None if trend.period is None else trend.period.previous_end,
+        previous_total=trend.previous_total,
     )
 
 
