@@ -5,7 +5,7 @@ own figure (``commitment_waste``), never added to savings. The ``findings`` view
 Existing observations keep their savings; their method is ``on_demand_730h`` (what they were).
 
 Revision ID: 0009
-Revises: 0006
+Revises: 0007
 Create Date: 2026-12-03
 """
 
@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from alembic import op
 
 revision: str = "0009"
-down_revision: str | None = "0006"
+down_revision: str | None = "0007"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
