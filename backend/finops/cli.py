@@ -186,6 +186,9 @@ class SourceFormat(StrEnum):
     cur2 = "cur2"
     cur = "cur"
     focus = "focus"
+    azure = "azure"
+    gcp = "gcp"
+    oci = "oci"
 
 
 class Grain(StrEnum):

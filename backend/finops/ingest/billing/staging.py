@@ -114,6 +114,10 @@ def _cast(source: str, source_type: str | None, target: str, *, clean: bool = Tr
 
 
 def missing_required(file: FileColumns) -> list[str]:
+    from finops.ingest.billing.providers import NATIVE  # the providers import this module
+
+    if file.source_format in NATIVE:
+        return NATIVE[file.source_format].missing_required(file)
     required = FOCUS_REQUIRED if file.source_format == "focus" else CUR_REQUIRED
     return [c for c in required if c not in file.columns]
 
@@ -124,6 +128,10 @@ def staging_columns(file: FileColumns) -> list[tuple[str, str]]:
         return _focus_columns(file)
     if file.source_format in ("cur", "cur2"):
         return _cur_columns(file)
+    from finops.ingest.billing.providers import NATIVE  # the providers import this module
+
+    if file.source_format in NATIVE:
+        return NATIVE[file.source_format].staging_columns(file)
     raise IngestError(f"no staging for format {file.source_format!r}")
 
 
