@@ -81,7 +81,7 @@ def raw(file: FileColumns) -> list[RawColumn]:
 
 AZURE = NativeFormat(
     name="azure",
-    required=("date", "costinbillingcurrency", "chargetype"),
+    required=("Date", "CostInBillingCurrency", "ChargeType"),
     raw=raw,
     mapping_sql=(_SQL_DIR / "azure.sql").read_text(),
     lines_sql=FOCUS_LINES_SQL.replace(

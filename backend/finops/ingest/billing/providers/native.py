@@ -80,19 +80,19 @@ class NativeFormat:
     """A provider's native export: its raw columns, its FOCUS mapping, its line SQL."""
 
     name: str
-    required: tuple[str, ...]  # canonical raw names the mapping cannot do without
+    required: tuple[str, ...]  # columns the mapping cannot do without, as documented
     raw: Callable[[FileColumns], list[RawColumn]]
     mapping_sql: str  # SELECT … FROM native_raw producing the stg_focus columns
     lines_sql: str = FOCUS_LINES_SQL  # over stg_focus (the union of the unit's files)
 
     def missing_required(self, file: FileColumns) -> list[str]:
-        return [c for c in self.required if c not in file.columns]
+        return [c for c in self.required if c.lower() not in file.columns]
 
     def staging_columns(self, file: FileColumns) -> list[tuple[str, str]]:
         """(raw name, cast expression) of the raw columns the file has (for diagnostics)."""
         return [(c.name, c.expr) for c in self.raw(file) if c.source is not None]
 
-    def stage(
+    def stage(  # x_file: the file's folder and name, which may say what the file holds
         self, con: duckdb.DuckDBPyConnection, *, file: FileColumns, view: str, path: Path
     ) -> str:
         """Check the file's values, create its raw view; return its FOCUS staging SELECT."""
@@ -101,7 +101,7 @@ class NativeFormat:
         raw_view = f"{view}_native"
         con.execute(
             f"CREATE TEMP VIEW {raw_view} AS SELECT\n    {columns},\n"
-            f"    {literal(str(path))} AS x_file\nFROM {view}"
+            f"    {literal(path.parent.name + '/' + path.name)} AS x_file\nFROM {view}"
         )
         mapping = _NATIVE_RAW.sub(raw_view, self.mapping_sql)
         # every stg_focus column exists with its staging type, whatever the mapping fills

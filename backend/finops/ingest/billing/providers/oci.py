@@ -72,10 +72,10 @@ def _tags(file: FileColumns) -> RawColumn:
 OCI = NativeFormat(
     name="oci",
     required=(
-        "lineitem/tenantid",
-        "lineitem/intervalusagestart",
-        "cost/mycost",
-        "cost/currencycode",
+        "lineItem/tenantId",
+        "lineItem/intervalUsageStart",
+        "cost/myCost",
+        "cost/currencyCode",
     ),
     raw=raw,
     mapping_sql=(_SQL_DIR / "oci.sql").read_text(),
