@@ -78,7 +78,9 @@ class AzureExport:
     def row(self, c: AzureCharge) -> dict[str, str]:
         ea = self.agreement == "EA"
         period_start = c.day.replace(day=1)
-        next_month = date(period_start.year + period_start.month // 12, period_start.month % 12 + 1, 1)
+        next_month = date(
+            period_start.year + period_start.month // 12, period_start.month % 12 + 1, 1
+        )
         period_end = date.fromordinal(next_month.toordinal() - 1)
         resource_id = (
             f"/subscriptions/{c.subscription}/resourceGroups/rg-app/providers/"

@@ -17,7 +17,6 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-
 _S = pa.string()
 _F = pa.float64()
 _T = pa.timestamp("us", tz="UTC")
@@ -32,8 +31,13 @@ SCHEMA = pa.schema(
         (
             "project",
             pa.struct(
-                [("id", _S), ("number", _S), ("name", _S), ("labels", _KV),
-                 ("ancestry_numbers", _S)]
+                [
+                    ("id", _S),
+                    ("number", _S),
+                    ("name", _S),
+                    ("labels", _KV),
+                    ("ancestry_numbers", _S),
+                ]
             ),
         ),
         ("labels", _KV),
@@ -43,15 +47,20 @@ SCHEMA = pa.schema(
         (
             "tags",
             pa.list_(
-                pa.struct([("key", _S), ("value", _S), ("inherited", pa.bool_()),
-                           ("namespace", _S)])
+                pa.struct(
+                    [("key", _S), ("value", _S), ("inherited", pa.bool_()), ("namespace", _S)]
+                )
             ),
         ),
         (
             "price",
             pa.struct(
-                [("effective_price", _F), ("tier_start_amount", _F), ("unit", _S),
-                 ("pricing_unit_quantity", _F)]
+                [
+                    ("effective_price", _F),
+                    ("tier_start_amount", _F),
+                    ("unit", _S),
+                    ("pricing_unit_quantity", _F),
+                ]
             ),
         ),
         ("subscription", pa.struct([("instance_id", _S)])),
@@ -65,15 +74,20 @@ SCHEMA = pa.schema(
         (
             "usage",
             pa.struct(
-                [("amount", _F), ("unit", _S), ("amount_in_pricing_units", _F),
-                 ("pricing_unit", _S)]
+                [
+                    ("amount", _F),
+                    ("unit", _S),
+                    ("amount_in_pricing_units", _F),
+                    ("pricing_unit", _S),
+                ]
             ),
         ),
         (
             "credits",
             pa.list_(
-                pa.struct([("name", _S), ("amount", _F), ("full_name", _S), ("id", _S),
-                           ("type", _S)])
+                pa.struct(
+                    [("name", _S), ("amount", _F), ("full_name", _S), ("id", _S), ("type", _S)]
+                )
             ),
         ),
         ("invoice", pa.struct([("month", _S), ("publisher_type", _S)])),
@@ -124,7 +138,9 @@ class GcpExport:
                     "ancestry_numbers": "/9876/123456789012/",
                 },
                 "labels": [{"key": k, "value": v} for k, v in (labels or {}).items()],
-                "system_labels": [{"key": "compute.googleapis.com/machine_spec", "value": "n2-standard-4"}],
+                "system_labels": [
+                    {"key": "compute.googleapis.com/machine_spec", "value": "n2-standard-4"}
+                ],
                 "location": {
                     "location": region,
                     "country": "BE" if region else None,
@@ -162,7 +178,10 @@ class GcpExport:
                     "pricing_unit": "hour",
                 },
                 "credits": credits or [],
-                "invoice": {"month": invoice_month or start.strftime("%Y%m"), "publisher_type": "Google"},
+                "invoice": {
+                    "month": invoice_month or start.strftime("%Y%m"),
+                    "publisher_type": "Google",
+                },
                 "cost_type": cost_type,
                 "adjustment_info": {"id": None, "description": None, "mode": None, "type": None},
             }

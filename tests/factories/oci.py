@@ -82,7 +82,9 @@ class OciReport:
         """A gzipped csv, as OCI delivers its reports (``…-00001.csv.gz``)."""
         path.parent.mkdir(parents=True, exist_ok=True)
         with gzip.open(path, "wt", newline="") as handle:
-            writer = csv.DictWriter(handle, fieldnames=[*COLUMNS, *(f"tags/{k}" for k in self.tag_keys)])
+            writer = csv.DictWriter(
+                handle, fieldnames=[*COLUMNS, *(f"tags/{k}" for k in self.tag_keys)]
+            )
             writer.writeheader()
             writer.writerows(self.rows)
         return path

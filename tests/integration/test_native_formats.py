@@ -103,7 +103,9 @@ def test_azure_ea_actual_amortized_alone_and_together(
     # both: BilledCost from the actual file, EffectiveCost from the amortized one, nothing twice
     billed, effective, listed = _totals(fresh_settings, "azure:both")
     assert (billed, effective) == (actual.total(), amortized.total())
-    assert effective == Decimal("36.0000000003") + Decimal("0.99") + Decimal("29.0322580644") + Decimal("1.25")
+    assert effective == Decimal("36.0000000003") + Decimal("0.99") + Decimal(
+        "29.0322580644"
+    ) + Decimal("1.25")
     payg = sum(
         (Decimal(c.payg_price) * Decimal(c.quantity) for c in amortized.charges), Decimal(0)
     ) + Decimal(250)  # the purchase and the refund, from the actual file
@@ -339,7 +341,9 @@ def test_malformed_native_files_name_file_and_column(
     lines = ["lineItem/referenceNo,lineItem/intervalUsageStart,cost/myCost,cost/currencyCode",
              "r1,2026-07-01T00:00Z,1,EUR"]  # fmt: skip
     oci.write_text("\n".join(lines) + "\n")
-    with pytest.raises(IngestError, match=r"report\.csv: missing required columns: lineItem/tenantId"):
+    with pytest.raises(
+        IngestError, match=r"report\.csv: missing required columns: lineItem/tenantId"
+    ):
         ingest_billing(str(oci), settings=fresh_settings)
     with get_engine(fresh_settings).connect() as conn:
         assert conn.execute(text("SELECT count(*) FROM costs")).scalar() == 0

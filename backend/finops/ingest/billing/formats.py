@@ -64,8 +64,8 @@ def classify(path: str, names_and_types: list[tuple[str, str]]) -> FileColumns:
     if native == "gcp":
         return FileColumns(native, {n: n for n in names}, {}, types)
     if native is not None:  # azure, oci: names matched case-insensitively
-        tags = {n.split("/", 1)[1]: n for n in names if n.lower().startswith("tags/")}
-        return FileColumns(native, {n.strip().lower(): n for n in names}, tags, types)
+        oci_tags = {n.split("/", 1)[1]: n for n in names if n.lower().startswith("tags/")}
+        return FileColumns(native, {n.strip().lower(): n for n in names}, oci_tags, types)
     if "line_item_unblended_cost" in names and ("product" in names or "billing_period" in names):
         return FileColumns("cur2", {n: n for n in names}, {}, types)
     canonical = {athena_name(n): n for n in names}

@@ -21,7 +21,12 @@ from __future__ import annotations
 from pathlib import Path
 
 from finops.ingest.billing.formats import FileColumns
-from finops.ingest.billing.providers.native import FOCUS_LINES_SQL, NativeFormat, RawColumn, raw_column
+from finops.ingest.billing.providers.native import (
+    FOCUS_LINES_SQL,
+    NativeFormat,
+    RawColumn,
+    raw_column,
+)
 from finops.ingest.billing.staging import MONEY
 
 _SQL_DIR = Path(__file__).parent

@@ -113,8 +113,9 @@ class NativeFormat:
             f"UNION ALL BY NAME SELECT {template} WHERE false)"
         )
 
-    def check_values(self, con: duckdb.DuckDBPyConnection, *, file: FileColumns, view: str,
-                     path: Path) -> None:
+    def check_values(
+        self, con: duckdb.DuckDBPyConnection, *, file: FileColumns, view: str, path: Path
+    ) -> None:
         """Refuse the first value that does not convert, naming file, column and data row."""
         present = [c for c in self.raw(file) if c.source is not None and c.kind in _CHECKED]
         if not present:
@@ -145,5 +146,9 @@ _CHECKED = (MONEY, "TIMESTAMP", "DATE_MDY", "BOOLEAN")
 
 
 def _kind_name(kind: str) -> str:
-    return {MONEY: "a decimal number", "TIMESTAMP": "a timestamp", "DATE_MDY": "a date",
-            "BOOLEAN": "true/false"}.get(kind, kind)
+    return {
+        MONEY: "a decimal number",
+        "TIMESTAMP": "a timestamp",
+        "DATE_MDY": "a date",
+        "BOOLEAN": "true/false",
+    }.get(kind, kind)

@@ -48,9 +48,7 @@ _COLUMNS: list[tuple[str, str]] = [
 
 
 def raw(file: FileColumns) -> list[RawColumn]:
-    columns = [
-        raw_column(file, name, kind, label=name) for name, kind in _COLUMNS
-    ]
+    columns = [raw_column(file, name, kind, label=name) for name, kind in _COLUMNS]
     renamed = [
         RawColumn(c.name.replace("/", "_"), c.kind, c.expr, c.source, c.label) for c in columns
     ]
