@@ -384,8 +384,7 @@ def _run_export_ingest(run: Callable[[], Any]) -> None:
     except FinOpsError as exc:
         raise _fail(exc) from exc
     console.print(
-        f"{result.source_id}: {result.rows:,} rows from {result.files} file(s) into "
-        f"{result.table}",
+        f"{result.source_id}: {result.rows:,} rows from {result.files} file(s) into {result.table}",
         highlight=False,
     )
 

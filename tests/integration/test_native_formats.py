@@ -330,6 +330,15 @@ def test_malformed_native_files_name_file_and_column(
     ):
         ingest_billing(str(path), settings=fresh_settings)
 
+    actual.charges[1].cost = "12"
+    actual.charges[3].tags = {"env": "prod"}
+    path = actual.write(tmp_path / "azure" / "actual.csv")
+    path.write_text(path.read_text(encoding="utf-8-sig").replace('"""env"": ""prod"""', "env=prod"))
+    with pytest.raises(
+        IngestError, match=r"actual\.csv: column Tags, data row 4: value 'env=prod' cannot be "
+    ):
+        ingest_billing(str(path), settings=fresh_settings)
+
     export = _gcp_month()
     export.rows[2]["usage_start_time"] = "yesterday"
     bad = export.write_jsonl(tmp_path / "gcp" / "export.jsonl")

@@ -76,7 +76,7 @@ _COLUMNS: list[tuple[str, str, tuple[str, ...]]] = [
     ("resellername", "VARCHAR", ()),
     ("invoiceid", "VARCHAR", ()),
     ("availabilityzone", "VARCHAR", ()),
-    ("tags", "VARCHAR", ()),
+    ("tags", "JSON_OBJECT", ()),
 ]
 
 

@@ -125,11 +125,7 @@ SELECT
     subscriptionid                                                       AS sub_account_id,
     subscriptionname                                                     AS sub_account_name,
     'Subscription'                                                       AS sub_account_type,
-    CASE
-        WHEN tags IS NULL THEN '{}'
-        WHEN starts_with(ltrim(tags), '{') THEN tags
-        ELSE '{' || tags || '}'  -- older exports write the object without its braces
-    END                                                                  AS tags,
+    COALESCE(tags, '{}')                                                 AS tags,
     x_dataset,
     x_commitment_purchase
 FROM marked

@@ -53,6 +53,12 @@ def cast(source: str, source_type: str | None, kind: str) -> str:
             f"CASE WHEN {value} LIKE '%/%' THEN strptime({value}, '%m/%d/%Y') "
             f"ELSE CAST(CAST({value} AS TIMESTAMPTZ) AS TIMESTAMP) END"
         )
+    if kind == "JSON_OBJECT":  # a JSON object, or its members without braces (older exports)
+        value = text(source)
+        return (
+            f"CASE WHEN {value} IS NULL THEN NULL WHEN starts_with({value}, '{{') THEN {value} "
+            f"ELSE '{{' || {value} || '}}' END"
+        )
     if kind == "BOOLEAN":
         return f"CAST({text(source)} AS BOOLEAN)"
     if kind in (MONEY, "DECIMAL"):
@@ -71,7 +77,7 @@ def raw_column(
             return RawColumn(
                 name, kind, cast(source, file.types.get(original), kind), source, original
             )
-    target = "TIMESTAMP" if kind == "DATE_MDY" else kind
+    target = {"DATE_MDY": "TIMESTAMP", "JSON_OBJECT": "VARCHAR"}.get(kind, kind)
     return RawColumn(name, kind, f"CAST(NULL AS {target})", None, label or name)
 
 
@@ -121,7 +127,8 @@ class NativeFormat:
         if not present:
             return
         firsts = ", ".join(
-            f"min(rn) FILTER (WHERE TRY({c.expr}) IS NULL AND {text(c.source or '')} IS NOT NULL)"
+            f"min(rn) FILTER (WHERE TRY({_converted(c)}) IS NULL "
+            f"AND {text(c.source or '')} IS NOT NULL)"
             for c in present
         )
         row = con.execute(
@@ -142,7 +149,11 @@ class NativeFormat:
             )
 
 
-_CHECKED = (MONEY, "TIMESTAMP", "DATE_MDY", "BOOLEAN")
+_CHECKED = (MONEY, "TIMESTAMP", "DATE_MDY", "BOOLEAN", "JSON_OBJECT")
+
+
+def _converted(column: RawColumn) -> str:
+    return f"CAST({column.expr} AS JSON)" if column.kind == "JSON_OBJECT" else column.expr
 
 
 def _kind_name(kind: str) -> str:
