@@ -74,6 +74,9 @@ def test_comparison_pairs_by_resource_and_action(
         "platform_only": len(_active_findings(estate_settings)) - 3,
     }
     assert body["count"] == len(body["data"]) == sum(body["counts"].values())
+    assert sorted(
+        r["coh_recommendation_id"] for r in body["data"] if r["coh_recommendation_id"]
+    ) == sorted(r["recommendation_id"] for r in export.rows)
     same = rows[(agree.resource_id, "agree")]
     assert Decimal(same["coh_monthly_savings"]) == Decimal(same["platform_monthly_savings"])
     assert same["platform_fingerprint"] == agree.fingerprint
