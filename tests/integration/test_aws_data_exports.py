@@ -105,3 +105,33 @@ def test_bad_export_files_are_named(fresh_settings: Settings, tmp_path: Path) ->
     bad.write_text("account_id,action_type\n1,Stop\n")
     with pytest.raises(IngestError, match=r"coh\.csv: missing required columns: currency_code"):
         ingest_coh(str(bad), settings=fresh_settings)
+
+
+def test_migration_0010_downgrades_and_upgrades(pg_server: object, admin_url: str) -> None:
+    import uuid
+
+    from alembic import command
+    from sqlalchemy import create_engine
+
+    from finops.db.migrate import alembic_config, upgrade
+    from tests.conftest import create_database
+
+    name = f"t_{uuid.uuid4().hex[:12]}"
+    create_database(admin_url, name)
+    url = pg_server.url(name)  # type: ignore[attr-defined]
+    engine = create_engine(url)
+    exists = (
+        "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'finops' "
+        "AND table_name IN ('coh_recommendations', 'coh_recommendation_rows', "
+        "'carbon_emissions', 'carbon_emission_rows')"
+    )
+    try:
+        assert upgrade(engine, revision="0010") == "0010"
+        with engine.connect() as conn:
+            assert conn.execute(text(exists)).scalar() == 4
+        command.downgrade(alembic_config(url), "0006")
+        with engine.connect() as conn:
+            assert conn.execute(text(exists)).scalar() == 0
+        assert upgrade(engine, revision="0010") == "0010"
+    finally:
+        engine.dispose()
