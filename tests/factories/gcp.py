@@ -17,6 +17,8 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+STANDARD_LACKS = ("resource", "price")  # detailed-export-only fields
+
 _S = pa.string()
 _F = pa.float64()
 _T = pa.timestamp("us", tz="UTC")
@@ -187,10 +189,13 @@ class GcpExport:
             }
         )
 
-    def write_jsonl(self, path: Path) -> Path:
+    def write_jsonl(self, path: Path, *, standard: bool = False) -> Path:
+        """The detailed export, or (``standard``) the standard one: no resource or price."""
         path.parent.mkdir(parents=True, exist_ok=True)
         with path.open("w") as handle:
             for row in self.rows:
+                if standard:
+                    row = {k: v for k, v in row.items() if k not in STANDARD_LACKS}
                 handle.write(json.dumps(_bigquery_json(row)) + "\n")
         return path
 

@@ -199,11 +199,13 @@ def _gcp_month() -> GcpExport:
     return export
 
 
-@pytest.mark.parametrize("kind", ["jsonl", "parquet"])
+@pytest.mark.parametrize("kind", ["jsonl", "parquet", "standard"])
 def test_gcp_detailed_export(fresh_settings: Settings, tmp_path: Path, kind: str) -> None:
     export = _gcp_month()
     folder = tmp_path / f"gcp-{kind}"
-    if kind == "jsonl":
+    if kind == "standard":
+        export.write_jsonl(folder / "gcp_billing_export_v1-000000000000.json", standard=True)
+    elif kind == "jsonl":
         export.write_jsonl(folder / "gcp_billing_export_resource_v1-000000000000.json")
     else:
         export.write_parquet(folder / "gcp_billing_export_resource_v1-000000000000.parquet")
@@ -236,6 +238,7 @@ def test_gcp_detailed_export(fresh_settings: Settings, tmp_path: Path, kind: str
         "sub_account_id, billing_account_id, resource_id, pricing_unit, pricing_quantity "
         "FROM costs WHERE charge_category = 'Usage'",
     )
+    detailed = kind != "standard"  # the standard export has no resource or price
     assert usage == (
         {"team": "ml", "env": "prod"},
         "europe-west1",
@@ -244,8 +247,10 @@ def test_gcp_detailed_export(fresh_settings: Settings, tmp_path: Path, kind: str
         "Compute",
         "shop-prod",
         "01A2B3-C4D5E6-F7G8H9",
-        "//compute.googleapis.com/projects/shop-prod/zones/europe-west1-b/instances/instance-1",
-        "hour",
+        "//compute.googleapis.com/projects/shop-prod/zones/europe-west1-b/instances/instance-1"
+        if detailed
+        else None,
+        "hour",  # price.unit, else usage.pricing_unit
         Decimal(3),
     )
     (cud,) = _rows(
