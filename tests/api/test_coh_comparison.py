@@ -74,6 +74,7 @@ def test_comparison_pairs_by_resource_and_action(
         "platform_only": len(_active_findings(estate_settings)) - 3,
     }
     assert body["count"] == len(body["data"]) == sum(body["counts"].values())
+    assert body["coh_recommendations"] == len(export.rows)
     assert sorted(
         r["coh_recommendation_id"] for r in body["data"] if r["coh_recommendation_id"]
     ) == sorted(r["recommendation_id"] for r in export.rows)
@@ -103,3 +104,9 @@ def test_comparison_pairs_by_resource_and_action(
         "/api/v1/optimization/coh-comparison", params={"savings_tolerance_pct": 100}
     ).json()
     assert wide["counts"]["agree"] == 2 and wide["counts"]["disagree_savings"] == 0
+
+
+def test_nothing_to_compare_without_an_export(client: TestClient) -> None:
+    body = client.get("/api/v1/optimization/coh-comparison").json()
+    assert (body["coh_recommendations"], body["count"], body["data"]) == (0, 0, [])
+    assert set(body["counts"].values()) == {0}

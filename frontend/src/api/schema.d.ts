@@ -678,6 +678,8 @@ export interface components {
         };
         /** CohComparisonPublic */
         CohComparisonPublic: {
+            /** Coh Recommendations */
+            coh_recommendations: number;
             /** Count */
             count: number;
             /** Counts */

@@ -104,11 +104,13 @@ export function CohComparison() {
               </button>
             ))}
           </div>
-          {comparison.data.count === 0 ? (
+          {comparison.data.coh_recommendations === 0 ? (
             <p className="empty">
               Nothing to compare: load a Cost Optimization Hub export with{" "}
               <code>finops ingest coh</code>.
             </p>
+          ) : comparison.data.count === 0 ? (
+            <p className="empty">No resources with this outcome.</p>
           ) : (
             <div className="table-scroll">
             <table className="data-table" data-testid="coh-table">

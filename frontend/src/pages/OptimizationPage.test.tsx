@@ -84,6 +84,24 @@ describe("OptimizationPage", () => {
     });
   });
 
+  it("asks for a Cost Optimization Hub export when none is loaded", async () => {
+    const none = {
+      ...cohComparisonFixture,
+      data: [],
+      count: 0,
+      counts: { agree: 0, disagree_action: 0, disagree_savings: 0, coh_only: 0, platform_only: 0 },
+      coh_recommendations: 0,
+    };
+    renderWithApi(<OptimizationPage />, (url) =>
+      url.pathname === "/api/v1/optimization/coh-comparison" ? { body: none } : api(url),
+    );
+    const section = await screen.findByTestId("coh-comparison");
+    await waitFor(() => {
+      expect(section).toHaveTextContent("Nothing to compare: load a Cost Optimization Hub export");
+    });
+    expect(within(section).queryAllByTestId("coh-row")).toHaveLength(0);
+  });
+
   it("asks for findings that need action by default, a page at a time", async () => {
     const { requests } = renderWithApi(<OptimizationPage />, api);
     await screen.findAllByTestId("finding-row");

@@ -147,4 +147,5 @@ export const cohComparisonFixture: CohComparisonPublic = {
   count: 2,
   counts: { agree: 1, disagree_action: 0, disagree_savings: 0, coh_only: 1, platform_only: 0 },
   savings_tolerance_pct: "10",
+  coh_recommendations: 2,
 };

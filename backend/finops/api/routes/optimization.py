@@ -65,6 +65,7 @@ class CohComparisonPublic(BaseModel):
     count: int
     counts: dict[Agreement, int]
     savings_tolerance_pct: Money
+    coh_recommendations: int  # loaded; none loaded means nothing to compare (no rows at all)
 
 
 def _coh_rows(conn: ConnectionDep) -> dict[str, list[Any]]:
@@ -173,7 +174,10 @@ def read_coh_comparison(
     ] = Decimal(10),
 ) -> CohComparisonPublic:
     """Cost Optimization Hub recommendations beside the platform's new and open findings."""
-    rows = compare(_coh_rows(conn), _platform_rows(conn), tolerance_pct=savings_tolerance_pct)
+    coh = _coh_rows(conn)
+    loaded = sum(len(recs) for recs in coh.values())
+    # without an export every finding would read "platform only": compare nothing instead
+    rows = compare(coh, _platform_rows(conn), tolerance_pct=savings_tolerance_pct) if loaded else []
     counts = {a: sum(1 for r in rows if r.agreement == a) for a in Agreement}
     if agreement:
         rows = [r for r in rows if r.agreement in agreement]
@@ -186,5 +190,9 @@ def read_coh_comparison(
         )
     )
     return CohComparisonPublic(
-        data=rows, count=len(rows), counts=counts, savings_tolerance_pct=savings_tolerance_pct
+        data=rows,
+        count=len(rows),
+        counts=counts,
+        savings_tolerance_pct=savings_tolerance_pct,
+        coh_recommendations=loaded,
     )
