@@ -3,6 +3,9 @@ them, load through ``ingest_billing`` and reconcile exactly with totals computed
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -12,7 +15,7 @@ import pytest
 from sqlalchemy import text
 
 from finops.config import Settings
-from finops.db.engine import get_engine
+from finops.db.engine import get_engine, server_url
 from finops.errors import IngestError
 from finops.ingest.billing import ingest_billing
 from tests.factories.azure import RESERVATION, AzureCharge, AzureExport
@@ -285,7 +288,9 @@ def test_oci_cost_report(fresh_settings: Settings, tmp_path: Path) -> None:
                correction_of=first)  # fmt: skip
     report.add(start=datetime(2026, 7, 3), cost="-0.05", service="COMPUTE")
     path = report.write(tmp_path / "reports" / "cost" / "0001000000123456-00001.csv.gz")
-    ingest_billing(str(path.parent), settings=fresh_settings)
+    env = dict(os.environ, FINOPS_DATABASE_URL=server_url(fresh_settings))
+    command = [sys.executable, "-m", "finops", "ingest", "billing", str(path.parent)]
+    subprocess.run([*command, "--format", "oci"], env=env, capture_output=True, check=True)
     assert report.total() == Decimal("0.2237037034")
     assert _totals(fresh_settings, "oci:cost") == (report.total(),) * 3
     by_kind = _rows(
