@@ -98,10 +98,14 @@ class NativeFormat:
         """(raw name, cast expression) of the raw columns the file has (for diagnostics)."""
         return [(c.name, c.expr) for c in self.raw(file) if c.source is not None]
 
-    def stage(  # x_file: the file's folder and name, which may say what the file holds
+    def stage(
         self, con: duckdb.DuckDBPyConnection, *, file: FileColumns, view: str, path: Path
     ) -> str:
-        """Check the file's values, create its raw view; return its FOCUS staging SELECT."""
+        """Check the file's values, create its raw view; return its FOCUS staging SELECT.
+
+        The raw view adds ``x_file`` (the file's folder and name), which may say what the file
+        holds (Azure's actual or amortized dataset).
+        """
         self.check_values(con, file=file, view=view, path=path)
         columns = ",\n    ".join(f"{c.expr} AS {ident(c.name)}" for c in self.raw(file))
         raw_view = f"{view}_native"
@@ -162,4 +166,5 @@ def _kind_name(kind: str) -> str:
         "TIMESTAMP": "a timestamp",
         "DATE_MDY": "a date",
         "BOOLEAN": "true/false",
+        "JSON_OBJECT": "a JSON object",
     }.get(kind, kind)
