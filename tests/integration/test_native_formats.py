@@ -367,3 +367,20 @@ def test_malformed_native_files_name_file_and_column(
         ingest_billing(str(oci), settings=fresh_settings)
     with get_engine(fresh_settings).connect() as conn:
         assert conn.execute(text("SELECT count(*) FROM costs")).scalar() == 0
+
+
+def test_unreadable_native_parquet_is_named(fresh_settings: Settings, tmp_path: Path) -> None:
+    """A parquet file with an untyped (all-NULL) nested field, which BigQuery never writes but
+    hand-made files can hold, fails naming the file instead of with DuckDB's internal error."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    rows = _gcp_month().rows
+    path = tmp_path / "gcp" / "handmade.parquet"
+    path.parent.mkdir()
+    pq.write_table(pa.Table.from_pylist(rows), path)  # types inferred: null-typed fields
+    with pytest.raises(
+        IngestError,
+        match=r"handmade\.parquet: column\(s\) adjustment_info, subscription, tags have a field",
+    ):
+        ingest_billing(str(path), settings=fresh_settings)

@@ -22,6 +22,7 @@ from finops.ingest.billing.staging import FOCUS_COLUMNS, MONEY, ident, literal
 
 _SQL_DIR = Path(__file__).parent
 _NATIVE_RAW = re.compile(r"\bnative_raw\b")
+_UNTYPED = re.compile(r'(^|[ (])"NULL"')
 FOCUS_LINES_SQL = (_SQL_DIR.parent / "focus_to_focus.sql").read_text()
 
 
@@ -104,8 +105,24 @@ class NativeFormat:
         """Check the file's values, create its raw view; return its FOCUS staging SELECT.
 
         The raw view adds ``x_file`` (the file's folder and name), which may say what the file
-        holds (Azure's actual or amortized dataset).
+        holds (Azure's actual or amortized dataset). A file DuckDB cannot read fails naming it.
         """
+        try:
+            return self._stage(con, file=file, view=view, path=path)
+        except duckdb.Error as exc:
+            raise IngestError(f"{path}: cannot be read as a {self.name} export: {exc}") from exc
+
+    def _stage(
+        self, con: duckdb.DuckDBPyConnection, *, file: FileColumns, view: str, path: Path
+    ) -> str:
+        untyped = sorted(c for c, t in file.types.items() if _UNTYPED.search(t))
+        if untyped and path.name.lower().endswith(".parquet"):  # JSON reads them fine
+            # a parquet column or field of no type (written without a schema, every value
+            # NULL) cannot be scanned; the providers' own exports are typed
+            raise IngestError(
+                f"{path}: column(s) {', '.join(untyped)} have a field of no type (all NULL, "
+                "written without a schema); write the file with the provider's typed schema"
+            )
         self.check_values(con, file=file, view=view, path=path)
         columns = ",\n    ".join(f"{c.expr} AS {ident(c.name)}" for c in self.raw(file))
         raw_view = f"{view}_native"
