@@ -198,6 +198,9 @@ class SourceFormat(StrEnum):
     cur2 = "cur2"
     cur = "cur"
     focus = "focus"
+    azure = "azure"
+    gcp = "gcp"
+    oci = "oci"
 
 
 class Grain(StrEnum):
@@ -502,6 +505,42 @@ def ingest_inventory_command(
             source, progress=progress, **_scope(accounts, regions, start, end)
         ),
         result_lines,
+    )
+
+
+@ingest_app.command("coh")
+def ingest_coh_command(
+    source: Annotated[str, typer.Argument(help="a Cost Optimization Hub export: folder or file")],
+) -> None:
+    """Load AWS Cost Optimization Hub recommendations (Data Exports), replacing the source's."""
+    from finops.ingest.exports import ingest_coh
+
+    _run_export_ingest(lambda: ingest_coh(source))
+
+
+@ingest_app.command("carbon")
+def ingest_carbon_command(
+    source: Annotated[str, typer.Argument(help="a carbon emissions export: folder or file")],
+) -> None:
+    """Load AWS carbon emissions estimates (Data Exports), replacing the months they hold."""
+    from finops.ingest.exports import ingest_carbon
+
+    _run_export_ingest(lambda: ingest_carbon(source))
+
+
+def _run_export_ingest(run: Callable[[], Any]) -> None:
+    from finops.db.engine import get_engine
+    from finops.db.migrate import upgrade
+
+    _setup_logging()
+    try:
+        upgrade(get_engine())
+        result = run()
+    except FinOpsError as exc:
+        raise _fail(exc) from exc
+    console.print(
+        f"{result.source_id}: {result.rows:,} rows from {result.files} file(s) into {result.table}",
+        highlight=False,
     )
 
 

@@ -182,7 +182,5 @@ def downgrade() -> None:
     for column, _ in NEW_COLUMNS:
         op.execute(f"ALTER TABLE finops.cost_line_items DROP COLUMN {column}")
     for column in MONEY_COLUMNS:
-        op.execute(
-            f"ALTER TABLE finops.cost_line_items ALTER COLUMN {column} TYPE numeric(38, 10)"
-        )
+        op.execute(f"ALTER TABLE finops.cost_line_items ALTER COLUMN {column} TYPE numeric(38, 10)")
     _create_costs_view()

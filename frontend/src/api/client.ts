@@ -62,3 +62,10 @@ export type ThresholdKind = components["schemas"]["ThresholdKind"];
 
 export type AnomaliesQuery = NonNullable<paths["/api/v1/anomalies"]["get"]["parameters"]["query"]>;
 export type ForecastsQuery = NonNullable<paths["/api/v1/forecasts"]["get"]["parameters"]["query"]>;
+
+export type CohComparisonPublic = components["schemas"]["CohComparisonPublic"];
+export type CohComparisonRowPublic = components["schemas"]["CohComparisonRowPublic"];
+export type Agreement = components["schemas"]["Agreement"];
+export type CohComparisonQuery = NonNullable<
+  paths["/api/v1/optimization/coh-comparison"]["get"]["parameters"]["query"]
+>;

@@ -22,6 +22,8 @@ import type {
   KpiSummaryQuery,
   SpendTrendPublic,
   SpendTrendQuery,
+  CohComparisonPublic,
+  CohComparisonQuery,
 } from "./client";
 import { useApiClient } from "./context";
 import { ApiError, describeApiError, validationIssues } from "./errors";
@@ -210,5 +212,17 @@ export function useDeleteBudget() {
       );
     },
     onSettled: () => queryClient.invalidateQueries({ queryKey: ["budgets"] }),
+  });
+}
+
+export function useCohComparison(query: CohComparisonQuery) {
+  const client = useApiClient();
+  return useQuery({
+    queryKey: ["coh-comparison", query],
+    queryFn: async ({ signal }): Promise<CohComparisonPublic> =>
+      unwrap(
+        await client.GET("/api/v1/optimization/coh-comparison", { params: { query }, signal }),
+      ),
+    placeholderData: keepPreviousData,
   });
 }

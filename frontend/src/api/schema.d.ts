@@ -246,6 +246,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/optimization/coh-comparison": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read Coh Comparison
+         * @description Cost Optimization Hub recommendations beside the platform's new and open findings.
+         */
+        get: operations["read_coh_comparison_api_v1_optimization_coh_comparison_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/spend/trend": {
         parameters: {
             query?: never;
@@ -312,6 +332,11 @@ export interface components {
             /** Account Name */
             account_name: string | null;
         };
+        /**
+         * Agreement
+         * @enum {string}
+         */
+        Agreement: "agree" | "disagree_action" | "disagree_savings" | "coh_only" | "platform_only";
         /** AnomaliesPublic */
         AnomaliesPublic: {
             /** Count */
@@ -676,6 +701,51 @@ export interface components {
             unallocated: string;
             /** Unallocated Share Pct */
             unallocated_share_pct: string;
+        };
+        /** CohComparisonPublic */
+        CohComparisonPublic: {
+            /** Coh Recommendations */
+            coh_recommendations: number;
+            /** Count */
+            count: number;
+            /** Counts */
+            counts: {
+                [key: string]: number;
+            };
+            /** Data */
+            data: components["schemas"]["CohComparisonRowPublic"][];
+            /** Savings Tolerance Pct */
+            savings_tolerance_pct: string;
+        };
+        /** CohComparisonRowPublic */
+        CohComparisonRowPublic: {
+            /** Account Id */
+            account_id: string;
+            agreement: components["schemas"]["Agreement"];
+            /** Coh Action Type */
+            coh_action_type: string | null;
+            /** Coh Currency */
+            coh_currency: string | null;
+            /** Coh Monthly Savings */
+            coh_monthly_savings: string | null;
+            /** Coh Recommendation Id */
+            coh_recommendation_id: string | null;
+            /** Platform Action Type */
+            platform_action_type: string | null;
+            /** Platform Currency */
+            platform_currency: string | null;
+            /** Platform Finding Type */
+            platform_finding_type: string | null;
+            /** Platform Fingerprint */
+            platform_fingerprint: string | null;
+            /** Platform Monthly Savings */
+            platform_monthly_savings: string | null;
+            /** Region */
+            region: string | null;
+            /** Resource Id */
+            resource_id: string;
+            /** Savings Difference */
+            savings_difference: string | null;
         };
         /**
          * CostMetric
@@ -1583,6 +1653,40 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["KpiSummaryPublic"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    read_coh_comparison_api_v1_optimization_coh_comparison_get: {
+        parameters: {
+            query?: {
+                /** @description only these outcomes; repeat for several */
+                agreement?: components["schemas"]["Agreement"][] | null;
+                /** @description savings within this % of the larger agree */
+                savings_tolerance_pct?: number | string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CohComparisonPublic"];
                 };
             };
             /** @description Validation Error */

@@ -4,7 +4,11 @@ import { describe, expect, it } from "vitest";
 
 import { type FakeRoute, renderWithApi } from "../test/fakeApi";
 import { filtersFixture } from "../test/fixtures";
-import { findingsFixture, findingsSummaryFixture } from "../test/optimizationFixtures";
+import {
+  cohComparisonFixture,
+  findingsFixture,
+  findingsSummaryFixture,
+} from "../test/optimizationFixtures";
 import { FINDINGS_PAGE_SIZE, OptimizationPage } from "./OptimizationPage";
 
 const api: FakeRoute = (url) => {
@@ -15,6 +19,8 @@ const api: FakeRoute = (url) => {
       return { body: findingsSummaryFixture };
     case "/api/v1/findings":
       return { body: findingsFixture };
+    case "/api/v1/optimization/coh-comparison":
+      return { body: cohComparisonFixture };
     default:
       return undefined;
   }
@@ -75,6 +81,51 @@ describe("OptimizationPage", () => {
     expect(plan.getByTestId("finding-savings")).toHaveTextContent(
       "—$2,917.66/mo commitment waste",
     );
+  });
+
+  it("shows Cost Optimization Hub's recommendations beside the findings", async () => {
+    const { requests } = renderWithApi(<OptimizationPage />, api);
+
+    const rows = await screen.findAllByTestId("coh-row");
+    expect(rows).toHaveLength(2);
+    const agreed = within(rows[0] as HTMLElement);
+    expect(agreed.getByText("Agree")).toHaveClass("badge-agree");
+    expect(agreed.getByText("Idle EC2 instance (Stop)")).toBeInTheDocument();
+    expect(agreed.getAllByText("$140.17")).toHaveLength(2);
+    const hubOnly = within(rows[1] as HTMLElement);
+    expect(hubOnly.getByText("Only Cost Optimization Hub")).toBeInTheDocument();
+    expect(hubOnly.getByText("Rightsize")).toBeInTheDocument();
+    expect(hubOnly.getByText("$12.26")).toBeInTheDocument();
+    expect(screen.getByTestId("coh-count-coh_only")).toHaveTextContent(
+      "Only Cost Optimization Hub · 1",
+    );
+
+    await userEvent.click(screen.getByTestId("coh-count-disagree_action"));
+    await waitFor(() => {
+      expect(
+        lastRequest(requests, "/api/v1/optimization/coh-comparison")?.searchParams.getAll(
+          "agreement",
+        ),
+      ).toEqual(["disagree_action"]);
+    });
+  });
+
+  it("asks for a Cost Optimization Hub export when none is loaded", async () => {
+    const none = {
+      ...cohComparisonFixture,
+      data: [],
+      count: 0,
+      counts: { agree: 0, disagree_action: 0, disagree_savings: 0, coh_only: 0, platform_only: 0 },
+      coh_recommendations: 0,
+    };
+    renderWithApi(<OptimizationPage />, (url) =>
+      url.pathname === "/api/v1/optimization/coh-comparison" ? { body: none } : api(url),
+    );
+    const section = await screen.findByTestId("coh-comparison");
+    await waitFor(() => {
+      expect(section).toHaveTextContent("Nothing to compare: load a Cost Optimization Hub export");
+    });
+    expect(within(section).queryAllByTestId("coh-row")).toHaveLength(0);
   });
 
   it("asks for findings that need action by default, a page at a time", async () => {

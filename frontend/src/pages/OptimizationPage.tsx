@@ -2,6 +2,7 @@ import { useMemo, useState } from "react";
 
 import type { FindingsSummaryPublic, FindingStatus, FindingType } from "../api/client";
 import { useFilters, useFindings, useFindingsSummary } from "../api/queries";
+import { CohComparison } from "../components/CohComparison";
 import { FindingSummaryCards } from "../components/FindingSummaryCards";
 import { FindingsTable } from "../components/FindingsTable";
 import { ErrorMessage, Loading } from "../components/QueryStatus";
@@ -196,6 +197,7 @@ export function OptimizationPage() {
           onOffsetChange={setOffset}
         />
       )}
+      <CohComparison />
     </>
   );
 }

@@ -1,5 +1,6 @@
 import type {
   ChargebackPublic,
+  CohComparisonPublic,
   FindingPublic,
   FindingsPublic,
   FindingsSummaryPublic,
@@ -166,3 +167,44 @@ export function chargebackFixture(period: string): ChargebackPublic {
     ],
   };
 }
+
+export const cohComparisonFixture: CohComparisonPublic = {
+  data: [
+    {
+      resource_id: "i-0abc",
+      account_id: "111111111111",
+      region: "us-east-1",
+      agreement: "agree",
+      coh_recommendation_id: "rec-1",
+      coh_action_type: "Stop",
+      coh_monthly_savings: "140.165",
+      coh_currency: "USD",
+      platform_fingerprint: "f0",
+      platform_finding_type: "idle_instance",
+      platform_action_type: "Stop",
+      platform_monthly_savings: "140.165",
+      platform_currency: "USD",
+      savings_difference: "0",
+    },
+    {
+      resource_id: "i-0cohonly",
+      account_id: "222222222222",
+      region: "eu-west-1",
+      agreement: "coh_only",
+      coh_recommendation_id: "rec-2",
+      coh_action_type: "Rightsize",
+      coh_monthly_savings: "12.255",
+      coh_currency: "USD",
+      platform_fingerprint: null,
+      platform_finding_type: null,
+      platform_action_type: null,
+      platform_monthly_savings: null,
+      platform_currency: null,
+      savings_difference: null,
+    },
+  ],
+  count: 2,
+  counts: { agree: 1, disagree_action: 0, disagree_savings: 0, coh_only: 1, platform_only: 0 },
+  savings_tolerance_pct: "10",
+  coh_recommendations: 2,
+};

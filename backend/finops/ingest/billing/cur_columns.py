@@ -6,7 +6,7 @@ savings plans, no net unblended cost without discounts); a missing column stages
 
 from __future__ import annotations
 
-from finops.ingest.billing.formats import MONEY
+from finops.ingest.billing.money import MONEY
 
 QUANTITY = MONEY
 

@@ -4,6 +4,7 @@
 - ``cur``: legacy CUR, with ``lineItem/UnblendedCost`` names or the Athena spelling
   ``line_item_unblended_cost``, tags as one column per key
 - ``focus``: FOCUS 1.0–1.2 (``BilledCost``, ``ChargePeriodStart`` …) from any provider
+- ``azure``, ``gcp``, ``oci``: providers' native exports (``providers/``), mapped to FOCUS
 """
 
 from __future__ import annotations
@@ -12,12 +13,9 @@ import re
 from dataclasses import dataclass
 
 from finops.errors import IngestError
+from finops.ingest.billing.providers.detect import NATIVE_FORMATS, native_format
 
-FORMATS = ("cur2", "cur", "focus")
-
-# money and quantities: 20 decimal places hold every value exports carry (FOCUS files: up to 15;
-# CUR parquet doubles: their shortest round-trip text) and 18 integer digits any bill needs
-MONEY = "DECIMAL(38, 20)"
+FORMATS = ("cur2", "cur", "focus", *NATIVE_FORMATS)
 
 _CAMEL_BOUNDARY = re.compile(r"(?<!^)(?=[A-Z])")
 
@@ -62,6 +60,12 @@ def classify(path: str, names_and_types: list[tuple[str, str]]) -> FileColumns:
     }:
         columns = {focus_name(n): n for n in names}
         return FileColumns("focus", columns, {}, types)
+    native = native_format(names)
+    if native == "gcp":
+        return FileColumns(native, {n: n for n in names}, {}, types)
+    if native is not None:  # azure, oci: names matched case-insensitively
+        oci_tags = {n.split("/", 1)[1]: n for n in names if n.lower().startswith("tags/")}
+        return FileColumns(native, {n.strip().lower(): n for n in names}, oci_tags, types)
     if "line_item_unblended_cost" in names and ("product" in names or "billing_period" in names):
         return FileColumns("cur2", {n: n for n in names}, {}, types)
     canonical = {athena_name(n): n for n in names}
@@ -75,6 +79,7 @@ def classify(path: str, names_and_types: list[tuple[str, str]]) -> FileColumns:
         return FileColumns("cur", canonical, tags, types)
     raise IngestError(
         f"{path}: not a recognised billing export (no CUR line_item_unblended_cost / "
-        f"lineItem/UnblendedCost column and no FOCUS BilledCost + ChargePeriodStart columns); "
+        f"lineItem/UnblendedCost column, no FOCUS BilledCost + ChargePeriodStart columns, and "
+        f"not an Azure, Google Cloud or OCI native export); "
         f"first columns: {', '.join(names[:8])}"
     )

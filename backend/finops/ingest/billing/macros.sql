@@ -68,3 +68,9 @@ CREATE OR REPLACE MACRO resource_kind(product_code, product_family) AS CASE
     WHEN product_code = 'AmazonDynamoDB' THEN 'Table'
     ELSE product_code
 END;
+
+-- a price times a quantity (or a rate) where both are staged as DECIMAL(38, 20): DuckDB refuses
+-- a product whose scale would pass 38, so each factor keeps 14 decimal places (the product 28,
+-- with ten integer digits) and the result is money again
+CREATE OR REPLACE MACRO money_mul(a, b) AS
+    CAST(CAST(a AS DECIMAL(38, 14)) * CAST(b AS DECIMAL(38, 14)) AS DECIMAL(38, 20));

@@ -22,7 +22,8 @@ from finops.ingest.billing.formats import FORMATS, FileColumns, classify
 
 _CUR2_PERIOD_DIR = re.compile(r"^BILLING_PERIOD=(\d{4}-\d{2})$")
 _CUR_PERIOD_DIR = re.compile(r"^(\d{4})(\d{2})01-\d{8}$")
-_DATA_SUFFIXES = (".parquet", ".csv", ".csv.gz", ".zip")
+JSON_SUFFIXES = (".json", ".jsonl", ".json.gz", ".jsonl.gz")  # newline-delimited (BigQuery)
+_DATA_SUFFIXES = (".parquet", ".csv", ".csv.gz", ".zip", *JSON_SUFFIXES)
 
 
 @dataclass(frozen=True)
@@ -61,7 +62,9 @@ class PeriodFiles:
 
 
 def is_data_file(path: Path) -> bool:
-    return path.is_file() and path.name.lower().endswith(_DATA_SUFFIXES)
+    name = path.name.lower()
+    # export manifests (CUR's <name>-Manifest.json, Azure's manifest.json) are not data
+    return path.is_file() and name.endswith(_DATA_SUFFIXES) and not name.endswith("manifest.json")
 
 
 def discover(
@@ -221,7 +224,9 @@ def _discover_folder(
         kind = formats.pop()
         units.append(PeriodFiles(f"{kind}:{root.name}", kind, "", files, location=place(root)))
     if not units:
-        raise IngestError(f"{root}: no billing export files found (parquet, csv, csv.gz or zip)")
+        raise IngestError(
+            f"{root}: no billing export files found (parquet, csv, csv.gz, zip or json)"
+        )
     return units
 
 
@@ -292,6 +297,12 @@ def _inspect(con: duckdb.DuckDBPyConnection, path: Path, work_dir: Path) -> Bill
                 "read_parquet(?, hive_partitioning = false))",
                 [str(readable)],
             ).fetchall()
+        elif lower.endswith(JSON_SUFFIXES):
+            rows = con.execute(
+                "SELECT column_name, column_type FROM (DESCRIBE SELECT * FROM "
+                "read_json(?, format = 'newline_delimited'))",
+                [str(readable)],
+            ).fetchall()
         else:
             rows = con.execute(
                 "SELECT column_name, column_type FROM (DESCRIBE SELECT * FROM "
@@ -299,7 +310,13 @@ def _inspect(con: duckdb.DuckDBPyConnection, path: Path, work_dir: Path) -> Bill
                 [str(readable)],
             ).fetchall()
     except duckdb.Error as exc:
-        kind = "parquet" if lower.endswith(".parquet") else "csv"
+        kind = (
+            "parquet"
+            if lower.endswith(".parquet")
+            else "newline-delimited JSON"
+            if lower.endswith(JSON_SUFFIXES)
+            else "csv"
+        )
         raise IngestError(f"{path}: not a readable {kind} file ({exc})") from exc
     if not rows:
         raise IngestError(f"{path}: the file has no columns")

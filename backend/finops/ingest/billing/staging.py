@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from finops.errors import IngestError
 from finops.ingest.billing.cur_columns import CUR_COLUMNS, CUR_REQUIRED
-from finops.ingest.billing.formats import MONEY, FileColumns
+from finops.ingest.billing.formats import FileColumns
+from finops.ingest.billing.money import MONEY
 
 # FOCUS 1.2 columns staged from FOCUS files (snake_case) and their types
 FOCUS_COLUMNS: dict[str, str] = {
@@ -81,6 +82,12 @@ FOCUS_COLUMNS: dict[str, str] = {
 }
 # provider extension columns the warehouse keeps in columns of its own (AWS FOCUS exports)
 FOCUS_EXTENSIONS: dict[str, str] = {"x_UsageType": "x_usage_type", "x_Operation": "x_operation"}
+# stg_focus columns beyond FOCUS's own: those two and every other extra column as JSON text
+STAGED_EXTRAS: dict[str, str] = {
+    "x_usage_type": "VARCHAR",
+    "x_operation": "VARCHAR",
+    "x_extensions": "VARCHAR",
+}
 
 # what a FOCUS row cannot be placed (partition, slice) or reconciled without; every other
 # mandatory column that a real export leaves out or empty is kept as NULL and reported
@@ -122,6 +129,10 @@ def _cast(source: str, source_type: str | None, target: str, *, clean: bool = Tr
 
 
 def missing_required(file: FileColumns) -> list[str]:
+    from finops.ingest.billing.providers.registry import NATIVE  # the providers import this module
+
+    if file.source_format in NATIVE:
+        return NATIVE[file.source_format].missing_required(file)
     required = FOCUS_REQUIRED if file.source_format == "focus" else CUR_REQUIRED
     return [c for c in required if c not in file.columns]
 
@@ -132,6 +143,10 @@ def staging_columns(file: FileColumns) -> list[tuple[str, str]]:
         return _focus_columns(file)
     if file.source_format in ("cur", "cur2"):
         return _cur_columns(file)
+    from finops.ingest.billing.providers.registry import NATIVE  # the providers import this module
+
+    if file.source_format in NATIVE:
+        return NATIVE[file.source_format].staging_columns(file)
     raise IngestError(f"no staging for format {file.source_format!r}")
 
 

@@ -28,8 +28,9 @@ import duckdb
 
 from finops.errors import IngestError
 from finops.ingest.billing import quality
+from finops.ingest.billing.providers.registry import NATIVE
 from finops.ingest.billing.quality import QualityFinding
-from finops.ingest.billing.sources import BillingFile, PeriodFiles
+from finops.ingest.billing.sources import JSON_SUFFIXES, BillingFile, PeriodFiles
 from finops.ingest.billing.staging import ident, literal, missing_required, staging_columns
 
 _SQL_DIR = Path(__file__).parent
@@ -37,6 +38,7 @@ _LINES_SQL = {
     "cur2": (_SQL_DIR / "cur_lines.sql").read_text(),
     "cur": (_SQL_DIR / "cur_lines.sql").read_text(),
     "focus": (_SQL_DIR / "focus_to_focus.sql").read_text(),
+    **{name: native.lines_sql for name, native in NATIVE.items()},
 }
 CUR_TO_FOCUS_SQL = (_SQL_DIR / "cur_to_focus.sql").read_text()
 MACROS_SQL = (_SQL_DIR / "macros.sql").read_text()
@@ -537,11 +539,15 @@ def _stage(con: duckdb.DuckDBPyConnection, unit: PeriodFiles) -> None:
             raise IngestError(f"{file.path}: missing required columns: {', '.join(missing)}")
         view = f"raw_{index}"
         _raw_relation(con, file).create_view(view)
+        native = NATIVE.get(file.columns.source_format)
+        if native is not None:  # a provider's mapping: one SELECT (or a UNION ALL) per file
+            selects.append(native.stage(con, file=file.columns, view=view, path=file.path))
+            continue
         columns = ",\n  ".join(
             f"{expr} AS {ident(name)}" for name, expr in staging_columns(file.columns)
         )
         selects.append(f"SELECT\n  {columns}\nFROM {view}")
-    staged = "stg_focus" if unit.source_format == "focus" else "stg_cur"
+    staged = "stg_focus" if unit.source_format in ("focus", *NATIVE) else "stg_cur"
     con.execute(f"CREATE TEMP VIEW {staged} AS " + "\nUNION ALL BY NAME\n".join(selects))
 
 
@@ -550,6 +556,8 @@ def _raw_relation(con: duckdb.DuckDBPyConnection, file: BillingFile) -> duckdb.D
     if path.lower().endswith(".parquet"):
         # the folder names (BILLING_PERIOD=…) are a layout, not columns of the file
         return con.read_parquet(path, hive_partitioning=False)
+    if path.lower().endswith(JSON_SUFFIXES):
+        return con.read_json(path, format="newline_delimited", hive_partitioning=False)
     return con.read_csv(path, header=True, all_varchar=True, hive_partitioning=False)
 
 
