@@ -22,6 +22,7 @@ from finops.api.routes import (
     forecasts,
     health,
     kpi,
+    sources,
     spend,
 )
 from finops.config import REPO_ROOT, Settings, get_settings
@@ -40,6 +41,7 @@ api_router.include_router(allocation.router)
 api_router.include_router(anomalies.router)
 api_router.include_router(forecasts.router)
 api_router.include_router(budgets.router)
+api_router.include_router(sources.router)
 
 
 def _route_template(request: Request) -> str:
