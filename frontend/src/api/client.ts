@@ -62,3 +62,17 @@ export type ThresholdKind = components["schemas"]["ThresholdKind"];
 
 export type AnomaliesQuery = NonNullable<paths["/api/v1/anomalies"]["get"]["parameters"]["query"]>;
 export type ForecastsQuery = NonNullable<paths["/api/v1/forecasts"]["get"]["parameters"]["query"]>;
+
+export type SourcePublic = components["schemas"]["SourcePublic"];
+export type SourcesPublic = components["schemas"]["SourcesPublic"];
+export type LoadPublic = components["schemas"]["LoadPublic"];
+export type LoadsPublic = components["schemas"]["LoadsPublic"];
+export type LoadStatus = components["schemas"]["LoadStatus"];
+export type QualityFindingPublic = components["schemas"]["QualityFindingPublic"];
+export type QualityFindingsPublic = components["schemas"]["QualityFindingsPublic"];
+export type QualitySeverity = components["schemas"]["QualitySeverity"];
+
+export type LoadsQuery = NonNullable<paths["/api/v1/sources/loads"]["get"]["parameters"]["query"]>;
+export type QualityQuery = NonNullable<
+  paths["/api/v1/sources/quality"]["get"]["parameters"]["query"]
+>;

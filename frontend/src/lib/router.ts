@@ -7,6 +7,7 @@ export const PAGES = [
   { path: "/chargeback", label: "Chargeback" },
   { path: "/anomalies", label: "Anomalies" },
   { path: "/forecasts", label: "Forecasts & budgets" },
+  { path: "/sources", label: "Data sources" },
 ] as const;
 
 export type PagePath = (typeof PAGES)[number]["path"];
@@ -37,4 +38,35 @@ export function navigate(path: PagePath): void {
     window.history.pushState(null, "", path);
     window.dispatchEvent(new Event(NAVIGATE_EVENT));
   }
+}
+
+/** Query parameter `name` of the address bar (`null` when absent), re-read when it changes. */
+export function useSearchParam(name: string): string | null {
+  return useSyncExternalStore(subscribe, () =>
+    new URLSearchParams(window.location.search).get(name),
+  );
+}
+
+/**
+ * Sets query parameters of the address bar (`null` removes one), keeping the others, so a
+ * page's filters, selection and paging survive a reload and can be linked. Replaces the history
+ * entry: the back button leaves the page rather than stepping through its filters.
+ */
+export function setSearchParams(values: Readonly<Record<string, string | null>>): void {
+  const params = new URLSearchParams(window.location.search);
+  for (const [name, value] of Object.entries(values)) {
+    if (value === null) {
+      params.delete(name);
+    } else {
+      params.set(name, value);
+    }
+  }
+  const query = params.toString();
+  const search = query === "" ? "" : `?${query}`;
+  window.history.replaceState(
+    window.history.state,
+    "",
+    `${window.location.pathname}${search}${window.location.hash}`,
+  );
+  window.dispatchEvent(new Event(NAVIGATE_EVENT));
 }
