@@ -65,7 +65,12 @@ function SourceRow({
   const accounts = source.billing_account_ids;
   const hidden = accounts.length - SHOWN_ACCOUNTS;
   return (
-    <tr data-testid="source-row" className={selected ? "row-selected" : undefined}>
+    <tr
+      data-testid="source-row"
+      data-source-id={source.source_id}
+      data-rows={source.rows}
+      className={selected ? "row-selected" : undefined}
+    >
       <td>
         <button
           type="button"
@@ -503,7 +508,7 @@ export function SourcesPage() {
         {sources.isSuccess && (
           <div className="headline" data-testid="sources-headline">
             <span className="headline-label">Billing sources</span>
-            <span className="headline-value">{sources.data.count}</span>
+            <span className="headline-value headline-value-plain">{sources.data.count}</span>
             <span className="data-range">
               {plural(
                 allSources.reduce((total, s) => total + s.quality_findings, 0),
