@@ -277,6 +277,18 @@ def test_quality_report_counts_line_items_per_rule_with_examples(
     }
     assert per_rule == {"ContractedCost.not_null": 7, "ChargeFrequency.allowed_values": 7}
     contracted = next(f for f in body["data"] if f["rule_id"] == "ContractedCost.not_null")
+    # example rows read in the report's column order, not JSONB's
+    assert list(contracted["examples"][0]) == [
+        "provider_name",
+        "billing_account_id",
+        "sub_account_id",
+        "service_name",
+        "charge_category",
+        "charge_description",
+        "resource_id",
+        "billed_cost",
+        "charge_period_start",
+    ]
     assert contracted["severity"] == "error"
     assert contracted["column_name"] == "ContractedCost"
     assert "MUST NOT be null" in contracted["message"]

@@ -71,7 +71,7 @@ function SourceRow({
       data-rows={source.rows}
       className={selected ? "row-selected" : undefined}
     >
-      <td>
+      <td className="source-cell">
         <button
           type="button"
           className="link-button cell-main"
@@ -188,7 +188,7 @@ function LoadRow({ load }: { load: LoadPublic }) {
   return (
     <tr data-testid="load-row">
       <td className="nowrap">{formatTimestamp(load.started_at)}</td>
-      <td className="cell-main">{load.source_id}</td>
+      <td className="cell-main source-cell">{load.source_id}</td>
       <td className="nowrap">
         {load.billing_period === null ? "—" : formatBillingPeriod(load.billing_period)}
       </td>
@@ -373,7 +373,7 @@ function QualityTable({ findings }: { findings: QualityFindingsPublic }) {
                 return (
                   <Fragment key={key}>
                     <tr data-testid="quality-row">
-                      <td className="cell-main">{finding.source_id}</td>
+                      <td className="cell-main source-cell">{finding.source_id}</td>
                       <td className="nowrap">{formatBillingPeriod(finding.billing_period)}</td>
                       <td>
                         <span className={`badge badge-quality-${finding.severity}`}>

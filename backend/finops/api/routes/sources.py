@@ -26,6 +26,7 @@ from finops.api.schemas import (
 from finops.api.views import billing_sources, data_quality, ingest_log, ingest_quality
 from finops.errors import DatabaseError
 from finops.ingest.billing.manage import read_sources
+from finops.ingest.billing.quality import EXAMPLE_COLUMNS
 
 router = APIRouter(prefix="/sources", tags=["sources"])
 
@@ -188,13 +189,20 @@ def read_quality(
             severity=r.severity,
             line_items=r.line_items,
             message=r.message,
-            examples=r.examples or [],
+            examples=[_in_reading_order(e) for e in r.examples or []],
             run_id=r.run_id,
             loaded_at=r.loaded_at,
         )
         for r in rows
     ]
     return QualityFindingsPublic(data=data, count=len(data))
+
+
+def _in_reading_order(example: dict[str, str | None]) -> dict[str, str | None]:
+    """An example row with its columns in the report's order (stored as JSONB, which sorts
+    keys by length); columns the report does not know follow in name order."""
+    rank = {name: index for index, name in enumerate(EXAMPLE_COLUMNS)}
+    return {k: example[k] for k in sorted(example, key=lambda k: (rank.get(k, len(rank)), k))}
 
 
 def _require_loaded_period(conn: Connection, source_id: str | None, period: date) -> None:
