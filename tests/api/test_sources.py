@@ -7,6 +7,9 @@ billed in two currencies. Expected figures are computed from the source files wi
 from __future__ import annotations
 
 import csv
+import os
+import subprocess
+import sys
 import uuid
 from collections import Counter, defaultdict
 from collections.abc import Iterator
@@ -21,7 +24,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import text
 
 from finops.config import Settings
-from finops.db.engine import get_engine
+from finops.db.engine import get_engine, server_url
 from finops.ingest.billing import IngestFailures, ingest_billing
 from tests.conftest import create_database
 from tests.factories.cur2 import Cur2Export
@@ -365,3 +368,27 @@ def test_bad_parameters_are_422_or_404_naming_them(api: TestClient, estate: Sour
         "billing_period: no successful load of 2026-01 of source 'cur2:cur-prod'; "
         "loaded: 2026-02, 2026-03"
     )
+
+
+def test_cli_sources_list_shows_the_same_billed_cost_per_currency(estate: SourcesEstate) -> None:
+    """``finops sources list`` reads the same summaries: two currencies are never added up."""
+    env = dict(
+        os.environ,
+        FINOPS_DATABASE_URL=server_url(estate.settings),
+        FINOPS_LOG_JSON="false",
+        COLUMNS="400",
+    )
+    shown = subprocess.run(
+        [sys.executable, "-m", "finops", "sources", "list"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+    assert shown.returncode == 0, shown.stderr
+    line = next(x for x in shown.stdout.splitlines() if estate.mixed_source in x)
+    assert "7.5 EUR; 30.000000000000003 USD" in line
+    sample = next(x for x in shown.stdout.splitlines() if estate.sample_source in x)
+    assert "20.52022672899 USD" in sample
+    assert "4 rule(s) broken" in sample
