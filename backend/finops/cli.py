@@ -397,7 +397,7 @@ def sources_list() -> None:
             s.location or "(loaded before source identities)",
             span,
             f"{s.rows:,}",
-            _cell(s.billed_cost),
+            "; ".join(f"{_cell(v)} {c}" for c, v in s.billed_costs.items()),
             f"{s.quality_issues} rule(s) broken" if s.quality_issues else "",
         )
     console.print(table)

@@ -8,6 +8,8 @@
 //   EXPECTED_TOTAL     the total cost as a decimal string, e.g. from `finops sql` (required)
 //   EXPECTED_ANOMALIES comma-separated fingerprints the Anomalies page must list, in order
 //                      (open and acknowledged incidents); unset: the page is not checked
+//   EXPECTED_SOURCES   comma-separated "source_id=rows" the Data sources page must list, in
+//                      order (e.g. from `finops sql`); unset: the page is not checked
 //   EXPECTED_CURRENCY  ISO currency of that total (default USD)
 //   E2E_ARTIFACTS_DIR  where screenshots go (default frontend/e2e-artifacts)
 //   CHROMIUM_PATH      the browser to drive (default /usr/bin/chromium)
@@ -194,6 +196,47 @@ async function checkAnomalies(page, { expected, timeout, log }) {
   log(`incident ${expected[0]} shows ${causes} root cause entries and its chart`);
 }
 
+/**
+ * Opens the Data sources page from the navigation and checks that its rows are the expected
+ * sources with their warehouse rows, then that a source's loads and findings tables are shown.
+ * @param {import("playwright-core").Page} page
+ * @param {{ expected: string[], timeout: number, log: (line: string) => void }} options
+ */
+async function checkSources(page, { expected, timeout, log }) {
+  await page.getByRole("link", { name: "Data sources" }).click();
+  const rows = page.getByTestId("source-row");
+  await rows
+    .first()
+    .waitFor({ state: "visible", timeout })
+    .catch(async () => {
+      const alert = await page.getByRole("alert").allTextContents();
+      throw new E2EFailure(
+        `no source row appeared within ${timeout} ms` +
+          (alert.length > 0 ? `; the page shows: ${alert.join(" | ")}` : ""),
+      );
+    });
+  const shown = await rows.evaluateAll((nodes) =>
+    nodes.map((node) => {
+      const { sourceId, rows: count } = /** @type {HTMLElement} */ (node).dataset;
+      return `${sourceId ?? ""}=${count ?? ""}`;
+    }),
+  );
+  if (JSON.stringify(shown) !== JSON.stringify(expected)) {
+    throw new E2EFailure(
+      `the Data sources page lists ${JSON.stringify(shown)}, expected ${JSON.stringify(expected)}`,
+    );
+  }
+  await page
+    .getByTestId("load-row")
+    .first()
+    .waitFor({ state: "visible", timeout })
+    .catch(() => {
+      throw new E2EFailure(`no load row appeared within ${timeout} ms`);
+    });
+  const loads = await page.getByTestId("load-row").count();
+  log(`data sources page lists ${shown.join(", ")} and ${loads} load(s)`);
+}
+
 async function main() {
   const baseUrl = requireEnv("BASE_URL").replace(/\/+$/, "");
   const expectedTotalText = expectedMoneyText(
@@ -207,6 +250,10 @@ async function main() {
     .split(",")
     .map((fingerprint) => fingerprint.trim())
     .filter((fingerprint) => fingerprint !== "");
+  const expectedSources = (process.env.EXPECTED_SOURCES ?? "")
+    .split(",")
+    .map((source) => source.trim())
+    .filter((source) => source !== "");
   const timeout = Number(process.env.E2E_TIMEOUT_MS ?? "30000");
   if (!Number.isInteger(timeout) || timeout <= 0) {
     throw new E2EFailure(`E2E_TIMEOUT_MS must be a positive integer, got ${process.env.E2E_TIMEOUT_MS}`);
@@ -248,6 +295,15 @@ async function main() {
         const anomalies = join(artifactsDir, "anomalies.png");
         await page.screenshot({ path: anomalies, fullPage: true });
         log(`screenshot saved to ${anomalies}`);
+      }
+      if (expectedSources.length > 0) {
+        await checkSources(page, { expected: expectedSources, timeout, log });
+        if (pageErrors.length > 0) {
+          throw new E2EFailure(`uncaught errors in the page: ${pageErrors.join(" | ")}`);
+        }
+        const sources = join(artifactsDir, "sources.png");
+        await page.screenshot({ path: sources, fullPage: true });
+        log(`screenshot saved to ${sources}`);
       }
     } catch (error) {
       const screenshot = join(artifactsDir, "overview-failure.png");

@@ -78,6 +78,7 @@ describe("App navigation", () => {
     expect(pageForPath("/chargeback")).toBe("/chargeback");
     expect(pageForPath("/anomalies/")).toBe("/anomalies");
     expect(pageForPath("/forecasts")).toBe("/forecasts");
+    expect(pageForPath("/sources/")).toBe("/sources");
     expect(pageForPath("/nowhere")).toBe("/");
     expect(pageForPath("/")).toBe("/");
   });

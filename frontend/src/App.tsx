@@ -6,6 +6,7 @@ import { ChargebackPage } from "./pages/ChargebackPage";
 import { ForecastsPage } from "./pages/ForecastsPage";
 import { OptimizationPage } from "./pages/OptimizationPage";
 import { OverviewPage } from "./pages/OverviewPage";
+import { SourcesPage } from "./pages/SourcesPage";
 
 function PageContent({ page }: { page: PagePath }) {
   switch (page) {
@@ -17,6 +18,8 @@ function PageContent({ page }: { page: PagePath }) {
       return <AnomaliesPage />;
     case "/forecasts":
       return <ForecastsPage />;
+    case "/sources":
+      return <SourcesPage />;
     default:
       return <OverviewPage />;
   }

@@ -1,6 +1,7 @@
 """Browser end to end: ``finops serve`` on freshly ingested data, the Overview page in Debian
 Chromium (playwright-core), the displayed total equal to what ``finops sql`` returns; the
-Anomalies page listing the incidents the anomaly job found (one planted spike)."""
+Anomalies page listing the incidents the anomaly job found (one planted spike); the Data sources
+page listing the billing sources with the rows ``finops sql`` counts for each."""
 
 from __future__ import annotations
 
@@ -116,6 +117,18 @@ def test_overview_total_matches_sql(served: tuple[str, dict[str, str]]) -> None:
     fingerprints = anomalies.stdout.splitlines()[1:]
     assert fingerprints, "the planted spike was not detected"
 
+    sources = _finops(
+        env,
+        "sql",
+        "select x_source_id || '=' || count(*) from costs "
+        "group by x_source_id order by x_source_id",
+        "--format",
+        "csv",
+    )
+    assert sources.returncode == 0, sources.stderr
+    source_rows = sources.stdout.splitlines()[1:]
+    assert source_rows, "no billing source in the warehouse"
+
     ARTIFACTS.mkdir(exist_ok=True)
     node = shutil.which("node")
     assert node, "node is required for the browser e2e"
@@ -126,6 +139,7 @@ def test_overview_total_matches_sql(served: tuple[str, dict[str, str]]) -> None:
             BASE_URL=base_url,
             EXPECTED_TOTAL=expected_total,
             EXPECTED_ANOMALIES=",".join(fingerprints),
+            EXPECTED_SOURCES=",".join(source_rows),
             E2E_ARTIFACTS_DIR=str(ARTIFACTS),
         ),
         capture_output=True,
@@ -137,3 +151,4 @@ def test_overview_total_matches_sql(served: tuple[str, dict[str, str]]) -> None:
     assert run.returncode == 0, f"{run.stdout}\n{run.stderr}"
     assert (ARTIFACTS / "overview.png").stat().st_size > 10_000
     assert (ARTIFACTS / "anomalies.png").stat().st_size > 10_000
+    assert (ARTIFACTS / "sources.png").stat().st_size > 10_000

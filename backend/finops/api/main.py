@@ -23,6 +23,7 @@ from finops.api.routes import (
     health,
     kpi,
     optimization,
+    sources,
     spend,
 )
 from finops.config import REPO_ROOT, Settings, get_settings
@@ -42,6 +43,7 @@ api_router.include_router(anomalies.router)
 api_router.include_router(forecasts.router)
 api_router.include_router(budgets.router)
 api_router.include_router(optimization.router)
+api_router.include_router(sources.router)
 
 
 def _route_template(request: Request) -> str:

@@ -76,6 +76,19 @@ ingest_log = Table(
     Column("id", BigInteger, primary_key=True),
     Column("status", String),
     Column("billing_currency", String),
+    # the rest for /sources/loads (0007 made money unconstrained numeric, billing_period nullable)
+    Column("run_id", String),
+    Column("source_id", String),
+    Column("source_format", String),
+    Column("billing_period", Date),
+    Column("raw_line_items", BigInteger),
+    Column("rows_loaded", BigInteger),
+    Column("billed_cost", Numeric),
+    Column("effective_cost", Numeric),
+    Column("list_cost", Numeric),
+    Column("started_at", DateTime(timezone=True)),
+    Column("finished_at", DateTime(timezone=True)),
+    Column("error", String),
 )
 
 # migrations/versions/0004_cost_intelligence.py
@@ -150,4 +163,34 @@ budget_alerts = Table(
     Column("amount", Numeric(20, 2)),
     Column("actual", Numeric(20, 2)),
     Column("forecast", Numeric(20, 2)),
+)
+
+# migrations/versions/0007_billing_sources_quality.py: billing sources and the data-quality
+# report of each load (``data_quality``: the report of the loaded version of each slice)
+billing_sources = Table(
+    "billing_sources",
+    metadata,
+    Column("source_id", String, primary_key=True),
+)
+
+ingest_quality = Table(
+    "ingest_quality",
+    metadata,
+    Column("id", BigInteger, primary_key=True),
+    Column("ingest_log_id", BigInteger),
+)
+
+data_quality = Table(
+    "data_quality",
+    metadata,
+    Column("source_id", String),
+    Column("billing_period", Date),
+    Column("rule_id", String),
+    Column("column_name", String),
+    Column("severity", String),
+    Column("line_items", BigInteger),
+    Column("message", String),
+    Column("examples", JSONB),
+    Column("run_id", String),
+    Column("loaded_at", DateTime(timezone=True)),
 )

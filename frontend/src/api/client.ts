@@ -69,3 +69,17 @@ export type Agreement = components["schemas"]["Agreement"];
 export type CohComparisonQuery = NonNullable<
   paths["/api/v1/optimization/coh-comparison"]["get"]["parameters"]["query"]
 >;
+
+export type SourcePublic = components["schemas"]["SourcePublic"];
+export type SourcesPublic = components["schemas"]["SourcesPublic"];
+export type LoadPublic = components["schemas"]["LoadPublic"];
+export type LoadsPublic = components["schemas"]["LoadsPublic"];
+export type LoadStatus = components["schemas"]["LoadStatus"];
+export type QualityFindingPublic = components["schemas"]["QualityFindingPublic"];
+export type QualityFindingsPublic = components["schemas"]["QualityFindingsPublic"];
+export type QualitySeverity = components["schemas"]["QualitySeverity"];
+
+export type LoadsQuery = NonNullable<paths["/api/v1/sources/loads"]["get"]["parameters"]["query"]>;
+export type QualityQuery = NonNullable<
+  paths["/api/v1/sources/quality"]["get"]["parameters"]["query"]
+>;

@@ -25,6 +25,13 @@ import type {
   CohComparisonPublic,
   CohComparisonQuery,
 } from "./client";
+import type {
+  LoadsPublic,
+  LoadsQuery,
+  QualityFindingsPublic,
+  QualityQuery,
+  SourcesPublic,
+} from "./client";
 import { useApiClient } from "./context";
 import { ApiError, describeApiError, validationIssues } from "./errors";
 
@@ -223,6 +230,35 @@ export function useCohComparison(query: CohComparisonQuery) {
       unwrap(
         await client.GET("/api/v1/optimization/coh-comparison", { params: { query }, signal }),
       ),
+    placeholderData: keepPreviousData,
+  });
+}
+
+export function useSources() {
+  const client = useApiClient();
+  return useQuery({
+    queryKey: ["sources"],
+    queryFn: async ({ signal }): Promise<SourcesPublic> =>
+      unwrap(await client.GET("/api/v1/sources", { signal })),
+  });
+}
+
+export function useLoads(query: LoadsQuery) {
+  const client = useApiClient();
+  return useQuery({
+    queryKey: ["sources", "loads", query],
+    queryFn: async ({ signal }): Promise<LoadsPublic> =>
+      unwrap(await client.GET("/api/v1/sources/loads", { params: { query }, signal })),
+    placeholderData: keepPreviousData,
+  });
+}
+
+export function useQualityFindings(query: QualityQuery) {
+  const client = useApiClient();
+  return useQuery({
+    queryKey: ["sources", "quality", query],
+    queryFn: async ({ signal }): Promise<QualityFindingsPublic> =>
+      unwrap(await client.GET("/api/v1/sources/quality", { params: { query }, signal })),
     placeholderData: keepPreviousData,
   });
 }

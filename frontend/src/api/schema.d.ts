@@ -266,6 +266,72 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/sources": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read Sources List
+         * @description Every billing source: its identity (format, providers, billing accounts, export,
+         *     location), the billing periods, rows and billed cost (per currency) it holds in the
+         *     warehouse, when it was last loaded and how many data-quality rules its data breaks.
+         */
+        get: operations["read_sources_list_api_v1_sources_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/sources/loads": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read Loads
+         * @description The billing ingest log, newest first, one page at a time: each load of a (source,
+         *     billing period) slice with its line items, rows, reconciled totals, error and the number
+         *     of data-quality rules its data broke. ``count`` covers every load that matches.
+         */
+        get: operations["read_loads_api_v1_sources_loads_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/sources/quality": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read Quality
+         * @description The data-quality report of the loaded version of each (source, billing period) slice:
+         *     every FOCUS rule its data breaks, the column, how many source line items break it and a
+         *     few example rows. By source, newest period first, errors before warnings.
+         */
+        get: operations["read_quality_api_v1_sources_quality_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/spend/trend": {
         parameters: {
             query?: never;
@@ -752,6 +818,13 @@ export interface components {
          * @enum {string}
          */
         CostMetric: "billed_cost" | "effective_cost" | "list_cost";
+        /** CurrencyAmountPublic */
+        CurrencyAmountPublic: {
+            /** Amount */
+            amount: string;
+            /** Currency */
+            currency: string;
+        };
         /** DailyCostPublic */
         DailyCostPublic: {
             /** Cost */
@@ -1089,6 +1162,68 @@ export interface components {
             total_cost: string;
         };
         /**
+         * LoadPublic
+         * @description One row of the billing ingest log: a (source, billing period) slice load.
+         */
+        LoadPublic: {
+            /** Billed Cost */
+            billed_cost: string | null;
+            /**
+             * Billing Currency
+             * @description several are joined by ','
+             */
+            billing_currency: string | null;
+            /**
+             * Billing Period
+             * @description YYYY-MM (None: the files failed before their periods were known)
+             */
+            billing_period: string | null;
+            /** Effective Cost */
+            effective_cost: string | null;
+            /** Error */
+            error: string | null;
+            /** Finished At */
+            finished_at: string | null;
+            /** Id */
+            id: number;
+            /** List Cost */
+            list_cost: string | null;
+            /**
+             * Quality Findings
+             * @description data-quality rules this load's data broke
+             */
+            quality_findings: number;
+            /** Raw Line Items */
+            raw_line_items: number | null;
+            /** Rows Loaded */
+            rows_loaded: number | null;
+            /** Run Id */
+            run_id: string;
+            /** Source Format */
+            source_format: string;
+            /** Source Id */
+            source_id: string;
+            /**
+             * Started At
+             * Format: date-time
+             */
+            started_at: string;
+            status: components["schemas"]["LoadStatus"];
+        };
+        /**
+         * LoadStatus
+         * @description A billing load's status in the ingest log.
+         * @enum {string}
+         */
+        LoadStatus: "running" | "succeeded" | "failed" | "skipped";
+        /** LoadsPublic */
+        LoadsPublic: {
+            /** Count */
+            count: number;
+            /** Data */
+            data: components["schemas"]["LoadPublic"][];
+        };
+        /**
          * ProjectionPublic
          * @description The month or quarter holding the first forecast day (the day after the run date, the
          *     last charge day): actual cost from its start to the run date plus the forecast to its end.
@@ -1113,6 +1248,55 @@ export interface components {
             /** Upper80 */
             upper80: string;
         };
+        /**
+         * QualityFindingPublic
+         * @description A FOCUS rule broken by the loaded version of a slice, with a few example rows.
+         */
+        QualityFindingPublic: {
+            /**
+             * Billing Period
+             * @description YYYY-MM
+             */
+            billing_period: string;
+            /**
+             * Column Name
+             * @description the FOCUS column
+             */
+            column_name: string;
+            /** Examples */
+            examples: {
+                [key: string]: string | null;
+            }[];
+            /**
+             * Line Items
+             * @description source line items that break the rule
+             */
+            line_items: number;
+            /** Loaded At */
+            loaded_at: string | null;
+            /** Message */
+            message: string;
+            /** Rule Id */
+            rule_id: string;
+            /** Run Id */
+            run_id: string;
+            severity: components["schemas"]["QualitySeverity"];
+            /** Source Id */
+            source_id: string;
+        };
+        /** QualityFindingsPublic */
+        QualityFindingsPublic: {
+            /** Count */
+            count: number;
+            /** Data */
+            data: components["schemas"]["QualityFindingPublic"][];
+        };
+        /**
+         * QualitySeverity
+         * @description error: a mandatory FOCUS requirement broken; warning: a value outside the allowed list.
+         * @enum {string}
+         */
+        QualitySeverity: "error" | "warning";
         /** ReadinessPublic */
         ReadinessPublic: {
             /** Database */
@@ -1178,6 +1362,59 @@ export interface components {
             service_name: string;
             /** Share Pct */
             share_pct: number;
+        };
+        /**
+         * SourcePublic
+         * @description A billing source (``finops sources list``): what the export is and what it holds.
+         */
+        SourcePublic: {
+            /**
+             * Billed Cost
+             * @description billed cost of its rows per billing currency
+             */
+            billed_cost: components["schemas"]["CurrencyAmountPublic"][];
+            /** Billing Account Ids */
+            billing_account_ids: string[];
+            /**
+             * Billing Periods
+             * @description YYYY-MM periods with rows in the warehouse
+             */
+            billing_periods: string[];
+            /** Export Name */
+            export_name: string | null;
+            /** Last Loaded At */
+            last_loaded_at: string | null;
+            /**
+             * Location
+             * @description where the export was loaded from (None: loaded before source identities)
+             */
+            location: string | null;
+            /** Provider Names */
+            provider_names: string[];
+            /**
+             * Quality Findings
+             * @description data-quality rules broken in the loaded versions of its slices
+             */
+            quality_findings: number;
+            /**
+             * Rows
+             * @description warehouse rows (at the load's daily or hourly grain)
+             */
+            rows: number;
+            /** Source Format */
+            source_format: string;
+            /**
+             * Source Id
+             * @description the source's name (x_source_id of its cost rows)
+             */
+            source_id: string;
+        };
+        /** SourcesPublic */
+        SourcesPublic: {
+            /** Count */
+            count: number;
+            /** Data */
+            data: components["schemas"]["SourcePublic"][];
         };
         /** SpendTrendPublic */
         SpendTrendPublic: {
@@ -1687,6 +1924,100 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["CohComparisonPublic"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    read_sources_list_api_v1_sources_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SourcesPublic"];
+                };
+            };
+        };
+    };
+    read_loads_api_v1_sources_loads_get: {
+        parameters: {
+            query?: {
+                /** @description a source's name (GET /api/v1/sources) */
+                source_id?: string | null;
+                /** @description one load status */
+                status?: components["schemas"]["LoadStatus"] | null;
+                /** @description rows per page */
+                limit?: number;
+                /** @description rows to skip */
+                offset?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LoadsPublic"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    read_quality_api_v1_sources_quality_get: {
+        parameters: {
+            query?: {
+                /** @description a source's name (GET /api/v1/sources) */
+                source_id?: string | null;
+                /** @description billing period as YYYY-MM */
+                billing_period?: string | null;
+                /** @description one severity */
+                severity?: components["schemas"]["QualitySeverity"] | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QualityFindingsPublic"];
                 };
             };
             /** @description Validation Error */

@@ -7,6 +7,7 @@ export const PAGES = [
   { path: "/chargeback", label: "Chargeback" },
   { path: "/anomalies", label: "Anomalies" },
   { path: "/forecasts", label: "Forecasts & budgets" },
+  { path: "/sources", label: "Data sources" },
 ] as const;
 
 export type PagePath = (typeof PAGES)[number]["path"];
@@ -62,4 +63,11 @@ export function setSearchParams(updates: Record<string, string | null>): void {
     window.history.replaceState(null, "", url);
     window.dispatchEvent(new Event(NAVIGATE_EVENT));
   }
+}
+
+/** Query parameter `name` of the address bar (`null` when absent), re-read when it changes. */
+export function useSearchParam(name: string): string | null {
+  return useSyncExternalStore(subscribe, () =>
+    new URLSearchParams(window.location.search).get(name),
+  );
 }

@@ -7,6 +7,7 @@ advisory locks as a load of the periods involved, and is written to the audit tr
 from __future__ import annotations
 
 import json
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -30,9 +31,16 @@ class SourceSummary:
     location: str | None
     billing_periods: list[str]  # YYYY-MM with rows in the warehouse
     rows: int
-    billed_cost: Decimal
+    billed_costs: dict[str, Decimal]  # billed cost of its rows per billing currency
     last_loaded_at: datetime | None
     quality_issues: int  # rules broken in the loaded versions of its slices
+
+    @property
+    def billed_cost(self) -> Decimal | None:
+        """The billed cost when the rows are in one currency (or none); None when several."""
+        if len(self.billed_costs) > 1:
+            return None
+        return sum(self.billed_costs.values(), Decimal(0))
 
 
 def _connect(settings: Settings | None) -> Connection:
@@ -42,23 +50,38 @@ def _connect(settings: Settings | None) -> Connection:
 
 def list_sources(*, settings: Settings | None = None) -> list[SourceSummary]:
     with _connect(settings) as conn:
-        rows = conn.execute(
-            """
-            SELECT s.source_id, s.source_format, s.provider_names, s.billing_account_ids,
-                   s.export_name, s.location,
-                   COALESCE(f.periods, '{}'), COALESCE(f.rows, 0), COALESCE(f.billed, 0),
-                   s.last_loaded_at,
-                   (SELECT count(*) FROM finops.data_quality q WHERE q.source_id = s.source_id)
-            FROM finops.billing_sources s
-            LEFT JOIN LATERAL (
-              SELECT array_agg(DISTINCT to_char(billing_period_start AT TIME ZONE 'UTC',
-                                                'YYYY-MM')) AS periods,
-                     count(*) AS rows, sum(billed_cost) AS billed
-              FROM finops.cost_line_items c WHERE c.x_source_id = s.source_id
-            ) f ON true
-            ORDER BY s.source_id
-            """
-        ).fetchall()
+        return read_sources(conn)
+
+
+def read_sources(conn: Connection) -> list[SourceSummary]:
+    """Every source, by name, on ``conn`` (the CLI's own connection or the API's)."""
+    sources = conn.execute(
+        """
+        SELECT s.source_id, s.source_format, s.provider_names, s.billing_account_ids,
+               s.export_name, s.location, s.last_loaded_at,
+               (SELECT count(*) FROM finops.data_quality q WHERE q.source_id = s.source_id)
+        FROM finops.billing_sources s
+        ORDER BY s.source_id
+        """
+    ).fetchall()
+    # one scan of the facts: rows and billed cost per source, currency and billing period
+    slices = conn.execute(
+        """
+        SELECT x_source_id, billing_currency,
+               to_char(billing_period_start AT TIME ZONE 'UTC', 'YYYY-MM'),
+               count(*), sum(billed_cost)
+        FROM finops.cost_line_items
+        GROUP BY 1, 2, 3
+        """
+    ).fetchall()
+    periods: dict[str, set[str]] = defaultdict(set)
+    rows: dict[str, int] = defaultdict(int)
+    billed: dict[str, dict[str, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
+    for source_id, currency, period, count, cost in slices:
+        periods[str(source_id)].add(str(period))
+        rows[str(source_id)] += int(str(count))
+        # a currency whose billed costs are all NULL (kept as the export wrote them) shows 0
+        billed[str(source_id)][str(currency)] += Decimal(0 if cost is None else str(cost))
     return [
         SourceSummary(
             source_id=str(r[0]),
@@ -67,13 +90,13 @@ def list_sources(*, settings: Settings | None = None) -> list[SourceSummary]:
             billing_account_ids=list(r[3]),  # type: ignore[call-overload]
             export_name=None if r[4] is None else str(r[4]),
             location=None if r[5] is None else str(r[5]),
-            billing_periods=sorted(r[6]),  # type: ignore[call-overload]
-            rows=int(str(r[7])),
-            billed_cost=Decimal(str(r[8])),
-            last_loaded_at=r[9] if isinstance(r[9], datetime) else None,
-            quality_issues=int(str(r[10])),
+            billing_periods=sorted(periods[str(r[0])]),
+            rows=rows[str(r[0])],
+            billed_costs=dict(sorted(billed[str(r[0])].items())),
+            last_loaded_at=r[6] if isinstance(r[6], datetime) else None,
+            quality_issues=int(str(r[7])),
         )
-        for r in rows
+        for r in sources
     ]
 
 

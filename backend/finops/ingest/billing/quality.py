@@ -80,6 +80,8 @@ _EXAMPLE_COLUMNS = (
     "billed_cost",
 )
 EXAMPLES_PER_RULE = 3
+# the columns of an example row, in the order people read them (JSONB keeps no key order)
+EXAMPLE_COLUMNS = (*_EXAMPLE_COLUMNS, "charge_period_start")
 
 
 @dataclass(frozen=True)
@@ -179,7 +181,7 @@ def check(
                 f"AND ({rule.predicate}) ORDER BY ALL LIMIT {EXAMPLES_PER_RULE}",
                 [period],
             )
-            names = [*_EXAMPLE_COLUMNS, "charge_period_start"]
+            names = EXAMPLE_COLUMNS
             examples: list[dict[str, object]] = [
                 {n: _shown(v) for n, v in zip(names, r, strict=True)} for r in cursor.fetchall()
             ]

@@ -1,0 +1,30 @@
+import { type CsvColumn, downloadCsv, toCsv } from "../lib/csv";
+
+interface CsvButtonProps<Row> {
+  /** the file's name, without ".csv" */
+  name: string;
+  columns: readonly CsvColumn<Row>[];
+  rows: readonly Row[];
+  label?: string;
+}
+
+/** "Download CSV": the rows the table shows, with every column at full precision. */
+export function CsvButton<Row>({
+  name,
+  columns,
+  rows,
+  label = "Download CSV",
+}: CsvButtonProps<Row>) {
+  return (
+    <button
+      type="button"
+      className="button button-plain"
+      disabled={rows.length === 0}
+      onClick={() => {
+        downloadCsv(`${name}.csv`, toCsv(columns, rows));
+      }}
+    >
+      {label}
+    </button>
+  );
+}
