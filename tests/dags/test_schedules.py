@@ -36,11 +36,10 @@ def test_unpausing_a_cron_dag_schedules_nothing_in_the_past() -> None:
 
 
 def _serialized(bag: DagBag, dag_id: str) -> Any:
-    from airflow.serialization.serialized_objects import SerializedDAG
+    from airflow.serialization.serialized_objects import DagSerialization
 
-    dag = bag.get_dag(dag_id)
-    assert dag is not None, dag_id
-    return SerializedDAG.from_dict(SerializedDAG.to_dict(dag))
+    dag = bag.dags[dag_id]
+    return DagSerialization.from_dict(DagSerialization.to_dict(dag))
 
 
 def test_analytics_dags_hang_off_the_ingest_assets() -> None:

@@ -48,7 +48,7 @@ def start_airflow(settings: Settings, group: ProcessGroup) -> AirflowAccess:
     """Migrate the metadata database, register the DAGs, start every component, wait for the UI."""
     migrate_metadata(settings)
     env = airflow_env(settings)
-    _run_airflow(["dags", "reserialize"], env)
+    register_dags(settings)
     executable = airflow_executable()
     for component in COMPONENTS:
         args = [executable, component]
@@ -58,6 +58,12 @@ def start_airflow(settings: Settings, group: ProcessGroup) -> AirflowAccess:
     url = f"http://127.0.0.1:{settings.airflow_port}"
     _wait_healthy(url, group)
     return AirflowAccess(url, settings.airflow_admin_user, admin_password(settings))
+
+
+def register_dags(settings: Settings) -> None:
+    """Parse the DAG folder into the metadata database now (the dag-processor would, later):
+    DAGs, their Asset references and schedules are known before anything is unpaused."""
+    _run_airflow(["dags", "reserialize"], airflow_env(settings))
 
 
 def _run_airflow(args: list[str], env: dict[str, str]) -> str:
