@@ -23,7 +23,8 @@ from tests.factories.cur2 import Cur2Export
 
 def _metadata(settings: Settings, sql: str) -> list[tuple[object, ...]]:
     with psycopg.connect(libpq_url(server_url(settings, AIRFLOW_DB)), autocommit=True) as conn:
-        return [tuple(r) for r in conn.execute(sql).fetchall()]  # type: ignore[arg-type]
+        cursor = conn.execute(sql)  # type: ignore[arg-type]
+        return [tuple(r) for r in cursor.fetchall()] if cursor.description else []
 
 
 def test_a_billing_load_queues_the_analytics_dags_through_the_costs_asset(
