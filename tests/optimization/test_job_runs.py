@@ -154,3 +154,20 @@ def test_force_recomputes_unchanged_inputs(loaded: Settings) -> None:
         ("skipped", _ledger(loaded)[-2][2]),
         ("succeeded", "forced"),
     ]
+
+
+def test_runs_with_other_parameters_do_not_undo_a_skip(loaded: Settings) -> None:
+    """The daily 14-day anomaly run and the demo's whole-history run each compare with the
+    last run of their own parameters: alternating them recomputes nothing twice."""
+
+    def anomalies(report_days: int) -> object:
+        run, _ = intelligence.run_anomalies(
+            run_date=AS_OF, report_days=report_days, settings=loaded
+        )
+        return run
+
+    assert not isinstance(anomalies(14), JobSkipped)
+    assert not isinstance(anomalies(90), JobSkipped)
+    assert isinstance(anomalies(14), JobSkipped)
+    assert isinstance(anomalies(90), JobSkipped)
+    assert [s for _, s, _ in _ledger(loaded)] == ["succeeded", "succeeded", "skipped", "skipped"]

@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 import uuid
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import TypeVar
@@ -114,50 +114,58 @@ def _plain(value: object) -> object:
     return value if isinstance(value, int | str | float | type(None)) else str(value)
 
 
-def _last_success(conn: Connection, *, job: str, as_of: date) -> tuple[str, str, datetime] | None:
+def _last_success(
+    conn: Connection, *, job: str, as_of: date, parameters: Mapping[str, object]
+) -> tuple[str, str, datetime] | None:
+    """The latest successful run of ``job`` for ``as_of`` with the same parameters (a daily
+    14-day anomaly run and the demo's whole-history one each compare with their own kind)."""
     row = conn.execute(
         text(
             "SELECT input_fingerprint, run_id, finished_at FROM finops.job_runs "
             "WHERE job = :job AND as_of = :as_of AND status = 'succeeded' "
-            "ORDER BY id DESC LIMIT 1"
+            "AND parameters = CAST(:parameters AS jsonb) ORDER BY id DESC LIMIT 1"
         ),
-        {"job": job, "as_of": as_of},
+        {"job": job, "as_of": as_of, "parameters": _parameters_json(parameters)},
     ).first()
     return None if row is None else (str(row[0]), str(row[1]), row[2])
 
 
-def _record(
-    conn: Connection,
-    *,
-    job: str,
-    as_of: date,
-    fingerprint: str,
-    inputs: Mapping[str, object],
-    parameters: Mapping[str, object],
-    status: str,
-    reason: str | None,
-    run_id: str,
-    started_at: datetime,
-) -> None:
-    conn.execute(
-        text(
-            "INSERT INTO finops.job_runs (job, as_of, input_fingerprint, inputs, parameters, "
-            "status, reason, run_id, started_at) VALUES (:job, :as_of, :fp, "
-            "CAST(:inputs AS jsonb), CAST(:parameters AS jsonb), :status, :reason, :run_id, "
-            ":started_at)"
-        ),
-        {
-            "job": job,
-            "as_of": as_of,
-            "fp": fingerprint,
-            "inputs": json.dumps(inputs, default=str),
-            "parameters": json.dumps(parameters, sort_keys=True, default=str),
-            "status": status,
-            "reason": reason,
-            "run_id": run_id,
-            "started_at": started_at,
-        },
-    )
+def _parameters_json(parameters: Mapping[str, object]) -> str:
+    return json.dumps(parameters, sort_keys=True, default=str)
+
+
+@dataclass(frozen=True, slots=True)
+class _Attempt:
+    job: str
+    as_of: date
+    fingerprint: str
+    inputs: Mapping[str, object]
+    parameters: Mapping[str, object]
+    run_id: str
+    started_at: datetime
+
+
+def _record(engine: Engine, attempt: _Attempt, *, status: str, reason: str | None) -> None:
+    with engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO finops.job_runs (job, as_of, input_fingerprint, inputs, "
+                "parameters, status, reason, run_id, started_at) VALUES (:job, :as_of, :fp, "
+                "CAST(:inputs AS jsonb), CAST(:parameters AS jsonb), :status, :reason, :run_id, "
+                ":started_at)"
+            ),
+            {
+                "job": attempt.job,
+                "as_of": attempt.as_of,
+                "fp": attempt.fingerprint,
+                "inputs": json.dumps(attempt.inputs, default=str),
+                "parameters": _parameters_json(attempt.parameters),
+                "status": status,
+                "reason": reason,
+                "run_id": attempt.run_id,
+                "started_at": attempt.started_at,
+            },
+        )
 
 
 def run_unless_unchanged(
@@ -171,7 +179,8 @@ def run_unless_unchanged(
     settings: Settings | None = None,
 ) -> T | JobSkipped:
     """Run ``compute(run_id)`` unless ``job``'s inputs for ``as_of`` are those of its last
-    successful run (then record and return a :class:`JobSkipped`); ``force`` always runs.
+    successful run with the same parameters (then record and return a :class:`JobSkipped`);
+    ``force`` always runs.
 
     The fingerprint is taken before the run: inputs that change while it runs make the next
     run recompute."""
@@ -213,55 +222,26 @@ def _run_locked(
 ) -> T | JobSkipped:
     with engine.connect() as conn:
         fingerprint, inputs = input_fingerprint(conn, job=job, as_of=as_of, parameters=params)
-        last = _last_success(conn, job=job, as_of=as_of)
-    common = {
-        "job": job,
-        "as_of": as_of,
-        "fingerprint": fingerprint,
-        "inputs": inputs,
-        "parameters": params,
-        "run_id": run_id,
-        "started_at": started_at,
-    }
+        last = _last_success(conn, job=job, as_of=as_of, parameters=params)
+    attempt = _Attempt(job, as_of, fingerprint, inputs, params, run_id, started_at)
     if last is not None and last[0] == fingerprint and not force:
         reason = (
             f"inputs unchanged since run {last[1]} of {last[2]:%Y-%m-%d %H:%M:%S %Z} "
             f"({', '.join(JOB_INPUTS[job])}, same parameters); --force recomputes"
         )
-        with engine.begin() as conn:
-            _record(conn, status="skipped", reason=reason, **common)  # type: ignore[arg-type]
+        _record(engine, attempt, status="skipped", reason=reason)
         log.info("job.skipped", job=job, as_of=as_of.isoformat(), reason=reason, run_id=run_id)
         return JobSkipped(job, as_of, fingerprint, reason, run_id)
     try:
         result = compute(run_id)
-    except Exception as exc:
-        with engine.begin() as conn:
-            _record(conn, status="failed", reason=str(exc)[:2000], **common)  # type: ignore[arg-type]
+    except Exception as exc:  # recorded, then raised unchanged
+        _record(engine, attempt, status="failed", reason=str(exc)[:2000])
         raise
     reason = "forced" if force else ("first run" if last is None else "inputs changed")
-    with engine.begin() as conn:
-        _record(conn, status="succeeded", reason=reason, **common)  # type: ignore[arg-type]
+    _record(engine, attempt, status="succeeded", reason=reason)
     log.info("job.succeeded", job=job, as_of=as_of.isoformat(), reason=reason, run_id=run_id)
     return result
 
 
 def skipped_line(skipped: JobSkipped) -> str:
     return f"{skipped.job} as of {skipped.as_of}: skipped, {skipped.reason}"
-
-
-def ledger(
-    *, job: str | None = None, settings: Settings | None = None, limit: int = 50
-) -> Sequence[tuple[object, ...]]:
-    """The latest ledger rows (newest first), of one job or all."""
-    with get_engine(settings or get_settings()).connect() as conn:
-        return [
-            tuple(r)
-            for r in conn.execute(
-                text(
-                    "SELECT id, job, as_of, status, reason, run_id, finished_at "
-                    "FROM finops.job_runs WHERE CAST(:job AS text) IS NULL OR job = :job "
-                    "ORDER BY id DESC LIMIT :limit"
-                ),
-                {"job": job, "limit": limit},
-            )
-        ]
