@@ -1,4 +1,5 @@
-"""billing_ingest: load billing exports into the FOCUS warehouse, one mapped task per period.
+"""billing_ingest: load billing exports into the FOCUS warehouse, one mapped task per billing
+period whose files changed since its last successful load (none when nothing changed).
 
 Daily at midnight UTC. When a billing period was (re)loaded, ``publish_costs`` publishes the
 ``finops_costs`` Asset, which runs anomaly_detection, cost_forecast (then budget_check) and
