@@ -1,7 +1,8 @@
 """anomaly_detection: find cost anomalies after every billing load.
 
 Runs when the billing Asset is updated; the run date is the latest charge day in the warehouse
-(data, never the clock), and the run rewrites the incidents of its interval.
+(data, never the clock), and the run rewrites the incidents of its interval. A run whose bill
+has not changed since the last run for that day is skipped (finops.job_runs says why).
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ ANOMALIES_ASSET = Asset(name="finops_anomalies", uri="finops://warehouse/anomali
             description="YYYY-MM-DD; default: the latest charge day in the warehouse",
         ),
         "report_days": Param(14, type="integer", minimum=1),
+        "force": Param(False, type="boolean", description="recompute though nothing changed"),
     },
     doc_md=__doc__,
 )
@@ -39,8 +41,8 @@ def anomaly_detection() -> None:
     def detect_anomalies() -> dict[str, object]:
         from datetime import date
 
-        from finops.analytics.anomalies.job import run_anomaly_detection
-        from finops.analytics.cli import latest_charge_day
+        from finops.analytics.cli import latest_charge_day, run_anomalies
+        from finops.jobs.ledger import JobSkipped
 
         context = get_current_context()
         params = context["params"]
@@ -49,9 +51,14 @@ def anomaly_detection() -> None:
             if params.get("run_date")
             else latest_charge_day()
         )
-        run = run_anomaly_detection(
-            run_date=run_date, report_days=int(params["report_days"]), run_id=str(context["run_id"])
+        run, _ = run_anomalies(
+            run_date=run_date,
+            report_days=int(params["report_days"]),
+            run_id=str(context["run_id"]),
+            force=bool(params.get("force")),
         )
+        if isinstance(run, JobSkipped):
+            return {"run_date": run_date.isoformat(), "skipped": run.reason}
         return {
             "run_date": run_date.isoformat(),
             "incidents": len(run.incidents),

@@ -1,4 +1,9 @@
-"""billing_ingest: load billing exports into the FOCUS warehouse, one mapped task per period.
+"""billing_ingest: load billing exports into the FOCUS warehouse, one mapped task per billing
+period whose files changed since its last successful load (none when nothing changed).
+
+Daily at midnight UTC. When a billing period was (re)loaded, ``publish_costs`` publishes the
+``finops_costs`` Asset, which runs anomaly_detection, cost_forecast (then budget_check) and
+optimization; a run that found nothing new publishes nothing.
 
 Tasks call ``finops`` functions only; nothing here touches a database at parse time.
 """
@@ -8,9 +13,9 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-import pendulum
 from airflow.sdk import Asset, Param, dag, get_current_context, task
 from airflow.sdk.exceptions import AirflowSkipException
+from airflow.timetables.trigger import CronTriggerTimetable
 
 COSTS_ASSET = Asset(name="finops_costs", uri="finops://warehouse/costs")
 
@@ -18,8 +23,9 @@ COSTS_ASSET = Asset(name="finops_costs", uri="finops://warehouse/costs")
 @dag(
     dag_id="billing_ingest",
     description="Billing exports (CUR 2.0) -> DuckDB -> FOCUS cost facts in PostgreSQL",
-    schedule="@daily",
-    start_date=pendulum.datetime(2025, 1, 1, tz="UTC"),
+    # daily at midnight UTC; no start_date and run_immediately=0: unpausing waits for the next
+    # midnight instead of starting a run for the slot already past (the demo triggers its own)
+    schedule=CronTriggerTimetable("0 0 * * *", timezone="UTC", run_immediately=timedelta(0)),
     catchup=False,
     max_active_runs=1,
     tags=["finops", "ingest", "billing"],
@@ -47,7 +53,11 @@ def billing_ingest() -> None:
             )
         return discover_slices(sources)
 
-    @task(max_active_tis_per_dag=2)
+    # the Airflow UI lists each mapped task by the billing period it loads, not 0, 1, 2, …
+    @task(
+        max_active_tis_per_dag=2,
+        map_index_template="{{ task.op_kwargs['slice_']['billing_period'] or 'every period' }}",
+    )
     def ingest_period(slice_: dict[str, str]) -> dict[str, object]:
         from finops.orchestration.billing import ingest_slice
 
@@ -56,7 +66,12 @@ def billing_ingest() -> None:
 
     @task(outlets=[COSTS_ASSET])
     def publish_costs(results: list[dict[str, object]]) -> dict[str, object]:
-        loaded = [r for r in results if r["status"] == "succeeded"]
+        """Publishes the costs Asset (which starts the analytics DAGs) when a period changed."""
+        loaded = [r for r in results if "succeeded" in str(r["status"]).split(",")]
+        if not loaded:
+            raise AirflowSkipException(
+                f"none of the {len(results)} billing periods changed: the analytics are current"
+            )
         return {
             "periods": len(results),
             "periods_loaded": len(loaded),

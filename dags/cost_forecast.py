@@ -1,7 +1,9 @@
 """cost_forecast: forecast daily cost per scope (total, account, service) after every billing load.
 
 Each scope's model is chosen by a rolling-origin backtest (MASE); 180 days with 80%/95%
-intervals and month-end / quarter-end projections are stored for the run date.
+intervals and month-end / quarter-end projections are stored for the run date. Skipped when
+the bill has not changed since the last run for that day; publishes ``finops_forecasts``
+(which runs budget_check) either way.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ FORECASTS_ASSET = Asset(name="finops_forecasts", uri="finops://warehouse/forecas
             type=["null", "string"],
             description="YYYY-MM-DD; default: the latest charge day in the warehouse",
         ),
+        "force": Param(False, type="boolean", description="recompute though nothing changed"),
     },
     doc_md=__doc__,
 )
@@ -38,8 +41,8 @@ def cost_forecast() -> None:
     def forecast_costs() -> dict[str, object]:
         from datetime import date
 
-        from finops.analytics.cli import latest_charge_day
-        from finops.analytics.forecasting.job import run_forecasts
+        from finops.analytics.cli import latest_charge_day, run_forecasts_job
+        from finops.jobs.ledger import JobSkipped
 
         context = get_current_context()
         params = context["params"]
@@ -48,7 +51,11 @@ def cost_forecast() -> None:
             if params.get("run_date")
             else latest_charge_day()
         )
-        run = run_forecasts(run_date=run_date, run_id=str(context["run_id"]))
+        run, _ = run_forecasts_job(
+            run_date=run_date, run_id=str(context["run_id"]), force=bool(params.get("force"))
+        )
+        if isinstance(run, JobSkipped):
+            return {"run_date": run_date.isoformat(), "skipped": run.reason}
         return {
             "run_date": run_date.isoformat(),
             "scopes": len(run.forecasts),

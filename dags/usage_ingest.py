@@ -13,8 +13,8 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-import pendulum
 from airflow.sdk import Asset, Param, dag, get_current_context, task
+from airflow.timetables.trigger import CronTriggerTimetable
 
 UTILIZATION_ASSET = Asset(name="finops_utilization", uri="finops://warehouse/utilization_daily")
 RESOURCES_ASSET = Asset(name="finops_resources", uri="finops://warehouse/resources")
@@ -30,8 +30,8 @@ def _interval_day() -> Any:
 @dag(
     dag_id="usage_ingest",
     description="Inventory and CloudWatch utilization per account x region -> PostgreSQL",
-    schedule="@daily",
-    start_date=pendulum.datetime(2025, 1, 1, tz="UTC"),
+    # daily at midnight UTC; unpausing waits for the next midnight (no run for a past slot)
+    schedule=CronTriggerTimetable("0 0 * * *", timezone="UTC", run_immediately=timedelta(0)),
     catchup=False,
     max_active_runs=1,
     tags=["finops", "ingest", "usage", "inventory"],

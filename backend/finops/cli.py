@@ -583,6 +583,15 @@ AsOfOption = Annotated[
 ]
 
 
+ForceOption = Annotated[
+    bool,
+    typer.Option(
+        "--force",
+        help="recompute though the job's inputs have not changed since its last run for the day",
+    ),
+]
+
+
 def _run_job(job: Callable[[], Any], lines: Callable[[Any], list[str]]) -> Any:
     from finops.db.engine import get_engine
     from finops.db.migrate import upgrade
@@ -608,6 +617,7 @@ def run_rightsizing_command(
     lookback_days: Annotated[int, typer.Option(help="14, 32 or 93")] = 14,
     cpu_percentile: Annotated[float, typer.Option(help="99.5, 95 or 90")] = 99.5,
     cpu_headroom: Annotated[float, typer.Option(help="0, 0.2 or 0.3")] = 0.20,
+    force: ForceOption = False,
 ) -> None:
     """EC2 and RDS rightsizing (the Compute Optimizer method)."""
     from finops.analytics.optimization import cli as opt
@@ -618,25 +628,26 @@ def run_rightsizing_command(
             lookback_days=lookback_days,
             cpu_percentile=cpu_percentile,
             cpu_headroom=cpu_headroom,
+            force=force,
         ),
         opt.result_lines,
     )
 
 
 @run_app.command("waste")
-def run_waste_command(date_: AsOfOption = None) -> None:
+def run_waste_command(date_: AsOfOption = None, force: ForceOption = False) -> None:
     """Idle and waste findings (idle instances, unattached volumes, old snapshots, …)."""
     from finops.analytics.optimization import cli as opt
 
-    _run_job(lambda: opt.run_waste(as_of=_day(date_)), opt.result_lines)
+    _run_job(lambda: opt.run_waste(as_of=_day(date_), force=force), opt.result_lines)
 
 
 @run_app.command("commitments")
-def run_commitments_command(date_: AsOfOption = None) -> None:
+def run_commitments_command(date_: AsOfOption = None, force: ForceOption = False) -> None:
     """RI / Savings Plan utilization and coverage, and Savings Plan purchase recommendations."""
     from finops.analytics.optimization import cli as opt
 
-    _run_job(lambda: opt.run_commitments(as_of=_day(date_)), opt.result_lines)
+    _run_job(lambda: opt.run_commitments(as_of=_day(date_), force=force), opt.result_lines)
 
 
 @run_app.command("allocation")
@@ -644,22 +655,25 @@ def run_allocation_command(
     date_: AsOfOption = None,
     tag_policy: Annotated[Path | None, typer.Option(help="tag policy YAML/JSON")] = None,
     rules: Annotated[Path | None, typer.Option(help="allocation rules YAML/JSON")] = None,
+    force: ForceOption = False,
 ) -> None:
     """Tag compliance and the monthly showback/chargeback report."""
     from finops.analytics.optimization import cli as opt
 
     _run_job(
-        lambda: opt.run_allocation(as_of=_day(date_), tag_policy=tag_policy, rules=rules),
+        lambda: opt.run_allocation(
+            as_of=_day(date_), tag_policy=tag_policy, rules=rules, force=force
+        ),
         opt.result_lines,
     )
 
 
 @run_app.command("kpis")
-def run_kpis_command(date_: AsOfOption = None) -> None:
+def run_kpis_command(date_: AsOfOption = None, force: ForceOption = False) -> None:
     """KPI rollups and summary."""
     from finops.analytics.optimization import cli as opt
 
-    _run_job(lambda: opt.run_kpis(as_of=_day(date_)), opt.result_lines)
+    _run_job(lambda: opt.run_kpis(as_of=_day(date_), force=force), opt.result_lines)
 
 
 def _markdown_job(job: Callable[[], tuple[Any, str]]) -> None:
@@ -679,27 +693,30 @@ def _markdown_job(job: Callable[[], tuple[Any, str]]) -> None:
 def run_anomalies_command(
     date_: AsOfOption = None,
     report_days: Annotated[int, typer.Option(help="days of incidents to report")] = 14,
+    force: ForceOption = False,
 ) -> None:
     """Detect cost anomalies at every scope, with root causes; rewrites the run date's output."""
     from finops.analytics import cli as intel
 
-    _markdown_job(lambda: intel.run_anomalies(run_date=_day(date_), report_days=report_days))
+    _markdown_job(
+        lambda: intel.run_anomalies(run_date=_day(date_), report_days=report_days, force=force)
+    )
 
 
 @run_app.command("forecasts")
-def run_forecasts_command(date_: AsOfOption = None) -> None:
+def run_forecasts_command(date_: AsOfOption = None, force: ForceOption = False) -> None:
     """Forecast daily cost per scope (model chosen by rolling-origin backtest)."""
     from finops.analytics import cli as intel
 
-    _markdown_job(lambda: intel.run_forecasts_job(run_date=_day(date_)))
+    _markdown_job(lambda: intel.run_forecasts_job(run_date=_day(date_), force=force))
 
 
 @run_app.command("budgets")
-def run_budgets_command(date_: AsOfOption = None) -> None:
+def run_budgets_command(date_: AsOfOption = None, force: ForceOption = False) -> None:
     """Check budgets against actual and forecast cost; notify once per threshold crossing."""
     from finops.analytics import cli as intel
 
-    _markdown_job(lambda: intel.run_budgets(run_date=_day(date_)))
+    _markdown_job(lambda: intel.run_budgets(run_date=_day(date_), force=force))
 
 
 anomalies_app = typer.Typer(help="Review cost anomaly incidents.", no_args_is_help=True)
@@ -1071,6 +1088,9 @@ def demo(
     exit_after_ingest: Annotated[
         bool, typer.Option(help="stop after the ingest run instead of serving")
     ] = False,
+    force: Annotated[
+        bool, typer.Option(help="recompute the analytics even where their inputs are unchanged")
+    ] = False,
 ) -> None:
     """The main job: migrate, generate a demo estate, ingest it through Airflow, serve it all."""
     from finops.orchestration.demo import run_demo
@@ -1078,7 +1098,11 @@ def demo(
     _setup_logging()
     try:
         run_demo(
-            get_settings(), console=console, regenerate=regenerate, serve=not exit_after_ingest
+            get_settings(),
+            console=console,
+            regenerate=regenerate,
+            serve=not exit_after_ingest,
+            force=force,
         )
     except FinOpsError as exc:
         raise _fail(exc) from exc

@@ -36,12 +36,12 @@ def _money(value: float) -> str:
     return str(Decimal(repr(value)).quantize(Decimal("0.0001")))
 
 
-def build_export() -> tuple[Cur2Export, Decimal]:
+def build_export(days: int = DAYS) -> tuple[Cur2Export, Decimal]:
     """Two accounts: a web server with a weekly cycle, a batch instance (spiked ×6 on one day)
     and a bucket that grows slowly; a support fee on the first of each month."""
     export = Cur2Export()
     extra = Decimal(0)
-    for k in range(DAYS):
+    for k in range(days):
         day = START + timedelta(days=k)
         at = datetime(day.year, day.month, day.day)
         weekend = day.weekday() >= 5

@@ -38,7 +38,7 @@ def test_open_billed_incidents_go_and_feedback_stays(pg_server: object, admin_ur
                 ("open-effective", "open", "effective_cost"),
             ):
                 conn.execute(INSERT, {"fp": fp, "status": status, "metric": metric})
-        assert upgrade(engine, revision="0006") == "0006"
+        assert upgrade(engine, revision="0006") == "0006"  # later revisions follow
         with engine.connect() as conn:
             rows = dict(
                 conn.execute(

@@ -61,6 +61,13 @@ def test_billing_ingest_dag_run_lands_rows(
         ("ingest_period", 1): "success",
         ("publish_costs", -1): "success",
     }
+    # the Airflow UI names each mapped ingest task by the billing period it loads
+    names = {
+        ti.map_index: ti.rendered_map_index
+        for ti in run.get_task_instances()
+        if ti.task_id == "ingest_period"
+    }
+    assert names == {0: "2026-04", 1: "2026-05"}
     with get_engine(fresh_settings).connect() as conn:
         count, total = conn.execute(text("SELECT count(*), sum(billed_cost) FROM costs")).one()
     assert count == 6

@@ -27,6 +27,7 @@ from finops.analytics.forecasting.job import ForecastRun, run_forecasts
 from finops.config import Settings, get_settings
 from finops.db.engine import get_engine
 from finops.errors import FinOpsError
+from finops.jobs.ledger import JobSkipped, run_unless_unchanged, skipped_line
 
 EVAL_DATABASE = "finops_eval"
 
@@ -57,11 +58,30 @@ def table(headers: list[str], rows: Sequence[Sequence[object]]) -> str:
 
 
 def run_anomalies(
-    *, run_date: date | None = None, report_days: int = 14, settings: Settings | None = None
-) -> tuple[AnomalyRun, str]:
+    *,
+    run_date: date | None = None,
+    report_days: int = 14,
+    settings: Settings | None = None,
+    force: bool = False,
+    run_id: str | None = None,
+) -> tuple[AnomalyRun | JobSkipped, str]:
+    """Anomaly detection as of ``run_date`` (default: the latest charge day), skipped when the
+    bill has not changed since its last run for that day with the same ``report_days``."""
     settings = settings or get_settings()
-    run_date = run_date or latest_charge_day(settings)
-    run = run_anomaly_detection(run_date=run_date, report_days=report_days, settings=settings)
+    day = run_date or latest_charge_day(settings)
+    run = run_unless_unchanged(
+        "anomalies",
+        as_of=day,
+        parameters={"report_days": report_days},
+        compute=lambda job_run_id: run_anomaly_detection(
+            run_date=day, report_days=report_days, settings=settings, run_id=job_run_id
+        ),
+        force=force,
+        run_id=run_id,
+        settings=settings,
+    )
+    if isinstance(run, JobSkipped):
+        return run, skipped_line(run)
     rows = [
         [
             i.first_day,
@@ -97,11 +117,28 @@ def run_anomalies(
 
 
 def run_forecasts_job(
-    *, run_date: date | None = None, settings: Settings | None = None
-) -> tuple[ForecastRun, str]:
+    *,
+    run_date: date | None = None,
+    settings: Settings | None = None,
+    force: bool = False,
+    run_id: str | None = None,
+) -> tuple[ForecastRun | JobSkipped, str]:
+    """Forecasts as of ``run_date``, skipped when the bill has not changed since its last run
+    for that day."""
     settings = settings or get_settings()
-    run_date = run_date or latest_charge_day(settings)
-    run = run_forecasts(run_date=run_date, settings=settings)
+    day = run_date or latest_charge_day(settings)
+    run = run_unless_unchanged(
+        "forecasts",
+        as_of=day,
+        compute=lambda job_run_id: run_forecasts(
+            run_date=day, settings=settings, run_id=job_run_id
+        ),
+        force=force,
+        run_id=run_id,
+        settings=settings,
+    )
+    if isinstance(run, JobSkipped):
+        return run, skipped_line(run)
     rows = [
         [
             f.scope_kind,
@@ -131,11 +168,28 @@ def run_forecasts_job(
 
 
 def run_budgets(
-    *, run_date: date | None = None, settings: Settings | None = None
-) -> tuple[BudgetRun, str]:
+    *,
+    run_date: date | None = None,
+    settings: Settings | None = None,
+    force: bool = False,
+    run_id: str | None = None,
+) -> tuple[BudgetRun | JobSkipped, str]:
+    """The budget check as of ``run_date``, skipped when neither the bill, the budgets nor the
+    day's forecasts have changed since its last run for that day."""
     settings = settings or get_settings()
-    run_date = run_date or latest_charge_day(settings)
-    run = run_budget_check(run_date=run_date, settings=settings)
+    day = run_date or latest_charge_day(settings)
+    run = run_unless_unchanged(
+        "budgets",
+        as_of=day,
+        compute=lambda job_run_id: run_budget_check(
+            run_date=day, settings=settings, run_id=job_run_id
+        ),
+        force=force,
+        run_id=run_id,
+        settings=settings,
+    )
+    if isinstance(run, JobSkipped):
+        return run, skipped_line(run)
     rows = [
         [
             s.budget.name,

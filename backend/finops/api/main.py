@@ -14,6 +14,7 @@ from fastapi.staticfiles import StaticFiles
 from sqlalchemy import Engine
 from starlette.routing import Match
 
+from finops.api.docs import mount_docs
 from finops.api.routes import (
     allocation,
     anomalies,
@@ -65,6 +66,8 @@ def create_app(
         title="FinOps Platform API",
         version="0.1.0",
         description="Cloud cost, usage and optimization data from the FinOps warehouse.",
+        docs_url=None,  # mount_docs serves /docs and /redoc with their assets (no CDN)
+        redoc_url=None,
     )
     app.state.settings = settings
     app.state.engine = engine  # None: created from the settings on first use
@@ -101,6 +104,7 @@ def create_app(
     async def finops_error(request: Request, exc: FinOpsError) -> JSONResponse:
         return JSONResponse(status_code=400, content={"detail": str(exc)})
 
+    mount_docs(app)
     app.include_router(health.router)
     app.include_router(api_router)
     if frontend_dist is not None:
@@ -116,7 +120,7 @@ def _mount_dashboard(app: FastAPI, dist: Path) -> None:
 
     @app.get("/{path:path}", include_in_schema=False, response_model=None)
     def dashboard(path: str) -> Response:
-        if path.startswith(("api/", "docs", "openapi.json")):
+        if path.startswith(("api/", "docs", "redoc", "openapi.json")):
             return JSONResponse(status_code=404, content={"detail": f"no route /{path}"})
         if not index.exists():
             return JSONResponse(

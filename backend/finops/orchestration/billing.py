@@ -15,10 +15,12 @@ def billing_sources(requested: list[str] | None) -> list[str]:
 
 
 def discover_slices(sources: list[str]) -> list[dict[str, str]]:
-    """One entry per (source, billing period): the unit a mapped task loads."""
+    """One entry per (source, billing period) whose files changed since its last successful
+    load: the unit a mapped task loads. Unchanged periods get no task at all (a run on an
+    unchanged export maps nothing, and publishes nothing)."""
     slices: list[dict[str, str]] = []
     for source in sources:
-        for period in list_periods(source):
+        for period in list_periods(source, only_changed=True):
             slices.append(
                 {
                     "source": source,

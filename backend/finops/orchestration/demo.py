@@ -2,8 +2,11 @@
 
 Migrate the warehouse, generate the demo estate (once), ingest it through a real Airflow run of
 ``billing_ingest`` (visible in the Airflow UI), then serve the dashboard and keep Airflow up.
-A second run reuses the database, the estate and Airflow's metadata; unchanged billing periods
-are skipped by the ingest, so it is quick.
+Before the triggered run it unpauses the scheduled DAGs (billing_ingest and the analytics
+chained on its Assets), so later bills refresh everything with no manual step. A second run
+reuses the database, the estate and Airflow's metadata; unchanged billing periods are skipped
+by the ingest and analytics jobs whose inputs have not changed by the job-run ledger
+(``force`` recomputes them), so it is quick.
 """
 
 from __future__ import annotations
@@ -26,14 +29,23 @@ from finops.config import Settings
 from finops.db.engine import get_engine
 from finops.db.migrate import upgrade
 from finops.errors import FinOpsError
-from finops.orchestration.airflow_runtime import start_airflow, trigger_dag, wait_for_run
+from finops.jobs.ledger import JobSkipped, skipped_line
+from finops.orchestration.airflow_runtime import (
+    SCHEDULED_DAGS,
+    start_airflow,
+    trigger_dag,
+    unpause_dags,
+    wait_for_run,
+)
 from finops.orchestration.processes import ProcessGroup, tail
 
 DEMO_DAG = "billing_ingest"
 DEMO_ANOMALY_DAYS = 400  # the demo estate's 13 months
 
 
-def run_demo(settings: Settings, *, console: Console, regenerate: bool, serve: bool) -> None:
+def run_demo(
+    settings: Settings, *, console: Console, regenerate: bool, serve: bool, force: bool = False
+) -> None:
     for port, what in ((settings.airflow_port, "Airflow"), (settings.api_port, "the API")):
         _require_free_port(port, what)
     revision = upgrade(get_engine(settings))
@@ -46,6 +58,9 @@ def run_demo(settings: Settings, *, console: Console, regenerate: bool, serve: b
     try:
         console.print("starting Airflow (api-server, scheduler, dag-processor, triggerer) …")
         access = start_airflow(settings, group)
+        # the chain runs on its own from here: billing_ingest daily, the analytics on its Assets
+        unpause_dags(settings)
+        console.print(f"[green]✓[/] unpaused {', '.join(SCHEDULED_DAGS)}")
         run_id = f"demo__{datetime.now(UTC):%Y%m%dT%H%M%S}"
         trigger_dag(settings, DEMO_DAG, run_id=run_id, conf={"sources": [billing_source]})
         console.print(f"triggered {DEMO_DAG} run {run_id}; waiting for it …")
@@ -57,7 +72,7 @@ def run_demo(settings: Settings, *, console: Console, regenerate: bool, serve: b
             )
         console.print(f"[green]✓[/] {DEMO_DAG} run {run_id} succeeded")
         _ingest_usage_and_inventory(settings, estate, console=console, regenerate=regenerate)
-        _run_analytics(settings, console=console)
+        _run_analytics(settings, console=console, force=force)
         if not serve:
             return
         api = group.start(
@@ -105,16 +120,19 @@ def _ingest_usage_and_inventory(
     )
 
 
-def _run_analytics(settings: Settings, *, console: Console) -> None:
-    """The analytics jobs, as of the last day of the bill (each rewrites its own output)."""
+def _run_analytics(settings: Settings, *, console: Console, force: bool) -> None:
+    """The analytics jobs, as of the last day of the bill (each rewrites its own output; one
+    whose inputs have not changed since its last run for that day is skipped, unless
+    ``force``). The DAG runs the billing load triggered wait on the same ledger, so a job is
+    computed once whichever starts first."""
     from finops.analytics.optimization import cli as optimization
 
     jobs: list[tuple[str, Callable[[], Any]]] = [
-        ("waste", lambda: optimization.run_waste(settings=settings)),
-        ("rightsizing", lambda: optimization.run_rightsizing(settings=settings)),
-        ("commitments", lambda: optimization.run_commitments(settings=settings)),
-        ("allocation", lambda: optimization.run_allocation(settings=settings)),
-        ("kpis", lambda: optimization.run_kpis(settings=settings)),
+        ("waste", lambda: optimization.run_waste(settings=settings, force=force)),
+        ("rightsizing", lambda: optimization.run_rightsizing(settings=settings, force=force)),
+        ("commitments", lambda: optimization.run_commitments(settings=settings, force=force)),
+        ("allocation", lambda: optimization.run_allocation(settings=settings, force=force)),
+        ("kpis", lambda: optimization.run_kpis(settings=settings, force=force)),
     ]
     for name, job in jobs:
         started = time.monotonic()
@@ -125,20 +143,33 @@ def _run_analytics(settings: Settings, *, console: Console) -> None:
 
     started = time.monotonic()
     # the whole history on the dashboard, not only the last two weeks a daily run rewrites
-    run, _ = intelligence.run_anomalies(settings=settings, report_days=DEMO_ANOMALY_DAYS)
-    alerts = sum(1 for i in run.incidents if i.cause == "usage_change")
-    console.print(
-        f"[green]✓[/] anomalies ({time.monotonic() - started:.0f} s): {len(run.incidents)} "
-        f"incidents over {DEMO_ANOMALY_DAYS} days, {alerts} alerting (usage changes)"
+    run, _ = intelligence.run_anomalies(
+        settings=settings, report_days=DEMO_ANOMALY_DAYS, force=force
     )
+    if isinstance(run, JobSkipped):
+        console.print(f"[green]✓[/] anomalies ({time.monotonic() - started:.0f} s): {run.reason}")
+    else:
+        alerts = sum(1 for i in run.incidents if i.cause == "usage_change")
+        console.print(
+            f"[green]✓[/] anomalies ({time.monotonic() - started:.0f} s): {len(run.incidents)} "
+            f"incidents over {DEMO_ANOMALY_DAYS} days, {alerts} alerting (usage changes)"
+        )
     started = time.monotonic()
-    intelligence.run_forecasts_job(settings=settings)
-    console.print(f"[green]✓[/] forecasts ({time.monotonic() - started:.0f} s)")
+    forecasts, _ = intelligence.run_forecasts_job(settings=settings, force=force)
+    console.print(
+        f"[green]✓[/] forecasts ({time.monotonic() - started:.0f} s)"
+        + (f": {forecasts.reason}" if isinstance(forecasts, JobSkipped) else "")
+    )
     created = _demo_budget(settings)
     started = time.monotonic()
-    budgets, _ = intelligence.run_budgets(settings=settings)
+    budgets, _ = intelligence.run_budgets(settings=settings, force=force)
+    checked = (
+        skipped_line(budgets)
+        if isinstance(budgets, JobSkipped)
+        else f"{len(budgets.statuses)} checked"
+    )
     console.print(
-        f"[green]✓[/] budgets ({time.monotonic() - started:.0f} s): {len(budgets.statuses)} checked"
+        f"[green]✓[/] budgets ({time.monotonic() - started:.0f} s): {checked}"
         + (f"; created {created}" if created else "")
     )
 

@@ -64,9 +64,10 @@ def prophet_default_with_interval(
 ) -> tuple[FloatArray, FloatArray, FloatArray]:
     """Prophet() with default settings on the raw series; its own 80% interval."""
     import pandas as pd  # type: ignore[import-untyped]
-    from prophet import Prophet
 
     _quiet_prophet()
+    from prophet import Prophet
+
     model = Prophet()
     model.fit(pd.DataFrame({"ds": pd.to_datetime(list(days)), "y": y}), seed=1234)
     future = model.make_future_dataframe(periods=h, freq="D", include_history=False)

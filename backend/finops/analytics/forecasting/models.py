@@ -48,8 +48,19 @@ def moving_average(y: FloatArray, days: Sequence[date], h: int) -> FloatArray:
     return np.asarray([level * ratios[k % SEASON] for k in range(h)], dtype=np.float64)
 
 
+def _repeats_weekly(y: FloatArray) -> bool:
+    """Every day equals the same weekday a week before (a flat or all-zero series, e.g. a
+    service billed only as a month-start fee once that effect is taken out)."""
+    return y.size > SEASON and bool(np.array_equal(y[SEASON:], y[:-SEASON]))
+
+
 def ets(y: FloatArray, days: Sequence[date], h: int) -> FloatArray:
-    """Holt-Winters: additive damped trend, additive weekly seasonality (statsmodels)."""
+    """Holt-Winters: additive damped trend, additive weekly seasonality (statsmodels).
+
+    A series that repeats its week exactly leaves nothing to estimate (statsmodels' fit of an
+    all-zero one divides by its zero error); its forecast is that week, repeated."""
+    if _repeats_weekly(y):
+        return seasonal_naive(y, days, h)
     from statsmodels.tsa.holtwinters import ExponentialSmoothing  # type: ignore[import-untyped]
 
     with warnings.catch_warnings():
@@ -61,7 +72,10 @@ def ets(y: FloatArray, days: Sequence[date], h: int) -> FloatArray:
 
 
 def arima(y: FloatArray, days: Sequence[date], h: int) -> FloatArray:
-    """Seasonal ARIMA (1,1,1)(0,1,1)_7 (statsmodels SARIMAX)."""
+    """Seasonal ARIMA (1,1,1)(0,1,1)_7 (statsmodels SARIMAX); a series that repeats its week
+    exactly is that week, repeated (its differences are all zero: nothing to fit)."""
+    if _repeats_weekly(y):
+        return seasonal_naive(y, days, h)
     from statsmodels.tsa.statespace.sarimax import SARIMAX  # type: ignore[import-untyped]
 
     with warnings.catch_warnings():
@@ -72,9 +86,27 @@ def arima(y: FloatArray, days: Sequence[date], h: int) -> FloatArray:
     return np.asarray(model.forecast(h), dtype=np.float64)
 
 
+class _AbsentPlotlyNotice(logging.Filter):
+    """Drops the one record ``prophet.plot`` logs at ERROR level on import when the optional
+    plotly package is absent ("Importing plotly failed. Interactive plots will not work.").
+
+    The platform never draws Prophet's interactive plots, so plotly is deliberately not
+    installed and that line is no error; every other ``prophet.plot`` record passes."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not str(record.msg).startswith("Importing plotly failed")
+
+
+_ABSENT_PLOTLY_NOTICE = _AbsentPlotlyNotice()
+
+
 def _quiet_prophet() -> None:
+    """Call before importing prophet: its INFO chatter off, the absent-plotly notice dropped."""
     for name in ("prophet", "cmdstanpy"):
         logging.getLogger(name).setLevel(logging.WARNING)
+    plot_logger = logging.getLogger("prophet.plot")
+    if _ABSENT_PLOTLY_NOTICE not in plot_logger.filters:
+        plot_logger.addFilter(_ABSENT_PLOTLY_NOTICE)
 
 
 def prophet_tuned(y: FloatArray, days: Sequence[date], h: int) -> FloatArray:
@@ -90,9 +122,10 @@ def prophet_default(y: FloatArray, days: Sequence[date], h: int) -> FloatArray:
 
 def _prophet(y: FloatArray, days: Sequence[date], h: int, *, default: bool) -> FloatArray:
     import pandas as pd  # type: ignore[import-untyped]
-    from prophet import Prophet
 
     _quiet_prophet()
+    from prophet import Prophet
+
     frame = pd.DataFrame({"ds": pd.to_datetime(list(days)), "y": y})
     if default:
         model = Prophet()

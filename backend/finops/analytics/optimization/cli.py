@@ -5,9 +5,11 @@ CLI prints with ``result_lines``."""
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
+from importlib import resources
 from pathlib import Path
 
 from finops.analytics.allocation.chargeback import ChargebackReport, load_rules, run_allocation_job
@@ -25,6 +27,7 @@ from finops.analytics.optimization.jobs import (
 from finops.analytics.optimization.policy import RightsizingPolicy
 from finops.config import Settings, get_settings
 from finops.db.engine import get_engine
+from finops.jobs.ledger import JobSkipped, run_unless_unchanged, skipped_line
 
 
 def _as_of(as_of: date | None, settings: Settings) -> date:
@@ -41,24 +44,60 @@ def run_rightsizing(
     cpu_percentile: float = 99.5,
     cpu_headroom: float = 0.20,
     settings: Settings | None = None,
-) -> JobResult:
-    """``finops run rightsizing [--date D] [--lookback 14|32|93] [--percentile 90|95|99.5]``."""
+    force: bool = False,
+) -> JobResult | JobSkipped:
+    """``finops run rightsizing [--date D] [--lookback 14|32|93] [--percentile 90|95|99.5]``;
+    skipped (and recorded so) when its inputs are those of its last run for D, unless
+    ``force``."""
+    settings = settings or get_settings()
+    day = _as_of(as_of, settings)
     policy = RightsizingPolicy(
         lookback_days=lookback_days, cpu_percentile=cpu_percentile, cpu_headroom=cpu_headroom
     )
-    return run_rightsizing_job(as_of=as_of, settings=settings, policy=policy)
+    return run_unless_unchanged(
+        "rightsizing",
+        as_of=day,
+        parameters={
+            "lookback_days": lookback_days,
+            "cpu_percentile": cpu_percentile,
+            "cpu_headroom": cpu_headroom,
+        },
+        compute=lambda run_id: run_rightsizing_job(
+            as_of=day, settings=settings, policy=policy, run_id=run_id
+        ),
+        force=force,
+        settings=settings,
+    )
 
 
-def run_waste(*, as_of: date | None = None, settings: Settings | None = None) -> JobResult:
+def run_waste(
+    *, as_of: date | None = None, settings: Settings | None = None, force: bool = False
+) -> JobResult | JobSkipped:
     """``finops run waste [--date D]``: idle, orphaned and outdated resources."""
-    return run_waste_job(as_of=as_of, settings=settings)
+    settings = settings or get_settings()
+    day = _as_of(as_of, settings)
+    return run_unless_unchanged(
+        "waste",
+        as_of=day,
+        compute=lambda run_id: run_waste_job(as_of=day, settings=settings, run_id=run_id),
+        force=force,
+        settings=settings,
+    )
 
 
 def run_commitments(
-    *, as_of: date | None = None, settings: Settings | None = None
-) -> CommitmentsResult:
+    *, as_of: date | None = None, settings: Settings | None = None, force: bool = False
+) -> CommitmentsResult | JobSkipped:
     """``finops run commitments [--date D]``: utilization, coverage, under-use, SP purchase."""
-    return run_commitments_job(as_of=as_of, settings=settings)
+    settings = settings or get_settings()
+    day = _as_of(as_of, settings)
+    return run_unless_unchanged(
+        "commitments",
+        as_of=day,
+        compute=lambda run_id: run_commitments_job(as_of=day, settings=settings, run_id=run_id),
+        force=force,
+        settings=settings,
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,15 +113,46 @@ def run_allocation(
     tag_policy: Path | None = None,
     rules: Path | None = None,
     settings: Settings | None = None,
-) -> AllocationResult:
+    force: bool = False,
+) -> AllocationResult | JobSkipped:
     """``finops run allocation [--date D] [--tag-policy FILE] [--rules FILE]``: tag findings and
     compliance, and the chargeback reports of every billing period up to the one containing D
     (cost tagged with a cost center the tag policy forbids in the ``invalid-tag`` bucket unless
     ``FINOPS_ALLOCATION_INVALID_TAG_BUCKET=false``)."""
     settings = settings or get_settings()
     day = _as_of(as_of, settings)
-    policy = load_tag_policy(tag_policy or settings.allocation_tag_policy)
-    tagging = run_tagging_job(as_of=day, settings=settings, policy=policy)
+    tag_policy = tag_policy or settings.allocation_tag_policy
+    return run_unless_unchanged(
+        "allocation",
+        as_of=day,
+        parameters={
+            "tag_policy": _file_digest(tag_policy, "default_tag_policy.json"),
+            "rules": _file_digest(rules, "default_allocation_rules.json"),
+            "invalid_tag_bucket": settings.allocation_invalid_tag_bucket,
+        },
+        compute=lambda run_id: _allocate(
+            day, tag_policy=tag_policy, rules=rules, settings=settings, run_id=run_id
+        ),
+        force=force,
+        settings=settings,
+    )
+
+
+def _file_digest(path: Path | None, default: str) -> str:
+    """SHA-256 of a policy file or of the packaged default, so a changed policy reruns (a
+    missing file is left to the loader, whose error names it)."""
+    if path is None:
+        raw = resources.files("finops.analytics.allocation").joinpath(default).read_bytes()
+    else:
+        raw = path.read_bytes() if path.is_file() else str(path).encode()
+    return hashlib.sha256(raw).hexdigest()
+
+
+def _allocate(
+    day: date, *, tag_policy: Path | None, rules: Path | None, settings: Settings, run_id: str
+) -> AllocationResult:
+    policy = load_tag_policy(tag_policy)
+    tagging = run_tagging_job(as_of=day, settings=settings, policy=policy, run_id=run_id)
     with get_engine(settings).connect() as conn:
         compliance = tag_compliance(
             conn, start=day.replace(day=1), end=day + timedelta(days=1), policy=policy
@@ -91,16 +161,28 @@ def run_allocation(
     if settings.allocation_invalid_tag_bucket:
         allocation_rules = allocation_rules.with_tag_policy(policy.allowed)
     report = run_allocation_job(
-        billing_period=day.replace(day=1), settings=settings, rules=allocation_rules
+        billing_period=day.replace(day=1), settings=settings, rules=allocation_rules, run_id=run_id
     )
     return AllocationResult(tagging, compliance, report)
 
 
-def run_kpis(*, as_of: date | None = None, settings: Settings | None = None) -> KpiSummary:
+def run_kpis(
+    *, as_of: date | None = None, settings: Settings | None = None, force: bool = False
+) -> KpiSummary | JobSkipped:
     """``finops run kpis [--date D]``: refresh the daily rollup for the 13 months up to D and
     return the KPI summary as of D."""
     settings = settings or get_settings()
     day = _as_of(as_of, settings)
+    return run_unless_unchanged(
+        "kpis",
+        as_of=day,
+        compute=lambda _run_id: _refresh_kpis(day, settings=settings),
+        force=force,
+        settings=settings,
+    )
+
+
+def _refresh_kpis(day: date, *, settings: Settings) -> KpiSummary:
     start = date(day.year - 1, day.month, 1)
     with get_engine(settings).begin() as conn:
         refresh_rollup(conn, start=start, end=day + timedelta(days=1))
@@ -133,9 +215,11 @@ def _money(value: Decimal) -> str:
 
 
 def result_lines(
-    result: JobResult | CommitmentsResult | AllocationResult | KpiSummary | Evaluation,
+    result: JobResult | CommitmentsResult | AllocationResult | KpiSummary | Evaluation | JobSkipped,
 ) -> list[str]:
     """Human-readable summary of any result above."""
+    if isinstance(result, JobSkipped):
+        return [skipped_line(result)]
     if isinstance(result, JobResult):
         kinds = ", ".join(f"{k} {v}" for k, v in result.by_type.items()) or "none"
         return [

@@ -62,17 +62,28 @@ def resolve_source(source: str, *, settings: Settings) -> Path:
 
 
 def list_periods(
-    source: str, *, source_format: str = "auto", settings: Settings | None = None
+    source: str,
+    *,
+    source_format: str = "auto",
+    settings: Settings | None = None,
+    only_changed: bool = False,
+    grain: str = "daily",
 ) -> list[PeriodFiles]:
-    """The load units a source holds, without loading anything."""
+    """The load units a source holds, without loading anything; with ``only_changed``, only
+    those a load would not skip (files differ from the last successful load at ``grain``)."""
     settings = settings or get_settings()
     with _work_dir(settings) as work_dir:
-        return discover(
+        units = discover(
             resolve_source(source, settings=settings),
             source_format=source_format,
             work_dir=work_dir,
             origin=source if source.startswith("s3://") else None,
         )
+        if not only_changed:
+            return units
+        url = libpq_url(ensure_database(settings, WAREHOUSE_DB))
+        with psycopg.connect(url, options="-c timezone=UTC") as conn:
+            return [u for u in units if not _unchanged(conn, u, _fingerprint(u, grain), None)]
 
 
 @contextmanager

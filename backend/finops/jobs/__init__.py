@@ -1,0 +1,1 @@
+"""Scheduled jobs: the run ledger that skips a job whose inputs have not changed."""

@@ -1,0 +1,67 @@
+"""Schedules of the DAG chain (real Airflow 3.3 timetables and asset references).
+
+Unpausing a cron-scheduled DAG must not start a run for a slot already past (the demo's own
+triggered billing run is the only one it starts): its first scheduled run is the next slot.
+The analytics DAGs run on the assets the ingest DAGs publish."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from finops.orchestration.airflow_env import DAGS_FOLDER
+from finops.orchestration.airflow_runtime import SCHEDULED_DAGS
+
+CRON_DAGS = ("billing_ingest", "usage_ingest")
+
+
+def _bag() -> Any:
+    # imported here, not at collection: other tests point Airflow at PostgreSQL first
+    from airflow.dag_processing.dagbag import DagBag
+
+    return DagBag(dag_folder=str(DAGS_FOLDER))
+
+
+def test_unpausing_a_cron_dag_schedules_nothing_in_the_past() -> None:
+    bag = _bag()
+    for dag_id in CRON_DAGS:
+        serialized = _serialized(bag, dag_id)
+        assert serialized.catchup is False
+        before = datetime.now(UTC)
+        first = serialized.next_dagrun_info(last_automated_run_info=None)
+        assert first is not None
+        # the first automated run waits for the next midnight: nothing fires on unpause
+        assert first.run_after > before, (dag_id, first)
+        assert (first.run_after.hour, first.run_after.minute) == (0, 0)
+        assert (first.run_after - before).total_seconds() <= 86_400
+
+
+def _serialized(bag: Any, dag_id: str) -> Any:
+    from airflow.serialization.serialized_objects import DagSerialization
+
+    dag = bag.dags[dag_id]
+    return DagSerialization.from_dict(DagSerialization.to_dict(dag))
+
+
+def test_analytics_dags_hang_off_the_ingest_assets() -> None:
+    bag = _bag()
+
+    def uris(dag_id: str) -> set[str]:
+        condition = _serialized(bag, dag_id).timetable.asset_condition
+        return {asset.uri for _, asset in condition.iter_assets()}
+
+    costs = "finops://warehouse/costs"
+    assert uris("anomaly_detection") == {costs}
+    assert uris("cost_forecast") == {costs}
+    assert uris("budget_check") == {"finops://warehouse/forecasts"}
+    assert uris("optimization") == {costs, "finops://warehouse/utilization_daily"}
+    # findings refresh after a billing load alone: either asset triggers the optimization DAG
+    condition = _serialized(bag, "optimization").timetable.asset_condition
+    assert type(condition).__name__.endswith("AssetAny")
+    assert set(SCHEDULED_DAGS) == {
+        "billing_ingest",
+        "anomaly_detection",
+        "cost_forecast",
+        "budget_check",
+        "optimization",
+    }
