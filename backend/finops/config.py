@@ -76,6 +76,9 @@ class Settings(BaseSettings):
 
     api_host: str = "127.0.0.1"
     api_port: int = 8000
+    api_max_body_bytes: int = Field(
+        default=256 * 1024, gt=0, description="larger request bodies are refused with 413"
+    )
     airflow_port: int = 8080
     airflow_admin_user: str = "admin"
     log_level: str = "INFO"
@@ -97,6 +100,14 @@ class Settings(BaseSettings):
     notify_timeout_s: float = Field(default=10.0, gt=0)
     notify_retries: int = Field(default=3, ge=0, description="attempts after the first")
     notify_backoff_s: float = Field(default=1.0, ge=0, description="first retry delay; doubles")
+    notify_retry_budget: int = Field(
+        default=10, ge=0, description="retries one run may spend over all its deliveries"
+    )
+    notify_webhook_allow: list[str] = Field(
+        default_factory=list,
+        description="hosts, addresses or networks (127.0.0.0/8) webhooks may reach although "
+        "they are loopback, link-local or private; empty: public addresses only",
+    )
 
     @field_validator("home", mode="after")
     @classmethod
