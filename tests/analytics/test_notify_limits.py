@@ -148,6 +148,16 @@ def test_saving_checks_targets_and_limits(known_estate: KnownEstate) -> None:
                     ),
                     webhook_allow=[],
                 )
+        local = Budget(
+            name="local receiver",
+            scope={},
+            period="monthly",
+            amount=Decimal(1),
+            channels={"webhook": ["http://127.0.0.1:9/hook"]},
+        )
+        with pytest.raises(BudgetError, match="not a public address"):
+            save_budget(conn, local, webhook_allow=[])
+        assert save_budget(conn, local, webhook_allow=["127.0.0.0/8"]) > 0
         with pytest.raises(BudgetError, match="currency 'XXX'"):
             save_budget(
                 conn,

@@ -13,7 +13,6 @@ from fastapi.testclient import TestClient
 
 from finops.api.main import create_app
 from finops.config import Settings
-from tests.api.conftest import IntelEstate
 
 VALID = {"name": "Limits", "period": "monthly", "amount": "100"}
 BUDGETS = "/api/v1/budgets"
@@ -96,7 +95,7 @@ def test_amounts_currency_and_percentages_follow_the_schema(intel_client: TestCl
     schema = intel_client.get("/openapi.json").json()["components"]["schemas"]["BudgetCreate"]
     amount_forms = schema["properties"]["amount"]["anyOf"]
     assert [f["type"] for f in amount_forms] == ["string", "integer"]
-    for amount in ("0", "0.00", "-1", "1.001", "1e3", 0, -5, 10**18, 12.5, True, "1" * 19):
+    for amount in ("0", "0.00", "-1", "1.001", "1e3", 0, -5, 10**15, 12.5, True, "1" * 19):
         detail = _refused(intel_client, {**VALID, "amount": amount})
         assert detail[0]["loc"] == ["body", "amount"], amount
     for currency in ("XXX", "XTS", "usd", "ABC"):
@@ -124,6 +123,8 @@ def test_webhooks_must_reach_public_addresses(intel_client: TestClient) -> None:
         "http://localhost:9000/hook",
         "http://metadata.google.internal/computeMetadata/v1/",
         "https://user:pw@hooks.example.com/x",
+        "http://hooks.example.com:99999/x",
+        "https://8.8.8.8/x",  # address literals: the API takes names, checked at delivery
     ):
         detail = _refused(intel_client, {**VALID, "channels": {"webhook": [url]}})
         assert [d["loc"][:2] for d in detail] == [["body", "channels"]], (url, detail)
@@ -133,19 +134,6 @@ def test_webhooks_must_reach_public_addresses(intel_client: TestClient) -> None:
     )
     assert created.status_code == 201, created.text
     assert created.json()["channel_targets"] == {"webhook": 1}
-
-
-@pytest.mark.usefixtures("no_budgets_left")
-def test_the_allow_list_lets_a_local_receiver_in(intel_estate: IntelEstate) -> None:
-    settings = intel_estate.settings.model_copy(update={"notify_webhook_allow": ["127.0.0.0/8"]})
-    with TestClient(create_app(settings=settings, frontend_dist=None)) as client:
-        ok = client.post(BUDGETS, json={**VALID, "channels": {"webhook": ["http://127.0.0.1:9/h"]}})
-        assert ok.status_code == 201, ok.text
-        still = _refused(
-            client, {**VALID, "name": "meta", "channels": {"webhook": ["http://169.254.169.254/"]}}
-        )
-        assert "169.254.169.254" in still[0]["msg"]
-        assert client.delete(f"{BUDGETS}/{ok.json()['id']}").status_code == 204
 
 
 def test_nul_bytes_and_broken_utf8_are_422(intel_client: TestClient, client: TestClient) -> None:
@@ -218,9 +206,7 @@ def test_every_route_documents_its_errors(client: TestClient) -> None:
     for path, operations in paths.items():
         for method, operation in operations.items():
             documented = set(operation["responses"])
-            assert {"400", "422", "500", "503"} <= documented, (method, path)
-            if "{" in path:
-                assert "404" in documented, (method, path)
+            assert {"400", "404", "422", "500", "503"} <= documented, (method, path)
             if "requestBody" in operation:
                 assert {"409", "413"} <= documented, (method, path)
             for status in documented - {"200", "201", "204"}:

@@ -61,15 +61,13 @@ def error_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
 
 
 def document_errors(app: FastAPI) -> None:
-    """Declare on every route the error statuses it can answer: 400, 422, 500 and 503 on all;
-    404 where the path names something; 409 and 413 where a body is sent. Statuses a route
-    declares itself (``error_responses(404)``) are kept."""
+    """Declare on every route the error statuses it can answer: 400, 404 (what the path or the
+    parameters name does not exist), 422, 500 and 503 on all; 409 and 413 where a body is
+    sent. Statuses a route declares itself (``error_responses(409)``) are kept."""
     for route in app.routes:
         if not isinstance(route, APIRoute):
             continue
-        statuses = [400, 422, 500, 503]
-        if route.param_convertors:
-            statuses.append(404)
+        statuses = [400, 404, 422, 500, 503]
         if route.body_field is not None:
             statuses += [409, 413]
         for status, spec in error_responses(*statuses).items():
@@ -81,6 +79,18 @@ def document_errors(app: FastAPI) -> None:
                 name=f"Response_{status}_{route.unique_id}", type_=ErrorPublic, mode="serialization"
             )
     app.openapi_schema = None
+
+
+def _allowed_methods(request: Request) -> list[str]:
+    methods: set[str] = set()
+    for route in request.app.routes:
+        if (
+            isinstance(route, APIRoute)
+            and route.include_in_schema
+            and route.path_regex.match(request.url.path)
+        ):
+            methods |= route.methods
+    return sorted(methods)
 
 
 def _error(status: int, detail: str | list[dict[str, Any]]) -> JSONResponse:
@@ -106,6 +116,8 @@ def install_error_handlers(app: FastAPI) -> None:
         response = _error(exc.status_code, exc.detail)
         for key, value in (exc.headers or {}).items():
             response.headers[key] = value
+        if exc.status_code == 405:  # every method of the path, not only those of one route
+            response.headers["allow"] = ", ".join(_allowed_methods(request))
         return response
 
     @app.exception_handler(DatabaseError)

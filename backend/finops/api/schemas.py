@@ -18,6 +18,7 @@ from pydantic import (
     WithJsonSchema,
 )
 
+from finops.analytics.anomalies.warehouse import METRICS
 from finops.analytics.budgets.model import (
     MAX_NAME_LENGTH,
     MAX_SCOPE_KEYS,
@@ -390,11 +391,14 @@ class BudgetsPublic(BaseModel):
 
 def decimal_text(pattern: str, below: int, what: str) -> Any:
     """A positive decimal sent as a JSON string matching ``pattern`` or as a JSON integer below
-    ``below`` (money and percentages never travel as binary floats); the OpenAPI schema
-    publishes both forms."""
+    ``below`` (money and percentages never travel as binary floats; integers stay below 2^53,
+    where every JSON reader still reads them exactly); the OpenAPI schema publishes both
+    forms."""
     compiled = re.compile(pattern)
 
     def parse(value: object) -> Decimal:
+        if isinstance(value, float) and value.is_integer():  # 12.0 is a JSON integer too
+            value = int(value)
         if isinstance(value, int) and not isinstance(value, bool) and 0 < value < below:
             return Decimal(value)
         if isinstance(value, str) and compiled.match(value):
@@ -418,7 +422,9 @@ _POSITIVE_2DP = r"^(0*[1-9][0-9]{0,%d}(\.[0-9]{1,2})?|0*\.(0[1-9]|[1-9][0-9]?))$
 AmountIn = Annotated[
     Decimal,
     *decimal_text(
-        _POSITIVE_2DP % 17, 10**18, "amount must be positive, below 10^18, with at most 2 decimals"
+        _POSITIVE_2DP % 17,
+        10**15,
+        "amount must be positive, below 10^18 (10^15 as a JSON integer), with at most 2 decimals",
     ),
 ]
 PercentIn = Annotated[
@@ -446,15 +452,23 @@ ScopeValue = Annotated[
     str,
     StringConstraints(min_length=1, max_length=MAX_SCOPE_VALUE_LENGTH, pattern=rf"^{_PRINTABLE}+$"),
 ]
+_LABEL = r"[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?"
 WebhookUrl = Annotated[
-    str, StringConstraints(min_length=10, max_length=MAX_URL_LENGTH, pattern=r"^https?://[^\s]+$")
+    str,
+    StringConstraints(
+        min_length=10,
+        max_length=MAX_URL_LENGTH,
+        # a DNS name (never an address literal or a single-label name such as localhost), an
+        # optional port and path; the name's addresses are checked before each delivery
+        pattern=rf"^https?://({_LABEL}\.)+[a-z]{{2,63}}(:[0-9]{{1,4}})?(/[!-~]*)?$",
+    ),
 ]
 EmailAddress = Annotated[
     str,
     StringConstraints(
         min_length=6,
         max_length=MAX_EMAIL_LENGTH,
-        pattern=r"^[^\s@\x00-\x1f]+@[^\s@\x00-\x1f]+\.[a-z]{2,}$",
+        pattern=r"^[^\s@\x00-\x1f\x7f-\x9f]+@[^\s@\x00-\x1f\x7f-\x9f]+\.[a-z]{2,}$",
     ),
 ]
 
@@ -501,8 +515,6 @@ class BudgetCreate(BaseModel):
     currency: Annotated[str, StringConstraints(pattern=CURRENCY_PATTERN)] = Field(
         default="USD", description="an ISO 4217 currency code"
     )
-    cost_metric: str = Field(
-        default="billed_cost",
-        max_length=64,
-        description="a cost metric of the jobs' cost rows: billed_cost, effective_cost, …",
+    cost_metric: Annotated[str, StringConstraints(pattern="^(" + "|".join(METRICS) + ")$")] = Field(
+        default="billed_cost", description="the cost the budget measures"
     )

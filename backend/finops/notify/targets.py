@@ -105,5 +105,5 @@ def check_email(address: str) -> None:
     local, at, domain = address.rpartition("@")
     if len(address) > MAX_EMAIL_LENGTH or not at or not local or "." not in domain:
         raise TargetRefusedError(f"email address {address[:80]!r} is not valid")
-    if any(c.isspace() or ord(c) < 32 for c in address):
+    if any(c.isspace() or ord(c) < 32 or 0x7F <= ord(c) <= 0x9F for c in address):
         raise TargetRefusedError(f"email address {address[:80]!r} is not valid")
