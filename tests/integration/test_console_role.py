@@ -329,3 +329,18 @@ def test_the_check_sees_through_quoted_names() -> None:
 def test_query_failures_are_named(loaded: Settings) -> None:
     with pytest.raises(QueryFailedError, match="does not exist"):
         execute_readonly(_console(loaded), "select nope from costs", timeout_s=5, row_limit=1)
+
+
+def test_sleeping_is_bounded_by_the_timeout_even_unchecked(loaded: Settings) -> None:
+    """``pg_sleep`` is open to everyone; the statement timeout bounds it, and the console cannot
+    lift the timeout from inside its query (``set_config`` is not granted to it)."""
+    for query in ('select "pg_sleep"(30)', "select pg_catalog.pg_sleep_for('30 seconds')"):
+        with pytest.raises(QueryFailedError, match="statement timeout"):
+            execute_readonly(_console(loaded), query, timeout_s=0.5, row_limit=1)
+    with pytest.raises(QueryRefusedError, match="permission denied for function set_config"):
+        execute_readonly(
+            _console(loaded),
+            "select set_config('statement_timeout', '0', true), pg_sleep(30)",
+            timeout_s=0.5,
+            row_limit=1,
+        )

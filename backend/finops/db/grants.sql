@@ -25,9 +25,10 @@ BEGIN
 
   -- the application: rows of every table, every sequence, every function of the schema
   EXECUTE format('REVOKE ALL ON ALL TABLES IN SCHEMA finops FROM %I, %I', app, console);
-  EXECUTE format('GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA finops TO %I', app);
+  EXECUTE format(
+    'GRANT SELECT, INSERT, UPDATE, DELETE, TRUNCATE ON ALL TABLES IN SCHEMA finops TO %I', app);
   IF to_regclass('finops.audit_log') IS NOT NULL THEN  -- append-only, also by privilege
-    EXECUTE format('REVOKE UPDATE, DELETE ON finops.audit_log FROM %I', app);
+    EXECUTE format('REVOKE UPDATE, DELETE, TRUNCATE ON finops.audit_log FROM %I', app);
   END IF;
   EXECUTE format('REVOKE ALL ON ALL SEQUENCES IN SCHEMA finops FROM %I', console);
   EXECUTE format('GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA finops TO %I', app);
