@@ -74,7 +74,9 @@ def test_the_whole_schema_holds(served: str, tmp_path: Path) -> None:
         "--report-junit-path",
         str(report),
     ]
-    run = subprocess.run(command, capture_output=True, text=True, check=False, timeout=900)
+    run = subprocess.run(  # in tmp_path: Schemathesis keeps its cache in the working folder
+        command, capture_output=True, text=True, check=False, timeout=900, cwd=tmp_path
+    )
     (tmp_path / "st.out").write_text(run.stdout + "\n--- stderr ---\n" + run.stderr)
     failures = run.stdout.find("FAILURES")
     errors = run.stdout.find("ERRORS")
