@@ -28,9 +28,10 @@ from rich.progress import (
 )
 from rich.table import Table
 from rich.text import Text
+from sqlalchemy.exc import SQLAlchemyError
 
 from finops.config import get_settings
-from finops.errors import FinOpsError
+from finops.errors import DatabaseError, FinOpsError
 
 app = typer.Typer(
     help="FinOps Platform: cloud bills and utilization into decisions.",
@@ -89,14 +90,26 @@ def db_upgrade() -> None:
 
 @db_app.command("status")
 def db_status() -> None:
-    """Where the warehouse is and which revision it is at."""
+    """Where the warehouse is and which revision it is at (never starts the embedded server)."""
+    from finops.db.embedded import running_port
     from finops.db.engine import get_engine
     from finops.db.migrate import current_revision, head_revision
 
     _setup_logging()
-    engine = get_engine()
+    settings = get_settings()
+    if settings.database_url is None and running_port(settings.pgdata_path) is None:
+        console.print(
+            f"embedded PostgreSQL under {settings.pgdata_path}: not running "
+            "(finops db upgrade, or any command that needs the warehouse, starts it)"
+        )
+        return
+    engine = get_engine(settings)
     console.print(f"url: {engine.url.render_as_string(hide_password=True)}")
-    console.print(f"revision: {current_revision(engine)} (head {head_revision(engine)})")
+    try:
+        revision = current_revision(engine)
+    except SQLAlchemyError as exc:
+        raise _fail(DatabaseError(f"cannot read the warehouse's revision: {exc}")) from exc
+    console.print(f"revision: {revision} (head {head_revision(engine)})")
 
 
 @db_app.command("stop")
@@ -327,11 +340,11 @@ def ingest_status(
     for r in rows:
         values = list(r)
         values[8] = f"{r[8]} rule(s) broken" if r[8] else ""
-        table.add_row(*[_cell(v) for v in values])
+        table.add_row(*[_status_cell(v) for v in values])
     console.print(table)
 
 
-def _cell(value: object) -> str:
+def _status_cell(value: object) -> str:
     if value is None:
         return ""
     if isinstance(value, int):
@@ -397,7 +410,7 @@ def sources_list() -> None:
             s.location or "(loaded before source identities)",
             span,
             f"{s.rows:,}",
-            "; ".join(f"{_cell(v)} {c}" for c, v in s.billed_costs.items()),
+            "; ".join(f"{_status_cell(v)} {c}" for c, v in s.billed_costs.items()),
             f"{s.quality_issues} rule(s) broken" if s.quality_issues else "",
         )
     console.print(table)
@@ -978,6 +991,16 @@ def _plain(value: object) -> object:
     return value
 
 
+def _cell(value: object) -> str | None:
+    """One value as text for csv and table output: JSON values (``tags``) as JSON, NULL as
+    None."""
+    if value is None:
+        return None
+    if isinstance(value, dict | list | bool):
+        return json.dumps(value, default=str, ensure_ascii=False)
+    return str(_plain(value))
+
+
 @app.command()
 def sql(
     statement: Annotated[str, typer.Argument(help="one SELECT or WITH query")],
@@ -985,22 +1008,24 @@ def sql(
     timeout: Annotated[float | None, typer.Option(help="statement timeout in seconds")] = None,
     limit: Annotated[int | None, typer.Option(min=1, help="row cap")] = None,
 ) -> None:
-    """Query the warehouse read-only (views: costs, …)."""
-    from finops.db.engine import WAREHOUSE_DB, ensure_database, libpq_url
+    """Query the warehouse read-only, as the console's role (the views: costs, …)."""
+    from finops.db.engine import console_url, get_engine, libpq_url
+    from finops.db.migrate import upgrade
     from finops.db.readonly import run_readonly
 
     settings = get_settings()
     try:
+        upgrade(get_engine(settings))  # the console's role and its grants
         result = run_readonly(
-            libpq_url(ensure_database(settings, WAREHOUSE_DB)),
+            libpq_url(console_url(settings)),
             statement,
             timeout_s=timeout or settings.sql_statement_timeout_s,
             row_limit=limit or settings.sql_row_limit,
         )
     except FinOpsError as exc:
         raise _fail(exc) from exc
-    rows = [[_plain(v) for v in row] for row in result.rows]
     if format_ is OutputFormat.json:
+        rows = [[_plain(v) for v in row] for row in result.rows]
         sys.stdout.write(
             json.dumps([dict(zip(result.columns, r, strict=True)) for r in rows], default=str)
             + "\n"
@@ -1009,16 +1034,17 @@ def sql(
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\n")
         writer.writerow(result.columns)
-        writer.writerows(rows)
+        writer.writerows([_cell(v) for v in row] for row in result.rows)
         sys.stdout.write(buffer.getvalue())
     else:
         table = Table(*result.columns)
-        for r in rows:
-            table.add_row(*["NULL" if v is None else str(v) for v in r])
+        for row in result.rows:
+            table.add_row(*[Text("NULL" if v is None else str(_cell(v))) for v in row])
         console.print(table)
     if result.truncated:
         err_console.print(
-            f"[yellow]showing the first {len(rows):,} rows (row cap); raise it with --limit[/]"
+            f"[yellow]showing the first {len(result.rows):,} rows (row cap); "
+            "raise it with --limit[/]"
         )
 
 

@@ -57,8 +57,28 @@ class Settings(BaseSettings):
     sql_statement_timeout_s: float = Field(default=30.0, gt=0)
     sql_row_limit: int = Field(default=10_000, gt=0)
 
+    # database roles (docs/security.md): the configured URL's user owns the schema and runs the
+    # migrations; the platform connects as the application role, the SQL console as its own role
+    db_app_role: str = Field(
+        default="finops_app", pattern=r"^[a-z_][a-z0-9_]{0,62}$", description="API and jobs"
+    )
+    db_app_password: SecretStr | None = Field(
+        default=None, description="set on the role by the migrations; unset: trust/peer auth"
+    )
+    db_console_role: str = Field(
+        default="finops_console", pattern=r"^[a-z_][a-z0-9_]{0,62}$", description="SQL console"
+    )
+    db_console_password: SecretStr | None = None
+    sql_temp_file_limit_mb: int = Field(default=1024, gt=0, description="console temp files")
+    sql_work_mem_mb: int = Field(default=32, gt=0, description="console work_mem")
+    sql_idle_in_transaction_s: int = Field(default=60, gt=0)
+    sql_connection_limit: int = Field(default=20, gt=0, description="console connections")
+
     api_host: str = "127.0.0.1"
     api_port: int = 8000
+    api_max_body_bytes: int = Field(
+        default=256 * 1024, gt=0, description="larger request bodies are refused with 413"
+    )
     airflow_port: int = 8080
     airflow_admin_user: str = "admin"
     log_level: str = "INFO"
@@ -92,6 +112,14 @@ class Settings(BaseSettings):
     notify_timeout_s: float = Field(default=10.0, gt=0)
     notify_retries: int = Field(default=3, ge=0, description="attempts after the first")
     notify_backoff_s: float = Field(default=1.0, ge=0, description="first retry delay; doubles")
+    notify_retry_budget: int = Field(
+        default=10, ge=0, description="retries one run may spend over all its deliveries"
+    )
+    notify_webhook_allow: list[str] = Field(
+        default_factory=list,
+        description="hosts, addresses or networks (127.0.0.0/8) webhooks may reach although "
+        "they are loopback, link-local or private; empty: public addresses only",
+    )
 
     @field_validator("home", mode="after")
     @classmethod

@@ -95,6 +95,7 @@ def _notify(port: int) -> NotifySettings:
         retries=2,
         backoff_s=0.05,
         timeout_s=5,
+        webhook_allow=("127.0.0.1",),
     )
 
 
@@ -113,7 +114,7 @@ def test_alerts_fire_once_per_crossing_and_are_delivered(
         channels={"webhook": [webhook.url], "email": ["owner@example.com"]},
     )
     with get_engine(settings).begin() as conn:
-        save_budget(conn, budget)
+        save_budget(conn, budget, webhook_allow=["127.0.0.1"])  # the receiver is local
     notify = _notify(port)
     fired: dict[date, list[str]] = {}
     day = date(2026, 3, 1)
@@ -196,7 +197,9 @@ def test_alerts_fire_once_per_crossing_and_are_delivered(
 
 
 def test_an_unreachable_receiver_is_recorded_as_failed(known_estate: KnownEstate) -> None:
-    settings = NotifySettings(retries=1, backoff_s=0.01, timeout_s=1)
+    settings = NotifySettings(
+        retries=1, backoff_s=0.01, timeout_s=1, webhook_allow=("127.0.0.0/8",)
+    )
     with get_engine(known_estate.settings).begin() as conn:
         delivery = deliver_webhook(
             conn,

@@ -172,13 +172,15 @@ def test_invalid_budgets_are_refused_naming_the_field(
             "thresholds": [{"kind": "actual", "percent": "-5"}],
         }
     )
-    assert [d["loc"] for d in detail] == [
+    # the request schema names the scope dimensions and channels (docs: issue 12)
+    assert [d["loc"][:2] for d in detail] == [
         ["body", "scope"],
         ["body", "thresholds"],
         ["body", "channels"],
     ]
-    assert "'project' is unknown" in detail[0]["msg"] and "Checked" in detail[0]["msg"]
-    assert "'slack' is not webhook or email" in detail[2]["msg"]
+    assert detail[0]["loc"][2] == "project" and "pattern" in detail[0]["msg"]
+    assert "percent must be positive" in detail[1]["msg"]
+    assert detail[2]["loc"][2] == "slack" and detail[2]["type"] == "extra_forbidden"
     detail = refused({**valid, "cost_metric": "list_cost"})
     assert [d["loc"] for d in detail] == [["body", "cost_metric"]]
     # the request's shape, checked before

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from finops.config import Settings
-from finops.db.engine import libpq_url, server_url
+from finops.db.engine import console_url, libpq_url, server_url
 from finops.db.readonly import check_statement, run_readonly
 from finops.errors import QueryFailedError, QueryRefusedError
 from finops.ingest.billing import ingest_billing
@@ -30,7 +30,7 @@ def loaded(fresh_settings: Settings, tmp_path: Path) -> str:
             hours=2,
         )
     ingest_billing(str(export.write(tmp_path)), settings=fresh_settings)
-    return libpq_url(server_url(fresh_settings))
+    return libpq_url(console_url(fresh_settings))
 
 
 @pytest.mark.parametrize(

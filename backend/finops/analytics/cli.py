@@ -23,6 +23,7 @@ from finops.analytics.anomalies.warehouse import data_bounds, load_cube
 from finops.analytics.budgets.job import BudgetRun, run_budget_check
 from finops.analytics.evaluation.anomalies import DetectorScore, evaluate_anomalies
 from finops.analytics.evaluation.forecasts import ForecastEvaluation, evaluate_forecasts
+from finops.analytics.forecasting.backtest import ForecastParams
 from finops.analytics.forecasting.job import ForecastRun, run_forecasts
 from finops.config import Settings, get_settings
 from finops.db.engine import get_engine
@@ -152,7 +153,7 @@ def run_forecasts_job(
         ]
         for f in run.forecasts
     ]
-    return run, table(
+    text = table(
         [
             "scope kind",
             "scope",
@@ -165,6 +166,29 @@ def run_forecasts_job(
         ],
         rows,
     )
+    return run, text + _skipped_forecasts(run)
+
+
+def _skipped_forecasts(run: ForecastRun) -> str:
+    """Why scopes have no forecast (an empty table otherwise says nothing)."""
+    if not run.skipped and run.forecasts:
+        return ""
+    params = ForecastParams()
+    need = params.min_history + params.backtest_horizon
+    lines = [
+        "",
+        f"{len(run.skipped)} scope(s) have no forecast as of {run.run_date}: every scope needs at "
+        f"least {need} days of cost history ({params.min_history} days before its first backtest "
+        f"plus the {params.backtest_horizon}-day backtest horizon).",
+    ]
+    if not run.skipped:
+        lines.append(f"No cost was found on or before {run.run_date}.")
+    for kind, scope, reason in run.skipped[:20]:
+        label = ", ".join(f"{k}={v}" for k, v in scope.items()) or "all"
+        lines.append(f"- {kind} {label}: {reason}")
+    if len(run.skipped) > 20:
+        lines.append(f"- … and {len(run.skipped) - 20} more")
+    return "\n".join(lines) + "\n"
 
 
 def run_budgets(

@@ -9,6 +9,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 from sqlalchemy import Connection, Engine
 
+from finops.config import Settings
 from finops.db.engine import get_engine
 
 
@@ -34,6 +35,12 @@ def get_request_id(request: Request) -> str:
     return str(request_id) if request_id else uuid.uuid4().hex
 
 
+def get_app_settings(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
 EngineDep = Annotated[Engine, Depends(get_engine_dep)]
+SettingsDep = Annotated[Settings, Depends(get_app_settings)]
 ConnectionDep = Annotated[Connection, Depends(get_connection)]
 RequestIdDep = Annotated[str, Depends(get_request_id)]

@@ -15,6 +15,8 @@ from sqlalchemy import Engine
 from starlette.routing import Match
 
 from finops.api.docs import mount_docs
+from finops.api.errors import document_errors, install_error_handlers
+from finops.api.limits import RequestLimits
 from finops.api.routes import (
     allocation,
     anomalies,
@@ -28,7 +30,6 @@ from finops.api.routes import (
     spend,
 )
 from finops.config import REPO_ROOT, Settings, get_settings
-from finops.errors import FinOpsError
 from finops.observability import HTTP_LATENCY, HTTP_REQUESTS
 
 log = structlog.get_logger(__name__)
@@ -71,6 +72,8 @@ def create_app(
     )
     app.state.settings = settings
     app.state.engine = engine  # None: created from the settings on first use
+    # request limits run inside the observing middleware, so refused requests are counted too
+    app.add_middleware(RequestLimits, max_body_bytes=settings.api_max_body_bytes)
 
     @app.middleware("http")
     async def observe(
@@ -100,13 +103,11 @@ def create_app(
             )
             structlog.contextvars.unbind_contextvars("request_id")
 
-    @app.exception_handler(FinOpsError)
-    async def finops_error(request: Request, exc: FinOpsError) -> JSONResponse:
-        return JSONResponse(status_code=400, content={"detail": str(exc)})
-
+    install_error_handlers(app)
     mount_docs(app)
     app.include_router(health.router)
     app.include_router(api_router)
+    document_errors(app)
     if frontend_dist is not None:
         _mount_dashboard(app, frontend_dist)
     return app

@@ -8,15 +8,55 @@ from datetime import date
 from typing import Annotated
 
 from fastapi import Depends, HTTPException, Query
+from pydantic import BeforeValidator, WithJsonSchema
 
 from finops.analytics.spend import CostMetric, SpendFilter
 
-_PERIOD = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+FIRST_YEAR, LAST_YEAR = 1970, 2999
+"""Days and billing periods outside these years are refused: nothing is billed before 1970, and
+period arithmetic (the next month, a quarter's end, history windows) must stay inside
+``datetime.date``."""
+_YEAR = r"(19[7-9][0-9]|2[0-9]{3})"
+BILLING_PERIOD_PATTERN = rf"^{_YEAR}-(0[1-9]|1[0-2])$"
+DAY_PATTERN = rf"^{_YEAR}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"
+_PERIOD = re.compile(BILLING_PERIOD_PATTERN)
+_DAY = re.compile(DAY_PATTERN)
+MAX_BIGINT = 2**63 - 1
+
+
+def one_of_pattern(values: tuple[str, ...] | list[str]) -> str:
+    """A regular expression matching exactly one of ``values`` (for an OpenAPI ``pattern``
+    where an enum would change the generated client's types)."""
+    return "^(" + "|".join(re.escape(v) for v in values) + ")$"
+
+
+def _iso_day(value: object) -> object:
+    """A day is ``YYYY-MM-DD`` text, never a number of seconds since 1970 (``start=0``)."""
+    if isinstance(value, date):
+        return value
+    if not isinstance(value, str) or not _DAY.match(value):
+        raise ValueError(
+            f"a day must be written YYYY-MM-DD, in the years {FIRST_YEAR} to {LAST_YEAR}"
+        )
+    return date.fromisoformat(value)  # a day that does not exist (02-30) is a ValueError too
+
+
+Day = Annotated[
+    date,
+    BeforeValidator(_iso_day),
+    WithJsonSchema({"type": "string", "format": "date", "pattern": DAY_PATTERN}),
+]
+"""A calendar day parameter: ISO text only, within the years the platform can compute with."""
 
 
 def spend_filter(
     billing_period: Annotated[
-        str | None, Query(description="billing period as YYYY-MM", examples=["2026-10"])
+        str | None,
+        Query(
+            description="billing period as YYYY-MM",
+            examples=["2026-10"],
+            json_schema_extra={"pattern": BILLING_PERIOD_PATTERN},
+        ),
     ] = None,
     account_id: Annotated[str | None, Query(description="sub account (usage account) id")] = None,
 ) -> SpendFilter:
@@ -40,7 +80,9 @@ def parse_billing_period(value: str) -> date:
     """``YYYY-MM`` → the period's first day; anything else is a 422 naming the parameter."""
     if not _PERIOD.match(value):
         raise HTTPException(
-            status_code=422, detail=f"billing_period must look like YYYY-MM, got {value!r}"
+            status_code=422,
+            detail=f"billing_period must look like YYYY-MM in the years {FIRST_YEAR} to "
+            f"{LAST_YEAR}, got {value[:40]!r}",
         )
     return date.fromisoformat(f"{value}-01")
 
@@ -53,7 +95,7 @@ class Page:
 
 def page(
     limit: Annotated[int, Query(ge=1, le=500, description="rows per page")] = 50,
-    offset: Annotated[int, Query(ge=0, description="rows to skip")] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_BIGINT, description="rows to skip")] = 0,
 ) -> Page:
     return Page(limit=limit, offset=offset)
 

@@ -2,12 +2,32 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated, Any
 
-from pydantic import BaseModel, Field, PlainSerializer, StringConstraints
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    StringConstraints,
+    WithJsonSchema,
+)
+
+from finops.analytics.anomalies.warehouse import METRICS
+from finops.analytics.budgets.model import (
+    MAX_NAME_LENGTH,
+    MAX_SCOPE_KEYS,
+    MAX_SCOPE_VALUE_LENGTH,
+    MAX_TARGETS,
+    MAX_THRESHOLDS,
+)
+from finops.currencies import CURRENCY_PATTERN
+from finops.notify.targets import MAX_EMAIL_LENGTH, MAX_URL_LENGTH
 
 Money = Annotated[
     Decimal,
@@ -442,31 +462,134 @@ class BudgetsPublic(BaseModel):
     count: int
 
 
+def decimal_text(pattern: str, below: int, what: str) -> Any:
+    """A positive decimal sent as a JSON string matching ``pattern`` or as a JSON integer below
+    ``below`` (money and percentages never travel as binary floats; integers stay below 2^53,
+    where every JSON reader still reads them exactly); the OpenAPI schema publishes both
+    forms."""
+    compiled = re.compile(pattern)
+
+    def parse(value: object) -> Decimal:
+        if isinstance(value, float) and value.is_integer():  # 12.0 is a JSON integer too
+            value = int(value)
+        if isinstance(value, int) and not isinstance(value, bool) and 0 < value < below:
+            return Decimal(value)
+        if isinstance(value, str) and compiled.match(value):
+            return Decimal(value)
+        raise ValueError(f'{what}, written as a decimal string such as "120.50" or an integer')
+
+    return [
+        BeforeValidator(parse),
+        WithJsonSchema(
+            {
+                "anyOf": [
+                    {"type": "string", "pattern": pattern},
+                    {"type": "integer", "minimum": 1, "maximum": below - 1},
+                ]
+            }
+        ),
+    ]
+
+
+_POSITIVE_2DP = r"^(0*[1-9][0-9]{0,%d}(\.[0-9]{1,2})?|0*\.(0[1-9]|[1-9][0-9]?))$"
+AmountIn = Annotated[
+    Decimal,
+    *decimal_text(
+        _POSITIVE_2DP % 17,
+        10**15,
+        "amount must be positive, below 10^18 (10^15 as a JSON integer), with at most 2 decimals",
+    ),
+]
+PercentIn = Annotated[
+    Decimal,
+    *decimal_text(
+        _POSITIVE_2DP % 3, 10**4, "percent must be positive, below 10000, with at most 2 decimals"
+    ),
+]
+_PRINTABLE = r"[^\x00-\x1f\x7f-\x9f]"
+"""A character that is not a control character (NUL included)."""
+Name = Annotated[
+    str,
+    StringConstraints(
+        strip_whitespace=True,
+        min_length=1,
+        max_length=MAX_NAME_LENGTH,
+        pattern=rf"^{_PRINTABLE}*[^\s\x00-\x1f\x7f-\x9f]{_PRINTABLE}*$",
+    ),
+]
+ScopeKey = Annotated[
+    str,
+    StringConstraints(pattern=rf"^(account|service|region|usage_type|tag:{_PRINTABLE}{{1,124}})$"),
+]
+ScopeValue = Annotated[
+    str,
+    StringConstraints(min_length=1, max_length=MAX_SCOPE_VALUE_LENGTH, pattern=rf"^{_PRINTABLE}+$"),
+]
+_LABEL = r"[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?"
+WebhookUrl = Annotated[
+    str,
+    StringConstraints(
+        min_length=10,
+        max_length=MAX_URL_LENGTH,
+        # a DNS name (never an address literal or a single-label name such as localhost), an
+        # optional port and path; the name's addresses are checked before each delivery
+        pattern=rf"^https?://({_LABEL}\.)+[a-z]{{2,63}}(:[0-9]{{1,4}})?(/[!-~]*)?$",
+    ),
+]
+EmailAddress = Annotated[
+    str,
+    StringConstraints(
+        min_length=6,
+        max_length=MAX_EMAIL_LENGTH,
+        pattern=r"^[^\s@\x00-\x1f\x7f-\x9f]+@[^\s@\x00-\x1f\x7f-\x9f]+\.[a-z]{2,}$",
+    ),
+]
+
+
 class ThresholdCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
     kind: ThresholdKind
-    percent: Decimal = Field(max_digits=8, decimal_places=2, description="percent of the amount")
+    percent: PercentIn = Field(description="percent of the amount")
+
+
+class ChannelsCreate(BaseModel):
+    """Where alerts go. Webhook URLs must reach public addresses unless the server's
+    ``FINOPS_NOTIFY_WEBHOOK_ALLOW`` lists them."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    webhook: list[WebhookUrl] = Field(default_factory=list, max_length=MAX_TARGETS)
+    email: list[EmailAddress] = Field(default_factory=list, max_length=MAX_TARGETS)
+
+    def as_dict(self) -> dict[str, list[str]]:
+        return {k: list(v) for k, v in (("webhook", self.webhook), ("email", self.email)) if v}
 
 
 class BudgetCreate(BaseModel):
-    name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
-    scope: dict[str, str] = Field(
+    model_config = ConfigDict(extra="forbid")
+
+    name: Name
+    scope: dict[ScopeKey, ScopeValue] = Field(
         default_factory=dict,
+        max_length=MAX_SCOPE_KEYS,
         description="{} for the whole bill, else account, service, region, usage_type or "
         "tag:<key> → value",
+        json_schema_extra={"additionalProperties": False},
     )
     period: BudgetPeriod
-    amount: Decimal = Field(max_digits=20, decimal_places=2)
+    amount: AmountIn
     thresholds: list[ThresholdCreate] | None = Field(
-        default=None, description="default: actual 80%, actual 100%, forecast 100%"
+        default=None,
+        max_length=MAX_THRESHOLDS,
+        description="default: actual 80%, actual 100%, forecast 100%",
     )
-    channels: dict[str, list[str]] = Field(
-        default_factory=dict, description='{"webhook": [url, …], "email": [address, …]}'
+    channels: ChannelsCreate = Field(default_factory=ChannelsCreate)
+    currency: Annotated[str, StringConstraints(pattern=CURRENCY_PATTERN)] = Field(
+        default="USD", description="an ISO 4217 currency code"
     )
-    currency: Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")] = "USD"
-    cost_metric: str = Field(
-        default="billed_cost",
-        max_length=64,
-        description="a cost metric of the jobs' cost rows: billed_cost, effective_cost, …",
+    cost_metric: Annotated[str, StringConstraints(pattern="^(" + "|".join(METRICS) + ")$")] = Field(
+        default="billed_cost", description="the cost the budget measures"
     )
 
 

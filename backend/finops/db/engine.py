@@ -1,16 +1,26 @@
-"""Engines for the warehouse: the configured URL, or the embedded server started on demand."""
+"""Engines for the warehouse: the configured URL, or the embedded server started on demand.
+
+The configured URL's user owns the schema and is used by the migrations only
+(:func:`owner_url`); the API and the jobs connect as the application role
+(:func:`get_engine`), the SQL console as the console role (:func:`console_url`); see
+``finops.db.roles`` and docs/security.md. Engines on the embedded server look its port up again
+at every new connection, so they recover when the server restarts on another port.
+"""
 
 from __future__ import annotations
 
 from functools import lru_cache
+from pathlib import Path
+from typing import Any
 
 import psycopg
 from psycopg import sql
-from sqlalchemy import Engine, create_engine
+from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 
 from finops.config import Settings, get_settings
-from finops.db.embedded import ensure_server
+from finops.db.embedded import ensure_server, running_port
+from finops.db.roles import app_role, console_role, role_url
 from finops.errors import DatabaseError
 
 WAREHOUSE_DB = "finops"
@@ -76,18 +86,60 @@ def ensure_database(settings: Settings, database: str) -> str:
     return url
 
 
-@lru_cache(maxsize=4)
-def _engine_for(url: str) -> Engine:
-    return create_engine(
+def owner_url(settings: Settings) -> str:
+    """URL of the warehouse as its owner (migrations only), creating the database if missing."""
+    return ensure_database(settings, WAREHOUSE_DB)
+
+
+def app_url(settings: Settings) -> str:
+    """URL of the warehouse as the application role (the API and the jobs)."""
+    return role_url(owner_url(settings), app_role(settings))
+
+
+def console_url(settings: Settings) -> str:
+    """URL of the warehouse as the SQL console's role."""
+    return role_url(owner_url(settings), console_role(settings))
+
+
+_OWNER_SETTINGS: dict[str, Settings] = {}
+"""The settings each application engine was made from, so that ``upgrade(get_engine(s))``
+migrates as the owner of that warehouse."""
+
+
+def settings_of(engine: Engine) -> Settings | None:
+    return _OWNER_SETTINGS.get(engine.url.render_as_string(hide_password=False))
+
+
+@lru_cache(maxsize=16)
+def _engine_for(url: str, pgdata: Path | None) -> Engine:
+    engine = create_engine(
         url,
         pool_pre_ping=True,
         pool_size=5,
         max_overflow=10,
         connect_args={"options": "-c search_path=finops,public -c timezone=UTC"},
     )
+    if pgdata is not None:
+        _follow_embedded_server(engine, pgdata)
+    return engine
+
+
+def _follow_embedded_server(engine: Engine, pgdata: Path) -> None:
+    """Connect to wherever the embedded server on ``pgdata`` listens now (``postmaster.pid``),
+    not where it listened when the engine was made; a stopped server is a connection error."""
+
+    @event.listens_for(engine, "do_connect")
+    def _resolve(dialect: Any, conn_rec: Any, cargs: Any, cparams: dict[str, Any]) -> None:
+        port = running_port(pgdata)
+        if port is None:
+            raise psycopg.OperationalError(f"the embedded PostgreSQL on {pgdata} is not running")
+        cparams["host"], cparams["port"] = "127.0.0.1", port
 
 
 def get_engine(settings: Settings | None = None) -> Engine:
-    """The process-wide engine of the warehouse database."""
+    """The process-wide engine of the warehouse database, as the application role."""
     settings = settings or get_settings()
-    return _engine_for(ensure_database(settings, WAREHOUSE_DB))
+    url = app_url(settings)
+    _OWNER_SETTINGS[url] = settings
+    embedded = settings.pgdata_path.resolve() if settings.database_url is None else None
+    return _engine_for(url, embedded)

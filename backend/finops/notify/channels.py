@@ -15,6 +15,16 @@ class DeliveryError(FinOpsError):
     """A notification could not be delivered (names the channel and target)."""
 
 
+class _NoRedirects(urllib.request.HTTPRedirectHandler):
+    """A webhook's redirect is not followed: it could lead to an address the URL check refused."""
+
+    def redirect_request(self, *args: object, **kwargs: object) -> None:
+        return None
+
+
+_OPENER = urllib.request.build_opener(_NoRedirects)
+
+
 def post_webhook(url: str, payload: dict[str, object], *, timeout_s: float) -> int:
     """POST ``payload`` as JSON; any 2xx status is delivered, anything else raises."""
     if not url.startswith(("http://", "https://")):
@@ -26,7 +36,7 @@ def post_webhook(url: str, payload: dict[str, object], *, timeout_s: float) -> i
         method="POST",
     )
     try:
-        with urllib.request.urlopen(request, timeout=timeout_s) as response:
+        with _OPENER.open(request, timeout=timeout_s) as response:
             status = int(response.status)
     except urllib.error.HTTPError as exc:
         raise DeliveryError(f"webhook {url} answered HTTP {exc.code}") from exc

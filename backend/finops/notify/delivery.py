@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import structlog
 from pydantic import SecretStr
@@ -14,6 +14,7 @@ from sqlalchemy import Connection, text
 
 from finops.config import Settings, get_settings
 from finops.notify.channels import DeliveryError, post_webhook, send_email
+from finops.notify.targets import TargetRefusedError, check_webhook_url
 
 log = structlog.get_logger(__name__)
 
@@ -33,6 +34,8 @@ class NotifySettings:
     timeout_s: float = 10.0
     retries: int = 3  # attempts after the first
     backoff_s: float = 1.0  # first retry delay; doubles
+    retry_budget: int = 10  # retries one run may spend over all its deliveries
+    webhook_allow: tuple[str, ...] = ()  # non-public webhook hosts/networks allowed
 
     @classmethod
     def from_settings(cls, settings: Settings | None = None) -> NotifySettings:
@@ -47,7 +50,29 @@ class NotifySettings:
             timeout_s=s.notify_timeout_s,
             retries=s.notify_retries,
             backoff_s=s.notify_backoff_s,
+            retry_budget=s.notify_retry_budget,
+            webhook_allow=tuple(s.notify_webhook_allow),
         )
+
+
+@dataclass(slots=True)
+class DeliveryRun:
+    """What one run (of the budget check, say) may still spend on retries, and the targets that
+    already failed in it: a failed target is not tried again in the same run, and retries stop
+    when the run's budget is spent, so a dead receiver cannot stall the job."""
+
+    retries_left: int
+    failed_targets: set[tuple[str, str]] = field(default_factory=set)
+
+    @classmethod
+    def start(cls, settings: NotifySettings) -> DeliveryRun:
+        return cls(retries_left=settings.retry_budget)
+
+    def take_retry(self) -> bool:
+        if self.retries_left <= 0:
+            return False
+        self.retries_left -= 1
+        return True
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,18 +95,22 @@ def _already_sent(conn: Connection, dedup_key: str, channel: str, target: str) -
     return row is not None
 
 
-def _attempt(send: Callable[[], object], settings: NotifySettings) -> tuple[int, str | None]:
+def _attempt(
+    send: Callable[[], object], settings: NotifySettings, run: DeliveryRun
+) -> tuple[int, str | None]:
     error: str | None = None
-    for attempt in range(1, settings.retries + 2):
+    attempt = 0
+    while True:
+        attempt += 1
         try:
             send()
             return attempt, None
         except DeliveryError as exc:
             error = str(exc)
             log.warning("notify.retry", attempt=attempt, error=error)
-            if attempt <= settings.retries:
-                time.sleep(settings.backoff_s * 2 ** (attempt - 1))
-    return settings.retries + 1, error
+        if attempt > settings.retries or not run.take_retry():
+            return attempt, error
+        time.sleep(settings.backoff_s * 2 ** (attempt - 1))
 
 
 def _deliver(
@@ -94,10 +123,20 @@ def _deliver(
     payload: dict[str, object],
     send: Callable[[], object],
     settings: NotifySettings,
+    run: DeliveryRun,
+    refused: str | None = None,
 ) -> Delivery:
     if _already_sent(conn, dedup_key, channel, target):
         return Delivery(channel, target, "skipped", 0)
-    attempts, error = _attempt(send, settings)
+    error: str | None
+    if refused is not None:
+        attempts, error = 0, refused
+    elif (channel, target) in run.failed_targets:
+        attempts, error = 0, f"not tried: {channel} {target} failed earlier in this run"
+    else:
+        attempts, error = _attempt(send, settings, run)
+    if error is not None:
+        run.failed_targets.add((channel, target))
     status = "sent" if error is None else "failed"
     conn.execute(
         text(
@@ -142,9 +181,17 @@ def deliver_webhook(
     title: str,
     lines: list[str],
     settings: NotifySettings | None = None,
+    run: DeliveryRun | None = None,
 ) -> Delivery:
+    """POST the message to ``url`` once it is checked to reach an allowed address (its name
+    resolved now, not when the budget was saved)."""
     settings = settings or NotifySettings.from_settings()
     payload = slack_payload(title, lines)
+    refused = None
+    try:
+        check_webhook_url(url, allow=settings.webhook_allow, resolve=True)
+    except TargetRefusedError as exc:
+        refused = str(exc)
     return _deliver(
         conn,
         dedup_key=dedup_key,
@@ -154,6 +201,8 @@ def deliver_webhook(
         payload=payload,
         send=lambda: post_webhook(url, payload, timeout_s=settings.timeout_s),
         settings=settings,
+        run=run or DeliveryRun.start(settings),
+        refused=refused,
     )
 
 
@@ -165,6 +214,7 @@ def deliver_email(
     title: str,
     lines: list[str],
     settings: NotifySettings | None = None,
+    run: DeliveryRun | None = None,
 ) -> Delivery:
     settings = settings or NotifySettings.from_settings()
     body = "\n".join(lines) + "\n"
@@ -189,4 +239,5 @@ def deliver_email(
             starttls=settings.smtp_starttls,
         ),
         settings=settings,
+        run=run or DeliveryRun.start(settings),
     )

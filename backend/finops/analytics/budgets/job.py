@@ -16,12 +16,18 @@ from finops.analytics.anomalies.analysis import CENT, money
 from finops.analytics.anomalies.cube import CostCube, tag_dimension
 from finops.analytics.anomalies.job import audit
 from finops.analytics.anomalies.warehouse import load_cube
-from finops.analytics.budgets.model import Budget, Threshold, load_budgets
+from finops.analytics.budgets.model import Budget, BudgetError, Threshold, load_budgets
 from finops.analytics.forecasting.job import period_bounds, scope_key
 from finops.analytics.forecasting.models import ForecastError, forecast_points, moving_average
 from finops.config import Settings, get_settings
 from finops.db.engine import get_engine
-from finops.notify.delivery import Delivery, NotifySettings, deliver_email, deliver_webhook
+from finops.notify.delivery import (
+    Delivery,
+    DeliveryRun,
+    NotifySettings,
+    deliver_email,
+    deliver_webhook,
+)
 
 log = structlog.get_logger(__name__)
 
@@ -126,22 +132,44 @@ def _message(status: BudgetStatus, threshold: Threshold) -> tuple[str, list[str]
 
 
 def _notify(
-    conn: Connection, status: BudgetStatus, threshold: Threshold, settings: NotifySettings
+    conn: Connection,
+    status: BudgetStatus,
+    threshold: Threshold,
+    settings: NotifySettings,
+    run: DeliveryRun,
 ) -> list[Delivery]:
     b = status.budget
     key = f"budget:{b.id}:{status.period_start}:{threshold.kind}:{threshold.percent}"
     title, lines = _message(status, threshold)
     out = [
-        deliver_webhook(conn, url=url, dedup_key=key, title=title, lines=lines, settings=settings)
+        deliver_webhook(
+            conn, url=url, dedup_key=key, title=title, lines=lines, settings=settings, run=run
+        )
         for url in b.channels.get("webhook", [])
     ]
     out += [
         deliver_email(
-            conn, recipient=to, dedup_key=key, title=title, lines=lines, settings=settings
+            conn, recipient=to, dedup_key=key, title=title, lines=lines, settings=settings, run=run
         )
         for to in b.channels.get("email", [])
     ]
     return out
+
+
+def _checkable(budgets: list[Budget], notify: NotifySettings) -> tuple[list[Budget], list[str]]:
+    """The budgets within the limits of ``Budget.validate`` (scope keys, thresholds, targets),
+    so that no stored budget makes the run's work unbounded; the others are skipped, named."""
+    kept: list[Budget] = []
+    skipped: list[str] = []
+    for b in budgets:
+        try:
+            b.validate(webhook_allow=notify.webhook_allow)
+        except BudgetError as exc:
+            log.warning("budgets.skipped", budget_id=b.id, error=str(exc)[:300])
+            skipped.append(b.name[:200])
+            continue
+        kept.append(b)
+    return kept, skipped
 
 
 def _record(conn: Connection, status: BudgetStatus, *, run_date: date, run_id: str) -> None:
@@ -237,7 +265,7 @@ def run_budget_check(
     statuses: list[BudgetStatus] = []
     with engine.begin() as conn:
         conn.execute(text("SELECT pg_advisory_xact_lock(hashtext('finops.budgets'))"))
-        budgets = load_budgets(conn)
+        budgets, skipped = _checkable(load_budgets(conn), notify)
         by_metric: dict[str, list[Budget]] = {}
         for b in budgets:
             by_metric.setdefault(b.cost_metric, []).append(b)
@@ -264,13 +292,15 @@ def run_budget_check(
             details={
                 "budgets": len(statuses),
                 "new_alerts": sum(len(s.new_alerts) for s in statuses),
+                "skipped": skipped,
             },
         )
     # deliveries after the commit: an alert is recorded even when every channel is down
+    deliveries = DeliveryRun.start(notify)
     with engine.begin() as conn:
         for status in statuses:
             for t in status.new_alerts:
-                status.deliveries.extend(_notify(conn, status, t, notify))
+                status.deliveries.extend(_notify(conn, status, t, notify, deliveries))
     log.info(
         "budgets.checked",
         run_id=run_id,

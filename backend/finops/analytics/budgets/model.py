@@ -3,16 +3,31 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import Connection, text
 
+from finops.currencies import ISO_4217
 from finops.errors import FinOpsError
+from finops.notify.targets import TargetRefusedError, check_email, check_webhook_url
 
 PERIODS = ("monthly", "quarterly", "annual")
 SCOPE_DIMENSIONS = ("account", "service", "region", "usage_type")
+CHANNELS = ("webhook", "email")
+
+# limits that keep one budget's work small (the API's request schema publishes the same)
+MAX_NAME_LENGTH = 200
+MAX_SCOPE_KEYS = 8
+MAX_SCOPE_KEY_LENGTH = 128
+MAX_SCOPE_VALUE_LENGTH = 256
+MAX_THRESHOLDS = 12
+MAX_TARGETS = 10
+"""per channel"""
+MAX_AMOUNT = Decimal(10) ** 18
+MAX_PERCENT = Decimal(10_000)
 
 
 class BudgetError(FinOpsError):
@@ -56,26 +71,82 @@ class Budget:
             return "total"
         return "+".join(sorted(self.scope))
 
-    def validate(self) -> None:
-        where = f"budget {self.name!r}"
+    def validate(self, *, webhook_allow: Sequence[str] = ()) -> None:
+        """Raise ``BudgetError`` naming the first field at fault. Webhook URLs must reach public
+        addresses unless ``webhook_allow`` lists them (``Settings.notify_webhook_allow``)."""
+        where = f"budget {self.name[:80]!r}"
+        _check_text(where, "name", self.name, MAX_NAME_LENGTH)
         if self.period not in PERIODS:
             raise BudgetError(f"{where}: period {self.period!r} is not one of {PERIODS}")
-        if self.amount <= 0:
+        if not self.amount.is_finite() or self.amount <= 0:
             raise BudgetError(f"{where}: amount must be positive, got {self.amount}")
-        for key in self.scope:
+        if self.amount >= MAX_AMOUNT:
+            raise BudgetError(f"{where}: amount must be below {MAX_AMOUNT:.0e}")
+        if self.currency not in ISO_4217:
+            raise BudgetError(f"{where}: currency {self.currency[:8]!r} is not an ISO 4217 code")
+        self._validate_scope(where)
+        self._validate_thresholds(where)
+        self._validate_channels(where, webhook_allow)
+
+    def _validate_scope(self, where: str) -> None:
+        if len(self.scope) > MAX_SCOPE_KEYS:
+            raise BudgetError(
+                f"{where}: scope has {len(self.scope)} keys, at most {MAX_SCOPE_KEYS}"
+            )
+        for key, value in self.scope.items():
             if key not in SCOPE_DIMENSIONS and not key.startswith("tag:"):
-                raise BudgetError(f"{where}: scope dimension {key!r} is unknown")
+                raise BudgetError(f"{where}: scope dimension {key[:40]!r} is unknown")
+            _check_text(where, "scope dimension", key, MAX_SCOPE_KEY_LENGTH)
+            _check_text(where, f"scope value of {key[:40]!r}", value, MAX_SCOPE_VALUE_LENGTH)
+
+    def _validate_thresholds(self, where: str) -> None:
+        if len(self.thresholds) > MAX_THRESHOLDS:
+            raise BudgetError(
+                f"{where}: {len(self.thresholds)} thresholds, at most {MAX_THRESHOLDS}"
+            )
         for t in self.thresholds:
-            if t.kind not in ("actual", "forecast") or t.percent <= 0:
+            if (
+                t.kind not in ("actual", "forecast")
+                or not t.percent.is_finite()
+                or not 0 < t.percent <= MAX_PERCENT
+            ):
                 raise BudgetError(f"{where}: threshold {t} is invalid")
-        for channel in self.channels:
-            if channel not in ("webhook", "email"):
-                raise BudgetError(f"{where}: channel {channel!r} is not webhook or email")
+
+    def _validate_channels(self, where: str, webhook_allow: Sequence[str]) -> None:
+        for channel, targets in self.channels.items():
+            if channel not in CHANNELS:
+                raise BudgetError(f"{where}: channel {channel[:40]!r} is not webhook or email")
+            if len(targets) > MAX_TARGETS:
+                raise BudgetError(
+                    f"{where}: {len(targets)} {channel} targets, at most {MAX_TARGETS}"
+                )
+            try:
+                for target in targets:
+                    if channel == "webhook":
+                        check_webhook_url(target, allow=webhook_allow)
+                    else:
+                        check_email(target)
+            except TargetRefusedError as exc:
+                raise BudgetError(f"{where}: {exc}") from exc
 
 
-def save_budget(conn: Connection, budget: Budget) -> int:
-    """Create or replace a budget by name; returns its id."""
-    budget.validate()
+def _check_text(where: str, what: str, value: str, max_length: int) -> None:
+    if not value or len(value) > max_length:
+        raise BudgetError(f"{where}: {what} must be 1 to {max_length} characters")
+    if any(ord(c) < 32 for c in value):
+        raise BudgetError(f"{where}: {what} must not contain control characters")
+
+
+def save_budget(
+    conn: Connection, budget: Budget, *, webhook_allow: Sequence[str] | None = None
+) -> int:
+    """Create or replace a budget by name; returns its id. ``webhook_allow``: addresses webhooks
+    may reach although not public (default: ``Settings.notify_webhook_allow``)."""
+    if webhook_allow is None:
+        from finops.config import get_settings
+
+        webhook_allow = get_settings().notify_webhook_allow
+    budget.validate(webhook_allow=webhook_allow)
     return int(
         conn.execute(
             text(

@@ -13,7 +13,7 @@ from fastapi import APIRouter, HTTPException, Query
 from sqlalchemy import Connection, select
 
 from finops.api.deps import ConnectionDep
-from finops.api.params import parse_billing_period
+from finops.api.params import BILLING_PERIOD_PATTERN, parse_billing_period
 from finops.api.schemas import (
     ChargebackAllocationPublic,
     ChargebackCostCenterPublic,
@@ -72,7 +72,10 @@ def read_chargeback(
     conn: ConnectionDep,
     billing_period: Annotated[
         str | None,
-        Query(description="billing period as YYYY-MM (default: the latest report)"),
+        Query(
+            description="billing period as YYYY-MM (default: the latest report)",
+            json_schema_extra={"pattern": BILLING_PERIOD_PATTERN},
+        ),
     ] = None,
 ) -> ChargebackPublic:
     """One row per cost center — direct, shared and total cost, share of the bill, its cost the

@@ -15,7 +15,7 @@ from finops.analytics.anomalies.job import audit
 from finops.analytics.anomalies.store import incidents, set_status
 from finops.api.deps import ConnectionDep, EngineDep, RequestIdDep
 from finops.api.intel_views import anomaly_baseline, warehouse_currency
-from finops.api.params import PageDep
+from finops.api.params import Day, PageDep
 from finops.api.schemas import (
     AnomaliesPublic,
     AnomalyDayPublic,
@@ -141,10 +141,10 @@ def read_anomalies(
     severity: SeverityQuery = None,
     scope_kind: ScopeKindQuery = None,
     start: Annotated[
-        date | None, Query(description="incidents on or after this day (their last day)")
+        Day | None, Query(description="incidents on or after this day (their last day)")
     ] = None,
     end: Annotated[
-        date | None, Query(description="incidents on or before this day (their first day)")
+        Day | None, Query(description="incidents on or before this day (their first day)")
     ] = None,
 ) -> AnomaliesPublic:
     """Incidents, newest first (then the largest impact), one page at a time; ``count`` covers

@@ -24,7 +24,9 @@ from finops.analytics.budgets.model import (
     Threshold,
     save_budget,
 )
-from finops.api.deps import ConnectionDep, EngineDep, RequestIdDep
+from finops.api.deps import ConnectionDep, EngineDep, RequestIdDep, SettingsDep
+from finops.api.errors import error_responses
+from finops.api.params import MAX_BIGINT
 from finops.api.schemas import (
     BudgetAlertPublic,
     BudgetCreate,
@@ -39,9 +41,9 @@ router = APIRouter(prefix="/budgets", tags=["budgets"])
 
 AUDIT_ACTOR = "api"
 
-BudgetIdPath = Annotated[int, Path(ge=1, description="the budget's id")]
+BudgetIdPath = Annotated[int, Path(ge=1, le=MAX_BIGINT, description="the budget's id")]
 
-VALIDATED_FIELDS = ("period", "amount", "scope", "thresholds", "channels")
+VALIDATED_FIELDS = ("period", "amount", "currency", "scope", "thresholds", "channels")
 """The fields ``Budget.validate`` checks; a 422 names each one at fault."""
 
 _VALID = Budget(name="", scope={}, period=PERIODS[0], amount=Decimal(1))
@@ -59,42 +61,34 @@ def _budget(body: BudgetCreate) -> Budget:
         period=body.period.value,
         amount=body.amount,
         thresholds=thresholds,
-        channels={k: list(v) for k, v in body.channels.items()},
+        channels=body.channels.as_dict(),
         currency=body.currency,
         cost_metric=body.cost_metric,
     )
 
 
-def _field_errors(budget: Budget, body: BudgetCreate) -> list[dict[str, Any]]:
+def _field_errors(budget: Budget, webhook_allow: list[str]) -> list[dict[str, Any]]:
     """``Budget.validate`` stops at its first complaint; validating each field on its own, with
     every other field valid, names every field at fault (as FastAPI's own 422 answers do)."""
-    given = body.model_dump(mode="json")
     errors: list[dict[str, Any]] = []
     for field in VALIDATED_FIELDS:
         probe = dataclasses.replace(_VALID, name=budget.name, **{field: getattr(budget, field)})
         try:
-            probe.validate()
+            probe.validate(webhook_allow=webhook_allow)
         except BudgetError as exc:
-            errors.append(
-                {
-                    "type": "value_error",
-                    "loc": ("body", field),
-                    "msg": str(exc),
-                    "input": given[field],
-                }
-            )
+            errors.append({"type": "value_error", "loc": ("body", field), "msg": str(exc)})
     return errors
 
 
-def _validate(budget: Budget, body: BudgetCreate) -> None:
-    """422 naming every field at fault: ``Budget.validate``'s rules, and a cost metric the
-    budget job can measure."""
+def _validate(budget: Budget, *, webhook_allow: list[str]) -> None:
+    """422 naming every field at fault: ``Budget.validate``'s rules (webhooks to public
+    addresses unless allowed), and a cost metric the budget job can measure."""
     errors: list[dict[str, Any]] = []
     try:
-        budget.validate()
+        budget.validate(webhook_allow=webhook_allow)
     except BudgetError as exc:
-        errors = _field_errors(budget, body) or [
-            {"type": "value_error", "loc": ("body",), "msg": str(exc), "input": None}
+        errors = _field_errors(budget, webhook_allow) or [
+            {"type": "value_error", "loc": ("body",), "msg": str(exc)}
         ]
     if budget.cost_metric not in METRICS:
         errors.append(
@@ -103,7 +97,6 @@ def _validate(budget: Budget, body: BudgetCreate) -> None:
                 "loc": ("body", "cost_metric"),
                 "msg": f"budget {budget.name!r}: cost metric {budget.cost_metric!r} is not one "
                 f"of {', '.join(METRICS)}",
-                "input": budget.cost_metric,
             }
         )
     if errors:
@@ -189,13 +182,15 @@ def read_budgets(conn: ConnectionDep) -> BudgetsPublic:
     return BudgetsPublic(data=data, count=len(data))
 
 
-@router.post("", response_model=BudgetPublic, status_code=201)
-def create_budget(engine: EngineDep, request_id: RequestIdDep, body: BudgetCreate) -> BudgetPublic:
+@router.post("", response_model=BudgetPublic, status_code=201, responses=error_responses(409))
+def create_budget(
+    engine: EngineDep, settings: SettingsDep, request_id: RequestIdDep, body: BudgetCreate
+) -> BudgetPublic:
     """A new budget; ``finops run budgets`` (or the ``budget_check`` DAG) evaluates it. A name
     already in use is a 409: delete that budget first. Audited as ``finops budgets create``
     audits it (action ``budget.save``)."""
     budget = _budget(body)
-    _validate(budget, body)
+    _validate(budget, webhook_allow=settings.notify_webhook_allow)
     with engine.begin() as conn:
         existing = conn.execute(
             select(budget_definitions.c.id).where(budget_definitions.c.name == budget.name)
@@ -205,7 +200,7 @@ def create_budget(engine: EngineDep, request_id: RequestIdDep, body: BudgetCreat
                 status_code=409,
                 detail=f"a budget named {budget.name!r} exists already (id {existing})",
             )
-        budget_id = save_budget(conn, budget)
+        budget_id = save_budget(conn, budget, webhook_allow=settings.notify_webhook_allow)
         audit(
             conn,
             action="budget.save",
@@ -225,7 +220,7 @@ def create_budget(engine: EngineDep, request_id: RequestIdDep, body: BudgetCreat
     return created
 
 
-@router.delete("/{budget_id}", status_code=204)
+@router.delete("/{budget_id}", status_code=204, responses=error_responses(404))
 def delete_budget(engine: EngineDep, request_id: RequestIdDep, budget_id: BudgetIdPath) -> None:
     """Delete a budget with its evaluations and alerts (the notification log keeps what was
     sent); audited as ``budget.delete``."""

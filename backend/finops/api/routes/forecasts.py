@@ -24,6 +24,7 @@ from finops.analytics.forecasting.job import (
 )
 from finops.api.deps import ConnectionDep
 from finops.api.intel_views import daily_cost_by, warehouse_currency
+from finops.api.params import one_of_pattern
 from finops.api.schemas import (
     DailyCostPublic,
     ForecastPointPublic,
@@ -165,6 +166,7 @@ def read_forecasts(
         Query(
             max_length=64,
             description="the cost the forecasts measure (default: that of the newest run)",
+            json_schema_extra={"pattern": one_of_pattern(METRICS)},
         ),
     ] = None,
     as_of: Annotated[

@@ -8,6 +8,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
 from finops.api.deps import EngineDep
+from finops.api.errors import error_responses
 from finops.api.schemas import HealthPublic, ReadinessPublic
 from finops.db.migrate import current_revision
 from finops.observability import DB_POOL
@@ -20,7 +21,7 @@ def healthz() -> HealthPublic:
     return HealthPublic(status="ok")
 
 
-@router.get("/readyz", response_model=ReadinessPublic, responses={503: {"model": ReadinessPublic}})
+@router.get("/readyz", response_model=ReadinessPublic, responses=error_responses(503))
 def readyz(engine: EngineDep) -> ReadinessPublic:
     try:
         with engine.connect() as conn:

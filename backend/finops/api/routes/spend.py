@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
@@ -16,7 +15,7 @@ from finops.analytics.spend import (
     spend_trend,
 )
 from finops.api.deps import ConnectionDep
-from finops.api.params import CostMetricQuery, check_range, spend_filter
+from finops.api.params import CostMetricQuery, Day, check_range, spend_filter
 from finops.api.schemas import (
     AccountPublic,
     DimensionPublic,
@@ -35,8 +34,8 @@ def read_spend_trend(
     dimension: Annotated[Dimension, Query(description="what to break the cost down by")] = (
         Dimension.service_name
     ),
-    start: Annotated[date | None, Query(description="first day (inclusive)")] = None,
-    end: Annotated[date | None, Query(description="last day (inclusive)")] = None,
+    start: Annotated[Day | None, Query(description="first day (inclusive)")] = None,
+    end: Annotated[Day | None, Query(description="last day (inclusive)")] = None,
     cost_metric: CostMetricQuery = CostMetric.billed_cost,
     top: Annotated[int, Query(ge=1, le=50, description="series kept; the rest is Other")] = 8,
 ) -> SpendTrendPublic:

@@ -1,0 +1,169 @@
+"""The platform's database roles (docs/security.md) and the privileges each one holds.
+
+* the **owner**: the user of the configured URL (``postgres`` on the embedded server). It owns
+  the schema and runs the migrations, nothing else.
+* the **application role** (``Settings.db_app_role``, ``finops_app``): what the API and the jobs
+  connect as. It reads and writes the rows of every table in schema ``finops`` and calls the
+  schema's functions; it cannot create, alter or drop anything, nor read server files.
+* the **console role** (``Settings.db_console_role``, ``finops_console``): what the SQL console
+  connects as. It may only ``SELECT`` from the views of schema ``finops`` (the public contract),
+  with a statement timeout, an idle-in-transaction timeout, a temp-file limit and ``work_mem``
+  set on the role itself.
+
+Both roles are plain login roles: no superuser, no CREATEDB/CREATEROLE/REPLICATION/BYPASSRLS,
+and members of no other role (so not of ``pg_read_server_files``, ``pg_execute_server_program``
+or ``pg_signal_backend``).
+
+Roles belong to the whole server while privileges belong to one database: :func:`ensure_roles`
+creates or corrects the roles (idempotent, and safe when several databases on one server are
+migrated at once), :func:`apply_grants` runs ``grants.sql`` in the warehouse database after every
+migration, so tables and views that later migrations add are covered without naming them.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import psycopg
+import structlog
+from psycopg import sql
+from pydantic import SecretStr
+from sqlalchemy.engine import make_url
+
+from finops.config import Settings
+from finops.errors import DatabaseError
+
+log = structlog.get_logger(__name__)
+
+GRANTS_SQL = Path(__file__).with_name("grants.sql")
+_ATTRIBUTES = "LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS NOINHERIT"
+_ATTEMPTS = 8
+
+
+@dataclass(frozen=True, slots=True)
+class RoleSpec:
+    name: str
+    password: SecretStr | None
+    connection_limit: int
+    config: dict[str, str]
+    """Settings stored on the role (``ALTER ROLE … SET``), applied at every login."""
+
+
+def app_role(settings: Settings) -> RoleSpec:
+    return RoleSpec(
+        name=settings.db_app_role,
+        password=settings.db_app_password,
+        connection_limit=-1,
+        config={"idle_in_transaction_session_timeout": "600000"},  # 10 minutes, in ms
+    )
+
+
+def console_role(settings: Settings) -> RoleSpec:
+    return RoleSpec(
+        name=settings.db_console_role,
+        password=settings.db_console_password,
+        connection_limit=settings.sql_connection_limit,
+        config={
+            "statement_timeout": str(max(1, int(settings.sql_statement_timeout_s * 1000))),
+            "idle_in_transaction_session_timeout": str(settings.sql_idle_in_transaction_s * 1000),
+            "temp_file_limit": str(settings.sql_temp_file_limit_mb * 1024),  # kB
+            "work_mem": str(settings.sql_work_mem_mb * 1024),  # kB
+            "default_transaction_read_only": "on",
+            "search_path": "finops",
+        },
+    )
+
+
+def role_url(owner_url: str, role: RoleSpec) -> str:
+    """``owner_url`` (a SQLAlchemy URL) with ``role``'s name and password."""
+    password = role.password.get_secret_value() if role.password is not None else None
+    url = make_url(owner_url).set(username=role.name, password=password)
+    return url.render_as_string(hide_password=False)
+
+
+def ensure_roles(conn: psycopg.Connection[tuple[object, ...]], settings: Settings) -> None:
+    """Create or correct both roles. Roles are server-wide, so two databases migrated at once
+    race here: a lost race (duplicate role, concurrently updated catalog row) is retried."""
+    for spec in (app_role(settings), console_role(settings)):
+        for attempt in range(1, _ATTEMPTS + 1):
+            try:
+                with conn.transaction():
+                    _ensure_role(conn, spec)
+                break
+            except (
+                psycopg.errors.DuplicateObject,
+                psycopg.errors.UniqueViolation,
+                psycopg.errors.InternalError_,  # "tuple concurrently updated"
+                psycopg.errors.SerializationFailure,
+            ) as exc:
+                if attempt == _ATTEMPTS:
+                    raise DatabaseError(
+                        f"could not set up database role {spec.name!r}: {exc}"
+                    ) from exc
+                time.sleep(random.uniform(0.01, 0.05) * attempt)
+            except psycopg.errors.InsufficientPrivilege as exc:
+                raise DatabaseError(
+                    f"the migration user may not create or alter role {spec.name!r} "
+                    f"({exc.diag.message_primary}); grant it CREATEROLE or create the role "
+                    "as described in docs/security.md"
+                ) from exc
+
+
+def _ensure_role(conn: psycopg.Connection[tuple[object, ...]], spec: RoleSpec) -> None:
+    role = sql.Identifier(spec.name)
+    row = conn.execute(
+        "SELECT oid, rolsuper OR rolcreatedb OR rolcreaterole OR rolreplication OR rolbypassrls "
+        "OR rolinherit OR NOT rolcanlogin, rolconnlimit, coalesce(rolconfig, '{}') "
+        "FROM pg_roles WHERE rolname = %s",
+        (spec.name,),
+    ).fetchone()
+    if row is None:
+        conn.execute(
+            sql.SQL("CREATE ROLE {} " + _ATTRIBUTES + " CONNECTION LIMIT {}").format(
+                role, sql.Literal(spec.connection_limit)
+            )
+        )
+        log.info("db.role_created", role=spec.name)
+        current: set[str] = set()
+    else:
+        oid, wrong_attributes, limit, config = row
+        if wrong_attributes or limit != spec.connection_limit:
+            conn.execute(
+                sql.SQL("ALTER ROLE {} " + _ATTRIBUTES + " CONNECTION LIMIT {}").format(
+                    role, sql.Literal(spec.connection_limit)
+                )
+            )
+        current = {str(c) for c in config}  # type: ignore[attr-defined]
+        for (granted,) in conn.execute(
+            "SELECT r.rolname FROM pg_auth_members m JOIN pg_roles r ON r.oid = m.roleid "
+            "WHERE m.member = %s",
+            (oid,),
+        ).fetchall():
+            conn.execute(sql.SQL("REVOKE {} FROM {}").format(sql.Identifier(str(granted)), role))
+    for key, value in spec.config.items():
+        if f"{key}={value}" not in current:
+            conn.execute(
+                sql.SQL("ALTER ROLE {} SET {} = {}").format(
+                    role, sql.Identifier(key), sql.Literal(value)
+                )
+            )
+    if spec.password is not None:
+        conn.execute(
+            sql.SQL("ALTER ROLE {} PASSWORD {}").format(
+                role, sql.Literal(spec.password.get_secret_value())
+            )
+        )
+
+
+def apply_grants(conn: psycopg.Connection[tuple[object, ...]], settings: Settings) -> None:
+    """Run ``grants.sql`` in the connected (warehouse) database, one migrator at a time."""
+    with conn.transaction():
+        conn.execute("SELECT pg_advisory_xact_lock(hashtext('finops.migrations'))")
+        conn.execute("SELECT set_config('finops.app_role', %s, true)", (settings.db_app_role,))
+        conn.execute(
+            "SELECT set_config('finops.console_role', %s, true)", (settings.db_console_role,)
+        )
+        conn.execute(GRANTS_SQL.read_text())  # type: ignore[call-overload]
