@@ -55,6 +55,8 @@ def _global_options(
     ] = False,
 ) -> None:
     _debug["on"] = debug
+    # every command logs to stderr from its first line: stdout is for its output alone
+    _setup_logging()
 
 
 def _setup_logging() -> None:

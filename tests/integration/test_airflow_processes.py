@@ -14,6 +14,14 @@ from pathlib import Path
 import psutil
 
 
+def _cmdline(process: psutil.Process) -> list[str]:
+    """A child's command line; a short-lived child that already exited has none."""
+    try:
+        return process.cmdline()
+    except (psutil.ZombieProcess, psutil.NoSuchProcess):
+        return []
+
+
 def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -44,7 +52,7 @@ def test_ctrl_c_stops_every_airflow_process(finops_home: Path, pg_server: object
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v2/monitor/health") as resp:
             assert resp.status == 200
         tree = psutil.Process(proc.pid).children(recursive=True)
-        names = " ".join(" ".join(p.cmdline()) for p in tree).replace("_", "-")
+        names = " ".join(" ".join(_cmdline(p)) for p in tree).replace("_", "-")
         for component in ("api-server", "scheduler", "dag-processor", "triggerer"):
             assert component in names
     finally:

@@ -138,7 +138,7 @@ def test_console_reads_every_view_and_the_sums_match(loaded: Settings) -> None:
     total = execute_readonly(
         _console(loaded), "select count(*), sum(billed_cost) from costs", timeout_s=5, row_limit=1
     )
-    assert total.rows[0][0] == 3 and str(total.rows[0][1]) == "3.7500000000"
+    assert total.rows[0][0] == 3 and str(total.rows[0][1]) == "3.75"
 
 
 def test_application_role_writes_rows_but_not_the_schema(loaded: Settings) -> None:

@@ -20,6 +20,7 @@ from finops.analytics.optimization.jobs import run_waste_job
 from finops.analytics.optimization.policy import WastePolicy
 from finops.config import Settings
 from finops.db.engine import get_engine
+from finops.jobs.ledger import JobSkipped
 from tests.optimization.conftest import AS_OF, situations
 
 EXACT_TYPES = (
@@ -144,7 +145,8 @@ def test_findings_carry_the_bill_and_the_view_contract(estate_settings: Settings
 
 
 def test_commitments_utilization_and_recommendation(estate_settings: Settings) -> None:
-    result = run_commitments(as_of=AS_OF, settings=estate_settings)
+    result = run_commitments(as_of=AS_OF, settings=estate_settings, force=True)
+    assert not isinstance(result, JobSkipped)
     assert result.commitments == 4
     with get_engine(estate_settings).connect() as conn:
         util = conn.execute(
