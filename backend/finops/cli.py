@@ -308,11 +308,11 @@ def ingest_status(
     """The latest billing loads with their reconciled totals (and data-quality reports)."""
     import psycopg
 
-    from finops.db.engine import WAREHOUSE_DB, ensure_database, libpq_url
+    from finops.db.engine import app_url, libpq_url
     from finops.ingest.billing.pipeline import sweep_abandoned
 
     _setup_logging()
-    url = libpq_url(ensure_database(get_settings(), WAREHOUSE_DB))
+    url = libpq_url(app_url(get_settings()))
     with psycopg.connect(url, options="-c timezone=UTC") as conn:
         sweep_abandoned(conn)
         if quality:

@@ -15,7 +15,7 @@ from decimal import Decimal
 import psycopg
 
 from finops.config import Settings, get_settings
-from finops.db.engine import WAREHOUSE_DB, ensure_database, libpq_url
+from finops.db.engine import app_url, libpq_url
 from finops.errors import IngestError
 
 Connection = psycopg.Connection[tuple[object, ...]]
@@ -44,7 +44,7 @@ class SourceSummary:
 
 
 def _connect(settings: Settings | None) -> Connection:
-    url = libpq_url(ensure_database(settings or get_settings(), WAREHOUSE_DB))
+    url = libpq_url(app_url(settings or get_settings()))
     return psycopg.connect(url, options="-c timezone=UTC")
 
 

@@ -18,7 +18,7 @@ import psycopg
 import structlog
 
 from finops.config import Settings, get_settings
-from finops.db.engine import WAREHOUSE_DB, ensure_database, libpq_url
+from finops.db.engine import app_url, libpq_url
 from finops.errors import FinOpsError, IngestError
 from finops.ingest.billing.identity import identify, resolve
 from finops.ingest.billing.load import LoadResult, replace_slice
@@ -81,7 +81,7 @@ def list_periods(
         )
         if not only_changed:
             return units
-        url = libpq_url(ensure_database(settings, WAREHOUSE_DB))
+        url = libpq_url(app_url(settings))
         with psycopg.connect(url, options="-c timezone=UTC") as conn:
             return [u for u in units if not _unchanged(conn, u, _fingerprint(u, grain), None)]
 
@@ -125,7 +125,7 @@ def ingest_billing(
     settings = settings or get_settings()
     run_id = run_id or uuid.uuid4().hex
     local = resolve_source(source, settings=settings)
-    url = libpq_url(ensure_database(settings, WAREHOUSE_DB))
+    url = libpq_url(app_url(settings))
     outcomes: list[PeriodOutcome] = []
     errors: list[FinOpsError] = []
     with _work_dir(settings) as work_dir, psycopg.connect(url, options="-c timezone=UTC") as conn:

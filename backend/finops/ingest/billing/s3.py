@@ -18,7 +18,7 @@ import psycopg
 import structlog
 
 from finops.config import Settings
-from finops.db.engine import WAREHOUSE_DB, ensure_database, libpq_url
+from finops.db.engine import app_url, libpq_url
 from finops.errors import IngestError
 
 log = structlog.get_logger(__name__)
@@ -58,7 +58,7 @@ def mirror_prefix(uri: str, *, settings: Settings) -> Path:
     bucket, prefix = parse_s3_uri(uri)
     root = settings.cache_path / "s3" / bucket
     client = s3_client(settings)
-    url = libpq_url(ensure_database(settings, WAREHOUSE_DB))
+    url = libpq_url(app_url(settings))
     fetched = kept = 0
     try:
         with psycopg.connect(url) as conn:

@@ -9,7 +9,7 @@ from datetime import date
 import psycopg
 
 from finops.config import Settings
-from finops.db.engine import WAREHOUSE_DB, ensure_database, libpq_url
+from finops.db.engine import app_url, libpq_url
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,5 +35,5 @@ class Scope:
 
 
 def connect(settings: Settings) -> psycopg.Connection[tuple[object, ...]]:
-    url = libpq_url(ensure_database(settings, WAREHOUSE_DB))
+    url = libpq_url(app_url(settings))
     return psycopg.connect(url, options="-c timezone=UTC")
