@@ -223,7 +223,10 @@ def _ensure_estate(settings: Settings, *, console: Console, regenerate: bool) ->
 
 
 def _require_free_port(port: int, what: str) -> None:
+    """Refuse a port something listens on. Connections of a previous run still in TIME_WAIT
+    do not count: the servers bind with SO_REUSEADDR, and so does this check."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             sock.bind(("127.0.0.1", port))
         except OSError as exc:
