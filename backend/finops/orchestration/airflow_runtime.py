@@ -52,24 +52,25 @@ def start_airflow(settings: Settings, group: ProcessGroup) -> AirflowAccess:
     """Migrate the metadata database, register the DAGs, start every component, wait for the UI.
 
     Each step that has nothing to do is skipped (a metadata database at Airflow's head
-    revision, DAG files unchanged since they were registered). The api-server, scheduler and
-    triggerer start while the DAGs are registered; the dag-processor after, so that it and
-    ``dags reserialize`` never write the same DAGs at once."""
+    revision, DAG files unchanged since they were registered). The api-server and the
+    scheduler start while the DAGs are registered; the dag-processor after, so that it and
+    ``dags reserialize`` never write the same DAGs at once, and with the triggerer once the
+    api-server answers (fewer Airflow imports contend for the CPU while it starts)."""
     migrate_metadata(settings)
     env = airflow_env(settings)
-    executable = airflow_executable()
-    for component in COMPONENTS:
-        if component == "dag-processor":
-            continue
-        args = [executable, component]
-        if component == "api-server":
-            args += ["--host", "127.0.0.1", "--port", str(settings.airflow_port)]
-        group.start(f"airflow-{component}", args, env=env)
+    port = str(settings.airflow_port)
+    url = f"http://127.0.0.1:{port}"
+    _start_component(group, "api-server", env, "--host", "127.0.0.1", "--port", port)
+    _start_component(group, "scheduler", env)
     register_dags(settings)
-    group.start("airflow-dag-processor", [executable, "dag-processor"], env=env)
-    url = f"http://127.0.0.1:{settings.airflow_port}"
     _wait_healthy(url, group)
+    _start_component(group, "dag-processor", env)
+    _start_component(group, "triggerer", env)
     return AirflowAccess(url, settings.airflow_admin_user, admin_password(settings))
+
+
+def _start_component(group: ProcessGroup, component: str, env: dict[str, str], *args: str) -> None:
+    group.start(f"airflow-{component}", [airflow_executable(), component, *args], env=env)
 
 
 def register_dags(settings: Settings) -> bool:
