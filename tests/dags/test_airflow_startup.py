@@ -8,6 +8,10 @@ run whatever else this session has done."""
 from __future__ import annotations
 
 import json
+import shutil
+import subprocess
+import sys
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -39,12 +43,14 @@ DAG_IDS = [
 
 
 @pytest.fixture
-def new_home(tmp_path: Path) -> Iterator[Settings]:
+def new_home() -> Iterator[Settings]:
     from finops.db.embedded import stop_server
 
-    settings = Settings(home=tmp_path / "home", environment="test")
+    home = Path(tempfile.mkdtemp(prefix="finops-test-startup-"))  # as conftest's home
+    settings = Settings(home=home, environment="test")
     yield settings
     stop_server(settings.pgdata_path)
+    shutil.rmtree(home, ignore_errors=True)
 
 
 def _metadata(settings: Settings, sql: str) -> list[tuple[object, ...]]:
@@ -54,11 +60,17 @@ def _metadata(settings: Settings, sql: str) -> list[tuple[object, ...]]:
 
 
 def test_the_head_revision_is_alembics_own() -> None:
-    from airflow.utils.db import _get_alembic_config
-    from alembic.script import ScriptDirectory
-
-    heads = ScriptDirectory.from_config(_get_alembic_config()).get_heads()
-    assert heads == [metadata_head_revision()]
+    # in a process of its own: importing Airflow here would fix its configuration for the
+    # tests that set it up later in this session
+    script = (
+        "from airflow.utils.db import _get_alembic_config\n"
+        "from alembic.script import ScriptDirectory\n"
+        "print(' '.join(ScriptDirectory.from_config(_get_alembic_config()).get_heads()))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.split()[-1:] == [metadata_head_revision()]
 
 
 def test_migrate_and_register_run_once_then_skip_until_something_changes(
