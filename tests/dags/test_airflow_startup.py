@@ -100,6 +100,8 @@ def test_migrate_and_register_run_once_then_skip_until_something_changes(
     )
     assert register_dags(new_home) is True
     assert register_dags(new_home) is False
+    registration_stamp_path(new_home).write_text('{"fingerprint": ')  # cut short
+    assert register_dags(new_home) is True
 
     # a metadata database reset to nothing is migrated and its DAGs registered again
     _metadata(new_home, "DROP SCHEMA public CASCADE")

@@ -26,7 +26,6 @@ from finops.orchestration.airflow_env import (
 )
 from finops.orchestration.processes import ProcessGroup, tail
 
-COMPONENTS = ("api-server", "scheduler", "dag-processor", "triggerer")
 # The DAGs that run on their own once Airflow is up: billing_ingest daily, and the analytics
 # chained on its Assets (costs -> anomaly_detection, cost_forecast -> budget_check, and
 # optimization). usage_ingest reads the AWS APIs of the accounts in FINOPS_AWS_*; it is left
@@ -108,10 +107,13 @@ def dags_fingerprint(folder: Path) -> str:
 
 
 def _registration_current(settings: Settings, stamp_path: Path, fingerprint: str) -> bool:
-    if not stamp_path.exists():
+    try:
+        stamp = json.loads(stamp_path.read_text())
+    except (FileNotFoundError, json.JSONDecodeError):
+        return False  # never registered here, or a stamp cut short: register again
+    if not isinstance(stamp, dict) or stamp.get("fingerprint") != fingerprint:
         return False
-    stamp = json.loads(stamp_path.read_text())
-    if stamp.get("fingerprint") != fingerprint or not stamp.get("dag_ids"):
+    if not stamp.get("dag_ids"):
         return False
     return set(stamp["dag_ids"]) <= _registered_dag_ids(settings)
 
