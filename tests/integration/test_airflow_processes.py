@@ -1,4 +1,5 @@
-"""``finops airflow`` starts every Airflow component and Ctrl-C stops them all: no strays."""
+"""``finops airflow`` starts every Airflow component and Ctrl-C stops them all: no strays. While
+it runs, its REST API unpauses DAGs and triggers runs as the demo asks it to."""
 
 from __future__ import annotations
 
@@ -12,6 +13,10 @@ import urllib.request
 from pathlib import Path
 
 import psutil
+
+from finops.config import Settings
+from finops.orchestration.airflow_api import AirflowApi
+from finops.orchestration.airflow_env import admin_password
 
 
 def _cmdline(process: psutil.Process) -> list[str]:
@@ -55,9 +60,38 @@ def test_ctrl_c_stops_every_airflow_process(finops_home: Path, pg_server: object
         names = " ".join(" ".join(_cmdline(p)) for p in tree).replace("_", "-")
         for component in ("api-server", "scheduler", "dag-processor", "triggerer"):
             assert component in names
+        _unpause_and_trigger_through_the_rest_api(f"http://127.0.0.1:{port}", finops_home)
     finally:
         proc.send_signal(signal.SIGINT)
         proc.wait(timeout=60)
     _gone, alive = psutil.wait_procs(tree, timeout=10)
     assert alive == [], f"stray processes after Ctrl-C: {[p.pid for p in alive]}"
     assert proc.returncode in (0, 1, 130)
+
+
+def _unpause_and_trigger_through_the_rest_api(url: str, home: Path) -> None:
+    settings = Settings(home=home)
+    api = AirflowApi.login(
+        url=url, username=settings.airflow_admin_user, password=admin_password(settings)
+    )
+    # paused, a triggered run waits queued: nothing runs under this test
+    api.set_paused(("usage_ingest", "budget_check"), paused=True)
+    assert api.dag("budget_check")["is_paused"] is True
+    api.set_paused(("budget_check",), paused=False)
+    assert api.dag("budget_check")["is_paused"] is False
+    assert api.dag("usage_ingest")["is_paused"] is True
+    api.set_paused(("budget_check",), paused=True)
+
+    run_id = f"test__rest_{time.time_ns()}"
+    run = api.trigger("usage_ingest", run_id=run_id, conf={"accounts": ["111111111111"]})
+    assert (run["dag_run_id"], run["conf"], run["logical_date"]) == (
+        run_id,
+        {"accounts": ["111111111111"]},
+        None,
+    )
+    stored = api.dag_run("usage_ingest", run_id)
+    assert (stored["state"], stored["run_type"], stored["conf"]) == (
+        "queued",
+        "manual",
+        {"accounts": ["111111111111"]},
+    )

@@ -6,15 +6,19 @@ warehouse (embedded by default); LocalExecutor; DAGs from the repository's ``dag
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
+import re
 import secrets
 import subprocess
 import sys
 from pathlib import Path
 
+import psycopg
+
 from finops.config import REPO_ROOT, Settings
-from finops.db.engine import AIRFLOW_DB, ensure_database
+from finops.db.engine import AIRFLOW_DB, ensure_database, libpq_url
 from finops.errors import ConfigurationError
 
 DAGS_FOLDER = REPO_ROOT / "dags"
@@ -83,9 +87,51 @@ def airflow_executable() -> str:
     return str(candidate)
 
 
-def migrate_metadata(settings: Settings) -> None:
-    """Create or upgrade Airflow's metadata database (idempotent)."""
+_REVISION = re.compile(r"""^revision(?::[^=\n]+)?\s*=\s*["']([0-9a-f]+)["']""", re.MULTILINE)
+_DOWN_REVISION = re.compile(
+    r"""^down_revision(?::[^=\n]+)?\s*=\s*["']([0-9a-f]+)["']""", re.MULTILINE
+)
+
+
+def metadata_head_revision() -> str:
+    """The head of the installed Airflow's metadata migrations, read from its migration files
+    (importing Airflow to ask alembic costs seconds): the one revision no other revises."""
+    spec = importlib.util.find_spec("airflow")
+    if spec is None or spec.origin is None:
+        raise ConfigurationError(f"Airflow is not installed for {sys.executable}")
+    versions = Path(spec.origin).parent / "migrations" / "versions"
+    revisions: set[str] = set()
+    revised: set[str] = set()
+    for path in versions.glob("*.py"):
+        source = path.read_text()
+        revisions.update(_REVISION.findall(source))
+        revised.update(_DOWN_REVISION.findall(source))
+    heads = revisions - revised
+    if len(heads) != 1:
+        raise ConfigurationError(
+            f"expected one head among Airflow's migrations in {versions}, found {sorted(heads)}"
+        )
+    return heads.pop()
+
+
+def metadata_revision(settings: Settings) -> str | None:
+    """The revision Airflow's metadata database is at (None before its first migration)."""
+    url = libpq_url(ensure_database(settings, AIRFLOW_DB))
+    with psycopg.connect(url, autocommit=True) as conn:
+        exists = conn.execute("SELECT to_regclass('public.alembic_version')").fetchone()
+        if exists is None or exists[0] is None:
+            return None
+        row = conn.execute("SELECT version_num FROM public.alembic_version").fetchone()
+    return None if row is None else str(row[0])
+
+
+def migrate_metadata(settings: Settings) -> bool:
+    """Create or upgrade Airflow's metadata database; a database already at the installed
+    Airflow's head revision is left alone (``airflow db migrate`` would import Airflow only to
+    find nothing to do). Returns whether ``airflow db migrate`` ran."""
     admin_password(settings)
+    if metadata_revision(settings) == metadata_head_revision():
+        return False
     env = airflow_env(settings)
     result = subprocess.run(
         [airflow_executable(), "db", "migrate"],
@@ -98,3 +144,4 @@ def migrate_metadata(settings: Settings) -> None:
         raise ConfigurationError(
             f"airflow db migrate failed:\n{result.stdout[-2000:]}\n{result.stderr[-3000:]}"
         )
+    return True

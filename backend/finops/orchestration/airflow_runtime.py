@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import hashlib
+import importlib.metadata
 import json
 import subprocess
 import time
 import urllib.error
 import urllib.request
 from dataclasses import dataclass
+from pathlib import Path
 
 import psycopg
 
@@ -15,6 +18,7 @@ from finops.config import Settings
 from finops.db.engine import AIRFLOW_DB, libpq_url, server_url
 from finops.errors import ConfigurationError, FinOpsError
 from finops.orchestration.airflow_env import (
+    DAGS_FOLDER,
     admin_password,
     airflow_env,
     airflow_executable,
@@ -22,7 +26,6 @@ from finops.orchestration.airflow_env import (
 )
 from finops.orchestration.processes import ProcessGroup, tail
 
-COMPONENTS = ("api-server", "scheduler", "dag-processor", "triggerer")
 # The DAGs that run on their own once Airflow is up: billing_ingest daily, and the analytics
 # chained on its Assets (costs -> anomaly_detection, cost_forecast -> budget_check, and
 # optimization). usage_ingest reads the AWS APIs of the accounts in FINOPS_AWS_*; it is left
@@ -45,25 +48,84 @@ class AirflowAccess:
 
 
 def start_airflow(settings: Settings, group: ProcessGroup) -> AirflowAccess:
-    """Migrate the metadata database, register the DAGs, start every component, wait for the UI."""
+    """Migrate the metadata database, register the DAGs, start every component, wait for the UI.
+
+    Each step that has nothing to do is skipped (a metadata database at Airflow's head
+    revision, DAG files unchanged since they were registered). The api-server and the
+    scheduler start while the DAGs are registered; the dag-processor after, so that it and
+    ``dags reserialize`` never write the same DAGs at once, and with the triggerer once the
+    api-server answers (fewer Airflow imports contend for the CPU while it starts)."""
     migrate_metadata(settings)
     env = airflow_env(settings)
+    port = str(settings.airflow_port)
+    url = f"http://127.0.0.1:{port}"
+    _start_component(group, "api-server", env, "--host", "127.0.0.1", "--port", port)
+    _start_component(group, "scheduler", env)
     register_dags(settings)
-    executable = airflow_executable()
-    for component in COMPONENTS:
-        args = [executable, component]
-        if component == "api-server":
-            args += ["--host", "127.0.0.1", "--port", str(settings.airflow_port)]
-        group.start(f"airflow-{component}", args, env=env)
-    url = f"http://127.0.0.1:{settings.airflow_port}"
     _wait_healthy(url, group)
+    _start_component(group, "dag-processor", env)
+    _start_component(group, "triggerer", env)
     return AirflowAccess(url, settings.airflow_admin_user, admin_password(settings))
 
 
-def register_dags(settings: Settings) -> None:
+def _start_component(group: ProcessGroup, component: str, env: dict[str, str], *args: str) -> None:
+    group.start(f"airflow-{component}", [airflow_executable(), component, *args], env=env)
+
+
+def register_dags(settings: Settings) -> bool:
     """Parse the DAG folder into the metadata database now (the dag-processor would, later):
-    DAGs, their Asset references and schedules are known before anything is unpaused."""
+    DAGs, their Asset references and schedules are known before anything is unpaused.
+
+    Skipped when the DAG files and the Airflow version are those of the last registration
+    and every DAG it registered is still in the metadata database, serialized and not stale.
+    Returns whether ``airflow dags reserialize`` ran."""
+    stamp_path = registration_stamp_path(settings)
+    fingerprint = dags_fingerprint(DAGS_FOLDER)
+    if _registration_current(settings, stamp_path, fingerprint):
+        return False
     _run_airflow(["dags", "reserialize"], airflow_env(settings))
+    stamp = {"fingerprint": fingerprint, "dag_ids": sorted(_registered_dag_ids(settings))}
+    stamp_path.parent.mkdir(parents=True, exist_ok=True)
+    stamp_path.write_text(json.dumps(stamp, indent=1))
+    return True
+
+
+def registration_stamp_path(settings: Settings) -> Path:
+    return settings.airflow_home_path / "finops_dags_registered.json"
+
+
+def dags_fingerprint(folder: Path) -> str:
+    """A digest of the installed Airflow's version and every file under ``folder`` (the DAGs
+    import nothing from outside it at parse time)."""
+    digest = hashlib.sha256(importlib.metadata.version("apache-airflow").encode())
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        if "__pycache__" in path.parts:
+            continue
+        digest.update(b"\0" + str(path.relative_to(folder)).encode() + b"\0")
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def _registration_current(settings: Settings, stamp_path: Path, fingerprint: str) -> bool:
+    try:
+        stamp = json.loads(stamp_path.read_text())
+    except (FileNotFoundError, json.JSONDecodeError):
+        return False  # never registered here, or a stamp cut short: register again
+    if not isinstance(stamp, dict) or stamp.get("fingerprint") != fingerprint:
+        return False
+    if not stamp.get("dag_ids"):
+        return False
+    return set(stamp["dag_ids"]) <= _registered_dag_ids(settings)
+
+
+def _registered_dag_ids(settings: Settings) -> set[str]:
+    """DAGs in the metadata database that are serialized and not stale."""
+    with psycopg.connect(libpq_url(server_url(settings, AIRFLOW_DB)), autocommit=True) as conn:
+        rows = conn.execute(
+            "SELECT d.dag_id FROM dag d WHERE NOT d.is_stale AND EXISTS "
+            "(SELECT 1 FROM serialized_dag s WHERE s.dag_id = d.dag_id)"
+        ).fetchall()
+    return {str(row[0]) for row in rows}
 
 
 def _run_airflow(args: list[str], env: dict[str, str]) -> str:
@@ -92,26 +154,18 @@ def _wait_healthy(url: str, group: ProcessGroup, *, timeout_s: float = 120) -> N
                     return
         except (urllib.error.URLError, ConnectionError, TimeoutError):
             pass
-        time.sleep(1)
+        time.sleep(0.25)
     raise FinOpsError(f"the Airflow api-server did not answer on {url} within {timeout_s:.0f} s")
 
 
 def unpause_dags(settings: Settings, dag_ids: tuple[str, ...] = SCHEDULED_DAGS) -> None:
-    """Unpause ``dag_ids`` (DAGs are paused at creation) in one Airflow command. A cron DAG's
-    first scheduled run is its next slot, so unpausing starts nothing by itself."""
+    """Unpause ``dag_ids`` (DAGs are paused at creation) in one Airflow command, for when no
+    api-server runs (with one, :class:`~finops.orchestration.airflow_api.AirflowApi` is
+    quicker). A cron DAG's first scheduled run is its next slot, so unpausing starts nothing
+    by itself."""
     pattern = "^(" + "|".join(dag_ids) + ")$"
     _run_airflow(
         ["dags", "unpause", pattern, "--treat-dag-id-as-regex", "--yes"], airflow_env(settings)
-    )
-
-
-def trigger_dag(
-    settings: Settings, dag_id: str, *, run_id: str, conf: dict[str, object] | None = None
-) -> None:
-    """Start a run of ``dag_id`` (unpaused by :func:`unpause_dags`)."""
-    _run_airflow(
-        ["dags", "trigger", dag_id, "--run-id", run_id, "--conf", json.dumps(conf or {})],
-        airflow_env(settings),
     )
 
 
@@ -122,19 +176,19 @@ def wait_for_run(
     url = libpq_url(server_url(settings, AIRFLOW_DB))
     deadline = time.monotonic() + timeout_s
     state = "queued"
-    while time.monotonic() < deadline:
-        dead = group.failed()
-        if dead:
-            raise FinOpsError(
-                f"{dead[0].name} exited while {dag_id} ran; log {dead[0].log_path}:"
-                f"\n{tail(dead[0].log_path)}"
-            )
-        with psycopg.connect(url, autocommit=True) as conn:
+    with psycopg.connect(url, autocommit=True) as conn:
+        while time.monotonic() < deadline:
+            dead = group.failed()
+            if dead:
+                raise FinOpsError(
+                    f"{dead[0].name} exited while {dag_id} ran; log {dead[0].log_path}:"
+                    f"\n{tail(dead[0].log_path)}"
+                )
             row = conn.execute(
                 "SELECT state FROM dag_run WHERE dag_id = %s AND run_id = %s", (dag_id, run_id)
             ).fetchone()
-        state = str(row[0]) if row else "missing"
-        if state in ("success", "failed"):
-            return state
-        time.sleep(2)
+            state = str(row[0]) if row else "missing"
+            if state in ("success", "failed"):
+                return state
+            time.sleep(0.5)
     raise FinOpsError(f"{dag_id} run {run_id} still {state} after {timeout_s:.0f} s")

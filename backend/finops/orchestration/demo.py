@@ -30,13 +30,8 @@ from finops.db.engine import get_engine
 from finops.db.migrate import upgrade
 from finops.errors import FinOpsError
 from finops.jobs.ledger import JobSkipped, skipped_line
-from finops.orchestration.airflow_runtime import (
-    SCHEDULED_DAGS,
-    start_airflow,
-    trigger_dag,
-    unpause_dags,
-    wait_for_run,
-)
+from finops.orchestration.airflow_api import AirflowApi
+from finops.orchestration.airflow_runtime import SCHEDULED_DAGS, start_airflow, wait_for_run
 from finops.orchestration.processes import ProcessGroup, tail
 
 DEMO_DAG = "billing_ingest"
@@ -58,11 +53,12 @@ def run_demo(
     try:
         console.print("starting Airflow (api-server, scheduler, dag-processor, triggerer) …")
         access = start_airflow(settings, group)
+        api = AirflowApi.login(url=access.url, username=access.username, password=access.password)
         # the chain runs on its own from here: billing_ingest daily, the analytics on its Assets
-        unpause_dags(settings)
+        api.set_paused(SCHEDULED_DAGS, paused=False)
         console.print(f"[green]✓[/] unpaused {', '.join(SCHEDULED_DAGS)}")
         run_id = f"demo__{datetime.now(UTC):%Y%m%dT%H%M%S}"
-        trigger_dag(settings, DEMO_DAG, run_id=run_id, conf={"sources": [billing_source]})
+        api.trigger(DEMO_DAG, run_id=run_id, conf={"sources": [billing_source]})
         console.print(f"triggered {DEMO_DAG} run {run_id}; waiting for it …")
         state = wait_for_run(settings, DEMO_DAG, run_id, group=group)
         if state != "success":
@@ -75,13 +71,13 @@ def run_demo(
         _run_analytics(settings, console=console, force=force)
         if not serve:
             return
-        api = group.start(
+        server = group.start(
             "api",
             [sys.executable, "-m", "finops", "serve", "--port", str(settings.api_port)],
             env=_child_env(settings),
         )
         dashboard = f"http://{settings.api_host}:{settings.api_port}"
-        _wait_http(f"{dashboard}/readyz", group, name=api.name)
+        _wait_http(f"{dashboard}/readyz", group, name=server.name)
         console.print(f"\n[bold]Dashboard[/]   {dashboard}/   (API docs {dashboard}/docs)")
         console.print(
             f"[bold]Airflow UI[/]  {access.url}/dags/{DEMO_DAG}   user "
@@ -227,7 +223,10 @@ def _ensure_estate(settings: Settings, *, console: Console, regenerate: bool) ->
 
 
 def _require_free_port(port: int, what: str) -> None:
+    """Refuse a port something listens on. Connections of a previous run still in TIME_WAIT
+    do not count: the servers bind with SO_REUSEADDR, and so does this check."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             sock.bind(("127.0.0.1", port))
         except OSError as exc:
