@@ -2403,7 +2403,7 @@ export interface operations {
                 /** @description only these outcomes; repeat for several */
                 agreement?: components["schemas"]["Agreement"][] | null;
                 /** @description savings within this % of the larger agree */
-                savings_tolerance_pct?: number | string;
+                savings_tolerance_pct?: number;
             };
             header?: never;
             path?: never;

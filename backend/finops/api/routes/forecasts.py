@@ -24,7 +24,7 @@ from finops.analytics.forecasting.job import (
 )
 from finops.api.deps import ConnectionDep
 from finops.api.intel_views import daily_cost_by, warehouse_currency
-from finops.api.params import one_of_pattern
+from finops.api.params import Day, one_of_pattern
 from finops.api.schemas import (
     DailyCostPublic,
     ForecastPointPublic,
@@ -170,7 +170,7 @@ def read_forecasts(
         ),
     ] = None,
     as_of: Annotated[
-        date | None,
+        Day | None,
         Query(
             description="the latest forecast made on or before this day (e.g. a closed "
             "month's last day); default: the latest"

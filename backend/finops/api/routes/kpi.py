@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
 
 from finops.analytics.spend import CostMetric, SpendFilter, kpi_summary
 from finops.api.deps import ConnectionDep
-from finops.api.params import CostMetricQuery, check_range, spend_filter
+from finops.api.params import CostMetricQuery, Day, check_range, spend_filter
 from finops.api.schemas import KpiSummaryPublic, ServiceCostPublic
 
 router = APIRouter(prefix="/kpi", tags=["kpi"])
@@ -19,9 +18,9 @@ router = APIRouter(prefix="/kpi", tags=["kpi"])
 def read_kpi_summary(
     conn: ConnectionDep,
     filters: Annotated[SpendFilter, Depends(spend_filter)],
-    start: Annotated[date | None, Query(description="first day of a range (inclusive)")] = None,
+    start: Annotated[Day | None, Query(description="first day of a range (inclusive)")] = None,
     end: Annotated[
-        date | None,
+        Day | None,
         Query(description="last day of a range, or alone: the day the month to date ends"),
     ] = None,
     cost_metric: CostMetricQuery = CostMetric.billed_cost,

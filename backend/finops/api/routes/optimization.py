@@ -169,15 +169,18 @@ def read_coh_comparison(
         list[Agreement] | None, Query(description="only these outcomes; repeat for several")
     ] = None,
     savings_tolerance_pct: Annotated[
-        Decimal,
-        Query(ge=0, le=100, description="savings within this % of the larger agree"),
-    ] = Decimal(10),
+        int, Query(ge=0, le=100, description="savings within this % of the larger agree")
+    ] = 10,
 ) -> CohComparisonPublic:
     """Cost Optimization Hub recommendations beside the platform's new and open findings."""
     coh = _coh_rows(conn)
     loaded = sum(len(recs) for recs in coh.values())
     # without an export every finding would read "platform only": compare nothing instead
-    rows = compare(coh, _platform_rows(conn), tolerance_pct=savings_tolerance_pct) if loaded else []
+    rows = (
+        compare(coh, _platform_rows(conn), tolerance_pct=Decimal(savings_tolerance_pct))
+        if loaded
+        else []
+    )
     counts = {a: sum(1 for r in rows if r.agreement == a) for a in Agreement}
     if agreement:
         rows = [r for r in rows if r.agreement in agreement]

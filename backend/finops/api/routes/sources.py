@@ -11,7 +11,7 @@ from fastapi import APIRouter, HTTPException, Query
 from sqlalchemy import ColumnElement, Connection, func, select, union
 
 from finops.api.deps import ConnectionDep
-from finops.api.params import PageDep, parse_billing_period
+from finops.api.params import BILLING_PERIOD_PATTERN, PageDep, parse_billing_period
 from finops.api.schemas import (
     CurrencyAmountPublic,
     LoadPublic,
@@ -35,7 +35,12 @@ SourceQuery = Annotated[
     Query(min_length=1, max_length=200, description="a source's name (GET /api/v1/sources)"),
 ]
 PeriodQuery = Annotated[
-    str | None, Query(description="billing period as YYYY-MM", examples=["2026-10"])
+    str | None,
+    Query(
+        description="billing period as YYYY-MM",
+        examples=["2026-10"],
+        json_schema_extra={"pattern": BILLING_PERIOD_PATTERN},
+    ),
 ]
 
 
