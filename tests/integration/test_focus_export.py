@@ -304,27 +304,8 @@ def test_focus_validator_passes_every_mandatory_rule(
 # --- money at the warehouse's full precision ----------------------------------------------------
 
 
-def _unconstrain_money(settings: Settings) -> None:
-    """Make the money and quantity columns unconstrained ``numeric`` on this test database (the
-    warehouse's target schema: money at the source's full precision)."""
-    with get_engine(settings).begin() as conn:
-        view = conn.execute(text("SELECT pg_get_viewdef('finops.costs'::regclass)")).scalar_one()
-        numeric = conn.execute(
-            text(
-                "SELECT column_name FROM information_schema.columns WHERE table_schema = "
-                "'finops' AND table_name = 'cost_line_items' AND data_type = 'numeric'"
-            )
-        ).scalars()
-        conn.execute(text("DROP VIEW finops.costs"))
-        for column in numeric:
-            conn.execute(
-                text(f'ALTER TABLE finops.cost_line_items ALTER COLUMN "{column}" TYPE numeric')
-            )
-        conn.execute(text(f"CREATE VIEW finops.costs AS {view}"))
-
-
 def test_unconstrained_money_is_exported_exactly(fresh_settings: Settings, tmp_path: Path) -> None:
-    _unconstrain_money(fresh_settings)
+    # money columns are unconstrained numeric (migration 0007): values keep their own scale
     values = {
         "fine": Decimal("11.366941430400001"),  # 15 decimal places, as FOCUS files carry
         "huge": Decimal("123456789012345678901234567890.123456789012345"),  # 45 digits
