@@ -105,7 +105,8 @@ def replace_slice(
         if overlaps and not supersede:
             raise OverlapError(_overlap_message(source_id, overlaps))
         if overlaps:
-            _delete_overlapping(conn, source_id=source_id, billing_periods=periods)
+            others = sorted({o.other_source for o in overlaps})
+            _delete_overlapping(conn, source_id=source_id, billing_periods=periods, others=others)
         actual = _slice_totals(conn, source_id=source_id, billing_periods=periods)
         _reconcile(expected, actual, source_id=source_id)
         result = LoadResult(rows_loaded=inserted, totals=actual, superseded=overlaps)
@@ -180,11 +181,11 @@ def find_overlaps(
     ]
 
 
-def _delete_overlapping(conn: Connection, *, source_id: str, billing_periods: list[date]) -> None:
-    """Delete the other sources' rows of the charges this load also holds."""
-    others = [
-        str(r[0]) for r in conn.execute(_OTHER_SOURCES_SQL, (billing_periods, source_id)).fetchall()
-    ]
+def _delete_overlapping(
+    conn: Connection, *, source_id: str, billing_periods: list[date], others: list[str]
+) -> None:
+    """Delete the rows of ``others`` (the sources find_overlaps named) for the charges this
+    load also holds."""
     key = ", ".join(_CHARGE_KEY)
     conn.execute(
         f"""
