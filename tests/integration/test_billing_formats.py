@@ -55,7 +55,10 @@ def _export() -> Cur2Export:
 def _sums(settings: Settings, by: str = "x_source_format") -> dict[str, Decimal]:
     with get_engine(settings).connect() as conn:
         rows = conn.execute(
-            text(f"SELECT {by}, sum(billed_cost) FROM finops.cost_line_items GROUP BY 1 ORDER BY 1")
+            text(
+                f"SELECT {by}, sum(billed_cost) FROM finops.cost_facts "
+                "JOIN finops.cost_attributes USING (attribute_id) GROUP BY 1 ORDER BY 1"
+            )
         ).all()
     return {str(k): Decimal(v) for k, v in rows}
 

@@ -21,8 +21,9 @@ from finops.config import Settings
 from finops.db.engine import get_engine
 from finops.errors import IngestError
 from finops.ingest.billing import ingest_billing
+from finops.ingest.billing.columns import FACT_COPY_COLUMNS
 from finops.ingest.billing.sources import discover
-from finops.ingest.billing.transform import COPY_COLUMNS, PreparedUnit, prepare_unit
+from finops.ingest.billing.transform import PreparedUnit, prepare_unit
 from tests.factories.cur2 import Cur2Export
 
 
@@ -52,7 +53,7 @@ def test_stream_matches_the_file_written_for_the_same_unit(tmp_path: Path) -> No
     assert written == 5
     written_lines = (tmp_path / "rows.csv").read_bytes().splitlines()
     assert sorted(streamed.splitlines()) == sorted(written_lines)
-    assert all(line.count(b",") >= len(COPY_COLUMNS) - 1 for line in streamed.splitlines())
+    assert all(line.count(b",") >= len(FACT_COPY_COLUMNS) - 1 for line in streamed.splitlines())
     assert not list((tmp_path / "w").glob("*.pipe")), "the pipe is removed after use"
 
 
@@ -73,7 +74,7 @@ def test_a_writer_error_reaches_the_reader_with_its_cause(tmp_path: Path) -> Non
     with prepare_unit(unit, work_dir=tmp_path / "w") as prepared:
         # fails at run time, after the statement started writing into the pipe
         prepared._rows_sql = (
-            "SELECT * REPLACE (CAST(error('the writer broke') AS VARCHAR) AS availability_zone) "
+            "SELECT * REPLACE (CAST(error('the writer broke') AS DECIMAL(38, 20)) AS billed_cost) "
             f"FROM ({prepared._rows_sql})"
         )
         with pytest.raises(IngestError, match="the writer broke"), prepared.stream_rows() as handle:
@@ -82,9 +83,7 @@ def test_a_writer_error_reaches_the_reader_with_its_cause(tmp_path: Path) -> Non
 
 def _slice(settings: Settings) -> tuple[int, Decimal]:
     with get_engine(settings).connect() as conn:
-        row = conn.execute(
-            text("SELECT count(*), sum(billed_cost) FROM finops.cost_line_items")
-        ).one()
+        row = conn.execute(text("SELECT count(*), sum(billed_cost) FROM finops.costs")).one()
     return int(row[0]), Decimal(row[1] or 0)
 
 
@@ -112,8 +111,8 @@ def test_a_copy_failure_midway_keeps_the_previous_slice(
             return self.inner.read(200)
 
     @contextmanager
-    def breaking(self: PreparedUnit) -> Iterator[Breaking]:
-        with original(self) as handle:
+    def breaking(self: PreparedUnit, *, first_id: int = 1) -> Iterator[Breaking]:
+        with original(self, first_id=first_id) as handle:
             yield Breaking(handle)
 
     monkeypatch.setattr(PreparedUnit, "stream_rows", breaking)

@@ -37,7 +37,7 @@ def _query(settings: Settings, sql: str) -> list[tuple[object, ...]]:
 def _by(settings: Settings, column: str) -> dict[str, Decimal]:
     rows = _query(
         settings,
-        f"SELECT {column}, sum(billed_cost) FROM finops.cost_line_items "
+        f"SELECT {column}, sum(billed_cost) FROM finops.costs "
         f"GROUP BY 1 HAVING count(*) > 0 ORDER BY 1",
     )
     return {str(k): Decimal(str(v)) for k, v in rows}

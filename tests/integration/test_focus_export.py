@@ -316,14 +316,16 @@ def test_unconstrained_money_is_exported_exactly(fresh_settings: Settings, tmp_p
         for name, value in values.items():
             conn.execute(
                 text(
-                    "INSERT INTO finops.cost_line_items (billed_cost, effective_cost, list_cost, "
-                    "contracted_cost, billing_account_id, billing_currency, billing_period_start, "
-                    "billing_period_end, charge_category, charge_period_start, "
-                    "charge_period_end, invoice_issuer_name, provider_name, publisher_name, "
-                    "resource_id, x_source_id, x_source_format) VALUES (:v, :v, :v, :v, "
-                    "'acct', 'USD', '2026-05-01Z', '2026-06-01Z', 'Usage', '2026-05-02Z', "
-                    "'2026-05-03Z', 'Example', 'Example', 'Example', :name, 'test:precision', "
-                    "'focus')"
+                    "WITH a AS (INSERT INTO finops.cost_attributes (attribute_id, "
+                    "billing_account_id, billing_currency, billing_period_start, "
+                    "billing_period_end, charge_category, invoice_issuer_name, provider_name, "
+                    "publisher_name, resource_id, x_source_id, x_source_format) VALUES "
+                    "(nextval('finops.cost_attribute_ids'), 'acct', 'USD', '2026-05-01Z', "
+                    "'2026-06-01Z', 'Usage', 'Example', 'Example', 'Example', :name, "
+                    "'test:precision', 'focus') RETURNING attribute_id) "
+                    "INSERT INTO finops.cost_facts (attribute_id, billed_cost, effective_cost, "
+                    "list_cost, contracted_cost, charge_period_start, charge_period_end) "
+                    "SELECT attribute_id, :v, :v, :v, :v, '2026-05-02Z', '2026-05-03Z' FROM a"
                 ),
                 {"v": value, "name": name},
             )
@@ -366,8 +368,9 @@ def test_export_reads_one_snapshot_while_a_load_changes_the_warehouse(
             deleted.append(
                 conn.execute(
                     text(
-                        "DELETE FROM finops.cost_line_items "
-                        "WHERE billing_period_start = '2026-09-01Z'"
+                        "DELETE FROM finops.cost_facts f USING finops.cost_attributes a "
+                        "WHERE a.attribute_id = f.attribute_id "
+                        "AND a.billing_period_start = '2026-09-01Z'"
                     )
                 ).rowcount
             )

@@ -57,7 +57,7 @@ def _per_day_account_service(
             text(
                 "SELECT charge_period_start::date, sub_account_id, service_name, "
                 "sum(billed_cost), sum(effective_cost), sum(list_cost) "
-                "FROM finops.cost_line_items GROUP BY 1, 2, 3"
+                "FROM finops.costs GROUP BY 1, 2, 3"
             )
         ).all()
     return {(day, account, service): tuple(money) for day, account, service, *money in rows}

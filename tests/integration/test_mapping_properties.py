@@ -13,8 +13,9 @@ import pyarrow.parquet as pq
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from finops.ingest.billing.columns import FACT_COPY_COLUMNS
 from finops.ingest.billing.sources import discover
-from finops.ingest.billing.transform import LOAD_COLUMNS, transform_unit
+from finops.ingest.billing.transform import transform_unit
 
 LINE_ITEM_TYPES = (
     "Usage",
@@ -154,7 +155,7 @@ def test_mapping_preserves_totals(rows: list[dict[str, object]], tmp_path: Path)
     # aggregation to the daily grain keeps every cent too
     daily = {"billed": Decimal(0), "effective": Decimal(0), "list": Decimal(0)}
     columns = ("billed_cost", "effective_cost", "list_cost")
-    index = {c: LOAD_COLUMNS.index(c) for c in columns}
+    index = {c: FACT_COPY_COLUMNS.index(c) for c in columns}
     with result.csv_path.open() as handle:
         for row in csv.reader(handle):
             daily["billed"] += Decimal(row[index["billed_cost"]])

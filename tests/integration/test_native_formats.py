@@ -33,7 +33,7 @@ def _totals(settings: Settings, source: str) -> tuple[Decimal, Decimal, Decimal]
     billed, effective, listed = _rows(
         settings,
         "SELECT sum(billed_cost), sum(effective_cost), sum(list_cost) "
-        "FROM finops.cost_line_items WHERE x_source_id = :s",
+        "FROM finops.costs WHERE x_source_id = :s",
         s=source,
     )[0]
     return Decimal(billed), Decimal(effective), Decimal(listed)
@@ -124,7 +124,7 @@ def test_azure_ea_actual_amortized_alone_and_together(
     by_kind = _rows(
         fresh_settings,
         "SELECT charge_category, charge_class, commitment_discount_status, pricing_category, "
-        "sum(billed_cost), sum(effective_cost) FROM finops.cost_line_items "
+        "sum(billed_cost), sum(effective_cost) FROM finops.costs "
         "WHERE x_source_id = 'azure:both' GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4",
     )
     assert by_kind == [

@@ -68,7 +68,7 @@ def test_count_matches_and_writes_inside_select_are_blocked(loaded: str) -> None
     with pytest.raises(QueryRefusedError, match="read-only"):
         run_readonly(
             loaded,
-            "with d as (delete from finops.cost_line_items returning 1) select count(*) from d",
+            "with d as (delete from finops.cost_facts returning 1) select count(*) from d",
             timeout_s=5,
             row_limit=10,
         )

@@ -74,12 +74,12 @@ def test_partitions_are_created_per_month(fresh_settings: Settings) -> None:
         bounds = conn.execute(
             text(
                 "SELECT pg_get_expr(c.relpartbound, c.oid) FROM pg_class c "
-                "WHERE c.relname = 'cost_line_items_2026_02'"
+                "WHERE c.relname = 'cost_facts_2026_02'"
             )
         ).scalar()
         with pytest.raises(Exception, match="not the first day of a month"):
             conn.execute(text("SELECT finops.ensure_cost_partition('2026-02-03')"))
-    assert name == again == "cost_line_items_2026_02"
+    assert name == again == "cost_facts_2026_02"
     assert "2026-02-01" in bounds and "2026-03-01" in bounds
 
 

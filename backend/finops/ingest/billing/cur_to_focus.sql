@@ -1,15 +1,19 @@
--- Grouped CUR lines (cur_groups) -> FOCUS 1.2 columns. Measures were computed per line item
--- (cur_lines.sql) and summed; this maps the dimensions.
+-- Distinct attribute sets of CUR lines (cur_attrs, one row per x_key) -> FOCUS 1.2 columns.
+-- Measures were computed per line item (cur_lines.sql) and summed per attribute set and charge
+-- period (line_facts); this maps only the attributes, so the mapping runs once per distinct
+-- attribute set (a few thousand for a month of hourly CUR), not once per line item hour. How
+-- each measure follows its attribute set is said by x_variant and the x_keep_* flags, which
+-- cur_measures.sql applies to the facts.
 --
 -- A reservation's or Savings Plan's recurring fee line (RIFee, SavingsPlanRecurringFee) is two
--- FOCUS charges: the Purchase of the commitment (its billed fee, effective cost 0) and the
--- unused part of the commitment (a Usage row with CommitmentDiscountStatus Unused, billed 0,
--- effective cost the unused amount). Both keep the CUR line item type, so every total by line
--- item type (commitment utilization, waste) is unchanged; the line items count on the first.
+-- FOCUS charges: the Purchase of the commitment (x_variant 'purchase': its billed fee,
+-- effective cost 0) and the unused part of the commitment (x_variant 'unused': a Usage row with
+-- CommitmentDiscountStatus Unused, billed 0, effective cost the unused amount, present only
+-- where that amount is not 0). Both keep the CUR line item type, so every total by line item
+-- type (commitment utilization, waste) is unchanged; the line items count on the first.
 WITH mapped AS (
 SELECT
     availability_zone,
-    billed_cost,
     billing_account_id,
     billing_account_name,
     billing_currency,
@@ -32,7 +36,6 @@ SELECT
         WHEN line_item_line_item_type IN ('Fee', 'SavingsPlanUpfrontFee') THEN 'One-Time'
         ELSE 'Usage-Based'
     END                                                     AS charge_frequency,
-    charge_period_start,
     CASE
         WHEN reservation_arn IS NOT NULL THEN 'Usage'
         WHEN savings_plan_arn IS NOT NULL THEN 'Spend'
@@ -49,17 +52,13 @@ SELECT
     END                                                     AS commitment_discount_type,
     -- quantities and units only where FOCUS has them: consumed on usage, priced on all but tax,
     -- and never a quantity without its unit
-    CASE WHEN line_item_line_item_type IN ('Usage', 'DiscountedUsage', 'SavingsPlanCoveredUsage')
-              AND NULLIF(consumed_unit, '') IS NOT NULL THEN consumed_quantity END
-                                                            AS consumed_quantity,
+    line_item_line_item_type IN ('Usage', 'DiscountedUsage', 'SavingsPlanCoveredUsage')
+        AND NULLIF(consumed_unit, '') IS NOT NULL                AS x_keep_consumed,
     CASE WHEN line_item_line_item_type IN ('Usage', 'DiscountedUsage', 'SavingsPlanCoveredUsage')
               AND NULLIF(consumed_unit, '') IS NOT NULL THEN consumed_unit END
                                                             AS consumed_unit,
-    contracted_cost,
-    effective_cost,
     invoice_id,
     COALESCE(NULLIF(bill_billing_entity, ''), 'AWS')        AS invoice_issuer_name,
-    list_cost,
     CASE WHEN line_item_line_item_type <> 'Tax' THEN list_unit_price END AS list_unit_price,
     CASE
         WHEN line_item_line_item_type IN ('DiscountedUsage', 'SavingsPlanCoveredUsage')
@@ -67,8 +66,8 @@ SELECT
         WHEN pricing_term = 'Spot' THEN 'Dynamic'
         WHEN pricing_term = 'OnDemand' THEN 'Standard'
     END                                                     AS pricing_category,
-    CASE WHEN line_item_line_item_type <> 'Tax' AND NULLIF(pricing_unit, '') IS NOT NULL
-         THEN pricing_quantity END                          AS pricing_quantity,
+    line_item_line_item_type <> 'Tax' AND NULLIF(pricing_unit, '') IS NOT NULL
+                                                            AS x_keep_pricing,
     CASE WHEN line_item_line_item_type <> 'Tax' AND NULLIF(pricing_unit, '') IS NOT NULL
          THEN pricing_unit END                              AS pricing_unit,
     'AWS'                                                   AS provider_name,
@@ -91,8 +90,6 @@ SELECT
     line_item_line_item_type                                AS x_line_item_type,
     line_item_usage_type                                    AS x_usage_type,
     line_item_operation                                     AS x_operation,
-    commitment_discount_quantity,
-    effective_cost                                          AS pricing_currency_effective_cost,
     -- FOCUS columns CUR has no source for
     CAST(NULL AS JSON)                                      AS allocated_method_details,
     CAST(NULL AS VARCHAR)                                   AS allocated_method_id,
@@ -116,28 +113,21 @@ SELECT
     CAST(NULL AS JSON)                                      AS sku_price_details,
     CASE WHEN sub_account_id IS NOT NULL THEN 'Linked Account' END AS sub_account_type,
     CAST(NULL AS VARCHAR)                                   AS x_extensions,
-    x_raw_line_items,
+    x_key,
     line_item_line_item_type IN ('RIFee', 'SavingsPlanRecurringFee') AS x_commitment_fee
-FROM cur_groups
+FROM cur_attrs
 )
-SELECT * EXCLUDE (x_commitment_fee) FROM mapped WHERE NOT x_commitment_fee
+SELECT * EXCLUDE (x_commitment_fee), 'line' AS x_variant FROM mapped WHERE NOT x_commitment_fee
 UNION ALL BY NAME
 SELECT * EXCLUDE (x_commitment_fee) REPLACE (
-    CAST(0 AS DECIMAL(38, 20))                              AS effective_cost,
-    CAST(0 AS DECIMAL(38, 20))                              AS pricing_currency_effective_cost,
     CAST(NULL AS VARCHAR)                                   AS commitment_discount_status
-) FROM mapped WHERE x_commitment_fee
+), 'purchase' AS x_variant FROM mapped WHERE x_commitment_fee
 UNION ALL BY NAME
 SELECT * EXCLUDE (x_commitment_fee) REPLACE (
     'Usage'                                                 AS charge_category,
     'Usage-Based'                                           AS charge_frequency,
     'Unused'                                                AS commitment_discount_status,
-    CAST(0 AS DECIMAL(38, 20))                              AS billed_cost,
-    CAST(0 AS DECIMAL(38, 20))                              AS list_cost,
-    CAST(0 AS DECIMAL(38, 20))                              AS contracted_cost,
-    CAST(NULL AS DECIMAL(38, 20))                           AS pricing_quantity,
     CAST(NULL AS VARCHAR)                                   AS pricing_unit,
     CAST(NULL AS DECIMAL(38, 20))                           AS list_unit_price,
-    CAST(NULL AS DECIMAL(38, 20))                           AS pricing_currency_list_unit_price,
-    CAST(0 AS BIGINT)                                       AS x_raw_line_items
-) FROM mapped WHERE x_commitment_fee AND effective_cost <> 0
+    CAST(NULL AS DECIMAL(38, 20))                           AS pricing_currency_list_unit_price
+), 'unused' AS x_variant FROM mapped WHERE x_commitment_fee

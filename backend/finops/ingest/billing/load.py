@@ -2,21 +2,34 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import BinaryIO
+from typing import BinaryIO, Protocol
 
 import psycopg
 from psycopg import sql
 
 from finops.errors import OverlapError, ReconciliationError
-from finops.ingest.billing.transform import COPY_COLUMNS, SliceTotals
+from finops.ingest.billing.checks import SliceTotals
+from finops.ingest.billing.columns import ATTRIBUTE_COPY_COLUMNS, FACT_COPY_COLUMNS
 
 _COPY_CHUNK = 1 << 20
 Connection = psycopg.Connection[tuple[object, ...]]
+
+
+class SliceRows(Protocol):
+    """A slice's rows as CSV for COPY: its attribute sets (numbered from ``first_id``, which
+    the warehouse gives) and its facts referencing them."""
+
+    attribute_count: int
+
+    def attribute_rows(self, *, first_id: int) -> AbstractContextManager[BinaryIO]: ...
+
+    def stream_rows(self, *, first_id: int = 1) -> AbstractContextManager[BinaryIO]: ...
+
 
 # rows of two sources are the same charges when they agree on these (and the charge day)
 _CHARGE_KEY = (
@@ -57,7 +70,7 @@ def replace_slice(
     source_format: str,
     billing_periods: list[date],
     months: list[date],
-    rows: Callable[[], AbstractContextManager[BinaryIO]],
+    rows: SliceRows,
     expected: list[SliceTotals],
     supersede: bool = False,
     before_commit: Callable[[LoadResult], None] | None = None,
@@ -65,7 +78,8 @@ def replace_slice(
     """Delete the slices, COPY the new rows in, refuse overlaps, check the totals; one
     transaction, in which ``before_commit`` writes the load's bookkeeping.
 
-    ``rows`` opens the CSV stream of ``COPY_COLUMNS`` (a file, or DuckDB writing into a pipe).
+    ``rows`` gives the CSV of the attribute sets and of the facts (DuckDB writing into a pipe);
+    the attribute ids are one block of the sequence ``cost_attribute_ids`` (migration 0012).
 
     Loads of the same billing period are serialized by an advisory lock (taken in period
     order, so two loads never deadlock), whatever their source, so an overlap between two
@@ -86,21 +100,13 @@ def replace_slice(
             )
         for month in months:
             conn.execute("SELECT finops.ensure_cost_partition(%s)", (month,))
-        conn.execute(
-            "DELETE FROM finops.cost_line_items "
-            "WHERE x_source_id = %s AND billing_period_start = ANY(%s)",
-            (source_id, periods),
-        )
+        _delete_slices(conn, source_id=source_id, periods=periods)
+        first_id = _first_attribute_id(conn)
         # straight into the partitions: the transaction hides the rows until the totals match
-        columns = sql.SQL(", ").join(sql.Identifier(c) for c in COPY_COLUMNS)
-        copy_sql = sql.SQL(
-            "COPY finops.cost_line_items ({}) FROM STDIN WITH (FORMAT csv, NULL '\\N')"
-        ).format(columns)
-        cursor = conn.cursor()
-        with cursor.copy(copy_sql) as copy, rows() as handle:
-            while chunk := handle.read(_COPY_CHUNK):
-                copy.write(chunk)
-        inserted = cursor.rowcount
+        attributes = rows.attribute_rows(first_id=first_id)
+        _copy(conn, "cost_attributes", ATTRIBUTE_COPY_COLUMNS, attributes)
+        facts = rows.stream_rows(first_id=first_id)
+        inserted = _copy(conn, "cost_facts", FACT_COPY_COLUMNS, facts)
         overlaps = find_overlaps(conn, source_id=source_id, billing_periods=periods)
         if overlaps and not supersede:
             raise OverlapError(_overlap_message(source_id, overlaps))
@@ -113,6 +119,45 @@ def replace_slice(
         if before_commit is not None:
             before_commit(result)
     return result
+
+
+def _delete_slices(conn: Connection, *, source_id: str, periods: list[date]) -> None:
+    conn.execute(
+        "DELETE FROM finops.cost_facts f USING finops.cost_attributes a "
+        "WHERE f.attribute_id = a.attribute_id AND a.x_source_id = %s "
+        "AND a.billing_period_start = ANY(%s)",
+        (source_id, periods),
+    )
+    conn.execute(
+        "DELETE FROM finops.cost_attributes WHERE x_source_id = %s "
+        "AND billing_period_start = ANY(%s)",
+        (source_id, periods),
+    )
+
+
+def _first_attribute_id(conn: Connection) -> int:
+    """The start of this load's block of attribute ids (2^32 of them; no lock needed)."""
+    row = conn.execute("SELECT nextval('finops.cost_attribute_ids')").fetchone()
+    assert row is not None
+    return int(str(row[0]))
+
+
+def _copy(
+    conn: Connection,
+    table: str,
+    columns: Sequence[str],
+    stream: AbstractContextManager[BinaryIO],
+) -> int:
+    """COPY one CSV stream into ``finops.<table>``; the number of rows."""
+    listed = sql.SQL(", ").join(sql.Identifier(c) for c in columns)
+    copy_sql = sql.SQL("COPY finops.{} ({}) FROM STDIN WITH (FORMAT csv, NULL '\\N')").format(
+        sql.Identifier(table), listed
+    )
+    cursor = conn.cursor()
+    with cursor.copy(copy_sql) as copy, stream as handle:
+        while chunk := handle.read(_COPY_CHUNK):
+            copy.write(chunk)
+    return cursor.rowcount
 
 
 _OTHER_SOURCES_SQL = """
@@ -128,13 +173,13 @@ def _shared_charges_sql(select: str) -> str:
         WITH n AS (
           SELECT {columns}, billing_period_start,
                  date_trunc('day', charge_period_start) AS day, sum(billed_cost) AS billed
-          FROM finops.cost_line_items
+          FROM finops.costs
           WHERE x_source_id = %(me)s AND billing_period_start = ANY(%(periods)s)
           GROUP BY {columns}, billing_period_start, day
         ), o AS (
           SELECT x_source_id, {columns}, billing_period_start,
                  date_trunc('day', charge_period_start) AS day, sum(billed_cost) AS billed
-          FROM finops.cost_line_items
+          FROM finops.costs
           WHERE x_source_id = ANY(%(others)s) AND billing_period_start = ANY(%(periods)s)
           GROUP BY x_source_id, {columns}, billing_period_start, day
         )
@@ -187,18 +232,30 @@ def _delete_overlapping(
     """Delete the rows of ``others`` (the sources find_overlaps named) for the charges this
     load also holds."""
     key = ", ".join(_CHARGE_KEY)
+    matches = " AND ".join(f"a.{c} IS NOT DISTINCT FROM n.{c}" for c in _CHARGE_KEY)
+    params = {"me": source_id, "periods": billing_periods, "others": others}
     conn.execute(
         f"""
-        DELETE FROM finops.cost_line_items c
-        USING (SELECT DISTINCT {key}, billing_period_start,
+        DELETE FROM finops.cost_facts f
+        USING finops.cost_attributes a,
+              (SELECT DISTINCT {key}, billing_period_start,
                       date_trunc('day', charge_period_start) AS day
-               FROM finops.cost_line_items
+               FROM finops.costs
                WHERE x_source_id = %(me)s AND billing_period_start = ANY(%(periods)s)) n
-        WHERE c.x_source_id = ANY(%(others)s) AND c.billing_period_start = n.billing_period_start
-          AND date_trunc('day', c.charge_period_start) = n.day
-          AND {" AND ".join(f"c.{c} IS NOT DISTINCT FROM n.{c}" for c in _CHARGE_KEY)}
+        WHERE f.attribute_id = a.attribute_id
+          AND a.x_source_id = ANY(%(others)s) AND a.billing_period_start = n.billing_period_start
+          AND date_trunc('day', f.charge_period_start) = n.day AND {matches}
         """,
-        {"me": source_id, "periods": billing_periods, "others": others},
+        params,
+    )
+    # attribute sets left without facts go with them
+    conn.execute(
+        """
+        DELETE FROM finops.cost_attributes a
+        WHERE a.x_source_id = ANY(%(others)s) AND a.billing_period_start = ANY(%(periods)s)
+          AND NOT EXISTS (SELECT 1 FROM finops.cost_facts f WHERE f.attribute_id = a.attribute_id)
+        """,
+        params,
     )
 
 
@@ -229,7 +286,7 @@ def _slice_totals(
         """
         SELECT to_char(billing_period_start AT TIME ZONE 'UTC', 'YYYY-MM-DD'), billing_currency,
                sum(x_raw_line_items), sum(billed_cost), sum(effective_cost), sum(list_cost)
-        FROM finops.cost_line_items
+        FROM finops.costs
         WHERE x_source_id = %s AND billing_period_start = ANY(%s)
         GROUP BY 1, 2 ORDER BY 1, 2
         """,

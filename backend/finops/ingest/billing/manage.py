@@ -70,7 +70,7 @@ def read_sources(conn: Connection) -> list[SourceSummary]:
         SELECT x_source_id, billing_currency,
                to_char(billing_period_start AT TIME ZONE 'UTC', 'YYYY-MM'),
                count(*), sum(billed_cost)
-        FROM finops.cost_line_items
+        FROM finops.costs
         GROUP BY 1, 2, 3
         """
     ).fetchall()
@@ -149,10 +149,13 @@ def rename_source(
             "FROM finops.billing_sources WHERE source_id = %s",
             (new, None if key is None else key[0], old),
         )
-        moved = conn.execute(
-            "UPDATE finops.cost_line_items SET x_source_id = %s WHERE x_source_id = %s",
-            (new, old),
-        ).rowcount
+        counted = conn.execute(
+            "SELECT count(*) FROM finops.costs WHERE x_source_id = %s", (old,)
+        ).fetchone()
+        moved = int(str(counted[0])) if counted else 0
+        conn.execute(
+            "UPDATE finops.cost_attributes SET x_source_id = %s WHERE x_source_id = %s", (new, old)
+        )
         conn.execute("UPDATE finops.ingest_log SET source_id = %s WHERE source_id = %s", (new, old))
         conn.execute(
             "UPDATE finops.ingest_quality SET source_id = %s WHERE source_id = %s", (new, old)
@@ -168,8 +171,11 @@ def remove_source(source_id: str, *, actor: str = "cli", settings: Settings | No
         periods = _periods(conn, source_id)
         _lock_periods(conn, periods)
         removed = conn.execute(
-            "DELETE FROM finops.cost_line_items WHERE x_source_id = %s", (source_id,)
+            "DELETE FROM finops.cost_facts f USING finops.cost_attributes a "
+            "WHERE f.attribute_id = a.attribute_id AND a.x_source_id = %s",
+            (source_id,),
         ).rowcount
+        conn.execute("DELETE FROM finops.cost_attributes WHERE x_source_id = %s", (source_id,))
         conn.execute("DELETE FROM finops.billing_sources WHERE source_id = %s", (source_id,))
         _audit(
             conn,

@@ -230,7 +230,7 @@ def _ingest_unit(
                 source_format=unit.source_format,
                 billing_periods=periods,
                 months=prepared.months,
-                rows=prepared.stream_rows,
+                rows=prepared,
                 expected=prepared.totals,
                 supersede=supersede,
                 before_commit=bookkeeping,
@@ -423,9 +423,10 @@ def _log_finish(
     conn.execute(
         """
         UPDATE finops.ingest_log SET status = %s, raw_line_items = %s,
-          rows_loaded = (SELECT count(*) FROM finops.cost_line_items c
-                         WHERE c.x_source_id = ingest_log.source_id
-                           AND c.billing_period_start = ingest_log.billing_period),
+          rows_loaded = (SELECT count(*) FROM finops.cost_facts f
+                         JOIN finops.cost_attributes a ON a.attribute_id = f.attribute_id
+                         WHERE a.x_source_id = ingest_log.source_id
+                           AND a.billing_period_start = ingest_log.billing_period),
           billing_currency = %s, billed_cost = %s, effective_cost = %s, list_cost = %s,
           finished_at = clock_timestamp(), error = %s
         WHERE id = %s

@@ -1,26 +1,27 @@
-"""Stage billing files in DuckDB and map them to FOCUS 1.2 rows at the warehouse grain.
+"""Stage billing files in DuckDB and map them to the warehouse's attribute sets and facts.
 
 Layers, as in dbt: ``stg_cur`` / ``stg_focus`` only rename and cast (``staging.py``);
 ``billing_lines`` has one row per line item with its cost measures computed by the FOCUS rules
-(``cur_lines.sql`` / ``focus_to_focus.sql``); ``billing_groups`` sums them per charge day (or
-hour) and distinct source attributes; ``cur_to_focus.sql`` maps the grouped CUR attributes to
-FOCUS columns (row-wise, so mapping after grouping gives the same result on far fewer rows);
-a second grouping merges mapped groups that became identical (the warehouse grain) and is
-streamed to PostgreSQL's COPY as it is produced. Reconciliation totals are the exact decimal
-sums of the per-line measures and must survive the mapping and the load unchanged.
+(``cur_lines.sql`` / ``focus_to_focus.sql``). The lines are then split in two, keyed by a hash
+of their attributes: ``line_attrs`` (each distinct attribute set once) and ``line_facts`` (the
+measures summed per attribute set and charge day, or hour). The FOCUS mapping of CUR
+(``cur_to_focus.sql``) runs on the attribute sets only, and ``cur_measures.sql`` applies its
+rules to the facts, so the cost of mapping does not grow with the number of line item hours.
+Mapped attribute sets that became identical are merged (``warehouse_attrs``, dense ids) and
+their facts summed per charge period (``warehouse_facts``): what the load COPYs into
+``cost_attributes`` and ``cost_facts``. Reconciliation totals are the exact decimal sums of the
+per-line measures and must survive the mapping and the load unchanged.
 """
 
 from __future__ import annotations
 
 import os
-import re
 import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
 from pathlib import Path
 from typing import BinaryIO
 
@@ -28,6 +29,14 @@ import duckdb
 
 from finops.errors import IngestError
 from finops.ingest.billing import quality
+from finops.ingest.billing.checks import (
+    SliceTotals,
+    check_unit,
+    conversion_message,
+    group_totals,
+    names,
+)
+from finops.ingest.billing.columns import DECIMAL_COLUMNS, DIMENSIONS, GRAINS, MEASURES
 from finops.ingest.billing.providers.registry import NATIVE
 from finops.ingest.billing.quality import QualityFinding
 from finops.ingest.billing.sources import JSON_SUFFIXES, BillingFile, PeriodFiles
@@ -41,290 +50,30 @@ _LINES_SQL = {
     **{name: native.lines_sql for name, native in NATIVE.items()},
 }
 CUR_TO_FOCUS_SQL = (_SQL_DIR / "cur_to_focus.sql").read_text()
+CUR_MEASURES_SQL = (_SQL_DIR / "cur_measures.sql").read_text()
 MACROS_SQL = (_SQL_DIR / "macros.sql").read_text()
+# DuckDB's memory: the hourly grain's million narrow facts fit in less than the daily grain's
+# wide line groups needed, and the process stays under 1 GiB with Python around it
+_MEMORY_LIMIT = {"daily": "1GB", "hourly": "640MB"}
 
-MEASURES = (
-    "billed_cost",
-    "commitment_discount_quantity",
-    "consumed_quantity",
-    "contracted_cost",
-    "effective_cost",
-    "list_cost",
-    "pricing_currency_effective_cost",
-    "pricing_quantity",
-)
-# every FOCUS column the warehouse keeps besides the measures and the charge period; unit
-# prices are attributes of a row, not additive, so they are grouped on like any dimension
-DIMENSIONS = (
-    "allocated_method_details",
-    "allocated_method_id",
-    "allocated_resource_id",
-    "allocated_resource_name",
-    "allocated_tags",
-    "availability_zone",
-    "billing_account_id",
-    "billing_account_name",
-    "billing_account_type",
-    "billing_currency",
-    "billing_period_end",
-    "billing_period_start",
-    "capacity_reservation_id",
-    "capacity_reservation_status",
-    "charge_category",
-    "charge_class",
-    "charge_description",
-    "charge_frequency",
-    "commitment_discount_category",
-    "commitment_discount_id",
-    "commitment_discount_name",
-    "commitment_discount_status",
-    "commitment_discount_type",
-    "commitment_discount_unit",
-    "consumed_unit",
-    "contract_applied",
-    "contracted_unit_price",
-    "host_provider_name",
-    "invoice_id",
-    "invoice_issuer_name",
-    "list_unit_price",
-    "pricing_category",
-    "pricing_currency",
-    "pricing_currency_contracted_unit_price",
-    "pricing_currency_list_unit_price",
-    "pricing_unit",
-    "provider_name",
-    "publisher_name",
-    "region_id",
-    "region_name",
-    "resource_id",
-    "resource_name",
-    "resource_type",
-    "service_category",
-    "service_name",
-    "service_provider_name",
-    "service_subcategory",
-    "sku_id",
-    "sku_meter",
-    "sku_price_details",
-    "sku_price_id",
-    "sub_account_id",
-    "sub_account_name",
-    "sub_account_type",
-    "tags",
-    "x_extensions",
-    "x_line_item_type",
-    "x_usage_type",
-    "x_operation",
-)
-# decimal columns: written without trailing zeros, so PostgreSQL keeps the source's scale
-DECIMAL_COLUMNS = frozenset(
-    (
-        *MEASURES,
-        "contracted_unit_price",
-        "list_unit_price",
-        "pricing_currency_contracted_unit_price",
-        "pricing_currency_list_unit_price",
-    )
-)
-# the columns of the CSV handed to PostgreSQL COPY, in order
-LOAD_COLUMNS = (
-    *DIMENSIONS,
-    *MEASURES,
-    "charge_period_start",
-    "charge_period_end",
-    "x_raw_line_items",
-)
-# the COPY file adds the slice's identity to every row
-COPY_COLUMNS = (*LOAD_COLUMNS, "x_source_id", "x_source_format")
-GRAINS = {"daily": "day", "hourly": "hour"}
-
-# ISO 4217 codes in use; a billing currency outside this list is refused
-ISO_CURRENCIES = frozenset(
-    [
-        "AED",
-        "AFN",
-        "ALL",
-        "AMD",
-        "ANG",
-        "AOA",
-        "ARS",
-        "AUD",
-        "AWG",
-        "AZN",
-        "BAM",
-        "BBD",
-        "BDT",
-        "BGN",
-        "BHD",
-        "BIF",
-        "BMD",
-        "BND",
-        "BOB",
-        "BRL",
-        "BSD",
-        "BTN",
-        "BWP",
-        "BYN",
-        "BZD",
-        "CAD",
-        "CDF",
-        "CHF",
-        "CLP",
-        "CNY",
-        "COP",
-        "CRC",
-        "CUP",
-        "CVE",
-        "CZK",
-        "DJF",
-        "DKK",
-        "DOP",
-        "DZD",
-        "EGP",
-        "ERN",
-        "ETB",
-        "EUR",
-        "FJD",
-        "FKP",
-        "GBP",
-        "GEL",
-        "GHS",
-        "GIP",
-        "GMD",
-        "GNF",
-        "GTQ",
-        "GYD",
-        "HKD",
-        "HNL",
-        "HTG",
-        "HUF",
-        "IDR",
-        "ILS",
-        "INR",
-        "IQD",
-        "IRR",
-        "ISK",
-        "JMD",
-        "JOD",
-        "JPY",
-        "KES",
-        "KGS",
-        "KHR",
-        "KMF",
-        "KPW",
-        "KRW",
-        "KWD",
-        "KYD",
-        "KZT",
-        "LAK",
-        "LBP",
-        "LKR",
-        "LRD",
-        "LSL",
-        "LYD",
-        "MAD",
-        "MDL",
-        "MGA",
-        "MKD",
-        "MMK",
-        "MNT",
-        "MOP",
-        "MRU",
-        "MUR",
-        "MVR",
-        "MWK",
-        "MXN",
-        "MYR",
-        "MZN",
-        "NAD",
-        "NGN",
-        "NIO",
-        "NOK",
-        "NPR",
-        "NZD",
-        "OMR",
-        "PAB",
-        "PEN",
-        "PGK",
-        "PHP",
-        "PKR",
-        "PLN",
-        "PYG",
-        "QAR",
-        "RON",
-        "RSD",
-        "RUB",
-        "RWF",
-        "SAR",
-        "SBD",
-        "SCR",
-        "SDG",
-        "SEK",
-        "SGD",
-        "SHP",
-        "SLE",
-        "SOS",
-        "SRD",
-        "SSP",
-        "STN",
-        "SYP",
-        "SZL",
-        "THB",
-        "TJS",
-        "TMT",
-        "TND",
-        "TOP",
-        "TRY",
-        "TTD",
-        "TWD",
-        "TZS",
-        "UAH",
-        "UGX",
-        "USD",
-        "UYU",
-        "UZS",
-        "VES",
-        "VND",
-        "VUV",
-        "WST",
-        "XAF",
-        "XCD",
-        "XOF",
-        "XPF",
-        "YER",
-        "ZAR",
-        "ZMW",
-        "ZWL",
-    ]
-)
-
-
-@dataclass(frozen=True)
-class SliceTotals:
-    """Totals of one (billing period, currency) computed from the mapped line items."""
-
-    billing_period_start: str  # ISO date
-    billing_currency: str
-    raw_line_items: int
-    billed_cost: Decimal
-    effective_cost: Decimal | None  # None: every line item leaves it empty (reported)
-    list_cost: Decimal | None
+__all__ = ["PreparedUnit", "SliceTotals", "TransformResult", "prepare_unit", "transform_unit"]
 
 
 @dataclass(frozen=True)
 class TransformResult:
-    csv_path: Path
+    csv_path: Path  # the facts (FACT_COPY_COLUMNS, ids from 1)
+    attributes_path: Path  # the attribute sets (ATTRIBUTE_COPY_COLUMNS, ids from 1)
     rows: int
     totals: list[SliceTotals]
     months: list[date]  # first days of the charge months the rows fall in
 
 
 class PreparedUnit:
-    """A unit's line items grouped in DuckDB and checked, ready to be written at the grain.
+    """A unit's line items mapped in DuckDB and checked, ready to be written as CSV for COPY.
 
-    The rows are produced only when they are read: ``stream_rows`` hands PostgreSQL's COPY a
-    pipe that DuckDB writes into from another thread, so the last grouping pass and the CSV
-    encoding overlap with the load instead of going through a file first.
+    The warehouse gives the attribute ids (``first_id`` onwards, ``attribute_count`` of them).
+    ``stream_rows`` hands PostgreSQL's COPY a pipe that DuckDB writes the facts into from
+    another thread, so the CSV encoding overlaps with the load instead of going through a file.
     """
 
     def __init__(
@@ -333,7 +82,8 @@ class PreparedUnit:
         unit: PeriodFiles,
         *,
         work_dir: Path,
-        rows_sql: str,
+        grain: str,
+        attribute_count: int,
         totals: list[SliceTotals],
         months: list[date],
         parties: list[tuple[str, str]],
@@ -342,13 +92,14 @@ class PreparedUnit:
         self._con = con
         self._unit = unit
         self._work_dir = work_dir
-        self._rows_sql = rows_sql
+        self._rows_sql = _FACTS_SQL[grain]
+        self.attribute_count = attribute_count
         self.totals = totals
         self.months = months
         self.parties = parties  # (provider name, billing account id) pairs in the data
         self.quality = quality
         self.source_id = unit.default_name  # the source the rows load into (identity.py)
-        self.rows: int | None = None  # known once the rows have been written
+        self.rows: int | None = None  # known once the facts have been written
 
     @property
     def raw_line_items(self) -> int:
@@ -358,23 +109,46 @@ class PreparedUnit:
     def periods(self) -> list[str]:
         return sorted({t.billing_period_start for t in self.totals})
 
-    def write_csv(self, path: Path) -> int:
-        """Write the rows (``COPY_COLUMNS``, ``\\N`` for NULL) to ``path``; returns the count."""
+    def write_attributes(self, path: Path, *, first_id: int = 1) -> int:
+        """Write the attribute sets (``ATTRIBUTE_COPY_COLUMNS``) to ``path``; the count."""
         identity = f"{literal(self.source_id)}, {literal(self._unit.source_format)}"
-        columns = ", ".join(_csv_value(c) for c in LOAD_COLUMNS)
-        try:
-            row = self._con.execute(
-                f"COPY (SELECT {columns}, {identity} FROM ({self._rows_sql})) "
-                f"TO {literal(str(path))} (FORMAT csv, HEADER false, NULL '\\N')"
-            ).fetchone()
-        except duckdb.Error as exc:
-            raise IngestError(f"{_names(self._unit)}: {exc}") from exc
-        self.rows = int(row[0]) if row else 0
+        columns = ", ".join(_csv_value(c) for c in DIMENSIONS)
+        select = f"SELECT {int(first_id)} + x_attr, {columns}, {identity} FROM warehouse_attrs"
+        return self._copy(select, path)
+
+    def write_csv(self, path: Path, *, first_id: int = 1) -> int:
+        """Write the facts (``FACT_COPY_COLUMNS``, ``\\N`` for NULL) to ``path``; the count."""
+        measures = ", ".join(_csv_value(c) for c in MEASURES)
+        select = (
+            f"SELECT {int(first_id)} + x_attr, charge_period_start, charge_period_end, "
+            f"{measures}, x_raw_line_items FROM ({self._rows_sql})"
+        )
+        self.rows = self._copy(select, path)
         return self.rows
 
+    def _copy(self, select: str, path: Path) -> int:
+        try:
+            row = self._con.execute(
+                f"COPY ({select}) TO {literal(str(path))} (FORMAT csv, HEADER false, NULL '\\N')"
+            ).fetchone()
+        except duckdb.Error as exc:
+            raise IngestError(f"{names(self._unit)}: {exc}") from exc
+        return int(row[0]) if row else 0
+
     @contextmanager
-    def stream_rows(self) -> Iterator[BinaryIO]:
-        """A binary stream of the CSV rows (``COPY_COLUMNS``), written by DuckDB as it is read.
+    def attribute_rows(self, *, first_id: int) -> Iterator[BinaryIO]:
+        """The attribute sets as CSV (a small file: a few rows per thousand facts)."""
+        path = self._work_dir / f"attributes-{time.monotonic_ns()}.csv"
+        self.write_attributes(path, first_id=first_id)
+        try:
+            with path.open("rb") as handle:
+                yield handle
+        finally:
+            path.unlink(missing_ok=True)
+
+    @contextmanager
+    def stream_rows(self, *, first_id: int = 1) -> Iterator[BinaryIO]:
+        """A binary stream of the facts' CSV rows, written by DuckDB as it is read.
 
         Read it to the end. A failure on either side stops both: when the reader gives up,
         the rest is drained so the writer finishes; a writer error is raised on exit.
@@ -390,7 +164,7 @@ class PreparedUnit:
 
         def write() -> None:
             try:
-                self.write_csv(fifo)
+                self.write_csv(fifo, first_id=first_id)
             except BaseException as exc:  # handed to the reading thread
                 outcome["error"] = exc
             finally:
@@ -412,6 +186,14 @@ class PreparedUnit:
 
 
 _DRAIN_CHUNK = 1 << 20
+_FACTS_SQL = {
+    grain: (
+        "SELECT x_attr, charge_period_start, "
+        f"charge_period_start + INTERVAL 1 {bucket.upper()} AS charge_period_end, "
+        f"{', '.join(MEASURES)}, x_raw_line_items FROM warehouse_facts"
+    )
+    for grain, bucket in GRAINS.items()
+}
 
 
 def _csv_value(column: str) -> str:
@@ -434,13 +216,14 @@ def prepare_unit(
     con = duckdb.connect(
         config={
             "threads": 2,
-            "memory_limit": "1GB",
+            "memory_limit": _MEMORY_LIMIT[grain],
             "temp_directory": str(work_dir / "spill"),
             "preserve_insertion_order": False,
         }
     )
     try:
         con.execute("SET TimeZone = 'UTC'")
+        con.execute("SET enable_progress_bar = false")
         con.execute(MACROS_SQL)
         _stage(con, unit)
         period_filter = ""
@@ -451,39 +234,37 @@ def prepare_unit(
         lines = _LINES_SQL[unit.source_format]
         con.execute(f"CREATE TEMP VIEW billing_lines AS SELECT * FROM ({lines}) {period_filter}")
         try:
-            con.execute(f"CREATE TEMP TABLE billing_groups AS {_groups_sql(GRAINS[grain])}")
-            totals = _group_totals(con, unit)
-            _check(con, unit)
+            _split_lines(con, unit, bucket=GRAINS[grain])
+            totals = group_totals(con, unit)
+            check_unit(con, unit)
             months = [
                 r[0]
                 for r in con.execute(
                     "SELECT DISTINCT CAST(date_trunc('month', charge_period_start) AS DATE) "
-                    "FROM billing_groups ORDER BY 1"
+                    "FROM line_facts ORDER BY 1"
                 ).fetchall()
             ]
             is_cur = unit.source_format in ("cur", "cur2")
-            mapped = (
-                f"({CUR_TO_FOCUS_SQL.replace('FROM cur_groups', 'FROM billing_groups')})"
-                if is_cur
-                else "billing_groups"
-            )
-            findings = quality.check(con, mapped, source_end_flags=not is_cur)
+            _map(con, is_cur=is_cur)
+            findings = quality.check(con, "mapped_rows", source_end_flags=not is_cur)
+            attribute_count = _merge(con, unit, bucket=GRAINS[grain])
             parties = [
                 (str(r[0]), str(r[1]))
                 for r in con.execute(
                     "SELECT DISTINCT COALESCE(provider_name, ''), "
-                    f"COALESCE(billing_account_id, '') FROM {mapped} ORDER BY ALL"
+                    "COALESCE(billing_account_id, '') FROM warehouse_attrs ORDER BY ALL"
                 ).fetchall()
             ]
         except duckdb.ConversionException as exc:
-            raise IngestError(_conversion_message(con, unit, exc)) from exc
+            raise IngestError(conversion_message(con, unit, exc)) from exc
         except duckdb.Error as exc:
-            raise IngestError(f"{_names(unit)}: {exc}") from exc
+            raise IngestError(f"{names(unit)}: {exc}") from exc
         yield PreparedUnit(
             con,
             unit,
             work_dir=work_dir,
-            rows_sql=_rows_sql(mapped, GRAINS[grain]),
+            grain=grain,
+            attribute_count=attribute_count,
             totals=totals,
             months=months,
             parties=parties,
@@ -496,38 +277,119 @@ def prepare_unit(
 def transform_unit(
     unit: PeriodFiles, *, work_dir: Path, grain: str = "daily", only_period: str | None = None
 ) -> TransformResult:
-    """Map one unit's files to FOCUS rows at ``grain`` in a CSV file ready for COPY."""
+    """Map one unit's files to attribute sets and facts at ``grain`` in CSV files for COPY."""
     with prepare_unit(unit, work_dir=work_dir, grain=grain, only_period=only_period) as prepared:
-        csv_path = work_dir / "focus_rows.csv"
+        csv_path = work_dir / "focus_facts.csv"
+        attributes_path = work_dir / "focus_attributes.csv"
+        prepared.write_attributes(attributes_path)
         rows = prepared.write_csv(csv_path)
         return TransformResult(
-            csv_path=csv_path, rows=rows, totals=prepared.totals, months=prepared.months
+            csv_path=csv_path,
+            attributes_path=attributes_path,
+            rows=rows,
+            totals=prepared.totals,
+            months=prepared.months,
         )
 
 
-def _groups_sql(bucket: str) -> str:
-    """Sum the measures per charge day (or hour) and distinct line attributes."""
-    measures = ", ".join(MEASURES)
+def _split_lines(con: duckdb.DuckDBPyConnection, unit: PeriodFiles, *, bucket: str) -> None:
+    """``line_attrs`` (distinct attribute sets) and ``line_facts`` (measures per set and
+    charge period), keyed by a hash of the attributes; ``billing_groups`` joins them."""
+    described = con.execute("SELECT column_name FROM (DESCRIBE billing_lines)").fetchall()
+    attributes = [
+        str(r[0]) for r in described if r[0] not in MEASURES and r[0] != "charge_period_start"
+    ]
+    listed = ", ".join(ident(c) for c in attributes)
     sums = ", ".join(f"SUM({m}) AS {m}" for m in MEASURES)
-    return (
-        f"SELECT * EXCLUDE (charge_period_start, {measures}), "
+    con.execute(
+        f"CREATE TEMP TABLE line_facts AS SELECT hash({listed}) AS x_key, "
         f"date_trunc('{bucket}', charge_period_start) AS charge_period_start, {sums}, "
-        "COUNT(*) AS x_raw_line_items FROM billing_lines GROUP BY ALL"
+        "COUNT(*) AS x_raw_line_items FROM billing_lines GROUP BY 1, 2"
+    )
+    con.execute(
+        f"CREATE TEMP TABLE line_attrs AS SELECT hash({listed}) AS x_key, {listed} "
+        "FROM billing_lines GROUP BY ALL"
+    )
+    _refuse_collision(con, unit, "line_attrs", "x_key")
+    con.execute(
+        "CREATE TEMP VIEW billing_groups AS SELECT f.* EXCLUDE (x_key), a.* EXCLUDE (x_key) "
+        "FROM line_facts f JOIN line_attrs a ON a.x_key = f.x_key"
     )
 
 
-def _rows_sql(mapped: str, bucket: str) -> str:
-    """The warehouse grain: at the daily grain, mapped groups that became identical are merged
-    (fewer rows to load); at the hourly grain, where nearly every group is its own line item
-    hour, the rows are written as they are (a second pass over a million groups would cost
-    more than the few rows it saves; sums are the same either way)."""
+def _map(con: duckdb.DuckDBPyConnection, *, is_cur: bool) -> None:
+    """``mapped_attrs`` (FOCUS attribute sets per line attribute set and variant),
+    ``mapped_facts`` (their measures) and ``mapped_rows`` (both, for the quality rules)."""
+    if is_cur:
+        con.execute(
+            "CREATE TEMP TABLE mapped_attrs AS "
+            + CUR_TO_FOCUS_SQL.replace("FROM cur_attrs", "FROM line_attrs")
+        )
+        con.execute(f"CREATE TEMP VIEW mapped_facts AS {CUR_MEASURES_SQL}")
+    else:
+        con.execute(
+            "CREATE TEMP TABLE mapped_attrs AS SELECT *, 'line' AS x_variant, "
+            "true AS x_keep_consumed, true AS x_keep_pricing FROM line_attrs"
+        )
+        con.execute(
+            "CREATE TEMP VIEW mapped_facts AS SELECT x_key, 'line' AS x_variant, "
+            "charge_period_start, "
+            f"{', '.join(MEASURES)}, x_raw_line_items FROM line_facts"
+        )
+    con.execute(
+        "CREATE TEMP VIEW mapped_rows AS SELECT "
+        "a.* EXCLUDE (x_key, x_variant, x_keep_consumed, x_keep_pricing), "
+        "f.* EXCLUDE (x_key, x_variant) FROM mapped_facts f "
+        "JOIN mapped_attrs a ON a.x_key = f.x_key AND a.x_variant = f.x_variant"
+    )
+
+
+def _merge(con: duckdb.DuckDBPyConnection, unit: PeriodFiles, *, bucket: str) -> int:
+    """Merge mapped attribute sets that became identical (``warehouse_attrs``, ids from 0)
+    and, at the daily grain, sum their facts per charge day (``warehouse_facts``); the number
+    of attribute sets. At the hourly grain the facts are written as they are (sums are the
+    same; a set merged by the mapping may then have two rows in an hour)."""
     dims = ", ".join(DIMENSIONS)
-    end = f"charge_period_start + INTERVAL 1 {bucket.upper()} AS charge_period_end"
-    measures = (*MEASURES, "x_raw_line_items")
-    if bucket == "hour":
-        return f"SELECT {dims}, {', '.join(measures)}, charge_period_start, {end} FROM {mapped}"
-    sums = ", ".join(f"SUM({m}) AS {m}" for m in measures)
-    return f"SELECT {dims}, {sums}, charge_period_start, {end} FROM {mapped} GROUP BY ALL"
+    con.execute(
+        "CREATE TEMP TABLE warehouse_attrs AS SELECT row_number() OVER () - 1 AS x_attr, * "
+        f"FROM (SELECT hash({dims}) AS x_dims_key, {dims} FROM mapped_attrs GROUP BY ALL)"
+    )
+    _refuse_collision(con, unit, "warehouse_attrs", "x_dims_key")
+    con.execute(
+        "CREATE TEMP TABLE attr_index AS SELECT m.x_key, m.x_variant, w.x_attr "
+        "FROM mapped_attrs m JOIN warehouse_attrs w "
+        f"ON w.x_dims_key = hash({', '.join(f'm.{d}' for d in DIMENSIONS)})"
+    )
+    joined = (
+        "FROM mapped_facts f JOIN attr_index i ON i.x_key = f.x_key AND i.x_variant = f.x_variant"
+    )
+    if bucket == "hour":  # nearly every fact is its own row: another grouping would cost more
+        columns = ", ".join(f"f.{m}" for m in (*MEASURES, "x_raw_line_items"))
+        con.execute(
+            "CREATE TEMP VIEW warehouse_facts AS SELECT i.x_attr, f.charge_period_start, "
+            f"{columns} {joined}"
+        )
+    else:
+        sums = ", ".join(f"SUM(f.{m}) AS {m}" for m in (*MEASURES, "x_raw_line_items"))
+        con.execute(
+            "CREATE TEMP VIEW warehouse_facts AS SELECT i.x_attr, f.charge_period_start, "
+            f"{sums} {joined} GROUP BY 1, 2"
+        )
+    row = con.execute("SELECT count(*) FROM warehouse_attrs").fetchone()
+    return int(row[0]) if row else 0
+
+
+def _refuse_collision(
+    con: duckdb.DuckDBPyConnection, unit: PeriodFiles, table: str, key: str
+) -> None:
+    """Two different attribute sets with one 64-bit hash (about one chance in 10^10 for a
+    month of hourly CUR) would merge their costs: refuse rather than load them wrong."""
+    row = con.execute(f"SELECT count(*) - count(DISTINCT {key}) FROM {table}").fetchone()
+    if row and row[0]:
+        raise IngestError(
+            f"{names(unit)}: {row[0]} attribute sets share a hash key in {table}; the load was "
+            "stopped so that no costs are merged wrongly (please report this)"
+        )
 
 
 def _stage(con: duckdb.DuckDBPyConnection, unit: PeriodFiles) -> None:
@@ -559,121 +421,3 @@ def _raw_relation(con: duckdb.DuckDBPyConnection, file: BillingFile) -> duckdb.D
     if path.lower().endswith(JSON_SUFFIXES):
         return con.read_json(path, format="newline_delimited", hive_partitioning=False)
     return con.read_csv(path, header=True, all_varchar=True, hive_partitioning=False)
-
-
-def _names(unit: PeriodFiles) -> str:
-    shown = ", ".join(str(p) for p in unit.paths[:3])
-    return shown + (f" (+{len(unit.paths) - 3} more)" if len(unit.paths) > 3 else "")
-
-
-def _check(con: duckdb.DuckDBPyConnection, unit: PeriodFiles) -> None:
-    if unit.billing_period:
-        rows = con.execute(
-            "SELECT DISTINCT strftime(billing_period_start, '%Y-%m') FROM billing_groups"
-        ).fetchall()
-        others = sorted(str(r[0]) for r in rows if str(r[0]) != unit.billing_period)
-        if others:
-            raise IngestError(
-                f"{_names(unit)}: rows of billing period(s) {', '.join(others)} in the folder of "
-                f"{unit.billing_period} (a file from another export or period was mixed in)"
-            )
-    nulls = con.execute(
-        "SELECT sum(x_raw_line_items) FILTER (WHERE billing_period_start IS NULL), "
-        "sum(x_raw_line_items) FILTER (WHERE charge_period_start IS NULL), "
-        "sum(x_raw_line_items) FILTER (WHERE billing_currency IS NULL) FROM billing_groups"
-    ).fetchone()
-    for count, column in zip(
-        nulls or (), ("billing period start", "charge period start", "currency"), strict=True
-    ):
-        if count:
-            raise IngestError(f"{_names(unit)}: {count} line items have no {column}")
-    odd = con.execute(
-        "SELECT billing_period_start FROM billing_groups "
-        "WHERE billing_period_start <> date_trunc('day', billing_period_start) LIMIT 1"
-    ).fetchone()
-    if odd:
-        raise IngestError(
-            f"{_names(unit)}: billing period start {odd[0]} is not midnight UTC; "
-            "a billing period starts on a day boundary"
-        )
-    currencies = con.execute(
-        "SELECT strftime(billing_period_start, '%Y-%m'), list(DISTINCT billing_currency ORDER BY "
-        "billing_currency) FROM billing_groups GROUP BY 1 ORDER BY 1"
-    ).fetchall()
-    for period, codes in currencies:
-        unknown = [c for c in codes if c not in ISO_CURRENCIES]
-        if unknown:
-            raise IngestError(
-                f"{_names(unit)}: unknown billing currency {', '.join(unknown)} "
-                f"in billing period {period}"
-            )
-        if len(codes) > 1:
-            raise IngestError(
-                f"{_names(unit)}: billing period {period} mixes currencies "
-                f"{', '.join(codes)}; one billing period must be in one currency (no conversion "
-                "is applied)"
-            )
-
-
-def _group_totals(con: duckdb.DuckDBPyConnection, unit: PeriodFiles) -> list[SliceTotals]:
-    """Line item counts and exact decimal totals per billing period and currency.
-
-    Summed from the first grouping, whose sums of the per-line measures are exact decimals,
-    so they equal the sums over the raw line items; the mapping, the second grouping and the
-    load must all preserve them.
-    """
-    rows = con.execute(
-        """
-        SELECT strftime(billing_period_start, '%Y-%m-%d'), billing_currency,
-               sum(x_raw_line_items), sum(billed_cost), sum(effective_cost), sum(list_cost)
-        FROM billing_groups GROUP BY 1, 2 ORDER BY 1, 2
-        """
-    ).fetchall()
-    if not rows:
-        raise IngestError(f"{_names(unit)}: no line items")
-    for r in rows:
-        if r[3] is None:
-            raise IngestError(
-                f"{_names(unit)}: billing period {r[0][:7]} has no BilledCost on any line item; "
-                "there is nothing to load or reconcile"
-            )
-    return [
-        SliceTotals(str(r[0]), str(r[1]), int(r[2]), Decimal(r[3]), _opt(r[4]), _opt(r[5]))
-        for r in rows
-    ]
-
-
-def _opt(value: object) -> Decimal | None:
-    """An exact total, or None when every line item of the period leaves the column empty."""
-    return None if value is None else Decimal(str(value))
-
-
-_BAD_VALUE = re.compile(r"[Cc]ould not convert string '([^']*)'")
-
-
-def _conversion_message(
-    con: duckdb.DuckDBPyConnection, unit: PeriodFiles, exc: duckdb.Error
-) -> str:
-    """Name the file, column and first row holding a value that does not convert."""
-    for index, file in enumerate(unit.files):
-        for name, expr in staging_columns(file.columns):
-            original = file.columns.columns.get(name)
-            if original is None:
-                continue
-            try:
-                row = con.execute(
-                    f"SELECT rn, {ident(original)} FROM (SELECT row_number() OVER () AS rn, * "
-                    f"FROM raw_{index}) WHERE TRY({expr}) IS NULL AND {ident(original)} "
-                    f"IS NOT NULL AND TRIM(CAST({ident(original)} AS VARCHAR)) NOT IN ('', "
-                    "'NULL') LIMIT 1"
-                ).fetchone()
-            except duckdb.Error:
-                continue
-            if row is not None:
-                return (
-                    f"{file.path}: column {original}, data row {row[0]}: value "
-                    f"{str(row[1])[:60]!r} cannot be converted"
-                )
-    match = _BAD_VALUE.search(str(exc))
-    value = f" (value {match.group(1)!r})" if match else ""
-    return f"{_names(unit)}: a value cannot be converted{value}: {exc}"
