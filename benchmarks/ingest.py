@@ -114,17 +114,17 @@ for i, unit in enumerate(units):
 import psycopg
 from pathlib import Path
 from finops.db.engine import libpq_url
-from finops.ingest.billing.transform import COPY_COLUMNS
+from finops.ingest.billing.columns import ATTRIBUTE_COPY_COLUMNS, FACT_COPY_COLUMNS
 with psycopg.connect(libpq_url({copy_url!r})) as conn:
-    conn.execute("CREATE TEMP TABLE t (LIKE finops.cost_line_items INCLUDING DEFAULTS)")
-    conn.execute("ALTER TABLE t ALTER x_source_id SET DEFAULT 'bench', "
-                 "ALTER x_source_format SET DEFAULT 'cur2'")
-    cols = ", ".join(COPY_COLUMNS)
-    for path in sorted(Path({str(work)!r}).glob("u*/focus_rows.csv")):
-        sql = f"COPY t ({{cols}}) FROM STDIN WITH (FORMAT csv, NULL '\\\\N')"
-        with conn.cursor().copy(sql) as cp, path.open("rb") as fh:
-            while chunk := fh.read(1 << 20):
-                cp.write(chunk)
+    conn.execute("CREATE TEMP TABLE a (LIKE finops.cost_attributes INCLUDING DEFAULTS)")
+    conn.execute("CREATE TEMP TABLE f (LIKE finops.cost_facts INCLUDING DEFAULTS)")
+    for table, cols, name in (("a", ATTRIBUTE_COPY_COLUMNS, "focus_attributes.csv"),
+                              ("f", FACT_COPY_COLUMNS, "focus_facts.csv")):
+        for path in sorted(Path({str(work)!r}).glob(f"u*/{{name}}")):
+            sql = f"COPY {{table}} ({{', '.join(cols)}}) FROM STDIN WITH (FORMAT csv, NULL '\\\\N')"
+            with conn.cursor().copy(sql) as cp, path.open("rb") as fh:
+                while chunk := fh.read(1 << 20):
+                    cp.write(chunk)
 """)
         results = [
             ("e2e: finops ingest billing", e2e),

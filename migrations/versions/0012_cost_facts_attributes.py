@@ -140,7 +140,9 @@ def upgrade() -> None:
         "COMMENT ON TABLE finops.cost_facts IS 'Cost measures per attribute set and charge "
         "period, one month partition per charge month; read through finops.costs'"
     )
-    op.execute("CREATE INDEX cost_facts_attribute ON finops.cost_facts (attribute_id)")
+    # a load's facts are appended together with ids from its own block: a BRIN index finds a
+    # slice's pages for its delete at almost no cost to the COPY (a B-tree costs a third more)
+    op.execute("CREATE INDEX cost_facts_attribute ON finops.cost_facts USING brin (attribute_id)")
     op.execute(_partition_function("cost_facts"))
 
     # move the rows: one attribute row per distinct attribute set (md5 of its text form)

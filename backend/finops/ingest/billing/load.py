@@ -47,6 +47,7 @@ class LoadResult:
     rows_loaded: int
     totals: list[SliceTotals]
     superseded: list[Overlap]
+    rows_by_period: dict[str, int]  # warehouse rows per billing period (ISO date)
 
 
 @dataclass(frozen=True)
@@ -113,20 +114,38 @@ def replace_slice(
         if overlaps:
             others = sorted({o.other_source for o in overlaps})
             _delete_overlapping(conn, source_id=source_id, billing_periods=periods, others=others)
-        actual = _slice_totals(conn, source_id=source_id, billing_periods=periods)
+        last_id = first_id + max(rows.attribute_count, 1) - 1
+        actual, rows_by_period = _slice_totals(
+            conn, source_id=source_id, billing_periods=periods, ids=(first_id, last_id)
+        )
         _reconcile(expected, actual, source_id=source_id)
-        result = LoadResult(rows_loaded=inserted, totals=actual, superseded=overlaps)
+        result = LoadResult(
+            rows_loaded=inserted,
+            totals=actual,
+            superseded=overlaps,
+            rows_by_period=rows_by_period,
+        )
         if before_commit is not None:
             before_commit(result)
     return result
 
 
 def _delete_slices(conn: Connection, *, source_id: str, periods: list[date]) -> None:
+    """Delete the slices' facts (found by their attribute ids' range, which the BRIN index on
+    cost_facts.attribute_id narrows to the pages of the load that wrote them), then their
+    attribute sets."""
+    row = conn.execute(
+        "SELECT min(attribute_id), max(attribute_id) FROM finops.cost_attributes "
+        "WHERE x_source_id = %s AND billing_period_start = ANY(%s)",
+        (source_id, periods),
+    ).fetchone()
+    if row is None or row[0] is None:
+        return
     conn.execute(
         "DELETE FROM finops.cost_facts f USING finops.cost_attributes a "
-        "WHERE f.attribute_id = a.attribute_id AND a.x_source_id = %s "
-        "AND a.billing_period_start = ANY(%s)",
-        (source_id, periods),
+        "WHERE f.attribute_id BETWEEN %s AND %s AND f.attribute_id = a.attribute_id "
+        "AND a.x_source_id = %s AND a.billing_period_start = ANY(%s)",
+        (row[0], row[1], source_id, periods),
     )
     conn.execute(
         "DELETE FROM finops.cost_attributes WHERE x_source_id = %s "
@@ -280,22 +299,31 @@ def _overlap_message(source_id: str, overlaps: list[Overlap]) -> str:
 
 
 def _slice_totals(
-    conn: Connection, *, source_id: str, billing_periods: list[date]
-) -> list[SliceTotals]:
+    conn: Connection, *, source_id: str, billing_periods: list[date], ids: tuple[int, int]
+) -> tuple[list[SliceTotals], dict[str, int]]:
+    """The loaded slices' totals and rows, read back from the warehouse. Every attribute set
+    of the slices is this load's (the old ones were deleted), so their facts are found by
+    this load's id range, through the BRIN index, without reading other slices."""
     rows = conn.execute(
         """
-        SELECT to_char(billing_period_start AT TIME ZONE 'UTC', 'YYYY-MM-DD'), billing_currency,
-               sum(x_raw_line_items), sum(billed_cost), sum(effective_cost), sum(list_cost)
-        FROM finops.costs
-        WHERE x_source_id = %s AND billing_period_start = ANY(%s)
+        SELECT to_char(a.billing_period_start AT TIME ZONE 'UTC', 'YYYY-MM-DD'),
+               a.billing_currency, sum(f.x_raw_line_items), sum(f.billed_cost),
+               sum(f.effective_cost), sum(f.list_cost), count(*)
+        FROM finops.cost_facts f JOIN finops.cost_attributes a ON a.attribute_id = f.attribute_id
+        WHERE f.attribute_id BETWEEN %s AND %s
+          AND a.x_source_id = %s AND a.billing_period_start = ANY(%s)
         GROUP BY 1, 2 ORDER BY 1, 2
         """,
-        (source_id, billing_periods),
+        (ids[0], ids[1], source_id, billing_periods),
     ).fetchall()
-    return [
+    totals = [
         SliceTotals(str(r[0]), str(r[1]), int(str(r[2])), _dec(r[3]), _opt(r[4]), _opt(r[5]))
         for r in rows
     ]
+    by_period: dict[str, int] = {}
+    for r in rows:
+        by_period[str(r[0])] = by_period.get(str(r[0]), 0) + int(str(r[6]))
+    return totals, by_period
 
 
 def _dec(value: object) -> Decimal:

@@ -389,6 +389,7 @@ def _finish_succeeded(
             status="succeeded",
             raw=sum(t.raw_line_items for t in mine),
             totals=mine,
+            rows=loaded.rows_by_period.get(period.isoformat(), 0),
         )
         for f in findings:
             if f.billing_period != period.isoformat():
@@ -417,16 +418,17 @@ def _log_finish(
     status: str,
     raw: int | None = None,
     totals: list[SliceTotals] | None = None,
+    rows: int | None = None,
     error: str | None = None,
 ) -> None:
+    """Finish a log row; ``rows``: the warehouse rows of its slice now (None: count them)."""
     totals = totals or []
     conn.execute(
         """
         UPDATE finops.ingest_log SET status = %s, raw_line_items = %s,
-          rows_loaded = (SELECT count(*) FROM finops.cost_facts f
-                         JOIN finops.cost_attributes a ON a.attribute_id = f.attribute_id
-                         WHERE a.x_source_id = ingest_log.source_id
-                           AND a.billing_period_start = ingest_log.billing_period),
+          rows_loaded = COALESCE(%s, (SELECT count(*) FROM finops.costs c
+                         WHERE c.x_source_id = ingest_log.source_id
+                           AND c.billing_period_start = ingest_log.billing_period)),
           billing_currency = %s, billed_cost = %s, effective_cost = %s, list_cost = %s,
           finished_at = clock_timestamp(), error = %s
         WHERE id = %s
@@ -434,6 +436,7 @@ def _log_finish(
         (
             status,
             raw,
+            rows,
             ",".join(t.billing_currency for t in totals) or None,
             _total(t.billed_cost for t in totals),
             _total(t.effective_cost for t in totals),
