@@ -22,7 +22,8 @@ from finops.generator.cur2 import (
     PeriodContext,
     invoice_id,
 )
-from finops.generator.estate import Estate, build_estate
+from finops.generator.estate.build import build_estate
+from finops.generator.estate.model import Estate
 from finops.generator.focus import FOCUS_SCHEMA, FocusConverter
 from finops.generator.ground_truth import write_ground_truth
 from finops.generator.inventory import write_inventory

@@ -17,7 +17,7 @@ import numpy as np
 import numpy.typing as npt
 
 from finops.generator import catalog
-from finops.generator.estate import Estate
+from finops.generator.estate.model import Estate
 from finops.generator.streams import COST_SCALE, LineType, Model, Streams
 from finops.generator.timeline import DAY_H, HOUR_S, Period, normal
 

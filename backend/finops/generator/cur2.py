@@ -27,7 +27,7 @@ from finops.generator.arrowutil import (
     timestamps,
 )
 from finops.generator.billing import LineBatch
-from finops.generator.estate import Estate
+from finops.generator.estate.model import Estate
 from finops.generator.streams import COST_SCALE, LINE_TYPE_NAMES, MAP_TYPE, LineType, Streams
 from finops.generator.timeline import Period, hash_keys, to_datetime
 

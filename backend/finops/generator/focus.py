@@ -18,7 +18,7 @@ from finops.generator import catalog
 from finops.generator.arrowutil import TS, constant, from_codes, money_decimal, timestamps
 from finops.generator.billing import LineBatch
 from finops.generator.cur2 import LEGAL_ENTITY, Cur2Converter, PeriodContext
-from finops.generator.estate import Estate
+from finops.generator.estate.model import Estate
 from finops.generator.streams import COST_SCALE, LineType, Streams
 
 S, M, T = pa.string(), pa.decimal128(38, 10), TS

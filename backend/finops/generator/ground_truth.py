@@ -12,7 +12,7 @@ import numpy as np
 
 from finops.generator import catalog
 from finops.generator.billing import RECENT_DAYS
-from finops.generator.estate import Estate, Situation
+from finops.generator.estate.model import Estate, Situation
 from finops.generator.streams import COST_SCALE
 from finops.generator.timeline import DAY_H, MONTH_HOURS
 from finops.generator.utilization import _Arrays, _evaluate, metric_series

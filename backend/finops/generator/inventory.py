@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from finops.generator import catalog
-from finops.generator.estate import Estate, Resource
+from finops.generator.estate.model import Estate, Resource
 from finops.generator.timeline import DAY_H, HOUR_S
 
 CAPTURE_HOUR = 3  # snapshots are taken at 03:00 UTC

@@ -19,7 +19,7 @@ import numpy.typing as npt
 import pyarrow as pa
 
 from finops.generator import catalog
-from finops.generator.estate import Estate, Resource
+from finops.generator.estate.model import Estate, Resource
 from finops.generator.timeline import DAY_H
 
 COST_SCALE = 10**8  # costs are integers of 1e-8 dollars

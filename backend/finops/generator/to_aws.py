@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 import boto3
 import structlog
 
-from finops.generator.estate import Estate, Resource
+from finops.generator.estate.model import Estate, Resource
 
 if TYPE_CHECKING:
     from finops.generator.api import GenerateResult

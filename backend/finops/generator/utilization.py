@@ -24,7 +24,7 @@ import numpy.typing as npt
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from finops.generator.estate import Estate, Profile, Resource
+from finops.generator.estate.model import Estate, Profile, Resource
 from finops.generator.timeline import DAY_H, HOUR_S, normal, uniform
 
 STREAM_NAME = "finops-demo-metrics"
