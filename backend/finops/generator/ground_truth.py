@@ -18,8 +18,9 @@ from finops.generator.timeline import DAY_H, MONTH_HOURS
 from finops.generator.utilization import _Arrays, _evaluate, metric_series
 
 if TYPE_CHECKING:
-    from finops.generator.api import BillingTotals, GenerateOptions
     from finops.generator.billing import BillingEngine
+    from finops.generator.options import GenerateOptions
+    from finops.generator.results import BillingTotals
 
 GROUND_TRUTH_VERSION = 1
 
