@@ -11,7 +11,9 @@ from typing import Protocol
 
 import structlog
 
-from finops.generator.billing import BillingEngine, LineBatch, PeriodTotals
+from finops.generator.billing.batch import LineBatch, PeriodTotals
+from finops.generator.billing.engine import BillingEngine
+from finops.generator.billing.period import period_batches
 from finops.generator.cur import LegacyCurWriter
 from finops.generator.cur2 import (
     CUR2_SCHEMA,
@@ -116,7 +118,7 @@ def generate(
         revision = 2 if period.label == restated else 1
         for sink in sinks:
             sink.begin(ctx, revision=revision)
-        for batch in engine.period_batches(period):
+        for batch in period_batches(engine, period):
             for sink in sinks:
                 sink.write(batch)
             line_items += len(batch)

@@ -26,9 +26,10 @@ from finops.generator.arrowutil import (
     parquet_writer,
     timestamps,
 )
-from finops.generator.billing import LineBatch
+from finops.generator.billing.batch import LineBatch
 from finops.generator.estate.model import Estate
 from finops.generator.streams import COST_SCALE, LINE_TYPE_NAMES, MAP_TYPE, LineType, Streams
+from finops.generator.textforms import iso_seconds, text_uuid
 from finops.generator.timeline import Period, hash_keys, to_datetime
 
 S, D, T = pa.string(), pa.float64(), TS
@@ -442,12 +443,8 @@ def _map_value(st: pa.Table, key: str) -> pa.Array:
 def _intervals(start_s: npt.NDArray[np.int64], end_s: npt.NDArray[np.int64]) -> pa.Array:
     pairs = np.stack([start_s, end_s], axis=1)
     unique, inverse = np.unique(pairs, axis=0, return_inverse=True)
-    texts = [f"{_iso(int(a))}/{_iso(int(b))}" for a, b in unique]
+    texts = [f"{iso_seconds(int(a))}/{iso_seconds(int(b))}" for a, b in unique]
     return from_codes(inverse.reshape(-1).astype(np.int64), texts)
-
-
-def _iso(seconds: int) -> str:
-    return datetime.fromtimestamp(seconds, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _rate_strings(rate_units: npt.NDArray[np.float64]) -> pa.Array:
@@ -592,8 +589,8 @@ class DataExportWriter:
         manifest_dir = self.root / self.export / "metadata" / f"BILLING_PERIOD={label}"
         manifest_dir.mkdir(parents=True, exist_ok=True)
         payer = op.ctx.payer_id
-        export_id = _uuid_like(f"export|{self.seed}|{self.export}")
-        execution = _uuid_like(f"execution|{self.seed}|{self.export}|{label}|{op.revision}")
+        export_id = text_uuid(f"export|{self.seed}|{self.export}")
+        execution = text_uuid(f"execution|{self.seed}|{self.export}|{label}|{op.revision}")
         manifest = {
             "version": "1.0",
             "exportArn": (
@@ -629,11 +626,6 @@ class DataExportWriter:
         path = manifest_dir / f"{self.export}-Manifest.json"
         path.write_text(json.dumps(manifest, indent=2) + "\n")
         self.files.append(path)
-
-
-def _uuid_like(text: str) -> str:
-    h = hashlib.sha256(text.encode()).hexdigest()
-    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:32]}"
 
 
 def _athena_type(dtype: pa.DataType) -> str:

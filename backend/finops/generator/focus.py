@@ -16,7 +16,7 @@ import pyarrow.compute as pc
 
 from finops.generator import catalog
 from finops.generator.arrowutil import TS, constant, from_codes, money_decimal, timestamps
-from finops.generator.billing import LineBatch
+from finops.generator.billing.batch import LineBatch
 from finops.generator.cur2 import LEGAL_ENTITY, Cur2Converter, PeriodContext
 from finops.generator.estate.model import Estate
 from finops.generator.streams import COST_SCALE, LineType, Streams

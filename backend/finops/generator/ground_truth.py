@@ -11,14 +11,14 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from finops.generator import catalog
-from finops.generator.billing import RECENT_DAYS
+from finops.generator.billing.batch import RECENT_DAYS
 from finops.generator.estate.model import Estate, Situation
 from finops.generator.streams import COST_SCALE
 from finops.generator.timeline import DAY_H, MONTH_HOURS
-from finops.generator.utilization import _Arrays, _evaluate, metric_series
+from finops.generator.utilization import MetricArrays, evaluate_hour, metric_series
 
 if TYPE_CHECKING:
-    from finops.generator.billing import BillingEngine
+    from finops.generator.billing.engine import BillingEngine
     from finops.generator.options import GenerateOptions
     from finops.generator.results import BillingTotals
 
@@ -121,14 +121,14 @@ def _simulated_peaks(estate: Estate, resource_id: str, days: int) -> dict[str, l
     ]
     if not series:
         return {}
-    arrays = _Arrays(estate, series)
+    arrays = MetricArrays(estate, series)
     tl = estate.timeline
     first = max(0, tl.hours - days * DAY_H)
     hours = np.arange(first, tl.hours, dtype=np.int64)
     weekdays = tl.weekday_of(hours)
     out: dict[str, list[float]] = {}
     for hour, weekday in zip(hours.tolist(), weekdays.tolist(), strict=True):
-        avg, _, peak = _evaluate(arrays, estate.seed, hour, int(weekday))
+        avg, _, peak = evaluate_hour(arrays, estate.seed, hour, int(weekday))
         for index, s in enumerate(series):
             key = s.kind if s.kind != "ops" else "ops:" + s.resource.resource_id
             key = key if s.kind != "net" else "net:" + s.metric

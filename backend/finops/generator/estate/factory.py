@@ -13,6 +13,7 @@ import numpy as np
 
 from finops.generator import catalog
 from finops.generator.estate.model import Account, Profile, Resource
+from finops.generator.textforms import uuid_form
 from finops.generator.timeline import DAY_H, MONTH_HOURS, Timeline
 
 APPLICATIONS: tuple[str, ...] = ("storefront", "catalog", "orders", "etl", "api", "reports")
@@ -323,5 +324,4 @@ class ResourceFactory:
         )
 
     def uuid(self) -> str:
-        text = self.hex_id("", 32)
-        return f"{text[:8]}-{text[8:12]}-{text[12:16]}-{text[16:20]}-{text[20:32]}"
+        return uuid_form(self.hex_id("", 32))
