@@ -37,7 +37,8 @@ from finops.generator.options import (
     GeneratorError,
 )
 from finops.generator.results import BillingTotals, GenerateResult
-from finops.generator.streams import COST_SCALE, Streams, active_hours_estimate, build_streams
+from finops.generator.streams.build import active_hours_estimate, build_streams
+from finops.generator.streams.model import COST_SCALE, Streams
 from finops.generator.timeline import Timeline
 from finops.generator.utilization import write_utilization
 

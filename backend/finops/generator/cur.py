@@ -19,7 +19,7 @@ import pyarrow.csv as pacsv
 from finops.generator.arrowutil import from_codes
 from finops.generator.billing.batch import LineBatch
 from finops.generator.cur2 import CUR2_COLUMNS, Cur2Converter, PeriodContext
-from finops.generator.streams import Streams
+from finops.generator.streams.model import Streams
 from finops.generator.textforms import iso_seconds, uuid_form
 
 PREFIXES = (

@@ -28,7 +28,7 @@ from finops.generator.arrowutil import (
 )
 from finops.generator.billing.batch import LineBatch
 from finops.generator.estate.model import Estate
-from finops.generator.streams import COST_SCALE, LINE_TYPE_NAMES, MAP_TYPE, LineType, Streams
+from finops.generator.streams.model import COST_SCALE, LINE_TYPE_NAMES, MAP_TYPE, LineType, Streams
 from finops.generator.textforms import iso_seconds, text_uuid
 from finops.generator.timeline import Period, hash_keys, to_datetime
 

@@ -19,7 +19,7 @@ from finops.generator.arrowutil import TS, constant, from_codes, money_decimal, 
 from finops.generator.billing.batch import LineBatch
 from finops.generator.cur2 import LEGAL_ENTITY, Cur2Converter, PeriodContext
 from finops.generator.estate.model import Estate
-from finops.generator.streams import COST_SCALE, LineType, Streams
+from finops.generator.streams.model import COST_SCALE, LineType, Streams
 
 S, M, T = pa.string(), pa.decimal128(38, 10), TS
 

@@ -13,7 +13,7 @@ import numpy as np
 from finops.generator import catalog
 from finops.generator.billing.batch import RECENT_DAYS
 from finops.generator.estate.model import Estate, Situation
-from finops.generator.streams import COST_SCALE
+from finops.generator.streams.model import COST_SCALE
 from finops.generator.timeline import DAY_H, MONTH_HOURS
 from finops.generator.utilization import MetricArrays, evaluate_hour, metric_series
 

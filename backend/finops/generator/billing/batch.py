@@ -13,7 +13,7 @@ from decimal import Decimal
 import numpy as np
 import numpy.typing as npt
 
-from finops.generator.streams import COST_SCALE, LineType
+from finops.generator.streams.model import COST_SCALE, LineType
 from finops.generator.timeline import DAY_H, HOUR_S
 
 I64 = npt.NDArray[np.int64]

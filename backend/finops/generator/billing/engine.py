@@ -27,7 +27,7 @@ from finops.generator.billing.batch import (
     to_units,
 )
 from finops.generator.estate.model import Estate
-from finops.generator.streams import COST_SCALE, LineType, Model, Streams
+from finops.generator.streams.model import COST_SCALE, LineType, Model, Streams
 from finops.generator.timeline import DAY_H, HOUR_S, normal
 
 YEAR_H = 8760.0

@@ -19,7 +19,7 @@ from finops.generator.billing.batch import (
     to_units,
 )
 from finops.generator.billing.engine import BillingEngine
-from finops.generator.streams import COST_SCALE, LineType
+from finops.generator.streams.model import COST_SCALE, LineType
 from finops.generator.timeline import DAY_H, HOUR_S, Period
 
 
