@@ -36,9 +36,7 @@ def content_digest(path: Path) -> str:
     h = hashlib.sha256()
     if path.name.endswith(".parquet"):
         table = pq.read_table(path)
-        metadata = {
-            k: v for k, v in (table.schema.metadata or {}).items() if k not in WRITER_KEYS
-        }
+        metadata = {k: v for k, v in (table.schema.metadata or {}).items() if k not in WRITER_KEYS}
         h.update(str(table.schema.remove_metadata()).encode())
         h.update(repr(sorted(metadata.items())).encode())
         for name in table.column_names:

@@ -29,7 +29,15 @@ def test_same_seed_gives_identical_bytes(estate: GenerateResult, tmp_path: Path)
     content = estate_digests(again)
     assert content == estate_digests(estate)
     kinds = {name.split("/")[0] for name in content}
-    assert kinds == {"(result)", "cur2", "cur", "focus", "cloudwatch", "config", "ground_truth.json"}
+    assert kinds == {
+        "(result)",
+        "cur2",
+        "cur",
+        "focus",
+        "cloudwatch",
+        "config",
+        "ground_truth.json",
+    }
 
 
 def test_other_seed_differs(estate: GenerateResult, tmp_path: Path) -> None:

@@ -15,13 +15,9 @@ from finops.generator.billing.batch import LineBatch, PeriodTotals
 from finops.generator.billing.engine import BillingEngine
 from finops.generator.billing.period import period_batches
 from finops.generator.cur import LegacyCurWriter
-from finops.generator.cur2 import (
-    CUR2_SCHEMA,
-    Cur2Converter,
-    DataExportWriter,
-    PeriodContext,
-    invoice_id,
-)
+from finops.generator.cur2 import Cur2Converter
+from finops.generator.cur2_columns import CUR2_SCHEMA
+from finops.generator.data_export import DataExportWriter
 from finops.generator.estate.build import build_estate
 from finops.generator.estate.model import Estate
 from finops.generator.focus import FOCUS_SCHEMA, FocusConverter
@@ -36,6 +32,7 @@ from finops.generator.options import (
     GenerateOptions,
     GeneratorError,
 )
+from finops.generator.period_context import PeriodContext, invoice_id
 from finops.generator.results import BillingTotals, GenerateResult
 from finops.generator.streams.build import active_hours_estimate, build_streams
 from finops.generator.streams.model import COST_SCALE, Streams

@@ -18,7 +18,9 @@ import pyarrow.csv as pacsv
 
 from finops.generator.arrowutil import from_codes
 from finops.generator.billing.batch import LineBatch
-from finops.generator.cur2 import CUR2_COLUMNS, Cur2Converter, PeriodContext
+from finops.generator.cur2 import Cur2Converter
+from finops.generator.cur2_columns import CUR2_COLUMNS
+from finops.generator.period_context import PeriodContext
 from finops.generator.streams.model import Streams
 from finops.generator.textforms import iso_seconds, uuid_form
 

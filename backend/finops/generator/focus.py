@@ -17,8 +17,9 @@ import pyarrow.compute as pc
 from finops.generator import catalog
 from finops.generator.arrowutil import TS, constant, from_codes, money_decimal, timestamps
 from finops.generator.billing.batch import LineBatch
-from finops.generator.cur2 import LEGAL_ENTITY, Cur2Converter, PeriodContext
+from finops.generator.cur2 import LEGAL_ENTITY, Cur2Converter
 from finops.generator.estate.model import Estate
+from finops.generator.period_context import PeriodContext
 from finops.generator.streams.model import COST_SCALE, LineType, Streams
 
 S, M, T = pa.string(), pa.decimal128(38, 10), TS
