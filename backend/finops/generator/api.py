@@ -21,7 +21,7 @@ from finops.generator.data_export import DataExportWriter
 from finops.generator.estate.build import build_estate
 from finops.generator.estate.model import Estate
 from finops.generator.focus import FOCUS_SCHEMA, FocusConverter
-from finops.generator.ground_truth import write_ground_truth
+from finops.generator.ground_truth.document import write_ground_truth
 from finops.generator.inventory import write_inventory
 from finops.generator.options import (
     DEFAULT_ANCHOR,
