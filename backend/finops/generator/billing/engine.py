@@ -269,7 +269,7 @@ class BillingEngine:
                 hour = h0 + k
                 if sp.start_hour <= hour < sp.end_hour:
                     rows.append(
-                        (self.s.sp_fee[sp.arn], index, hour, commitment, int(used_units[k]))
+                        (self.s.charges.sp_fee[sp.arn], index, hour, commitment, int(used_units[k]))
                     )
         n = len(rows)
         arr = np.array(rows, np.int64).reshape(n, 5)

@@ -47,6 +47,20 @@ def period_batches(engine: BillingEngine, period: Period) -> Iterator[LineBatch]
 Row = dict[str, float | int]
 
 
+def charge_row(
+    stream: int, line_type: LineType, unblended: int, *, amount: float = 0, rate: float = 0.0
+) -> Row:
+    """One charge line whose effective cost is what it bills."""
+    return {
+        "stream": stream,
+        "type": line_type,
+        "amount": amount,
+        "unblended": unblended,
+        "rate": rate,
+        "effective": unblended,
+    }
+
+
 def period_charges(engine: BillingEngine, period: Period) -> LineBatch:
     """The month's reserved-instance fees, support, fees and credits, then the tax on them and on
     the month's usage."""
@@ -78,7 +92,7 @@ def reservation_fee_rows(engine: BillingEngine, start_h: int, end_h: int) -> lis
         engine.acc.ri_hours[ri.arn] = engine.acc.ri_hours.get(ri.arn, 0) + hours
         rows.append(
             {
-                "stream": engine.s.ri_fee[ri.arn],
+                "stream": engine.s.charges.ri_fee[ri.arn],
                 "type": LineType.RI_FEE,
                 "amount": hours,
                 "unblended": fee,
@@ -102,41 +116,22 @@ def flat_charge_rows(engine: BillingEngine, period: Period, fee_rows: list[Row])
     )
     support = max(to_units(catalog.SUPPORT_MINIMUM), round_to_cents(usage_total // 10))
     rows.append(
-        {
-            "stream": engine.s.support,
-            "type": LineType.FEE,
-            "amount": support / COST_SCALE,
-            "unblended": support,
-            "rate": 1.0 * COST_SCALE,
-            "effective": support,
-        }
+        charge_row(
+            engine.s.charges.support,
+            LineType.FEE,
+            support,
+            amount=support / COST_SCALE,
+            rate=1.0 * COST_SCALE,
+        )
     )
     if period.start.month == 3:
         fee = to_units(Decimal("13"))
-        rows.append(
-            {
-                "stream": engine.s.domain_fee,
-                "type": LineType.FEE,
-                "amount": 1,
-                "unblended": fee,
-                "rate": fee,
-                "effective": fee,
-            }
-        )
+        rows.append(charge_row(engine.s.charges.domain_fee, LineType.FEE, fee, amount=1, rate=fee))
     periods = engine.tl.periods()
     position = next(i for i, p in enumerate(periods) if p.label == period.label)
     if 1 <= position <= 6:
         credit = -to_units(Decimal("250"))
-        rows.append(
-            {
-                "stream": engine.s.credit,
-                "type": LineType.CREDIT,
-                "amount": 0,
-                "unblended": credit,
-                "rate": 0.0,
-                "effective": credit,
-            }
-        )
+        rows.append(charge_row(engine.s.charges.credit, LineType.CREDIT, credit))
     return rows
 
 
@@ -144,36 +139,27 @@ def tax_rows(engine: BillingEngine) -> list[Row]:
     """Sales tax on every (account, product) with a positive month so far."""
     rows: list[Row] = []
     totals = pair_totals(engine, engine.period_stream_unblended)
-    for pair, stream in engine.s.tax.items():
+    for pair, stream in engine.s.charges.tax.items():
         base = totals.get(pair, 0)
         if base <= 0:
             continue
         tax = round_to_cents(int(np.rint(base * float(catalog.SALES_TAX_RATE))))
         if tax:
-            rows.append(
-                {
-                    "stream": stream,
-                    "type": LineType.TAX,
-                    "amount": 0,
-                    "unblended": tax,
-                    "rate": 0.0,
-                    "effective": tax,
-                }
-            )
+            rows.append(charge_row(stream, LineType.TAX, tax))
     return rows
 
 
 def pair_totals(engine: BillingEngine, per_stream: I64) -> dict[tuple[str, str], int]:
     s = engine.s
     taxed = np.zeros(len(s), np.bool_)
-    taxed[list(s.tax.values())] = True
+    taxed[list(s.charges.tax.values())] = True
     acc = s.account_code.astype(np.int64)
     prod = s.product_code_index.astype(np.int64)
     key = acc * len(s.product_codes) + prod
     sums = np.zeros(len(s.account_ids) * len(s.product_codes), np.int64)
     np.add.at(sums, key[~taxed], per_stream[~taxed])
     out: dict[tuple[str, str], int] = {}
-    for account_id, product in s.tax:
+    for account_id, product in s.charges.tax:
         k = s.account_ids.index(account_id) * len(s.product_codes) + s.product_codes.index(product)
         out[(account_id, product)] = int(sums[k])
     return out
@@ -185,36 +171,22 @@ def restatement(engine: BillingEngine, period: Period) -> LineBatch:
     end_s = engine.epoch + period.last_day * DAY_H * HOUR_S
     refund = -to_units(Decimal("180.00"))
     credit = -to_units(Decimal("75.50"))
-    rows: list[Row] = [
-        {
-            "stream": engine.s.refund,
-            "type": LineType.REFUND,
-            "amount": 0,
-            "unblended": refund,
-            "rate": 0.0,
-            "effective": refund,
-        },
-        {
-            "stream": engine.s.credit,
-            "type": LineType.CREDIT,
-            "amount": 0,
-            "unblended": credit,
-            "rate": 0.0,
-            "effective": credit,
-        },
+    rows = [
+        charge_row(engine.s.charges.refund, LineType.REFUND, refund),
+        charge_row(engine.s.charges.credit, LineType.CREDIT, credit),
     ]
     engine.acc.restatement = {
         "billing_period": period.label,
         "added_lines": [
             {
                 "line_item_type": "Refund",
-                "account_id": engine.s.specs[engine.s.refund].account_id,
+                "account_id": engine.s.specs[engine.s.charges.refund].account_id,
                 "product_code": "AWSLambda",
                 "unblended_cost": str(Decimal(refund) / COST_SCALE),
             },
             {
                 "line_item_type": "Credit",
-                "account_id": engine.s.specs[engine.s.credit].account_id,
+                "account_id": engine.s.specs[engine.s.charges.credit].account_id,
                 "product_code": "AmazonEC2",
                 "unblended_cost": str(Decimal(credit) / COST_SCALE),
             },

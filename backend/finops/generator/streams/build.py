@@ -4,28 +4,20 @@ of every account and product), packed into arrays."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 
 from finops.generator.estate.model import Estate
 from finops.generator.streams.factory import StreamFactory, stable_key, usage_type
 from finops.generator.streams.meters import ResourceMeters
-from finops.generator.streams.model import COST_SCALE, LineType, Model, Streams, StreamSpec
+from finops.generator.streams.model import (
+    COST_SCALE,
+    ChargeStreams,
+    LineType,
+    Model,
+    Streams,
+    StreamSpec,
+)
 from finops.generator.streams.table import static_table
-
-
-@dataclass(frozen=True, slots=True)
-class ChargeStreams:
-    """The index of each non-usage charge's pseudo-stream."""
-
-    ri_fee: dict[str, int]  # reservation ARN -> stream
-    sp_fee: dict[str, int]  # savings plan ARN -> stream
-    tax: dict[tuple[str, str], int]  # (account, product code) -> stream
-    support: int
-    credit: int
-    refund: int
-    domain_fee: int
 
 
 def build_streams(estate: Estate) -> Streams:
@@ -165,13 +157,7 @@ def pack(estate: Estate, specs: list[StreamSpec], n_usage: int, charges: ChargeS
         type_codes=type_codes,
         account_ids=account_ids,
         product_codes=product_codes,
-        ri_fee=charges.ri_fee,
-        sp_fee=charges.sp_fee,
-        tax=charges.tax,
-        support=charges.support,
-        credit=charges.credit,
-        refund=charges.refund,
-        domain_fee=charges.domain_fee,
+        charges=charges,
     )
 
 

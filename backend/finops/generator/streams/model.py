@@ -87,6 +87,19 @@ class StreamSpec:
     owner: str = ""  # reservation / savings plan ARN for fee streams
 
 
+@dataclass(frozen=True, slots=True)
+class ChargeStreams:
+    """The index of each non-usage charge's pseudo-stream."""
+
+    ri_fee: dict[str, int]  # reservation ARN -> stream
+    sp_fee: dict[str, int]  # savings plan ARN -> stream
+    tax: dict[tuple[str, str], int]  # (account, product code) -> stream
+    support: int
+    credit: int
+    refund: int
+    domain_fee: int
+
+
 @dataclass(slots=True)
 class Streams:
     specs: list[StreamSpec]
@@ -111,13 +124,7 @@ class Streams:
     type_codes: dict[tuple[str, str], int]
     account_ids: list[str]
     product_codes: list[str]
-    ri_fee: dict[str, int]  # reservation ARN -> stream
-    sp_fee: dict[str, int]  # savings plan ARN -> stream
-    tax: dict[tuple[str, str], int]  # (account, product code) -> stream
-    support: int
-    credit: int
-    refund: int
-    domain_fee: int
+    charges: ChargeStreams
 
     def __len__(self) -> int:
         return len(self.specs)
