@@ -12,7 +12,7 @@ from finops.generator.estate.model import Profile
 def plant_oversized_instances(b: EstateBuilder) -> None:
     """Oversized instances: a light workload on a 4xlarge — CPU peaks under 15% and the CloudWatch
     agent reports memory that follows the same low workload (about 6% on average). The size that
-    fits is chosen after the utilization is simulated (ground_truth.py: size_oversized), from
+    fits is chosen after the utilization is simulated (ground_truth/sizing.py), from
     the simulated 5-minute maxima and the catalog's prices."""
     for i, itype in enumerate(("m5.4xlarge", "r6i.4xlarge")):
         a = b.acct(i * 2 + 1)
