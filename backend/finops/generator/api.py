@@ -39,6 +39,7 @@ from finops.generator.streams.model import COST_SCALE, Streams
 from finops.generator.timeline import Timeline
 from finops.generator.utilization import write_utilization
 
+# the defaults stay importable from here: finops.cli reads them as finops.generator.api.*
 __all__ = ["DEFAULT_ANCHOR", "DEFAULT_START", "generate", "plan_estate"]
 
 log = structlog.get_logger(__name__)

@@ -18,7 +18,8 @@ OWNED = ("cur2", "cur", "focus", "cloudwatch", "config", "ground_truth.json")
 
 
 class GeneratorError(FinOpsError):
-    """The generator was given options it cannot honour (names the option at fault)."""
+    """The generator was given options it cannot honour (names the option at fault), or a
+    planted situation cannot be completed (names the resource)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -50,6 +50,9 @@ GROUP_TYPES: tuple[str, ...] = (
 
 
 class EstateBuilder(ResourceFactory):
+    """The organisation being built: the payer and member accounts, and the record of every
+    situation, anomaly, reservation and savings plan planted so far."""
+
     def __init__(self, *, timeline: Timeline, seed: int, accounts: int, density: float) -> None:
         super().__init__(timeline=timeline, seed=seed, density=density)
         self.n_accounts = accounts
@@ -57,7 +60,9 @@ class EstateBuilder(ResourceFactory):
         self.anomalies: list[Anomaly] = []
         self.reservations: list[ReservedInstance] = []
         self.savings_plans: list[SavingsPlan] = []
-        self.payer = Account(self.account_id(), PAYER_NAME, "shared", "platform", ("us-east-1",))
+        self.payer = Account(
+            self.new_account_id(), PAYER_NAME, "shared", "platform", ("us-east-1",)
+        )
         self.accounts = [self._make_account(i) for i in range(accounts)]
 
     def _make_account(self, index: int) -> Account:
@@ -66,7 +71,7 @@ class EstateBuilder(ResourceFactory):
             name = f"{name}-{index // len(ACCOUNT_NAMES) + 1}"
         primary = REGION_ORDER[index % 2]  # us-east-1 or eu-west-1
         regions = (primary,) if environment != "prod" else (primary, REGION_ORDER[2 + index % 2])
-        return Account(self.account_id(), name, environment, team, regions)
+        return Account(self.new_account_id(), name, environment, team, regions)
 
     def acct(self, index: int) -> Account:
         """The ``index``-th member account, wrapping around when the organisation is smaller."""

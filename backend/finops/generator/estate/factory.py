@@ -23,6 +23,9 @@ HOURS_MONTH = Decimal(MONTH_HOURS)
 
 
 class ResourceFactory:
+    """Draws resources and their identifiers from the seeded ``rng``; ``resources`` keeps them
+    in the order they were made."""
+
     def __init__(self, *, timeline: Timeline, seed: int, density: float) -> None:
         self.timeline = timeline
         self.seed = seed
@@ -35,6 +38,7 @@ class ResourceFactory:
     # ---- identifiers ----------------------------------------------------------------------
 
     def hex_id(self, prefix: str, digits: int) -> str:
+        """``prefix`` and ``digits`` random hex digits, an id not drawn before."""
         while True:
             words = self.rng.integers(0, 2**64, size=(digits + 15) // 16, dtype=np.uint64)
             ident = prefix + "".join(f"{int(w):016x}" for w in words)[:digits]
@@ -42,7 +46,8 @@ class ResourceFactory:
                 self._ids.add(ident)
                 return ident
 
-    def account_id(self) -> str:
+    def new_account_id(self) -> str:
+        """A twelve-digit account id not drawn before."""
         while True:
             ident = str(int(self.rng.integers(10**11, 10**12)))
             if ident not in self._ids:
