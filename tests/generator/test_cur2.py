@@ -10,7 +10,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from finops.generator import GenerateResult
-from finops.generator.cur2 import CUR2_COLUMNS
+from finops.generator.cur2_columns import CUR2_COLUMNS
 
 EXPORT = "finops-demo"
 

@@ -9,6 +9,7 @@ import pytest
 
 from finops.generator import GenerateResult, generate
 from tests.generator.helpers import small_options
+from tests.generator.output_digest import estate_digests
 
 
 def digests(root: Path) -> dict[str, str]:
@@ -25,6 +26,18 @@ def test_same_seed_gives_identical_bytes(estate: GenerateResult, tmp_path: Path)
     assert len(first) > 10
     assert first == second
     assert again.totals == estate.totals
+    content = estate_digests(again)
+    assert content == estate_digests(estate)
+    kinds = {name.split("/")[0] for name in content}
+    assert kinds == {
+        "(result)",
+        "cur2",
+        "cur",
+        "focus",
+        "cloudwatch",
+        "config",
+        "ground_truth.json",
+    }
 
 
 def test_other_seed_differs(estate: GenerateResult, tmp_path: Path) -> None:

@@ -4,119 +4,45 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
-from datetime import date, timedelta
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
+from typing import Protocol
 
 import structlog
 
-from finops.errors import FinOpsError
-from finops.generator.billing import BillingEngine, LineBatch, PeriodTotals
+from finops.generator.billing.batch import LineBatch, PeriodTotals
+from finops.generator.billing.engine import BillingEngine
+from finops.generator.billing.period import period_batches
 from finops.generator.cur import LegacyCurWriter
-from finops.generator.cur2 import (
-    CUR2_SCHEMA,
-    Cur2Converter,
-    DataExportWriter,
-    PeriodContext,
-    invoice_id,
-)
-from finops.generator.estate import Estate, build_estate
+from finops.generator.cur2 import Cur2Converter
+from finops.generator.cur2_columns import CUR2_SCHEMA
+from finops.generator.data_export import DataExportWriter
+from finops.generator.estate.build import build_estate
+from finops.generator.estate.model import Estate
 from finops.generator.focus import FOCUS_SCHEMA, FocusConverter
-from finops.generator.ground_truth import write_ground_truth
+from finops.generator.ground_truth.document import write_ground_truth
 from finops.generator.inventory import write_inventory
-from finops.generator.streams import COST_SCALE, Streams, active_hours_estimate, build_streams
+from finops.generator.options import (
+    DEFAULT_ANCHOR,
+    DEFAULT_START,
+    MIN_DENSITY,
+    OWNED,
+    SCALES,
+    GenerateOptions,
+    GeneratorError,
+)
+from finops.generator.period_context import PeriodContext, invoice_id
+from finops.generator.results import BillingTotals, GenerateResult
+from finops.generator.streams.build import active_hours_estimate, build_streams
+from finops.generator.streams.model import COST_SCALE, Streams
 from finops.generator.timeline import Timeline
 from finops.generator.utilization import write_utilization
 
-if TYPE_CHECKING:
-    from finops.generator.to_aws import AwsLoadReport
+# the defaults stay importable from here: finops.cli reads them as finops.generator.api.*
+__all__ = ["DEFAULT_ANCHOR", "DEFAULT_START", "generate", "plan_estate"]
 
 log = structlog.get_logger(__name__)
-
-DEFAULT_ANCHOR = date(2026, 11, 1)
-DEFAULT_START = date(2025, 10, 1)
-FORMATS = ("cur2", "cur", "focus")
-MIN_DENSITY = 0.05
-SCALES = {"small": 0, "medium": 2_000_000, "large": 100_000_000}
-OWNED = ("cur2", "cur", "focus", "cloudwatch", "config", "ground_truth.json")
-
-
-class GeneratorError(FinOpsError):
-    """The generator was given options it cannot honour (names the option at fault)."""
-
-
-@dataclass(frozen=True, slots=True)
-class GenerateOptions:
-    """What to generate.
-
-    ``start`` is the first day generated and ``end`` is EXCLUSIVE (the day after the last day),
-    both UTC. The defaults cover 2025-10-01 … 2026-10-31 (13 billing periods).
-    ``scale``: ``"small"`` (daily CUR granularity, ~100–300k line items for 8 accounts and
-    13 months), ``"medium"`` (~2M), ``"large"`` (~100M) or an explicit target number of line
-    items: the estate is sized to approach the target, at hourly granularity unless the range is
-    too short for it (see ``plan_estate``).
-    """
-
-    out_dir: Path
-    accounts: int = 8
-    start: date = DEFAULT_START
-    end: date = DEFAULT_ANCHOR
-    seed: int = 42
-    scale: str | int = "small"
-    formats: tuple[str, ...] = ("cur2",)
-    to_aws_endpoint: str | None = None
-    to_aws_max_datapoints: int = 30_000
-    export_name: str = "finops-demo"
-    utilization_days: int = 14
-    restatement: bool = True
-    inventory: bool = True
-    utilization: bool = True
-    extra_anomalies: int = 0
-    """More planted cost anomalies, for evaluation estates (0 keeps the demo estate as is)."""
-
-    @classmethod
-    def for_days(
-        cls, *, out_dir: Path, days: int, anchor: date = DEFAULT_ANCHOR, **kwargs: object
-    ) -> GenerateOptions:
-        """The ``days`` days ending the day before ``anchor`` (a fixed date, never the clock)."""
-        return cls(out_dir=out_dir, start=anchor - timedelta(days=days), end=anchor, **kwargs)  # type: ignore[arg-type]
-
-    def validate(self) -> None:
-        if self.end <= self.start:
-            raise GeneratorError(f"end ({self.end}) must be after start ({self.start})")
-        if self.accounts < 1:
-            raise GeneratorError(f"accounts must be at least 1, got {self.accounts}")
-        unknown = [f for f in self.formats if f not in FORMATS]
-        if unknown or not self.formats:
-            raise GeneratorError(f"formats {unknown or '()'} not in {', '.join(FORMATS)}")
-        if isinstance(self.scale, str) and self.scale not in SCALES:
-            raise GeneratorError(f"scale {self.scale!r} is not small, medium, large or a count")
-        if isinstance(self.scale, int) and self.scale < 1:
-            raise GeneratorError(f"scale must be a positive line-item count, got {self.scale}")
-        if self.utilization_days < 1:
-            raise GeneratorError("utilization_days must be at least 1")
-
-
-@dataclass(frozen=True, slots=True)
-class BillingTotals:
-    unblended: Decimal
-    net_unblended: Decimal
-    line_items: int
-
-
-@dataclass(frozen=True, slots=True)
-class GenerateResult:
-    out_dir: Path
-    line_items: int
-    files: list[Path]
-    totals: dict[str, BillingTotals]
-    ground_truth_path: Path
-    restated_period: str | None = None
-    granularity: str = "DAILY"
-    original_totals: dict[str, BillingTotals] = field(default_factory=dict)
-    aws_load: AwsLoadReport | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -191,7 +117,7 @@ def generate(
         revision = 2 if period.label == restated else 1
         for sink in sinks:
             sink.begin(ctx, revision=revision)
-        for batch in engine.period_batches(period):
+        for batch in period_batches(engine, period):
             for sink in sinks:
                 sink.write(batch)
             line_items += len(batch)

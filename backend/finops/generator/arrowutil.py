@@ -11,7 +11,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from finops.generator.streams import COST_SCALE
+from finops.generator.streams.model import COST_SCALE
 
 TS = pa.timestamp("ms", tz="UTC")
 _B32 = np.frombuffer(b"abcdefghijklmnopqrstuvwxyz234567", dtype=np.uint8)

@@ -227,3 +227,8 @@ BUSINESS_UNITS: dict[str, str] = {  # team -> cost category "business_unit"
     "data": "Analytics",
     "ml": "Analytics",
 }
+
+
+def ec2_rate(instance_type: str, region: str) -> Decimal:
+    """On-demand price per hour of ``instance_type`` in ``region``."""
+    return regional_price(instance_spec(instance_type).price, region)

@@ -17,9 +17,12 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from finops.generator.arrowutil import from_codes
-from finops.generator.billing import LineBatch
-from finops.generator.cur2 import CUR2_COLUMNS, Cur2Converter, PeriodContext, _iso
-from finops.generator.streams import Streams
+from finops.generator.billing.batch import LineBatch
+from finops.generator.cur2 import Cur2Converter
+from finops.generator.cur2_columns import CUR2_COLUMNS
+from finops.generator.period_context import PeriodContext
+from finops.generator.streams.model import Streams
+from finops.generator.textforms import iso_seconds, uuid_form
 
 PREFIXES = (
     ("savings_plan_", "savingsPlan/", True),
@@ -223,7 +226,7 @@ class LegacyCurWriter:
         ).hexdigest()
         key_prefix = f"{self.prefix}/{self.report}/{folder.name}"
         manifest = {
-            "assemblyId": _uuid_like(assembly),
+            "assemblyId": uuid_form(assembly),
             "account": op.ctx.payer_id,
             "columns": [
                 {
@@ -266,10 +269,6 @@ def _iso_strings(column: pa.Array) -> pa.Array:
     valid = ~np.asarray(column.is_null().to_numpy(zero_copy_only=False), dtype=bool)
     seconds = np.where(valid, values // 1000, 0)
     unique, inverse = np.unique(seconds, return_inverse=True)
-    texts = [_iso(int(v)) for v in unique]
+    texts = [iso_seconds(int(v)) for v in unique]
     strings = from_codes(inverse.reshape(-1).astype(np.int64), texts)
     return pc.if_else(pa.array(valid), strings, "")
-
-
-def _uuid_like(digest: str) -> str:
-    return f"{digest[:8]}-{digest[8:12]}-{digest[12:16]}-{digest[16:20]}-{digest[20:32]}"

@@ -1,15 +1,12 @@
-"""AWS CUR 2.0 (Data Exports) output: the fixed CUR 2.0 column set and types, MAP columns for
-``product``, ``resource_tags``, ``cost_category`` and ``discount``, ms timestamps in UTC, and the
+"""AWS CUR 2.0 (Data Exports) output: ``Cur2Converter`` turns line items into the CUR 2.0 table
+(column set and types in ``cur2_columns``): MAP columns for ``product``, ``resource_tags``,
+``cost_category`` and ``discount``, ms timestamps in UTC. ``data_export`` writes it in the
 ``data/BILLING_PERIOD=YYYY-MM`` + ``metadata/BILLING_PERIOD=YYYY-MM`` layout with a manifest."""
 
 from __future__ import annotations
 
-import hashlib
-import json
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -17,155 +14,17 @@ import numpy.typing as npt
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from finops.generator.arrowutil import (
-    TS,
-    base32_ids,
-    constant,
-    from_codes,
-    money,
-    parquet_writer,
-    timestamps,
-)
-from finops.generator.billing import LineBatch
-from finops.generator.estate import Estate
-from finops.generator.streams import COST_SCALE, LINE_TYPE_NAMES, MAP_TYPE, LineType, Streams
-from finops.generator.timeline import Period, hash_keys, to_datetime
+from finops.generator import catalog
+from finops.generator.arrowutil import base32_ids, constant, from_codes, money, timestamps
+from finops.generator.billing.batch import LineBatch
+from finops.generator.cur2_columns import CUR2_COLUMNS, CUR2_SCHEMA, DISCOUNT_TYPE, D, S, T
+from finops.generator.estate.model import Estate
+from finops.generator.period_context import PeriodContext
+from finops.generator.streams.model import COST_SCALE, LINE_TYPE_NAMES, LineType, Streams
+from finops.generator.textforms import iso_seconds
+from finops.generator.timeline import hash_keys
 
-S, D, T = pa.string(), pa.float64(), TS
-DISCOUNT_TYPE = pa.map_(pa.string(), pa.float64())
-
-CUR2_COLUMNS: tuple[tuple[str, pa.DataType], ...] = (
-    ("bill_bill_type", S),
-    ("bill_billing_entity", S),
-    ("bill_billing_period_end_date", T),
-    ("bill_billing_period_start_date", T),
-    ("bill_invoice_id", S),
-    ("bill_invoicing_entity", S),
-    ("bill_payer_account_id", S),
-    ("bill_payer_account_name", S),
-    ("cost_category", MAP_TYPE),
-    ("discount", DISCOUNT_TYPE),
-    ("discount_bundled_discount", D),
-    ("discount_total_discount", D),
-    ("identity_line_item_id", S),
-    ("identity_time_interval", S),
-    ("line_item_availability_zone", S),
-    ("line_item_blended_cost", D),
-    ("line_item_blended_rate", S),
-    ("line_item_currency_code", S),
-    ("line_item_legal_entity", S),
-    ("line_item_line_item_description", S),
-    ("line_item_line_item_type", S),
-    ("line_item_net_unblended_cost", D),
-    ("line_item_net_unblended_rate", S),
-    ("line_item_normalization_factor", D),
-    ("line_item_normalized_usage_amount", D),
-    ("line_item_operation", S),
-    ("line_item_product_code", S),
-    ("line_item_resource_id", S),
-    ("line_item_tax_type", S),
-    ("line_item_unblended_cost", D),
-    ("line_item_unblended_rate", S),
-    ("line_item_usage_account_id", S),
-    ("line_item_usage_account_name", S),
-    ("line_item_usage_amount", D),
-    ("line_item_usage_end_date", T),
-    ("line_item_usage_start_date", T),
-    ("line_item_usage_type", S),
-    ("pricing_currency", S),
-    ("pricing_lease_contract_length", S),
-    ("pricing_offering_class", S),
-    ("pricing_public_on_demand_cost", D),
-    ("pricing_public_on_demand_rate", S),
-    ("pricing_purchase_option", S),
-    ("pricing_rate_code", S),
-    ("pricing_rate_id", S),
-    ("pricing_term", S),
-    ("pricing_unit", S),
-    ("product", MAP_TYPE),
-    ("product_comment", S),
-    ("product_fee_code", S),
-    ("product_fee_description", S),
-    ("product_from_location", S),
-    ("product_from_location_type", S),
-    ("product_from_region_code", S),
-    ("product_instance_family", S),
-    ("product_instance_type", S),
-    ("product_instancesku", S),
-    ("product_location", S),
-    ("product_location_type", S),
-    ("product_operation", S),
-    ("product_pricing_unit", S),
-    ("product_product_family", S),
-    ("product_region_code", S),
-    ("product_servicecode", S),
-    ("product_sku", S),
-    ("product_to_location", S),
-    ("product_to_location_type", S),
-    ("product_to_region_code", S),
-    ("product_usagetype", S),
-    ("reservation_amortized_upfront_cost_for_usage", D),
-    ("reservation_amortized_upfront_fee_for_billing_period", D),
-    ("reservation_availability_zone", S),
-    ("reservation_effective_cost", D),
-    ("reservation_end_time", T),
-    ("reservation_modification_status", S),
-    ("reservation_net_amortized_upfront_cost_for_usage", D),
-    ("reservation_net_amortized_upfront_fee_for_billing_period", D),
-    ("reservation_net_effective_cost", D),
-    ("reservation_net_recurring_fee_for_usage", D),
-    ("reservation_net_unused_amortized_upfront_fee_for_billing_period", D),
-    ("reservation_net_unused_recurring_fee", D),
-    ("reservation_net_upfront_value", D),
-    ("reservation_normalized_units_per_reservation", S),
-    ("reservation_number_of_reservations", S),
-    ("reservation_recurring_fee_for_usage", D),
-    ("reservation_reservation_a_r_n", S),
-    ("reservation_start_time", T),
-    ("reservation_subscription_id", S),
-    ("reservation_total_reserved_normalized_units", S),
-    ("reservation_total_reserved_units", S),
-    ("reservation_units_per_reservation", S),
-    ("reservation_unused_amortized_upfront_fee_for_billing_period", D),
-    ("reservation_unused_normalized_unit_quantity", D),
-    ("reservation_unused_quantity", D),
-    ("reservation_unused_recurring_fee", D),
-    ("reservation_upfront_value", D),
-    ("resource_tags", MAP_TYPE),
-    ("savings_plan_amortized_upfront_commitment_for_billing_period", D),
-    ("savings_plan_end_time", T),
-    ("savings_plan_instance_type_family", S),
-    ("savings_plan_net_amortized_upfront_commitment_for_billing_period", D),
-    ("savings_plan_net_recurring_commitment_for_billing_period", D),
-    ("savings_plan_net_savings_plan_effective_cost", D),
-    ("savings_plan_offering_type", S),
-    ("savings_plan_payment_option", S),
-    ("savings_plan_purchase_term", S),
-    ("savings_plan_recurring_commitment_for_billing_period", D),
-    ("savings_plan_region", S),
-    ("savings_plan_savings_plan_a_r_n", S),
-    ("savings_plan_savings_plan_effective_cost", D),
-    ("savings_plan_savings_plan_rate", D),
-    ("savings_plan_start_time", T),
-    ("savings_plan_total_commitment_to_date", D),
-    ("savings_plan_used_commitment", D),
-    ("split_line_item_actual_usage", D),
-    ("split_line_item_net_split_cost", D),
-    ("split_line_item_net_unused_cost", D),
-    ("split_line_item_parent_resource_id", S),
-    ("split_line_item_public_on_demand_split_cost", D),
-    ("split_line_item_public_on_demand_unused_cost", D),
-    ("split_line_item_reserved_usage", D),
-    ("split_line_item_split_cost", D),
-    ("split_line_item_split_usage", D),
-    ("split_line_item_split_usage_ratio", D),
-    ("split_line_item_unused_cost", D),
-    ("capacity_reservation_capacity_reservation_arn", S),
-    ("capacity_reservation_capacity_reservation_status", S),
-    ("capacity_reservation_capacity_reservation_type", S),
-    ("billing_period", S),
-)
-CUR2_SCHEMA = pa.schema([pa.field(name, dtype) for name, dtype in CUR2_COLUMNS])
+Columns = dict[str, pa.Array]
 
 LEGAL_ENTITY = "Amazon Web Services, Inc."
 DESCRIPTION_OVERRIDE = {
@@ -173,29 +32,32 @@ DESCRIPTION_OVERRIDE = {
     LineType.SP_COVERED_USAGE: "Usage covered by a Compute Savings Plan",
     LineType.SP_NEGATION: "Savings Plan negation of the on-demand cost of covered usage",
 }
+USAGE_LINE_TYPES = [
+    LineType.USAGE,
+    LineType.DISCOUNTED_USAGE,
+    LineType.SP_COVERED_USAGE,
+    LineType.SP_NEGATION,
+]
 
 
 @dataclass(frozen=True, slots=True)
-class PeriodContext:
-    """Values that are constant over one billing period of one export."""
+class BatchRows:
+    """A batch with its streams' static columns and the codes every column group derives from:
+    the line item type and the index of each line's reservation and savings plan (the last index,
+    an empty entry, for none)."""
 
-    period: Period
-    payer_id: str
-    payer_name: str
-    invoice_id: str
+    batch: LineBatch
+    st: pa.Table
+    n: int
+    lt: npt.NDArray[np.int64]
+    ri_i: npt.NDArray[np.int64]
+    sp_i: npt.NDArray[np.int64]
+    has_ri: npt.NDArray[np.bool_]
+    has_sp: npt.NDArray[np.bool_]
+    zero: pa.Array
 
-    @property
-    def start_s(self) -> int:
-        return int(to_datetime(self.period.start).timestamp())
-
-    @property
-    def end_s(self) -> int:
-        return int(to_datetime(self.period.end).timestamp())
-
-
-def invoice_id(seed: int, label: str) -> str:
-    digest = hashlib.sha256(f"invoice|{seed}|{label}".encode()).digest()
-    return str(2_000_000_000 + int.from_bytes(digest[:4], "little") % 900_000_000)
+    def static(self, name: str) -> pa.Array:
+        return self.st.column(name).combine_chunks()
 
 
 class Cur2Converter:
@@ -219,141 +81,94 @@ class Cur2Converter:
         self.key = streams.key
 
     def table(self, batch: LineBatch, ctx: PeriodContext) -> pa.Table:
-        n = len(batch)
-        s = self.s
-        idx = pa.array(batch.stream)
-        st = s.static.take(idx)
-        lt = batch.line_type.astype(np.int64)
+        rows = self.rows(batch)
+        cols: Columns = {
+            **_bill_columns(rows, ctx),
+            **self._identity_columns(rows),
+            **_line_item_columns(rows, self._rates(batch, rows.st)),
+            **self._pricing_columns(rows),
+            **_product_columns(rows),
+            **self._reservation_columns(rows),
+            **self._savings_plan_columns(rows),
+        }
+        for name, dtype in CUR2_COLUMNS:
+            if name not in cols:
+                cols[name] = pa.nulls(rows.n, dtype)
+        return pa.Table.from_arrays([cols[name] for name, _ in CUR2_COLUMNS], schema=CUR2_SCHEMA)
+
+    def rows(self, batch: LineBatch) -> BatchRows:
         ri = batch.ri.astype(np.int64)
-        ri_i = np.where(ri < 0, len(self.ri_arn) - 1, ri)
         sp = batch.sp.astype(np.int64)
-        sp_i = np.where(sp < 0, len(self.sp_arn) - 1, sp)
-        has_ri = ri >= 0
-        has_sp = sp >= 0
-        unblended = money(batch.unblended)
-        zero = money(np.zeros(n, np.int64))
-        is_usage = np.isin(
-            lt,
-            [
-                LineType.USAGE,
-                LineType.DISCOUNTED_USAGE,
-                LineType.SP_COVERED_USAGE,
-                LineType.SP_NEGATION,
-            ],
+        return BatchRows(
+            batch=batch,
+            st=self.s.static.take(pa.array(batch.stream)),
+            n=len(batch),
+            lt=batch.line_type.astype(np.int64),
+            ri_i=np.where(ri < 0, len(self.ri_arn) - 1, ri),
+            sp_i=np.where(sp < 0, len(self.sp_arn) - 1, sp),
+            has_ri=ri >= 0,
+            has_sp=sp >= 0,
+            zero=money(np.zeros(len(batch), np.int64)),
         )
-        description = st.column("description").combine_chunks()
-        for ltype, text in DESCRIPTION_OVERRIDE.items():
-            description = pc.if_else(pa.array(lt == ltype), text, description)
-        rate_text = self._rates(batch, st)
-        nf = st.column("normalization_factor").combine_chunks().to_numpy(zero_copy_only=False)
+
+    def _identity_columns(self, r: BatchRows) -> Columns:
+        b = r.batch
+        hi = hash_keys(self.estate.seed, self.key[b.stream], b.start_s.astype(np.uint64))
+        lo = hash_keys(
+            self.estate.seed + 1,
+            hi,
+            r.lt.astype(np.uint64)
+            + (r.ri_i.astype(np.uint64) << np.uint64(8))
+            + (r.sp_i.astype(np.uint64) << np.uint64(24)),
+        )
+        return {
+            "identity_line_item_id": base32_ids(hi, lo),
+            "identity_time_interval": _intervals(b.start_s, b.end_s),
+        }
+
+    def _pricing_columns(self, r: BatchRows) -> Columns:
+        b, lt, n = r.batch, r.lt, r.n
         pricing_term = np.select(
-            [lt == LineType.DISCOUNTED_USAGE, lt == LineType.RI_FEE, is_usage],
+            [lt == LineType.DISCOUNTED_USAGE, lt == LineType.RI_FEE, np.isin(lt, USAGE_LINE_TYPES)],
             [1, 1, 0],
             default=2,
         )
         purchase = np.where(pricing_term == 1, 1, 0)
-        ri_hours = np.where(has_ri & is_usage, batch.amount, 0.0)
-        hi = hash_keys(self.estate.seed, self.key[batch.stream], batch.start_s.astype(np.uint64))
-        lo = hash_keys(
-            self.estate.seed + 1,
-            hi,
-            lt.astype(np.uint64)
-            + (ri_i.astype(np.uint64) << np.uint64(8))
-            + (sp_i.astype(np.uint64) << np.uint64(24)),
-        )
-        intervals = _intervals(batch.start_s, batch.end_s)
-        cols: dict[str, pa.Array] = {
-            "bill_bill_type": constant("Anniversary", n),
-            "bill_billing_entity": constant("AWS", n),
-            "bill_billing_period_end_date": timestamps(np.full(n, ctx.end_s, np.int64)),
-            "bill_billing_period_start_date": timestamps(np.full(n, ctx.start_s, np.int64)),
-            "bill_invoice_id": constant(ctx.invoice_id, n),
-            "bill_invoicing_entity": constant(LEGAL_ENTITY, n),
-            "bill_payer_account_id": constant(ctx.payer_id, n),
-            "bill_payer_account_name": constant(ctx.payer_name, n),
-            "cost_category": st.column("cost_category").combine_chunks(),
-            "discount": pa.array([[]] * n, DISCOUNT_TYPE) if n < 1 else _empty_maps(n),
-            "discount_bundled_discount": pa.nulls(n, D),
-            "discount_total_discount": pa.nulls(n, D),
-            "identity_line_item_id": base32_ids(hi, lo),
-            "identity_time_interval": intervals,
-            "line_item_availability_zone": st.column("az").combine_chunks(),
-            "line_item_blended_cost": unblended,
-            "line_item_blended_rate": rate_text,
-            "line_item_currency_code": constant("USD", n),
-            "line_item_legal_entity": constant(LEGAL_ENTITY, n),
-            "line_item_line_item_description": description,
-            "line_item_line_item_type": from_codes(lt, LINE_TYPE_NAMES),
-            "line_item_net_unblended_cost": unblended,
-            "line_item_net_unblended_rate": rate_text,
-            "line_item_normalization_factor": pa.array(nf, D),
-            "line_item_normalized_usage_amount": pa.array(np.round(nf * batch.amount, 8), D),
-            "line_item_operation": st.column("operation").combine_chunks(),
-            "line_item_product_code": st.column("product_code").combine_chunks(),
-            "line_item_resource_id": st.column("resource_id").combine_chunks(),
-            "line_item_tax_type": from_codes(
-                (lt == LineType.TAX).astype(np.int64), ["", "Sales Tax"]
-            ),
-            "line_item_unblended_cost": unblended,
-            "line_item_unblended_rate": rate_text,
-            "line_item_usage_account_id": st.column("account_id").combine_chunks(),
-            "line_item_usage_account_name": st.column("account_name").combine_chunks(),
-            "line_item_usage_amount": pa.array(batch.amount, D),
-            "line_item_usage_end_date": timestamps(batch.end_s),
-            "line_item_usage_start_date": timestamps(batch.start_s),
-            "line_item_usage_type": st.column("usage_type").combine_chunks(),
+        return {
             "pricing_currency": constant("USD", n),
             "pricing_lease_contract_length": from_codes(purchase, ["", "3yr"]),
             "pricing_offering_class": from_codes(purchase, ["", "standard"]),
-            "pricing_public_on_demand_cost": money(batch.public_od),
-            "pricing_public_on_demand_rate": _rate_strings(batch.public_rate_units),
+            "pricing_public_on_demand_cost": money(b.public_od),
+            "pricing_public_on_demand_rate": _rate_strings(b.public_rate_units),
             "pricing_purchase_option": from_codes(pricing_term, ["On Demand", "No Upfront", ""]),
-            "pricing_rate_code": _rate_codes(st, lt),
-            "pricing_rate_id": _rate_ids(self.key[batch.stream], lt),
+            "pricing_rate_code": _rate_codes(r.st, lt),
+            "pricing_rate_id": _rate_ids(self.key[b.stream], lt),
             "pricing_term": from_codes(pricing_term, ["OnDemand", "Reserved", ""]),
-            "pricing_unit": st.column("pricing_unit").combine_chunks(),
-            "product": st.column("product").combine_chunks(),
-            "product_comment": constant("", n),
-            "product_fee_code": constant("", n),
-            "product_fee_description": constant("", n),
-            "product_from_location": _map_value(st, "from_location"),
-            "product_from_location_type": constant("", n),
-            "product_from_region_code": constant("", n),
-            "product_instance_family": _map_value(st, "instance_family"),
-            "product_instance_type": st.column("instance_type").combine_chunks(),
-            "product_instancesku": constant("", n),
-            "product_location": st.column("location").combine_chunks(),
-            "product_location_type": pc.if_else(
-                pc.equal(st.column("region").combine_chunks(), ""), "", "AWS Region"
-            ),
-            "product_operation": st.column("operation").combine_chunks(),
-            "product_pricing_unit": st.column("pricing_unit").combine_chunks(),
-            "product_product_family": st.column("product_family").combine_chunks(),
-            "product_region_code": st.column("region").combine_chunks(),
-            "product_servicecode": st.column("servicecode").combine_chunks(),
-            "product_sku": st.column("sku").combine_chunks(),
-            "product_to_location": _map_value(st, "to_location"),
-            "product_to_location_type": constant("", n),
-            "product_to_region_code": constant("", n),
-            "product_usagetype": st.column("usage_type").combine_chunks(),
+            "pricing_unit": r.static("pricing_unit"),
+        }
+
+    def _reservation_columns(self, r: BatchRows) -> Columns:
+        b, n, ri_i, has_ri, zero = r.batch, r.n, r.ri_i, r.has_ri, r.zero
+        nf_each = np.array([float(v) if v else 0.0 for v in self.ri_nu_each], np.float64)
+        return {
             "reservation_amortized_upfront_cost_for_usage": zero,
             "reservation_amortized_upfront_fee_for_billing_period": zero,
             "reservation_availability_zone": constant("", n),
-            "reservation_effective_cost": money(batch.ri_effective),
+            "reservation_effective_cost": money(b.ri_effective),
             "reservation_end_time": _opt_ts(self.ri_end[ri_i], has_ri),
             "reservation_modification_status": from_codes(
                 has_ri.astype(np.int64), ["", "Original"]
             ),
             "reservation_net_amortized_upfront_cost_for_usage": zero,
             "reservation_net_amortized_upfront_fee_for_billing_period": zero,
-            "reservation_net_effective_cost": money(batch.ri_effective),
-            "reservation_net_recurring_fee_for_usage": money(batch.ri_effective),
+            "reservation_net_effective_cost": money(b.ri_effective),
+            "reservation_net_recurring_fee_for_usage": money(b.ri_effective),
             "reservation_net_unused_amortized_upfront_fee_for_billing_period": zero,
-            "reservation_net_unused_recurring_fee": money(batch.ri_unused_fee),
+            "reservation_net_unused_recurring_fee": money(b.ri_unused_fee),
             "reservation_net_upfront_value": zero,
             "reservation_normalized_units_per_reservation": from_codes(ri_i, self.ri_nu),
             "reservation_number_of_reservations": from_codes(ri_i, self.ri_count),
-            "reservation_recurring_fee_for_usage": money(batch.ri_effective),
+            "reservation_recurring_fee_for_usage": money(b.ri_effective),
             "reservation_reservation_a_r_n": from_codes(ri_i, self.ri_arn),
             "reservation_start_time": _opt_ts(self.ri_start[ri_i], has_ri),
             "reservation_subscription_id": from_codes(
@@ -364,43 +179,38 @@ class Cur2Converter:
             "reservation_units_per_reservation": from_codes(ri_i, self.ri_nu_each),
             "reservation_unused_amortized_upfront_fee_for_billing_period": zero,
             "reservation_unused_normalized_unit_quantity": pa.array(
-                np.round(batch.ri_unused_quantity * _nf_of(self, ri_i), 8), D
+                np.round(b.ri_unused_quantity * nf_each[ri_i], 8), D
             ),
-            "reservation_unused_quantity": pa.array(batch.ri_unused_quantity, D),
-            "reservation_unused_recurring_fee": money(batch.ri_unused_fee),
+            "reservation_unused_quantity": pa.array(b.ri_unused_quantity, D),
+            "reservation_unused_recurring_fee": money(b.ri_unused_fee),
             "reservation_upfront_value": zero,
-            "resource_tags": st.column("resource_tags").combine_chunks(),
+        }
+
+    def _savings_plan_columns(self, r: BatchRows) -> Columns:
+        b, n, sp_i, has_sp, zero = r.batch, r.n, r.sp_i, r.has_sp, r.zero
+        return {
             "savings_plan_amortized_upfront_commitment_for_billing_period": zero,
             "savings_plan_end_time": _opt_ts(self.sp_end[sp_i], has_sp),
             "savings_plan_instance_type_family": constant("", n),
             "savings_plan_net_amortized_upfront_commitment_for_billing_period": zero,
-            "savings_plan_net_recurring_commitment_for_billing_period": money(batch.sp_commitment),
-            "savings_plan_net_savings_plan_effective_cost": money(batch.sp_effective),
+            "savings_plan_net_recurring_commitment_for_billing_period": money(b.sp_commitment),
+            "savings_plan_net_savings_plan_effective_cost": money(b.sp_effective),
             "savings_plan_offering_type": from_codes(
                 has_sp.astype(np.int64), ["", "ComputeSavingsPlans"]
             ),
             "savings_plan_payment_option": from_codes(has_sp.astype(np.int64), ["", "No Upfront"]),
             "savings_plan_purchase_term": from_codes(has_sp.astype(np.int64), ["", "3yr"]),
-            "savings_plan_recurring_commitment_for_billing_period": money(batch.sp_commitment),
+            "savings_plan_recurring_commitment_for_billing_period": money(b.sp_commitment),
             "savings_plan_region": constant("", n),
             "savings_plan_savings_plan_a_r_n": from_codes(sp_i, self.sp_arn),
-            "savings_plan_savings_plan_effective_cost": money(batch.sp_effective),
+            "savings_plan_savings_plan_effective_cost": money(b.sp_effective),
             "savings_plan_savings_plan_rate": pa.array(
-                np.round(batch.sp_rate_units / COST_SCALE, 10), D
+                np.round(b.sp_rate_units / COST_SCALE, 10), D
             ),
             "savings_plan_start_time": _opt_ts(self.sp_start[sp_i], has_sp),
-            "savings_plan_total_commitment_to_date": money(batch.sp_commitment),
-            "savings_plan_used_commitment": money(batch.sp_used),
-            "capacity_reservation_capacity_reservation_arn": constant("", n),
-            "capacity_reservation_capacity_reservation_status": constant("", n),
-            "capacity_reservation_capacity_reservation_type": constant("", n),
-            "billing_period": constant(ctx.period.label, n),
+            "savings_plan_total_commitment_to_date": money(b.sp_commitment),
+            "savings_plan_used_commitment": money(b.sp_used),
         }
-        del ri_hours
-        for name, dtype in CUR2_COLUMNS:
-            if name not in cols:
-                cols[name] = pa.nulls(n, dtype)
-        return pa.Table.from_arrays([cols[name] for name, _ in CUR2_COLUMNS], schema=CUR2_SCHEMA)
 
     def _rates(self, batch: LineBatch, st: pa.Table) -> pa.Array:
         lt = batch.line_type
@@ -410,15 +220,93 @@ class Cur2Converter:
         return pc.if_else(pa.array(use_static), static_rate, computed)
 
 
+def _bill_columns(r: BatchRows, ctx: PeriodContext) -> Columns:
+    n = r.n
+    return {
+        "bill_bill_type": constant("Anniversary", n),
+        "bill_billing_entity": constant("AWS", n),
+        "bill_billing_period_end_date": timestamps(np.full(n, ctx.end_s, np.int64)),
+        "bill_billing_period_start_date": timestamps(np.full(n, ctx.start_s, np.int64)),
+        "bill_invoice_id": constant(ctx.invoice_id, n),
+        "bill_invoicing_entity": constant(LEGAL_ENTITY, n),
+        "bill_payer_account_id": constant(ctx.payer_id, n),
+        "bill_payer_account_name": constant(ctx.payer_name, n),
+        "cost_category": r.static("cost_category"),
+        "discount": pa.array([[]] * n, DISCOUNT_TYPE) if n < 1 else _empty_maps(n),
+        "discount_bundled_discount": pa.nulls(n, D),
+        "discount_total_discount": pa.nulls(n, D),
+        "resource_tags": r.static("resource_tags"),
+        "capacity_reservation_capacity_reservation_arn": constant("", n),
+        "capacity_reservation_capacity_reservation_status": constant("", n),
+        "capacity_reservation_capacity_reservation_type": constant("", n),
+        "billing_period": constant(ctx.period.label, n),
+    }
+
+
+def _line_item_columns(r: BatchRows, rate_text: pa.Array) -> Columns:
+    b, n, lt = r.batch, r.n, r.lt
+    unblended = money(b.unblended)
+    description = r.static("description")
+    for ltype, text in DESCRIPTION_OVERRIDE.items():
+        description = pc.if_else(pa.array(lt == ltype), text, description)
+    nf = r.static("normalization_factor").to_numpy(zero_copy_only=False)
+    return {
+        "line_item_availability_zone": r.static("az"),
+        "line_item_blended_cost": unblended,
+        "line_item_blended_rate": rate_text,
+        "line_item_currency_code": constant("USD", n),
+        "line_item_legal_entity": constant(LEGAL_ENTITY, n),
+        "line_item_line_item_description": description,
+        "line_item_line_item_type": from_codes(lt, LINE_TYPE_NAMES),
+        "line_item_net_unblended_cost": unblended,
+        "line_item_net_unblended_rate": rate_text,
+        "line_item_normalization_factor": pa.array(nf, D),
+        "line_item_normalized_usage_amount": pa.array(np.round(nf * b.amount, 8), D),
+        "line_item_operation": r.static("operation"),
+        "line_item_product_code": r.static("product_code"),
+        "line_item_resource_id": r.static("resource_id"),
+        "line_item_tax_type": from_codes((lt == LineType.TAX).astype(np.int64), ["", "Sales Tax"]),
+        "line_item_unblended_cost": unblended,
+        "line_item_unblended_rate": rate_text,
+        "line_item_usage_account_id": r.static("account_id"),
+        "line_item_usage_account_name": r.static("account_name"),
+        "line_item_usage_amount": pa.array(b.amount, D),
+        "line_item_usage_end_date": timestamps(b.end_s),
+        "line_item_usage_start_date": timestamps(b.start_s),
+        "line_item_usage_type": r.static("usage_type"),
+    }
+
+
+def _product_columns(r: BatchRows) -> Columns:
+    n, st = r.n, r.st
+    return {
+        "product": r.static("product"),
+        "product_comment": constant("", n),
+        "product_fee_code": constant("", n),
+        "product_fee_description": constant("", n),
+        "product_from_location": _map_value(st, "from_location"),
+        "product_from_location_type": constant("", n),
+        "product_from_region_code": constant("", n),
+        "product_instance_family": _map_value(st, "instance_family"),
+        "product_instance_type": r.static("instance_type"),
+        "product_instancesku": constant("", n),
+        "product_location": r.static("location"),
+        "product_location_type": pc.if_else(pc.equal(r.static("region"), ""), "", "AWS Region"),
+        "product_operation": r.static("operation"),
+        "product_pricing_unit": r.static("pricing_unit"),
+        "product_product_family": r.static("product_family"),
+        "product_region_code": r.static("region"),
+        "product_servicecode": r.static("servicecode"),
+        "product_sku": r.static("sku"),
+        "product_to_location": _map_value(st, "to_location"),
+        "product_to_location_type": constant("", n),
+        "product_to_region_code": constant("", n),
+        "product_usagetype": r.static("usage_type"),
+    }
+
+
 def _nf(instance_type: str) -> int:
-    from finops.generator.catalog import instance_spec
-
-    return instance_spec(instance_type).normalization_factor
-
-
-def _nf_of(conv: Cur2Converter, ri_i: npt.NDArray[np.int64]) -> npt.NDArray[np.float64]:
-    values = [float(v) if v else 0.0 for v in conv.ri_nu_each]
-    return np.array(values, np.float64)[ri_i]
+    return catalog.instance_spec(instance_type).normalization_factor
 
 
 def _epoch(day: Any) -> int:
@@ -442,12 +330,8 @@ def _map_value(st: pa.Table, key: str) -> pa.Array:
 def _intervals(start_s: npt.NDArray[np.int64], end_s: npt.NDArray[np.int64]) -> pa.Array:
     pairs = np.stack([start_s, end_s], axis=1)
     unique, inverse = np.unique(pairs, axis=0, return_inverse=True)
-    texts = [f"{_iso(int(a))}/{_iso(int(b))}" for a, b in unique]
+    texts = [f"{iso_seconds(int(a))}/{iso_seconds(int(b))}" for a, b in unique]
     return from_codes(inverse.reshape(-1).astype(np.int64), texts)
-
-
-def _iso(seconds: int) -> str:
-    return datetime.fromtimestamp(seconds, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _rate_strings(rate_units: npt.NDArray[np.float64]) -> pa.Array:
@@ -476,173 +360,4 @@ def _rate_ids(keys: npt.NDArray[np.uint64], lt: npt.NDArray[np.int64]) -> pa.Arr
     texts_unique, inverse = np.unique(ids, return_inverse=True)
     values = [str(int(v)) for v in texts_unique]
     out = from_codes(inverse.reshape(-1).astype(np.int64), values)
-    is_usage = np.isin(
-        lt,
-        [
-            LineType.USAGE,
-            LineType.DISCOUNTED_USAGE,
-            LineType.SP_COVERED_USAGE,
-            LineType.SP_NEGATION,
-        ],
-    )
-    return pc.if_else(pa.array(is_usage), out, "")
-
-
-# ---------------------------------------------------------------------------------------------
-
-
-@dataclass(slots=True)
-class _OpenPeriod:
-    ctx: PeriodContext
-    files: list[Path]
-    rows_in_file: int
-    writer: Any
-    pending: list[LineBatch]
-    pending_rows: int
-    revision: int
-
-
-class DataExportWriter:
-    """Streams one billing period at a time into ``<root>/<export>/data/BILLING_PERIOD=…`` with
-    the Data Exports manifest in ``metadata/BILLING_PERIOD=…`` (used for CUR 2.0 and FOCUS)."""
-
-    def __init__(
-        self,
-        *,
-        root: Path,
-        export: str,
-        schema: pa.Schema,
-        to_table: Callable[[LineBatch, PeriodContext], pa.Table],
-        seed: int,
-        query_table: str = "COST_AND_USAGE_REPORT",
-        hourly: bool = True,
-        row_group_rows: int = 131_072,
-        rows_per_file: int = 4_000_000,
-        s3_bucket: str = "finops-demo-billing",
-        s3_prefix: str = "cur2",
-    ) -> None:
-        self.root = root
-        self.export = export
-        self.schema = schema
-        self.to_table = to_table
-        self.seed = seed
-        self.query_table = query_table
-        self.hourly = hourly
-        self.row_group_rows = row_group_rows
-        self.rows_per_file = rows_per_file
-        self.bucket = s3_bucket
-        self.prefix = s3_prefix
-        self.files: list[Path] = []
-        self._open: _OpenPeriod | None = None
-
-    def data_dir(self, label: str) -> Path:
-        return self.root / self.export / "data" / f"BILLING_PERIOD={label}"
-
-    def begin(self, ctx: PeriodContext, *, revision: int = 1) -> None:
-        self._open = _OpenPeriod(ctx, [], 0, None, [], 0, revision)
-
-    def write(self, batch: LineBatch) -> None:
-        op = self._open
-        assert op is not None, "begin() first"
-        if len(batch) == 0:
-            return
-        op.pending.append(batch)
-        op.pending_rows += len(batch)
-        if op.pending_rows >= self.row_group_rows:
-            self._flush(op)
-
-    def end(self) -> list[Path]:
-        op = self._open
-        assert op is not None
-        self._flush(op, final=True)
-        if op.writer is not None:
-            op.writer.close()
-        if not op.files:  # an empty period still gets a (row-less) file, as AWS writes one
-            parquet_writer(self._next_path(op), self.schema).close()
-        self._manifest(op)
-        self.files.extend(op.files)
-        self._open = None
-        return op.files
-
-    def _next_path(self, op: _OpenPeriod) -> Path:
-        name = f"{self.export}-{len(op.files) + 1:05d}.snappy.parquet"
-        path = self.data_dir(op.ctx.period.label) / name
-        op.files.append(path)
-        return path
-
-    def _flush(self, op: _OpenPeriod, *, final: bool = False) -> None:
-        while op.pending_rows >= self.row_group_rows or (final and op.pending_rows > 0):
-            merged = LineBatch.concat(op.pending)
-            take = min(len(merged), self.row_group_rows, self.rows_per_file - op.rows_in_file)
-            head = merged.take(np.arange(take, dtype=np.int64))
-            rest = merged.take(np.arange(take, len(merged), dtype=np.int64))
-            op.pending = [rest] if len(rest) else []
-            op.pending_rows = len(rest)
-            if op.writer is None:
-                op.writer = parquet_writer(self._next_path(op), self.schema)
-            op.writer.write_table(self.to_table(head, op.ctx), row_group_size=self.row_group_rows)
-            op.rows_in_file += take
-            if op.rows_in_file >= self.rows_per_file:
-                op.writer.close()
-                op.writer = None
-                op.rows_in_file = 0
-
-    def _manifest(self, op: _OpenPeriod) -> None:
-        label = op.ctx.period.label
-        manifest_dir = self.root / self.export / "metadata" / f"BILLING_PERIOD={label}"
-        manifest_dir.mkdir(parents=True, exist_ok=True)
-        payer = op.ctx.payer_id
-        export_id = _uuid_like(f"export|{self.seed}|{self.export}")
-        execution = _uuid_like(f"execution|{self.seed}|{self.export}|{label}|{op.revision}")
-        manifest = {
-            "version": "1.0",
-            "exportArn": (
-                f"arn:aws:bcm-data-exports:us-east-1:{payer}:export/{self.export}-{export_id}"
-            ),
-            "exportName": self.export,
-            "executionId": execution,
-            "revision": op.revision,
-            "billingPeriod": {
-                "start": to_datetime(op.ctx.period.start).strftime("%Y-%m-%dT%H:%M:%S.000Z"),
-                "end": to_datetime(op.ctx.period.end).strftime("%Y-%m-%dT%H:%M:%S.000Z"),
-            },
-            "bucket": self.bucket,
-            "dataFiles": [
-                f"s3://{self.bucket}/{self.prefix}/{self.export}/data/BILLING_PERIOD={label}/{p.name}"
-                for p in op.files
-            ],
-            "columns": [{"name": f.name, "type": _athena_type(f.type)} for f in self.schema],
-            "dataQuery": {
-                "queryStatement": f"SELECT * FROM {self.query_table}",
-                "tableConfigurations": {
-                    self.query_table: {
-                        "TIME_GRANULARITY": "HOURLY" if self.hourly else "DAILY",
-                        "INCLUDE_RESOURCES": "TRUE",
-                        "INCLUDE_SPLIT_COST_ALLOCATION_DATA": "FALSE",
-                        "INCLUDE_MANUAL_DISCOUNT_COMPATIBILITY": "FALSE",
-                    }
-                },
-            },
-            "compression": "PARQUET",
-            "fileFormat": "PARQUET",
-        }
-        path = manifest_dir / f"{self.export}-Manifest.json"
-        path.write_text(json.dumps(manifest, indent=2) + "\n")
-        self.files.append(path)
-
-
-def _uuid_like(text: str) -> str:
-    h = hashlib.sha256(text.encode()).hexdigest()
-    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:32]}"
-
-
-def _athena_type(dtype: pa.DataType) -> str:
-    if pa.types.is_map(dtype):
-        return f"map<string,{'double' if pa.types.is_floating(dtype.item_type) else 'string'}>"
-    if pa.types.is_timestamp(dtype):
-        return "timestamp"
-    if pa.types.is_floating(dtype):
-        return "double"
-    if pa.types.is_decimal(dtype):
-        return f"decimal({dtype.precision},{dtype.scale})"
-    return "string"
+    return pc.if_else(pa.array(np.isin(lt, USAGE_LINE_TYPES)), out, "")

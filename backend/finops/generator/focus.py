@@ -16,10 +16,11 @@ import pyarrow.compute as pc
 
 from finops.generator import catalog
 from finops.generator.arrowutil import TS, constant, from_codes, money_decimal, timestamps
-from finops.generator.billing import LineBatch
-from finops.generator.cur2 import LEGAL_ENTITY, Cur2Converter, PeriodContext
-from finops.generator.estate import Estate
-from finops.generator.streams import COST_SCALE, LineType, Streams
+from finops.generator.billing.batch import LineBatch
+from finops.generator.cur2 import LEGAL_ENTITY, Cur2Converter
+from finops.generator.estate.model import Estate
+from finops.generator.period_context import PeriodContext
+from finops.generator.streams.model import COST_SCALE, LineType, Streams
 
 S, M, T = pa.string(), pa.decimal128(38, 10), TS
 
@@ -179,17 +180,8 @@ class FocusConverter:
         is_usage = lt <= LineType.SP_NEGATION
         list_cost = b.public_od
         contracted = np.where(is_usage, b.public_od, billed)
-        ri = b.ri.astype(np.int64)
-        sp = b.sp.astype(np.int64)
-        ri_i = np.where(ri < 0, len(self.ri_arn) - 1, ri)
-        sp_i = np.where(sp < 0, len(self.sp_arn) - 1, sp)
-        commitment = np.where(ri >= 0, 0, np.where(sp >= 0, 1, 2))
-        commitment_id = pc.if_else(
-            pa.array(ri >= 0), from_codes(ri_i, self.ri_arn), from_codes(sp_i, self.sp_arn)
-        )
-        status = np.where(commitment == 2, 2, np.where(is_usage, 0, 1))
-        covered = is_usage & (commitment < 2)
         cols: dict[str, pa.Array] = {
+            **self._commitment_columns(b, is_usage),
             "AvailabilityZone": _empty_to_null(st.column("az").combine_chunks()),
             "BilledCost": money_decimal(billed),
             "BillingAccountId": constant(ctx.payer_id, n),
@@ -203,16 +195,6 @@ class FocusConverter:
             "ChargeFrequency": from_codes(lt, CHARGE_FREQUENCY),
             "ChargePeriodEnd": timestamps(b.end_s),
             "ChargePeriodStart": timestamps(b.start_s),
-            "CommitmentDiscountCategory": from_codes(commitment, ["Usage", "Spend", None]),
-            "CommitmentDiscountId": commitment_id,
-            "CommitmentDiscountQuantity": pc.if_else(
-                pa.array(covered), _dec(b.amount), pa.scalar(None, M)
-            ),
-            "CommitmentDiscountStatus": from_codes(status, ["Used", "Unused", None]),
-            "CommitmentDiscountType": from_codes(
-                commitment, ["Reserved Instance", "Savings Plan", None]
-            ),
-            "CommitmentDiscountUnit": from_codes(commitment, ["Hours", "USD", None]),
             "ConsumedQuantity": pc.if_else(pa.array(is_usage), _dec(b.amount), pa.scalar(None, M)),
             "ConsumedUnit": pc.if_else(
                 pa.array(is_usage), st.column("pricing_unit").combine_chunks(), pa.scalar(None, S)
@@ -224,9 +206,6 @@ class FocusConverter:
             "InvoiceIssuerName": constant(LEGAL_ENTITY, n),
             "ListCost": money_decimal(list_cost),
             "ListUnitPrice": _dec(b.public_rate_units / COST_SCALE),
-            "PricingCategory": from_codes(
-                np.where(~is_usage, 2, np.where(covered, 1, 0)), ["Standard", "Committed", None]
-            ),
             "PricingCurrency": constant("USD", n),
             "PricingCurrencyContractedUnitPrice": _dec(b.public_rate_units / COST_SCALE),
             "PricingCurrencyEffectiveCost": money_decimal(b.effective),
@@ -256,3 +235,34 @@ class FocusConverter:
             if name not in cols:
                 cols[name] = pa.nulls(n, dtype)
         return pa.Table.from_arrays([cols[n] for n, _ in FOCUS_COLUMNS], schema=FOCUS_SCHEMA)
+
+    def _commitment_columns(
+        self, b: LineBatch, is_usage: npt.NDArray[np.bool_]
+    ) -> dict[str, pa.Array]:
+        """The commitment discount a line uses (reservation or savings plan) and its pricing
+        category."""
+        ri = b.ri.astype(np.int64)
+        sp = b.sp.astype(np.int64)
+        ri_i = np.where(ri < 0, len(self.ri_arn) - 1, ri)
+        sp_i = np.where(sp < 0, len(self.sp_arn) - 1, sp)
+        commitment = np.where(ri >= 0, 0, np.where(sp >= 0, 1, 2))
+        commitment_id = pc.if_else(
+            pa.array(ri >= 0), from_codes(ri_i, self.ri_arn), from_codes(sp_i, self.sp_arn)
+        )
+        status = np.where(commitment == 2, 2, np.where(is_usage, 0, 1))
+        covered = is_usage & (commitment < 2)
+        return {
+            "CommitmentDiscountCategory": from_codes(commitment, ["Usage", "Spend", None]),
+            "CommitmentDiscountId": commitment_id,
+            "CommitmentDiscountQuantity": pc.if_else(
+                pa.array(covered), _dec(b.amount), pa.scalar(None, M)
+            ),
+            "CommitmentDiscountStatus": from_codes(status, ["Used", "Unused", None]),
+            "CommitmentDiscountType": from_codes(
+                commitment, ["Reserved Instance", "Savings Plan", None]
+            ),
+            "CommitmentDiscountUnit": from_codes(commitment, ["Hours", "USD", None]),
+            "PricingCategory": from_codes(
+                np.where(~is_usage, 2, np.where(covered, 1, 0)), ["Standard", "Committed", None]
+            ),
+        }

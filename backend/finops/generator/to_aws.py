@@ -17,34 +17,20 @@ from __future__ import annotations
 
 import gzip
 import json
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import boto3
 import structlog
 
-from finops.generator.estate import Estate, Resource
-
-if TYPE_CHECKING:
-    from finops.generator.api import GenerateResult
+from finops.generator.estate.model import Estate, Resource
+from finops.generator.results import AwsLoadReport, GenerateResult
 
 log = structlog.get_logger(__name__)
 
 BILLING_BUCKET = "finops-demo-billing"
 TELEMETRY_BUCKET = "finops-demo-telemetry"
 ROLE = "OrganizationAccountAccessRole"
-
-
-@dataclass(slots=True)
-class AwsLoadReport:
-    objects: int = 0
-    instances: int = 0
-    volumes: int = 0
-    snapshots: int = 0
-    addresses: int = 0
-    datapoints: int = 0
-    id_map: dict[str, str] = field(default_factory=dict)  # simulated id -> endpoint id
 
 
 def _client(endpoint: str, service: str, region: str, creds: dict[str, str] | None = None) -> Any:

@@ -24,7 +24,7 @@ import numpy.typing as npt
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from finops.generator.estate import Estate, Profile, Resource
+from finops.generator.estate.model import Estate, Profile, Resource
 from finops.generator.timeline import DAY_H, HOUR_S, normal, uniform
 
 STREAM_NAME = "finops-demo-metrics"
@@ -94,7 +94,7 @@ def metric_series(estate: Estate) -> list[Series]:
     return series
 
 
-class _Arrays:
+class MetricArrays:
     """Series parameters packed as arrays for vectorized evaluation."""
 
     def __init__(self, estate: Estate, series: list[Series]) -> None:
@@ -145,8 +145,8 @@ class _Arrays:
         )
 
 
-def _evaluate(
-    a: _Arrays, seed: int, hour: int, weekday: int
+def evaluate_hour(
+    a: MetricArrays, seed: int, hour: int, weekday: int
 ) -> tuple[npt.NDArray[np.float64], ...]:
     """avg, min, max per (series, 5-minute period) of one hour; NaN where there is no datapoint."""
     n = a.level.shape[0]
@@ -193,7 +193,7 @@ class UtilizationWriter:
         self.root = root
         self.estate = estate
         self.series = metric_series(estate)
-        self.arrays = _Arrays(estate, self.series)
+        self.arrays = MetricArrays(estate, self.series)
         tl = estate.timeline
         self.first_hour = max(0, tl.hours - days * DAY_H)
         self.last_hour = tl.hours
@@ -219,7 +219,7 @@ class UtilizationWriter:
         tl = self.estate.timeline
         for hour in self.hours():
             weekday = int(tl.weekday_of(np.array([hour]))[0])
-            avg, low, peak = _evaluate(self.arrays, self.estate.seed, hour, weekday)
+            avg, low, peak = evaluate_hour(self.arrays, self.estate.seed, hour, weekday)
             lines = self._lines(hour, avg, low, peak)
             if lines is None:
                 continue

@@ -1,0 +1,237 @@
+"""Cost anomalies at several scopes (resource, account and service), and the legitimate
+capacity step the detectors must tell apart from them; ``plant_extra_anomalies`` adds more for
+evaluation estates."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from finops.generator import catalog
+from finops.generator.estate.builder import EstateBuilder
+from finops.generator.estate.factory import HOURS_MONTH
+from finops.generator.estate.model import SERVICE_OF_KIND, Anomaly, Profile, Situation
+from finops.generator.timeline import DAY_H
+
+
+def plant_resource_spike(b: EstateBuilder) -> None:
+    """A spike on one Lambda function: requests and duration eight times usual for 30 hours."""
+    fn = next(
+        r
+        for r in b.resources
+        if r.kind == "lambda_function" and r.account_id == b.acct(0).account_id
+    )
+    spike_start = b.day_hour(0.7) + 9
+    b.anomalies.append(
+        Anomaly(
+            1,
+            "cost_spike",
+            (fn.resource_id,),
+            ("requests", "duration"),
+            spike_start,
+            spike_start + 30,
+            8.0,
+        )
+    )
+    s = b.situation(
+        "cost_spike",
+        fn,
+        spike_start,
+        None,
+        end=b.date_of(spike_start + 30),
+        scope="resource",
+        multiplier=8.0,
+        usage="requests and duration",
+    )
+    s.anomaly_id = 1
+
+
+def plant_account_spike(b: EstateBuilder) -> None:
+    """A spike in one account's NAT gateway traffic: six times usual for 20 hours."""
+    a = b.acct(1)
+    egress = [r for r in b.resources if r.account_id == a.account_id and r.kind == "nat_gateway"]
+    spike2 = b.day_hour(0.45) + 2
+    b.anomalies.append(
+        Anomaly(
+            2,
+            "cost_spike",
+            tuple(r.resource_id for r in egress),
+            ("bytes",),
+            spike2,
+            spike2 + 20,
+            6.0,
+        )
+    )
+    s = b.situation(
+        "cost_spike",
+        None,
+        spike2,
+        None,
+        account=a,
+        end=b.date_of(spike2 + 20),
+        service="AmazonEC2",
+        scope="account_service",
+        usage_type="NatGateway-Bytes",
+        multiplier=6.0,
+        resource_ids=[r.resource_id for r in egress],
+    )
+    s.anomaly_id = 2
+
+
+def plant_level_shift(b: EstateBuilder) -> None:
+    """A lasting level shift (x1.7) in one account's Lambda usage from 60% of the range on."""
+    a = b.acct(2)
+    fns = [r for r in b.resources if r.account_id == a.account_id and r.kind == "lambda_function"]
+    shift = b.day_hour(0.6)
+    b.anomalies.append(
+        Anomaly(
+            3,
+            "level_shift",
+            tuple(r.resource_id for r in fns),
+            ("requests", "duration"),
+            shift,
+            None,
+            1.7,
+        )
+    )
+    s = b.situation(
+        "level_shift",
+        None,
+        shift,
+        None,
+        account=a,
+        service="AWSLambda",
+        scope="account_service",
+        multiplier=1.7,
+        resource_ids=[r.resource_id for r in fns],
+    )
+    s.anomaly_id = 3
+
+
+def plant_cost_drift(b: EstateBuilder) -> None:
+    """A drift on one bucket's storage and requests, reaching x2.5 over up to 90 days."""
+    tl = b.timeline
+    a = b.acct(4)
+    bucket = next(r for r in b.resources if r.account_id == a.account_id and r.kind == "s3_bucket")
+    drift = b.day_hour(0.5)
+    ramp = max(DAY_H * 7, min(DAY_H * 90, tl.hours - drift))
+    b.anomalies.append(
+        Anomaly(
+            4, "cost_drift", (bucket.resource_id,), ("storage", "requests"), drift, None, 2.5, ramp
+        )
+    )
+    s = b.situation(
+        "cost_drift", bucket, drift, None, scope="resource", multiplier=2.5, ramp_days=ramp // DAY_H
+    )
+    s.anomaly_id = 4
+
+
+def plant_capacity_step(b: EstateBuilder) -> None:
+    """A step change of legitimate capacity (new service launched) — a level shift in EC2."""
+    a = b.acct(0)
+    launch = b.day_hour(0.8) + 14
+    new = [
+        b.instance(
+            a,
+            a.regions[0],
+            "c6i.2xlarge",
+            profile=Profile(level=45.0),
+            launch=launch,
+            terminate=None,
+            tags=b.tags_for(a, "search"),
+        )
+        for _ in range(4)
+    ]
+    rate = catalog.ec2_rate("c6i.2xlarge", a.regions[0])
+    b.situation(
+        "level_shift",
+        None,
+        launch,
+        rate * 4 * HOURS_MONTH,
+        account=a,
+        service="AmazonEC2",
+        scope="account_service",
+        cause="capacity_added",
+        resource_ids=[r.resource_id for r in new],
+    )
+
+
+# resource kind -> (usage streams a spike multiplies, streams a shift or drift multiplies)
+EXTRA_TARGETS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "lambda_function": (("requests", "duration"), ("requests", "duration")),
+    "s3_bucket": (("requests",), ("storage", "requests")),
+    "nat_gateway": (("bytes",), ("bytes",)),
+    "ec2_instance": (("egress",), ("egress",)),
+}
+
+
+def plant_extra_anomalies(b: EstateBuilder, count: int, rng: np.random.Generator) -> None:
+    """``count`` more anomalies on resources that live through the whole range and carry no
+    other planted situation, spread over the range after ten weeks of history."""
+    taken: set[str] = set()
+    for s in b.situations:
+        if s.resource_id:
+            taken.add(s.resource_id)
+        taken.update(str(r) for r in s.details.get("resource_ids") or [])
+    for a in b.anomalies:
+        taken.update(a.resource_ids)
+    pool = [
+        r
+        for r in b.resources
+        if r.kind in EXTRA_TARGETS
+        and r.resource_id not in taken
+        and r.launch_hour <= 0
+        and r.terminate_hour is None
+        and (r.kind != "ec2_instance" or r.attrs.get("egress_gb_hour"))
+    ]
+    days = b.timeline.days
+    first_day, last_day = 70, days - 45
+    if not pool or last_day <= first_day:
+        return
+    order = rng.permutation(len(pool))
+    kinds = ("cost_spike", "level_shift", "cost_drift")
+    for n in range(min(count, len(pool))):
+        r = pool[int(order[n])]
+        kind = kinds[n % 3]
+        spike_streams, lasting_streams = EXTRA_TARGETS[r.kind]
+        start = int(rng.integers(first_day, last_day)) * DAY_H + int(rng.integers(0, 12))
+        anomaly_id = len(b.anomalies) + 1
+        end_hour: int | None = None
+        ramp = 0
+        if kind == "cost_spike":
+            multiplier = round(float(rng.uniform(5.0, 9.0)), 2)
+            end_hour = start + int(rng.integers(20, 49))
+            streams = spike_streams
+        elif kind == "level_shift":
+            multiplier = round(float(rng.uniform(1.8, 2.6)), 2)
+            streams = lasting_streams
+        else:
+            multiplier = round(float(rng.uniform(2.5, 3.5)), 2)
+            ramp = int(rng.integers(28, 57)) * DAY_H
+            streams = lasting_streams
+        b.anomalies.append(
+            Anomaly(anomaly_id, kind, (r.resource_id,), streams, start, end_hour, multiplier, ramp)
+        )
+        details: dict[str, Any] = {
+            "scope": "resource",
+            "multiplier": multiplier,
+            "usage": " and ".join(streams),
+            "planted": "extra",
+        }
+        if ramp:
+            details["ramp_days"] = ramp // DAY_H
+        situation = Situation(
+            kind=kind,
+            resource_id=r.resource_id,
+            account_id=r.account_id,
+            region=r.region,
+            service=SERVICE_OF_KIND[r.kind],
+            start=b.date_of(start),
+            end=b.date_of(end_hour) if end_hour is not None else None,
+            monthly_cost_impact=None,
+            details=details,
+        )
+        situation.anomaly_id = anomaly_id
+        b.situations.append(situation)
+        taken.add(r.resource_id)
