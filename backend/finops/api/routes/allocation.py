@@ -9,7 +9,7 @@ from datetime import date, timedelta
 from decimal import ROUND_DOWN, Decimal
 from typing import Annotated, Any
 
-from fastapi import APIRouter, HTTPException, Query
+from fastapi import APIRouter, Query
 from sqlalchemy import Connection, select
 
 from finops.api.deps import ConnectionDep
@@ -20,7 +20,7 @@ from finops.api.schemas import (
     ChargebackPublic,
 )
 from finops.api.views import chargeback_monthly
-from finops.errors import FinOpsError
+from finops.errors import FinOpsError, NotFoundError
 
 router = APIRouter(prefix="/allocation", tags=["allocation"])
 
@@ -93,18 +93,14 @@ def read_chargeback(
     elif periods:
         period = periods[0]
     else:
-        raise HTTPException(
-            status_code=404,
-            detail="no chargeback report in the warehouse yet (run: finops run allocation)",
+        raise NotFoundError(
+            "no chargeback report in the warehouse yet (run: finops run allocation)"
         )
     if period not in periods:
-        raise HTTPException(
-            status_code=404,
-            detail=(
-                f"no chargeback report for billing period {_period(period)} "
-                f"(run: finops run allocation --date {_period(period)}-01); "
-                f"reports exist for {[_period(p) for p in periods] or 'no period'}"
-            ),
+        raise NotFoundError(
+            f"no chargeback report for billing period {_period(period)} "
+            f"(run: finops run allocation --date {_period(period)}-01); "
+            f"reports exist for {[_period(p) for p in periods] or 'no period'}"
         )
     rows = _report_rows(conn, period)
     previous_period = (period - timedelta(days=1)).replace(day=1)

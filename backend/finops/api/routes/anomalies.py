@@ -28,6 +28,7 @@ from finops.api.schemas import (
     RootCauseEntryPublic,
 )
 from finops.api.views import anomalies
+from finops.errors import NotFoundError
 
 router = APIRouter(prefix="/anomalies", tags=["anomalies"])
 
@@ -119,10 +120,9 @@ def _anomaly_fields(row: Any) -> dict[str, Any]:
     }
 
 
-def _not_found(fingerprint: str) -> HTTPException:
-    return HTTPException(
-        status_code=404,
-        detail=f"no anomaly with fingerprint {fingerprint!r} (list them: GET /api/v1/anomalies)",
+def _not_found(fingerprint: str) -> NotFoundError:
+    return NotFoundError(
+        f"no anomaly with fingerprint {fingerprint!r} (list them: GET /api/v1/anomalies)"
     )
 
 

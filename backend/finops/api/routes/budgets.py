@@ -10,7 +10,7 @@ from collections import defaultdict
 from decimal import Decimal
 from typing import Annotated, Any
 
-from fastapi import APIRouter, HTTPException, Path
+from fastapi import APIRouter, Path
 from fastapi.exceptions import RequestValidationError
 from sqlalchemy import Connection, delete, select
 
@@ -36,6 +36,7 @@ from finops.api.schemas import (
     ThresholdPublic,
 )
 from finops.api.views import budget_alerts, budget_definitions, budgets
+from finops.errors import NotFoundError
 
 router = APIRouter(prefix="/budgets", tags=["budgets"])
 
@@ -192,15 +193,9 @@ def create_budget(
     budget = _budget(body)
     _validate(budget, webhook_allow=settings.notify_webhook_allow)
     with engine.begin() as conn:
-        existing = conn.execute(
-            select(budget_definitions.c.id).where(budget_definitions.c.name == budget.name)
-        ).scalar_one_or_none()
-        if existing is not None:
-            raise HTTPException(
-                status_code=409,
-                detail=f"a budget named {budget.name!r} exists already (id {existing})",
-            )
-        budget_id = save_budget(conn, budget, webhook_allow=settings.notify_webhook_allow)
+        budget_id = save_budget(
+            conn, budget, webhook_allow=settings.notify_webhook_allow, replace=False
+        )
         audit(
             conn,
             action="budget.save",
@@ -231,7 +226,7 @@ def delete_budget(engine: EngineDep, request_id: RequestIdDep, budget_id: Budget
             .returning(budget_definitions.c.name)
         ).scalar_one_or_none()
         if name is None:
-            raise HTTPException(status_code=404, detail=f"no budget with id {budget_id}")
+            raise NotFoundError(f"no budget with id {budget_id}")
         audit(
             conn,
             action="budget.delete",

@@ -7,7 +7,7 @@ from datetime import date
 from typing import Annotated, Any
 
 import psycopg
-from fastapi import APIRouter, HTTPException, Query
+from fastapi import APIRouter, Query
 from sqlalchemy import ColumnElement, Connection, func, select, union
 
 from finops.api.deps import ConnectionDep
@@ -24,7 +24,7 @@ from finops.api.schemas import (
     SourcesPublic,
 )
 from finops.api.views import billing_sources, data_quality, ingest_log, ingest_quality
-from finops.errors import DatabaseError
+from finops.errors import DatabaseError, NotFoundError
 from finops.ingest.billing.manage import read_sources
 from finops.ingest.billing.quality import EXAMPLE_COLUMNS
 
@@ -67,10 +67,8 @@ def _require_source(conn: Connection, source_id: str) -> None:
     if conn.execute(select(known.c.source_id).where(known.c.source_id == source_id)).first():
         return
     names = sorted(conn.execute(select(billing_sources.c.source_id)).scalars())
-    raise HTTPException(
-        status_code=404,
-        detail=f"source_id: no billing source named {source_id!r}; "
-        f"known: {', '.join(names) or 'none'}",
+    raise NotFoundError(
+        f"source_id: no billing source named {source_id!r}; known: {', '.join(names) or 'none'}"
     )
 
 
@@ -226,8 +224,7 @@ def _require_loaded_period(conn: Connection, source_id: str | None, period: date
     if period in periods:
         return
     owner = f" of source {source_id!r}" if source_id is not None else ""
-    raise HTTPException(
-        status_code=404,
-        detail=f"billing_period: no successful load of {period:%Y-%m}{owner}; loaded: "
-        f"{', '.join(f'{p:%Y-%m}' for p in periods) or 'none'}",
+    raise NotFoundError(
+        f"billing_period: no successful load of {period:%Y-%m}{owner}; loaded: "
+        f"{', '.join(f'{p:%Y-%m}' for p in periods) or 'none'}"
     )
