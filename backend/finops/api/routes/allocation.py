@@ -14,7 +14,7 @@ from sqlalchemy import Connection, select
 
 from finops.api.deps import ConnectionDep
 from finops.api.params import BILLING_PERIOD_PATTERN, parse_billing_period
-from finops.api.schemas import (
+from finops.api.schemas.allocation import (
     ChargebackAllocationPublic,
     ChargebackCostCenterPublic,
     ChargebackPublic,

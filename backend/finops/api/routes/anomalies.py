@@ -16,7 +16,7 @@ from finops.analytics.anomalies.store import incidents, set_status
 from finops.api.deps import ConnectionDep, EngineDep, RequestIdDep
 from finops.api.intel_views import anomaly_baseline, warehouse_currency
 from finops.api.params import Day, PageDep
-from finops.api.schemas import (
+from finops.api.schemas.anomalies import (
     AnomaliesPublic,
     AnomalyDayPublic,
     AnomalyDetailPublic,

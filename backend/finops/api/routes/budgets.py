@@ -27,7 +27,7 @@ from finops.analytics.budgets.model import (
 from finops.api.deps import ConnectionDep, EngineDep, RequestIdDep, SettingsDep
 from finops.api.errors import error_responses
 from finops.api.params import MAX_BIGINT
-from finops.api.schemas import (
+from finops.api.schemas.budgets import (
     BudgetAlertPublic,
     BudgetCreate,
     BudgetEvaluationPublic,

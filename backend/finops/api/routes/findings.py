@@ -12,7 +12,7 @@ from sqlalchemy import ColumnElement, Connection, func, select
 
 from finops.api.deps import ConnectionDep
 from finops.api.params import PageDep
-from finops.api.schemas import (
+from finops.api.schemas.findings import (
     COMMITMENT_WASTE_ADVICE,
     SAVINGS_BASIS,
     FindingPublic,

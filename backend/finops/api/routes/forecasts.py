@@ -25,7 +25,7 @@ from finops.analytics.forecasting.job import (
 from finops.api.deps import ConnectionDep
 from finops.api.intel_views import daily_cost_by, warehouse_currency
 from finops.api.params import Day, one_of_pattern
-from finops.api.schemas import (
+from finops.api.schemas.forecasts import (
     DailyCostPublic,
     ForecastPointPublic,
     ForecastPublic,

@@ -9,7 +9,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from finops.api.deps import EngineDep
 from finops.api.errors import error_responses
-from finops.api.schemas import HealthPublic, ReadinessPublic
+from finops.api.schemas.health import HealthPublic, ReadinessPublic
 from finops.db.migrate import current_revision
 from finops.errors import DatabaseError
 from finops.observability import DB_POOL

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Query
 from finops.analytics.spend import CostMetric, SpendFilter, kpi_summary
 from finops.api.deps import ConnectionDep
 from finops.api.params import CostMetricQuery, Day, check_range, spend_filter
-from finops.api.schemas import KpiSummaryPublic, ServiceCostPublic
+from finops.api.schemas.kpi import KpiSummaryPublic, ServiceCostPublic
 
 router = APIRouter(prefix="/kpi", tags=["kpi"])
 

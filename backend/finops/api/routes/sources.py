@@ -12,7 +12,7 @@ from sqlalchemy import ColumnElement, Connection, func, select, union
 
 from finops.api.deps import ConnectionDep
 from finops.api.params import BILLING_PERIOD_PATTERN, PageDep, parse_billing_period
-from finops.api.schemas import (
+from finops.api.schemas.sources import (
     CurrencyAmountPublic,
     LoadPublic,
     LoadsPublic,

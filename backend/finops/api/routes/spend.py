@@ -16,7 +16,7 @@ from finops.analytics.spend import (
 )
 from finops.api.deps import ConnectionDep
 from finops.api.params import CostMetricQuery, Day, check_range, spend_filter
-from finops.api.schemas import (
+from finops.api.schemas.spend import (
     AccountPublic,
     DimensionPublic,
     FiltersPublic,
