@@ -27,6 +27,7 @@ from finops.analytics.budgets.model import (
 from finops.api.deps import ConnectionDep, EngineDep, RequestIdDep, SettingsDep
 from finops.api.errors import error_responses
 from finops.api.params import MAX_BIGINT
+from finops.api.rows import from_row, text_map
 from finops.api.schemas.budgets import (
     BudgetAlertPublic,
     BudgetCreate,
@@ -121,46 +122,17 @@ def _alerts(conn: Connection, budget_ids: list[int]) -> dict[tuple[int, Any], li
 
 
 def _public(row: Any, alerts: list[Any]) -> BudgetPublic:
-    evaluation = (
-        None
-        if row.run_date is None
-        else BudgetEvaluationPublic(
-            period_start=row.period_start,
-            period_end=row.period_end,
-            run_date=row.run_date,
-            actual=row.actual,
-            forecast=row.forecast,
-            forecast_model=row.forecast_model,
-            actual_pct=row.actual_pct,
-            forecast_pct=row.forecast_pct,
-        )
-    )
-    return BudgetPublic(
-        id=row.id,
-        name=row.name,
-        scope_kind=row.scope_kind,
-        scope={str(k): str(v) for k, v in (row.scope or {}).items()},
-        period=row.period,
-        amount=row.amount,
-        currency=row.currency,
-        cost_metric=row.cost_metric,
+    return from_row(
+        BudgetPublic,
+        row,
+        scope=text_map(row.scope),
         thresholds=[
             ThresholdPublic(kind=t["kind"], percent=Decimal(str(t["percent"])))
             for t in row.thresholds or []
         ],
         channel_targets={str(k): len(v) for k, v in (row.channels or {}).items()},
-        evaluation=evaluation,
-        alerts=[
-            BudgetAlertPublic(
-                threshold_kind=a.threshold_kind,
-                threshold_percent=a.threshold_percent,
-                crossed_on=a.crossed_on,
-                amount=a.amount,
-                actual=a.actual,
-                forecast=a.forecast,
-            )
-            for a in alerts
-        ],
+        evaluation=None if row.run_date is None else from_row(BudgetEvaluationPublic, row),
+        alerts=[from_row(BudgetAlertPublic, a) for a in alerts],
     )
 
 

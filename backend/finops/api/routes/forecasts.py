@@ -25,6 +25,7 @@ from finops.analytics.forecasting.job import (
 from finops.api.deps import ConnectionDep
 from finops.api.intel_views import daily_cost_by, warehouse_currency
 from finops.api.params import Day, one_of_pattern
+from finops.api.rows import from_row, text_map
 from finops.api.schemas.forecasts import (
     DailyCostPublic,
     ForecastPointPublic,
@@ -145,6 +146,24 @@ def _projection(row: Any, period: str, prefix: str, to_date: str) -> ProjectionP
     )
 
 
+def _forecast(
+    run: Any, points: list[Any], daily: dict[date, Decimal], *, first: date, last: date
+) -> ForecastPublic:
+    """One scope's forecast run with its points and its actual daily cost on [first, last]."""
+    return from_row(
+        ForecastPublic,
+        run,
+        scope=text_map(run.scope),
+        weights={str(k): float(v) for k, v in (run.weights or {}).items()},
+        month_end=_projection(run, "monthly", "month_end", "month_to_date"),
+        quarter_end=_projection(run, "quarterly", "quarter_end", "quarter_to_date"),
+        points=[from_row(ForecastPointPublic, p) for p in points],
+        actuals=[
+            DailyCostPublic(day=d, cost=c) for d, c in sorted(daily.items()) if first <= d <= last
+        ],
+    )
+
+
 @router.get("", response_model=ForecastsPublic)
 def read_forecasts(
     conn: ConnectionDep,
@@ -190,46 +209,16 @@ def read_forecasts(
         if metric is None
         else _actuals(conn, runs, history_days=history_days, horizon=horizon, metric=metric)
     )
-    data = []
-    for r in runs:
-        first = r.run_date - timedelta(days=history_days - 1)
-        last = r.run_date + timedelta(days=horizon)
-        daily = actuals.get(r.scope_key, {})
-        data.append(
-            ForecastPublic(
-                scope_kind=r.scope_kind,
-                scope={str(k): str(v) for k, v in (r.scope or {}).items()},
-                scope_key=r.scope_key,
-                run_date=r.run_date,
-                cost_metric=r.cost_metric,
-                model=r.model,
-                weights={str(k): float(v) for k, v in (r.weights or {}).items()},
-                history_days=r.history_days,
-                horizon_days=r.horizon_days,
-                backtest_folds=r.backtest_folds,
-                backtest_mase=r.backtest_mase,
-                backtest_smape=r.backtest_smape,
-                month_end=_projection(r, "monthly", "month_end", "month_to_date"),
-                quarter_end=_projection(r, "quarterly", "quarter_end", "quarter_to_date"),
-                points=[
-                    ForecastPointPublic(
-                        day=p.day,
-                        horizon_day=p.horizon_day,
-                        yhat=p.yhat,
-                        lower80=p.lower80,
-                        upper80=p.upper80,
-                        lower95=p.lower95,
-                        upper95=p.upper95,
-                    )
-                    for p in points.get(r.id, [])
-                ],
-                actuals=[
-                    DailyCostPublic(day=d, cost=c)
-                    for d, c in sorted(daily.items())
-                    if first <= d <= last
-                ],
-            )
+    data = [
+        _forecast(
+            r,
+            points.get(r.id, []),
+            actuals.get(r.scope_key, {}),
+            first=r.run_date - timedelta(days=history_days - 1),
+            last=r.run_date + timedelta(days=horizon),
         )
+        for r in runs
+    ]
     return ForecastsPublic(
         data=data, count=len(data), currency=warehouse_currency(conn), horizon=horizon
     )

@@ -12,6 +12,7 @@ from sqlalchemy import ColumnElement, Connection, func, select, union
 
 from finops.api.deps import ConnectionDep
 from finops.api.params import BILLING_PERIOD_PATTERN, PageDep, parse_billing_period
+from finops.api.rows import from_row
 from finops.api.schemas.sources import (
     CurrencyAmountPublic,
     LoadPublic,
@@ -133,24 +134,7 @@ def read_loads(
 
 
 def _load(row: Any) -> LoadPublic:
-    return LoadPublic(
-        id=row.id,
-        run_id=row.run_id,
-        source_id=row.source_id,
-        source_format=row.source_format,
-        billing_period=_period(row.billing_period),
-        status=row.status,
-        raw_line_items=row.raw_line_items,
-        rows_loaded=row.rows_loaded,
-        billing_currency=row.billing_currency,
-        billed_cost=row.billed_cost,
-        effective_cost=row.effective_cost,
-        list_cost=row.list_cost,
-        started_at=row.started_at,
-        finished_at=row.finished_at,
-        error=row.error,
-        quality_findings=row.quality_findings,
-    )
+    return from_row(LoadPublic, row, billing_period=_period(row.billing_period))
 
 
 @router.get("/quality", response_model=QualityFindingsPublic)
@@ -184,17 +168,11 @@ def read_quality(
         )
     ).all()
     data = [
-        QualityFindingPublic(
-            source_id=r.source_id,
+        from_row(
+            QualityFindingPublic,
+            r,
             billing_period=f"{r.billing_period:%Y-%m}",
-            rule_id=r.rule_id,
-            column_name=r.column_name,
-            severity=r.severity,
-            line_items=r.line_items,
-            message=r.message,
             examples=[_in_reading_order(e) for e in r.examples or []],
-            run_id=r.run_id,
-            loaded_at=r.loaded_at,
         )
         for r in rows
     ]
