@@ -1,4 +1,4 @@
-"""Response models from query result rows."""
+"""Response models from query result rows (or the dataclasses the analytics return)."""
 
 from __future__ import annotations
 
@@ -9,10 +9,16 @@ from pydantic import BaseModel
 M = TypeVar("M", bound=BaseModel)
 
 
-def from_row(model: type[M], row: Any, **values: Any) -> M:
-    """``model`` from the columns of a result row that bear its field names (validated as the
-    constructor validates them); ``values`` add fields or replace columns that need converting."""
-    return model.model_validate({**row._mapping, **values})
+def from_row(model: type[M], row: object, **values: Any) -> M:
+    """``model`` from the attributes of ``row`` (a result row's columns, a dataclass's fields)
+    that bear its field names, validated as the constructor validates them; ``values`` add
+    fields or replace attributes that need converting."""
+    fields = {
+        name: getattr(row, name)
+        for name in model.model_fields
+        if name not in values and hasattr(row, name)
+    }
+    return model.model_validate({**fields, **values})
 
 
 def text_map(value: Any) -> dict[str, str]:

@@ -196,15 +196,7 @@ def read_anomaly(
             for r in row.related_scopes or []
         ],
         series=[
-            AnomalyDayPublic(
-                day=d.day,
-                actual=d.actual,
-                expected=d.expected,
-                lower=d.lower,
-                upper=d.upper,
-                anomalous=d.anomalous,
-                in_incident=row.first_day <= d.day <= row.last_day,
-            )
+            from_row(AnomalyDayPublic, d, in_incident=row.first_day <= d.day <= row.last_day)
             for d in series
         ],
     )

@@ -80,19 +80,12 @@ def read_sources_list(conn: ConnectionDep) -> SourcesPublic:
     warehouse, when it was last loaded and how many data-quality rules its data breaks."""
     sources = read_sources(_driver_connection(conn))
     data = [
-        SourcePublic(
-            source_id=s.source_id,
-            source_format=s.source_format,
-            provider_names=s.provider_names,
-            billing_account_ids=s.billing_account_ids,
-            export_name=s.export_name,
-            location=s.location,
-            billing_periods=s.billing_periods,
-            rows=s.rows,
+        from_row(
+            SourcePublic,
+            s,
             billed_cost=[
                 CurrencyAmountPublic(currency=c, amount=v) for c, v in s.billed_costs.items()
             ],
-            last_loaded_at=s.last_loaded_at,
             quality_findings=s.quality_issues,
         )
         for s in sources
