@@ -75,7 +75,9 @@ def test_the_command_line_names_the_variable(tmp_path: Path) -> None:
         text=True,
         check=False,
     )
-    assert run.returncode != 0
-    message = " ".join(run.stderr.split())
-    assert "FINOPS_ENVIRONMENT: 'prod' is not one of development, test, production" in message
+    assert run.returncode == 1  # bad input, not an internal error (2)
+    assert " ".join(run.stderr.split()) == (
+        "error: invalid settings: FINOPS_ENVIRONMENT: 'prod' is not one of development, test, "
+        "production"
+    )
     assert not (tmp_path / "pgdata").exists()
