@@ -37,6 +37,9 @@ from tests.api.operations import Operation, api_operations
 
 API_DIR = Path(__file__).parents[2] / "backend" / "finops" / "api"
 UNAVAILABLE = "the warehouse is unavailable"
+LOST = {"detail": "the warehouse is unavailable; try again shortly"}
+"""The answer to a lost warehouse, whichever way it was lost: no address, port or driver text
+(the server log has them, under the request id)."""
 
 
 def test_each_error_type_has_one_status() -> None:
@@ -132,8 +135,7 @@ def _assert_unavailable(client: TestClient, operations: list[Operation]) -> None
     for op in operations:
         response = client.request(op.method, op.url, json=op.body)
         assert response.status_code == 503, (op.method, op.url, response.text)
-        assert list(response.json()) == ["detail"]
-        assert response.json()["detail"].startswith(UNAVAILABLE), (op.url, response.text)
+        assert response.json() == LOST, (op.url, response.text)
 
 
 def _closed_port() -> int:
@@ -148,7 +150,7 @@ def test_a_url_to_a_closed_port_is_503_everywhere(tmp_path: Path) -> None:
     with TestClient(create_app(settings=settings, frontend_dist=None)) as client:
         _assert_unavailable(client, api_operations(client.app))  # type: ignore[arg-type]
         ready = client.get("/readyz")
-        assert ready.status_code == 503 and ready.json()["detail"].startswith(UNAVAILABLE)
+        assert (ready.status_code, ready.json()) == (503, LOST)
         assert client.get("/healthz").json() == {"status": "ok"}
 
 

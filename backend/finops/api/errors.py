@@ -168,6 +168,9 @@ async def _http_error(request: Request, exc: Exception) -> JSONResponse:
 async def _finops_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, FinOpsError)
     status = status_of(exc)
+    if status == 503 and isinstance(exc.__cause__, CONNECTION_ERRORS):
+        # a lost connection reads the same however it was met (no address or driver text)
+        return await _unavailable(request, exc)
     if status == 503:
         log.warning("api.database_unavailable", error=str(exc))
         return _error(status, f"{UNAVAILABLE}: {exc}")
