@@ -24,6 +24,11 @@ class ConflictError(FinOpsError):
     """A change collides with what exists (a name already in use); the message names both."""
 
 
+class InvalidParameterError(FinOpsError):
+    """Request parameters that are each valid but not together (a range that runs backwards,
+    a scope without its kind); the message names the parameters."""
+
+
 class QueryRefusedError(FinOpsError):
     """A statement given to the read-only SQL console is not a single SELECT/WITH."""
 

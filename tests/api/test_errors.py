@@ -30,6 +30,7 @@ from finops.errors import (
     DatabaseError,
     FinOpsError,
     IngestError,
+    InvalidParameterError,
     NotFoundError,
     OverlapError,
 )
@@ -46,18 +47,21 @@ def test_each_error_type_has_one_status() -> None:
     assert status_of(NotFoundError("no budget with id 7")) == 404
     assert status_of(ConflictError("a budget named 'x' exists already")) == 409
     assert status_of(DatabaseError("cannot reach PostgreSQL")) == 503
+    assert status_of(InvalidParameterError("start 2026-02-01 is after end 2026-01-01")) == 422
     assert status_of(OverlapError("charges held by another source")) == 400
     assert status_of(IngestError("bad file")) == 400
     assert status_of(FinOpsError("several currencies")) == 400
 
 
 def _http_statuses_built_by_hand(path: Path) -> list[str]:
-    """Calls with ``status_code=404`` or ``409`` (``HTTPException``, ``JSONResponse``, …) in a
-    module."""
+    """``HTTPException(…)`` calls, and calls with ``status_code=404`` or ``409``
+    (``JSONResponse``, …) in a module."""
     found = []
     for node in ast.walk(ast.parse(path.read_text())):
         if not isinstance(node, ast.Call):
             continue
+        if isinstance(node.func, ast.Name) and node.func.id == "HTTPException":
+            found.append(f"{path.relative_to(API_DIR)}:{node.lineno} (HTTPException)")
         for keyword in node.keywords:
             value = keyword.value
             if (
@@ -69,9 +73,9 @@ def _http_statuses_built_by_hand(path: Path) -> list[str]:
     return found
 
 
-def test_no_route_builds_404_or_409_by_hand() -> None:
-    """The routes raise NotFoundError or ConflictError; ``api/errors.py`` alone turns them into
-    statuses."""
+def test_no_route_builds_a_status_by_hand() -> None:
+    """The routes raise NotFoundError, ConflictError, InvalidParameterError…; ``api/errors.py``
+    alone turns them into statuses."""
     modules = sorted(p for p in API_DIR.rglob("*.py") if p.name != "errors.py")
     assert len(modules) > 15
     assert [hit for m in modules for hit in _http_statuses_built_by_hand(m)] == []

@@ -3,13 +3,14 @@
 Every error body is ``ErrorPublic``: ``{"detail": "message"}`` or, for a request that fails
 validation, ``{"detail": [{"loc": [...], "msg": "...", "type": "..."}, ...]}`` (FastAPI's own
 layout, without echoing the offending input back). The handlers below turn every exception into
-that shape: validation errors (422), ``HTTPException`` (its status), the error hierarchy by
-:func:`status_of` (``NotFoundError`` 404, ``ConflictError`` 409, ``DatabaseError`` 503, any
-other ``FinOpsError`` 400), a warehouse that cannot be used — refused or lost connections, a
-pool with no connection free, whether SQLAlchemy or psycopg reports it — (503), a value the
-database refuses as out of range (422) and anything else (500, logged with its traceback).
-Routes raise the hierarchy's errors and never build these statuses themselves.
-:func:`document_errors` writes the statuses each route can answer into the OpenAPI schema.
+that shape: validation errors (422); ``HTTPException`` (its status: FastAPI's own 404/405); the
+error hierarchy by :func:`status_of` (``NotFoundError`` 404, ``ConflictError`` 409,
+``InvalidParameterError`` 422, ``DatabaseError`` 503, any other ``FinOpsError`` 400); a
+warehouse that cannot be used — refused or lost connections, a pool with no connection free,
+whether SQLAlchemy or psycopg reports it — (503); a value the database refuses as out of range
+(422); anything else (500, logged with its traceback). Routes raise the hierarchy's errors and
+never build these statuses themselves. :func:`document_errors` writes the statuses each route
+can answer into the OpenAPI schema.
 """
 
 from __future__ import annotations
@@ -27,7 +28,13 @@ from pydantic import BaseModel, Field
 from sqlalchemy import exc as sa_exc
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from finops.errors import ConflictError, DatabaseError, FinOpsError, NotFoundError
+from finops.errors import (
+    ConflictError,
+    DatabaseError,
+    FinOpsError,
+    InvalidParameterError,
+    NotFoundError,
+)
 
 log = structlog.get_logger(__name__)
 
@@ -62,6 +69,7 @@ UNAVAILABLE = "the warehouse is unavailable"
 STATUS_OF_ERROR: tuple[tuple[type[FinOpsError], int], ...] = (
     (NotFoundError, 404),
     (ConflictError, 409),
+    (InvalidParameterError, 422),
     (DatabaseError, 503),
 )
 """The status of each error type of the hierarchy (the first that matches; the rest: 400)."""

@@ -8,14 +8,14 @@ from datetime import date
 from decimal import Decimal
 from typing import Annotated, Any
 
-from fastapi import APIRouter, HTTPException, Path, Query
+from fastapi import APIRouter, Path, Query
 from sqlalchemy import ColumnElement, Connection, func, select
 
 from finops.analytics.anomalies.job import audit
 from finops.analytics.anomalies.store import incidents, set_status
 from finops.api.deps import ConnectionDep, EngineDep, RequestIdDep
 from finops.api.intel_views import anomaly_baseline, warehouse_currency
-from finops.api.params import Day, PageDep
+from finops.api.params import Day, PageDep, check_order
 from finops.api.rows import from_row, text_map
 from finops.api.schemas.anomalies import (
     AnomaliesPublic,
@@ -132,8 +132,7 @@ def read_anomalies(
 ) -> AnomaliesPublic:
     """Incidents, newest first (then the largest impact), one page at a time; ``count`` covers
     every incident that matches the filters."""
-    if start is not None and end is not None and start > end:
-        raise HTTPException(status_code=422, detail=f"start {start} is after end {end}")
+    check_order(start, end)
     where = _where(status=status, severity=severity, scope_kind=scope_kind, start=start, end=end)
     count = conn.execute(select(func.count()).select_from(anomalies).where(*where)).scalar_one()
     rows = conn.execute(

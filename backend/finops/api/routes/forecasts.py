@@ -10,7 +10,7 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated, Any
 
-from fastapi import APIRouter, HTTPException, Query
+from fastapi import APIRouter, Query
 from sqlalchemy import ColumnElement, Connection, case, select
 
 from finops.analytics.anomalies.warehouse import METRICS
@@ -33,6 +33,7 @@ from finops.api.schemas.forecasts import (
     ForecastsPublic,
     ProjectionPublic,
 )
+from finops.errors import InvalidParameterError
 
 router = APIRouter(prefix="/forecasts", tags=["forecasts"])
 
@@ -55,10 +56,9 @@ def _scope_where(
         return [] if scope_kind is None else [forecast_runs.c.scope_kind == scope_kind.value]
     dims = SCOPE_DIMENSIONS[scope_kind.value] if scope_kind is not None else ()
     if scope_kind is None or len(dims) != 1:
-        raise HTTPException(
-            status_code=422,
-            detail="scope names an account or a service: give scope_kind=account or "
-            f"scope_kind=service with it (got scope_kind={scope_kind})",
+        raise InvalidParameterError(
+            "scope names an account or a service: give scope_kind=account or "
+            f"scope_kind=service with it (got scope_kind={scope_kind})"
         )
     return [forecast_runs.c.scope_key == scope_key(scope_kind.value, {dims[0]: scope})]
 
@@ -67,9 +67,8 @@ def _metric(conn: Connection, requested: str | None) -> str | None:
     """The requested cost metric, else that of the newest forecast run (None: no forecasts)."""
     if requested is not None:
         if requested not in METRICS:
-            raise HTTPException(
-                status_code=422,
-                detail=f"cost_metric {requested!r} is not one of {', '.join(METRICS)}",
+            raise InvalidParameterError(
+                f"cost_metric {requested!r} is not one of {', '.join(METRICS)}"
             )
         return requested
     newest: str | None = conn.execute(
