@@ -1155,6 +1155,8 @@ def openapi(
 def main() -> None:
     try:
         app()
+    except FinOpsError as exc:  # bad input or settings met outside a command's own handling
+        raise SystemExit(_fail(exc).exit_code) from None
     except Exception as exc:  # a defect, not bad input: short unless --debug
         if _debug["on"]:
             raise

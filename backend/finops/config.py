@@ -4,19 +4,29 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal, Self, get_args
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from finops.errors import ConfigurationError
+
 REPO_ROOT = Path(__file__).resolve().parents[2]
+ENV_PREFIX = "FINOPS_"
+
+Environment = Literal["development", "test", "production"]
+"""Where the platform runs: production requires an external database (``FINOPS_DATABASE_URL``)."""
+ENVIRONMENTS: tuple[Environment, ...] = get_args(Environment)
 
 
 class Settings(BaseSettings):
     """Platform settings. Every piece of state lives under ``home`` unless configured."""
 
-    model_config = SettingsConfigDict(env_prefix="FINOPS_", extra="ignore")
+    model_config = SettingsConfigDict(env_prefix=ENV_PREFIX, extra="ignore")
 
-    environment: str = Field(default="development", description="development | test | production")
+    environment: Environment = Field(
+        default="development", description="development | test | production"
+    )
     home: Path = Field(default=Path(".finops"), description="root of all local state")
     database_url: SecretStr | None = Field(
         default=None,
@@ -121,17 +131,28 @@ class Settings(BaseSettings):
         "they are loopback, link-local or private; empty: public addresses only",
     )
 
+    @field_validator("environment", mode="before")
+    @classmethod
+    def _known_environment(cls, value: object) -> object:
+        if value not in ENVIRONMENTS:
+            raise ValueError(
+                f"{ENV_PREFIX}ENVIRONMENT {value!r} is not one of {', '.join(ENVIRONMENTS)}"
+            )
+        return value
+
     @field_validator("home", mode="after")
     @classmethod
     def _absolute_home(cls, value: Path) -> Path:
         return value.expanduser().resolve()
 
-    def model_post_init(self, __context: object) -> None:
+    @model_validator(mode="after")
+    def _external_database_in_production(self) -> Self:
         if self.environment == "production" and self.database_url is None:
             raise ValueError(
-                "FINOPS_DATABASE_URL must be set in production; "
+                f"{ENV_PREFIX}DATABASE_URL must be set in production; "
                 "the embedded PostgreSQL is for development, tests and the demo"
             )
+        return self
 
     @property
     def cache_path(self) -> Path:
@@ -154,7 +175,23 @@ class Settings(BaseSettings):
         return (self.demo_estate_dir or self.home / "demo-estate").resolve()
 
 
+def describe_invalid(exc: ValidationError) -> str:
+    """A settings validation error as one line naming each ``FINOPS_`` variable at fault."""
+    problems = []
+    for error in exc.errors():
+        message = str(error["msg"]).removeprefix("Value error, ")
+        if error["loc"]:
+            variable = ENV_PREFIX + str(error["loc"][0]).upper()
+            message = f"{variable}: {message.removeprefix(variable + ' ')}"
+        problems.append(message)
+    return "invalid settings: " + "; ".join(problems)
+
+
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:
-    """The process-wide settings (read once from the environment)."""
-    return Settings()
+    """The process-wide settings (read once from the environment); a value the settings refuse
+    is a ``ConfigurationError`` naming the variable."""
+    try:
+        return Settings()
+    except ValidationError as exc:
+        raise ConfigurationError(describe_invalid(exc)) from None

@@ -15,6 +15,20 @@ class DatabaseError(FinOpsError):
     """The warehouse could not be reached or started."""
 
 
+class NotFoundError(FinOpsError):
+    """What a request names does not exist (an incident, a budget, a source, a report); the
+    message names the parameter and, where useful, what does exist."""
+
+
+class ConflictError(FinOpsError):
+    """A change collides with what exists (a name already in use); the message names both."""
+
+
+class InvalidParameterError(FinOpsError):
+    """Request parameters that are each valid but not together (a range that runs backwards,
+    a scope without its kind); the message names the parameters."""
+
+
 class QueryRefusedError(FinOpsError):
     """A statement given to the read-only SQL console is not a single SELECT/WITH."""
 

@@ -30,7 +30,8 @@ from finops.config import Settings
 from finops.db.engine import get_engine, server_url
 from finops.errors import ExportError
 from finops.export import export_focus
-from finops.export.focus import FOCUS_1_2_COLUMNS, ROW_GROUP_ROWS, focus_column_name
+from finops.export.columns import FOCUS_1_2_COLUMNS, focus_column_name
+from finops.export.writers import ROW_GROUP_ROWS
 from finops.generator import GenerateOptions, generate
 from finops.ingest.billing import ingest_billing
 from tests.conftest import create_database

@@ -21,6 +21,7 @@ from finops.config import Settings
 from finops.db.embedded import ensure_server, running_port, stop_server
 from finops.db.engine import get_engine
 from finops.db.migrate import upgrade
+from tests.api.operations import api_operations
 
 DATA_ENDPOINTS = (
     "/api/v1/kpi/summary",
@@ -71,6 +72,12 @@ def test_503_while_down_and_recovery_on_a_new_port(embedded_home: Settings) -> N
             "/api/v1/budgets", json={"name": "x", "period": "monthly", "amount": "1"}
         )
         assert created.status_code == 503
+        operations = api_operations(client.app)  # type: ignore[arg-type]
+        assert len(operations) >= 14
+        for op in operations:  # every operation, writes included
+            response = client.request(op.method, op.url, json=op.body)
+            assert response.status_code == 503, (op.method, op.url, response.text)
+            assert response.json()["detail"].startswith("the warehouse is unavailable")
 
         new_port = _free_port()
         assert new_port != first_port

@@ -22,7 +22,7 @@ from finops.analytics.budgets.model import (
 from finops.analytics.cli import table
 from finops.config import Settings, get_settings
 from finops.db.engine import get_engine
-from finops.errors import FinOpsError
+from finops.errors import FinOpsError, NotFoundError
 
 
 def _scope_text(scope: dict[str, Any]) -> str:
@@ -89,7 +89,7 @@ def change_anomaly_status(
     (a false positive's days are also never flagged again for that scope)."""
     with get_engine(settings or get_settings()).begin() as conn:
         if not set_status(conn, fingerprint=fingerprint, status=status, note=note):
-            raise FinOpsError(f"no anomaly incident with fingerprint {fingerprint!r}")
+            raise NotFoundError(f"no anomaly incident with fingerprint {fingerprint!r}")
         audit(
             conn,
             action="anomaly.status",
@@ -226,7 +226,7 @@ def delete_budget(name: str, *, settings: Settings | None = None) -> tuple[str, 
             {"name": name},
         ).first()
         if deleted is None:
-            raise FinOpsError(f"no budget named {name!r}")
+            raise NotFoundError(f"no budget named {name!r}")
         audit(
             conn,
             action="budget.delete",

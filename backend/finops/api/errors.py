@@ -1,18 +1,23 @@
-"""One error shape for every 4xx and 5xx answer, and where each status comes from.
+"""One error shape for every 4xx and 5xx answer, and the one place each status comes from.
 
 Every error body is ``ErrorPublic``: ``{"detail": "message"}`` or, for a request that fails
 validation, ``{"detail": [{"loc": [...], "msg": "...", "type": "..."}, ...]}`` (FastAPI's own
 layout, without echoing the offending input back). The handlers below turn every exception into
-that shape: validation errors (422), ``HTTPException`` (its status), ``FinOpsError`` (400), a
-database that cannot be reached (503), a value the database refuses as out of range (422) and
-anything else (500, logged with its traceback). :func:`document_errors` writes the statuses each
-route can answer into the OpenAPI schema.
+that shape: validation errors (422); ``HTTPException`` (its status: FastAPI's own 404/405); the
+error hierarchy by :func:`status_of` (``NotFoundError`` 404, ``ConflictError`` 409,
+``InvalidParameterError`` 422, ``DatabaseError`` 503, any other ``FinOpsError`` 400); a
+warehouse that cannot be used — refused or lost connections, a pool with no connection free,
+whether SQLAlchemy or psycopg reports it — (503); a value the database refuses as out of range
+(422); anything else (500, logged with its traceback). Routes raise the hierarchy's errors and
+never build these statuses themselves. :func:`document_errors` writes the statuses each route
+can answer into the OpenAPI schema.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+import psycopg
 import structlog
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -23,7 +28,13 @@ from pydantic import BaseModel, Field
 from sqlalchemy import exc as sa_exc
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from finops.errors import DatabaseError, FinOpsError
+from finops.errors import (
+    ConflictError,
+    DatabaseError,
+    FinOpsError,
+    InvalidParameterError,
+    NotFoundError,
+)
 
 log = structlog.get_logger(__name__)
 
@@ -51,6 +62,36 @@ DESCRIPTIONS = {
     500: "Internal error",
     503: "The warehouse cannot be reached",
 }
+
+
+UNAVAILABLE = "the warehouse is unavailable"
+
+STATUS_OF_ERROR: tuple[tuple[type[FinOpsError], int], ...] = (
+    (NotFoundError, 404),
+    (ConflictError, 409),
+    (InvalidParameterError, 422),
+    (DatabaseError, 503),
+)
+"""The status of each error type of the hierarchy (the first that matches; the rest: 400)."""
+
+CONNECTION_ERRORS: tuple[type[Exception], ...] = (
+    sa_exc.OperationalError,
+    sa_exc.InterfaceError,
+    sa_exc.TimeoutError,
+    psycopg.OperationalError,
+    psycopg.InterfaceError,
+)
+"""A warehouse that cannot be used: refused or lost connections and the server's shutdown
+(SQLAlchemy's wrappers, or psycopg's own where a route uses the driver connection), no
+connection free in the pool."""
+
+
+def status_of(exc: FinOpsError) -> int:
+    """The HTTP status of an error of the hierarchy."""
+    for error_type, status in STATUS_OF_ERROR:
+        if isinstance(exc, error_type):
+            return status
+    return 400
 
 
 def error_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
@@ -107,42 +148,62 @@ def _items(errors: Any) -> list[dict[str, Any]]:
 
 
 def install_error_handlers(app: FastAPI) -> None:
-    @app.exception_handler(RequestValidationError)
-    async def validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
-        return _error(422, _items(exc.errors()))
+    app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.add_exception_handler(FinOpsError, _finops_error)
+    app.add_exception_handler(sa_exc.DataError, _data_error)
+    app.add_exception_handler(sa_exc.DBAPIError, _driver_error)
+    for error_type in CONNECTION_ERRORS:
+        app.add_exception_handler(error_type, _unavailable)
+    app.add_exception_handler(Exception, _internal_error)
 
-    @app.exception_handler(StarletteHTTPException)
-    async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
-        response = _error(exc.status_code, exc.detail)
-        for key, value in (exc.headers or {}).items():
-            response.headers[key] = value
-        if exc.status_code == 405:  # every method of the path, not only those of one route
-            response.headers["allow"] = ", ".join(_allowed_methods(request))
-        return response
 
-    @app.exception_handler(DatabaseError)
-    async def database_error(request: Request, exc: DatabaseError) -> JSONResponse:
+async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    return _error(422, _items(exc.errors()))
+
+
+async def _http_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, StarletteHTTPException)
+    response = _error(exc.status_code, exc.detail)
+    for key, value in (exc.headers or {}).items():
+        response.headers[key] = value
+    if exc.status_code == 405:  # every method of the path, not only those of one route
+        response.headers["allow"] = ", ".join(_allowed_methods(request))
+    return response
+
+
+async def _finops_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, FinOpsError)
+    status = status_of(exc)
+    if status == 503 and isinstance(exc.__cause__, CONNECTION_ERRORS):
+        # a lost connection reads the same however it was met (no address or driver text)
+        return await _unavailable(request, exc)
+    if status == 503:
         log.warning("api.database_unavailable", error=str(exc))
-        return _error(503, f"the warehouse is unavailable: {exc}")
+        return _error(status, f"{UNAVAILABLE}: {exc}")
+    return _error(status, str(exc))
 
-    @app.exception_handler(FinOpsError)
-    async def finops_error(request: Request, exc: FinOpsError) -> JSONResponse:
-        return _error(400, str(exc))
 
-    @app.exception_handler(sa_exc.DataError)
-    async def data_error(request: Request, exc: sa_exc.DataError) -> JSONResponse:
-        # the database refused a value taken from the request (out of range, bad encoding)
-        message = getattr(getattr(exc.orig, "diag", None), "message_primary", None) or "invalid"
-        return _error(422, [{"loc": ["query"], "msg": str(message), "type": "value_error"}])
+async def _data_error(request: Request, exc: Exception) -> JSONResponse:
+    # the database refused a value taken from the request (out of range, bad encoding)
+    orig = getattr(exc, "orig", None)
+    message = getattr(getattr(orig, "diag", None), "message_primary", None) or "invalid"
+    return _error(422, [{"loc": ["query"], "msg": str(message), "type": "value_error"}])
 
-    @app.exception_handler(sa_exc.OperationalError)
-    @app.exception_handler(sa_exc.InterfaceError)
-    @app.exception_handler(sa_exc.TimeoutError)
-    async def unavailable(request: Request, exc: Exception) -> JSONResponse:
-        log.warning("api.database_unavailable", error=str(exc).splitlines()[0])
-        return _error(503, "the warehouse is unavailable; try again shortly")
 
-    @app.exception_handler(Exception)
-    async def internal_error(request: Request, exc: Exception) -> JSONResponse:
-        log.exception("api.internal_error", path=request.url.path)
-        return _error(500, "internal error; the server log has the details")
+async def _driver_error(request: Request, exc: Exception) -> JSONResponse:
+    """Any other driver error: 503 when it cost the connection, else a defect (500)."""
+    if getattr(exc, "connection_invalidated", False):
+        return await _unavailable(request, exc)
+    return await _internal_error(request, exc)
+
+
+async def _unavailable(request: Request, exc: Exception) -> JSONResponse:
+    log.warning("api.database_unavailable", error=(str(exc).splitlines() or [""])[0])
+    return _error(503, f"{UNAVAILABLE}; try again shortly")
+
+
+async def _internal_error(request: Request, exc: Exception) -> JSONResponse:
+    log.exception("api.internal_error", path=request.url.path)
+    return _error(500, "internal error; the server log has the details")

@@ -30,6 +30,7 @@ from finops.api.routes import (
     spend,
 )
 from finops.config import REPO_ROOT, Settings, get_settings
+from finops.errors import NotFoundError
 from finops.observability import HTTP_LATENCY, HTTP_REQUESTS
 
 log = structlog.get_logger(__name__)
@@ -122,7 +123,7 @@ def _mount_dashboard(app: FastAPI, dist: Path) -> None:
     @app.get("/{path:path}", include_in_schema=False, response_model=None)
     def dashboard(path: str) -> Response:
         if path.startswith(("api/", "docs", "redoc", "openapi.json")):
-            return JSONResponse(status_code=404, content={"detail": f"no route /{path}"})
+            raise NotFoundError(f"no route /{path}")
         if not index.exists():
             return JSONResponse(
                 status_code=503,

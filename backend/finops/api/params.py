@@ -7,10 +7,11 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Annotated
 
-from fastapi import Depends, HTTPException, Query
+from fastapi import Depends, Query
 from pydantic import BeforeValidator, WithJsonSchema
 
 from finops.analytics.spend import CostMetric, SpendFilter
+from finops.errors import InvalidParameterError
 
 FIRST_YEAR, LAST_YEAR = 1970, 2999
 """Days and billing periods outside these years are refused: nothing is billed before 1970, and
@@ -67,22 +68,25 @@ def spend_filter(
 def check_range(filters: SpendFilter, start: date | None, end: date | None) -> None:
     """A period is a billing period or a date range, not both; a range runs forwards."""
     if filters.billing_period is not None and (start is not None or end is not None):
-        raise HTTPException(
-            status_code=422,
-            detail="give billing_period or start/end, not both "
-            f"(billing_period={filters.billing_period:%Y-%m}, start={start}, end={end})",
+        raise InvalidParameterError(
+            "give billing_period or start/end, not both "
+            f"(billing_period={filters.billing_period:%Y-%m}, start={start}, end={end})"
         )
+    check_order(start, end)
+
+
+def check_order(start: date | None, end: date | None) -> None:
+    """A range runs forwards."""
     if start is not None and end is not None and start > end:
-        raise HTTPException(status_code=422, detail=f"start {start} is after end {end}")
+        raise InvalidParameterError(f"start {start} is after end {end}")
 
 
 def parse_billing_period(value: str) -> date:
     """``YYYY-MM`` → the period's first day; anything else is a 422 naming the parameter."""
     if not _PERIOD.match(value):
-        raise HTTPException(
-            status_code=422,
-            detail=f"billing_period must look like YYYY-MM in the years {FIRST_YEAR} to "
-            f"{LAST_YEAR}, got {value[:40]!r}",
+        raise InvalidParameterError(
+            f"billing_period must look like YYYY-MM in the years {FIRST_YEAR} to "
+            f"{LAST_YEAR}, got {value[:40]!r}"
         )
     return date.fromisoformat(f"{value}-01")
 

@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import Connection, text
 
 from finops.currencies import ISO_4217
-from finops.errors import FinOpsError
+from finops.errors import ConflictError, FinOpsError
 from finops.notify.targets import TargetRefusedError, check_email, check_webhook_url
 
 PERIODS = ("monthly", "quarterly", "annual")
@@ -138,19 +138,23 @@ def _check_text(where: str, what: str, value: str, max_length: int) -> None:
 
 
 def save_budget(
-    conn: Connection, budget: Budget, *, webhook_allow: Sequence[str] | None = None
+    conn: Connection,
+    budget: Budget,
+    *,
+    webhook_allow: Sequence[str] | None = None,
+    replace: bool = True,
 ) -> int:
     """Create or replace a budget by name; returns its id. ``webhook_allow``: addresses webhooks
-    may reach although not public (default: ``Settings.notify_webhook_allow``)."""
+    may reach although not public (default: ``Settings.notify_webhook_allow``). With
+    ``replace=False`` a name in use is a ``ConflictError`` naming the budget that holds it."""
     if webhook_allow is None:
         from finops.config import get_settings
 
         webhook_allow = get_settings().notify_webhook_allow
     budget.validate(webhook_allow=webhook_allow)
-    return int(
-        conn.execute(
-            text(
-                """
+    saved = conn.execute(
+        text(
+            """
                 INSERT INTO finops.budget_definitions
                   (name, scope_kind, scope, period, amount, currency, cost_metric, thresholds,
                    channels)
@@ -161,22 +165,30 @@ def save_budget(
                   period = excluded.period, amount = excluded.amount,
                   currency = excluded.currency, cost_metric = excluded.cost_metric,
                   thresholds = excluded.thresholds, channels = excluded.channels
+                  WHERE CAST(:replace AS boolean)
                 RETURNING id
                 """
-            ),
-            {
-                "name": budget.name,
-                "scope_kind": budget.scope_kind,
-                "scope": json.dumps(budget.scope, sort_keys=True),
-                "period": budget.period,
-                "amount": budget.amount,
-                "currency": budget.currency,
-                "metric": budget.cost_metric,
-                "thresholds": json.dumps([t.as_json() for t in budget.thresholds]),
-                "channels": json.dumps(budget.channels, sort_keys=True),
-            },
+        ),
+        {
+            "name": budget.name,
+            "scope_kind": budget.scope_kind,
+            "scope": json.dumps(budget.scope, sort_keys=True),
+            "period": budget.period,
+            "amount": budget.amount,
+            "currency": budget.currency,
+            "metric": budget.cost_metric,
+            "thresholds": json.dumps([t.as_json() for t in budget.thresholds]),
+            "channels": json.dumps(budget.channels, sort_keys=True),
+            "replace": replace,
+        },
+    ).scalar_one_or_none()
+    if saved is None:  # the name is taken and replacing was not asked for
+        existing = conn.execute(
+            text("SELECT id FROM finops.budget_definitions WHERE name = :name"),
+            {"name": budget.name},
         ).scalar_one()
-    )
+        raise ConflictError(f"a budget named {budget.name!r} exists already (id {existing})")
+    return int(saved)
 
 
 def load_budgets(conn: Connection) -> list[Budget]:

@@ -9,18 +9,18 @@ from datetime import date, timedelta
 from decimal import ROUND_DOWN, Decimal
 from typing import Annotated, Any
 
-from fastapi import APIRouter, HTTPException, Query
+from fastapi import APIRouter, Query
 from sqlalchemy import Connection, select
 
 from finops.api.deps import ConnectionDep
 from finops.api.params import BILLING_PERIOD_PATTERN, parse_billing_period
-from finops.api.schemas import (
+from finops.api.schemas.allocation import (
     ChargebackAllocationPublic,
     ChargebackCostCenterPublic,
     ChargebackPublic,
 )
 from finops.api.views import chargeback_monthly
-from finops.errors import FinOpsError
+from finops.errors import FinOpsError, NotFoundError
 
 router = APIRouter(prefix="/allocation", tags=["allocation"])
 
@@ -67,6 +67,52 @@ def _center_costs(rows: list[Any]) -> dict[str, Decimal]:
     return dict(out)
 
 
+def _reported_period(billing_period: str | None, periods: list[date]) -> date:
+    """The requested billing period (default: the latest), which must have a report."""
+    if billing_period is not None:
+        period = parse_billing_period(billing_period)
+    elif periods:
+        period = periods[0]
+    else:
+        raise NotFoundError(
+            "no chargeback report in the warehouse yet (run: finops run allocation)"
+        )
+    if period not in periods:
+        raise NotFoundError(
+            f"no chargeback report for billing period {_period(period)} "
+            f"(run: finops run allocation --date {_period(period)}-01); "
+            f"reports exist for {[_period(p) for p in periods] or 'no period'}"
+        )
+    return period
+
+
+def _cost_centers(
+    lines: dict[str, list[ChargebackAllocationPublic]],
+    *,
+    cost: dict[str, Decimal],
+    shares: dict[str, Decimal],
+    previous: dict[str, Decimal] | None,
+) -> list[ChargebackCostCenterPublic]:
+    """One row per cost center, largest first, ``invalid-tag`` and ``unallocated`` last."""
+    last = {INVALID_TAG: 1, UNALLOCATED: 2}
+    return [
+        ChargebackCostCenterPublic(
+            cost_center=c,
+            cost=cost[c],
+            direct_cost=sum(
+                (a.cost for a in lines[c] if not a.allocation.startswith("shared:")), Decimal(0)
+            ),
+            shared_cost=sum(
+                (a.cost for a in lines[c] if a.allocation.startswith("shared:")), Decimal(0)
+            ),
+            share_pct=shares[c],
+            previous_cost=None if previous is None else previous.get(c, Decimal(0)),
+            allocations=lines[c],
+        )
+        for c in sorted(lines, key=lambda c: (last.get(c, 0), -cost[c], c))
+    ]
+
+
 @router.get("/chargeback", response_model=ChargebackPublic)
 def read_chargeback(
     conn: ConnectionDep,
@@ -88,24 +134,7 @@ def read_chargeback(
             .order_by(chargeback_monthly.c.billing_period.desc())
         ).scalars()
     )
-    if billing_period is not None:
-        period = parse_billing_period(billing_period)
-    elif periods:
-        period = periods[0]
-    else:
-        raise HTTPException(
-            status_code=404,
-            detail="no chargeback report in the warehouse yet (run: finops run allocation)",
-        )
-    if period not in periods:
-        raise HTTPException(
-            status_code=404,
-            detail=(
-                f"no chargeback report for billing period {_period(period)} "
-                f"(run: finops run allocation --date {_period(period)}-01); "
-                f"reports exist for {[_period(p) for p in periods] or 'no period'}"
-            ),
-        )
+    period = _reported_period(billing_period, periods)
     rows = _report_rows(conn, period)
     previous_period = (period - timedelta(days=1)).replace(day=1)
     previous = (
@@ -124,24 +153,7 @@ def read_chargeback(
     lines.setdefault(UNALLOCATED, [])
     cost = {c: sum((a.cost for a in allocs), Decimal(0)) for c, allocs in lines.items()}
     shares = shares_to_hundred(cost)
-    last = {INVALID_TAG: 1, UNALLOCATED: 2}
-    centers = sorted(lines, key=lambda c: (last.get(c, 0), -cost[c], c))
-    data = [
-        ChargebackCostCenterPublic(
-            cost_center=c,
-            cost=cost[c],
-            direct_cost=sum(
-                (a.cost for a in lines[c] if not a.allocation.startswith("shared:")), Decimal(0)
-            ),
-            shared_cost=sum(
-                (a.cost for a in lines[c] if a.allocation.startswith("shared:")), Decimal(0)
-            ),
-            share_pct=shares[c],
-            previous_cost=None if previous is None else previous.get(c, Decimal(0)),
-            allocations=lines[c],
-        )
-        for c in centers
-    ]
+    data = _cost_centers(lines, cost=cost, shares=shares, previous=previous)
     return ChargebackPublic(
         billing_period=_period(period),
         currency=currencies[0] if currencies else "USD",

@@ -8,15 +8,16 @@ from datetime import date
 from decimal import Decimal
 from typing import Annotated, Any
 
-from fastapi import APIRouter, HTTPException, Path, Query
+from fastapi import APIRouter, Path, Query
 from sqlalchemy import ColumnElement, Connection, func, select
 
 from finops.analytics.anomalies.job import audit
 from finops.analytics.anomalies.store import incidents, set_status
 from finops.api.deps import ConnectionDep, EngineDep, RequestIdDep
 from finops.api.intel_views import anomaly_baseline, warehouse_currency
-from finops.api.params import Day, PageDep
-from finops.api.schemas import (
+from finops.api.params import Day, PageDep, check_order
+from finops.api.rows import from_row, text_map
+from finops.api.schemas.anomalies import (
     AnomaliesPublic,
     AnomalyDayPublic,
     AnomalyDetailPublic,
@@ -28,6 +29,7 @@ from finops.api.schemas import (
     RootCauseEntryPublic,
 )
 from finops.api.views import anomalies
+from finops.errors import NotFoundError
 
 router = APIRouter(prefix="/anomalies", tags=["anomalies"])
 
@@ -93,36 +95,17 @@ def _cause(entry: dict[str, Any]) -> RootCauseEntryPublic:
     )
 
 
-def _anomaly_fields(row: Any) -> dict[str, Any]:
+def _converted(row: Any) -> dict[str, Any]:
+    """The columns of an ``anomalies`` row that need converting (the rest are read by name)."""
     return {
-        "fingerprint": row.fingerprint,
-        "scope_kind": row.scope_kind,
-        "scope": {str(k): str(v) for k, v in (row.scope or {}).items()},
-        "kind": row.kind,
-        "cause": row.cause,
-        "status": row.status,
-        "status_note": row.status_note,
-        "first_day": row.first_day,
-        "last_day": row.last_day,
-        "expected": row.expected,
-        "lower_bound": row.lower_bound,
-        "upper_bound": row.upper_bound,
-        "actual": row.actual,
-        "impact": row.impact,
-        "impact_pct": row.impact_pct,
-        "severity": row.severity,
-        "peak_score": row.peak_score,
+        "scope": text_map(row.scope),
         "top_cause": _cause(row.top_cause) if row.top_cause else None,
-        "cost_metric": row.cost_metric,
-        "detected_on": row.detected_on,
-        "last_run_date": row.last_run_date,
     }
 
 
-def _not_found(fingerprint: str) -> HTTPException:
-    return HTTPException(
-        status_code=404,
-        detail=f"no anomaly with fingerprint {fingerprint!r} (list them: GET /api/v1/anomalies)",
+def _not_found(fingerprint: str) -> NotFoundError:
+    return NotFoundError(
+        f"no anomaly with fingerprint {fingerprint!r} (list them: GET /api/v1/anomalies)"
     )
 
 
@@ -149,8 +132,7 @@ def read_anomalies(
 ) -> AnomaliesPublic:
     """Incidents, newest first (then the largest impact), one page at a time; ``count`` covers
     every incident that matches the filters."""
-    if start is not None and end is not None and start > end:
-        raise HTTPException(status_code=422, detail=f"start {start} is after end {end}")
+    check_order(start, end)
     where = _where(status=status, severity=severity, scope_kind=scope_kind, start=start, end=end)
     count = conn.execute(select(func.count()).select_from(anomalies).where(*where)).scalar_one()
     rows = conn.execute(
@@ -165,7 +147,7 @@ def read_anomalies(
         .offset(page.offset)
     ).all()
     return AnomaliesPublic(
-        data=[AnomalyPublic(**_anomaly_fields(r)) for r in rows],
+        data=[from_row(AnomalyPublic, r, **_converted(r)) for r in rows],
         count=count,
         currency=warehouse_currency(conn),
     )
@@ -195,14 +177,16 @@ def read_anomaly(
         days_before=days_before,
         days_after=days_after,
     )
-    return AnomalyDetailPublic(
-        **_anomaly_fields(row),
+    return from_row(
+        AnomalyDetailPublic,
+        row,
+        **_converted(row),
         currency=warehouse_currency(conn),
         root_cause=[_cause(e) for e in row.root_cause or []],
         related_scopes=[
             RelatedScopePublic(
                 scope_kind=str(r["scope_kind"]),
-                scope={str(k): str(v) for k, v in r["scope"].items()},
+                scope=text_map(r["scope"]),
                 first_day=date.fromisoformat(r["first_day"]),
                 last_day=date.fromisoformat(r["last_day"]),
                 kind=str(r["kind"]),
@@ -211,15 +195,7 @@ def read_anomaly(
             for r in row.related_scopes or []
         ],
         series=[
-            AnomalyDayPublic(
-                day=d.day,
-                actual=d.actual,
-                expected=d.expected,
-                lower=d.lower,
-                upper=d.upper,
-                anomalous=d.anomalous,
-                in_incident=row.first_day <= d.day <= row.last_day,
-            )
+            from_row(AnomalyDayPublic, d, in_incident=row.first_day <= d.day <= row.last_day)
             for d in series
         ],
     )
@@ -258,4 +234,4 @@ def update_anomaly_status(
             },
         )
         row = _read_one(conn, fingerprint)
-    return AnomalyPublic(**_anomaly_fields(row))
+    return from_row(AnomalyPublic, row, **_converted(row))

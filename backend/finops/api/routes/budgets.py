@@ -10,7 +10,7 @@ from collections import defaultdict
 from decimal import Decimal
 from typing import Annotated, Any
 
-from fastapi import APIRouter, HTTPException, Path
+from fastapi import APIRouter, Path
 from fastapi.exceptions import RequestValidationError
 from sqlalchemy import Connection, delete, select
 
@@ -27,7 +27,8 @@ from finops.analytics.budgets.model import (
 from finops.api.deps import ConnectionDep, EngineDep, RequestIdDep, SettingsDep
 from finops.api.errors import error_responses
 from finops.api.params import MAX_BIGINT
-from finops.api.schemas import (
+from finops.api.rows import from_row, text_map
+from finops.api.schemas.budgets import (
     BudgetAlertPublic,
     BudgetCreate,
     BudgetEvaluationPublic,
@@ -36,6 +37,7 @@ from finops.api.schemas import (
     ThresholdPublic,
 )
 from finops.api.views import budget_alerts, budget_definitions, budgets
+from finops.errors import NotFoundError
 
 router = APIRouter(prefix="/budgets", tags=["budgets"])
 
@@ -120,46 +122,17 @@ def _alerts(conn: Connection, budget_ids: list[int]) -> dict[tuple[int, Any], li
 
 
 def _public(row: Any, alerts: list[Any]) -> BudgetPublic:
-    evaluation = (
-        None
-        if row.run_date is None
-        else BudgetEvaluationPublic(
-            period_start=row.period_start,
-            period_end=row.period_end,
-            run_date=row.run_date,
-            actual=row.actual,
-            forecast=row.forecast,
-            forecast_model=row.forecast_model,
-            actual_pct=row.actual_pct,
-            forecast_pct=row.forecast_pct,
-        )
-    )
-    return BudgetPublic(
-        id=row.id,
-        name=row.name,
-        scope_kind=row.scope_kind,
-        scope={str(k): str(v) for k, v in (row.scope or {}).items()},
-        period=row.period,
-        amount=row.amount,
-        currency=row.currency,
-        cost_metric=row.cost_metric,
+    return from_row(
+        BudgetPublic,
+        row,
+        scope=text_map(row.scope),
         thresholds=[
             ThresholdPublic(kind=t["kind"], percent=Decimal(str(t["percent"])))
             for t in row.thresholds or []
         ],
         channel_targets={str(k): len(v) for k, v in (row.channels or {}).items()},
-        evaluation=evaluation,
-        alerts=[
-            BudgetAlertPublic(
-                threshold_kind=a.threshold_kind,
-                threshold_percent=a.threshold_percent,
-                crossed_on=a.crossed_on,
-                amount=a.amount,
-                actual=a.actual,
-                forecast=a.forecast,
-            )
-            for a in alerts
-        ],
+        evaluation=None if row.run_date is None else from_row(BudgetEvaluationPublic, row),
+        alerts=[from_row(BudgetAlertPublic, a) for a in alerts],
     )
 
 
@@ -192,15 +165,9 @@ def create_budget(
     budget = _budget(body)
     _validate(budget, webhook_allow=settings.notify_webhook_allow)
     with engine.begin() as conn:
-        existing = conn.execute(
-            select(budget_definitions.c.id).where(budget_definitions.c.name == budget.name)
-        ).scalar_one_or_none()
-        if existing is not None:
-            raise HTTPException(
-                status_code=409,
-                detail=f"a budget named {budget.name!r} exists already (id {existing})",
-            )
-        budget_id = save_budget(conn, budget, webhook_allow=settings.notify_webhook_allow)
+        budget_id = save_budget(
+            conn, budget, webhook_allow=settings.notify_webhook_allow, replace=False
+        )
         audit(
             conn,
             action="budget.save",
@@ -231,7 +198,7 @@ def delete_budget(engine: EngineDep, request_id: RequestIdDep, budget_id: Budget
             .returning(budget_definitions.c.name)
         ).scalar_one_or_none()
         if name is None:
-            raise HTTPException(status_code=404, detail=f"no budget with id {budget_id}")
+            raise NotFoundError(f"no budget with id {budget_id}")
         audit(
             conn,
             action="budget.delete",

@@ -12,7 +12,8 @@ from sqlalchemy import ColumnElement, Connection, func, select
 
 from finops.api.deps import ConnectionDep
 from finops.api.params import PageDep
-from finops.api.schemas import (
+from finops.api.rows import from_row
+from finops.api.schemas.findings import (
     COMMITMENT_WASTE_ADVICE,
     SAVINGS_BASIS,
     FindingPublic,
@@ -90,29 +91,7 @@ def _single_currency(conn: Connection, where: list[ColumnElement[bool]]) -> str:
 
 
 def _finding(row: Any) -> FindingPublic:
-    return FindingPublic(
-        fingerprint=row.fingerprint,
-        finding_type=row.finding_type,
-        resource_id=row.resource_id,
-        resource_type=row.resource_type,
-        account_id=row.account_id,
-        region=row.region,
-        service=row.service,
-        status=row.status,
-        first_seen=row.first_seen,
-        last_seen=row.last_seen,
-        resolved_on=row.resolved_on,
-        estimated_monthly_savings=row.estimated_monthly_savings,
-        savings_method=row.savings_method,
-        on_demand_monthly_savings=row.on_demand_monthly_savings,
-        commitment_waste=row.commitment_waste,
-        currency=row.currency,
-        cost_7d=row.cost_7d,
-        cost_30d=row.cost_30d,
-        cost_mtd=row.cost_mtd,
-        cost_prev_month=row.cost_prev_month,
-        details=row.details or {},
-    )
+    return from_row(FindingPublic, row, details=row.details or {})
 
 
 @router.get("", response_model=FindingsPublic)

@@ -10,7 +10,7 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated, Any
 
-from fastapi import APIRouter, HTTPException, Query
+from fastapi import APIRouter, Query
 from sqlalchemy import ColumnElement, Connection, case, select
 
 from finops.analytics.anomalies.warehouse import METRICS
@@ -25,13 +25,15 @@ from finops.analytics.forecasting.job import (
 from finops.api.deps import ConnectionDep
 from finops.api.intel_views import daily_cost_by, warehouse_currency
 from finops.api.params import Day, one_of_pattern
-from finops.api.schemas import (
+from finops.api.rows import from_row, text_map
+from finops.api.schemas.forecasts import (
     DailyCostPublic,
     ForecastPointPublic,
     ForecastPublic,
     ForecastsPublic,
     ProjectionPublic,
 )
+from finops.errors import InvalidParameterError
 
 router = APIRouter(prefix="/forecasts", tags=["forecasts"])
 
@@ -54,10 +56,9 @@ def _scope_where(
         return [] if scope_kind is None else [forecast_runs.c.scope_kind == scope_kind.value]
     dims = SCOPE_DIMENSIONS[scope_kind.value] if scope_kind is not None else ()
     if scope_kind is None or len(dims) != 1:
-        raise HTTPException(
-            status_code=422,
-            detail="scope names an account or a service: give scope_kind=account or "
-            f"scope_kind=service with it (got scope_kind={scope_kind})",
+        raise InvalidParameterError(
+            "scope names an account or a service: give scope_kind=account or "
+            f"scope_kind=service with it (got scope_kind={scope_kind})"
         )
     return [forecast_runs.c.scope_key == scope_key(scope_kind.value, {dims[0]: scope})]
 
@@ -66,9 +67,8 @@ def _metric(conn: Connection, requested: str | None) -> str | None:
     """The requested cost metric, else that of the newest forecast run (None: no forecasts)."""
     if requested is not None:
         if requested not in METRICS:
-            raise HTTPException(
-                status_code=422,
-                detail=f"cost_metric {requested!r} is not one of {', '.join(METRICS)}",
+            raise InvalidParameterError(
+                f"cost_metric {requested!r} is not one of {', '.join(METRICS)}"
             )
         return requested
     newest: str | None = conn.execute(
@@ -145,6 +145,24 @@ def _projection(row: Any, period: str, prefix: str, to_date: str) -> ProjectionP
     )
 
 
+def _forecast(
+    run: Any, points: list[Any], daily: dict[date, Decimal], *, first: date, last: date
+) -> ForecastPublic:
+    """One scope's forecast run with its points and its actual daily cost on [first, last]."""
+    return from_row(
+        ForecastPublic,
+        run,
+        scope=text_map(run.scope),
+        weights={str(k): float(v) for k, v in (run.weights or {}).items()},
+        month_end=_projection(run, "monthly", "month_end", "month_to_date"),
+        quarter_end=_projection(run, "quarterly", "quarter_end", "quarter_to_date"),
+        points=[from_row(ForecastPointPublic, p) for p in points],
+        actuals=[
+            DailyCostPublic(day=d, cost=c) for d, c in sorted(daily.items()) if first <= d <= last
+        ],
+    )
+
+
 @router.get("", response_model=ForecastsPublic)
 def read_forecasts(
     conn: ConnectionDep,
@@ -190,46 +208,16 @@ def read_forecasts(
         if metric is None
         else _actuals(conn, runs, history_days=history_days, horizon=horizon, metric=metric)
     )
-    data = []
-    for r in runs:
-        first = r.run_date - timedelta(days=history_days - 1)
-        last = r.run_date + timedelta(days=horizon)
-        daily = actuals.get(r.scope_key, {})
-        data.append(
-            ForecastPublic(
-                scope_kind=r.scope_kind,
-                scope={str(k): str(v) for k, v in (r.scope or {}).items()},
-                scope_key=r.scope_key,
-                run_date=r.run_date,
-                cost_metric=r.cost_metric,
-                model=r.model,
-                weights={str(k): float(v) for k, v in (r.weights or {}).items()},
-                history_days=r.history_days,
-                horizon_days=r.horizon_days,
-                backtest_folds=r.backtest_folds,
-                backtest_mase=r.backtest_mase,
-                backtest_smape=r.backtest_smape,
-                month_end=_projection(r, "monthly", "month_end", "month_to_date"),
-                quarter_end=_projection(r, "quarterly", "quarter_end", "quarter_to_date"),
-                points=[
-                    ForecastPointPublic(
-                        day=p.day,
-                        horizon_day=p.horizon_day,
-                        yhat=p.yhat,
-                        lower80=p.lower80,
-                        upper80=p.upper80,
-                        lower95=p.lower95,
-                        upper95=p.upper95,
-                    )
-                    for p in points.get(r.id, [])
-                ],
-                actuals=[
-                    DailyCostPublic(day=d, cost=c)
-                    for d, c in sorted(daily.items())
-                    if first <= d <= last
-                ],
-            )
+    data = [
+        _forecast(
+            r,
+            points.get(r.id, []),
+            actuals.get(r.scope_key, {}),
+            first=r.run_date - timedelta(days=history_days - 1),
+            last=r.run_date + timedelta(days=horizon),
         )
+        for r in runs
+    ]
     return ForecastsPublic(
         data=data, count=len(data), currency=warehouse_currency(conn), horizon=horizon
     )

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, HTTPException, Response
+from fastapi import APIRouter, Response
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
 from finops.api.deps import EngineDep
 from finops.api.errors import error_responses
-from finops.api.schemas import HealthPublic, ReadinessPublic
+from finops.api.schemas.health import HealthPublic, ReadinessPublic
 from finops.db.migrate import current_revision
+from finops.errors import DatabaseError
 from finops.observability import DB_POOL
 
 router = APIRouter(tags=["health"])
@@ -28,13 +29,9 @@ def readyz(engine: EngineDep) -> ReadinessPublic:
             conn.execute(text("SELECT 1"))
         revision = current_revision(engine)
     except SQLAlchemyError as exc:
-        raise HTTPException(
-            status_code=503, detail=f"database unreachable: {exc.__class__.__name__}"
-        ) from exc
+        raise DatabaseError(f"database unreachable: {exc.__class__.__name__}") from exc
     if revision is None:
-        raise HTTPException(
-            status_code=503, detail="database reachable but not migrated (run: finops db upgrade)"
-        )
+        raise DatabaseError("database reachable but not migrated (run: finops db upgrade)")
     return ReadinessPublic(status="ready", database="ok", schema_revision=revision)
 
 

@@ -9,7 +9,8 @@ from fastapi import APIRouter, Depends, Query
 from finops.analytics.spend import CostMetric, SpendFilter, kpi_summary
 from finops.api.deps import ConnectionDep
 from finops.api.params import CostMetricQuery, Day, check_range, spend_filter
-from finops.api.schemas import KpiSummaryPublic, ServiceCostPublic
+from finops.api.rows import from_row
+from finops.api.schemas.kpi import KpiSummaryPublic, ServiceCostPublic
 
 router = APIRouter(prefix="/kpi", tags=["kpi"])
 
@@ -30,10 +31,9 @@ def read_kpi_summary(
     check_range(filters, start, end)
     summary = kpi_summary(conn, spend_filter=filters, metric=cost_metric, start=start, end=end)
     p = summary.period
-    return KpiSummaryPublic(
-        currency=summary.currency,
-        cost_metric=summary.cost_metric,
-        as_of=summary.as_of,
+    return from_row(
+        KpiSummaryPublic,
+        summary,
         period_kind=None if p is None else p.kind,
         period_label=None if p is None else p.label,
         complete=True if p is None else p.complete,
@@ -41,18 +41,10 @@ def read_kpi_summary(
         period_end=None if p is None else p.end,
         previous_period_start=None if p is None else p.previous_start,
         previous_period_end=None if p is None else p.previous_end,
-        period_cost=summary.period_cost,
-        previous_period_cost=summary.previous_period_cost,
-        change=summary.change,
-        change_pct=summary.change_pct,
-        total_cost=summary.total_cost,
+        # the names older clients read
         month_to_date=summary.period_cost,
         previous_month_to_date=summary.previous_period_cost,
-        previous_month=summary.previous_month,
         mom_change=summary.change,
         mom_change_pct=summary.change_pct,
-        top_services=[
-            ServiceCostPublic(service_name=s.service_name, cost=s.cost, share_pct=s.share_pct)
-            for s in summary.top_services
-        ],
+        top_services=[from_row(ServiceCostPublic, s) for s in summary.top_services],
     )

@@ -6,15 +6,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 from decimal import Decimal
-from enum import StrEnum
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
-from pydantic import BaseModel
 from sqlalchemy import select
 
 from finops.api.deps import ConnectionDep
-from finops.api.schemas import Money
+from finops.api.schemas.optimization import Agreement, CohComparisonPublic, CohComparisonRowPublic
 from finops.api.views import findings
 from finops.ingest.exports.tables import coh_recommendations
 
@@ -33,39 +31,6 @@ PLATFORM_ACTIONS: dict[str, str] = {
     "unassociated_eip": "Delete",
     "idle_load_balancer": "Delete",
 }
-
-
-class Agreement(StrEnum):
-    agree = "agree"
-    disagree_action = "disagree_action"
-    disagree_savings = "disagree_savings"
-    coh_only = "coh_only"
-    platform_only = "platform_only"
-
-
-class CohComparisonRowPublic(BaseModel):
-    resource_id: str
-    account_id: str
-    region: str | None
-    agreement: Agreement
-    coh_recommendation_id: str | None
-    coh_action_type: str | None
-    coh_monthly_savings: Money | None
-    coh_currency: str | None
-    platform_fingerprint: str | None
-    platform_finding_type: str | None
-    platform_action_type: str | None
-    platform_monthly_savings: Money | None
-    platform_currency: str | None
-    savings_difference: Money | None  # Cost Optimization Hub minus the platform
-
-
-class CohComparisonPublic(BaseModel):
-    data: list[CohComparisonRowPublic]
-    count: int
-    counts: dict[Agreement, int]
-    savings_tolerance_pct: Money
-    coh_recommendations: int  # loaded; none loaded means nothing to compare (no rows at all)
 
 
 def _coh_rows(conn: ConnectionDep) -> dict[str, list[Any]]:

@@ -7,12 +7,13 @@ from datetime import date
 from typing import Annotated, Any
 
 import psycopg
-from fastapi import APIRouter, HTTPException, Query
+from fastapi import APIRouter, Query
 from sqlalchemy import ColumnElement, Connection, func, select, union
 
 from finops.api.deps import ConnectionDep
 from finops.api.params import BILLING_PERIOD_PATTERN, PageDep, parse_billing_period
-from finops.api.schemas import (
+from finops.api.rows import from_row
+from finops.api.schemas.sources import (
     CurrencyAmountPublic,
     LoadPublic,
     LoadsPublic,
@@ -24,7 +25,7 @@ from finops.api.schemas import (
     SourcesPublic,
 )
 from finops.api.views import billing_sources, data_quality, ingest_log, ingest_quality
-from finops.errors import DatabaseError
+from finops.errors import DatabaseError, NotFoundError
 from finops.ingest.billing.manage import read_sources
 from finops.ingest.billing.quality import EXAMPLE_COLUMNS
 
@@ -67,10 +68,8 @@ def _require_source(conn: Connection, source_id: str) -> None:
     if conn.execute(select(known.c.source_id).where(known.c.source_id == source_id)).first():
         return
     names = sorted(conn.execute(select(billing_sources.c.source_id)).scalars())
-    raise HTTPException(
-        status_code=404,
-        detail=f"source_id: no billing source named {source_id!r}; "
-        f"known: {', '.join(names) or 'none'}",
+    raise NotFoundError(
+        f"source_id: no billing source named {source_id!r}; known: {', '.join(names) or 'none'}"
     )
 
 
@@ -81,19 +80,12 @@ def read_sources_list(conn: ConnectionDep) -> SourcesPublic:
     warehouse, when it was last loaded and how many data-quality rules its data breaks."""
     sources = read_sources(_driver_connection(conn))
     data = [
-        SourcePublic(
-            source_id=s.source_id,
-            source_format=s.source_format,
-            provider_names=s.provider_names,
-            billing_account_ids=s.billing_account_ids,
-            export_name=s.export_name,
-            location=s.location,
-            billing_periods=s.billing_periods,
-            rows=s.rows,
+        from_row(
+            SourcePublic,
+            s,
             billed_cost=[
                 CurrencyAmountPublic(currency=c, amount=v) for c, v in s.billed_costs.items()
             ],
-            last_loaded_at=s.last_loaded_at,
             quality_findings=s.quality_issues,
         )
         for s in sources
@@ -135,24 +127,7 @@ def read_loads(
 
 
 def _load(row: Any) -> LoadPublic:
-    return LoadPublic(
-        id=row.id,
-        run_id=row.run_id,
-        source_id=row.source_id,
-        source_format=row.source_format,
-        billing_period=_period(row.billing_period),
-        status=row.status,
-        raw_line_items=row.raw_line_items,
-        rows_loaded=row.rows_loaded,
-        billing_currency=row.billing_currency,
-        billed_cost=row.billed_cost,
-        effective_cost=row.effective_cost,
-        list_cost=row.list_cost,
-        started_at=row.started_at,
-        finished_at=row.finished_at,
-        error=row.error,
-        quality_findings=row.quality_findings,
-    )
+    return from_row(LoadPublic, row, billing_period=_period(row.billing_period))
 
 
 @router.get("/quality", response_model=QualityFindingsPublic)
@@ -186,17 +161,11 @@ def read_quality(
         )
     ).all()
     data = [
-        QualityFindingPublic(
-            source_id=r.source_id,
+        from_row(
+            QualityFindingPublic,
+            r,
             billing_period=f"{r.billing_period:%Y-%m}",
-            rule_id=r.rule_id,
-            column_name=r.column_name,
-            severity=r.severity,
-            line_items=r.line_items,
-            message=r.message,
             examples=[_in_reading_order(e) for e in r.examples or []],
-            run_id=r.run_id,
-            loaded_at=r.loaded_at,
         )
         for r in rows
     ]
@@ -226,8 +195,7 @@ def _require_loaded_period(conn: Connection, source_id: str | None, period: date
     if period in periods:
         return
     owner = f" of source {source_id!r}" if source_id is not None else ""
-    raise HTTPException(
-        status_code=404,
-        detail=f"billing_period: no successful load of {period:%Y-%m}{owner}; loaded: "
-        f"{', '.join(f'{p:%Y-%m}' for p in periods) or 'none'}",
+    raise NotFoundError(
+        f"billing_period: no successful load of {period:%Y-%m}{owner}; loaded: "
+        f"{', '.join(f'{p:%Y-%m}' for p in periods) or 'none'}"
     )

@@ -16,7 +16,8 @@ from finops.analytics.spend import (
 )
 from finops.api.deps import ConnectionDep
 from finops.api.params import CostMetricQuery, Day, check_range, spend_filter
-from finops.api.schemas import (
+from finops.api.rows import from_row
+from finops.api.schemas.spend import (
     AccountPublic,
     DimensionPublic,
     FiltersPublic,
@@ -51,18 +52,13 @@ def read_spend_trend(
         end=end,
         top=top,
     )
-    return SpendTrendPublic(
-        dimension=trend.dimension,
-        cost_metric=trend.cost_metric,
-        currency=trend.currency,
-        start=trend.start,
-        end=trend.end,
-        dates=trend.dates,
-        series=[TrendSeriesPublic(key=s.key, total=s.total, points=s.points) for s in trend.series],
+    return from_row(
+        SpendTrendPublic,
+        trend,
+        series=[from_row(TrendSeriesPublic, s) for s in trend.series],
         period_label=None if trend.period is None else trend.period.label,
         previous_start=None if trend.period is None else trend.period.previous_start,
         previous_end=None if trend.period is None else trend.period.previous_end,
-        previous_total=trend.previous_total,
     )
 
 

@@ -1,0 +1,44 @@
+"""Every operation of the API, read from its own OpenAPI document, as a request a test can send:
+path parameters filled with a value of the right type and a valid body where one is required
+(so an answer other than 2xx/404 comes from the server's state, not from the request)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from fastapi import FastAPI
+
+PATH_VALUES = {"fingerprint": "0" * 16, "budget_id": "1"}
+"""A value for each path parameter the API has (a new one fails :func:`api_operations`)."""
+
+BODIES: dict[tuple[str, str], dict[str, Any]] = {
+    ("POST", "/api/v1/budgets"): {"name": "outage", "period": "monthly", "amount": "1"},
+    ("POST", "/api/v1/anomalies/{fingerprint}/status"): {"status": "acknowledged"},
+}
+"""A valid body for each operation that takes one (a new one fails :func:`api_operations`)."""
+
+
+@dataclass(frozen=True)
+class Operation:
+    method: str
+    path: str  # the OpenAPI template
+    url: str  # with the path parameters filled in
+    body: dict[str, Any] | None
+
+
+def api_operations(app: FastAPI) -> list[Operation]:
+    """Every documented operation under ``/api/v1``, sorted by path and method."""
+    out: list[Operation] = []
+    for path, methods in sorted(app.openapi()["paths"].items()):
+        if not path.startswith("/api/v1/"):
+            continue
+        for method, spec in sorted(methods.items()):
+            url = path
+            for param in spec.get("parameters", []):
+                if param["in"] == "path":
+                    url = url.replace("{" + param["name"] + "}", PATH_VALUES[param["name"]])
+            key = (method.upper(), path)
+            body = BODIES[key] if "requestBody" in spec else None
+            out.append(Operation(method.upper(), path, url, body))
+    return out
