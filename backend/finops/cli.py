@@ -309,7 +309,7 @@ def ingest_status(
     import psycopg
 
     from finops.db.engine import app_url, libpq_url
-    from finops.ingest.billing.pipeline import sweep_abandoned
+    from finops.ingest.billing.ingest_log import sweep_abandoned
 
     _setup_logging()
     url = libpq_url(app_url(get_settings()))

@@ -12,8 +12,9 @@ import duckdb
 
 from finops.currencies import ISO_4217
 from finops.errors import IngestError
+from finops.ingest.billing.readers import staging_columns
 from finops.ingest.billing.sources import PeriodFiles
-from finops.ingest.billing.staging import ident, staging_columns
+from finops.ingest.billing.staging import ident
 
 # a billing currency outside ISO 4217's active codes is refused (ZWL: Zimbabwe's currency until
 # 2024, still on older bills)

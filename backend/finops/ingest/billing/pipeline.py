@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import json
 import shutil
 import tempfile
 import uuid
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
 from pathlib import Path
 
 import duckdb
@@ -21,10 +19,20 @@ from finops.config import Settings, get_settings
 from finops.db.engine import app_url, libpq_url
 from finops.errors import FinOpsError, IngestError
 from finops.ingest.billing.identity import identify, resolve
+from finops.ingest.billing.ingest_log import (
+    audit_load,
+    fingerprint,
+    finish_succeeded,
+    last_source,
+    log_finish,
+    log_start,
+    release,
+    sweep_abandoned,
+    unchanged,
+)
 from finops.ingest.billing.load import LoadResult, replace_slice
-from finops.ingest.billing.quality import QualityFinding
 from finops.ingest.billing.sources import PeriodFiles, discover
-from finops.ingest.billing.transform import SliceTotals, prepare_unit
+from finops.ingest.billing.transform import PreparedUnit, prepare_unit
 from finops.observability import INGEST_ROWS
 
 log = structlog.get_logger(__name__)
@@ -83,7 +91,7 @@ def list_periods(
             return units
         url = libpq_url(app_url(settings))
         with psycopg.connect(url, options="-c timezone=UTC") as conn:
-            return [u for u in units if not _unchanged(conn, u, _fingerprint(u, grain), None)]
+            return [u for u in units if not unchanged(conn, u, fingerprint(u, grain), None)]
 
 
 @contextmanager
@@ -164,19 +172,6 @@ def ingest_billing(
     return outcomes
 
 
-def _fingerprint(unit: PeriodFiles, grain: str) -> list[dict[str, object]]:
-    entries: list[dict[str, object]] = [{"grain": grain}]
-    for path in (*unit.paths, *([unit.manifest] if unit.manifest else [])):
-        stat = path.stat()
-        entries.append({"path": str(path), "size": stat.st_size, "mtime_ns": stat.st_mtime_ns})
-    return entries
-
-
-# session-level advisory locks held by a running load on its ingest_log rows: a row left
-# 'running' whose lock nobody holds belongs to a process that died
-_RUNNING_LOCK = 7007
-
-
 def _ingest_unit(
     conn: Connection,
     unit: PeriodFiles,
@@ -189,10 +184,10 @@ def _ingest_unit(
     work_dir: Path,
 ) -> tuple[PeriodOutcome, FinOpsError | None]:
     """Load one unit; a failure is logged and returned (the run goes on with other units)."""
-    files = _fingerprint(unit, grain)
+    files = fingerprint(unit, grain)
     label = unit.billing_period or only_period or "(from data)"
-    last = _last_source(conn, unit)
-    if source_name in (None, last) and _unchanged(conn, unit, files, only_period):
+    last = last_source(conn, unit)
+    if source_name in (None, last) and unchanged(conn, unit, files, only_period):
         log.info("billing.skip_unchanged", unit=unit.unit_key, billing_period=label)
         return PeriodOutcome(last or unit.default_name, label, "skipped", 0, 0), None
     sweep_abandoned(conn)
@@ -211,7 +206,7 @@ def _ingest_unit(
             identity = identify(unit, parties=prepared.parties)
             source_id = resolve(conn, identity, requested=source_name, register=False)
             conn.commit()
-            log_ids = [_log_start(conn, unit, source_id, p, files, run_id) for p in periods]
+            log_ids = [log_start(conn, unit, source_id, p, files, run_id) for p in periods]
 
             def bookkeeping(loaded: LoadResult) -> None:
                 registered = resolve(conn, identity, requested=source_name)
@@ -220,8 +215,8 @@ def _ingest_unit(
                         f"{unit.default_name}: source name changed during the load "
                         f"({source_id} -> {registered}); run it again"
                     )
-                _finish_succeeded(conn, log_ids, periods, loaded, prepared.quality)
-                _audit(conn, run_id, source_id, unit, periods, prepared.raw_line_items, loaded)
+                finish_succeeded(conn, log_ids, periods, loaded, prepared.quality)
+                audit_load(conn, run_id, source_id, unit, periods, prepared.raw_line_items, loaded)
 
             prepared.source_id = source_id
             loaded = replace_slice(
@@ -235,43 +230,66 @@ def _ingest_unit(
                 supersede=supersede,
                 before_commit=bookkeeping,
             )
-        raw_line_items = prepared.raw_line_items
-        _release(conn, log_ids)
-        INGEST_ROWS.labels(unit.source_format).inc(raw_line_items)
-        label = ",".join(f"{p:%Y-%m}" for p in periods)
-        log.info(
-            "billing.loaded",
-            source_id=source_id,
-            billing_period=label,
-            raw_line_items=raw_line_items,
-            rows_loaded=loaded.rows_loaded,
-            quality_issues=len(prepared.quality),
-            superseded=len(loaded.superseded),
-        )
-        outcome = PeriodOutcome(
-            source_id,
-            label,
-            "succeeded",
-            raw_line_items,
-            loaded.rows_loaded,
-            quality_issues=len(prepared.quality),
-        )
-        return outcome, None
+        release(conn, log_ids)
+        return _succeeded(source_id, periods, prepared.raw_line_items, loaded, prepared), None
     except Exception as exc:  # recorded as failed in the ingest log, then reported
-        if conn.info.transaction_status != psycopg.pq.TransactionStatus.IDLE:
-            conn.rollback()
         error = _as_ingest_error(exc, unit, label)
-        if not log_ids:
-            start = date.fromisoformat(f"{unit.billing_period}-01") if unit.billing_period else None
-            log_ids = [_log_start(conn, unit, source_id, start, files, run_id)]
-        for log_id in log_ids:
-            _log_finish(conn, log_id, status="failed", error=str(error))
-        conn.commit()
-        _release(conn, log_ids)
-        log.error("billing.failed", unit=unit.unit_key, billing_period=label, error=str(error))
+        _record_failure(
+            conn,
+            unit,
+            error,
+            log_ids=log_ids,
+            source_id=source_id,
+            files=files,
+            run_id=run_id,
+            label=label,
+        )
         if not isinstance(exc, FinOpsError | psycopg.Error | duckdb.Error | OSError):
             raise  # a defect of ours, not of the input: keep its traceback
         return PeriodOutcome(source_id, label, "failed", 0, 0, error=str(error)), error
+
+
+def _succeeded(
+    source_id: str, periods: list[date], raw: int, loaded: LoadResult, prepared: PreparedUnit
+) -> PeriodOutcome:
+    INGEST_ROWS.labels(prepared.source_format).inc(raw)
+    label = ",".join(f"{p:%Y-%m}" for p in periods)
+    log.info(
+        "billing.loaded",
+        source_id=source_id,
+        billing_period=label,
+        raw_line_items=raw,
+        rows_loaded=loaded.rows_loaded,
+        quality_issues=len(prepared.quality),
+        superseded=len(loaded.superseded),
+    )
+    return PeriodOutcome(
+        source_id, label, "succeeded", raw, loaded.rows_loaded, quality_issues=len(prepared.quality)
+    )
+
+
+def _record_failure(
+    conn: Connection,
+    unit: PeriodFiles,
+    error: FinOpsError,
+    *,
+    log_ids: list[int],
+    source_id: str,
+    files: list[dict[str, object]],
+    run_id: str,
+    label: str,
+) -> None:
+    """Roll the load back and log it as failed (a log row of its own when none was started)."""
+    if conn.info.transaction_status != psycopg.pq.TransactionStatus.IDLE:
+        conn.rollback()
+    if not log_ids:
+        start = date.fromisoformat(f"{unit.billing_period}-01") if unit.billing_period else None
+        log_ids = [log_start(conn, unit, source_id, start, files, run_id)]
+    for log_id in log_ids:
+        log_finish(conn, log_id, status="failed", error=str(error))
+    conn.commit()
+    release(conn, log_ids)
+    log.error("billing.failed", unit=unit.unit_key, billing_period=label, error=str(error))
 
 
 def _as_ingest_error(exc: BaseException, unit: PeriodFiles, label: str) -> FinOpsError:
@@ -289,201 +307,3 @@ def _as_ingest_error(exc: BaseException, unit: PeriodFiles, label: str) -> FinOp
             f"{names}: billing period {label}{column}: the warehouse refused the rows: {detail}"
         )
     return IngestError(f"{names}: billing period {label}: {exc}")
-
-
-def _unchanged(
-    conn: Connection, unit: PeriodFiles, files: list[dict[str, object]], only_period: str | None
-) -> bool:
-    """True when the latest finished load of every slice of these files succeeded on these
-    same files, into a source that still exists."""
-    period = unit.billing_period or only_period
-    rows = conn.execute(
-        """
-        SELECT DISTINCT ON (l.billing_period) l.status, l.files, s.source_id IS NOT NULL
-        FROM finops.ingest_log l
-        LEFT JOIN finops.billing_sources s ON s.source_id = l.source_id
-        WHERE l.unit_key = %s AND l.status <> 'running'
-          AND (%s::date IS NULL OR l.billing_period = %s::date)
-        ORDER BY l.billing_period, l.id DESC
-        """,
-        (unit.unit_key, f"{period}-01" if period else None, f"{period}-01" if period else None),
-    ).fetchall()
-    conn.commit()
-    return bool(rows) and all(r[0] == "succeeded" and r[1] == files and r[2] for r in rows)
-
-
-def _last_source(conn: Connection, unit: PeriodFiles) -> str | None:
-    """The source these files last loaded into, if it still exists."""
-    row = conn.execute(
-        "SELECT l.source_id FROM finops.ingest_log l "
-        "JOIN finops.billing_sources s ON s.source_id = l.source_id "
-        "WHERE l.unit_key = %s AND l.status = 'succeeded' ORDER BY l.id DESC LIMIT 1",
-        (unit.unit_key,),
-    ).fetchone()
-    conn.commit()
-    return None if row is None else str(row[0])
-
-
-def sweep_abandoned(conn: Connection) -> int:
-    """Mark 'running' log rows whose loading process died as failed; returns how many.
-
-    A running load holds a session advisory lock on each of its rows; a row whose lock can
-    be taken has nobody loading it. (This session's own rows are finished before it sweeps.)
-    """
-    swept = conn.execute(
-        "UPDATE finops.ingest_log SET status = 'failed', finished_at = clock_timestamp(), "
-        "error = 'abandoned: the loading process died before finishing' "
-        "WHERE status = 'running' AND pg_try_advisory_xact_lock(%s, id::int)",
-        (_RUNNING_LOCK,),
-    ).rowcount
-    conn.commit()
-    return swept
-
-
-def _log_start(
-    conn: Connection,
-    unit: PeriodFiles,
-    source_id: str,
-    period_start: date | None,
-    files: list[dict[str, object]],
-    run_id: str,
-) -> int:
-    row = conn.execute(
-        "INSERT INTO finops.ingest_log (run_id, source_id, source_format, billing_period, "
-        "status, files, unit_key) VALUES (%s, %s, %s, %s, 'running', %s, %s) RETURNING id",
-        (
-            run_id,
-            source_id,
-            unit.source_format,
-            period_start,
-            json.dumps(files),
-            unit.unit_key,
-        ),
-    ).fetchone()
-    assert row is not None
-    log_id = int(str(row[0]))
-    conn.execute("SELECT pg_advisory_lock(%s, %s)", (_RUNNING_LOCK, log_id))
-    conn.commit()
-    return log_id
-
-
-def _release(conn: Connection, log_ids: list[int]) -> None:
-    for log_id in log_ids:
-        conn.execute("SELECT pg_advisory_unlock(%s, %s)", (_RUNNING_LOCK, log_id))
-    conn.commit()
-
-
-def _finish_succeeded(
-    conn: Connection,
-    log_ids: list[int],
-    periods: list[date],
-    loaded: LoadResult,
-    findings: list[QualityFinding],
-) -> None:
-    """Inside the load's transaction: the log rows, their quality reports."""
-    for log_id, period in zip(log_ids, periods, strict=True):
-        mine = [t for t in loaded.totals if t.billing_period_start == period.isoformat()]
-        _log_finish(
-            conn,
-            log_id,
-            status="succeeded",
-            raw=sum(t.raw_line_items for t in mine),
-            totals=mine,
-            rows=loaded.rows_by_period.get(period.isoformat(), 0),
-        )
-        for f in findings:
-            if f.billing_period != period.isoformat():
-                continue
-            conn.execute(
-                "INSERT INTO finops.ingest_quality (ingest_log_id, source_id, billing_period, "
-                "rule_id, column_name, severity, line_items, message, examples) "
-                "SELECT id, source_id, billing_period, %s, %s, %s, %s, %s, %s "
-                "FROM finops.ingest_log WHERE id = %s",
-                (
-                    f.rule_id,
-                    f.column,
-                    f.severity,
-                    f.line_items,
-                    f.message,
-                    json.dumps(f.examples),
-                    log_id,
-                ),
-            )
-
-
-def _log_finish(
-    conn: Connection,
-    log_id: int,
-    *,
-    status: str,
-    raw: int | None = None,
-    totals: list[SliceTotals] | None = None,
-    rows: int | None = None,
-    error: str | None = None,
-) -> None:
-    """Finish a log row; ``rows``: the warehouse rows of its slice now (None: count them)."""
-    totals = totals or []
-    conn.execute(
-        """
-        UPDATE finops.ingest_log SET status = %s, raw_line_items = %s,
-          rows_loaded = COALESCE(%s, (SELECT count(*) FROM finops.costs c
-                         WHERE c.x_source_id = ingest_log.source_id
-                           AND c.billing_period_start = ingest_log.billing_period)),
-          billing_currency = %s, billed_cost = %s, effective_cost = %s, list_cost = %s,
-          finished_at = clock_timestamp(), error = %s
-        WHERE id = %s
-        """,
-        (
-            status,
-            raw,
-            rows,
-            ",".join(t.billing_currency for t in totals) or None,
-            _total(t.billed_cost for t in totals),
-            _total(t.effective_cost for t in totals),
-            _total(t.list_cost for t in totals),
-            error,
-            log_id,
-        ),
-    )
-
-
-def _total(values: Iterable[Decimal | None]) -> Decimal | None:
-    present = [v for v in values if v is not None]
-    return sum(present, Decimal(0)) if present else None
-
-
-def _audit(
-    conn: Connection,
-    run_id: str,
-    source_id: str,
-    unit: PeriodFiles,
-    periods: list[date],
-    raw: int,
-    loaded: LoadResult,
-) -> None:
-    conn.execute(
-        "INSERT INTO finops.audit_log (actor, action, subject, run_id, details) "
-        "VALUES ('ingest', 'billing.replace_slice', %s, %s, %s)",
-        (
-            f"{source_id}/{','.join(f'{p:%Y-%m}' for p in periods)}",
-            run_id,
-            json.dumps(
-                {
-                    "raw_line_items": raw,
-                    "rows_loaded": loaded.rows_loaded,
-                    "files": [str(p) for p in unit.paths],
-                    "location": unit.location,
-                    "superseded": [
-                        {
-                            "source": o.other_source,
-                            "billing_period": o.billing_period,
-                            "provider": o.provider_name,
-                            "billing_account": o.billing_account_id,
-                            "charge_days": o.charge_days,
-                        }
-                        for o in loaded.superseded
-                    ],
-                }
-            ),
-        ),
-    )

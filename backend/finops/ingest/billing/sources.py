@@ -130,8 +130,34 @@ class _Locator:
 def _discover_folder(
     con: duckdb.DuckDBPyConnection, root: Path, work_dir: Path, place: _Locator
 ) -> list[PeriodFiles]:
-    units: list[PeriodFiles] = []
     claimed: set[Path] = set()
+    units = _data_export_units(con, root, work_dir, place, claimed)
+    units += _legacy_cur_units(con, root, work_dir, place, claimed)
+    loose = sorted(p for p in root.rglob("*") if is_data_file(p) and p not in claimed)
+    if loose and units:
+        raise IngestError(
+            f"{loose[0]}: a data file outside the export layout of {root} (a file from another "
+            "export mixed into the folder?)"
+        )
+    if loose:
+        return [_loose_unit(con, root, loose, work_dir, place)]
+    if not units:
+        raise IngestError(
+            f"{root}: no billing export files found (parquet, csv, csv.gz, zip or json)"
+        )
+    return units
+
+
+def _data_export_units(
+    con: duckdb.DuckDBPyConnection,
+    root: Path,
+    work_dir: Path,
+    place: _Locator,
+    claimed: set[Path],
+) -> list[PeriodFiles]:
+    """AWS Data Exports (CUR 2.0 or FOCUS): <export>/data/BILLING_PERIOD=YYYY-MM/ with the
+    manifest's dataFiles under <export>/metadata/."""
+    units: list[PeriodFiles] = []
     for period_dir in sorted(p for p in root.rglob("BILLING_PERIOD=*") if p.is_dir()):
         match = _CUR2_PERIOD_DIR.match(period_dir.name)
         if match is None or period_dir.parent.name != "data":
@@ -141,32 +167,30 @@ def _discover_folder(
         paths = _listed(period_dir, manifest, key="dataFiles")
         claimed.update(period_dir.rglob("*"))
         if paths:
-            # AWS Data Exports writes CUR 2.0 and FOCUS exports in this same layout
-            try:
-                files = tuple(_inspect(con, p, work_dir) for p in paths)
-            except IngestError as exc:  # this period fails alone; the others still load
-                units.append(
-                    _broken(
-                        f"cur2:{export_dir.name}",
-                        "cur2",
-                        match.group(1),
-                        place(export_dir),
-                        export_dir.name,
-                        exc,
-                    )
-                )
-                continue
-            kind = files[0].columns.source_format
             units.append(
-                _unit(
-                    f"{kind}:{export_dir.name}",
-                    match.group(1),
-                    files,
-                    manifest,
+                _period_unit(
+                    con,
+                    paths,
+                    work_dir,
+                    name=export_dir.name,
+                    broken_kind="cur2",
+                    period=match.group(1),
+                    manifest=manifest,
                     location=place(export_dir),
-                    export_name=export_dir.name,
                 )
             )
+    return units
+
+
+def _legacy_cur_units(
+    con: duckdb.DuckDBPyConnection,
+    root: Path,
+    work_dir: Path,
+    place: _Locator,
+    claimed: set[Path],
+) -> list[PeriodFiles]:
+    """Legacy CUR: <report>/YYYYMMDD-YYYYMMDD/ with the report's manifest (reportKeys)."""
+    units: list[PeriodFiles] = []
     for period_dir in sorted(p for p in root.rglob("*") if p.is_dir()):
         match = _CUR_PERIOD_DIR.match(period_dir.name)
         if match is None or period_dir in claimed:
@@ -176,58 +200,64 @@ def _discover_folder(
             continue
         paths = _listed(period_dir, manifests[0], key="reportKeys")
         claimed.update(period_dir.rglob("*"))
-        report = manifests[0].name.removesuffix("-Manifest.json")
         if paths:
-            try:
-                files = tuple(_inspect(con, p, work_dir) for p in paths)
-            except IngestError as exc:
-                units.append(
-                    _broken(
-                        f"cur:{report}",
-                        "cur",
-                        f"{match.group(1)}-{match.group(2)}",
-                        place(period_dir.parent),
-                        report,
-                        exc,
-                    )
-                )
-                continue
             units.append(
-                _unit(
-                    f"cur:{report}",
-                    f"{match.group(1)}-{match.group(2)}",
-                    files,
-                    manifests[0],
+                _period_unit(
+                    con,
+                    paths,
+                    work_dir,
+                    name=manifests[0].name.removesuffix("-Manifest.json"),
+                    broken_kind="cur",
+                    period=f"{match.group(1)}-{match.group(2)}",
+                    manifest=manifests[0],
                     location=place(period_dir.parent),
-                    export_name=report,
                 )
             )
-    loose = sorted(p for p in root.rglob("*") if is_data_file(p) and p not in claimed)
-    if loose and units:
-        raise IngestError(
-            f"{loose[0]}: a data file outside the export layout of {root} (a file from another "
-            "export mixed into the folder?)"
-        )
-    if loose:
-        try:
-            files = tuple(_inspect(con, p, work_dir) for p in loose)
-        except IngestError as exc:
-            return [_broken(f"focus:{root.name}", "focus", "", place(root), None, exc)]
-        formats = {f.columns.source_format for f in files}
-        if len(formats) > 1:
-            first = files[0].columns.source_format
-            odd = next(f for f in files if f.columns.source_format != first)
-            raise IngestError(
-                f"{odd.path}: a {odd.columns.source_format} file among {first} files in {root} "
-                "(files from different exports mixed in one folder)"
-            )
-        kind = formats.pop()
-        units.append(PeriodFiles(f"{kind}:{root.name}", kind, "", files, location=place(root)))
-    if not units:
-        raise IngestError(
-            f"{root}: no billing export files found (parquet, csv, csv.gz, zip or json)"
-        )
     return units
+
+
+def _period_unit(
+    con: duckdb.DuckDBPyConnection,
+    paths: list[Path],
+    work_dir: Path,
+    *,
+    name: str,
+    broken_kind: str,
+    period: str,
+    manifest: Path,
+    location: str,
+) -> PeriodFiles:
+    """One export's billing period; a file that cannot be read makes it fail alone."""
+    try:
+        files = tuple(_inspect(con, p, work_dir) for p in paths)
+    except IngestError as exc:  # this period fails alone; the others still load
+        return _broken(f"{broken_kind}:{name}", broken_kind, period, location, name, exc)
+    kind = files[0].columns.source_format
+    return _unit(f"{kind}:{name}", period, files, manifest, location=location, export_name=name)
+
+
+def _loose_unit(
+    con: duckdb.DuckDBPyConnection,
+    root: Path,
+    loose: list[Path],
+    work_dir: Path,
+    place: _Locator,
+) -> PeriodFiles:
+    """Files outside any export layout (FOCUS or native exports): one unit, one format."""
+    try:
+        files = tuple(_inspect(con, p, work_dir) for p in loose)
+    except IngestError as exc:
+        return _broken(f"focus:{root.name}", "focus", "", place(root), None, exc)
+    formats = {f.columns.source_format for f in files}
+    if len(formats) > 1:
+        first = files[0].columns.source_format
+        odd = next(f for f in files if f.columns.source_format != first)
+        raise IngestError(
+            f"{odd.path}: a {odd.columns.source_format} file among {first} files in {root} "
+            "(files from different exports mixed in one folder)"
+        )
+    kind = formats.pop()
+    return PeriodFiles(f"{kind}:{root.name}", kind, "", files, location=place(root))
 
 
 def _broken(

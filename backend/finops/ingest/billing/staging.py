@@ -8,8 +8,7 @@ from __future__ import annotations
 
 import json
 
-from finops.errors import IngestError
-from finops.ingest.billing.cur_columns import CUR_COLUMNS, CUR_REQUIRED
+from finops.ingest.billing.cur_columns import CUR_COLUMNS
 from finops.ingest.billing.formats import FileColumns
 from finops.ingest.billing.money import MONEY
 
@@ -130,28 +129,6 @@ def _cast(source: str, source_type: str | None, target: str, *, clean: bool = Tr
     return f"CAST({source} AS {target})"
 
 
-def missing_required(file: FileColumns) -> list[str]:
-    from finops.ingest.billing.providers.registry import NATIVE  # the providers import this module
-
-    if file.source_format in NATIVE:
-        return NATIVE[file.source_format].missing_required(file)
-    required = FOCUS_REQUIRED if file.source_format == "focus" else CUR_REQUIRED
-    return [c for c in required if c not in file.columns]
-
-
-def staging_columns(file: FileColumns) -> list[tuple[str, str]]:
-    """(canonical name, cast expression) for every staged column of ``file``'s format."""
-    if file.source_format == "focus":
-        return _focus_columns(file)
-    if file.source_format in ("cur", "cur2"):
-        return _cur_columns(file)
-    from finops.ingest.billing.providers.registry import NATIVE  # the providers import this module
-
-    if file.source_format in NATIVE:
-        return NATIVE[file.source_format].staging_columns(file)
-    raise IngestError(f"no staging for format {file.source_format!r}")
-
-
 def _source(file: FileColumns, canonical: str) -> tuple[str, str | None] | None:
     original = file.columns.get(canonical)
     if original is None:
@@ -159,7 +136,7 @@ def _source(file: FileColumns, canonical: str) -> tuple[str, str | None] | None:
     return ident(original), file.types.get(original)
 
 
-def _cur_columns(file: FileColumns) -> list[tuple[str, str]]:
+def cur_columns(file: FileColumns) -> list[tuple[str, str]]:
     out: list[tuple[str, str]] = []
     for name, kind in CUR_COLUMNS.items():
         found = _source(file, name)
@@ -212,7 +189,7 @@ def _cur_columns(file: FileColumns) -> list[tuple[str, str]]:
     return out
 
 
-def _focus_columns(file: FileColumns) -> list[tuple[str, str]]:
+def focus_columns(file: FileColumns) -> list[tuple[str, str]]:
     out: list[tuple[str, str]] = []
     for name, kind in FOCUS_COLUMNS.items():
         found = _source(file, name) or _absent_default(file, name)

@@ -39,8 +39,9 @@ from finops.ingest.billing.checks import (
 from finops.ingest.billing.columns import DECIMAL_COLUMNS, DIMENSIONS, GRAINS, MEASURES
 from finops.ingest.billing.providers.registry import NATIVE
 from finops.ingest.billing.quality import QualityFinding
-from finops.ingest.billing.sources import JSON_SUFFIXES, BillingFile, PeriodFiles
-from finops.ingest.billing.staging import ident, literal, missing_required, staging_columns
+from finops.ingest.billing.readers import stage_unit
+from finops.ingest.billing.sources import PeriodFiles
+from finops.ingest.billing.staging import ident, literal
 
 _SQL_DIR = Path(__file__).parent
 _LINES_SQL = {
@@ -100,6 +101,10 @@ class PreparedUnit:
         self.quality = quality
         self.source_id = unit.default_name  # the source the rows load into (identity.py)
         self.rows: int | None = None  # known once the facts have been written
+
+    @property
+    def source_format(self) -> str:
+        return self._unit.source_format
 
     @property
     def raw_line_items(self) -> int:
@@ -225,7 +230,7 @@ def prepare_unit(
         con.execute("SET TimeZone = 'UTC'")
         con.execute("SET enable_progress_bar = false")
         con.execute(MACROS_SQL)
-        _stage(con, unit)
+        stage_unit(con, unit)
         period_filter = ""
         if only_period:
             period_filter = (
@@ -390,34 +395,3 @@ def _refuse_collision(
             f"{names(unit)}: {row[0]} attribute sets share a hash key in {table}; the load was "
             "stopped so that no costs are merged wrongly (please report this)"
         )
-
-
-def _stage(con: duckdb.DuckDBPyConnection, unit: PeriodFiles) -> None:
-    """One staging view per file, unioned: files of one export may differ in columns."""
-    selects: list[str] = []
-    for index, file in enumerate(unit.files):
-        missing = missing_required(file.columns)
-        if missing:
-            raise IngestError(f"{file.path}: missing required columns: {', '.join(missing)}")
-        view = f"raw_{index}"
-        _raw_relation(con, file).create_view(view)
-        native = NATIVE.get(file.columns.source_format)
-        if native is not None:  # a provider's mapping: one SELECT (or a UNION ALL) per file
-            selects.append(native.stage(con, file=file.columns, view=view, path=file.path))
-            continue
-        columns = ",\n  ".join(
-            f"{expr} AS {ident(name)}" for name, expr in staging_columns(file.columns)
-        )
-        selects.append(f"SELECT\n  {columns}\nFROM {view}")
-    staged = "stg_focus" if unit.source_format in ("focus", *NATIVE) else "stg_cur"
-    con.execute(f"CREATE TEMP VIEW {staged} AS " + "\nUNION ALL BY NAME\n".join(selects))
-
-
-def _raw_relation(con: duckdb.DuckDBPyConnection, file: BillingFile) -> duckdb.DuckDBPyRelation:
-    path = str(file.readable)
-    if path.lower().endswith(".parquet"):
-        # the folder names (BILLING_PERIOD=…) are a layout, not columns of the file
-        return con.read_parquet(path, hive_partitioning=False)
-    if path.lower().endswith(JSON_SUFFIXES):
-        return con.read_json(path, format="newline_delimited", hive_partitioning=False)
-    return con.read_csv(path, header=True, all_varchar=True, hive_partitioning=False)
