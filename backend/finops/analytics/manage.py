@@ -10,7 +10,6 @@ from typing import Any
 
 from sqlalchemy import text
 
-from finops.analytics.anomalies.job import audit
 from finops.analytics.anomalies.store import STATUSES, set_status
 from finops.analytics.budgets.model import (
     DEFAULT_THRESHOLDS,
@@ -23,6 +22,7 @@ from finops.analytics.cli import table
 from finops.config import Settings, get_settings
 from finops.db.engine import get_engine
 from finops.errors import FinOpsError
+from finops.warehouse.audit import audit
 
 
 def _scope_text(scope: dict[str, Any]) -> str:

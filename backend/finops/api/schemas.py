@@ -18,7 +18,6 @@ from pydantic import (
     WithJsonSchema,
 )
 
-from finops.analytics.anomalies.warehouse import METRICS
 from finops.analytics.budgets.model import (
     MAX_NAME_LENGTH,
     MAX_SCOPE_KEYS,
@@ -28,6 +27,7 @@ from finops.analytics.budgets.model import (
 )
 from finops.currencies import CURRENCY_PATTERN
 from finops.notify.targets import MAX_EMAIL_LENGTH, MAX_URL_LENGTH
+from finops.warehouse.metrics import DAILY_ROW_METRICS as METRICS
 
 Money = Annotated[
     Decimal,

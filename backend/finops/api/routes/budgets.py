@@ -14,8 +14,6 @@ from fastapi import APIRouter, HTTPException, Path
 from fastapi.exceptions import RequestValidationError
 from sqlalchemy import Connection, delete, select
 
-from finops.analytics.anomalies.job import audit
-from finops.analytics.anomalies.warehouse import METRICS
 from finops.analytics.budgets.model import (
     DEFAULT_THRESHOLDS,
     PERIODS,
@@ -35,7 +33,9 @@ from finops.api.schemas import (
     BudgetsPublic,
     ThresholdPublic,
 )
-from finops.api.views import budget_alerts, budget_definitions, budgets
+from finops.warehouse.audit import audit
+from finops.warehouse.metrics import DAILY_ROW_METRICS as METRICS
+from finops.warehouse.tables import budget_alerts, budget_definitions, budgets
 
 router = APIRouter(prefix="/budgets", tags=["budgets"])
 

@@ -20,8 +20,8 @@ from finops.api.schemas import (
     FindingsSummaryPublic,
     FindingTypeSummaryPublic,
 )
-from finops.api.views import findings
 from finops.errors import FinOpsError
+from finops.warehouse.tables import findings
 
 router = APIRouter(prefix="/findings", tags=["findings"])
 

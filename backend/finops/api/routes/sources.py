@@ -23,10 +23,10 @@ from finops.api.schemas import (
     SourcePublic,
     SourcesPublic,
 )
-from finops.api.views import billing_sources, data_quality, ingest_log, ingest_quality
 from finops.errors import DatabaseError
 from finops.ingest.billing.manage import read_sources
 from finops.ingest.billing.quality import EXAMPLE_COLUMNS
+from finops.warehouse.tables import billing_sources, data_quality, ingest_log, ingest_quality
 
 router = APIRouter(prefix="/sources", tags=["sources"])
 
