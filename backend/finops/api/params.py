@@ -10,7 +10,8 @@ from typing import Annotated
 from fastapi import Depends, HTTPException, Query
 from pydantic import BeforeValidator, WithJsonSchema
 
-from finops.analytics.spend import CostMetric, SpendFilter
+from finops.analytics.filters import SpendFilter
+from finops.warehouse.metrics import CostMetric
 
 FIRST_YEAR, LAST_YEAR = 1970, 2999
 """Days and billing periods outside these years are refused: nothing is billed before 1970, and
