@@ -7,8 +7,18 @@ parameters and a renamed column is caught by one test rather than by a failing p
 
 from __future__ import annotations
 
-from sqlalchemy import MetaData
+from collections.abc import Iterable
+from typing import Any
+
+from sqlalchemy import Column, MetaData, Table
 
 SCHEMA = "finops"
 
 metadata = MetaData(schema=SCHEMA)
+
+
+def view_columns(table: Table, *, without: Iterable[str] = ()) -> list[Column[Any]]:
+    """The columns of a view that selects ``table``'s columns as they are (all but ``without``),
+    so the view is described by its table rather than a second list."""
+    skipped = set(without)
+    return [Column(c.name, c.type) for c in table.columns if c.name not in skipped]

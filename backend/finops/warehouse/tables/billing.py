@@ -9,7 +9,7 @@ from __future__ import annotations
 from sqlalchemy import BigInteger, Column, Date, DateTime, ForeignKey, Numeric, Table, Text
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 
-from finops.warehouse.metadata import metadata
+from finops.warehouse.metadata import metadata, view_columns
 
 # table, partitioned
 cost_line_items = Table(
@@ -89,82 +89,8 @@ cost_line_items = Table(
     Column("x_extensions", JSONB),
 )
 
-# view
-costs = Table(
-    "costs",
-    metadata,
-    Column("availability_zone", Text),
-    Column("billed_cost", Numeric),
-    Column("billing_account_id", Text),
-    Column("billing_account_name", Text),
-    Column("billing_account_type", Text),
-    Column("billing_currency", Text),
-    Column("billing_period_end", DateTime(timezone=True)),
-    Column("billing_period_start", DateTime(timezone=True)),
-    Column("capacity_reservation_id", Text),
-    Column("capacity_reservation_status", Text),
-    Column("charge_category", Text),
-    Column("charge_class", Text),
-    Column("charge_description", Text),
-    Column("charge_frequency", Text),
-    Column("charge_period_end", DateTime(timezone=True)),
-    Column("charge_period_start", DateTime(timezone=True)),
-    Column("commitment_discount_category", Text),
-    Column("commitment_discount_id", Text),
-    Column("commitment_discount_name", Text),
-    Column("commitment_discount_quantity", Numeric),
-    Column("commitment_discount_status", Text),
-    Column("commitment_discount_type", Text),
-    Column("commitment_discount_unit", Text),
-    Column("consumed_quantity", Numeric),
-    Column("consumed_unit", Text),
-    Column("contracted_cost", Numeric),
-    Column("contracted_unit_price", Numeric),
-    Column("effective_cost", Numeric),
-    Column("invoice_id", Text),
-    Column("invoice_issuer_name", Text),
-    Column("list_cost", Numeric),
-    Column("list_unit_price", Numeric),
-    Column("pricing_category", Text),
-    Column("pricing_currency", Text),
-    Column("pricing_currency_contracted_unit_price", Numeric),
-    Column("pricing_currency_effective_cost", Numeric),
-    Column("pricing_currency_list_unit_price", Numeric),
-    Column("pricing_quantity", Numeric),
-    Column("pricing_unit", Text),
-    Column("provider_name", Text),
-    Column("publisher_name", Text),
-    Column("region_id", Text),
-    Column("region_name", Text),
-    Column("resource_id", Text),
-    Column("resource_name", Text),
-    Column("resource_type", Text),
-    Column("service_category", Text),
-    Column("service_name", Text),
-    Column("service_subcategory", Text),
-    Column("sku_id", Text),
-    Column("sku_meter", Text),
-    Column("sku_price_details", JSONB),
-    Column("sku_price_id", Text),
-    Column("sub_account_id", Text),
-    Column("sub_account_name", Text),
-    Column("sub_account_type", Text),
-    Column("tags", JSONB),
-    Column("x_line_item_type", Text),
-    Column("x_usage_type", Text),
-    Column("x_operation", Text),
-    Column("x_source_id", Text),
-    Column("x_raw_line_items", BigInteger),
-    Column("allocated_method_details", JSONB),
-    Column("allocated_method_id", Text),
-    Column("allocated_resource_id", Text),
-    Column("allocated_resource_name", Text),
-    Column("allocated_tags", JSONB),
-    Column("contract_applied", JSONB),
-    Column("host_provider_name", Text),
-    Column("service_provider_name", Text),
-    Column("x_extensions", JSONB),
-)
+# view: every column of cost_line_items but the load's own x_source_format (0007)
+costs = Table("costs", metadata, *view_columns(cost_line_items, without=("x_source_format",)))
 
 # table
 ingest_log = Table(

@@ -6,7 +6,7 @@ from __future__ import annotations
 from sqlalchemy import Boolean, Column, Date, DateTime, ForeignKey, Integer, Numeric, Table, Text
 from sqlalchemy.dialects.postgresql import JSONB
 
-from finops.warehouse.metadata import metadata
+from finops.warehouse.metadata import metadata, view_columns
 
 # table
 finding_runs = Table(
@@ -214,22 +214,7 @@ carbon_emission_rows = Table(
     Column("loaded_at", DateTime(timezone=True), nullable=False),
 )
 
-# view
+# view: the rows without their load time
 carbon_emissions = Table(
-    "carbon_emissions",
-    metadata,
-    Column("source_id", Text),
-    Column("usage_period_start", DateTime),
-    Column("usage_period_end", DateTime),
-    Column("payer_account_id", Text),
-    Column("usage_account_id", Text),
-    Column("product_code", Text),
-    Column("region_code", Text),
-    Column("location", Text),
-    Column("model_version", Text),
-    Column("total_lbm_emissions_value", Numeric(38, 10)),
-    Column("total_lbm_emissions_unit", Text),
-    Column("total_mbm_emissions_value", Numeric(38, 10)),
-    Column("total_mbm_emissions_unit", Text),
-    Column("last_refresh_timestamp", DateTime),
+    "carbon_emissions", metadata, *view_columns(carbon_emission_rows, without=("loaded_at",))
 )
