@@ -23,9 +23,9 @@ from enum import StrEnum
 from finops.errors import FinOpsError
 
 
+# A cost column of the ``costs`` view (and of ``cost_rollup_daily``). No docstring: the API
+# schema shows an enum's docstring, and the dashboard's client is generated from that schema.
 class CostMetric(StrEnum):
-    """A cost column of the ``costs`` view (and of ``cost_rollup_daily``)."""
-
     billed_cost = "billed_cost"
     effective_cost = "effective_cost"
     list_cost = "list_cost"
