@@ -46,7 +46,7 @@ def test_an_unknown_metric_is_refused_by_name() -> None:
 
 
 def test_money_rounds_half_up_to_the_cent() -> None:
-    assert CENT == Decimal("0.01")
+    assert Decimal("0.01") == CENT
     assert money(0.125) == Decimal("0.13")
     assert money(2.675) == Decimal("2.68")  # its repr, not its binary value 2.67499…
     assert money(-1.005) == Decimal("-1.01")
