@@ -13,9 +13,8 @@ import numpy as np
 from sqlalchemy import text
 
 from finops.analytics.anomalies.analysis import AnalysisParams, find_incidents
-from finops.analytics.anomalies.cube import CostCube
 from finops.analytics.anomalies.detector import DetectorParams, detect
-from finops.analytics.anomalies.warehouse import load_cube
+from finops.analytics.cube import CostCube, load_cube
 from finops.config import Settings
 from finops.db.engine import get_engine
 from finops.ingest.billing import ingest_billing

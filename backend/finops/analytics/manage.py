@@ -8,9 +8,8 @@ from collections.abc import Sequence
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from sqlalchemy import text
+from sqlalchemy import Select, select, text
 
-from finops.analytics.anomalies.job import audit
 from finops.analytics.anomalies.store import STATUSES, set_status
 from finops.analytics.budgets.model import (
     DEFAULT_THRESHOLDS,
@@ -23,10 +22,17 @@ from finops.analytics.cli import table
 from finops.config import Settings, get_settings
 from finops.db.engine import get_engine
 from finops.errors import FinOpsError, NotFoundError
+from finops.warehouse.audit import audit
+from finops.warehouse.tables import anomalies, budgets
 
 
 def _scope_text(scope: dict[str, Any]) -> str:
     return ", ".join(f"{k}={v}" for k, v in sorted(scope.items())) or "(whole bill)"
+
+
+def _rows(query: Select[Any], settings: Settings | None) -> list[dict[str, Any]]:
+    with get_engine(settings or get_settings()).connect() as conn:
+        return [dict(r._mapping) for r in conn.execute(query)]
 
 
 def list_anomalies(
@@ -38,19 +44,14 @@ def list_anomalies(
     """The most recent incidents (newest first), optionally of one status."""
     if status is not None and status not in STATUSES:
         raise FinOpsError(f"--status {status!r} is not one of {', '.join(STATUSES)}")
-    with get_engine(settings or get_settings()).connect() as conn:
-        rows = [
-            dict(r._mapping)
-            for r in conn.execute(
-                text(
-                    "SELECT fingerprint, first_day, last_day, scope_kind, scope, kind, cause, "
-                    "status, severity, impact, impact_pct, top_cause FROM finops.anomalies "
-                    "WHERE (CAST(:status AS text) IS NULL OR status = :status) "
-                    "ORDER BY first_day DESC, impact DESC LIMIT :limit"
-                ),
-                {"status": status, "limit": limit},
-            )
-        ]
+    a = anomalies.c
+    query = (
+        select(a.fingerprint, a.first_day, a.last_day, a.scope_kind, a.scope, a.kind, a.cause)
+        .add_columns(a.status, a.severity, a.impact, a.impact_pct, a.top_cause)
+        .order_by(a.first_day.desc(), a.impact.desc())
+        .limit(limit)
+    )
+    rows = _rows(query if status is None else query.where(a.status == status), settings)
     body = table(
         ["fingerprint", "days", "scope", "kind", "cause", "severity", "impact", "status", "top"],
         [
@@ -176,17 +177,14 @@ def create_budget(
 
 def list_budgets(*, settings: Settings | None = None) -> tuple[list[dict[str, Any]], str]:
     """Budgets with their latest evaluation (actual and forecast against the amount)."""
-    with get_engine(settings or get_settings()).connect() as conn:
-        rows = [
-            dict(r._mapping)
-            for r in conn.execute(
-                text(
-                    "SELECT id, name, scope, period, amount, currency, thresholds, period_start, "
-                    "actual, forecast, actual_pct, forecast_pct, run_date FROM finops.budgets "
-                    "ORDER BY name"
-                )
-            )
-        ]
+    b = budgets.c
+    rows = _rows(
+        select(b.id, b.name, b.scope, b.period, b.amount, b.currency, b.thresholds)
+        .add_columns(b.period_start, b.actual, b.forecast, b.actual_pct, b.forecast_pct)
+        .add_columns(b.run_date)
+        .order_by(b.name),
+        settings,
+    )
     body = table(
         [
             "id",

@@ -1,5 +1,6 @@
 """Read helpers for the cost intelligence routes: the warehouse's billing currency, a scope's daily
-cost as the jobs measure it, and an anomaly's daily actual cost against the detector's baseline.
+cost as the jobs measure it (``finops.warehouse.cost_rows``), and an anomaly's daily actual cost
+against the detector's baseline.
 
 The baseline is recomputed, not stored: the anomaly job keeps one expected value per incident
 (the sum over its days), so the daily line comes from running the same detector, with the same
@@ -14,44 +15,24 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, timedelta
 from decimal import Decimal
-from pathlib import Path
 
 import numpy as np
-from sqlalchemy import (
-    ColumnElement,
-    Connection,
-    Date,
-    DateTime,
-    Numeric,
-    String,
-    Subquery,
-    bindparam,
-    cast,
-    column,
-    func,
-    literal_column,
-    select,
-    text,
-)
-from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy import ColumnElement, Connection, Subquery, func, select
 
-from finops.analytics.anomalies import warehouse
-from finops.analytics.anomalies.analysis import AnalysisParams, money, special_days
-from finops.analytics.anomalies.cube import BASE_DIMENSIONS, normalise_tag_key
+from finops.analytics.anomalies.analysis import AnalysisParams, special_days
 from finops.analytics.anomalies.detector import detect
 from finops.analytics.anomalies.job import LOOKBACK_DAYS
 from finops.analytics.anomalies.store import false_positive_days
-from finops.api.views import costs, ingest_log
+from finops.analytics.cube import normalise_tag_key
 from finops.errors import FinOpsError
+from finops.warehouse.cost_rows import BASE_DIMENSIONS, cost_rows, last_charge_day_between
+from finops.warehouse.money import money
+from finops.warehouse.tables import ingest_log
 
 DEFAULT_CURRENCY = "USD"
 TAG_PREFIX = "tag:"
-
-COST_ROWS_SQL = (Path(warehouse.__file__).parent / "cost_rows.sql").read_text()
-"""The jobs' own daily cost rows (day × account × service × region × usage type × resource ×
-tags, for a cost metric): the API sums them, so its numbers are the ones the jobs measured."""
 
 
 def warehouse_currency(conn: Connection) -> str:
@@ -70,32 +51,6 @@ def warehouse_currency(conn: Connection) -> str:
             "forecast amounts add them up and cannot be shown in one currency"
         )
     return found.pop() if found else DEFAULT_CURRENCY
-
-
-def _utc(day: date) -> datetime:
-    return datetime.combine(day, time(), tzinfo=UTC)
-
-
-def cost_rows(*, start: date, end: date, metric: str) -> Subquery:
-    """The jobs' cost rows on days [start, end) as a subquery (filters on its dimension columns
-    reach the costs view)."""
-    if metric not in warehouse.METRICS:
-        raise FinOpsError(f"cost metric {metric!r} is not one of {', '.join(warehouse.METRICS)}")
-    return (
-        text(COST_ROWS_SQL + "\n")
-        .bindparams(
-            bindparam("metric", metric, type_=String),
-            bindparam("start", _utc(start), type_=DateTime(timezone=True)),
-            bindparam("end", _utc(end), type_=DateTime(timezone=True)),
-        )
-        .columns(
-            column("day", Date),
-            *(column(d, String) for d in BASE_DIMENSIONS),
-            column("tags", JSONB),
-            column("cost", Numeric),
-        )
-        .subquery("cost_rows")
-    )
 
 
 def _dimension(rows: Subquery, name: str) -> ColumnElement[str]:
@@ -168,20 +123,6 @@ def daily_cost_by(
     return dict(out)
 
 
-def _charge_day() -> ColumnElement[date]:
-    return cast(func.timezone(literal_column("'UTC'"), costs.c.charge_period_start), Date)
-
-
-def last_charge_day(conn: Connection, *, start: date, end: date) -> date | None:
-    """The latest day on [start, end) with any charge in the warehouse."""
-    day: date | None = conn.execute(
-        select(func.max(_charge_day())).where(
-            costs.c.charge_period_start >= _utc(start), costs.c.charge_period_start < _utc(end)
-        )
-    ).scalar_one_or_none()
-    return day
-
-
 @dataclass(frozen=True, slots=True)
 class BaselineDay:
     day: date
@@ -216,7 +157,9 @@ def anomaly_baseline(
     false-positive feedback marked normal are accepted."""
     history_start = first_day - timedelta(days=LOOKBACK_DAYS)
     shown_start = first_day - timedelta(days=days_before)
-    end = last_charge_day(conn, start=last_day, end=last_day + timedelta(days=days_after + 1))
+    end = last_charge_day_between(
+        conn, start=last_day, end=last_day + timedelta(days=days_after + 1)
+    )
     if end is None:
         return []
     days = [history_start + timedelta(days=k) for k in range((end - history_start).days + 1)]

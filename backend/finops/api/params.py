@@ -10,8 +10,9 @@ from typing import Annotated
 from fastapi import Depends, Query
 from pydantic import BeforeValidator, WithJsonSchema
 
-from finops.analytics.spend import CostMetric, SpendFilter
+from finops.analytics.filters import SpendFilter
 from finops.errors import InvalidParameterError
+from finops.warehouse.metrics import CostMetric
 
 FIRST_YEAR, LAST_YEAR = 1970, 2999
 """Days and billing periods outside these years are refused: nothing is billed before 1970, and

@@ -37,14 +37,14 @@ from finops.analytics.allocation.tagging import canonical_key
 from finops.config import Settings, get_settings
 from finops.db.engine import get_engine
 from finops.errors import ConfigurationError
+from finops.warehouse.metrics import ALLOCATION_METRICS, EFFECTIVE_COST
+from finops.warehouse.money import CENT
 
 log = structlog.get_logger(__name__)
 
 UNALLOCATED = "unallocated"
 INVALID_TAG = "invalid-tag"
 NOT_COST_CENTERS = (UNALLOCATED, INVALID_TAG)
-METRICS = ("effective_cost", "billed_cost")
-CENT = Decimal("0.01")
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,7 +84,7 @@ class AllocationRule:
 @dataclass(frozen=True, slots=True)
 class AllocationRules:
     cost_center_tag: str = "cost-center"
-    metric: str = "effective_cost"
+    metric: str = EFFECTIVE_COST
     shared: tuple[SharedRule, ...] = ()
     rules: tuple[AllocationRule, ...] = ()
     # the cost center values the tag policy allows (None: any value is a cost center)
@@ -118,10 +118,10 @@ def _match(data: dict[str, Any], where: str) -> Match:
 
 
 def parse_rules(data: dict[str, Any]) -> AllocationRules:
-    metric = str(data.get("metric", "effective_cost"))
-    if metric not in METRICS:
+    metric = str(data.get("metric", EFFECTIVE_COST))
+    if metric not in ALLOCATION_METRICS:
         raise ConfigurationError(
-            f"allocation rules: metric must be one of {METRICS}, got {metric!r}"
+            f"allocation rules: metric must be one of {ALLOCATION_METRICS}, got {metric!r}"
         )
     shared = []
     for i, s in enumerate(data.get("shared", [])):

@@ -15,17 +15,17 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import numpy as np
 
-from finops.analytics.anomalies.cube import (
-    BASE_DIMENSIONS,
+from finops.analytics.anomalies.detector import AnomalyWindow, DetectorParams, detect
+from finops.analytics.cube import (
     DEFAULT_TAG_KEYS,
     SPECIFICITY,
     CostCube,
     FloatArray,
     scopes_with_tags,
 )
-from finops.analytics.anomalies.detector import AnomalyWindow, DetectorParams, detect
+from finops.warehouse.cost_rows import BASE_DIMENSIONS
+from finops.warehouse.money import CENT, money
 
-CENT = Decimal("0.01")
 ScopeKey = tuple[str, tuple[tuple[str, str], ...]]  # (scope kind, ((dimension, value), ...))
 
 
@@ -127,10 +127,6 @@ class Incident:
     @property
     def top_cause(self) -> Contributor | None:
         return self.root_cause[0] if self.root_cause else None
-
-
-def money(value: float) -> Decimal:
-    return Decimal(repr(float(value))).quantize(CENT, ROUND_HALF_UP)
 
 
 def fingerprint(scope_kind: str, scope: Mapping[str, str], first_day: date, sign: int) -> str:

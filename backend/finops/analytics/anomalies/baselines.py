@@ -11,7 +11,7 @@ import warnings
 import numpy as np
 import numpy.typing as npt
 
-from finops.analytics.anomalies.detector import AnomalyWindow, FloatArray
+from finops.analytics.anomalies.model import AnomalyWindow, FloatArray
 
 
 def _windows(

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import json
 import uuid
 from dataclasses import dataclass
 from datetime import date, timedelta
 
 import structlog
-from sqlalchemy import Connection, text
+from sqlalchemy import text
 
 from finops.analytics.anomalies.analysis import AnalysisParams, Incident, find_incidents
 from finops.analytics.anomalies.store import (
@@ -17,9 +16,11 @@ from finops.analytics.anomalies.store import (
     remove_vanished,
     upsert_incidents,
 )
-from finops.analytics.anomalies.warehouse import load_cube
+from finops.analytics.cube import load_cube
 from finops.config import Settings, get_settings
 from finops.db.engine import get_engine
+from finops.warehouse.audit import audit
+from finops.warehouse.metrics import ANOMALY_METRIC
 
 log = structlog.get_logger(__name__)
 
@@ -37,21 +38,11 @@ class AnomalyRun:
     removed: int
 
 
-def audit(conn: Connection, *, action: str, subject: str, run_id: str, details: object) -> None:
-    conn.execute(
-        text(
-            "INSERT INTO finops.audit_log (actor, action, subject, run_id, details) "
-            "VALUES ('finops.analytics', :action, :subject, :run_id, CAST(:details AS jsonb))"
-        ),
-        {"action": action, "subject": subject, "run_id": run_id, "details": json.dumps(details)},
-    )
-
-
 def run_anomaly_detection(
     *,
     run_date: date,
     report_days: int = 14,
-    metric: str = "usage_cost",
+    metric: str = ANOMALY_METRIC,
     params: AnalysisParams | None = None,
     settings: Settings | None = None,
     run_id: str | None = None,

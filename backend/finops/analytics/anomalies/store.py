@@ -1,63 +1,20 @@
-"""The ``anomaly_incidents`` table (SQLAlchemy Core description; migration 0004 owns it)."""
+"""Writing and reading ``anomaly_incidents`` (described in ``finops.warehouse.tables``): the
+job's upsert, the removal of vanished incidents, false-positive feedback and status changes."""
 
 from __future__ import annotations
 
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import (
-    BigInteger,
-    Column,
-    Connection,
-    Date,
-    DateTime,
-    Float,
-    MetaData,
-    Numeric,
-    String,
-    Table,
-    and_,
-    delete,
-    func,
-    select,
-)
-from sqlalchemy.dialects.postgresql import JSONB, insert
+from sqlalchemy import Connection, and_, delete, func, select
+from sqlalchemy.dialects.postgresql import insert
 
 from finops.analytics.anomalies.analysis import Incident, ScopeKey
-
-metadata = MetaData(schema="finops")
+from finops.errors import FinOpsError
+from finops.warehouse.tables import anomaly_incidents as incidents
 
 STATUSES = ("open", "acknowledged", "resolved", "false_positive")
 
-incidents = Table(
-    "anomaly_incidents",
-    metadata,
-    Column("id", BigInteger, primary_key=True),
-    Column("fingerprint", String, nullable=False, unique=True),
-    Column("scope_kind", String, nullable=False),
-    Column("scope", JSONB, nullable=False),
-    Column("kind", String, nullable=False),
-    Column("cause", String, nullable=False),
-    Column("status", String, nullable=False),
-    Column("status_note", String),
-    Column("status_changed_at", DateTime(timezone=True)),
-    Column("first_day", Date, nullable=False),
-    Column("last_day", Date, nullable=False),
-    Column("expected", Numeric(20, 2), nullable=False),
-    Column("lower_bound", Numeric(20, 2), nullable=False),
-    Column("upper_bound", Numeric(20, 2), nullable=False),
-    Column("actual", Numeric(20, 2), nullable=False),
-    Column("impact", Numeric(20, 2), nullable=False),
-    Column("impact_pct", Numeric(14, 2)),
-    Column("severity", String, nullable=False),
-    Column("peak_score", Float),
-    Column("root_cause", JSONB, nullable=False),
-    Column("related_scopes", JSONB, nullable=False),
-    Column("cost_metric", String, nullable=False),
-    Column("detected_on", Date, nullable=False),
-    Column("last_run_date", Date, nullable=False),
-    Column("run_id", String, nullable=False),
-)
 
 _MEASURED = (
     "scope_kind",
@@ -184,8 +141,6 @@ def false_positive_days(
 
 def set_status(conn: Connection, *, fingerprint: str, status: str, note: str | None = None) -> bool:
     """Record feedback on an incident (open, acknowledged, resolved, false_positive)."""
-    from finops.errors import FinOpsError
-
     if status not in STATUSES:
         raise FinOpsError(f"anomaly status {status!r} is not one of {', '.join(STATUSES)}")
     result = conn.execute(

@@ -12,11 +12,8 @@ import numpy as np
 import structlog
 from sqlalchemy import Connection, text
 
-from finops.analytics.anomalies.analysis import CENT, money
-from finops.analytics.anomalies.cube import CostCube, tag_dimension
-from finops.analytics.anomalies.job import audit
-from finops.analytics.anomalies.warehouse import load_cube
 from finops.analytics.budgets.model import Budget, BudgetError, Threshold, load_budgets
+from finops.analytics.cube import CostCube, load_cube, tag_dimension
 from finops.analytics.forecasting.job import period_bounds, scope_key
 from finops.analytics.forecasting.models import ForecastError, forecast_points, moving_average
 from finops.config import Settings, get_settings
@@ -28,6 +25,8 @@ from finops.notify.delivery import (
     deliver_email,
     deliver_webhook,
 )
+from finops.warehouse.audit import audit
+from finops.warehouse.money import CENT, money
 
 log = structlog.get_logger(__name__)
 

@@ -13,6 +13,7 @@ from sqlalchemy import Connection, text
 from finops.currencies import ISO_4217
 from finops.errors import ConflictError, FinOpsError
 from finops.notify.targets import TargetRefusedError, check_email, check_webhook_url
+from finops.warehouse.metrics import FORECAST_METRIC
 
 PERIODS = ("monthly", "quarterly", "annual")
 SCOPE_DIMENSIONS = ("account", "service", "region", "usage_type")
@@ -62,7 +63,7 @@ class Budget:
     channels: dict[str, list[str]] = field(default_factory=dict)
     """{"webhook": [url, ...], "email": [address, ...]}"""
     currency: str = "USD"
-    cost_metric: str = "billed_cost"
+    cost_metric: str = FORECAST_METRIC
     id: int | None = None
 
     @property

@@ -38,7 +38,7 @@ from finops.analytics.anomalies.analysis import (
     find_incidents,
 )
 from finops.analytics.anomalies.baselines import rolling_zscore, stl_residual
-from finops.analytics.anomalies.cube import CostCube, scopes_with_tags
+from finops.analytics.cube import CostCube, scopes_with_tags
 from finops.errors import FinOpsError
 
 POSITIVE_KINDS = ("cost_spike", "level_shift", "cost_drift")

@@ -13,7 +13,7 @@ from datetime import date
 
 import numpy as np
 
-from finops.analytics.anomalies.cube import CostCube
+from finops.analytics.cube import CostCube
 from finops.analytics.forecasting.backtest import (
     ForecastParams,
     forecast_series,

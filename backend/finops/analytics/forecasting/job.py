@@ -10,74 +10,21 @@ from typing import Any
 
 import numpy as np
 import structlog
-from sqlalchemy import (
-    BigInteger,
-    Column,
-    Connection,
-    Date,
-    Float,
-    ForeignKey,
-    Integer,
-    MetaData,
-    Numeric,
-    String,
-    Table,
-    delete,
-    text,
-)
-from sqlalchemy.dialects.postgresql import JSONB, insert
+from sqlalchemy import Connection, delete, text
+from sqlalchemy.dialects.postgresql import insert
 
-from finops.analytics.anomalies.analysis import money
-from finops.analytics.anomalies.cube import CostCube
-from finops.analytics.anomalies.job import audit
-from finops.analytics.anomalies.warehouse import load_cube
+from finops.analytics.cube import CostCube, load_cube
 from finops.analytics.forecasting.backtest import ForecastParams, ForecastResult, forecast_series
 from finops.analytics.forecasting.models import ForecastError
 from finops.config import Settings, get_settings
 from finops.db.engine import get_engine
+from finops.warehouse.audit import audit
+from finops.warehouse.cost_rows import last_charge_day
+from finops.warehouse.metrics import FORECAST_METRIC
+from finops.warehouse.money import money
+from finops.warehouse.tables import forecast_points, forecast_runs
 
 log = structlog.get_logger(__name__)
-
-metadata = MetaData(schema="finops")
-forecast_runs = Table(
-    "forecast_runs",
-    metadata,
-    Column("id", BigInteger, primary_key=True),
-    Column("scope_kind", String),
-    Column("scope", JSONB),
-    Column("scope_key", String),
-    Column("run_date", Date),
-    Column("cost_metric", String),
-    Column("model", String),
-    Column("weights", JSONB),
-    Column("history_days", Integer),
-    Column("horizon_days", Integer),
-    Column("backtest_folds", Integer),
-    Column("backtest_mase", Float),
-    Column("backtest_smape", Float),
-    Column("backtest_by_model", JSONB),
-    Column("month_to_date", Numeric(20, 2)),
-    Column("month_end_projection", Numeric(20, 2)),
-    Column("month_end_lower80", Numeric(20, 2)),
-    Column("month_end_upper80", Numeric(20, 2)),
-    Column("quarter_to_date", Numeric(20, 2)),
-    Column("quarter_end_projection", Numeric(20, 2)),
-    Column("quarter_end_lower80", Numeric(20, 2)),
-    Column("quarter_end_upper80", Numeric(20, 2)),
-    Column("run_id", String),
-)
-forecast_points = Table(
-    "forecast_points",
-    metadata,
-    Column("forecast_run_id", BigInteger, ForeignKey(forecast_runs.c.id), primary_key=True),
-    Column("day", Date, primary_key=True),
-    Column("horizon_day", Integer),
-    Column("yhat", Numeric(20, 2)),
-    Column("lower80", Numeric(20, 2)),
-    Column("upper80", Numeric(20, 2)),
-    Column("lower95", Numeric(20, 2)),
-    Column("upper95", Numeric(20, 2)),
-)
 
 HORIZONS = (30, 90, 180)
 SCOPE_DIMENSIONS = {"total": (), "account": ("account",), "service": ("service",)}
@@ -239,7 +186,7 @@ def run_forecasts(
     run_date: date,
     scope_kinds: tuple[str, ...] = ("total", "account", "service"),
     history_days: int = 365,
-    metric: str = "billed_cost",
+    metric: str = FORECAST_METRIC,
     params: ForecastParams | None = None,
     settings: Settings | None = None,
     run_id: str | None = None,
@@ -281,18 +228,6 @@ def run_forecasts(
         skipped=len(skipped),
     )
     return ForecastRun(run_id, run_date, found, skipped)
-
-
-def last_charge_day(conn: Connection, *, on_or_before: date) -> date:
-    """The latest charge day with cost on or before ``on_or_before`` (itself when none)."""
-    day = conn.execute(
-        text(
-            "SELECT max(charge_period_start)::date FROM finops.costs "
-            "WHERE charge_period_start < :end"
-        ),
-        {"end": on_or_before + timedelta(days=1)},
-    ).scalar_one_or_none()
-    return day if isinstance(day, date) else on_or_before
 
 
 def _replace(

@@ -15,7 +15,7 @@ from pathlib import Path
 from finops.analytics.allocation.chargeback import ChargebackReport, load_rules, run_allocation_job
 from finops.analytics.allocation.tagging import TagCompliance, load_tag_policy, tag_compliance
 from finops.analytics.commitments.jobs import CommitmentsResult, run_commitments_job
-from finops.analytics.kpis.summary import KpiSummary, kpi_summary, refresh_rollup
+from finops.analytics.kpis.report import KpiReport, kpi_report, refresh_rollup
 from finops.analytics.optimization import warehouse as wh
 from finops.analytics.optimization.evaluation import Evaluation, evaluate, load_ground_truth
 from finops.analytics.optimization.jobs import (
@@ -168,7 +168,7 @@ def _allocate(
 
 def run_kpis(
     *, as_of: date | None = None, settings: Settings | None = None, force: bool = False
-) -> KpiSummary | JobSkipped:
+) -> KpiReport | JobSkipped:
     """``finops run kpis [--date D]``: refresh the daily rollup for the 13 months up to D and
     return the KPI summary as of D."""
     settings = settings or get_settings()
@@ -182,11 +182,11 @@ def run_kpis(
     )
 
 
-def _refresh_kpis(day: date, *, settings: Settings) -> KpiSummary:
+def _refresh_kpis(day: date, *, settings: Settings) -> KpiReport:
     start = date(day.year - 1, day.month, 1)
     with get_engine(settings).begin() as conn:
         refresh_rollup(conn, start=start, end=day + timedelta(days=1))
-        return kpi_summary(conn, as_of=day)
+        return kpi_report(conn, as_of=day)
 
 
 def eval_optimization(
@@ -215,7 +215,7 @@ def _money(value: Decimal) -> str:
 
 
 def result_lines(
-    result: JobResult | CommitmentsResult | AllocationResult | KpiSummary | Evaluation | JobSkipped,
+    result: JobResult | CommitmentsResult | AllocationResult | KpiReport | Evaluation | JobSkipped,
 ) -> list[str]:
     """Human-readable summary of any result above."""
     if isinstance(result, JobSkipped):
@@ -247,7 +247,7 @@ def result_lines(
         ]
         lines += [f"  {cc}: {_money(v)}" for cc, v in report.by_cost_center().items()]
         return lines
-    if isinstance(result, KpiSummary):
+    if isinstance(result, KpiReport):
         return [
             f"KPIs as of {result.as_of} ({result.metric}): MTD {_money(result.month_to_date)}, "
             f"previous month {_money(result.previous_month)}, projected month end "

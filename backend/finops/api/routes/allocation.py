@@ -19,8 +19,8 @@ from finops.api.schemas.allocation import (
     ChargebackCostCenterPublic,
     ChargebackPublic,
 )
-from finops.api.views import chargeback_monthly
 from finops.errors import FinOpsError, NotFoundError
+from finops.warehouse.tables import chargeback_monthly
 
 router = APIRouter(prefix="/allocation", tags=["allocation"])
 

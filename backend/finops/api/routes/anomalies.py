@@ -11,8 +11,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Query
 from sqlalchemy import ColumnElement, Connection, func, select
 
-from finops.analytics.anomalies.job import audit
-from finops.analytics.anomalies.store import incidents, set_status
+from finops.analytics.anomalies.store import set_status
 from finops.api.deps import ConnectionDep, EngineDep, RequestIdDep
 from finops.api.intel_views import anomaly_baseline, warehouse_currency
 from finops.api.params import Day, PageDep, check_order
@@ -28,8 +27,10 @@ from finops.api.schemas.anomalies import (
     RelatedScopePublic,
     RootCauseEntryPublic,
 )
-from finops.api.views import anomalies
 from finops.errors import NotFoundError
+from finops.warehouse.audit import audit
+from finops.warehouse.tables import anomalies
+from finops.warehouse.tables import anomaly_incidents as incidents
 
 router = APIRouter(prefix="/anomalies", tags=["anomalies"])
 

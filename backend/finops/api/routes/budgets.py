@@ -14,8 +14,6 @@ from fastapi import APIRouter, Path
 from fastapi.exceptions import RequestValidationError
 from sqlalchemy import Connection, delete, select
 
-from finops.analytics.anomalies.job import audit
-from finops.analytics.anomalies.warehouse import METRICS
 from finops.analytics.budgets.model import (
     DEFAULT_THRESHOLDS,
     PERIODS,
@@ -36,8 +34,10 @@ from finops.api.schemas.budgets import (
     BudgetsPublic,
     ThresholdPublic,
 )
-from finops.api.views import budget_alerts, budget_definitions, budgets
 from finops.errors import NotFoundError
+from finops.warehouse.audit import audit
+from finops.warehouse.metrics import DAILY_ROW_METRICS as METRICS
+from finops.warehouse.tables import budget_alerts, budget_definitions, budgets
 
 router = APIRouter(prefix="/budgets", tags=["budgets"])
 

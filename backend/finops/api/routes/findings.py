@@ -21,8 +21,8 @@ from finops.api.schemas.findings import (
     FindingsSummaryPublic,
     FindingTypeSummaryPublic,
 )
-from finops.api.views import findings
 from finops.errors import FinOpsError
+from finops.warehouse.tables import findings
 
 router = APIRouter(prefix="/findings", tags=["findings"])
 

@@ -13,12 +13,9 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 from sqlalchemy import ColumnElement, Connection, case, select
 
-from finops.analytics.anomalies.warehouse import METRICS
 from finops.analytics.forecasting.job import (
     HORIZONS,
     SCOPE_DIMENSIONS,
-    forecast_points,
-    forecast_runs,
     projection_period,
     scope_key,
 )
@@ -34,6 +31,8 @@ from finops.api.schemas.forecasts import (
     ProjectionPublic,
 )
 from finops.errors import InvalidParameterError
+from finops.warehouse.metrics import DAILY_ROW_METRICS as METRICS
+from finops.warehouse.tables import forecast_points, forecast_runs
 
 router = APIRouter(prefix="/forecasts", tags=["forecasts"])
 

@@ -6,11 +6,13 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
 
-from finops.analytics.spend import CostMetric, SpendFilter, kpi_summary
+from finops.analytics.filters import SpendFilter
+from finops.analytics.kpis.summary import kpi_summary
 from finops.api.deps import ConnectionDep
 from finops.api.params import CostMetricQuery, Day, check_range, spend_filter
 from finops.api.rows import from_row
 from finops.api.schemas.kpi import KpiSummaryPublic, ServiceCostPublic
+from finops.warehouse.metrics import CostMetric
 
 router = APIRouter(prefix="/kpi", tags=["kpi"])
 

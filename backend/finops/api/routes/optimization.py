@@ -13,8 +13,7 @@ from sqlalchemy import select
 
 from finops.api.deps import ConnectionDep
 from finops.api.schemas.optimization import Agreement, CohComparisonPublic, CohComparisonRowPublic
-from finops.api.views import findings
-from finops.ingest.exports.tables import coh_recommendations
+from finops.warehouse.tables import coh_recommendations, findings
 
 router = APIRouter(prefix="/optimization", tags=["optimization"])
 

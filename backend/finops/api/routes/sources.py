@@ -24,10 +24,10 @@ from finops.api.schemas.sources import (
     SourcePublic,
     SourcesPublic,
 )
-from finops.api.views import billing_sources, data_quality, ingest_log, ingest_quality
 from finops.errors import DatabaseError, NotFoundError
 from finops.ingest.billing.manage import read_sources
 from finops.ingest.billing.quality import EXAMPLE_COLUMNS
+from finops.warehouse.tables import billing_sources, data_quality, ingest_log, ingest_quality
 
 router = APIRouter(prefix="/sources", tags=["sources"])
 

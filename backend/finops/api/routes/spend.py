@@ -6,14 +6,8 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
 
-from finops.analytics.spend import (
-    DIMENSION_LABELS,
-    CostMetric,
-    Dimension,
-    SpendFilter,
-    available_filters,
-    spend_trend,
-)
+from finops.analytics.filters import SpendFilter
+from finops.analytics.spend import DIMENSION_LABELS, Dimension, available_filters, spend_trend
 from finops.api.deps import ConnectionDep
 from finops.api.params import CostMetricQuery, Day, check_range, spend_filter
 from finops.api.rows import from_row
@@ -24,6 +18,7 @@ from finops.api.schemas.spend import (
     SpendTrendPublic,
     TrendSeriesPublic,
 )
+from finops.warehouse.metrics import CostMetric
 
 router = APIRouter(tags=["spend"])
 

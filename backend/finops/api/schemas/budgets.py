@@ -10,7 +10,6 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from finops.analytics.anomalies.warehouse import METRICS
 from finops.analytics.budgets.model import (
     MAX_NAME_LENGTH,
     MAX_SCOPE_KEYS,
@@ -21,6 +20,7 @@ from finops.analytics.budgets.model import (
 from finops.api.schemas.common import Money, Percent, decimal_text
 from finops.currencies import CURRENCY_PATTERN
 from finops.notify.targets import MAX_EMAIL_LENGTH, MAX_URL_LENGTH
+from finops.warehouse.metrics import DAILY_ROW_METRICS as METRICS
 
 
 class BudgetPeriod(StrEnum):

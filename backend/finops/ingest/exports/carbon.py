@@ -14,7 +14,7 @@ from sqlalchemy import delete, func, insert
 from finops.config import Settings, get_settings
 from finops.db.engine import get_engine
 from finops.ingest.exports.common import DECIMAL, ExportLoad, data_files, read_rows, source_id
-from finops.ingest.exports.tables import carbon_emission_rows
+from finops.warehouse.tables import carbon_emission_rows
 
 COLUMNS: dict[str, str] = {
     "last_refresh_timestamp": "TIMESTAMP",

@@ -22,7 +22,7 @@ from finops.ingest.exports.common import (
     source_id,
     tags_object,
 )
-from finops.ingest.exports.tables import coh_recommendation_rows
+from finops.warehouse.tables import coh_recommendation_rows
 
 # the documented columns (AWS Data Exports table dictionary), name -> staging kind
 COLUMNS: dict[str, str] = {

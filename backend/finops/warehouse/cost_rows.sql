@@ -1,8 +1,9 @@
--- Daily cost per account, service, region, usage type, resource and tag set, for [start, end).
--- :metric chooses usage_cost (what anomaly detection reads), billed_cost (net unblended, what
--- forecasts and budgets read) or effective_cost
--- (amortized). usage_cost prices usage covered by a commitment at the rate before the
--- commitment discount (FOCUS ContractedCost; list cost for AWS RI-covered usage, whose
+-- Daily cost per account, service, region, usage type, resource and tag set, for [start, end):
+-- the rows anomaly detection, forecasts, budgets and the API's cost-intelligence views all read
+-- (finops.warehouse.cost_rows). :metric chooses usage_cost (what anomaly detection reads),
+-- billed_cost (net unblended, what forecasts and budgets read) or effective_cost (amortized);
+-- finops.warehouse.metrics defines them. usage_cost prices usage covered by a commitment at
+-- the rate before the commitment discount (FOCUS ContractedCost; list cost for AWS RI-covered usage, whose
 -- unblended cost is zero) and leaves out commitment purchases, Savings Plan negations, tax and
 -- credits, so a Savings Plan or reservation moving its coverage from one resource to another
 -- or being bought, a tax line or a credit is not a change in what the resources use.

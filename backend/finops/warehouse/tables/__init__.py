@@ -1,0 +1,106 @@
+"""Every table and view of the warehouse, described once on ``finops.warehouse.metadata``.
+
+Import a table from here (``from finops.warehouse.tables import costs``); the modules only
+group them by capability."""
+
+from __future__ import annotations
+
+from finops.warehouse.metadata import metadata
+from finops.warehouse.tables.billing import (
+    billing_sources,
+    cost_line_items,
+    cost_rollup_daily,
+    costs,
+    data_quality,
+    ingest_log,
+    ingest_quality,
+    source_objects,
+)
+from finops.warehouse.tables.intelligence import (
+    anomalies,
+    anomaly_incidents,
+    budget_alerts,
+    budget_definitions,
+    budget_evaluations,
+    budgets,
+    forecast_points,
+    forecast_runs,
+    forecasts,
+    notification_log,
+)
+from finops.warehouse.tables.optimization import (
+    carbon_emission_rows,
+    carbon_emissions,
+    chargeback_monthly,
+    coh_recommendation_rows,
+    coh_recommendations,
+    commitment_coverage_daily,
+    commitment_utilization_daily,
+    finding_observations,
+    finding_runs,
+    findings,
+    savings_plan_recommendations,
+)
+from finops.warehouse.tables.platform import (
+    audit_log,
+    job_runs,
+)
+from finops.warehouse.tables.usage import (
+    inventory_resources,
+    inventory_scans,
+    metric_points,
+    metric_series,
+    resource_configurations,
+    resource_history,
+    resource_observations,
+    resources,
+    usage_ingest_log,
+    utilization_daily,
+    utilization_daily_stats,
+)
+
+__all__ = [
+    "anomalies",
+    "anomaly_incidents",
+    "audit_log",
+    "billing_sources",
+    "budget_alerts",
+    "budget_definitions",
+    "budget_evaluations",
+    "budgets",
+    "carbon_emission_rows",
+    "carbon_emissions",
+    "chargeback_monthly",
+    "coh_recommendation_rows",
+    "coh_recommendations",
+    "commitment_coverage_daily",
+    "commitment_utilization_daily",
+    "cost_line_items",
+    "cost_rollup_daily",
+    "costs",
+    "data_quality",
+    "finding_observations",
+    "finding_runs",
+    "findings",
+    "forecast_points",
+    "forecast_runs",
+    "forecasts",
+    "ingest_log",
+    "ingest_quality",
+    "inventory_resources",
+    "inventory_scans",
+    "job_runs",
+    "metadata",
+    "metric_points",
+    "metric_series",
+    "notification_log",
+    "resource_configurations",
+    "resource_history",
+    "resource_observations",
+    "resources",
+    "savings_plan_recommendations",
+    "source_objects",
+    "usage_ingest_log",
+    "utilization_daily",
+    "utilization_daily_stats",
+]
