@@ -8,7 +8,8 @@ from __future__ import annotations
 from finops.warehouse.metadata import metadata
 from finops.warehouse.tables.billing import (
     billing_sources,
-    cost_line_items,
+    cost_attributes,
+    cost_facts,
     cost_rollup_daily,
     costs,
     data_quality,
@@ -75,7 +76,8 @@ __all__ = [
     "coh_recommendations",
     "commitment_coverage_daily",
     "commitment_utilization_daily",
-    "cost_line_items",
+    "cost_attributes",
+    "cost_facts",
     "cost_rollup_daily",
     "costs",
     "data_quality",

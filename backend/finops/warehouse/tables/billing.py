@@ -1,20 +1,22 @@
-"""The billing warehouse: cost line items (partitioned by month) and the ``costs`` view,
-the ingest log, source objects, billing sources, data quality and the daily cost rollup.
+"""The billing warehouse: cost rows stored as attribute sets and facts (the facts partitioned
+by month) and the ``costs`` view joining them, the ingest log, source objects, billing
+sources, data quality and the daily cost rollup.
 
-``cost_line_items`` and ``costs`` are owned by the billing load (migrations 0001, 0007);
-their description here follows the migrated database (``tests/warehouse``)."""
+``cost_attributes``, ``cost_facts`` and ``costs`` are owned by the billing load (migrations
+0001, 0007, 0012); their description here follows the migrated database (``tests/warehouse``)."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from sqlalchemy import BigInteger, Column, Date, DateTime, ForeignKey, Numeric, Table, Text
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 
-from finops.warehouse.metadata import metadata, view_columns
+from finops.warehouse.metadata import metadata
 
-# table, partitioned
-cost_line_items = Table(
-    "cost_line_items",
-    metadata,
+# the columns of a cost row, in the order of the costs view (with x_source_format, which the
+# view leaves out); 0012 split them between cost_attributes and cost_facts
+_COST_ROW: list[Column[Any]] = [
     Column("availability_zone", Text),
     Column("billed_cost", Numeric),
     Column("billing_account_id", Text),
@@ -87,10 +89,52 @@ cost_line_items = Table(
     Column("host_provider_name", Text),
     Column("service_provider_name", Text),
     Column("x_extensions", JSONB),
+]
+FACT_COLUMNS = frozenset(
+    (
+        "billed_cost",
+        "charge_period_end",
+        "charge_period_start",
+        "commitment_discount_quantity",
+        "consumed_quantity",
+        "contracted_cost",
+        "effective_cost",
+        "list_cost",
+        "pricing_currency_effective_cost",
+        "pricing_quantity",
+        "x_raw_line_items",
+    )
 )
 
-# view: every column of cost_line_items but the load's own x_source_format (0007)
-costs = Table("costs", metadata, *view_columns(cost_line_items, without=("x_source_format",)))
+
+def _copies(*, facts: bool) -> list[Column[Any]]:
+    return [
+        Column(c.name, c.type, nullable=c.nullable)
+        for c in _COST_ROW
+        if (c.name in FACT_COLUMNS) == facts
+    ]
+
+
+# table: one row per distinct attribute set of a slice (source, billing period)
+cost_attributes = Table(
+    "cost_attributes",
+    metadata,
+    Column("attribute_id", BigInteger, primary_key=True),
+    *_copies(facts=False),
+)
+# table, partitioned by month of charge_period_start
+cost_facts = Table(
+    "cost_facts",
+    metadata,
+    Column("attribute_id", BigInteger, nullable=False),
+    *_copies(facts=True),
+)
+# view: cost_facts joined to cost_attributes, every column but x_source_format
+costs = Table(
+    "costs",
+    metadata,
+    *[Column(c.name, c.type) for c in _COST_ROW if c.name != "x_source_format"],
+)
 
 # table
 ingest_log = Table(
