@@ -13,6 +13,7 @@ from fastapi import APIRouter, Query
 from pydantic import BaseModel
 from sqlalchemy import select
 
+from finops.analytics.optimization.rules import coh_actions
 from finops.api.deps import ConnectionDep
 from finops.api.schemas import Money
 from finops.api.views import findings
@@ -20,19 +21,8 @@ from finops.ingest.exports.tables import coh_recommendations
 
 router = APIRouter(prefix="/optimization", tags=["optimization"])
 
-# the Cost Optimization Hub action type each platform finding type recommends
-PLATFORM_ACTIONS: dict[str, str] = {
-    "idle_instance": "Stop",
-    "idle_rds": "Stop",
-    "oversized_instance": "Rightsize",
-    "oversized_rds": "Rightsize",
-    "previous_generation_instance": "Upgrade",
-    "gp2_volume": "Upgrade",
-    "unattached_volume": "Delete",
-    "old_snapshot": "Delete",
-    "unassociated_eip": "Delete",
-    "idle_load_balancer": "Delete",
-}
+# the Cost Optimization Hub action type each platform finding type recommends (its rule's)
+PLATFORM_ACTIONS: dict[str, str] = coh_actions()
 
 
 class Agreement(StrEnum):

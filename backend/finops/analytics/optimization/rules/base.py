@@ -1,0 +1,55 @@
+"""The finding rule base class and the registry every rule joins.
+
+A rule is a small class: its ``finding_type`` (the one place that name is written), the resource
+types it looks at, the dashboard label, the job that writes it, how its savings are priced, the
+Cost Optimization Hub action it corresponds to, whether the generated estate's ground truth
+scores it, the job policy it reads (``Parameters``) and which of that policy's fields
+(``parameter_names``), and a docstring whose ``Example::`` block shows them in YAML. An
+instance is the rule configured with its policy; its ``evaluate`` method turns the data its job
+already read into a ``Finding`` or None.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from finops.registry import Registered, Registry
+
+RIGHTSIZING_JOB = "rightsizing"
+WASTE_JOB = "waste"
+TAGGING_JOB = "tagging"
+COMMITMENTS_JOB = "commitments"
+NO_SAVINGS = "none"
+
+
+class FindingRule(Registered):
+    """One finding type: what it looks at, how it is priced, and what it reads."""
+
+    finding_type: ClassVar[str]
+    resource_types: ClassVar[tuple[str, ...]]
+    label: ClassVar[str]  # what the dashboard shows (frontend/src/lib/findings.ts)
+    job: ClassVar[str]
+    savings_method: ClassVar[str]
+    coh_action: ClassVar[str | None] = None  # Cost Optimization Hub action type, if any
+    evaluated: ClassVar[bool] = True  # the generator plants it and the eval scores it
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if "finding_type" in cls.__dict__:
+            cls.name = cls.finding_type
+
+    def __init__(self, parameters: Any) -> None:
+        if not isinstance(parameters, self.Parameters):
+            raise TypeError(
+                f"{self.name}: parameters must be a {self.Parameters.__name__}, "
+                f"got {type(parameters).__name__}"
+            )
+        self.parameters = parameters
+
+    @classmethod
+    def summary(cls) -> str:
+        """The first line of the docstring."""
+        return (cls.__doc__ or "").strip().splitlines()[0]
+
+
+FINDING_RULES: Registry[type[FindingRule]] = Registry("finding rule")
