@@ -11,8 +11,11 @@ already read into a ``Finding`` or None.
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any, ClassVar
 
+from finops.analytics.optimization import warehouse as wh
+from finops.analytics.optimization.findings import Finding, Pricing
 from finops.registry import Registered, Registry
 
 RIGHTSIZING_JOB = "rightsizing"
@@ -45,6 +48,31 @@ class FindingRule(Registered):
                 f"got {type(parameters).__name__}"
             )
         self.parameters = parameters
+
+    def item_finding(
+        self,
+        item: wh.InventoryItem,
+        *,
+        service: str | None,
+        scope: str,
+        savings: Decimal,
+        details: dict[str, Any],
+        pricing: Pricing | None = None,
+    ) -> Finding:
+        """This rule's finding on an inventory resource (billed under its id and ARN)."""
+        return Finding(
+            finding_type=self.finding_type,
+            account_id=item.account_id,
+            region=item.region,
+            resource_id=item.resource_id,
+            resource_type=item.resource_type,
+            service=service,
+            scope=scope,
+            estimated_monthly_savings=savings,
+            details=details,
+            billing_ids=item.billing_ids,
+            pricing=pricing,
+        )
 
     @classmethod
     def summary(cls) -> str:

@@ -41,17 +41,13 @@ class ComputeRule(FindingRule):
     def _finding(
         self, e: ComputeEvidence, savings: Decimal, details: dict[str, Any], pricing: Pricing
     ) -> Finding:
-        return Finding(
-            finding_type=self.finding_type,
-            account_id=e.item.account_id,
-            region=e.item.region,
-            resource_id=e.item.resource_id,
-            resource_type=e.item.resource_type,
-            service="AmazonEC2" if e.kind == "ec2" else "AmazonRDS",
+        service = "AmazonEC2" if e.kind == "ec2" else "AmazonRDS"
+        return self.item_finding(
+            e.item,
+            service=service,
             scope=e.instance_type,
-            estimated_monthly_savings=savings,
+            savings=savings,
             details=details,
-            billing_ids=e.item.billing_ids,
             pricing=pricing,
         )
 

@@ -31,17 +31,12 @@ class InventoryRule(FindingRule):
         details: dict[str, Any],
         scope: str = "",
     ) -> Finding:
-        return Finding(
-            finding_type=self.finding_type,
-            account_id=item.account_id,
-            region=item.region,
-            resource_id=item.resource_id,
-            resource_type=item.resource_type,
+        return self.item_finding(
+            item,
             service=self.service,
             scope=scope,
-            estimated_monthly_savings=savings,
+            savings=savings,
             details=details,
-            billing_ids=item.billing_ids,
             pricing=pricing,
         )
 

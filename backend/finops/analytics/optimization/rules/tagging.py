@@ -45,22 +45,17 @@ class TagRule(FindingRule):
             (line.effective_cost for bid in item.billing_ids for line in lines.get(bid, [])),
             Decimal(0),
         )
-        return Finding(
-            finding_type=self.finding_type,
-            account_id=item.account_id,
-            region=item.region,
-            resource_id=item.resource_id,
-            resource_type=item.resource_type,
+        return self.item_finding(
+            item,
             service=SERVICES.get(item.resource_type),
             scope=json.dumps(item.tags, sort_keys=True),
-            estimated_monthly_savings=Decimal(0),
+            savings=Decimal(0),
             details={
                 "problems": found,
                 "tags": item.tags,
                 "unallocatable_cost_30d": cost,
                 "policy_required": list(policy.required),
             },
-            billing_ids=item.billing_ids,
         )
 
 
