@@ -9,7 +9,26 @@ registry of their own, and the meta-test (``tests/optimization/test_registry.py`
 registry: unique names, each docstring example parses, names exactly the declared parameters
 and validates against ``Parameters``.
 
-This module knows nothing of findings or actions, so any layer may build on it.
+This module knows nothing of findings or actions, so any layer may build on it. A remediation
+action would join like this (its own base adding what an action declares)::
+
+    ACTIONS: Registry[type[Action]] = Registry("remediation action")
+
+    @ACTIONS.register
+    class StopInstance(Action):
+        '''Stop an idle EC2 instance (reversible: start it again).
+
+        Example::
+
+            action: stop_instance
+            parameters:
+              max_resources: 10
+        '''
+
+        name = "stop_instance"
+        fixes = ("idle_instance",)  # checked against the finding rule registry
+        Parameters = StopPolicy
+        parameter_names = ("max_resources",)
 """
 
 from __future__ import annotations

@@ -16,6 +16,7 @@ from typing import Any, ClassVar
 
 from finops.analytics.optimization import warehouse as wh
 from finops.analytics.optimization.findings import Finding, Pricing
+from finops.errors import ConfigurationError
 from finops.registry import Registered, Registry
 
 RIGHTSIZING_JOB = "rightsizing"
@@ -43,7 +44,7 @@ class FindingRule(Registered):
 
     def __init__(self, parameters: Any) -> None:
         if not isinstance(parameters, self.Parameters):
-            raise TypeError(
+            raise ConfigurationError(
                 f"{self.name}: parameters must be a {self.Parameters.__name__}, "
                 f"got {type(parameters).__name__}"
             )

@@ -60,12 +60,15 @@ class _Idle(ComputeRule):
     precedence = 0
 
     def matches(self, e: ComputeEvidence) -> bool:
+        """Idle by this rule's measure (the window holds enough data: checked before)."""
         raise NotImplementedError
 
     def evaluate(self, e: ComputeEvidence, rates: Rates) -> Finding | None:
-        if e.kind != self.kind or not self.matches(e):
-            return None
         p: WastePolicy = self.parameters
+        if e.kind != self.kind or e.idle_cpu_max is None or e.idle_hours < p.idle_min_hours:
+            return None
+        if not self.matches(e):
+            return None
         details: dict[str, Any] = {
             "instance_type": e.instance_type,
             "hourly_rate": e.hourly_rate,
@@ -112,10 +115,9 @@ class IdleInstance(_Idle):
 
     def matches(self, e: ComputeEvidence) -> bool:
         p: WastePolicy = self.parameters
-        if e.idle_cpu_max is None or e.idle_hours < p.idle_min_hours:
-            return False
         return (
-            e.idle_cpu_max < p.idle_instance_max_cpu_percent
+            e.idle_cpu_max is not None
+            and e.idle_cpu_max < p.idle_instance_max_cpu_percent
             and e.idle_network_mbps is not None
             and e.idle_network_mbps <= p.idle_instance_max_network_mbps
         )
@@ -340,8 +342,6 @@ class IdleRds(_Idle):
 
     def matches(self, e: ComputeEvidence) -> bool:
         p: WastePolicy = self.parameters
-        if e.idle_cpu_max is None or e.idle_hours < p.idle_min_hours:
-            return False
         return (
             e.idle_connections_max is not None
             and e.idle_connections_max <= p.idle_rds_max_connections
