@@ -18,26 +18,14 @@ from finops.analytics.optimization.cli import (
 )
 from finops.analytics.optimization.jobs import run_waste_job
 from finops.analytics.optimization.policy import WastePolicy
+from finops.analytics.optimization.rules import evaluated_types
 from finops.config import Settings
 from finops.db.engine import get_engine
 from finops.jobs.ledger import JobSkipped
 from tests.optimization.conftest import AS_OF, situations
 
-EXACT_TYPES = (
-    "idle_instance",
-    "previous_generation_instance",
-    "unattached_volume",
-    "old_snapshot",
-    "unassociated_eip",
-    "idle_load_balancer",
-    "idle_rds",
-    "gp2_volume",
-    "underused_reservation",
-    "oversized_instance",
-    "untagged_resource",
-    "mistagged_resource",
-    "underused_savings_plan",
-)
+# every type the registry says the ground truth plants (all but oversized_rds)
+EXACT_TYPES = evaluated_types()
 
 
 def test_eval_scores_every_rule_against_the_ground_truth(
@@ -48,8 +36,10 @@ def test_eval_scores_every_rule_against_the_ground_truth(
     )
     scores = {s.finding_type: s for s in evaluation.scores}
     print("\n".join(result_lines(evaluation)))
+    assert len(EXACT_TYPES) == 13 and tuple(scores) == EXACT_TYPES
     for kind in EXACT_TYPES:
         s = scores[kind]
+        assert s.expected > 0, f"the ground truth plants no {kind}"
         assert (s.precision, s.recall) == (1.0, 1.0), (kind, s.false_positives, s.missed)
         assert (s.max_savings_error or 0.0) <= 0.05, (kind, s.savings_errors)
     assert evaluation.healthy_flagged == []

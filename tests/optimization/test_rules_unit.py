@@ -11,12 +11,14 @@ from finops.analytics.allocation.chargeback import CostRow, build_report, parse_
 from finops.analytics.allocation.tagging import problems
 from finops.analytics.commitments.recommend import recommend_plan, simulate
 from finops.analytics.optimization import warehouse as wh
-from finops.analytics.optimization.findings import fingerprint
+from finops.analytics.optimization.findings import Finding, fingerprint
 from finops.analytics.optimization.instance_types import instance_type
-from finops.analytics.optimization.instances import ComputeEvidence, is_idle
+from finops.analytics.optimization.instances import ComputeEvidence
 from finops.analytics.optimization.policy import RightsizingPolicy, TagPolicy, WastePolicy
 from finops.analytics.optimization.rightsizing import Utilization, derived_rate, recommend
-from finops.analytics.optimization.waste import _snapshots
+from finops.analytics.optimization.rules.compute import IdleInstance, IdleRds
+from finops.analytics.optimization.rules.storage import OldSnapshot
+from finops.analytics.optimization.waste import VOLUME, WasteInputs
 from finops.errors import ConfigurationError
 
 M5_RATES = {
@@ -121,6 +123,15 @@ def _evidence(
     )
 
 
+def is_idle(e: ComputeEvidence, policy: WastePolicy) -> bool:
+    """The instance's idle rule (EC2 or RDS) finds it idle; the other never does."""
+    rule, other = (IdleInstance, IdleRds) if e.kind == "ec2" else (IdleRds, IdleInstance)
+    assert other(policy).evaluate(e, {}) is None
+    found = rule(policy).evaluate(e, {})
+    assert found is None or found.finding_type == rule.finding_type
+    return found is not None
+
+
 def test_idle_instance_edges() -> None:
     policy = WastePolicy()
     assert is_idle(_evidence(4.99, 2.0), policy)
@@ -145,6 +156,20 @@ def _snapshot(created: date, volume: str = "vol-gone") -> wh.InventoryItem:
         {"volumeId": volume, "volumeSize": 100},
         {},
     )
+
+
+def _snapshots(
+    snapshots: list[wh.InventoryItem],
+    items: list[wh.InventoryItem],
+    lines: dict[str, list[wh.UsageLine]],
+    as_of: date,
+    policy: WastePolicy,
+) -> list[Finding]:
+    """The old-snapshot rule over ``snapshots``, with ``items`` as the rest of the inventory."""
+    volumes = frozenset(i.resource_id for i in items if i.resource_type == VOLUME)
+    inputs = WasteInputs(as_of, as_of, as_of, items, lines, {}, {}, {}, volumes)
+    rule = OldSnapshot(policy)
+    return [f for s in snapshots if (f := rule.evaluate(s, inputs)) is not None]
 
 
 def test_old_snapshot_age_edge_and_orphan_requirement() -> None:

@@ -4,6 +4,7 @@ A resource is *untagged* when it carries none of the policy's keys (nor a near m
 *mistagged* when it carries some but a required key is missing, misspelt (an unknown key within
 two edits of a required one) or has a value the policy does not allow. Keys compare without case
 and with ``-``/``_`` equivalent, after the billing prefixes ``user:``/``user_`` are removed.
+The findings these problems give are the tag rules' (``optimization/rules/tagging.py``).
 """
 
 from __future__ import annotations
@@ -18,7 +19,6 @@ from pathlib import Path
 from sqlalchemy import Connection, text
 
 from finops.analytics.optimization import warehouse as wh
-from finops.analytics.optimization.findings import Finding
 from finops.analytics.optimization.policy import TagPolicy
 from finops.errors import ConfigurationError
 
@@ -104,45 +104,6 @@ def problems(tags: dict[str, str], policy: TagPolicy) -> tuple[str, list[str]]:
             if allowed is not None and present[want] not in allowed:
                 found.append(f"{original} {present[want]!r} is not allowed")
     return ("mistagged" if found else "ok"), found
-
-
-def tag_findings(conn: Connection, *, as_of: date, policy: TagPolicy) -> list[Finding]:
-    """untagged_resource / mistagged_resource findings, priced at the resource's last 30 days
-    of effective cost (what cannot be allocated), for resources billed in that window."""
-    items = wh.inventory_as_of(conn, as_of=as_of, types=list(TAGGABLE))
-    start, end = as_of.fromordinal(as_of.toordinal() - 29), as_of.fromordinal(as_of.toordinal() + 1)
-    lines = wh.usage_lines(
-        conn, start=start, end=end, ids=[i for r in items for i in r.billing_ids]
-    )
-    out = []
-    for item in items:
-        status, found = problems(item.tags, policy)
-        if status == "ok":
-            continue
-        cost = sum(
-            (line.effective_cost for bid in item.billing_ids for line in lines.get(bid, [])),
-            Decimal(0),
-        )
-        out.append(
-            Finding(
-                finding_type=f"{status}_resource",
-                account_id=item.account_id,
-                region=item.region,
-                resource_id=item.resource_id,
-                resource_type=item.resource_type,
-                service=SERVICES.get(item.resource_type),
-                scope=json.dumps(item.tags, sort_keys=True),
-                estimated_monthly_savings=Decimal(0),
-                details={
-                    "problems": found,
-                    "tags": item.tags,
-                    "unallocatable_cost_30d": cost,
-                    "policy_required": list(policy.required),
-                },
-                billing_ids=item.billing_ids,
-            )
-        )
-    return out
 
 
 @dataclass(frozen=True, slots=True)

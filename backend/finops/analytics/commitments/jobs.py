@@ -12,6 +12,7 @@ from decimal import Decimal
 import structlog
 from sqlalchemy import Connection, text
 
+from finops.analytics.commitments.policy import CommitmentPolicy
 from finops.analytics.commitments.recommend import (
     DEFAULT_DISCOUNTS,
     PlanRecommendation,
@@ -24,33 +25,12 @@ from finops.analytics.commitments.utilization import (
     utilization_days,
 )
 from finops.analytics.optimization import warehouse as wh
-from finops.analytics.optimization.findings import (
-    COMMITMENT_WASTE,
-    Finding,
-    details_json,
-    write_run,
-)
-from finops.analytics.optimization.policy import HOURS_PER_MONTH
+from finops.analytics.optimization.findings import details_json, write_run
+from finops.analytics.optimization.rules.commitments import underused_findings
 from finops.config import Settings, get_settings
 from finops.db.engine import get_engine
-from finops.errors import ConfigurationError
 
 log = structlog.get_logger(__name__)
-
-
-@dataclass(frozen=True, slots=True)
-class CommitmentPolicy:
-    lookback_days: int = 30
-    min_utilization: Decimal = Decimal("0.90")
-    recommendation_lookback_days: int = 30
-
-    def __post_init__(self) -> None:
-        if self.lookback_days < 1 or self.recommendation_lookback_days < 1:
-            raise ConfigurationError("lookback_days: must be at least 1")
-        if not Decimal(0) < self.min_utilization <= 1:
-            raise ConfigurationError(
-                f"min_utilization: must be in (0, 1], got {self.min_utilization}"
-            )
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,59 +39,6 @@ class CommitmentsResult:
     commitments: int
     findings: int
     recommendations: list[PlanRecommendation]
-
-
-def underused_findings(days: list[CommitmentDay], policy: CommitmentPolicy) -> list[Finding]:
-    by_id: dict[str, list[CommitmentDay]] = {}
-    for d in days:
-        by_id.setdefault(d.commitment_id, []).append(d)
-    out = []
-    for cid, rows in sorted(by_id.items()):
-        committed = sum((r.committed for r in rows), Decimal(0))
-        used = sum((r.used for r in rows), Decimal(0))
-        if committed <= 0:
-            continue
-        utilization = used / committed
-        if utilization >= policy.min_utilization:
-            continue
-        unused = committed - used
-        kind = rows[0].commitment_type
-        parts = cid.split(":")
-        out.append(
-            Finding(
-                finding_type=(
-                    "underused_reservation"
-                    if kind == "Reserved Instance"
-                    else "underused_savings_plan"
-                ),
-                account_id=parts[4] if len(parts) > 4 else "",
-                region=parts[3] or None if len(parts) > 3 else None,
-                resource_id=cid,
-                resource_type=kind,
-                service="AmazonEC2" if kind == "Reserved Instance" else "ComputeSavingsPlans",
-                scope="",
-                # not savings: the commitment is paid whatever is done this month
-                estimated_monthly_savings=Decimal(0),
-                savings_method=COMMITMENT_WASTE,
-                commitment_waste=unused * HOURS_PER_MONTH / (24 * len(rows)),
-                details={
-                    "utilization": round(float(utilization), 4),
-                    "committed": committed,
-                    "used": used,
-                    "unused": unused,
-                    "days": len(rows),
-                    "threshold": policy.min_utilization,
-                    "action": (
-                        "move workloads onto it, modify/exchange it, or sell it on the RI "
-                        "Marketplace"
-                        if kind == "Reserved Instance"
-                        else "hold new purchases until usage grows into the commitment"
-                    ),
-                },
-                billing_ids=(cid,),
-            )
-        )
-    return out
 
 
 def _replace_tables(conn: Connection, days: list[CommitmentDay], start: date, end: date) -> None:

@@ -14,23 +14,11 @@ from typing import Any
 
 from sqlalchemy import Connection, text
 
+from finops.analytics.optimization.rules import evaluated_types
 from finops.errors import ConfigurationError
 
-EVALUATED_TYPES = (
-    "idle_instance",
-    "oversized_instance",
-    "previous_generation_instance",
-    "unattached_volume",
-    "old_snapshot",
-    "unassociated_eip",
-    "idle_load_balancer",
-    "idle_rds",
-    "gp2_volume",
-    "untagged_resource",
-    "mistagged_resource",
-    "underused_reservation",
-    "underused_savings_plan",
-)
+# the types the generated estate plants (the registry's ``evaluated`` rules), in registry order
+EVALUATED_TYPES = evaluated_types()
 
 
 @dataclass(frozen=True, slots=True)

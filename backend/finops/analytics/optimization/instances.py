@@ -1,6 +1,6 @@
 """EC2 and RDS instances: the evidence every compute rule reads (inventory, utilization
-percentiles, billed hours and rates), and their classification — idle, oversized, previous
-generation — in that order of precedence (stopping beats downsizing beats modernising)."""
+percentiles, billed hours and rates). The rules themselves — idle, oversized, previous
+generation — are in ``rules/compute.py``."""
 
 from __future__ import annotations
 
@@ -11,19 +11,9 @@ from decimal import Decimal
 from sqlalchemy import Connection
 
 from finops.analytics.optimization import warehouse as wh
-from finops.analytics.optimization.findings import Finding, rate_difference, removal
-from finops.analytics.optimization.instance_types import (
-    InstanceType,
-    parse_instance_type,
-    successor_type,
-)
+from finops.analytics.optimization.instance_types import InstanceType, parse_instance_type
 from finops.analytics.optimization.policy import HOURS_PER_MONTH, RightsizingPolicy, WastePolicy
-from finops.analytics.optimization.rightsizing import (
-    Recommendation,
-    Utilization,
-    derived_rate,
-    recommend,
-)
+from finops.analytics.optimization.rightsizing import Utilization
 
 EC2_TYPE = "AWS::EC2::Instance"
 RDS_TYPE = "AWS::RDS::DBInstance"
@@ -215,161 +205,3 @@ def _iops(points: dict[wh.MetricKey, wh.MetricStats], volume_ids: list[str]) -> 
                 total += stats.percentile / FIVE_MINUTES_S
                 seen = True
     return total if seen else None
-
-
-# ---- classification ------------------------------------------------------------------------
-
-
-def is_idle(e: ComputeEvidence, policy: WastePolicy) -> bool:
-    if e.idle_cpu_max is None or e.idle_hours < policy.idle_min_hours:
-        return False
-    if e.kind == "rds":
-        return (
-            e.idle_connections_max is not None
-            and e.idle_connections_max <= policy.idle_rds_max_connections
-        )
-    return (
-        e.idle_cpu_max < policy.idle_instance_max_cpu_percent
-        and e.idle_network_mbps is not None
-        and e.idle_network_mbps <= policy.idle_instance_max_network_mbps
-    )
-
-
-def rightsize(
-    e: ComputeEvidence, rates: dict[tuple[str, str], Decimal], policy: RightsizingPolicy
-) -> Recommendation | None:
-    if e.spec is None or e.usage is None:
-        return None
-    prefix = "BoxUsage:" if e.kind == "ec2" else "InstanceUsage:db."
-    region = e.item.region
-
-    def rate_of(spec: InstanceType) -> Decimal | None:
-        return derived_rate(spec, region, rates, usage_prefix=prefix)
-
-    rec = recommend(
-        current=e.spec, current_rate=e.hourly_rate, usage=e.usage, rate_of=rate_of, policy=policy
-    )
-    if rec is None or rec.hourly_savings * e.monthly_hours < policy.min_monthly_savings:
-        return None
-    return rec
-
-
-def _service(e: ComputeEvidence) -> str:
-    return "AmazonEC2" if e.kind == "ec2" else "AmazonRDS"
-
-
-def idle_finding(e: ComputeEvidence, policy: WastePolicy) -> Finding:
-    savings = e.hourly_rate * e.monthly_hours
-    details = {
-        "instance_type": e.instance_type,
-        "hourly_rate": e.hourly_rate,
-        "monthly_hours": e.monthly_hours,
-        "lookback_days": policy.idle_lookback_days,
-        "hours_of_data": round(e.idle_hours, 2),
-        "max_cpu_percent": e.idle_cpu_max,
-        "action": "stop or terminate" if e.kind == "ec2" else "stop or delete (snapshot first)",
-    }
-    if e.kind == "ec2":
-        details["avg_network_mbps"] = round(e.idle_network_mbps or 0.0, 4)
-        details["thresholds"] = {
-            "max_cpu_percent": policy.idle_instance_max_cpu_percent,
-            "max_network_mbps": policy.idle_instance_max_network_mbps,
-        }
-    else:
-        details["max_connections"] = e.idle_connections_max
-        details["thresholds"] = {"max_connections": policy.idle_rds_max_connections}
-    return Finding(
-        finding_type="idle_instance" if e.kind == "ec2" else "idle_rds",
-        account_id=e.item.account_id,
-        region=e.item.region,
-        resource_id=e.item.resource_id,
-        resource_type=e.item.resource_type,
-        service=_service(e),
-        scope=e.instance_type,
-        estimated_monthly_savings=savings,
-        details=details,
-        billing_ids=e.item.billing_ids,
-        # a stopped database still pays for its storage: only its instance hours are saved
-        pricing=removal() if e.kind == "ec2" else removal("InstanceUsage:"),
-    )
-
-
-def oversized_finding(
-    e: ComputeEvidence, rec: Recommendation, policy: RightsizingPolicy
-) -> Finding:
-    assert e.usage is not None
-    return Finding(
-        finding_type="oversized_instance" if e.kind == "ec2" else "oversized_rds",
-        account_id=e.item.account_id,
-        region=e.item.region,
-        resource_id=e.item.resource_id,
-        resource_type=e.item.resource_type,
-        service=_service(e),
-        scope=e.instance_type,
-        estimated_monthly_savings=rec.hourly_savings * e.monthly_hours,
-        details={
-            "instance_type": e.instance_type,
-            "recommended_instance_type": (
-                rec.target.name if e.kind == "ec2" else f"db.{rec.target.name}"
-            ),
-            "hourly_rate": rec.current_rate,
-            "recommended_hourly_rate": rec.target_rate,
-            "monthly_hours": e.monthly_hours,
-            "projected_cpu_percent": rec.projected_cpu_percent,
-            "projected_memory_percent": rec.projected_memory_percent,
-            "projected_network_percent": rec.projected_network_percent,
-            "memory_checked": rec.memory_checked,
-            "risk": rec.risk,
-            "evidence": {
-                "lookback_days": policy.lookback_days,
-                "hours_of_data": round(e.usage.hours, 2),
-                "cpu_percentile": policy.cpu_percentile,
-                "cpu_percent_at_percentile": round(e.usage.cpu_percent, 4),
-                "cpu_max_percent": e.usage.cpu_max_percent,
-                "memory_percent_at_percentile": e.usage.memory_percent,
-                "network_bytes_per_s_at_percentile": e.usage.network_bytes_per_s,
-                "ebs_iops_at_percentile": e.usage.ebs_iops,
-                "cpu_headroom": policy.cpu_headroom,
-                "memory_headroom": policy.memory_headroom,
-            },
-        },
-        billing_ids=e.item.billing_ids,
-        pricing=rate_difference(rec.current_rate, rec.target_rate, _usage_type(e)),
-    )
-
-
-def _usage_type(e: ComputeEvidence) -> str:
-    return f"BoxUsage:{e.instance_type}" if e.kind == "ec2" else f"InstanceUsage:{e.instance_type}"
-
-
-def previous_generation_finding(
-    e: ComputeEvidence, rates: dict[tuple[str, str], Decimal]
-) -> Finding | None:
-    if e.kind != "ec2" or e.spec is None or e.spec.current_generation:
-        return None
-    target = successor_type(e.spec)
-    if target is None:
-        return None
-    rate = derived_rate(target, e.item.region, rates)
-    if rate is None:
-        return None
-    return Finding(
-        finding_type="previous_generation_instance",
-        account_id=e.item.account_id,
-        region=e.item.region,
-        resource_id=e.item.resource_id,
-        resource_type=e.item.resource_type,
-        service="AmazonEC2",
-        scope=e.instance_type,
-        estimated_monthly_savings=max(Decimal(0), (e.hourly_rate - rate) * e.monthly_hours),
-        details={
-            "instance_type": e.instance_type,
-            "recommended_instance_type": target.name,
-            "hourly_rate": e.hourly_rate,
-            "recommended_hourly_rate": rate,
-            "monthly_hours": e.monthly_hours,
-            "generation": "previous",
-        },
-        billing_ids=e.item.billing_ids,
-        pricing=rate_difference(e.hourly_rate, rate, _usage_type(e)),
-    )

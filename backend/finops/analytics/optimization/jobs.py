@@ -15,21 +15,17 @@ from sqlalchemy import Connection
 
 from finops.analytics.optimization import warehouse as wh
 from finops.analytics.optimization.findings import Finding, money, write_run
-from finops.analytics.optimization.instances import (
-    collect,
-    idle_finding,
-    is_idle,
-    oversized_finding,
-    previous_generation_finding,
-    rightsize,
-)
+from finops.analytics.optimization.instances import collect
 from finops.analytics.optimization.policy import (
     RightsizingPolicy,
     TagPolicy,
     WastePolicy,
     policy_parameters,
 )
-from finops.analytics.optimization.waste import waste_findings
+from finops.analytics.optimization.rules.base import RIGHTSIZING_JOB
+from finops.analytics.optimization.rules.compute import compute_rules
+from finops.analytics.optimization.rules.inventory import inventory_findings
+from finops.analytics.optimization.waste import read_waste_inputs
 from finops.config import Settings, get_settings
 from finops.db.engine import get_engine
 
@@ -55,25 +51,21 @@ def compute_findings(
 ) -> tuple[list[Finding], list[Finding]]:
     """(rightsizing findings, waste findings) for ``as_of``.
 
-    Per instance the precedence is idle > oversized > previous generation, so one instance never
-    gets two contradictory recommendations.
+    Per instance the first rule in order of precedence that applies wins (idle > oversized >
+    previous generation), so one instance never gets two contradictory recommendations.
     """
     evidence, rates = collect(conn, as_of=as_of, rightsizing=rightsizing, waste=waste)
+    rules = compute_rules(rightsizing, waste)
     sizing: list[Finding] = []
     wasted: list[Finding] = []
     for e in evidence:
-        if is_idle(e, waste):
-            wasted.append(idle_finding(e, waste))
-            continue
-        rec = rightsize(e, rates, rightsizing)
-        if rec is not None:
-            sizing.append(oversized_finding(e, rec, rightsizing))
-            continue
-        if waste.previous_generation:
-            prev = previous_generation_finding(e, rates)
-            if prev is not None:
-                wasted.append(prev)
-    wasted += waste_findings(conn, as_of=as_of, policy=waste)
+        for rule in rules:
+            finding = rule.evaluate(e, rates)
+            if finding is not None:
+                (sizing if rule.job == RIGHTSIZING_JOB else wasted).append(finding)
+                break
+    inputs = read_waste_inputs(conn, as_of=as_of, policy=waste)
+    wasted += inventory_findings(inputs, waste)
     return sizing, wasted
 
 
@@ -154,7 +146,7 @@ def run_tagging_job(
     policy: TagPolicy,
     run_id: str | None = None,
 ) -> JobResult:
-    from finops.analytics.allocation.tagging import tag_findings
+    from finops.analytics.optimization.rules.tagging import tag_findings
 
     return _run(
         "tagging",

@@ -10,6 +10,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 from sqlalchemy import ColumnElement, Connection, func, select
 
+from finops.analytics.optimization.rules import finding_types
 from finops.api.deps import ConnectionDep
 from finops.api.params import PageDep
 from finops.api.rows import from_row
@@ -29,23 +30,13 @@ router = APIRouter(prefix="/findings", tags=["findings"])
 DEFAULT_CURRENCY = "USD"
 
 
-class FindingType(StrEnum):
-    """The finding types the optimization, tagging and commitment jobs write (docs/analytics.md)."""
-
-    idle_instance = "idle_instance"
-    oversized_instance = "oversized_instance"
-    previous_generation_instance = "previous_generation_instance"
-    oversized_rds = "oversized_rds"
-    idle_rds = "idle_rds"
-    unattached_volume = "unattached_volume"
-    gp2_volume = "gp2_volume"
-    old_snapshot = "old_snapshot"
-    unassociated_eip = "unassociated_eip"
-    idle_load_balancer = "idle_load_balancer"
-    untagged_resource = "untagged_resource"
-    mistagged_resource = "mistagged_resource"
-    underused_reservation = "underused_reservation"
-    underused_savings_plan = "underused_savings_plan"
+# generated from the finding rule registry (the one place the type names are written)
+FindingType = StrEnum(  # type: ignore[misc]
+    "FindingType", [(name, name) for name in finding_types()], module=__name__
+)
+FindingType.__doc__ = (
+    "The finding types the optimization, tagging and commitment jobs write (docs/analytics.md)."
+)
 
 
 class FindingStatus(StrEnum):

@@ -11,25 +11,15 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 from sqlalchemy import select
 
+from finops.analytics.optimization.rules import coh_actions
 from finops.api.deps import ConnectionDep
 from finops.api.schemas.optimization import Agreement, CohComparisonPublic, CohComparisonRowPublic
 from finops.warehouse.tables import coh_recommendations, findings
 
 router = APIRouter(prefix="/optimization", tags=["optimization"])
 
-# the Cost Optimization Hub action type each platform finding type recommends
-PLATFORM_ACTIONS: dict[str, str] = {
-    "idle_instance": "Stop",
-    "idle_rds": "Stop",
-    "oversized_instance": "Rightsize",
-    "oversized_rds": "Rightsize",
-    "previous_generation_instance": "Upgrade",
-    "gp2_volume": "Upgrade",
-    "unattached_volume": "Delete",
-    "old_snapshot": "Delete",
-    "unassociated_eip": "Delete",
-    "idle_load_balancer": "Delete",
-}
+# the Cost Optimization Hub action type each platform finding type recommends (its rule's)
+PLATFORM_ACTIONS: dict[str, str] = coh_actions()
 
 
 def _coh_rows(conn: ConnectionDep) -> dict[str, list[Any]]:
