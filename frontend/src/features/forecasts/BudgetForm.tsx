@@ -1,0 +1,379 @@
+import { type ReactNode, useId, useState } from "react";
+
+import type { BudgetPublic } from "../../api/client";
+import { Button } from "../../components/ui";
+import {
+  BUDGET_PERIODS,
+  type BudgetDraft,
+  type BudgetFieldKey,
+  type BudgetFormErrors,
+  budgetCreateBody,
+  budgetFormErrors,
+  emptyBudgetDraft,
+  isBudgetPeriod,
+  isScopeDimension,
+  isThresholdKind,
+  SCOPE_DIMENSIONS,
+  THRESHOLD_KINDS,
+  type ThresholdDraft,
+} from "./budgets";
+import { useCreateBudget } from "./queries";
+import { cx, fieldLabel } from "../../components/styles";
+
+const NO_ERRORS: BudgetFormErrors = { fields: {}, other: null };
+
+/** What a control needs to point at its label's field error. */
+interface ErrorProps {
+  "aria-invalid": true | undefined;
+  "aria-describedby": string | undefined;
+}
+
+function errorProps(errorId: string, message: string | undefined): ErrorProps {
+  return message === undefined
+    ? { "aria-invalid": undefined, "aria-describedby": undefined }
+    : { "aria-invalid": true, "aria-describedby": errorId };
+}
+
+function FieldError({ id, message }: { id: string; message: string | undefined }) {
+  return message === undefined ? null : (
+    <span id={id} className="basis-full text-xs text-red-700 [overflow-wrap:anywhere]">
+      {message}
+    </span>
+  );
+}
+
+/** A labelled control with the API's message for it below; `children` renders the control. */
+function FormField({
+  label,
+  error,
+  grow = false,
+  children,
+}: {
+  label: string;
+  error: string | undefined;
+  grow?: boolean;
+  children: (control: { id: string } & ErrorProps) => ReactNode;
+}) {
+  const id = useId();
+  const errorId = `${id}-error`;
+  return (
+    <div className={cx("flex flex-col gap-1", grow && "flex-[1_1_280px]")}>
+      <label className={fieldLabel} htmlFor={id}>
+        {label}
+      </label>
+      {children({ id, ...errorProps(errorId, error) })}
+      <FieldError id={errorId} message={error} />
+    </div>
+  );
+}
+
+/** A group of fields (scope, thresholds, notifications) with the API's message for the group. */
+function FieldGroup({
+  legend,
+  error,
+  stacked = false,
+  children,
+}: {
+  legend: string;
+  error: string | undefined;
+  /** one item under the other instead of side by side */
+  stacked?: boolean;
+  children: ReactNode;
+}) {
+  const errorId = `${useId()}-error`;
+  return (
+    <fieldset
+      className="m-0 min-w-0 border-none p-0"
+      aria-describedby={error === undefined ? undefined : errorId}
+    >
+      <legend className="mb-2 p-0 text-[13px] font-semibold text-slate-500">{legend}</legend>
+      <div className={cx("flex flex-wrap items-start", stacked ? "flex-col gap-2" : "gap-x-4 gap-y-3")}>{children}</div>
+      <FieldError id={errorId} message={error} />
+    </fieldset>
+  );
+}
+
+function ThresholdRow({
+  index,
+  threshold,
+  error,
+  onChange,
+  onRemove,
+}: {
+  index: number;
+  threshold: ThresholdDraft;
+  error: string | undefined;
+  onChange: (threshold: ThresholdDraft) => void;
+  onRemove: () => void;
+}) {
+  const errorId = `${useId()}-error`;
+  const name = `Threshold ${String(index + 1)}`;
+  const invalid = errorProps(errorId, error);
+  return (
+    <li className="flex flex-wrap items-center gap-2" data-testid="budget-threshold">
+      <select
+        aria-label={`${name} kind`}
+        value={threshold.kind}
+        {...invalid}
+        onChange={(event) => {
+          const kind = event.target.value;
+          if (isThresholdKind(kind)) {
+            onChange({ ...threshold, kind });
+          }
+        }}
+      >
+        {THRESHOLD_KINDS.map((k) => (
+          <option key={k.value} value={k.value}>
+            {k.label}
+          </option>
+        ))}
+      </select>
+      <span aria-hidden="true">≥</span>
+      <input
+        type="text"
+        inputMode="decimal"
+        className="w-[90px]"
+        aria-label={`${name} percent of the amount`}
+        value={threshold.percent}
+        required
+        {...invalid}
+        onChange={(event) => {
+          onChange({ ...threshold, percent: event.target.value });
+        }}
+      />
+      <span>% of the amount</span>
+      <Button onClick={onRemove}>
+        Remove <span className="sr-only">{name.toLowerCase()}</span>
+      </Button>
+      <FieldError id={errorId} message={error} />
+    </li>
+  );
+}
+
+/**
+ * Creates a budget through POST /api/v1/budgets. The API judges every value: its 422 errors
+ * appear next to the fields they name, a 409 (name in use) next to the name.
+ */
+export function BudgetForm({
+  onCreated,
+  onCancel,
+}: {
+  onCreated: (budget: BudgetPublic) => void;
+  onCancel: () => void;
+}) {
+  const [draft, setDraft] = useState<BudgetDraft>(emptyBudgetDraft);
+  const create = useCreateBudget();
+  const errors = create.error === null ? NO_ERRORS : budgetFormErrors(create.error);
+  const fieldError = (key: BudgetFieldKey): string | undefined => errors.fields[key];
+
+  function update(change: Partial<BudgetDraft>) {
+    setDraft((current) => ({ ...current, ...change }));
+  }
+
+  function setThresholds(thresholds: ThresholdDraft[]) {
+    update({ thresholds });
+    // a row's error names its index, which adding or removing rows changes
+    create.reset();
+  }
+
+  return (
+    <form
+      className="mb-4 flex flex-col gap-4 rounded-card border border-slate-200 bg-slate-50 p-4"
+      aria-label="New budget"
+      data-testid="budget-form"
+      onSubmit={(event) => {
+        event.preventDefault();
+        create.mutate(budgetCreateBody(draft), {
+          onSuccess: (budget) => {
+            setDraft(emptyBudgetDraft());
+            onCreated(budget);
+          },
+        });
+      }}
+    >
+      <div className="flex flex-wrap items-start gap-x-4 gap-y-3">
+        <FormField label="Name" error={fieldError("name")} grow>
+          {(control) => (
+            <input
+              type="text"
+              {...control}
+              value={draft.name}
+              maxLength={200}
+              required
+              autoComplete="off"
+              onChange={(event) => {
+                update({ name: event.target.value });
+              }}
+            />
+          )}
+        </FormField>
+        <FormField label="Amount" error={fieldError("amount")}>
+          {(control) => (
+            <input
+              type="text"
+              inputMode="decimal"
+              {...control}
+              value={draft.amount}
+              required
+              placeholder="e.g. 5000.00"
+              onChange={(event) => {
+                update({ amount: event.target.value });
+              }}
+            />
+          )}
+        </FormField>
+        <FormField label="Period" error={fieldError("period")}>
+          {(control) => (
+            <select
+              {...control}
+              value={draft.period}
+              onChange={(event) => {
+                const period = event.target.value;
+                if (isBudgetPeriod(period)) {
+                  update({ period });
+                }
+              }}
+            >
+              {BUDGET_PERIODS.map((p) => (
+                <option key={p.value} value={p.value}>
+                  {p.label}
+                </option>
+              ))}
+            </select>
+          )}
+        </FormField>
+      </div>
+
+      <FieldGroup legend="Scope" error={fieldError("scope")}>
+        <FormField label="Scope dimension" error={undefined}>
+          {(control) => (
+            <select
+              {...control}
+              value={draft.dimension}
+              onChange={(event) => {
+                const dimension = event.target.value;
+                if (isScopeDimension(dimension)) {
+                  update({ dimension });
+                }
+              }}
+            >
+              {SCOPE_DIMENSIONS.map((d) => (
+                <option key={d.value} value={d.value}>
+                  {d.label}
+                </option>
+              ))}
+            </select>
+          )}
+        </FormField>
+        {draft.dimension === "tag" && (
+          <FormField label="Tag key" error={undefined}>
+            {(control) => (
+              <input
+                type="text"
+                {...control}
+                value={draft.tagKey}
+                required
+                placeholder="e.g. team"
+                onChange={(event) => {
+                  update({ tagKey: event.target.value });
+                }}
+              />
+            )}
+          </FormField>
+        )}
+        {draft.dimension !== "" && (
+          <FormField label="Scope value" error={undefined} grow>
+            {(control) => (
+              <input
+                type="text"
+                {...control}
+                value={draft.scopeValue}
+                required
+                onChange={(event) => {
+                  update({ scopeValue: event.target.value });
+                }}
+              />
+            )}
+          </FormField>
+        )}
+      </FieldGroup>
+
+      <FieldGroup legend="Alert thresholds" error={fieldError("thresholds")} stacked>
+        <ol className="m-0 flex list-none flex-col gap-2 p-0">
+          {draft.thresholds.map((threshold, index) => (
+            <ThresholdRow
+              // rows have no identity beyond their position
+              key={index}
+              index={index}
+              threshold={threshold}
+              error={fieldError(`thresholds.${index}`)}
+              onChange={(changed) => {
+                update({ thresholds: draft.thresholds.with(index, changed) });
+              }}
+              onRemove={() => {
+                setThresholds(draft.thresholds.filter((_, i) => i !== index));
+              }}
+            />
+          ))}
+        </ol>
+        <Button
+          className="self-start"
+          onClick={() => {
+            setThresholds([...draft.thresholds, { kind: "actual", percent: "" }]);
+          }}
+        >
+          Add threshold
+        </Button>
+      </FieldGroup>
+
+      <FieldGroup legend="Notifications (optional)" error={fieldError("channels")}>
+        <FormField label="Webhook URL" error={fieldError("webhook")} grow>
+          {(control) => (
+            <input
+              type="url"
+              {...control}
+              value={draft.webhook}
+              placeholder="https://hooks.example.com/…"
+              autoComplete="off"
+              onChange={(event) => {
+                update({ webhook: event.target.value });
+              }}
+            />
+          )}
+        </FormField>
+        <FormField label="Email" error={fieldError("email")} grow>
+          {(control) => (
+            <input
+              type="email"
+              {...control}
+              value={draft.email}
+              placeholder="finops@example.com"
+              onChange={(event) => {
+                update({ email: event.target.value });
+              }}
+            />
+          )}
+        </FormField>
+      </FieldGroup>
+
+      {create.isError && (
+        <div
+          className="rounded-card border border-red-200 bg-red-50 px-5 py-4 text-red-800"
+          role="alert"
+          data-testid="budget-form-error"
+        >
+          <div>
+            <strong>Could not create the budget</strong>
+            <p className="mt-0.5 break-words text-red-900">{errors.other ?? "Check the fields marked above."}</p>
+          </div>
+        </div>
+      )}
+      <div className="flex gap-2">
+        <Button type="submit" variant="primary" disabled={create.isPending}>
+          {create.isPending ? "Creating…" : "Create budget"}
+        </Button>
+        <Button onClick={onCancel}>Cancel</Button>
+      </div>
+    </form>
+  );
+}
