@@ -57,10 +57,3 @@ export function offset(value: unknown): number | undefined {
   const parsed = Number(found);
   return Number.isSafeInteger(parsed) && parsed > 0 ? parsed : undefined;
 }
-
-/** Drops the keys whose value is `undefined`, so a validated search holds only what was set. */
-export function defined<T extends object>(search: T): T {
-  return Object.fromEntries(
-    Object.entries(search).filter(([, value]) => value !== undefined),
-  ) as T;
-}

@@ -3,7 +3,7 @@ import userEvent from "@testing-library/user-event";
 import { describe, expect, it } from "vitest";
 
 import type { AnomalyPublic } from "../../api/client";
-import { type FakeCall, type FakeRoute, renderPage } from "../../test/fakeApi";
+import { addressSearch, type FakeCall, type FakeRoute, renderPage } from "../../test/fakeApi";
 import { anomaliesFixture, anomaly, anomalyDetailFixture } from "../../test/intelligenceFixtures";
 import { ANOMALIES_PAGE_SIZE } from "./AnomaliesPage";
 
@@ -161,5 +161,50 @@ describe("AnomaliesPage", () => {
     const alert = await screen.findByRole("alert");
     expect(alert).toHaveTextContent("Could not change the status");
     expect(alert).toHaveTextContent("no anomaly with fingerprint 'a1'");
+  });
+
+  it("opens the filters and the selected incident a link names", async () => {
+    const { requests } = await renderPage(
+      "/anomalies?status=all&severity=high&scope=resource&start=2026-03-01&end=2026-03-31&anomaly=a1",
+      statefulApi(),
+    );
+    const detail = await screen.findByTestId("anomaly-detail");
+    expect(detail).toHaveAttribute("data-fingerprint", "a1");
+    const rows = await screen.findAllByTestId("anomaly-row");
+    expect(rows[1]).toHaveAttribute("aria-selected", "true");
+    expect(screen.getByTestId("anomaly-status-select")).toHaveValue("all");
+    expect(screen.getByTestId("anomaly-severity-select")).toHaveValue("high");
+    expect(screen.getByTestId("anomaly-scope-select")).toHaveValue("resource");
+    expect(screen.getByTestId("anomaly-start")).toHaveValue("2026-03-01");
+    expect(screen.getByTestId("anomaly-end")).toHaveValue("2026-03-31");
+    const lists = requests.filter((url) => url.pathname === "/api/v1/anomalies");
+    expect(lists).toHaveLength(1);
+    expect(Object.fromEntries(lists[0]?.searchParams ?? [])).toEqual({
+      severity: "high",
+      scope_kind: "resource",
+      start: "2026-03-01",
+      end: "2026-03-31",
+      limit: String(ANOMALIES_PAGE_SIZE),
+      offset: "0",
+    });
+    expect(requests.some((url) => url.pathname === DETAIL)).toBe(true);
+  });
+
+  it("keeps the selected incident in the URL, and back returns to the one before", async () => {
+    await renderPage("/anomalies", statefulApi());
+    const rows = await screen.findAllByTestId("anomaly-row");
+    await userEvent.click(rows[1] as HTMLElement);
+    expect(addressSearch()).toEqual({ anomaly: "a1" });
+    await userEvent.selectOptions(screen.getByTestId("anomaly-severity-select"), "medium");
+    expect(addressSearch()).toEqual({ anomaly: "a1", severity: "medium" });
+
+    window.history.back();
+    await waitFor(() => {
+      expect(screen.getByTestId("anomaly-severity-select")).toHaveValue("");
+    });
+    expect((await screen.findByTestId("anomaly-detail")).dataset["fingerprint"]).toBe("a1");
+    window.history.back();
+    expect(await screen.findByText(/Select an incident/)).toBeInTheDocument();
+    expect(window.location.search).toBe("");
   });
 });

@@ -1,4 +1,4 @@
-import { defined, ISO_DATE, matching, offset, oneOf, type RawSearch, text } from "../../app/search";
+import { ISO_DATE, matching, offset, oneOf, type RawSearch, text } from "../../app/search";
 import type { AnomalySeverity, AnomalyStatus } from "../../api/client";
 import { ANOMALY_SEVERITIES, ANOMALY_STATUSES, ATTENTION_STATUSES } from "./anomalies";
 
@@ -20,7 +20,7 @@ export interface AnomaliesSearch {
 const STATUS_CHOICES = [...ANOMALY_STATUSES.map((s) => s.value), ALL_STATUSES] as const;
 
 export function validateAnomaliesSearch(raw: RawSearch): AnomaliesSearch {
-  return defined({
+  return {
     status: oneOf(raw["status"], STATUS_CHOICES),
     severity: oneOf(
       raw["severity"],
@@ -31,7 +31,7 @@ export function validateAnomaliesSearch(raw: RawSearch): AnomaliesSearch {
     end: matching(raw["end"], ISO_DATE),
     offset: offset(raw["offset"]),
     anomaly: text(raw["anomaly"]),
-  });
+  };
 }
 
 /** The statuses to ask the API for: what needs attention by default, none for all. */

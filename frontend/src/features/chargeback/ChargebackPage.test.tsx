@@ -83,4 +83,20 @@ describe("ChargebackPage", () => {
     const alert = await screen.findByRole("alert");
     expect(alert).toHaveTextContent("finops run allocation");
   });
+
+  it("goes back to the report the URL named before", async () => {
+    const { requests } = await renderPage("/chargeback?period=2025-03", chargebackApi);
+    await screen.findByTestId("chargeback-total");
+    await userEvent.selectOptions(screen.getByTestId("chargeback-period-select"), "2025-02");
+    expect(window.location.search).toBe("?period=2025-02");
+
+    window.history.back();
+    await waitFor(() => {
+      expect(window.location.search).toBe("?period=2025-03");
+    });
+    await waitFor(() => {
+      expect(screen.getByTestId("chargeback-period-select")).toHaveValue("2025-03");
+    });
+    expect(requests.at(-1)?.searchParams.get("billing_period")).toBe("2025-03");
+  });
 });

@@ -1,4 +1,4 @@
-import { defined, ISO_MONTH, matching, type RawSearch } from "../../app/search";
+import { ISO_MONTH, matching, type RawSearch } from "../../app/search";
 
 /** The Chargeback page's state in the URL: `?period=2026-09` (absent: the latest report). */
 export interface ChargebackSearch {
@@ -6,5 +6,5 @@ export interface ChargebackSearch {
 }
 
 export function validateChargebackSearch(raw: RawSearch): ChargebackSearch {
-  return defined({ period: matching(raw["period"], ISO_MONTH) });
+  return { period: matching(raw["period"], ISO_MONTH) };
 }

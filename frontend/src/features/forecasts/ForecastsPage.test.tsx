@@ -3,7 +3,7 @@ import userEvent from "@testing-library/user-event";
 import { describe, expect, it } from "vitest";
 
 import type { BudgetCreate, BudgetPublic } from "../../api/client";
-import { type FakeCall, type FakeRoute, renderPage } from "../../test/fakeApi";
+import { addressSearch, type FakeCall, type FakeRoute, renderPage } from "../../test/fakeApi";
 import { budgetsFixture, forecastsFixture } from "../../test/intelligenceFixtures";
 import { FORECAST_HISTORY_DAYS } from "./ForecastsPage";
 
@@ -356,5 +356,44 @@ describe("ForecastsPage", () => {
     const alert = await screen.findByRole("alert");
     expect(alert).toHaveTextContent("Could not delete the budget");
     expect(alert).toHaveTextContent("no budget with id 2");
+  });
+
+  it("opens the scope kind, scope and horizon a link names", async () => {
+    const { requests } = await renderPage(
+      "/forecasts?kind=account&scope=account%3Aaccount%3D333333333333&horizon=90",
+      api,
+    );
+    expect(await screen.findByTestId("forecast-model")).toHaveTextContent("ensemble");
+    expect(screen.getByTestId("forecast-kind-select")).toHaveValue("account");
+    expect(screen.getByTestId("forecast-scope-select")).toHaveValue("account:account=333333333333");
+    expect(screen.getByTestId("forecast-horizon-select")).toHaveValue("90");
+    expect(screen.getByTestId("forecast-month-end")).toHaveTextContent("$1,254.69");
+    const sent = requests.filter((url) => url.pathname === "/api/v1/forecasts");
+    expect(sent).toHaveLength(1);
+    expect(sent[0]?.searchParams.get("scope_kind")).toBe("account");
+    expect(sent[0]?.searchParams.get("horizon")).toBe("90");
+  });
+
+  it("writes the choices into the URL; a new scope kind forgets the scope", async () => {
+    await renderPage("/forecasts", api);
+    await screen.findByTestId("forecast-month-end");
+    await userEvent.selectOptions(screen.getByTestId("forecast-kind-select"), "account");
+    await userEvent.selectOptions(
+      await screen.findByTestId("forecast-scope-select"),
+      "account:account=333333333333",
+    );
+    await userEvent.selectOptions(screen.getByTestId("forecast-horizon-select"), "180");
+    expect(addressSearch()).toEqual({
+      kind: "account",
+      scope: "account:account=333333333333",
+      horizon: "180",
+    });
+    await userEvent.selectOptions(screen.getByTestId("forecast-kind-select"), "total");
+    expect(addressSearch()).toEqual({ horizon: "180" });
+    // an unknown horizon or kind in a link falls back to the defaults
+    await renderPage("/forecasts?kind=galaxy&horizon=7", api);
+    expect(
+      (await screen.findAllByTestId("forecast-horizon-select")).at(-1),
+    ).toHaveValue("30");
   });
 });

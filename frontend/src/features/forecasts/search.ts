@@ -1,4 +1,4 @@
-import { defined, oneOf, type RawSearch, text } from "../../app/search";
+import { oneOf, type RawSearch, text } from "../../app/search";
 import type { ForecastPublic, ForecastScopeKind, ForecastsPublic } from "../../api/client";
 
 export const FORECAST_HORIZONS = [30, 90, 180] as const;
@@ -22,14 +22,14 @@ export interface ForecastsSearch {
 
 export function validateForecastsSearch(raw: RawSearch): ForecastsSearch {
   const horizon = text(raw["horizon"]);
-  return defined({
+  return {
     kind: oneOf(
       raw["kind"],
       SCOPE_KIND_OPTIONS.map((o) => o.value),
     ),
     scope: text(raw["scope"]),
     horizon: FORECAST_HORIZONS.find((days) => String(days) === horizon),
-  });
+  };
 }
 
 /** The forecast the URL's `scope` names, or the first one (also for an unknown scope). */

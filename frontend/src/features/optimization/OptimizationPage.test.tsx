@@ -2,7 +2,7 @@ import { screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { describe, expect, it } from "vitest";
 
-import { type FakeRoute, renderPage } from "../../test/fakeApi";
+import { addressSearch, type FakeRoute, renderPage } from "../../test/fakeApi";
 import { filtersFixture } from "../../test/fixtures";
 import {
   cohComparisonFixture,
@@ -200,5 +200,68 @@ describe("OptimizationPage", () => {
     const alert = await screen.findByRole("alert");
     expect(alert).toHaveTextContent("Could not load the findings");
     expect(alert).toHaveTextContent("several currencies");
+  });
+
+  it("restores the filters, the page and the comparison outcome from the URL", async () => {
+    const many = { ...findingsFixture, count: 60 };
+    const { requests } = await renderPage(
+      "/optimization?type=gp2_volume&account=222222222222&status=resolved&offset=25&outcome=coh_only",
+      (url) => (url.pathname === "/api/v1/findings" ? { body: many } : api(url)),
+    );
+    await screen.findAllByTestId("finding-row");
+    await screen.findAllByTestId("coh-row");
+
+    expect(screen.getByTestId("finding-type-select")).toHaveValue("gp2_volume");
+    expect(screen.getByTestId("finding-account-select")).toHaveValue("222222222222");
+    expect(screen.getByTestId("finding-status-select")).toHaveValue("resolved");
+    expect(screen.getByTestId("finding-card-gp2_volume")).toHaveAttribute("aria-pressed", "true");
+    expect(screen.getByTestId("coh-count-coh_only")).toHaveAttribute("aria-pressed", "true");
+    expect(screen.getByTestId("pager-range")).toHaveTextContent("26–28 of 60");
+    const list = requests.filter((url) => url.pathname === "/api/v1/findings");
+    expect(list).toHaveLength(1);
+    expect(Object.fromEntries(list[0]?.searchParams ?? [])).toEqual({
+      account_id: "222222222222",
+      status: "resolved",
+      finding_type: "gp2_volume",
+      limit: String(FINDINGS_PAGE_SIZE),
+      offset: "25",
+    });
+    expect(
+      lastRequest(requests, "/api/v1/optimization/coh-comparison")?.searchParams.getAll(
+        "agreement",
+      ),
+    ).toEqual(["coh_only"]);
+  });
+
+  it("writes filters and paging into the URL; a new filter starts from the first page", async () => {
+    const many = { ...findingsFixture, count: 60 };
+    const { requests } = await renderPage("/optimization", (url) =>
+      url.pathname === "/api/v1/findings" ? { body: many } : api(url),
+    );
+    await screen.findAllByTestId("finding-row");
+
+    await userEvent.click(screen.getByRole("button", { name: "Next" }));
+    expect(addressSearch()).toEqual({ offset: "25" });
+    await userEvent.selectOptions(screen.getByTestId("finding-status-select"), "All statuses");
+    expect(addressSearch()).toEqual({ status: "all" });
+    await userEvent.click(screen.getByTestId("finding-card-idle_instance"));
+    expect(addressSearch()).toEqual({ status: "all", type: "idle_instance" });
+    await userEvent.click(screen.getByTestId("coh-count-agree"));
+    expect(addressSearch()).toEqual({ status: "all", type: "idle_instance", outcome: "agree" });
+
+    window.history.back();
+    await waitFor(() => {
+      expect(screen.getByTestId("coh-count-agree")).toHaveAttribute("aria-pressed", "false");
+    });
+    window.history.back();
+    await waitFor(() => {
+      expect(screen.getByTestId("finding-type-select")).toHaveValue("");
+    });
+    await waitFor(() => {
+      expect(lastRequest(requests, "/api/v1/findings")?.searchParams.has("finding_type")).toBe(
+        false,
+      );
+    });
+    expect(lastRequest(requests, "/api/v1/findings")?.searchParams.has("status")).toBe(false);
   });
 });

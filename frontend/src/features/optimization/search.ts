@@ -1,4 +1,4 @@
-import { defined, offset, oneOf, type RawSearch, text } from "../../app/search";
+import { offset, oneOf, type RawSearch, text } from "../../app/search";
 import type { Agreement, FindingStatus, FindingType } from "../../api/client";
 import { ACTIVE_STATUSES, FINDING_STATUSES, FINDING_TYPES } from "../../lib/findings";
 
@@ -26,7 +26,7 @@ export interface OptimizationSearch {
 const STATUS_CHOICES = [...FINDING_STATUSES.map((s) => s.value), ALL_STATUSES] as const;
 
 export function validateOptimizationSearch(raw: RawSearch): OptimizationSearch {
-  return defined({
+  return {
     type: oneOf(raw["type"], FINDING_TYPES),
     account: text(raw["account"]),
     status: oneOf(raw["status"], STATUS_CHOICES),
@@ -35,7 +35,7 @@ export function validateOptimizationSearch(raw: RawSearch): OptimizationSearch {
       raw["outcome"],
       AGREEMENTS.map((a) => a.value),
     ),
-  });
+  };
 }
 
 /** The statuses to ask the API for: what needs action by default, none for all. */

@@ -2,7 +2,7 @@ import { fireEvent, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { describe, expect, it } from "vitest";
 
-import { type FakeRoute, renderPage } from "../../test/fakeApi";
+import { addressSearch, type FakeRoute, renderPage } from "../../test/fakeApi";
 import { filtersFixture, kpiFixture, trendFixture } from "../../test/fixtures";
 
 const SERIES_BY_DIMENSION: Record<string, string[]> = {
@@ -210,5 +210,83 @@ describe("OverviewPage", () => {
   it("shows a loading state until the filters arrive", async () => {
     await renderPage("/", healthyApi);
     expect(screen.getByRole("status")).toHaveTextContent("Loading filters…");
+  });
+
+  it("restores every filter and the breakdown from the URL", async () => {
+    const { requests } = await renderPage(
+      "/?period=2025-02&account=222222222222&metric=effective_cost&dimension=region_id",
+      healthyApi,
+    );
+    await screen.findByTestId("kpi-total-cost");
+    await waitFor(() => {
+      expect(seriesKeys()).toEqual(SERIES_BY_DIMENSION["region_id"]);
+    });
+
+    expect(screen.getByTestId("billing-period-select")).toHaveValue("2025-02");
+    expect(screen.getByTestId("account-select")).toHaveValue("222222222222");
+    expect(screen.getByTestId("cost-metric-select")).toHaveValue("effective_cost");
+    expect(screen.getByTestId("dimension-select")).toHaveValue("region_id");
+    const filters = {
+      billing_period: "2025-02",
+      account_id: "222222222222",
+      cost_metric: "effective_cost",
+    };
+    // the first request of each kind already carries the URL's filters: nothing unfiltered
+    for (const path of ["/api/v1/kpi/summary", "/api/v1/spend/trend"]) {
+      const sent = requests.filter((url) => url.pathname === path);
+      expect(sent.length).toBeGreaterThan(0);
+      for (const url of sent) {
+        expect(Object.fromEntries(url.searchParams)).toMatchObject(filters);
+      }
+    }
+    expect(
+      requests.filter((url) => url.pathname === "/api/v1/spend/trend").at(0)?.searchParams.get(
+        "dimension",
+      ),
+    ).toBe("region_id");
+  });
+
+  it("writes each change into the URL, and back undoes it", async () => {
+    const { requests } = await renderPage("/", healthyApi);
+    await screen.findByTestId("kpi-total-cost");
+
+    await userEvent.selectOptions(screen.getByTestId("account-select"), "222222222222");
+    expect(addressSearch()).toEqual({ account: "222222222222" });
+    await userEvent.selectOptions(screen.getByTestId("cost-metric-select"), "list_cost");
+    await userEvent.selectOptions(screen.getByTestId("dimension-select"), "region_id");
+    expect(addressSearch()).toEqual({
+      account: "222222222222",
+      metric: "list_cost",
+      dimension: "region_id",
+    });
+    // choosing the default again leaves the key out
+    await userEvent.selectOptions(screen.getByTestId("cost-metric-select"), "billed_cost");
+    expect(addressSearch()).toEqual({ account: "222222222222", dimension: "region_id" });
+
+    window.history.back();
+    await waitFor(() => {
+      expect(screen.getByTestId("cost-metric-select")).toHaveValue("list_cost");
+    });
+    expect(addressSearch()).toEqual({
+      account: "222222222222",
+      metric: "list_cost",
+      dimension: "region_id",
+    });
+    await waitFor(() => {
+      const last = requests.filter((url) => url.pathname === "/api/v1/kpi/summary").at(-1);
+      expect(last?.searchParams.get("cost_metric")).toBe("list_cost");
+    });
+  });
+
+  it("ignores malformed values in the URL", async () => {
+    const { requests } = await renderPage(
+      "/?period=Feb%202025&metric=blended&dimension=colour&start=yesterday",
+      healthyApi,
+    );
+    await screen.findByTestId("kpi-total-cost");
+    const kpi = requests.find((url) => url.pathname === "/api/v1/kpi/summary");
+    expect(Object.fromEntries(kpi?.searchParams ?? [])).toEqual({ cost_metric: "billed_cost" });
+    expect(screen.getByTestId("billing-period-select")).toHaveValue("");
+    expect(screen.getByTestId("dimension-select")).toHaveValue("service_name");
   });
 });

@@ -1,5 +1,4 @@
 import {
-  defined,
   ISO_DATE,
   ISO_MONTH,
   matching,
@@ -32,14 +31,14 @@ const METRICS = COST_METRICS.map((metric) => metric.value);
 /** Reads the query string; anything malformed is left out, and a period wins over a range. */
 export function validateOverviewSearch(raw: RawSearch): OverviewSearch {
   const period = matching(raw["period"], ISO_MONTH);
-  return defined({
+  return {
     period,
     start: period === undefined ? matching(raw["start"], ISO_DATE) : undefined,
     end: period === undefined ? matching(raw["end"], ISO_DATE) : undefined,
     account: text(raw["account"]),
     metric: oneOf(raw["metric"], METRICS),
     dimension: oneOf(raw["dimension"], TREND_DIMENSIONS),
-  });
+  };
 }
 
 export function selectionFromSearch(search: OverviewSearch): OverviewSelection {

@@ -2,7 +2,7 @@ import { screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { afterEach, describe, expect, it, vi } from "vitest";
 
-import { type FakeRoute, renderPage } from "../../test/fakeApi";
+import { addressSearch, type FakeRoute, renderPage } from "../../test/fakeApi";
 import { loadsFixture, qualityFixture, sourcesFixture } from "../../test/sourcesFixtures";
 import { LOADS_PAGE_SIZE } from "./SourcesPage";
 
@@ -276,5 +276,26 @@ describe("SourcesPage", () => {
     const alert = await screen.findByRole("alert");
     expect(alert).toHaveTextContent("Could not load the ingest log");
     expect(alert).toHaveTextContent("source_id: no billing source named 'gone'");
+  });
+
+  it("restores the loads' page and the severity from the URL, and back undoes a filter", async () => {
+    const many = { ...loadsFixture, count: 45 };
+    const { requests } = await renderPage("/sources?offset=20&severity=warning", (url) =>
+      url.pathname === "/api/v1/sources/loads" ? { body: many } : api(url),
+    );
+    await screen.findAllByTestId("load-row");
+    expect(screen.getByTestId("severity-select")).toHaveValue("warning");
+    expect(lastRequest(requests, "/api/v1/sources/loads")?.searchParams.get("offset")).toBe("20");
+    expect(lastRequest(requests, "/api/v1/sources/quality")?.searchParams.get("severity")).toBe(
+      "warning",
+    );
+
+    await userEvent.selectOptions(screen.getByTestId("load-status-select"), "failed");
+    expect(addressSearch()).toEqual({ severity: "warning", status: "failed" });
+    window.history.back();
+    await waitFor(() => {
+      expect(screen.getByTestId("load-status-select")).toHaveValue("");
+    });
+    expect(addressSearch()).toEqual({ offset: "20", severity: "warning" });
   });
 });

@@ -25,15 +25,12 @@ export function SourcesPage() {
 
   /** Sets filters from the controls, validated like the URL; `offset` resets unless kept. */
   function update(changes: Partial<Record<keyof SourcesSearch, string>>, keepOffset = false) {
-    const next = validateSourcesSearch(changes);
-    const cleared = Object.fromEntries(Object.keys(changes).map((key) => [key, undefined]));
+    const valid = validateSourcesSearch(changes);
+    const next = Object.fromEntries(
+      Object.keys(changes).map((key) => [key, valid[key as keyof SourcesSearch]]),
+    );
     void navigate({
-      search: (prev) => ({
-        ...prev,
-        ...(keepOffset ? {} : { offset: undefined }),
-        ...cleared,
-        ...next,
-      }),
+      search: (prev) => ({ ...prev, ...(keepOffset ? {} : { offset: undefined }), ...next }),
     });
   }
 

@@ -1,4 +1,4 @@
-import { defined, offset, oneOf, type RawSearch, text } from "../../app/search";
+import { offset, oneOf, type RawSearch, text } from "../../app/search";
 import type { LoadStatus, QualitySeverity } from "../../api/client";
 import { LOAD_STATUSES, QUALITY_SEVERITIES } from "./sources";
 
@@ -12,10 +12,10 @@ export interface SourcesSearch {
 }
 
 export function validateSourcesSearch(raw: RawSearch): SourcesSearch {
-  return defined({
+  return {
     source: text(raw["source"]),
     status: oneOf(raw["status"], LOAD_STATUSES),
     severity: oneOf(raw["severity"], QUALITY_SEVERITIES),
     offset: offset(raw["offset"]),
-  });
+  };
 }
