@@ -1,3 +1,6 @@
+import type { UseQueryResult } from "@tanstack/react-query";
+import type { ReactNode } from "react";
+
 import { Button } from "./ui";
 
 interface LoadingProps {
@@ -43,4 +46,27 @@ export function ErrorMessage({ title, error, onRetry }: ErrorMessageProps) {
       )}
     </div>
   );
+}
+
+interface QueryViewProps<T> {
+  query: UseQueryResult<T>;
+  /** what is loading ("Loading findings…") */
+  loading: string;
+  /** what could not be loaded ("Could not load the findings") */
+  failed: string;
+  children: (data: T) => ReactNode;
+}
+
+/** A query's three states: a spinner while pending, the API's message with Retry on error,
+ * else `children` with the data. */
+export function QueryView<T>({ query, loading, failed, children }: QueryViewProps<T>) {
+  if (query.isPending) {
+    return <Loading label={loading} />;
+  }
+  if (query.isError) {
+    return (
+      <ErrorMessage title={failed} error={query.error} onRetry={() => void query.refetch()} />
+    );
+  }
+  return children(query.data);
 }

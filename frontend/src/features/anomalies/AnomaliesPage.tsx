@@ -1,7 +1,9 @@
 import { getRouteApi } from "@tanstack/react-router";
 
-import { ErrorMessage, Loading } from "../../components/QueryStatus";
-import { Card, Empty, Field, FilterBar, Toolbar } from "../../components/ui";
+import { QueryView } from "../../components/QueryStatus";
+import { DateField, SelectField } from "../../components/fields";
+import type { Option } from "../../components/options";
+import { Card, Empty, FilterBar, Toolbar } from "../../components/ui";
 import { text } from "../../components/styles";
 import { ANOMALY_SEVERITIES, ANOMALY_STATUSES, SCOPE_KINDS } from "./anomalies";
 import { AnomaliesTable } from "./AnomaliesTable";
@@ -19,6 +21,11 @@ export const ANOMALIES_PAGE_SIZE = 25;
 const ALL = "";
 const ATTENTION = "";
 const route = getRouteApi("/anomalies");
+const STATUS_OPTIONS: Option[] = [
+  { value: ATTENTION, label: "Needs attention (open + acknowledged)" },
+  ...ANOMALY_STATUSES,
+  { value: ALL_STATUSES, label: "All statuses" },
+];
 
 export function AnomaliesPage() {
   const search = route.useSearch();
@@ -46,102 +53,70 @@ export function AnomaliesPage() {
     <>
       <Toolbar>
         <FilterBar>
-          <Field label="Status">
-            <select
-              data-testid="anomaly-status-select"
-              value={search.status ?? ATTENTION}
-              onChange={(event) => {
-                filter("status", event.target.value);
-              }}
-            >
-              <option value={ATTENTION}>Needs attention (open + acknowledged)</option>
-              {ANOMALY_STATUSES.map((s) => (
-                <option key={s.value} value={s.value}>
-                  {s.label}
-                </option>
-              ))}
-              <option value={ALL_STATUSES}>All statuses</option>
-            </select>
-          </Field>
-          <Field label="Severity">
-            <select
-              data-testid="anomaly-severity-select"
-              value={search.severity ?? ALL}
-              onChange={(event) => {
-                filter("severity", event.target.value);
-              }}
-            >
-              <option value={ALL}>All severities</option>
-              {ANOMALY_SEVERITIES.map((s) => (
-                <option key={s.value} value={s.value}>
-                  {s.label}
-                </option>
-              ))}
-            </select>
-          </Field>
-          <Field label="Scope">
-            <select
-              data-testid="anomaly-scope-select"
-              value={search.scope ?? ALL}
-              onChange={(event) => {
-                filter("scope", event.target.value);
-              }}
-            >
-              <option value={ALL}>All scopes</option>
-              {SCOPE_KINDS.map((kind) => (
-                <option key={kind.value} value={kind.value}>
-                  {kind.label}
-                </option>
-              ))}
-            </select>
-          </Field>
-          <Field label="From">
-            <input
-              type="date"
-              data-testid="anomaly-start"
-              value={search.start ?? ""}
-              onChange={(event) => {
-                filter("start", event.target.value);
-              }}
-            />
-          </Field>
-          <Field label="To">
-            <input
-              type="date"
-              data-testid="anomaly-end"
-              value={search.end ?? ""}
-              onChange={(event) => {
-                filter("end", event.target.value);
-              }}
-            />
-          </Field>
+          <SelectField
+            label="Status"
+            testId="anomaly-status-select"
+            value={search.status ?? ATTENTION}
+            options={STATUS_OPTIONS}
+            onChange={(value) => {
+              filter("status", value);
+            }}
+          />
+          <SelectField
+            label="Severity"
+            testId="anomaly-severity-select"
+            value={search.severity ?? ALL}
+            options={[{ value: ALL, label: "All severities" }, ...ANOMALY_SEVERITIES]}
+            onChange={(value) => {
+              filter("severity", value);
+            }}
+          />
+          <SelectField
+            label="Scope"
+            testId="anomaly-scope-select"
+            value={search.scope ?? ALL}
+            options={[{ value: ALL, label: "All scopes" }, ...SCOPE_KINDS]}
+            onChange={(value) => {
+              filter("scope", value);
+            }}
+          />
+          <DateField
+            label="From"
+            testId="anomaly-start"
+            value={search.start ?? ""}
+            onChange={(value) => {
+              filter("start", value);
+            }}
+          />
+          <DateField
+            label="To"
+            testId="anomaly-end"
+            value={search.end ?? ""}
+            onChange={(value) => {
+              filter("end", value);
+            }}
+          />
         </FilterBar>
         <span className={text.muted}>
           Incidents from the anomaly job, deduplicated across scopes · newest first
         </span>
       </Toolbar>
-      {anomalies.isPending ? (
-        <Loading label="Loading anomalies…" />
-      ) : anomalies.isError ? (
-        <ErrorMessage
-          title="Could not load the anomalies"
-          error={anomalies.error}
-          onRetry={() => void anomalies.refetch()}
-        />
-      ) : (
-        <AnomaliesTable
-          anomalies={anomalies.data}
-          offset={offset}
-          pageSize={ANOMALIES_PAGE_SIZE}
-          selected={selected}
-          onSelect={(fingerprint) => {
-            void navigate({ search: (prev) => ({ ...prev, anomaly: fingerprint }) });
-          }}
-          onOffsetChange={(next) => {
-            void navigate({ search: (prev) => ({ ...prev, offset: next === 0 ? undefined : next }) });
-          }}
-        />
-      )}
+      <QueryView query={anomalies} loading="Loading anomalies…" failed="Could not load the anomalies">
+        {(data) => (
+          <AnomaliesTable
+            anomalies={data}
+            offset={offset}
+            pageSize={ANOMALIES_PAGE_SIZE}
+            selected={selected}
+            onSelect={(fingerprint) => {
+              void navigate({ search: (prev) => ({ ...prev, anomaly: fingerprint }) });
+            }}
+            onOffsetChange={(next) => {
+              void navigate({ search: (prev) => ({ ...prev, offset: next === 0 ? undefined : next }) });
+            }}
+          />
+        )}
+      </QueryView>
       {selected === null ? (
         <Card>
           <Empty className="py-4">Select an incident to see its root cause and daily cost.</Empty>

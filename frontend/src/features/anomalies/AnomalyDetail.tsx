@@ -3,7 +3,7 @@ import { useMemo, useState } from "react";
 import type { AnomalyDetailPublic } from "../../api/client";
 import { EChart } from "../../charts/EChart";
 import { DataTable } from "../../components/DataTable";
-import { ErrorMessage, Loading } from "../../components/QueryStatus";
+import { ErrorMessage, QueryView } from "../../components/QueryStatus";
 import { Badge, Button, Card, CardHeader, Empty, Field } from "../../components/ui";
 import { formatLongDate } from "../../lib/dates";
 import { formatMoney } from "../../lib/money";
@@ -25,19 +25,11 @@ import { cx, text } from "../../components/styles";
 
 export function AnomalyPanel({ fingerprint }: { fingerprint: string }) {
   const detail = useAnomaly(fingerprint);
-  if (detail.isPending) {
-    return <Loading label="Loading the incident…" />;
-  }
-  if (detail.isError) {
-    return (
-      <ErrorMessage
-        title="Could not load the incident"
-        error={detail.error}
-        onRetry={() => void detail.refetch()}
-      />
-    );
-  }
-  return <AnomalyDetail detail={detail.data} />;
+  return (
+    <QueryView query={detail} loading="Loading the incident…" failed="Could not load the incident">
+      {(data) => <AnomalyDetail detail={data} />}
+    </QueryView>
+  );
 }
 
 function AnomalyDetail({ detail }: { detail: AnomalyDetailPublic }) {

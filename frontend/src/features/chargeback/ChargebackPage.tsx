@@ -1,8 +1,9 @@
 import { getRouteApi } from "@tanstack/react-router";
 
 import type { ChargebackPublic } from "../../api/client";
-import { ErrorMessage, Loading } from "../../components/QueryStatus";
-import { Field, FilterBar, KpiCard, KpiGrid, Toolbar } from "../../components/ui";
+import { QueryView } from "../../components/QueryStatus";
+import { SelectField } from "../../components/fields";
+import { FilterBar, KpiCard, KpiGrid, Toolbar } from "../../components/ui";
 import { formatBillingPeriod } from "../../lib/dates";
 import { formatMoney, sumMoney } from "../../lib/money";
 import { NOT_COST_CENTERS } from "./centers";
@@ -20,19 +21,11 @@ export function ChargebackPage() {
     void navigate({ search: { period: next } });
   };
   const chargeback = useChargeback({ billing_period: period ?? null });
-  if (chargeback.isPending) {
-    return <Loading label="Loading the chargeback report…" />;
-  }
-  if (chargeback.isError) {
-    return (
-      <ErrorMessage
-        title="Could not load the chargeback report"
-        error={chargeback.error}
-        onRetry={() => void chargeback.refetch()}
-      />
-    );
-  }
-  return <Chargeback report={chargeback.data} onPeriodChange={setPeriod} />;
+  return (
+    <QueryView query={chargeback} loading="Loading the chargeback report…" failed="Could not load the chargeback report">
+      {(data) => <Chargeback report={data} onPeriodChange={setPeriod} />}
+    </QueryView>
+  );
 }
 
 function Chargeback({
@@ -51,21 +44,16 @@ function Chargeback({
     <>
       <Toolbar>
         <FilterBar>
-          <Field label="Billing period">
-            <select
-              data-testid="chargeback-period-select"
-              value={report.billing_period}
-              onChange={(event) => {
-                onPeriodChange(event.target.value);
-              }}
-            >
-              {report.billing_periods.map((p) => (
-                <option key={p} value={p}>
-                  {formatBillingPeriod(p)}
-                </option>
-              ))}
-            </select>
-          </Field>
+          <SelectField
+            label="Billing period"
+            testId="chargeback-period-select"
+            value={report.billing_period}
+            options={report.billing_periods.map((p) => ({
+              value: p,
+              label: formatBillingPeriod(p),
+            }))}
+            onChange={onPeriodChange}
+          />
         </FilterBar>
         <span className={text.muted}>
           Amortized (effective) cost · shared costs split by the allocation rules · {currency}

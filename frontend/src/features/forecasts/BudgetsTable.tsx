@@ -2,7 +2,7 @@ import { useId, useState } from "react";
 
 import type { BudgetPublic, BudgetsPublic } from "../../api/client";
 import { DataTable } from "../../components/DataTable";
-import { ErrorMessage, Loading } from "../../components/QueryStatus";
+import { ErrorMessage, QueryView } from "../../components/QueryStatus";
 import { Button, Card, CardHeader, Empty, ShareBar } from "../../components/ui";
 import { formatBillingPeriod, formatDayLabel, formatLongDate } from "../../lib/dates";
 import { formatMoney, moneyToNumber } from "../../lib/money";
@@ -13,19 +13,11 @@ import { rowTone, text } from "../../components/styles";
 
 export function BudgetsPanel() {
   const budgets = useBudgets();
-  if (budgets.isPending) {
-    return <Loading label="Loading budgets…" />;
-  }
-  if (budgets.isError) {
-    return (
-      <ErrorMessage
-        title="Could not load the budgets"
-        error={budgets.error}
-        onRetry={() => void budgets.refetch()}
-      />
-    );
-  }
-  return <BudgetsTable budgets={budgets.data} />;
+  return (
+    <QueryView query={budgets} loading="Loading budgets…" failed="Could not load the budgets">
+      {(data) => <BudgetsTable budgets={data} />}
+    </QueryView>
+  );
 }
 
 function periodText(budget: BudgetPublic): string {

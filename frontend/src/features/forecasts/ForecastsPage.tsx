@@ -1,7 +1,8 @@
 import { getRouteApi } from "@tanstack/react-router";
 
-import { ErrorMessage, Loading } from "../../components/QueryStatus";
-import { Field, FilterBar, Toolbar } from "../../components/ui";
+import { QueryView } from "../../components/QueryStatus";
+import { SelectField } from "../../components/fields";
+import { FilterBar, Toolbar } from "../../components/ui";
 import { text } from "../../components/styles";
 import { scopeLabel } from "../../lib/scopes";
 import { BudgetsPanel } from "./BudgetsTable";
@@ -20,6 +21,10 @@ import {
 export const FORECAST_HISTORY_DAYS = 56;
 
 const route = getRouteApi("/forecasts");
+const HORIZON_OPTIONS = FORECAST_HORIZONS.map((days) => ({
+  value: String(days),
+  label: `${String(days)} days`,
+}));
 
 export function ForecastsPage() {
   const search = route.useSearch();
@@ -37,80 +42,56 @@ export function ForecastsPage() {
     <>
       <Toolbar>
         <FilterBar>
-          <Field label="Scope kind">
-            <select
-              data-testid="forecast-kind-select"
-              value={scopeKind}
-              onChange={(event) => {
-                const { kind } = validateForecastsSearch({ kind: event.target.value });
-                void navigate({
-                  search: (prev) => ({
-                    ...prev,
-                    kind: kind === DEFAULT_SCOPE_KIND ? undefined : kind,
-                    scope: undefined,
-                  }),
-                });
-              }}
-            >
-              {SCOPE_KIND_OPTIONS.map((option) => (
-                <option key={option.value} value={option.value}>
-                  {option.label}
-                </option>
-              ))}
-            </select>
-          </Field>
+          <SelectField
+            label="Scope kind"
+            testId="forecast-kind-select"
+            value={scopeKind}
+            options={SCOPE_KIND_OPTIONS}
+            onChange={(value) => {
+              const { kind } = validateForecastsSearch({ kind: value });
+              void navigate({
+                search: (prev) => ({
+                  ...prev,
+                  kind: kind === DEFAULT_SCOPE_KIND ? undefined : kind,
+                  scope: undefined,
+                }),
+              });
+            }}
+          />
           {forecasts.isSuccess && forecasts.data.data.length > 1 && (
-            <Field label="Scope">
-              <select
-                data-testid="forecast-scope-select"
-                value={chosen(forecasts.data, scopeKey)?.scope_key ?? ""}
-                onChange={(event) => {
-                  void navigate({ search: (prev) => ({ ...prev, scope: event.target.value }) });
-                }}
-              >
-                {forecasts.data.data.map((f) => (
-                  <option key={f.scope_key} value={f.scope_key}>
-                    {scopeLabel(f.scope)}
-                  </option>
-                ))}
-              </select>
-            </Field>
-          )}
-          <Field label="Horizon">
-            <select
-              data-testid="forecast-horizon-select"
-              value={horizon}
-              onChange={(event) => {
-                const next = validateForecastsSearch({ horizon: event.target.value }).horizon;
-                void navigate({
-                  search: (prev) => ({
-                    ...prev,
-                    horizon: next === DEFAULT_HORIZON ? undefined : next,
-                  }),
-                });
+            <SelectField
+              label="Scope"
+              testId="forecast-scope-select"
+              value={chosen(forecasts.data, scopeKey)?.scope_key ?? ""}
+              options={forecasts.data.data.map((f) => ({
+                value: f.scope_key,
+                label: scopeLabel(f.scope),
+              }))}
+              onChange={(value) => {
+                void navigate({ search: (prev) => ({ ...prev, scope: value }) });
               }}
-            >
-              {FORECAST_HORIZONS.map((days) => (
-                <option key={days} value={days}>
-                  {days} days
-                </option>
-              ))}
-            </select>
-          </Field>
+            />
+          )}
+          <SelectField
+            label="Horizon"
+            testId="forecast-horizon-select"
+            value={String(horizon)}
+            options={HORIZON_OPTIONS}
+            onChange={(value) => {
+              const next = validateForecastsSearch({ horizon: value }).horizon;
+              void navigate({
+                search: (prev) => ({ ...prev, horizon: next === DEFAULT_HORIZON ? undefined : next }),
+              });
+            }}
+          />
         </FilterBar>
         <span className={text.muted}>Daily forecasts from the forecast job · latest run</span>
       </Toolbar>
-      {forecasts.isPending ? (
-        <Loading label="Loading forecasts…" />
-      ) : forecasts.isError ? (
-        <ErrorMessage
-          title="Could not load the forecasts"
-          error={forecasts.error}
-          onRetry={() => void forecasts.refetch()}
-        />
-      ) : (
-        <ForecastPanel forecasts={forecasts.data} scopeKey={scopeKey} />
-      )}
+      <QueryView query={forecasts} loading="Loading forecasts…" failed="Could not load the forecasts">
+        {(data) => (
+          <ForecastPanel forecasts={data} scopeKey={scopeKey} />
+        )}
+      </QueryView>
       <BudgetsPanel />
     </>
   );

@@ -1,6 +1,6 @@
 import type { Agreement, CohComparisonRowPublic } from "../../api/client";
 import { DataTable } from "../../components/DataTable";
-import { ErrorMessage, Loading } from "../../components/QueryStatus";
+import { QueryView } from "../../components/QueryStatus";
 import { Badge, CardHeader, CardSection, Empty, type Tone } from "../../components/ui";
 import { findingTypeLabel, isFindingType } from "../../lib/findings";
 import { formatMoney } from "../../lib/money";
@@ -79,70 +79,64 @@ export function CohComparison({
           comparison.data?.savings_tolerance_pct ?? "10"
         }% agree`}
       />
-      {comparison.isPending ? (
-        <Loading label="Loading the Cost Optimization Hub comparison…" />
-      ) : comparison.isError ? (
-        <ErrorMessage
-          title="Could not load the Cost Optimization Hub comparison"
-          error={comparison.error}
-          onRetry={() => void comparison.refetch()}
-        />
-      ) : (
-        <>
-          <div className="flex flex-wrap gap-2 px-3 pb-3" role="group" aria-label="Comparison outcome">
-            <button
-              type="button"
-              className={CHIP}
-              aria-pressed={agreement === null}
-              onClick={() => { setAgreement(null); }}
-            >
-              All
-            </button>
-            {AGREEMENTS.map((a) => (
+      <QueryView query={comparison} loading="Loading the Cost Optimization Hub comparison…" failed="Could not load the Cost Optimization Hub comparison">
+        {(data) => (
+          <>
+            <div className="flex flex-wrap gap-2 px-3 pb-3" role="group" aria-label="Comparison outcome">
               <button
-                key={a.value}
                 type="button"
                 className={CHIP}
-                data-testid={`coh-count-${a.value}`}
-                aria-pressed={agreement === a.value}
-                onClick={() => { setAgreement(a.value); }}
+                aria-pressed={agreement === null}
+                onClick={() => { setAgreement(null); }}
               >
-                {a.label} · {comparison.data.counts[a.value] ?? 0}
+                All
               </button>
-            ))}
-          </div>
-          {comparison.data.coh_recommendations === 0 ? (
-            <Empty>
-              Nothing to compare: load a Cost Optimization Hub export with{" "}
-              <code>finops ingest coh</code>.
-            </Empty>
-          ) : comparison.data.count === 0 ? (
-            <Empty>No resources with this outcome.</Empty>
-          ) : (
-            <DataTable data-testid="coh-table">
-              <thead>
-                <tr>
-                  <th>Resource</th>
-                  <th>Outcome</th>
-                  <th>Hub action</th>
-                  <th className={text.num}>Hub savings / mo</th>
-                  <th>Platform finding</th>
-                  <th className={text.num}>Platform savings / mo</th>
-                  <th className={text.num}>Difference</th>
-                </tr>
-              </thead>
-              <tbody>
-                {comparison.data.data.map((row) => (
-                  <ComparisonRow
-                    key={`${row.resource_id}-${row.coh_recommendation_id ?? ""}-${row.platform_fingerprint ?? ""}`}
-                    row={row}
-                  />
-                ))}
-              </tbody>
-            </DataTable>
-          )}
-        </>
-      )}
+              {AGREEMENTS.map((a) => (
+                <button
+                  key={a.value}
+                  type="button"
+                  className={CHIP}
+                  data-testid={`coh-count-${a.value}`}
+                  aria-pressed={agreement === a.value}
+                  onClick={() => { setAgreement(a.value); }}
+                >
+                  {a.label} · {data.counts[a.value] ?? 0}
+                </button>
+              ))}
+            </div>
+            {data.coh_recommendations === 0 ? (
+              <Empty>
+                Nothing to compare: load a Cost Optimization Hub export with{" "}
+                <code>finops ingest coh</code>.
+              </Empty>
+            ) : data.count === 0 ? (
+              <Empty>No resources with this outcome.</Empty>
+            ) : (
+              <DataTable data-testid="coh-table">
+                <thead>
+                  <tr>
+                    <th>Resource</th>
+                    <th>Outcome</th>
+                    <th>Hub action</th>
+                    <th className={text.num}>Hub savings / mo</th>
+                    <th>Platform finding</th>
+                    <th className={text.num}>Platform savings / mo</th>
+                    <th className={text.num}>Difference</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {data.data.map((row) => (
+                    <ComparisonRow
+                      key={`${row.resource_id}-${row.coh_recommendation_id ?? ""}-${row.platform_fingerprint ?? ""}`}
+                      row={row}
+                    />
+                  ))}
+                </tbody>
+              </DataTable>
+            )}
+          </>
+        )}
+      </QueryView>
     </CardSection>
   );
 }

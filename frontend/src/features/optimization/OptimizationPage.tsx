@@ -1,10 +1,12 @@
 import { getRouteApi } from "@tanstack/react-router";
 import { useMemo } from "react";
 
-import type { FiltersPublic, FindingType } from "../../api/client";
+import type { FindingType } from "../../api/client";
 import { useFilters } from "../../api/filters";
-import { ErrorMessage, Loading } from "../../components/QueryStatus";
-import { Field, FilterBar, Toolbar } from "../../components/ui";
+import { QueryView } from "../../components/QueryStatus";
+import { SelectField } from "../../components/fields";
+import { accountOption, type Option } from "../../components/options";
+import { FilterBar, Toolbar } from "../../components/ui";
 import { FINDING_STATUSES, FINDING_TYPES, findingTypeLabel, isFindingType } from "../../lib/findings";
 import { CohComparison } from "./CohComparison";
 import { FindingSummaryCards } from "./FindingSummaryCards";
@@ -19,11 +21,15 @@ const ALL = "";
 const ACTIVE = "";
 const route = getRouteApi("/optimization");
 
-function accountLabel(account: FiltersPublic["accounts"][number]): string {
-  return account.account_name === null
-    ? account.account_id
-    : `${account.account_name} (${account.account_id})`;
-}
+const TYPE_OPTIONS: Option[] = [
+  { value: ALL, label: "All types" },
+  ...FINDING_TYPES.map((type) => ({ value: type, label: findingTypeLabel(type) })),
+];
+const STATUS_OPTIONS: Option[] = [
+  { value: ACTIVE, label: "Needs action (new + open)" },
+  ...FINDING_STATUSES,
+  { value: ALL_STATUSES, label: "All statuses" },
+];
 
 export function OptimizationPage() {
   const search = route.useSearch();
@@ -63,90 +69,54 @@ export function OptimizationPage() {
     <>
       <Toolbar>
         <FilterBar>
-          <Field label="Finding type">
-            <select
-              data-testid="finding-type-select"
-              value={findingType ?? ALL}
-              onChange={(event) => {
-                const value = event.target.value;
-                selectType(isFindingType(value) ? value : null);
-              }}
-            >
-              <option value={ALL}>All types</option>
-              {FINDING_TYPES.map((type) => (
-                <option key={type} value={type}>
-                  {findingTypeLabel(type)}
-                </option>
-              ))}
-            </select>
-          </Field>
-          <Field label="Account">
-            <select
-              data-testid="finding-account-select"
-              value={search.account ?? ALL}
-              onChange={(event) => {
-                filter({ account: event.target.value === ALL ? undefined : event.target.value });
-              }}
-            >
-              <option value={ALL}>All accounts</option>
-              {accounts.map((account) => (
-                <option key={account.account_id} value={account.account_id}>
-                  {accountLabel(account)}
-                </option>
-              ))}
-            </select>
-          </Field>
-          <Field label="Status">
-            <select
-              data-testid="finding-status-select"
-              value={search.status ?? ACTIVE}
-              onChange={(event) => {
-                const value = validateOptimizationSearch({ status: event.target.value }).status;
-                filter({ status: value });
-              }}
-            >
-              <option value={ACTIVE}>Needs action (new + open)</option>
-              {FINDING_STATUSES.map((s) => (
-                <option key={s.value} value={s.value}>
-                  {s.label}
-                </option>
-              ))}
-              <option value={ALL_STATUSES}>All statuses</option>
-            </select>
-          </Field>
+          <SelectField
+            label="Finding type"
+            testId="finding-type-select"
+            value={findingType ?? ALL}
+            options={TYPE_OPTIONS}
+            onChange={(value) => {
+              selectType(isFindingType(value) ? value : null);
+            }}
+          />
+          <SelectField
+            label="Account"
+            testId="finding-account-select"
+            value={search.account ?? ALL}
+            options={[{ value: ALL, label: "All accounts" }, ...accounts.map(accountOption)]}
+            onChange={(value) => {
+              filter({ account: value === ALL ? undefined : value });
+            }}
+          />
+          <SelectField
+            label="Status"
+            testId="finding-status-select"
+            value={search.status ?? ACTIVE}
+            options={STATUS_OPTIONS}
+            onChange={(value) => {
+              filter({ status: validateOptimizationSearch({ status: value }).status });
+            }}
+          />
         </FilterBar>
         {summary.isSuccess && <SavingsHeadline summary={summary.data} />}
       </Toolbar>
-      {summary.isPending ? (
-        <Loading label="Loading savings by type…" />
-      ) : summary.isError ? (
-        <ErrorMessage
-          title="Could not load the savings summary"
-          error={summary.error}
-          onRetry={() => void summary.refetch()}
-        />
-      ) : (
-        <FindingSummaryCards summary={summary.data} selected={findingType} onSelect={selectType} />
-      )}
-      {findings.isPending ? (
-        <Loading label="Loading findings…" />
-      ) : findings.isError ? (
-        <ErrorMessage
-          title="Could not load the findings"
-          error={findings.error}
-          onRetry={() => void findings.refetch()}
-        />
-      ) : (
-        <FindingsTable
-          findings={findings.data}
-          offset={offset}
-          pageSize={FINDINGS_PAGE_SIZE}
-          accountNames={accountNames}
-          onOffsetChange={(next) => {
-            void navigate({ search: (prev) => ({ ...prev, offset: next === 0 ? undefined : next }) });
-          }}
-        />
-      )}
+      <QueryView query={summary} loading="Loading savings by type…" failed="Could not load the savings summary">
+        {(data) => (
+          <FindingSummaryCards summary={data} selected={findingType} onSelect={selectType} />
+        )}
+      </QueryView>
+      <QueryView query={findings} loading="Loading findings…" failed="Could not load the findings">
+        {(data) => (
+          <FindingsTable
+            findings={data}
+            offset={offset}
+            pageSize={FINDINGS_PAGE_SIZE}
+            accountNames={accountNames}
+            onOffsetChange={(next) => {
+              void navigate({ search: (prev) => ({ ...prev, offset: next === 0 ? undefined : next }) });
+            }}
+          />
+        )}
+      </QueryView>
       <CohComparison
         outcome={search.outcome ?? null}
         onOutcomeChange={(outcome) => {

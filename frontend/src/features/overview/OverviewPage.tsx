@@ -2,7 +2,7 @@ import { getRouteApi } from "@tanstack/react-router";
 
 import type { FiltersPublic, TrendDimension } from "../../api/client";
 import { useFilters } from "../../api/filters";
-import { ErrorMessage, Loading } from "../../components/QueryStatus";
+import { QueryView } from "../../components/QueryStatus";
 import { Toolbar } from "../../components/ui";
 import { formatLongDate } from "../../lib/dates";
 import { FilterBar } from "./FilterBar";
@@ -23,19 +23,11 @@ const route = getRouteApi("/");
 
 export function OverviewPage() {
   const filters = useFilters();
-  if (filters.isPending) {
-    return <Loading label="Loading filters…" />;
-  }
-  if (filters.isError) {
-    return (
-      <ErrorMessage
-        title="Could not load the dashboard"
-        error={filters.error}
-        onRetry={() => void filters.refetch()}
-      />
-    );
-  }
-  return <Overview filters={filters.data} />;
+  return (
+    <QueryView query={filters} loading="Loading filters…" failed="Could not load the dashboard">
+      {(data) => <Overview filters={data} />}
+    </QueryView>
+  );
 }
 
 function DataRange({ filters }: { filters: FiltersPublic }) {
@@ -85,17 +77,11 @@ function Overview({ filters }: { filters: FiltersPublic }) {
         <FilterBar filters={filters} selection={selection} onChange={setSelection} />
         <DataRange filters={filters} />
       </Toolbar>
-      {summary.isPending ? (
-        <Loading label="Loading cost summary…" />
-      ) : summary.isError ? (
-        <ErrorMessage
-          title="Could not load the cost summary"
-          error={summary.error}
-          onRetry={() => void summary.refetch()}
-        />
-      ) : (
-        <KpiCards summary={summary.data} />
-      )}
+      <QueryView query={summary} loading="Loading cost summary…" failed="Could not load the cost summary">
+        {(data) => (
+          <KpiCards summary={data} />
+        )}
+      </QueryView>
       <div className="grid grid-cols-1 items-start gap-4 xl:grid-cols-[minmax(0,1fr)_340px]">
         <TrendPanel
           query={{ ...query, dimension, top: TREND_TOP_SERIES }}

@@ -1,6 +1,7 @@
 import type { SpendTrendQuery, TrendDimension } from "../../api/client";
-import { ErrorMessage, Loading } from "../../components/QueryStatus";
-import { Card, CardHeader, Field } from "../../components/ui";
+import { QueryView } from "../../components/QueryStatus";
+import { SelectField } from "../../components/fields";
+import { Card, CardHeader } from "../../components/ui";
 import { useSpendTrend } from "./queries";
 import type { DimensionOption } from "./selection";
 import { TrendChart } from "./TrendChart";
@@ -21,36 +22,25 @@ export function TrendPanel({ query, dimensions, dimension, onDimensionChange }: 
         title="Daily cost trend"
         subtitle={`By ${label.toLowerCase()}${trend.isFetching && !trend.isPending ? " · updating…" : ""}`}
       >
-        <Field label="Group by" inline>
-          <select
-            data-testid="dimension-select"
-            value={dimension}
-            onChange={(event) => {
-              const selected = dimensions.find((option) => option.key === event.target.value);
-              if (selected !== undefined) {
-                onDimensionChange(selected.key);
-              }
-            }}
-          >
-            {dimensions.map((option) => (
-              <option key={option.key} value={option.key}>
-                {option.label}
-              </option>
-            ))}
-          </select>
-        </Field>
-      </CardHeader>
-      {trend.isPending ? (
-        <Loading label="Loading cost trend…" />
-      ) : trend.isError ? (
-        <ErrorMessage
-          title="Could not load the cost trend"
-          error={trend.error}
-          onRetry={() => void trend.refetch()}
+        <SelectField
+          label="Group by"
+          inline
+          testId="dimension-select"
+          value={dimension}
+          options={dimensions.map((option) => ({ value: option.key, label: option.label }))}
+          onChange={(value) => {
+            const selected = dimensions.find((option) => option.key === value);
+            if (selected !== undefined) {
+              onDimensionChange(selected.key);
+            }
+          }}
         />
-      ) : (
-        <TrendChart trend={trend.data} dimensionLabel={label} />
-      )}
+      </CardHeader>
+      <QueryView query={trend} loading="Loading cost trend…" failed="Could not load the cost trend">
+        {(data) => (
+          <TrendChart trend={data} dimensionLabel={label} />
+        )}
+      </QueryView>
     </Card>
   );
 }

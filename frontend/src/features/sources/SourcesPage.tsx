@@ -1,7 +1,9 @@
 import { getRouteApi } from "@tanstack/react-router";
 
-import { ErrorMessage, Loading } from "../../components/QueryStatus";
-import { Field, FilterBar, Headline, Toolbar } from "../../components/ui";
+import { QueryView } from "../../components/QueryStatus";
+import { SelectField } from "../../components/fields";
+import type { Option } from "../../components/options";
+import { FilterBar, Headline, Toolbar } from "../../components/ui";
 import { LoadsTable } from "./LoadsTable";
 import { QualityTable } from "./QualityTable";
 import { useLoads, useQualityFindings, useSources } from "./queries";
@@ -14,6 +16,14 @@ export const LOADS_PAGE_SIZE = 20;
 
 const ALL = "";
 const route = getRouteApi("/sources");
+const STATUS_OPTIONS: Option[] = [
+  { value: ALL, label: "Every status" },
+  ...LOAD_STATUSES.map((s) => ({ value: s, label: s })),
+];
+const SEVERITY_OPTIONS: Option[] = [
+  { value: ALL, label: "Errors and warnings" },
+  ...QUALITY_SEVERITIES.map((s) => ({ value: s, label: s === "error" ? "Errors" : "Warnings" })),
+];
 
 export function SourcesPage() {
   const search = route.useSearch();
@@ -54,54 +64,36 @@ export function SourcesPage() {
     <>
       <Toolbar>
         <FilterBar>
-          <Field label="Source">
-            <select
-              data-testid="source-select"
-              value={selected ?? ALL}
-              onChange={(event) => {
-                selectSource(event.target.value === ALL ? null : event.target.value);
-              }}
-            >
-              <option value={ALL}>All sources</option>
-              {names.map((name) => (
-                <option key={name} value={name}>
-                  {name}
-                </option>
-              ))}
-            </select>
-          </Field>
-          <Field label="Load status">
-            <select
-              data-testid="load-status-select"
-              value={status ?? ALL}
-              onChange={(event) => {
-                update({ status: event.target.value });
-              }}
-            >
-              <option value={ALL}>Every status</option>
-              {LOAD_STATUSES.map((s) => (
-                <option key={s} value={s}>
-                  {s}
-                </option>
-              ))}
-            </select>
-          </Field>
-          <Field label="Severity">
-            <select
-              data-testid="severity-select"
-              value={severity ?? ALL}
-              onChange={(event) => {
-                update({ severity: event.target.value }, true);
-              }}
-            >
-              <option value={ALL}>Errors and warnings</option>
-              {QUALITY_SEVERITIES.map((s) => (
-                <option key={s} value={s}>
-                  {s === "error" ? "Errors" : "Warnings"}
-                </option>
-              ))}
-            </select>
-          </Field>
+          <SelectField
+            label="Source"
+            testId="source-select"
+            value={selected ?? ALL}
+            options={[
+              { value: ALL, label: "All sources" },
+              ...names.map((name) => ({ value: name, label: name })),
+            ]}
+            onChange={(value) => {
+              selectSource(value === ALL ? null : value);
+            }}
+          />
+          <SelectField
+            label="Load status"
+            testId="load-status-select"
+            value={status ?? ALL}
+            options={STATUS_OPTIONS}
+            onChange={(value) => {
+              update({ status: value });
+            }}
+          />
+          <SelectField
+            label="Severity"
+            testId="severity-select"
+            value={severity ?? ALL}
+            options={SEVERITY_OPTIONS}
+            onChange={(value) => {
+              update({ severity: value }, true);
+            }}
+          />
         </FilterBar>
         {sources.isSuccess && (
           <Headline label="Billing sources" value={sources.data.count} plain testId="sources-headline">
@@ -115,46 +107,26 @@ export function SourcesPage() {
           </Headline>
         )}
       </Toolbar>
-      {sources.isPending ? (
-        <Loading label="Loading billing sources…" />
-      ) : sources.isError ? (
-        <ErrorMessage
-          title="Could not load the billing sources"
-          error={sources.error}
-          onRetry={() => void sources.refetch()}
-        />
-      ) : (
-        <SourcesTable sources={shown} selected={selected} onSelect={selectSource} />
-      )}
-      {loads.isPending ? (
-        <Loading label="Loading the ingest log…" />
-      ) : loads.isError ? (
-        <ErrorMessage
-          title="Could not load the ingest log"
-          error={loads.error}
-          onRetry={() => void loads.refetch()}
-        />
-      ) : (
-        <LoadsTable
-          loads={loads.data}
-          offset={offset}
-          pageSize={LOADS_PAGE_SIZE}
-          onOffsetChange={(next) => {
-            update({ offset: String(next) }, true);
-          }}
-        />
-      )}
-      {quality.isPending ? (
-        <Loading label="Loading data-quality findings…" />
-      ) : quality.isError ? (
-        <ErrorMessage
-          title="Could not load the data-quality findings"
-          error={quality.error}
-          onRetry={() => void quality.refetch()}
-        />
-      ) : (
-        <QualityTable findings={quality.data} />
-      )}
+      <QueryView query={sources} loading="Loading billing sources…" failed="Could not load the billing sources">
+        {() => <SourcesTable sources={shown} selected={selected} onSelect={selectSource} />}
+      </QueryView>
+      <QueryView query={loads} loading="Loading the ingest log…" failed="Could not load the ingest log">
+        {(data) => (
+          <LoadsTable
+            loads={data}
+            offset={offset}
+            pageSize={LOADS_PAGE_SIZE}
+            onOffsetChange={(next) => {
+              update({ offset: String(next) }, true);
+            }}
+          />
+        )}
+      </QueryView>
+      <QueryView query={quality} loading="Loading data-quality findings…" failed="Could not load the data-quality findings">
+        {(data) => (
+          <QualityTable findings={data} />
+        )}
+      </QueryView>
     </>
   );
 }
