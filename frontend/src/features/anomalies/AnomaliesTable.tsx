@@ -1,5 +1,5 @@
-import type { AnomaliesPublic } from "../../api/client";
-import { DataTable } from "../../components/DataTable";
+import type { AnomaliesPublic, AnomalyPublic } from "../../api/client";
+import { DataTable, TableHead } from "../../components/DataTable";
 import { Pager } from "../../components/Pager";
 import { Badge, Card, CardHeader, Empty, LinkButton } from "../../components/ui";
 import { cx, rowTone, text } from "../../components/styles";
@@ -16,6 +16,79 @@ import {
   STATUS_TONES,
   statusLabel,
 } from "./anomalies";
+
+const COLUMNS = [
+  "Severity",
+  "Scope",
+  "Kind",
+  "Days",
+  { label: "Actual", num: true },
+  { label: "Expected", num: true },
+  { label: "Impact", num: true },
+  "Top cause",
+  "Status",
+];
+
+function AnomalyRow({
+  anomaly,
+  currency,
+  active,
+  onSelect,
+}: {
+  anomaly: AnomalyPublic;
+  currency: string;
+  active: boolean;
+  onSelect: (fingerprint: string) => void;
+}) {
+  return (
+    <tr
+      data-testid="anomaly-row"
+      data-fingerprint={anomaly.fingerprint}
+      className={cx("cursor-pointer", active && rowTone.selected)}
+      aria-selected={active}
+      onClick={() => {
+        onSelect(anomaly.fingerprint);
+      }}
+    >
+      <td>
+        <Badge tone={SEVERITY_TONES[anomaly.severity]}>{anomaly.severity}</Badge>
+      </td>
+      <td>
+        <LinkButton
+          className={text.main}
+          onClick={(event) => {
+            event.stopPropagation();
+            onSelect(anomaly.fingerprint);
+          }}
+        >
+          {scopeLabel(anomaly.scope)}
+        </LinkButton>
+        <div className={text.sub}>{scopeKindLabel(anomaly.scope_kind)}</div>
+      </td>
+      <td>{anomalyKindLabel(anomaly.kind)}</td>
+      <td className="whitespace-nowrap">{dayRange(anomaly.first_day, anomaly.last_day)}</td>
+      <td className={text.num}>{formatMoney(anomaly.actual, currency)}</td>
+      <td className={text.num}>{formatMoney(anomaly.expected, currency)}</td>
+      <td className={cx(text.num, text.strong)}>{impactText(anomaly, currency)}</td>
+      <td>
+        {anomaly.top_cause === null ? (
+          "—"
+        ) : (
+          <>
+            <div className={cx(text.main, text.mono)}>{anomaly.top_cause.value}</div>
+            <div className={text.sub}>
+              {dimensionLabel(anomaly.top_cause.dimension)} ·{" "}
+              {formatShareOfDeviation(anomaly.top_cause.share)}
+            </div>
+          </>
+        )}
+      </td>
+      <td>
+        <Badge tone={STATUS_TONES[anomaly.status]}>{statusLabel(anomaly.status)}</Badge>
+      </td>
+    </tr>
+  );
+}
 
 interface AnomaliesTableProps {
   anomalies: AnomaliesPublic;
@@ -48,78 +121,17 @@ export function AnomaliesTable({
         </Empty>
       ) : (
         <DataTable data-testid="anomalies-table">
-            <thead>
-              <tr>
-                <th scope="col">Severity</th>
-                <th scope="col">Scope</th>
-                <th scope="col">Kind</th>
-                <th scope="col">Days</th>
-                <th scope="col" className={text.num}>
-                  Actual
-                </th>
-                <th scope="col" className={text.num}>
-                  Expected
-                </th>
-                <th scope="col" className={text.num}>
-                  Impact
-                </th>
-                <th scope="col">Top cause</th>
-                <th scope="col">Status</th>
-              </tr>
-            </thead>
+          <TableHead columns={COLUMNS} />
             <tbody>
-              {anomalies.data.map((anomaly) => {
-                const active = anomaly.fingerprint === selected;
-                return (
-                  <tr
-                    key={anomaly.fingerprint}
-                    data-testid="anomaly-row"
-                    data-fingerprint={anomaly.fingerprint}
-                    className={cx("cursor-pointer", active && rowTone.selected)}
-                    aria-selected={active}
-                    onClick={() => {
-                      onSelect(anomaly.fingerprint);
-                    }}
-                  >
-                    <td>
-                      <Badge tone={SEVERITY_TONES[anomaly.severity]}>{anomaly.severity}</Badge>
-                    </td>
-                    <td>
-                      <LinkButton
-                        className={text.main}
-                        onClick={(event) => {
-                          event.stopPropagation();
-                          onSelect(anomaly.fingerprint);
-                        }}
-                      >
-                        {scopeLabel(anomaly.scope)}
-                      </LinkButton>
-                      <div className={text.sub}>{scopeKindLabel(anomaly.scope_kind)}</div>
-                    </td>
-                    <td>{anomalyKindLabel(anomaly.kind)}</td>
-                    <td className="whitespace-nowrap">{dayRange(anomaly.first_day, anomaly.last_day)}</td>
-                    <td className={text.num}>{formatMoney(anomaly.actual, currency)}</td>
-                    <td className={text.num}>{formatMoney(anomaly.expected, currency)}</td>
-                    <td className={cx(text.num, text.strong)}>{impactText(anomaly, currency)}</td>
-                    <td>
-                      {anomaly.top_cause === null ? (
-                        "—"
-                      ) : (
-                        <>
-                          <div className={cx(text.main, text.mono)}>{anomaly.top_cause.value}</div>
-                          <div className={text.sub}>
-                            {dimensionLabel(anomaly.top_cause.dimension)} ·{" "}
-                            {formatShareOfDeviation(anomaly.top_cause.share)}
-                          </div>
-                        </>
-                      )}
-                    </td>
-                    <td>
-                      <Badge tone={STATUS_TONES[anomaly.status]}>{statusLabel(anomaly.status)}</Badge>
-                    </td>
-                  </tr>
-                );
-              })}
+              {anomalies.data.map((anomaly) => (
+                <AnomalyRow
+                  key={anomaly.fingerprint}
+                  anomaly={anomaly}
+                  currency={currency}
+                  active={anomaly.fingerprint === selected}
+                  onSelect={onSelect}
+                />
+              ))}
             </tbody>
         </DataTable>
       )}

@@ -1,5 +1,5 @@
 import type { ChargebackCostCenterPublic, ChargebackPublic } from "../../api/client";
-import { DataTable } from "../../components/DataTable";
+import { DataTable, TableHead } from "../../components/DataTable";
 import { Card, CardHeader, ShareBar } from "../../components/ui";
 import { formatBillingPeriod } from "../../lib/dates";
 import { formatMoney, sumMoney } from "../../lib/money";
@@ -16,6 +16,36 @@ function CostCenterShare({ row }: { row: ChargebackCostCenterPublic }) {
   );
 }
 
+/** The report's totals under the cost centers. */
+function TotalRow({ report }: { report: ChargebackPublic }) {
+  const { currency } = report;
+  return (
+    <tfoot>
+      <tr>
+        <th scope="row">Total</th>
+        <td className={text.num}>
+          {formatMoney(sumMoney(report.data.map((r) => r.direct_cost)), currency)}
+        </td>
+        <td className={text.num}>
+          {formatMoney(sumMoney(report.data.map((r) => r.shared_cost)), currency)}
+        </td>
+        <td className={cx(text.num, text.strong)} data-testid="chargeback-table-total">
+          {formatMoney(report.total, currency)}
+        </td>
+        <td className={text.num}>
+          {report.previous_total === null ? "—" : formatMoney(report.previous_total, currency)}
+        </td>
+        <td className={text.num}>{changeLabel(report.total, report.previous_total, currency)}</td>
+        <td className="w-[260px]">
+          <span className="block text-right tabular-nums">
+            {sumMoney(report.data.map((r) => r.share_pct))}%
+          </span>
+        </td>
+      </tr>
+    </tfoot>
+  );
+}
+
 export function ChargebackTable({ report }: { report: ChargebackPublic }) {
   const { currency } = report;
   return (
@@ -25,31 +55,23 @@ export function ChargebackTable({ report }: { report: ChargebackPublic }) {
         subtitle="Direct cost from the cost-center tag and rules; shared pools (support, tax, unused commitments) split in proportion to direct cost"
       />
       <DataTable data-testid="chargeback-table">
-          <thead>
-            <tr>
-              <th scope="col">Cost center</th>
-              <th scope="col" className={text.num}>
-                Direct
-              </th>
-              <th scope="col" className={text.num}>
-                Shared
-              </th>
-              <th scope="col" className={text.num}>
-                Total
-              </th>
-              <th scope="col" className={text.num}>
-                {report.previous_billing_period === null
-                  ? "Previous month"
-                  : formatBillingPeriod(report.previous_billing_period)}
-              </th>
-              <th scope="col" className={text.num}>
-                Change
-              </th>
-              <th scope="col" className="w-[260px]">
-                Share of bill
-              </th>
-            </tr>
-          </thead>
+          <TableHead
+            columns={[
+              "Cost center",
+              { label: "Direct", num: true },
+              { label: "Shared", num: true },
+              { label: "Total", num: true },
+              {
+                label:
+                  report.previous_billing_period === null
+                    ? "Previous month"
+                    : formatBillingPeriod(report.previous_billing_period),
+                num: true,
+              },
+              { label: "Change", num: true },
+              { label: "Share of bill", className: "w-[260px]" },
+            ]}
+          />
           <tbody>
             {report.data.map((row) => (
               <tr
@@ -76,29 +98,7 @@ export function ChargebackTable({ report }: { report: ChargebackPublic }) {
               </tr>
             ))}
           </tbody>
-          <tfoot>
-            <tr>
-              <th scope="row">Total</th>
-              <td className={text.num}>
-                {formatMoney(sumMoney(report.data.map((r) => r.direct_cost)), currency)}
-              </td>
-              <td className={text.num}>
-                {formatMoney(sumMoney(report.data.map((r) => r.shared_cost)), currency)}
-              </td>
-              <td className={cx(text.num, text.strong)} data-testid="chargeback-table-total">
-                {formatMoney(report.total, currency)}
-              </td>
-              <td className={text.num}>
-                {report.previous_total === null ? "—" : formatMoney(report.previous_total, currency)}
-              </td>
-              <td className={text.num}>{changeLabel(report.total, report.previous_total, currency)}</td>
-              <td className="w-[260px]">
-                <span className="block text-right tabular-nums">
-                  {sumMoney(report.data.map((r) => r.share_pct))}%
-                </span>
-              </td>
-            </tr>
-          </tfoot>
+          <TotalRow report={report} />
       </DataTable>
     </Card>
   );

@@ -1,7 +1,7 @@
-import { useId, useState } from "react";
+import { type ReactNode, useId, useState } from "react";
 
 import type { BudgetPublic, BudgetsPublic } from "../../api/client";
-import { DataTable } from "../../components/DataTable";
+import { DataTable, TableHead } from "../../components/DataTable";
 import { ErrorMessage, QueryView } from "../../components/QueryStatus";
 import { Button, Card, CardHeader, Empty, ShareBar } from "../../components/ui";
 import { formatBillingPeriod, formatDayLabel, formatLongDate } from "../../lib/dates";
@@ -94,6 +94,88 @@ function DeleteBudget({
   );
 }
 
+const COLUMNS = [
+  "Budget",
+  "Period",
+  { label: "Amount", num: true },
+  { label: "Actual", num: true },
+  { label: "Forecast", num: true },
+  { label: "Used", className: "w-[260px]" },
+  "Alerts fired",
+  { label: <span className="sr-only">Actions</span> },
+];
+
+function BudgetsHeader({
+  count,
+  creating,
+  formId,
+  onToggle,
+}: {
+  count: number;
+  creating: boolean;
+  formId: string;
+  onToggle: () => void;
+}) {
+  return (
+    <CardHeader
+      title="Budgets"
+      subtitle="Actual cost to date and the forecast for the period against each budget (budget check job, latest run)"
+    >
+      <div className="flex items-center gap-3">
+        <span className={text.muted}>
+          {count} {count === 1 ? "budget" : "budgets"}
+        </span>
+        <Button variant="primary" aria-expanded={creating} aria-controls={formId} onClick={onToggle}>
+          New budget
+        </Button>
+      </div>
+    </CardHeader>
+  );
+}
+
+/** One budget: amount, actual and forecast to date, the bar, alerts fired; `children` are its
+ * actions. A budget whose forecast reaches its amount is marked. */
+function BudgetRow({ budget, children }: { budget: BudgetPublic; children: ReactNode }) {
+  const evaluation = budget.evaluation;
+  const over = evaluation !== null && moneyToNumber(evaluation.forecast_pct) >= 100;
+  return (
+    <tr
+      data-testid="budget-row"
+      data-tone={over ? "warning" : undefined}
+      className={over ? rowTone.warning : undefined}
+    >
+      <td>
+        <div className={text.main}>{budget.name}</div>
+        <div className={text.sub}>{scopeLabel(budget.scope)}</div>
+      </td>
+      <td>{periodText(budget)}</td>
+      <td className={text.num}>{formatMoney(budget.amount, budget.currency)}</td>
+      <td className={text.num}>
+        {evaluation === null ? "—" : formatMoney(evaluation.actual, budget.currency)}
+      </td>
+      <td className={text.num}>
+        {evaluation === null ? (
+          "—"
+        ) : (
+          <>
+            <div className={text.strong}>{formatMoney(evaluation.forecast, budget.currency)}</div>
+            <div className={text.sub}>{evaluation.forecast_pct}% of amount</div>
+          </>
+        )}
+      </td>
+      <td className="w-[260px]">
+        <BudgetBar budget={budget} />
+      </td>
+      <td>
+        {budget.alerts.length === 0
+          ? "—"
+          : budget.alerts.map((a) => `${a.threshold_kind} ≥ ${a.threshold_percent}%`).join(", ")}
+      </td>
+      <td className="whitespace-nowrap">{children}</td>
+    </tr>
+  );
+}
+
 function BudgetsTable({ budgets }: { budgets: BudgetsPublic }) {
   const [creating, setCreating] = useState(false);
   const [confirming, setConfirming] = useState<number | null>(null);
@@ -116,27 +198,15 @@ function BudgetsTable({ budgets }: { budgets: BudgetsPublic }) {
 
   return (
     <Card className="pb-3">
-      <CardHeader
-        title="Budgets"
-        subtitle="Actual cost to date and the forecast for the period against each budget (budget check job, latest run)"
-      >
-        <div className="flex items-center gap-3">
-          <span className={text.muted}>
-            {budgets.count} {budgets.count === 1 ? "budget" : "budgets"}
-          </span>
-          <Button
-            variant="primary"
-            aria-expanded={creating}
-            aria-controls={formId}
-            onClick={() => {
-              setCreating(!creating);
-              setNotice("");
-            }}
-          >
-            New budget
-          </Button>
-        </div>
-      </CardHeader>
+      <BudgetsHeader
+        count={budgets.count}
+        creating={creating}
+        formId={formId}
+        onToggle={() => {
+          setCreating(!creating);
+          setNotice("");
+        }}
+      />
       <div id={formId}>
         {creating && (
           <BudgetForm
@@ -161,93 +231,28 @@ function BudgetsTable({ budgets }: { budgets: BudgetsPublic }) {
         <Empty>No budgets yet. Create one with New budget.</Empty>
       ) : (
         <DataTable data-testid="budgets-table">
-            <thead>
-              <tr>
-                <th scope="col">Budget</th>
-                <th scope="col">Period</th>
-                <th scope="col" className={text.num}>
-                  Amount
-                </th>
-                <th scope="col" className={text.num}>
-                  Actual
-                </th>
-                <th scope="col" className={text.num}>
-                  Forecast
-                </th>
-                <th scope="col" className="w-[260px]">
-                  Used
-                </th>
-                <th scope="col">Alerts fired</th>
-                <th scope="col">
-                  <span className="sr-only">Actions</span>
-                </th>
-              </tr>
-            </thead>
+          <TableHead columns={COLUMNS} />
             <tbody>
-              {budgets.data.map((budget) => {
-                const evaluation = budget.evaluation;
-                const over = evaluation !== null && moneyToNumber(evaluation.forecast_pct) >= 100;
-                return (
-                  <tr
-                    key={budget.id}
-                    data-testid="budget-row"
-                    data-tone={over ? "warning" : undefined}
-                    className={over ? rowTone.warning : undefined}
-                  >
-                    <td>
-                      <div className={text.main}>{budget.name}</div>
-                      <div className={text.sub}>{scopeLabel(budget.scope)}</div>
-                    </td>
-                    <td>{periodText(budget)}</td>
-                    <td className={text.num}>{formatMoney(budget.amount, budget.currency)}</td>
-                    <td className={text.num}>
-                      {evaluation === null
-                        ? "—"
-                        : formatMoney(evaluation.actual, budget.currency)}
-                    </td>
-                    <td className={text.num}>
-                      {evaluation === null ? (
-                        "—"
-                      ) : (
-                        <>
-                          <div className={text.strong}>
-                            {formatMoney(evaluation.forecast, budget.currency)}
-                          </div>
-                          <div className={text.sub}>{evaluation.forecast_pct}% of amount</div>
-                        </>
-                      )}
-                    </td>
-                    <td className="w-[260px]">
-                      <BudgetBar budget={budget} />
-                    </td>
-                    <td>
-                      {budget.alerts.length === 0
-                        ? "—"
-                        : budget.alerts
-                            .map((a) => `${a.threshold_kind} ≥ ${a.threshold_percent}%`)
-                            .join(", ")}
-                    </td>
-                    <td className="whitespace-nowrap">
-                      <DeleteBudget
-                        budget={budget}
-                        confirming={confirming === budget.id}
-                        pending={remove.isPending && remove.variables === budget.id}
-                        focusDelete={cancelled === budget.id}
-                        onAsk={() => {
-                          setConfirming(budget.id);
-                        }}
-                        onConfirm={() => {
-                          deleteBudget(budget);
-                        }}
-                        onCancel={() => {
-                          setConfirming(null);
-                          setCancelled(budget.id);
-                        }}
-                      />
-                    </td>
-                  </tr>
-                );
-              })}
+              {budgets.data.map((budget) => (
+                <BudgetRow key={budget.id} budget={budget}>
+                  <DeleteBudget
+                    budget={budget}
+                    confirming={confirming === budget.id}
+                    pending={remove.isPending && remove.variables === budget.id}
+                    focusDelete={cancelled === budget.id}
+                    onAsk={() => {
+                      setConfirming(budget.id);
+                    }}
+                    onConfirm={() => {
+                      deleteBudget(budget);
+                    }}
+                    onCancel={() => {
+                      setConfirming(null);
+                      setCancelled(budget.id);
+                    }}
+                  />
+                </BudgetRow>
+              ))}
             </tbody>
         </DataTable>
       )}

@@ -1,8 +1,8 @@
-import { Fragment, useState } from "react";
+import { useState } from "react";
 
 import type { QualityFindingPublic, QualityFindingsPublic } from "../../api/client";
 import { CsvButton } from "../../components/CsvButton";
-import { DataTable } from "../../components/DataTable";
+import { DataTable, TableHead } from "../../components/DataTable";
 import { Badge, Card, CardHeader, Empty, LinkButton } from "../../components/ui";
 import { formatBillingPeriod } from "../../lib/dates";
 import { count, exampleColumns, FINDING_CSV, plural } from "./sources";
@@ -49,6 +49,65 @@ function Examples({ finding }: { finding: QualityFindingPublic }) {
   );
 }
 
+const COLUMNS = [
+  "Source",
+  "Period",
+  "Severity",
+  "Rule",
+  { label: "Line items", num: true },
+  "What",
+  "Examples",
+];
+
+/** A finding, and below it its example rows while `open`. */
+function QualityRow({
+  finding,
+  open,
+  onToggle,
+}: {
+  finding: QualityFindingPublic;
+  open: boolean;
+  onToggle: () => void;
+}) {
+  return (
+    <>
+      <tr data-testid="quality-row">
+        <td className={cx(text.main, "min-w-40")}>{finding.source_id}</td>
+        <td className="whitespace-nowrap">{formatBillingPeriod(finding.billing_period)}</td>
+        <td>
+          <Badge tone={finding.severity === "error" ? "danger" : "warning"}>
+            {finding.severity}
+          </Badge>
+        </td>
+        <td>
+          <div className={cx(text.main, text.mono)}>{finding.rule_id}</div>
+          <div className={text.sub}>column {finding.column_name}</div>
+        </td>
+        <td className={cx(text.num, text.strong)}>{count(finding.line_items)}</td>
+        <td className="min-w-60">{finding.message}</td>
+        <td className="whitespace-nowrap">
+          {finding.examples.length === 0 ? (
+            "—"
+          ) : (
+            <LinkButton aria-expanded={open} onClick={onToggle}>
+              {open
+                ? "Hide examples"
+                : `Show ${plural(finding.examples.length, "example", "examples")}`}
+            </LinkButton>
+          )}
+        </td>
+      </tr>
+      {open && (
+        <tr className="hover:bg-transparent">
+          <td colSpan={COLUMNS.length}>
+            <Examples finding={finding} />
+          </td>
+        </tr>
+      )}
+    </>
+  );
+}
+
 export function QualityTable({ findings }: { findings: QualityFindingsPublic }) {
   const [expanded, setExpanded] = useState<ReadonlySet<string>>(new Set());
   const lineItems = findings.data.reduce((total, finding) => total + finding.line_items, 0);
@@ -81,64 +140,19 @@ export function QualityTable({ findings }: { findings: QualityFindingsPublic }) 
         <Empty>No data-quality findings: the loaded data meets every rule checked.</Empty>
       ) : (
         <DataTable data-testid="quality-table">
-            <thead>
-              <tr>
-                <th scope="col">Source</th>
-                <th scope="col">Period</th>
-                <th scope="col">Severity</th>
-                <th scope="col">Rule</th>
-                <th scope="col" className={text.num}>
-                  Line items
-                </th>
-                <th scope="col">What</th>
-                <th scope="col">Examples</th>
-              </tr>
-            </thead>
+          <TableHead columns={COLUMNS} />
             <tbody>
               {findings.data.map((finding) => {
                 const key = findingKey(finding);
-                const open = expanded.has(key);
                 return (
-                  <Fragment key={key}>
-                    <tr data-testid="quality-row">
-                      <td className={cx(text.main, "min-w-40")}>{finding.source_id}</td>
-                      <td className="whitespace-nowrap">{formatBillingPeriod(finding.billing_period)}</td>
-                      <td>
-                        <Badge tone={finding.severity === "error" ? "danger" : "warning"}>
-                          {finding.severity}
-                        </Badge>
-                      </td>
-                      <td>
-                        <div className={cx(text.main, text.mono)}>{finding.rule_id}</div>
-                        <div className={text.sub}>column {finding.column_name}</div>
-                      </td>
-                      <td className={cx(text.num, text.strong)}>{count(finding.line_items)}</td>
-                      <td className="min-w-60">{finding.message}</td>
-                      <td className="whitespace-nowrap">
-                        {finding.examples.length === 0 ? (
-                          "—"
-                        ) : (
-                          <LinkButton
-                            aria-expanded={open}
-                            onClick={() => {
-                              toggle(key);
-                            }}
-                          >
-                            {open
-                              ? "Hide examples"
-                              : `Show ${plural(finding.examples.length, "example", "examples")}`}
-                          </LinkButton>
-                        )}
-                      </td>
-                    </tr>
-                    {open && (
-                      <tr className="hover:bg-transparent">
-                        <td colSpan={7}>
-                          <Examples finding={finding} />
-                        </td>
-                      </tr>
-                    )}
-                  </Fragment>
+                  <QualityRow
+                    key={key}
+                    finding={finding}
+                    open={expanded.has(key)}
+                    onToggle={() => {
+                      toggle(key);
+                    }}
+                  />
                 );
               })}
             </tbody>
