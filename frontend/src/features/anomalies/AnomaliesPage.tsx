@@ -27,6 +27,62 @@ const STATUS_OPTIONS: Option[] = [
   { value: ALL_STATUSES, label: "All statuses" },
 ];
 
+function AnomaliesFilters({
+  search,
+  onFilter,
+}: {
+  search: AnomaliesSearch;
+  onFilter: (key: keyof AnomaliesSearch, raw: string) => void;
+}) {
+  return (
+    <FilterBar>
+      <SelectField
+        label="Status"
+        testId="anomaly-status-select"
+        value={search.status ?? ATTENTION}
+        options={STATUS_OPTIONS}
+        onChange={(value) => {
+          onFilter("status", value);
+        }}
+      />
+      <SelectField
+        label="Severity"
+        testId="anomaly-severity-select"
+        value={search.severity ?? ALL}
+        options={[{ value: ALL, label: "All severities" }, ...ANOMALY_SEVERITIES]}
+        onChange={(value) => {
+          onFilter("severity", value);
+        }}
+      />
+      <SelectField
+        label="Scope"
+        testId="anomaly-scope-select"
+        value={search.scope ?? ALL}
+        options={[{ value: ALL, label: "All scopes" }, ...SCOPE_KINDS]}
+        onChange={(value) => {
+          onFilter("scope", value);
+        }}
+      />
+      <DateField
+        label="From"
+        testId="anomaly-start"
+        value={search.start ?? ""}
+        onChange={(value) => {
+          onFilter("start", value);
+        }}
+      />
+      <DateField
+        label="To"
+        testId="anomaly-end"
+        value={search.end ?? ""}
+        onChange={(value) => {
+          onFilter("end", value);
+        }}
+      />
+    </FilterBar>
+  );
+}
+
 export function AnomaliesPage() {
   const search = route.useSearch();
   const navigate = route.useNavigate();
@@ -52,51 +108,7 @@ export function AnomaliesPage() {
   return (
     <>
       <Toolbar>
-        <FilterBar>
-          <SelectField
-            label="Status"
-            testId="anomaly-status-select"
-            value={search.status ?? ATTENTION}
-            options={STATUS_OPTIONS}
-            onChange={(value) => {
-              filter("status", value);
-            }}
-          />
-          <SelectField
-            label="Severity"
-            testId="anomaly-severity-select"
-            value={search.severity ?? ALL}
-            options={[{ value: ALL, label: "All severities" }, ...ANOMALY_SEVERITIES]}
-            onChange={(value) => {
-              filter("severity", value);
-            }}
-          />
-          <SelectField
-            label="Scope"
-            testId="anomaly-scope-select"
-            value={search.scope ?? ALL}
-            options={[{ value: ALL, label: "All scopes" }, ...SCOPE_KINDS]}
-            onChange={(value) => {
-              filter("scope", value);
-            }}
-          />
-          <DateField
-            label="From"
-            testId="anomaly-start"
-            value={search.start ?? ""}
-            onChange={(value) => {
-              filter("start", value);
-            }}
-          />
-          <DateField
-            label="To"
-            testId="anomaly-end"
-            value={search.end ?? ""}
-            onChange={(value) => {
-              filter("end", value);
-            }}
-          />
-        </FilterBar>
+        <AnomaliesFilters search={search} onFilter={filter} />
         <span className={text.muted}>
           Incidents from the anomaly job, deduplicated across scopes · newest first
         </span>

@@ -1,7 +1,7 @@
 import { getRouteApi } from "@tanstack/react-router";
 import { useMemo } from "react";
 
-import type { FindingType } from "../../api/client";
+import type { FiltersPublic, FindingType } from "../../api/client";
 import { useFilters } from "../../api/filters";
 import { QueryView } from "../../components/QueryStatus";
 import { SelectField } from "../../components/fields";
@@ -30,6 +30,48 @@ const STATUS_OPTIONS: Option[] = [
   ...FINDING_STATUSES,
   { value: ALL_STATUSES, label: "All statuses" },
 ];
+
+function OptimizationFilters({
+  search,
+  accounts,
+  onFilter,
+}: {
+  search: OptimizationSearch;
+  accounts: FiltersPublic["accounts"];
+  onFilter: (changes: Partial<OptimizationSearch>) => void;
+}) {
+  return (
+    <FilterBar>
+      <SelectField
+        label="Finding type"
+        testId="finding-type-select"
+        value={search.type ?? ALL}
+        options={TYPE_OPTIONS}
+        onChange={(value) => {
+          onFilter({ type: isFindingType(value) ? value : undefined });
+        }}
+      />
+      <SelectField
+        label="Account"
+        testId="finding-account-select"
+        value={search.account ?? ALL}
+        options={[{ value: ALL, label: "All accounts" }, ...accounts.map(accountOption)]}
+        onChange={(value) => {
+          onFilter({ account: value === ALL ? undefined : value });
+        }}
+      />
+      <SelectField
+        label="Status"
+        testId="finding-status-select"
+        value={search.status ?? ACTIVE}
+        options={STATUS_OPTIONS}
+        onChange={(value) => {
+          onFilter({ status: validateOptimizationSearch({ status: value }).status });
+        }}
+      />
+    </FilterBar>
+  );
+}
 
 export function OptimizationPage() {
   const search = route.useSearch();
@@ -68,35 +110,7 @@ export function OptimizationPage() {
   return (
     <>
       <Toolbar>
-        <FilterBar>
-          <SelectField
-            label="Finding type"
-            testId="finding-type-select"
-            value={findingType ?? ALL}
-            options={TYPE_OPTIONS}
-            onChange={(value) => {
-              selectType(isFindingType(value) ? value : null);
-            }}
-          />
-          <SelectField
-            label="Account"
-            testId="finding-account-select"
-            value={search.account ?? ALL}
-            options={[{ value: ALL, label: "All accounts" }, ...accounts.map(accountOption)]}
-            onChange={(value) => {
-              filter({ account: value === ALL ? undefined : value });
-            }}
-          />
-          <SelectField
-            label="Status"
-            testId="finding-status-select"
-            value={search.status ?? ACTIVE}
-            options={STATUS_OPTIONS}
-            onChange={(value) => {
-              filter({ status: validateOptimizationSearch({ status: value }).status });
-            }}
-          />
-        </FilterBar>
+        <OptimizationFilters search={search} accounts={accounts} onFilter={filter} />
         {summary.isSuccess && <SavingsHeadline summary={summary.data} />}
       </Toolbar>
       <QueryView query={summary} loading="Loading savings by type…" failed="Could not load the savings summary">

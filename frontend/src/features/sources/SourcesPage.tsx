@@ -25,6 +25,51 @@ const SEVERITY_OPTIONS: Option[] = [
   ...QUALITY_SEVERITIES.map((s) => ({ value: s, label: s === "error" ? "Errors" : "Warnings" })),
 ];
 
+function SourcesFilters({
+  search,
+  names,
+  onUpdate,
+}: {
+  search: SourcesSearch;
+  names: readonly string[];
+  onUpdate: (changes: Partial<Record<keyof SourcesSearch, string>>, keepOffset?: boolean) => void;
+}) {
+  return (
+    <FilterBar>
+      <SelectField
+        label="Source"
+        testId="source-select"
+        value={search.source ?? ALL}
+        options={[
+          { value: ALL, label: "All sources" },
+          ...names.map((name) => ({ value: name, label: name })),
+        ]}
+        onChange={(value) => {
+          onUpdate({ source: value });
+        }}
+      />
+      <SelectField
+        label="Load status"
+        testId="load-status-select"
+        value={search.status ?? ALL}
+        options={STATUS_OPTIONS}
+        onChange={(value) => {
+          onUpdate({ status: value });
+        }}
+      />
+      <SelectField
+        label="Severity"
+        testId="severity-select"
+        value={search.severity ?? ALL}
+        options={SEVERITY_OPTIONS}
+        onChange={(value) => {
+          onUpdate({ severity: value }, true);
+        }}
+      />
+    </FilterBar>
+  );
+}
+
 export function SourcesPage() {
   const search = route.useSearch();
   const navigate = route.useNavigate();
@@ -63,38 +108,7 @@ export function SourcesPage() {
   return (
     <>
       <Toolbar>
-        <FilterBar>
-          <SelectField
-            label="Source"
-            testId="source-select"
-            value={selected ?? ALL}
-            options={[
-              { value: ALL, label: "All sources" },
-              ...names.map((name) => ({ value: name, label: name })),
-            ]}
-            onChange={(value) => {
-              selectSource(value === ALL ? null : value);
-            }}
-          />
-          <SelectField
-            label="Load status"
-            testId="load-status-select"
-            value={status ?? ALL}
-            options={STATUS_OPTIONS}
-            onChange={(value) => {
-              update({ status: value });
-            }}
-          />
-          <SelectField
-            label="Severity"
-            testId="severity-select"
-            value={severity ?? ALL}
-            options={SEVERITY_OPTIONS}
-            onChange={(value) => {
-              update({ severity: value }, true);
-            }}
-          />
-        </FilterBar>
+        <SourcesFilters search={search} names={names} onUpdate={update} />
         {sources.isSuccess && (
           <Headline label="Billing sources" value={sources.data.count} plain testId="sources-headline">
             <span className={text.muted}>
