@@ -55,50 +55,50 @@ export function ChargebackTable({ report }: { report: ChargebackPublic }) {
         subtitle="Direct cost from the cost-center tag and rules; shared pools (support, tax, unused commitments) split in proportion to direct cost"
       />
       <DataTable data-testid="chargeback-table">
-          <TableHead
-            columns={[
-              "Cost center",
-              { label: "Direct", num: true },
-              { label: "Shared", num: true },
-              { label: "Total", num: true },
-              {
-                label:
-                  report.previous_billing_period === null
-                    ? "Previous month"
-                    : formatBillingPeriod(report.previous_billing_period),
-                num: true,
-              },
-              { label: "Change", num: true },
-              { label: "Share of bill", className: "w-[260px]" },
-            ]}
-          />
-          <tbody>
-            {report.data.map((row) => (
-              <tr
-                key={row.cost_center}
-                data-testid="chargeback-row"
-                data-tone={NOT_COST_CENTERS.includes(row.cost_center) ? "warning" : undefined}
-                className={NOT_COST_CENTERS.includes(row.cost_center) ? rowTone.warning : undefined}
-              >
-                <td className={text.main}>{centerLabel(row)}</td>
-                <td className={text.num}>{formatMoney(row.direct_cost, currency)}</td>
-                <td className={text.num}>{formatMoney(row.shared_cost, currency)}</td>
-                <td className={cx(text.num, text.strong)}>{formatMoney(row.cost, currency)}</td>
-                <td className={text.num}>
-                  {row.previous_cost === null || row.previous_cost === undefined
-                    ? "—"
-                    : formatMoney(row.previous_cost, currency)}
-                </td>
-                <td className={text.num} data-testid="chargeback-change">
-                  {changeLabel(row.cost, row.previous_cost, currency)}
-                </td>
-                <td className="w-[260px]">
-                  <CostCenterShare row={row} />
-                </td>
-              </tr>
-            ))}
-          </tbody>
-          <TotalRow report={report} />
+        <TableHead
+          columns={[
+            "Cost center",
+            { label: "Direct", num: true },
+            { label: "Shared", num: true },
+            { label: "Total", num: true },
+            {
+              label:
+                report.previous_billing_period === null
+                  ? "Previous month"
+                  : formatBillingPeriod(report.previous_billing_period),
+              num: true,
+            },
+            { label: "Change", num: true },
+            { label: "Share of bill", className: "w-[260px]" },
+          ]}
+        />
+        <tbody>
+          {report.data.map((row) => (
+            <tr
+              key={row.cost_center}
+              data-testid="chargeback-row"
+              data-tone={NOT_COST_CENTERS.includes(row.cost_center) ? "warning" : undefined}
+              className={NOT_COST_CENTERS.includes(row.cost_center) ? rowTone.warning : undefined}
+            >
+              <td className={text.main}>{centerLabel(row)}</td>
+              <td className={text.num}>{formatMoney(row.direct_cost, currency)}</td>
+              <td className={text.num}>{formatMoney(row.shared_cost, currency)}</td>
+              <td className={cx(text.num, text.strong)}>{formatMoney(row.cost, currency)}</td>
+              <td className={text.num}>
+                {row.previous_cost === null || row.previous_cost === undefined
+                  ? "—"
+                  : formatMoney(row.previous_cost, currency)}
+              </td>
+              <td className={text.num} data-testid="chargeback-change">
+                {changeLabel(row.cost, row.previous_cost, currency)}
+              </td>
+              <td className="w-[260px]">
+                <CostCenterShare row={row} />
+              </td>
+            </tr>
+          ))}
+        </tbody>
+        <TotalRow report={report} />
       </DataTable>
     </Card>
   );

@@ -150,6 +150,203 @@ function ThresholdRow({
   );
 }
 
+/** What each section of the form gets: the draft, a way to change it, the API's errors. */
+interface SectionProps {
+  draft: BudgetDraft;
+  update: (change: Partial<BudgetDraft>) => void;
+  fieldError: (key: BudgetFieldKey) => string | undefined;
+}
+
+/** Name, amount and period. */
+function BasicFields({ draft, update, fieldError }: SectionProps) {
+  return (
+    <div className="flex flex-wrap items-start gap-x-4 gap-y-3">
+      <FormField label="Name" error={fieldError("name")} grow>
+        {(control) => (
+          <input
+            type="text"
+            {...control}
+            value={draft.name}
+            maxLength={200}
+            required
+            autoComplete="off"
+            onChange={(event) => {
+              update({ name: event.target.value });
+            }}
+          />
+        )}
+      </FormField>
+      <FormField label="Amount" error={fieldError("amount")}>
+        {(control) => (
+          <input
+            type="text"
+            inputMode="decimal"
+            {...control}
+            value={draft.amount}
+            required
+            placeholder="e.g. 5000.00"
+            onChange={(event) => {
+              update({ amount: event.target.value });
+            }}
+          />
+        )}
+      </FormField>
+      <FormField label="Period" error={fieldError("period")}>
+        {(control) => (
+          <select
+            {...control}
+            value={draft.period}
+            onChange={(event) => {
+              const period = event.target.value;
+              if (isBudgetPeriod(period)) {
+                update({ period });
+              }
+            }}
+          >
+            {BUDGET_PERIODS.map((p) => (
+              <option key={p.value} value={p.value}>
+                {p.label}
+              </option>
+            ))}
+          </select>
+        )}
+      </FormField>
+    </div>
+  );
+}
+
+/** What the budget covers: the whole bill, or one account, service, region or tag value. */
+function ScopeFields({ draft, update, fieldError }: SectionProps) {
+  return (
+    <FieldGroup legend="Scope" error={fieldError("scope")}>
+      <FormField label="Scope dimension" error={undefined}>
+        {(control) => (
+          <select
+            {...control}
+            value={draft.dimension}
+            onChange={(event) => {
+              const dimension = event.target.value;
+              if (isScopeDimension(dimension)) {
+                update({ dimension });
+              }
+            }}
+          >
+            {SCOPE_DIMENSIONS.map((d) => (
+              <option key={d.value} value={d.value}>
+                {d.label}
+              </option>
+            ))}
+          </select>
+        )}
+      </FormField>
+      {draft.dimension === "tag" && (
+        <FormField label="Tag key" error={undefined}>
+          {(control) => (
+            <input
+              type="text"
+              {...control}
+              value={draft.tagKey}
+              required
+              placeholder="e.g. team"
+              onChange={(event) => {
+                update({ tagKey: event.target.value });
+              }}
+            />
+          )}
+        </FormField>
+      )}
+      {draft.dimension !== "" && (
+        <FormField label="Scope value" error={undefined} grow>
+          {(control) => (
+            <input
+              type="text"
+              {...control}
+              value={draft.scopeValue}
+              required
+              onChange={(event) => {
+                update({ scopeValue: event.target.value });
+              }}
+            />
+          )}
+        </FormField>
+      )}
+    </FieldGroup>
+  );
+}
+
+/** The alert thresholds, as rows to add and remove. */
+function ThresholdFields({
+  draft,
+  update,
+  setThresholds,
+  fieldError,
+}: SectionProps & { setThresholds: (thresholds: ThresholdDraft[]) => void }) {
+  return (
+    <FieldGroup legend="Alert thresholds" error={fieldError("thresholds")} stacked>
+      <ol className="m-0 flex list-none flex-col gap-2 p-0">
+        {draft.thresholds.map((threshold, index) => (
+          <ThresholdRow
+            // rows have no identity beyond their position
+            key={index}
+            index={index}
+            threshold={threshold}
+            error={fieldError(`thresholds.${index}`)}
+            onChange={(changed) => {
+              update({ thresholds: draft.thresholds.with(index, changed) });
+            }}
+            onRemove={() => {
+              setThresholds(draft.thresholds.filter((_, i) => i !== index));
+            }}
+          />
+        ))}
+      </ol>
+      <Button
+        className="self-start"
+        onClick={() => {
+          setThresholds([...draft.thresholds, { kind: "actual", percent: "" }]);
+        }}
+      >
+        Add threshold
+      </Button>
+    </FieldGroup>
+  );
+}
+
+/** Where alerts go: a webhook and an email address. */
+function NotificationFields({ draft, update, fieldError }: SectionProps) {
+  return (
+    <FieldGroup legend="Notifications (optional)" error={fieldError("channels")}>
+      <FormField label="Webhook URL" error={fieldError("webhook")} grow>
+        {(control) => (
+          <input
+            type="url"
+            {...control}
+            value={draft.webhook}
+            placeholder="https://hooks.example.com/…"
+            autoComplete="off"
+            onChange={(event) => {
+              update({ webhook: event.target.value });
+            }}
+          />
+        )}
+      </FormField>
+      <FormField label="Email" error={fieldError("email")} grow>
+        {(control) => (
+          <input
+            type="email"
+            {...control}
+            value={draft.email}
+            placeholder="finops@example.com"
+            onChange={(event) => {
+              update({ email: event.target.value });
+            }}
+          />
+        )}
+      </FormField>
+    </FieldGroup>
+  );
+}
+
 /**
  * Creates a budget through POST /api/v1/budgets. The API judges every value: its 422 errors
  * appear next to the fields they name, a 409 (name in use) next to the name.
@@ -191,170 +388,18 @@ export function BudgetForm({
         });
       }}
     >
-      <div className="flex flex-wrap items-start gap-x-4 gap-y-3">
-        <FormField label="Name" error={fieldError("name")} grow>
-          {(control) => (
-            <input
-              type="text"
-              {...control}
-              value={draft.name}
-              maxLength={200}
-              required
-              autoComplete="off"
-              onChange={(event) => {
-                update({ name: event.target.value });
-              }}
-            />
-          )}
-        </FormField>
-        <FormField label="Amount" error={fieldError("amount")}>
-          {(control) => (
-            <input
-              type="text"
-              inputMode="decimal"
-              {...control}
-              value={draft.amount}
-              required
-              placeholder="e.g. 5000.00"
-              onChange={(event) => {
-                update({ amount: event.target.value });
-              }}
-            />
-          )}
-        </FormField>
-        <FormField label="Period" error={fieldError("period")}>
-          {(control) => (
-            <select
-              {...control}
-              value={draft.period}
-              onChange={(event) => {
-                const period = event.target.value;
-                if (isBudgetPeriod(period)) {
-                  update({ period });
-                }
-              }}
-            >
-              {BUDGET_PERIODS.map((p) => (
-                <option key={p.value} value={p.value}>
-                  {p.label}
-                </option>
-              ))}
-            </select>
-          )}
-        </FormField>
-      </div>
+      <BasicFields draft={draft} update={update} fieldError={fieldError} />
 
-      <FieldGroup legend="Scope" error={fieldError("scope")}>
-        <FormField label="Scope dimension" error={undefined}>
-          {(control) => (
-            <select
-              {...control}
-              value={draft.dimension}
-              onChange={(event) => {
-                const dimension = event.target.value;
-                if (isScopeDimension(dimension)) {
-                  update({ dimension });
-                }
-              }}
-            >
-              {SCOPE_DIMENSIONS.map((d) => (
-                <option key={d.value} value={d.value}>
-                  {d.label}
-                </option>
-              ))}
-            </select>
-          )}
-        </FormField>
-        {draft.dimension === "tag" && (
-          <FormField label="Tag key" error={undefined}>
-            {(control) => (
-              <input
-                type="text"
-                {...control}
-                value={draft.tagKey}
-                required
-                placeholder="e.g. team"
-                onChange={(event) => {
-                  update({ tagKey: event.target.value });
-                }}
-              />
-            )}
-          </FormField>
-        )}
-        {draft.dimension !== "" && (
-          <FormField label="Scope value" error={undefined} grow>
-            {(control) => (
-              <input
-                type="text"
-                {...control}
-                value={draft.scopeValue}
-                required
-                onChange={(event) => {
-                  update({ scopeValue: event.target.value });
-                }}
-              />
-            )}
-          </FormField>
-        )}
-      </FieldGroup>
+      <ScopeFields draft={draft} update={update} fieldError={fieldError} />
 
-      <FieldGroup legend="Alert thresholds" error={fieldError("thresholds")} stacked>
-        <ol className="m-0 flex list-none flex-col gap-2 p-0">
-          {draft.thresholds.map((threshold, index) => (
-            <ThresholdRow
-              // rows have no identity beyond their position
-              key={index}
-              index={index}
-              threshold={threshold}
-              error={fieldError(`thresholds.${index}`)}
-              onChange={(changed) => {
-                update({ thresholds: draft.thresholds.with(index, changed) });
-              }}
-              onRemove={() => {
-                setThresholds(draft.thresholds.filter((_, i) => i !== index));
-              }}
-            />
-          ))}
-        </ol>
-        <Button
-          className="self-start"
-          onClick={() => {
-            setThresholds([...draft.thresholds, { kind: "actual", percent: "" }]);
-          }}
-        >
-          Add threshold
-        </Button>
-      </FieldGroup>
+      <ThresholdFields
+        draft={draft}
+        update={update}
+        setThresholds={setThresholds}
+        fieldError={fieldError}
+      />
 
-      <FieldGroup legend="Notifications (optional)" error={fieldError("channels")}>
-        <FormField label="Webhook URL" error={fieldError("webhook")} grow>
-          {(control) => (
-            <input
-              type="url"
-              {...control}
-              value={draft.webhook}
-              placeholder="https://hooks.example.com/…"
-              autoComplete="off"
-              onChange={(event) => {
-                update({ webhook: event.target.value });
-              }}
-            />
-          )}
-        </FormField>
-        <FormField label="Email" error={fieldError("email")} grow>
-          {(control) => (
-            <input
-              type="email"
-              {...control}
-              value={draft.email}
-              placeholder="finops@example.com"
-              onChange={(event) => {
-                update({ email: event.target.value });
-              }}
-            />
-          )}
-        </FormField>
-      </FieldGroup>
+      <NotificationFields draft={draft} update={update} fieldError={fieldError} />
 
       {create.isError && (
         <div

@@ -176,6 +176,32 @@ function BudgetRow({ budget, children }: { budget: BudgetPublic; children: React
   );
 }
 
+/** The budgets' table; `actions` renders each row's last cell. */
+function BudgetList({
+  budgets,
+  actions,
+}: {
+  budgets: readonly BudgetPublic[];
+  actions: (budget: BudgetPublic) => ReactNode;
+}) {
+  return (
+    budgets.length === 0 ? (
+      <Empty>No budgets yet. Create one with New budget.</Empty>
+    ) : (
+      <DataTable data-testid="budgets-table">
+        <TableHead columns={COLUMNS} />
+          <tbody>
+            {budgets.map((budget) => (
+              <BudgetRow key={budget.id} budget={budget}>
+                {actions(budget)}
+              </BudgetRow>
+            ))}
+          </tbody>
+      </DataTable>
+    )
+  );
+}
+
 function BudgetsTable({ budgets }: { budgets: BudgetsPublic }) {
   const [creating, setCreating] = useState(false);
   const [confirming, setConfirming] = useState<number | null>(null);
@@ -227,35 +253,27 @@ function BudgetsTable({ budgets }: { budgets: BudgetsPublic }) {
         {notice}
       </p>
       {remove.isError && <ErrorMessage title="Could not delete the budget" error={remove.error} />}
-      {budgets.data.length === 0 ? (
-        <Empty>No budgets yet. Create one with New budget.</Empty>
-      ) : (
-        <DataTable data-testid="budgets-table">
-          <TableHead columns={COLUMNS} />
-            <tbody>
-              {budgets.data.map((budget) => (
-                <BudgetRow key={budget.id} budget={budget}>
-                  <DeleteBudget
-                    budget={budget}
-                    confirming={confirming === budget.id}
-                    pending={remove.isPending && remove.variables === budget.id}
-                    focusDelete={cancelled === budget.id}
-                    onAsk={() => {
-                      setConfirming(budget.id);
-                    }}
-                    onConfirm={() => {
-                      deleteBudget(budget);
-                    }}
-                    onCancel={() => {
-                      setConfirming(null);
-                      setCancelled(budget.id);
-                    }}
-                  />
-                </BudgetRow>
-              ))}
-            </tbody>
-        </DataTable>
-      )}
+      <BudgetList
+        budgets={budgets.data}
+        actions={(budget) => (
+          <DeleteBudget
+            budget={budget}
+            confirming={confirming === budget.id}
+            pending={remove.isPending && remove.variables === budget.id}
+            focusDelete={cancelled === budget.id}
+            onAsk={() => {
+              setConfirming(budget.id);
+            }}
+            onConfirm={() => {
+              deleteBudget(budget);
+            }}
+            onCancel={() => {
+              setConfirming(null);
+              setCancelled(budget.id);
+            }}
+          />
+        )}
+      />
     </Card>
   );
 }

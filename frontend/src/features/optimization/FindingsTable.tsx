@@ -108,30 +108,30 @@ export function FindingsTable({
         <Empty>No findings match these filters.</Empty>
       ) : (
         <DataTable data-testid="findings-table">
-            <thead>
-              <tr>
-                <th scope="col">Resource</th>
-                <th scope="col">Account</th>
-                <th scope="col">Type</th>
-                <th scope="col">Status</th>
-                <th scope="col" className={text.num}>
-                  Savings / month at the price paid
-                </th>
-                <th scope="col" className={text.num}>
-                  Cost, last 30 days
-                </th>
-                <th scope="col">Details</th>
-              </tr>
-            </thead>
-            <tbody>
-              {findings.data.map((finding) => (
-                <FindingRow
-                  key={finding.fingerprint}
-                  finding={finding}
-                  accountNames={accountNames}
-                />
-              ))}
-            </tbody>
+          <thead>
+            <tr>
+              <th scope="col">Resource</th>
+              <th scope="col">Account</th>
+              <th scope="col">Type</th>
+              <th scope="col">Status</th>
+              <th scope="col" className={text.num}>
+                Savings / month at the price paid
+              </th>
+              <th scope="col" className={text.num}>
+                Cost, last 30 days
+              </th>
+              <th scope="col">Details</th>
+            </tr>
+          </thead>
+          <tbody>
+            {findings.data.map((finding) => (
+              <FindingRow
+                key={finding.fingerprint}
+                finding={finding}
+                accountNames={accountNames}
+              />
+            ))}
+          </tbody>
         </DataTable>
       )}
       <Pager

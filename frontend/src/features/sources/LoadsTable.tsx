@@ -68,32 +68,32 @@ export function LoadsTable({
         <Empty>No loads match these filters.</Empty>
       ) : (
         <DataTable data-testid="loads-table">
-            <thead>
-              <tr>
-                <th scope="col">Started</th>
-                <th scope="col">Source</th>
-                <th scope="col">Period</th>
-                <th scope="col">Status</th>
-                <th scope="col" className={text.num}>
-                  Line items
-                </th>
-                <th scope="col" className={text.num}>
-                  Rows
-                </th>
-                <th scope="col" className={text.num}>
-                  Billed cost
-                </th>
-                <th scope="col" className={text.num}>
-                  Quality
-                </th>
-                <th scope="col">Error</th>
-              </tr>
-            </thead>
-            <tbody>
-              {loads.data.map((load) => (
-                <LoadRow key={load.id} load={load} />
-              ))}
-            </tbody>
+          <thead>
+            <tr>
+              <th scope="col">Started</th>
+              <th scope="col">Source</th>
+              <th scope="col">Period</th>
+              <th scope="col">Status</th>
+              <th scope="col" className={text.num}>
+                Line items
+              </th>
+              <th scope="col" className={text.num}>
+                Rows
+              </th>
+              <th scope="col" className={text.num}>
+                Billed cost
+              </th>
+              <th scope="col" className={text.num}>
+                Quality
+              </th>
+              <th scope="col">Error</th>
+            </tr>
+          </thead>
+          <tbody>
+            {loads.data.map((load) => (
+              <LoadRow key={load.id} load={load} />
+            ))}
+          </tbody>
         </DataTable>
       )}
       <Pager

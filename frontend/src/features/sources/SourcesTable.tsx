@@ -104,36 +104,36 @@ export function SourcesTable({
         </Empty>
       ) : (
         <DataTable data-testid="sources-table">
-            <thead>
-              <tr>
-                <th scope="col">Source</th>
-                <th scope="col">Format</th>
-                <th scope="col">Providers</th>
-                <th scope="col">Billing accounts</th>
-                <th scope="col">Location</th>
-                <th scope="col">Billing periods</th>
-                <th scope="col" className={text.num}>
-                  Rows
-                </th>
-                <th scope="col" className={text.num}>
-                  Billed cost
-                </th>
-                <th scope="col">Last loaded</th>
-                <th scope="col">Data quality</th>
-              </tr>
-            </thead>
-            <tbody>
-              {sources.map((source) => (
-                <SourceRow
-                  key={source.source_id}
-                  source={source}
-                  selected={source.source_id === selected}
-                  onSelect={() => {
-                    onSelect(source.source_id === selected ? null : source.source_id);
-                  }}
-                />
-              ))}
-            </tbody>
+          <thead>
+            <tr>
+              <th scope="col">Source</th>
+              <th scope="col">Format</th>
+              <th scope="col">Providers</th>
+              <th scope="col">Billing accounts</th>
+              <th scope="col">Location</th>
+              <th scope="col">Billing periods</th>
+              <th scope="col" className={text.num}>
+                Rows
+              </th>
+              <th scope="col" className={text.num}>
+                Billed cost
+              </th>
+              <th scope="col">Last loaded</th>
+              <th scope="col">Data quality</th>
+            </tr>
+          </thead>
+          <tbody>
+            {sources.map((source) => (
+              <SourceRow
+                key={source.source_id}
+                source={source}
+                selected={source.source_id === selected}
+                onSelect={() => {
+                  onSelect(source.source_id === selected ? null : source.source_id);
+                }}
+              />
+            ))}
+          </tbody>
         </DataTable>
       )}
     </Card>
