@@ -1,4 +1,4 @@
-import { type ReactNode, useId, useState } from "react";
+import { useState } from "react";
 
 import type { BudgetPublic } from "../../api/client";
 import { Button } from "../../components/ui";
@@ -12,143 +12,13 @@ import {
   emptyBudgetDraft,
   isBudgetPeriod,
   isScopeDimension,
-  isThresholdKind,
   SCOPE_DIMENSIONS,
-  THRESHOLD_KINDS,
   type ThresholdDraft,
 } from "./budgets";
+import { FieldGroup, FormField, ThresholdRow } from "./BudgetFormFields";
 import { useCreateBudget } from "./queries";
-import { cx, fieldLabel } from "../../components/styles";
 
 const NO_ERRORS: BudgetFormErrors = { fields: {}, other: null };
-
-/** What a control needs to point at its label's field error. */
-interface ErrorProps {
-  "aria-invalid": true | undefined;
-  "aria-describedby": string | undefined;
-}
-
-function errorProps(errorId: string, message: string | undefined): ErrorProps {
-  return message === undefined
-    ? { "aria-invalid": undefined, "aria-describedby": undefined }
-    : { "aria-invalid": true, "aria-describedby": errorId };
-}
-
-function FieldError({ id, message }: { id: string; message: string | undefined }) {
-  return message === undefined ? null : (
-    <span id={id} className="basis-full text-xs text-red-700 [overflow-wrap:anywhere]">
-      {message}
-    </span>
-  );
-}
-
-/** A labelled control with the API's message for it below; `children` renders the control. */
-function FormField({
-  label,
-  error,
-  grow = false,
-  children,
-}: {
-  label: string;
-  error: string | undefined;
-  grow?: boolean;
-  children: (control: { id: string } & ErrorProps) => ReactNode;
-}) {
-  const id = useId();
-  const errorId = `${id}-error`;
-  return (
-    <div className={cx("flex flex-col gap-1", grow && "flex-[1_1_280px]")}>
-      <label className={fieldLabel} htmlFor={id}>
-        {label}
-      </label>
-      {children({ id, ...errorProps(errorId, error) })}
-      <FieldError id={errorId} message={error} />
-    </div>
-  );
-}
-
-/** A group of fields (scope, thresholds, notifications) with the API's message for the group. */
-function FieldGroup({
-  legend,
-  error,
-  stacked = false,
-  children,
-}: {
-  legend: string;
-  error: string | undefined;
-  /** one item under the other instead of side by side */
-  stacked?: boolean;
-  children: ReactNode;
-}) {
-  const errorId = `${useId()}-error`;
-  return (
-    <fieldset
-      className="m-0 min-w-0 border-none p-0"
-      aria-describedby={error === undefined ? undefined : errorId}
-    >
-      <legend className="mb-2 p-0 text-[13px] font-semibold text-slate-500">{legend}</legend>
-      <div className={cx("flex flex-wrap items-start", stacked ? "flex-col gap-2" : "gap-x-4 gap-y-3")}>{children}</div>
-      <FieldError id={errorId} message={error} />
-    </fieldset>
-  );
-}
-
-function ThresholdRow({
-  index,
-  threshold,
-  error,
-  onChange,
-  onRemove,
-}: {
-  index: number;
-  threshold: ThresholdDraft;
-  error: string | undefined;
-  onChange: (threshold: ThresholdDraft) => void;
-  onRemove: () => void;
-}) {
-  const errorId = `${useId()}-error`;
-  const name = `Threshold ${String(index + 1)}`;
-  const invalid = errorProps(errorId, error);
-  return (
-    <li className="flex flex-wrap items-center gap-2" data-testid="budget-threshold">
-      <select
-        aria-label={`${name} kind`}
-        value={threshold.kind}
-        {...invalid}
-        onChange={(event) => {
-          const kind = event.target.value;
-          if (isThresholdKind(kind)) {
-            onChange({ ...threshold, kind });
-          }
-        }}
-      >
-        {THRESHOLD_KINDS.map((k) => (
-          <option key={k.value} value={k.value}>
-            {k.label}
-          </option>
-        ))}
-      </select>
-      <span aria-hidden="true">≥</span>
-      <input
-        type="text"
-        inputMode="decimal"
-        className="w-[90px]"
-        aria-label={`${name} percent of the amount`}
-        value={threshold.percent}
-        required
-        {...invalid}
-        onChange={(event) => {
-          onChange({ ...threshold, percent: event.target.value });
-        }}
-      />
-      <span>% of the amount</span>
-      <Button onClick={onRemove}>
-        Remove <span className="sr-only">{name.toLowerCase()}</span>
-      </Button>
-      <FieldError id={errorId} message={error} />
-    </li>
-  );
-}
 
 /** What each section of the form gets: the draft, a way to change it, the API's errors. */
 interface SectionProps {
