@@ -1,9 +1,17 @@
 import type { AnomalyDetailPublic } from "../../api/client";
-import { formatDayLabel, formatLongDate } from "../../lib/dates";
-import { formatCompactMoney, formatMoney, moneyToNumber } from "../../lib/money";
+import { formatLongDate } from "../../lib/dates";
+import { formatMoney, moneyToNumber } from "../../lib/money";
 import { band, bandSeries } from "../../charts/bands";
 import type { ChartOption } from "../../charts/echarts";
-import { CHART_FONT_FAMILY, tooltipHtml } from "../../charts/tooltip";
+import {
+  CHART_BASE,
+  chartGrid,
+  dataIndex,
+  dayAxis,
+  LEGEND_STYLE,
+  moneyAxis,
+} from "../../charts/frame";
+import { tooltipHtml } from "../../charts/tooltip";
 
 const ACTUAL_COLOR = "#64748b";
 const ANOMALY_COLOR = "#dc2626";
@@ -33,15 +41,6 @@ export function anomalyTooltipHtml(detail: AnomalyDetailPublic, dayIndex: number
   });
 }
 
-function dataIndex(params: unknown): number {
-  const first: unknown = Array.isArray(params) ? params[0] : params;
-  if (typeof first === "object" && first !== null && "dataIndex" in first) {
-    const { dataIndex: index } = first;
-    return typeof index === "number" ? index : -1;
-  }
-  return -1;
-}
-
 /** Daily actual cost (bars, red on anomalous days) against the expected cost and its range. */
 export function buildAnomalyOption(detail: AnomalyDetailPublic): ChartOption {
   const { series } = detail;
@@ -50,45 +49,19 @@ export function buildAnomalyOption(detail: AnomalyDetailPublic): ChartOption {
     series.map((d) => d.upper),
   );
   return {
-    animationDuration: 300,
-    textStyle: { fontFamily: CHART_FONT_FAMILY },
+    ...CHART_BASE,
     legend: {
       data: ANOMALY_LEGEND,
-      top: 0,
-      left: 0,
-      icon: "roundRect",
-      itemWidth: 12,
-      itemHeight: 12,
-      textStyle: { color: "#334155", fontSize: 12 },
+      ...LEGEND_STYLE,
     },
-    grid: {
-      top: 40,
-      left: 8,
-      right: 16,
-      bottom: 8,
-      outerBoundsMode: "same",
-      outerBoundsContain: "axisLabel",
-    },
+    grid: chartGrid(40),
     tooltip: {
       trigger: "axis",
       confine: true,
       formatter: (params) => anomalyTooltipHtml(detail, dataIndex(params)),
     },
-    xAxis: {
-      type: "category",
-      data: series.map((d) => d.day),
-      axisLabel: { color: "#64748b", formatter: (value: string) => formatDayLabel(value) },
-      axisLine: { lineStyle: { color: "#cbd5e1" } },
-      axisTick: { show: false },
-    },
-    yAxis: {
-      type: "value",
-      axisLabel: {
-        color: "#64748b",
-        formatter: (value: number) => formatCompactMoney(value, detail.currency),
-      },
-      splitLine: { lineStyle: { color: "#e2e8f0" } },
-    },
+    xAxis: dayAxis(series.map((d) => d.day)),
+    yAxis: moneyAxis(detail.currency),
     series: [
       ...bandSeries("Normal range", "range", range, RANGE_COLOR),
       {

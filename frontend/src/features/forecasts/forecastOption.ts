@@ -1,9 +1,17 @@
 import type { ForecastPublic } from "../../api/client";
-import { formatDayLabel, formatLongDate } from "../../lib/dates";
-import { formatCompactMoney, formatMoney, moneyToNumber } from "../../lib/money";
+import { formatLongDate } from "../../lib/dates";
+import { formatMoney, moneyToNumber } from "../../lib/money";
 import { band, bandSeries } from "../../charts/bands";
 import type { ChartOption } from "../../charts/echarts";
-import { CHART_FONT_FAMILY, tooltipHtml } from "../../charts/tooltip";
+import {
+  axisValue,
+  CHART_BASE,
+  chartGrid,
+  dayAxis,
+  LEGEND_STYLE,
+  moneyAxis,
+} from "../../charts/frame";
+import { tooltipHtml } from "../../charts/tooltip";
 
 const ACTUAL_COLOR = "#0f172a";
 const FORECAST_COLOR = "#2563eb";
@@ -48,15 +56,6 @@ export function forecastTooltipHtml(
   });
 }
 
-function axisValue(params: unknown): string | undefined {
-  const first: unknown = Array.isArray(params) ? params[0] : params;
-  if (typeof first === "object" && first !== null && "axisValue" in first) {
-    const { axisValue: value } = first;
-    return typeof value === "string" ? value : undefined;
-  }
-  return undefined;
-}
-
 /** Actual daily cost, then the forecast with its 80% and 95% intervals as shaded bands. */
 export function buildForecastOption(forecast: ForecastPublic, currency: string): ChartOption {
   const days = forecastDays(forecast);
@@ -70,46 +69,19 @@ export function buildForecastOption(forecast: ForecastPublic, currency: string):
   const outer = band(column((p) => p.lower95), column((p) => p.upper95));
   const inner = band(column((p) => p.lower80), column((p) => p.upper80));
   return {
-    animationDuration: 300,
-    textStyle: { fontFamily: CHART_FONT_FAMILY },
+    ...CHART_BASE,
     legend: {
       data: FORECAST_LEGEND,
-      top: 0,
-      left: 0,
-      icon: "roundRect",
-      itemWidth: 12,
-      itemHeight: 12,
-      textStyle: { color: "#334155", fontSize: 12 },
+      ...LEGEND_STYLE,
     },
-    grid: {
-      top: 40,
-      left: 8,
-      right: 16,
-      bottom: 8,
-      outerBoundsMode: "same",
-      outerBoundsContain: "axisLabel",
-    },
+    grid: chartGrid(40),
     tooltip: {
       trigger: "axis",
       confine: true,
       formatter: (params) => forecastTooltipHtml(forecast, axisValue(params), currency),
     },
-    xAxis: {
-      type: "category",
-      data: days,
-      boundaryGap: false,
-      axisLabel: { color: "#64748b", formatter: (value: string) => formatDayLabel(value) },
-      axisLine: { lineStyle: { color: "#cbd5e1" } },
-      axisTick: { show: false },
-    },
-    yAxis: {
-      type: "value",
-      axisLabel: {
-        color: "#64748b",
-        formatter: (value: number) => formatCompactMoney(value, currency),
-      },
-      splitLine: { lineStyle: { color: "#e2e8f0" } },
-    },
+    xAxis: dayAxis(days, false),
+    yAxis: moneyAxis(currency),
     series: [
       ...bandSeries("95% interval", "band95", outer, BAND_95_COLOR),
       ...bandSeries("80% interval", "band80", inner, BAND_80_COLOR),

@@ -1,8 +1,16 @@
 import type { SpendTrendPublic } from "../../api/client";
-import { formatDayLabel, formatLongDate } from "../../lib/dates";
-import { formatCompactMoney, formatMoney, moneyToNumber, sumMoney } from "../../lib/money";
+import { formatLongDate } from "../../lib/dates";
+import { formatMoney, moneyToNumber, sumMoney } from "../../lib/money";
 import type { ChartOption } from "../../charts/echarts";
-import { CHART_FONT_FAMILY, tooltipHtml } from "../../charts/tooltip";
+import {
+  CHART_BASE,
+  chartGrid,
+  dataIndex,
+  dayAxis,
+  LEGEND_STYLE,
+  moneyAxis,
+} from "../../charts/frame";
+import { tooltipHtml } from "../../charts/tooltip";
 
 export const SERIES_COLORS = [
   "#2563eb",
@@ -43,61 +51,24 @@ export function trendTooltipHtml(trend: SpendTrendPublic, dayIndex: number): str
   });
 }
 
-function firstDataIndex(params: unknown): number {
-  const first: unknown = Array.isArray(params) ? params[0] : params;
-  if (typeof first === "object" && first !== null && "dataIndex" in first) {
-    const { dataIndex } = first;
-    if (typeof dataIndex === "number") {
-      return dataIndex;
-    }
-  }
-  return -1;
-}
-
 /** A stacked daily bar chart, one series per dimension value, in the API's order. */
 export function buildTrendOption(trend: SpendTrendPublic): ChartOption {
   return {
     color: SERIES_COLORS,
-    animationDuration: 300,
-    textStyle: { fontFamily: CHART_FONT_FAMILY },
+    ...CHART_BASE,
     legend: {
       type: "scroll",
-      top: 0,
-      left: 0,
-      icon: "roundRect",
-      itemWidth: 12,
-      itemHeight: 12,
-      textStyle: { color: "#334155", fontSize: 12 },
+      ...LEGEND_STYLE,
     },
-    grid: {
-      top: 44,
-      left: 8,
-      right: 16,
-      bottom: 8,
-      outerBoundsMode: "same",
-      outerBoundsContain: "axisLabel",
-    },
+    grid: chartGrid(44),
     tooltip: {
       trigger: "axis",
       axisPointer: { type: "shadow" },
       confine: true,
-      formatter: (params) => trendTooltipHtml(trend, firstDataIndex(params)),
+      formatter: (params) => trendTooltipHtml(trend, dataIndex(params)),
     },
-    xAxis: {
-      type: "category",
-      data: trend.dates,
-      axisLabel: { color: "#64748b", formatter: (value: string) => formatDayLabel(value) },
-      axisLine: { lineStyle: { color: "#cbd5e1" } },
-      axisTick: { show: false },
-    },
-    yAxis: {
-      type: "value",
-      axisLabel: {
-        color: "#64748b",
-        formatter: (value: number) => formatCompactMoney(value, trend.currency),
-      },
-      splitLine: { lineStyle: { color: "#e2e8f0" } },
-    },
+    xAxis: dayAxis(trend.dates),
+    yAxis: moneyAxis(trend.currency),
     series: trend.series.map((series) => ({
       type: "bar",
       name: series.key,
