@@ -1,3 +1,4 @@
+import tailwindcss from "@tailwindcss/vite";
 import react from "@vitejs/plugin-react";
 import { defineConfig } from "vitest/config";
 
@@ -5,7 +6,7 @@ import { defineConfig } from "vitest/config";
 const API_ORIGIN = "http://127.0.0.1:8000";
 
 export default defineConfig({
-  plugins: [react()],
+  plugins: [react(), tailwindcss()],
   server: {
     proxy: {
       "/api": { target: API_ORIGIN, changeOrigin: true },
@@ -22,6 +23,7 @@ export default defineConfig({
         codeSplitting: {
           groups: [
             { name: "echarts", test: /node_modules[\\/](echarts|zrender)[\\/]/ },
+            { name: "router", test: /node_modules[\\/]@tanstack[\\/](react-router|router-core|history)[\\/]/ },
             { name: "vendor", test: /node_modules[\\/]/ },
           ],
         },

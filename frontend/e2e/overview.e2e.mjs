@@ -80,7 +80,7 @@ async function waitForDrawnTrend(page, dimension, timeout) {
     (wanted) => {
       const chart = document.querySelector('[data-testid="trend-chart"]');
       const keys = chart?.getAttribute("data-series-keys") ?? "[]";
-      const drawn = chart?.querySelector(".echart")?.getAttribute("data-rendered-key");
+      const drawn = chart?.querySelector("[data-echart]")?.getAttribute("data-rendered-key");
       const shown = chart?.getAttribute("data-dimension") ?? null;
       if (chart === null || keys === "[]" || drawn !== keys || (wanted !== null && shown !== wanted)) {
         return null;
@@ -184,7 +184,7 @@ async function checkAnomalies(page, { expected, timeout, log }) {
   await rows.first().click();
   const detail = page.getByTestId("anomaly-detail");
   await detail
-    .locator(".echart[data-rendered-key]")
+    .locator("[data-echart][data-rendered-key]")
     .waitFor({ state: "attached", timeout })
     .catch(() => {
       throw new E2EFailure(`the incident's chart was not drawn within ${timeout} ms`);

@@ -1,12 +1,13 @@
 import { QueryClientProvider } from "@tanstack/react-query";
+import { RouterProvider } from "@tanstack/react-router";
 import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
 
-import { App } from "./App";
 import { createApiClient } from "./api/client";
 import { ApiClientContext } from "./api/context";
 import { createQueryClient } from "./api/queryClient";
-import "./styles.css";
+import { createAppRouter } from "./app/router";
+import "./index.css";
 
 const container = document.getElementById("root");
 if (container === null) {
@@ -15,12 +16,13 @@ if (container === null) {
 
 const queryClient = createQueryClient();
 const apiClient = createApiClient({ baseUrl: window.location.origin });
+const router = createAppRouter();
 
 createRoot(container).render(
   <StrictMode>
     <QueryClientProvider client={queryClient}>
       <ApiClientContext value={apiClient}>
-        <App />
+        <RouterProvider router={router} />
       </ApiClientContext>
     </QueryClientProvider>
   </StrictMode>,

@@ -1,4 +1,5 @@
 import { type CsvColumn, downloadCsv, toCsv } from "../lib/csv";
+import { Button } from "./ui";
 
 interface CsvButtonProps<Row> {
   /** the file's name, without ".csv" */
@@ -16,15 +17,13 @@ export function CsvButton<Row>({
   label = "Download CSV",
 }: CsvButtonProps<Row>) {
   return (
-    <button
-      type="button"
-      className="button button-plain"
+    <Button
       disabled={rows.length === 0}
       onClick={() => {
         downloadCsv(`${name}.csv`, toCsv(columns, rows));
       }}
     >
       {label}
-    </button>
+    </Button>
   );
 }

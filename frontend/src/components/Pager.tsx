@@ -1,3 +1,6 @@
+import { Button } from "./ui";
+import { text } from "./styles";
+
 interface PagerProps {
   offset: number;
   pageSize: number;
@@ -13,31 +16,27 @@ export function Pager({ offset, pageSize, shown, count, onOffsetChange }: PagerP
   const first = count === 0 ? 0 : offset + 1;
   const last = Math.min(offset + shown, count);
   return (
-    <footer className="pager">
-      <span className="card-subtitle">
+    <footer className="flex items-center justify-between pt-3">
+      <span className={text.muted} data-testid="pager-range">
         {first}–{last} of {count}
       </span>
-      <div className="pager-buttons">
-        <button
-          type="button"
-          className="button button-plain"
+      <div className="flex gap-2">
+        <Button
           disabled={offset === 0}
           onClick={() => {
             onOffsetChange(Math.max(0, offset - pageSize));
           }}
         >
           Previous
-        </button>
-        <button
-          type="button"
-          className="button button-plain"
+        </Button>
+        <Button
           disabled={offset + pageSize >= count}
           onClick={() => {
             onOffsetChange(offset + pageSize);
           }}
         >
           Next
-        </button>
+        </Button>
       </div>
     </footer>
   );

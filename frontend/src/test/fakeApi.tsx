@@ -1,10 +1,11 @@
 import { QueryClientProvider } from "@tanstack/react-query";
-import { render } from "@testing-library/react";
-import type { ReactElement } from "react";
+import { createBrowserHistory, RouterProvider } from "@tanstack/react-router";
+import { act, render } from "@testing-library/react";
 
 import { createApiClient } from "../api/client";
 import { ApiClientContext } from "../api/context";
 import { createQueryClient } from "../api/queryClient";
+import { createAppRouter } from "../app/router";
 
 export interface FakeResponse {
   status?: number;
@@ -23,11 +24,12 @@ export interface FakeCall {
 export type FakeRoute = (url: URL, call?: FakeCall) => FakeResponse | undefined;
 
 /**
- * Renders `ui` against an API client whose fetch is answered by `route` instead of a server,
- * through the same generated client and query setup as the app. Returns the requested URLs and
- * every call with its method and body.
+ * Opens the dashboard at `path` (a URL path with its query string, as a link or a reload would)
+ * through the app's own router, against an API client whose fetch is answered by `route`
+ * instead of a server, through the same generated client and query setup as the app. Returns
+ * the requested URLs, every call with its method and body, and the router.
  */
-export function renderWithApi(ui: ReactElement, route: FakeRoute) {
+export async function renderPage(path: string, route: FakeRoute) {
   const requests: URL[] = [];
   const calls: FakeCall[] = [];
   const fetch = async (request: Request): Promise<Response> => {
@@ -43,12 +45,22 @@ export function renderWithApi(ui: ReactElement, route: FakeRoute) {
       headers: { "Content-Type": "application/json" },
     });
   };
+  window.history.replaceState(null, "", path);
+  const router = createAppRouter(createBrowserHistory());
+  await act(() => router.load());
   const client = createApiClient({ baseUrl: "http://finops.test", fetch });
   const queryClient = createQueryClient();
   const result = render(
     <QueryClientProvider client={queryClient}>
-      <ApiClientContext value={client}>{ui}</ApiClientContext>
+      <ApiClientContext value={client}>
+        <RouterProvider router={router} />
+      </ApiClientContext>
     </QueryClientProvider>,
   );
-  return { ...result, requests, calls };
+  return { ...result, requests, calls, router };
+}
+
+/** The query string of the address bar as a plain object (`?a=1&b=x` → `{ a: "1", b: "x" }`). */
+export function addressSearch(): Record<string, string> {
+  return Object.fromEntries(new URLSearchParams(window.location.search));
 }
