@@ -142,9 +142,9 @@ def _delete_slices(conn: Connection, *, source_id: str, periods: list[date]) -> 
     if row is None or row[0] is None:
         return
     conn.execute(
-        "DELETE FROM finops.cost_facts f USING finops.cost_attributes a "
-        "WHERE f.attribute_id BETWEEN %s AND %s AND f.attribute_id = a.attribute_id "
-        "AND a.x_source_id = %s AND a.billing_period_start = ANY(%s)",
+        "DELETE FROM finops.cost_facts WHERE attribute_id BETWEEN %s AND %s "
+        "AND attribute_id IN (SELECT attribute_id FROM finops.cost_attributes "
+        "WHERE x_source_id = %s AND billing_period_start = ANY(%s))",
         (row[0], row[1], source_id, periods),
     )
     conn.execute(
@@ -306,12 +306,16 @@ def _slice_totals(
     this load's id range, through the BRIN index, without reading other slices."""
     rows = conn.execute(
         """
+        WITH f AS (  -- one pass over this load's facts, then a join of a few thousand rows
+          SELECT attribute_id, sum(x_raw_line_items) AS lines, sum(billed_cost) AS billed,
+                 sum(effective_cost) AS effective, sum(list_cost) AS listed, count(*) AS n
+          FROM finops.cost_facts WHERE attribute_id BETWEEN %s AND %s GROUP BY attribute_id
+        )
         SELECT to_char(a.billing_period_start AT TIME ZONE 'UTC', 'YYYY-MM-DD'),
-               a.billing_currency, sum(f.x_raw_line_items), sum(f.billed_cost),
-               sum(f.effective_cost), sum(f.list_cost), count(*)
-        FROM finops.cost_facts f JOIN finops.cost_attributes a ON a.attribute_id = f.attribute_id
-        WHERE f.attribute_id BETWEEN %s AND %s
-          AND a.x_source_id = %s AND a.billing_period_start = ANY(%s)
+               a.billing_currency, sum(f.lines), sum(f.billed), sum(f.effective),
+               sum(f.listed), sum(f.n)
+        FROM f JOIN finops.cost_attributes a ON a.attribute_id = f.attribute_id
+        WHERE a.x_source_id = %s AND a.billing_period_start = ANY(%s)
         GROUP BY 1, 2 ORDER BY 1, 2
         """,
         (ids[0], ids[1], source_id, billing_periods),
