@@ -299,18 +299,26 @@ def transform_unit(
 
 def _split_lines(con: duckdb.DuckDBPyConnection, unit: PeriodFiles, *, bucket: str) -> None:
     """``line_attrs`` (distinct attribute sets) and ``line_facts`` (measures per set and
-    charge period), keyed by a hash of the attributes; ``billing_groups`` joins them."""
+    charge day, or per line item hour), keyed by a hash of the attributes;
+    ``billing_groups`` joins them."""
     described = con.execute("SELECT column_name FROM (DESCRIBE billing_lines)").fetchall()
     attributes = [
         str(r[0]) for r in described if r[0] not in MEASURES and r[0] != "charge_period_start"
     ]
     listed = ", ".join(ident(c) for c in attributes)
-    sums = ", ".join(f"SUM({m}) AS {m}" for m in MEASURES)
-    con.execute(
-        f"CREATE TEMP TABLE line_facts AS SELECT hash({listed}) AS x_key, "
-        f"date_trunc('{bucket}', charge_period_start) AS charge_period_start, {sums}, "
-        "COUNT(*) AS x_raw_line_items FROM billing_lines GROUP BY 1, 2"
-    )
+    key = f"hash({listed}) AS x_key, date_trunc('{bucket}', charge_period_start)"
+    if bucket == "hour":  # one fact per line item hour: grouping would merge next to nothing
+        measures = ", ".join(MEASURES)
+        con.execute(
+            f"CREATE TEMP TABLE line_facts AS SELECT {key} AS charge_period_start, {measures}, "
+            "CAST(1 AS BIGINT) AS x_raw_line_items FROM billing_lines"
+        )
+    else:
+        sums = ", ".join(f"SUM({m}) AS {m}" for m in MEASURES)
+        con.execute(
+            f"CREATE TEMP TABLE line_facts AS SELECT {key} AS charge_period_start, {sums}, "
+            "COUNT(*) AS x_raw_line_items FROM billing_lines GROUP BY 1, 2"
+        )
     con.execute(
         f"CREATE TEMP TABLE line_attrs AS SELECT hash({listed}) AS x_key, {listed} "
         "FROM billing_lines GROUP BY ALL"
