@@ -8,6 +8,7 @@
 SELECT
     m.x_key,
     m.x_variant,
+    m.x_attr,
     f.charge_period_start,
     CASE WHEN m.x_variant = 'unused' THEN 0 ELSE f.billed_cost END        AS billed_cost,
     f.commitment_discount_quantity,

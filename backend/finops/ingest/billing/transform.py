@@ -37,6 +37,7 @@ from finops.ingest.billing.checks import (
     names,
 )
 from finops.ingest.billing.columns import DECIMAL_COLUMNS, DIMENSIONS, GRAINS, MEASURES
+from finops.ingest.billing.money import MONEY
 from finops.ingest.billing.providers.registry import NATIVE
 from finops.ingest.billing.quality import QualityFinding
 from finops.ingest.billing.readers import stage_unit
@@ -123,7 +124,7 @@ class PreparedUnit:
 
     def write_csv(self, path: Path, *, first_id: int = 1) -> int:
         """Write the facts (``FACT_COPY_COLUMNS``, ``\\N`` for NULL) to ``path``; the count."""
-        measures = ", ".join(_csv_value(c) for c in MEASURES)
+        measures = ", ".join(_fact_value(c) for c in MEASURES)
         select = (
             f"SELECT {int(first_id)} + x_attr, charge_period_start, charge_period_end, "
             f"{measures}, x_raw_line_items FROM ({self._rows_sql})"
@@ -210,6 +211,14 @@ def _csv_value(column: str) -> str:
     return f"CASE WHEN {text} LIKE '%.%' THEN rtrim(rtrim({text}, '0'), '.') ELSE {text} END"
 
 
+def _fact_value(column: str) -> str:
+    """A measure of a fact, as ``_csv_value`` but cheaper for a million rows: as money (a
+    no-op, measures are money already) its text always has a point, so one trim of the
+    trailing zeros is enough; an integral value keeps its point (``2.``), which PostgreSQL's
+    numeric reads as ``2``, scale 0."""
+    return f"rtrim(CAST(CAST({column} AS {MONEY}) AS VARCHAR), '0')"
+
+
 @contextmanager
 def prepare_unit(
     unit: PeriodFiles, *, work_dir: Path, grain: str = "daily", only_period: str | None = None
@@ -251,8 +260,9 @@ def prepare_unit(
             ]
             is_cur = unit.source_format in ("cur", "cur2")
             _map(con, is_cur=is_cur)
+            attribute_count = _merge(con, unit)
+            _facts(con, is_cur=is_cur, bucket=GRAINS[grain])
             findings = quality.check(con, "mapped_rows", source_end_flags=not is_cur)
-            attribute_count = _merge(con, unit, bucket=GRAINS[grain])
             parties = [
                 (str(r[0]), str(r[1]))
                 for r in con.execute(
@@ -331,63 +341,68 @@ def _split_lines(con: duckdb.DuckDBPyConnection, unit: PeriodFiles, *, bucket: s
 
 
 def _map(con: duckdb.DuckDBPyConnection, *, is_cur: bool) -> None:
-    """``mapped_attrs`` (FOCUS attribute sets per line attribute set and variant),
-    ``mapped_facts`` (their measures) and ``mapped_rows`` (both, for the quality rules)."""
+    """``mapped_sets``: the FOCUS attribute sets of each line attribute set and variant (CUR:
+    cur_to_focus.sql; FOCUS and native exports are FOCUS already)."""
     if is_cur:
         con.execute(
-            "CREATE TEMP TABLE mapped_attrs AS "
+            "CREATE TEMP TABLE mapped_sets AS "
             + CUR_TO_FOCUS_SQL.replace("FROM cur_attrs", "FROM line_attrs")
         )
+    else:
+        con.execute(
+            "CREATE TEMP TABLE mapped_sets AS SELECT *, 'line' AS x_variant, "
+            "true AS x_keep_consumed, true AS x_keep_pricing FROM line_attrs"
+        )
+
+
+def _facts(con: duckdb.DuckDBPyConnection, *, is_cur: bool, bucket: str) -> None:
+    """``mapped_facts`` (the measures of each mapped set, CUR: cur_measures.sql),
+    ``mapped_rows`` (sets and measures, for the quality rules) and ``warehouse_facts`` (what
+    is loaded: per warehouse attribute set, summed per charge day at the daily grain; at the
+    hourly grain written as they are, sums being the same)."""
+    if is_cur:
         con.execute(f"CREATE TEMP VIEW mapped_facts AS {CUR_MEASURES_SQL}")
     else:
         con.execute(
-            "CREATE TEMP TABLE mapped_attrs AS SELECT *, 'line' AS x_variant, "
-            "true AS x_keep_consumed, true AS x_keep_pricing FROM line_attrs"
-        )
-        con.execute(
-            "CREATE TEMP VIEW mapped_facts AS SELECT x_key, 'line' AS x_variant, "
-            "charge_period_start, "
-            f"{', '.join(MEASURES)}, x_raw_line_items FROM line_facts"
+            "CREATE TEMP VIEW mapped_facts AS SELECT f.x_key, m.x_variant, m.x_attr, "
+            f"f.charge_period_start, {', '.join(f'f.{m}' for m in MEASURES)}, "
+            "f.x_raw_line_items FROM line_facts f JOIN mapped_attrs m ON m.x_key = f.x_key"
         )
     con.execute(
         "CREATE TEMP VIEW mapped_rows AS SELECT "
-        "a.* EXCLUDE (x_key, x_variant, x_keep_consumed, x_keep_pricing), "
-        "f.* EXCLUDE (x_key, x_variant) FROM mapped_facts f "
+        "a.* EXCLUDE (x_key, x_variant, x_keep_consumed, x_keep_pricing, x_attr), "
+        "f.* EXCLUDE (x_key, x_variant, x_attr) FROM mapped_facts f "
         "JOIN mapped_attrs a ON a.x_key = f.x_key AND a.x_variant = f.x_variant"
     )
+    measures = (*MEASURES, "x_raw_line_items")
+    if bucket == "hour":
+        con.execute(
+            "CREATE TEMP VIEW warehouse_facts AS SELECT x_attr, charge_period_start, "
+            f"{', '.join(measures)} FROM mapped_facts"
+        )
+    else:
+        sums = ", ".join(f"SUM({m}) AS {m}" for m in measures)
+        con.execute(
+            "CREATE TEMP VIEW warehouse_facts AS SELECT x_attr, charge_period_start, "
+            f"{sums} FROM mapped_facts GROUP BY 1, 2"
+        )
 
 
-def _merge(con: duckdb.DuckDBPyConnection, unit: PeriodFiles, *, bucket: str) -> int:
+def _merge(con: duckdb.DuckDBPyConnection, unit: PeriodFiles) -> int:
     """Merge mapped attribute sets that became identical (``warehouse_attrs``, ids from 0)
-    and, at the daily grain, sum their facts per charge day (``warehouse_facts``); the number
-    of attribute sets. At the hourly grain the facts are written as they are (sums are the
-    same; a set merged by the mapping may then have two rows in an hour)."""
+    and give each mapped set its warehouse set (``mapped_attrs.x_attr``); the number of
+    warehouse attribute sets."""
     dims = ", ".join(DIMENSIONS)
     con.execute(
         "CREATE TEMP TABLE warehouse_attrs AS SELECT row_number() OVER () - 1 AS x_attr, * "
-        f"FROM (SELECT hash({dims}) AS x_dims_key, {dims} FROM mapped_attrs GROUP BY ALL)"
+        f"FROM (SELECT hash({dims}) AS x_dims_key, {dims} FROM mapped_sets GROUP BY ALL)"
     )
     _refuse_collision(con, unit, "warehouse_attrs", "x_dims_key")
     con.execute(
-        "CREATE TEMP TABLE attr_index AS SELECT m.x_key, m.x_variant, w.x_attr "
-        "FROM mapped_attrs m JOIN warehouse_attrs w "
+        "CREATE TEMP TABLE mapped_attrs AS SELECT m.*, w.x_attr "
+        "FROM mapped_sets m JOIN warehouse_attrs w "
         f"ON w.x_dims_key = hash({', '.join(f'm.{d}' for d in DIMENSIONS)})"
     )
-    joined = (
-        "FROM mapped_facts f JOIN attr_index i ON i.x_key = f.x_key AND i.x_variant = f.x_variant"
-    )
-    if bucket == "hour":  # nearly every fact is its own row: another grouping would cost more
-        columns = ", ".join(f"f.{m}" for m in (*MEASURES, "x_raw_line_items"))
-        con.execute(
-            "CREATE TEMP VIEW warehouse_facts AS SELECT i.x_attr, f.charge_period_start, "
-            f"{columns} {joined}"
-        )
-    else:
-        sums = ", ".join(f"SUM(f.{m}) AS {m}" for m in (*MEASURES, "x_raw_line_items"))
-        con.execute(
-            "CREATE TEMP VIEW warehouse_facts AS SELECT i.x_attr, f.charge_period_start, "
-            f"{sums} {joined} GROUP BY 1, 2"
-        )
     row = con.execute("SELECT count(*) FROM warehouse_attrs").fetchone()
     return int(row[0]) if row else 0
 
