@@ -19,10 +19,10 @@ from finops.analytics.budgets.model import (
     Threshold,
     save_budget,
 )
-from finops.analytics.cli import table
 from finops.config import Settings, get_settings
 from finops.db.engine import get_engine
 from finops.errors import FinOpsError
+from finops.markdown import table
 
 
 def _scope_text(scope: dict[str, Any]) -> str:
