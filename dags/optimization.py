@@ -2,35 +2,28 @@
 usage data land.
 
 Scheduled on the ``finops_costs`` Asset (billing_ingest) or the ``finops_utilization`` Asset
-(usage_ingest), whichever is updated. Every task runs as of the latest charge day in the bill
-(or the ``as_of`` param) and rewrites its own output for that day, so retries and reruns
-change nothing; a job whose inputs have not changed since its last run for that day is skipped
-(finops.job_runs says why). Tasks call ``finops`` functions only; nothing here touches a
-database at parse time.
+(usage_ingest), whichever is updated. The run date is resolved once per run (the ``as_of``
+param, else the latest charge day in the bill) and every task runs as of it, rewriting its own
+output for that day, so retries and reruns change nothing and a bill landing mid-run cannot
+give two tasks two dates; a job whose inputs have not changed since its last run for that day
+is skipped (finops.job_runs says why). Tasks call ``finops`` functions only; nothing here
+touches a database at parse time.
 """
 
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
 
 import pendulum
-from airflow.sdk import Asset, Param, dag, get_current_context, task
-
-COSTS_ASSET = Asset(name="finops_costs", uri="finops://warehouse/costs")
-UTILIZATION_ASSET = Asset(name="finops_utilization", uri="finops://warehouse/utilization_daily")
-FINDINGS_ASSET = Asset(name="finops_findings", uri="finops://warehouse/findings")
-
-
-def _force() -> bool:
-    return bool(get_current_context()["params"].get("force"))
-
-
-def _as_of() -> Any:
-    from datetime import date
-
-    value = get_current_context()["params"].get("as_of")
-    return date.fromisoformat(value) if value else None
+from _dag_shared import (
+    COSTS_ASSET,
+    FINDINGS_ASSET,
+    UTILIZATION_ASSET,
+    default_args,
+    resolve_run_date,
+    run_job,
+)
+from airflow.sdk import Param, dag, task
 
 
 @dag(
@@ -41,7 +34,7 @@ def _as_of() -> Any:
     catchup=False,
     max_active_runs=1,
     tags=["finops", "analytics", "optimization"],
-    default_args={"retries": 2, "retry_delay": timedelta(minutes=1), "owner": "finops"},
+    default_args=default_args(timedelta(minutes=1)),
     params={
         "as_of": Param("", type="string", description="YYYY-MM-DD; empty: latest charge day"),
         "force": Param(False, type="boolean", description="recompute though nothing changed"),
@@ -50,38 +43,31 @@ def _as_of() -> Any:
 )
 def optimization() -> None:
     @task
-    def rightsizing() -> list[str]:
-        from finops.analytics.optimization.cli import result_lines, run_rightsizing
-
-        return result_lines(run_rightsizing(as_of=_as_of(), force=_force()))
+    def rightsizing(run_date: str) -> dict[str, object]:
+        return run_job("rightsizing", run_date)
 
     @task
-    def waste() -> list[str]:
-        from finops.analytics.optimization.cli import result_lines, run_waste
-
-        return result_lines(run_waste(as_of=_as_of(), force=_force()))
+    def waste(run_date: str) -> dict[str, object]:
+        return run_job("waste", run_date)
 
     @task
-    def commitments() -> list[str]:
-        from finops.analytics.optimization.cli import result_lines, run_commitments
-
-        return result_lines(run_commitments(as_of=_as_of(), force=_force()))
+    def commitments(run_date: str) -> dict[str, object]:
+        return run_job("commitments", run_date)
 
     @task
-    def allocation() -> list[str]:
-        from finops.analytics.optimization.cli import result_lines, run_allocation
-
-        return result_lines(run_allocation(as_of=_as_of(), force=_force()))
+    def allocation(run_date: str) -> dict[str, object]:
+        return run_job("allocation", run_date)
 
     @task(outlets=[FINDINGS_ASSET])
-    def kpis(done: list[list[str]]) -> list[str]:
-        from finops.analytics.optimization.cli import result_lines, run_kpis
+    def kpis(run_date: str, findings: list[dict[str, object]]) -> dict[str, object]:
+        """After the findings jobs: the KPIs sum their open savings."""
+        return run_job("kpis", run_date)
 
-        return [line for lines in done for line in lines] + result_lines(
-            run_kpis(as_of=_as_of(), force=_force())
-        )
-
-    kpis([rightsizing(), waste(), commitments(), allocation()])
+    run_date = resolve_run_date(param="as_of")
+    kpis(
+        run_date,
+        [rightsizing(run_date), waste(run_date), commitments(run_date), allocation(run_date)],
+    )
 
 
 optimization()
