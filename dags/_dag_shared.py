@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
+import pendulum
 from airflow.sdk import Asset, Param, get_current_context, task
 
 COSTS_ASSET = Asset(name="finops_costs", uri="finops://warehouse/costs")
@@ -23,6 +24,17 @@ FINDINGS_ASSET = Asset(name="finops_findings", uri="finops://warehouse/findings"
 def default_args(retry_delay: timedelta) -> dict[str, Any]:
     """Every task retries twice (a task rewrites its own output, so a retry is safe)."""
     return {"retries": 2, "retry_delay": retry_delay, "owner": "finops"}
+
+
+def analytics_dag_args(retry_delay: timedelta) -> dict[str, Any]:
+    """The arguments every asset-scheduled analytics DAG shares: one run at a time, no
+    catch-up, default task arguments."""
+    return {
+        "start_date": pendulum.datetime(2025, 1, 1, tz="UTC"),
+        "catchup": False,
+        "max_active_runs": 1,
+        "default_args": default_args(retry_delay),
+    }
 
 
 def run_date_params() -> dict[str, Param]:

@@ -10,11 +10,10 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-import pendulum
 from _dag_shared import (
     ANOMALIES_ASSET,
     COSTS_ASSET,
-    default_args,
+    analytics_dag_args,
     resolve_run_date,
     run_date_params,
     run_job,
@@ -26,11 +25,8 @@ from airflow.sdk import Param, dag, task
     dag_id="anomaly_detection",
     description="Daily cost series per scope -> robust detector -> deduplicated incidents",
     schedule=[COSTS_ASSET],
-    start_date=pendulum.datetime(2025, 1, 1, tz="UTC"),
-    catchup=False,
-    max_active_runs=1,
     tags=["finops", "analytics", "anomalies"],
-    default_args=default_args(timedelta(seconds=30)),
+    **analytics_dag_args(timedelta(seconds=30)),
     params={**run_date_params(), "report_days": Param(14, type="integer", minimum=1)},
     doc_md=__doc__,
 )

@@ -11,8 +11,13 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-import pendulum
-from _dag_shared import FORECASTS_ASSET, default_args, resolve_run_date, run_date_params, run_job
+from _dag_shared import (
+    FORECASTS_ASSET,
+    analytics_dag_args,
+    resolve_run_date,
+    run_date_params,
+    run_job,
+)
 from airflow.sdk import dag, task
 
 
@@ -20,11 +25,8 @@ from airflow.sdk import dag, task
     dag_id="budget_check",
     description="Budgets: actual and forecast per period, threshold alerts, notifications",
     schedule=[FORECASTS_ASSET],  # after cost_forecast, so the day's stored forecast is there
-    start_date=pendulum.datetime(2025, 1, 1, tz="UTC"),
-    catchup=False,
-    max_active_runs=1,
     tags=["finops", "analytics", "budgets"],
-    default_args=default_args(timedelta(seconds=30)),
+    **analytics_dag_args(timedelta(seconds=30)),
     params=run_date_params(),
     doc_md=__doc__,
 )

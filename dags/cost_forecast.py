@@ -11,11 +11,10 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-import pendulum
 from _dag_shared import (
     COSTS_ASSET,
     FORECASTS_ASSET,
-    default_args,
+    analytics_dag_args,
     resolve_run_date,
     run_date_params,
     run_job,
@@ -27,11 +26,8 @@ from airflow.sdk import dag, task
     dag_id="cost_forecast",
     description="Backtested forecasts of daily cost per scope (Prophet, ETS, ARIMA, baselines)",
     schedule=[COSTS_ASSET],
-    start_date=pendulum.datetime(2025, 1, 1, tz="UTC"),
-    catchup=False,
-    max_active_runs=1,
     tags=["finops", "analytics", "forecasting"],
-    default_args=default_args(timedelta(minutes=1)),
+    **analytics_dag_args(timedelta(minutes=1)),
     params=run_date_params(),
     doc_md=__doc__,
 )

@@ -14,12 +14,11 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-import pendulum
 from _dag_shared import (
     COSTS_ASSET,
     FINDINGS_ASSET,
     UTILIZATION_ASSET,
-    default_args,
+    analytics_dag_args,
     resolve_run_date,
     run_job,
 )
@@ -30,11 +29,8 @@ from airflow.sdk import Param, dag, task
     dag_id="optimization",
     description="Findings (rightsizing, waste, tagging, commitments), chargeback and KPI rollups",
     schedule=COSTS_ASSET | UTILIZATION_ASSET,  # either: a billing load alone refreshes findings
-    start_date=pendulum.datetime(2025, 1, 1, tz="UTC"),
-    catchup=False,
-    max_active_runs=1,
     tags=["finops", "analytics", "optimization"],
-    default_args=default_args(timedelta(minutes=1)),
+    **analytics_dag_args(timedelta(minutes=1)),
     params={
         "as_of": Param("", type="string", description="YYYY-MM-DD; empty: latest charge day"),
         "force": Param(False, type="boolean", description="recompute though nothing changed"),
@@ -42,32 +38,14 @@ from airflow.sdk import Param, dag, task
     doc_md=__doc__,
 )
 def optimization() -> None:
-    @task
-    def rightsizing(run_date: str) -> dict[str, object]:
-        return run_job("rightsizing", run_date)
-
-    @task
-    def waste(run_date: str) -> dict[str, object]:
-        return run_job("waste", run_date)
-
-    @task
-    def commitments(run_date: str) -> dict[str, object]:
-        return run_job("commitments", run_date)
-
-    @task
-    def allocation(run_date: str) -> dict[str, object]:
-        return run_job("allocation", run_date)
-
-    @task(outlets=[FINDINGS_ASSET])
-    def kpis(run_date: str, findings: list[dict[str, object]]) -> dict[str, object]:
-        """After the findings jobs: the KPIs sum their open savings."""
-        return run_job("kpis", run_date)
-
     run_date = resolve_run_date(param="as_of")
-    kpis(
-        run_date,
-        [rightsizing(run_date), waste(run_date), commitments(run_date), allocation(run_date)],
-    )
+    findings = [
+        task(run_job, task_id=job)(job, run_date)
+        for job in ("rightsizing", "waste", "commitments", "allocation")
+    ]
+    # after the findings jobs: the KPIs sum their open savings
+    kpis = task(run_job, task_id="kpis", outlets=[FINDINGS_ASSET])("kpis", run_date)
+    findings >> kpis
 
 
 optimization()

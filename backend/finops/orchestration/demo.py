@@ -16,8 +16,6 @@ import os
 import socket
 import sys
 import time
-import urllib.error
-import urllib.request
 from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -32,7 +30,7 @@ from finops.errors import FinOpsError
 from finops.jobs.ledger import JobSkipped, skipped_line
 from finops.orchestration.airflow_api import AirflowApi
 from finops.orchestration.airflow_runtime import SCHEDULED_DAGS, start_airflow, wait_for_run
-from finops.orchestration.processes import ProcessGroup, tail
+from finops.orchestration.processes import ProcessGroup, tail, wait_http
 
 DEMO_DAG = "billing_ingest"
 DEMO_ANOMALY_DAYS = 400  # the demo estate's 13 months
@@ -77,7 +75,7 @@ def run_demo(
             env=_child_env(settings),
         )
         dashboard = f"http://{settings.api_host}:{settings.api_port}"
-        _wait_http(f"{dashboard}/readyz", group, name=server.name)
+        wait_http(f"{dashboard}/readyz", group, name=server.name)
         console.print(f"\n[bold]Dashboard[/]   {dashboard}/   (API docs {dashboard}/docs)")
         console.print(
             f"[bold]Airflow UI[/]  {access.url}/dags/{DEMO_DAG}   user "
@@ -222,19 +220,3 @@ def _require_free_port(port: int, what: str) -> None:
                 f"running?); stop it or set FINOPS_{'AIRFLOW' if 'Airflow' in what else 'API'}"
                 "_PORT"
             ) from exc
-
-
-def _wait_http(url: str, group: ProcessGroup, *, name: str, timeout_s: float = 60) -> None:
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        dead = group.failed()
-        if dead:
-            raise FinOpsError(f"{dead[0].name} exited; its log ends:\n{tail(dead[0].log_path)}")
-        try:
-            with urllib.request.urlopen(url, timeout=2) as response:
-                if response.status == 200:
-                    return
-        except (urllib.error.URLError, ConnectionError, TimeoutError):
-            pass
-        time.sleep(0.5)
-    raise FinOpsError(f"{name} did not answer {url} within {timeout_s:.0f} s")
