@@ -215,16 +215,9 @@ def ingest_usage_command(
     end: EndOption = None,
 ) -> None:
     """Load CloudWatch utilization (GetMetricData, or Metric Streams files) per account × region."""
-    from finops.jobs.usage import result_lines, run_usage_ingest
+    from finops.jobs.usage import run_usage_ingest
 
-    setup_logging()
-    _run_unit_ingest(
-        "usage units",
-        lambda progress: run_usage_ingest(
-            source, progress=progress, **_scope(accounts, regions, start, end)
-        ),
-        result_lines,
-    )
+    _run_unit_ingest("usage units", run_usage_ingest, source, _scope(accounts, regions, start, end))
 
 
 @ingest_app.command("inventory")
@@ -238,15 +231,10 @@ def ingest_inventory_command(
     end: EndOption = None,
 ) -> None:
     """Load the resource inventory (describe APIs, or AWS Config snapshots), keeping history."""
-    from finops.jobs.inventory import result_lines, run_inventory_ingest
+    from finops.jobs.inventory import run_inventory_ingest
 
-    setup_logging()
     _run_unit_ingest(
-        "inventory units",
-        lambda progress: run_inventory_ingest(
-            source, progress=progress, **_scope(accounts, regions, start, end)
-        ),
-        result_lines,
+        "inventory units", run_inventory_ingest, source, _scope(accounts, regions, start, end)
     )
 
 
@@ -284,15 +272,17 @@ def _run_export_ingest(run: Callable[[], Any]) -> None:
 
 
 def _run_unit_ingest(
-    description: str,
-    run: Callable[[Callable[[Any], None]], Any],
-    lines: Callable[[Any], list[str]],
+    description: str, run: Callable[..., Any], source: str | None, scope: dict[str, Any]
 ) -> None:
+    """A usage or inventory load with a progress bar fed once per (account, region) unit."""
+    from finops.jobs.usage import result_lines
+
+    setup_logging()
     try:
         upgrade_warehouse()
         with rows_progress(description, unit="units") as (progress, task):
-            result = run(lambda _outcome: progress.advance(task, 1))
+            result = run(source, progress=lambda _outcome: progress.advance(task, 1), **scope)
     except FinOpsError as exc:
         raise fail(exc) from exc
-    for line in lines(result):
+    for line in result_lines(result):
         console.print(line, highlight=False)
