@@ -155,11 +155,11 @@ def test_runs_with_other_parameters_do_not_undo_a_skip(loaded: Settings) -> None
     """The daily 14-day anomaly run and the demo's whole-history run each compare with the
     last run of their own parameters: alternating them recomputes nothing twice."""
 
-    def anomalies(report_days: int) -> object:
+    def detect(report_days: int) -> object:
         return anomalies.run_anomalies(run_date=AS_OF, report_days=report_days, settings=loaded)
 
-    assert not isinstance(anomalies(14), JobSkipped)
-    assert not isinstance(anomalies(90), JobSkipped)
-    assert isinstance(anomalies(14), JobSkipped)
-    assert isinstance(anomalies(90), JobSkipped)
+    assert not isinstance(detect(14), JobSkipped)
+    assert not isinstance(detect(90), JobSkipped)
+    assert isinstance(detect(14), JobSkipped)
+    assert isinstance(detect(90), JobSkipped)
     assert [s for _, s, _ in _ledger(loaded)] == ["succeeded", "succeeded", "skipped", "skipped"]
