@@ -61,7 +61,7 @@ def billing_ingest() -> None:
         from finops.jobs.billing import ingest_slice
 
         run_id = str(get_current_context()["run_id"])
-        return ingest_slice(slice_, run_id=run_id)
+        return ingest_slice(slice_=slice_, run_id=run_id)
 
     @task(outlets=[COSTS_ASSET])
     def publish_costs(results: list[dict[str, object]]) -> dict[str, object]:

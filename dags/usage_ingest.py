@@ -58,13 +58,13 @@ def usage_ingest() -> None:
         from finops.jobs.usage import ingest_unit_day
 
         run_id = str(get_current_context()["run_id"])
-        return ingest_unit_day(unit, run_date=date.fromisoformat(run_date), run_id=run_id)
+        return ingest_unit_day(unit=unit, run_date=date.fromisoformat(run_date), run_id=run_id)
 
     @task(outlets=[UTILIZATION_ASSET, RESOURCES_ASSET])
     def publish_usage(results: list[dict[str, Any]]) -> dict[str, Any]:
         from finops.jobs.usage import finish_run
 
-        return finish_run(list(results))
+        return finish_run(results=list(results))
 
     run_date = resolve_interval_day()
     publish_usage(ingest_unit.partial(run_date=run_date).expand(unit=plan_units()))

@@ -40,7 +40,7 @@ def discover_slices(
 
 
 def ingest_slice(
-    slice_: dict[str, str], *, run_id: str | None = None, settings: Settings | None = None
+    *, slice_: dict[str, str], run_id: str | None = None, settings: Settings | None = None
 ) -> dict[str, object]:
     """Load one billing period (idempotent: a retry replaces the same slice)."""
     outcomes = ingest_billing(

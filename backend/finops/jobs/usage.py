@@ -63,7 +63,7 @@ def plan_units(
 
 
 def ingest_unit_day(
-    unit: dict[str, str], *, run_date: date, run_id: str, settings: Settings | None = None
+    *, unit: dict[str, str], run_date: date, run_id: str, settings: Settings | None = None
 ) -> dict[str, Any]:
     """One unit's inventory listing and CloudWatch points for ``run_date`` (a ``source`` unit:
     the Config snapshots and Metric Streams files of that day)."""
@@ -73,7 +73,7 @@ def ingest_unit_day(
 
 
 def finish_run(
-    results: list[dict[str, Any]], *, settings: Settings | None = None
+    *, results: list[dict[str, Any]], settings: Settings | None = None
 ) -> dict[str, Any]:
     """Drop raw points past retention; fail only when no unit read anything."""
     return tasks.finish_run(list(results), settings=settings)
