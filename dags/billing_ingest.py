@@ -5,7 +5,7 @@ Daily at midnight UTC. When a billing period was (re)loaded, ``publish_costs`` p
 ``finops_costs`` Asset, which runs anomaly_detection, cost_forecast (then budget_check) and
 optimization; a run that found nothing new publishes nothing.
 
-Tasks call ``finops`` functions only; nothing here touches a database at parse time.
+Tasks call ``finops.jobs.billing`` only; nothing here touches a database at parse time.
 """
 
 from __future__ import annotations
@@ -13,11 +13,10 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from airflow.sdk import Asset, Param, dag, get_current_context, task
+from _dag_shared import COSTS_ASSET, default_args
+from airflow.sdk import Param, dag, get_current_context, task
 from airflow.sdk.exceptions import AirflowSkipException
 from airflow.timetables.trigger import CronTriggerTimetable
-
-COSTS_ASSET = Asset(name="finops_costs", uri="finops://warehouse/costs")
 
 
 @dag(
@@ -29,7 +28,7 @@ COSTS_ASSET = Asset(name="finops_costs", uri="finops://warehouse/costs")
     catchup=False,
     max_active_runs=1,
     tags=["finops", "ingest", "billing"],
-    default_args={"retries": 2, "retry_delay": timedelta(seconds=30), "owner": "finops"},
+    default_args=default_args(timedelta(seconds=30)),
     params={
         "sources": Param(
             [],
@@ -42,16 +41,16 @@ COSTS_ASSET = Asset(name="finops_costs", uri="finops://warehouse/costs")
 def billing_ingest() -> None:
     @task
     def discover_periods() -> list[dict[str, str]]:
-        from finops.orchestration.billing import billing_sources, discover_slices
+        from finops.jobs.billing import billing_sources, discover_slices
 
         params: dict[str, Any] = get_current_context()["params"]
-        sources = billing_sources(params.get("sources"))
+        sources = billing_sources(requested=params.get("sources"))
         if not sources:
             raise AirflowSkipException(
                 "no billing sources configured: set FINOPS_BILLING_SOURCES (a JSON list of "
                 'folders or s3:// prefixes) or trigger with {"sources": [...]}'
             )
-        return discover_slices(sources)
+        return discover_slices(sources=sources)
 
     # the Airflow UI lists each mapped task by the billing period it loads, not 0, 1, 2, …
     @task(
@@ -59,10 +58,10 @@ def billing_ingest() -> None:
         map_index_template="{{ task.op_kwargs['slice_']['billing_period'] or 'every period' }}",
     )
     def ingest_period(slice_: dict[str, str]) -> dict[str, object]:
-        from finops.orchestration.billing import ingest_slice
+        from finops.jobs.billing import ingest_slice
 
         run_id = str(get_current_context()["run_id"])
-        return ingest_slice(slice_, run_id=run_id)
+        return ingest_slice(slice_=slice_, run_id=run_id)
 
     @task(outlets=[COSTS_ASSET])
     def publish_costs(results: list[dict[str, object]]) -> dict[str, object]:

@@ -1,11 +1,12 @@
 """usage_ingest: resource inventory and CloudWatch utilization, one mapped task per
-account × region for the day of the data interval.
+account × region for the day of the data interval
+(resolved once per run, passed to every unit).
 
 Each run lists every linked account's resources (STS AssumeRole into FINOPS_AWS_ROLE_NAME) and
 loads that day's 5-minute CloudWatch points and daily percentiles; an account or region that
 refuses is recorded as skipped in finops.usage_ingest_log and the others carry on. With the
 ``source`` param the same day is read from Config snapshots and Metric Streams files instead.
-Tasks call ``finops`` functions only; nothing here touches AWS or a database at parse time.
+Tasks call ``finops.jobs.usage`` only; nothing here touches AWS or a database at parse time.
 """
 
 from __future__ import annotations
@@ -13,18 +14,9 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from airflow.sdk import Asset, Param, dag, get_current_context, task
+from _dag_shared import RESOURCES_ASSET, UTILIZATION_ASSET, default_args, resolve_interval_day
+from airflow.sdk import Param, dag, get_current_context, task
 from airflow.timetables.trigger import CronTriggerTimetable
-
-UTILIZATION_ASSET = Asset(name="finops_utilization", uri="finops://warehouse/utilization_daily")
-RESOURCES_ASSET = Asset(name="finops_resources", uri="finops://warehouse/resources")
-
-
-def _interval_day() -> Any:
-    """The last full UTC day before the interval ends (yesterday, for a run at midnight)."""
-    context = get_current_context()
-    end = context.get("data_interval_end") or context["logical_date"]
-    return (end - timedelta(days=1)).date()
 
 
 @dag(
@@ -35,7 +27,7 @@ def _interval_day() -> Any:
     catchup=False,
     max_active_runs=1,
     tags=["finops", "ingest", "usage", "inventory"],
-    default_args={"retries": 2, "retry_delay": timedelta(minutes=1), "owner": "finops"},
+    default_args=default_args(timedelta(minutes=1)),
     params={
         "accounts": Param([], type="array", description="linked accounts; empty: all"),
         "regions": Param([], type="array", description="regions; empty: every enabled one"),
@@ -50,31 +42,32 @@ def _interval_day() -> Any:
 def usage_ingest() -> None:
     @task
     def plan_units() -> list[dict[str, str]]:
-        from finops.ingest.usage.tasks import plan_units as plan
+        from finops.jobs.usage import plan_units as plan
 
         params: dict[str, Any] = get_current_context()["params"]
-        if params.get("source"):
-            return [{"source": str(params["source"])}]
-        return plan(accounts=params.get("accounts") or None, regions=params.get("regions") or None)
+        return plan(
+            accounts=params.get("accounts"),
+            regions=params.get("regions"),
+            source=str(params.get("source") or ""),
+        )
 
     @task(max_active_tis_per_dag=4)
-    def ingest_unit(unit: dict[str, str]) -> dict[str, Any]:
-        from finops.ingest.usage.tasks import ingest_source
-        from finops.ingest.usage.tasks import ingest_unit as ingest
+    def ingest_unit(unit: dict[str, str], run_date: str) -> dict[str, Any]:
+        from datetime import date
+
+        from finops.jobs.usage import ingest_unit_day
 
         run_id = str(get_current_context()["run_id"])
-        day = _interval_day()
-        if "source" in unit:
-            return ingest_source(unit["source"], day=day, run_id=run_id)
-        return ingest(unit, day=day, run_id=run_id)
+        return ingest_unit_day(unit=unit, run_date=date.fromisoformat(run_date), run_id=run_id)
 
     @task(outlets=[UTILIZATION_ASSET, RESOURCES_ASSET])
     def publish_usage(results: list[dict[str, Any]]) -> dict[str, Any]:
-        from finops.ingest.usage.tasks import finish_run
+        from finops.jobs.usage import finish_run
 
-        return finish_run(list(results))
+        return finish_run(results=list(results))
 
-    publish_usage(ingest_unit.expand(unit=plan_units()))
+    run_date = resolve_interval_day()
+    publish_usage(ingest_unit.partial(run_date=run_date).expand(unit=plan_units()))
 
 
 usage_ingest()

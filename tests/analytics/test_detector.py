@@ -9,8 +9,8 @@ import numpy as np
 import pytest
 
 from finops.analytics.anomalies.analysis import special_days
+from finops.analytics.anomalies.csv_series import detect_csv
 from finops.analytics.anomalies.detector import DetectorError, DetectorParams, detect
-from finops.analytics.cli import detect_csv
 
 RNG = np.random.default_rng(7)
 N = 180

@@ -6,9 +6,10 @@ from __future__ import annotations
 from datetime import date, datetime
 from pathlib import Path
 
-from finops.analytics.cli import run_forecasts_job
 from finops.config import Settings
 from finops.ingest.billing import ingest_billing
+from finops.jobs.forecasts import report, run_forecasts_job
+from finops.jobs.ledger import JobSkipped
 from tests.factories.cur2 import Cur2Export
 
 
@@ -19,7 +20,9 @@ def test_short_history_is_explained(fresh_settings: Settings, tmp_path: Path) ->
             day=datetime(2026, 3, day), account="555555555555", service="AmazonEC2", cost="2.00"
         )
     ingest_billing(str(export.write(tmp_path)), settings=fresh_settings)
-    run, text = run_forecasts_job(run_date=date(2026, 3, 10), settings=fresh_settings)
+    run = run_forecasts_job(run_date=date(2026, 3, 10), settings=fresh_settings)
+    assert not isinstance(run, JobSkipped)
+    text = report(run)
     assert run.forecasts == [] and len(run.skipped) == 3  # the total, the account, the service
     assert "3 scope(s) have no forecast as of 2026-03-10" in text
     assert "at least 86 days of cost history (56 days" in text

@@ -9,10 +9,12 @@ from sqlalchemy import text
 
 from finops.analytics.anomalies.job import run_anomaly_detection
 from finops.analytics.anomalies.store import set_status
-from finops.analytics.cli import latest_charge_day, run_anomalies
 from finops.analytics.forecasting.backtest import ForecastParams
 from finops.analytics.forecasting.job import run_forecasts
 from finops.db.engine import get_engine
+from finops.jobs.anomalies import report, run_anomalies
+from finops.jobs.ledger import JobSkipped
+from finops.jobs.run_date import latest_charge_day
 from tests.analytics.conftest import ACCOUNT_B, SPIKE_RESOURCE, KnownEstate
 
 FAST = ForecastParams(
@@ -77,7 +79,9 @@ def test_feedback_survives_reruns_and_false_positives_are_not_flagged_again(
 
 def test_days_before_the_spike_report_nothing(known_estate: KnownEstate) -> None:
     before = known_estate.spike_day - timedelta(days=1)
-    run, rendered = run_anomalies(run_date=before, report_days=30, settings=known_estate.settings)
+    run = run_anomalies(run_date=before, report_days=30, settings=known_estate.settings)
+    assert not isinstance(run, JobSkipped)
+    rendered = report(run)
     assert run.incidents == []
     assert "first" in rendered
 

@@ -11,9 +11,9 @@ from sqlalchemy import text
 
 from finops.analytics import manage
 from finops.analytics.anomalies.job import run_anomaly_detection
-from finops.analytics.cli import run_budgets
 from finops.db.engine import get_engine
 from finops.errors import FinOpsError
+from finops.jobs.budgets import run_budgets
 from tests.analytics.conftest import ACCOUNT_B, KnownEstate
 
 

@@ -31,17 +31,16 @@ UTILIZATION_DAYS = 3  # the rules need 30 hours of data; three days keep the loa
 def estate_settings(
     pg_server: object, admin_url: str, finops_home: Path, tmp_path_factory: pytest.TempPathFactory
 ) -> Settings:
-    from finops.analytics.optimization.cli import (
-        run_allocation,
-        run_commitments,
-        run_kpis,
-        run_waste,
-    )
     from finops.db.engine import get_engine
     from finops.db.migrate import upgrade
     from finops.generator import GenerateOptions, generate
     from finops.ingest.billing import ingest_billing
-    from finops.ingest.usage.cli import run_inventory_ingest, run_usage_ingest
+    from finops.jobs.allocation import run_allocation
+    from finops.jobs.commitments import run_commitments
+    from finops.jobs.inventory import run_inventory_ingest
+    from finops.jobs.kpis import run_kpis
+    from finops.jobs.usage import run_usage_ingest
+    from finops.jobs.waste import run_waste
 
     out = tmp_path_factory.mktemp("api-estate")
     generate(
@@ -61,12 +60,12 @@ def estate_settings(
     run_usage_ingest(str(out / "cloudwatch"), settings=settings)
     run_inventory_ingest(str(out / "config"), settings=settings)
     # two runs of the waste job, so findings carry every lifecycle status
-    run_waste(as_of=date(2026, 10, 20), settings=settings)
-    run_waste(as_of=AS_OF, settings=settings)
-    run_commitments(as_of=AS_OF, settings=settings)
+    run_waste(run_date=date(2026, 10, 20), settings=settings)
+    run_waste(run_date=AS_OF, settings=settings)
+    run_commitments(run_date=AS_OF, settings=settings)
     # one run: it writes the chargeback of every billing period up to AS_OF
-    run_allocation(as_of=AS_OF, settings=settings)
-    run_kpis(as_of=AS_OF, settings=settings)
+    run_allocation(run_date=AS_OF, settings=settings)
+    run_kpis(run_date=AS_OF, settings=settings)
     return settings
 
 

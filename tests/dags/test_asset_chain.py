@@ -50,13 +50,13 @@ def test_a_billing_load_queues_the_analytics_dags_through_the_costs_asset(
 
     for name, value in airflow_env(fresh_settings, base={}).items():
         monkeypatch.setenv(name, value)
-    from airflow.dag_processing.dagbag import DagBag
+    from airflow.dag_processing.dagbag import BundleDagBag
 
     from finops.config import get_settings
 
     get_settings.cache_clear()
     request.addfinalizer(get_settings.cache_clear)
-    dag = DagBag(dag_folder=str(DAGS_FOLDER)).dags["billing_ingest"]
+    dag = BundleDagBag(dag_folder=str(DAGS_FOLDER), bundle_path=DAGS_FOLDER).dags["billing_ingest"]
 
     run = dag.test(run_conf={"sources": [str(source)]})
     assert run.state == "success"

@@ -43,13 +43,15 @@ def test_billing_ingest_dag_run_lands_rows(
     for name, value in airflow_env(fresh_settings, base={}).items():
         monkeypatch.setenv(name, value)  # task code reads FINOPS_* like a worker would
 
-    from airflow.dag_processing.dagbag import DagBag
+    from airflow.dag_processing.dagbag import BundleDagBag
 
     from finops.config import get_settings
 
     get_settings.cache_clear()  # the task code reads these settings, as a worker would
     request.addfinalizer(get_settings.cache_clear)  # and later tests get their own again
-    dag = DagBag(dag_folder=str(DAGS_FOLDER)).get_dag("billing_ingest")
+    dag = BundleDagBag(dag_folder=str(DAGS_FOLDER), bundle_path=DAGS_FOLDER).get_dag(
+        "billing_ingest"
+    )
     assert dag is not None
     run = dag.test(run_conf={"sources": [str(source)]})
     assert run.state == "success"

@@ -30,9 +30,9 @@ def _dag_files() -> list[Path]:
 
 
 def test_every_dag_is_sound(no_network: list[object]) -> None:
-    from airflow.dag_processing.dagbag import DagBag
+    from airflow.dag_processing.dagbag import BundleDagBag
 
-    bag = DagBag(dag_folder=str(DAGS_FOLDER))
+    bag = BundleDagBag(dag_folder=str(DAGS_FOLDER), bundle_path=DAGS_FOLDER)
     assert bag.import_errors == {}
     assert no_network == [], "DAG files must not open connections at parse time"
     assert len(bag.dags) >= len(_dag_files()) >= 1

@@ -17,9 +17,9 @@ CRON_DAGS = ("billing_ingest", "usage_ingest")
 
 def _bag() -> Any:
     # imported here, not at collection: other tests point Airflow at PostgreSQL first
-    from airflow.dag_processing.dagbag import DagBag
+    from airflow.dag_processing.dagbag import BundleDagBag
 
-    return DagBag(dag_folder=str(DAGS_FOLDER))
+    return BundleDagBag(dag_folder=str(DAGS_FOLDER), bundle_path=DAGS_FOLDER)
 
 
 def test_unpausing_a_cron_dag_schedules_nothing_in_the_past() -> None:

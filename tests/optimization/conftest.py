@@ -43,7 +43,8 @@ def estate_settings(
     from finops.db.engine import get_engine
     from finops.db.migrate import upgrade
     from finops.ingest.billing import ingest_billing
-    from finops.ingest.usage.cli import run_inventory_ingest, run_usage_ingest
+    from finops.jobs.inventory import run_inventory_ingest
+    from finops.jobs.usage import run_usage_ingest
 
     name = f"t_opt_{uuid.uuid4().hex[:10]}"
     create_database(admin_url, name)

@@ -10,11 +10,12 @@ from typing import Any
 
 from sqlalchemy import text
 
-from finops.analytics.optimization.cli import eval_optimization, run_commitments
+from finops.analytics.evaluation.runs import eval_optimization
 from finops.analytics.optimization.findings import money
 from finops.analytics.optimization.jobs import run_rightsizing_job, run_waste_job
 from finops.config import Settings
 from finops.db.engine import get_engine
+from finops.jobs.commitments import run_commitments
 from tests.optimization.conftest import AS_OF
 
 REMOVAL_TYPES = (
@@ -109,7 +110,7 @@ def test_rightsizing_is_the_rate_difference_at_the_rates_paid(estate_settings: S
 
 
 def test_commitment_waste_is_never_savings(estate_settings: Settings) -> None:
-    run_commitments(as_of=AS_OF, settings=estate_settings)
+    run_commitments(run_date=AS_OF, settings=estate_settings)
     rows = [
         r
         for r in _open_findings(estate_settings)

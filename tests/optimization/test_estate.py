@@ -9,18 +9,15 @@ from typing import Any
 
 from sqlalchemy import text
 
-from finops.analytics.optimization.cli import (
-    eval_optimization,
-    result_lines,
-    run_allocation,
-    run_commitments,
-    run_kpis,
-)
+from finops.analytics.evaluation.runs import eval_optimization, optimization_lines
 from finops.analytics.optimization.jobs import run_waste_job
 from finops.analytics.optimization.policy import WastePolicy
 from finops.analytics.optimization.rules import evaluated_types
 from finops.config import Settings
 from finops.db.engine import get_engine
+from finops.jobs.allocation import run_allocation
+from finops.jobs.commitments import run_commitments
+from finops.jobs.kpis import run_kpis
 from finops.jobs.ledger import JobSkipped
 from tests.optimization.conftest import AS_OF, situations
 
@@ -35,7 +32,7 @@ def test_eval_scores_every_rule_against_the_ground_truth(
         estate_dir / "ground_truth.json", as_of=AS_OF, settings=estate_settings
     )
     scores = {s.finding_type: s for s in evaluation.scores}
-    print("\n".join(result_lines(evaluation)))
+    print("\n".join(optimization_lines(evaluation)))
     assert len(EXACT_TYPES) == 13 and tuple(scores) == EXACT_TYPES
     for kind in EXACT_TYPES:
         s = scores[kind]
@@ -135,7 +132,7 @@ def test_findings_carry_the_bill_and_the_view_contract(estate_settings: Settings
 
 
 def test_commitments_utilization_and_recommendation(estate_settings: Settings) -> None:
-    result = run_commitments(as_of=AS_OF, settings=estate_settings, force=True)
+    result = run_commitments(run_date=AS_OF, settings=estate_settings, force=True)
     assert not isinstance(result, JobSkipped)
     assert result.commitments == 4
     with get_engine(estate_settings).connect() as conn:
@@ -160,7 +157,7 @@ def test_commitments_utilization_and_recommendation(estate_settings: Settings) -
 
 def test_chargeback_reconciles_to_the_cent(estate_settings: Settings) -> None:
     for period in (date(2026, 8, 1), date(2026, 9, 1), date(2026, 10, 1)):
-        result = run_allocation(as_of=period + timedelta(days=27), settings=estate_settings)
+        result = run_allocation(run_date=period + timedelta(days=27), settings=estate_settings)
         report = result.chargeback
         with get_engine(estate_settings).connect() as conn:
             bill = conn.execute(
@@ -181,7 +178,7 @@ def test_chargeback_reconciles_to_the_cent(estate_settings: Settings) -> None:
 
 
 def test_kpis_match_the_bill(estate_settings: Settings) -> None:
-    summary = run_kpis(as_of=AS_OF, settings=estate_settings)
+    summary = run_kpis(run_date=AS_OF, settings=estate_settings)
     with get_engine(estate_settings).connect() as conn:
         october, september = conn.execute(
             text(

@@ -14,15 +14,24 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from finops.analytics import cli as intelligence
 from finops.analytics.manage import create_budget
-from finops.analytics.optimization import cli as optimization
 from finops.config import Settings
 from finops.db.engine import get_engine
 from finops.db.migrate import upgrade
 from finops.ingest.billing import ingest_billing
-from finops.ingest.usage.cli import run_inventory_ingest, run_usage_ingest
+from finops.jobs import (
+    allocation,
+    anomalies,
+    budgets,
+    commitments,
+    forecasts,
+    kpis,
+    rightsizing,
+    waste,
+)
+from finops.jobs.inventory import run_inventory_ingest
 from finops.jobs.ledger import JobSkipped
+from finops.jobs.usage import run_usage_ingest
 from tests.conftest import create_database
 from tests.factories.cur2 import Cur2Export
 from tests.optimization.conftest import AS_OF
@@ -41,30 +50,16 @@ OUTPUTS: dict[str, str] = {
 
 
 def _jobs(settings: Settings, force: bool = False) -> dict[str, Callable[[], object]]:
-    def first(pair: tuple[object, str]) -> object:
-        return pair[0]
-
+    options = {"run_date": AS_OF, "settings": settings, "force": force}
     return {
-        "rightsizing": lambda: optimization.run_rightsizing(
-            as_of=AS_OF, settings=settings, force=force
-        ),
-        "waste": lambda: optimization.run_waste(as_of=AS_OF, settings=settings, force=force),
-        "commitments": lambda: optimization.run_commitments(
-            as_of=AS_OF, settings=settings, force=force
-        ),
-        "allocation": lambda: optimization.run_allocation(
-            as_of=AS_OF, settings=settings, force=force
-        ),
-        "kpis": lambda: optimization.run_kpis(as_of=AS_OF, settings=settings, force=force),
-        "anomalies": lambda: first(
-            intelligence.run_anomalies(run_date=AS_OF, settings=settings, force=force)
-        ),
-        "forecasts": lambda: first(
-            intelligence.run_forecasts_job(run_date=AS_OF, settings=settings, force=force)
-        ),
-        "budgets": lambda: first(
-            intelligence.run_budgets(run_date=AS_OF, settings=settings, force=force)
-        ),
+        "rightsizing": lambda: rightsizing.run_rightsizing(**options),
+        "waste": lambda: waste.run_waste(**options),
+        "commitments": lambda: commitments.run_commitments(**options),
+        "allocation": lambda: allocation.run_allocation(**options),
+        "kpis": lambda: kpis.run_kpis(**options),
+        "anomalies": lambda: anomalies.run_anomalies(**options),
+        "forecasts": lambda: forecasts.run_forecasts_job(**options),
+        "budgets": lambda: budgets.run_budgets(**options),
     }
 
 
@@ -160,14 +155,11 @@ def test_runs_with_other_parameters_do_not_undo_a_skip(loaded: Settings) -> None
     """The daily 14-day anomaly run and the demo's whole-history run each compare with the
     last run of their own parameters: alternating them recomputes nothing twice."""
 
-    def anomalies(report_days: int) -> object:
-        run, _ = intelligence.run_anomalies(
-            run_date=AS_OF, report_days=report_days, settings=loaded
-        )
-        return run
+    def detect(report_days: int) -> object:
+        return anomalies.run_anomalies(run_date=AS_OF, report_days=report_days, settings=loaded)
 
-    assert not isinstance(anomalies(14), JobSkipped)
-    assert not isinstance(anomalies(90), JobSkipped)
-    assert isinstance(anomalies(14), JobSkipped)
-    assert isinstance(anomalies(90), JobSkipped)
+    assert not isinstance(detect(14), JobSkipped)
+    assert not isinstance(detect(90), JobSkipped)
+    assert isinstance(detect(14), JobSkipped)
+    assert isinstance(detect(90), JobSkipped)
     assert [s for _, s, _ in _ledger(loaded)] == ["succeeded", "succeeded", "skipped", "skipped"]

@@ -17,7 +17,7 @@ from finops.config import Settings
 from finops.db.engine import get_engine
 from finops.db.migrate import upgrade
 from finops.generator import GenerateOptions, generate
-from finops.ingest.usage.cli import run_usage_ingest
+from finops.jobs.usage import run_usage_ingest
 from tests.conftest import create_database
 
 END = date(2026, 11, 1)

@@ -5,9 +5,11 @@ from __future__ import annotations
 import os
 from datetime import UTC, datetime
 
+import psycopg
 import pytest
 
 from finops.config import Settings
+from finops.db.engine import AIRFLOW_DB, libpq_url, server_url
 from finops.orchestration.airflow_env import DAGS_FOLDER, airflow_env, migrate_metadata
 from tests.usage.conftest import rows
 from tests.usage.factories import MotoAws, put_records, run_instance
@@ -40,12 +42,12 @@ def test_usage_ingest_dag_maps_one_task_per_account_region(
     for key, value in airflow_env(fresh_settings).items():
         monkeypatch.setenv(key, value)
 
-    from airflow.dag_processing.dagbag import DagBag
+    from airflow.dag_processing.dagbag import BundleDagBag
 
     from finops.config import get_settings
 
     get_settings.cache_clear()
-    dag = DagBag(dag_folder=str(DAGS_FOLDER)).get_dag("usage_ingest")
+    dag = BundleDagBag(dag_folder=str(DAGS_FOLDER), bundle_path=DAGS_FOLDER).get_dag("usage_ingest")
     assert dag is not None
     run = dag.test(
         logical_date=datetime(2026, 9, 30, tzinfo=UTC),
@@ -55,11 +57,20 @@ def test_usage_ingest_dag_maps_one_task_per_account_region(
     assert run.state == "success"
     states = {(ti.task_id, ti.map_index): ti.state for ti in run.get_task_instances()}
     assert states == {
+        ("resolve_interval_day", -1): "success",
         ("plan_units", -1): "success",
         ("ingest_unit", 0): "success",
         ("ingest_unit", 1): "success",
         ("publish_usage", -1): "success",
     }
+    # the run's date, resolved once from its data interval: the day every unit loaded (below)
+    with psycopg.connect(libpq_url(server_url(fresh_settings, AIRFLOW_DB))) as conn:
+        resolved = conn.execute(
+            "SELECT value FROM xcom WHERE dag_id = 'usage_ingest' AND run_id = %s "
+            "AND task_id = 'resolve_interval_day' AND key = 'return_value'",
+            (run.run_id,),
+        ).fetchall()
+    assert resolved == [("2026-09-29",)]
     assert rows(
         fresh_settings,
         "SELECT resource_id, day, stat, avg, max, sample_count FROM utilization_daily "

@@ -18,10 +18,10 @@ from finops.analytics.budgets.model import (
     Threshold,
     save_budget,
 )
-from finops.analytics.cli import table
 from finops.config import Settings, get_settings
 from finops.db.engine import get_engine
 from finops.errors import FinOpsError, NotFoundError
+from finops.markdown import table
 from finops.warehouse.audit import audit
 from finops.warehouse.tables import anomalies, budgets
 

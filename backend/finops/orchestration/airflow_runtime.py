@@ -7,8 +7,6 @@ import importlib.metadata
 import json
 import subprocess
 import time
-import urllib.error
-import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,7 +22,7 @@ from finops.orchestration.airflow_env import (
     airflow_executable,
     migrate_metadata,
 )
-from finops.orchestration.processes import ProcessGroup, tail
+from finops.orchestration.processes import ProcessGroup, tail, wait_http
 
 # The DAGs that run on their own once Airflow is up: billing_ingest daily, and the analytics
 # chained on its Assets (costs -> anomaly_detection, cost_forecast -> budget_check, and
@@ -62,7 +60,13 @@ def start_airflow(settings: Settings, group: ProcessGroup) -> AirflowAccess:
     _start_component(group, "api-server", env, "--host", "127.0.0.1", "--port", port)
     _start_component(group, "scheduler", env)
     register_dags(settings)
-    _wait_healthy(url, group)
+    wait_http(
+        f"{url}/api/v2/monitor/health",
+        group,
+        name="the Airflow api-server",
+        timeout_s=120,
+        interval_s=0.25,
+    )
     _start_component(group, "dag-processor", env)
     _start_component(group, "triggerer", env)
     return AirflowAccess(url, settings.airflow_admin_user, admin_password(settings))
@@ -137,25 +141,6 @@ def _run_airflow(args: list[str], env: dict[str, str]) -> str:
             f"airflow {' '.join(args)} failed:\n{result.stdout[-1500:]}\n{result.stderr[-2500:]}"
         )
     return result.stdout
-
-
-def _wait_healthy(url: str, group: ProcessGroup, *, timeout_s: float = 120) -> None:
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        dead = group.failed()
-        if dead:
-            raise FinOpsError(
-                f"{dead[0].name} exited with status {dead[0].popen.returncode}; its log "
-                f"({dead[0].log_path}) ends:\n{tail(dead[0].log_path)}"
-            )
-        try:
-            with urllib.request.urlopen(f"{url}/api/v2/monitor/health", timeout=2) as response:
-                if response.status == 200:
-                    return
-        except (urllib.error.URLError, ConnectionError, TimeoutError):
-            pass
-        time.sleep(0.25)
-    raise FinOpsError(f"the Airflow api-server did not answer on {url} within {timeout_s:.0f} s")
 
 
 def unpause_dags(settings: Settings, dag_ids: tuple[str, ...] = SCHEDULED_DAGS) -> None:

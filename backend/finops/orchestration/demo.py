@@ -11,13 +11,11 @@ by the ingest and analytics jobs whose inputs have not changed by the job-run le
 
 from __future__ import annotations
 
+import importlib
 import os
 import socket
 import sys
 import time
-import urllib.error
-import urllib.request
-from collections.abc import Callable
 from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -32,7 +30,7 @@ from finops.errors import FinOpsError
 from finops.jobs.ledger import JobSkipped, skipped_line
 from finops.orchestration.airflow_api import AirflowApi
 from finops.orchestration.airflow_runtime import SCHEDULED_DAGS, start_airflow, wait_for_run
-from finops.orchestration.processes import ProcessGroup, tail
+from finops.orchestration.processes import ProcessGroup, tail, wait_http
 
 DEMO_DAG = "billing_ingest"
 DEMO_ANOMALY_DAYS = 400  # the demo estate's 13 months
@@ -77,7 +75,7 @@ def run_demo(
             env=_child_env(settings),
         )
         dashboard = f"http://{settings.api_host}:{settings.api_port}"
-        _wait_http(f"{dashboard}/readyz", group, name=server.name)
+        wait_http(f"{dashboard}/readyz", group, name=server.name)
         console.print(f"\n[bold]Dashboard[/]   {dashboard}/   (API docs {dashboard}/docs)")
         console.print(
             f"[bold]Airflow UI[/]  {access.url}/dags/{DEMO_DAG}   user "
@@ -101,7 +99,8 @@ def _ingest_usage_and_inventory(
     """The estate's AWS Config snapshots and Metric Streams files (reused when already loaded)."""
     from sqlalchemy import text
 
-    from finops.ingest.usage.cli import run_inventory_ingest, run_usage_ingest
+    from finops.jobs.inventory import run_inventory_ingest
+    from finops.jobs.usage import run_usage_ingest
 
     with get_engine(settings).connect() as conn:
         loaded = conn.execute(text("SELECT count(*) FROM utilization_daily")).scalar_one()
@@ -117,57 +116,43 @@ def _ingest_usage_and_inventory(
 
 
 def _run_analytics(settings: Settings, *, console: Console, force: bool) -> None:
-    """The analytics jobs, as of the last day of the bill (each rewrites its own output; one
-    whose inputs have not changed since its last run for that day is skipped, unless
-    ``force``). The DAG runs the billing load triggered wait on the same ledger, so a job is
-    computed once whichever starts first."""
-    from finops.analytics.optimization import cli as optimization
+    """The analytics jobs, all as of one run date, the last day of the bill, resolved once
+    (each rewrites its own output; one whose inputs have not changed since its last run for
+    that day is skipped, unless ``force``). The DAG runs the billing load triggered wait on the
+    same ledger, so a job is computed once whichever starts first."""
+    from finops.jobs.run_date import resolve_run_date
+    from finops.jobs.scheduled import ANALYTICS_JOBS
 
-    jobs: list[tuple[str, Callable[[], Any]]] = [
-        ("waste", lambda: optimization.run_waste(settings=settings, force=force)),
-        ("rightsizing", lambda: optimization.run_rightsizing(settings=settings, force=force)),
-        ("commitments", lambda: optimization.run_commitments(settings=settings, force=force)),
-        ("allocation", lambda: optimization.run_allocation(settings=settings, force=force)),
-        ("kpis", lambda: optimization.run_kpis(settings=settings, force=force)),
-    ]
-    for name, job in jobs:
+    run_date = resolve_run_date(settings=settings)
+    created = None
+    for name, job in ANALYTICS_JOBS.items():
+        if name == "budgets":
+            created = _demo_budget(settings)
         started = time.monotonic()
-        result = job()
-        summary = optimization.result_lines(result)[0]
-        console.print(f"[green]✓[/] {name} ({time.monotonic() - started:.0f} s): {summary}")
-    from finops.analytics import cli as intelligence
+        # anomalies: the whole history on the dashboard, not only the two weeks a daily run
+        # rewrites
+        options = {"report_days": DEMO_ANOMALY_DAYS} if name == "anomalies" else {}
+        result = job.run(run_date=run_date, settings=settings, force=force, options=options)
+        line = _demo_line(name, result) + (f"; created {created}" if created else "")
+        console.print(f"[green]✓[/] {name} ({time.monotonic() - started:.0f} s): {line}")
 
-    started = time.monotonic()
-    # the whole history on the dashboard, not only the last two weeks a daily run rewrites
-    run, _ = intelligence.run_anomalies(
-        settings=settings, report_days=DEMO_ANOMALY_DAYS, force=force
-    )
-    if isinstance(run, JobSkipped):
-        console.print(f"[green]✓[/] anomalies ({time.monotonic() - started:.0f} s): {run.reason}")
-    else:
-        alerts = sum(1 for i in run.incidents if i.cause == "usage_change")
-        console.print(
-            f"[green]✓[/] anomalies ({time.monotonic() - started:.0f} s): {len(run.incidents)} "
-            f"incidents over {DEMO_ANOMALY_DAYS} days, {alerts} alerting (usage changes)"
+
+def _demo_line(name: str, result: Any) -> str:
+    """What the demo says of a job's outcome."""
+    if isinstance(result, JobSkipped):
+        return result.reason if name in ("anomalies", "forecasts") else skipped_line(result)
+    if name == "anomalies":
+        alerts = sum(1 for i in result.incidents if i.cause == "usage_change")
+        return (
+            f"{len(result.incidents)} incidents over {DEMO_ANOMALY_DAYS} days, {alerts} "
+            "alerting (usage changes)"
         )
-    started = time.monotonic()
-    forecasts, _ = intelligence.run_forecasts_job(settings=settings, force=force)
-    console.print(
-        f"[green]✓[/] forecasts ({time.monotonic() - started:.0f} s)"
-        + (f": {forecasts.reason}" if isinstance(forecasts, JobSkipped) else "")
-    )
-    created = _demo_budget(settings)
-    started = time.monotonic()
-    budgets, _ = intelligence.run_budgets(settings=settings, force=force)
-    checked = (
-        skipped_line(budgets)
-        if isinstance(budgets, JobSkipped)
-        else f"{len(budgets.statuses)} checked"
-    )
-    console.print(
-        f"[green]✓[/] budgets ({time.monotonic() - started:.0f} s): {checked}"
-        + (f"; created {created}" if created else "")
-    )
+    if name == "forecasts":
+        return f"{len(result.forecasts)} scopes forecast"
+    if name == "budgets":
+        return f"{len(result.statuses)} checked"
+    module = importlib.import_module(f"finops.jobs.{name}")
+    return str(module.lines(result)[0])
 
 
 def _demo_budget(settings: Settings) -> str | None:
@@ -235,19 +220,3 @@ def _require_free_port(port: int, what: str) -> None:
                 f"running?); stop it or set FINOPS_{'AIRFLOW' if 'Airflow' in what else 'API'}"
                 "_PORT"
             ) from exc
-
-
-def _wait_http(url: str, group: ProcessGroup, *, name: str, timeout_s: float = 60) -> None:
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        dead = group.failed()
-        if dead:
-            raise FinOpsError(f"{dead[0].name} exited; its log ends:\n{tail(dead[0].log_path)}")
-        try:
-            with urllib.request.urlopen(url, timeout=2) as response:
-                if response.status == 200:
-                    return
-        except (urllib.error.URLError, ConnectionError, TimeoutError):
-            pass
-        time.sleep(0.5)
-    raise FinOpsError(f"{name} did not answer {url} within {timeout_s:.0f} s")

@@ -7,12 +7,16 @@ import os
 import signal
 import subprocess
 import time
+import urllib.error
+import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import FrameType
 from typing import IO
 
 import structlog
+
+from finops.errors import FinOpsError
 
 log = structlog.get_logger(__name__)
 
@@ -92,3 +96,26 @@ def tail(path: Path, lines: int = 30) -> str:
     if not path.exists():
         return ""
     return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
+
+
+def wait_http(
+    url: str, group: ProcessGroup, *, name: str, timeout_s: float = 60, interval_s: float = 0.5
+) -> None:
+    """Poll ``url`` until it answers 200; a child of ``group`` that exits meanwhile fails it
+    with the end of its log."""
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        dead = group.failed()
+        if dead:
+            raise FinOpsError(
+                f"{dead[0].name} exited with status {dead[0].popen.returncode}; its log "
+                f"({dead[0].log_path}) ends:\n{tail(dead[0].log_path)}"
+            )
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                if response.status == 200:
+                    return
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            pass
+        time.sleep(interval_s)
+    raise FinOpsError(f"{name} did not answer {url} within {timeout_s:.0f} s")

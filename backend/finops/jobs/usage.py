@@ -1,18 +1,20 @@
-"""Plain functions behind ``finops ingest usage`` and ``finops ingest inventory``.
+"""The utilization ingest: CloudWatch points per account × region, from GetMetricData or from
+Metric Streams files.
 
-The CLI parses options into these arguments, shows a progress bar fed by ``progress`` (called
-once per (account, region[, day]) unit), prints ``result_lines(result)``, and exits non-zero on
-``UsageIngestError`` — raised only when nothing at all could be read.
+``run_usage_ingest`` loads a range of days (``finops ingest usage``, the demo); the
+``usage_ingest`` DAG plans the account × region units, then loads one unit's inventory and
+utilization for its run date (``ingest_unit_day``) and finishes the run (``finish_run``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import date
+from typing import Any
 
 from finops.config import Settings
 from finops.ingest.aws import AwsSettings
-from finops.ingest.inventory.pipeline import ingest_inventory
+from finops.ingest.usage import tasks
 from finops.ingest.usage.pipeline import DEFAULT_RAW_RETENTION_DAYS, ingest_usage
 from finops.ingest.usage.runlog import RunResult, UnitOutcome
 from finops.ingest.usage.scope import Scope
@@ -50,34 +52,31 @@ def run_usage_ingest(
     return result
 
 
-def run_inventory_ingest(
-    source: str | None = None,
-    *,
-    accounts: Sequence[str] = (),
-    regions: Sequence[str] = (),
-    start: date | None = None,
-    end: date | None = None,
-    day: date | None = None,
-    progress: UnitProgress | None = None,
-    settings: Settings | None = None,
-    aws: AwsSettings | None = None,
-) -> RunResult:
-    """``finops ingest inventory [SOURCE] [--accounts …] [--regions …] [--start D --end D]``.
+def plan_units(
+    *, accounts: list[str] | None = None, regions: list[str] | None = None, source: str = ""
+) -> list[dict[str, str]]:
+    """The units of a scheduled run: one per account × enabled region (an account out of
+    reach is one skipped unit), or the one ``source`` folder the run reads files from."""
+    if source:
+        return [{"source": source}]
+    return tasks.plan_units(accounts=accounts or None, regions=regions or None)
 
-    SOURCE: a folder or s3:// prefix of AWS Config snapshots (the days in [start, end));
-    omitted: the describe APIs, recorded as the listing of ``day`` (default today, UTC).
-    Raises UsageIngestError when nothing could be read.
-    """
-    result = ingest_inventory(
-        source,
-        scope=Scope(accounts=tuple(accounts), regions=tuple(regions), start=start, end=end),
-        day=day,
-        settings=settings,
-        aws=aws,
-        progress=progress,
-    )
-    result.raise_if_nothing_read()
-    return result
+
+def ingest_unit_day(
+    *, unit: dict[str, str], run_date: date, run_id: str, settings: Settings | None = None
+) -> dict[str, Any]:
+    """One unit's inventory listing and CloudWatch points for ``run_date`` (a ``source`` unit:
+    the Config snapshots and Metric Streams files of that day)."""
+    if "source" in unit:
+        return tasks.ingest_source(unit["source"], day=run_date, run_id=run_id, settings=settings)
+    return tasks.ingest_unit(unit, day=run_date, run_id=run_id, settings=settings)
+
+
+def finish_run(
+    *, results: list[dict[str, Any]], settings: Settings | None = None
+) -> dict[str, Any]:
+    """Drop raw points past retention; fail only when no unit read anything."""
+    return tasks.finish_run(list(results), settings=settings)
 
 
 def result_lines(result: RunResult) -> list[str]:

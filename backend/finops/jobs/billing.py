@@ -1,26 +1,33 @@
-"""The billing_ingest DAG's task bodies: plain functions over the ingest library."""
+"""The billing ingest job: the billing periods whose export files changed since their last
+successful load, each loaded as one unit (a mapped task of the ``billing_ingest`` DAG).
+
+Its run date is not an input: the export itself says which billing periods it holds, and
+only changed ones load. (``finops ingest billing`` loads one export with its options through
+the same library call, ``finops.ingest.billing.ingest_billing``.)"""
 
 from __future__ import annotations
 
-from finops.config import get_settings
+from finops.config import Settings, get_settings
 from finops.ingest.billing import ingest_billing, list_periods
 
 
-def billing_sources(requested: list[str] | None) -> list[str]:
+def billing_sources(*, requested: list[str] | None, settings: Settings | None = None) -> list[str]:
     """The sources a run ingests: the run's ``sources`` parameter, else FINOPS_BILLING_SOURCES.
 
     Empty when neither names any: a scheduled run then has nothing to do.
     """
-    return [s for s in (requested or []) if s] or list(get_settings().billing_sources)
+    return [s for s in (requested or []) if s] or list((settings or get_settings()).billing_sources)
 
 
-def discover_slices(sources: list[str]) -> list[dict[str, str]]:
+def discover_slices(
+    *, sources: list[str], settings: Settings | None = None
+) -> list[dict[str, str]]:
     """One entry per (source, billing period) whose files changed since its last successful
     load: the unit a mapped task loads. Unchanged periods get no task at all (a run on an
     unchanged export maps nothing, and publishes nothing)."""
     slices: list[dict[str, str]] = []
     for source in sources:
-        for period in list_periods(source, only_changed=True):
+        for period in list_periods(source, only_changed=True, settings=settings):
             slices.append(
                 {
                     "source": source,
@@ -32,13 +39,16 @@ def discover_slices(sources: list[str]) -> list[dict[str, str]]:
     return slices
 
 
-def ingest_slice(slice_: dict[str, str], *, run_id: str | None = None) -> dict[str, object]:
+def ingest_slice(
+    *, slice_: dict[str, str], run_id: str | None = None, settings: Settings | None = None
+) -> dict[str, object]:
     """Load one billing period (idempotent: a retry replaces the same slice)."""
     outcomes = ingest_billing(
         slice_["source"],
         billing_period=slice_["billing_period"] or None,
         unit_key=slice_["unit_key"],
         run_id=run_id,
+        settings=settings,
     )
     return {
         "source_id": ",".join(sorted({o.source_id for o in outcomes})),

@@ -1,0 +1,103 @@
+"""``finops eval``: score the platform against generated ground truth, beside baselines; and
+``finops detect``: the anomaly detector on any time series in a CSV file."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from finops.cli.common import (
+    AsOfOption,
+    day,
+    err_console,
+    fail,
+    markdown_job,
+    run_job,
+    setup_logging,
+)
+from finops.config import get_settings
+from finops.errors import FinOpsError
+
+eval_app = typer.Typer(
+    help="Score the platform against the demo estate's ground truth.", no_args_is_help=True
+)
+detect_app = typer.Typer(help="Run a detector on a file.", no_args_is_help=True)
+
+
+@detect_app.command("anomalies")
+def detect_anomalies_command(
+    csv_file: Annotated[Path, typer.Option("--csv", help="a CSV time series")],
+    timestamp_column: Annotated[str | None, typer.Option(help="default: the first column")] = None,
+    value_column: Annotated[str | None, typer.Option(help="default: the first numeric")] = None,
+) -> None:
+    """Print the anomalies the platform's detector finds in any regular time series."""
+    from finops.analytics.anomalies.csv_series import detect_csv
+
+    setup_logging()
+    try:
+        _, report = detect_csv(
+            csv_file, timestamp_column=timestamp_column, value_column=value_column
+        )
+    except FinOpsError as exc:
+        raise fail(exc) from exc
+    sys.stdout.write(report.rstrip() + "\n")
+
+
+@eval_app.command("anomalies")
+def eval_anomalies_command(
+    estate: Annotated[
+        Path | None, typer.Option(help="a generated estate; default: generate")
+    ] = None,
+    seed: Annotated[int, typer.Option(help="generator seed of the evaluation estate")] = 42,
+    extra_anomalies: Annotated[
+        int, typer.Option(min=0, help="anomalies planted beyond the demo estate's four")
+    ] = 24,
+) -> None:
+    """Precision, recall, F1, delay and root cause against planted anomalies, beside baselines."""
+    from finops.analytics.evaluation import runs
+
+    err_console.print("generating/loading the evaluation estate and scoring (a few minutes) …")
+    markdown_job(
+        lambda: runs.eval_anomalies(estate_dir=estate, seed=seed, extra_anomalies=extra_anomalies)
+    )
+
+
+@eval_app.command("forecasts")
+def eval_forecasts_command(
+    estate: Annotated[
+        Path | None, typer.Option(help="a generated estate; default: generate")
+    ] = None,
+    horizons: Annotated[str, typer.Option(help="comma list of horizons in days")] = "30",
+) -> None:
+    """MASE, sMAPE and interval coverage by rolling origin, beside seasonal naive and Prophet."""
+    from finops.analytics.evaluation import runs
+
+    try:
+        chosen = tuple(int(h) for h in horizons.split(",") if h.strip())
+    except ValueError:
+        raise fail(FinOpsError(f"--horizons {horizons!r}: expected days, e.g. 30,90,180")) from None
+    if not chosen or any(h < 1 for h in chosen):
+        raise fail(FinOpsError(f"--horizons {horizons!r}: expected positive days"))
+    err_console.print("generating/loading the evaluation estate and scoring (a few minutes) …")
+    markdown_job(lambda: runs.eval_forecasts(estate_dir=estate, horizons=chosen))
+
+
+@eval_app.command("optimization")
+def eval_optimization_command(
+    ground_truth: Annotated[
+        Path | None, typer.Option(help="ground_truth.json; default: the demo estate's")
+    ] = None,
+    date_: AsOfOption = None,
+) -> None:
+    """Precision, recall and savings error per finding type against the ground truth."""
+    from finops.analytics.evaluation import runs
+
+    truth = ground_truth or get_settings().demo_estate_path / "ground_truth.json"
+    result = run_job(
+        lambda: runs.eval_optimization(truth, as_of=day(date_)), runs.optimization_lines
+    )
+    if not result.passed:
+        raise typer.Exit(code=1)
