@@ -37,12 +37,18 @@ from finops.ingest.billing.checks import (
     names,
 )
 from finops.ingest.billing.columns import DECIMAL_COLUMNS, DIMENSIONS, GRAINS, MEASURES
+from finops.ingest.billing.mapping import (
+    define_facts,
+    map_attributes,
+    merge_attributes,
+    split_lines,
+)
 from finops.ingest.billing.money import MONEY
 from finops.ingest.billing.providers.registry import NATIVE
 from finops.ingest.billing.quality import QualityFinding
 from finops.ingest.billing.readers import stage_unit
 from finops.ingest.billing.sources import PeriodFiles
-from finops.ingest.billing.staging import ident, literal
+from finops.ingest.billing.staging import literal
 
 _SQL_DIR = Path(__file__).parent
 _LINES_SQL = {
@@ -51,8 +57,6 @@ _LINES_SQL = {
     "focus": (_SQL_DIR / "focus_to_focus.sql").read_text(),
     **{name: native.lines_sql for name, native in NATIVE.items()},
 }
-CUR_TO_FOCUS_SQL = (_SQL_DIR / "cur_to_focus.sql").read_text()
-CUR_MEASURES_SQL = (_SQL_DIR / "cur_measures.sql").read_text()
 MACROS_SQL = (_SQL_DIR / "macros.sql").read_text()
 # DuckDB's memory: the hourly grain's million narrow facts fit in less than the daily grain's
 # wide line groups needed, and the process stays under 1 GiB with Python around it
@@ -248,7 +252,7 @@ def prepare_unit(
         lines = _LINES_SQL[unit.source_format]
         con.execute(f"CREATE TEMP VIEW billing_lines AS SELECT * FROM ({lines}) {period_filter}")
         try:
-            _split_lines(con, unit, bucket=GRAINS[grain])
+            split_lines(con, unit, bucket=GRAINS[grain])
             totals = group_totals(con, unit)
             check_unit(con, unit)
             months = [
@@ -259,9 +263,9 @@ def prepare_unit(
                 ).fetchall()
             ]
             is_cur = unit.source_format in ("cur", "cur2")
-            _map(con, is_cur=is_cur)
-            attribute_count = _merge(con, unit)
-            _facts(con, is_cur=is_cur, bucket=GRAINS[grain])
+            map_attributes(con, is_cur=is_cur)
+            attribute_count = merge_attributes(con, unit)
+            define_facts(con, is_cur=is_cur, bucket=GRAINS[grain])
             findings = quality.check(con, "mapped_rows", source_end_flags=not is_cur)
             parties = [
                 (str(r[0]), str(r[1]))
@@ -304,117 +308,4 @@ def transform_unit(
             rows=rows,
             totals=prepared.totals,
             months=prepared.months,
-        )
-
-
-def _split_lines(con: duckdb.DuckDBPyConnection, unit: PeriodFiles, *, bucket: str) -> None:
-    """``line_attrs`` (distinct attribute sets) and ``line_facts`` (measures per set and
-    charge day, or per line item hour), keyed by a hash of the attributes;
-    ``billing_groups`` joins them."""
-    described = con.execute("SELECT column_name FROM (DESCRIBE billing_lines)").fetchall()
-    attributes = [
-        str(r[0]) for r in described if r[0] not in MEASURES and r[0] != "charge_period_start"
-    ]
-    listed = ", ".join(ident(c) for c in attributes)
-    key = f"hash({listed}) AS x_key, date_trunc('{bucket}', charge_period_start)"
-    if bucket == "hour":  # one fact per line item hour: grouping would merge next to nothing
-        measures = ", ".join(MEASURES)
-        con.execute(
-            f"CREATE TEMP TABLE line_facts AS SELECT {key} AS charge_period_start, {measures}, "
-            "CAST(1 AS BIGINT) AS x_raw_line_items FROM billing_lines"
-        )
-    else:
-        sums = ", ".join(f"SUM({m}) AS {m}" for m in MEASURES)
-        con.execute(
-            f"CREATE TEMP TABLE line_facts AS SELECT {key} AS charge_period_start, {sums}, "
-            "COUNT(*) AS x_raw_line_items FROM billing_lines GROUP BY 1, 2"
-        )
-    con.execute(
-        f"CREATE TEMP TABLE line_attrs AS SELECT hash({listed}) AS x_key, {listed} "
-        "FROM billing_lines GROUP BY ALL"
-    )
-    _refuse_collision(con, unit, "line_attrs", "x_key")
-    con.execute(
-        "CREATE TEMP VIEW billing_groups AS SELECT f.* EXCLUDE (x_key), a.* EXCLUDE (x_key) "
-        "FROM line_facts f JOIN line_attrs a ON a.x_key = f.x_key"
-    )
-
-
-def _map(con: duckdb.DuckDBPyConnection, *, is_cur: bool) -> None:
-    """``mapped_sets``: the FOCUS attribute sets of each line attribute set and variant (CUR:
-    cur_to_focus.sql; FOCUS and native exports are FOCUS already)."""
-    if is_cur:
-        con.execute(
-            "CREATE TEMP TABLE mapped_sets AS "
-            + CUR_TO_FOCUS_SQL.replace("FROM cur_attrs", "FROM line_attrs")
-        )
-    else:
-        con.execute(
-            "CREATE TEMP TABLE mapped_sets AS SELECT *, 'line' AS x_variant, "
-            "true AS x_keep_consumed, true AS x_keep_pricing FROM line_attrs"
-        )
-
-
-def _facts(con: duckdb.DuckDBPyConnection, *, is_cur: bool, bucket: str) -> None:
-    """``mapped_facts`` (the measures of each mapped set, CUR: cur_measures.sql),
-    ``mapped_rows`` (sets and measures, for the quality rules) and ``warehouse_facts`` (what
-    is loaded: per warehouse attribute set, summed per charge day at the daily grain; at the
-    hourly grain written as they are, sums being the same)."""
-    if is_cur:
-        con.execute(f"CREATE TEMP VIEW mapped_facts AS {CUR_MEASURES_SQL}")
-    else:
-        con.execute(
-            "CREATE TEMP VIEW mapped_facts AS SELECT f.x_key, m.x_variant, m.x_attr, "
-            f"f.charge_period_start, {', '.join(f'f.{m}' for m in MEASURES)}, "
-            "f.x_raw_line_items FROM line_facts f JOIN mapped_attrs m ON m.x_key = f.x_key"
-        )
-    con.execute(
-        "CREATE TEMP VIEW mapped_rows AS SELECT "
-        "a.* EXCLUDE (x_key, x_variant, x_keep_consumed, x_keep_pricing, x_attr), "
-        "f.* EXCLUDE (x_key, x_variant, x_attr) FROM mapped_facts f "
-        "JOIN mapped_attrs a ON a.x_key = f.x_key AND a.x_variant = f.x_variant"
-    )
-    measures = (*MEASURES, "x_raw_line_items")
-    if bucket == "hour":
-        con.execute(
-            "CREATE TEMP VIEW warehouse_facts AS SELECT x_attr, charge_period_start, "
-            f"{', '.join(measures)} FROM mapped_facts"
-        )
-    else:
-        sums = ", ".join(f"SUM({m}) AS {m}" for m in measures)
-        con.execute(
-            "CREATE TEMP VIEW warehouse_facts AS SELECT x_attr, charge_period_start, "
-            f"{sums} FROM mapped_facts GROUP BY 1, 2"
-        )
-
-
-def _merge(con: duckdb.DuckDBPyConnection, unit: PeriodFiles) -> int:
-    """Merge mapped attribute sets that became identical (``warehouse_attrs``, ids from 0)
-    and give each mapped set its warehouse set (``mapped_attrs.x_attr``); the number of
-    warehouse attribute sets."""
-    dims = ", ".join(DIMENSIONS)
-    con.execute(
-        "CREATE TEMP TABLE warehouse_attrs AS SELECT row_number() OVER () - 1 AS x_attr, * "
-        f"FROM (SELECT hash({dims}) AS x_dims_key, {dims} FROM mapped_sets GROUP BY ALL)"
-    )
-    _refuse_collision(con, unit, "warehouse_attrs", "x_dims_key")
-    con.execute(
-        "CREATE TEMP TABLE mapped_attrs AS SELECT m.*, w.x_attr "
-        "FROM mapped_sets m JOIN warehouse_attrs w "
-        f"ON w.x_dims_key = hash({', '.join(f'm.{d}' for d in DIMENSIONS)})"
-    )
-    row = con.execute("SELECT count(*) FROM warehouse_attrs").fetchone()
-    return int(row[0]) if row else 0
-
-
-def _refuse_collision(
-    con: duckdb.DuckDBPyConnection, unit: PeriodFiles, table: str, key: str
-) -> None:
-    """Two different attribute sets with one 64-bit hash (about one chance in 10^10 for a
-    month of hourly CUR) would merge their costs: refuse rather than load them wrong."""
-    row = con.execute(f"SELECT count(*) - count(DISTINCT {key}) FROM {table}").fetchone()
-    if row and row[0]:
-        raise IngestError(
-            f"{names(unit)}: {row[0]} attribute sets share a hash key in {table}; the load was "
-            "stopped so that no costs are merged wrongly (please report this)"
         )
