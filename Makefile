@@ -34,7 +34,7 @@ chromium:
 		$(APT_GET) update -qq && DEBIAN_FRONTEND=noninteractive $(APT_GET) install -y -qq chromium; }
 
 # The FinOps Foundation's focus-validator in its own venv (Python >= 3.12, pinned packages):
-# tests/integration/test_focus_export.py runs it on `finops export focus` output.
+# tests/export/test_focus_export.py runs it on `finops export focus` output.
 FOCUS_VALIDATOR_DIR := .cache/focus-validator
 FOCUS_VALIDATOR_REQS := tools/focus-validator/requirements.txt
 

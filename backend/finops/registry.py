@@ -5,9 +5,9 @@ dataclass whose defaults and ``__post_init__`` validation are the one descriptio
 accepts), the ``parameter_names`` it reads from it, and a docstring with an ``Example::`` block
 (YAML) showing those parameters. The finding rules register here
 (``finops.analytics.optimization.rules``); remediation actions will register the same way in a
-registry of their own, and the meta-test (``tests/optimization/test_registry.py``) checks every
-registry: unique names, each docstring example parses, names exactly the declared parameters
-and validates against ``Parameters``.
+registry of their own, and the meta-test (``tests/analytics/optimization/test_registry.py``)
+checks every registry: unique names, each docstring example parses, names exactly the declared
+parameters and validates against ``Parameters``.
 
 This module knows nothing of findings or actions, so any layer may build on it. A remediation
 action would join like this (its own base adding what an action declares)::

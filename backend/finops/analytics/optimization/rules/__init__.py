@@ -4,7 +4,7 @@ Importing this package registers every rule, in the order the API lists the type
 else that names finding types — the API's ``FindingType`` enum, the Cost Optimization Hub
 comparison, the evaluation's list, the table in docs/analytics.md and the dashboard's labels in
 frontend/src/lib/findings.ts — is generated from or checked against this registry
-(tests/optimization/test_registry.py).
+(tests/analytics/optimization/test_registry.py).
 """
 
 from __future__ import annotations

@@ -1,7 +1,8 @@
 """The finding-type table of docs/analytics.md, generated from the registry between two markers.
 
 ``uv run python -m finops.analytics.optimization.rules.doctable docs/analytics.md`` rewrites it;
-tests/optimization/test_registry.py fails when the file differs from what this module writes.
+tests/analytics/optimization/test_registry.py fails when the file differs from what this module
+writes.
 """
 
 from __future__ import annotations

@@ -29,7 +29,7 @@ from finops.analytics.optimization.rules.doctable import documented_table, findi
 from finops.errors import ConfigurationError
 from finops.registry import REGISTRIES, Registered
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 FINDINGS_TS = ROOT / "frontend" / "src" / "lib" / "findings.ts"
 ANALYTICS_MD = ROOT / "docs" / "analytics.md"
 JOBS = {"rightsizing", "waste", "tagging", "commitments"}

@@ -21,7 +21,7 @@ from finops.ingest.usage import UsageIngestError, ingest_usage
 from finops.ingest.usage.catalog import BY_METRIC
 from tests.factories.moto import stop_moto_server
 from tests.generator.helpers import small_options
-from tests.usage.conftest import (
+from tests.ingest.usage.conftest import (
     METRIC_DAYS,
     checksum,
     execute,
@@ -29,7 +29,7 @@ from tests.usage.conftest import (
     rows,
     start_moto,
 )
-from tests.usage.factories import (
+from tests.ingest.usage.factories import (
     MotoAws,
     create_volume,
     lock_down,

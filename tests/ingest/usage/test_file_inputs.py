@@ -19,7 +19,7 @@ from finops.generator import GenerateResult
 from finops.ingest.inventory import Scope, ingest_inventory
 from finops.ingest.usage import ingest_usage
 from finops.ingest.usage.catalog import BY_METRIC, stat_from_set
-from tests.usage.conftest import METRIC_DAYS, checksum, rows
+from tests.ingest.usage.conftest import METRIC_DAYS, checksum, rows
 
 UTILIZATION = "SELECT * FROM utilization_daily"
 POINTS = (

@@ -19,7 +19,7 @@ from finops.jobs.allocation import run_allocation
 from finops.jobs.commitments import run_commitments
 from finops.jobs.kpis import run_kpis
 from finops.jobs.ledger import JobSkipped
-from tests.optimization.conftest import AS_OF, situations
+from tests.analytics.optimization.conftest import AS_OF, situations
 
 # every type the registry says the ground truth plants (all but oversized_rds)
 EXACT_TYPES = evaluated_types()

@@ -16,7 +16,7 @@ from finops.analytics.optimization.jobs import run_rightsizing_job, run_waste_jo
 from finops.config import Settings
 from finops.db.engine import get_engine
 from finops.jobs.commitments import run_commitments
-from tests.optimization.conftest import AS_OF
+from tests.analytics.optimization.conftest import AS_OF
 
 REMOVAL_TYPES = (
     "idle_instance",

@@ -35,8 +35,8 @@ from finops.export.writers import ROW_GROUP_ROWS
 from finops.generator import GenerateOptions, generate
 from finops.ingest.billing import ingest_billing
 from tests.conftest import create_database
+from tests.export.focus_validator import ValidatorInstall, check_export, install_validator
 from tests.factories.focus import FocusFile
-from tests.integration.focus_validator import ValidatorInstall, check_export, install_validator
 
 PERIOD = "2026-10"
 

@@ -26,7 +26,7 @@ from finops.ingest.billing.manage import list_sources, remove_source, rename_sou
 from tests.factories.cur2 import Cur2Export
 from tests.factories.focus import FocusFile
 
-SAMPLE = Path(__file__).parents[1] / "data" / "focus-sample-1.0" / "focus_sample.csv"
+SAMPLE = Path(__file__).parents[2] / "data" / "focus-sample-1.0" / "focus_sample.csv"
 
 
 def _query(settings: Settings, sql: str) -> list[tuple[object, ...]]:

@@ -32,9 +32,9 @@ from finops.jobs import (
 from finops.jobs.inventory import run_inventory_ingest
 from finops.jobs.ledger import JobSkipped
 from finops.jobs.usage import run_usage_ingest
+from tests.analytics.optimization.conftest import AS_OF
 from tests.conftest import create_database
 from tests.factories.cur2 import Cur2Export
-from tests.optimization.conftest import AS_OF
 
 # each job's output: the rows a rerun would rewrite (the xmin of a rewritten row changes)
 OUTPUTS: dict[str, str] = {

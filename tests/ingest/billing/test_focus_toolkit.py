@@ -29,6 +29,7 @@ from finops.config import Settings
 from finops.db.engine import get_engine, server_url
 from finops.export import export_focus
 from tests.conftest import create_database
+from tests.export.focus_validator import ValidatorInstall, check_export, install_validator
 from tests.factories.focus_toolkit import (
     MONEY,
     PROVIDERS,
@@ -37,7 +38,6 @@ from tests.factories.focus_toolkit import (
     generate_cost_and_usage,
     source_sums,
 )
-from tests.integration.focus_validator import ValidatorInstall, check_export, install_validator
 
 _MONEY_SQL = (
     "coalesce(sum(billed_cost), 0), coalesce(sum(effective_cost), 0), "
