@@ -11,17 +11,19 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import psycopg
 from psycopg import sql
-from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.engine import make_url
 
 from finops.config import Settings, get_settings
 from finops.db.embedded import ensure_server, running_port
 from finops.db.roles import app_role, console_role, role_url
+from finops.db.urls import parse_url
 from finops.errors import DatabaseError
+
+if TYPE_CHECKING:  # SQLAlchemy is imported where an engine is made, not by every process
+    from sqlalchemy import Engine
 
 WAREHOUSE_DB = "finops"
 AIRFLOW_DB = "airflow"
@@ -32,10 +34,10 @@ _ENSURED: set[str] = set()  # databases known to exist, checked once per process
 def server_url(settings: Settings, database: str = WAREHOUSE_DB) -> str:
     """SQLAlchemy URL of ``database`` on the configured server (embedded unless configured)."""
     if settings.database_url is not None:
-        url = make_url(_with_driver(settings.database_url.get_secret_value()))
+        url = parse_url(_with_driver(settings.database_url.get_secret_value()))
         if database != WAREHOUSE_DB:
             url = url.set(database=database)
-        return url.render_as_string(hide_password=False)
+        return url.render()
     server = ensure_server(settings.pgdata_path, port=settings.embedded_pg_port)
     return server.url(database)
 
@@ -49,9 +51,7 @@ def _with_driver(url: str) -> str:
 
 def libpq_url(sqlalchemy_url: str) -> str:
     """The same URL in the form psycopg and libpq accept."""
-    return (
-        make_url(sqlalchemy_url).set(drivername="postgresql").render_as_string(hide_password=False)
-    )
+    return parse_url(sqlalchemy_url).set(drivername="postgresql").render()
 
 
 def ensure_database(settings: Settings, database: str) -> str:
@@ -63,7 +63,7 @@ def ensure_database(settings: Settings, database: str) -> str:
     url = server_url(settings, database)
     if url in _ENSURED:
         return url
-    admin = libpq_url(make_url(url).set(database="postgres").render_as_string(hide_password=False))
+    admin = libpq_url(parse_url(url).set(database="postgres").render())
     try:
         with psycopg.connect(admin, autocommit=True) as conn:
             exists = conn.execute(
@@ -110,8 +110,16 @@ def settings_of(engine: Engine) -> Settings | None:
     return _OWNER_SETTINGS.get(engine.url.render_as_string(hide_password=False))
 
 
+def _as_sqlalchemy_renders(url: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=False)
+
+
 @lru_cache(maxsize=16)
 def _engine_for(url: str, pgdata: Path | None) -> Engine:
+    from sqlalchemy import create_engine
+
     engine = create_engine(
         url,
         pool_pre_ping=True,
@@ -127,6 +135,7 @@ def _engine_for(url: str, pgdata: Path | None) -> Engine:
 def _follow_embedded_server(engine: Engine, pgdata: Path) -> None:
     """Connect to wherever the embedded server on ``pgdata`` listens now (``postmaster.pid``),
     not where it listened when the engine was made; a stopped server is a connection error."""
+    from sqlalchemy import event
 
     @event.listens_for(engine, "do_connect")
     def _resolve(dialect: Any, conn_rec: Any, cargs: Any, cparams: dict[str, Any]) -> None:
@@ -140,6 +149,6 @@ def get_engine(settings: Settings | None = None) -> Engine:
     """The process-wide engine of the warehouse database, as the application role."""
     settings = settings or get_settings()
     url = app_url(settings)
-    _OWNER_SETTINGS[url] = settings
+    _OWNER_SETTINGS[_as_sqlalchemy_renders(url)] = settings
     embedded = settings.pgdata_path.resolve() if settings.database_url is None else None
     return _engine_for(url, embedded)

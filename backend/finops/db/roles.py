@@ -31,9 +31,9 @@ import psycopg
 import structlog
 from psycopg import sql
 from pydantic import SecretStr
-from sqlalchemy.engine import make_url
 
 from finops.config import Settings
+from finops.db.urls import parse_url
 from finops.errors import DatabaseError
 
 log = structlog.get_logger(__name__)
@@ -80,8 +80,7 @@ def console_role(settings: Settings) -> RoleSpec:
 def role_url(owner_url: str, role: RoleSpec) -> str:
     """``owner_url`` (a SQLAlchemy URL) with ``role``'s name and password."""
     password = role.password.get_secret_value() if role.password is not None else None
-    url = make_url(owner_url).set(username=role.name, password=password)
-    return url.render_as_string(hide_password=False)
+    return parse_url(owner_url).set(username=role.name, password=password).render()
 
 
 def ensure_roles(conn: psycopg.Connection[tuple[object, ...]], settings: Settings) -> None:
