@@ -57,7 +57,7 @@ def eval_anomalies_command(
     ] = 24,
 ) -> None:
     """Precision, recall, F1, delay and root cause against planted anomalies, beside baselines."""
-    from finops.analytics.evaluation import runs
+    from finops.orchestration import evaluation as runs
 
     err_console.print("generating/loading the evaluation estate and scoring (a few minutes) …")
     markdown_job(
@@ -73,7 +73,7 @@ def eval_forecasts_command(
     horizons: Annotated[str, typer.Option(help="comma list of horizons in days")] = "30",
 ) -> None:
     """MASE, sMAPE and interval coverage by rolling origin, beside seasonal naive and Prophet."""
-    from finops.analytics.evaluation import runs
+    from finops.orchestration import evaluation as runs
 
     try:
         chosen = tuple(int(h) for h in horizons.split(",") if h.strip())
@@ -93,7 +93,7 @@ def eval_optimization_command(
     date_: AsOfOption = None,
 ) -> None:
     """Precision, recall and savings error per finding type against the ground truth."""
-    from finops.analytics.evaluation import runs
+    from finops.orchestration import evaluation as runs
 
     truth = ground_truth or get_settings().demo_estate_path / "ground_truth.json"
     result = run_job(

@@ -10,12 +10,12 @@ from typing import Any
 
 from sqlalchemy import text
 
-from finops.analytics.evaluation.runs import eval_optimization
 from finops.analytics.optimization.findings import money
 from finops.analytics.optimization.jobs import run_rightsizing_job, run_waste_job
 from finops.config import Settings
 from finops.db.engine import get_engine
 from finops.jobs.commitments import run_commitments
+from finops.orchestration.evaluation import eval_optimization
 from tests.analytics.optimization.conftest import AS_OF
 
 REMOVAL_TYPES = (

@@ -9,7 +9,6 @@ from typing import Any
 
 from sqlalchemy import text
 
-from finops.analytics.evaluation.runs import eval_optimization, optimization_lines
 from finops.analytics.optimization.jobs import run_waste_job
 from finops.analytics.optimization.policy import WastePolicy
 from finops.analytics.optimization.rules import evaluated_types
@@ -19,6 +18,7 @@ from finops.jobs.allocation import run_allocation
 from finops.jobs.commitments import run_commitments
 from finops.jobs.kpis import run_kpis
 from finops.jobs.ledger import JobSkipped
+from finops.orchestration.evaluation import eval_optimization, optimization_lines
 from tests.analytics.optimization.conftest import AS_OF, situations
 
 # every type the registry says the ground truth plants (all but oversized_rds)
