@@ -7,16 +7,8 @@ the measures); ``finops.costs`` joins them.
 
 from __future__ import annotations
 
-MEASURES = (
-    "billed_cost",
-    "commitment_discount_quantity",
-    "consumed_quantity",
-    "contracted_cost",
-    "effective_cost",
-    "list_cost",
-    "pricing_currency_effective_cost",
-    "pricing_quantity",
-)
+from finops.warehouse.cost_columns import MEASURES as MEASURES  # the additive columns
+
 # every FOCUS column the warehouse keeps besides the measures and the charge period; unit
 # prices are attributes of a row, not additive, so they are grouped on like any dimension
 DIMENSIONS = (

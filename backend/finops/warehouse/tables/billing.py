@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import BigInteger, Column, Date, DateTime, ForeignKey, Numeric, Table, Text
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 
+from finops.warehouse.cost_columns import FACT_COLUMNS
 from finops.warehouse.metadata import metadata
 
 # the columns of a cost row, in the order of the costs view (with x_source_format, which the
@@ -90,21 +91,6 @@ _COST_ROW: list[Column[Any]] = [
     Column("service_provider_name", Text),
     Column("x_extensions", JSONB),
 ]
-FACT_COLUMNS = frozenset(
-    (
-        "billed_cost",
-        "charge_period_end",
-        "charge_period_start",
-        "commitment_discount_quantity",
-        "consumed_quantity",
-        "contracted_cost",
-        "effective_cost",
-        "list_cost",
-        "pricing_currency_effective_cost",
-        "pricing_quantity",
-        "x_raw_line_items",
-    )
-)
 
 
 def _copies(*, facts: bool) -> list[Column[Any]]:
