@@ -15,8 +15,8 @@ from finops.config import Settings
 from finops.db.engine import get_engine
 from finops.generator import GenerateResult, generate
 from tests.factories.moto import start_moto_server, stop_moto_server
+from tests.factories.usage import MotoAws
 from tests.generator.helpers import small_options
-from tests.ingest.usage.factories import MotoAws
 
 # The estate: September 2026; Config snapshots on 09-01, 09-29 and 09-30; 5-minute metrics for
 # 09-29 and 09-30 (the last two days).

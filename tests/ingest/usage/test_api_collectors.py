@@ -20,6 +20,15 @@ from finops.ingest.inventory.collectors import COLLECTORS
 from finops.ingest.usage import UsageIngestError, ingest_usage
 from finops.ingest.usage.catalog import BY_METRIC
 from tests.factories.moto import stop_moto_server
+from tests.factories.usage import (
+    MotoAws,
+    create_volume,
+    lock_down,
+    put_records,
+    run_instance,
+    stream_records,
+    write_stream_subset,
+)
 from tests.generator.helpers import small_options
 from tests.ingest.usage.conftest import (
     METRIC_DAYS,
@@ -28,15 +37,6 @@ from tests.ingest.usage.conftest import (
     point_aws_at,
     rows,
     start_moto,
-)
-from tests.ingest.usage.factories import (
-    MotoAws,
-    create_volume,
-    lock_down,
-    put_records,
-    run_instance,
-    stream_records,
-    write_stream_subset,
 )
 
 ACCOUNT_A, ACCOUNT_B = "111111111111", "222222222222"

@@ -11,8 +11,8 @@ import pytest
 from finops.config import Settings
 from finops.db.engine import AIRFLOW_DB, libpq_url, server_url
 from finops.orchestration.airflow_env import DAGS_FOLDER, airflow_env, migrate_metadata
+from tests.factories.usage import MotoAws, put_records, run_instance
 from tests.ingest.usage.conftest import rows
-from tests.ingest.usage.factories import MotoAws, put_records, run_instance
 
 ACCOUNT = "333333333333"
 REGION = "eu-west-1"
