@@ -12,7 +12,9 @@ import hashlib
 import json
 import re
 import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass
+from itertools import chain
 from pathlib import Path
 
 import duckdb
@@ -131,8 +133,14 @@ def _discover_folder(
     con: duckdb.DuckDBPyConnection, root: Path, work_dir: Path, place: _Locator
 ) -> list[PeriodFiles]:
     claimed: set[Path] = set()
-    units = _data_export_units(con, root, work_dir, place, claimed)
-    units += _legacy_cur_units(con, root, work_dir, place, claimed)
+    units: list[PeriodFiles] = []
+    # lazily, in order: the legacy layout skips the folders the Data Exports periods claimed
+    periods = chain(_data_export_periods(root, place), _legacy_cur_periods(root, place, claimed))
+    for found in periods:
+        paths = _listed(found.period_dir, found.manifest, key=found.manifest_key)
+        claimed.update(found.period_dir.rglob("*"))
+        if paths:
+            units.append(_period_unit(con, paths, work_dir, found=found))
     loose = sorted(p for p in root.rglob("*") if is_data_file(p) and p not in claimed)
     if loose and units:
         raise IngestError(
@@ -148,92 +156,77 @@ def _discover_folder(
     return units
 
 
-def _data_export_units(
-    con: duckdb.DuckDBPyConnection,
-    root: Path,
-    work_dir: Path,
-    place: _Locator,
-    claimed: set[Path],
-) -> list[PeriodFiles]:
+@dataclass(frozen=True)
+class _Period:
+    """One billing period's folder of an export layout, and its manifest."""
+
+    period_dir: Path
+    manifest: Path
+    manifest_key: str  # the manifest's list of data files
+    name: str  # the export's or report's name
+    kind: str  # the format a period is named by when it cannot be read
+    period: str
+    location: str
+
+
+def _data_export_periods(root: Path, place: _Locator) -> Iterator[_Period]:
     """AWS Data Exports (CUR 2.0 or FOCUS): <export>/data/BILLING_PERIOD=YYYY-MM/ with the
     manifest's dataFiles under <export>/metadata/."""
-    units: list[PeriodFiles] = []
     for period_dir in sorted(p for p in root.rglob("BILLING_PERIOD=*") if p.is_dir()):
         match = _CUR2_PERIOD_DIR.match(period_dir.name)
         if match is None or period_dir.parent.name != "data":
             continue
         export_dir = period_dir.parent.parent
         manifest = export_dir / "metadata" / period_dir.name / f"{export_dir.name}-Manifest.json"
-        paths = _listed(period_dir, manifest, key="dataFiles")
-        claimed.update(period_dir.rglob("*"))
-        if paths:
-            units.append(
-                _period_unit(
-                    con,
-                    paths,
-                    work_dir,
-                    name=export_dir.name,
-                    broken_kind="cur2",
-                    period=match.group(1),
-                    manifest=manifest,
-                    location=place(export_dir),
-                )
-            )
-    return units
+        yield _Period(
+            period_dir,
+            manifest,
+            "dataFiles",
+            export_dir.name,
+            "cur2",
+            match.group(1),
+            place(export_dir),
+        )
 
 
-def _legacy_cur_units(
-    con: duckdb.DuckDBPyConnection,
-    root: Path,
-    work_dir: Path,
-    place: _Locator,
-    claimed: set[Path],
-) -> list[PeriodFiles]:
-    """Legacy CUR: <report>/YYYYMMDD-YYYYMMDD/ with the report's manifest (reportKeys)."""
-    units: list[PeriodFiles] = []
+def _legacy_cur_periods(root: Path, place: _Locator, claimed: set[Path]) -> Iterator[_Period]:
+    """Legacy CUR: <report>/YYYYMMDD-YYYYMMDD/ with the report's manifest (reportKeys); read
+    after the Data Exports periods, whose folders it skips (``claimed``)."""
     for period_dir in sorted(p for p in root.rglob("*") if p.is_dir()):
         match = _CUR_PERIOD_DIR.match(period_dir.name)
         if match is None or period_dir in claimed:
             continue
         manifests = sorted(period_dir.glob("*-Manifest.json"))
-        if not manifests:
-            continue
-        paths = _listed(period_dir, manifests[0], key="reportKeys")
-        claimed.update(period_dir.rglob("*"))
-        if paths:
-            units.append(
-                _period_unit(
-                    con,
-                    paths,
-                    work_dir,
-                    name=manifests[0].name.removesuffix("-Manifest.json"),
-                    broken_kind="cur",
-                    period=f"{match.group(1)}-{match.group(2)}",
-                    manifest=manifests[0],
-                    location=place(period_dir.parent),
-                )
+        if manifests:
+            yield _Period(
+                period_dir,
+                manifests[0],
+                "reportKeys",
+                manifests[0].name.removesuffix("-Manifest.json"),
+                "cur",
+                f"{match.group(1)}-{match.group(2)}",
+                place(period_dir.parent),
             )
-    return units
 
 
 def _period_unit(
-    con: duckdb.DuckDBPyConnection,
-    paths: list[Path],
-    work_dir: Path,
-    *,
-    name: str,
-    broken_kind: str,
-    period: str,
-    manifest: Path,
-    location: str,
+    con: duckdb.DuckDBPyConnection, paths: list[Path], work_dir: Path, *, found: _Period
 ) -> PeriodFiles:
     """One export's billing period; a file that cannot be read makes it fail alone."""
     try:
         files = tuple(_inspect(con, p, work_dir) for p in paths)
     except IngestError as exc:  # this period fails alone; the others still load
-        return _broken(f"{broken_kind}:{name}", broken_kind, period, location, name, exc)
+        name, kind = found.name, found.kind
+        return _broken(f"{kind}:{name}", kind, found.period, found.location, name, exc)
     kind = files[0].columns.source_format
-    return _unit(f"{kind}:{name}", period, files, manifest, location=location, export_name=name)
+    return _unit(
+        f"{kind}:{found.name}",
+        found.period,
+        files,
+        found.manifest,
+        location=found.location,
+        export_name=found.name,
+    )
 
 
 def _loose_unit(
