@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from sqlalchemy import Select, select, text
+from sqlalchemy import Connection, Select, select, text
 
 from finops.analytics.anomalies.store import STATUSES, set_status
 from finops.analytics.budgets.model import (
@@ -24,6 +24,11 @@ from finops.errors import FinOpsError, NotFoundError
 from finops.markdown import table
 from finops.warehouse.audit import audit
 from finops.warehouse.tables import anomalies, budgets
+
+
+def _audit_change(conn: Connection, *, action: str, subject: str, details: object) -> None:
+    """Audit one change made from the command line: each is a run of its own (a fresh run id)."""
+    audit(conn, action=action, subject=subject, run_id=uuid.uuid4().hex, details=details)
 
 
 def _scope_text(scope: dict[str, Any]) -> str:
@@ -91,11 +96,10 @@ def change_anomaly_status(
     with get_engine(settings or get_settings()).begin() as conn:
         if not set_status(conn, fingerprint=fingerprint, status=status, note=note):
             raise NotFoundError(f"no anomaly incident with fingerprint {fingerprint!r}")
-        audit(
+        _audit_change(
             conn,
             action="anomaly.status",
             subject=fingerprint,
-            run_id=uuid.uuid4().hex,
             details={"status": status, "note": note, "actor": actor},
         )
     return status, f"incident {fingerprint} is now {status}"
@@ -158,11 +162,10 @@ def create_budget(
     )
     with get_engine(settings or get_settings()).begin() as conn:
         budget_id = save_budget(conn, budget)
-        audit(
+        _audit_change(
             conn,
             action="budget.save",
             subject=name,
-            run_id=uuid.uuid4().hex,
             details={
                 "id": budget_id,
                 "scope": budget.scope,
@@ -225,11 +228,10 @@ def delete_budget(name: str, *, settings: Settings | None = None) -> tuple[str, 
         ).first()
         if deleted is None:
             raise NotFoundError(f"no budget named {name!r}")
-        audit(
+        _audit_change(
             conn,
             action="budget.delete",
             subject=name,
-            run_id=uuid.uuid4().hex,
             details={"id": int(deleted[0])},
         )
     return name, f"budget {name!r} deleted (its evaluations and alerts with it)"

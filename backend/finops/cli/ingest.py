@@ -19,6 +19,7 @@ from finops.cli.common import (
     err_console,
     fail,
     rows_progress,
+    run_job,
     setup_logging,
     split,
     upgrade_warehouse,
@@ -259,15 +260,12 @@ def ingest_carbon_command(
 
 
 def _run_export_ingest(run: Callable[[], Any]) -> None:
-    setup_logging()
-    try:
-        upgrade_warehouse()
-        result = run()
-    except FinOpsError as exc:
-        raise fail(exc) from exc
-    console.print(
-        f"{result.source_id}: {result.rows:,} rows from {result.files} file(s) into {result.table}",
-        highlight=False,
+    run_job(
+        run,
+        lambda result: [
+            f"{result.source_id}: {result.rows:,} rows from {result.files} file(s) "
+            f"into {result.table}"
+        ],
     )
 
 

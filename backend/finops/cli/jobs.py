@@ -4,9 +4,10 @@ resolved by :func:`finops.jobs.run_date.resolve_run_date`), through the same fun
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, TypeVar
 
 import typer
 
@@ -15,6 +16,8 @@ from finops.cli.common import AsOfOption, day, markdown_job, run_job
 run_app = typer.Typer(
     help="Run an analytics job for a date (rewrites that date's output).", no_args_is_help=True
 )
+
+R = TypeVar("R")
 
 ForceOption = Annotated[
     bool,
@@ -30,6 +33,16 @@ def run_date(value: datetime | None) -> date:
     from finops.jobs.run_date import resolve_run_date
 
     return resolve_run_date(requested=day(value))
+
+
+def _reported_job(run: Callable[[], R], report: Callable[[R], str]) -> None:
+    """Run a job whose outcome prints as a Markdown report (``report`` of its result)."""
+
+    def job() -> tuple[R, str]:
+        result = run()
+        return result, report(result)
+
+    markdown_job(job)
 
 
 @run_app.command("rightsizing")
@@ -109,13 +122,12 @@ def run_anomalies_command(
     """Detect cost anomalies at every scope, with root causes; rewrites the run date's output."""
     from finops.jobs import anomalies
 
-    def job() -> tuple[object, str]:
-        run = anomalies.run_anomalies(
+    _reported_job(
+        lambda: anomalies.run_anomalies(
             run_date=run_date(date_), report_days=report_days, force=force
-        )
-        return run, anomalies.report(run)
-
-    markdown_job(job)
+        ),
+        anomalies.report,
+    )
 
 
 @run_app.command("forecasts")
@@ -123,11 +135,10 @@ def run_forecasts_command(date_: AsOfOption = None, force: ForceOption = False) 
     """Forecast daily cost per scope (model chosen by rolling-origin backtest)."""
     from finops.jobs import forecasts
 
-    def job() -> tuple[object, str]:
-        run = forecasts.run_forecasts_job(run_date=run_date(date_), force=force)
-        return run, forecasts.report(run)
-
-    markdown_job(job)
+    _reported_job(
+        lambda: forecasts.run_forecasts_job(run_date=run_date(date_), force=force),
+        forecasts.report,
+    )
 
 
 @run_app.command("budgets")
@@ -135,8 +146,6 @@ def run_budgets_command(date_: AsOfOption = None, force: ForceOption = False) ->
     """Check budgets against actual and forecast cost; notify once per threshold crossing."""
     from finops.jobs import budgets
 
-    def job() -> tuple[object, str]:
-        run = budgets.run_budgets(run_date=run_date(date_), force=force)
-        return run, budgets.report(run)
-
-    markdown_job(job)
+    _reported_job(
+        lambda: budgets.run_budgets(run_date=run_date(date_), force=force), budgets.report
+    )

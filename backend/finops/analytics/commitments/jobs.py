@@ -41,55 +41,65 @@ class CommitmentsResult:
     recommendations: list[PlanRecommendation]
 
 
+def _replace_window(
+    conn: Connection,
+    table: str,
+    columns: str,
+    rows: list[dict[str, object]],
+    start: date,
+    end: date,
+) -> None:
+    """Delete ``table``'s days in [start, end) and insert ``rows`` (``columns``: the named bind
+    parameters of the INSERT, in column order); the table names are constants of this module."""
+    conn.execute(
+        text(f"DELETE FROM finops.{table} WHERE day >= :s AND day < :e"), {"s": start, "e": end}
+    )
+    if rows:
+        conn.execute(text(f"INSERT INTO finops.{table} VALUES ({columns})"), rows)
+
+
 def _replace_tables(conn: Connection, days: list[CommitmentDay], start: date, end: date) -> None:
-    conn.execute(
-        text("DELETE FROM finops.commitment_utilization_daily WHERE day >= :s AND day < :e"),
-        {"s": start, "e": end},
+    utilization: list[dict[str, object]] = [
+        {
+            "day": d.day,
+            "cid": d.commitment_id,
+            "kind": d.commitment_type,
+            "cur": d.currency,
+            "committed": d.committed,
+            "used": d.used,
+            "unused": d.unused,
+            "list": d.covered_list_cost,
+        }
+        for d in days
+    ]
+    _replace_window(
+        conn,
+        "commitment_utilization_daily",
+        ":day, :cid, :kind, :cur, :committed, :used, :unused, :list",
+        utilization,
+        start,
+        end,
     )
-    if days:
-        conn.execute(
-            text(
-                "INSERT INTO finops.commitment_utilization_daily VALUES "
-                "(:day, :cid, :kind, :cur, :committed, :used, :unused, :list)"
-            ),
-            [
-                {
-                    "day": d.day,
-                    "cid": d.commitment_id,
-                    "kind": d.commitment_type,
-                    "cur": d.currency,
-                    "committed": d.committed,
-                    "used": d.used,
-                    "unused": d.unused,
-                    "list": d.covered_list_cost,
-                }
-                for d in days
-            ],
-        )
-    coverage = coverage_days(conn, start=start, end=end)
-    conn.execute(
-        text("DELETE FROM finops.commitment_coverage_daily WHERE day >= :s AND day < :e"),
-        {"s": start, "e": end},
+    coverage: list[dict[str, object]] = [
+        {
+            "day": c.day,
+            "acct": c.account_id,
+            "svc": c.service_name,
+            "cur": c.currency,
+            "eligible": c.eligible_list_cost,
+            "covered": c.covered_list_cost,
+            "od": c.on_demand_cost,
+        }
+        for c in coverage_days(conn, start=start, end=end)
+    ]
+    _replace_window(
+        conn,
+        "commitment_coverage_daily",
+        ":day, :acct, :svc, :cur, :eligible, :covered, :od",
+        coverage,
+        start,
+        end,
     )
-    if coverage:
-        conn.execute(
-            text(
-                "INSERT INTO finops.commitment_coverage_daily VALUES "
-                "(:day, :acct, :svc, :cur, :eligible, :covered, :od)"
-            ),
-            [
-                {
-                    "day": c.day,
-                    "acct": c.account_id,
-                    "svc": c.service_name,
-                    "cur": c.currency,
-                    "eligible": c.eligible_list_cost,
-                    "covered": c.covered_list_cost,
-                    "od": c.on_demand_cost,
-                }
-                for c in coverage
-            ],
-        )
 
 
 def _recommendations(

@@ -192,6 +192,23 @@ _POINT_PERCENTILES = text(
 MetricKey = tuple[str, str, str, str]  # resource_id, namespace, metric_name, stat
 
 
+def _series_window(
+    start: date,
+    end: date,
+    namespaces: Sequence[str],
+    metrics: Sequence[str],
+    stats: Sequence[str],
+) -> dict[str, Any]:
+    """The bind parameters selecting the metric series of a window (both statistics queries)."""
+    return {
+        "start": start,
+        "end": end,
+        "namespaces": list(namespaces),
+        "metrics": list(metrics),
+        "stats": list(stats),
+    }
+
+
 def point_percentiles(
     conn: Connection,
     *,
@@ -208,11 +225,7 @@ def point_percentiles(
         _POINT_PERCENTILES,
         {
             "fraction": percentile / 100.0,
-            "start": start,
-            "end": end,
-            "namespaces": list(namespaces),
-            "metrics": list(metrics),
-            "stats": list(stats),
+            **_series_window(start, end, namespaces, metrics, stats),
         },
     ).all()
     return {
@@ -258,16 +271,7 @@ def daily_stats(
     stats: Sequence[str],
 ) -> dict[MetricKey, DailyStats]:
     """Maximum, mean and sum per series over the days of the window (``utilization_daily``)."""
-    rows = conn.execute(
-        _DAILY,
-        {
-            "start": start,
-            "end": end,
-            "namespaces": list(namespaces),
-            "metrics": list(metrics),
-            "stats": list(stats),
-        },
-    ).all()
+    rows = conn.execute(_DAILY, _series_window(start, end, namespaces, metrics, stats)).all()
     out: dict[MetricKey, DailyStats] = {}
     for r in rows:
         n = int(r.n)
