@@ -223,7 +223,7 @@ class ResourceMeters(StreamFactory):
             rate=rate,
             base=float(r.attrs["size_gb"]),
             description=f"${rate} per GB-Month of snapshot data stored",
-            resource_id=f"arn:aws:ec2:{r.region}:{r.account_id}:snapshot/{r.resource_id}",
+            resource_id=r.ec2_arn("snapshot"),
             product={"storage_media": "Amazon S3"},
         )
 
@@ -307,7 +307,7 @@ class ResourceMeters(StreamFactory):
             )
 
     def nat(self, r: Resource) -> None:
-        arn = f"arn:aws:ec2:{r.region}:{r.account_id}:natgateway/{r.resource_id}"
+        arn = r.ec2_arn("natgateway")
         for m, price, base, what in (
             (NAT_HOURS, catalog.NAT_PER_HOUR, 1.0, "Hour"),
             (NAT_BYTES, catalog.NAT_PER_GB, float(r.attrs["gb_hour"]), "GB processed"),
