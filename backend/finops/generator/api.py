@@ -9,6 +9,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Protocol
 
+import pyarrow as pa
 import structlog
 
 from finops.generator.billing.batch import LineBatch, PeriodTotals
@@ -17,7 +18,7 @@ from finops.generator.billing.period import period_batches
 from finops.generator.cur import LegacyCurWriter
 from finops.generator.cur2 import Cur2Converter
 from finops.generator.cur2_columns import CUR2_SCHEMA
-from finops.generator.data_export import DataExportWriter
+from finops.generator.data_export import CUR2_QUERY_TABLE, DataExportWriter, ToTable
 from finops.generator.estate.build import build_estate
 from finops.generator.estate.model import Estate
 from finops.generator.focus import FOCUS_SCHEMA, FocusConverter
@@ -214,18 +215,24 @@ def _sinks(
 ) -> list[Sink]:
     sinks: list[Sink] = []
     out, name, seed = options.out_dir, options.export_name, options.seed
-    if "cur2" in options.formats:
-        sinks.append(
-            DataExportWriter(
-                root=out / "cur2",
-                export=name,
-                schema=CUR2_SCHEMA,
-                to_table=converter.table,
-                seed=seed,
-                hourly=hourly,
-                s3_prefix="cur2",
-            )
+
+    def data_export(
+        fmt: str, schema: pa.Schema, to_table: ToTable, query_table: str = CUR2_QUERY_TABLE
+    ) -> DataExportWriter:
+        """The Data Exports writer of format ``fmt`` (its folder and S3 prefix are ``fmt``)."""
+        return DataExportWriter(
+            root=out / fmt,
+            export=name,
+            schema=schema,
+            to_table=to_table,
+            seed=seed,
+            hourly=hourly,
+            s3_prefix=fmt,
+            query_table=query_table,
         )
+
+    if "cur2" in options.formats:
+        sinks.append(data_export("cur2", CUR2_SCHEMA, converter.table))
     if "cur" in options.formats:
         sinks.append(
             LegacyCurWriter(
@@ -239,18 +246,7 @@ def _sinks(
         )
     if "focus" in options.formats:
         focus = FocusConverter(estate=estate, streams=streams, cur2=converter)
-        sinks.append(
-            DataExportWriter(
-                root=out / "focus",
-                export=name,
-                schema=FOCUS_SCHEMA,
-                to_table=focus.table,
-                seed=seed,
-                hourly=hourly,
-                query_table="FOCUS_1_2_AWS",
-                s3_prefix="focus",
-            )
-        )
+        sinks.append(data_export("focus", FOCUS_SCHEMA, focus.table, "FOCUS_1_2_AWS"))
     return sinks
 
 

@@ -86,11 +86,10 @@ def _relationships(r: Resource) -> list[dict[str, str]]:
 
 
 def describe_instance(estate: Estate, r: Resource, hour: int, state: str) -> Described:
-    acct, region = r.account_id, r.region
     spec = catalog.instance_spec(r.attrs["instance_type"])
     return (
         "AWS::EC2::Instance",
-        f"arn:aws:ec2:{region}:{acct}:instance/{r.resource_id}",
+        r.ec2_arn("instance"),
         {
             "instanceId": r.resource_id,
             "instanceType": r.attrs["instance_type"],
@@ -118,7 +117,6 @@ def describe_instance(estate: Estate, r: Resource, hour: int, state: str) -> Des
 
 
 def describe_volume(estate: Estate, r: Resource, hour: int, state: str) -> Described:
-    acct, region = r.account_id, r.region
     detach = r.attrs.get("detach_hour")
     attached_to = r.attrs.get("attached_to")
     if detach is not None and hour >= detach:
@@ -140,7 +138,7 @@ def describe_volume(estate: Estate, r: Resource, hour: int, state: str) -> Descr
     )
     return (
         "AWS::EC2::Volume",
-        f"arn:aws:ec2:{region}:{acct}:volume/{r.resource_id}",
+        r.ec2_arn("volume"),
         {
             "volumeId": r.resource_id,
             "size": r.attrs["size_gb"],
@@ -158,17 +156,16 @@ def describe_volume(estate: Estate, r: Resource, hour: int, state: str) -> Descr
 
 
 def describe_snapshot(estate: Estate, r: Resource, hour: int, state: str) -> Described:
-    acct, region = r.account_id, r.region
     return (
         "AWS::EC2::Snapshot",
-        f"arn:aws:ec2:{region}:{acct}:snapshot/{r.resource_id}",
+        r.ec2_arn("snapshot"),
         {
             "snapshotId": r.resource_id,
             "volumeId": r.attrs["volume_id"],
             "volumeSize": r.attrs["size_gb"],
             "startTime": f"{r.attrs['created']}T00:00:00.000Z",
             "state": "completed",
-            "ownerId": acct,
+            "ownerId": r.account_id,
             "description": "Created by CreateImage for ami backup",
             "tags": _tags_list(r.tags),
         },
@@ -214,11 +211,10 @@ def describe_load_balancer(estate: Estate, r: Resource, hour: int, state: str) -
 
 
 def describe_address(estate: Estate, r: Resource, hour: int, state: str) -> Described:
-    acct, region = r.account_id, r.region
     associated = r.attrs.get("associated_with")
     return (
         "AWS::EC2::EIP",
-        f"arn:aws:ec2:{region}:{acct}:elastic-ip/{r.resource_id}",
+        r.ec2_arn("elastic-ip"),
         {
             "allocationId": r.resource_id,
             "publicIp": r.attrs["public_ip"],
@@ -232,10 +228,9 @@ def describe_address(estate: Estate, r: Resource, hour: int, state: str) -> Desc
 
 
 def describe_nat_gateway(estate: Estate, r: Resource, hour: int, state: str) -> Described:
-    acct, region = r.account_id, r.region
     return (
         "AWS::EC2::NatGateway",
-        f"arn:aws:ec2:{region}:{acct}:natgateway/{r.resource_id}",
+        r.ec2_arn("natgateway"),
         {
             "natGatewayId": r.resource_id,
             "state": "available",

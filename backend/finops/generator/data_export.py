@@ -18,6 +18,9 @@ from finops.generator.period_context import PeriodContext
 from finops.generator.textforms import text_uuid
 from finops.generator.timeline import to_datetime
 
+ToTable = Callable[[LineBatch, PeriodContext], pa.Table]
+CUR2_QUERY_TABLE = "COST_AND_USAGE_REPORT"
+
 
 @dataclass(slots=True)
 class OpenPeriod:
@@ -42,9 +45,9 @@ class DataExportWriter:
         root: Path,
         export: str,
         schema: pa.Schema,
-        to_table: Callable[[LineBatch, PeriodContext], pa.Table],
+        to_table: ToTable,
         seed: int,
-        query_table: str = "COST_AND_USAGE_REPORT",
+        query_table: str = CUR2_QUERY_TABLE,
         hourly: bool = True,
         row_group_rows: int = 131_072,
         rows_per_file: int = 4_000_000,

@@ -97,6 +97,32 @@ class ResourceFactory:
 
     # ---- resource factories ---------------------------------------------------------------
 
+    def standing_instance(
+        self,
+        account: Account,
+        instance_type: str,
+        *,
+        profile: Profile,
+        tags: dict[str, str] | None = None,
+        agent: bool = False,
+        volume_type: str = "gp3",
+        volume_gb: int | None = None,
+    ) -> Resource:
+        """An instance in the account's first region that runs through the whole range, tagged
+        with ``tags`` or (by default) as the account's resources are."""
+        return self.instance(
+            account,
+            account.regions[0],
+            instance_type,
+            profile=profile,
+            launch=BEFORE_RANGE,
+            terminate=None,
+            tags=self.tags_for(account) if tags is None else tags,
+            agent=agent,
+            volume_type=volume_type,
+            volume_gb=volume_gb,
+        )
+
     def instance(
         self,
         account: Account,

@@ -53,6 +53,10 @@ class Resource:
             self.terminate_hour is None or hour < self.terminate_hour
         )
 
+    def ec2_arn(self, resource_type: str) -> str:
+        """The resource's ARN in the EC2 namespace, e.g. ``ec2_arn("volume")``."""
+        return f"arn:aws:ec2:{self.region}:{self.account_id}:{resource_type}/{self.resource_id}"
+
 
 @dataclass(frozen=True, slots=True)
 class ReservedInstance:

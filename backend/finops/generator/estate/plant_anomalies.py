@@ -11,8 +11,17 @@ import numpy as np
 from finops.generator import catalog
 from finops.generator.estate.builder import EstateBuilder
 from finops.generator.estate.factory import HOURS_MONTH
-from finops.generator.estate.model import SERVICE_OF_KIND, Anomaly, Profile, Situation
+from finops.generator.estate.model import Anomaly, Profile, Resource
 from finops.generator.timeline import DAY_H
+
+
+def plant(b: EstateBuilder, anomaly: Anomaly, r: Resource | None, **situation: Any) -> None:
+    """Plant ``anomaly`` and its situation (on ``r``, or as ``situation`` says) from the
+    anomaly's kind, start and end."""
+    b.anomalies.append(anomaly)
+    end = None if anomaly.end_hour is None else b.date_of(anomaly.end_hour)
+    s = b.situation(anomaly.kind, r, anomaly.start_hour, None, end=end, **situation)
+    s.anomaly_id = anomaly.anomaly_id
 
 
 def plant_resource_spike(b: EstateBuilder) -> None:
@@ -23,28 +32,16 @@ def plant_resource_spike(b: EstateBuilder) -> None:
         if r.kind == "lambda_function" and r.account_id == b.acct(0).account_id
     )
     spike_start = b.day_hour(0.7) + 9
-    b.anomalies.append(
-        Anomaly(
-            1,
-            "cost_spike",
-            (fn.resource_id,),
-            ("requests", "duration"),
-            spike_start,
-            spike_start + 30,
-            8.0,
-        )
-    )
-    s = b.situation(
+    spike = Anomaly(
+        1,
         "cost_spike",
-        fn,
+        (fn.resource_id,),
+        ("requests", "duration"),
         spike_start,
-        None,
-        end=b.date_of(spike_start + 30),
-        scope="resource",
-        multiplier=8.0,
-        usage="requests and duration",
+        spike_start + 30,
+        8.0,
     )
-    s.anomaly_id = 1
+    plant(b, spike, fn, scope="resource", multiplier=8.0, usage="requests and duration")
 
 
 def plant_account_spike(b: EstateBuilder) -> None:
@@ -52,31 +49,20 @@ def plant_account_spike(b: EstateBuilder) -> None:
     a = b.acct(1)
     egress = [r for r in b.resources if r.account_id == a.account_id and r.kind == "nat_gateway"]
     spike2 = b.day_hour(0.45) + 2
-    b.anomalies.append(
-        Anomaly(
-            2,
-            "cost_spike",
-            tuple(r.resource_id for r in egress),
-            ("bytes",),
-            spike2,
-            spike2 + 20,
-            6.0,
-        )
+    spike = Anomaly(
+        2, "cost_spike", tuple(r.resource_id for r in egress), ("bytes",), spike2, spike2 + 20, 6.0
     )
-    s = b.situation(
-        "cost_spike",
-        None,
-        spike2,
+    plant(
+        b,
+        spike,
         None,
         account=a,
-        end=b.date_of(spike2 + 20),
         service="AmazonEC2",
         scope="account_service",
         usage_type="NatGateway-Bytes",
         multiplier=6.0,
         resource_ids=[r.resource_id for r in egress],
     )
-    s.anomaly_id = 2
 
 
 def plant_level_shift(b: EstateBuilder) -> None:
@@ -84,21 +70,11 @@ def plant_level_shift(b: EstateBuilder) -> None:
     a = b.acct(2)
     fns = [r for r in b.resources if r.account_id == a.account_id and r.kind == "lambda_function"]
     shift = b.day_hour(0.6)
-    b.anomalies.append(
-        Anomaly(
-            3,
-            "level_shift",
-            tuple(r.resource_id for r in fns),
-            ("requests", "duration"),
-            shift,
-            None,
-            1.7,
-        )
-    )
-    s = b.situation(
-        "level_shift",
-        None,
-        shift,
+    ids = tuple(r.resource_id for r in fns)
+    level_shift = Anomaly(3, "level_shift", ids, ("requests", "duration"), shift, None, 1.7)
+    plant(
+        b,
+        level_shift,
         None,
         account=a,
         service="AWSLambda",
@@ -106,7 +82,6 @@ def plant_level_shift(b: EstateBuilder) -> None:
         multiplier=1.7,
         resource_ids=[r.resource_id for r in fns],
     )
-    s.anomaly_id = 3
 
 
 def plant_cost_drift(b: EstateBuilder) -> None:
@@ -116,15 +91,10 @@ def plant_cost_drift(b: EstateBuilder) -> None:
     bucket = next(r for r in b.resources if r.account_id == a.account_id and r.kind == "s3_bucket")
     drift = b.day_hour(0.5)
     ramp = max(DAY_H * 7, min(DAY_H * 90, tl.hours - drift))
-    b.anomalies.append(
-        Anomaly(
-            4, "cost_drift", (bucket.resource_id,), ("storage", "requests"), drift, None, 2.5, ramp
-        )
+    cost_drift = Anomaly(
+        4, "cost_drift", (bucket.resource_id,), ("storage", "requests"), drift, None, 2.5, ramp
     )
-    s = b.situation(
-        "cost_drift", bucket, drift, None, scope="resource", multiplier=2.5, ramp_days=ramp // DAY_H
-    )
-    s.anomaly_id = 4
+    plant(b, cost_drift, bucket, scope="resource", multiplier=2.5, ramp_days=ramp // DAY_H)
 
 
 def plant_capacity_step(b: EstateBuilder) -> None:
@@ -210,8 +180,8 @@ def plant_extra_anomalies(b: EstateBuilder, count: int, rng: np.random.Generator
             multiplier = round(float(rng.uniform(2.5, 3.5)), 2)
             ramp = int(rng.integers(28, 57)) * DAY_H
             streams = lasting_streams
-        b.anomalies.append(
-            Anomaly(anomaly_id, kind, (r.resource_id,), streams, start, end_hour, multiplier, ramp)
+        anomaly = Anomaly(
+            anomaly_id, kind, (r.resource_id,), streams, start, end_hour, multiplier, ramp
         )
         details: dict[str, Any] = {
             "scope": "resource",
@@ -221,17 +191,5 @@ def plant_extra_anomalies(b: EstateBuilder, count: int, rng: np.random.Generator
         }
         if ramp:
             details["ramp_days"] = ramp // DAY_H
-        situation = Situation(
-            kind=kind,
-            resource_id=r.resource_id,
-            account_id=r.account_id,
-            region=r.region,
-            service=SERVICE_OF_KIND[r.kind],
-            start=b.date_of(start),
-            end=b.date_of(end_hour) if end_hour is not None else None,
-            monthly_cost_impact=None,
-            details=details,
-        )
-        situation.anomaly_id = anomaly_id
-        b.situations.append(situation)
+        plant(b, anomaly, r, **details)
         taken.add(r.resource_id)

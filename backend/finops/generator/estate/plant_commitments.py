@@ -11,7 +11,13 @@ import numpy as np
 from finops.generator import catalog
 from finops.generator.estate.builder import EstateBuilder
 from finops.generator.estate.factory import BEFORE_RANGE, HOURS_MONTH
-from finops.generator.estate.model import Account, Profile, ReservedInstance, SavingsPlan
+from finops.generator.estate.model import (
+    Account,
+    Profile,
+    ReservedInstance,
+    Resource,
+    SavingsPlan,
+)
 from finops.generator.timeline import DAY_H
 
 SP2_PEAK_USE = Decimal("0.75")  # the over-committed plan's utilization at the peak of usage
@@ -20,22 +26,11 @@ SP2_PEAK_USE = Decimal("0.75")  # the over-committed plan's utilization at the p
 def plant_reservations(b: EstateBuilder) -> None:
     tl = b.timeline
     payer = b.payer
-    payer = b.payer
-    covered = [
-        b.instance(
-            b.acct(0),
-            "us-east-1",
-            "r5.xlarge",
-            profile=Profile(level=50.0),
-            launch=BEFORE_RANGE,
-            terminate=None,
-            tags=b.tags_for(b.acct(0), "orders"),
-        )
-        for _ in range(3)
-    ]
     ri_start = tl.start - timedelta(days=120)
-    ri_end = ri_start + timedelta(days=365 * 3)
-    b.reservations.append(reservation(b, payer, "us-east-1", "r5.xlarge", 3, ri_start, ri_end))
+    term = (ri_start, ri_start + timedelta(days=365 * 3))
+    covered, full = reserved_fleet(
+        b, b.acct(0), "r5.xlarge", [None] * 3, level=50.0, application="orders", ri=term
+    )
     b.situation(
         "healthy",
         None,
@@ -44,24 +39,13 @@ def plant_reservations(b: EstateBuilder) -> None:
         account=payer,
         service="AmazonEC2",
         reason="reserved instance fully used",
-        reservation_arn=b.reservations[-1].arn,
+        reservation_arn=full.arn,
         resource_ids=[r.resource_id for r in covered],
     )
     drop = b.day_hour(0.5)
-    underused = [
-        b.instance(
-            b.acct(7),
-            "us-east-1",
-            "c5.xlarge",
-            profile=Profile(level=40.0),
-            launch=BEFORE_RANGE,
-            terminate=drop if i >= 1 else None,
-            tags=b.tags_for(b.acct(7)),
-        )
-        for i in range(4)
-    ]
-    b.reservations.append(reservation(b, payer, "us-east-1", "c5.xlarge", 4, ri_start, ri_end))
-    ri = b.reservations[-1]
+    underused, ri = reserved_fleet(
+        b, b.acct(7), "c5.xlarge", [None, drop, drop, drop], level=40.0, ri=term
+    )
     s = b.situation(
         "underused_reservation",
         None,
@@ -126,6 +110,36 @@ def plant_savings_plans(b: EstateBuilder) -> None:
         expected_peak_utilization=float(SP2_PEAK_USE),
     )
     s.resource_id = second.arn
+
+
+def reserved_fleet(
+    b: EstateBuilder,
+    account: Account,
+    itype: str,
+    ends: list[int | None],
+    *,
+    level: float,
+    ri: tuple[date, date],
+    application: str | None = None,
+) -> tuple[list[Resource], ReservedInstance]:
+    """Instances of ``itype`` in us-east-1 running from before the range (the i-th until
+    ``ends[i]``) and the payer's reserved instance for as many of them from ``ri[0]`` to
+    ``ri[1]``."""
+    fleet = [
+        b.instance(
+            account,
+            "us-east-1",
+            itype,
+            profile=Profile(level=level),
+            launch=BEFORE_RANGE,
+            terminate=end,
+            tags=b.tags_for(account, application),
+        )
+        for end in ends
+    ]
+    reserved = reservation(b, b.payer, "us-east-1", itype, len(ends), *ri)
+    b.reservations.append(reserved)
+    return fleet, reserved
 
 
 def reservation(

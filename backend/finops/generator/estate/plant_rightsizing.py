@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from finops.generator import catalog
 from finops.generator.estate.builder import EstateBuilder
-from finops.generator.estate.factory import BEFORE_RANGE, HOURS_MONTH
+from finops.generator.estate.factory import HOURS_MONTH
 from finops.generator.estate.model import Profile
 
 
@@ -16,10 +16,8 @@ def plant_oversized_instances(b: EstateBuilder) -> None:
     the simulated 5-minute maxima and the catalog's prices."""
     for i, itype in enumerate(("m5.4xlarge", "r6i.4xlarge")):
         a = b.acct(i * 2 + 1)
-        region = a.regions[0]
-        inst = b.instance(
+        inst = b.standing_instance(
             a,
-            region,
             itype,
             profile=Profile(
                 level=6.0,
@@ -30,9 +28,6 @@ def plant_oversized_instances(b: EstateBuilder) -> None:
                 peak_cap=14.0,
                 memory=6.0,
             ),
-            launch=BEFORE_RANGE,
-            terminate=None,
-            tags=b.tags_for(a),
             agent=True,
         )
         b.situation(
@@ -51,14 +46,10 @@ def plant_previous_generation(b: EstateBuilder) -> None:
     for i, itype in enumerate(("m4.large", "c4.xlarge")):
         a = b.acct(i * 5 + 2)
         region = a.regions[0]
-        inst = b.instance(
+        inst = b.standing_instance(
             a,
-            region,
             itype,
             profile=Profile(level=float(rng.uniform(35, 55)), diurnal=0.3, weekend=0.8),
-            launch=BEFORE_RANGE,
-            terminate=None,
-            tags=b.tags_for(a),
         )
         family = catalog.FAMILIES[itype.split(".")[0]]
         successor = f"{family.successor}.{itype.split('.', 1)[1]}"
@@ -80,14 +71,10 @@ def plant_gp2_volumes(b: EstateBuilder) -> None:
         a = b.acct(i * 2)
         region = a.regions[0]
         size = int(rng.choice([100, 200, 400]))
-        inst = b.instance(
+        inst = b.standing_instance(
             a,
-            region,
             "m6i.large",
             profile=Profile(level=float(rng.uniform(30, 60))),
-            launch=BEFORE_RANGE,
-            terminate=None,
-            tags=b.tags_for(a),
             volume_type="gp2",
             volume_gb=size,
         )
@@ -104,14 +91,10 @@ def plant_healthy_instances(b: EstateBuilder) -> None:
     rng = b.rng
     a = b.acct(0)
     for _ in range(2):
-        inst = b.instance(
+        inst = b.standing_instance(
             a,
-            a.regions[0],
             "m6i.xlarge",
             profile=Profile(level=float(rng.uniform(45, 65)), diurnal=0.3),
-            launch=BEFORE_RANGE,
-            terminate=None,
-            tags=b.tags_for(a),
             agent=True,
         )
         b.situation("healthy", inst, 0, None, reason="right-sized, current generation, gp3, tagged")

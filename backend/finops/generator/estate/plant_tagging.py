@@ -19,13 +19,10 @@ def plant_untagged(b: EstateBuilder) -> None:
     """Resources without any tag: an instance (with its root volume), a bucket and a volume."""
     a = b.acct(3)
     untagged = [
-        b.instance(
+        b.standing_instance(
             a,
-            a.regions[0],
             "t3.large",
             profile=Profile(level=30.0),
-            launch=BEFORE_RANGE,
-            terminate=None,
             tags={},
         ),
         b.bucket(a, a.regions[0], "scratch-data", tags={}),
@@ -80,13 +77,10 @@ def plant_mistagged(b: EstateBuilder) -> None:
         if i == 1:
             r = b.function(a, a.regions[0], tags=tags)
         else:
-            r = b.instance(
+            r = b.standing_instance(
                 a,
-                a.regions[0],
                 "m6i.large",
                 profile=Profile(level=35.0),
-                launch=BEFORE_RANGE,
-                terminate=None,
                 tags=tags,
             )
         for item in carrying(b, r):

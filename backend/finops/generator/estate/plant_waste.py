@@ -16,9 +16,8 @@ def plant_idle_instances(b: EstateBuilder) -> None:
     for i, itype in enumerate(("m5.xlarge", "m6i.2xlarge")):
         a = b.acct(i * 3)
         region = a.regions[0]
-        inst = b.instance(
+        inst = b.standing_instance(
             a,
-            region,
             itype,
             profile=Profile(
                 level=1.0,
@@ -29,9 +28,6 @@ def plant_idle_instances(b: EstateBuilder) -> None:
                 idle_band=(0.2, 2.5),
                 peak_cap=4.0,
             ),
-            launch=BEFORE_RANGE,
-            terminate=None,
-            tags=b.tags_for(a),
             agent=i == 0,
         )
         rate = catalog.ec2_rate(itype, region)

@@ -3,32 +3,151 @@ as AWS bills them."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+from typing import Any, NamedTuple
+
 from finops.generator import catalog
 from finops.generator.estate.model import Resource
 from finops.generator.streams.factory import StreamFactory, usage_type
 from finops.generator.streams.model import Model
 
 
+class Meter(NamedTuple):
+    """What a meter's lines say of the product: the service, usage type (without the region
+    prefix), operation, product family, pricing unit, amount model and usage kind."""
+
+    service: str
+    usage: str
+    operation: str
+    family: str
+    unit: str
+    model: Model
+    usage_kind: str
+
+
+# The meters whose usage type takes nothing from the resource (a data table).
+SNAPSHOT = Meter(
+    "AmazonEC2",
+    "EBS:SnapshotUsage",
+    "CreateSnapshot",
+    "Storage Snapshot",
+    "GB-Mo",
+    Model.GB_MONTH,
+    "storage",
+)
+RDS_STORAGE = Meter(
+    "AmazonRDS",
+    "RDS:GP2-Storage",
+    "CreateDBInstance:0002",
+    "Database Storage",
+    "GB-Mo",
+    Model.GB_MONTH,
+    "storage",
+)
+S3_STORAGE = Meter(
+    "AmazonS3",
+    "TimedStorage-ByteHrs",
+    "StandardStorage",
+    "Storage",
+    "GB-Mo",
+    Model.STORAGE,
+    "storage",
+)
+S3_TIER1 = Meter(
+    "AmazonS3", "Requests-Tier1", "PutObject", "API Request", "Requests", Model.VARIABLE, "requests"
+)
+LAMBDA_REQUESTS = Meter(
+    "AWSLambda", "Request", "Invoke", "Serverless", "Requests", Model.VARIABLE, "requests"
+)
+LAMBDA_DURATION = Meter(
+    "AWSLambda",
+    "Lambda-GB-Second",
+    "Invoke",
+    "Serverless",
+    "Lambda-GB-Second",
+    Model.VARIABLE,
+    "duration",
+)
+NAT_HOURS = Meter(
+    "AmazonEC2", "NatGateway-Hours", "NatGateway", "NAT Gateway", "Hrs", Model.HOURS, "hours"
+)
+NAT_BYTES = Meter(
+    "AmazonEC2", "NatGateway-Bytes", "NatGateway", "NAT Gateway", "GB", Model.VARIABLE, "bytes"
+)
+ALB_HOURS = Meter(
+    "AWSELB",
+    "LoadBalancerUsage",
+    "LoadBalancing:Application",
+    "Load Balancer-Application",
+    "Hrs",
+    Model.HOURS,
+    "hours",
+)
+ALB_LCU = Meter(
+    "AWSELB",
+    "LCUUsage",
+    "LoadBalancing:Application",
+    "Load Balancer-Application",
+    "LCU-Hrs",
+    Model.VARIABLE,
+    "lcu",
+)
+
+
 class ResourceMeters(StreamFactory):
     """A ``StreamFactory`` with one method per resource kind adding that kind's meters."""
+
+    def meter(
+        self,
+        r: Resource,
+        m: Meter,
+        *,
+        rate: Decimal,
+        base: float,
+        description: str,
+        product: dict[str, str],
+        **fields: Any,
+    ) -> None:
+        """One stream of ``r`` billed as ``m`` (``fields`` adds or overrides stream fields)."""
+        self.add(
+            r,
+            **{
+                "product_code": m.service,
+                "servicecode": m.service,
+                "usage_type": usage_type(r.region, m.usage),
+                "operation": m.operation,
+                "product_family": m.family,
+                "pricing_unit": m.unit,
+                "description": description,
+                "rate": rate,
+                "model": m.model,
+                "base": base,
+                "usage_kind": m.usage_kind,
+                "product": product,
+                **fields,
+            },
+        )
 
     def ec2(self, r: Resource) -> None:
         itype = r.attrs["instance_type"]
         spec = catalog.instance_spec(itype)
         rate = catalog.regional_price(spec.price, r.region)
-        self.add(
+        schedule = 1 if r.attrs["schedule"] == "office_hours" else 0
+        self.meter(
             r,
-            product_code="AmazonEC2",
-            servicecode="AmazonEC2",
-            usage_type=usage_type(r.region, f"BoxUsage:{itype}"),
-            operation="RunInstances",
-            product_family="Compute Instance",
-            pricing_unit="Hrs",
-            description=f"${rate} per On Demand Linux {itype} Instance Hour",
+            Meter(
+                "AmazonEC2",
+                f"BoxUsage:{itype}",
+                "RunInstances",
+                "Compute Instance",
+                "Hrs",
+                Model.HOURS,
+                "",
+            ),
             rate=rate,
-            model=Model.HOURS,
             base=1.0,
-            schedule=1 if r.attrs["schedule"] == "office_hours" else 0,
+            description=f"${rate} per On Demand Linux {itype} Instance Hour",
+            schedule=schedule,
             instance_type=itype,
             normalization_factor=float(spec.normalization_factor),
             sp_eligible=True,
@@ -52,21 +171,23 @@ class ResourceMeters(StreamFactory):
         )
         egress = r.attrs.get("egress_gb_hour")
         if egress:
-            self.add(
+            self.meter(
                 r,
-                product_code="AmazonEC2",
-                servicecode="AWSDataTransfer",
-                usage_type=usage_type(r.region, "DataTransfer-Out-Bytes"),
-                operation="RunInstances",
-                product_family="Data Transfer",
-                pricing_unit="GB",
+                Meter(
+                    "AmazonEC2",
+                    "DataTransfer-Out-Bytes",
+                    "RunInstances",
+                    "Data Transfer",
+                    "GB",
+                    Model.VARIABLE,
+                    "egress",
+                ),
+                rate=catalog.DATA_TRANSFER_OUT_PER_GB,
+                base=float(egress),
                 description=f"${catalog.DATA_TRANSFER_OUT_PER_GB} per GB - first 10 TB / month"
                 " data transfer out beyond the global free tier",
-                rate=catalog.DATA_TRANSFER_OUT_PER_GB,
-                model=Model.VARIABLE,
-                base=float(egress),
-                usage_kind="egress",
-                schedule=1 if r.attrs["schedule"] == "office_hours" else 0,
+                servicecode="AWSDataTransfer",
+                schedule=schedule,
                 az="",
                 product={
                     "transfer_type": "AWS Outbound",
@@ -78,19 +199,14 @@ class ResourceMeters(StreamFactory):
     def ebs(self, r: Resource) -> None:
         vtype = r.attrs["volume_type"]
         rate = catalog.regional_price(catalog.EBS_GB_MONTH[vtype], r.region)
-        self.add(
+        operation = "CreateVolume-Gp3" if vtype == "gp3" else "CreateVolume-Gp2"
+        usage = catalog.EBS_USAGE_TYPE[vtype]
+        self.meter(
             r,
-            product_code="AmazonEC2",
-            servicecode="AmazonEC2",
-            usage_type=usage_type(r.region, catalog.EBS_USAGE_TYPE[vtype]),
-            operation="CreateVolume-Gp3" if vtype == "gp3" else "CreateVolume-Gp2",
-            product_family="Storage",
-            pricing_unit="GB-Mo",
-            description=f"${rate} per GB-month of {vtype} provisioned storage",
+            Meter("AmazonEC2", usage, operation, "Storage", "GB-Mo", Model.GB_MONTH, "storage"),
             rate=rate,
-            model=Model.GB_MONTH,
             base=float(r.attrs["size_gb"]),
-            usage_kind="storage",
+            description=f"${rate} per GB-month of {vtype} provisioned storage",
             product={
                 "volume_api_name": vtype,
                 "volume_type": "General Purpose" if vtype.startswith("gp") else "Provisioned IOPS",
@@ -101,20 +217,13 @@ class ResourceMeters(StreamFactory):
 
     def snapshot(self, r: Resource) -> None:
         rate = catalog.regional_price(catalog.SNAPSHOT_GB_MONTH, r.region)
-        self.add(
+        self.meter(
             r,
-            resource_id=f"arn:aws:ec2:{r.region}:{r.account_id}:snapshot/{r.resource_id}",
-            product_code="AmazonEC2",
-            servicecode="AmazonEC2",
-            usage_type=usage_type(r.region, "EBS:SnapshotUsage"),
-            operation="CreateSnapshot",
-            product_family="Storage Snapshot",
-            pricing_unit="GB-Mo",
-            description=f"${rate} per GB-Month of snapshot data stored",
+            SNAPSHOT,
             rate=rate,
-            model=Model.GB_MONTH,
             base=float(r.attrs["size_gb"]),
-            usage_kind="storage",
+            description=f"${rate} per GB-Month of snapshot data stored",
+            resource_id=r.ec2_arn("snapshot"),
             product={"storage_media": "Amazon S3"},
         )
 
@@ -125,197 +234,136 @@ class ResourceMeters(StreamFactory):
             catalog.RDS_FAMILIES[family] * catalog.SIZE_MULTIPLE[size], r.region
         )
         common = {"database_engine": "MySQL", "deployment_option": "Single-AZ"}
-        self.add(
+        instance = Meter(
+            "AmazonRDS",
+            f"InstanceUsage:{cls}",
+            "CreateDBInstance:0002",
+            "Database Instance",
+            "Hrs",
+            Model.HOURS,
+            "",
+        )
+        self.meter(
             r,
-            product_code="AmazonRDS",
-            servicecode="AmazonRDS",
-            usage_type=usage_type(r.region, f"InstanceUsage:{cls}"),
-            operation="CreateDBInstance:0002",
-            product_family="Database Instance",
-            pricing_unit="Hrs",
-            description=f"${rate} per RDS {cls} instance hour (or partial hour) running MySQL",
+            instance,
             rate=rate,
-            model=Model.HOURS,
             base=1.0,
+            description=f"${rate} per RDS {cls} instance hour (or partial hour) running MySQL",
             instance_type=cls,
             product={"instance_type": cls, **common},
         )
         srate = catalog.regional_price(catalog.RDS_STORAGE_GB_MONTH, r.region)
-        self.add(
+        self.meter(
             r,
-            product_code="AmazonRDS",
-            servicecode="AmazonRDS",
-            usage_type=usage_type(r.region, "RDS:GP2-Storage"),
-            operation="CreateDBInstance:0002",
-            product_family="Database Storage",
-            pricing_unit="GB-Mo",
-            description=f"${srate} per GB-month of provisioned GP2 storage running MySQL",
+            RDS_STORAGE,
             rate=srate,
-            model=Model.GB_MONTH,
             base=float(r.attrs["storage_gb"]),
-            usage_kind="storage",
+            description=f"${srate} per GB-month of provisioned GP2 storage running MySQL",
             product={"volume_type": "General Purpose", **common},
         )
 
     def s3(self, r: Resource) -> None:
         rate = catalog.regional_price(catalog.S3_STANDARD_GB_MONTH, r.region)
-        self.add(
+        self.meter(
             r,
-            az="",
-            product_code="AmazonS3",
-            servicecode="AmazonS3",
-            usage_type=usage_type(r.region, "TimedStorage-ByteHrs"),
-            operation="StandardStorage",
-            product_family="Storage",
-            pricing_unit="GB-Mo",
-            description=f"${rate} per GB - first 50 TB / month of storage used",
+            S3_STORAGE,
             rate=rate,
-            model=Model.STORAGE,
             base=float(r.attrs["storage_gb"]),
-            usage_kind="storage",
+            description=f"${rate} per GB - first 50 TB / month of storage used",
+            az="",
             product={"storage_class": "General Purpose", "volume_type": "Standard"},
         )
-        t1 = catalog.regional_price(catalog.S3_TIER1_PER_REQUEST, r.region)
-        self.add(
+        self.meter(
             r,
-            az="",
-            product_code="AmazonS3",
-            servicecode="AmazonS3",
-            usage_type=usage_type(r.region, "Requests-Tier1"),
-            operation="PutObject",
-            product_family="API Request",
-            pricing_unit="Requests",
-            description="$0.005 per 1,000 PUT, COPY, POST, or LIST requests",
-            rate=t1,
-            model=Model.VARIABLE,
+            S3_TIER1,
+            rate=catalog.regional_price(catalog.S3_TIER1_PER_REQUEST, r.region),
             base=float(r.attrs["requests_hour"]),
-            usage_kind="requests",
+            description="$0.005 per 1,000 PUT, COPY, POST, or LIST requests",
+            az="",
             product={"group": "S3-API-Tier1"},
         )
 
     def lambda_(self, r: Resource) -> None:
-        rate = catalog.regional_price(catalog.LAMBDA_PER_REQUEST, r.region)
         requests = float(r.attrs["requests_hour"])
-        self.add(
-            r,
-            az="",
-            product_code="AWSLambda",
-            servicecode="AWSLambda",
-            usage_type=usage_type(r.region, "Request"),
-            operation="Invoke",
-            product_family="Serverless",
-            pricing_unit="Requests",
-            description="AWS Lambda - Total Requests",
-            rate=rate,
-            model=Model.VARIABLE,
-            base=requests,
-            usage_kind="requests",
-            product={"group": "AWS-Lambda-Requests"},
-        )
         gbs = requests * r.attrs["memory_mb"] / 1024.0 * r.attrs["duration_ms"] / 1000.0
-        grate = catalog.regional_price(catalog.LAMBDA_PER_GB_SECOND, r.region)
-        self.add(
-            r,
-            az="",
-            product_code="AWSLambda",
-            servicecode="AWSLambda",
-            usage_type=usage_type(r.region, "Lambda-GB-Second"),
-            operation="Invoke",
-            product_family="Serverless",
-            pricing_unit="Lambda-GB-Second",
-            description="AWS Lambda - Total Compute (GB-Seconds)",
-            rate=grate,
-            model=Model.VARIABLE,
-            base=round(gbs, 3),
-            usage_kind="duration",
-            product={"group": "AWS-Lambda-Duration"},
-        )
-
-    def nat(self, r: Resource) -> None:
-        rate = catalog.regional_price(catalog.NAT_PER_HOUR, r.region)
-        arn = f"arn:aws:ec2:{r.region}:{r.account_id}:natgateway/{r.resource_id}"
-        for usage, unit, model, base, kind, price in (
-            ("NatGateway-Hours", "Hrs", Model.HOURS, 1.0, "hours", rate),
+        for m, price, base, what, group in (
+            (LAMBDA_REQUESTS, catalog.LAMBDA_PER_REQUEST, requests, "Requests", "Requests"),
             (
-                "NatGateway-Bytes",
-                "GB",
-                Model.VARIABLE,
-                float(r.attrs["gb_hour"]),
-                "bytes",
-                catalog.regional_price(catalog.NAT_PER_GB, r.region),
+                LAMBDA_DURATION,
+                catalog.LAMBDA_PER_GB_SECOND,
+                round(gbs, 3),
+                "Compute (GB-Seconds)",
+                "Duration",
             ),
         ):
-            self.add(
+            self.meter(
                 r,
-                resource_id=arn,
-                product_code="AmazonEC2",
-                servicecode="AmazonEC2",
-                usage_type=usage_type(r.region, usage),
-                operation="NatGateway",
-                product_family="NAT Gateway",
-                pricing_unit=unit,
-                description=f"${price} per NAT Gateway "
-                + ("Hour" if unit == "Hrs" else "GB processed"),
-                rate=price,
-                model=model,
+                m,
+                rate=catalog.regional_price(price, r.region),
                 base=base,
-                usage_kind=kind,
+                description=f"AWS Lambda - Total {what}",
+                az="",
+                product={"group": f"AWS-Lambda-{group}"},
+            )
+
+    def nat(self, r: Resource) -> None:
+        arn = r.ec2_arn("natgateway")
+        for m, price, base, what in (
+            (NAT_HOURS, catalog.NAT_PER_HOUR, 1.0, "Hour"),
+            (NAT_BYTES, catalog.NAT_PER_GB, float(r.attrs["gb_hour"]), "GB processed"),
+        ):
+            rate = catalog.regional_price(price, r.region)
+            self.meter(
+                r,
+                m,
+                rate=rate,
+                base=base,
+                description=f"${rate} per NAT Gateway {what}",
+                resource_id=arn,
                 product={"group": "NGW:NatGateway"},
             )
 
     def elb(self, r: Resource) -> None:
         rate = catalog.regional_price(catalog.ALB_PER_HOUR, r.region)
-        lcu = catalog.regional_price(catalog.ALB_PER_LCU_HOUR, r.region)
-        self.add(
+        self.meter(
             r,
-            product_code="AWSELB",
-            servicecode="AWSELB",
-            usage_type=usage_type(r.region, "LoadBalancerUsage"),
-            operation="LoadBalancing:Application",
-            product_family="Load Balancer-Application",
-            pricing_unit="Hrs",
-            description=f"${rate} per Application LoadBalancer-hour (or partial hour)",
+            ALB_HOURS,
             rate=rate,
-            model=Model.HOURS,
             base=1.0,
-            usage_kind="hours",
+            description=f"${rate} per Application LoadBalancer-hour (or partial hour)",
             product={"group": "ELB:Balancer"},
         )
         if r.attrs["lcu_hour"] > 0:
-            self.add(
+            lcu = catalog.regional_price(catalog.ALB_PER_LCU_HOUR, r.region)
+            self.meter(
                 r,
-                product_code="AWSELB",
-                servicecode="AWSELB",
-                usage_type=usage_type(r.region, "LCUUsage"),
-                operation="LoadBalancing:Application",
-                product_family="Load Balancer-Application",
-                pricing_unit="LCU-Hrs",
-                description=f"${lcu} per used Application load balancer capacity unit-hour",
+                ALB_LCU,
                 rate=lcu,
-                model=Model.VARIABLE,
                 base=float(r.attrs["lcu_hour"]),
-                usage_kind="lcu",
+                description=f"${lcu} per used Application load balancer capacity unit-hour",
                 product={"group": "ELB:Balancer"},
             )
 
     def eip(self, r: Resource) -> None:
-        state = "InUseAddress" if r.attrs["associated_with"] else "IdleAddress"
+        idle = not r.attrs["associated_with"]
+        state = "IdleAddress" if idle else "InUseAddress"
+        operation = "AllocateAddressVPC" if idle else "AssociateAddressVPC"
         rate = catalog.PUBLIC_IPV4_PER_HOUR
-        self.add(
+        self.meter(
             r,
-            az="",
-            product_code="AmazonVPC",
-            servicecode="AmazonVPC",
-            usage_type=usage_type(r.region, f"PublicIPv4:{state}"),
-            operation="AllocateAddressVPC" if state == "IdleAddress" else "AssociateAddressVPC",
-            product_family="VPC Public IPv4 Address",
-            pricing_unit="Hrs",
-            description=f"${rate} per {'Idle' if state == 'IdleAddress' else 'In-use'} public IPv4"
-            " address per hour",
+            Meter(
+                "AmazonVPC",
+                f"PublicIPv4:{state}",
+                operation,
+                "VPC Public IPv4 Address",
+                "Hrs",
+                Model.HOURS,
+                "hours",
+            ),
             rate=rate,
-            model=Model.HOURS,
             base=1.0,
-            usage_kind="hours",
+            description=f"${rate} per {'Idle' if idle else 'In-use'} public IPv4 address per hour",
+            az="",
             product={"group": "VPCPublicIPv4Address"},
         )
 
