@@ -101,7 +101,7 @@ def replace_slice(
             )
         for month in months:
             conn.execute("SELECT finops.ensure_cost_partition(%s)", (month,))
-        _delete_slices(conn, source_id=source_id, periods=periods)
+        delete_slices(conn, source_id=source_id, periods=periods)
         first_id = _first_attribute_id(conn)
         # straight into the partitions: the transaction hides the rows until the totals match
         attributes = rows.attribute_rows(first_id=first_id)
@@ -130,28 +130,26 @@ def replace_slice(
     return result
 
 
-def _delete_slices(conn: Connection, *, source_id: str, periods: list[date]) -> None:
-    """Delete the slices' facts (found by their attribute ids' range, which the BRIN index on
-    cost_facts.attribute_id narrows to the pages of the load that wrote them), then their
-    attribute sets."""
+def delete_slices(conn: Connection, *, source_id: str, periods: list[date] | None) -> int:
+    """Delete the slices' facts, then their attribute sets (``periods`` None: every slice of
+    the source); the number of facts deleted. The facts are found by their attribute ids'
+    range, which the BRIN index on cost_facts.attribute_id narrows to the pages of the loads
+    that wrote them, and an IN list (a join would plan a nested loop over that index)."""
+    where = "x_source_id = %s" + ("" if periods is None else " AND billing_period_start = ANY(%s)")
+    params: tuple[object, ...] = (source_id,) if periods is None else (source_id, periods)
     row = conn.execute(
-        "SELECT min(attribute_id), max(attribute_id) FROM finops.cost_attributes "
-        "WHERE x_source_id = %s AND billing_period_start = ANY(%s)",
-        (source_id, periods),
+        f"SELECT min(attribute_id), max(attribute_id) FROM finops.cost_attributes WHERE {where}",
+        params,
     ).fetchone()
     if row is None or row[0] is None:
-        return
-    conn.execute(
-        "DELETE FROM finops.cost_facts WHERE attribute_id BETWEEN %s AND %s "
-        "AND attribute_id IN (SELECT attribute_id FROM finops.cost_attributes "
-        "WHERE x_source_id = %s AND billing_period_start = ANY(%s))",
-        (row[0], row[1], source_id, periods),
-    )
-    conn.execute(
-        "DELETE FROM finops.cost_attributes WHERE x_source_id = %s "
-        "AND billing_period_start = ANY(%s)",
-        (source_id, periods),
-    )
+        return 0
+    deleted = conn.execute(
+        "DELETE FROM finops.cost_facts WHERE attribute_id BETWEEN %s AND %s AND attribute_id IN "
+        f"(SELECT attribute_id FROM finops.cost_attributes WHERE {where})",
+        (row[0], row[1], *params),
+    ).rowcount
+    conn.execute(f"DELETE FROM finops.cost_attributes WHERE {where}", params)
+    return deleted
 
 
 def _first_attribute_id(conn: Connection) -> int:

@@ -17,6 +17,7 @@ import psycopg
 from finops.config import Settings, get_settings
 from finops.db.engine import app_url, libpq_url
 from finops.errors import IngestError
+from finops.ingest.billing.load import delete_slices
 
 Connection = psycopg.Connection[tuple[object, ...]]
 
@@ -170,12 +171,7 @@ def remove_source(source_id: str, *, actor: str = "cli", settings: Settings | No
     with _connect(settings) as conn, conn.transaction():
         periods = _periods(conn, source_id)
         _lock_periods(conn, periods)
-        removed = conn.execute(
-            "DELETE FROM finops.cost_facts f USING finops.cost_attributes a "
-            "WHERE f.attribute_id = a.attribute_id AND a.x_source_id = %s",
-            (source_id,),
-        ).rowcount
-        conn.execute("DELETE FROM finops.cost_attributes WHERE x_source_id = %s", (source_id,))
+        removed = delete_slices(conn, source_id=source_id, periods=None)
         conn.execute("DELETE FROM finops.billing_sources WHERE source_id = %s", (source_id,))
         _audit(
             conn,
