@@ -158,36 +158,24 @@ def _address(c: Mapping[str, Any], account: str, region: str) -> _Identity:
     return _Identity(rid, f"arn:aws:ec2:{region}:{account}:elastic-ip/{rid}", None, state, None)
 
 
-def _load_balancer(c: Mapping[str, Any], account: str, region: str) -> _Identity:
-    arn = str(c["loadBalancerArn"])
-    return _Identity(
-        arn,
-        arn,
-        _str(c.get("loadBalancerName")),
-        _str(_get(c, "state", "code")),
-        _str(c.get("createdTime")),
-    )
+def _known_by_arn(
+    arn_key: str, name_key: str, *, state: tuple[str, ...] = (), created_key: str | None = None
+) -> IdentityOf:
+    """A resource known by its ARN (``arn_key``), with its name, its state at the path
+    ``state`` and its creation time when the type has them: load balancers, target groups, RDS
+    instances, Lambda functions."""
 
+    def identity(c: Mapping[str, Any], account: str, region: str) -> _Identity:
+        arn = str(c[arn_key])
+        return _Identity(
+            arn,
+            arn,
+            _str(c.get(name_key)),
+            _str(_get(c, *state)) if state else None,
+            _str(c.get(created_key)) if created_key else None,
+        )
 
-def _target_group(c: Mapping[str, Any], account: str, region: str) -> _Identity:
-    arn = str(c["targetGroupArn"])
-    return _Identity(arn, arn, _str(c.get("targetGroupName")), None, None)
-
-
-def _db_instance(c: Mapping[str, Any], account: str, region: str) -> _Identity:
-    arn = str(c["dBInstanceArn"])
-    return _Identity(
-        arn,
-        arn,
-        _str(c.get("dBInstanceIdentifier")),
-        _str(c.get("dBInstanceStatus")),
-        _str(c.get("instanceCreateTime")),
-    )
-
-
-def _function(c: Mapping[str, Any], account: str, region: str) -> _Identity:
-    arn = str(c["functionArn"])
-    return _Identity(arn, arn, _str(c.get("functionName")), _str(c.get("state")), None)
+    return identity
 
 
 def _bucket(c: Mapping[str, Any], account: str, region: str) -> _Identity:
@@ -201,10 +189,17 @@ IDENTITY: dict[str, IdentityOf] = {
     EBS_SNAPSHOT: _ec2_resource("snapshotId", "snapshot", "startTime"),
     ELASTIC_IP: _address,
     NAT_GATEWAY: _ec2_resource("natGatewayId", "natgateway", "createTime"),
-    LOAD_BALANCER: _load_balancer,
-    TARGET_GROUP: _target_group,
-    RDS_INSTANCE: _db_instance,
-    LAMBDA_FUNCTION: _function,
+    LOAD_BALANCER: _known_by_arn(
+        "loadBalancerArn", "loadBalancerName", state=("state", "code"), created_key="createdTime"
+    ),
+    TARGET_GROUP: _known_by_arn("targetGroupArn", "targetGroupName"),
+    RDS_INSTANCE: _known_by_arn(
+        "dBInstanceArn",
+        "dBInstanceIdentifier",
+        state=("dBInstanceStatus",),
+        created_key="instanceCreateTime",
+    ),
+    LAMBDA_FUNCTION: _known_by_arn("functionArn", "functionName", state=("state",)),
     S3_BUCKET: _bucket,
 }
 
