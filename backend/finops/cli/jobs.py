@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, TypeVar
 
 import typer
 
@@ -35,20 +35,11 @@ def run_date(value: datetime | None) -> date:
     return resolve_run_date(requested=day(value))
 
 
-def _lines_job(
-    run: Callable[..., R], lines: Callable[[R], list[str]], date_: datetime | None, **options: Any
-) -> None:
-    """Run a job (``run`` of finops.jobs) for the ``--date`` given and print its ``lines``."""
-    run_job(lambda: run(run_date=run_date(date_), **options), lines)
-
-
-def _reported_job(
-    run: Callable[..., R], report: Callable[[R], str], date_: datetime | None, **options: Any
-) -> None:
-    """Run a job for the ``--date`` given; its outcome prints as a Markdown ``report``."""
+def _reported_job(run: Callable[[], R], report: Callable[[R], str]) -> None:
+    """Run a job whose outcome prints as a Markdown report (``report`` of its result)."""
 
     def job() -> tuple[R, str]:
-        result = run(run_date=run_date(date_), **options)
+        result = run()
         return result, report(result)
 
     markdown_job(job)
@@ -65,14 +56,15 @@ def run_rightsizing_command(
     """EC2 and RDS rightsizing (the Compute Optimizer method)."""
     from finops.jobs import rightsizing
 
-    _lines_job(
-        rightsizing.run_rightsizing,
+    run_job(
+        lambda: rightsizing.run_rightsizing(
+            run_date=run_date(date_),
+            lookback_days=lookback_days,
+            cpu_percentile=cpu_percentile,
+            cpu_headroom=cpu_headroom,
+            force=force,
+        ),
         rightsizing.lines,
-        date_,
-        lookback_days=lookback_days,
-        cpu_percentile=cpu_percentile,
-        cpu_headroom=cpu_headroom,
-        force=force,
     )
 
 
@@ -81,7 +73,7 @@ def run_waste_command(date_: AsOfOption = None, force: ForceOption = False) -> N
     """Idle and waste findings (idle instances, unattached volumes, old snapshots, …)."""
     from finops.jobs import waste
 
-    _lines_job(waste.run_waste, waste.lines, date_, force=force)
+    run_job(lambda: waste.run_waste(run_date=run_date(date_), force=force), waste.lines)
 
 
 @run_app.command("commitments")
@@ -89,7 +81,10 @@ def run_commitments_command(date_: AsOfOption = None, force: ForceOption = False
     """RI / Savings Plan utilization and coverage, and Savings Plan purchase recommendations."""
     from finops.jobs import commitments
 
-    _lines_job(commitments.run_commitments, commitments.lines, date_, force=force)
+    run_job(
+        lambda: commitments.run_commitments(run_date=run_date(date_), force=force),
+        commitments.lines,
+    )
 
 
 @run_app.command("allocation")
@@ -102,13 +97,11 @@ def run_allocation_command(
     """Tag compliance and the monthly showback/chargeback report."""
     from finops.jobs import allocation
 
-    _lines_job(
-        allocation.run_allocation,
+    run_job(
+        lambda: allocation.run_allocation(
+            run_date=run_date(date_), tag_policy=tag_policy, rules=rules, force=force
+        ),
         allocation.lines,
-        date_,
-        tag_policy=tag_policy,
-        rules=rules,
-        force=force,
     )
 
 
@@ -117,7 +110,7 @@ def run_kpis_command(date_: AsOfOption = None, force: ForceOption = False) -> No
     """KPI rollups and summary."""
     from finops.jobs import kpis
 
-    _lines_job(kpis.run_kpis, kpis.lines, date_, force=force)
+    run_job(lambda: kpis.run_kpis(run_date=run_date(date_), force=force), kpis.lines)
 
 
 @run_app.command("anomalies")
@@ -130,7 +123,10 @@ def run_anomalies_command(
     from finops.jobs import anomalies
 
     _reported_job(
-        anomalies.run_anomalies, anomalies.report, date_, report_days=report_days, force=force
+        lambda: anomalies.run_anomalies(
+            run_date=run_date(date_), report_days=report_days, force=force
+        ),
+        anomalies.report,
     )
 
 
@@ -139,7 +135,10 @@ def run_forecasts_command(date_: AsOfOption = None, force: ForceOption = False) 
     """Forecast daily cost per scope (model chosen by rolling-origin backtest)."""
     from finops.jobs import forecasts
 
-    _reported_job(forecasts.run_forecasts_job, forecasts.report, date_, force=force)
+    _reported_job(
+        lambda: forecasts.run_forecasts_job(run_date=run_date(date_), force=force),
+        forecasts.report,
+    )
 
 
 @run_app.command("budgets")
@@ -147,4 +146,6 @@ def run_budgets_command(date_: AsOfOption = None, force: ForceOption = False) ->
     """Check budgets against actual and forecast cost; notify once per threshold crossing."""
     from finops.jobs import budgets
 
-    _reported_job(budgets.run_budgets, budgets.report, date_, force=force)
+    _reported_job(
+        lambda: budgets.run_budgets(run_date=run_date(date_), force=force), budgets.report
+    )
