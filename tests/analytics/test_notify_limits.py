@@ -21,7 +21,8 @@ from finops.analytics.budgets.job import run_budget_check
 from finops.analytics.budgets.model import Budget, BudgetError, save_budget
 from finops.config import Settings
 from finops.db.engine import get_engine
-from finops.notify.delivery import DeliveryRun, NotifySettings, deliver_webhook
+from finops.errors import InvalidParameterError
+from finops.notify.delivery import DeliveryRun, Message, NotifySettings, deliver, deliver_webhook
 from tests.analytics.conftest import KnownEstate
 
 
@@ -195,3 +196,14 @@ def test_a_stored_budget_beyond_the_limits_is_skipped(known_estate: KnownEstate)
             )
         ).scalar_one()
     assert details["skipped"] == ["huge"] and details["budgets"] == 1
+
+
+def test_an_unknown_channel_is_refused_before_anything_is_sent(fresh_settings: Settings) -> None:
+    message = Message("k-sms", "t", ["l"])
+    with get_engine(fresh_settings).begin() as conn:
+        with pytest.raises(
+            InvalidParameterError, match="'sms' is unknown \\(known: email, webhook\\)"
+        ):
+            deliver(conn, message, channel="sms", target="+10000000000", settings=LOCAL)
+        logged = conn.execute(text("SELECT count(*) FROM notification_log")).scalar_one()
+    assert logged == 0

@@ -121,6 +121,8 @@ def day(value: datetime | None) -> date | None:
     return value.date() if value else None
 
 
+DayOption = Annotated[datetime | None, typer.Option(formats=["%Y-%m-%d"])]
+
 AsOfOption = Annotated[
     datetime | None,
     typer.Option(

@@ -26,6 +26,8 @@ eval_app = typer.Typer(
 )
 detect_app = typer.Typer(help="Run a detector on a file.", no_args_is_help=True)
 
+EstateOption = Annotated[Path | None, typer.Option(help="a generated estate; default: generate")]
+
 
 @detect_app.command("anomalies")
 def detect_anomalies_command(
@@ -48,9 +50,7 @@ def detect_anomalies_command(
 
 @eval_app.command("anomalies")
 def eval_anomalies_command(
-    estate: Annotated[
-        Path | None, typer.Option(help="a generated estate; default: generate")
-    ] = None,
+    estate: EstateOption = None,
     seed: Annotated[int, typer.Option(help="generator seed of the evaluation estate")] = 42,
     extra_anomalies: Annotated[
         int, typer.Option(min=0, help="anomalies planted beyond the demo estate's four")
@@ -67,9 +67,7 @@ def eval_anomalies_command(
 
 @eval_app.command("forecasts")
 def eval_forecasts_command(
-    estate: Annotated[
-        Path | None, typer.Option(help="a generated estate; default: generate")
-    ] = None,
+    estate: EstateOption = None,
     horizons: Annotated[str, typer.Option(help="comma list of horizons in days")] = "30",
 ) -> None:
     """MASE, sMAPE and interval coverage by rolling origin, beside seasonal naive and Prophet."""

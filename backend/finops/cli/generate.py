@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from finops.cli.common import console, fail, rows_progress, setup_logging
+from finops.cli.common import DayOption, console, fail, rows_progress, setup_logging
 from finops.errors import FinOpsError
 
 
@@ -16,7 +16,7 @@ def generate(
     out: Annotated[Path, typer.Option(help="output folder")],
     accounts: Annotated[int, typer.Option(min=1, help="linked accounts")] = 8,
     days: Annotated[int | None, typer.Option(min=1, help="days ending at --end")] = None,
-    start: Annotated[datetime | None, typer.Option(formats=["%Y-%m-%d"])] = None,
+    start: DayOption = None,
     end: Annotated[
         datetime | None, typer.Option(formats=["%Y-%m-%d"], help="last day (inclusive)")
     ] = None,

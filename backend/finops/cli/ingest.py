@@ -13,6 +13,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from finops.cli.common import (
+    DayOption,
     cell_text,
     console,
     day,
@@ -184,7 +185,6 @@ def _print_quality(conn: Any, limit: int) -> None:
     console.print(table)
 
 
-DateOption = Annotated[datetime | None, typer.Option(formats=["%Y-%m-%d"])]
 EndOption = Annotated[datetime | None, typer.Option(formats=["%Y-%m-%d"], help="exclusive")]
 AccountsOption = Annotated[list[str] | None, typer.Option(help="account ids (comma list)")]
 RegionsOption = Annotated[list[str] | None, typer.Option(help="regions (comma list)")]
@@ -212,7 +212,7 @@ def ingest_usage_command(
     ] = None,
     accounts: AccountsOption = None,
     regions: RegionsOption = None,
-    start: DateOption = None,
+    start: DayOption = None,
     end: EndOption = None,
 ) -> None:
     """Load CloudWatch utilization (GetMetricData, or Metric Streams files) per account × region."""
@@ -228,7 +228,7 @@ def ingest_inventory_command(
     ] = None,
     accounts: AccountsOption = None,
     regions: RegionsOption = None,
-    start: DateOption = None,
+    start: DayOption = None,
     end: EndOption = None,
 ) -> None:
     """Load the resource inventory (describe APIs, or AWS Config snapshots), keeping history."""

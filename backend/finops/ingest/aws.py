@@ -94,6 +94,11 @@ class AwsAccessError(FinOpsError):
         self.reason = reason  # access_denied | region_not_enabled | throttled | error
         self.code = code
 
+    @classmethod
+    def of_call(cls, what: str, exc: ClientError | BotoCoreError) -> AwsAccessError:
+        """A failed AWS call: ``what`` was attempted (account, operation), then AWS's message."""
+        return cls(f"{what}: {exc}", reason=classify(exc), code=error_code(exc))
+
 
 def classify(exc: BaseException) -> str:
     """``access_denied``, ``region_not_enabled``, ``throttled``, ``not_found`` or ``error``."""
@@ -160,10 +165,8 @@ class AwsSessions:
             try:
                 self._caller_account = str(sts.get_caller_identity()["Account"])
             except (ClientError, BotoCoreError) as exc:
-                raise AwsAccessError(
-                    f"cannot identify the AWS caller (sts:GetCallerIdentity): {exc}",
-                    reason=classify(exc),
-                    code=error_code(exc),
+                raise AwsAccessError.of_call(
+                    "cannot identify the AWS caller (sts:GetCallerIdentity)", exc
                 ) from exc
         return self._caller_account
 
@@ -196,10 +199,8 @@ class AwsSessions:
             try:
                 creds = sts.assume_role(**kwargs)["Credentials"]
             except (ClientError, BotoCoreError) as exc:
-                raise AwsAccessError(
-                    f"account {account_id}: sts:AssumeRole into {role_arn} failed: {exc}",
-                    reason=classify(exc),
-                    code=error_code(exc),
+                raise AwsAccessError.of_call(
+                    f"account {account_id}: sts:AssumeRole into {role_arn} failed", exc
                 ) from exc
             expiry = creds["Expiration"]
             return {
@@ -240,10 +241,8 @@ class AwsSessions:
         try:
             response = ec2.describe_regions(AllRegions=False)
         except (ClientError, BotoCoreError) as exc:
-            raise AwsAccessError(
-                f"account {account_id}: ec2:DescribeRegions failed: {exc}",
-                reason=classify(exc),
-                code=error_code(exc),
+            raise AwsAccessError.of_call(
+                f"account {account_id}: ec2:DescribeRegions failed", exc
             ) from exc
         return sorted(
             r["RegionName"]

@@ -15,8 +15,8 @@ from finops.analytics.allocation.tagging import TagCompliance, load_tag_policy, 
 from finops.analytics.optimization.jobs import JobResult, run_tagging_job
 from finops.config import Settings, get_settings
 from finops.db.engine import get_engine
-from finops.jobs.ledger import JobSkipped, run_unless_unchanged, skipped_line
-from finops.jobs.outcome import money
+from finops.jobs.ledger import JobSkipped, run_unless_unchanged
+from finops.jobs.outcome import lines_unless_skipped, money
 
 JOB = "allocation"
 
@@ -86,9 +86,8 @@ def _allocate(
     return AllocationResult(tagging, compliance, report)
 
 
-def lines(result: AllocationResult | JobSkipped) -> list[str]:
-    if isinstance(result, JobSkipped):
-        return [skipped_line(result)]
+@lines_unless_skipped
+def lines(result: AllocationResult) -> list[str]:
     c, report = result.compliance, result.chargeback
     out = [
         f"tag compliance: {c.compliant_resources}/{c.resources} resources, "
@@ -100,9 +99,7 @@ def lines(result: AllocationResult | JobSkipped) -> list[str]:
     return out
 
 
-def summary(result: AllocationResult | JobSkipped) -> dict[str, object]:
-    if isinstance(result, JobSkipped):
-        return {"skipped": result.reason}
+def summary(result: AllocationResult) -> dict[str, object]:
     return {
         "tag_findings": result.tagging.findings,
         "compliant_resources": result.compliance.compliant_resources,

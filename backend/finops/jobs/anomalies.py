@@ -6,7 +6,8 @@ from datetime import date
 
 from finops.analytics.anomalies.job import AnomalyRun, run_anomaly_detection
 from finops.config import Settings, get_settings
-from finops.jobs.ledger import JobSkipped, run_unless_unchanged, skipped_line
+from finops.jobs.ledger import JobSkipped, run_unless_unchanged
+from finops.jobs.outcome import report_unless_skipped
 from finops.markdown import table
 
 JOB = "anomalies"
@@ -49,10 +50,9 @@ def run_anomalies(
     )
 
 
-def report(run: AnomalyRun | JobSkipped) -> str:
+@report_unless_skipped
+def report(run: AnomalyRun) -> str:
     """The incidents as a table (or why the run was skipped)."""
-    if isinstance(run, JobSkipped):
-        return skipped_line(run)
     rows = [
         [
             i.first_day,
@@ -72,10 +72,8 @@ def report(run: AnomalyRun | JobSkipped) -> str:
     return table(HEADERS, rows)
 
 
-def summary(run: AnomalyRun | JobSkipped) -> dict[str, object]:
-    """What a DAG task returns: counts, or why the run was skipped."""
-    if isinstance(run, JobSkipped):
-        return {"skipped": run.reason}
+def summary(run: AnomalyRun) -> dict[str, object]:
+    """What a DAG task returns: counts (a skipped run: ``ScheduledJob.summary``)."""
     return {
         "incidents": len(run.incidents),
         "alerting": sum(1 for i in run.incidents if i.cause == "usage_change"),

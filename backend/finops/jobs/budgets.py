@@ -6,7 +6,8 @@ from datetime import date
 
 from finops.analytics.budgets.job import BudgetRun, run_budget_check
 from finops.config import Settings, get_settings
-from finops.jobs.ledger import JobSkipped, run_unless_unchanged, skipped_line
+from finops.jobs.ledger import JobSkipped, run_unless_unchanged
+from finops.jobs.outcome import report_unless_skipped
 from finops.markdown import table
 
 JOB = "budgets"
@@ -46,10 +47,9 @@ def run_budgets(
     )
 
 
-def report(run: BudgetRun | JobSkipped) -> str:
+@report_unless_skipped
+def report(run: BudgetRun) -> str:
     """Each budget against its amount, with the alerts and deliveries of this run."""
-    if isinstance(run, JobSkipped):
-        return skipped_line(run)
     rows = [
         [
             s.budget.name,
@@ -68,10 +68,8 @@ def report(run: BudgetRun | JobSkipped) -> str:
     return table(HEADERS, rows)
 
 
-def summary(run: BudgetRun | JobSkipped) -> dict[str, object]:
-    """What a DAG task returns: counts, or why the run was skipped."""
-    if isinstance(run, JobSkipped):
-        return {"skipped": run.reason}
+def summary(run: BudgetRun) -> dict[str, object]:
+    """What a DAG task returns: counts (a skipped run: ``ScheduledJob.summary``)."""
     return {
         "budgets": len(run.statuses),
         "new_alerts": sum(len(s.new_alerts) for s in run.statuses),

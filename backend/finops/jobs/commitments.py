@@ -7,8 +7,8 @@ from datetime import date
 
 from finops.analytics.commitments.jobs import CommitmentsResult, run_commitments_job
 from finops.config import Settings, get_settings
-from finops.jobs.ledger import JobSkipped, run_unless_unchanged, skipped_line
-from finops.jobs.outcome import money
+from finops.jobs.ledger import JobSkipped, run_unless_unchanged
+from finops.jobs.outcome import lines_unless_skipped, money
 
 JOB = "commitments"
 
@@ -34,9 +34,8 @@ def run_commitments(
     )
 
 
-def lines(result: CommitmentsResult | JobSkipped) -> list[str]:
-    if isinstance(result, JobSkipped):
-        return [skipped_line(result)]
+@lines_unless_skipped
+def lines(result: CommitmentsResult) -> list[str]:
     out = [
         f"commitments as of {result.as_of}: {result.commitments} commitments, "
         f"{result.findings} under-used"
@@ -49,9 +48,7 @@ def lines(result: CommitmentsResult | JobSkipped) -> list[str]:
     return out
 
 
-def summary(result: CommitmentsResult | JobSkipped) -> dict[str, object]:
-    if isinstance(result, JobSkipped):
-        return {"skipped": result.reason}
+def summary(result: CommitmentsResult) -> dict[str, object]:
     return {
         "commitments": result.commitments,
         "underused": result.findings,

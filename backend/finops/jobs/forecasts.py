@@ -7,7 +7,8 @@ from datetime import date
 from finops.analytics.forecasting.backtest import ForecastParams
 from finops.analytics.forecasting.job import ForecastRun, run_forecasts
 from finops.config import Settings, get_settings
-from finops.jobs.ledger import JobSkipped, run_unless_unchanged, skipped_line
+from finops.jobs.ledger import JobSkipped, run_unless_unchanged
+from finops.jobs.outcome import report_unless_skipped
 from finops.markdown import table
 
 JOB = "forecasts"
@@ -45,10 +46,9 @@ def run_forecasts_job(
     )
 
 
-def report(run: ForecastRun | JobSkipped) -> str:
+@report_unless_skipped
+def report(run: ForecastRun) -> str:
     """The month- and quarter-end projections per scope, and why scopes have none."""
-    if isinstance(run, JobSkipped):
-        return skipped_line(run)
     rows = [
         [
             f.scope_kind,
@@ -87,8 +87,6 @@ def _skipped_forecasts(run: ForecastRun) -> str:
     return "\n".join(lines) + "\n"
 
 
-def summary(run: ForecastRun | JobSkipped) -> dict[str, object]:
-    """What a DAG task returns: counts, or why the run was skipped."""
-    if isinstance(run, JobSkipped):
-        return {"skipped": run.reason}
+def summary(run: ForecastRun) -> dict[str, object]:
+    """What a DAG task returns: counts (a skipped run: ``ScheduledJob.summary``)."""
     return {"scopes": len(run.forecasts), "skipped": len(run.skipped)}

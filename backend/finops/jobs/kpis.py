@@ -7,8 +7,8 @@ from datetime import date, timedelta
 from finops.analytics.kpis.report import KpiReport, kpi_report, refresh_rollup
 from finops.config import Settings, get_settings
 from finops.db.engine import get_engine
-from finops.jobs.ledger import JobSkipped, run_unless_unchanged, skipped_line
-from finops.jobs.outcome import money
+from finops.jobs.ledger import JobSkipped, run_unless_unchanged
+from finops.jobs.outcome import lines_unless_skipped, money
 
 JOB = "kpis"
 
@@ -40,9 +40,8 @@ def _refresh_kpis(day: date, *, settings: Settings) -> KpiReport:
         return kpi_report(conn, as_of=day)
 
 
-def lines(result: KpiReport | JobSkipped) -> list[str]:
-    if isinstance(result, JobSkipped):
-        return [skipped_line(result)]
+@lines_unless_skipped
+def lines(result: KpiReport) -> list[str]:
     return [
         f"KPIs as of {result.as_of} ({result.metric}): MTD {money(result.month_to_date)}, "
         f"previous month {money(result.previous_month)}, projected month end "
@@ -51,9 +50,7 @@ def lines(result: KpiReport | JobSkipped) -> list[str]:
     ]
 
 
-def summary(result: KpiReport | JobSkipped) -> dict[str, object]:
-    if isinstance(result, JobSkipped):
-        return {"skipped": result.reason}
+def summary(result: KpiReport) -> dict[str, object]:
     return {
         "month_to_date": str(result.month_to_date),
         "projected_month_end": str(result.projected_month_end),

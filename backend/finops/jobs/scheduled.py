@@ -12,6 +12,7 @@ from datetime import date
 from typing import Any
 
 from finops.config import Settings
+from finops.jobs.ledger import JobSkipped
 from finops.jobs.outcome import task_result
 
 
@@ -37,10 +38,12 @@ class ScheduledJob:
         )
 
     def summary(self, result: object) -> dict[str, object]:
-        """The result's JSON-able summary (a DAG task's return value)."""
+        """The result's JSON-able summary (a DAG task's return value): the job module's
+        ``summary`` of what it computed, or why the run was skipped."""
+        if isinstance(result, JobSkipped):
+            return {"skipped": result.reason}
         module = importlib.import_module(f"finops.jobs.{self.name}")
-        summarize = module.summary
-        return dict(summarize(result))
+        return dict(module.summary(result))
 
 
 # in the order the demo runs them: findings before the KPIs that sum their savings, forecasts

@@ -13,6 +13,7 @@ from pydantic import SecretStr
 from sqlalchemy import Connection, text
 
 from finops.config import Settings, get_settings
+from finops.errors import InvalidParameterError
 from finops.notify.channels import DeliveryError, post_webhook, send_email
 from finops.notify.targets import TargetRefusedError, check_webhook_url
 
@@ -173,6 +174,99 @@ def slack_payload(title: str, lines: list[str]) -> dict[str, object]:
     }
 
 
+@dataclass(frozen=True, slots=True)
+class Message:
+    """One notification, the same for every target; each target gets it at most once under
+    its ``dedup_key``."""
+
+    dedup_key: str
+    title: str
+    lines: list[str]
+
+
+@dataclass(frozen=True, slots=True)
+class _Outbound:
+    """A message as one channel sends it: what the log records, the send, or why it may not."""
+
+    payload: dict[str, object]
+    send: Callable[[], object]
+    refused: str | None = None
+
+
+def _webhook(url: str, message: Message, settings: NotifySettings) -> _Outbound:
+    """POST to ``url`` once it is checked to reach an allowed address (its name resolved now,
+    not when the budget was saved)."""
+    payload = slack_payload(message.title, message.lines)
+    refused = None
+    try:
+        check_webhook_url(url, allow=settings.webhook_allow, resolve=True)
+    except TargetRefusedError as exc:
+        refused = str(exc)
+    return _Outbound(
+        payload, lambda: post_webhook(url, payload, timeout_s=settings.timeout_s), refused
+    )
+
+
+def _email(recipient: str, message: Message, settings: NotifySettings) -> _Outbound:
+    body = "\n".join(message.lines) + "\n"
+    password = settings.smtp_password.get_secret_value() if settings.smtp_password else None
+    return _Outbound(
+        {"subject": message.title, "body": body},
+        lambda: send_email(
+            host=settings.smtp_host,
+            port=settings.smtp_port,
+            sender=settings.smtp_sender,
+            recipient=recipient,
+            subject=message.title,
+            body=body,
+            timeout_s=settings.timeout_s,
+            username=settings.smtp_username,
+            password=password,
+            starttls=settings.smtp_starttls,
+        ),
+    )
+
+
+CHANNELS: dict[str, Callable[[str, Message, NotifySettings], _Outbound]] = {
+    "webhook": _webhook,
+    "email": _email,
+}
+
+
+def deliver(
+    conn: Connection,
+    message: Message,
+    *,
+    channel: str,
+    target: str,
+    settings: NotifySettings | None = None,
+    run: DeliveryRun | None = None,
+) -> Delivery:
+    """Send ``message`` once to ``target`` of ``channel`` (``webhook``: a URL, ``email``: an
+    address), with the retries ``run`` still allows, and log the outcome."""
+    try:
+        outbound = CHANNELS[channel]
+    except KeyError:
+        known = ", ".join(sorted(CHANNELS))
+        raise InvalidParameterError(
+            f"notification channel {channel!r} is unknown (known: {known})"
+        ) from None
+    settings = settings or NotifySettings.from_settings()
+    out = outbound(target, message, settings)
+    return _deliver(
+        conn,
+        dedup_key=message.dedup_key,
+        channel=channel,
+        target=target,
+        subject=message.title,
+        payload=out.payload,
+        send=out.send,
+        settings=settings,
+        run=run or DeliveryRun.start(settings),
+        refused=out.refused,
+    )
+
+
 def deliver_webhook(
     conn: Connection,
     *,
@@ -183,61 +277,6 @@ def deliver_webhook(
     settings: NotifySettings | None = None,
     run: DeliveryRun | None = None,
 ) -> Delivery:
-    """POST the message to ``url`` once it is checked to reach an allowed address (its name
-    resolved now, not when the budget was saved)."""
-    settings = settings or NotifySettings.from_settings()
-    payload = slack_payload(title, lines)
-    refused = None
-    try:
-        check_webhook_url(url, allow=settings.webhook_allow, resolve=True)
-    except TargetRefusedError as exc:
-        refused = str(exc)
-    return _deliver(
-        conn,
-        dedup_key=dedup_key,
-        channel="webhook",
-        target=url,
-        subject=title,
-        payload=payload,
-        send=lambda: post_webhook(url, payload, timeout_s=settings.timeout_s),
-        settings=settings,
-        run=run or DeliveryRun.start(settings),
-        refused=refused,
-    )
-
-
-def deliver_email(
-    conn: Connection,
-    *,
-    recipient: str,
-    dedup_key: str,
-    title: str,
-    lines: list[str],
-    settings: NotifySettings | None = None,
-    run: DeliveryRun | None = None,
-) -> Delivery:
-    settings = settings or NotifySettings.from_settings()
-    body = "\n".join(lines) + "\n"
-    password = settings.smtp_password.get_secret_value() if settings.smtp_password else None
-    return _deliver(
-        conn,
-        dedup_key=dedup_key,
-        channel="email",
-        target=recipient,
-        subject=title,
-        payload={"subject": title, "body": body},
-        send=lambda: send_email(
-            host=settings.smtp_host,
-            port=settings.smtp_port,
-            sender=settings.smtp_sender,
-            recipient=recipient,
-            subject=title,
-            body=body,
-            timeout_s=settings.timeout_s,
-            username=settings.smtp_username,
-            password=password,
-            starttls=settings.smtp_starttls,
-        ),
-        settings=settings,
-        run=run or DeliveryRun.start(settings),
-    )
+    """:func:`deliver` of one message to a webhook URL."""
+    message = Message(dedup_key, title, lines)
+    return deliver(conn, message, channel="webhook", target=url, settings=settings, run=run)

@@ -22,7 +22,7 @@ from finops.orchestration.airflow_env import (
     airflow_executable,
     migrate_metadata,
 )
-from finops.orchestration.processes import ProcessGroup, tail, wait_http
+from finops.orchestration.processes import ProcessGroup, wait_http
 
 # The DAGs that run on their own once Airflow is up: billing_ingest daily, and the analytics
 # chained on its Assets (costs -> anomaly_detection, cost_forecast -> budget_check, and
@@ -163,12 +163,7 @@ def wait_for_run(
     state = "queued"
     with psycopg.connect(url, autocommit=True) as conn:
         while time.monotonic() < deadline:
-            dead = group.failed()
-            if dead:
-                raise FinOpsError(
-                    f"{dead[0].name} exited while {dag_id} ran; log {dead[0].log_path}:"
-                    f"\n{tail(dead[0].log_path)}"
-                )
+            group.raise_if_failed(during=f"{dag_id} ran")
             row = conn.execute(
                 "SELECT state FROM dag_run WHERE dag_id = %s AND run_id = %s", (dag_id, run_id)
             ).fetchone()

@@ -51,6 +51,17 @@ class ProcessGroup:
     def failed(self) -> list[ManagedProcess]:
         return [p for p in self.processes if p.popen.poll() is not None]
 
+    def raise_if_failed(self, *, during: str = "") -> None:
+        """Fail naming the first child that exited (``during`` what), with its exit status and
+        the end of its log."""
+        dead = self.failed()
+        if dead:
+            child, doing = dead[0], f" while {during}" if during else ""
+            raise FinOpsError(
+                f"{child.name} exited with status {child.popen.returncode}{doing}; its log "
+                f"({child.log_path}) ends:\n{tail(child.log_path)}"
+            )
+
     def stop(self, *, grace_s: float = 20.0) -> None:
         for process in self.processes:
             _signal_group(process.popen, signal.SIGTERM)
@@ -105,12 +116,7 @@ def wait_http(
     with the end of its log."""
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
-        dead = group.failed()
-        if dead:
-            raise FinOpsError(
-                f"{dead[0].name} exited with status {dead[0].popen.returncode}; its log "
-                f"({dead[0].log_path}) ends:\n{tail(dead[0].log_path)}"
-            )
+        group.raise_if_failed()
         try:
             with urllib.request.urlopen(url, timeout=2) as response:
                 if response.status == 200:

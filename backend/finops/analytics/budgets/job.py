@@ -18,13 +18,7 @@ from finops.analytics.forecasting.job import period_bounds, scope_key
 from finops.analytics.forecasting.models import ForecastError, forecast_points, moving_average
 from finops.config import Settings, get_settings
 from finops.db.engine import get_engine
-from finops.notify.delivery import (
-    Delivery,
-    DeliveryRun,
-    NotifySettings,
-    deliver_email,
-    deliver_webhook,
-)
+from finops.notify.delivery import Delivery, DeliveryRun, Message, NotifySettings, deliver
 from finops.warehouse.audit import audit
 from finops.warehouse.money import CENT, money
 
@@ -139,20 +133,12 @@ def _notify(
 ) -> list[Delivery]:
     b = status.budget
     key = f"budget:{b.id}:{status.period_start}:{threshold.kind}:{threshold.percent}"
-    title, lines = _message(status, threshold)
-    out = [
-        deliver_webhook(
-            conn, url=url, dedup_key=key, title=title, lines=lines, settings=settings, run=run
-        )
-        for url in b.channels.get("webhook", [])
+    message = Message(key, *_message(status, threshold))
+    return [
+        deliver(conn, message, channel=channel, target=target, settings=settings, run=run)
+        for channel in ("webhook", "email")
+        for target in b.channels.get(channel, [])
     ]
-    out += [
-        deliver_email(
-            conn, recipient=to, dedup_key=key, title=title, lines=lines, settings=settings, run=run
-        )
-        for to in b.channels.get("email", [])
-    ]
-    return out
 
 
 def _checkable(budgets: list[Budget], notify: NotifySettings) -> tuple[list[Budget], list[str]]:

@@ -112,6 +112,10 @@ class _Identity:
     created_at: str | None
 
 
+# what a resource type's identity is read from: (configuration, account, region)
+IdentityOf = Callable[[Mapping[str, Any], str, str], _Identity]
+
+
 def _get(config: Mapping[str, Any], *path: str) -> Any:
     value: Any = config
     for key in path:
@@ -136,16 +140,16 @@ def _instance(c: Mapping[str, Any], account: str, region: str) -> _Identity:
     )
 
 
-def _volume(c: Mapping[str, Any], account: str, region: str) -> _Identity:
-    rid = str(c["volumeId"])
-    arn = f"arn:aws:ec2:{region}:{account}:volume/{rid}"
-    return _Identity(rid, arn, None, _str(c.get("state")), _str(c.get("createTime")))
+def _ec2_resource(id_key: str, arn_kind: str, created_key: str) -> IdentityOf:
+    """An EC2 resource known by its id (``id_key``), with a plain ``state`` and a creation
+    time (``created_key``): volumes, snapshots, NAT gateways."""
 
+    def identity(c: Mapping[str, Any], account: str, region: str) -> _Identity:
+        rid = str(c[id_key])
+        arn = f"arn:aws:ec2:{region}:{account}:{arn_kind}/{rid}"
+        return _Identity(rid, arn, None, _str(c.get("state")), _str(c.get(created_key)))
 
-def _snapshot(c: Mapping[str, Any], account: str, region: str) -> _Identity:
-    rid = str(c["snapshotId"])
-    arn = f"arn:aws:ec2:{region}:{account}:snapshot/{rid}"
-    return _Identity(rid, arn, None, _str(c.get("state")), _str(c.get("startTime")))
+    return identity
 
 
 def _address(c: Mapping[str, Any], account: str, region: str) -> _Identity:
@@ -154,42 +158,24 @@ def _address(c: Mapping[str, Any], account: str, region: str) -> _Identity:
     return _Identity(rid, f"arn:aws:ec2:{region}:{account}:elastic-ip/{rid}", None, state, None)
 
 
-def _nat(c: Mapping[str, Any], account: str, region: str) -> _Identity:
-    rid = str(c["natGatewayId"])
-    arn = f"arn:aws:ec2:{region}:{account}:natgateway/{rid}"
-    return _Identity(rid, arn, None, _str(c.get("state")), _str(c.get("createTime")))
+def _known_by_arn(
+    arn_key: str, name_key: str, *, state: tuple[str, ...] = (), created_key: str | None = None
+) -> IdentityOf:
+    """A resource known by its ARN (``arn_key``), with its name, its state at the path
+    ``state`` and its creation time when the type has them: load balancers, target groups, RDS
+    instances, Lambda functions."""
 
+    def identity(c: Mapping[str, Any], account: str, region: str) -> _Identity:
+        arn = str(c[arn_key])
+        return _Identity(
+            arn,
+            arn,
+            _str(c.get(name_key)),
+            _str(_get(c, *state)) if state else None,
+            _str(c.get(created_key)) if created_key else None,
+        )
 
-def _load_balancer(c: Mapping[str, Any], account: str, region: str) -> _Identity:
-    arn = str(c["loadBalancerArn"])
-    return _Identity(
-        arn,
-        arn,
-        _str(c.get("loadBalancerName")),
-        _str(_get(c, "state", "code")),
-        _str(c.get("createdTime")),
-    )
-
-
-def _target_group(c: Mapping[str, Any], account: str, region: str) -> _Identity:
-    arn = str(c["targetGroupArn"])
-    return _Identity(arn, arn, _str(c.get("targetGroupName")), None, None)
-
-
-def _db_instance(c: Mapping[str, Any], account: str, region: str) -> _Identity:
-    arn = str(c["dBInstanceArn"])
-    return _Identity(
-        arn,
-        arn,
-        _str(c.get("dBInstanceIdentifier")),
-        _str(c.get("dBInstanceStatus")),
-        _str(c.get("instanceCreateTime")),
-    )
-
-
-def _function(c: Mapping[str, Any], account: str, region: str) -> _Identity:
-    arn = str(c["functionArn"])
-    return _Identity(arn, arn, _str(c.get("functionName")), _str(c.get("state")), None)
+    return identity
 
 
 def _bucket(c: Mapping[str, Any], account: str, region: str) -> _Identity:
@@ -197,16 +183,23 @@ def _bucket(c: Mapping[str, Any], account: str, region: str) -> _Identity:
     return _Identity(name, f"arn:aws:s3:::{name}", name, None, _str(c.get("creationDate")))
 
 
-IDENTITY: dict[str, Callable[[Mapping[str, Any], str, str], _Identity]] = {
+IDENTITY: dict[str, IdentityOf] = {
     EC2_INSTANCE: _instance,
-    EBS_VOLUME: _volume,
-    EBS_SNAPSHOT: _snapshot,
+    EBS_VOLUME: _ec2_resource("volumeId", "volume", "createTime"),
+    EBS_SNAPSHOT: _ec2_resource("snapshotId", "snapshot", "startTime"),
     ELASTIC_IP: _address,
-    NAT_GATEWAY: _nat,
-    LOAD_BALANCER: _load_balancer,
-    TARGET_GROUP: _target_group,
-    RDS_INSTANCE: _db_instance,
-    LAMBDA_FUNCTION: _function,
+    NAT_GATEWAY: _ec2_resource("natGatewayId", "natgateway", "createTime"),
+    LOAD_BALANCER: _known_by_arn(
+        "loadBalancerArn", "loadBalancerName", state=("state", "code"), created_key="createdTime"
+    ),
+    TARGET_GROUP: _known_by_arn("targetGroupArn", "targetGroupName"),
+    RDS_INSTANCE: _known_by_arn(
+        "dBInstanceArn",
+        "dBInstanceIdentifier",
+        state=("dBInstanceStatus",),
+        created_key="instanceCreateTime",
+    ),
+    LAMBDA_FUNCTION: _known_by_arn("functionArn", "functionName", state=("state",)),
     S3_BUCKET: _bucket,
 }
 
