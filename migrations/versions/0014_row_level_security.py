@@ -106,9 +106,8 @@ ANY_TAG = "(SELECT finops.scope_any_tag())"
 
 
 def _account(column: str) -> str:
-    return (
-        f"((SELECT finops.scope_any_account()) OR {column} = ANY ((SELECT finops.scope_accounts())::text[]))"
-    )
+    accounts = "(SELECT finops.scope_accounts())::text[]"
+    return f"((SELECT finops.scope_any_account()) OR {column} = ANY ({accounts}))"
 
 
 def account_and_tags(account: str, tags: str) -> str:

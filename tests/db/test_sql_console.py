@@ -15,6 +15,7 @@ from finops.db.engine import console_url, libpq_url, server_url
 from finops.db.readonly import check_statement, run_readonly
 from finops.errors import QueryFailedError, QueryRefusedError
 from finops.ingest.billing import ingest_billing
+from finops.warehouse.scope import ALL
 from tests.factories.cur2 import Cur2Export
 
 
@@ -61,7 +62,7 @@ def test_literals_and_comments_do_not_confuse_the_check() -> None:
 
 def test_count_matches_and_writes_inside_select_are_blocked(loaded: str) -> None:
     result = run_readonly(
-        loaded, "select count(*), sum(billed_cost) from costs", timeout_s=5, row_limit=10
+        loaded, "select count(*), sum(billed_cost) from costs", scope=ALL, timeout_s=5, row_limit=10
     )
     assert result.rows[0][0] == 3
     assert str(result.rows[0][1]) == "3.75"  # the source files' own scale
@@ -69,11 +70,14 @@ def test_count_matches_and_writes_inside_select_are_blocked(loaded: str) -> None
         run_readonly(
             loaded,
             "with d as (delete from finops.cost_facts returning 1) select count(*) from d",
+            scope=ALL,
             timeout_s=5,
             row_limit=10,
         )
     assert (
-        run_readonly(loaded, "select count(*) from costs", timeout_s=5, row_limit=10).rows[0][0]
+        run_readonly(
+            loaded, "select count(*) from costs", scope=ALL, timeout_s=5, row_limit=10
+        ).rows[0][0]
         == 3
     )
 
@@ -83,10 +87,13 @@ def test_timeout_and_row_cap(loaded: str) -> None:
         run_readonly(
             loaded,
             "select count(*) from generate_series(1, 2000000000)",
+            scope=ALL,
             timeout_s=0.3,
             row_limit=10,
         )
-    capped = run_readonly(loaded, "select * from generate_series(1, 50)", timeout_s=5, row_limit=20)
+    capped = run_readonly(
+        loaded, "select * from generate_series(1, 50)", scope=ALL, timeout_s=5, row_limit=20
+    )
     assert len(capped.rows) == 20 and capped.truncated
 
 

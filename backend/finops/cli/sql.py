@@ -50,10 +50,11 @@ def sql(
     timeout: Annotated[float | None, typer.Option(help="statement timeout in seconds")] = None,
     limit: Annotated[int | None, typer.Option(min=1, help="row cap")] = None,
 ) -> None:
-    """Query the warehouse read-only, as the console's role (the views: costs, …)."""
+    """Query the warehouse read-only, as the console's role (the views: costs, …), unscoped."""
     from finops.db.engine import console_url, get_engine, libpq_url
     from finops.db.migrate import upgrade
     from finops.db.readonly import run_readonly
+    from finops.warehouse.scope import ALL
 
     settings = get_settings()
     try:
@@ -61,6 +62,7 @@ def sql(
         result = run_readonly(
             libpq_url(console_url(settings)),
             statement,
+            scope=ALL,  # an operator's local tool: the whole warehouse
             timeout_s=timeout or settings.sql_statement_timeout_s,
             row_limit=limit or settings.sql_row_limit,
         )

@@ -42,7 +42,7 @@ BEGIN
   -- a partition has no policies of its own: the API reads partitioned tables through the parent
   FOR obj IN
     SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-    WHERE n.nspname = 'finops' AND c.relispartition
+    WHERE n.nspname = 'finops' AND c.relispartition AND c.relkind IN ('r', 'p')
   LOOP
     EXECUTE format('REVOKE ALL ON finops.%I FROM %I', obj.relname, api);
   END LOOP;

@@ -83,7 +83,9 @@ def scope_statement(scope: Scope) -> sql.Composed:
     but a utility statement, which the console role may run without being granted
     ``set_config`` (that would let a console query change its own scope)."""
     value = json.dumps(scope.to_json(), sort_keys=True, separators=(",", ":"))
-    return sql.SQL("SET LOCAL {} = {}").format(sql.Identifier(*SCOPE_SETTING.split(".")), sql.Literal(value))
+    return sql.SQL("SET LOCAL {} = {}").format(
+        sql.Identifier(*SCOPE_SETTING.split(".")), sql.Literal(value)
+    )
 
 
 _LISTENERS: weakref.WeakKeyDictionary[Any, Callable[[Any], None]] = weakref.WeakKeyDictionary()
@@ -93,9 +95,10 @@ def apply_scope(conn: Connection | psycopg.Connection[Any], scope: Scope) -> Non
     """Limit ``conn`` to the rows of ``scope`` (row-level security; docs/security.md).
 
     A SQLAlchemy ``Connection``: the current transaction (if one is begun) and every later
-    transaction it begins (explicitly or by autobegin), so a commit halfway through a request keeps the scope; applying
-    another scope replaces it. A psycopg connection: the current transaction only, so call it
-    inside ``conn.transaction()`` (outside one, PostgreSQL ignores it: no rows)."""
+    transaction it begins (explicitly or by autobegin), so a commit halfway through a request
+    keeps the scope; applying another scope replaces it. A psycopg connection: the current
+    transaction only, so call it inside ``conn.transaction()`` (outside one, PostgreSQL ignores
+    it: no rows)."""
     statement = scope_statement(scope)
     if isinstance(conn, psycopg.Connection):
         conn.execute(statement)
