@@ -51,6 +51,17 @@ LANGUAGE sql STABLE PARALLEL SAFE AS $$
 $$;
 COMMENT ON FUNCTION finops.scope_all() IS 'True when the scope is set and unrestricted';
 
+CREATE FUNCTION finops.scope_exempt() RETURNS boolean
+LANGUAGE sql STABLE PARALLEL SAFE AS $$
+  SELECT coalesce((SELECT r.rolsuper OR r.rolbypassrls FROM pg_catalog.pg_roles r
+                   WHERE r.rolname = current_user), false)
+      OR pg_has_role(current_user, (SELECT n.nspowner FROM pg_catalog.pg_namespace n
+                                    WHERE n.nspname = 'finops'), 'USAGE')
+$$;
+COMMENT ON FUNCTION finops.scope_exempt() IS
+  'True for the roles row-level security does not limit on the tables (superusers, BYPASSRLS '
+  'roles such as the application role, the schema owner): they see every row through the views too';
+
 CREATE FUNCTION finops.scope_any_account() RETURNS boolean
 LANGUAGE sql STABLE PARALLEL SAFE AS $$
   SELECT coalesce(finops.scope_setting() -> 'accounts' = 'null'::jsonb, false)
@@ -257,6 +268,7 @@ def downgrade() -> None:
         "scope_accounts()",
         "scope_any_account()",
         "scope_all()",
+        "scope_exempt()",
         "scope_setting()",
         "tag_key(text)",
     ):

@@ -93,7 +93,9 @@ BEGIN
 
   -- row-level security on every table of the schema: the application bypasses it (BYPASSRLS);
   -- the API and the console see the rows the predicate of finops.row_scopes admits for the
-  -- transaction's scope; through a view, the view owner does, unless the application asks
+  -- transaction's scope; through a view, the view owner does, unless the querying role is one
+  -- the policies do not limit on the tables either (finops.scope_exempt: the application role,
+  -- the schema owner, superusers)
   IF to_regclass('finops.row_scopes') IS NOT NULL THEN
     -- read first: a table cannot be altered while a loop still reads it (row_scopes itself)
     SELECT array_agg(c.relname ORDER BY c.relname),
@@ -111,8 +113,8 @@ BEGIN
         tables[i], api, console, predicates[i], predicates[i]);
       EXECUTE format(
         'CREATE POLICY finops_views ON finops.%I FOR SELECT TO %I '
-        'USING ((SELECT current_user = %L) OR %s)',
-        tables[i], viewer, app, predicates[i]);
+        'USING ((SELECT finops.scope_exempt()) OR %s)',
+        tables[i], viewer, predicates[i]);
     END LOOP;
   END IF;
 
