@@ -21,6 +21,7 @@ from datetime import date
 from pathlib import Path
 
 import psycopg
+from pydantic import SecretStr
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _harness import write_section
@@ -47,16 +48,16 @@ def build(settings: Settings, *, facts: int, attributes: int, accounts: int) -> 
         conn.execute(
             "INSERT INTO finops.cost_attributes (attribute_id, billing_currency, "
             "billing_period_start, sub_account_id, service_name, tags, x_source_id, "
-            "x_source_format) SELECT g, 'USD', '2026-03-01', lpad((g % %s)::text, 12, '0'), "
-            "'svc' || (g % 37), jsonb_build_object('user:team', 'team-' || (g % 7)), "
+            "x_source_format) SELECT g, 'USD', '2026-03-01', lpad((g %% %s)::text, 12, '0'), "
+            "'svc' || (g %% 37), jsonb_build_object('user:team', 'team-' || (g %% 7)), "
             "'bench', 'cur2' FROM generate_series(1, %s) g",
             (accounts, attributes),
         )
         conn.execute(
             "INSERT INTO finops.cost_facts (attribute_id, charge_period_start, billed_cost, "
-            "effective_cost, x_raw_line_items) SELECT 1 + g % %s, "
-            "timestamptz '2026-03-01' + (g % 720) * interval '1 hour', "
-            "round((g % 1000) / 97.0, 6), round((g % 1000) / 97.0, 6), 1 "
+            "effective_cost, x_raw_line_items) SELECT 1 + g %% %s, "
+            "timestamptz '2026-03-01' + (g %% 720) * interval '1 hour', "
+            "round((g %% 1000) / 97.0, 6), round((g %% 1000) / 97.0, 6), 1 "
             "FROM generate_series(1, %s) g",
             (attributes, facts),
         )
@@ -91,7 +92,7 @@ def main() -> None:
     parser.add_argument("--no-docs", action="store_true", help="do not update docs/benchmarks.md")
     args = parser.parse_args()
     base = get_settings()
-    settings = base.model_copy(update={"database_url": server_url(base, DATABASE)})
+    settings = base.model_copy(update={"database_url": SecretStr(server_url(base, DATABASE))})
     build(settings, facts=args.facts, attributes=args.attributes, accounts=args.accounts)
     one_account = Scope(accounts=frozenset({"000000000001"}))
     one_team = Scope(tags={"team": frozenset({"team-3"})})
