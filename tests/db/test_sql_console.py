@@ -125,3 +125,35 @@ def test_cli_exit_codes(loaded: str, fresh_settings: Settings) -> None:
     )
     assert refused.returncode == 1
     assert "DELETE is refused" in refused.stderr
+
+
+def test_cli_scope_account(loaded: str, fresh_settings: Settings) -> None:
+    """``--scope-account`` runs the query as a user scoped to those accounts would."""
+    env = dict(os.environ, FINOPS_DATABASE_URL=server_url(fresh_settings))
+    counts = {}
+    for accounts in ([], ["444444444444"], ["555555555555"], ["555555555555", "444444444444"]):
+        options = [a for account in accounts for a in ("--scope-account", account)]
+        run = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "finops",
+                "sql",
+                "select count(*) as n, sum(billed_cost) as s from costs",
+                "--format",
+                "csv",
+                *options,
+            ],
+            env=env,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert run.returncode == 0, run.stderr
+        counts[tuple(accounts)] = run.stdout
+    assert counts == {
+        (): "n,s\n3,3.75\n",
+        ("444444444444",): "n,s\n3,3.75\n",
+        ("555555555555",): "n,s\n0,\n",
+        ("555555555555", "444444444444"): "n,s\n3,3.75\n",
+    }
