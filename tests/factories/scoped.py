@@ -117,6 +117,12 @@ def load_everything_else(conn: psycopg.Connection[tuple[object, ...]]) -> None:
         "'r1', 'sub_account_id', 'warning', 1, 'one row of account 222222222222' "
         "FROM finops.ingest_log WHERE status = 'succeeded'"
     )
+    _load_own_scopes(conn)
+    _load_resources(conn)
+
+
+def _load_own_scopes(conn: psycopg.Connection[tuple[object, ...]]) -> None:
+    """An anomaly, a forecast run with two points and a budget with an evaluation per scope."""
     for n, scope in enumerate(OWN_SCOPES):
         kind = "+".join(sorted(scope)) or "total"
         insert(
@@ -149,6 +155,11 @@ def load_everything_else(conn: psycopg.Connection[tuple[object, ...]]) -> None:
         ).fetchone()
         assert budget is not None
         insert(conn, "budget_evaluations", budget_id=budget[0], period_start="2026-03-01")
+
+
+def _load_resources(conn: psycopg.Connection[tuple[object, ...]]) -> None:
+    """Per resource: inventory, configuration and observations, a finding, a metric series with
+    three days of utilization, a Cost Optimization Hub recommendation and carbon rows."""
     insert(conn, "finding_runs", job="idle", as_of="2026-03-02", parameters={})
     for account, resource, tags in RESOURCES:
         insert(
