@@ -254,6 +254,25 @@ def test_the_scope_survives_a_commit_and_leaves_with_the_connection(estate: Sett
         assert conn.execute(count).scalar_one() == 0
 
 
+def test_the_scope_reaches_the_driver_connection_and_explicit_transactions(
+    estate: Settings,
+) -> None:
+    """Routes that read through ``conn.connection.driver_connection`` (the sources routes) and
+    routes that open ``with conn.begin()`` after the scope is applied stay scoped."""
+    with get_api_engine(estate).connect() as conn:
+        apply_scope(conn, ONLY_B)
+        driver = conn.connection.driver_connection
+        assert driver is not None
+        assert driver.execute("SELECT count(*) FROM finops.costs").fetchone() == (6,)
+        with conn.begin():
+            assert _scalar(conn, "SELECT count(*) FROM finops.costs") == 6
+        with conn.begin():
+            assert driver.execute("SELECT count(*) FROM finops.costs").fetchone() == (6,)
+        driver.commit()  # a transaction SQLAlchemy did not begin: no scope
+        assert driver.execute("SELECT count(*) FROM finops.costs").fetchone() == (0,)
+        driver.rollback()
+
+
 def test_apply_scope_on_a_psycopg_connection(estate: Settings) -> None:
     with psycopg.connect(libpq_url(api_url(estate))) as conn:
         with conn.transaction():
@@ -392,3 +411,12 @@ def test_every_table_is_under_row_level_security(estate: Settings) -> None:
         ("finops_console", False, True),
         ("finops_views", False, False),
     ]
+
+
+def test_the_role_names_must_differ(finops_home: Path) -> None:
+    """Policies name the roles: one role playing two parts would get both parts' rows."""
+    from pydantic import ValidationError
+
+    for clash in ({"db_api_role": "finops_app"}, {"db_view_owner_role": "finops_console"}):
+        with pytest.raises(ValidationError, match="distinct names"):
+            Settings(home=finops_home, environment="test", **clash)  # type: ignore[arg-type]

@@ -94,11 +94,14 @@ _LISTENERS: weakref.WeakKeyDictionary[Any, Callable[[Any], None]] = weakref.Weak
 def apply_scope(conn: Connection | psycopg.Connection[Any], scope: Scope) -> None:
     """Limit ``conn`` to the rows of ``scope`` (row-level security; docs/security.md).
 
-    A SQLAlchemy ``Connection``: the current transaction (if one is begun) and every later
-    transaction it begins (explicitly or by autobegin), so a commit halfway through a request
-    keeps the scope; applying another scope replaces it. A psycopg connection: the current
-    transaction only, so call it inside ``conn.transaction()`` (outside one, PostgreSQL ignores
-    it: no rows)."""
+    A SQLAlchemy ``Connection``: the current database transaction (begun now if none is: a
+    query sent through ``conn.connection.driver_connection`` right after is scoped too) and
+    every later transaction SQLAlchemy begins on it (explicitly or by autobegin), so a commit
+    halfway through a request keeps the scope; applying another scope replaces it. After a
+    commit, a query sent through the driver connection before any SQLAlchemy statement runs in
+    a transaction SQLAlchemy has not begun, without a scope: it sees no rows. A psycopg
+    connection: the current transaction only, so call it inside ``conn.transaction()`` (outside
+    one, PostgreSQL ignores it: no rows)."""
     statement = scope_statement(scope)
     if isinstance(conn, psycopg.Connection):
         conn.execute(statement)
@@ -113,8 +116,9 @@ def apply_scope(conn: Connection | psycopg.Connection[Any], scope: Scope) -> Non
         event.remove(conn, "begin", previous)
     event.listen(conn, "begin", _on_begin)
     _LISTENERS[conn] = _on_begin
-    if conn.in_transaction():
-        _driver(conn).execute(statement)
+    # now as well: the driver's transaction begins with it (psycopg begins one implicitly), so a
+    # query sent through the driver connection before any SQLAlchemy statement is scoped too
+    _driver(conn).execute(statement)
 
 
 def _driver(conn: Connection) -> psycopg.Connection[Any]:
