@@ -49,7 +49,7 @@ BEGIN
   EXECUTE format('REVOKE ALL ON ALL SEQUENCES IN SCHEMA finops FROM %I', console);
   EXECUTE format('GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA finops TO %I, %I', app, api);
   REVOKE EXECUTE ON ALL FUNCTIONS IN SCHEMA finops FROM PUBLIC;
-  EXECUTE format('GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA finops TO %I, %I', app, api);
+  EXECUTE format('GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA finops TO %I', app);
   -- the policies call the scope functions as the querying role: they read only its own setting
   FOR obj IN
     SELECT p.oid::regprocedure AS fn FROM pg_proc p
@@ -70,6 +70,17 @@ BEGIN
   LOOP
     EXECUTE format('ALTER FUNCTION %s SECURITY DEFINER SET search_path = pg_catalog, finops, pg_temp',
                    obj.fn);
+  END LOOP;
+
+  -- the API: the schema's functions but those that run as the owner (partition upkeep, which
+  -- can drop partitions, is the jobs' business)
+  EXECUTE format('REVOKE EXECUTE ON ALL FUNCTIONS IN SCHEMA finops FROM %I', api);
+  FOR obj IN
+    SELECT p.oid::regprocedure AS fn FROM pg_proc p
+    JOIN pg_namespace n ON n.oid = p.pronamespace
+    WHERE n.nspname = 'finops' AND NOT p.prosecdef
+  LOOP
+    EXECUTE format('GRANT EXECUTE ON FUNCTION %s TO %I', obj.fn, api);
   END LOOP;
 
   -- the public views belong to the view owner, a role nobody logs in as that reads every table
