@@ -422,3 +422,27 @@ def test_the_role_names_must_differ(finops_home: Path) -> None:
     for clash in ({"db_api_role": "finops_app"}, {"db_view_owner_role": "finops_console"}):
         with pytest.raises(ValidationError, match="distinct names"):
             Settings(home=finops_home, environment="test", **clash)  # type: ignore[arg-type]
+
+
+def test_a_materialized_view_is_for_the_jobs_only(fresh_settings: Settings) -> None:
+    """Row-level security cannot apply to a materialized view (its rows were computed at the
+    refresh): the scoped roles may not read one, the application role may."""
+    from finops.db.migrate import upgrade
+
+    with _owner(fresh_settings) as conn:
+        conn.execute("CREATE MATERIALIZED VIEW finops.later_mv AS SELECT 7 AS x")
+    upgrade(get_engine(fresh_settings))
+    with pytest.raises(QueryRefusedError):
+        execute_readonly(
+            libpq_url(console_url(fresh_settings)),
+            "select x from later_mv",
+            scope=ALL,
+            timeout_s=5,
+            row_limit=5,
+        )
+    with get_api_engine(fresh_settings).connect() as conn:
+        apply_scope(conn, ALL)
+        with pytest.raises(Exception, match="permission denied"):
+            conn.execute(text("SELECT x FROM finops.later_mv"))
+    with get_engine(fresh_settings).connect() as conn:
+        assert _scalar(conn, "SELECT x FROM finops.later_mv") == 7

@@ -97,9 +97,17 @@ BEGIN
   -- the console: SELECT on the views, nothing else
   FOR obj IN
     SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-    WHERE n.nspname = 'finops' AND c.relkind IN ('v', 'm')
+    WHERE n.nspname = 'finops' AND c.relkind = 'v'
   LOOP
     EXECUTE format('GRANT SELECT ON finops.%I TO %I', obj.relname, console);
+  END LOOP;
+  -- a materialized view holds rows computed at its refresh and cannot have row-level security:
+  -- no scoped role reads one
+  FOR obj IN
+    SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+    WHERE n.nspname = 'finops' AND c.relkind = 'm'
+  LOOP
+    EXECUTE format('REVOKE ALL ON finops.%I FROM %I, %I', obj.relname, api, console);
   END LOOP;
 
   -- row-level security on every table of the schema: the application bypasses it (BYPASSRLS);
