@@ -446,3 +446,44 @@ def test_a_materialized_view_is_for_the_jobs_only(fresh_settings: Settings) -> N
             conn.execute(text("SELECT x FROM finops.later_mv"))
     with get_engine(fresh_settings).connect() as conn:
         assert _scalar(conn, "SELECT x FROM finops.later_mv") == 7
+
+
+def test_an_upgrade_leaves_unchanged_policies_alone(fresh_settings: Settings) -> None:
+    """Every command's upgrade re-runs grants.sql: it must not recreate the policies (creating
+    one takes an exclusive lock on its table) while the API reads, only when they change."""
+    import threading
+
+    from finops.db.migrate import upgrade
+
+    def policies() -> dict[str, int]:
+        with _owner(fresh_settings) as conn:
+            rows = conn.execute(
+                "SELECT c.relname || '.' || p.polname, p.oid::int FROM pg_policy p "
+                "JOIN pg_class c ON c.oid = p.polrelid"
+            ).fetchall()
+        return {str(name): int(str(oid)) for name, oid in rows}
+
+    before = policies()
+    with get_api_engine(fresh_settings).connect() as reader:
+        apply_scope(reader, ALL)
+        assert _scalar(reader, "SELECT count(*) FROM finops.costs") == 0  # holds its locks
+        done = threading.Event()
+        thread = threading.Thread(
+            target=lambda: (upgrade(get_engine(fresh_settings)), done.set()), daemon=True
+        )
+        thread.start()
+        thread.join(timeout=60)
+        assert done.is_set(), "the upgrade waited for the reader's locks"
+    assert policies() == before
+    with _owner(fresh_settings) as conn:
+        conn.execute(
+            "UPDATE finops.row_scopes SET predicate = '(SELECT finops.scope_all())' "
+            "WHERE relation = 'cost_rollup_daily'"
+        )
+    upgrade(get_engine(fresh_settings))
+    after = policies()
+    changed = sorted(k for k in after if after[k] != before.get(k))
+    assert changed == [
+        "cost_rollup_daily.finops_scoped",
+        "cost_rollup_daily.finops_views",
+    ]

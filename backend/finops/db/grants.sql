@@ -15,6 +15,7 @@ DECLARE
   obj record;
   tables text[];
   predicates text[];
+  fingerprint text;
 BEGIN
   -- the database: only the owner and the login roles connect; the console makes no temp tables
   EXECUTE format('REVOKE ALL ON DATABASE %I FROM PUBLIC', current_database());
@@ -124,16 +125,27 @@ BEGIN
     LEFT JOIN finops.row_scopes s ON s.relation = c.relname
     WHERE n.nspname = 'finops' AND c.relkind IN ('r', 'p') AND NOT c.relispartition;
     FOR i IN 1 .. coalesce(array_length(tables, 1), 0) LOOP
-      EXECUTE format('ALTER TABLE finops.%I ENABLE ROW LEVEL SECURITY', tables[i]);
-      EXECUTE format('DROP POLICY IF EXISTS finops_scoped ON finops.%I', tables[i]);
-      EXECUTE format('DROP POLICY IF EXISTS finops_views ON finops.%I', tables[i]);
-      EXECUTE format(
-        'CREATE POLICY finops_scoped ON finops.%I FOR ALL TO %I, %I USING (%s) WITH CHECK (%s)',
-        tables[i], api, console, predicates[i], predicates[i]);
-      EXECUTE format(
-        'CREATE POLICY finops_views ON finops.%I FOR SELECT TO %I '
-        'USING ((SELECT finops.scope_exempt()) OR %s)',
-        tables[i], viewer, predicates[i]);
+      -- policies change only when their roles or predicate do (the fingerprint in the comment
+      -- of finops_scoped): creating one locks its table, and this runs at every upgrade
+      fingerprint := md5(concat_ws('|', 'v1', api, console, viewer, predicates[i]));
+      IF fingerprint IS DISTINCT FROM (
+        SELECT obj_description(p.oid, 'pg_policy') FROM pg_policy p
+        WHERE p.polrelid = format('finops.%I', tables[i])::regclass
+          AND p.polname = 'finops_scoped'
+      ) THEN
+        EXECUTE format('ALTER TABLE finops.%I ENABLE ROW LEVEL SECURITY', tables[i]);
+        EXECUTE format('DROP POLICY IF EXISTS finops_scoped ON finops.%I', tables[i]);
+        EXECUTE format('DROP POLICY IF EXISTS finops_views ON finops.%I', tables[i]);
+        EXECUTE format(
+          'CREATE POLICY finops_scoped ON finops.%I FOR ALL TO %I, %I USING (%s) WITH CHECK (%s)',
+          tables[i], api, console, predicates[i], predicates[i]);
+        EXECUTE format(
+          'CREATE POLICY finops_views ON finops.%I FOR SELECT TO %I '
+          'USING ((SELECT finops.scope_exempt()) OR %s)',
+          tables[i], viewer, predicates[i]);
+        EXECUTE format('COMMENT ON POLICY finops_scoped ON finops.%I IS %L',
+                       tables[i], fingerprint);
+      END IF;
     END LOOP;
   END IF;
 
