@@ -16,8 +16,10 @@ from pathlib import Path
 
 import psycopg
 from psycopg import sql
+from sqlalchemy import Connection, text
 
 from finops.config import Settings
+from finops.db.engine import libpq_url, server_url
 from finops.ingest.billing import ingest_billing
 from finops.warehouse.scope import Scope
 from tests.factories.cur2 import Cur2Export
@@ -212,3 +214,20 @@ def _load_resources(conn: psycopg.Connection[tuple[object, ...]]) -> None:
             tags=tags,
         )
         insert(conn, "carbon_emission_rows", usage_account_id=account, payer_account_id=A)
+
+
+ONLY_A = Scope(accounts=frozenset({A}))
+ONLY_B = Scope(accounts=frozenset({B}))
+RED = Scope(tags={"team": frozenset({"red"})})
+BLUE_OR_RED_IN_B = Scope(accounts=frozenset({B}), tags={"Team": frozenset({"red", "blue"})})
+CC1 = Scope(tags={"cost-center": frozenset({"cc-1"})})
+NOBODY = Scope(accounts=frozenset())
+
+
+def owner(settings: Settings) -> psycopg.Connection[tuple[object, ...]]:
+    """A connection as the schema owner (row-level security does not limit it)."""
+    return psycopg.connect(libpq_url(server_url(settings)), autocommit=True)
+
+
+def scalar(conn: Connection, statement: str) -> object:
+    return conn.execute(text(statement)).scalar_one()
