@@ -97,58 +97,33 @@ def test_timeout_and_row_cap(loaded: str) -> None:
     assert len(capped.rows) == 20 and capped.truncated
 
 
-def test_cli_exit_codes(loaded: str, fresh_settings: Settings) -> None:
-    env = dict(os.environ, FINOPS_DATABASE_URL=server_url(fresh_settings))
-    ok = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "finops",
-            "sql",
-            "select count(*) as n from costs",
-            "--format",
-            "csv",
-        ],
+def _finops_sql(settings: Settings, *args: str) -> subprocess.CompletedProcess[str]:
+    env = dict(os.environ, FINOPS_DATABASE_URL=server_url(settings))
+    return subprocess.run(
+        [sys.executable, "-m", "finops", "sql", *args],
         env=env,
         capture_output=True,
         text=True,
         check=False,
     )
+
+
+def test_cli_exit_codes(loaded: str, fresh_settings: Settings) -> None:
+    ok = _finops_sql(fresh_settings, "select count(*) as n from costs", "--format", "csv")
     assert ok.returncode == 0, ok.stderr
     assert ok.stdout == "n\n3\n"
-    refused = subprocess.run(
-        [sys.executable, "-m", "finops", "sql", "delete from costs"],
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    refused = _finops_sql(fresh_settings, "delete from costs")
     assert refused.returncode == 1
     assert "DELETE is refused" in refused.stderr
 
 
 def test_cli_scope_account(loaded: str, fresh_settings: Settings) -> None:
     """``--scope-account`` runs the query as a user scoped to those accounts would."""
-    env = dict(os.environ, FINOPS_DATABASE_URL=server_url(fresh_settings))
     counts = {}
     for accounts in ([], ["444444444444"], ["555555555555"], ["555555555555", "444444444444"]):
         options = [a for account in accounts for a in ("--scope-account", account)]
-        run = subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "finops",
-                "sql",
-                "select count(*) as n, sum(billed_cost) as s from costs",
-                "--format",
-                "csv",
-                *options,
-            ],
-            env=env,
-            capture_output=True,
-            text=True,
-            check=False,
-        )
+        query = "select count(*) as n, sum(billed_cost) as s from costs"
+        run = _finops_sql(fresh_settings, query, "--format", "csv", *options)
         assert run.returncode == 0, run.stderr
         counts[tuple(accounts)] = run.stdout
     assert counts == {

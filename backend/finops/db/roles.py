@@ -33,7 +33,7 @@ from __future__ import annotations
 
 import random
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import psycopg
@@ -76,11 +76,12 @@ def app_role(settings: Settings) -> RoleSpec:
 
 
 def api_role(settings: Settings) -> RoleSpec:
-    return RoleSpec(
+    """The application role's limits, under row-level security."""
+    return replace(
+        app_role(settings),
         name=settings.db_api_role,
         password=settings.db_api_password,
-        connection_limit=-1,
-        config={"idle_in_transaction_session_timeout": "600000"},  # 10 minutes, in ms
+        bypass_rls=False,
     )
 
 
