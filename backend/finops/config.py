@@ -79,6 +79,17 @@ class Settings(BaseSettings):
         default="finops_console", pattern=r"^[a-z_][a-z0-9_]{0,62}$", description="SQL console"
     )
     db_console_password: SecretStr | None = None
+    db_api_role: str = Field(
+        default="finops_api",
+        pattern=r"^[a-z_][a-z0-9_]{0,62}$",
+        description="the API: the application's privileges, rows limited by the request's scope",
+    )
+    db_api_password: SecretStr | None = None
+    db_view_owner_role: str = Field(
+        default="finops_views",
+        pattern=r"^[a-z_][a-z0-9_]{0,62}$",
+        description="owns the public views (no login), so that they read under row-level security",
+    )
     sql_temp_file_limit_mb: int = Field(default=1024, gt=0, description="console temp files")
     sql_work_mem_mb: int = Field(default=32, gt=0, description="console work_mem")
     sql_idle_in_transaction_s: int = Field(default=60, gt=0)
@@ -151,6 +162,21 @@ class Settings(BaseSettings):
             raise ValueError(
                 f"{ENV_PREFIX}DATABASE_URL must be set in production; "
                 "the embedded PostgreSQL is for development, tests and the demo"
+            )
+        return self
+
+    @model_validator(mode="after")
+    def _distinct_database_roles(self) -> Self:
+        names = {
+            "DB_APP_ROLE": self.db_app_role,
+            "DB_CONSOLE_ROLE": self.db_console_role,
+            "DB_API_ROLE": self.db_api_role,
+            "DB_VIEW_OWNER_ROLE": self.db_view_owner_role,
+        }
+        if len(set(names.values())) < len(names):
+            raise ValueError(
+                "the database roles must have distinct names: "
+                + ", ".join(f"{ENV_PREFIX}{k}={v}" for k, v in names.items())
             )
         return self
 

@@ -25,6 +25,7 @@ from finops.db.readonly import execute_readonly
 from finops.db.roles import apply_grants, ensure_roles
 from finops.errors import QueryFailedError, QueryRefusedError
 from finops.ingest.billing import ingest_billing
+from finops.warehouse.scope import ALL
 from tests.factories.cur2 import Cur2Export
 
 ESCAPES = [
@@ -75,7 +76,7 @@ def _owner(settings: Settings) -> psycopg.Connection[tuple[object, ...]]:
 @pytest.mark.parametrize("query", ESCAPES)
 def test_console_role_refuses_escapes_without_the_name_check(loaded: Settings, query: str) -> None:
     with pytest.raises(QueryRefusedError, match="not allowed in the SQL console"):
-        execute_readonly(_console(loaded), query, timeout_s=5, row_limit=10)
+        execute_readonly(_console(loaded), query, scope=ALL, timeout_s=5, row_limit=10)
     with _owner(loaded) as conn:
         slots = conn.execute("SELECT count(*) FROM pg_replication_slots").fetchone()
     assert slots == (0,)
@@ -87,7 +88,11 @@ def test_console_cannot_terminate_the_applications_connection(loaded: Settings) 
         for function in ("pg_terminate_backend", '"pg_terminate_backend"', "pg_cancel_backend"):
             with pytest.raises(QueryRefusedError, match="permission denied to"):
                 execute_readonly(
-                    _console(loaded), f"select {function}({app_pid})", timeout_s=5, row_limit=1
+                    _console(loaded),
+                    f"select {function}({app_pid})",
+                    scope=ALL,
+                    timeout_s=5,
+                    row_limit=1,
                 )
         assert app.execute(text("SELECT pg_backend_pid()")).scalar_one() == app_pid
 
@@ -116,6 +121,7 @@ def test_console_role_is_a_plain_role_with_its_limits(loaded: Settings) -> None:
         _console(loaded),
         "select current_user, current_setting('temp_file_limit'), current_setting('work_mem'), "
         "current_setting('idle_in_transaction_session_timeout')",
+        scope=ALL,
         timeout_s=5,
         row_limit=1,
     )
@@ -135,9 +141,15 @@ def test_console_reads_every_view_and_the_sums_match(loaded: Settings) -> None:
         views
     )
     for view in views:
-        execute_readonly(_console(loaded), f"select count(*) from {view}", timeout_s=5, row_limit=1)
+        execute_readonly(
+            _console(loaded), f"select count(*) from {view}", scope=ALL, timeout_s=5, row_limit=1
+        )
     total = execute_readonly(
-        _console(loaded), "select count(*), sum(billed_cost) from costs", timeout_s=5, row_limit=1
+        _console(loaded),
+        "select count(*), sum(billed_cost) from costs",
+        scope=ALL,
+        timeout_s=5,
+        row_limit=1,
     )
     assert total.rows[0][0] == 3 and str(total.rows[0][1]) == "3.75"
 
@@ -174,10 +186,14 @@ def test_grants_cover_what_later_migrations_add(loaded: Settings) -> None:
         conn.execute("INSERT INTO finops.later_table VALUES (7)")
         conn.execute("CREATE VIEW finops.later_view AS SELECT x * 2 AS y FROM finops.later_table")
     upgrade(get_engine(loaded))
-    view = execute_readonly(_console(loaded), "select y from later_view", timeout_s=5, row_limit=5)
+    view = execute_readonly(
+        _console(loaded), "select y from later_view", scope=ALL, timeout_s=5, row_limit=5
+    )
     assert view.rows == [(14,)]
     with pytest.raises(QueryRefusedError):
-        execute_readonly(_console(loaded), "select x from later_table", timeout_s=5, row_limit=5)
+        execute_readonly(
+            _console(loaded), "select x from later_table", scope=ALL, timeout_s=5, row_limit=5
+        )
     with get_engine(loaded).begin() as conn:
         conn.execute(text("INSERT INTO finops.later_table VALUES (8)"))
         assert conn.execute(text("SELECT sum(x) FROM finops.later_table")).scalar_one() == 15
@@ -219,7 +235,11 @@ def test_role_setup_is_idempotent_and_safe_when_run_at_once(
             ).fetchone()
         assert count == (2,)
         result = execute_readonly(
-            libpq_url(console_url(settings)), "select count(*) from costs", timeout_s=5, row_limit=1
+            libpq_url(console_url(settings)),
+            "select count(*) from costs",
+            scope=ALL,
+            timeout_s=5,
+            row_limit=1,
         )
         assert result.rows == [(0,)]
     finally:
@@ -275,6 +295,7 @@ def test_row_cap_bounds_the_client_memory_in_process(loaded: Settings) -> None:
     result = execute_readonly(
         _console(loaded),
         "select g, repeat('x', 2000) as pad from generate_series(1, 2000000) g",
+        scope=ALL,
         timeout_s=30,
         row_limit=5,
     )
@@ -343,7 +364,9 @@ def test_the_check_sees_through_quoted_names() -> None:
 
 def test_query_failures_are_named(loaded: Settings) -> None:
     with pytest.raises(QueryFailedError, match="does not exist"):
-        execute_readonly(_console(loaded), "select nope from costs", timeout_s=5, row_limit=1)
+        execute_readonly(
+            _console(loaded), "select nope from costs", scope=ALL, timeout_s=5, row_limit=1
+        )
 
 
 def test_sleeping_is_bounded_by_the_timeout_even_unchecked(loaded: Settings) -> None:
@@ -351,11 +374,12 @@ def test_sleeping_is_bounded_by_the_timeout_even_unchecked(loaded: Settings) -> 
     lift the timeout from inside its query (``set_config`` is not granted to it)."""
     for query in ('select "pg_sleep"(30)', "select pg_catalog.pg_sleep_for('30 seconds')"):
         with pytest.raises(QueryFailedError, match="statement timeout"):
-            execute_readonly(_console(loaded), query, timeout_s=0.5, row_limit=1)
+            execute_readonly(_console(loaded), query, scope=ALL, timeout_s=0.5, row_limit=1)
     with pytest.raises(QueryRefusedError, match="permission denied for function set_config"):
         execute_readonly(
             _console(loaded),
             "select set_config('statement_timeout', '0', true), pg_sleep(30)",
+            scope=ALL,
             timeout_s=0.5,
             row_limit=1,
         )

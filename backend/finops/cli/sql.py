@@ -49,11 +49,20 @@ def sql(
     format_: Annotated[OutputFormat, typer.Option("--format")] = OutputFormat.table,
     timeout: Annotated[float | None, typer.Option(help="statement timeout in seconds")] = None,
     limit: Annotated[int | None, typer.Option(min=1, help="row cap")] = None,
+    scope_account: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--scope-account",
+            help="see only this account's rows, as a user scoped to it would (repeatable)",
+        ),
+    ] = None,
 ) -> None:
-    """Query the warehouse read-only, as the console's role (the views: costs, …)."""
+    """Query the warehouse read-only, as the console's role (the views: costs, …); unscoped
+    unless --scope-account is given."""
     from finops.db.engine import console_url, get_engine, libpq_url
     from finops.db.migrate import upgrade
     from finops.db.readonly import run_readonly
+    from finops.warehouse.scope import ALL, Scope
 
     settings = get_settings()
     try:
@@ -61,6 +70,8 @@ def sql(
         result = run_readonly(
             libpq_url(console_url(settings)),
             statement,
+            # an operator's local tool: the whole warehouse unless asked otherwise
+            scope=Scope(accounts=frozenset(scope_account)) if scope_account else ALL,
             timeout_s=timeout or settings.sql_statement_timeout_s,
             row_limit=limit or settings.sql_row_limit,
         )

@@ -1,8 +1,9 @@
 """Engines for the warehouse: the configured URL, or the embedded server started on demand.
 
 The configured URL's user owns the schema and is used by the migrations only
-(:func:`owner_url`); the API and the jobs connect as the application role
-(:func:`get_engine`), the SQL console as the console role (:func:`console_url`); see
+(:func:`owner_url`); the jobs connect as the application role (:func:`get_engine`), the API as
+the API role (:func:`get_api_engine`, rows limited by row-level security to the scope each
+request sets), the SQL console as the console role (:func:`console_url`); see
 ``finops.db.roles`` and docs/security.md. Engines on the embedded server look its port up again
 at every new connection, so they recover when the server restarts on another port.
 """
@@ -18,7 +19,7 @@ from psycopg import sql
 
 from finops.config import Settings, get_settings
 from finops.db.embedded import ensure_server, running_port
-from finops.db.roles import app_role, console_role, role_url
+from finops.db.roles import api_role, app_role, console_role, role_url
 from finops.db.urls import parse_url
 from finops.errors import DatabaseError
 
@@ -96,6 +97,11 @@ def app_url(settings: Settings) -> str:
     return role_url(owner_url(settings), app_role(settings))
 
 
+def api_url(settings: Settings) -> str:
+    """URL of the warehouse as the API role (scoped by row-level security)."""
+    return role_url(owner_url(settings), api_role(settings))
+
+
 def console_url(settings: Settings) -> str:
     """URL of the warehouse as the SQL console's role."""
     return role_url(owner_url(settings), console_role(settings))
@@ -148,7 +154,18 @@ def _follow_embedded_server(engine: Engine, pgdata: Path) -> None:
 def get_engine(settings: Settings | None = None) -> Engine:
     """The process-wide engine of the warehouse database, as the application role."""
     settings = settings or get_settings()
-    url = app_url(settings)
+    return _role_engine(settings, app_url(settings))
+
+
+def get_api_engine(settings: Settings | None = None) -> Engine:
+    """The process-wide engine of the warehouse database, as the API role: every transaction
+    sees only the rows of the scope set on its connection with
+    ``finops.warehouse.scope.apply_scope`` (none before that)."""
+    settings = settings or get_settings()
+    return _role_engine(settings, api_url(settings))
+
+
+def _role_engine(settings: Settings, url: str) -> Engine:
     _OWNER_SETTINGS[_as_sqlalchemy_renders(url)] = settings
     embedded = settings.pgdata_path.resolve() if settings.database_url is None else None
     return _engine_for(url, embedded)

@@ -9,7 +9,9 @@ timeout, temp-file limit and ``work_mem``. On top of that, two more layers:
   and literals removed and quoted identifiers unquoted), no server-administration or sleeping
   functions;
 * :func:`execute_readonly`: a READ ONLY transaction under a statement timeout (with a client-side
-  cancel as a backstop), and a server-side cursor from which at most the row cap (plus one row,
+  cancel as a backstop) and the caller's team scope (``SET LOCAL finops.scope``, read by the
+  row-level security policies; the console role cannot change it from its query), and a
+  server-side cursor from which at most the row cap (plus one row,
   to tell that more exist) is fetched, so the client never holds more than the cap.
 """
 
@@ -23,6 +25,7 @@ import psycopg
 from psycopg import sql
 
 from finops.errors import QueryFailedError, QueryRefusedError
+from finops.warehouse.scope import Scope, apply_scope
 
 _COMMENT_OR_LITERAL = re.compile(
     r"--[^\n]*|/\*.*?\*/|\b[eE]'(?:[^'\\]|\\.|'')*'|'(?:[^']|'')*'|\$(\w*)\$.*?\$\1\$",
@@ -73,18 +76,23 @@ def check_statement(statement: str) -> str:
     return stripped
 
 
-def run_readonly(url: str, statement: str, *, timeout_s: float, row_limit: int) -> QueryResult:
+def run_readonly(
+    url: str, statement: str, *, scope: Scope, timeout_s: float, row_limit: int
+) -> QueryResult:
     """Check one query, then run it as :func:`execute_readonly` does. ``url`` is the console
     role's (``finops.db.engine.console_url``)."""
     return execute_readonly(
-        url, check_statement(statement), timeout_s=timeout_s, row_limit=row_limit
+        url, check_statement(statement), scope=scope, timeout_s=timeout_s, row_limit=row_limit
     )
 
 
-def execute_readonly(url: str, query: str, *, timeout_s: float, row_limit: int) -> QueryResult:
-    """Run ``query`` unchecked in a READ ONLY transaction with a timeout, streaming it through a
-    server-side cursor and fetching at most ``row_limit`` rows. What the query may touch is up to
-    the role in ``url``: with the console role, nothing but the public views."""
+def execute_readonly(
+    url: str, query: str, *, scope: Scope, timeout_s: float, row_limit: int
+) -> QueryResult:
+    """Run ``query`` unchecked in a READ ONLY transaction with a timeout, limited to the rows of
+    ``scope``, streaming it through a server-side cursor and fetching at most ``row_limit`` rows.
+    What the query may touch is up to the role in ``url``: with the console role, nothing but
+    the public views, and of their rows only those of ``scope``."""
     timeout_ms = max(1, int(timeout_s * 1000))
     try:
         with psycopg.connect(url, options="-c search_path=finops -c timezone=UTC") as conn:
@@ -92,7 +100,9 @@ def execute_readonly(url: str, query: str, *, timeout_s: float, row_limit: int) 
             watchdog.daemon = True
             watchdog.start()
             try:
-                return _fetch_capped(conn, query, timeout_ms=timeout_ms, row_limit=row_limit)
+                return _fetch_capped(
+                    conn, query, scope=scope, timeout_ms=timeout_ms, row_limit=row_limit
+                )
             finally:
                 watchdog.cancel()
     except psycopg.errors.QueryCanceled as exc:
@@ -115,11 +125,17 @@ def execute_readonly(url: str, query: str, *, timeout_s: float, row_limit: int) 
 
 
 def _fetch_capped(
-    conn: psycopg.Connection[tuple[object, ...]], query: str, *, timeout_ms: int, row_limit: int
+    conn: psycopg.Connection[tuple[object, ...]],
+    query: str,
+    *,
+    scope: Scope,
+    timeout_ms: int,
+    row_limit: int,
 ) -> QueryResult:
     conn.read_only = True
     with conn.transaction():
         conn.execute(sql.SQL("SET LOCAL statement_timeout = {}").format(sql.Literal(timeout_ms)))
+        apply_scope(conn, scope)
         with conn.cursor(name="finops_console") as cursor:
             cursor.execute(query)  # type: ignore[call-overload]
             if cursor.description is None:

@@ -45,6 +45,7 @@ from finops.warehouse.tables.optimization import (
 from finops.warehouse.tables.platform import (
     audit_log,
     job_runs,
+    row_scopes,
 )
 from finops.warehouse.tables.usage import (
     inventory_resources,
@@ -100,6 +101,7 @@ __all__ = [
     "resource_history",
     "resource_observations",
     "resources",
+    "row_scopes",
     "savings_plan_recommendations",
     "source_objects",
     "usage_ingest_log",

@@ -1,5 +1,5 @@
-"""The platform's own records: the append-only audit trail (migration 0001) and the job-run
-ledger (0011)."""
+"""The platform's own records: the append-only audit trail (migration 0001), the job-run
+ledger (0011) and the registry of row-level security predicates (0014)."""
 
 from __future__ import annotations
 
@@ -36,4 +36,14 @@ job_runs = Table(
     Column("run_id", Text, nullable=False),
     Column("started_at", DateTime(timezone=True), nullable=False),
     Column("finished_at", DateTime(timezone=True), nullable=False),
+)
+
+# table: per table of schema finops, the predicate a restricted team scope sees its rows by
+# (finops/db/grants.sql makes the row-level security policies from it; docs/security.md)
+row_scopes = Table(
+    "row_scopes",
+    metadata,
+    Column("relation", Text, primary_key=True),
+    Column("predicate", Text, nullable=False),
+    Column("rule", Text, nullable=False),
 )
