@@ -17,8 +17,7 @@ from tests.conftest import create_database
 T0 = datetime(2026, 12, 3, 9, 0, tzinfo=UTC)
 
 
-@pytest.fixture(scope="package")
-def auth_settings(pg_server: object, admin_url: str, finops_home: Path) -> Settings:
+def _migrated(pg_server: object, admin_url: str, finops_home: Path) -> Settings:
     from finops.db.engine import get_engine
     from finops.db.migrate import upgrade
 
@@ -33,6 +32,18 @@ def auth_settings(pg_server: object, admin_url: str, finops_home: Path) -> Setti
     )
     upgrade(get_engine(settings))
     return settings
+
+
+@pytest.fixture(scope="package")
+def auth_settings(pg_server: object, admin_url: str, finops_home: Path) -> Settings:
+    """The warehouse of the tests that roll back (the ``conn`` fixture)."""
+    return _migrated(pg_server, admin_url, finops_home)
+
+
+@pytest.fixture(scope="package")
+def committed_settings(pg_server: object, admin_url: str, finops_home: Path) -> Settings:
+    """The warehouse of the tests that commit (commands run in their own processes)."""
+    return _migrated(pg_server, admin_url, finops_home)
 
 
 @pytest.fixture
