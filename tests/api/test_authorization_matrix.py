@@ -6,7 +6,6 @@ it (and never a server error). A route without an entry stops the app from being
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,12 +19,10 @@ from finops.api.access import AUTHENTICATED, PUBLIC, ROUTE_ACCESS, Access, autho
 from finops.api.main import create_app
 from finops.auth.roles import LADDER, Role
 from finops.config import Settings
-from finops.db.engine import get_engine
-from finops.db.migrate import upgrade
 from finops.errors import ConfigurationError
 from finops.warehouse.scope import Scope
 from tests.api.operations import BODIES, PATH_VALUES
-from tests.conftest import create_database
+from tests.conftest import migrated_settings
 from tests.factories.identity import PASSWORD, add_token, add_user, bearer
 
 LOGIN = {"username": "matrix-viewer", "password": PASSWORD}
@@ -48,14 +45,8 @@ class Caller:
 @pytest.fixture(scope="module")
 def matrix_settings(pg_server: object, admin_url: str, finops_home: Path) -> Settings:
     """An empty migrated warehouse: the matrix asks who gets through, not what they see."""
-    name = f"t_matrix_{uuid.uuid4().hex[:10]}"
-    create_database(admin_url, name)
-    settings = Settings(
-        home=finops_home,
-        database_url=pg_server.url(name),  # type: ignore[attr-defined]
-        environment="test",
-    )
-    upgrade(get_engine(settings))
+    settings = migrated_settings(pg_server, admin_url, finops_home, "t_matrix")
+    assert isinstance(settings, Settings)
     return settings
 
 

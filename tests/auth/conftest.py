@@ -3,7 +3,6 @@ connection per test that is rolled back afterwards, so the tests do not see each
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -12,25 +11,17 @@ import pytest
 from sqlalchemy import Connection
 
 from finops.config import Settings
-from tests.conftest import create_database
+from tests.conftest import migrated_settings
 
 T0 = datetime(2026, 12, 3, 9, 0, tzinfo=UTC)
 
 
 def _migrated(pg_server: object, admin_url: str, finops_home: Path) -> Settings:
-    from finops.db.engine import get_engine
-    from finops.db.migrate import upgrade
-
-    name = f"t_auth_{uuid.uuid4().hex[:10]}"
-    create_database(admin_url, name)
-    settings = Settings(
-        home=finops_home,
-        database_url=pg_server.url(name),  # type: ignore[attr-defined]
-        environment="test",
-        login_max_failures=3,
+    settings = migrated_settings(
+        pg_server, admin_url, finops_home, "t_auth", login_max_failures=3,
         login_attempts_per_minute=5,
-    )
-    upgrade(get_engine(settings))
+    )  # fmt: skip
+    assert isinstance(settings, Settings)
     return settings
 
 
