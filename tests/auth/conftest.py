@@ -1,5 +1,6 @@
-"""One migrated warehouse for the identity tests (users, sessions, tokens, login limits), and a
-connection per test that is rolled back afterwards, so the tests do not see each other's rows."""
+"""Two migrated warehouses for the identity tests (users, sessions, tokens, login limits): one
+with a connection per test rolled back afterwards, so tests do not see each other's rows, and
+one for the commands that commit."""
 
 from __future__ import annotations
 
