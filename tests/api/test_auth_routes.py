@@ -238,6 +238,10 @@ def test_admin_manages_users_and_tokens(api: Api) -> None:
     assert reset.status_code == 200 and len(reset.json()["password"]) == 24
     assert nina.get("/api/v1/auth/me").status_code == 401  # the reset ended her sessions
     nina = log_in(api.client(), "nina", reset.json()["password"])
+    for loose in ({"disabled": 0}, {"disabled": "true"}, {"role": "root"}, {"password": "x"}):
+        assert admin.patch("/api/v1/admin/users/nina", json=loose).status_code == 422, loose
+    loose_days = admin.post("/api/v1/auth/tokens", json={"name": "x", "expires_in_days": "5"})
+    assert loose_days.status_code == 422
     disabled = admin.patch("/api/v1/admin/users/nina", json={"disabled": True})
     assert disabled.json()["disabled"] is True
     assert nina.get("/api/v1/auth/me").status_code == 401

@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, StringConstraints
 
 from finops.auth.passwords import MAX_LENGTH, MIN_LENGTH
 from finops.auth.principal import Principal
@@ -83,7 +83,7 @@ class TokenCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     name: Annotated[str, StringConstraints(min_length=1, max_length=100, pattern=r"\S")]
-    expires_in_days: int = Field(default=90, ge=1, le=MAX_DAYS)
+    expires_in_days: StrictInt = Field(default=90, ge=1, le=MAX_DAYS)
     scope: ScopeModel | None = Field(
         default=None, description="narrower than the user's scope; null: the user's"
     )
@@ -181,7 +181,7 @@ class UserUpdate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     role: Role | None = None
-    disabled: bool | None = None
+    disabled: StrictBool | None = None
     scope: ScopeModel | None = None
     display_name: DisplayName | None = None
 
