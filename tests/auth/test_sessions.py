@@ -98,3 +98,17 @@ def test_logout_and_disabled_users(conn: Connection, auth_settings: Settings) ->
     assert revoked.scalar_one() == T0 + timedelta(minutes=1)
     update_user(conn, username="off", disabled=True)
     assert resolve_session(conn, cookie=second, settings=auth_settings, now=T0) is None
+
+
+def test_last_seen_is_written_at_most_once_a_minute(
+    conn: Connection, auth_settings: Settings
+) -> None:
+    cookie, _ = _start(conn, auth_settings, create_user(conn, username="seen", role=Role.VIEWER))
+
+    def seen_after(delta: timedelta) -> object:
+        assert resolve_session(conn, cookie=cookie, settings=auth_settings, now=T0 + delta)
+        return conn.execute(select(sessions.c.last_seen_at)).scalar_one()
+
+    assert seen_after(timedelta(seconds=59)) == T0
+    assert seen_after(timedelta(seconds=60)) == T0 + timedelta(seconds=60)
+    assert seen_after(timedelta(seconds=100)) == T0 + timedelta(seconds=60)
