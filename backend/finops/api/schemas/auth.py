@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, StringConstraints
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictBool, StringConstraints
 
 from finops.auth.passwords import MAX_LENGTH, MIN_LENGTH
 from finops.auth.principal import Principal
@@ -15,6 +15,18 @@ from finops.auth.roles import Permission, Role
 from finops.auth.tokens import MAX_DAYS, TokenInfo
 from finops.auth.users import User
 from finops.warehouse.scope import Scope
+
+
+def _whole_number(value: object) -> object:
+    """A JSON integer (``300`` or ``300.0``, as JSON Schema counts them), not a string or bool."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    raise ValueError("must be a whole number")
+
+
+WholeNumber = Annotated[int, BeforeValidator(_whole_number)]
 
 ScopeValue = Annotated[str, StringConstraints(min_length=1, max_length=200)]
 Username = Annotated[
@@ -83,7 +95,7 @@ class TokenCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     name: Annotated[str, StringConstraints(min_length=1, max_length=100, pattern=r"\S")]
-    expires_in_days: StrictInt = Field(default=90, ge=1, le=MAX_DAYS)
+    expires_in_days: WholeNumber = Field(default=90, ge=1, le=MAX_DAYS)
     scope: ScopeModel | None = Field(
         default=None, description="narrower than the user's scope; null: the user's"
     )
