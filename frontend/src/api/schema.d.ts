@@ -82,7 +82,8 @@ export interface paths {
         /**
          * Update User Route
          * @description Change a user's role, scope, display name, or disable / enable them (a disabled user's
-         *     sessions and tokens stop working at once). Taking away the last enabled admin is a 409.
+         *     sessions and tokens stop working at once). An admin cannot change their own role or disable
+         *     themselves (409): another admin must, so the platform always keeps one.
          */
         patch: operations["update_user_route_api_v1_admin_users__username__patch"];
         trace?: never;

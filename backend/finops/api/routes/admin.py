@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Path
-from sqlalchemy import Connection, func, select
+from sqlalchemy import Connection
 
 from finops.api.audited import audit_request
 from finops.api.deps import ConnectionDep, NowDep, PrincipalDep, RequestIdDep
@@ -25,13 +25,11 @@ from finops.api.schemas.auth import (
 )
 from finops.auth.passwords import generate_password
 from finops.auth.principal import Principal
-from finops.auth.roles import Role
 from finops.auth.sessions import end_user_sessions
 from finops.auth.tokens import list_tokens
 from finops.auth.users import User, create_user, get_user, list_users, set_password, update_user
 from finops.errors import ConflictError
 from finops.warehouse.scope import ALL
-from finops.warehouse.tables import users
 
 router = APIRouter(prefix="/admin", tags=["admin"])
 
@@ -83,14 +81,6 @@ def create_user_route(
     return UserPublic.of(user)
 
 
-def _enabled_admins(conn: Connection) -> int:
-    return int(
-        conn.execute(
-            select(func.count()).where(users.c.role == Role.ADMIN.value, ~users.c.disabled)
-        ).scalar_one()
-    )
-
-
 @router.patch("/users/{username}", response_model=UserPublic, responses=error_responses(409))
 def update_user_route(
     conn: ConnectionDep,
@@ -100,8 +90,14 @@ def update_user_route(
     body: UserUpdate,
 ) -> UserPublic:
     """Change a user's role, scope, display name, or disable / enable them (a disabled user's
-    sessions and tokens stop working at once). Taking away the last enabled admin is a 409."""
+    sessions and tokens stop working at once). An admin cannot change their own role or disable
+    themselves (409): another admin must, so the platform always keeps one."""
     before = get_user(conn, username=username)
+    if before.id == principal.user.id and (body.role or body.disabled is not None):
+        raise ConflictError(
+            f"{before.username} cannot change their own role or disable themselves; "
+            "ask another admin"
+        )
     user = update_user(
         conn,
         username=username,
@@ -110,8 +106,6 @@ def update_user_route(
         scope=None if body.scope is None else body.scope.to_scope(),
         display_name=body.display_name,
     )
-    if before.role is Role.ADMIN and not before.disabled and _enabled_admins(conn) == 0:
-        raise ConflictError(f"{before.username} is the last enabled admin; appoint another first")
     _audit_user(conn, principal, request_id, "user.update", user, previous=before.as_json())
     conn.commit()
     return UserPublic.of(user)
