@@ -24,7 +24,7 @@ from collections.abc import Sequence
 from alembic import op
 
 revision: str = "0014"
-down_revision: str | None = "0012"
+down_revision: str | None = "0013"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
@@ -191,6 +191,11 @@ REGISTRY: list[tuple[str, str, str]] = [
     ("carbon_emission_rows", account_only("usage_account_id"), "usage account; no tags"),
     ("audit_log", EVERYONE, "the audit trail: every scope (routes decide who reads it)"),
     ("job_runs", EVERYONE, "the job ledger: every scope (routes decide who reads it)"),
+    # identity (0013): read before any scope is set (login, the principal's lookup)
+    ("users", EVERYONE, "identity: every scope (admin routes decide who reads it)"),
+    ("sessions", EVERYONE, "identity: every scope (read before the scope is known)"),
+    ("api_tokens", EVERYONE, "identity: every scope (read before the scope is known)"),
+    ("login_attempts", EVERYONE, "identity: every scope (read before the scope is known)"),
     ("inventory_resources", account_and_tags("account_id", "tags"), "account and tags"),
     (
         "resource_observations",
