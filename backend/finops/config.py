@@ -9,6 +9,7 @@ from typing import Literal, Self, get_args
 from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from finops.auth.roles import Role
 from finops.errors import ConfigurationError
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -112,6 +113,34 @@ class Settings(BaseSettings):
         default=None,
         description="Secure flag of the session cookies; unset: on outside development",
     )
+    # single sign-on (finops.auth.oidc, docs/security.md "Single sign-on")
+    oidc_issuer: str | None = Field(
+        default=None,
+        description="the OpenID provider's issuer URL (https://…, exactly as its discovery "
+        "document says); unset: no single sign-on",
+    )
+    oidc_client_id: str | None = Field(default=None, description="this client's id at the IdP")
+    oidc_client_secret: SecretStr | None = Field(
+        default=None, description="the client secret; unset: a public client (PKCE only)"
+    )
+    oidc_scopes: list[str] = Field(
+        default_factory=lambda: ["openid", "profile", "email"],
+        description="scopes asked for (add the one that releases the group claim, if any)",
+    )
+    oidc_group_claim: str = Field(
+        default="groups", description="the ID token claim listing the user's groups"
+    )
+    oidc_role_map: dict[str, Role] = Field(
+        default_factory=dict,
+        description='IdP group -> role ({"finops-admins": "admin"}); a user in several mapped '
+        "groups gets the highest role, in none: no login",
+    )
+    oidc_name: str = Field(default="Single sign-on", description="the login button's label")
+    oidc_redirect_uri: str | None = Field(
+        default=None,
+        description="the callback URL registered at the IdP (…/api/v1/auth/oidc/callback); "
+        "unset: derived from the request",
+    )
     airflow_admin_user: str = "admin"
     log_level: str = "INFO"
     log_json: bool = True
@@ -166,6 +195,19 @@ class Settings(BaseSettings):
     @classmethod
     def _absolute_home(cls, value: Path) -> Path:
         return value.expanduser().resolve()
+
+    @field_validator("oidc_role_map", mode="before")
+    @classmethod
+    def _role_names_in_any_case(cls, value: object) -> object:
+        if isinstance(value, dict):
+            return {k: v.strip().lower() if isinstance(v, str) else v for k, v in value.items()}
+        return value
+
+    @model_validator(mode="after")
+    def _complete_single_sign_on(self) -> Self:
+        if self.oidc_issuer is not None and not self.oidc_client_id:
+            raise ValueError(f"{ENV_PREFIX}OIDC_CLIENT_ID must be set with {ENV_PREFIX}OIDC_ISSUER")
+        return self
 
     @model_validator(mode="after")
     def _external_database_in_production(self) -> Self:

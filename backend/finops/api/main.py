@@ -25,6 +25,7 @@ from finops.api.routes import (
     forecasts,
     health,
     kpi,
+    oidc,
     optimization,
     sources,
     spend,
@@ -38,6 +39,7 @@ log = structlog.get_logger(__name__)
 FRONTEND_DIST = REPO_ROOT / "frontend" / "dist"
 
 api_router = APIRouter(prefix="/api/v1")
+api_router.include_router(oidc.router)
 api_router.include_router(kpi.router)
 api_router.include_router(spend.router)
 api_router.include_router(findings.router)
