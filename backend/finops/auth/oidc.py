@@ -14,7 +14,9 @@ user by ``finops.auth.oidc_users``. Every refusal is an ``SsoError`` naming what
 from __future__ import annotations
 
 import base64
+import contextlib
 import hmac
+import importlib
 import json
 import secrets
 import threading
@@ -47,6 +49,17 @@ DISCOVERY_TTL_SECONDS = 3600
 HTTP_TIMEOUT_SECONDS = 10.0
 SIGNING_ALGORITHMS = ("RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384")
 """ID token signatures accepted: asymmetric only (never ``none`` nor a shared-secret HMAC)."""
+
+
+def _transport_errors() -> tuple[type[Exception], ...]:
+    """httpx's errors, and httpx2's when it is installed (Authlib's client then uses it)."""
+    errors: list[type[Exception]] = [httpx.HTTPError]
+    with contextlib.suppress(ImportError):
+        errors.append(importlib.import_module("httpx2").HTTPError)
+    return tuple(errors)
+
+
+TRANSPORT_ERRORS = _transport_errors()
 
 
 class SsoError(AuthenticationError):
@@ -295,7 +308,7 @@ def exchange_code(
             f"the identity provider refused the code exchange: {exc.error}: {exc.description}",
             reason="code_exchange",
         ) from exc
-    except (httpx.HTTPError, ValueError) as exc:
+    except (*TRANSPORT_ERRORS, ValueError) as exc:
         raise SsoUnavailable(
             f"the code exchange at {metadata.token_endpoint} failed ({exc})",
             reason="provider_unavailable",
