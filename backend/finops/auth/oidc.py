@@ -59,7 +59,8 @@ def _transport_errors() -> tuple[type[Exception], ...]:
     return tuple(errors)
 
 
-TRANSPORT_ERRORS = _transport_errors()
+EXCHANGE_ERRORS = (*_transport_errors(), ValueError)
+"""A token endpoint that cannot be reached or answers no JSON."""
 
 
 class SsoError(AuthenticationError):
@@ -308,7 +309,7 @@ def exchange_code(
             f"the identity provider refused the code exchange: {exc.error}: {exc.description}",
             reason="code_exchange",
         ) from exc
-    except (*TRANSPORT_ERRORS, ValueError) as exc:
+    except EXCHANGE_ERRORS as exc:
         raise SsoUnavailable(
             f"the code exchange at {metadata.token_endpoint} failed ({exc})",
             reason="provider_unavailable",
