@@ -1,5 +1,6 @@
-"""OpenID Connect single sign-on: the Authorization Code flow with PKCE (S256), through
-Authlib's OAuth 2 client, and the ID token checked with joserfc.
+"""OpenID Connect single sign-on: the Authorization Code flow with PKCE (S256), the requests
+made with Authlib's OAuth 2 client functions (sent with httpx), the ID token checked with
+joserfc.
 
 ``begin_login`` discovers the provider (its discovery document and keys are cached), keeps a
 fresh ``state``, ``nonce`` and PKCE verifier with the path to return to in a short-lived signed
@@ -14,9 +15,7 @@ user by ``finops.auth.oidc_users``. Every refusal is an ``SsoError`` naming what
 from __future__ import annotations
 
 import base64
-import contextlib
 import hmac
-import importlib
 import json
 import secrets
 import threading
@@ -27,8 +26,9 @@ from typing import Any, TypeGuard
 from urllib.parse import urlsplit
 
 import httpx
-from authlib.integrations.base_client.errors import OAuthError
-from authlib.integrations.httpx_client import OAuth2Client
+from authlib.oauth2.auth import ClientAuth
+from authlib.oauth2.rfc6749.parameters import prepare_grant_uri, prepare_token_request
+from authlib.oauth2.rfc7636 import create_s256_code_challenge
 from joserfc import jwt
 from joserfc.errors import InvalidKeyIdError, JoseError
 from joserfc.jwk import KeySet
@@ -49,18 +49,6 @@ DISCOVERY_TTL_SECONDS = 3600
 HTTP_TIMEOUT_SECONDS = 10.0
 SIGNING_ALGORITHMS = ("RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384")
 """ID token signatures accepted: asymmetric only (never ``none`` nor a shared-secret HMAC)."""
-
-
-def _transport_errors() -> tuple[type[Exception], ...]:
-    """httpx's errors, and httpx2's when it is installed (Authlib's client then uses it)."""
-    errors: list[type[Exception]] = [httpx.HTTPError]
-    with contextlib.suppress(ImportError):
-        errors.append(importlib.import_module("httpx2").HTTPError)
-    return tuple(errors)
-
-
-EXCHANGE_ERRORS = (*_transport_errors(), ValueError)
-"""A token endpoint that cannot be reached or answers no JSON."""
 
 
 class SsoError(AuthenticationError):
@@ -226,17 +214,12 @@ def safe_next(next_path: str | None) -> str:
     return next_path
 
 
-def _client(settings: Settings, *, redirect_uri: str) -> OAuth2Client:
+def _client_auth(settings: Settings) -> ClientAuth:
+    """``client_secret_basic`` for a confidential client, ``none`` (PKCE only) for a public one."""
     secret = settings.oidc_client_secret
-    return OAuth2Client(
-        client_id=settings.oidc_client_id,
-        client_secret=None if secret is None else secret.get_secret_value(),
-        token_endpoint_auth_method="none" if secret is None else "client_secret_basic",
-        scope=" ".join(settings.oidc_scopes),
-        redirect_uri=redirect_uri,
-        code_challenge_method="S256",
-        timeout=HTTP_TIMEOUT_SECONDS,
-    )
+    if secret is None:
+        return ClientAuth(settings.oidc_client_id, None, "none")
+    return ClientAuth(settings.oidc_client_id, secret.get_secret_value(), "client_secret_basic")
 
 
 def _sign(settings: Settings, payload: str) -> str:
@@ -247,21 +230,26 @@ def begin_login(
     settings: Settings, *, redirect_uri: str, next_path: str | None, now: datetime
 ) -> tuple[str, str]:
     """The provider's authorization URL, and the signed value of the state cookie."""
+    next_path = safe_next(next_path)
     metadata = discover(settings)
     pending = PendingLogin(
         state=secrets.token_urlsafe(32),
         nonce=secrets.token_urlsafe(32),
         code_verifier=secrets.token_urlsafe(48),
-        next_path=safe_next(next_path),
+        next_path=next_path,
         expires_at=int(now.timestamp()) + STATE_TTL_SECONDS,
     )
-    with _client(settings, redirect_uri=redirect_uri) as client:
-        url, _ = client.create_authorization_url(
-            metadata.authorization_endpoint,
-            state=pending.state,
-            code_verifier=pending.code_verifier,
-            nonce=pending.nonce,
-        )
+    url = prepare_grant_uri(
+        metadata.authorization_endpoint,
+        client_id=settings.oidc_client_id,
+        response_type="code",
+        redirect_uri=redirect_uri,
+        scope=" ".join(settings.oidc_scopes),
+        state=pending.state,
+        nonce=pending.nonce,
+        code_challenge=create_s256_code_challenge(pending.code_verifier),
+        code_challenge_method="S256",
+    )
     payload = base64.urlsafe_b64encode(json.dumps(asdict(pending)).encode()).decode()
     return str(url), f"{payload}.{_sign(settings, payload)}"
 
@@ -296,24 +284,34 @@ def exchange_code(
 ) -> dict[str, Any]:
     """Trade the code (and the PKCE verifier) for tokens; answers the ID token's claims."""
     metadata = discover(settings)
+    body = prepare_token_request(
+        "authorization_code",
+        redirect_uri=redirect_uri,
+        code=code,
+        code_verifier=pending.code_verifier,
+    )
+    headers = {
+        "Content-Type": "application/x-www-form-urlencoded",
+        "Accept": "application/json",
+    }
+    auth = _client_auth(settings)
+    url, headers, body = auth.prepare("POST", metadata.token_endpoint, headers, body)
     try:
-        with _client(settings, redirect_uri=redirect_uri) as client:
-            token = client.fetch_token(
-                metadata.token_endpoint,
-                grant_type="authorization_code",
-                code=code,
-                code_verifier=pending.code_verifier,
-            )
-    except OAuthError as exc:
-        raise SsoError(
-            f"the identity provider refused the code exchange: {exc.error}: {exc.description}",
-            reason="code_exchange",
-        ) from exc
-    except EXCHANGE_ERRORS as exc:
+        response = httpx.post(url, content=body, headers=headers, timeout=HTTP_TIMEOUT_SECONDS)
+        token = response.json()
+    except (httpx.HTTPError, ValueError) as exc:
         raise SsoUnavailable(
             f"the code exchange at {metadata.token_endpoint} failed ({exc})",
             reason="provider_unavailable",
         ) from exc
+    if not isinstance(token, dict) or response.status_code != 200 or "error" in token:
+        error = token.get("error") if isinstance(token, dict) else None
+        description = token.get("error_description") if isinstance(token, dict) else None
+        raise SsoError(
+            f"the identity provider refused the code exchange ({response.status_code}): "
+            f"{error}: {description}",
+            reason="code_exchange",
+        )
     id_token = token.get("id_token")
     if not isinstance(id_token, str):
         raise SsoError(
