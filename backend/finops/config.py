@@ -5,6 +5,7 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal, Self, get_args
+from urllib.parse import urlsplit
 
 from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -205,8 +206,17 @@ class Settings(BaseSettings):
 
     @model_validator(mode="after")
     def _complete_single_sign_on(self) -> Self:
-        if self.oidc_issuer is not None and not self.oidc_client_id:
+        if self.oidc_issuer is None:
+            return self
+        if not self.oidc_client_id:
             raise ValueError(f"{ENV_PREFIX}OIDC_CLIENT_ID must be set with {ENV_PREFIX}OIDC_ISSUER")
+        issuer = urlsplit(self.oidc_issuer)
+        loopback = issuer.hostname in ("localhost", "127.0.0.1", "::1")
+        if not issuer.hostname or not (issuer.scheme == "https" or loopback):
+            raise ValueError(
+                f"{ENV_PREFIX}OIDC_ISSUER {self.oidc_issuer!r} must be an https:// URL "
+                "(http only on loopback)"
+            )
         return self
 
     @model_validator(mode="after")

@@ -382,3 +382,25 @@ def test_an_unreachable_provider_is_a_502(sso_settings: Settings) -> None:
         "single sign-on is unavailable: the identity provider's discovery document at "
         "http://127.0.0.1:9/.well-known/openid-configuration could not be read"
     )
+
+
+@pytest.mark.parametrize(
+    ("values", "message"),
+    [
+        ({"oidc_issuer": "https://idp.example"}, "FINOPS_OIDC_CLIENT_ID must be set with"),
+        ({"oidc_issuer": "http://idp.example", "oidc_client_id": "c"}, "must be an https:// URL"),
+        ({"oidc_role_map": {"finops-admins": "root"}}, "FINOPS_OIDC_ROLE_MAP: Input should be"),
+    ],
+)
+def test_settings_refuse_an_incomplete_or_insecure_configuration(
+    values: dict[str, object], message: str
+) -> None:
+    from pydantic import ValidationError
+
+    from finops.config import describe_invalid
+
+    with pytest.raises(ValidationError) as caught:
+        Settings(**values)  # type: ignore[arg-type]
+    assert message in describe_invalid(caught.value)
+    mapped = Settings(oidc_role_map={"finops-admins": " Admin "})  # type: ignore[dict-item]
+    assert mapped.oidc_role_map == {"finops-admins": Role.ADMIN}
