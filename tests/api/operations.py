@@ -18,6 +18,9 @@ BODIES: dict[tuple[str, str], dict[str, Any]] = {
 }
 """A valid body for each operation that takes one (a new one fails :func:`api_operations`)."""
 
+NO_WAREHOUSE = {("GET", "/api/v1/auth/oidc/login"), ("GET", "/api/v1/auth/oidc/callback")}
+"""Operations that answer without the warehouse (what the settings say)."""
+
 
 @dataclass(frozen=True)
 class Operation:
@@ -25,6 +28,7 @@ class Operation:
     path: str  # the OpenAPI template
     url: str  # with the path parameters filled in
     body: dict[str, Any] | None
+    needs_warehouse: bool
 
 
 def api_operations(app: FastAPI) -> list[Operation]:
@@ -40,5 +44,5 @@ def api_operations(app: FastAPI) -> list[Operation]:
                     url = url.replace("{" + param["name"] + "}", PATH_VALUES[param["name"]])
             key = (method.upper(), path)
             body = BODIES[key] if "requestBody" in spec else None
-            out.append(Operation(method.upper(), path, url, body))
+            out.append(Operation(method.upper(), path, url, body, key not in NO_WAREHOUSE))
     return out

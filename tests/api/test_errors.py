@@ -136,7 +136,7 @@ def test_not_found_and_conflict_answers(intel_client: TestClient) -> None:
 
 def _assert_unavailable(client: TestClient, operations: list[Operation]) -> None:
     assert len(operations) >= 14
-    for op in operations:
+    for op in (op for op in operations if op.needs_warehouse):
         response = client.request(op.method, op.url, json=op.body)
         assert response.status_code == 503, (op.method, op.url, response.text)
         assert response.json() == LOST, (op.url, response.text)
@@ -201,5 +201,5 @@ def test_the_server_gone_mid_request_is_503(warehouse: Settings, admin_url: str)
     with TestClient(app) as client:
         operations = api_operations(app)
         _assert_unavailable(client, operations)
-    assert len(terminated) >= len(operations)
+    assert len(terminated) >= sum(op.needs_warehouse for op in operations)
     engine.dispose()

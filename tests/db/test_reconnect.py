@@ -74,7 +74,7 @@ def test_503_while_down_and_recovery_on_a_new_port(embedded_home: Settings) -> N
         assert created.status_code == 503
         operations = api_operations(client.app)  # type: ignore[arg-type]
         assert len(operations) >= 14
-        for op in operations:  # every operation, writes included
+        for op in (o for o in operations if o.needs_warehouse):  # writes included
             response = client.request(op.method, op.url, json=op.body)
             assert response.status_code == 503, (op.method, op.url, response.text)
             assert response.json()["detail"].startswith("the warehouse is unavailable")

@@ -56,7 +56,7 @@ def _refused(exc: SsoError, *, settings: Settings) -> JSONResponse:
     "/login",
     status_code=302,
     response_class=RedirectResponse,
-    responses=error_responses(502),
+    responses={302: {"description": "To the identity provider"}, **error_responses(502)},
 )
 def oidc_login(
     request: Request,
@@ -95,7 +95,10 @@ def oidc_login(
     "/callback",
     status_code=302,
     response_class=RedirectResponse,
-    responses=error_responses(401, 403, 502),
+    responses={
+        302: {"description": "Logged in: to the page the login was started for"},
+        **error_responses(401, 403, 502),
+    },
 )
 def oidc_callback(
     request: Request,
