@@ -8,8 +8,9 @@ start this one on a free loopback port (``http.server`` in a thread).
 The authorization endpoint consents at once for ``provider.user`` (no login page). Each test may
 change what the next ID token says: ``audience``, ``expires_in`` (negative: already expired),
 ``nonce`` (a different one), ``user.groups``, or ``signing_key`` (a key the JWKS does not list).
-``provider.token_requests`` keeps every token request's form, ``provider.token_errors`` every
-refusal of the token endpoint."""
+``client.public`` makes the client public (no secret, PKCE only). ``provider.token_requests``
+keeps every token request's form (and its basic authorization header), ``provider.token_errors``
+every refusal of the token endpoint."""
 
 from __future__ import annotations
 
@@ -50,6 +51,7 @@ class Client(ClientMixin):  # type: ignore[misc]
     client_id: str
     client_secret: str
     redirect_uris: list[str]
+    public: bool = False  # a public client authenticates with "none" (PKCE only)
 
     def get_client_id(self) -> str:
         return self.client_id
@@ -68,7 +70,7 @@ class Client(ClientMixin):  # type: ignore[misc]
         return secrets.compare_digest(client_secret, self.client_secret)
 
     def check_endpoint_auth_method(self, method: str, endpoint: str) -> bool:
-        return method == "client_secret_basic"
+        return method == ("none" if self.public else "client_secret_basic")
 
     def check_response_type(self, response_type: str) -> bool:
         return response_type == "code"
@@ -149,6 +151,7 @@ class OidcProvider(AuthorizationServer):  # type: ignore[misc]
         self.expires_in = 300
         self.nonce: str | None = None  # None: the one the login sent
         self.signing_key: RSAKey | None = None  # None: self.key
+        self.client.public = False
         self.token_requests.clear()
         self.token_errors.clear()
 
@@ -189,7 +192,7 @@ class OidcProvider(AuthorizationServer):  # type: ignore[misc]
 
 
 class AuthorizationCodeGrant(grants.AuthorizationCodeGrant):  # type: ignore[misc]
-    TOKEN_ENDPOINT_AUTH_METHODS: ClassVar[list[str]] = ["client_secret_basic"]
+    TOKEN_ENDPOINT_AUTH_METHODS: ClassVar[list[str]] = ["client_secret_basic", "none"]
 
     def save_authorization_code(self, code: str, request: Request) -> None:
         data = request.payload.data
@@ -295,7 +298,8 @@ class Handler(BaseHTTPRequestHandler):
         if urlsplit(self.path).path != "/token":
             self._answer(404, {"error": "not_found"}, [])
             return
-        provider.token_requests.append(form)
+        basic = self.headers.get("Authorization", "")
+        provider.token_requests.append({**form, "(basic auth)": basic})
         request = Request("POST", provider.issuer + self.path, self.headers, form)
         status, body, headers = provider.create_token_response(request)
         if status != 200:

@@ -191,6 +191,7 @@ def test_first_login_creates_the_user_with_the_mapped_role(
     # the token request carried the PKCE verifier, and the provider accepted it
     assert len(provider.token_requests) == 1 and provider.token_errors == []
     assert len(provider.token_requests[0]["code_verifier"]) == 64
+    assert provider.token_requests[0]["(basic auth)"].startswith("Basic ")
     ((action, actor, details),) = audit_rows(engine, request_id)
     assert (action, actor) == ("auth.login", f"user:{user.username}")
     assert details["method"] == "oidc" and details["role"] == "analyst"
@@ -311,6 +312,24 @@ def test_the_provider_refuses_a_code_exchange_without_the_pkce_verifier(
     # the login under way still holds the verifier: its callback succeeds with the same code
     response = client.get(callback)
     assert response.status_code == 302 and sessions_of(engine, provider) == 1
+
+
+def test_a_public_client_logs_in_with_pkce_alone(
+    sso_settings: Settings, provider: OidcProvider, engine: Engine
+) -> None:
+    from finops.api.main import create_app
+
+    provider.client.public = True
+    public = sso_settings.model_copy(update={"oidc_client_secret": None})
+    with TestClient(
+        create_app(settings=public, frontend_dist=None), base_url=APP, follow_redirects=False
+    ) as client:
+        response = sso_login(client)
+    assert response.status_code == 302, response.text
+    ((request),) = provider.token_requests
+    assert request["(basic auth)"] == "" and request["client_id"] == CLIENT_ID
+    assert "client_secret" not in request and len(request["code_verifier"]) == 64
+    assert sessions_of(engine, provider) == 1
 
 
 def test_a_disabled_user_is_refused(
