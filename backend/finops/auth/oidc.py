@@ -1,16 +1,16 @@
-"""OpenID Connect single sign-on: the Authorization Code flow with PKCE (S256), the requests
-made with Authlib's OAuth 2 client functions (sent with httpx), the ID token checked with
+"""OpenID Connect single sign-on: the Authorization Code flow with PKCE (S256), its requests
+built with Authlib's OAuth 2 client functions and sent with httpx, the ID token checked with
 joserfc.
 
 ``begin_login`` discovers the provider (its discovery document and keys are cached), keeps a
 fresh ``state``, ``nonce`` and PKCE verifier with the path to return to in a short-lived signed
 cookie (HttpOnly, SameSite=Lax, path ``/api/v1/auth/oidc``) and answers the provider's
-authorization URL. ``finish_login`` checks the returned ``state`` against that cookie,
-exchanges the code (with the verifier and, for a confidential client, the client secret) and
-validates the ID token: its signature with the provider's keys (asymmetric algorithms only),
-issuer, audience (and ``azp`` when there are several), expiry and issue time with
-``LEEWAY_SECONDS``, and the nonce. What the token says about the user is turned into a FinOps
-user by ``finops.auth.oidc_users``. Every refusal is an ``SsoError`` naming what was wrong."""
+authorization URL. At the callback, ``read_pending`` checks the returned ``state`` against that
+cookie and ``exchange_code`` trades the code (with the verifier and, for a confidential client,
+the client secret) for an ID token, whose signature (the provider's keys, asymmetric algorithms
+only), issuer, audience (and ``azp`` when there are several), expiry and issue time (with
+``LEEWAY_SECONDS``) and nonce ``validate_id_token`` checks. ``finops.auth.oidc_login`` turns
+the claims into a FinOps user. Every refusal is an ``SsoError`` naming what was wrong."""
 
 from __future__ import annotations
 
