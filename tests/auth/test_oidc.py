@@ -20,11 +20,12 @@ from fastapi.testclient import TestClient
 from joserfc.jwk import RSAKey
 from sqlalchemy import Engine, func, select
 
-from finops.auth.oidc import CALLBACK_PATH, forget_providers, oidc_provider_info
+from finops.auth.oidc import CALLBACK_PATH, forget_providers, oidc_provider_info, safe_next
 from finops.auth.roles import Role
 from finops.auth.sessions import SESSION_COOKIE, resolve_session
 from finops.auth.users import create_user, find_oidc_user, update_user
 from finops.config import Settings
+from finops.errors import InvalidParameterError
 from finops.warehouse.tables import audit_log, sessions, users
 from tests.auth.oidc_provider import (
     CLIENT_ID,
@@ -361,15 +362,19 @@ def test_a_local_user_of_the_same_name_is_never_taken_over(
 
 
 @pytest.mark.parametrize(
-    "next_path", ["//evil.example/x", "https://evil.example/", "/\\evil.example", "anomalies"]
+    "next_path",
+    ["//evil.example/x", "https://evil.example/", "/\\evil.example", "anomalies", "/a\nb"],
 )
 def test_next_must_be_a_path_on_this_site(
     client: TestClient, provider: OidcProvider, next_path: str
 ) -> None:
     response = client.get(LOGIN, params={"next": next_path})
     assert response.status_code == 422
-    assert "must be a path on this site" in response.json()["detail"]
+    assert [e["loc"] for e in response.json()["detail"]] == [["query", "next"]]
     assert "finops_oidc" not in response.headers.get("set-cookie", "")
+    with pytest.raises(InvalidParameterError, match="must be a path on this site"):
+        safe_next(next_path)  # the same rule once more, where the cookie is made
+    assert safe_next("/anomalies?status=open#top") == "/anomalies?status=open#top"
 
 
 def test_without_an_issuer_single_sign_on_is_not_there(sso_settings: Settings) -> None:

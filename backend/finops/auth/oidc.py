@@ -230,6 +230,7 @@ def begin_login(
     settings: Settings, *, redirect_uri: str, next_path: str | None, now: datetime
 ) -> tuple[str, str]:
     """The provider's authorization URL, and the signed value of the state cookie."""
+    configured_issuer(settings)
     next_path = safe_next(next_path)
     metadata = discover(settings)
     pending = PendingLogin(

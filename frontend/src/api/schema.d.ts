@@ -1957,7 +1957,7 @@ export interface operations {
     oidc_login_api_v1_auth_oidc_login_get: {
         parameters: {
             query?: {
-                /** @description a path on this site to return to (default /) */
+                /** @description a path on this site to return to (default /): one leading '/', no backslash or control character */
                 next?: string | null;
             };
             header?: never;

@@ -32,6 +32,9 @@ from finops.config import Settings
 
 router = APIRouter(prefix="/auth/oidc", tags=["auth"])
 
+NEXT_PATTERN = r"^/([^/\\\x00-\x1f\x7f][^\\\x00-\x1f\x7f]*)?$"
+"""``next``: a path on this site (``//host`` would leave it); ``safe_next`` checks it again."""
+
 
 def _now(request: Request) -> datetime:
     clock: Clock = getattr(request.app.state, "clock", system_clock)
@@ -63,7 +66,12 @@ def oidc_login(
     settings: SettingsDep,
     next: Annotated[
         str | None,
-        Query(max_length=2000, description="a path on this site to return to (default /)"),
+        Query(
+            max_length=2000,
+            pattern=NEXT_PATTERN,
+            description="a path on this site to return to (default /): one leading '/', no "
+            "backslash or control character",
+        ),
     ] = None,
 ) -> Response:
     """Start a single sign-on login: 302 to the identity provider with PKCE (S256), state and
