@@ -333,6 +333,24 @@ def test_a_public_client_logs_in_with_pkce_alone(
     assert sessions_of(engine, provider) == 1
 
 
+def test_leaving_the_mapped_groups_ends_the_open_sessions(
+    client: TestClient, provider: OidcProvider, engine: Engine, sso_settings: Settings
+) -> None:
+    first = sso_login(client)
+    assert first.status_code == 302
+    cookie = first.cookies[SESSION_COOKIE]
+    provider.user.groups = ["former-analysts"]
+    response = sso_login(client)
+    assert response.status_code == 403
+    assert response.json()["detail"].endswith("FINOPS_OIDC_ROLE_MAP (1 open session(s) ended)")
+    with engine.connect() as conn:
+        user = find_oidc_user(conn, issuer=provider.issuer, subject=provider.user.sub)
+        assert user is not None and user.role is Role.ANALYST  # kept, but it opens nothing
+        assert user.last_login_at is not None
+        now = user.last_login_at
+        assert resolve_session(conn, cookie=cookie, settings=sso_settings, now=now) is None
+
+
 def test_a_disabled_user_is_refused(
     client: TestClient, provider: OidcProvider, engine: Engine
 ) -> None:

@@ -4,7 +4,8 @@ for each outcome (``auth.login`` with method ``oidc``, or ``auth.login_failed`` 
 The user is the one single sign-on created for the token's issuer and subject (never a local
 user of the same name: a new user whose preferred name is taken gets ``-2``, ``-3``… appended).
 Each login sets the role from the group claim (``FINOPS_OIDC_ROLE_MAP``; several mapped groups:
-the highest role; none: refused with 403 and no user is created) and the display name and email
+the highest role; none: refused with 403, no user is created and a known user's open sessions
+end) and the display name and email
 from the token. A disabled user is refused. The team scope is the admin's to set and is kept."""
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from sqlalchemy import Connection
 from finops.auth.login import ANONYMOUS
 from finops.auth.oidc import PendingLogin, SsoDenied, SsoError, exchange_code, read_pending
 from finops.auth.roles import Role
+from finops.auth.sessions import end_user_sessions
 from finops.auth.users import (
     USERNAME,
     User,
@@ -90,11 +92,16 @@ def _free_username(conn: Connection, base: str) -> str:
     raise SsoDenied(f"no free username for {base!r}", reason="username_taken")
 
 
-def sso_user(conn: Connection, *, settings: Settings, issuer: str, claims: dict[str, Any]) -> User:
-    """The user the verified ``claims`` stand for, created or updated with the mapped role."""
+def sso_user(
+    conn: Connection, *, settings: Settings, issuer: str, claims: dict[str, Any], now: datetime
+) -> User:
+    """The user the verified ``claims`` stand for, created or updated with the mapped role. A
+    known user whose groups map to no role any more is refused and their open sessions end."""
     groups = groups_of(settings, claims)
     role = role_for(settings, groups)
     if role is None:
+        known = find_oidc_user(conn, issuer=issuer, subject=str(claims["sub"]))
+        ended = 0 if known is None else end_user_sessions(conn, user_id=known.id, now=now)
         found = (
             f"none of your groups ({', '.join(groups)}) has a role in FinOps"
             if groups
@@ -102,7 +109,8 @@ def sso_user(conn: Connection, *, settings: Settings, issuer: str, claims: dict[
             "claim, so you have no role in FinOps"
         )
         raise SsoDenied(
-            f"{found}; an administrator maps groups to roles in {ENV_PREFIX}OIDC_ROLE_MAP",
+            f"{found}; an administrator maps groups to roles in {ENV_PREFIX}OIDC_ROLE_MAP"
+            + (f" ({ended} open session(s) ended)" if ended else ""),
             reason="no_role",
         )
     subject = str(claims["sub"])
@@ -162,7 +170,7 @@ def complete_login(
         )
         subject = f"{claims['iss']}#{claims['sub']}"
         details["groups"] = groups_of(settings, claims)
-        user = sso_user(conn, settings=settings, issuer=str(claims["iss"]), claims=claims)
+        user = sso_user(conn, settings=settings, issuer=str(claims["iss"]), claims=claims, now=now)
     except SsoError as exc:
         log.warning("auth.sso_refused", reason=exc.reason, message=str(exc))
         audit(
