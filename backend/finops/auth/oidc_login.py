@@ -36,6 +36,8 @@ from finops.warehouse.audit import audit
 log = structlog.get_logger(__name__)
 
 NOT_NAME_CHARACTERS = re.compile(r"[^A-Za-z0-9._@-]+")
+AUDITED_GROUPS = 50
+"""How many of the user's groups an audit row keeps."""
 
 
 @dataclass(frozen=True)
@@ -155,21 +157,21 @@ def complete_login(
     subject = "oidc"
     next_path = "/"
     try:
+        pending: PendingLogin = read_pending(settings, cookie=cookie, state=params.state, now=now)
+        next_path = pending.next_path
         if params.error:
             raise SsoError(
                 f"the identity provider refused the login: {params.error}"
                 + (f": {params.error_description}" if params.error_description else ""),
                 reason="provider_error",
             )
-        pending: PendingLogin = read_pending(settings, cookie=cookie, state=params.state, now=now)
-        next_path = pending.next_path
         if not params.code:
             raise SsoError("the identity provider returned no code", reason="no_code")
         claims = exchange_code(
             settings, code=params.code, pending=pending, redirect_uri=redirect_uri, now=now
         )
         subject = f"{claims['iss']}#{claims['sub']}"
-        details["groups"] = groups_of(settings, claims)
+        details["groups"] = groups_of(settings, claims)[:AUDITED_GROUPS]
         user = sso_user(conn, settings=settings, issuer=str(claims["iss"]), claims=claims, now=now)
     except SsoError as exc:
         log.warning("auth.sso_refused", reason=exc.reason, message=str(exc))

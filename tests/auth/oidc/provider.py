@@ -7,7 +7,8 @@ start this one on a free loopback port (``http.server`` in a thread).
 
 The authorization endpoint consents at once for ``provider.user`` (no login page). Each test may
 change what the next ID token says: ``audience``, ``expires_in`` (negative: already expired),
-``nonce`` (a different one), ``user.groups``, or ``signing_key`` (a key the JWKS does not list).
+``nonce`` (a different one), ``user.groups``, ``signing_key`` (a key the JWKS does not list),
+or ``deny`` (the user refuses consent).
 ``client.public`` makes the client public (no secret, PKCE only). ``provider.token_requests``
 keeps every token request's form (and its basic authorization header), ``provider.token_errors``
 every refusal of the token endpoint."""
@@ -151,6 +152,7 @@ class OidcProvider(AuthorizationServer):  # type: ignore[misc]
         self.expires_in = 300
         self.nonce: str | None = None  # None: the one the login sent
         self.signing_key: RSAKey | None = None  # None: self.key
+        self.deny = False  # True: the user refuses consent (error=access_denied)
         self.client.public = False
         self.token_requests.clear()
         self.token_errors.clear()
@@ -287,7 +289,8 @@ class Handler(BaseHTTPRequestHandler):
             query = dict(parse_qsl(url.query))
             request = Request("GET", provider.issuer + self.path, self.headers, query)
             grant = provider.get_consent_grant(request, end_user=provider.user)
-            self._answer(*provider.create_authorization_response(request, provider.user, grant))
+            consent = None if provider.deny else provider.user
+            self._answer(*provider.create_authorization_response(request, consent, grant))
         else:
             self._answer(404, {"error": "not_found"}, [])
 

@@ -108,3 +108,19 @@ def test_next_must_be_a_path_on_this_site(
     with pytest.raises(InvalidParameterError, match="must be a path on this site"):
         safe_next(next_path)  # the same rule once more, where the cookie is made
     assert safe_next("/anomalies?status=open#top") == "/anomalies?status=open#top"
+
+
+def test_consent_refused_at_the_provider(
+    client: TestClient, provider: OidcProvider, engine: Engine
+) -> None:
+    provider.deny = True
+    callback = authorize(start(client))
+    assert "error=access_denied" in callback
+    request_id = uuid.uuid4().hex
+    response = client.get(callback, headers={"x-request-id": request_id})
+    assert response.status_code == 401
+    assert response.json()["detail"].startswith(
+        "the identity provider refused the login: access_denied"
+    )
+    assert audit_rows(engine, request_id)[0][2]["reason"] == "provider_error"
+    assert provider.token_requests == [] and sessions_of(engine, provider) == 0
