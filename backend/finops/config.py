@@ -10,7 +10,6 @@ from urllib.parse import urlsplit
 from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from finops.auth.roles import Role
 from finops.errors import ConfigurationError
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -19,6 +18,9 @@ ENV_PREFIX = "FINOPS_"
 Environment = Literal["development", "test", "production"]
 """Where the platform runs: production requires an external database (``FINOPS_DATABASE_URL``)."""
 ENVIRONMENTS: tuple[Environment, ...] = get_args(Environment)
+RoleName = Literal["viewer", "analyst", "approver", "admin"]
+"""The values of ``finops.auth.roles.Role`` (config imports nothing above it; a test checks
+that the two agree)."""
 
 
 class Settings(BaseSettings):
@@ -131,7 +133,7 @@ class Settings(BaseSettings):
     oidc_group_claim: str = Field(
         default="groups", description="the ID token claim listing the user's groups"
     )
-    oidc_role_map: dict[str, Role] = Field(
+    oidc_role_map: dict[str, RoleName] = Field(
         default_factory=dict,
         description='IdP group -> role ({"finops-admins": "admin"}); a user in several mapped '
         "groups gets the highest role, in none: no login",

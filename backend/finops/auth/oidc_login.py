@@ -72,7 +72,7 @@ def groups_of(settings: Settings, claims: dict[str, Any]) -> list[str]:
 
 def role_for(settings: Settings, groups: list[str]) -> Role | None:
     """The highest role any of ``groups`` maps to, or None."""
-    roles = [settings.oidc_role_map[g] for g in groups if g in settings.oidc_role_map]
+    roles = [Role(settings.oidc_role_map[g]) for g in groups if g in settings.oidc_role_map]
     return max(roles, key=lambda role: role.rank) if roles else None
 
 

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from typing import get_args
+
 import pytest
 from fastapi.testclient import TestClient
 
 from finops.auth.oidc import CALLBACK_PATH, forget_providers, oidc_provider_info
-from finops.auth.roles import Role
-from finops.config import Settings
+from finops.auth.roles import LADDER
+from finops.config import RoleName, Settings
 from tests.auth.oidc.flow import APP, LOGIN
 
 
@@ -61,4 +63,5 @@ def test_settings_refuse_an_incomplete_or_insecure_configuration(
         Settings(**values)  # type: ignore[arg-type]
     assert message in describe_invalid(caught.value)
     mapped = Settings(oidc_role_map={"finops-admins": " Admin "})  # type: ignore[dict-item]
-    assert mapped.oidc_role_map == {"finops-admins": Role.ADMIN}
+    assert mapped.oidc_role_map == {"finops-admins": "admin"}
+    assert get_args(RoleName) == tuple(role.value for role in LADDER)  # the same roles
