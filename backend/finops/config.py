@@ -5,6 +5,7 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal, Self, get_args
+from urllib.parse import urlsplit
 
 from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -17,6 +18,9 @@ ENV_PREFIX = "FINOPS_"
 Environment = Literal["development", "test", "production"]
 """Where the platform runs: production requires an external database (``FINOPS_DATABASE_URL``)."""
 ENVIRONMENTS: tuple[Environment, ...] = get_args(Environment)
+RoleName = Literal["viewer", "analyst", "approver", "admin"]
+"""The values of ``finops.auth.roles.Role`` (config imports nothing above it; a test checks
+that the two agree)."""
 
 
 class Settings(BaseSettings):
@@ -123,6 +127,34 @@ class Settings(BaseSettings):
         default=None,
         description="Secure flag of the session cookies; unset: on outside development",
     )
+    # single sign-on (finops.auth.oidc, docs/security.md "Single sign-on")
+    oidc_issuer: str | None = Field(
+        default=None,
+        description="the OpenID provider's issuer URL (https://…, exactly as its discovery "
+        "document says); unset: no single sign-on",
+    )
+    oidc_client_id: str | None = Field(default=None, description="this client's id at the IdP")
+    oidc_client_secret: SecretStr | None = Field(
+        default=None, description="the client secret; unset: a public client (PKCE only)"
+    )
+    oidc_scopes: list[str] = Field(
+        default_factory=lambda: ["openid", "profile", "email"],
+        description="scopes asked for (add the one that releases the group claim, if any)",
+    )
+    oidc_group_claim: str = Field(
+        default="groups", description="the ID token claim listing the user's groups"
+    )
+    oidc_role_map: dict[str, RoleName] = Field(
+        default_factory=dict,
+        description='IdP group -> role ({"finops-admins": "admin"}); a user in several mapped '
+        "groups gets the highest role, in none: no login",
+    )
+    oidc_name: str = Field(default="Single sign-on", description="the login button's label")
+    oidc_redirect_uri: str | None = Field(
+        default=None,
+        description="the callback URL registered at the IdP (…/api/v1/auth/oidc/callback); "
+        "unset: derived from the request",
+    )
     airflow_admin_user: str = "admin"
     log_level: str = "INFO"
     log_json: bool = True
@@ -177,6 +209,28 @@ class Settings(BaseSettings):
     @classmethod
     def _absolute_home(cls, value: Path) -> Path:
         return value.expanduser().resolve()
+
+    @field_validator("oidc_role_map", mode="before")
+    @classmethod
+    def _role_names_in_any_case(cls, value: object) -> object:
+        if isinstance(value, dict):
+            return {k: v.strip().lower() if isinstance(v, str) else v for k, v in value.items()}
+        return value
+
+    @model_validator(mode="after")
+    def _complete_single_sign_on(self) -> Self:
+        if self.oidc_issuer is None:
+            return self
+        if not self.oidc_client_id:
+            raise ValueError(f"{ENV_PREFIX}OIDC_CLIENT_ID must be set with {ENV_PREFIX}OIDC_ISSUER")
+        issuer = urlsplit(self.oidc_issuer)
+        loopback = issuer.hostname in ("localhost", "127.0.0.1", "::1")
+        if not issuer.hostname or not (issuer.scheme == "https" or loopback):
+            raise ValueError(
+                f"{ENV_PREFIX}OIDC_ISSUER {self.oidc_issuer!r} must be an https:// URL "
+                "(http only on loopback)"
+            )
+        return self
 
     @model_validator(mode="after")
     def _external_database_in_production(self) -> Self:

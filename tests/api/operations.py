@@ -27,7 +27,11 @@ BODIES: dict[tuple[str, str], dict[str, Any]] = {
 }
 """A valid body for each operation that takes one (a new one fails :func:`api_operations`)."""
 
-NO_WAREHOUSE = {("GET", "/api/v1/auth/providers")}
+NO_WAREHOUSE = {
+    ("GET", "/api/v1/auth/providers"),
+    ("GET", "/api/v1/auth/oidc/login"),
+    ("GET", "/api/v1/auth/oidc/callback"),
+}
 """Operations that answer without the warehouse (what the settings say)."""
 
 

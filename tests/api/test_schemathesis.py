@@ -121,7 +121,12 @@ def test_the_whole_schema_holds(served: str, estate_settings: Settings, tmp_path
 
 
 HEALTH = {("GET", "/healthz"), ("GET", "/readyz")}
-PUBLIC_AUTH = {("GET", "/api/v1/auth/providers"), ("POST", "/api/v1/auth/login")}
+PUBLIC_AUTH = {
+    ("GET", "/api/v1/auth/providers"),
+    ("POST", "/api/v1/auth/login"),
+    ("GET", "/api/v1/auth/oidc/login"),
+    ("GET", "/api/v1/auth/oidc/callback"),
+}
 
 
 def test_without_credentials_only_health_answers(served: str) -> None:
@@ -140,6 +145,9 @@ def test_without_credentials_only_health_answers(served: str) -> None:
     # how to log in is public; a login with wrong credentials is itself a 401
     assert answers[("GET", "/api/v1/auth/providers")] == 200
     assert answers[("POST", "/api/v1/auth/login")] == 401
+    # single sign-on is not configured in this app: its two routes say so
+    assert answers[("GET", "/api/v1/auth/oidc/login")] == 404
+    assert answers[("GET", "/api/v1/auth/oidc/callback")] == 404
     others = {k: v for k, v in answers.items() if k not in HEALTH | PUBLIC_AUTH}
     assert len(others) == 28
     assert others == dict.fromkeys(others, 401)

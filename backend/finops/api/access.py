@@ -52,6 +52,8 @@ ROUTE_ACCESS: dict[tuple[str, str], Access] = {
     ("GET", "/{path:path}"): PUBLIC,
     # identity
     ("GET", f"{V1}/auth/providers"): PUBLIC,
+    ("GET", f"{V1}/auth/oidc/login"): PUBLIC,
+    ("GET", f"{V1}/auth/oidc/callback"): PUBLIC,
     ("POST", f"{V1}/auth/login"): PUBLIC,
     ("POST", f"{V1}/auth/logout"): AUTHENTICATED,
     ("GET", f"{V1}/auth/me"): AUTHENTICATED,

@@ -28,6 +28,7 @@ from finops.api.routes import (
     forecasts,
     health,
     kpi,
+    oidc,
     optimization,
     sources,
     spend,
@@ -45,6 +46,7 @@ FRONTEND_DIST = REPO_ROOT / "frontend" / "dist"
 api_router = APIRouter(prefix="/api/v1")
 api_router.include_router(auth.router)
 api_router.include_router(admin.router)
+api_router.include_router(oidc.router)
 api_router.include_router(kpi.router)
 api_router.include_router(spend.router)
 api_router.include_router(findings.router)

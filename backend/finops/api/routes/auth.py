@@ -25,6 +25,7 @@ from finops.api.params import MAX_BIGINT
 from finops.api.schemas.auth import (
     LoginRequest,
     MePublic,
+    OidcProviderPublic,
     ProvidersPublic,
     TokenCreate,
     TokenCreatedPublic,
@@ -32,6 +33,7 @@ from finops.api.schemas.auth import (
     TokensPublic,
 )
 from finops.auth.login import password_login
+from finops.auth.oidc import oidc_provider_info
 from finops.auth.principal import AuthKind, Principal, intersect, session_principal
 from finops.auth.sessions import clear_cookies, end_session, start_session
 from finops.auth.tokens import create_token, list_tokens, revoke_token
@@ -43,9 +45,10 @@ TokenIdPath = Annotated[int, Path(ge=1, le=MAX_BIGINT, description="the token's 
 
 
 @router.get("/providers", response_model=ProvidersPublic)
-def read_providers() -> ProvidersPublic:
+def read_providers(settings: SettingsDep) -> ProvidersPublic:
     """How one may log in: always by password; single sign-on once it is configured."""
-    return ProvidersPublic(password=True, oidc=None)
+    info = oidc_provider_info(settings)
+    return ProvidersPublic(password=True, oidc=None if info is None else OidcProviderPublic(**info))
 
 
 @router.post("/login", response_model=MePublic, responses=error_responses(401, 429))
