@@ -1,0 +1,98 @@
+import { Link, useNavigate } from "@tanstack/react-router";
+import { useEffect, useRef, useState } from "react";
+
+import { ROLE_LABELS } from "./permissions";
+import { useLogout, useMe } from "./session";
+
+const ITEM =
+  "block w-full cursor-pointer px-4 py-2 text-left text-slate-800 no-underline hover:bg-slate-100";
+
+/** The header's user menu: who is signed in with which role, their API tokens, and sign out. */
+export function UserMenu() {
+  const me = useMe();
+  const logout = useLogout();
+  const navigate = useNavigate();
+  const [open, setOpen] = useState(false);
+  const menu = useRef<HTMLDivElement>(null);
+
+  useEffect(() => {
+    if (!open) {
+      return undefined;
+    }
+    const close = (event: MouseEvent | KeyboardEvent) => {
+      if (event instanceof KeyboardEvent ? event.key === "Escape" : !menu.current?.contains(event.target as Node)) {
+        setOpen(false);
+      }
+    };
+    document.addEventListener("mousedown", close);
+    document.addEventListener("keydown", close);
+    return () => {
+      document.removeEventListener("mousedown", close);
+      document.removeEventListener("keydown", close);
+    };
+  }, [open]);
+
+  if (me.data === undefined) {
+    return null;
+  }
+  const { display_name: name, username, role } = me.data;
+  return (
+    <div className="relative ml-auto" ref={menu}>
+      <button
+        type="button"
+        data-testid="user-menu"
+        aria-haspopup="menu"
+        aria-expanded={open}
+        className="flex cursor-pointer items-center gap-2 rounded-lg border-none bg-transparent px-2 py-1 text-slate-200 hover:text-white"
+        onClick={() => {
+          setOpen(!open);
+        }}
+      >
+        <span className="font-medium">{name === "" ? username : name}</span>
+        <span className="rounded-full bg-slate-700 px-2 py-px text-xs" data-testid="user-role">
+          {ROLE_LABELS[role]}
+        </span>
+      </button>
+      {open && (
+        <div
+          role="menu"
+          className="absolute right-0 z-10 mt-2 w-56 rounded-lg border border-slate-200 bg-white py-1 text-[13px] shadow-card"
+        >
+          <p className="border-b border-slate-100 px-4 py-2 text-xs text-slate-500">
+            Signed in as <span className="font-medium text-slate-800">{username}</span>
+          </p>
+          <Link
+            to="/account"
+            role="menuitem"
+            className={ITEM}
+            onClick={() => {
+              setOpen(false);
+            }}
+          >
+            My API tokens
+          </Link>
+          <button
+            type="button"
+            role="menuitem"
+            className={`${ITEM} border-none bg-transparent`}
+            disabled={logout.isPending}
+            onClick={() => {
+              logout.mutate(undefined, {
+                onSuccess: () => {
+                  void navigate({ to: "/login", replace: true });
+                },
+              });
+            }}
+          >
+            Sign out
+          </button>
+          {logout.isError && (
+            <p className="px-4 py-2 text-red-700" role="alert">
+              {logout.error.message}
+            </p>
+          )}
+        </div>
+      )}
+    </div>
+  );
+}
