@@ -1,4 +1,5 @@
 import type { Me, Permission, Role } from "../features/auth/types";
+import type { FakeRoute } from "./fakeApi";
 
 const PERMISSIONS: Record<Role, Permission[]> = {
   viewer: ["read"],
@@ -18,4 +19,10 @@ export function meFixture(role: Role, username = `${role}1`): Me {
     csrf_token: "csrf-token-1",
     permissions: PERMISSIONS[role],
   };
+}
+
+/** `route`, with `/auth/me` answering for a signed-in user of `role`. */
+export function asRole(role: Role, route: FakeRoute): FakeRoute {
+  return (url, call) =>
+    url.pathname === "/api/v1/auth/me" ? { body: meFixture(role) } : route(url, call);
 }
