@@ -90,6 +90,28 @@ class Settings(BaseSettings):
         default=256 * 1024, gt=0, description="larger request bodies are refused with 413"
     )
     airflow_port: int = 8080
+
+    # identity (finops.auth, docs/security.md)
+    session_secret: SecretStr | None = Field(
+        default=None,
+        description="HMAC key of sessions, CSRF tokens and API token hashes; required outside "
+        "development and tests (there: generated once into home/session-secret)",
+    )
+    session_idle_minutes: int = Field(
+        default=30, gt=0, description="a session unused this long ends"
+    )
+    session_absolute_hours: int = Field(
+        default=12, gt=0, description="a session ends this long after login"
+    )
+    login_max_failures: int = Field(default=5, gt=0, description="failed logins before a lockout")
+    login_lockout_minutes: int = Field(default=15, gt=0, description="how long a lockout lasts")
+    login_attempts_per_minute: int = Field(
+        default=20, gt=0, description="password logins one client address may try per minute"
+    )
+    cookie_secure: bool | None = Field(
+        default=None,
+        description="Secure flag of the session cookies; unset: on outside development",
+    )
     airflow_admin_user: str = "admin"
     log_level: str = "INFO"
     log_json: bool = True
@@ -153,6 +175,12 @@ class Settings(BaseSettings):
                 "the embedded PostgreSQL is for development, tests and the demo"
             )
         return self
+
+    @property
+    def secure_cookies(self) -> bool:
+        if self.cookie_secure is not None:
+            return self.cookie_secure
+        return self.environment != "development"
 
     @property
     def cache_path(self) -> Path:

@@ -55,3 +55,21 @@ class NotBuiltError(FinOpsError):
 
 class ExportError(FinOpsError):
     """The warehouse could not be exported; names the parameter, period or file at fault."""
+
+
+class AuthenticationError(FinOpsError):
+    """No valid credentials: no or an unknown session cookie or API token, an expired or
+    revoked one, a wrong password (the message never says which of these)."""
+
+
+class PermissionDeniedError(FinOpsError):
+    """Valid credentials whose role may not do what the request asks; names the role needed."""
+
+
+class TooManyAttemptsError(FinOpsError):
+    """Login refused for now: too many attempts from one address, or the account is locked
+    after repeated failures. ``retry_after`` is the number of seconds to wait."""
+
+    def __init__(self, message: str, *, retry_after: int) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after

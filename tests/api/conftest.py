@@ -1,8 +1,9 @@
 """One small generated estate (two billing periods, three days of 5-minute metrics, daily
 Config snapshots) loaded into its own warehouse, with the optimization and allocation jobs run as
-of its last day; shared read-only by the API tests of this package. A second, smaller warehouse
-holds the cost-intelligence export with the anomaly and forecast jobs run on it (the tests that
-change statuses or budgets there put them back)."""
+of its last day; shared read-only by the API tests of this package, through a client logged
+in as an admin (session cookie and CSRF header, as the dashboard sends them). A second, smaller
+warehouse holds the cost-intelligence export with the anomaly and forecast jobs run on it (the
+tests that change statuses or budgets there put them back)."""
 
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ from finops.config import Settings
 from tests.conftest import create_database
 from tests.factories.cost_intelligence import END as INTEL_END
 from tests.factories.cost_intelligence import IntelExport, intel_export
+from tests.factories.identity import BASE_URL, log_in_admin
 
 ESTATE_START = date(2026, 9, 1)
 ESTATE_END = date(2026, 11, 1)  # exclusive
@@ -73,8 +75,9 @@ def estate_settings(
 def client(estate_settings: Settings) -> Iterator[TestClient]:
     from finops.api.main import create_app
 
-    with TestClient(create_app(settings=estate_settings, frontend_dist=None)) as test_client:
-        yield test_client
+    app = create_app(settings=estate_settings, frontend_dist=None)
+    with TestClient(app, base_url=BASE_URL) as test_client:
+        yield log_in_admin(test_client, estate_settings)
 
 
 @dataclass(frozen=True)
@@ -134,5 +137,5 @@ def intel_client(intel_estate: IntelEstate) -> Iterator[TestClient]:
     from finops.api.main import create_app
 
     app = create_app(settings=intel_estate.settings, frontend_dist=None)
-    with TestClient(app) as test_client:
-        yield test_client
+    with TestClient(app, base_url=BASE_URL) as test_client:
+        yield log_in_admin(test_client, intel_estate.settings)

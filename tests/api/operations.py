@@ -9,14 +9,26 @@ from typing import Any
 
 from fastapi import FastAPI
 
-PATH_VALUES = {"fingerprint": "0" * 16, "budget_id": "1"}
+PATH_VALUES = {
+    "fingerprint": "0" * 16,
+    "budget_id": "1",
+    "token_id": "987654321",
+    "username": "nobody-here",
+}
 """A value for each path parameter the API has (a new one fails :func:`api_operations`)."""
 
 BODIES: dict[tuple[str, str], dict[str, Any]] = {
     ("POST", "/api/v1/budgets"): {"name": "outage", "period": "monthly", "amount": "1"},
     ("POST", "/api/v1/anomalies/{fingerprint}/status"): {"status": "acknowledged"},
+    ("POST", "/api/v1/auth/login"): {"username": "nobody-here", "password": "not the password"},
+    ("POST", "/api/v1/auth/tokens"): {"name": "operations", "expires_in_days": 1},
+    ("POST", "/api/v1/admin/users"): {"username": "operations-user", "role": "viewer"},
+    ("PATCH", "/api/v1/admin/users/{username}"): {"display_name": "Nobody"},
 }
 """A valid body for each operation that takes one (a new one fails :func:`api_operations`)."""
+
+NO_WAREHOUSE = {("GET", "/api/v1/auth/providers")}
+"""Operations that answer without the warehouse (what the settings say)."""
 
 
 @dataclass(frozen=True)
@@ -25,6 +37,7 @@ class Operation:
     path: str  # the OpenAPI template
     url: str  # with the path parameters filled in
     body: dict[str, Any] | None
+    needs_warehouse: bool
 
 
 def api_operations(app: FastAPI) -> list[Operation]:
@@ -40,5 +53,5 @@ def api_operations(app: FastAPI) -> list[Operation]:
                     url = url.replace("{" + param["name"] + "}", PATH_VALUES[param["name"]])
             key = (method.upper(), path)
             body = BODIES[key] if "requestBody" in spec else None
-            out.append(Operation(method.upper(), path, url, body))
+            out.append(Operation(method.upper(), path, url, body, key not in NO_WAREHOUSE))
     return out

@@ -116,8 +116,10 @@ def test_missing_and_malformed_periods(client: TestClient) -> None:
 
 def test_an_empty_warehouse_says_to_run_the_job(fresh_settings: Settings) -> None:
     from finops.api.main import create_app
+    from tests.factories.identity import admin_headers
 
-    client = TestClient(create_app(settings=fresh_settings, frontend_dist=None))
+    app = create_app(settings=fresh_settings, frontend_dist=None)
+    client = TestClient(app, headers=admin_headers(fresh_settings))
     response = client.get("/api/v1/allocation/chargeback")
     assert response.status_code == 404
     assert "finops run allocation" in response.json()["detail"]

@@ -51,8 +51,9 @@ def _audit_rows(estate: IntelEstate, subject: str) -> list[Any]:
         return list(
             conn.execute(
                 text(
-                    "SELECT actor, action, subject, run_id, details FROM finops.audit_log "
-                    "WHERE action = 'anomaly.status' AND subject = :s ORDER BY id"
+                    "SELECT actor, action, subject, run_id, request_id, details "
+                    "FROM finops.audit_log WHERE action = 'anomaly.status' AND subject = :s "
+                    "ORDER BY id"
                 ),
                 {"s": subject},
             )
@@ -230,12 +231,14 @@ def test_status_feedback_is_stored_and_audited(
         stored = _incident(intel_estate, intel_estate.planted.moderate)
         assert (stored.status, stored.status_note) == ("acknowledged", "database batch, expected")
         audit = _audit_rows(intel_estate, row.fingerprint)[len(before) :]
-        # as `finops anomalies ack` audits it, with the API as actor and the request's id
-        assert [(a.actor, a.run_id) for a in audit] == [("finops.analytics", "req-ack-1")]
+        # as `finops anomalies ack` audits it, with the logged-in user as actor and the
+        # request's id
+        assert [(a.actor, a.run_id, a.request_id) for a in audit] == [
+            ("user:admin", "req-ack-1", "req-ack-1")
+        ]
         assert audit[0].details == {
             "status": "acknowledged",
             "note": "database batch, expected",
-            "actor": "api",
             "previous_status": row.status,
         }
         assert _fingerprints(intel_client, {"status": "acknowledged"}) == [row.fingerprint]

@@ -13,6 +13,7 @@ from finops.api.main import create_app
 from finops.config import Settings
 from finops.ingest.billing import ingest_billing
 from tests.factories.cur2 import Cur2Export
+from tests.factories.identity import admin_headers
 
 
 @pytest.fixture
@@ -43,7 +44,8 @@ def client(fresh_settings: Settings, tmp_path: Path) -> TestClient:
             hours=1,
         )
     ingest_billing(str(export.write(tmp_path)), settings=fresh_settings)
-    return TestClient(create_app(settings=fresh_settings, frontend_dist=None))
+    app = create_app(settings=fresh_settings, frontend_dist=None)
+    return TestClient(app, headers=admin_headers(fresh_settings))
 
 
 def test_kpi_summary(client: TestClient) -> None:

@@ -27,13 +27,14 @@ def _scalar(estate: IntelEstate, sql: str, **params: Any) -> Any:
 
 
 def _audit(estate: IntelEstate, action: str) -> list[Any]:
-    """Budget changes, as `finops budgets create|delete` audits them (the API is the actor)."""
+    """Budget changes made through the API (the logged-in admin is the actor), as `finops
+    budgets create|delete` audits them."""
     with get_engine(estate.settings).connect() as conn:
         return list(
             conn.execute(
                 text(
-                    "SELECT actor, subject, run_id, details FROM finops.audit_log "
-                    "WHERE action = :a AND details ->> 'actor' = 'api' ORDER BY id"
+                    "SELECT actor, subject, run_id, request_id, details FROM finops.audit_log "
+                    "WHERE action = :a AND actor = 'user:admin' ORDER BY id"
                 ),
                 {"a": action},
             )
@@ -144,6 +145,7 @@ def test_created_budgets_are_evaluated_with_actual_forecast_and_alerts(
         ("Whole bill", total["id"]),
         ("Data team", data["id"]),
     ]
+    assert all(a.request_id == a.run_id and len(a.request_id) == 32 for a in created)
     assert created[1].details["scope"] == {"account": ACCOUNT_B}
     assert created[1].details["thresholds"] == [{"kind": "forecast", "percent": "50"}]
 

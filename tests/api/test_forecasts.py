@@ -16,6 +16,7 @@ from finops.config import Settings
 from finops.db.engine import get_engine
 from tests.api.conftest import IntelEstate
 from tests.factories.cost_intelligence import ACCOUNT_A, ACCOUNT_B, END
+from tests.factories.identity import admin_headers
 
 RDS = "Amazon Relational Database Service"
 
@@ -180,7 +181,8 @@ def test_filters_and_horizon(intel_client: TestClient, intel_estate: IntelEstate
 def test_an_empty_warehouse_has_no_forecasts_anomalies_or_budgets(
     fresh_settings: Settings,
 ) -> None:
-    with TestClient(create_app(settings=fresh_settings, frontend_dist=None)) as client:
+    app = create_app(settings=fresh_settings, frontend_dist=None)
+    with TestClient(app, headers=admin_headers(fresh_settings)) as client:
         forecasts = client.get("/api/v1/forecasts").json()
         assert (forecasts["count"], forecasts["data"], forecasts["currency"]) == (0, [], "USD")
         anomalies = client.get("/api/v1/anomalies").json()

@@ -13,6 +13,7 @@ from fastapi.testclient import TestClient
 
 from finops.api.main import create_app
 from finops.config import Settings
+from tests.factories.identity import admin_headers
 
 VALID = {"name": "Limits", "period": "monthly", "amount": "100"}
 BUDGETS = "/api/v1/budgets"
@@ -216,6 +217,7 @@ def test_every_route_documents_its_errors(client: TestClient) -> None:
 
 def test_settings_reach_the_limit(estate_settings: Settings) -> None:
     small = estate_settings.model_copy(update={"api_max_body_bytes": 100})
-    with TestClient(create_app(settings=small, frontend_dist=None)) as client:
+    app = create_app(settings=small, frontend_dist=None)
+    with TestClient(app, headers=admin_headers(small)) as client:
         response = client.post(BUDGETS, json={**VALID, "name": "x" * 200})
         assert response.status_code == 413 and "larger than 100 bytes" in _shape(response)

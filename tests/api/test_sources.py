@@ -113,8 +113,10 @@ def estate(
 @pytest.fixture(scope="module")
 def api(estate: SourcesEstate) -> Iterator[TestClient]:
     from finops.api.main import create_app
+    from tests.factories.identity import admin_headers
 
-    with TestClient(create_app(settings=estate.settings, frontend_dist=None)) as test_client:
+    app = create_app(settings=estate.settings, frontend_dist=None)
+    with TestClient(app, headers=admin_headers(estate.settings)) as test_client:
         yield test_client
 
 

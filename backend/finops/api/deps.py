@@ -1,29 +1,56 @@
-"""Request-scoped dependencies as ``Annotated`` aliases."""
+"""Request-scoped dependencies as ``Annotated`` aliases.
+
+Every request that needs the warehouse gets one connection of the API engine
+(``finops.db.engine.get_api_engine``). An authenticated request first resolves its
+``Principal`` on it (the session cookie or the bearer token; ``finops.auth``), then sets the
+principal's team scope on it (``apply_scope``): the row-level security policies read that scope
+in this and every later transaction of the connection, so a route that commits stays scoped."""
 
 from __future__ import annotations
 
+import hmac
 import uuid
 from collections.abc import Iterator
+from datetime import datetime
 from typing import Annotated
 
 from fastapi import Depends, Request
+from fastapi.security import APIKeyCookie, HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy import Connection, Engine
 
+from finops.auth.clock import Clock
+from finops.auth.principal import Principal, session_principal, token_principal
+from finops.auth.sessions import CSRF_HEADER, SESSION_COOKIE, resolve_session
+from finops.auth.tokens import resolve_token
 from finops.config import Settings
-from finops.db.engine import get_engine
+from finops.db.engine import get_api_engine
+from finops.errors import AuthenticationError, PermissionDeniedError
+from finops.warehouse.scope import apply_scope
+
+STATE_CHANGING = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+bearer_scheme = HTTPBearer(
+    auto_error=False, description="a personal API token: `Authorization: Bearer fo_…`"
+)
+cookie_scheme = APIKeyCookie(
+    name=SESSION_COOKIE,
+    auto_error=False,
+    description="the dashboard session (state-changing requests also send `X-CSRF-Token`)",
+)
 
 
 def get_engine_dep(request: Request) -> Engine:
-    """The app's engine, created from its settings on first use (so building the app, e.g. for
-    its OpenAPI schema, needs no database)."""
+    """The API's engine, created from the app's settings on first use (so building the app,
+    e.g. for its OpenAPI schema, needs no database)."""
     state = request.app.state
     if state.engine is None:
-        state.engine = get_engine(state.settings)
+        state.engine = get_api_engine(state.settings)
     engine: Engine = state.engine
     return engine
 
 
-def get_connection(request: Request) -> Iterator[Connection]:
+def get_raw_connection(request: Request) -> Iterator[Connection]:
+    """The request's connection, before any scope is set (login and the principal's lookup)."""
     with get_engine_dep(request).connect() as conn:
         yield conn
 
@@ -40,7 +67,63 @@ def get_app_settings(request: Request) -> Settings:
     return settings
 
 
-EngineDep = Annotated[Engine, Depends(get_engine_dep)]
+def get_now(request: Request) -> datetime:
+    clock: Clock = request.app.state.clock
+    return clock()
+
+
+def client_address(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
+
+
+RawConnectionDep = Annotated[Connection, Depends(get_raw_connection)]
 SettingsDep = Annotated[Settings, Depends(get_app_settings)]
+NowDep = Annotated[datetime, Depends(get_now)]
+
+
+def get_principal(
+    request: Request,
+    conn: RawConnectionDep,
+    settings: SettingsDep,
+    now: NowDep,
+    bearer: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer_scheme)],
+    cookie: Annotated[str | None, Depends(cookie_scheme)],
+) -> Principal:
+    """Who the request acts as: a bearer token when one is sent (CSRF-exempt), else the session
+    cookie; 401 without valid credentials. A state-changing request authenticated by the cookie
+    must carry the session's CSRF token in ``X-CSRF-Token`` (403 otherwise)."""
+    if bearer is not None:
+        found = resolve_token(conn, token=bearer.credentials, settings=settings, now=now)
+        if found is None:
+            raise AuthenticationError("invalid, expired or revoked API token")
+        principal = token_principal(*found)
+    elif cookie:
+        session = resolve_session(conn, cookie=cookie, settings=settings, now=now)
+        if session is None:
+            raise AuthenticationError("the session has ended; log in again")
+        principal = session_principal(session)
+        if request.method in STATE_CHANGING:
+            sent = request.headers.get(CSRF_HEADER, "")
+            if not hmac.compare_digest(sent.encode(), session.csrf_token.encode()):
+                raise PermissionDeniedError(
+                    f"missing or invalid {CSRF_HEADER} header (the finops_csrf cookie's value)"
+                )
+    else:
+        raise AuthenticationError("not authenticated: log in or send an API token")
+    conn.commit()  # the session's last-seen or the token's last-used time
+    request.state.principal = principal
+    return principal
+
+
+PrincipalDep = Annotated[Principal, Depends(get_principal)]
+
+
+def get_connection(conn: RawConnectionDep, principal: PrincipalDep) -> Connection:
+    """The request's connection with the principal's team scope set on it."""
+    apply_scope(conn, principal.scope)
+    return conn
+
+
+EngineDep = Annotated[Engine, Depends(get_engine_dep)]
 ConnectionDep = Annotated[Connection, Depends(get_connection)]
 RequestIdDep = Annotated[str, Depends(get_request_id)]

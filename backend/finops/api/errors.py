@@ -4,7 +4,8 @@ Every error body is ``ErrorPublic``: ``{"detail": "message"}`` or, for a request
 validation, ``{"detail": [{"loc": [...], "msg": "...", "type": "..."}, ...]}`` (FastAPI's own
 layout, without echoing the offending input back). The handlers below turn every exception into
 that shape: validation errors (422); ``HTTPException`` (its status: FastAPI's own 404/405); the
-error hierarchy by :func:`status_of` (``NotFoundError`` 404, ``ConflictError`` 409,
+error hierarchy by :func:`status_of` (``AuthenticationError`` 401, ``PermissionDeniedError`` 403,
+``TooManyAttemptsError`` 429 with ``Retry-After``, ``NotFoundError`` 404, ``ConflictError`` 409,
 ``InvalidParameterError`` 422, ``DatabaseError`` 503, any other ``FinOpsError`` 400); a
 warehouse that cannot be used — refused or lost connections, a pool with no connection free,
 whether SQLAlchemy or psycopg reports it — (503); a value the database refuses as out of range
@@ -29,11 +30,14 @@ from sqlalchemy import exc as sa_exc
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from finops.errors import (
+    AuthenticationError,
     ConflictError,
     DatabaseError,
     FinOpsError,
     InvalidParameterError,
     NotFoundError,
+    PermissionDeniedError,
+    TooManyAttemptsError,
 )
 
 log = structlog.get_logger(__name__)
@@ -53,12 +57,15 @@ class ErrorPublic(BaseModel):
 
 DESCRIPTIONS = {
     400: "The request cannot be carried out (the message says why)",
+    401: "Not authenticated: no, or no valid, session cookie or API token",
+    403: "The role may not do this (or a session request without its X-CSRF-Token)",
     404: "Not found",
     405: "Method not allowed",
     409: "Conflict with what exists",
     413: "Request body too large",
     415: "Unsupported media type",
     422: "Invalid parameter or body (each problem located by `loc`)",
+    429: "Too many login attempts: wait the seconds `Retry-After` says",
     500: "Internal error",
     503: "The warehouse cannot be reached",
 }
@@ -67,6 +74,9 @@ DESCRIPTIONS = {
 UNAVAILABLE = "the warehouse is unavailable"
 
 STATUS_OF_ERROR: tuple[tuple[type[FinOpsError], int], ...] = (
+    (AuthenticationError, 401),
+    (PermissionDeniedError, 403),
+    (TooManyAttemptsError, 429),
     (NotFoundError, 404),
     (ConflictError, 409),
     (InvalidParameterError, 422),
@@ -111,15 +121,20 @@ def document_errors(app: FastAPI) -> None:
         statuses = [400, 404, 422, 500, 503]
         if route.body_field is not None:
             statuses += [409, 413]
-        for status, spec in error_responses(*statuses).items():
-            if status in route.responses or str(status) in route.responses:
-                continue
-            route.responses[status] = spec
-            # FastAPI reads the models of ``responses`` when it builds a route: add the field
-            route.response_fields[status] = create_model_field(
-                name=f"Response_{status}_{route.unique_id}", type_=ErrorPublic, mode="serialization"
-            )
+        declare_errors(route, *statuses)
     app.openapi_schema = None
+
+
+def declare_errors(route: APIRoute, *statuses: int) -> None:
+    """Add ``statuses`` to the answers ``route`` documents (those it declares are kept)."""
+    for status, spec in error_responses(*statuses).items():
+        if status in route.responses or str(status) in route.responses:
+            continue
+        route.responses[status] = spec
+        # FastAPI reads the models of ``responses`` when it builds a route: add the field
+        route.response_fields[status] = create_model_field(
+            name=f"Response_{status}_{route.unique_id}", type_=ErrorPublic, mode="serialization"
+        )
 
 
 def _allowed_methods(request: Request) -> list[str]:
@@ -182,7 +197,12 @@ async def _finops_error(request: Request, exc: Exception) -> JSONResponse:
     if status == 503:
         log.warning("api.database_unavailable", error=str(exc))
         return _error(status, f"{UNAVAILABLE}: {exc}")
-    return _error(status, str(exc))
+    response = _error(status, str(exc))
+    if isinstance(exc, TooManyAttemptsError):
+        response.headers["retry-after"] = str(exc.retry_after)
+    elif isinstance(exc, AuthenticationError):
+        response.headers["www-authenticate"] = "Bearer"
+    return response
 
 
 async def _data_error(request: Request, exc: Exception) -> JSONResponse:

@@ -14,12 +14,15 @@ from fastapi.staticfiles import StaticFiles
 from sqlalchemy import Engine
 from starlette.routing import Match
 
+from finops.api.access import authorize_routes
 from finops.api.docs import mount_docs
 from finops.api.errors import document_errors, install_error_handlers
 from finops.api.limits import RequestLimits
 from finops.api.routes import (
+    admin,
     allocation,
     anomalies,
+    auth,
     budgets,
     findings,
     forecasts,
@@ -29,6 +32,8 @@ from finops.api.routes import (
     sources,
     spend,
 )
+from finops.auth.clock import Clock, system_clock
+from finops.auth.secret import require_session_secret
 from finops.config import REPO_ROOT, Settings, get_settings
 from finops.errors import NotFoundError
 from finops.observability import HTTP_LATENCY, HTTP_REQUESTS
@@ -38,6 +43,8 @@ log = structlog.get_logger(__name__)
 FRONTEND_DIST = REPO_ROOT / "frontend" / "dist"
 
 api_router = APIRouter(prefix="/api/v1")
+api_router.include_router(auth.router)
+api_router.include_router(admin.router)
 api_router.include_router(kpi.router)
 api_router.include_router(spend.router)
 api_router.include_router(findings.router)
@@ -62,8 +69,14 @@ def create_app(
     settings: Settings | None = None,
     engine: Engine | None = None,
     frontend_dist: Path | None = FRONTEND_DIST,
+    clock: Clock = system_clock,
 ) -> FastAPI:
+    """The app on ``settings``; ``engine`` replaces the API engine (tests), ``clock`` the time
+    sessions and tokens expire by (tests). Outside development and tests it refuses to build
+    without ``FINOPS_SESSION_SECRET``, and with a route that ``finops.api.access`` does not
+    name, anywhere."""
     settings = settings or get_settings()
+    require_session_secret(settings)
     app = FastAPI(
         title="FinOps Platform API",
         version="0.1.0",
@@ -73,6 +86,7 @@ def create_app(
     )
     app.state.settings = settings
     app.state.engine = engine  # None: created from the settings on first use
+    app.state.clock = clock
     # request limits run inside the observing middleware, so refused requests are counted too
     app.add_middleware(RequestLimits, max_body_bytes=settings.api_max_body_bytes)
 
@@ -111,6 +125,7 @@ def create_app(
     document_errors(app)
     if frontend_dist is not None:
         _mount_dashboard(app, frontend_dist)
+    authorize_routes(app)
     return app
 
 

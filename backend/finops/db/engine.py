@@ -152,3 +152,11 @@ def get_engine(settings: Settings | None = None) -> Engine:
     _OWNER_SETTINGS[_as_sqlalchemy_renders(url)] = settings
     embedded = settings.pgdata_path.resolve() if settings.database_url is None else None
     return _engine_for(url, embedded)
+
+
+def get_api_engine(settings: Settings | None = None) -> Engine:
+    """TEMPORARY (branch i15-auth only; the lead replaces it with the RLS helper's version at
+    merge): the API's engine. The real one connects as the ``finops_api`` role, whose
+    row-level security policies fail closed; until it is merged this is the application
+    engine."""
+    return get_engine(settings)

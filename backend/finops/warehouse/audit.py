@@ -18,11 +18,14 @@ def audit(
     *,
     action: str,
     subject: str,
-    run_id: str,
+    run_id: str | None,
     details: object,
     actor: str = ANALYTICS_ACTOR,
+    request_id: str | None = None,
 ) -> None:
-    """Record ``action`` on ``subject`` by ``actor``; ``details`` is stored as JSON."""
+    """Record ``action`` on ``subject`` by ``actor``; ``details`` is stored as JSON. Changes
+    made through the API name their actor (``user:<username>`` or ``token:<name>@<username>``,
+    ``finops.auth.principal``) and the id of the request (its log lines carry the same id)."""
     conn.execute(
         insert(audit_log).values(
             actor=actor,
@@ -30,5 +33,6 @@ def audit(
             subject=subject,
             run_id=run_id,
             details=details,
+            request_id=request_id,
         )
     )

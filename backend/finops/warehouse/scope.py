@@ -60,3 +60,10 @@ class Scope:
 
 
 ALL = Scope()
+
+
+def apply_scope(conn: object, scope: Scope) -> None:
+    """TEMPORARY (branch i15-auth only; the lead replaces it with the RLS helper's version at
+    merge): the real function sets ``scope`` for the connection's current and later
+    transactions so the row-level security policies see it. This placeholder sets nothing."""
+    del conn, scope

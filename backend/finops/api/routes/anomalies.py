@@ -12,7 +12,8 @@ from fastapi import APIRouter, Path, Query
 from sqlalchemy import ColumnElement, Connection, func, select
 
 from finops.analytics.anomalies.store import set_status
-from finops.api.deps import ConnectionDep, EngineDep, RequestIdDep
+from finops.api.audited import audit_request
+from finops.api.deps import ConnectionDep, PrincipalDep, RequestIdDep
 from finops.api.intel_views import anomaly_baseline, warehouse_currency
 from finops.api.params import Day, PageDep, check_order
 from finops.api.rows import from_row, text_map
@@ -28,13 +29,11 @@ from finops.api.schemas.anomalies import (
     RootCauseEntryPublic,
 )
 from finops.errors import NotFoundError
-from finops.warehouse.audit import audit
 from finops.warehouse.tables import anomalies
 from finops.warehouse.tables import anomaly_incidents as incidents
 
 router = APIRouter(prefix="/anomalies", tags=["anomalies"])
 
-AUDIT_ACTOR = "api"
 
 FingerprintPath = Annotated[
     str, Path(min_length=1, max_length=64, description="the incident's fingerprint")
@@ -204,35 +203,31 @@ def read_anomaly(
 
 @router.post("/{fingerprint}/status", response_model=AnomalyPublic)
 def update_anomaly_status(
-    engine: EngineDep,
+    conn: ConnectionDep,
+    principal: PrincipalDep,
     request_id: RequestIdDep,
     fingerprint: FingerprintPath,
     change: AnomalyStatusUpdate,
 ) -> AnomalyPublic:
-    """Record feedback on an incident. Reruns of the job keep it; ``false_positive`` also tells
-    the detector that the incident's days were normal for its scope and every related scope.
-    The change is audited as ``finops anomalies …`` audits it (action ``anomaly.status``), with
-    the previous status and the request id as the run id."""
-    with engine.begin() as conn:
-        previous = conn.execute(
-            select(incidents.c.status)
-            .where(incidents.c.fingerprint == fingerprint)
-            .with_for_update()
-        ).scalar_one_or_none()
-        if previous is None:
-            raise _not_found(fingerprint)
-        set_status(conn, fingerprint=fingerprint, status=change.status.value, note=change.note)
-        audit(
-            conn,
-            action="anomaly.status",
-            subject=fingerprint,
-            run_id=request_id,
-            details={
-                "status": change.status.value,
-                "note": change.note,
-                "actor": AUDIT_ACTOR,
-                "previous_status": previous,
-            },
-        )
-        row = _read_one(conn, fingerprint)
+    """Record feedback on an incident (analysts and above). Reruns of the job keep it;
+    ``false_positive`` also tells the detector that the incident's days were normal for its
+    scope and every related scope. The change is audited as ``finops anomalies …`` audits it
+    (action ``anomaly.status``), with the previous status, the caller as actor and the
+    request id."""
+    previous = conn.execute(
+        select(incidents.c.status).where(incidents.c.fingerprint == fingerprint).with_for_update()
+    ).scalar_one_or_none()
+    if previous is None:
+        raise _not_found(fingerprint)
+    set_status(conn, fingerprint=fingerprint, status=change.status.value, note=change.note)
+    audit_request(
+        conn,
+        principal=principal,
+        request_id=request_id,
+        action="anomaly.status",
+        subject=fingerprint,
+        details={"status": change.status.value, "note": change.note, "previous_status": previous},
+    )
+    row = _read_one(conn, fingerprint)
+    conn.commit()
     return from_row(AnomalyPublic, row, **_converted(row))

@@ -22,7 +22,8 @@ from finops.analytics.budgets.model import (
     Threshold,
     save_budget,
 )
-from finops.api.deps import ConnectionDep, EngineDep, RequestIdDep, SettingsDep
+from finops.api.audited import audit_request
+from finops.api.deps import ConnectionDep, PrincipalDep, RequestIdDep, SettingsDep
 from finops.api.errors import error_responses
 from finops.api.params import MAX_BIGINT
 from finops.api.rows import from_row, text_map
@@ -35,13 +36,10 @@ from finops.api.schemas.budgets import (
     ThresholdPublic,
 )
 from finops.errors import NotFoundError
-from finops.warehouse.audit import audit
 from finops.warehouse.metrics import DAILY_ROW_METRICS as METRICS
 from finops.warehouse.tables import budget_alerts, budget_definitions, budgets
 
 router = APIRouter(prefix="/budgets", tags=["budgets"])
-
-AUDIT_ACTOR = "api"
 
 BudgetIdPath = Annotated[int, Path(ge=1, le=MAX_BIGINT, description="the budget's id")]
 
@@ -157,52 +155,59 @@ def read_budgets(conn: ConnectionDep) -> BudgetsPublic:
 
 @router.post("", response_model=BudgetPublic, status_code=201, responses=error_responses(409))
 def create_budget(
-    engine: EngineDep, settings: SettingsDep, request_id: RequestIdDep, body: BudgetCreate
+    conn: ConnectionDep,
+    principal: PrincipalDep,
+    settings: SettingsDep,
+    request_id: RequestIdDep,
+    body: BudgetCreate,
 ) -> BudgetPublic:
     """A new budget; ``finops run budgets`` (or the ``budget_check`` DAG) evaluates it. A name
     already in use is a 409: delete that budget first. Audited as ``finops budgets create``
-    audits it (action ``budget.save``)."""
+    audits it (action ``budget.save``), with the caller as actor and the request id."""
     budget = _budget(body)
     _validate(budget, webhook_allow=settings.notify_webhook_allow)
-    with engine.begin() as conn:
-        budget_id = save_budget(
-            conn, budget, webhook_allow=settings.notify_webhook_allow, replace=False
-        )
-        audit(
-            conn,
-            action="budget.save",
-            subject=budget.name,
-            run_id=request_id,
-            details={
-                "id": budget_id,
-                "scope": budget.scope,
-                "period": budget.period,
-                "amount": str(budget.amount),
-                "thresholds": [t.as_json() for t in budget.thresholds],
-                "channels": budget.channels,
-                "actor": AUDIT_ACTOR,
-            },
-        )
-        (created,) = _read(conn, budget_id)
+    budget_id = save_budget(
+        conn, budget, webhook_allow=settings.notify_webhook_allow, replace=False
+    )
+    audit_request(
+        conn,
+        principal=principal,
+        request_id=request_id,
+        action="budget.save",
+        subject=budget.name,
+        details={
+            "id": budget_id,
+            "scope": budget.scope,
+            "period": budget.period,
+            "amount": str(budget.amount),
+            "thresholds": [t.as_json() for t in budget.thresholds],
+            "channels": budget.channels,
+        },
+    )
+    (created,) = _read(conn, budget_id)
+    conn.commit()
     return created
 
 
 @router.delete("/{budget_id}", status_code=204, responses=error_responses(404))
-def delete_budget(engine: EngineDep, request_id: RequestIdDep, budget_id: BudgetIdPath) -> None:
+def delete_budget(
+    conn: ConnectionDep, principal: PrincipalDep, request_id: RequestIdDep, budget_id: BudgetIdPath
+) -> None:
     """Delete a budget with its evaluations and alerts (the notification log keeps what was
     sent); audited as ``budget.delete``."""
-    with engine.begin() as conn:
-        name = conn.execute(
-            delete(budget_definitions)
-            .where(budget_definitions.c.id == budget_id)
-            .returning(budget_definitions.c.name)
-        ).scalar_one_or_none()
-        if name is None:
-            raise NotFoundError(f"no budget with id {budget_id}")
-        audit(
-            conn,
-            action="budget.delete",
-            subject=name,
-            run_id=request_id,
-            details={"id": budget_id, "actor": AUDIT_ACTOR},
-        )
+    name = conn.execute(
+        delete(budget_definitions)
+        .where(budget_definitions.c.id == budget_id)
+        .returning(budget_definitions.c.name)
+    ).scalar_one_or_none()
+    if name is None:
+        raise NotFoundError(f"no budget with id {budget_id}")
+    audit_request(
+        conn,
+        principal=principal,
+        request_id=request_id,
+        action="budget.delete",
+        subject=name,
+        details={"id": budget_id},
+    )
+    conn.commit()

@@ -17,6 +17,12 @@ from finops.warehouse.tables.billing import (
     ingest_quality,
     source_objects,
 )
+from finops.warehouse.tables.identity import (
+    api_tokens,
+    login_attempts,
+    sessions,
+    users,
+)
 from finops.warehouse.tables.intelligence import (
     anomalies,
     anomaly_incidents,
@@ -63,6 +69,7 @@ from finops.warehouse.tables.usage import (
 __all__ = [
     "anomalies",
     "anomaly_incidents",
+    "api_tokens",
     "audit_log",
     "billing_sources",
     "budget_alerts",
@@ -92,6 +99,7 @@ __all__ = [
     "inventory_resources",
     "inventory_scans",
     "job_runs",
+    "login_attempts",
     "metadata",
     "metric_points",
     "metric_series",
@@ -101,8 +109,10 @@ __all__ = [
     "resource_observations",
     "resources",
     "savings_plan_recommendations",
+    "sessions",
     "source_objects",
     "usage_ingest_log",
+    "users",
     "utilization_daily",
     "utilization_daily_stats",
 ]

@@ -1,5 +1,5 @@
-"""The platform's own records: the append-only audit trail (migration 0001) and the job-run
-ledger (0011)."""
+"""The platform's own records: the append-only audit trail (migration 0001; the request id
+since 0013) and the job-run ledger (0011)."""
 
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ audit_log = Table(
     Column("subject", Text, nullable=False),
     Column("run_id", Text),
     Column("details", JSONB, nullable=False),
+    Column("request_id", Text),
 )
 
 # table
