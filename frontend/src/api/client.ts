@@ -2,10 +2,9 @@ import createClient, { type Client, type Middleware } from "openapi-fetch";
 
 import { CSRF_COOKIE, CSRF_HEADER, needsCsrf, readCookie } from "../features/auth/csrf";
 import { NO_REDIRECT_PATHS } from "../features/auth/redirect";
-import type { AuthPaths } from "../features/auth/types";
 import type { components, paths } from "./schema";
 
-export type ApiClient = Client<paths & AuthPaths>;
+export type ApiClient = Client<paths>;
 
 export type FiltersPublic = components["schemas"]["FiltersPublic"];
 export type KpiSummaryPublic = components["schemas"]["KpiSummaryPublic"];
@@ -61,7 +60,7 @@ export function createApiClient({
   onUnauthorized,
   cookies,
 }: ApiClientOptions): ApiClient {
-  const client = createClient<paths & AuthPaths>(
+  const client = createClient<paths>(
     fetch === undefined ? { baseUrl } : { baseUrl, fetch },
   );
   client.use(sessionMiddleware(cookies === undefined ? { onUnauthorized } : { onUnauthorized, cookies }));

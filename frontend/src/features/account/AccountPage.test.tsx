@@ -2,7 +2,7 @@ import { screen, waitFor } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { describe, expect, it, vi } from "vitest";
 
-import { asRole } from "../../test/authFixtures";
+import { asRole, tokenFixture } from "../../test/authFixtures";
 import { type FakeCall, type FakeRoute, renderPage } from "../../test/fakeApi";
 import type { TokenCreate, TokenPublic } from "../auth/types";
 
@@ -13,18 +13,13 @@ function tokensApi() {
   const route: FakeRoute = (url, call?: FakeCall) => {
     if (call?.method === "POST" && url.pathname === "/api/v1/auth/tokens") {
       const body = call.body as TokenCreate;
-      const created = {
-        id: 3,
-        name: body.name,
-        prefix: "fo_9c1d",
-        created_at: "2026-12-03T09:00:00Z",
-        expires_at: "2027-03-03T09:00:00Z",
-      };
+      const created = tokenFixture({ id: 3, name: body.name, prefix: "fo_9c1d", username: "viewer1" });
       tokens = [created];
-      return { status: 201, body: { ...created, token: SECRET } };
+      const { id, name, prefix, created_at, expires_at } = created;
+      return { status: 201, body: { id, name, prefix, created_at, expires_at, token: SECRET } };
     }
     if (call?.method === "DELETE" && url.pathname === "/api/v1/auth/tokens/3") {
-      tokens = [];
+      tokens = tokens.map((t) => ({ ...t, revoked_at: "2026-12-03T09:05:00Z" }));
       return { status: 204 };
     }
     return url.pathname === "/api/v1/auth/tokens"
@@ -57,7 +52,7 @@ describe("My API tokens", () => {
     expect(screen.queryByText(SECRET)).toBeNull();
     await userEvent.click(screen.getByRole("button", { name: "Revoke token nightly-report" }));
     await waitFor(() => {
-      expect(screen.queryByTestId("token-row")).toBeNull();
+      expect(screen.getByTestId("token-row")).toHaveTextContent("revoked");
     });
     expect(
       calls.filter((call) => call.method !== "GET").map((call) => [call.method, call.url.pathname, call.body]),

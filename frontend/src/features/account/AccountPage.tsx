@@ -89,6 +89,7 @@ export function AccountPage() {
         {(data) => (
           <TokensTable
             tokens={data.data}
+            asOf={tokens.dataUpdatedAt}
             showOwner={false}
             revoking={revoke.isPending ? revoke.variables : null}
             onRevoke={(token) => {

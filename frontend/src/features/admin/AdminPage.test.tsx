@@ -2,6 +2,7 @@ import { screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { describe, expect, it } from "vitest";
 
+import { tokenFixture, userFixture } from "../../test/authFixtures";
 import { type FakeCall, type FakeRoute, renderPage } from "../../test/fakeApi";
 import type { TokenPublic, UserCreate, UserPublic, UserUpdate } from "../auth/types";
 
@@ -10,17 +11,17 @@ const ALL = { accounts: null, tags: {} };
 /** Users and tokens an admin manages; PATCH, POST and DELETE change them. */
 function adminApi() {
   let users: UserPublic[] = [
-    { username: "root", display_name: "Root", role: "admin", disabled: false, scope: ALL },
-    {
+    userFixture({ username: "root", display_name: "Root", role: "admin" }),
+    userFixture({
       username: "dana",
       display_name: "Dana Analyst",
       role: "analyst",
-      disabled: false,
       scope: { accounts: ["111111111111"], tags: {} },
-    },
+    }),
   ];
   let tokens: TokenPublic[] = [
-    { id: 7, name: "ci", prefix: "fo_ab12", username: "dana", created_at: "2026-11-01T08:00:00Z", expires_at: null },
+    tokenFixture({ id: 7, name: "ci", last_used_at: "2026-11-20T10:15:00Z" }),
+    tokenFixture({ id: 8, name: "old", revoked_at: "2026-11-02T08:00:00Z" }),
   ];
   const route: FakeRoute = (url, call?: FakeCall) => {
     const user = /^\/api\/v1\/admin\/users\/([^/]+)$/.exec(url.pathname)?.[1];
@@ -43,12 +44,17 @@ function adminApi() {
     }
     if (call?.method === "POST" && url.pathname === "/api/v1/admin/users") {
       const body = call.body as UserCreate;
-      const created = { ...body, disabled: false, scope: body.scope ?? ALL };
+      const created = userFixture({
+        username: body.username,
+        display_name: body.display_name,
+        role: body.role,
+        scope: body.scope ?? ALL,
+      });
       users = [...users, created];
       return { status: 201, body: created };
     }
     if (call?.method === "DELETE" && url.pathname === "/api/v1/admin/tokens/7") {
-      tokens = [];
+      tokens = tokens.map((t) => (t.id === 7 ? { ...t, revoked_at: "2026-12-03T09:00:00Z" } : t));
       return { status: 204 };
     }
     switch (url.pathname) {
@@ -79,11 +85,15 @@ describe("AdminPage", () => {
     expect(within(row("dana")).getByTestId("user-role-select")).toHaveValue("analyst");
     expect(within(row("dana")).getByTestId("user-scope")).toHaveTextContent("accounts 111111111111");
     expect(within(row("root")).getByText("active")).toHaveAttribute("data-tone", "success");
-    const token = await screen.findByTestId("token-row");
+    const [token, revoked] = await screen.findAllByTestId("token-row");
     expect(token).toHaveTextContent("ci");
     expect(token).toHaveTextContent("fo_ab12…");
     expect(token).toHaveTextContent("dana");
     expect(token).toHaveTextContent("2026-11-01 08:00");
+    expect(token).toHaveTextContent("2026-11-20 10:15");
+    expect(within(token as HTMLElement).getByText("active")).toHaveAttribute("data-tone", "success");
+    expect(within(revoked as HTMLElement).getByText("revoked")).toHaveAttribute("data-tone", "neutral");
+    expect(within(revoked as HTMLElement).queryByRole("button")).toBeNull();
   });
 
   it("changes a role, disables a user and edits a scope through PATCH", async () => {
@@ -161,9 +171,9 @@ describe("AdminPage", () => {
     const { calls } = await renderPage("/admin", adminApi());
     await userEvent.click(await screen.findByRole("button", { name: "Revoke token ci" }));
     await waitFor(() => {
-      expect(screen.queryByTestId("token-row")).toBeNull();
+      expect(screen.queryByRole("button", { name: "Revoke token ci" })).toBeNull();
     });
-    expect(screen.getByText("No API tokens.")).toBeInTheDocument();
+    expect(screen.getAllByText("revoked")).toHaveLength(2);
     expect(calls.filter((call) => call.method === "DELETE").map((call) => call.url.pathname)).toEqual([
       "/api/v1/admin/tokens/7",
     ]);

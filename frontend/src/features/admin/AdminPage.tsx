@@ -18,6 +18,7 @@ function AllTokensPanel() {
         {(data) => (
           <TokensTable
             tokens={data.data}
+            asOf={tokens.dataUpdatedAt}
             showOwner
             revoking={revoke.isPending ? revoke.variables : null}
             onRevoke={(token) => {

@@ -14,16 +14,19 @@ function list(text: string): string[] {
 }
 
 export function scopeToText(scope: ScopePublic): ScopeText {
+  const accounts = scope.accounts ?? null;
   return {
-    accounts: scope.accounts === null ? "" : scope.accounts.join(", "),
-    tags: Object.entries(scope.tags)
+    accounts: accounts === null ? "" : accounts.join(", "),
+    tags: Object.entries(scope.tags ?? {})
       .map(([key, values]) => `${key}=${values.join(",")}`)
       .join("; "),
   };
 }
 
 /** The scope the fields describe, or the message naming the part that is not understood. */
-export function scopeFromText(text: ScopeText): ScopePublic | { error: string } {
+export function scopeFromText(
+  text: ScopeText,
+): { accounts: string[] | null; tags: Record<string, string[]> } | { error: string } {
   const accounts = list(text.accounts);
   const tags: Record<string, string[]> = {};
   for (const part of text.tags.split(";")) {
@@ -42,8 +45,9 @@ export function scopeFromText(text: ScopeText): ScopePublic | { error: string } 
 
 /** "all accounts" or "accounts 1, 2 · team=a,b". */
 export function scopeSummary(scope: ScopePublic): string {
-  const parts = [scope.accounts === null ? "all accounts" : `accounts ${scope.accounts.join(", ")}`];
-  for (const [key, values] of Object.entries(scope.tags)) {
+  const accounts = scope.accounts ?? null;
+  const parts = [accounts === null ? "all accounts" : `accounts ${accounts.join(", ")}`];
+  for (const [key, values] of Object.entries(scope.tags ?? {})) {
     parts.push(`${key}=${values.join(",")}`);
   }
   return parts.join(" · ");
