@@ -112,6 +112,7 @@ async function checkUser(browser, { baseUrl, role, username, password, timeout, 
     console.log(`controls ${role}: ${JSON.stringify(controls)}`);
     await page.screenshot({ path: join(artifactsDir, `auth-${role}-admin.png`), fullPage: true });
     await signOut(page, timeout);
+    await page.screenshot({ path: join(artifactsDir, `auth-${role}-signed-out.png`), fullPage: true });
     // the session is gone on the server too: the Overview sends the browser back to login
     await page.goto(`${baseUrl}/`, { waitUntil: "domcontentloaded", timeout });
     await page.waitForURL((url) => url.pathname === "/login", { timeout });

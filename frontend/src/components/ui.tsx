@@ -117,9 +117,11 @@ export function Field({
   );
 }
 
+// each variant sets its own background: two background utilities on one element would be
+// decided by the stylesheet's order, not the class list's (white won over blue)
 const BUTTON_VARIANTS = {
-  danger: "border-red-300 text-red-800",
-  plain: "border-slate-300 text-slate-900",
+  danger: "border-red-300 bg-white text-red-800",
+  plain: "border-slate-300 bg-white text-slate-900",
   primary: "border-blue-600 bg-blue-600 text-white",
 } as const;
 
@@ -133,7 +135,7 @@ export function Button({
     <button
       type={type}
       className={cx(
-        "cursor-pointer rounded-lg border bg-white px-3.5 py-1.5 font-medium disabled:cursor-default disabled:opacity-45",
+        "cursor-pointer rounded-lg border px-3.5 py-1.5 font-medium disabled:cursor-default disabled:opacity-45",
         BUTTON_VARIANTS[variant],
         className,
       )}
