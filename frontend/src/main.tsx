@@ -7,7 +7,7 @@ import { createApiClient } from "./api/client";
 import { ApiClientContext } from "./api/context";
 import { createQueryClient } from "./api/queryClient";
 import { createAppRouter } from "./app/router";
-import { sendToLogin } from "./features/auth/expired";
+import { sendToLogin } from "./auth/expired";
 import "./index.css";
 
 const container = document.getElementById("root");

@@ -1,8 +1,10 @@
 import createClient, { type Client, type Middleware } from "openapi-fetch";
 
-import { CSRF_COOKIE, CSRF_HEADER, needsCsrf, readCookie } from "../features/auth/csrf";
-import { NO_REDIRECT_PATHS } from "../features/auth/redirect";
+import { CSRF_COOKIE, CSRF_HEADER, needsCsrf, readCookie } from "./csrf";
 import type { components, paths } from "./schema";
+
+/** API paths whose 401 means "wrong credentials", not "session gone": no redirect for them. */
+const NO_REDIRECT_PATHS: readonly string[] = ["/api/v1/auth/login", "/api/v1/auth/providers"];
 
 export type ApiClient = Client<paths>;
 

@@ -1,7 +1,7 @@
 import { Link, Outlet, useLocation } from "@tanstack/react-router";
 
-import { allows } from "../features/auth/permissions";
-import { useMe } from "../features/auth/session";
+import { allows } from "../auth/permissions";
+import { useMe } from "../auth/session";
 import { UserMenu } from "../features/auth/UserMenu";
 import { PAGES } from "./pages";
 

@@ -1,4 +1,4 @@
-import { NEEDS, type Requirement } from "../features/auth/permissions";
+import { NEEDS, type Requirement } from "../auth/permissions";
 
 interface Page {
   path: string;

@@ -1,6 +1,6 @@
 import { type CsvColumn, downloadCsv, toCsv } from "../lib/csv";
-import { Can } from "../features/auth/Can";
-import { NEEDS } from "../features/auth/permissions";
+import { Can } from "../auth/Can";
+import { NEEDS } from "../auth/permissions";
 import { Button } from "./ui";
 
 interface CsvButtonProps<Row> {

@@ -1,4 +1,4 @@
-import type { Me, Permission, Role, TokenPublic, UserPublic } from "../features/auth/types";
+import type { Me, Permission, Role, TokenPublic, UserPublic } from "../auth/types";
 import type { FakeRoute } from "./fakeApi";
 
 const PERMISSIONS: Record<Role, Permission[]> = {

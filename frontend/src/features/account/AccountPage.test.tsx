@@ -4,7 +4,7 @@ import { describe, expect, it, vi } from "vitest";
 
 import { asRole, tokenFixture } from "../../test/authFixtures";
 import { type FakeCall, type FakeRoute, renderPage } from "../../test/fakeApi";
-import type { TokenCreate, TokenPublic } from "../auth/types";
+import type { TokenCreate, TokenPublic } from "../../auth/types";
 
 const SECRET = "fo_9c1d2e3f4a5b6c7d8e9f";
 

@@ -2,10 +2,10 @@ import { useState } from "react";
 
 import { ErrorMessage, QueryView } from "../../components/QueryStatus";
 import { Button, Card, CardHeader, Field } from "../../components/ui";
-import { SecretOnce } from "../auth/SecretOnce";
-import type { TokenCreated } from "../auth/types";
+import { SecretOnce } from "../../components/SecretOnce";
+import type { TokenCreated } from "../../auth/types";
 import { useCreateToken, useMyTokens, useRevokeMyToken } from "./queries";
-import { TokensTable } from "./TokensTable";
+import { TokensTable } from "../../components/TokensTable";
 
 const DEFAULT_DAYS = 90;
 

@@ -2,7 +2,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 
 import { useApiClient } from "../../api/context";
 import { expectNoContent, unwrap } from "../../api/fetch";
-import type { TokenCreate, TokenCreated, TokensPublic } from "../auth/types";
+import type { TokenCreate, TokenCreated, TokensPublic } from "../../auth/types";
 
 const MY_TOKENS_KEY = ["auth", "tokens"] as const;
 

@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 
 import { tokenFixture, userFixture } from "../../test/authFixtures";
 import { type FakeCall, type FakeRoute, renderPage } from "../../test/fakeApi";
-import type { TokenPublic, UserCreate, UserPublic, UserUpdate } from "../auth/types";
+import type { TokenPublic, UserCreate, UserPublic, UserUpdate } from "../../auth/types";
 
 const ALL = { accounts: null, tags: {} };
 

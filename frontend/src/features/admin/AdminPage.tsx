@@ -1,8 +1,8 @@
 import { ErrorMessage, QueryView } from "../../components/QueryStatus";
 import { Card, CardHeader } from "../../components/ui";
-import { TokensTable } from "../account/TokensTable";
-import { PageGuard } from "../auth/PageGuard";
-import { NEEDS } from "../auth/permissions";
+import { TokensTable } from "../../components/TokensTable";
+import { PageGuard } from "../../components/PageGuard";
+import { NEEDS } from "../../auth/permissions";
 import { useAllTokens, useRevokeAnyToken } from "./queries";
 import { UsersPanel } from "./UsersPanel";
 

@@ -2,8 +2,8 @@ import { useState } from "react";
 
 import { ErrorMessage } from "../../components/QueryStatus";
 import { Button, Field } from "../../components/ui";
-import { ROLE_LABELS, ROLES } from "../auth/permissions";
-import type { Role, UserPublic } from "../auth/types";
+import { ROLE_LABELS, ROLES } from "../../auth/permissions";
+import type { Role, UserPublic } from "../../auth/types";
 import { useCreateUser } from "./queries";
 import { type ScopeText, scopeFromText } from "./scope";
 

@@ -9,7 +9,7 @@ import type {
   UserPublic,
   UsersPublic,
   UserUpdate,
-} from "../auth/types";
+} from "../../auth/types";
 
 const USERS_KEY = ["admin", "users"] as const;
 const TOKENS_KEY = ["admin", "tokens"] as const;

@@ -8,8 +8,8 @@ import { Badge, Button, Card, CardHeader, Empty, Field } from "../../components/
 import { formatLongDate } from "../../lib/dates";
 import { formatMoney } from "../../lib/money";
 import { scopeLabel } from "../../lib/scopes";
-import { Can } from "../auth/Can";
-import { NEEDS } from "../auth/permissions";
+import { Can } from "../../auth/Can";
+import { NEEDS } from "../../auth/permissions";
 import {
   anomalyKindLabel,
   dayRange,

@@ -3,8 +3,8 @@ import { useState } from "react";
 
 import { ErrorMessage } from "../../components/QueryStatus";
 import { Button, Card, Field } from "../../components/ui";
-import { safeNext } from "./redirect";
-import { useLogin, useProviders } from "./session";
+import { safeNext } from "../../auth/redirect";
+import { useLogin, useProviders } from "../../auth/session";
 
 const route = getRouteApi("/login");
 

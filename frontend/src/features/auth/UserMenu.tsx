@@ -1,8 +1,8 @@
 import { Link, useNavigate } from "@tanstack/react-router";
 import { useEffect, useRef, useState } from "react";
 
-import { ROLE_LABELS } from "./permissions";
-import { useLogout, useMe } from "./session";
+import { ROLE_LABELS } from "../../auth/permissions";
+import { useLogout, useMe } from "../../auth/session";
 
 const ITEM =
   "block w-full cursor-pointer px-4 py-2 text-left text-slate-800 no-underline hover:bg-slate-100";

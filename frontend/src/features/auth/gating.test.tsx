@@ -11,7 +11,7 @@ import {
   forecastsFixture,
 } from "../../test/intelligenceFixtures";
 import { loadsFixture, qualityFixture, sourcesFixture } from "../../test/sourcesFixtures";
-import type { Role } from "./types";
+import type { Role } from "../../auth/types";
 
 const api: FakeRoute = (url) => {
   switch (url.pathname) {

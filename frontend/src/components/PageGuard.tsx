@@ -1,9 +1,9 @@
 import type { ReactNode } from "react";
 
-import { ErrorMessage, Loading } from "../../components/QueryStatus";
-import { Card } from "../../components/ui";
-import { allows, type Requirement } from "./permissions";
-import { useMe } from "./session";
+import { ErrorMessage, Loading } from "./QueryStatus";
+import { Card } from "./ui";
+import { allows, type Requirement } from "../auth/permissions";
+import { useMe } from "../auth/session";
 
 /** A whole page for users with the right `need` names; others read why they cannot open it. */
 export function PageGuard({ need, children }: { need: Requirement; children: ReactNode }) {

@@ -1,6 +1,6 @@
-import { DataTable, TableHead } from "../../components/DataTable";
-import { text } from "../../components/styles";
-import { Badge, Button, Empty } from "../../components/ui";
+import { DataTable, TableHead } from "./DataTable";
+import { text } from "./styles";
+import { Badge, Button, Empty } from "./ui";
 import type { TokenPublic } from "../auth/types";
 
 type TokenState = "active" | "revoked" | "expired";

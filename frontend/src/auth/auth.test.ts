@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 
-import { createApiClient } from "../../api/client";
-import { meFixture } from "../../test/authFixtures";
-import { needsCsrf, readCookie } from "./csrf";
+import { createApiClient } from "../api/client";
+import { needsCsrf, readCookie } from "../api/csrf";
+import { meFixture } from "../test/authFixtures";
 import { allows, roleAllows } from "./permissions";
 import { loginPath, safeNext } from "./redirect";
 

@@ -1,7 +1,7 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 
-import { useApiClient } from "../../api/context";
-import { expectNoContent, unwrap } from "../../api/fetch";
+import { useApiClient } from "../api/context";
+import { expectNoContent, unwrap } from "../api/fetch";
 import type { LoginRequest, Me, ProvidersPublic } from "./types";
 
 export const ME_KEY = ["auth", "me"] as const;

@@ -12,6 +12,3 @@ export function loginPath(here: string): string {
   const next = safeNext(here);
   return next === "/" ? "/login" : `/login?${new URLSearchParams({ next }).toString()}`;
 }
-
-/** API paths whose 401 means "wrong credentials", not "session gone": no redirect for them. */
-export const NO_REDIRECT_PATHS: readonly string[] = ["/api/v1/auth/login", "/api/v1/auth/providers"];

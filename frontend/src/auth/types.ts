@@ -1,5 +1,5 @@
 /** The identity API's shapes, from the generated schema (`/auth`, `/admin`). */
-import type { components } from "../../api/schema";
+import type { components } from "../api/schema";
 
 type Schemas = components["schemas"];
 

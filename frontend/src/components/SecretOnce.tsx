@@ -1,6 +1,6 @@
 import { useState } from "react";
 
-import { Button } from "../../components/ui";
+import { Button } from "./ui";
 
 /**
  * A secret the server returns once (a new API token, a one-time password): shown in full with
