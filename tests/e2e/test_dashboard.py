@@ -64,6 +64,25 @@ def _finops(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]
     )
 
 
+def _browser(script: str, *, base_url: str, timeout: int = 180, **env: str) -> str:
+    """Runs ``frontend/e2e/<script>`` (Chromium through playwright-core) against ``base_url``
+    with ``env``; asserts it passed and returns what it printed."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    node = shutil.which("node")
+    assert node, "node is required for the browser e2e"
+    run = subprocess.run(
+        [node, str(FRONTEND / "e2e" / script)],
+        env=dict(os.environ, BASE_URL=base_url, E2E_ARTIFACTS_DIR=str(ARTIFACTS), **env),
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=timeout,
+        cwd=FRONTEND,
+    )
+    assert run.returncode == 0, f"{run.stdout}\n{run.stderr}"
+    return run.stdout
+
+
 @pytest.fixture
 def served(fresh_settings: Settings, tmp_path: Path) -> Iterator[tuple[str, dict[str, str]]]:
     if not (FRONTEND / "dist" / "index.html").exists():
@@ -150,27 +169,14 @@ def test_overview_total_matches_sql(served: tuple[str, dict[str, str]]) -> None:
     source_rows = sources.stdout.splitlines()[1:]
     assert source_rows, "no billing source in the warehouse"
 
-    ARTIFACTS.mkdir(exist_ok=True)
-    node = shutil.which("node")
-    assert node, "node is required for the browser e2e"
-    run = subprocess.run(
-        [node, str(FRONTEND / "e2e" / "overview.e2e.mjs")],
-        env=dict(
-            os.environ,
-            BASE_URL=base_url,
-            EXPECTED_TOTAL=expected_total,
-            EXPECTED_ANOMALIES=",".join(fingerprints),
-            EXPECTED_SOURCES=",".join(source_rows),
-            E2E_LOGIN=_login("e2e-viewer"),
-            E2E_ARTIFACTS_DIR=str(ARTIFACTS),
-        ),
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=180,
-        cwd=FRONTEND,
+    _browser(
+        "overview.e2e.mjs",
+        base_url=base_url,
+        EXPECTED_TOTAL=expected_total,
+        EXPECTED_ANOMALIES=",".join(fingerprints),
+        EXPECTED_SOURCES=",".join(source_rows),
+        E2E_LOGIN=_login("e2e-viewer"),
     )
-    assert run.returncode == 0, f"{run.stdout}\n{run.stderr}"
     assert (ARTIFACTS / "overview.png").stat().st_size > 10_000
     assert (ARTIFACTS / "anomalies.png").stat().st_size > 10_000
     assert (ARTIFACTS / "sources.png").stat().st_size > 10_000
@@ -188,27 +194,14 @@ def test_api_docs_work_offline(served: tuple[str, dict[str, str]]) -> None:
         for method, spec in methods.items()
     ]
     assert len(operations) >= 10
-    ARTIFACTS.mkdir(exist_ok=True)
-    node = shutil.which("node")
-    assert node, "node is required for the browser e2e"
-    run = subprocess.run(
-        [node, str(FRONTEND / "e2e" / "docs.e2e.mjs")],
-        env=dict(
-            os.environ,
-            BASE_URL=base_url,
-            EXPECTED_OPERATIONS=",".join(f"{m} {p}" for m, p, _ in operations),
-            EXPECTED_OPERATION_IDS=",".join(i for _, _, i in operations),
-            E2E_ARTIFACTS_DIR=str(ARTIFACTS),
-        ),
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=180,
-        cwd=FRONTEND,
+    stdout = _browser(
+        "docs.e2e.mjs",
+        base_url=base_url,
+        EXPECTED_OPERATIONS=",".join(f"{m} {p}" for m, p, _ in operations),
+        EXPECTED_OPERATION_IDS=",".join(i for _, _, i in operations),
     )
-    assert run.returncode == 0, f"{run.stdout}\n{run.stderr}"
-    assert f"/docs: {len(operations)} operations listed" in run.stdout
-    assert f"/redoc: {len(operations)} operations listed" in run.stdout
+    assert f"/docs: {len(operations)} operations listed" in stdout
+    assert f"/redoc: {len(operations)} operations listed" in stdout
     assert (ARTIFACTS / "docs.png").stat().st_size > 10_000
 
 
@@ -216,31 +209,20 @@ def test_sign_in_role_gating_and_sign_out(served: tuple[str, dict[str, str]]) ->
     """An admin and a viewer each sign in (the Overview opens), count the state-changing
     controls of Forecasts & budgets, Anomalies and Data sources, open /admin, and sign out."""
     base_url, _ = served
-    ARTIFACTS.mkdir(exist_ok=True)
-    node = shutil.which("node")
-    assert node, "node is required for the browser e2e"
-    run = subprocess.run(
-        [node, str(FRONTEND / "e2e" / "auth.e2e.mjs")],
-        env=dict(
-            os.environ,
-            BASE_URL=base_url,
-            ADMIN_LOGIN=_login("e2e-admin"),
-            VIEWER_LOGIN=_login("e2e-viewer"),
-            E2E_ARTIFACTS_DIR=str(ARTIFACTS),
-        ),
-        capture_output=True,
-        text=True,
-        check=False,
+    stdout = _browser(
+        "auth.e2e.mjs",
+        base_url=base_url,
         timeout=240,
-        cwd=FRONTEND,
+        ADMIN_LOGIN=_login("e2e-admin"),
+        VIEWER_LOGIN=_login("e2e-viewer"),
     )
-    assert run.returncode == 0, f"{run.stdout}\n{run.stderr}"
     controls = {
         line.split(":", 1)[0].removeprefix("controls "): json.loads(line.split(":", 1)[1])
-        for line in run.stdout.splitlines()
+        for line in stdout.splitlines()
         if line.startswith("controls ")
     }
-    # the open incidents each offer acknowledge, resolve and false positive
+    # Delete on each budget; acknowledge, resolve and false positive on the open incident;
+    # Download CSV on the Data sources page's sources and loads tables
     assert controls["admin"] == {
         "adminLink": 1,
         "newBudget": 1,
@@ -257,8 +239,9 @@ def test_sign_in_role_gating_and_sign_out(served: tuple[str, dict[str, str]]) ->
         "csv": 0,
         "admin": "forbidden",
     }
-    assert run.stdout.count("signed out") == 2
-    assert "signed out admin: /login" in run.stdout
-    assert "signed out viewer: /login" in run.stdout
-    for name in ("admin-overview", "viewer-overview", "admin-admin", "viewer-admin"):
-        assert (ARTIFACTS / f"auth-{name}.png").stat().st_size > 10_000
+    assert stdout.count("signed out") == 2
+    assert "signed out admin: /login" in stdout
+    assert "signed out viewer: /login" in stdout
+    for role in ("admin", "viewer"):
+        for step in ("overview", "admin", "signed-out"):
+            assert (ARTIFACTS / f"auth-{role}-{step}.png").stat().st_size > 10_000

@@ -1,5 +1,6 @@
 import { Link, Outlet, useLocation } from "@tanstack/react-router";
 
+import { Brand } from "../components/ui";
 import { allows } from "../auth/permissions";
 import { useMe } from "../auth/session";
 import { UserMenu } from "../features/auth/UserMenu";
@@ -21,13 +22,7 @@ export function AppLayout() {
   return (
     <div>
       <header className="flex h-14 items-center gap-8 bg-slate-900 px-8 text-slate-50">
-        <div className="flex items-center gap-2.5">
-          <span
-            className="size-[22px] rounded-md bg-linear-135 from-sky-400 via-blue-600 via-55% to-violet-600"
-            aria-hidden="true"
-          />
-          <h1 className="text-[17px] font-semibold tracking-[0.01em]">FinOps Platform</h1>
-        </div>
+        <Brand />
         <nav className="flex h-full gap-1 overflow-x-auto" aria-label="Pages">
           {pages.map((page) => (
             <Link

@@ -4,6 +4,19 @@ import { cx, fieldLabel, text } from "./styles";
 
 /** Small building blocks with the dashboard's look (Tailwind utilities), shared by the pages. */
 
+/** The product's mark and name (the header's, and the login page's). */
+export function Brand() {
+  return (
+    <div className="flex items-center gap-2.5">
+      <span
+        className="size-[22px] rounded-md bg-linear-135 from-sky-400 via-blue-600 via-55% to-violet-600"
+        aria-hidden="true"
+      />
+      <h1 className="text-[17px] font-semibold tracking-[0.01em]">FinOps Platform</h1>
+    </div>
+  );
+}
+
 export type Tone = "success" | "warning" | "danger" | "info" | "neutral";
 
 const BADGE_TONES: Record<Tone, string> = {

@@ -2,7 +2,7 @@ import { getRouteApi, useNavigate } from "@tanstack/react-router";
 import { useState } from "react";
 
 import { ErrorMessage } from "../../components/QueryStatus";
-import { Button, Card, Field } from "../../components/ui";
+import { Brand, Button, Card, Field } from "../../components/ui";
 import { safeNext } from "../../auth/redirect";
 import { useLogin, useProviders } from "../../auth/session";
 
@@ -47,13 +47,7 @@ export function LoginPage() {
   return (
     <div className="flex min-h-screen items-center justify-center bg-slate-100 px-4">
       <Card className="flex w-full max-w-sm flex-col gap-4 px-7 py-7">
-        <div className="flex items-center gap-2.5">
-          <span
-            className="size-[22px] rounded-md bg-linear-135 from-sky-400 via-blue-600 via-55% to-violet-600"
-            aria-hidden="true"
-          />
-          <h1 className="text-[17px] font-semibold">FinOps Platform</h1>
-        </div>
+        <Brand />
         {target !== "/" && (
           <p className="text-slate-600" role="status" data-testid="login-reason">
             Your session has ended. Sign in to continue.
