@@ -5,7 +5,7 @@ import { Button, Field } from "../../components/ui";
 import { ROLE_LABELS, ROLES } from "../../auth/permissions";
 import type { Role, UserPublic } from "../../auth/types";
 import { useCreateUser } from "./queries";
-import { type ScopeText, scopeFromText } from "./scope";
+import { type ScopeText, scopeFromText } from "../../auth/scope";
 
 /** The two scope fields (accounts, tags), shared by creating and editing a user. */
 export function ScopeFields({

@@ -7,7 +7,7 @@ import { Badge, Button, Card, CardHeader } from "../../components/ui";
 import { SecretOnce } from "../../components/SecretOnce";
 import type { UserPublic, UsersPublic } from "../../auth/types";
 import { useResetPassword, useUpdateUser, useUsers } from "./queries";
-import { type ScopeText, scopeFromText, scopeSummary, scopeToText } from "./scope";
+import { type ScopeText, scopeFromText, scopeSummary, scopeToText } from "../../auth/scope";
 import { CreateUserForm, RoleSelect, ScopeFields } from "./UserForm";
 
 const COLUMNS = ["User", "Role", "Status", "Scope", { label: <span className="sr-only">Actions</span> }];

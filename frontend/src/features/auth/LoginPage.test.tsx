@@ -91,6 +91,20 @@ describe("login", () => {
     });
   });
 
+  it("shows why a locked-out login is refused, without leaving the page", async () => {
+    const locked: FakeRoute = (url) =>
+      url.pathname === "/api/v1/auth/login"
+        ? { status: 429, body: { detail: "too many failed logins for alice: try again in 900 s" } }
+        : sessionApi()(url);
+    await renderPage("/login?next=/anomalies", locked);
+    await signIn("alice", "s3cret");
+    expect(await screen.findByRole("alert")).toHaveTextContent(
+      "Could not sign intoo many failed logins for alice: try again in 900 s",
+    );
+    expect(window.location.pathname).toBe("/login");
+    expect(addressSearch()).toEqual({ next: "/anomalies" });
+  });
+
   it("never follows a next that leaves the dashboard", async () => {
     await renderPage("/login?next=//evil.example/x", sessionApi());
     await signIn("alice", "s3cret");

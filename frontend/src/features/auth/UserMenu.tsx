@@ -2,6 +2,7 @@ import { Link, useNavigate } from "@tanstack/react-router";
 import { useEffect, useRef, useState } from "react";
 
 import { ROLE_LABELS } from "../../auth/permissions";
+import { scopeSummary } from "../../auth/scope";
 import { useLogout, useMe } from "../../auth/session";
 
 const ITEM =
@@ -35,7 +36,7 @@ export function UserMenu() {
   if (me.data === undefined) {
     return null;
   }
-  const { display_name: name, username, role } = me.data;
+  const { display_name: name, username, role, scope } = me.data;
   return (
     <div className="relative ml-auto" ref={menu}>
       <button
@@ -60,6 +61,9 @@ export function UserMenu() {
         >
           <p className="border-b border-slate-100 px-4 py-2 text-xs text-slate-500">
             Signed in as <span className="font-medium text-slate-800">{username}</span>
+            <span className="mt-0.5 block" data-testid="user-scope-summary">
+              Sees {scopeSummary(scope)}
+            </span>
           </p>
           <Link
             to="/account"

@@ -80,6 +80,23 @@ describe("the session", () => {
     ]);
   });
 
+  it("tells a scoped user what they see", async () => {
+    const route: FakeRoute = (url) =>
+      url.pathname === "/api/v1/auth/me"
+        ? {
+            body: {
+              ...meFixture("analyst", "tess"),
+              scope: { accounts: ["111111111111"], tags: { team: ["data", "web"] } },
+            },
+          }
+        : undefined;
+    await renderPage("/chargeback", route);
+    await userEvent.click(await screen.findByTestId("user-menu"));
+    expect(screen.getByTestId("user-scope-summary")).toHaveTextContent(
+      "Sees accounts 111111111111 · team=data,web",
+    );
+  });
+
   it("closes the user menu with Escape", async () => {
     await renderPage("/forecasts", revocableSession().route);
     await userEvent.click(await screen.findByTestId("user-menu"));

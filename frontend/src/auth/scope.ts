@@ -1,4 +1,4 @@
-import type { ScopePublic } from "../../auth/types";
+import type { ScopePublic } from "./types";
 
 /**
  * A user's scope as two text fields an administrator edits: accounts as a comma-separated list
