@@ -57,6 +57,26 @@ def create_database(admin_url: str, name: str) -> None:
         conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
 
 
+def migrated_settings(
+    pg_server: object, admin_url: str, finops_home: Path, prefix: str, **overrides: object
+) -> object:
+    """Settings (``environment="test"`` and ``overrides``) on a brand-new migrated database."""
+    from finops.config import Settings
+    from finops.db.engine import get_engine
+    from finops.db.migrate import upgrade
+
+    name = f"{prefix}_{uuid.uuid4().hex[:10]}"
+    create_database(admin_url, name)
+    settings = Settings(
+        home=finops_home,
+        database_url=pg_server.url(name),  # type: ignore[attr-defined]
+        environment="test",
+        **overrides,  # type: ignore[arg-type]
+    )
+    upgrade(get_engine(settings))
+    return settings
+
+
 @pytest.fixture
 def fresh_settings(pg_server: object, admin_url: str, finops_home: Path) -> Iterator[object]:
     """Settings whose warehouse is a brand-new, migrated database on the test server."""

@@ -6,7 +6,6 @@ shown once, admin user management, and the actor and request id of every audit r
 from __future__ import annotations
 
 import itertools
-import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -21,8 +20,7 @@ from finops.api.main import create_app
 from finops.auth.roles import Role
 from finops.config import Settings
 from finops.db.engine import get_engine
-from finops.db.migrate import upgrade
-from tests.conftest import create_database
+from tests.conftest import migrated_settings
 from tests.factories.identity import BASE_URL, PASSWORD, add_token, add_user, bearer, log_in
 
 T0 = datetime(2026, 12, 3, 9, 0, tzinfo=UTC)
@@ -62,16 +60,11 @@ class Api:
 
 @pytest.fixture(scope="module")
 def api_settings(pg_server: object, admin_url: str, finops_home: Path) -> Settings:
-    name = f"t_authapi_{uuid.uuid4().hex[:10]}"
-    create_database(admin_url, name)
-    settings = Settings(
-        home=finops_home,
-        database_url=pg_server.url(name),  # type: ignore[attr-defined]
-        environment="test",
-        login_max_failures=3,
+    settings = migrated_settings(
+        pg_server, admin_url, finops_home, "t_authapi", login_max_failures=3,
         login_attempts_per_minute=6,
-    )
-    upgrade(get_engine(settings))
+    )  # fmt: skip
+    assert isinstance(settings, Settings)
     return settings
 
 

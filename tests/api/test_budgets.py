@@ -220,11 +220,13 @@ def test_deleting_a_budget_removes_its_evaluations_and_alerts(
     assert intel_client.get("/api/v1/budgets").json() == {"data": [], "count": 0}
     assert _scalar(intel_estate, counts, i=budget_id) == 0
     deleted = _audit(intel_estate, "budget.delete")[-1]
-    assert (deleted.subject, deleted.run_id, deleted.details) == (
+    assert (deleted.actor, deleted.subject, deleted.run_id, deleted.request_id) == (
+        "user:admin",
         "Short lived",
         "del-1",
-        {"id": budget_id, "actor": "api"},
+        "del-1",
     )
+    assert deleted.details == {"id": budget_id}
 
     again = intel_client.delete(url)
     assert again.status_code == 404 and f"no budget with id {budget_id}" in again.json()["detail"]

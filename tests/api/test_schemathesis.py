@@ -1,7 +1,9 @@
 """Schemathesis over the whole OpenAPI schema against the API served by uvicorn (as
 ``finops serve`` does) on the package's migrated, loaded warehouse: every check, every phase
 (examples, coverage, fuzzing, stateful), at least 200 examples per operation, deterministic
-generation; the run must find no failure (issue 12)."""
+generation; the run must find no failure (issue 12). It runs as an admin (an API token, so
+every route is reachable); without credentials only the health endpoints (and the list of
+login methods) answer, every other operation is a 401 (issue 15)."""
 
 from __future__ import annotations
 
@@ -9,18 +11,26 @@ import subprocess
 import sys
 import threading
 import time
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
 import uvicorn
+from sqlalchemy import update
 
 from finops.api.main import create_app
+from finops.auth.roles import Role
 from finops.config import Settings
+from finops.db.engine import get_engine
+from finops.warehouse.tables import api_tokens
+from tests.api.operations import BODIES, PATH_VALUES
+from tests.factories.identity import add_token, add_user
 
 MAX_EXAMPLES = 200
 CONFIG = Path(__file__).with_name("schemathesis.toml")
+RUNNER_TOKEN_ID = 7_000_000_000_000
 
 
 @pytest.fixture
@@ -41,7 +51,22 @@ def served(estate_settings: Settings) -> Iterator[str]:
     thread.join(timeout=30)
 
 
-def test_the_whole_schema_holds(served: str, tmp_path: Path) -> None:
+def _runner_token(settings: Settings) -> str:
+    """An admin's token with an id far from the small ids the fuzzer tries on
+    ``DELETE /…/tokens/{token_id}``, so the run never revokes its own credentials."""
+    add_user(settings, "schemathesis-admin", Role.ADMIN)
+    token = add_token(settings, "schemathesis-admin", name=f"run-{uuid.uuid4().hex[:8]}")
+    with get_engine(settings).begin() as conn:
+        conn.execute(
+            update(api_tokens)
+            .where(api_tokens.c.name.like("run-%"), api_tokens.c.id < RUNNER_TOKEN_ID)
+            .values(id=RUNNER_TOKEN_ID + api_tokens.c.id)
+        )
+    return token
+
+
+def test_the_whole_schema_holds(served: str, estate_settings: Settings, tmp_path: Path) -> None:
+    token = _runner_token(estate_settings)
     report = tmp_path / "junit.xml"
     command = [
         str(Path(sys.executable).with_name("st")),
@@ -50,6 +75,8 @@ def test_the_whole_schema_holds(served: str, tmp_path: Path) -> None:
         str(CONFIG),
         "run",
         f"{served}/openapi.json",
+        "--header",
+        f"Authorization: Bearer {token}",
         "--checks",
         "all",
         "--phases",
@@ -88,3 +115,31 @@ def test_the_whole_schema_holds(served: str, tmp_path: Path) -> None:
     summary = run.stdout[run.stdout.rfind("SUMMARY") :]
     assert f"Selected: {operations}/{operations}" in summary, summary
     assert f"Tested: {operations}" in summary, summary
+    # the run kept its credentials to the end (a 401 would also pass the checks)
+    me = httpx.get(f"{served}/api/v1/auth/me", headers={"Authorization": f"Bearer {token}"})
+    assert (me.status_code, me.json()["role"]) == (200, "admin")
+
+
+HEALTH = {("GET", "/healthz"), ("GET", "/readyz")}
+PUBLIC_AUTH = {("GET", "/api/v1/auth/providers"), ("POST", "/api/v1/auth/login")}
+
+
+def test_without_credentials_only_health_answers(served: str) -> None:
+    schema = httpx.get(f"{served}/openapi.json").json()
+    answers: dict[tuple[str, str], int] = {}
+    for path, methods in schema["paths"].items():
+        for method in methods:
+            url = served + path
+            for name, value in PATH_VALUES.items():
+                url = url.replace("{" + name + "}", value)
+            body = BODIES.get((method.upper(), path))
+            answers[(method.upper(), path)] = httpx.request(
+                method.upper(), url, json=body, timeout=30
+            ).status_code
+    assert {k: v for k, v in answers.items() if k in HEALTH} == dict.fromkeys(HEALTH, 200)
+    # how to log in is public; a login with wrong credentials is itself a 401
+    assert answers[("GET", "/api/v1/auth/providers")] == 200
+    assert answers[("POST", "/api/v1/auth/login")] == 401
+    others = {k: v for k, v in answers.items() if k not in HEALTH | PUBLIC_AUTH}
+    assert len(others) == 28
+    assert others == dict.fromkeys(others, 401)

@@ -4,6 +4,7 @@ message answers an unknown user, a wrong password and a disabled user."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -50,63 +51,57 @@ def password_login(
         return LoginOutcome(None, exc)
     user = find_user(conn, username=username)
     subject = user.username if user else username[:200]
-    details = {"client_address": client_address}
-    if user is not None:
-        try:
+    try:
+        if user is not None:
             throttle.check_locked(user, now=now)
-        except TooManyAttemptsError as exc:
-            throttle.record_attempt(
-                conn, address=client_address, username=subject, succeeded=False, now=now
-            )
-            return LoginOutcome(None, exc)
+    except TooManyAttemptsError as exc:
+        throttle.record_attempt(
+            conn, address=client_address, username=subject, succeeded=False, now=now
+        )
+        return LoginOutcome(None, exc)
     stored = None if user is None else password_hash_of(conn, user_id=user.id)
     matches = verify_password(stored, password)
     throttle.record_attempt(
         conn, address=client_address, username=subject, succeeded=matches, now=now
     )
-    if user is None or user.disabled or not matches:
+
+    def record(action: str, actor: str, **details: object) -> None:
+        details = {"client_address": client_address, **details}
         audit(
             conn,
-            action="auth.login_failed",
+            action=action,
             subject=subject,
             run_id=request_id,
             details=details,
-            actor=ANONYMOUS,
+            actor=actor,
             request_id=request_id,
         )
-        if (
-            user is not None
-            and not user.disabled
-            and throttle.register_failure(conn, user=user, settings=settings, now=now)
-        ):
-            audit(
-                conn,
-                action="auth.lockout",
-                subject=subject,
-                run_id=request_id,
-                details={**details, "minutes": settings.login_lockout_minutes},
-                actor=AUTH_ACTOR,
-                request_id=request_id,
-            )
-            minutes = settings.login_lockout_minutes
-            return LoginOutcome(
-                None,
-                TooManyAttemptsError(
-                    f"this account is locked for {minutes} min after "
-                    f"{settings.login_max_failures} failed logins",
-                    retry_after=minutes * 60,
-                ),
-            )
-        return LoginOutcome(None, AuthenticationError(INVALID))
+
+    if user is None or user.disabled or not matches:
+        record("auth.login_failed", ANONYMOUS)
+        if user is None or user.disabled:
+            return LoginOutcome(None, AuthenticationError(INVALID))
+        return LoginOutcome(None, _failure(conn, user, settings, now, record))
     if stored is not None and needs_rehash(stored):
         rehash_password(conn, user_id=user.id, password=password)
-    audit(
-        conn,
-        action="auth.login",
-        subject=user.username,
-        run_id=request_id,
-        details={**details, "method": "password"},
-        actor=user.actor,
-        request_id=request_id,
-    )
+    record("auth.login", user.actor, method="password")
     return LoginOutcome(user, None)
+
+
+def _failure(
+    conn: Connection,
+    user: User,
+    settings: Settings,
+    now: datetime,
+    record: Callable[..., None],
+) -> FinOpsError:
+    """Count a wrong password; the one that locks the account answers 429 at once."""
+    if not throttle.register_failure(conn, user=user, settings=settings, now=now):
+        return AuthenticationError(INVALID)
+    minutes = settings.login_lockout_minutes
+    record("auth.lockout", AUTH_ACTOR, minutes=minutes)
+    return TooManyAttemptsError(
+        f"this account is locked for {minutes} min after "
+        f"{settings.login_max_failures} failed logins",
+        retry_after=minutes * 60,
+    )

@@ -6,6 +6,7 @@ its user's."""
 
 from __future__ import annotations
 
+import dataclasses
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -15,7 +16,7 @@ from sqlalchemy import Connection, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from finops.auth.secret import keyed_hash
-from finops.auth.users import User, user_from_row
+from finops.auth.users import User, get_user_by_id
 from finops.config import Settings
 from finops.errors import ConflictError, InvalidParameterError, NotFoundError
 from finops.warehouse.scope import Scope
@@ -129,33 +130,19 @@ def resolve_token(
     """The live token and its (enabled) user, its ``last_used_at`` moved on; None otherwise."""
     if not token.startswith(TOKEN_PREFIX) or len(token) > 200:
         return None
-    t = api_tokens.c
     row = conn.execute(
-        select(users, t.id.label("token_id"), t.name.label("token_name"), t.prefix)
-        .add_columns(t.scope.label("token_scope"), t.created_at.label("token_created_at"))
-        .add_columns(t.expires_at, t.revoked_at, t.last_used_at)
-        .join(api_tokens, t.user_id == users.c.id)
-        .where(t.token_hash == _token_hash(settings, token))
+        _with_user().where(api_tokens.c.token_hash == _token_hash(settings, token))
     ).one_or_none()
-    if row is None or row.revoked_at is not None or now >= row.expires_at or row.disabled:
+    if row is None or row.revoked_at is not None or now >= row.expires_at:
         return None
-    last_used = row.last_used_at
-    if last_used is None or now - last_used >= LAST_USED_STEP:
-        conn.execute(update(api_tokens).where(t.id == row.token_id).values(last_used_at=now))
-        last_used = now
-    info = TokenInfo(
-        id=int(row.token_id),
-        user_id=int(row.id),
-        username=row.username,
-        name=row.token_name,
-        prefix=row.prefix,
-        scope=None if row.token_scope is None else Scope.from_json(row.token_scope),
-        created_at=row.token_created_at,
-        expires_at=row.expires_at,
-        revoked_at=None,
-        last_used_at=last_used,
-    )
-    return info, user_from_row(row)
+    user = get_user_by_id(conn, user_id=row.user_id)
+    if user is None or user.disabled:
+        return None
+    info = _info(row)
+    if info.last_used_at is None or now - info.last_used_at >= LAST_USED_STEP:
+        conn.execute(update(api_tokens).where(api_tokens.c.id == info.id).values(last_used_at=now))
+        info = dataclasses.replace(info, last_used_at=now)
+    return info, user
 
 
 def list_tokens(conn: Connection, *, user_id: int | None = None) -> list[TokenInfo]:

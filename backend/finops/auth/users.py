@@ -17,7 +17,7 @@ from finops.errors import ConflictError, InvalidParameterError, NotFoundError
 from finops.warehouse.scope import ALL, Scope
 from finops.warehouse.tables import users
 
-USERNAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$")
+USERNAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._@-]{0,63}")
 
 
 @dataclass(frozen=True)
@@ -73,7 +73,7 @@ def user_from_row(row: Any) -> User:
 
 
 def check_username(username: str) -> str:
-    if not USERNAME.match(username):
+    if not USERNAME.fullmatch(username):
         raise InvalidParameterError(
             f"username {username!r} must be 1 to 64 letters, digits or . _ @ -, "
             "starting with a letter or digit"

@@ -23,6 +23,7 @@ from finops.cli.jobs import run_app
 from finops.cli.serve import openapi, serve
 from finops.cli.sources import sources_app
 from finops.cli.sql import sql
+from finops.cli.users import tokens_app, users_app
 from finops.errors import FinOpsError
 
 __all__ = ["app", "main"]
@@ -44,6 +45,8 @@ for name, group in (
     ("budgets", budgets_app),
     ("detect", detect_app),
     ("export", export_app),
+    ("users", users_app),
+    ("tokens", tokens_app),
 ):
     app.add_typer(group, name=name)
 

@@ -22,12 +22,14 @@ def serve(
     import uvicorn
 
     from finops.api.main import create_app
+    from finops.auth.secret import require_session_secret
     from finops.db.engine import get_engine
     from finops.db.migrate import upgrade
 
     setup_logging()
     settings = get_settings()
     try:
+        require_session_secret(settings)  # before anything starts: names FINOPS_SESSION_SECRET
         upgrade(get_engine(settings))
         application = create_app(settings=settings)
     except FinOpsError as exc:

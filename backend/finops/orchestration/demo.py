@@ -23,6 +23,7 @@ from typing import Any
 
 from rich.console import Console
 
+from finops.auth.demo_admin import ensure_demo_admin
 from finops.config import Settings
 from finops.db.engine import get_engine
 from finops.db.migrate import upgrade
@@ -43,6 +44,7 @@ def run_demo(
         _require_free_port(port, what)
     revision = upgrade(get_engine(settings))
     console.print(f"[green]✓[/] warehouse migrated (revision {revision})")
+    login = ensure_demo_admin(settings)
     estate = _ensure_estate(settings, console=console, regenerate=regenerate)
     billing_source = str(estate / "cur2")
     settings = settings.model_copy(update={"billing_sources": [billing_source]})
@@ -77,6 +79,10 @@ def run_demo(
         dashboard = f"http://{settings.api_host}:{settings.api_port}"
         wait_http(f"{dashboard}/readyz", group, name=server.name)
         console.print(f"\n[bold]Dashboard[/]   {dashboard}/   (API docs {dashboard}/docs)")
+        console.print(
+            f"            log in as [bold]{login.username}[/] password [bold]{login.password}[/] "
+            f"(kept in {login.password_file})"
+        )
         console.print(
             f"[bold]Airflow UI[/]  {access.url}/dags/{DEMO_DAG}   user "
             f"[bold]{access.username}[/] password [bold]{access.password}[/]"

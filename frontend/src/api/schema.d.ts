@@ -34,7 +34,10 @@ export interface paths {
         get?: never;
         put?: never;
         post?: never;
-        /** Revoke Any Token */
+        /**
+         * Revoke Any Token
+         * @description Revoke anyone's token.
+         */
         delete: operations["revoke_any_token_api_v1_admin_tokens__token_id__delete"];
         options?: never;
         head?: never;

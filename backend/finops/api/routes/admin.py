@@ -13,6 +13,7 @@ from finops.api.audited import audit_request
 from finops.api.deps import ConnectionDep, NowDep, PrincipalDep, RequestIdDep
 from finops.api.errors import error_responses
 from finops.api.params import MAX_BIGINT
+from finops.api.routes.auth import revoke_audited
 from finops.api.schemas.auth import (
     PasswordResetPublic,
     TokenPublic,
@@ -26,7 +27,7 @@ from finops.auth.passwords import generate_password
 from finops.auth.principal import Principal
 from finops.auth.roles import Role
 from finops.auth.sessions import end_user_sessions
-from finops.auth.tokens import list_tokens, revoke_token
+from finops.auth.tokens import list_tokens
 from finops.auth.users import User, create_user, get_user, list_users, set_password, update_user
 from finops.errors import ConflictError
 from finops.warehouse.scope import ALL
@@ -151,13 +152,5 @@ def revoke_any_token(
     request_id: RequestIdDep,
     token_id: TokenIdPath,
 ) -> None:
-    info = revoke_token(conn, token_id=token_id, now=now)
-    audit_request(
-        conn,
-        principal=principal,
-        request_id=request_id,
-        action="token.revoke",
-        subject=info.actor,
-        details=info.as_json(),
-    )
-    conn.commit()
+    """Revoke anyone's token."""
+    revoke_audited(conn, principal, request_id, token_id=token_id, now=now, owner_id=None)

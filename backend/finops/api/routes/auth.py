@@ -4,9 +4,11 @@ and header ``X-CSRF-Token``, or ``Authorization: Bearer fo_…``."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Request, Response
+from sqlalchemy import Connection
 
 from finops.api.audited import audit_request
 from finops.api.deps import (
@@ -30,7 +32,7 @@ from finops.api.schemas.auth import (
     TokensPublic,
 )
 from finops.auth.login import password_login
-from finops.auth.principal import AuthKind, intersect, session_principal
+from finops.auth.principal import AuthKind, Principal, intersect, session_principal
 from finops.auth.sessions import clear_cookies, end_session, start_session
 from finops.auth.tokens import create_token, list_tokens, revoke_token
 from finops.warehouse.scope import ALL
@@ -179,7 +181,22 @@ def revoke_my_token(
     token_id: TokenIdPath,
 ) -> None:
     """Revoke one of one's own tokens (someone else's is a 404)."""
-    info = revoke_token(conn, token_id=token_id, now=now, user_id=principal.user.id)
+    revoke_audited(
+        conn, principal, request_id, token_id=token_id, now=now, owner_id=principal.user.id
+    )
+
+
+def revoke_audited(
+    conn: Connection,
+    principal: Principal,
+    request_id: str,
+    *,
+    token_id: int,
+    now: datetime,
+    owner_id: int | None,
+) -> None:
+    """Revoke a token (of ``owner_id`` when given) and audit it, for this route and the admin's."""
+    info = revoke_token(conn, token_id=token_id, now=now, user_id=owner_id)
     audit_request(
         conn,
         principal=principal,
