@@ -132,3 +132,20 @@ describe("the CSRF header", () => {
     }
   });
 });
+
+describe("an empty budget list", () => {
+  it.each<[Role, string, string]>([
+    ["admin", "Admin", "No budgets yet. Create one with New budget."],
+    ["viewer", "Viewer", "No budgets yet."],
+  ])("points a %s to New budget only when they may create one", async (role, label, message) => {
+    await renderPage(
+      "/forecasts",
+      asRole(role, (url) =>
+        url.pathname === "/api/v1/budgets" ? { body: { data: [], count: 0 } } : api(url),
+      ),
+    );
+    await signedInAs(label);
+    const empty = await screen.findByText(/^No budgets yet\./);
+    expect(empty.textContent).toBe(message);
+  });
+});

@@ -190,7 +190,10 @@ function BudgetList({
 }) {
   return (
     budgets.length === 0 ? (
-      <Empty>No budgets yet. Create one with New budget.</Empty>
+      <Empty>
+        No budgets yet.
+        <Can need={NEEDS.manageBudgets}> Create one with New budget.</Can>
+      </Empty>
     ) : (
       <DataTable data-testid="budgets-table">
         <TableHead columns={COLUMNS} />
