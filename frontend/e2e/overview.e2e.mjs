@@ -11,6 +11,7 @@
 //   EXPECTED_SOURCES   comma-separated "source_id=rows" the Data sources page must list, in
 //                      order (e.g. from `finops sql`); unset: the page is not checked
 //   EXPECTED_CURRENCY  ISO currency of that total (default USD)
+//   E2E_LOGIN          "username:password" to sign in with first (the dashboard needs a login)
 //   E2E_ARTIFACTS_DIR  where screenshots go (default frontend/e2e-artifacts)
 //   CHROMIUM_PATH      the browser to drive (default /usr/bin/chromium)
 //   E2E_TIMEOUT_MS     how long to wait for each step (default 30000)
@@ -21,6 +22,8 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
 import { chromium } from "playwright-core";
+
+import { signIn } from "./session.mjs";
 
 const FRONTEND_DIR = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)$/;
@@ -276,6 +279,13 @@ async function main() {
       }
     });
     try {
+      const login = process.env.E2E_LOGIN ?? "";
+      if (login !== "") {
+        const colon = login.indexOf(":");
+        const [username, password] = [login.slice(0, colon), login.slice(colon + 1)];
+        await signIn(page, { baseUrl, path: "/", username, password, timeout });
+        log(`signed in as ${username}`);
+      }
       const response = await page.goto(`${baseUrl}/`, { waitUntil: "domcontentloaded", timeout });
       if (response === null || !response.ok()) {
         throw new E2EFailure(`GET ${baseUrl}/ answered HTTP ${response?.status() ?? "nothing"}`);

@@ -7,6 +7,7 @@ import { createApiClient } from "./api/client";
 import { ApiClientContext } from "./api/context";
 import { createQueryClient } from "./api/queryClient";
 import { createAppRouter } from "./app/router";
+import { sendToLogin } from "./auth/expired";
 import "./index.css";
 
 const container = document.getElementById("root");
@@ -15,8 +16,13 @@ if (container === null) {
 }
 
 const queryClient = createQueryClient();
-const apiClient = createApiClient({ baseUrl: window.location.origin });
 const router = createAppRouter();
+const apiClient = createApiClient({
+  baseUrl: window.location.origin,
+  onUnauthorized: () => {
+    sendToLogin(router);
+  },
+});
 
 createRoot(container).render(
   <StrictMode>

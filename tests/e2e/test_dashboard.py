@@ -1,7 +1,9 @@
 """Browser end to end: ``finops serve`` on freshly ingested data, the Overview page in Debian
 Chromium (playwright-core), the displayed total equal to what ``finops sql`` returns; the
 Anomalies page listing the incidents the anomaly job found (one planted spike); the Data sources
-page listing the billing sources with the rows ``finops sql`` counts for each."""
+page listing the billing sources with the rows ``finops sql`` counts for each. Every browser
+signs in first (users made with ``finops.auth.users``); an admin sees the state-changing
+controls, a viewer none of them and not the Admin page, and signing out returns to the login."""
 
 from __future__ import annotations
 
@@ -21,8 +23,11 @@ from pathlib import Path
 import pytest
 
 from finops.analytics.anomalies.job import run_anomaly_detection
+from finops.analytics.manage import create_budget
+from finops.auth.roles import Role
+from finops.auth.users import create_user
 from finops.config import REPO_ROOT, Settings
-from finops.db.engine import server_url
+from finops.db.engine import get_engine, server_url
 from finops.ingest.billing import ingest_billing
 from tests.factories.cur2 import Cur2Export
 
@@ -30,6 +35,16 @@ FRONTEND = REPO_ROOT / "frontend"
 ARTIFACTS = REPO_ROOT / "test-artifacts"
 SPIKE = datetime(2026, 11, 9)  # EC2 in the first account costs ten times its usual that day
 LAST_DAY = date(2026, 11, 12)
+# username -> (role, password) of the users the browser signs in as
+USERS = {
+    "e2e-admin": (Role.ADMIN, "admin-e2e-Passw0rd"),
+    "e2e-viewer": (Role.VIEWER, "viewer-e2e-Passw0rd"),
+}
+BUDGETS = ("e2e-total", "e2e-compute")
+
+
+def _login(username: str) -> str:
+    return f"{username}:{USERS[username][1]}"
 
 
 def _free_port() -> int:
@@ -47,6 +62,25 @@ def _finops(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]
         check=False,
         timeout=120,
     )
+
+
+def _browser(script: str, *, base_url: str, timeout: int = 180, **env: str) -> str:
+    """Runs ``frontend/e2e/<script>`` (Chromium through playwright-core) against ``base_url``
+    with ``env``; asserts it passed and returns what it printed."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    node = shutil.which("node")
+    assert node, "node is required for the browser e2e"
+    run = subprocess.run(
+        [node, str(FRONTEND / "e2e" / script)],
+        env=dict(os.environ, BASE_URL=base_url, E2E_ARTIFACTS_DIR=str(ARTIFACTS), **env),
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=timeout,
+        cwd=FRONTEND,
+    )
+    assert run.returncode == 0, f"{run.stdout}\n{run.stderr}"
+    return run.stdout
 
 
 @pytest.fixture
@@ -70,6 +104,11 @@ def served(fresh_settings: Settings, tmp_path: Path) -> Iterator[tuple[str, dict
                 )
     ingest_billing(str(export.write(tmp_path)), settings=fresh_settings)
     run_anomaly_detection(run_date=LAST_DAY, settings=fresh_settings)
+    for name in BUDGETS:
+        create_budget(name=name, amount="1000", period="monthly", settings=fresh_settings)
+    with get_engine(fresh_settings).begin() as conn:
+        for username, (role, password) in USERS.items():
+            create_user(conn, username=username, role=role, password=password)
 
     env = dict(os.environ, FINOPS_DATABASE_URL=server_url(fresh_settings))
     port = _free_port()
@@ -130,26 +169,14 @@ def test_overview_total_matches_sql(served: tuple[str, dict[str, str]]) -> None:
     source_rows = sources.stdout.splitlines()[1:]
     assert source_rows, "no billing source in the warehouse"
 
-    ARTIFACTS.mkdir(exist_ok=True)
-    node = shutil.which("node")
-    assert node, "node is required for the browser e2e"
-    run = subprocess.run(
-        [node, str(FRONTEND / "e2e" / "overview.e2e.mjs")],
-        env=dict(
-            os.environ,
-            BASE_URL=base_url,
-            EXPECTED_TOTAL=expected_total,
-            EXPECTED_ANOMALIES=",".join(fingerprints),
-            EXPECTED_SOURCES=",".join(source_rows),
-            E2E_ARTIFACTS_DIR=str(ARTIFACTS),
-        ),
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=180,
-        cwd=FRONTEND,
+    _browser(
+        "overview.e2e.mjs",
+        base_url=base_url,
+        EXPECTED_TOTAL=expected_total,
+        EXPECTED_ANOMALIES=",".join(fingerprints),
+        EXPECTED_SOURCES=",".join(source_rows),
+        E2E_LOGIN=_login("e2e-viewer"),
     )
-    assert run.returncode == 0, f"{run.stdout}\n{run.stderr}"
     assert (ARTIFACTS / "overview.png").stat().st_size > 10_000
     assert (ARTIFACTS / "anomalies.png").stat().st_size > 10_000
     assert (ARTIFACTS / "sources.png").stat().st_size > 10_000
@@ -167,25 +194,54 @@ def test_api_docs_work_offline(served: tuple[str, dict[str, str]]) -> None:
         for method, spec in methods.items()
     ]
     assert len(operations) >= 10
-    ARTIFACTS.mkdir(exist_ok=True)
-    node = shutil.which("node")
-    assert node, "node is required for the browser e2e"
-    run = subprocess.run(
-        [node, str(FRONTEND / "e2e" / "docs.e2e.mjs")],
-        env=dict(
-            os.environ,
-            BASE_URL=base_url,
-            EXPECTED_OPERATIONS=",".join(f"{m} {p}" for m, p, _ in operations),
-            EXPECTED_OPERATION_IDS=",".join(i for _, _, i in operations),
-            E2E_ARTIFACTS_DIR=str(ARTIFACTS),
-        ),
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=180,
-        cwd=FRONTEND,
+    stdout = _browser(
+        "docs.e2e.mjs",
+        base_url=base_url,
+        EXPECTED_OPERATIONS=",".join(f"{m} {p}" for m, p, _ in operations),
+        EXPECTED_OPERATION_IDS=",".join(i for _, _, i in operations),
     )
-    assert run.returncode == 0, f"{run.stdout}\n{run.stderr}"
-    assert f"/docs: {len(operations)} operations listed" in run.stdout
-    assert f"/redoc: {len(operations)} operations listed" in run.stdout
+    assert f"/docs: {len(operations)} operations listed" in stdout
+    assert f"/redoc: {len(operations)} operations listed" in stdout
     assert (ARTIFACTS / "docs.png").stat().st_size > 10_000
+
+
+def test_sign_in_role_gating_and_sign_out(served: tuple[str, dict[str, str]]) -> None:
+    """An admin and a viewer each sign in (the Overview opens), count the state-changing
+    controls of Forecasts & budgets, Anomalies and Data sources, open /admin, and sign out."""
+    base_url, _ = served
+    stdout = _browser(
+        "auth.e2e.mjs",
+        base_url=base_url,
+        timeout=240,
+        ADMIN_LOGIN=_login("e2e-admin"),
+        VIEWER_LOGIN=_login("e2e-viewer"),
+    )
+    controls = {
+        line.split(":", 1)[0].removeprefix("controls "): json.loads(line.split(":", 1)[1])
+        for line in stdout.splitlines()
+        if line.startswith("controls ")
+    }
+    # Delete on each budget; acknowledge, resolve and false positive on the open incident;
+    # Download CSV on the Data sources page's sources and loads tables
+    assert controls["admin"] == {
+        "adminLink": 1,
+        "newBudget": 1,
+        "deleteBudget": len(BUDGETS),
+        "anomalyActions": 3,
+        "csv": 2,
+        "admin": "users",
+    }
+    assert controls["viewer"] == {
+        "adminLink": 0,
+        "newBudget": 0,
+        "deleteBudget": 0,
+        "anomalyActions": 0,
+        "csv": 0,
+        "admin": "forbidden",
+    }
+    assert stdout.count("signed out") == 2
+    assert "signed out admin: /login" in stdout
+    assert "signed out viewer: /login" in stdout
+    for role in ("admin", "viewer"):
+        for step in ("overview", "admin", "signed-out"):
+            assert (ARTIFACTS / f"auth-{role}-{step}.png").stat().st_size > 10_000

@@ -1,6 +1,10 @@
-import createClient, { type Client } from "openapi-fetch";
+import createClient, { type Client, type Middleware } from "openapi-fetch";
 
+import { CSRF_COOKIE, CSRF_HEADER, needsCsrf, readCookie } from "./csrf";
 import type { components, paths } from "./schema";
+
+/** API paths whose 401 means "wrong credentials", not "session gone": no redirect for them. */
+const NO_REDIRECT_PATHS: readonly string[] = ["/api/v1/auth/login", "/api/v1/auth/providers"];
 
 export type ApiClient = Client<paths>;
 
@@ -19,10 +23,50 @@ export interface ApiClientOptions {
   /** Origin of the API; the dashboard is served by the API itself, so this is its own origin. */
   baseUrl: string;
   fetch?: (request: Request) => Promise<Response>;
+  /** Called when the API answers 401 to anything but a login: the session has ended. */
+  onUnauthorized?: () => void;
+  /** The page's cookies, where the CSRF token is read from (default `document.cookie`). */
+  cookies?: () => string;
 }
 
-export function createApiClient({ baseUrl, fetch }: ApiClientOptions): ApiClient {
-  return createClient<paths>(fetch === undefined ? { baseUrl } : { baseUrl, fetch });
+/**
+ * What every request goes through: a state-changing one carries the session's CSRF token from
+ * the `finops_csrf` cookie in `X-CSRF-Token`; a 401 answer reports the session's end.
+ */
+function sessionMiddleware({
+  onUnauthorized,
+  cookies = () => document.cookie,
+}: Pick<ApiClientOptions, "onUnauthorized" | "cookies">): Middleware {
+  return {
+    onRequest({ request }) {
+      if (needsCsrf(request.method)) {
+        const token = readCookie(cookies(), CSRF_COOKIE);
+        if (token !== null) {
+          request.headers.set(CSRF_HEADER, token);
+        }
+      }
+      return request;
+    },
+    onResponse({ request, response }) {
+      if (response.status === 401 && !NO_REDIRECT_PATHS.includes(new URL(request.url).pathname)) {
+        onUnauthorized?.();
+      }
+      return response;
+    },
+  };
+}
+
+export function createApiClient({
+  baseUrl,
+  fetch,
+  onUnauthorized,
+  cookies,
+}: ApiClientOptions): ApiClient {
+  const client = createClient<paths>(
+    fetch === undefined ? { baseUrl } : { baseUrl, fetch },
+  );
+  client.use(sessionMiddleware(cookies === undefined ? { onUnauthorized } : { onUnauthorized, cookies }));
+  return client;
 }
 
 export type FindingPublic = components["schemas"]["FindingPublic"];

@@ -1,3 +1,12 @@
+import { NEEDS, type Requirement } from "../auth/permissions";
+
+interface Page {
+  path: string;
+  label: string;
+  /** the right a user needs to see the page (its link is hidden from the others) */
+  need?: Requirement;
+}
+
 /** The dashboard's pages in navigation order (their routes are in `router.tsx`). */
 export const PAGES = [
   { path: "/", label: "Overview" },
@@ -6,4 +15,5 @@ export const PAGES = [
   { path: "/anomalies", label: "Anomalies" },
   { path: "/forecasts", label: "Forecasts & budgets" },
   { path: "/sources", label: "Data sources" },
-] as const;
+  { path: "/admin", label: "Admin", need: NEEDS.administer },
+] as const satisfies readonly Page[];

@@ -7,8 +7,11 @@ import {
   type RouterHistory,
 } from "@tanstack/react-router";
 
+import { AccountPage } from "../features/account/AccountPage";
+import { AdminPage } from "../features/admin/AdminPage";
 import { AnomaliesPage } from "../features/anomalies/AnomaliesPage";
 import { validateAnomaliesSearch } from "../features/anomalies/search";
+import { LoginPage } from "../features/auth/LoginPage";
 import { ChargebackPage } from "../features/chargeback/ChargebackPage";
 import { validateChargebackSearch } from "../features/chargeback/search";
 import { ForecastsPage } from "../features/forecasts/ForecastsPage";
@@ -19,18 +22,28 @@ import { OverviewPage } from "../features/overview/OverviewPage";
 import { validateOverviewSearch } from "../features/overview/search";
 import { SourcesPage } from "../features/sources/SourcesPage";
 import { validateSourcesSearch } from "../features/sources/search";
-import { AppLayout } from "./AppLayout";
-import { parseSearch, stringifySearch } from "./search";
+import { RootLayout } from "./AppLayout";
+import { parseSearch, stringifySearch, text } from "./search";
 
 /**
  * One route per page; each validates its query string (`features/<page>/search.ts`), so the
  * filters, selection and paging in the address bar are the page's state: a link or a reload
  * opens the same view, and back/forward step through the views. `finops serve` answers every
- * unknown path with index.html, so every route is reachable directly.
+ * unknown path with index.html, so every route is reachable directly. The login page stands
+ * alone; every other page is inside the layout with the header and user menu.
  */
-const rootRoute = createRootRoute({ component: AppLayout });
+const rootRoute = createRootRoute({ component: RootLayout });
 
-const routes = [
+const loginRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: "/login",
+  validateSearch: (search: Record<string, unknown>): { next?: string | undefined } => ({
+    next: text(search["next"]),
+  }),
+  component: LoginPage,
+});
+
+const pages = [
   createRoute({
     getParentRoute: () => rootRoute,
     path: "/",
@@ -67,6 +80,13 @@ const routes = [
     validateSearch: validateSourcesSearch,
     component: SourcesPage,
   }),
+  createRoute({ getParentRoute: () => rootRoute, path: "/admin", component: AdminPage }),
+  createRoute({ getParentRoute: () => rootRoute, path: "/account", component: AccountPage }),
+] as const;
+
+const routes = [
+  loginRoute,
+  ...pages,
   // an unknown path opens the Overview, as before the router
   createRoute({
     getParentRoute: () => rootRoute,

@@ -1,4 +1,6 @@
 import { type CsvColumn, downloadCsv, toCsv } from "../lib/csv";
+import { Can } from "../auth/Can";
+import { NEEDS } from "../auth/permissions";
 import { Button } from "./ui";
 
 interface CsvButtonProps<Row> {
@@ -9,7 +11,8 @@ interface CsvButtonProps<Row> {
   label?: string;
 }
 
-/** "Download CSV": the rows the table shows, with every column at full precision. */
+/** "Download CSV": the rows the table shows, with every column at full precision (for a role
+ * that may export). */
 export function CsvButton<Row>({
   name,
   columns,
@@ -17,13 +20,15 @@ export function CsvButton<Row>({
   label = "Download CSV",
 }: CsvButtonProps<Row>) {
   return (
-    <Button
-      disabled={rows.length === 0}
-      onClick={() => {
-        downloadCsv(`${name}.csv`, toCsv(columns, rows));
-      }}
-    >
-      {label}
-    </Button>
+    <Can need={NEEDS.exportData}>
+      <Button
+        disabled={rows.length === 0}
+        onClick={() => {
+          downloadCsv(`${name}.csv`, toCsv(columns, rows));
+        }}
+      >
+        {label}
+      </Button>
+    </Can>
   );
 }

@@ -4,6 +4,19 @@ import { cx, fieldLabel, text } from "./styles";
 
 /** Small building blocks with the dashboard's look (Tailwind utilities), shared by the pages. */
 
+/** The product's mark and name (the header's, and the login page's). */
+export function Brand() {
+  return (
+    <div className="flex items-center gap-2.5">
+      <span
+        className="size-[22px] rounded-md bg-linear-135 from-sky-400 via-blue-600 via-55% to-violet-600"
+        aria-hidden="true"
+      />
+      <h1 className="text-[17px] font-semibold tracking-[0.01em]">FinOps Platform</h1>
+    </div>
+  );
+}
+
 export type Tone = "success" | "warning" | "danger" | "info" | "neutral";
 
 const BADGE_TONES: Record<Tone, string> = {
@@ -117,9 +130,11 @@ export function Field({
   );
 }
 
+// each variant sets its own background: two background utilities on one element would be
+// decided by the stylesheet's order, not the class list's (white won over blue)
 const BUTTON_VARIANTS = {
-  danger: "border-red-300 text-red-800",
-  plain: "border-slate-300 text-slate-900",
+  danger: "border-red-300 bg-white text-red-800",
+  plain: "border-slate-300 bg-white text-slate-900",
   primary: "border-blue-600 bg-blue-600 text-white",
 } as const;
 
@@ -133,7 +148,7 @@ export function Button({
     <button
       type={type}
       className={cx(
-        "cursor-pointer rounded-lg border bg-white px-3.5 py-1.5 font-medium disabled:cursor-default disabled:opacity-45",
+        "cursor-pointer rounded-lg border px-3.5 py-1.5 font-medium disabled:cursor-default disabled:opacity-45",
         BUTTON_VARIANTS[variant],
         className,
       )}

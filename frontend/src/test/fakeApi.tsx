@@ -6,6 +6,8 @@ import { createApiClient } from "../api/client";
 import { ApiClientContext } from "../api/context";
 import { createQueryClient } from "../api/queryClient";
 import { createAppRouter } from "../app/router";
+import { sendToLogin } from "../auth/expired";
+import { meFixture } from "./authFixtures";
 
 export interface FakeResponse {
   status?: number;
@@ -13,20 +15,24 @@ export interface FakeResponse {
   body?: unknown;
 }
 
-/** A request the page made: its method, URL and JSON body (`undefined` without one). */
+/** A request the page made: its method, URL, JSON body (`undefined` without one) and headers. */
 export interface FakeCall {
   method: string;
   url: URL;
   body: unknown;
+  headers: Headers;
 }
 
-/** Answers a request to the API, given its URL (and the whole call); `undefined` means 404. */
+/**
+ * Answers a request to the API, given its URL (and the whole call); `undefined` means 404, except
+ * for `/auth/me`, which then answers for a signed-in admin.
+ */
 export type FakeRoute = (url: URL, call?: FakeCall) => FakeResponse | undefined;
 
 /**
  * Opens the dashboard at `path` (a URL path with its query string, as a link or a reload would)
  * through the app's own router, against an API client whose fetch is answered by `route`
- * instead of a server, through the same generated client and query setup as the app. Returns
+ * instead of a server (a 401 opens the login page, as in the app), through the same generated client and query setup as the app. Returns
  * the requested URLs, every call with its method and body, and the router.
  */
 export async function renderPage(path: string, route: FakeRoute) {
@@ -37,9 +43,12 @@ export async function renderPage(path: string, route: FakeRoute) {
     requests.push(url);
     const text = await request.text();
     const body: unknown = text === "" ? undefined : JSON.parse(text);
-    const call = { method: request.method, url, body };
+    const call = { method: request.method, url, body, headers: request.headers };
     calls.push(call);
-    const answer = route(url, call) ?? { status: 404, body: { detail: "Not Found" } };
+    const answer = route(url, call) ??
+      (url.pathname === "/api/v1/auth/me"
+        ? { body: meFixture("admin") }
+        : { status: 404, body: { detail: "Not Found" } });
     return new Response(answer.body === undefined ? null : JSON.stringify(answer.body), {
       status: answer.status ?? 200,
       headers: { "Content-Type": "application/json" },
@@ -48,7 +57,13 @@ export async function renderPage(path: string, route: FakeRoute) {
   window.history.replaceState(null, "", path);
   const router = createAppRouter(createBrowserHistory());
   await act(() => router.load());
-  const client = createApiClient({ baseUrl: "http://finops.test", fetch });
+  const client = createApiClient({
+    baseUrl: "http://finops.test",
+    fetch,
+    onUnauthorized: () => {
+      sendToLogin(router);
+    },
+  });
   const queryClient = createQueryClient();
   const result = render(
     <QueryClientProvider client={queryClient}>

@@ -8,6 +8,8 @@ import { Badge, Button, Card, CardHeader, Empty, Field } from "../../components/
 import { formatLongDate } from "../../lib/dates";
 import { formatMoney } from "../../lib/money";
 import { scopeLabel } from "../../lib/scopes";
+import { Can } from "../../auth/Can";
+import { NEEDS } from "../../auth/permissions";
 import {
   anomalyKindLabel,
   dayRange,
@@ -64,7 +66,9 @@ function AnomalyDetail({ detail }: { detail: AnomalyDetailPublic }) {
         />
         <Figure label="Impact" value={impactText(detail, currency)} tone="up" />
       </section>
-      <StatusActions detail={detail} />
+      <Can need={NEEDS.changeAnomalyStatus}>
+        <StatusActions detail={detail} />
+      </Can>
       <div className="grid grid-cols-1 items-start gap-5 xl:grid-cols-[minmax(0,1fr)_minmax(0,420px)]">
         <div className="h-[340px]" data-testid="anomaly-chart">
           {detail.series.length === 0 ? (

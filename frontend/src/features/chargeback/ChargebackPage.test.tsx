@@ -71,7 +71,8 @@ describe("ChargebackPage", () => {
   it("opens the period the URL names", async () => {
     const { requests } = await renderPage("/chargeback?period=2025-02", chargebackApi);
     await screen.findByTestId("chargeback-total");
-    expect(requests[0]?.searchParams.get("billing_period")).toBe("2025-02");
+    const chargeback = requests.find((url) => url.pathname === "/api/v1/allocation/chargeback");
+    expect(chargeback?.searchParams.get("billing_period")).toBe("2025-02");
     expect(screen.getByTestId("chargeback-period-select")).toHaveValue("2025-02");
   });
 

@@ -7,6 +7,8 @@ import { Button, Card, CardHeader, Empty, ShareBar } from "../../components/ui";
 import { formatBillingPeriod, formatDayLabel, formatLongDate } from "../../lib/dates";
 import { formatMoney, moneyToNumber } from "../../lib/money";
 import { scopeLabel } from "../../lib/scopes";
+import { Can } from "../../auth/Can";
+import { NEEDS } from "../../auth/permissions";
 import { BudgetForm } from "./BudgetForm";
 import { useBudgets, useDeleteBudget } from "./queries";
 import { rowTone, text } from "../../components/styles";
@@ -125,9 +127,11 @@ function BudgetsHeader({
         <span className={text.muted}>
           {count} {count === 1 ? "budget" : "budgets"}
         </span>
-        <Button variant="primary" aria-expanded={creating} aria-controls={formId} onClick={onToggle}>
-          New budget
-        </Button>
+        <Can need={NEEDS.manageBudgets}>
+          <Button variant="primary" aria-expanded={creating} aria-controls={formId} onClick={onToggle}>
+            New budget
+          </Button>
+        </Can>
       </div>
     </CardHeader>
   );
@@ -186,7 +190,10 @@ function BudgetList({
 }) {
   return (
     budgets.length === 0 ? (
-      <Empty>No budgets yet. Create one with New budget.</Empty>
+      <Empty>
+        No budgets yet.
+        <Can need={NEEDS.manageBudgets}> Create one with New budget.</Can>
+      </Empty>
     ) : (
       <DataTable data-testid="budgets-table">
         <TableHead columns={COLUMNS} />
@@ -256,22 +263,24 @@ function BudgetsTable({ budgets }: { budgets: BudgetsPublic }) {
       <BudgetList
         budgets={budgets.data}
         actions={(budget) => (
-          <DeleteBudget
-            budget={budget}
-            confirming={confirming === budget.id}
-            pending={remove.isPending && remove.variables === budget.id}
-            focusDelete={cancelled === budget.id}
-            onAsk={() => {
-              setConfirming(budget.id);
-            }}
-            onConfirm={() => {
-              deleteBudget(budget);
-            }}
-            onCancel={() => {
-              setConfirming(null);
-              setCancelled(budget.id);
-            }}
-          />
+          <Can need={NEEDS.manageBudgets}>
+            <DeleteBudget
+              budget={budget}
+              confirming={confirming === budget.id}
+              pending={remove.isPending && remove.variables === budget.id}
+              focusDelete={cancelled === budget.id}
+              onAsk={() => {
+                setConfirming(budget.id);
+              }}
+              onConfirm={() => {
+                deleteBudget(budget);
+              }}
+              onCancel={() => {
+                setConfirming(null);
+                setCancelled(budget.id);
+              }}
+            />
+          </Can>
         )}
       />
     </Card>
