@@ -70,6 +70,9 @@ class Settings(BaseSettings):
 
     sql_statement_timeout_s: float = Field(default=30.0, gt=0)
     sql_row_limit: int = Field(default=10_000, gt=0)
+    sql_queries_per_minute: int = Field(
+        default=30, gt=0, description="SQL console queries per user a minute, per API process"
+    )
 
     # database roles (docs/security.md): the configured URL's user owns the schema and runs the
     # migrations; the platform connects as the application role, the SQL console as its own role

@@ -24,6 +24,7 @@ BODIES: dict[tuple[str, str], dict[str, Any]] = {
     ("POST", "/api/v1/auth/tokens"): {"name": "operations", "expires_in_days": 1},
     ("POST", "/api/v1/admin/users"): {"username": "operations-user", "role": "viewer"},
     ("PATCH", "/api/v1/admin/users/{username}"): {"display_name": "Nobody"},
+    ("POST", "/api/v1/sql/query"): {"sql": "select count(*) from costs"},
 }
 """A valid body for each operation that takes one (a new one fails :func:`api_operations`)."""
 

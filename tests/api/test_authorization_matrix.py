@@ -96,7 +96,7 @@ def test_every_route_has_an_entry_and_every_entry_a_route(
 ) -> None:
     app, _ = matrix_app
     routes = _routes(app)
-    assert len(routes) == len(ROUTE_ACCESS) == 39
+    assert len(routes) == len(ROUTE_ACCESS) == 41
     assert sorted(ROUTE_ACCESS) == routes
 
 
@@ -116,10 +116,10 @@ def test_the_matrix(matrix_app: tuple[FastAPI, list[Caller]]) -> None:
                 wrong.append((method, path, str(caller), expected, response.status_code))
             outcomes[expected] += 1
     assert wrong == []
-    # 39 routes × 9 callers: 11 public routes (99 through), 5 for any login (40 through, 5
-    # refused), 14 for viewers (112, 14), 1 for analysts (6 through, 2 forbidden, 1 refused),
+    # 41 routes × 9 callers: 11 public routes (99 through), 5 for any login (40 through, 5
+    # refused), 14 for viewers (112, 14), 3 for analysts (18 through, 6 forbidden, 3 refused),
     # 8 for admins (16 through, 48 forbidden, 8 refused)
-    assert outcomes == {"through": 273, "401": 28, "403": 50}
+    assert outcomes == {"through": 285, "401": 30, "403": 54}
 
 
 def test_a_route_without_an_entry_stops_the_app(matrix_app: tuple[FastAPI, list[Caller]]) -> None:

@@ -84,6 +84,9 @@ ROUTE_ACCESS: dict[tuple[str, str], Access] = {
     ("GET", f"{V1}/sources"): Role.VIEWER,
     ("GET", f"{V1}/sources/loads"): Role.VIEWER,
     ("GET", f"{V1}/sources/quality"): Role.VIEWER,
+    # the SQL console (analysts; rows limited by row-level security to the scope)
+    ("POST", f"{V1}/sql/query"): Role.ANALYST,
+    ("GET", f"{V1}/sql/tables"): Role.ANALYST,
 }
 
 

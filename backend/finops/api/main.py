@@ -32,6 +32,7 @@ from finops.api.routes import (
     optimization,
     sources,
     spend,
+    sql,
 )
 from finops.auth.clock import Clock, system_clock
 from finops.auth.secret import require_session_secret
@@ -47,6 +48,7 @@ api_router = APIRouter(prefix="/api/v1")
 api_router.include_router(auth.router)
 api_router.include_router(admin.router)
 api_router.include_router(oidc.router)
+api_router.include_router(sql.router)
 api_router.include_router(kpi.router)
 api_router.include_router(spend.router)
 api_router.include_router(findings.router)

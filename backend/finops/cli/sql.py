@@ -6,8 +6,6 @@ import csv
 import io
 import json
 import sys
-from datetime import date, datetime
-from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated
 
@@ -17,6 +15,7 @@ from rich.text import Text
 
 from finops.cli.common import console, err_console, fail
 from finops.config import get_settings
+from finops.db.values import plain_value
 from finops.errors import FinOpsError
 
 
@@ -26,14 +25,6 @@ class OutputFormat(StrEnum):
     json = "json"
 
 
-def _plain(value: object) -> object:
-    if isinstance(value, Decimal):
-        return format(value, "f")
-    if isinstance(value, datetime | date):
-        return value.isoformat()
-    return value
-
-
 def _cell(value: object) -> str | None:
     """One value as text for csv and table output: JSON values (``tags``) as JSON, NULL as
     None."""
@@ -41,7 +32,7 @@ def _cell(value: object) -> str | None:
         return None
     if isinstance(value, dict | list | bool):
         return json.dumps(value, default=str, ensure_ascii=False)
-    return str(_plain(value))
+    return str(plain_value(value))
 
 
 def sql(
@@ -78,7 +69,7 @@ def sql(
     except FinOpsError as exc:
         raise fail(exc) from exc
     if format_ is OutputFormat.json:
-        rows = [[_plain(v) for v in row] for row in result.rows]
+        rows = [[plain_value(v) for v in row] for row in result.rows]
         sys.stdout.write(
             json.dumps([dict(zip(result.columns, r, strict=True)) for r in rows], default=str)
             + "\n"

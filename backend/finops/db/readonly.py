@@ -108,7 +108,7 @@ def execute_readonly(
     except psycopg.errors.QueryCanceled as exc:
         raise QueryFailedError(
             f"the query was cancelled after the {timeout_s:g} s statement timeout "
-            "(raise it with --timeout)"
+            "(raise it: finops sql --timeout, or timeout_s in the API)"
         ) from exc
     except (psycopg.errors.ReadOnlySqlTransaction, psycopg.errors.FeatureNotSupported) as exc:
         raise QueryRefusedError(

@@ -12,7 +12,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 from sqlalchemy import Connection, select
 
-from finops.api.deps import ConnectionDep
+from finops.api.deps import ConnectionDep, PrincipalDep
 from finops.api.params import BILLING_PERIOD_PATTERN, parse_billing_period
 from finops.api.schemas.allocation import (
     ChargebackAllocationPublic,
@@ -20,6 +20,7 @@ from finops.api.schemas.allocation import (
     ChargebackPublic,
 )
 from finops.errors import FinOpsError, NotFoundError
+from finops.warehouse.scope import Scope
 from finops.warehouse.tables import chargeback_monthly
 
 router = APIRouter(prefix="/allocation", tags=["allocation"])
@@ -67,8 +68,13 @@ def _center_costs(rows: list[Any]) -> dict[str, Decimal]:
     return dict(out)
 
 
-def _reported_period(billing_period: str | None, periods: list[date]) -> date:
+def _reported_period(billing_period: str | None, periods: list[date], *, scope: Scope) -> date:
     """The requested billing period (default: the latest), which must have a report."""
+    if not periods and not scope.unrestricted:
+        raise NotFoundError(
+            "no chargeback report visible to your team scope: the chargeback is by cost "
+            "center, shown to users scoped by cost-center tag values only (docs/security.md)"
+        )
     if billing_period is not None:
         period = parse_billing_period(billing_period)
     elif periods:
@@ -116,6 +122,7 @@ def _cost_centers(
 @router.get("/chargeback", response_model=ChargebackPublic)
 def read_chargeback(
     conn: ConnectionDep,
+    principal: PrincipalDep,
     billing_period: Annotated[
         str | None,
         Query(
@@ -134,7 +141,7 @@ def read_chargeback(
             .order_by(chargeback_monthly.c.billing_period.desc())
         ).scalars()
     )
-    period = _reported_period(billing_period, periods)
+    period = _reported_period(billing_period, periods, scope=principal.scope)
     rows = _report_rows(conn, period)
     previous_period = (period - timedelta(days=1)).replace(day=1)
     previous = (
