@@ -18,7 +18,14 @@ PATH_VALUES = {
 """A value for each path parameter the API has (a new one fails :func:`api_operations`)."""
 
 BODIES: dict[tuple[str, str], dict[str, Any]] = {
-    ("POST", "/api/v1/budgets"): {"name": "outage", "period": "monthly", "amount": "1"},
+    # inside the authorization matrix's scoped users' scope (account 100000000001, team=data),
+    # so that they may create it too
+    ("POST", "/api/v1/budgets"): {
+        "name": "outage",
+        "period": "monthly",
+        "amount": "1",
+        "scope": {"account": "100000000001", "tag:team": "data"},
+    },
     ("POST", "/api/v1/anomalies/{fingerprint}/status"): {"status": "acknowledged"},
     ("POST", "/api/v1/auth/login"): {"username": "nobody-here", "password": "not the password"},
     ("POST", "/api/v1/auth/tokens"): {"name": "operations", "expires_in_days": 1},

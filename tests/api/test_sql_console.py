@@ -260,3 +260,28 @@ def test_findings_are_the_admins_findings_of_the_scope(
     expected = sorted(f["fingerprint"] for f in everyone["data"] if f["account_id"] in allowed)
     assert sorted(f["fingerprint"] for f in mine["data"]) == expected
     assert expected and len(expected) < len(everyone["data"])
+
+
+def test_a_write_beyond_the_scope_is_403_and_stores_nothing(
+    estate_settings: Settings, accounts: dict[str, Decimal]
+) -> None:
+    from finops.api.main import create_app
+
+    mine = sorted(accounts)[0]
+    add_user(estate_settings, "scoped-admin", Role.ADMIN, scope=Scope(accounts=frozenset({mine})))
+    headers = bearer(add_token(estate_settings, "scoped-admin"))
+    budget = {"period": "monthly", "amount": "100"}
+    with TestClient(create_app(settings=estate_settings, frontend_dist=None)) as client:
+        whole_bill = client.post(
+            "/api/v1/budgets", json={**budget, "name": "whole-bill"}, headers=headers
+        )
+        own = client.post(
+            "/api/v1/budgets",
+            json={**budget, "name": "own-account", "scope": {"account": mine}},
+            headers=headers,
+        )
+        names = [b["name"] for b in client.get("/api/v1/budgets", headers=headers).json()["data"]]
+    assert whole_bill.status_code == 403
+    assert "outside your team scope" in whole_bill.json()["detail"]
+    assert own.status_code == 201, own.text
+    assert "whole-bill" not in names and "own-account" in names

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from sqlalchemy import Connection, Select, select, text
+from sqlalchemy import Connection, Select, select
 
 from finops.analytics.anomalies.store import STATUSES, set_status
 from finops.analytics.budgets.model import (
@@ -16,6 +16,7 @@ from finops.analytics.budgets.model import (
     Budget,
     BudgetError,
     Threshold,
+    remove_budget,
     save_budget,
 )
 from finops.config import Settings, get_settings
@@ -222,16 +223,6 @@ def list_budgets(*, settings: Settings | None = None) -> tuple[list[dict[str, An
 
 def delete_budget(name: str, *, settings: Settings | None = None) -> tuple[str, str]:
     with get_engine(settings or get_settings()).begin() as conn:
-        deleted = conn.execute(
-            text("DELETE FROM finops.budget_definitions WHERE name = :name RETURNING id"),
-            {"name": name},
-        ).first()
-        if deleted is None:
-            raise NotFoundError(f"no budget named {name!r}")
-        _audit_change(
-            conn,
-            action="budget.delete",
-            subject=name,
-            details={"id": int(deleted[0])},
-        )
+        budget_id, _ = remove_budget(conn, name=name)
+        _audit_change(conn, action="budget.delete", subject=name, details={"id": budget_id})
     return name, f"budget {name!r} deleted (its evaluations and alerts with it)"

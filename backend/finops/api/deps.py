@@ -14,14 +14,21 @@ from collections.abc import Iterator
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Request, Response
 from fastapi.security import APIKeyCookie, HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy import Connection, Engine
 
 from finops.auth.clock import Clock
 from finops.auth.principal import Principal, session_principal, token_principal
-from finops.auth.sessions import CSRF_HEADER, SESSION_COOKIE, resolve_session
+from finops.auth.sessions import (
+    CSRF_HEADER,
+    SESSION_COOKIE,
+    ActiveSession,
+    resolve_session,
+    start_session,
+)
 from finops.auth.tokens import resolve_token
+from finops.auth.users import User
 from finops.config import Settings
 from finops.db.engine import get_api_engine
 from finops.errors import AuthenticationError, PermissionDeniedError
@@ -74,6 +81,28 @@ def get_now(request: Request) -> datetime:
 
 def client_address(request: Request) -> str:
     return request.client.host if request.client else "unknown"
+
+
+def start_request_session(
+    conn: Connection,
+    request: Request,
+    *,
+    user: User,
+    response: Response,
+    settings: Settings,
+    now: datetime,
+) -> ActiveSession:
+    """Start a session for ``user`` logged in by this request (password or single sign-on):
+    the cookies go on ``response``, the client's address and user agent into the session row."""
+    return start_session(
+        conn,
+        user=user,
+        response=response,
+        settings=settings,
+        now=now,
+        client_address=client_address(request),
+        user_agent=request.headers.get("user-agent"),
+    )
 
 
 RawConnectionDep = Annotated[Connection, Depends(get_raw_connection)]

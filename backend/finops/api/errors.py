@@ -212,10 +212,23 @@ async def _data_error(request: Request, exc: Exception) -> JSONResponse:
     return _error(422, [{"loc": ["query"], "msg": str(message), "type": "value_error"}])
 
 
+OUTSIDE_SCOPE = (
+    "outside your team scope: the change would write a row your scope does not cover "
+    "(accounts and tag values, docs/security.md)"
+)
+
+
 async def _driver_error(request: Request, exc: Exception) -> JSONResponse:
-    """Any other driver error: 503 when it cost the connection, else a defect (500)."""
+    """Any other driver error: 503 when it cost the connection; 403 when row-level security
+    refused a write beyond the caller's team scope (a whole-bill budget by an account-scoped
+    admin); else a defect (500)."""
     if getattr(exc, "connection_invalidated", False):
         return await _unavailable(request, exc)
+    orig = getattr(exc, "orig", None)
+    if isinstance(orig, psycopg.errors.InsufficientPrivilege) and "row-level security" in str(
+        getattr(orig.diag, "message_primary", "") or ""
+    ):
+        return _error(403, OUTSIDE_SCOPE)
     return await _internal_error(request, exc)
 
 

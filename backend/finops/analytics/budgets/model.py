@@ -8,12 +8,13 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection, delete, text
 
 from finops.currencies import ISO_4217
-from finops.errors import ConflictError, FinOpsError
+from finops.errors import ConflictError, FinOpsError, InvalidParameterError, NotFoundError
 from finops.notify.targets import TargetRefusedError, check_email, check_webhook_url
 from finops.warehouse.metrics import FORECAST_METRIC
+from finops.warehouse.tables import budget_definitions
 
 PERIODS = ("monthly", "quarterly", "annual")
 SCOPE_DIMENSIONS = ("account", "service", "region", "usage_type")
@@ -190,6 +191,24 @@ def save_budget(
         ).scalar_one()
         raise ConflictError(f"a budget named {budget.name!r} exists already (id {existing})")
     return int(saved)
+
+
+def remove_budget(
+    conn: Connection, *, name: str | None = None, budget_id: int | None = None
+) -> tuple[int, str]:
+    """Delete the budget named ``name`` or numbered ``budget_id`` with its evaluations and
+    alerts (the notification log keeps what was sent); returns its id and name, or raises
+    ``NotFoundError`` naming what was asked for. The caller audits it."""
+    if (name is None) == (budget_id is None):
+        raise InvalidParameterError("remove_budget takes a name or an id")
+    table = budget_definitions
+    key = table.c.name == name if budget_id is None else table.c.id == budget_id
+    deleted = conn.execute(delete(table).where(key).returning(table.c.id, table.c.name)).first()
+    if deleted is None:
+        raise NotFoundError(
+            f"no budget named {name!r}" if budget_id is None else f"no budget with id {budget_id}"
+        )
+    return int(deleted[0]), str(deleted[1])
 
 
 def load_budgets(conn: Connection) -> list[Budget]:

@@ -19,6 +19,7 @@ from finops.api.deps import (
     RequestIdDep,
     SettingsDep,
     client_address,
+    start_request_session,
 )
 from finops.api.errors import error_responses
 from finops.api.params import MAX_BIGINT
@@ -35,7 +36,7 @@ from finops.api.schemas.auth import (
 from finops.auth.login import password_login
 from finops.auth.oidc import oidc_provider_info
 from finops.auth.principal import AuthKind, Principal, intersect, session_principal
-from finops.auth.sessions import clear_cookies, end_session, start_session
+from finops.auth.sessions import clear_cookies, end_session
 from finops.auth.tokens import create_token, list_tokens, revoke_token
 from finops.warehouse.scope import ALL
 
@@ -78,14 +79,8 @@ def login(
         conn.commit()  # the failure counts, the lockout and their audit rows stay
         assert outcome.error is not None
         raise outcome.error
-    session = start_session(
-        conn,
-        user=outcome.user,
-        response=response,
-        settings=settings,
-        now=now,
-        client_address=address,
-        user_agent=request.headers.get("user-agent"),
+    session = start_request_session(
+        conn, request, user=outcome.user, response=response, settings=settings, now=now
     )
     conn.commit()
     return MePublic.of(session_principal(session))

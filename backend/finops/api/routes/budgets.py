@@ -12,7 +12,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Path
 from fastapi.exceptions import RequestValidationError
-from sqlalchemy import Connection, delete, select
+from sqlalchemy import Connection, select
 
 from finops.analytics.budgets.model import (
     DEFAULT_THRESHOLDS,
@@ -20,6 +20,7 @@ from finops.analytics.budgets.model import (
     Budget,
     BudgetError,
     Threshold,
+    remove_budget,
     save_budget,
 )
 from finops.api.audited import audit_request
@@ -35,7 +36,6 @@ from finops.api.schemas.budgets import (
     BudgetsPublic,
     ThresholdPublic,
 )
-from finops.errors import NotFoundError
 from finops.warehouse.metrics import DAILY_ROW_METRICS as METRICS
 from finops.warehouse.tables import budget_alerts, budget_definitions, budgets
 
@@ -195,13 +195,7 @@ def delete_budget(
 ) -> None:
     """Delete a budget with its evaluations and alerts (the notification log keeps what was
     sent); audited as ``budget.delete``."""
-    name = conn.execute(
-        delete(budget_definitions)
-        .where(budget_definitions.c.id == budget_id)
-        .returning(budget_definitions.c.name)
-    ).scalar_one_or_none()
-    if name is None:
-        raise NotFoundError(f"no budget with id {budget_id}")
+    _, name = remove_budget(conn, budget_id=budget_id)
     audit_request(
         conn,
         principal=principal,

@@ -14,7 +14,13 @@ from typing import Annotated
 from fastapi import APIRouter, Cookie, Query, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 
-from finops.api.deps import EngineDep, RequestIdDep, SettingsDep
+from finops.api.deps import (
+    EngineDep,
+    RequestIdDep,
+    SettingsDep,
+    client_address,
+    start_request_session,
+)
 from finops.api.errors import error_responses
 from finops.auth.clock import Clock, system_clock
 from finops.auth.oidc import (
@@ -27,7 +33,6 @@ from finops.auth.oidc import (
     configured_issuer,
 )
 from finops.auth.oidc_login import CallbackParams, complete_login
-from finops.auth.sessions import start_session
 from finops.config import Settings
 
 router = APIRouter(prefix="/auth/oidc", tags=["auth"])
@@ -123,7 +128,7 @@ def oidc_callback(
     from the group claim), a session starts, and 302 to the path the login was asked for."""
     configured_issuer(settings)  # 404 when single sign-on is not configured
     now = _now(request)
-    address = request.client.host if request.client else "unknown"
+    address = client_address(request)
     with engine.connect() as conn:
         outcome = complete_login(
             conn,
@@ -140,14 +145,8 @@ def oidc_callback(
             assert outcome.error is not None
             return _refused(outcome.error, settings=settings)
         response = RedirectResponse(outcome.next_path, status_code=302)
-        start_session(
-            conn,
-            user=outcome.user,
-            response=response,
-            settings=settings,
-            now=now,
-            client_address=address,
-            user_agent=request.headers.get("user-agent"),
+        start_request_session(
+            conn, request, user=outcome.user, response=response, settings=settings, now=now
         )
         conn.commit()
     response.delete_cookie(
