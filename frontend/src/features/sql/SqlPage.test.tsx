@@ -206,6 +206,26 @@ describe("SqlPage", () => {
     expect(queries).toEqual([{ sql: "select sub_account_id\nfrom costs", limit: 25 }]);
   });
 
+  it("steps back to the statement run before", async () => {
+    const { route, queries } = sqlApi();
+    const { router } = await renderPage("/sql", route);
+    await typeAndRun("select 1");
+    await screen.findByTestId("sql-result");
+    await typeAndRun("select 2");
+    await waitFor(() => {
+      expect(addressSearch()).toEqual({ sql: "select 2" });
+    });
+    router.history.back();
+    await waitFor(() => {
+      expect(editor()).toHaveValue("select 1");
+    });
+    expect(addressSearch()).toEqual({ sql: "select 1" });
+    expect(queries).toEqual([
+      { sql: "select 1", limit: null },
+      { sql: "select 2", limit: null },
+    ]);
+  });
+
   it("downloads the result as CSV with NULL empty and JSON as JSON", async () => {
     const files: Blob[] = [];
     const names: string[] = [];
