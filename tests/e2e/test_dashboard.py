@@ -3,7 +3,8 @@ Chromium (playwright-core), the displayed total equal to what ``finops sql`` ret
 Anomalies page listing the incidents the anomaly job found (one planted spike); the Data sources
 page listing the billing sources with the rows ``finops sql`` counts for each. Every browser
 signs in first (users made with ``finops.auth.users``); an admin sees the state-changing
-controls, a viewer none of them and not the Admin page, and signing out returns to the login."""
+controls, a viewer none of them and not the Admin page, and signing out returns to the login;
+an analyst's SQL console page shows what ``finops sql`` returns for the same statement."""
 
 from __future__ import annotations
 
@@ -39,6 +40,7 @@ LAST_DAY = date(2026, 11, 12)
 USERS = {
     "e2e-admin": (Role.ADMIN, "admin-e2e-Passw0rd"),
     "e2e-viewer": (Role.VIEWER, "viewer-e2e-Passw0rd"),
+    "e2e-analyst": (Role.ANALYST, "analyst-e2e-Passw0rd"),
 }
 BUDGETS = ("e2e-total", "e2e-compute")
 
@@ -245,3 +247,25 @@ def test_sign_in_role_gating_and_sign_out(served: tuple[str, dict[str, str]]) ->
     for role in ("admin", "viewer"):
         for step in ("overview", "admin", "signed-out"):
             assert (ARTIFACTS / f"auth-{role}-{step}.png").stat().st_size > 10_000
+
+
+def test_sql_console_page_matches_sql(served: tuple[str, dict[str, str]]) -> None:
+    """An analyst's SQL console: a view picked from the sidebar fills the editor; a statement
+    run with Ctrl+Enter shows the rows ``finops sql`` prints for it (money as exact text); a
+    reload keeps the statement; a missing view shows the server's message."""
+    base_url, env = served
+    query = "select sub_account_id, sum(billed_cost) as total from costs group by 1 order by 1"
+    result = _finops(env, "sql", query, "--format", "csv")
+    assert result.returncode == 0, result.stderr
+    expected = result.stdout.splitlines()[1:]
+    assert len(expected) == 3, result.stdout
+    stdout = _browser(
+        "sql.e2e.mjs",
+        base_url=base_url,
+        E2E_LOGIN=_login("e2e-analyst"),
+        QUERY=query,
+        EXPECTED_ROWS=";".join(expected),
+    )
+    assert "sql rows: 3" in stdout
+    assert "no_such_view" in stdout
+    assert (ARTIFACTS / "sql.png").stat().st_size > 10_000

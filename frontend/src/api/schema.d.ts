@@ -630,6 +630,48 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/sql/query": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Query
+         * @description Run one read-only SELECT or WITH query over the public views, as the SQL console's
+         *     database role, seeing only the rows of the caller's team scope; at most ``limit`` rows
+         *     (the server's cap) under a statement timeout.
+         */
+        post: operations["query_api_v1_sql_query_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/sql/tables": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Tables
+         * @description The views the SQL console may query, with their columns and types.
+         */
+        get: operations["tables_api_v1_sql_tables_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/healthz": {
         parameters: {
             query?: never;
@@ -1813,6 +1855,64 @@ export interface components {
             series: components["schemas"]["TrendSeriesPublic"][];
             /** Start */
             start: string | null;
+        };
+        /** SqlColumnPublic */
+        SqlColumnPublic: {
+            /** Name */
+            name: string;
+            /** Type */
+            type: string;
+        };
+        /** SqlQuery */
+        SqlQuery: {
+            /**
+             * Limit
+             * @description row cap (default and maximum: the server's)
+             */
+            limit?: number | null;
+            /**
+             * Sql
+             * @description one SELECT or WITH query over the public views (costs, resources, …)
+             */
+            sql: string;
+            /**
+             * Timeout S
+             * @description statement timeout (default: the server's)
+             */
+            timeout_s?: number | null;
+        };
+        /** SqlResultPublic */
+        SqlResultPublic: {
+            /** Columns */
+            columns: string[];
+            /** Duration Ms */
+            duration_ms: number;
+            /** Row Count */
+            row_count: number;
+            /**
+             * Rows
+             * @description values as JSON: money and other decimals as exact strings, days and times in ISO 8601, JSON columns as JSON
+             */
+            rows: unknown[][];
+            /**
+             * Truncated
+             * @description more rows exist than the row cap
+             */
+            truncated: boolean;
+        };
+        /** SqlTablePublic */
+        SqlTablePublic: {
+            /** Columns */
+            columns: components["schemas"]["SqlColumnPublic"][];
+            /** Name */
+            name: string;
+        };
+        /** SqlTablesPublic */
+        SqlTablesPublic: {
+            /** Count */
+            count: number;
+            /** Data */
+            data: components["schemas"]["SqlTablePublic"][];
         };
         /** ThresholdCreate */
         ThresholdCreate: {
@@ -4806,6 +4906,203 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["SpendTrendPublic"];
+                };
+            };
+            /** @description The request cannot be carried out (the message says why) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorPublic"];
+                };
+            };
+            /** @description Not authenticated: no, or no valid, session cookie or API token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorPublic"];
+                };
+            };
+            /** @description The role may not do this (or a session request without its X-CSRF-Token) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorPublic"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorPublic"];
+                };
+            };
+            /** @description Invalid parameter or body (each problem located by `loc`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorPublic"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorPublic"];
+                };
+            };
+            /** @description The warehouse cannot be reached */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorPublic"];
+                };
+            };
+        };
+    };
+    query_api_v1_sql_query_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SqlQuery"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SqlResultPublic"];
+                };
+            };
+            /** @description The request cannot be carried out (the message says why) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorPublic"];
+                };
+            };
+            /** @description Not authenticated: no, or no valid, session cookie or API token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorPublic"];
+                };
+            };
+            /** @description The role may not do this (or a session request without its X-CSRF-Token) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorPublic"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorPublic"];
+                };
+            };
+            /** @description Conflict with what exists */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorPublic"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorPublic"];
+                };
+            };
+            /** @description Invalid parameter or body (each problem located by `loc`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorPublic"];
+                };
+            };
+            /** @description Too many login attempts: wait the seconds `Retry-After` says */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorPublic"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorPublic"];
+                };
+            };
+            /** @description The warehouse cannot be reached */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorPublic"];
+                };
+            };
+        };
+    };
+    tables_api_v1_sql_tables_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SqlTablesPublic"];
                 };
             };
             /** @description The request cannot be carried out (the message says why) */

@@ -15,5 +15,6 @@ export const PAGES = [
   { path: "/anomalies", label: "Anomalies" },
   { path: "/forecasts", label: "Forecasts & budgets" },
   { path: "/sources", label: "Data sources" },
+  { path: "/sql", label: "SQL", need: NEEDS.useSql },
   { path: "/admin", label: "Admin", need: NEEDS.administer },
 ] as const satisfies readonly Page[];

@@ -22,6 +22,8 @@ import { OverviewPage } from "../features/overview/OverviewPage";
 import { validateOverviewSearch } from "../features/overview/search";
 import { SourcesPage } from "../features/sources/SourcesPage";
 import { validateSourcesSearch } from "../features/sources/search";
+import { validateSqlSearch } from "../features/sql/search";
+import { SqlPage } from "../features/sql/SqlPage";
 import { RootLayout } from "./AppLayout";
 import { parseSearch, stringifySearch, text } from "./search";
 
@@ -79,6 +81,12 @@ const pages = [
     path: "/sources",
     validateSearch: validateSourcesSearch,
     component: SourcesPage,
+  }),
+  createRoute({
+    getParentRoute: () => rootRoute,
+    path: "/sql",
+    validateSearch: validateSqlSearch,
+    component: SqlPage,
   }),
   createRoute({ getParentRoute: () => rootRoute, path: "/admin", component: AdminPage }),
   createRoute({ getParentRoute: () => rootRoute, path: "/account", component: AccountPage }),

@@ -45,4 +45,6 @@ export const NEEDS = {
   administer: { permission: "admin" },
   /** approve or reject a remediation */
   approve: { permission: "approve" },
+  /** the SQL console: read-only queries over the public views */
+  useSql: { permission: "sql" },
 } as const satisfies Record<string, Requirement>;

@@ -13,6 +13,8 @@ export interface FakeResponse {
   status?: number;
   /** sent as JSON; leave it out for an answer without a body (204 No Content) */
   body?: unknown;
+  /** response headers besides Content-Type (`Retry-After`) */
+  headers?: Record<string, string>;
 }
 
 /** A request the page made: its method, URL, JSON body (`undefined` without one) and headers. */
@@ -51,7 +53,7 @@ export async function renderPage(path: string, route: FakeRoute) {
         : { status: 404, body: { detail: "Not Found" } });
     return new Response(answer.body === undefined ? null : JSON.stringify(answer.body), {
       status: answer.status ?? 200,
-      headers: { "Content-Type": "application/json" },
+      headers: { "Content-Type": "application/json", ...answer.headers },
     });
   };
   window.history.replaceState(null, "", path);
