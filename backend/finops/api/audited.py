@@ -6,7 +6,7 @@ from __future__ import annotations
 from sqlalchemy import Connection
 
 from finops.auth.principal import Principal
-from finops.warehouse.audit import audit
+from finops.warehouse.audit import audit_request as record_request
 
 
 def audit_request(
@@ -18,12 +18,11 @@ def audit_request(
     subject: str,
     details: object,
 ) -> None:
-    audit(
+    record_request(
         conn,
-        action=action,
-        subject=subject,
-        run_id=request_id,
-        details=details,
         actor=principal.actor,
         request_id=request_id,
+        action=action,
+        subject=subject,
+        details=details,
     )

@@ -16,7 +16,7 @@ from finops.auth.passwords import needs_rehash, verify_password
 from finops.auth.users import User, find_user, password_hash_of, rehash_password
 from finops.config import Settings
 from finops.errors import AuthenticationError, FinOpsError, TooManyAttemptsError
-from finops.warehouse.audit import audit
+from finops.warehouse.audit import audit_request
 
 log = structlog.get_logger(__name__)
 
@@ -67,14 +67,13 @@ def password_login(
 
     def record(action: str, actor: str, **details: object) -> None:
         details = {"client_address": client_address, **details}
-        audit(
+        audit_request(
             conn,
-            action=action,
-            subject=subject,
-            run_id=request_id,
-            details=details,
             actor=actor,
             request_id=request_id,
+            action=action,
+            subject=subject,
+            details=details,
         )
 
     if user is None or user.disabled or not matches:

@@ -36,3 +36,24 @@ def audit(
             request_id=request_id,
         )
     )
+
+
+def audit_request(
+    conn: Connection,
+    *,
+    actor: str,
+    request_id: str | None,
+    action: str,
+    subject: str,
+    details: object,
+) -> None:
+    """Record a change made by a request (an HTTP request's id is also the row's run id)."""
+    audit(
+        conn,
+        action=action,
+        subject=subject,
+        run_id=request_id,
+        details=details,
+        actor=actor,
+        request_id=request_id,
+    )
