@@ -23,7 +23,6 @@ instance type than the finding saw) raises :class:`StaleResourceError` before an
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Protocol
@@ -184,10 +183,6 @@ def positive(owner: object, name: str, *, low: int = 1, high: int | None = None)
         raise ConfigurationError(f"{name}: must be an integer >= {low}, got {value!r}")
     if high is not None and value > high:
         raise ConfigurationError(f"{name}: must be <= {high}, got {value!r}")
-
-
-def parameter_names_of(parameters: type[Any]) -> tuple[str, ...]:
-    return tuple(f.name for f in dataclasses.fields(parameters))
 
 
 ACTIONS: Registry[type[Action]] = Registry("remediation action")
