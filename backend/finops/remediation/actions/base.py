@@ -163,6 +163,18 @@ class Action(Registered):
     def is_gone(self, exc: ClientError) -> bool:
         return error_code(exc) in self.gone_codes
 
+    def first(
+        self, target: Target, operation: str, fn: Callable[..., Any], key: str, **kwargs: Any
+    ) -> dict[str, Any] | None:
+        """The first item of ``fn(**kwargs)[key]`` (a describe call); None when it is gone."""
+        try:
+            items = fn(**kwargs)[key]
+        except ClientError as exc:
+            if self.is_gone(exc):
+                return None
+            raise RemediationError(f"{self.where(target)}: {operation}: {exc}") from exc
+        return dict(items[0]) if items else None
+
     def stale(self, target: Target, why: str) -> StaleResourceError:
         return StaleResourceError(f"{self.where(target)}: {why}; nothing was changed")
 

@@ -7,8 +7,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from botocore.exceptions import ClientError
-
 from finops.errors import ConfigurationError, RemediationError
 from finops.remediation.actions.base import (
     ACTIONS,
@@ -31,15 +29,15 @@ class VolumeAction(Action):
 
     def describe(self, clients: Clients, target: Target) -> dict[str, Any]:
         ec2 = self.client(clients, target)
-        try:
-            volumes = ec2.describe_volumes(VolumeIds=[target.resource_id])["Volumes"]
-        except ClientError as exc:
-            if self.is_gone(exc):
-                return dict(GONE)
-            raise RemediationError(f"{self.where(target)}: DescribeVolumes: {exc}") from exc
-        if not volumes:
+        v = self.first(
+            target,
+            "DescribeVolumes",
+            ec2.describe_volumes,
+            "Volumes",
+            VolumeIds=[target.resource_id],
+        )
+        if v is None:
             return dict(GONE)
-        v = volumes[0]
         return {
             "state": v["State"],
             "volume_type": v["VolumeType"],
@@ -267,15 +265,15 @@ class DeleteOldSnapshot(Action):
 
     def describe(self, clients: Clients, target: Target) -> dict[str, Any]:
         ec2 = self.client(clients, target)
-        try:
-            found = ec2.describe_snapshots(SnapshotIds=[target.resource_id])["Snapshots"]
-        except ClientError as exc:
-            if self.is_gone(exc):
-                return dict(GONE)
-            raise RemediationError(f"{self.where(target)}: DescribeSnapshots: {exc}") from exc
-        if not found:
+        s = self.first(
+            target,
+            "DescribeSnapshots",
+            ec2.describe_snapshots,
+            "Snapshots",
+            SnapshotIds=[target.resource_id],
+        )
+        if s is None:
             return dict(GONE)
-        s = found[0]
         now = self.now or datetime.now(UTC)
         return {
             "state": s["State"],

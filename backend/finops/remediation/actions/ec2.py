@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from botocore.exceptions import ClientError, WaiterError
+from botocore.exceptions import WaiterError
 
 from finops.errors import RemediationError
 from finops.remediation.actions.base import (
@@ -42,13 +42,14 @@ class InstanceAction(Action):
 
     def describe(self, clients: Clients, target: Target) -> dict[str, Any]:
         ec2 = self.client(clients, target)
-        try:
-            reservations = ec2.describe_instances(InstanceIds=[target.resource_id])
-        except ClientError as exc:
-            if self.is_gone(exc):
-                return dict(GONE)
-            raise RemediationError(f"{self.where(target)}: DescribeInstances: {exc}") from exc
-        instances = [i for r in reservations["Reservations"] for i in r["Instances"]]
+        reservation = self.first(
+            target,
+            "DescribeInstances",
+            ec2.describe_instances,
+            "Reservations",
+            InstanceIds=[target.resource_id],
+        )
+        instances = reservation["Instances"] if reservation else []
         if not instances or instances[0]["State"]["Name"] == "terminated":
             return dict(GONE)
         i = instances[0]

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from botocore.exceptions import ClientError
-
 from finops.errors import RemediationError
 from finops.remediation.actions.base import (
     ACTIONS,
@@ -43,15 +41,15 @@ class ReleaseAddress(Action):
 
     def describe(self, clients: Clients, target: Target) -> dict[str, Any]:
         ec2 = self.client(clients, target)
-        try:
-            found = ec2.describe_addresses(AllocationIds=[target.resource_id])["Addresses"]
-        except ClientError as exc:
-            if self.is_gone(exc):
-                return dict(GONE)
-            raise RemediationError(f"{self.where(target)}: DescribeAddresses: {exc}") from exc
-        if not found:
+        a = self.first(
+            target,
+            "DescribeAddresses",
+            ec2.describe_addresses,
+            "Addresses",
+            AllocationIds=[target.resource_id],
+        )
+        if a is None:
             return dict(GONE)
-        a = found[0]
         associated = bool(a.get("AssociationId") or a.get("InstanceId"))
         return {
             "state": "associated" if associated else "unassociated",
@@ -122,15 +120,15 @@ class DeleteLoadBalancer(Action):
 
     def describe(self, clients: Clients, target: Target) -> dict[str, Any]:
         elb = self.client(clients, target)
-        try:
-            found = elb.describe_load_balancers(**self.selector(target))["LoadBalancers"]
-        except ClientError as exc:
-            if self.is_gone(exc):
-                return dict(GONE)
-            raise RemediationError(f"{self.where(target)}: DescribeLoadBalancers: {exc}") from exc
-        if not found:
+        lb = self.first(
+            target,
+            "DescribeLoadBalancers",
+            elb.describe_load_balancers,
+            "LoadBalancers",
+            **self.selector(target),
+        )
+        if lb is None:
             return dict(GONE)
-        lb = found[0]
         return {
             "state": lb["State"]["Code"],
             "arn": lb["LoadBalancerArn"],

@@ -5,8 +5,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from botocore.exceptions import ClientError
-
 from finops.errors import RemediationError
 from finops.remediation.actions.base import (
     ACTIONS,
@@ -47,15 +45,15 @@ class StopRdsInstance(Action):
 
     def describe(self, clients: Clients, target: Target) -> dict[str, Any]:
         rds = self.client(clients, target)
-        try:
-            found = rds.describe_db_instances(DBInstanceIdentifier=target.resource_id)
-        except ClientError as exc:
-            if self.is_gone(exc):
-                return dict(GONE)
-            raise RemediationError(f"{self.where(target)}: DescribeDBInstances: {exc}") from exc
-        if not found["DBInstances"]:
+        db = self.first(
+            target,
+            "DescribeDBInstances",
+            rds.describe_db_instances,
+            "DBInstances",
+            DBInstanceIdentifier=target.resource_id,
+        )
+        if db is None:
             return dict(GONE)
-        db = found["DBInstances"][0]
         return {
             "state": db["DBInstanceStatus"],
             "instance_class": db["DBInstanceClass"],
