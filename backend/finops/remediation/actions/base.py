@@ -188,6 +188,66 @@ class Action(Registered):
         )
 
 
+@dataclass(frozen=True)
+class Call:
+    """One changing AWS call of an action: its IAM action, the client method, the arguments."""
+
+    iam_action: str
+    fn: Callable[..., Any]
+    kwargs: dict[str, Any]
+
+    @property
+    def operation(self) -> str:
+        return self.iam_action.partition(":")[2]
+
+
+class Deletion(Action):
+    """An action that removes its resource: describe, refuse a state that no longer fits
+    (``unfit``), DryRun each call (EC2), make the calls, then verify the resource is gone."""
+
+    dry_run_supported: ClassVar[bool] = True
+    gone_states: ClassVar[frozenset[str]] = frozenset({"gone"})
+
+    def unfit(self, state: dict[str, Any]) -> str | None:
+        """Why the observed state no longer fits the action (None: it fits)."""
+        return None
+
+    def calls(self, clients: Clients, target: Target, state: dict[str, Any]) -> list[Call]:
+        raise NotImplementedError
+
+    def recorded(self, results: list[Any]) -> dict[str, Any]:
+        """The outcome's ``undo`` / ``note`` from the calls' responses."""
+        return {}
+
+    def checked(self, clients: Clients, target: Target) -> dict[str, Any]:
+        state = self.describe(clients, target)
+        why = None if state["state"] == "gone" else self.unfit(state)
+        if why:
+            raise self.stale(target, why)
+        return state
+
+    def dry_run(self, clients: Clients, target: Target) -> dict[str, Any]:
+        state = self.checked(clients, target)
+        if state["state"] != "gone" and self.dry_run_supported:
+            for c in self.calls(clients, target, state):
+                self.dry_run_call(target, c.operation, c.fn, **c.kwargs)
+        return state
+
+    def execute(self, clients: Clients, target: Target) -> Outcome:
+        state = self.checked(clients, target)
+        if state["state"] == "gone":
+            return self.outcome(target, note="already gone")
+        calls = self.calls(clients, target, state)
+        results = [self.call(target, c.operation, c.fn, **c.kwargs) for c in calls]
+        return self.outcome(target, *(c.iam_action for c in calls), **self.recorded(results))
+
+    def verify(self, clients: Clients, target: Target) -> dict[str, Any]:
+        state = self.describe(clients, target)
+        if state["state"] not in self.gone_states:
+            raise RemediationError(f"{self.where(target)}: still {state['state']}")
+        return state
+
+
 def positive(owner: object, name: str, *, low: int = 1, high: int | None = None) -> None:
     """A ``Parameters`` field check: ``low <= value (<= high)``, naming the parameter."""
     value = getattr(owner, name)

@@ -12,7 +12,9 @@ from finops.remediation.actions.base import (
     ACTIONS,
     GONE,
     Action,
+    Call,
     Clients,
+    Deletion,
     Outcome,
     Target,
     positive,
@@ -59,7 +61,7 @@ class FinalSnapshotPolicy:
 
 
 @ACTIONS.register
-class DeleteUnattachedVolume(VolumeAction):
+class DeleteUnattachedVolume(VolumeAction, Deletion):
     """Snapshot an unattached EBS volume, then delete it (not reversible beyond the snapshot).
 
     Example::
@@ -82,47 +84,30 @@ class DeleteUnattachedVolume(VolumeAction):
     undo = "not reversible: a new volume can be created from the recorded snapshot"
     Parameters = FinalSnapshotPolicy
     parameter_names = ("snapshot_description",)
+    gone_states = frozenset({"gone", "deleting", "deleted"})
 
-    def checked(self, clients: Clients, target: Target) -> dict[str, Any]:
-        state = self.describe(clients, target)
-        if state.get("attached"):
-            raise self.stale(target, "the volume is attached")
-        return state
+    def unfit(self, state: dict[str, Any]) -> str | None:
+        return "the volume is attached" if state["attached"] else None
 
-    def dry_run(self, clients: Clients, target: Target) -> dict[str, Any]:
-        state = self.checked(clients, target)
-        if state["state"] != "gone":
-            ec2 = self.client(clients, target)
-            vid = target.resource_id
-            self.dry_run_call(target, "CreateSnapshot", ec2.create_snapshot, VolumeId=vid)
-            self.dry_run_call(target, "DeleteVolume", ec2.delete_volume, VolumeId=vid)
-        return state
-
-    def execute(self, clients: Clients, target: Target) -> Outcome:
-        state = self.checked(clients, target)
-        if state["state"] == "gone":
-            return self.outcome(target, note="already gone")
+    def calls(self, clients: Clients, target: Target, state: dict[str, Any]) -> list[Call]:
         ec2 = self.client(clients, target)
-        snapshot = self.call(
-            target,
-            "CreateSnapshot",
-            ec2.create_snapshot,
-            VolumeId=target.resource_id,
-            Description=self.parameters.snapshot_description,
-        )
-        self.call(target, "DeleteVolume", ec2.delete_volume, VolumeId=target.resource_id)
-        return self.outcome(
-            target,
-            "ec2:CreateSnapshot",
-            "ec2:DeleteVolume",
-            undo={"snapshot_id": snapshot["SnapshotId"]},
-            note=f"snapshot {snapshot['SnapshotId']}",
-        )
+        vid = target.resource_id
+        description = self.parameters.snapshot_description
+        return [
+            Call(
+                "ec2:CreateSnapshot",
+                ec2.create_snapshot,
+                {"VolumeId": vid, "Description": description},
+            ),
+            Call("ec2:DeleteVolume", ec2.delete_volume, {"VolumeId": vid}),
+        ]
+
+    def recorded(self, results: list[Any]) -> dict[str, Any]:
+        snapshot_id = results[0]["SnapshotId"]
+        return {"undo": {"snapshot_id": snapshot_id}, "note": f"snapshot {snapshot_id}"}
 
     def verify(self, clients: Clients, target: Target) -> dict[str, Any]:
-        state = self.describe(clients, target)
-        if state["state"] not in ("gone", "deleting", "deleted"):
-            raise RemediationError(f"{self.where(target)}: volume still {state['state']}")
+        state = super().verify(clients, target)
         ec2 = self.client(clients, target)
         snapshots = self.call(
             target,
@@ -235,7 +220,7 @@ class RetentionPolicy:
 
 
 @ACTIONS.register
-class DeleteOldSnapshot(Action):
+class DeleteOldSnapshot(Deletion):
     """Delete an EBS snapshot past its retention (not reversible).
 
     A snapshot younger than ``retention_days`` when the action runs is stale and kept.
@@ -282,33 +267,12 @@ class DeleteOldSnapshot(Action):
             "volume_id": s.get("VolumeId"),
         }
 
-    def checked(self, clients: Clients, target: Target) -> dict[str, Any]:
-        state = self.describe(clients, target)
+    def unfit(self, state: dict[str, Any]) -> str | None:
         retention = self.parameters.retention_days
-        if state["state"] != "gone" and state["age_days"] < retention:
-            raise self.stale(
-                target, f"the snapshot is {state['age_days']} days old, retention {retention}"
-            )
-        return state
+        if state["age_days"] < retention:
+            return f"the snapshot is {state['age_days']} days old, retention {retention}"
+        return None
 
-    def dry_run(self, clients: Clients, target: Target) -> dict[str, Any]:
-        state = self.checked(clients, target)
-        if state["state"] != "gone":
-            ec2 = self.client(clients, target)
-            sid = target.resource_id
-            self.dry_run_call(target, "DeleteSnapshot", ec2.delete_snapshot, SnapshotId=sid)
-        return state
-
-    def execute(self, clients: Clients, target: Target) -> Outcome:
-        state = self.checked(clients, target)
-        if state["state"] == "gone":
-            return self.outcome(target, note="already gone")
+    def calls(self, clients: Clients, target: Target, state: dict[str, Any]) -> list[Call]:
         ec2 = self.client(clients, target)
-        self.call(target, "DeleteSnapshot", ec2.delete_snapshot, SnapshotId=target.resource_id)
-        return self.outcome(target, "ec2:DeleteSnapshot")
-
-    def verify(self, clients: Clients, target: Target) -> dict[str, Any]:
-        state = self.describe(clients, target)
-        if state["state"] != "gone":
-            raise RemediationError(f"{self.where(target)}: snapshot still {state['state']}")
-        return state
+        return [Call("ec2:DeleteSnapshot", ec2.delete_snapshot, {"SnapshotId": target.resource_id})]

@@ -4,20 +4,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from finops.errors import RemediationError
 from finops.remediation.actions.base import (
     ACTIONS,
     GONE,
-    Action,
+    Call,
     Clients,
+    Deletion,
     NoParameters,
-    Outcome,
     Target,
 )
 
 
 @ACTIONS.register
-class ReleaseAddress(Action):
+class ReleaseAddress(Deletion):
     """Release an unassociated Elastic IP (not reversible: the address goes back to AWS).
 
     The resource id is the allocation id; an address associated since the finding is stale.
@@ -56,38 +55,20 @@ class ReleaseAddress(Action):
             "public_ip": a.get("PublicIp"),
         }
 
-    def checked(self, clients: Clients, target: Target) -> dict[str, Any]:
-        state = self.describe(clients, target)
-        if state["state"] == "associated":
-            raise self.stale(target, "the address is associated")
-        return state
+    def unfit(self, state: dict[str, Any]) -> str | None:
+        return "the address is associated" if state["state"] == "associated" else None
 
-    def dry_run(self, clients: Clients, target: Target) -> dict[str, Any]:
-        state = self.checked(clients, target)
-        if state["state"] != "gone":
-            ec2 = self.client(clients, target)
-            aid = target.resource_id
-            self.dry_run_call(target, "ReleaseAddress", ec2.release_address, AllocationId=aid)
-        return state
-
-    def execute(self, clients: Clients, target: Target) -> Outcome:
-        state = self.checked(clients, target)
-        if state["state"] == "gone":
-            return self.outcome(target, note="already gone")
+    def calls(self, clients: Clients, target: Target, state: dict[str, Any]) -> list[Call]:
         ec2 = self.client(clients, target)
         aid = target.resource_id
-        self.call(target, "ReleaseAddress", ec2.release_address, AllocationId=aid)
-        return self.outcome(target, "ec2:ReleaseAddress", note=f"released {state['public_ip']}")
+        return [Call("ec2:ReleaseAddress", ec2.release_address, {"AllocationId": aid})]
 
-    def verify(self, clients: Clients, target: Target) -> dict[str, Any]:
-        state = self.describe(clients, target)
-        if state["state"] != "gone":
-            raise RemediationError(f"{self.where(target)}: address still allocated")
-        return state
+    def recorded(self, results: list[Any]) -> dict[str, Any]:
+        return {"note": "released"}
 
 
 @ACTIONS.register
-class DeleteLoadBalancer(Action):
+class DeleteLoadBalancer(Deletion):
     """Delete an idle Application or Network Load Balancer (elbv2; not reversible).
 
     The resource id is the load balancer's ARN (or its name). elbv2 has no DryRun: the dry run
@@ -113,6 +94,7 @@ class DeleteLoadBalancer(Action):
     undo = "not reversible: listeners and rules must be recreated from infrastructure code"
     gone_codes = frozenset({"LoadBalancerNotFound"})
     Parameters = NoParameters
+    dry_run_supported = False
 
     def selector(self, target: Target) -> dict[str, Any]:
         rid = target.resource_id
@@ -136,23 +118,18 @@ class DeleteLoadBalancer(Action):
             "scheme": lb.get("Scheme"),
         }
 
-    def dry_run(self, clients: Clients, target: Target) -> dict[str, Any]:
-        state = self.describe(clients, target)
-        if state["state"] not in ("gone", "active", "failed", "active_impaired"):
-            raise self.stale(target, f"the load balancer is {state['state']}")
-        return state
+    def unfit(self, state: dict[str, Any]) -> str | None:
+        if state["state"] in ("active", "failed", "active_impaired"):
+            return None
+        return f"the load balancer is {state['state']}"
 
-    def execute(self, clients: Clients, target: Target) -> Outcome:
-        state = self.dry_run(clients, target)
-        if state["state"] == "gone":
-            return self.outcome(target, note="already gone")
+    def calls(self, clients: Clients, target: Target, state: dict[str, Any]) -> list[Call]:
         elb = self.client(clients, target)
         arn = state["arn"]
-        self.call(target, "DeleteLoadBalancer", elb.delete_load_balancer, LoadBalancerArn=arn)
-        return self.outcome(target, "elasticloadbalancing:DeleteLoadBalancer")
-
-    def verify(self, clients: Clients, target: Target) -> dict[str, Any]:
-        state = self.describe(clients, target)
-        if state["state"] != "gone":
-            raise RemediationError(f"{self.where(target)}: load balancer still {state['state']}")
-        return state
+        return [
+            Call(
+                "elasticloadbalancing:DeleteLoadBalancer",
+                elb.delete_load_balancer,
+                {"LoadBalancerArn": arn},
+            )
+        ]
