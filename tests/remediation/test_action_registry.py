@@ -16,6 +16,7 @@ from finops.analytics.optimization.rules import finding_types
 from finops.errors import ConfigurationError
 from finops.remediation import iam_actions, iam_policy
 from finops.remediation.actions import ACTIONS, Action
+from finops.remediation.doctable import actions_table, documented, iam_policy_block, write_blocks
 from tests.analytics.optimization.test_registry import _meta_check
 from tests.factories.usage import MotoAws
 from tests.remediation.conftest import RecordingClients
@@ -112,13 +113,19 @@ def test_the_iam_policy_is_the_union_of_the_declared_actions() -> None:
 
 
 def test_the_documented_iam_policy_is_the_generated_one() -> None:
-    text = REMEDIATION_MD.read_text()
-    block = text.split("<!-- iam-policy -->", 1)[1].split("```json", 1)[1].split("```", 1)[0]
-    assert json.loads(block) == iam_policy()
+    block = documented(REMEDIATION_MD, "remediation-iam-policy")
+    assert block.startswith("```json\n") and block.endswith("\n```")
+    assert json.loads(block.removeprefix("```json").removesuffix("```")) == iam_policy()
+    assert block == iam_policy_block()
 
 
-def test_the_documented_actions_table_is_the_registry() -> None:
-    from finops.remediation.doctable import actions_table
-
-    text = REMEDIATION_MD.read_text()
-    assert actions_table() in text
+def test_the_documented_actions_table_is_the_registry(tmp_path: Path) -> None:
+    table = documented(REMEDIATION_MD, "remediation-actions")
+    assert table == actions_table()
+    assert len(table.splitlines()) == 2 + len(ACTIONS)
+    # the generator rewrites a stale copy, and only when it differs
+    stale = tmp_path / "remediation.md"
+    stale.write_text(REMEDIATION_MD.read_text().replace("`stop_rds_instance`", "`stop_db`"))
+    assert write_blocks(stale) is True
+    assert stale.read_text() == REMEDIATION_MD.read_text()
+    assert write_blocks(stale) is False
