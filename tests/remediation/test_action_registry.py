@@ -15,12 +15,13 @@ import pytest
 from finops.analytics.optimization.rules import finding_types
 from finops.errors import ConfigurationError
 from finops.remediation import iam_actions, iam_policy
-from finops.remediation.actions import ACTIONS, Action
+from finops.remediation.actions import ACTIONS, Action, Target
+from finops.remediation.actions.ec2 import StopInstance
 from finops.remediation.doctable import actions_table, documented, iam_policy_block, write_blocks
 from tests.analytics.optimization.test_registry import _meta_check
 from tests.factories.usage import MotoAws
 from tests.remediation.conftest import RecordingClients
-from tests.remediation.scenarios import SCENARIOS, action
+from tests.remediation.scenarios import SCENARIOS, action, idle_instance
 
 ROOT = Path(__file__).resolve().parents[2]
 REMEDIATION_MD = ROOT / "docs" / "remediation.md"
@@ -87,12 +88,8 @@ def test_parameters_are_validated_naming_the_parameter() -> None:
         ACTIONS.get("resize_instance").parameters_from({"instance_type": "t3.nano"})
 
 
-@pytest.mark.parametrize("name", list(SCENARIOS))
-def test_calls_are_exactly_the_declared_iam_actions(
-    name: str, aws: MotoAws, clients: RecordingClients
-) -> None:
-    act = action(name)
-    target = SCENARIOS[name](aws)
+def run_every_method(act: Action, clients: RecordingClients, target: Target) -> set[str]:
+    """describe, dry run, execute, verify and (reversible) rollback; the IAM actions called."""
     act.describe(clients, target)
     act.dry_run(clients, target)
     outcome = act.execute(clients, target)
@@ -101,7 +98,40 @@ def test_calls_are_exactly_the_declared_iam_actions(
     act.verify(clients, target)
     if act.reversible:
         act.rollback(clients, target, outcome.undo)
-    assert clients.recorded() == set(act.iam_actions)
+    return clients.recorded()
+
+
+@pytest.mark.parametrize("name", list(SCENARIOS))
+def test_calls_are_exactly_the_declared_iam_actions(
+    name: str, aws: MotoAws, clients: RecordingClients
+) -> None:
+    act = action(name)
+    assert run_every_method(act, clients, SCENARIOS[name](aws)) == set(act.iam_actions)
+
+
+class _UnderDeclared(StopInstance):
+    """An action that exists only in this test: it forgets the call its rollback makes.
+
+    Example::
+
+        action: stop_instance_underdeclared
+        resource: AWS::EC2::Instance
+        fixes: idle_instance
+        parameters:
+          max_wait_seconds: 600
+    """
+
+    name = "stop_instance_underdeclared"
+    iam_actions = ("ec2:DescribeInstances", "ec2:StopInstances")
+
+
+def test_the_recording_notices_an_undeclared_call(aws: MotoAws, clients: RecordingClients) -> None:
+    with ACTIONS.temporarily(_UnderDeclared):
+        _meta_check(_UnderDeclared)  # well formed otherwise
+        recorded = run_every_method(_UnderDeclared(), clients, idle_instance(aws))
+    assert recorded - set(_UnderDeclared.iam_actions) == {"ec2:StartInstances"}
+    model = botocore.session.get_session().get_service_model("ec2")
+    assert "StopInstance" not in model.operation_names  # a misspelt action would fail
 
 
 def test_the_iam_policy_is_the_union_of_the_declared_actions() -> None:
