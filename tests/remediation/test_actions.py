@@ -10,6 +10,8 @@ from typing import Any
 import pytest
 
 from finops.errors import RemediationError, StaleResourceError
+from finops.ingest.aws import AwsSettings
+from finops.remediation import remediation_sessions
 from finops.remediation.actions import ACTIONS, Action, Target
 from finops.remediation.actions.ebs import DeleteOldSnapshot, Gp3Policy, RetentionPolicy
 from tests.factories.usage import MotoAws, run_instance
@@ -216,3 +218,18 @@ def test_the_clients_retry_adaptively(clients: RecordingClients) -> None:
     assert ec2.meta.config.retries["mode"] == "adaptive"
     # FINOPS_AWS_MAX_ATTEMPTS=10 retries: botocore counts the first call too
     assert ec2.meta.config.retries["total_max_attempts"] == 11
+
+
+def test_a_linked_account_is_changed_through_the_remediation_role(aws: MotoAws) -> None:
+    """The action acts in the finding's account: through sts:AssumeRole into the remediation
+    role there (moto keeps one backend per account), not in the caller's account."""
+    linked = "111122223333"
+    iid = run_instance(aws.client("ec2", account=linked), tags={"Name": "idle-linked"})
+    sessions = remediation_sessions(settings=AwsSettings(endpoint_url=aws.endpoint))
+    assert sessions.role_arn(linked) == "arn:aws:iam::111122223333:role/FinOpsRemediation"
+    t = Target(account_id=linked, region="us-east-1", resource_id=iid)
+    assert ACTIONS.get("stop_instance")().execute(sessions, t).calls == ("ec2:StopInstances",)
+    found = aws.client("ec2", account=linked).describe_instances(InstanceIds=[iid])
+    assert found["Reservations"][0]["Instances"][0]["State"]["Name"] == "stopped"
+    own = aws.client("ec2").describe_instances(Filters=[{"Name": "instance-id", "Values": [iid]}])
+    assert own["Reservations"] == []
