@@ -73,3 +73,21 @@ class TooManyAttemptsError(FinOpsError):
     def __init__(self, message: str, *, retry_after: int) -> None:
         super().__init__(message)
         self.retry_after = retry_after
+
+
+class RemediationError(FinOpsError):
+    """A remediation action failed; names the action, account, region and resource."""
+
+
+class ActionRefusedError(RemediationError):
+    """AWS refused the action (``UnauthorizedOperation`` on a DryRun, ``AccessDenied``): nothing
+    was changed. ``code`` is AWS's error code."""
+
+    def __init__(self, message: str, *, code: str) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+class StaleResourceError(RemediationError):
+    """The resource's observed state no longer fits the action (resized, attached, already
+    associated, not past retention): nothing was changed."""
