@@ -55,9 +55,10 @@ def _table(entries: list[AuditEntry]) -> str:
     ]
     for e in entries:
         details = json.dumps(e.details, sort_keys=True, default=str).replace("|", "\\|")
+        at = e.occurred_at.astimezone(UTC)
         lines.append(
-            f"| {e.id} | {e.chain_seq} | {e.occurred_at.astimezone(UTC):%Y-%m-%d %H:%M:%S} | {e.actor} | "
-            f"{e.action} | {e.subject} | {e.request_id or e.run_id or ''} | {details} |"
+            f"| {e.id} | {e.chain_seq} | {at:%Y-%m-%d %H:%M:%S} | {e.actor} | {e.action} | "
+            f"{e.subject} | {e.request_id or e.run_id or ''} | {details} |"
         )
     return "\n".join(lines)
 
