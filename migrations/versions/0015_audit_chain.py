@@ -63,17 +63,39 @@ CREATE FUNCTION finops.audit_log_chain() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, finops, pg_temp AS $$
 DECLARE
   head finops.audit_chain_head;
+  last_seq bigint;
+  last_hash text;
 BEGIN
-  SELECT * INTO STRICT head FROM finops.audit_chain_head WHERE one FOR UPDATE;
-  NEW.chain_seq := head.chain_seq + 1;
-  NEW.prev_hash := head.row_hash;
+  PERFORM pg_advisory_xact_lock(hashtext('finops.audit_log'));
+  -- after the lock: this statement's snapshot sees the last writer's committed rows
+  SELECT * INTO STRICT head FROM finops.audit_chain_head WHERE one;
+  SELECT a.chain_seq, a.row_hash INTO last_seq, last_hash FROM finops.audit_log a
+  ORDER BY a.chain_seq DESC LIMIT 1;
+  IF last_seq IS NULL OR last_seq < head.chain_seq THEN
+    -- no row yet, or the last rows were deleted: link to the head (the verifier sees the gap)
+    last_seq := head.chain_seq;
+    last_hash := head.row_hash;
+  END IF;
+  NEW.chain_seq := last_seq + 1;
+  NEW.prev_hash := last_hash;
   NEW.row_hash := finops.audit_row_hash(NEW);
-  UPDATE finops.audit_chain_head SET chain_seq = NEW.chain_seq, row_hash = NEW.row_hash
-  WHERE one;
   RETURN NEW;
 END $$;
 COMMENT ON FUNCTION finops.audit_log_chain() IS
   'Links a new audit row to the chain: the writer cannot choose chain_seq or the hashes';
+
+CREATE FUNCTION finops.audit_chain_move_head() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, finops, pg_temp AS $$
+BEGIN
+  -- at commit, once per transaction: only for its last row (the advisory lock is still held)
+  IF NEW.chain_seq = (SELECT max(a.chain_seq) FROM finops.audit_log a) THEN
+    UPDATE finops.audit_chain_head SET chain_seq = NEW.chain_seq, row_hash = NEW.row_hash
+    WHERE one;
+  END IF;
+  RETURN NULL;
+END $$;
+COMMENT ON FUNCTION finops.audit_chain_move_head() IS
+  'Moves the audit chain head to the last row a transaction wrote, when it commits';
 """
 
 BACKFILL = f"""
@@ -118,6 +140,13 @@ def upgrade() -> None:
         FOR EACH ROW EXECUTE FUNCTION finops.audit_log_chain()
         """
     )
+    op.execute(
+        """
+        CREATE CONSTRAINT TRIGGER audit_log_chain_head AFTER INSERT ON finops.audit_log
+        DEFERRABLE INITIALLY DEFERRED
+        FOR EACH ROW EXECUTE FUNCTION finops.audit_chain_move_head()
+        """
+    )
     for column, text in (
         ("chain_seq", "position in the hash chain, assigned under the lock of the chain head"),
         ("prev_hash", "row_hash of the row before it in the chain (64 zeros for the first)"),
@@ -127,7 +156,9 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.execute("DROP TRIGGER IF EXISTS audit_log_chain_head ON finops.audit_log")
     op.execute("DROP TRIGGER IF EXISTS audit_log_chain ON finops.audit_log")
+    op.execute("DROP FUNCTION IF EXISTS finops.audit_chain_move_head()")
     op.execute("DROP FUNCTION IF EXISTS finops.audit_log_chain()")
     op.execute("DROP TABLE IF EXISTS finops.audit_chain_head")
     op.execute("DROP FUNCTION IF EXISTS finops.audit_row_hash(finops.audit_log)")
