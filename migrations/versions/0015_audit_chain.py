@@ -8,16 +8,21 @@ verifier recomputes it): the hex SHA-256 of ``prev_hash`` and the canonical text
 array ``[chain_seq, id, occurred_at (UTC, microseconds), actor, action, subject, run_id,
 details, request_id]`` (jsonb's text is canonical: keys sorted, one spacing).
 
-The ``BEFORE INSERT`` trigger extends the chain whatever the writer sent: it locks the one row
-of ``finops.audit_chain_head`` (``FOR UPDATE``: concurrent writers queue behind it; under
-REPEATABLE READ a writer that lost the race fails with a serialization error instead of
-forking the chain), takes the next ``chain_seq``, links to the head's hash and moves the head.
-A transaction that rolls back rolls the head back with it, so the chain has no hole. Chain
-order is ``chain_seq``, the order in which writers held the head (``id`` comes from a sequence
-before the trigger runs, so ids of concurrent writers may be out of chain order). The function
-runs as its owner (SECURITY DEFINER, fixed search_path), so the application, the API under
-row-level security and the billing load's own connection all extend the same chain, and none
-of them may write the head themselves (finops/db/grants.sql).
+The ``BEFORE INSERT`` trigger extends the chain whatever the writer sent: it takes a
+transaction advisory lock (writers of the audit trail queue one behind the other until the
+holder commits or rolls back), then links the row to the last row (``chain_seq`` + 1, its
+``row_hash``) — or to ``finops.audit_chain_head`` when that is further on (the last rows were
+deleted: the new row links past the gap, which the verifier reports). A deferred constraint
+trigger moves the head to a transaction's last row when it commits (once per transaction, so a
+large transaction does not pile up versions of the head row). A rolled-back transaction or
+savepoint takes its rows with it, so the chain has no hole; under REPEATABLE READ a writer whose
+snapshot predates the last commit computes a ``chain_seq`` already taken and fails on the unique
+constraint instead of forking the chain. Chain order is ``chain_seq``, the order in which writers
+held the lock (``id`` comes from a sequence before the trigger runs, so ids of concurrent writers
+may be out of chain order). The functions run as their owner (SECURITY DEFINER, fixed
+search_path), so the application, the API under row-level security and the billing load's own
+connection all extend the same chain; neither login role may write the head
+(finops/db/grants.sql).
 
 Existing rows are chained in id order here, the append-only trigger disabled for that backfill
 only.
@@ -57,7 +62,7 @@ CREATE TABLE finops.audit_chain_head (
   row_hash  text NOT NULL
 );
 COMMENT ON TABLE finops.audit_chain_head IS
-  'The last link of the audit chain; its row lock serializes the writers of finops.audit_log';
+  'The last committed link of the audit chain (rows deleted from its end show as missing)';
 
 CREATE FUNCTION finops.audit_log_chain() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, finops, pg_temp AS $$

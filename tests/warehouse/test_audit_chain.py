@@ -225,6 +225,33 @@ def test_a_deleted_last_row_is_caught_by_the_head(fresh_settings: Settings) -> N
     assert report.head_seq == len(chain)
 
 
+def test_rows_deleted_from_the_end_stay_missing_after_new_rows(fresh_settings: Settings) -> None:
+    _write(fresh_settings, 4)
+    chain = _chain(fresh_settings)
+    _as_owner(fresh_settings, "DELETE FROM finops.audit_log WHERE chain_seq >= %s", (chain[-2][0],))
+    _write(fresh_settings, 2)  # the next row links to the head, not to the last row left
+    after = _chain(fresh_settings)
+    assert [seq for seq, *_ in after][-2:] == [len(chain) + 1, len(chain) + 2]
+    assert after[-2][2] == chain[-1][3]
+    report = _verify(fresh_settings)
+    assert report.broken is not None
+    assert (report.broken.problem, report.broken.row_id) == (ROW_MISSING, after[-2][1])
+    assert f"chain_seq {chain[-2][0]}..{chain[-1][0]} missing" in report.broken.describe()
+
+
+def test_a_rolled_back_savepoint_leaves_no_hole(fresh_settings: Settings) -> None:
+    with get_engine(fresh_settings).connect() as conn:
+        audit(conn, action="test.kept", subject="a", run_id=None, details={})
+        savepoint = conn.begin_nested()
+        audit(conn, action="test.gone", subject="b", run_id=None, details={})
+        savepoint.rollback()
+        audit(conn, action="test.kept", subject="c", run_id=None, details={})
+        conn.commit()
+    chain = _chain(fresh_settings)
+    assert [seq for seq, *_ in chain] == list(range(1, len(chain) + 1))
+    _intact(_verify(fresh_settings), len(chain))
+
+
 def test_a_writer_cannot_choose_the_hashes(fresh_settings: Settings) -> None:
     _write(fresh_settings, 2)
     with get_engine(fresh_settings).begin() as conn:

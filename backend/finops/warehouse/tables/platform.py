@@ -26,7 +26,7 @@ audit_log = Table(
     Column("row_hash", Text, nullable=False),
 )
 
-# table: the last link of the audit chain (0015); its row lock serializes audit writers
+# table: the last committed link of the audit chain (0015), moved at commit by a trigger
 audit_chain_head = Table(
     "audit_chain_head",
     metadata,
