@@ -16,7 +16,7 @@ from pathlib import Path
 import psycopg
 import pytest
 from sqlalchemy import text
-from sqlalchemy.exc import ProgrammingError
+from sqlalchemy.exc import IntegrityError, ProgrammingError
 
 from finops.config import Settings
 from finops.db.engine import get_api_engine, get_engine, libpq_url, owner_url, server_url
@@ -165,6 +165,20 @@ def test_a_rolled_back_insert_leaves_no_hole(fresh_settings: Settings) -> None:
     chain = _chain(fresh_settings)
     ids = [row_id for _, row_id, *_ in chain]
     assert ids[-1] == ids[-2] + 2  # the rolled-back row took an id, not a chain position
+    assert [seq for seq, *_ in chain] == list(range(1, len(chain) + 1))
+    _intact(_verify(fresh_settings), len(chain))
+
+
+def test_a_repeatable_read_writer_behind_the_chain_is_refused(fresh_settings: Settings) -> None:
+    """Its snapshot predates another writer's commit: it would take the same chain_seq."""
+    _write(fresh_settings, 1)
+    engine = get_engine(fresh_settings)
+    with engine.connect().execution_options(isolation_level="REPEATABLE READ") as late:
+        late.execute(text("SELECT count(*) FROM finops.audit_log")).scalar_one()  # snapshot
+        _write(fresh_settings, 1)
+        with pytest.raises(IntegrityError, match="audit_log_chain_seq_key"):
+            audit(late, action="test.late", subject="x", run_id=None, details={})
+    chain = _chain(fresh_settings)
     assert [seq for seq, *_ in chain] == list(range(1, len(chain) + 1))
     _intact(_verify(fresh_settings), len(chain))
 
