@@ -77,7 +77,8 @@ def test_the_command_tree_and_every_option_are_unchanged() -> None:
     expected = json.loads(SNAPSHOT.read_text())
     actual = json.loads(json.dumps(command_tree()))
     assert _paths(actual) == _paths(expected)
-    assert len(_paths(actual)) == 59  # 49 + users (group and 5) + tokens (group and 3)
+    # 49 + users (group and 5) + tokens (group and 3) + audit (group and 2)
+    assert len(_paths(actual)) == 62
     assert actual == expected
 
 

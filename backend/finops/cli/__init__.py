@@ -12,6 +12,7 @@ import typer
 
 from finops.cli import common
 from finops.cli.anomalies import anomalies_app
+from finops.cli.audit import audit_app
 from finops.cli.budgets import budgets_app
 from finops.cli.db import db_app
 from finops.cli.demo import airflow, demo
@@ -47,6 +48,7 @@ for name, group in (
     ("export", export_app),
     ("users", users_app),
     ("tokens", tokens_app),
+    ("audit", audit_app),
 ):
     app.add_typer(group, name=name)
 

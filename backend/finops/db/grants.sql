@@ -40,6 +40,10 @@ BEGIN
   IF to_regclass('finops.audit_log') IS NOT NULL THEN  -- append-only, also by privilege
     EXECUTE format('REVOKE UPDATE, DELETE, TRUNCATE ON finops.audit_log FROM %I, %I', app, api);
   END IF;
+  IF to_regclass('finops.audit_chain_head') IS NOT NULL THEN  -- moved by its trigger alone
+    EXECUTE format('REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON finops.audit_chain_head FROM %I, %I',
+                   app, api);
+  END IF;
   -- a partition has no policies of its own: the API reads partitioned tables through the parent
   FOR obj IN
     SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace

@@ -49,6 +49,7 @@ from finops.warehouse.tables.optimization import (
     savings_plan_recommendations,
 )
 from finops.warehouse.tables.platform import (
+    audit_chain_head,
     audit_log,
     job_runs,
     row_scopes,
@@ -71,6 +72,7 @@ __all__ = [
     "anomalies",
     "anomaly_incidents",
     "api_tokens",
+    "audit_chain_head",
     "audit_log",
     "billing_sources",
     "budget_alerts",

@@ -1,9 +1,10 @@
 """The platform's own records: the append-only audit trail (migration 0001; the request id
-since 0013), the job-run ledger (0011) and the registry of row-level security predicates (0014)."""
+since 0013, the hash chain since 0015), the job-run ledger (0011) and the registry of row-level
+security predicates (0014)."""
 
 from __future__ import annotations
 
-from sqlalchemy import BigInteger, Column, Date, DateTime, Table, Text
+from sqlalchemy import BigInteger, Boolean, Column, Date, DateTime, Table, Text
 from sqlalchemy.dialects.postgresql import JSONB
 
 from finops.warehouse.metadata import metadata
@@ -20,6 +21,18 @@ audit_log = Table(
     Column("run_id", Text),
     Column("details", JSONB, nullable=False),
     Column("request_id", Text),
+    Column("chain_seq", BigInteger, nullable=False, unique=True),
+    Column("prev_hash", Text, nullable=False),
+    Column("row_hash", Text, nullable=False),
+)
+
+# table: the last committed link of the audit chain (0015), moved at commit by a trigger
+audit_chain_head = Table(
+    "audit_chain_head",
+    metadata,
+    Column("one", Boolean, primary_key=True),
+    Column("chain_seq", BigInteger, nullable=False),
+    Column("row_hash", Text, nullable=False),
 )
 
 # table
