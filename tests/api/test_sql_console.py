@@ -285,3 +285,14 @@ def test_a_write_beyond_the_scope_is_403_and_stores_nothing(
     assert "outside your team scope" in whole_bill.json()["detail"]
     assert own.status_code == 201, own.text
     assert "whole-bill" not in names and "own-account" in names
+
+
+def test_whole_numbers_may_be_written_as_json_floats(scoped: TestClient) -> None:
+    """JSON Schema counts 2.0 as an integer; the row cap and timeout take it as 2."""
+    response = scoped.post(
+        "/api/v1/sql/query", json={"sql": "select 1 as one", "limit": 2.0, "timeout_s": 5.0}
+    )
+    assert response.status_code == 200, response.text
+    assert response.json()["rows"] == [[1]]
+    refused = scoped.post("/api/v1/sql/query", json={"sql": "select 1", "limit": "2"})
+    assert refused.status_code == 422

@@ -7,26 +7,15 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictBool, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StringConstraints
 
+from finops.api.schemas.common import WholeNumber
 from finops.auth.passwords import MAX_LENGTH, MIN_LENGTH
 from finops.auth.principal import Principal
 from finops.auth.roles import Permission, Role
 from finops.auth.tokens import MAX_DAYS, TokenInfo
 from finops.auth.users import User
 from finops.warehouse.scope import Scope
-
-
-def _whole_number(value: object) -> object:
-    """A JSON integer (``300`` or ``300.0``, as JSON Schema counts them), not a string or bool."""
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    if isinstance(value, int) and not isinstance(value, bool):
-        return value
-    raise ValueError("must be a whole number")
-
-
-WholeNumber = Annotated[int, BeforeValidator(_whole_number)]
 
 ScopeValue = Annotated[str, StringConstraints(min_length=1, max_length=200)]
 Username = Annotated[

@@ -46,3 +46,15 @@ def decimal_text(pattern: str, below: int, what: str) -> Any:
             }
         ),
     ]
+
+
+def _whole_number(value: object) -> object:
+    """A JSON integer (``300`` or ``300.0``, as JSON Schema counts them), not a string or bool."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    raise ValueError("must be a whole number")
+
+
+WholeNumber = Annotated[int, BeforeValidator(_whole_number)]

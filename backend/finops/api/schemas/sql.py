@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, StrictInt
+from pydantic import BaseModel, ConfigDict, Field
+
+from finops.api.schemas.common import WholeNumber
 
 MAX_SQL_CHARS = 20_000
 
@@ -17,10 +19,10 @@ class SqlQuery(BaseModel):
         max_length=MAX_SQL_CHARS,
         description="one SELECT or WITH query over the public views (costs, resources, …)",
     )
-    limit: StrictInt | None = Field(
+    limit: WholeNumber | None = Field(
         default=None, ge=1, le=100_000, description="row cap (default and maximum: the server's)"
     )
-    timeout_s: StrictInt | None = Field(
+    timeout_s: WholeNumber | None = Field(
         default=None, ge=1, le=300, description="statement timeout (default: the server's)"
     )
 
