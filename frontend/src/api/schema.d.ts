@@ -1877,7 +1877,7 @@ export interface components {
             sql: string;
             /**
              * Timeout S
-             * @description statement timeout (default: the server's)
+             * @description statement timeout in seconds (default: the server's)
              */
             timeout_s?: number | null;
         };

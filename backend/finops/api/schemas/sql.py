@@ -2,13 +2,29 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema
 
 from finops.api.schemas.common import WholeNumber
 
 MAX_SQL_CHARS = 20_000
+MAX_ROWS = 100_000
+MAX_TIMEOUT_S = 300
+
+
+def _optional_whole(minimum: int, maximum: int) -> WithJsonSchema:
+    # pydantic writes the bounds of a validated int inside a union as "ge"/"le", which JSON
+    # Schema does not know: state them as minimum/maximum
+    return WithJsonSchema(
+        {"anyOf": [{"type": "integer", "minimum": minimum, "maximum": maximum}, {"type": "null"}]}
+    )
+
+
+RowCap = Annotated[WholeNumber | None, Field(ge=1, le=MAX_ROWS), _optional_whole(1, MAX_ROWS)]
+TimeoutSeconds = Annotated[
+    WholeNumber | None, Field(ge=1, le=MAX_TIMEOUT_S), _optional_whole(1, MAX_TIMEOUT_S)
+]
 
 
 class SqlQuery(BaseModel):
@@ -19,11 +35,9 @@ class SqlQuery(BaseModel):
         max_length=MAX_SQL_CHARS,
         description="one SELECT or WITH query over the public views (costs, resources, …)",
     )
-    limit: WholeNumber | None = Field(
-        default=None, ge=1, le=100_000, description="row cap (default and maximum: the server's)"
-    )
-    timeout_s: WholeNumber | None = Field(
-        default=None, ge=1, le=300, description="statement timeout (default: the server's)"
+    limit: RowCap = Field(default=None, description="row cap (default and maximum: the server's)")
+    timeout_s: TimeoutSeconds = Field(
+        default=None, description="statement timeout in seconds (default: the server's)"
     )
 
 
