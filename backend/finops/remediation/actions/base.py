@@ -23,6 +23,7 @@ instance type than the finding saw) raises :class:`StaleResourceError` before an
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Protocol
@@ -77,7 +78,7 @@ class NoParameters:
     """An action that takes no parameters."""
 
 
-class Action(Registered):
+class Action(Registered, ABC):
     """One remediation action: what it fixes, what it needs and how it undoes itself."""
 
     fixes: ClassVar[tuple[str, ...]]
@@ -104,17 +105,21 @@ class Action(Registered):
 
     # ---- behaviour --------------------------------------------------------------------------
 
+    @abstractmethod
     def describe(self, clients: Clients, target: Target) -> dict[str, Any]:
-        raise NotImplementedError
+        """The resource's observed state, JSON-able (what a proposal's digest binds)."""
 
+    @abstractmethod
     def dry_run(self, clients: Clients, target: Target) -> dict[str, Any]:
-        raise NotImplementedError
+        """Check the action is permitted without changing anything (EC2 DryRun)."""
 
+    @abstractmethod
     def execute(self, clients: Clients, target: Target) -> Outcome:
-        raise NotImplementedError
+        """Make the change; the outcome carries the undo data of a reversible action."""
 
+    @abstractmethod
     def verify(self, clients: Clients, target: Target) -> dict[str, Any]:
-        raise NotImplementedError
+        """Describe the resource again: the state the action should have left."""
 
     def rollback(self, clients: Clients, target: Target, undo: Mapping[str, Any]) -> Outcome:
         raise RemediationError(f"{self.name}: not reversible ({self.undo})")
@@ -212,8 +217,9 @@ class Deletion(Action):
         """Why the observed state no longer fits the action (None: it fits)."""
         return None
 
+    @abstractmethod
     def calls(self, clients: Clients, target: Target, state: dict[str, Any]) -> list[Call]:
-        raise NotImplementedError
+        """The AWS calls that remove the resource."""
 
     def recorded(self, results: list[Any]) -> dict[str, Any]:
         """The outcome's ``undo`` / ``note`` from the calls' responses."""
