@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
+from rich.markup import escape
 
 from finops.cli.common import err_console
 
@@ -35,8 +36,13 @@ def _checked(folder: Path | None) -> tuple[Path, list[Policy]]:
     policies, problems = validate_policies(folder)
     if problems:
         for problem in problems:
-            err_console.print(f"[bold red]error:[/] {problem}", highlight=False, soft_wrap=True)
-        err_console.print(f"{len(problems)} problem(s) in {folder}", highlight=False)
+            err_console.print(
+                f"[bold red]error:[/] {escape(problem)}",
+                highlight=False,
+                soft_wrap=True,
+                emoji=False,
+            )
+        err_console.print(f"{len(problems)} problem(s) in {escape(str(folder))}", emoji=False)
         raise typer.Exit(code=1)
     return folder, policies
 
