@@ -440,3 +440,16 @@ def test_cli_reads_the_configured_folder_by_default(tmp_path: Path) -> None:
     run = _cli(tmp_path, "validate")
     assert run.returncode == 0, run.stderr
     assert run.stdout == f"1 policies valid in {(tmp_path / 'home' / 'policies').resolve()}\n"
+
+
+def test_the_policy_examples_in_docs_validate(tmp_path: Path) -> None:
+    doc = (Path(__file__).parents[2] / "docs" / "remediation.md").read_text()
+    section = doc.split("## Policies", 1)[1].split("\n## ", 1)[0]
+    blocks = [b.split("```", 1)[0] for b in section.split("```yaml\n")[1:]]
+    assert len(blocks) == 2
+    for n, block in enumerate(blocks):
+        (tmp_path / f"doc{n}.yaml").write_text(block)
+    policies = load_policies(tmp_path)
+    assert [p.name for p in policies] == ["stop-idle-dev-instances", "delete-unattached-volumes"]
+    example = next(p for p in load_policies(EXAMPLES) if p.name == policies[0].name)
+    assert policies[0].model_dump() == example.model_dump()  # the doc shows the example file
