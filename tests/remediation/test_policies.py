@@ -1,55 +1,22 @@
-"""Remediation policies: the examples load; every kind of bad input is refused naming file,
-policy and field; matching, limits, maintenance windows and auto-approval; the CLI."""
+"""Remediation policy files: the examples load; every kind of bad input is refused naming file,
+policy and field; the defaults; ``finops policies validate|list``. (What a loaded policy
+answers is in test_policy_behaviour.py.)"""
 
 from __future__ import annotations
 
 import os
 import subprocess
 import sys
-from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
-from textwrap import dedent, indent
-from typing import Any
 
 import pytest
-import yaml
 
-from finops.analytics.optimization.findings import Finding
 from finops.config import Settings
-from finops.errors import InvalidParameterError, PolicyError, PolicyLimitError
+from finops.errors import PolicyError
 from finops.remediation.actions import ACTIONS
-from finops.remediation.policies import (
-    EXAMPLES,
-    Policy,
-    ProposalFacts,
-    load_policies,
-    validate_policies,
-)
-
-BASE = """\
-name: {name}
-description: Stop idle instances.
-finding_types: [idle_instance]
-action: stop_instance
-max_resources_per_run: 3
-max_resources_per_account: 2
-"""
-
-
-def _variant(name: str, extra: str) -> str:
-    """The base policy with each line of ``extra`` in place of the base's line of that key."""
-    keys = {line.split(":")[0] for line in extra.splitlines()}
-    base = BASE.format(name=name).splitlines()
-    return "".join(line + "\n" for line in base if line.split(":")[0] not in keys) + extra
-
-
-def _write(folder: Path, file: str, *policies: str) -> Path:
-    folder.mkdir(parents=True, exist_ok=True)
-    body = "".join("  - " + indent(p, "    ").lstrip() for p in policies)
-    path = folder / file
-    path.write_text("policies:\n" + body)
-    return path
+from finops.remediation.policies import EXAMPLES, load_policies, validate_policies
+from tests.factories.policies import BASE, make_policy, variant, write_policies
 
 
 def _problems(folder: Path) -> list[str]:
@@ -58,27 +25,6 @@ def _problems(folder: Path) -> list[str]:
         load_policies(folder)
     assert caught.value.problems == problems
     return problems
-
-
-def _policy(extra: str = "", name: str = "p") -> Policy:
-    data = yaml.safe_load(BASE.format(name=name) + dedent(extra))
-    return Policy.model_validate(data)
-
-
-def _finding(
-    resource_id: str = "i-1", account: str = "111111111111", region: str = "us-east-1"
-) -> Finding:
-    return Finding(
-        finding_type="idle_instance",
-        account_id=account,
-        region=region,
-        resource_id=resource_id,
-        resource_type="AWS::EC2::Instance",
-        service="AmazonEC2",
-        scope="",
-        estimated_monthly_savings=Decimal("30.00"),
-        details={},
-    )
 
 
 # ---- the examples ---------------------------------------------------------------------------
@@ -102,7 +48,7 @@ def test_the_examples_load_one_policy_per_action() -> None:
 
 
 def test_defaults_manual_approval_72_hours_and_the_opt_out_tag() -> None:
-    policy = _policy()
+    policy = make_policy()
     assert policy.approval.mode == "manual"
     assert policy.approval_expiry_hours == 72
     assert policy.exclusions.opt_out_tag == "finops:exclude"
@@ -174,6 +120,11 @@ BAD = {
         "unknown time zone 'Mars/Olympus'",
     ),
     "unknown_field": ("max_resources: 3\n", "max_resources", "Extra inputs are not permitted"),
+    "unquoted_account": (
+        "scope: {accounts: [111111111111]}\n",
+        "scope.accounts",
+        "write account ids as quoted 12-digit text, got 111111111111",
+    ),
     "tag_without_values": ("scope: {tags: {env: []}}\n", "scope.tags", "at least one"),
 }
 
@@ -181,7 +132,7 @@ BAD = {
 @pytest.mark.parametrize("case", sorted(BAD))
 def test_bad_input_is_refused_naming_file_policy_and_field(tmp_path: Path, case: str) -> None:
     extra, field, message = BAD[case]
-    path = _write(tmp_path, "bad.yaml", BASE.format(name="good"), _variant("bad", extra))
+    path = write_policies(tmp_path, "bad.yaml", BASE.format(name="good"), variant("bad", extra))
     problems = _problems(tmp_path)
     assert len(problems) == 1, problems
     assert problems[0].startswith(f"{path}:bad:{field}: ")
@@ -192,7 +143,7 @@ def test_bad_input_is_refused_naming_file_policy_and_field(tmp_path: Path, case:
 
 def test_missing_limits_are_each_named(tmp_path: Path) -> None:
     policy = "".join(line + "\n" for line in BASE.format(name="nolimits").splitlines()[:4])
-    path = _write(tmp_path, "a.yaml", policy)
+    path = write_policies(tmp_path, "a.yaml", policy)
     assert _problems(tmp_path) == [
         f"{path}:nolimits:max_resources_per_run: Field required",
         f"{path}:nolimits:max_resources_per_account: Field required",
@@ -200,16 +151,16 @@ def test_missing_limits_are_each_named(tmp_path: Path) -> None:
 
 
 def test_duplicate_names_across_files_are_refused(tmp_path: Path) -> None:
-    first = _write(tmp_path, "a.yaml", BASE.format(name="same"))
-    second = _write(tmp_path, "b.yml", BASE.format(name="same"))
+    first = write_policies(tmp_path, "a.yaml", BASE.format(name="same"))
+    second = write_policies(tmp_path, "b.yml", BASE.format(name="same"))
     assert _problems(tmp_path) == [f"{second}:same:name: duplicate policy name (first in {first})"]
 
 
 def test_every_problem_of_every_file_is_named(tmp_path: Path) -> None:
-    a = _write(tmp_path, "a.yaml", _variant("x", "action: nope\n"))
+    a = write_policies(tmp_path, "a.yaml", variant("x", "action: nope\n"))
     (tmp_path / "b.yaml").write_text("policies: [\n")
     (tmp_path / "c.yaml").write_text("rules: []\n")
-    unnamed = _write(tmp_path, "d.yaml", "description: no name\n")
+    unnamed = write_policies(tmp_path, "d.yaml", "description: no name\n")
     problems = _problems(tmp_path)
     assert len(problems) == 8, problems
     assert problems[0] == (
@@ -228,168 +179,6 @@ def test_a_missing_folder_is_a_problem(tmp_path: Path) -> None:
     assert _problems(tmp_path / "nope") == [
         f"{tmp_path / 'nope'}:-:-: policy folder does not exist"
     ]
-
-
-# ---- matching ---------------------------------------------------------------------------------
-
-SCOPED = """\
-scope:
-  accounts: ["111111111111"]
-  regions: [us-east-1]
-  tags: {environment: [dev, test]}
-exclusions:
-  resource_ids: [i-excluded]
-"""
-
-
-def test_matching_by_type_account_region_and_tags() -> None:
-    policy = _policy(SCOPED)
-    dev = {"environment": "dev"}
-    assert policy.matches(_finding(), dev)
-    assert policy.matches(_finding(), {"environment": "test", "team": "a"})
-    assert not policy.matches(_finding(account="222222222222"), dev)
-    assert not policy.matches(_finding(region="eu-west-1"), dev)
-    assert not policy.matches(_finding(), {"environment": "prod"})
-    assert not policy.matches(_finding(), {})
-    gp2 = Finding(**_as(_finding(), "gp2_volume"))
-    assert not policy.matches(gp2, dev)
-    # an unscoped policy matches every account and region
-    assert _policy().matches(_finding(account="999999999999", region="ap-south-1"), {})
-
-
-def _as(finding: Finding, finding_type: str) -> dict[str, Any]:
-    fields = {name: getattr(finding, name) for name in Finding.__dataclass_fields__}
-    return {**fields, "finding_type": finding_type}
-
-
-def test_the_opt_out_tag_and_excluded_ids_are_never_matched() -> None:
-    policy = _policy(SCOPED)
-    assert not policy.matches(_finding(), {"environment": "dev", "finops:exclude": "true"})
-    assert not policy.matches(_finding(), {"environment": "dev", "finops:exclude": ""})
-    assert not policy.matches(_finding("i-excluded"), {"environment": "dev"})
-    custom = _policy("exclusions: {opt_out_tag: 'keep-me'}\n")
-    assert not custom.matches(_finding(), {"keep-me": "yes"})
-    assert custom.matches(_finding(), {"finops:exclude": "true"})
-
-
-# ---- limits -----------------------------------------------------------------------------------
-
-
-def test_limits_per_run_raise_naming_the_counts() -> None:
-    policy = _policy()  # 3 per run, 2 per account
-    within = [_finding("i-1", "111111111111"), _finding("i-2", "111111111111"), _finding("i-3")]
-    within[2] = _finding("i-3", "222222222222")
-    policy.check_limits(within)
-    over = [*within, _finding("i-4", "333333333333")]
-    with pytest.raises(PolicyLimitError) as caught:
-        policy.check_limits(over)
-    error = caught.value
-    assert (error.policy, error.limit, error.allowed, error.count) == (
-        "p",
-        "max_resources_per_run",
-        3,
-        4,
-    )
-    assert str(error) == (
-        "policy p: 4 resources exceed max_resources_per_run 3; nothing was changed"
-    )
-
-
-def test_limits_per_account_raise_naming_the_account_and_counts() -> None:
-    policy = _policy()
-    three_in_one = [_finding(f"i-{n}", "222222222222") for n in range(3)]
-    with pytest.raises(PolicyLimitError) as caught:
-        policy.check_limits(three_in_one)
-    error = caught.value
-    assert (error.limit, error.allowed, error.count) == ("max_resources_per_account", 2, 3)
-    assert "3 resources in account 222222222222 exceed max_resources_per_account 2" in str(error)
-
-
-def test_a_run_over_its_limit_changes_nothing() -> None:
-    """The check runs over the whole candidate list before the first action is built."""
-    policy = _policy()
-    acted: list[str] = []
-
-    def run(candidates: list[Finding]) -> None:
-        policy.check_limits(candidates)
-        acted.extend(c.resource_id or "" for c in candidates)
-
-    with pytest.raises(PolicyLimitError):
-        run([_finding(f"i-{n}") for n in range(4)])
-    assert acted == []
-    run([_finding("i-1"), _finding("i-2", "222222222222")])
-    assert acted == ["i-1", "i-2"]
-
-
-# ---- maintenance window -----------------------------------------------------------------------
-
-
-def _at(text: str) -> datetime:
-    return datetime.fromisoformat(text)
-
-
-def test_a_day_window_includes_start_and_excludes_end() -> None:
-    policy = _policy("window: {days: [mon], start: '09:00', end: '17:00'}\n")
-    assert policy.in_window(_at("2026-12-07T09:00:00+00:00"))  # a Monday
-    assert policy.in_window(_at("2026-12-07T16:59:59+00:00"))
-    assert not policy.in_window(_at("2026-12-07T17:00:00+00:00"))
-    assert not policy.in_window(_at("2026-12-07T08:59:59+00:00"))
-    assert not policy.in_window(_at("2026-12-08T10:00:00+00:00"))  # Tuesday
-
-
-def test_an_overnight_window_belongs_to_the_day_it_starts() -> None:
-    policy = _policy("window: {days: [fri], start: '22:00', end: '06:00'}\n")
-    assert policy.in_window(_at("2026-12-04T22:00:00+00:00"))  # Friday night
-    assert policy.in_window(_at("2026-12-05T05:59:00+00:00"))  # Saturday early
-    assert not policy.in_window(_at("2026-12-05T06:00:00+00:00"))
-    assert not policy.in_window(_at("2026-12-05T22:30:00+00:00"))  # Saturday night
-    assert not policy.in_window(_at("2026-12-04T05:00:00+00:00"))  # Friday early: Thursday's
-
-
-def test_a_named_time_zone_follows_its_clock_and_daylight_saving() -> None:
-    policy = _policy("window: {start: '02:00', end: '04:00', timezone: Europe/Berlin}\n")
-    assert policy.in_window(_at("2026-12-03T01:30:00+00:00"))  # 02:30 CET (UTC+1)
-    assert not policy.in_window(_at("2026-12-03T03:00:00+00:00"))  # 04:00 CET
-    assert policy.in_window(_at("2026-07-03T00:30:00+00:00"))  # 02:30 CEST (UTC+2)
-    assert not policy.in_window(_at("2026-07-03T02:00:00+00:00"))  # 04:00 CEST
-
-
-def test_no_window_is_always_and_a_naive_time_is_refused() -> None:
-    assert _policy().in_window(datetime(2026, 12, 3, 12, tzinfo=UTC))
-    with pytest.raises(InvalidParameterError, match="timezone-aware"):
-        _policy().in_window(datetime(2026, 12, 3, 12))
-
-
-# ---- auto-approval ----------------------------------------------------------------------------
-
-AUTO = """\
-approval:
-  mode: auto
-  conditions:
-    max_estimated_monthly_savings: "100.00"
-    account_tags: {environment: [dev, test]}
-"""
-
-
-def test_auto_approval_needs_every_condition() -> None:
-    policy = _policy(AUTO)
-    dev = {"environment": "dev", "team": "a"}
-    assert policy.auto_approves(ProposalFacts(Decimal("99.99"), dev))
-    assert policy.auto_approves(ProposalFacts(Decimal("100.00"), {"environment": "test"}))
-    assert not policy.auto_approves(ProposalFacts(Decimal("100.01"), dev))
-    assert not policy.auto_approves(ProposalFacts(Decimal("10"), {"environment": "prod"}))
-    assert not policy.auto_approves(ProposalFacts(Decimal("10"), {}))
-
-
-def test_a_single_condition_is_enough_to_configure_and_manual_never_approves() -> None:
-    savings_only = _policy(
-        "approval: {mode: auto, conditions: {max_estimated_monthly_savings: '5'}}\n"
-    )
-    assert savings_only.auto_approves(ProposalFacts(Decimal("5"), {}))
-    assert not savings_only.auto_approves(ProposalFacts(Decimal("5.01"), {}))
-    tags_only = _policy("approval: {mode: auto, conditions: {account_tags: {env: [dev]}}}\n")
-    assert tags_only.auto_approves(ProposalFacts(Decimal("100000"), {"env": "dev"}))
-    assert not _policy().auto_approves(ProposalFacts(Decimal("0"), {"environment": "dev"}))
 
 
 # ---- the CLI ----------------------------------------------------------------------------------
@@ -424,8 +213,8 @@ def test_cli_validate_and_list_the_examples(tmp_path: Path) -> None:
 
 def test_cli_validate_exits_1_naming_every_problem(tmp_path: Path) -> None:
     folder = tmp_path / "policies"
-    a = _write(folder, "a.yaml", _variant("one", "action: stop_everything\n"))
-    b = _write(folder, "b.yaml", _variant("two", "max_resources_per_account: 0\n"))
+    a = write_policies(folder, "a.yaml", variant("one", "action: stop_everything\n"))
+    b = write_policies(folder, "b.yaml", variant("two", "max_resources_per_account: 0\n"))
     for command in ("validate", "list"):
         run = _cli(tmp_path, command, str(folder))
         assert run.returncode == 1
@@ -436,7 +225,7 @@ def test_cli_validate_exits_1_naming_every_problem(tmp_path: Path) -> None:
 
 
 def test_cli_reads_the_configured_folder_by_default(tmp_path: Path) -> None:
-    _write(tmp_path / "home" / "policies", "a.yaml", BASE.format(name="one"))
+    write_policies(tmp_path / "home" / "policies", "a.yaml", BASE.format(name="one"))
     run = _cli(tmp_path, "validate")
     assert run.returncode == 0, run.stderr
     assert run.stdout == f"1 policies valid in {(tmp_path / 'home' / 'policies').resolve()}\n"
