@@ -112,6 +112,11 @@ BAD = {
         "write a time as quoted 'HH:MM', got 1320",
     ),
     "bad_time": ("window: {start: '25:00', end: '06:00'}\n", "window.start", "time"),
+    "time_with_offset": (
+        "window: {start: '01:00+02:00', end: '02:00'}\n",
+        "window.start",
+        "give the zone in timezone",
+    ),
     "empty_window": ("window: {start: '06:00', end: '06:00'}\n", "window", "equal"),
     "bad_day": ("window: {days: [someday], start: '01:00', end: '02:00'}\n", "window.days.0", ""),
     "bad_timezone": (

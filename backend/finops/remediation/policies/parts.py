@@ -92,6 +92,13 @@ class Window(Strict):
 
     _clock_text = field_validator("start", "end", mode="before")(_clock)
 
+    @field_validator("start", "end")
+    @classmethod
+    def _local_clock(cls, value: time) -> time:
+        if value.tzinfo is not None:
+            raise ValueError("give the zone in timezone, not in the time")
+        return value
+
     @field_validator("days")
     @classmethod
     def _some_days(cls, days: tuple[Weekday, ...]) -> tuple[Weekday, ...]:
