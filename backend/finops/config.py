@@ -47,6 +47,10 @@ class Settings(BaseSettings):
         description="billing export locations (folders or s3:// prefixes) the DAG ingests",
     )
     demo_estate_dir: Path | None = None
+    remediation_policy_dir: Path | None = Field(
+        default=None,
+        description="folder of remediation policy YAML files; unset: home/policies",
+    )
     aws_role_arn: str | None = Field(
         default=None, description="role assumed to read billing exports from S3"
     )
@@ -284,6 +288,10 @@ class Settings(BaseSettings):
     @property
     def demo_estate_path(self) -> Path:
         return (self.demo_estate_dir or self.home / "demo-estate").resolve()
+
+    @property
+    def remediation_policy_path(self) -> Path:
+        return (self.remediation_policy_dir or self.home / "policies").resolve()
 
 
 def describe_invalid(exc: ValidationError) -> str:

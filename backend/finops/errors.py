@@ -91,3 +91,26 @@ class ActionRefusedError(RemediationError):
 class StaleResourceError(RemediationError):
     """The resource's observed state no longer fits the action (resized, attached, already
     associated, not past retention): nothing was changed."""
+
+
+class PolicyError(ConfigurationError):
+    """Remediation policy files that do not validate; ``problems`` holds one
+    ``file:policy:field: message`` line per problem."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__(
+            f"{len(problems)} problem(s) in remediation policies:\n" + "\n".join(problems)
+        )
+        self.problems = problems
+
+
+class PolicyLimitError(RemediationError):
+    """A policy's run would touch more resources than its limit allows (per run or per
+    account): the run stops before any change. Names the policy, the limit and the counts."""
+
+    def __init__(self, message: str, *, policy: str, limit: str, allowed: int, count: int) -> None:
+        super().__init__(message)
+        self.policy = policy
+        self.limit = limit
+        self.allowed = allowed
+        self.count = count

@@ -21,6 +21,7 @@ from finops.cli.export import export_app
 from finops.cli.generate import generate
 from finops.cli.ingest import ingest_app
 from finops.cli.jobs import run_app
+from finops.cli.policies import policies_app
 from finops.cli.serve import openapi, serve
 from finops.cli.sources import sources_app
 from finops.cli.sql import sql
@@ -49,6 +50,7 @@ for name, group in (
     ("users", users_app),
     ("tokens", tokens_app),
     ("audit", audit_app),
+    ("policies", policies_app),
 ):
     app.add_typer(group, name=name)
 
