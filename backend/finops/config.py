@@ -51,6 +51,10 @@ class Settings(BaseSettings):
         default=None,
         description="folder of remediation policy YAML files; unset: home/policies",
     )
+    remediation_airflow_approvers: list[str] = Field(
+        default_factory=list,
+        description="Airflow users assigned to the remediation DAG's approval tasks; empty: any",
+    )
     aws_role_arn: str | None = Field(
         default=None, description="role assumed to read billing exports from S3"
     )
