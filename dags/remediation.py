@@ -33,9 +33,11 @@ def resolve() -> str:
     return context["dag_run"].run_after.isoformat()
 
 
-@task(multiple_outputs=True)
-def propose(at: str) -> dict[str, object]:
-    """Proposals for the open findings; returns this run's proposals waiting for a person."""
+@task
+def propose(at: str) -> list[int]:
+    """Proposals for the open findings; returns the ids of this run's proposals that wait for
+    a person (one approval task each)."""
+    import logging
     from datetime import datetime
 
     from finops.config import get_settings
@@ -45,12 +47,13 @@ def propose(at: str) -> dict[str, object]:
     run_id = str(get_current_context()["run_id"])
     settings = get_settings()
     report = run_propose(settings=settings, now=datetime.fromisoformat(at), run_id=run_id)
-    return {
-        "proposed": list(report.proposed),
-        "auto_approved": list(report.auto_approved),
-        "skipped": dict(report.skipped),
-        "waiting": waiting_for_a_person(run_id=run_id, settings=settings),
-    }
+    logging.getLogger(__name__).info(
+        "proposed %s, approved by policy %s, skipped %s",
+        report.proposed,
+        report.auto_approved,
+        report.skipped,
+    )
+    return waiting_for_a_person(run_id=run_id, settings=settings)
 
 
 @task(trigger_rule="all_done")
@@ -86,11 +89,10 @@ def execute() -> list[dict[str, object]]:
     doc_md=__doc__,
 )
 def remediation() -> None:
-    proposals = propose(resolve())
-    waits = ProposalApprovalOperator.partial(task_id="approval").expand(
-        proposal_id=proposals["waiting"]
-    )
-    proposals >> waits >> execute()
+    waiting = propose(resolve())
+    waiting >> ProposalApprovalOperator.partial(task_id="approval").expand(
+        proposal_id=waiting
+    ) >> execute()
 
 
 remediation()

@@ -38,6 +38,7 @@ DAG_IDS = [
     "budget_check",
     "cost_forecast",
     "optimization",
+    "remediation",
     "usage_ingest",
 ]
 

@@ -55,6 +55,7 @@ def test_analytics_dags_hang_off_the_ingest_assets() -> None:
     assert uris("cost_forecast") == {costs}
     assert uris("budget_check") == {"finops://warehouse/forecasts"}
     assert uris("optimization") == {costs, "finops://warehouse/utilization_daily"}
+    assert uris("remediation") == {"finops://warehouse/findings"}
     # findings refresh after a billing load alone: either asset triggers the optimization DAG
     condition = _serialized(bag, "optimization").timetable.asset_condition
     assert type(condition).__name__.endswith("AssetAny")

@@ -1,5 +1,6 @@
 """The running Airflow api-server's REST API (``/api/v2``), for what the demo asks of Airflow
-once it is up: unpausing DAGs and triggering a run. One HTTP call each, where the ``airflow``
+once it is up: unpausing DAGs and triggering a run, and answering a human-in-the-loop
+request as the Airflow UI does. One HTTP call each, where the ``airflow``
 command would import Airflow afresh (several seconds) for every one."""
 
 from __future__ import annotations
@@ -45,6 +46,38 @@ class AirflowApi:
 
     def dag_run(self, dag_id: str, run_id: str) -> dict[str, Any]:
         return self._call("GET", f"/api/v2/dags/{_quote(dag_id)}/dagRuns/{_quote(run_id)}")
+
+    def clear_run(self, dag_id: str, run_id: str) -> dict[str, Any]:
+        """Clear every task of a run so it runs again (the UI's "Clear" on a run)."""
+        return self._call(
+            "POST",
+            f"/api/v2/dags/{_quote(dag_id)}/clearTaskInstances",
+            {"dry_run": False, "dag_run_id": run_id, "only_failed": False, "reset_dag_runs": True},
+        )
+
+    def hitl_details(self, dag_id: str, run_id: str) -> list[dict[str, Any]]:
+        """The run's human-in-the-loop requests ("Required actions"), answered or not."""
+        path = f"/api/v2/dags/{_quote(dag_id)}/dagRuns/{_quote(run_id)}/hitlDetails"
+        return list(self._call("GET", path).get("hitl_details", []))
+
+    def respond(
+        self,
+        dag_id: str,
+        run_id: str,
+        task_id: str,
+        *,
+        map_index: int,
+        chosen_options: list[str],
+        params_input: dict[str, object],
+    ) -> dict[str, Any]:
+        """Answer a human-in-the-loop request as this client's user, the call the Airflow UI
+        makes when a person presses Approve / Reject."""
+        path = (
+            f"/api/v2/dags/{_quote(dag_id)}/dagRuns/{_quote(run_id)}/taskInstances/"
+            f"{_quote(task_id)}/{map_index}/hitlDetails"
+        )
+        body: dict[str, object] = {"chosen_options": chosen_options, "params_input": params_input}
+        return self._call("PATCH", path, body)
 
     def _call(
         self, method: str, path: str, payload: dict[str, object] | None = None
