@@ -64,7 +64,7 @@ def run_execute(
     """Carry out the approved proposals (or those of ``proposal_ids`` that are approved),
     after checking each policy's limits on the run: over a limit, nothing is done
     (``PolicyLimitError``). A proposal another run is carrying out, or whose approval expired,
-    is reported and skipped; returns the proposals as they ended."""
+    is logged and left as it is; returns every proposal as it ended."""
     settings = settings or get_settings()
     policies = load_policies(settings.remediation_policy_path)
     engine = get_engine(settings)
@@ -93,4 +93,6 @@ def run_execute(
             )
         except (ApprovalRefusedError, RemediationError) as exc:
             log.warning("remediation.not_carried_out", proposal_id=proposal.id, error=str(exc))
+            with engine.connect() as conn:
+                ended.append(get_proposal(conn, proposal.id))
     return ended
