@@ -51,6 +51,10 @@ class Settings(BaseSettings):
         default=None,
         description="folder of remediation policy YAML files; unset: home/policies",
     )
+    remediation_four_eyes: bool = Field(
+        default=False,
+        description="four eyes: whoever proposed a remediation may not approve or reject it",
+    )
     remediation_airflow_approvers: list[str] = Field(
         default_factory=list,
         description="Airflow users assigned to the remediation DAG's approval tasks; empty: any",
