@@ -64,14 +64,12 @@ def execute() -> list[dict[str, object]]:
 
     from finops.config import get_settings
     from finops.jobs.remediation import run_execute
-    from finops.orchestration.remediation_approval import EXECUTOR, approved
+    from finops.orchestration.remediation_approval import EXECUTOR, run_proposals
 
     run_id = str(get_current_context()["run_id"])
     settings = get_settings()
-    ids = approved(run_id=run_id, settings=settings)
-    if not ids:
-        return []
-    done = run_execute(
+    ids = [p.id for p in run_proposals(run_id=run_id, settings=settings)]
+    done = run_execute(  # only the approved ones among them
         settings=settings, now=datetime.now(UTC), actor=EXECUTOR, run_id=run_id, proposal_ids=ids
     )
     return [{"proposal_id": p.id, "status": p.status, "reason": p.status_reason} for p in done]
@@ -90,9 +88,11 @@ def execute() -> list[dict[str, object]]:
 )
 def remediation() -> None:
     waiting = propose(resolve())
-    waiting >> ProposalApprovalOperator.partial(task_id="approval").expand(
-        proposal_id=waiting
-    ) >> execute()
+    (
+        waiting
+        >> ProposalApprovalOperator.partial(task_id="approval").expand(proposal_id=waiting)
+        >> execute()
+    )
 
 
 remediation()

@@ -115,7 +115,9 @@ def stack() -> Iterator[Stack]:
         try:
             upgrade(get_engine(settings))
             access = start_airflow(settings, group)
-            api = AirflowApi.login(url=access.url, username=access.username, password=access.password)
+            api = AirflowApi.login(
+                url=access.url, username=access.username, password=access.password
+            )
             api.set_paused((DAG,), paused=False)
             yield Stack(settings, api, MotoAws(endpoint), group, home / "estates")
         finally:
@@ -153,7 +155,11 @@ def test_an_idle_instance_is_stopped_after_approval_in_the_airflow_ui(stack: Sta
     run_id = stack.trigger("airflow_ui")
     request = _pending_request(stack, run_id)
     proposal = stack.proposal_of(planted.instance_id)
-    assert (proposal.status, proposal.action, proposal.run_id) == ("proposed", "stop_instance", run_id)
+    assert (proposal.status, proposal.action, proposal.run_id) == (
+        "proposed",
+        "stop_instance",
+        run_id,
+    )
     assert request["options"] == ["Approve", "Reject"]
     assert request["assigned_users"] == [{"id": "admin", "name": "admin"}]
     assert planted.instance_id in request["subject"] and proposal.digest in request["body"]
@@ -180,7 +186,7 @@ def test_an_idle_instance_is_stopped_after_approval_in_the_airflow_ui(stack: Sta
     assert decision is not None
     assert (decision.decision, decision.actor, decision.source, decision.reason) == (
         "approve",
-        "admin",
+        "airflow:admin",
         "airflow",
         "idle for two weeks",
     )
@@ -193,15 +199,22 @@ def test_an_idle_instance_is_stopped_after_approval_in_the_airflow_ui(stack: Sta
 
     with get_engine(stack.settings).connect() as conn:
         chain = verify_chain(conn)
-    assert chain.ok, chain
+    assert chain.intact, chain.broken
+    assert chain.rows_checked >= 6  # proposed, approved, three steps and their transitions
     actors = stack.sql(
-        "SELECT actor, action FROM finops.audit_log WHERE subject LIKE :subject ORDER BY id",
-        subject=f"%{proposal.id}%",
+        "SELECT actor, action FROM finops.audit_log WHERE subject = :subject ORDER BY id",
+        subject=proposal.subject,
     )
-    assert ("admin",) in {(a,) for a, _ in actors}, actors
+    assert ("airflow:admin", "remediation.approved") in actors, actors
+    assert {a for a, action in actors if action.startswith("remediation.step.")} == {
+        "airflow:remediation"
+    }
 
     # the dashboard now finds it decided, and by whom
-    with pytest.raises(DecisionConflictError, match="admin"), get_engine(stack.settings).begin() as conn:
+    with (
+        pytest.raises(DecisionConflictError, match="airflow:admin"),
+        get_engine(stack.settings).begin() as conn,
+    ):
         approvals.decide(
             conn,
             proposal_id=proposal.id,

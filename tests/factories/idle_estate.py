@@ -81,14 +81,14 @@ def _with_public_rate(root: Path) -> Path:
     factory writes only the cost) to every data file: the findings price savings with it."""
     for path in root.rglob("*.parquet"):
         table = pq.read_table(path)
-        rate = pc.divide(
-            table["pricing_public_on_demand_cost"], table["line_item_usage_amount"]
-        )
+        rate = pc.divide(table["pricing_public_on_demand_cost"], table["line_item_usage_amount"])
         pq.write_table(table.append_column("pricing_public_on_demand_rate", rate), path)
     return root
 
 
-def plant_idle_instance(aws: MotoAws, settings: Settings, folder: Path, as_of: date) -> IdleInstance:
+def plant_idle_instance(
+    aws: MotoAws, settings: Settings, folder: Path, as_of: date
+) -> IdleInstance:
     """Run the instance in moto, load its bill, metrics and inventory, and run the waste job
     for ``as_of``: its findings hold the instance as ``idle_instance``."""
     instance_id = run_instance(

@@ -34,7 +34,7 @@ class ApprovalWaitTrigger(BaseTrigger):  # type: ignore[misc]
         timeout_datetime: datetime | None,
         poke_interval: float = 5.0,
     ) -> None:
-        super().__init__()
+        super().__init__()  # type: ignore[no-untyped-call]
         self.ti_id = ti_id
         self.proposal_id = proposal_id
         self.timeout_datetime = timeout_datetime
@@ -59,7 +59,7 @@ class ApprovalWaitTrigger(BaseTrigger):  # type: ignore[misc]
             if event is None and self._timed_out():
                 event = {"timed_out": True, "proposal_id": self.proposal_id}
             if event is not None:
-                yield TriggerEvent(event)
+                yield TriggerEvent(event)  # type: ignore[no-untyped-call]
                 return
             await asyncio.sleep(self.poke_interval)
 
@@ -68,7 +68,6 @@ class ApprovalWaitTrigger(BaseTrigger):  # type: ignore[misc]
 
     async def _airflow_response(self) -> dict[str, Any] | None:
         from airflow.sdk.execution_time.hitl import get_hitl_detail_content_detail
-
         from asgiref.sync import sync_to_async  # as Airflow's HITLTrigger calls its comms
 
         detail = await sync_to_async(get_hitl_detail_content_detail)(ti_id=self.ti_id)
@@ -106,5 +105,7 @@ class ApprovalWaitTrigger(BaseTrigger):  # type: ignore[misc]
                 chosen_options=[option],
                 params_input={"reason": f"decided outside Airflow: {summary}"},
             )
-        except Exception as exc:  # noqa: BLE001 - Airflow's comms raise its own error types
-            self.log.warning("proposal %s: could not close the Airflow request: %s", self.proposal_id, exc)
+        except Exception as exc:
+            self.log.warning(
+                "proposal %s: could not close the Airflow request: %s", self.proposal_id, exc
+            )

@@ -14,17 +14,25 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select
 
 from finops.config import Settings, get_settings
 from finops.db.engine import get_engine
 from finops.errors import ApprovalRefusedError, DecisionConflictError
 from finops.remediation import approvals, store
-from finops.remediation.store import Decision, Proposal
+from finops.remediation.approvals import describe_decision
+from finops.remediation.store import Proposal
+from finops.warehouse.tables import remediation_proposals
 
 APPROVE = "Approve"
 REJECT = "Reject"
 EXECUTOR = "airflow:remediation"  # the actor of the DAG's dry runs, executions, verifications
+
+
+def airflow_actor(responder: str) -> str:
+    """How the approval store names an Airflow user (``airflow:admin``): the same person as
+    ``user:admin`` for four eyes (``approvals.person``)."""
+    return f"airflow:{responder}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,33 +51,16 @@ def _engine(settings: Settings | None) -> Engine:
 
 def run_proposals(*, run_id: str, settings: Settings | None = None) -> list[Proposal]:
     """Every proposal made by DAG run ``run_id`` (a retried propose task finds the same)."""
-    found: list[Proposal] = []
+    p = remediation_proposals
     with _engine(settings).connect() as conn:
-        while True:
-            page, total = store.list_proposals(conn, limit=500, offset=len(found))
-            found += page
-            if not page or len(found) >= total:
-                break
-    return [p for p in found if p.run_id == run_id]
+        ids = conn.execute(select(p.c.id).where(p.c.run_id == run_id).order_by(p.c.id))
+        return [store.get_proposal(conn, i) for i in ids.scalars()]
 
 
 def waiting_for_a_person(*, run_id: str, settings: Settings | None = None) -> list[int]:
     """The ids of run ``run_id``'s proposals that wait for a decision, oldest first."""
-    return sorted(p.id for p in run_proposals(run_id=run_id, settings=settings) if p.status == store.WAITING)
-
-
-def approved(*, run_id: str, settings: Settings | None = None) -> list[int]:
-    """The ids of run ``run_id``'s proposals approved (by a person or a policy) and not yet
-    carried out."""
-    return sorted(p.id for p in run_proposals(run_id=run_id, settings=settings) if p.status == "approved")
-
-
-def describe_decision(decision: Decision) -> str:
-    """One line naming who decided what, how and when: ``approved by alice (dashboard) at
-    2026-06-01T10:00:00+00:00: reason``."""
-    verb = "approved" if decision.decision == "approve" else "rejected"
-    line = f"{verb} by {decision.actor} ({decision.source}) at {decision.decided_at.isoformat()}"
-    return f"{line}: {decision.reason}" if decision.reason else line
+    proposals = run_proposals(run_id=run_id, settings=settings)
+    return [p.id for p in proposals if p.status == store.WAITING]
 
 
 def money(amount: Decimal, currency: str) -> str:
@@ -120,7 +111,9 @@ class PlatformAnswer:
         }
 
 
-def pending(*, proposal_id: int, settings: Settings | None = None) -> ApprovalRequest | PlatformAnswer:
+def pending(
+    *, proposal_id: int, settings: Settings | None = None
+) -> ApprovalRequest | PlatformAnswer:
     """The request to show for ``proposal_id``, or the platform's answer if it no longer
     waits (the task then does not wait)."""
     answer = platform_answer(proposal_id=proposal_id, settings=settings)
@@ -136,7 +129,9 @@ def platform_answer(*, proposal_id: int, settings: Settings | None = None) -> Pl
     with _engine(settings).connect() as conn:
         decision = store.decision_of(conn, proposal_id)
         if decision is not None:
-            return PlatformAnswer(proposal_id, decision.decision == "approve", describe_decision(decision))
+            return PlatformAnswer(
+                proposal_id, decision.decision == "approve", describe_decision(decision)
+            )
         proposal = store.get_proposal(conn, proposal_id)
     if proposal.status == store.WAITING:
         return None
@@ -162,7 +157,7 @@ def record_answer(
         "proposal_id": proposal_id,
         "answered_in": "airflow",
         "approved": approve,
-        "responder": responder,
+        "responder": airflow_actor(responder),
     }
     try:
         with engine.begin() as conn:
@@ -171,16 +166,15 @@ def record_answer(
                 conn,
                 proposal_id=proposal_id,
                 approve=approve,
-                actor=responder,
+                actor=airflow_actor(responder),
                 source="airflow",
                 reason=reason,
                 digest=proposal.digest,
                 now=now,
                 run_id=run_id,
             )
-    except DecisionConflictError as exc:
-        return {**report, "recorded": False, "refused": str(exc)}
-    except ApprovalRefusedError as exc:
+    except (DecisionConflictError, ApprovalRefusedError) as exc:
+        # another path decided first, or the proposal stopped waiting (expired, stale)
         return {**report, "recorded": False, "refused": str(exc)}
     return {**report, "recorded": True, "decision": describe_decision(decision)}
 
