@@ -54,6 +54,9 @@ class ProposalApprovalOperator(ApprovalOperator):
         self.assigned_users = ra.approvers() or None
         self.response_timeout = max(request.expires_at - datetime.now(UTC), timedelta(0))
         ti_id = context["task_instance"].id
+        earlier = _earlier_response(context)
+        if earlier is not None:  # answered, but the try that waited died before recording it
+            return self.execute_complete(context, event=earlier)
         upsert_hitl_detail(
             ti_id=ti_id,
             options=self.options,
@@ -103,3 +106,17 @@ class ProposalApprovalOperator(ApprovalOperator):
         else:
             self.log.warning("proposal %s: not recorded: %s", self.proposal_id, report["refused"])
         return report
+
+
+def _earlier_response(context: Any) -> dict[str, Any] | None:
+    """On a retry, the response a person already gave to this task's request (a later try
+    would otherwise ask again and wipe it): e.g. a response that came while the try that
+    deferred was still being reported finished, which Airflow counts as a failed try."""
+    from airflow.sdk.execution_time.hitl import get_hitl_detail_content_detail
+
+    from finops.orchestration.approval_trigger import response_event
+
+    ti = context["task_instance"]
+    if ti.try_number <= 1:
+        return None  # no request yet: nothing to read
+    return response_event(get_hitl_detail_content_detail(ti_id=ti.id))

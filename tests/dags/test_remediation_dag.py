@@ -55,6 +55,7 @@ class Stack:
     folder: Path
 
     def plant(self) -> IdleInstance:
+        self.folder.mkdir(parents=True, exist_ok=True)
         folder = Path(tempfile.mkdtemp(dir=self.folder))
         return plant_idle_instance(self.aws, self.settings, folder, AS_OF)
 
@@ -107,6 +108,9 @@ def stack() -> Iterator[Stack]:
             "FINOPS_AWS_ENDPOINT_URL": endpoint,
             "FINOPS_REMEDIATION_POLICY_DIR": str(home / "policies"),
             "FINOPS_REMEDIATION_AIRFLOW_APPROVERS": '["admin"]',
+            # log servers of their own: other Airflows on this machine hold the defaults
+            "AIRFLOW__LOGGING__WORKER_LOG_SERVER_PORT": str(_free_port()),
+            "AIRFLOW__LOGGING__TRIGGER_LOG_SERVER_PORT": str(_free_port()),
         }.items():
             mp.setenv(name, value)
         for name in ("AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_ENDPOINT_URL"):
@@ -140,11 +144,17 @@ def _until(what: str, stack: Stack, probe: Callable[[], Any], timeout_s: float =
 
 
 def _pending_request(stack: Stack, run_id: str) -> dict[str, Any]:
-    """The run's one approval request once its task waits (deferred) for a person."""
+    """The run's one approval request once its task waits (deferred, its trigger running in
+    the triggerer) for a person."""
 
     def probe() -> dict[str, Any] | None:
         details = stack.api.hitl_details(DAG, run_id)
-        waiting = [d for d in details if d["task_instance"]["state"] == "deferred"]
+        waiting = [
+            d
+            for d in details
+            if d["task_instance"]["state"] == "deferred"
+            and (d["task_instance"].get("trigger") or {}).get("triggerer_id") is not None
+        ]
         return waiting[0] if len(waiting) == 1 else None
 
     return dict(_until(f"{run_id} to wait for approval", stack, probe))

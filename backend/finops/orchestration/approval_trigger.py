@@ -25,6 +25,21 @@ from airflow.triggers.base import BaseTrigger, TriggerEvent
 CLASSPATH = "finops.orchestration.approval_trigger.ApprovalWaitTrigger"
 
 
+def response_event(detail: Any) -> dict[str, Any] | None:
+    """The event ``HITLOperator.execute_complete`` takes, from a human-in-the-loop detail that
+    holds a response (Airflow's ``HITLDetailResponse``); None while it holds none."""
+    if not (detail.response_received and detail.chosen_options):
+        return None
+    user = detail.responded_by_user
+    return {
+        "chosen_options": list(detail.chosen_options),
+        "params_input": dict(detail.params_input or {}),
+        "responded_at": detail.responded_at,
+        "responded_by_user": None if user is None else {"id": user.id, "name": user.name},
+        "timedout": False,
+    }
+
+
 class ApprovalWaitTrigger(BaseTrigger):  # type: ignore[misc]
     def __init__(
         self,
@@ -71,16 +86,7 @@ class ApprovalWaitTrigger(BaseTrigger):  # type: ignore[misc]
         from asgiref.sync import sync_to_async  # as Airflow's HITLTrigger calls its comms
 
         detail = await sync_to_async(get_hitl_detail_content_detail)(ti_id=self.ti_id)
-        if not (detail.response_received and detail.chosen_options):
-            return None
-        user = detail.responded_by_user
-        return {
-            "chosen_options": list(detail.chosen_options),
-            "params_input": dict(detail.params_input or {}),
-            "responded_at": detail.responded_at,
-            "responded_by_user": None if user is None else {"id": user.id, "name": user.name},
-            "timedout": False,
-        }
+        return response_event(detail)
 
     async def _platform_answer(self) -> dict[str, Any] | None:
         from finops.orchestration.remediation_approval import APPROVE, REJECT, platform_answer
