@@ -160,6 +160,21 @@ def _pending_request(stack: Stack, run_id: str) -> dict[str, Any]:
     return dict(_until(f"{run_id} to wait for approval", stack, probe))
 
 
+def _dashboard_decides(stack: Stack, proposal: store.Proposal, *, reason: str) -> None:
+    """A rejection by user:alice from the dashboard (the call its route makes)."""
+    with get_engine(stack.settings).begin() as conn:
+        approvals.decide(
+            conn,
+            proposal_id=proposal.id,
+            approve=False,
+            actor="user:alice",
+            source="dashboard",
+            reason=reason,
+            digest=proposal.digest,
+            now=datetime.now(UTC),
+        )
+
+
 def test_an_idle_instance_is_stopped_after_approval_in_the_airflow_ui(stack: Stack) -> None:
     planted = stack.plant()
     run_id = stack.trigger("airflow_ui")
@@ -188,7 +203,15 @@ def test_an_idle_instance_is_stopped_after_approval_in_the_airflow_ui(stack: Sta
     assert stack.finish(run_id) == "success"
 
     assert stack.instance_state(planted.instance_id) == "stopped"
+    report = stack.api.task_result(DAG, run_id, "approval", map_index=0)
+    assert (report["answered_in"], report["responder"], report["recorded"]) == (
+        "airflow",
+        "airflow:admin",
+        True,
+    )
+    executed = stack.api.task_result(DAG, run_id, "execute")
     proposal = stack.proposal_of(planted.instance_id)
+    assert [(e["proposal_id"], e["status"]) for e in executed] == [(proposal.id, "verified")]
     assert proposal.status == "verified"
     with get_engine(stack.settings).connect() as conn:
         decision = store.decision_of(conn, proposal.id)
@@ -221,20 +244,8 @@ def test_an_idle_instance_is_stopped_after_approval_in_the_airflow_ui(stack: Sta
     }
 
     # the dashboard now finds it decided, and by whom
-    with (
-        pytest.raises(DecisionConflictError, match="airflow:admin"),
-        get_engine(stack.settings).begin() as conn,
-    ):
-        approvals.decide(
-            conn,
-            proposal_id=proposal.id,
-            approve=False,
-            actor="alice@example.com",
-            source="dashboard",
-            reason="too late",
-            digest=proposal.digest,
-            now=datetime.now(UTC),
-        )
+    with pytest.raises(DecisionConflictError, match=r"airflow:admin \(airflow\)"):
+        _dashboard_decides(stack, proposal, reason="too late")
 
     # cleared and run again, the run acts on nothing twice
     steps_before = len(steps)
@@ -250,23 +261,13 @@ def test_a_dashboard_decision_ends_the_wait_and_closes_the_airflow_request(stack
     run_id = stack.trigger("dashboard_first")
     request = _pending_request(stack, run_id)
     proposal = stack.proposal_of(planted.instance_id)
-    with get_engine(stack.settings).begin() as conn:
-        approvals.decide(
-            conn,
-            proposal_id=proposal.id,
-            approve=False,
-            actor="alice@example.com",
-            source="dashboard",
-            reason="keep it: a standby",
-            digest=proposal.digest,
-            now=datetime.now(UTC),
-        )
+    _dashboard_decides(stack, proposal, reason="keep it: a standby")
     assert stack.finish(run_id) == "success"
 
     (closed,) = stack.api.hitl_details(DAG, run_id)
     assert closed["response_received"] is True
     assert closed["chosen_options"] == ["Reject"]
-    assert "alice@example.com (dashboard)" in closed["params_input"]["reason"]
+    assert "user:alice (dashboard)" in closed["params_input"]["reason"]
     with pytest.raises(FinOpsError, match="409"):
         stack.api.respond(
             DAG,
@@ -278,6 +279,14 @@ def test_a_dashboard_decision_ends_the_wait_and_closes_the_airflow_request(stack
         )
     assert stack.instance_state(planted.instance_id) == "running"
     assert stack.proposal_of(planted.instance_id).status == "rejected"
+    report = stack.api.task_result(DAG, run_id, "approval", map_index=0)
+    assert (report["answered_in"], report["approved"], report["recorded"]) == (
+        "platform",
+        False,
+        False,
+    )
+    assert report["decision"].startswith("rejected by user:alice (dashboard)")
+    assert stack.api.task_result(DAG, run_id, "execute") == []
 
     # an Airflow answer that reached the record step after the dashboard's is reported, not
     # recorded: the first decision stays, named in the report
@@ -291,10 +300,10 @@ def test_a_dashboard_decision_ends_the_wait_and_closes_the_airflow_request(stack
         settings=stack.settings,
     )
     assert report["recorded"] is False
-    assert "alice@example.com" in str(report["refused"])
+    assert "rejected by user:alice (dashboard)" in str(report["refused"])
     with get_engine(stack.settings).connect() as conn:
         decision = store.decision_of(conn, proposal.id)
     assert decision is not None and (decision.actor, decision.source) == (
-        "alice@example.com",
+        "user:alice",
         "dashboard",
     )

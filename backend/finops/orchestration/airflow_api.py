@@ -55,6 +55,14 @@ class AirflowApi:
             {"dry_run": False, "dag_run_id": run_id, "only_failed": False, "reset_dag_runs": True},
         )
 
+    def task_result(self, dag_id: str, run_id: str, task_id: str, *, map_index: int = -1) -> Any:
+        """What a task instance returned (its ``return_value`` XCom)."""
+        path = (
+            f"/api/v2/dags/{_quote(dag_id)}/dagRuns/{_quote(run_id)}/taskInstances/"
+            f"{_quote(task_id)}/xcomEntries/return_value?map_index={map_index}&deserialize=true"
+        )
+        return self._call("GET", path).get("value")
+
     def hitl_details(self, dag_id: str, run_id: str) -> list[dict[str, Any]]:
         """The run's human-in-the-loop requests ("Required actions"), answered or not."""
         path = f"/api/v2/dags/{_quote(dag_id)}/dagRuns/{_quote(run_id)}/hitlDetails"
