@@ -23,7 +23,7 @@ from datetime import timedelta
 import pendulum
 from _dag_shared import FINDINGS_ASSET, default_args
 from _remediation_approval import ProposalApprovalOperator
-from airflow.sdk import dag, get_current_context, task
+from airflow.sdk import Param, dag, get_current_context, task
 
 
 @task
@@ -36,7 +36,7 @@ def resolve() -> str:
 @task
 def propose(at: str) -> list[int]:
     """Proposals for the open findings; returns the ids of this run's proposals that wait for
-    a person (one approval task each)."""
+    a person (one approval task each), or of every waiting proposal with ``wait_for=all``."""
     import logging
     from datetime import datetime
 
@@ -44,7 +44,8 @@ def propose(at: str) -> list[int]:
     from finops.jobs.remediation import run_propose
     from finops.orchestration.remediation_approval import waiting_for_a_person
 
-    run_id = str(get_current_context()["run_id"])
+    context = get_current_context()
+    run_id = str(context["run_id"])
     settings = get_settings()
     report = run_propose(settings=settings, now=datetime.fromisoformat(at), run_id=run_id)
     logging.getLogger(__name__).info(
@@ -53,13 +54,15 @@ def propose(at: str) -> list[int]:
         report.auto_approved,
         report.skipped,
     )
-    return waiting_for_a_person(run_id=run_id, settings=settings)
+    every = context["params"].get("wait_for") == "all"
+    return waiting_for_a_person(run_id=run_id, every=every, settings=settings)
 
 
 @task(trigger_rule="all_done")
-def execute() -> list[dict[str, object]]:
-    """Dry run, execution and verification of this run's approved proposals (each at most
-    once, whatever path approved it); runs after every wait ended, however it ended."""
+def execute(waited: list[int] | None) -> list[dict[str, object]]:
+    """Dry run, execution and verification of the approved proposals of this run and of those
+    it waited for (each at most once, whatever path approved it); runs after every wait
+    ended, however it ended."""
     from datetime import UTC, datetime
 
     from finops.config import get_settings
@@ -68,7 +71,9 @@ def execute() -> list[dict[str, object]]:
 
     run_id = str(get_current_context()["run_id"])
     settings = get_settings()
-    ids = [p.id for p in run_proposals(run_id=run_id, settings=settings)]
+    ids = sorted(
+        {p.id for p in run_proposals(run_id=run_id, settings=settings)} | set(waited or [])
+    )
     done = run_execute(  # only the approved ones among them
         settings=settings, now=datetime.now(UTC), actor=EXECUTOR, run_id=run_id, proposal_ids=ids
     )
@@ -84,15 +89,19 @@ def execute() -> list[dict[str, object]]:
     max_active_runs=8,  # a run may wait days for its approvals; later findings go on meanwhile
     default_args=default_args(timedelta(minutes=1)),
     tags=["finops", "remediation"],
+    params={
+        "wait_for": Param(
+            "run",
+            enum=["run", "all"],
+            description="run: this run's proposals; all: every proposal waiting for a person",
+        )
+    },
     doc_md=__doc__,
 )
 def remediation() -> None:
     waiting = propose(resolve())
-    (
-        waiting
-        >> ProposalApprovalOperator.partial(task_id="approval").expand(proposal_id=waiting)
-        >> execute()
-    )
+    waits = ProposalApprovalOperator.partial(task_id="approval").expand(proposal_id=waiting)
+    waits >> execute(waiting)
 
 
 remediation()

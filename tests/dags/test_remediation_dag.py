@@ -31,11 +31,13 @@ from sqlalchemy import text
 from finops.config import Settings
 from finops.db.engine import get_engine
 from finops.errors import DecisionConflictError, FinOpsError
+from finops.ingest.aws import AwsSettings
+from finops.jobs.remediation import run_propose
 from finops.orchestration.airflow_api import AirflowApi
 from finops.orchestration.airflow_runtime import start_airflow, wait_for_run
 from finops.orchestration.processes import ProcessGroup
 from finops.orchestration.remediation_approval import record_answer
-from finops.remediation import approvals, store
+from finops.remediation import approvals, remediation_sessions, store
 from finops.warehouse.audit_chain import verify_chain
 from tests.factories.idle_estate import REGION, IdleInstance, plant_idle_instance
 from tests.factories.moto import start_moto_server, stop_moto_server
@@ -59,9 +61,9 @@ class Stack:
         folder = Path(tempfile.mkdtemp(dir=self.folder))
         return plant_idle_instance(self.aws, self.settings, folder, AS_OF)
 
-    def trigger(self, name: str) -> str:
+    def trigger(self, name: str, **conf: object) -> str:
         run_id = f"test__{name}_{time.time_ns()}"
-        self.api.trigger(DAG, run_id=run_id, conf={})
+        self.api.trigger(DAG, run_id=run_id, conf=conf)
         return run_id
 
     def finish(self, run_id: str) -> str:
@@ -258,9 +260,19 @@ def test_an_idle_instance_is_stopped_after_approval_in_the_airflow_ui(stack: Sta
 
 def test_a_dashboard_decision_ends_the_wait_and_closes_the_airflow_request(stack: Stack) -> None:
     planted = stack.plant()
-    run_id = stack.trigger("dashboard_first")
-    request = _pending_request(stack, run_id)
+    # proposed outside the DAG (as `finops actions propose` or the demo do); a run with
+    # wait_for=all waits for it too
+    report = run_propose(
+        settings=stack.settings,
+        now=datetime.now(UTC),
+        run_id="cli-propose",
+        clients=remediation_sessions(settings=AwsSettings.from_settings(stack.settings)),
+    )
     proposal = stack.proposal_of(planted.instance_id)
+    assert report.proposed == [proposal.id] and proposal.run_id == "cli-propose"
+    run_id = stack.trigger("dashboard_first", wait_for="all")
+    request = _pending_request(stack, run_id)
+    assert f"(proposal {proposal.id})" in request["subject"]
     _dashboard_decides(stack, proposal, reason="keep it: a standby")
     assert stack.finish(run_id) == "success"
 

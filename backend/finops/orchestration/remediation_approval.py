@@ -57,10 +57,18 @@ def run_proposals(*, run_id: str, settings: Settings | None = None) -> list[Prop
         return [store.get_proposal(conn, i) for i in ids.scalars()]
 
 
-def waiting_for_a_person(*, run_id: str, settings: Settings | None = None) -> list[int]:
-    """The ids of run ``run_id``'s proposals that wait for a decision, oldest first."""
-    proposals = run_proposals(run_id=run_id, settings=settings)
-    return [p.id for p in proposals if p.status == store.WAITING]
+def waiting_for_a_person(
+    *, run_id: str, every: bool = False, settings: Settings | None = None
+) -> list[int]:
+    """The ids of run ``run_id``'s proposals that wait for a decision, oldest first; with
+    ``every``, of every proposal that waits (made by the CLI, the demo, an earlier run).
+    Two runs waiting for one proposal is harmless: the first answer closes both requests."""
+    p = remediation_proposals
+    query = select(p.c.id).where(p.c.status == store.WAITING).order_by(p.c.id)
+    if not every:
+        query = query.where(p.c.run_id == run_id)
+    with _engine(settings).connect() as conn:
+        return [int(i) for i in conn.execute(query).scalars()]
 
 
 def money(amount: Decimal, currency: str) -> str:
