@@ -41,10 +41,21 @@ class ProposalApprovalOperator(ApprovalOperator):
         self.proposal_id = proposal_id
 
     def execute(self, context: Any) -> Any:
-        from airflow.sdk.execution_time.hitl import upsert_hitl_detail
+        prepared = self._prepare()
+        if isinstance(prepared, dict):
+            return prepared
+        if context["task_instance"].try_number > 1:
+            # the request of an earlier try still stands, with any answer it holds (asking
+            # again would wipe it): e.g. an answer given within a second of the deferral,
+            # which Airflow counts as a failed try. No request at all: the trigger says so
+            # and execute_complete asks.
+            self._wait(context, prepared)
+        self._ask(context, prepared)
 
+    def _prepare(self) -> dict[str, Any] | datetime:
+        """The platform's answer if the proposal no longer waits; else what to ask (set on
+        the operator) and until when."""
         from finops.orchestration import remediation_approval as ra
-        from finops.orchestration.approval_trigger import ApprovalWaitTrigger
 
         request = ra.pending(proposal_id=int(self.proposal_id))
         if isinstance(request, ra.PlatformAnswer):
@@ -53,12 +64,13 @@ class ProposalApprovalOperator(ApprovalOperator):
         self.subject, self.body = request.subject, request.body
         self.assigned_users = ra.approvers() or None
         self.response_timeout = max(request.expires_at - datetime.now(UTC), timedelta(0))
-        ti_id = context["task_instance"].id
-        earlier = _earlier_response(context)
-        if earlier is not None:  # answered, but the try that waited died before recording it
-            return self.execute_complete(context, event=earlier)
+        return request.expires_at
+
+    def _ask(self, context: Any, expires_at: datetime) -> None:
+        from airflow.sdk.execution_time.hitl import upsert_hitl_detail
+
         upsert_hitl_detail(
-            ti_id=ti_id,
+            ti_id=context["task_instance"].id,
             options=self.options,
             subject=self.subject,
             body=self.body,
@@ -70,18 +82,28 @@ class ProposalApprovalOperator(ApprovalOperator):
         self.log.info(
             "proposal %s waits for a person until %s (Airflow UI: Required actions)",
             self.proposal_id,
-            request.expires_at.isoformat(),
+            expires_at.isoformat(),
         )
-        self.defer(
-            trigger=ApprovalWaitTrigger(
-                ti_id=ti_id, proposal_id=int(self.proposal_id), timeout_datetime=request.expires_at
-            ),
-            method_name="execute_complete",
+        self._wait(context, expires_at)
+
+    def _wait(self, context: Any, expires_at: datetime) -> None:
+        from finops.orchestration.approval_trigger import ApprovalWaitTrigger
+
+        trigger = ApprovalWaitTrigger(
+            ti_id=context["task_instance"].id,
+            proposal_id=int(self.proposal_id),
+            timeout_datetime=expires_at,
         )
+        self.defer(trigger=trigger, method_name="execute_complete")
 
     def execute_complete(self, context: Any, event: dict[str, Any]) -> Any:
         from finops.orchestration import remediation_approval as ra
 
+        if event.get("no_request"):  # a retry found no request to wait on: ask now
+            prepared = self._prepare()
+            if isinstance(prepared, dict):
+                return prepared
+            self._ask(context, prepared)
         if event.get("answered_in") == "platform":
             self.log.info("proposal %s: %s", self.proposal_id, event.get("decision"))
             return event
@@ -106,17 +128,3 @@ class ProposalApprovalOperator(ApprovalOperator):
         else:
             self.log.warning("proposal %s: not recorded: %s", self.proposal_id, report["refused"])
         return report
-
-
-def _earlier_response(context: Any) -> dict[str, Any] | None:
-    """On a retry, the response a person already gave to this task's request (a later try
-    would otherwise ask again and wipe it): e.g. a response that came while the try that
-    deferred was still being reported finished, which Airflow counts as a failed try."""
-    from airflow.sdk.execution_time.hitl import get_hitl_detail_content_detail
-
-    from finops.orchestration.approval_trigger import response_event
-
-    ti = context["task_instance"]
-    if ti.try_number <= 1:
-        return None  # no request yet: nothing to read
-    return response_event(get_hitl_detail_content_detail(ti_id=ti.id))

@@ -131,7 +131,7 @@ def stack() -> Iterator[Stack]:
             get_engine(settings).dispose()
             stop_moto_server(server, endpoint)
             stop_server(home / "pgdata")
-            shutil.rmtree(home, ignore_errors=True)
+            pass  # shutil.rmtree(home, ignore_errors=True)
 
 
 def _until(what: str, stack: Stack, probe: Callable[[], Any], timeout_s: float = 300) -> Any:
@@ -204,7 +204,6 @@ def test_an_idle_instance_is_stopped_after_approval_in_the_airflow_ui(stack: Sta
     assert answer["responded_by"] == {"id": "admin", "name": "admin"}
     assert stack.finish(run_id) == "success"
 
-    assert stack.instance_state(planted.instance_id) == "stopped"
     report = stack.api.task_result(DAG, run_id, "approval", map_index=0)
     assert (report["answered_in"], report["responder"], report["recorded"]) == (
         "airflow",
@@ -214,6 +213,7 @@ def test_an_idle_instance_is_stopped_after_approval_in_the_airflow_ui(stack: Sta
     executed = stack.api.task_result(DAG, run_id, "execute")
     proposal = stack.proposal_of(planted.instance_id)
     assert [(e["proposal_id"], e["status"]) for e in executed] == [(proposal.id, "verified")]
+    assert stack.instance_state(planted.instance_id) == "stopped"
     assert proposal.status == "verified"
     with get_engine(stack.settings).connect() as conn:
         decision = store.decision_of(conn, proposal.id)

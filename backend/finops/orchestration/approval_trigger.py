@@ -82,10 +82,17 @@ class ApprovalWaitTrigger(BaseTrigger):  # type: ignore[misc]
         return self.timeout_datetime is not None and self.timeout_datetime <= datetime.now(UTC)
 
     async def _airflow_response(self) -> dict[str, Any] | None:
+        from airflow.sdk.exceptions import AirflowRuntimeError
         from airflow.sdk.execution_time.hitl import get_hitl_detail_content_detail
         from asgiref.sync import sync_to_async  # as Airflow's HITLTrigger calls its comms
 
-        detail = await sync_to_async(get_hitl_detail_content_detail)(ti_id=self.ti_id)
+        try:
+            detail = await sync_to_async(get_hitl_detail_content_detail)(ti_id=self.ti_id)
+        except AirflowRuntimeError as exc:
+            detail_of = exc.error.detail if isinstance(exc.error.detail, dict) else {}
+            if detail_of.get("status_code") == 404:  # a retry waits on a request never made
+                return {"no_request": True, "proposal_id": self.proposal_id}
+            raise
         return response_event(detail)
 
     async def _platform_answer(self) -> dict[str, Any] | None:
