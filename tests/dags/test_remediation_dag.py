@@ -131,7 +131,7 @@ def stack() -> Iterator[Stack]:
             get_engine(settings).dispose()
             stop_moto_server(server, endpoint)
             stop_server(home / "pgdata")
-            pass  # shutil.rmtree(home, ignore_errors=True)
+            shutil.rmtree(home, ignore_errors=True)
 
 
 def _until(what: str, stack: Stack, probe: Callable[[], Any], timeout_s: float = 300) -> Any:
