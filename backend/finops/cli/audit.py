@@ -65,10 +65,10 @@ def _table(entries: list[AuditEntry]) -> str:
 
 def _list(limit: int, actor: str | None, action: str | None) -> tuple[list[AuditEntry], str]:
     from finops.db.engine import get_engine
-    from finops.warehouse.audit_chain import list_entries
+    from finops.warehouse.audit_chain import AuditFilter, list_entries
 
     with get_engine().connect() as conn:
-        entries = list_entries(conn, limit=limit, actor=actor, action=action)
+        entries = list_entries(conn, limit=limit, filters=AuditFilter(actor=actor, action=action))
     return entries, _table(entries)
 
 
