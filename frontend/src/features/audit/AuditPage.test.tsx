@@ -45,18 +45,20 @@ const INTACT: AuditChain = {
   broken: null,
 };
 
+const ALTERED: NonNullable<AuditChain["broken"]> = {
+  problem: "content altered",
+  row_id: 117,
+  chain_seq: 17,
+  detail: `its content hashes to ${"cd".repeat(32)}, not to its row_hash ${"ef".repeat(32)}`,
+  message: "content altered at row id 117 (chain_seq 17): …",
+};
+
 const BROKEN: AuditChain = {
   ok: false,
   rows_checked: 16,
   head_seq: 3412,
   head_hash: HEAD,
-  broken: {
-    problem: "content altered",
-    row_id: 117,
-    chain_seq: 17,
-    detail: `its content hashes to ${"cd".repeat(32)}, not to its row_hash ${"ef".repeat(32)}`,
-    message: "content altered at row id 117 (chain_seq 17): …",
-  },
+  broken: ALTERED,
 };
 
 /** The audit API: the list (every request recorded) with `total` rows, and the chain check. */
@@ -197,7 +199,7 @@ describe("AuditPage", () => {
     const { route } = auditApi({
       ...BROKEN,
       rows_checked: 3411,
-      broken: { ...BROKEN.broken!, problem: "row missing", row_id: null, chain_seq: 3412 },
+      broken: { ...ALTERED, problem: "row missing", row_id: null, chain_seq: 3412 },
     });
     await renderPage("/audit", route);
     expect(await screen.findByTestId("audit-chain")).toHaveTextContent(
