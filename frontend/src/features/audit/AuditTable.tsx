@@ -42,10 +42,10 @@ function AuditRow({
     >
       <td className={text.num}>{entry.chain_seq}</td>
       <td className="whitespace-nowrap">{formatAuditTime(entry.occurred_at)}</td>
-      <td className={cx(text.main, text.mono)} data-testid="audit-actor">
+      <td className={cx(text.mono, "whitespace-nowrap")} data-testid="audit-actor">
         {entry.actor}
       </td>
-      <td className={cx(text.main, text.mono)} data-testid="audit-action">
+      <td className={cx(text.mono, "whitespace-nowrap")} data-testid="audit-action">
         {entry.action}
       </td>
       <td className={text.main} data-testid="audit-subject">
