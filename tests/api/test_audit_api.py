@@ -189,7 +189,8 @@ def test_paging_newest_first_with_the_total(
         ({"since": "2026-11-02"}, "since"),
         ({"since": "2026-11-02T10:00:00"}, "since"),  # no offset: which moment?
         ({"until": "1700000000"}, "until"),
-        ({"until": "2026-02-30T00:00Z"}, "until"),
+        ({"until": "2026-02-30T00:00:00Z"}, "until"),
+        ({"until": "2026-11-02T10:00Z"}, "until"),  # RFC 3339: with seconds
         ({"actor": ""}, "actor"),
         ({"action": "x" * 201}, "action"),
         ({"limit": 0}, "limit"),
@@ -206,7 +207,7 @@ def test_bad_filters_are_422_naming_the_parameter(
 
 def test_since_after_until_is_422_naming_both(clients: dict[str, TestClient]) -> None:
     response = clients["approver"].get(
-        "/api/v1/audit", params={"since": "2026-11-03T00:00Z", "until": "2026-11-02T00:00Z"}
+        "/api/v1/audit", params={"since": "2026-11-03T00:00:00Z", "until": "2026-11-02T00:00:00Z"}
     )
     assert response.status_code == 422
     assert response.json() == {

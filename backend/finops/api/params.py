@@ -52,19 +52,19 @@ Day = Annotated[
 
 _HOUR_MINUTE = r"([01][0-9]|2[0-3]):[0-5][0-9]"
 INSTANT_PATTERN = (
-    rf"{DAY_PATTERN[:-1]}T{_HOUR_MINUTE}(:[0-5][0-9](\.[0-9]{{1,6}})?)?(Z|[+-]{_HOUR_MINUTE})$"
+    rf"{DAY_PATTERN[:-1]}T{_HOUR_MINUTE}:[0-5][0-9](\.[0-9]{{1,6}})?(Z|[+-]{_HOUR_MINUTE})$"
 )
 _INSTANT = re.compile(INSTANT_PATTERN)
 
 
 def _iso_instant(value: object) -> object:
-    """A moment is ISO 8601 text with its offset (``2026-12-03T14:05:00Z``), never a number of
-    seconds nor a local time that means a different moment on another machine."""
+    """A moment is RFC 3339 text with seconds and an offset (``2026-12-03T14:05:00Z``), never a
+    number of seconds nor a local time that means a different moment on another machine."""
     if isinstance(value, datetime) and value.tzinfo is not None:
         return value
     if not isinstance(value, str) or not _INSTANT.match(value):
         raise ValueError(
-            "a time must be written YYYY-MM-DDTHH:MM[:SS[.ffffff]] with its offset (Z or "
+            "a time must be written YYYY-MM-DDTHH:MM:SS[.ffffff] with its offset (Z or "
             f"+HH:MM), in the years {FIRST_YEAR} to {LAST_YEAR}"
         )
     return datetime.fromisoformat(value)

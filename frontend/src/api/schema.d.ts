@@ -3160,9 +3160,9 @@ export interface operations {
                 action?: string | null;
                 /** @description only this subject, exactly */
                 subject?: string | null;
-                /** @description rows at or after this moment (ISO 8601 with offset) */
+                /** @description rows at or after this moment (RFC 3339, with seconds and an offset: 2026-12-03T09:00:00Z) */
                 since?: string | null;
-                /** @description rows before this moment (ISO 8601 with offset) */
+                /** @description rows before this moment (RFC 3339, with seconds and an offset: 2026-12-03T09:00:00Z) */
                 until?: string | null;
                 /** @description rows per page */
                 limit?: number;

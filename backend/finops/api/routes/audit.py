@@ -29,6 +29,13 @@ def _text(description: str) -> object:
     return Query(min_length=1, max_length=200, description=description)
 
 
+def _moment(where: str) -> object:
+    return Query(
+        description=f"rows {where} this moment (RFC 3339, with seconds and an offset: "
+        "2026-12-03T09:00:00Z)"
+    )
+
+
 @router.get("", response_model=AuditEntriesPublic)
 def read_audit(
     conn: ConnectionDep,
@@ -40,12 +47,8 @@ def read_audit(
         str | None, _text("only actions starting with this (budget, budget.save)")
     ] = None,
     subject: Annotated[str | None, _text("only this subject, exactly")] = None,
-    since: Annotated[
-        Instant | None, Query(description="rows at or after this moment (ISO 8601 with offset)")
-    ] = None,
-    until: Annotated[
-        Instant | None, Query(description="rows before this moment (ISO 8601 with offset)")
-    ] = None,
+    since: Annotated[Instant | None, _moment("at or after")] = None,
+    until: Annotated[Instant | None, _moment("before")] = None,
 ) -> AuditEntriesPublic:
     """Rows of the audit trail, newest first (chain order), one page at a time; ``total``
     counts every row the filters admit."""
