@@ -1,22 +1,28 @@
 import { ErrorMessage, Loading } from "../../components/QueryStatus";
-import { text } from "../../components/styles";
+import { cx, text } from "../../components/styles";
 import { Button } from "../../components/ui";
 import type { AuditChain } from "./audit";
 import { plural } from "./audit";
 import { useAuditChain } from "./queries";
 
-const BANNER = "flex items-start justify-between gap-4 rounded-card border px-5 py-4";
+const TONES = {
+  ok: "border-green-200 bg-green-50 text-green-900",
+  broken: "border-red-200 bg-red-50 text-red-900",
+} as const;
 
 function ChainResult({ chain, onCheck }: { chain: AuditChain; onCheck: () => void }) {
-  const again = <Button onClick={onCheck}>Check again</Button>;
-  if (chain.broken === null) {
-    return (
-      <section
-        data-testid="audit-chain"
-        data-ok="true"
-        role="status"
-        className={`${BANNER} border-green-200 bg-green-50 text-green-900`}
-      >
+  const { broken } = chain;
+  return (
+    <section
+      data-testid="audit-chain"
+      data-ok={String(broken === null)}
+      role={broken === null ? "status" : "alert"}
+      className={cx(
+        "flex items-start justify-between gap-4 rounded-card border px-5 py-4",
+        TONES[broken === null ? "ok" : "broken"],
+      )}
+    >
+      {broken === null ? (
         <div>
           <strong>Chain verified: {plural(chain.rows_checked, "row")} intact</strong>
           <p className={text.muted}>
@@ -25,34 +31,24 @@ function ChainResult({ chain, onCheck }: { chain: AuditChain; onCheck: () => voi
             a rewrite of the whole chain shows only against an earlier head)
           </p>
         </div>
-        {again}
-      </section>
-    );
-  }
-  const { broken } = chain;
-  return (
-    <section
-      data-testid="audit-chain"
-      data-ok="false"
-      role="alert"
-      className={`${BANNER} border-red-200 bg-red-50 text-red-900`}
-    >
-      <div>
-        <strong>
-          Chain broken:{" "}
-          {broken.row_id === null
-            ? `rows missing at the end (chain_seq ${String(broken.chain_seq)})`
-            : `${broken.problem} at row id ${String(broken.row_id)} (chain_seq ${String(broken.chain_seq)})`}
-        </strong>
-        <p className="mt-0.5 [overflow-wrap:anywhere]" data-testid="audit-chain-detail">
-          {broken.detail}
-        </p>
-        <p className={text.muted}>
-          {plural(chain.rows_checked, "row")} verified before it. The trail was changed outside
-          the platform: compare with a backup and the head you kept (chain_seq {chain.head_seq}).
-        </p>
-      </div>
-      {again}
+      ) : (
+        <div>
+          <strong>
+            Chain broken:{" "}
+            {broken.row_id === null
+              ? `rows missing at the end (chain_seq ${String(broken.chain_seq)})`
+              : `${broken.problem} at row id ${String(broken.row_id)} (chain_seq ${String(broken.chain_seq)})`}
+          </strong>
+          <p className="mt-0.5 [overflow-wrap:anywhere]" data-testid="audit-chain-detail">
+            {broken.detail}
+          </p>
+          <p className={text.muted}>
+            {plural(chain.rows_checked, "row")} verified before it. The trail was changed outside
+            the platform: compare with a backup and the head you kept (chain_seq {chain.head_seq}).
+          </p>
+        </div>
+      )}
+      <Button onClick={onCheck}>Check again</Button>
     </section>
   );
 }
