@@ -6,7 +6,8 @@
 // Environment:
 //   BASE_URL           where the API serves the built dashboard (required)
 //   E2E_LOGIN          "username:password" of an approver (required)
-//   FILTER_ACTOR       the actor to filter the trail by (required)
+//   FILTER_ACTOR       the actor to filter the trail by (required unless CHAIN_ONLY)
+//   CHAIN_ONLY         "1": only sign in and print the chain check's banner (a second visit)
 //   E2E_ARTIFACTS_DIR  where screenshots go (default frontend/e2e-artifacts)
 //   CHROMIUM_PATH      the browser to drive (default /usr/bin/chromium)
 //   E2E_TIMEOUT_MS     how long to wait for each step (default 30000)
@@ -15,8 +16,9 @@
 // FILTER_ACTOR with the form (the filter lands in the address), reads the rows again, reloads
 // (the filter comes back from the address) and opens the first row's details. Prints
 // "audit chain: <ok> <banner>", "audit rows: <JSON>", "audit filtered: <JSON>" and
-// "audit details: <JSON>"; each row is [chain_seq, actor, action, subject]. Exits 1 with
-// "E2E FAILED: ..." otherwise.
+// "audit details: <JSON>"; each row is [chain_seq, actor, action, subject]. With CHAIN_ONLY,
+// prints the banner line and "audit marked: [ids]", the rows highlighted as the broken one
+// (screenshot audit-chain.png). Exits 1 with "E2E FAILED: ..." otherwise.
 import { mkdirSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -70,14 +72,23 @@ async function waitForActor(page, actor, timeout) {
 }
 
 /**
+ * Prints the chain check's banner: "audit chain: <data-ok> <text>".
  * @param {import("playwright-core").Page} page
- * @param {{ actor: string, timeout: number, artifactsDir: string }} options
+ * @param {number} timeout
  */
-async function checkAuditPage(page, { actor, timeout, artifactsDir }) {
+async function printChain(page, timeout) {
   const banner = page.getByTestId("audit-chain");
   await banner.waitFor({ state: "visible", timeout });
   const ok = await banner.getAttribute("data-ok");
   console.log(`audit chain: ${String(ok)} ${((await banner.textContent()) ?? "").trim()}`);
+}
+
+/**
+ * @param {import("playwright-core").Page} page
+ * @param {{ actor: string, timeout: number, artifactsDir: string }} options
+ */
+async function checkAuditPage(page, { actor, timeout, artifactsDir }) {
+  await printChain(page, timeout);
   await page.getByTestId("audit-row").first().waitFor({ state: "visible", timeout });
   console.log(`audit rows: ${JSON.stringify(await auditRows(page))}`);
   await page.screenshot({ path: join(artifactsDir, "audit.png"), fullPage: true });
@@ -106,7 +117,8 @@ async function main() {
   const baseUrl = required("BASE_URL").replace(/\/+$/, "");
   const login = required("E2E_LOGIN");
   const colon = login.indexOf(":");
-  const actor = required("FILTER_ACTOR");
+  const chainOnly = process.env.CHAIN_ONLY === "1";
+  const actor = chainOnly ? "" : required("FILTER_ACTOR");
   const timeout = Number(process.env.E2E_TIMEOUT_MS ?? "30000");
   const artifactsDir = resolve(process.env.E2E_ARTIFACTS_DIR ?? join(FRONTEND_DIR, "e2e-artifacts"));
   mkdirSync(artifactsDir, { recursive: true });
@@ -126,7 +138,17 @@ async function main() {
       password: login.slice(colon + 1),
       timeout,
     });
-    await checkAuditPage(page, { actor, timeout, artifactsDir });
+    if (chainOnly) {
+      await printChain(page, timeout);
+      await page.getByTestId("audit-row").first().waitFor({ state: "visible", timeout });
+      const marked = await page
+        .locator('[data-testid="audit-row"][data-broken="true"]')
+        .evaluateAll((rows) => rows.map((row) => Number(row.getAttribute("data-id"))));
+      console.log(`audit marked: ${JSON.stringify(marked)}`);
+      await page.screenshot({ path: join(artifactsDir, "audit-chain.png"), fullPage: true });
+    } else {
+      await checkAuditPage(page, { actor, timeout, artifactsDir });
+    }
     if (pageErrors.length > 0) {
       throw new E2EFailure(`uncaught errors in the page: ${pageErrors.join(" | ")}`);
     }

@@ -4,7 +4,8 @@ approver is created with ``finops users create``, signs in and opens /audit: the
 banner says the chain is verified with the rows ``finops audit verify`` counts, the first page
 shows the newest rows of ``audit_log`` in chain order (the ingest, the job, the budgets, the
 user's creation and the sign-in done in this test), and filtering by the approver's actor
-leaves the sign-in alone, also after a reload."""
+leaves the sign-in alone, also after a reload. Then the database owner alters the user's
+creation row behind the platform's back: the next visit's banner names that row."""
 
 from __future__ import annotations
 
@@ -14,10 +15,11 @@ import subprocess
 import sys
 from typing import Any
 
+import psycopg
 from sqlalchemy import text
 
 from finops.config import Settings
-from finops.db.engine import get_engine
+from finops.db.engine import get_engine, libpq_url, owner_url
 from tests.e2e.test_dashboard import ARTIFACTS, _browser, _finops, served
 
 __all__ = ["served"]  # the dashboard e2e's server on freshly ingested data, as a fixture
@@ -98,3 +100,25 @@ def test_an_approver_audits_the_actions_of_the_test(
     details = json.loads(_printed(stdout, "audit details"))
     assert details["client_address"] == "127.0.0.1"
     assert (ARTIFACTS / "audit.png").stat().st_size > 10_000
+
+    # a row altered behind the platform's back: the next visit names it
+    (seq, *_) = next(row for row in newest if row[2] == "user.create")
+    with get_engine(fresh_settings).connect() as conn:
+        row_id = conn.execute(
+            text("SELECT id FROM finops.audit_log WHERE chain_seq = :s"), {"s": seq}
+        ).scalar_one()
+    with psycopg.connect(libpq_url(owner_url(fresh_settings))) as conn:
+        conn.execute("ALTER TABLE finops.audit_log DISABLE TRIGGER audit_log_append_only")
+        conn.execute(
+            'UPDATE finops.audit_log SET details = details || \'{"role": "admin"}\' WHERE id = %s',
+            (row_id,),
+        )
+        conn.execute("ALTER TABLE finops.audit_log ENABLE TRIGGER audit_log_append_only")
+    again = _browser(
+        "audit.e2e.mjs", base_url=base_url, E2E_LOGIN=f"{APPROVER}:{PASSWORD}", CHAIN_ONLY="1"
+    )
+    assert _printed(again, "audit chain").startswith(
+        f"false Chain broken: content altered at row id {row_id} (chain_seq {seq})"
+    )
+    assert f"{seq - 1} rows verified before it." in _printed(again, "audit chain")
+    assert json.loads(_printed(again, "audit marked")) == [row_id]

@@ -25,6 +25,7 @@ function entry(seq: number, fields: Partial<AuditEntry> = {}): AuditEntry {
 }
 
 const ENTRIES: AuditEntry[] = [
+  entry(121, { id: 117, actor: "cli", action: "user.create", subject: "dana" }),
   entry(120, {
     actor: "user:ann",
     action: "budget.save",
@@ -91,8 +92,9 @@ describe("AuditPage", () => {
     expect(banner).toHaveTextContent("Chain verified: 3,412 rows intact");
     expect(banner).toHaveTextContent(`Head: chain_seq 3412, ${HEAD}`);
 
-    const rows = await screen.findAllByTestId("audit-row");
+    const rows = (await screen.findAllByTestId("audit-row")).slice(1);
     expect(rows.map((row) => row.dataset["seq"])).toEqual(["120", "119"]);
+    expect(screen.getAllByTestId("audit-row").filter((row) => row.dataset["broken"])).toEqual([]);
     const cells = within(rows[0] as HTMLElement)
       .getAllByRole("cell")
       .map((td) => td.textContent);
@@ -107,7 +109,7 @@ describe("AuditPage", () => {
     expect(cells[6]).toBe('Show details{"amount":"1200.50","thresholds":[80,100]}');
     expect(within(rows[1] as HTMLElement).getAllByRole("cell")[5]).toHaveTextContent("run-3");
     expect(screen.getByTestId("audit-total")).toHaveTextContent("120 entries");
-    expect(screen.getByTestId("pager-range")).toHaveTextContent("1–2 of 120");
+    expect(screen.getByTestId("pager-range")).toHaveTextContent("1–3 of 120");
     expect(params(lists.at(-1))).toEqual({ limit: String(AUDIT_PAGE_SIZE), offset: "0" });
   });
 
@@ -169,7 +171,7 @@ describe("AuditPage", () => {
   it("expands a row's details as indented JSON, the open row kept in the URL", async () => {
     const { route } = auditApi();
     await renderPage("/audit", route);
-    const [first] = await screen.findAllByTestId("audit-row");
+    const [, first] = await screen.findAllByTestId("audit-row");
     await userEvent.click(within(first as HTMLElement).getByRole("button", { name: "Show details" }));
     expect(await screen.findByTestId("audit-details")).toHaveTextContent(
       '{ "amount": "1200.50", "thresholds": [ 80, 100 ] }',
@@ -193,6 +195,13 @@ describe("AuditPage", () => {
       `its content hashes to ${"cd".repeat(32)}, not to its row_hash ${"ef".repeat(32)}`,
     );
     expect(banner).toHaveTextContent("16 rows verified before it.");
+    await waitFor(() => {
+      expect(
+        screen.getAllByTestId("audit-row").filter((row) => row.dataset["broken"] === "true"),
+      ).toHaveLength(1);
+    });
+    const marked = screen.getAllByTestId("audit-row").find((row) => row.dataset["broken"]);
+    expect(marked?.dataset["id"]).toBe("117");
   });
 
   it("names rows missing at the end of the chain", async () => {

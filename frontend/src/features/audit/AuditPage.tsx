@@ -9,7 +9,7 @@ import { apiInstant } from "./audit";
 import { AuditFilterForm } from "./AuditFilterForm";
 import { AuditTable } from "./AuditTable";
 import { ChainBanner } from "./ChainBanner";
-import { useAuditEntries } from "./queries";
+import { useAuditChain, useAuditEntries } from "./queries";
 import { type AuditFilters, type AuditSearch, FILTER_KEYS, validateAuditSearch } from "./search";
 
 export const AUDIT_PAGE_SIZE = 50;
@@ -20,6 +20,7 @@ function AuditTrail() {
   const search = route.useSearch();
   const navigate = route.useNavigate();
   const offset = search.offset ?? 0;
+  const chain = useAuditChain(); // the banner's query (fetched once): marks the broken row
 
   const entries = useAuditEntries({
     actor: search.actor ?? null,
@@ -55,6 +56,7 @@ function AuditTrail() {
             offset={offset}
             pageSize={AUDIT_PAGE_SIZE}
             openEntry={search.entry ?? null}
+            brokenId={chain.data?.broken?.row_id ?? null}
             onToggle={(id) => {
               void navigate({
                 search: (prev) => ({ ...prev, entry: prev.entry === id ? undefined : id }),

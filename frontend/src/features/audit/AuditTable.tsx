@@ -26,10 +26,12 @@ const COLUMNS = [
 function AuditRow({
   entry,
   open,
+  broken,
   onToggle,
 }: {
   entry: AuditEntry;
   open: boolean;
+  broken: boolean;
   onToggle: (id: number) => void;
 }) {
   const run = runOrRequest(entry);
@@ -38,7 +40,9 @@ function AuditRow({
       data-testid="audit-row"
       data-id={entry.id}
       data-seq={entry.chain_seq}
-      className={cx(open && rowTone.selected)}
+      data-broken={broken || undefined}
+      className={cx(broken && rowTone.warning, open && rowTone.selected)}
+      title={broken ? "The chain check names this row" : undefined}
     >
       <td className={text.num}>{entry.chain_seq}</td>
       <td className="whitespace-nowrap">{formatAuditTime(entry.occurred_at)}</td>
@@ -84,6 +88,8 @@ interface AuditTableProps {
   offset: number;
   pageSize: number;
   openEntry: number | null;
+  /** the row the chain check names (highlighted), if it is on this page */
+  brokenId: number | null;
   onToggle: (id: number) => void;
   onOffsetChange: (offset: number) => void;
 }
@@ -93,6 +99,7 @@ export function AuditTable({
   offset,
   pageSize,
   openEntry,
+  brokenId,
   onToggle,
   onOffsetChange,
 }: AuditTableProps) {
@@ -122,6 +129,7 @@ export function AuditTable({
                 key={entry.id}
                 entry={entry}
                 open={entry.id === openEntry}
+                broken={entry.id === brokenId}
                 onToggle={onToggle}
               />
             ))}
