@@ -6,6 +6,9 @@ behind the platform's back by the database owner."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -18,7 +21,7 @@ from sqlalchemy import insert, text
 
 from finops.auth.roles import Role
 from finops.config import Settings
-from finops.db.engine import get_engine, libpq_url, owner_url
+from finops.db.engine import get_engine, libpq_url, owner_url, server_url
 from finops.warehouse.scope import Scope
 from finops.warehouse.tables import audit_log
 from tests.conftest import migrated_settings
@@ -318,3 +321,22 @@ def test_verify_names_rows_deleted_from_the_end(fresh_settings: Settings) -> Non
         "detail": detail,
         "message": f"row missing at the end of the chain (chain_seq {last.chain_seq}): {detail}",
     }
+
+
+def test_finops_audit_list_filters_by_the_same_action_prefix(audit_settings: Settings) -> None:
+    """``finops audit list --action budget`` lists what ``GET /audit?action=budget`` does."""
+    env = dict(os.environ, FINOPS_DATABASE_URL=server_url(audit_settings), COLUMNS="300")
+    listed = subprocess.run(
+        [sys.executable, "-m", "finops", "audit", "list", "--action", "budget"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert listed.returncode == 0, listed.stderr
+    body = [line.split(" | ") for line in listed.stdout.splitlines()[2:]]
+    assert [(cells[3], cells[4], cells[5]) for cells in body] == [
+        ("finops.analytics", "budgets.checked", "2026-11-04"),
+        ("user:ann", "budget.delete", "team-a"),
+        ("user:ann", "budget.save", "team-a"),
+    ]
