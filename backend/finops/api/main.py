@@ -22,6 +22,7 @@ from finops.api.routes import (
     admin,
     allocation,
     anomalies,
+    audit,
     auth,
     budgets,
     findings,
@@ -58,6 +59,7 @@ api_router.include_router(forecasts.router)
 api_router.include_router(budgets.router)
 api_router.include_router(optimization.router)
 api_router.include_router(sources.router)
+api_router.include_router(audit.router)
 
 
 def _route_template(request: Request) -> str:

@@ -106,6 +106,7 @@ describe("App navigation", () => {
       "/forecasts",
       "/sources",
       "/sql",
+      "/audit",
       "/admin",
     ]);
   });

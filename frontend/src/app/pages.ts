@@ -16,5 +16,6 @@ export const PAGES = [
   { path: "/forecasts", label: "Forecasts & budgets" },
   { path: "/sources", label: "Data sources" },
   { path: "/sql", label: "SQL", need: NEEDS.useSql },
+  { path: "/audit", label: "Audit", need: NEEDS.readAudit },
   { path: "/admin", label: "Admin", need: NEEDS.administer },
 ] as const satisfies readonly Page[];
