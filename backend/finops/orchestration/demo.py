@@ -76,6 +76,7 @@ def run_demo(
         _ingest_usage_and_inventory(settings, estate, console=console, regenerate=regenerate)
         _run_analytics(settings, console=console, force=force)
         _remediate(settings, aws, console=console)
+        _wait_in_airflow(api, access.url, console=console)
         if not serve:
             return
         server = group.start(
@@ -191,6 +192,30 @@ def _remediate(settings: Settings, aws: DemoAws, *, console: Console) -> None:
         + (f" ({done})" if done else "")
         + f"; {counts['proposed']} waiting for a person (dashboard: Actions); queue: "
         + ", ".join(f"{status} {n}" for status, n in counts.items() if n)
+    )
+
+
+REMEDIATION_DAG = "remediation"
+
+
+def _wait_in_airflow(api: AirflowApi, url: str, *, console: Console) -> None:
+    """Unpause the ``remediation`` DAG and start a run that waits for every proposal waiting
+    for a person (``wait_for=all``): an operator approves there (the Airflow UI's Required
+    actions), an approver on the dashboard's Actions page; the first answer wins."""
+    run_id = f"demo__{datetime.now(UTC):%Y%m%dT%H%M%S}"
+    deadline = time.monotonic() + 120
+    while True:  # the dag-processor may not have parsed the DAG yet on a first start
+        try:
+            api.set_paused((REMEDIATION_DAG,), paused=False)
+            api.trigger(REMEDIATION_DAG, run_id=run_id, conf={"wait_for": "all"})
+            break
+        except FinOpsError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(5)
+    console.print(
+        f"[green]✓[/] {REMEDIATION_DAG} run {run_id} waits for approvals in the Airflow UI "
+        f"({url}/dags/{REMEDIATION_DAG}) as well as on the dashboard's Actions page"
     )
 
 
