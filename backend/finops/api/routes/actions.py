@@ -43,8 +43,7 @@ from finops.auth.principal import AuthKind, Principal
 from finops.config import Settings
 from finops.db.engine import get_engine
 from finops.ingest.aws import AwsSettings
-from finops.remediation import remediation_sessions
-from finops.remediation import store
+from finops.remediation import remediation_sessions, store
 from finops.remediation.approvals import decide
 from finops.remediation.executor import execute, rollback
 
