@@ -12,8 +12,8 @@ for analysts, who investigate costs (viewers only look); remediation proposals a
 viewers, and approved, rejected, executed and rolled back by approvers (and admins: the ladder),
 row-level security keeping a scoped approver to the proposals of their accounts; budgets are
 admin (they send alerts to webhooks and mail); users and everyone's tokens are admin; one's own
-tokens, ``/auth/me`` and logout need any login; health, metrics, the API documentation and the built dashboard's files
-are public (the dashboard itself asks for a login through the API)."""
+tokens, ``/auth/me`` and logout need any login; health, metrics, the API documentation and the
+built dashboard's files are public (the dashboard itself asks for a login through the API)."""
 
 from __future__ import annotations
 
