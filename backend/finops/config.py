@@ -51,6 +51,10 @@ class Settings(BaseSettings):
         default=None,
         description="folder of remediation policy YAML files; unset: home/policies",
     )
+    remediation_four_eyes: bool = Field(
+        default=False,
+        description="four eyes: whoever proposed a remediation may not approve or reject it",
+    )
     aws_role_arn: str | None = Field(
         default=None, description="role assumed to read billing exports from S3"
     )

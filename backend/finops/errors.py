@@ -114,3 +114,18 @@ class PolicyLimitError(RemediationError):
         self.limit = limit
         self.allowed = allowed
         self.count = count
+
+
+class ApprovalError(ConflictError):
+    """A remediation decision that cannot be taken (HTTP 409); nothing was changed."""
+
+
+class DecisionConflictError(ApprovalError):
+    """The proposal was already decided (the first answer wins); names who decided, how and
+    when."""
+
+
+class ApprovalRefusedError(ApprovalError):
+    """The decision or execution is refused: an approval for another digest, the proposer
+    approving their own proposal under four eyes, a proposal not waiting or no longer
+    approved, an approval that expired."""

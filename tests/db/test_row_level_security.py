@@ -227,7 +227,7 @@ def test_every_table_is_under_row_level_security(estate: Settings) -> None:
                 estate.db_view_owner_role,
             ),
         ).fetchall()
-    assert len(rows) == 38  # audit_chain_head since 0015
+    assert len(rows) == 41  # audit_chain_head since 0015, three remediation tables since 0016
     assert [r[0] for r in rows if not (r[1] and r[2] == 2)] == []
     assert owners == [(estate.db_view_owner_role,)]
     assert roles == [

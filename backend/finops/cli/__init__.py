@@ -11,6 +11,7 @@ from typing import Annotated
 import typer
 
 from finops.cli import common
+from finops.cli.actions import actions_app
 from finops.cli.anomalies import anomalies_app
 from finops.cli.audit import audit_app
 from finops.cli.budgets import budgets_app
@@ -49,6 +50,7 @@ for name, group in (
     ("export", export_app),
     ("users", users_app),
     ("tokens", tokens_app),
+    ("actions", actions_app),
     ("audit", audit_app),
     ("policies", policies_app),
 ):

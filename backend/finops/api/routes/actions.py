@@ -43,9 +43,10 @@ from finops.auth.principal import AuthKind, Principal
 from finops.config import Settings
 from finops.db.engine import get_engine
 from finops.ingest.aws import AwsSettings
-from finops.remediation import remediation_sessions, store
+from finops.remediation import Clients, remediation_sessions, store
 from finops.remediation.approvals import decide
 from finops.remediation.executor import execute, rollback
+from finops.remediation.policies import load_policies
 
 router = APIRouter(prefix="/actions", tags=["actions"])
 
@@ -76,7 +77,8 @@ def _detail(conn: Connection, proposal_id: int) -> ActionDetailPublic:
     )
 
 
-def _clients(settings: Settings) -> object:
+def _clients(settings: Settings) -> Clients:
+    """The remediation role's clients, reaching AWS as the settings say (``aws_*``)."""
     return remediation_sessions(settings=AwsSettings.from_settings(settings))
 
 
@@ -196,18 +198,23 @@ def execute_action(
     now: NowDep,
     action_id: ActionIdPath,
 ) -> ActionDetailPublic:
-    """Carry out an approved proposal now (approvers): describe the resource again (a state
-    that no longer matches the digest makes it ``stale`` and changes nothing), dry run, the
-    call through the remediation role, verification. A stale, refused or failed execution is
-    recorded in the log and answered with the proposal; no valid approval is a 409."""
+    """Carry out an approved proposal now (approvers), as ``finops actions execute`` does:
+    its policy must still be loaded and inside its maintenance window; the resource is
+    described again (a state that no longer matches the digest makes it ``stale`` and changes
+    nothing), then the dry run, the call through the remediation role, verification. A stale,
+    refused or failed execution is recorded in the log and answered with the proposal; no valid
+    approval (or another execution under way) is a 409."""
     store.get_proposal(conn, action_id)  # in the caller's scope, or a 404
     conn.commit()
+    # the executor commits each step on its own connections: the application's, once the
+    # caller's scope has admitted the proposal
     execute(
         get_engine(settings),
         proposal_id=action_id,
         clients=_clients(settings),
         actor=principal.actor,
         now=now,
+        policies=load_policies(settings.remediation_policy_path),
         request_id=request_id,
     )
     return _detail(conn, action_id)

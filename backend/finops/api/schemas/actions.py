@@ -88,7 +88,7 @@ class ActionPublic(BaseModel):
     account_id: str
     region: str
     resource_id: str
-    resource_type: str
+    resource_type: str | None
     digest: str = Field(
         description="sha256 of the account, region, resource, action, parameters and observed "
         "state: an approval is valid for this digest only"
@@ -104,6 +104,7 @@ class ActionPublic(BaseModel):
     proposed_by: str
     proposed_at: datetime
     expires_at: datetime = Field(description="the proposal waits for a decision until then")
+    approval_expiry_hours: int = Field(description="how long an approval stays valid")
     run_id: str | None
     updated_at: datetime
 
@@ -162,6 +163,9 @@ class EvidencePublic(BaseModel):
     cost_7d: Money | None
     cost_30d: Money | None
     currency: str | None
+    savings_method: str | None = Field(
+        default=None, description="how the finding priced the savings (see /findings)"
+    )
     utilization: list[UtilizationDayPublic]
 
 

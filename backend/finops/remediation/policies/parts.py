@@ -166,3 +166,17 @@ class Approval(Strict):
         if self.mode == "manual" and self.conditions is not None:
             raise ValueError("conditions apply only to mode auto")
         return self
+
+    def describe(self) -> str:
+        """The mode and its conditions in words (what an audit row says of an auto approval)."""
+        if self.mode == "manual" or self.conditions is None:
+            return "manual"
+        parts = []
+        cap = self.conditions.max_estimated_monthly_savings
+        if cap is not None:
+            parts.append(f"estimated monthly savings <= {cap}")
+        parts += [
+            f"account tag {key} in {','.join(values)}"
+            for key, values in self.conditions.account_tags.items()
+        ]
+        return "auto when " + " and ".join(parts)

@@ -54,6 +54,11 @@ from finops.warehouse.tables.platform import (
     job_runs,
     row_scopes,
 )
+from finops.warehouse.tables.remediation import (
+    remediation_decisions,
+    remediation_proposals,
+    remediation_steps,
+)
 from finops.warehouse.tables.usage import (
     inventory_resources,
     inventory_scans,
@@ -107,6 +112,9 @@ __all__ = [
     "metric_points",
     "metric_series",
     "notification_log",
+    "remediation_decisions",
+    "remediation_proposals",
+    "remediation_steps",
     "resource_configurations",
     "resource_history",
     "resource_observations",
