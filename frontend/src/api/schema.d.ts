@@ -80,10 +80,12 @@ export interface paths {
         put?: never;
         /**
          * Execute Action
-         * @description Carry out an approved proposal now (approvers): describe the resource again (a state
-         *     that no longer matches the digest makes it ``stale`` and changes nothing), dry run, the
-         *     call through the remediation role, verification. A stale, refused or failed execution is
-         *     recorded in the log and answered with the proposal; no valid approval is a 409.
+         * @description Carry out an approved proposal now (approvers), as ``finops actions execute`` does:
+         *     its policy must still be loaded and inside its maintenance window; the resource is
+         *     described again (a state that no longer matches the digest makes it ``stale`` and changes
+         *     nothing), then the dry run, the call through the remediation role, verification. A stale,
+         *     refused or failed execution is recorded in the log and answered with the proposal; no valid
+         *     approval (or another execution under way) is a 409.
          */
         post: operations["execute_action_api_v1_actions__action_id__execute_post"];
         delete?: never;
@@ -870,6 +872,11 @@ export interface components {
              * @description the remediation action's registry name
              */
             action: string;
+            /**
+             * Approval Expiry Hours
+             * @description how long an approval stays valid
+             */
+            approval_expiry_hours: number;
             approval_mode: components["schemas"]["ApprovalMode"];
             /** Currency */
             currency: string;
@@ -927,7 +934,7 @@ export interface components {
             /** Resource Id */
             resource_id: string;
             /** Resource Type */
-            resource_type: string;
+            resource_type: string | null;
             /** Reversible */
             reversible: boolean;
             risk: components["schemas"]["ActionRisk"];
@@ -964,6 +971,11 @@ export interface components {
              * @description the remediation action's registry name
              */
             action: string;
+            /**
+             * Approval Expiry Hours
+             * @description how long an approval stays valid
+             */
+            approval_expiry_hours: number;
             approval_mode: components["schemas"]["ApprovalMode"];
             /** Currency */
             currency: string;
@@ -1008,7 +1020,7 @@ export interface components {
             /** Resource Id */
             resource_id: string;
             /** Resource Type */
-            resource_type: string;
+            resource_type: string | null;
             /** Reversible */
             reversible: boolean;
             risk: components["schemas"]["ActionRisk"];
@@ -1594,6 +1606,11 @@ export interface components {
             finding: {
                 [key: string]: unknown;
             };
+            /**
+             * Savings Method
+             * @description how the finding priced the savings (see /findings)
+             */
+            savings_method?: string | null;
             /** Utilization */
             utilization: components["schemas"]["UtilizationDayPublic"][];
         };

@@ -25,6 +25,7 @@ export function actionFixture(overrides: Partial<ActionPublic> = {}): ActionPubl
     proposed_by: "airflow:remediation",
     proposed_at: "2026-11-02T06:00:00Z",
     expires_at: "2026-11-05T06:00:00Z",
+    approval_expiry_hours: 72,
     run_id: "scheduled__2026-11-02",
     updated_at: "2026-11-02T06:00:00Z",
     ...overrides,
@@ -62,6 +63,7 @@ export function actionDetailFixture(overrides: Partial<ActionDetailPublic> = {})
       cost_7d: "16.350000",
       cost_30d: "70.080000",
       currency: "USD",
+      savings_method: "effective_cost_30d",
       utilization: [
         { day: "2026-10-30", metric: "CPUUtilization", average: 1.2, maximum: 3.4 },
         { day: "2026-10-31", metric: "CPUUtilization", average: 0.9, maximum: 2.8 },

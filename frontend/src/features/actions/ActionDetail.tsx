@@ -131,7 +131,9 @@ function ActionDetail({ detail }: { detail: ActionDetailPublic }) {
           `finding ${detail.finding_type}`,
           `policy ${detail.policy}`,
           `proposed by ${detail.proposed_by} on ${formatTimestamp(detail.proposed_at)}`,
-        ].join(" · ")}
+        ]
+          .filter((part) => part !== null)
+          .join(" · ")}
       >
         <Badge tone={statusTone(detail.status)} data-testid="action-detail-status">
           {statusLabel(detail.status)}
