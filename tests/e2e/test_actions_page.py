@@ -19,7 +19,7 @@ from finops.db.engine import get_engine, server_url
 from finops.remediation import store
 from tests.e2e.conftest import ARTIFACTS, browser, require_dist, serve
 from tests.factories.moto import start_moto_server, stop_moto_server
-from tests.factories.remediation import ACCOUNT, REGION, propose_idle
+from tests.factories.remediation import ACCOUNT, REGION, idle_policy_folder, propose_idle
 from tests.factories.usage import MotoAws
 
 APPROVER = ("e2e-approver", "approver-e2e-Passw0rd")
@@ -45,7 +45,12 @@ def test_an_approver_approves_a_proposal_in_the_page(
     fresh_settings: Settings, aws: MotoAws, tmp_path: Path
 ) -> None:
     require_dist()
-    settings = fresh_settings.model_copy(update={"aws_endpoint_url": aws.endpoint})
+    settings = fresh_settings.model_copy(
+        update={
+            "aws_endpoint_url": aws.endpoint,
+            "remediation_policy_dir": idle_policy_folder(tmp_path / "policies"),
+        }
+    )
     waiting, action_id = propose_idle(settings, aws, accounts={ACCOUNT: 2})
     with get_engine(settings).begin() as conn:
         create_user(conn, username=APPROVER[0], role=Role.APPROVER, password=APPROVER[1])

@@ -68,17 +68,19 @@ function Evidence({ detail }: { detail: ActionDetailPublic }) {
           </span>
         </div>
       </section>
-      <div className="h-[260px]" data-testid="action-utilization">
-        {evidence.utilization.length === 0 ? (
-          <Empty>No utilization recorded for this resource in the last 30 days.</Empty>
-        ) : (
+      {evidence.utilization.length === 0 ? (
+        <Empty className="py-3" data-testid="action-utilization">
+          No utilization recorded for this resource in the last 30 days.
+        </Empty>
+      ) : (
+        <div className="h-[260px]" data-testid="action-utilization">
           <EChart
             option={option}
             renderKey={`${String(detail.id)}:${String(evidence.utilization.length)}`}
             ariaLabel="Daily utilization of the resource"
           />
-        )}
-      </div>
+        </div>
+      )}
     </>
   );
 }
