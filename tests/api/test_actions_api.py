@@ -25,7 +25,6 @@ from finops.remediation import store
 from finops.warehouse.scope import Scope
 from tests.conftest import migrated_settings
 from tests.factories.identity import BASE_URL, add_token, add_user, bearer, log_in
-from tests.factories.moto import start_moto_server, stop_moto_server
 from tests.factories.remediation import (
     ACCOUNT,
     OTHER,
@@ -33,6 +32,7 @@ from tests.factories.remediation import (
     REGION,
     idle_policy_folder,
     instance_state,
+    moto_aws,
     propose_idle,
 )
 from tests.factories.usage import MotoAws
@@ -65,17 +65,8 @@ class World:
 
 @pytest.fixture(scope="module")
 def aws() -> Iterator[MotoAws]:
-    server, endpoint = start_moto_server()
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("AWS_ACCESS_KEY_ID", "testing")
-        mp.setenv("AWS_SECRET_ACCESS_KEY", "testing")
-        mp.setenv("AWS_DEFAULT_REGION", REGION)
-        for name in ("AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_ENDPOINT_URL"):
-            mp.delenv(name, raising=False)
-        mp.setenv("AWS_CONFIG_FILE", "/nonexistent")
-        mp.setenv("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent")
-        yield MotoAws(endpoint)
-    stop_moto_server(server, endpoint)
+    with moto_aws() as moto:
+        yield moto
 
 
 USERS = {

@@ -18,8 +18,7 @@ from finops.config import Settings
 from finops.db.engine import get_engine, server_url
 from finops.remediation import store
 from tests.e2e.conftest import ARTIFACTS, browser, require_dist, serve
-from tests.factories.moto import start_moto_server, stop_moto_server
-from tests.factories.remediation import ACCOUNT, REGION, idle_policy_folder, propose_idle
+from tests.factories.remediation import ACCOUNT, idle_policy_folder, moto_aws, propose_idle
 from tests.factories.usage import MotoAws
 
 APPROVER = ("e2e-approver", "approver-e2e-Passw0rd")
@@ -28,17 +27,8 @@ REASON = "idle for two weeks, owner agreed"
 
 @pytest.fixture
 def aws() -> Iterator[MotoAws]:
-    server, endpoint = start_moto_server()
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("AWS_ACCESS_KEY_ID", "testing")
-        mp.setenv("AWS_SECRET_ACCESS_KEY", "testing")
-        mp.setenv("AWS_DEFAULT_REGION", REGION)
-        for name in ("AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_ENDPOINT_URL"):
-            mp.delenv(name, raising=False)
-        mp.setenv("AWS_CONFIG_FILE", "/nonexistent")
-        mp.setenv("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent")
-        yield MotoAws(endpoint)
-    stop_moto_server(server, endpoint)
+    with moto_aws() as moto:
+        yield moto
 
 
 def test_an_approver_approves_a_proposal_in_the_page(

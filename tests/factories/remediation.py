@@ -5,11 +5,14 @@ instances run in moto, made by the core's ``propose``."""
 from __future__ import annotations
 
 import itertools
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import pytest
 from sqlalchemy import Engine
 
 from finops.analytics.optimization.findings import Finding, write_run
@@ -20,6 +23,7 @@ from finops.remediation import remediation_sessions
 from finops.remediation.policies import load_policies
 from finops.remediation.proposer import propose
 from finops.remediation.store import get_proposal
+from tests.factories.moto import start_moto_server, stop_moto_server
 from tests.factories.policies import variant, write_policies
 from tests.factories.usage import MotoAws, run_instance
 
@@ -156,3 +160,22 @@ def instance_state(aws: MotoAws, instance_id: str, account: str | None = None) -
     ec2 = aws.client("ec2", REGION, account=account)
     found = ec2.describe_instances(InstanceIds=[instance_id])
     return str(found["Reservations"][0]["Instances"][0]["State"]["Name"])
+
+
+@contextmanager
+def moto_aws() -> Iterator[MotoAws]:
+    """A moto server of its own, with the process's AWS credentials pointing at nothing real
+    (fixed test keys, no profile, no config file) while it runs."""
+    server, endpoint = start_moto_server()
+    try:
+        with pytest.MonkeyPatch.context() as mp:
+            mp.setenv("AWS_ACCESS_KEY_ID", "testing")
+            mp.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+            mp.setenv("AWS_DEFAULT_REGION", REGION)
+            for name in ("AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_ENDPOINT_URL"):
+                mp.delenv(name, raising=False)
+            mp.setenv("AWS_CONFIG_FILE", "/nonexistent")
+            mp.setenv("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent")
+            yield MotoAws(endpoint)
+    finally:
+        stop_moto_server(server, endpoint)
