@@ -63,12 +63,6 @@ class World:
         return self.tokens[username]
 
 
-@pytest.fixture(scope="module")
-def aws() -> Iterator[MotoAws]:
-    with moto_aws() as moto:
-        yield moto
-
-
 USERS = {
     "approver1": (Role.APPROVER, Scope()),
     "viewer1": (Role.VIEWER, Scope()),
@@ -79,12 +73,14 @@ USERS = {
 
 
 @pytest.fixture(scope="module")
+def aws() -> Iterator[MotoAws]:
+    with moto_aws() as moto:
+        yield moto
+
+
+@pytest.fixture(scope="module")
 def world(
-    pg_server: object,
-    admin_url: str,
-    finops_home: Path,
-    aws: MotoAws,
-    tmp_path_factory: pytest.TempPathFactory,
+    pg_server: object, admin_url: str, finops_home: Path, aws: MotoAws, tmp_path_factory: Any
 ) -> Iterator[World]:
     settings = migrated_settings(
         pg_server,
@@ -121,8 +117,7 @@ def _detail(world: World, action_id: int, who: str = "approver1") -> dict[str, A
 
 def _decisions(settings: Settings, action_id: int) -> list[store.Decision]:
     with get_engine(settings).connect() as conn:
-        decision = store.decision_of(conn, action_id)
-    return [] if decision is None else [decision]
+        return [d for d in [store.decision_of(conn, action_id)] if d is not None]
 
 
 def _unchanged(world: World, action_id: int) -> None:
@@ -181,10 +176,9 @@ def test_the_queue_filters_pages_and_counts(world: World) -> None:
     assert first["total"] == second["total"] == everything["total"]
     assert [i["id"] for i in first["items"] + second["items"]] == listed[:4]
 
-    nothing = world.client.get(V1, params={"status": "verified", "account": OTHER}, headers=headers)
-    assert nothing.json()["items"] == [] and nothing.json()["total"] == 0
-    bad = world.client.get(V1, params={"status": "done"}, headers=headers)
-    assert bad.status_code == 422
+    none = world.client.get(V1, params={"status": "verified", "account": OTHER}, headers=headers)
+    assert (none.json()["items"], none.json()["total"]) == ([], 0)
+    assert world.client.get(V1, params={"status": "done"}, headers=headers).status_code == 422
 
 
 def test_the_detail_has_evidence_digest_and_no_decision_yet(world: World) -> None:
@@ -218,18 +212,13 @@ def test_an_approval_for_the_digest_shown_is_recorded_with_actor_and_source(worl
     assert body["status"] == "approved"
     decision = body["decision"]
     assert decision["decision"] == "approve"
-    assert decision["actor"].endswith("@approver1")  # token:<name>@approver1
-    assert decision["actor"].startswith("token:")
+    assert decision["actor"].startswith("token:") and decision["actor"].endswith("@approver1")
     assert decision["source"] == "api"
     assert decision["reason"] == "idle 14 days"
     assert decision["digest"] == digest
     assert decision["request_id"]
     (stored,) = _decisions(world.settings, action_id)
-    assert (stored.actor, stored.source, stored.digest) == (
-        decision["actor"],
-        "api",
-        digest,
-    )
+    assert (stored.actor, stored.source, stored.digest) == (decision["actor"], "api", digest)
 
 
 def test_a_session_records_the_dashboard_as_source(world: World) -> None:
@@ -385,6 +374,20 @@ def test_execute_stops_the_instance_and_rollback_starts_it(world: World) -> None
     with get_engine(world.settings).connect() as conn:
         steps = store.steps_of(conn, action_id)
     assert steps[-1].step == "rollback" and steps[-1].actor.endswith("@approver1")
+
+
+def test_a_resource_changed_after_approval_is_stale_and_left_alone(world: World) -> None:
+    (action_id,) = propose_idle(world.settings, world.aws, accounts={ACCOUNT: 1})
+    detail = _detail(world, action_id)
+    assert _approve(world, action_id, "approver1", digest=detail["digest"]).status_code == 200
+    ec2 = world.aws.client("ec2", REGION)
+    ec2.create_tags(Resources=[detail["resource_id"]], Tags=[{"Key": "Name", "Value": "busy"}])
+    executed = world.client.post(f"{V1}/{action_id}/execute", headers=world.as_("approver1"))
+    assert executed.status_code == 200, executed.text
+    body = executed.json()
+    assert body["status"] == "stale" and "tags" in body["status_reason"]
+    assert [(s["step"], s["outcome"]) for s in body["steps"]] == [("describe", "stale")]
+    assert instance_state(world.aws, detail["resource_id"]) == "running"
 
 
 def test_the_api_names_the_stores_statuses_and_sources() -> None:

@@ -13,6 +13,7 @@ bearer token."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query
@@ -106,9 +107,10 @@ def read_actions(
         limit=page.limit,
         offset=page.offset,
     )
-    counts = {s.value: 0 for s in ActionStatus} | store.status_counts(conn)
     return ActionsPublic(
-        items=[from_row(ActionPublic, p) for p in proposals], total=total, counts=counts
+        items=[from_row(ActionPublic, p) for p in proposals],
+        total=total,
+        counts=store.status_counts(conn),
     )
 
 
@@ -124,7 +126,7 @@ def _decide(
     *,
     principal: Principal,
     request_id: str,
-    now: NowDep,
+    now: datetime,
     action_id: int,
     body: ActionDecisionCreate,
     approve: bool,
