@@ -71,6 +71,8 @@ async function countControls(page, timeout) {
   const anomalyActions = await page.locator('[data-testid^="anomaly-action-"]').count();
 
   await openPage(page, "Data sources", "source-row", timeout);
+  // the data-quality card loads on its own: count its CSV button only once it is there
+  await page.getByTestId("quality-total").waitFor({ state: "visible", timeout });
   const csv = await page.getByRole("button", { name: "Download CSV" }).count();
   return { adminLink, newBudget, deleteBudget, anomalyActions, csv };
 }

@@ -24,7 +24,8 @@ another digest, for a proposal no longer waiting, past the proposal's expiry, or
 proposer when the proposal requires four eyes. ``remediation_steps`` is the execution log. The
 decisions and steps are append-only (triggers, and privileges in grants.sql).
 
-Row-level security: a proposal by its account; decisions and steps by their proposal.
+Row-level security: a proposal by its account (and its resource's tags); decisions and steps by
+their proposal; 0015's `audit_chain_head` every scope, like `audit_log`.
 
 Revision ID: 0016
 Revises: 0015
@@ -263,6 +264,9 @@ REGISTRY = [
     ),
     ("remediation_decisions", _BY_PROPOSAL, "its proposal"),
     ("remediation_steps", _BY_PROPOSAL, "its proposal"),
+    # 0015's head of the audit chain: the trail is every scope's, so is its head (a scoped
+    # approver's chain check reads it)
+    ("audit_chain_head", "true", "the audit chain's head: every scope, like audit_log"),
 ]
 
 
@@ -279,7 +283,8 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.execute(
         "DELETE FROM finops.row_scopes WHERE relation IN "
-        "('remediation_proposals', 'remediation_decisions', 'remediation_steps')"
+        "('remediation_proposals', 'remediation_decisions', 'remediation_steps', "
+        "'audit_chain_head')"
     )
     op.execute("DROP TABLE finops.remediation_steps")
     op.execute("DROP TABLE finops.remediation_decisions")

@@ -241,7 +241,7 @@ def test_lifecycle_is_enforced_by_the_database(
         "UPDATE remediation_proposals SET digest = repeat('a', 64) WHERE id = :id": (
             "cannot be edited"
         ),
-        "DELETE FROM remediation_proposals WHERE id = :id": "append-only",
+        "DELETE FROM remediation_proposals WHERE id = :id": "permission denied",
     }
     for statement, message in refusals.items():
         with pytest.raises(DBAPIError, match=message), engine.begin() as conn:

@@ -11,9 +11,11 @@ Decisions: reads are for viewers; anomaly feedback (acknowledge, resolve, false 
 for analysts, who investigate costs (viewers only look); remediation proposals are read by
 viewers, and approved, rejected, executed and rolled back by approvers (and admins: the ladder),
 row-level security keeping a scoped approver to the proposals of their accounts; budgets are
-admin (they send alerts to webhooks and mail); users and everyone's tokens are admin; one's own
-tokens, ``/auth/me`` and logout need any login; health, metrics, the API documentation and the
-built dashboard's files are public (the dashboard itself asks for a login through the API)."""
+admin (they send alerts to webhooks and mail); the audit trail (who did what, and the check of
+its hash chain) is for approvers, who answer for the changes it records — it is every team's
+record, not limited by scope; users and everyone's tokens are admin; one's own tokens,
+``/auth/me`` and logout need any login; health, metrics, the API documentation and the built
+dashboard's files are public (the dashboard itself asks for a login through the API)."""
 
 from __future__ import annotations
 
@@ -96,6 +98,9 @@ ROUTE_ACCESS: dict[tuple[str, str], Access] = {
     # the SQL console (analysts; rows limited by row-level security to the scope)
     ("POST", f"{V1}/sql/query"): Role.ANALYST,
     ("GET", f"{V1}/sql/tables"): Role.ANALYST,
+    # the audit trail and the check of its hash chain (approvers; every scope's rows)
+    ("GET", f"{V1}/audit"): Role.APPROVER,
+    ("GET", f"{V1}/audit/verify"): Role.APPROVER,
 }
 
 

@@ -23,6 +23,7 @@ from finops.api.routes import (
     admin,
     allocation,
     anomalies,
+    audit,
     auth,
     budgets,
     findings,
@@ -60,6 +61,7 @@ api_router.include_router(budgets.router)
 api_router.include_router(optimization.router)
 api_router.include_router(sources.router)
 api_router.include_router(actions.router)
+api_router.include_router(audit.router)
 
 
 def _route_template(request: Request) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Annotated
 
 from fastapi import Depends, Query
@@ -49,6 +49,33 @@ Day = Annotated[
     WithJsonSchema({"type": "string", "format": "date", "pattern": DAY_PATTERN}),
 ]
 """A calendar day parameter: ISO text only, within the years the platform can compute with."""
+
+_HOUR_MINUTE = r"([01][0-9]|2[0-3]):[0-5][0-9]"
+INSTANT_PATTERN = (
+    rf"{DAY_PATTERN[:-1]}T{_HOUR_MINUTE}:[0-5][0-9](\.[0-9]{{1,6}})?(Z|[+-]{_HOUR_MINUTE})$"
+)
+_INSTANT = re.compile(INSTANT_PATTERN)
+
+
+def _iso_instant(value: object) -> object:
+    """A moment is RFC 3339 text with seconds and an offset (``2026-12-03T14:05:00Z``), never a
+    number of seconds nor a local time that means a different moment on another machine."""
+    if isinstance(value, datetime) and value.tzinfo is not None:
+        return value
+    if not isinstance(value, str) or not _INSTANT.match(value):
+        raise ValueError(
+            "a time must be written YYYY-MM-DDTHH:MM:SS[.ffffff] with its offset (Z or "
+            f"+HH:MM), in the years {FIRST_YEAR} to {LAST_YEAR}"
+        )
+    return datetime.fromisoformat(value)
+
+
+Instant = Annotated[
+    datetime,
+    BeforeValidator(_iso_instant),
+    WithJsonSchema({"type": "string", "format": "date-time", "pattern": INSTANT_PATTERN}),
+]
+"""A moment parameter: ISO text with a time zone offset, within the platform's years."""
 
 
 def spend_filter(

@@ -65,10 +65,11 @@ def _table(entries: list[AuditEntry]) -> str:
 
 def _list(limit: int, actor: str | None, action: str | None) -> tuple[list[AuditEntry], str]:
     from finops.db.engine import get_engine
-    from finops.warehouse.audit_chain import list_entries
+    from finops.warehouse.audit_chain import AuditFilter, list_entries
 
     with get_engine().connect() as conn:
-        entries = list_entries(conn, limit=limit, actor=actor, action=action)
+        filters = AuditFilter(actor=actor, action_prefix=action)
+        entries = list_entries(conn, limit=limit, filters=filters)
     return entries, _table(entries)
 
 
@@ -76,7 +77,10 @@ def _list(limit: int, actor: str | None, action: str | None) -> tuple[list[Audit
 def audit_list(
     limit: Annotated[int, typer.Option(min=1, help="rows to show, newest first")] = 50,
     actor: Annotated[str | None, typer.Option(help="only this actor")] = None,
-    action: Annotated[str | None, typer.Option(help="only this action")] = None,
+    action: Annotated[
+        str | None, typer.Option(help="only actions starting with this (remediation., budget)")
+    ] = None,
 ) -> None:
-    """The latest rows of the audit trail, newest first (UTC times)."""
+    """The latest rows of the audit trail, newest first (UTC times); the filters are those of
+    ``GET /api/v1/audit`` and the dashboard's Audit page."""
     markdown_job(lambda: _list(limit, actor, action))

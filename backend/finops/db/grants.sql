@@ -40,6 +40,12 @@ BEGIN
   IF to_regclass('finops.audit_log') IS NOT NULL THEN  -- append-only, also by privilege
     EXECUTE format('REVOKE UPDATE, DELETE, TRUNCATE ON finops.audit_log FROM %I, %I', app, api);
   END IF;
+  IF to_regclass('finops.remediation_decisions') IS NOT NULL THEN  -- append-only (0016)
+    EXECUTE format('REVOKE UPDATE, DELETE, TRUNCATE ON finops.remediation_decisions, '
+                   'finops.remediation_steps FROM %I, %I', app, api);
+    EXECUTE format('REVOKE DELETE, TRUNCATE ON finops.remediation_proposals FROM %I, %I',
+                   app, api);
+  END IF;
   IF to_regclass('finops.audit_chain_head') IS NOT NULL THEN  -- moved by its trigger alone
     EXECUTE format('REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON finops.audit_chain_head FROM %I, %I',
                    app, api);

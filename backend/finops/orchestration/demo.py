@@ -31,6 +31,7 @@ from finops.errors import FinOpsError
 from finops.jobs.ledger import JobSkipped, skipped_line
 from finops.orchestration.airflow_api import AirflowApi
 from finops.orchestration.airflow_runtime import SCHEDULED_DAGS, start_airflow, wait_for_run
+from finops.orchestration.demo_aws import DemoAws
 from finops.orchestration.processes import ProcessGroup, tail, wait_http
 
 DEMO_DAG = "billing_ingest"
@@ -49,6 +50,11 @@ def run_demo(
     billing_source = str(estate / "cur2")
     settings = settings.model_copy(update={"billing_sources": [billing_source]})
 
+    # the demo's AWS (moto, in this process): Airflow's tasks and the API inherit its endpoint
+    aws = DemoAws()
+    endpoint = aws.start()
+    os.environ.update(aws.env())
+    settings = settings.model_copy(update={"aws_endpoint_url": endpoint})
     group = ProcessGroup(settings.log_path)
     try:
         console.print("starting Airflow (api-server, scheduler, dag-processor, triggerer) …")
@@ -69,6 +75,7 @@ def run_demo(
         console.print(f"[green]✓[/] {DEMO_DAG} run {run_id} succeeded")
         _ingest_usage_and_inventory(settings, estate, console=console, regenerate=regenerate)
         _run_analytics(settings, console=console, force=force)
+        _remediate(settings, aws, console=console)
         if not serve:
             return
         server = group.start(
@@ -97,6 +104,7 @@ def run_demo(
     finally:
         console.print("stopping …")
         group.stop()
+        aws.stop()
 
 
 def _ingest_usage_and_inventory(
@@ -141,6 +149,49 @@ def _run_analytics(settings: Settings, *, console: Console, force: bool) -> None
         result = job.run(run_date=run_date, settings=settings, force=force, options=options)
         line = _demo_line(name, result) + (f"; created {created}" if created else "")
         console.print(f"[green]✓[/] {name} ({time.monotonic() - started:.0f} s): {line}")
+
+
+DEMO_POLICIES = Path(__file__).with_name("demo_policies.yaml")
+
+
+def _remediate(settings: Settings, aws: DemoAws, *, console: Console) -> None:
+    """Remediation on the demo estate: its open findings' resources in the demo's moto server,
+    the demo policies (unless the policy folder has files already), proposals for every finding
+    they act on, and the proposals an ``auto`` policy approved carried out (DryRun, execute,
+    verify) — the rest wait for a person in the dashboard and the Airflow UI."""
+    from finops.jobs.remediation import run_execute, run_propose
+    from finops.remediation.store import status_counts
+
+    folder = settings.remediation_policy_path
+    if not any(folder.glob("*.y*ml")):
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / "demo.yaml").write_text(DEMO_POLICIES.read_text())
+        console.print(f"[green]✓[/] wrote the demo remediation policies to {folder}/demo.yaml")
+    mirrored = aws.mirror(get_engine(settings))
+    console.print(
+        f"[green]✓[/] demo AWS (moto) at {aws.endpoint}: "
+        f"{sum(mirrored.created.values())} resources of open findings created"
+    )
+    now = datetime.now(UTC)
+    run_id = f"demo__{now:%Y%m%dT%H%M%S}"
+    report = run_propose(settings=settings, now=now, run_id=run_id)
+    ended = run_execute(
+        settings=settings,
+        now=now,
+        actor="finops.demo",
+        run_id=run_id,
+        proposal_ids=report.auto_approved,
+    )
+    done = ", ".join(f"#{p.id} {p.action} {p.resource_id}: {p.status}" for p in ended)
+    with get_engine(settings).connect() as conn:
+        counts = status_counts(conn)
+    console.print(
+        f"[green]✓[/] remediation: {len(report.proposed)} proposed, "
+        f"{len(report.auto_approved)} approved by an auto policy and carried out"
+        + (f" ({done})" if done else "")
+        + f"; {counts['proposed']} waiting for a person (dashboard: Actions); queue: "
+        + ", ".join(f"{status} {n}" for status, n in counts.items() if n)
+    )
 
 
 def _demo_line(name: str, result: Any) -> str:

@@ -2,7 +2,8 @@
 audit trail"): every row of ``audit_log`` in ``chain_seq`` order must follow the one before it
 (no position missing), link to its hash (``prev_hash``) and hash to its own ``row_hash``
 (recomputed by ``finops.audit_row_hash``, the function the insert trigger uses); the chain head
-must be the last row. The first row that fails is named with what is wrong."""
+must be the last row. The first row that fails is named with what is wrong. Also the reading of
+its rows, filtered and paged (``finops audit list``, ``GET /api/v1/audit``)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, func, select
+from sqlalchemy import ColumnElement, Connection, func, select
 
 from finops.warehouse.tables import audit_chain_head, audit_log
 
@@ -123,24 +124,61 @@ class AuditEntry:
     details: object
 
 
+@dataclass(frozen=True)
+class AuditFilter:
+    """Which rows to read: each given field narrows them (``action`` exactly, ``action_prefix``
+    by its start, ``since`` inclusive, ``until`` exclusive)."""
+
+    actor: str | None = None
+    action: str | None = None
+    action_prefix: str | None = None
+    subject: str | None = None
+    since: datetime | None = None
+    until: datetime | None = None
+
+    def clauses(self) -> list[ColumnElement[bool]]:
+        c = audit_log.c
+        clauses: list[ColumnElement[bool]] = []
+        if self.actor is not None:
+            clauses.append(c.actor == self.actor)
+        if self.action is not None:
+            clauses.append(c.action == self.action)
+        if self.action_prefix is not None:
+            clauses.append(c.action.startswith(self.action_prefix, autoescape=True))
+        if self.subject is not None:
+            clauses.append(c.subject == self.subject)
+        if self.since is not None:
+            clauses.append(c.occurred_at >= self.since)
+        if self.until is not None:
+            clauses.append(c.occurred_at < self.until)
+        return clauses
+
+
+EVERY_ROW = AuditFilter()
+
+
 def list_entries(
-    conn: Connection, *, limit: int = 50, actor: str | None = None, action: str | None = None
+    conn: Connection, *, limit: int = 50, offset: int = 0, filters: AuditFilter = EVERY_ROW
 ) -> list[AuditEntry]:
-    """The latest ``limit`` rows (newest first), optionally of one actor and/or action."""
+    """The rows ``filters`` admits, newest first (chain order): ``limit`` of them after the
+    first ``offset``."""
+    c = audit_log.c
     query = select(
-        audit_log.c.id,
-        audit_log.c.chain_seq,
-        audit_log.c.occurred_at,
-        audit_log.c.actor,
-        audit_log.c.action,
-        audit_log.c.subject,
-        audit_log.c.run_id,
-        audit_log.c.request_id,
-        audit_log.c.details,
-    )
-    if actor is not None:
-        query = query.where(audit_log.c.actor == actor)
-    if action is not None:
-        query = query.where(audit_log.c.action == action)
-    rows = conn.execute(query.order_by(audit_log.c.chain_seq.desc()).limit(limit))
+        c.id,
+        c.chain_seq,
+        c.occurred_at,
+        c.actor,
+        c.action,
+        c.subject,
+        c.run_id,
+        c.request_id,
+        c.details,
+    ).where(*filters.clauses())
+    rows = conn.execute(query.order_by(c.chain_seq.desc()).limit(limit).offset(offset))
     return [AuditEntry(**row._mapping) for row in rows]
+
+
+def count_entries(conn: Connection, *, filters: AuditFilter = EVERY_ROW) -> int:
+    """How many rows ``filters`` admits."""
+    query = select(func.count()).select_from(audit_log).where(*filters.clauses())
+    return int(conn.execute(query).scalar_one())

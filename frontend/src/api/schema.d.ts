@@ -329,6 +329,51 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/audit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read Audit
+         * @description Rows of the audit trail, newest first (chain order), one page at a time; ``total``
+         *     counts every row the filters admit.
+         */
+        get: operations["read_audit_api_v1_audit_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/audit/verify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Verify Audit
+         * @description Check every row of the audit trail against the hash chain, from its first row; the
+         *     first broken row is named with what is wrong (altered content, a broken link, rows
+         *     missing). The check reads the whole trail whatever the caller's team scope: the trail and
+         *     its head are every scope's (``audit_log`` and ``audit_chain_head`` are registered for every
+         *     scope in ``finops.row_scopes``).
+         */
+        get: operations["verify_audit_api_v1_audit_verify_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/auth/login": {
         parameters: {
             query?: never;
@@ -1252,6 +1297,70 @@ export interface components {
          */
         ApprovalMode: "manual" | "auto";
         /**
+         * AuditChainPublic
+         * @description The hash chain checked from its first row: ``ok`` when every row follows the one before
+         *     it and hashes to its ``row_hash``, and the head is the last row; else the first broken
+         *     row. Keep ``head_hash`` elsewhere: a chain rewritten from some row on by the database's
+         *     owner is caught only against an earlier copy of the head.
+         */
+        AuditChainPublic: {
+            broken: components["schemas"]["ChainBreakPublic"] | null;
+            /** Head Hash */
+            head_hash: string;
+            /** Head Seq */
+            head_seq: number;
+            /** Ok */
+            ok: boolean;
+            /**
+             * Rows Checked
+             * @description rows found intact before the first broken one
+             */
+            rows_checked: number;
+        };
+        /** AuditEntriesPublic */
+        AuditEntriesPublic: {
+            /**
+             * Items
+             * @description newest first
+             */
+            items: components["schemas"]["AuditEntryPublic"][];
+            /**
+             * Total
+             * @description rows matching the filters, over every page
+             */
+            total: number;
+        };
+        /**
+         * AuditEntryPublic
+         * @description One row of the audit trail: who did what to which subject, when, in which run or
+         *     request, with the details recorded; ``chain_seq`` is its position in the hash chain.
+         */
+        AuditEntryPublic: {
+            /** Action */
+            action: string;
+            /**
+             * Actor
+             * @description user:<username>, token:<name>@<username>, or a job
+             */
+            actor: string;
+            /** Chain Seq */
+            chain_seq: number;
+            details: components["schemas"]["JsonValue"];
+            /** Id */
+            id: number;
+            /**
+             * Occurred At
+             * Format: date-time
+             */
+            occurred_at: string;
+            /** Request Id */
+            request_id: string | null;
+            /** Run Id */
+            run_id: string | null;
+            /** Subject */
+            subject: string;
+        };
+        /**
          * BudgetAlertPublic
          * @description A threshold crossed in the evaluated period (an alert fires once per crossing).
          */
@@ -1376,6 +1485,30 @@ export interface components {
             /** Data */
             data: components["schemas"]["BudgetPublic"][];
         };
+        /** ChainBreakPublic */
+        ChainBreakPublic: {
+            /** Chain Seq */
+            chain_seq: number;
+            /** Detail */
+            detail: string;
+            /**
+             * Message
+             * @description the whole finding in one sentence, as the CLI prints it
+             */
+            message: string;
+            problem: components["schemas"]["ChainProblem"];
+            /**
+             * Row Id
+             * @description the row at fault; null when rows are missing after the last row
+             */
+            row_id: number | null;
+        };
+        /**
+         * ChainProblem
+         * @description What is wrong with the first broken row (``finops.warehouse.audit_chain``).
+         * @enum {string}
+         */
+        ChainProblem: "content altered" | "link broken" | "row missing";
         /**
          * ChannelsCreate
          * @description Where alerts go. Webhook URLs must reach public addresses unless the server's
@@ -1845,6 +1978,7 @@ export interface components {
             /** Status */
             status: string;
         };
+        JsonValue: unknown;
         /** KpiSummaryPublic */
         KpiSummaryPublic: {
             /**
@@ -4054,6 +4188,187 @@ export interface operations {
             };
             /** @description Request body too large */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorPublic"];
+                };
+            };
+            /** @description Invalid parameter or body (each problem located by `loc`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorPublic"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorPublic"];
+                };
+            };
+            /** @description The warehouse cannot be reached */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorPublic"];
+                };
+            };
+        };
+    };
+    read_audit_api_v1_audit_get: {
+        parameters: {
+            query?: {
+                /** @description only this actor, exactly (user:alice, token:ci@alice, ingest) */
+                actor?: string | null;
+                /** @description only actions starting with this (budget, budget.save) */
+                action?: string | null;
+                /** @description only this subject, exactly */
+                subject?: string | null;
+                /** @description rows at or after this moment (RFC 3339, with seconds and an offset: 2026-12-03T09:00:00Z) */
+                since?: string | null;
+                /** @description rows before this moment (RFC 3339, with seconds and an offset: 2026-12-03T09:00:00Z) */
+                until?: string | null;
+                /** @description rows per page */
+                limit?: number;
+                /** @description rows to skip */
+                offset?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditEntriesPublic"];
+                };
+            };
+            /** @description The request cannot be carried out (the message says why) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorPublic"];
+                };
+            };
+            /** @description Not authenticated: no, or no valid, session cookie or API token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorPublic"];
+                };
+            };
+            /** @description The role may not do this (or a session request without its X-CSRF-Token) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorPublic"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorPublic"];
+                };
+            };
+            /** @description Invalid parameter or body (each problem located by `loc`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorPublic"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorPublic"];
+                };
+            };
+            /** @description The warehouse cannot be reached */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorPublic"];
+                };
+            };
+        };
+    };
+    verify_audit_api_v1_audit_verify_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditChainPublic"];
+                };
+            };
+            /** @description The request cannot be carried out (the message says why) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorPublic"];
+                };
+            };
+            /** @description Not authenticated: no, or no valid, session cookie or API token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorPublic"];
+                };
+            };
+            /** @description The role may not do this (or a session request without its X-CSRF-Token) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorPublic"];
+                };
+            };
+            /** @description Not found */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -107,6 +107,7 @@ describe("App navigation", () => {
       "/sources",
       "/actions",
       "/sql",
+      "/audit",
       "/admin",
     ]);
   });

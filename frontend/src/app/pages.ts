@@ -17,5 +17,6 @@ export const PAGES = [
   { path: "/sources", label: "Data sources" },
   { path: "/actions", label: "Actions" },
   { path: "/sql", label: "SQL", need: NEEDS.useSql },
+  { path: "/audit", label: "Audit", need: NEEDS.readAudit },
   { path: "/admin", label: "Admin", need: NEEDS.administer },
 ] as const satisfies readonly Page[];

@@ -13,6 +13,8 @@ import { validateActionsSearch } from "../features/actions/search";
 import { AdminPage } from "../features/admin/AdminPage";
 import { AnomaliesPage } from "../features/anomalies/AnomaliesPage";
 import { validateAnomaliesSearch } from "../features/anomalies/search";
+import { AuditPage } from "../features/audit/AuditPage";
+import { validateAuditSearch } from "../features/audit/search";
 import { LoginPage } from "../features/auth/LoginPage";
 import { ChargebackPage } from "../features/chargeback/ChargebackPage";
 import { validateChargebackSearch } from "../features/chargeback/search";
@@ -95,6 +97,12 @@ const pages = [
     path: "/sql",
     validateSearch: validateSqlSearch,
     component: SqlPage,
+  }),
+  createRoute({
+    getParentRoute: () => rootRoute,
+    path: "/audit",
+    validateSearch: validateAuditSearch,
+    component: AuditPage,
   }),
   createRoute({ getParentRoute: () => rootRoute, path: "/admin", component: AdminPage }),
   createRoute({ getParentRoute: () => rootRoute, path: "/account", component: AccountPage }),
