@@ -203,7 +203,7 @@ describe("ActionsPage", () => {
     expect(screen.getByRole("link", { name: "Actions" })).toHaveAttribute("aria-current", "page");
   });
 
-  it("hides approve from an analyst and execute from a viewer of an approved proposal", async () => {
+  it("hides execute (and approve) from an analyst on an approved proposal", async () => {
     await renderPage("/actions?id=7", asRole("analyst", statefulApi({ status: "approved" })));
     const detail = await screen.findByTestId("action-detail");
     expect(within(detail).getByTestId("action-detail-status")).toHaveTextContent("Approved");
