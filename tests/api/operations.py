@@ -14,6 +14,7 @@ PATH_VALUES = {
     "budget_id": "1",
     "token_id": "987654321",
     "username": "nobody-here",
+    "action_id": "987654321",
 }
 """A value for each path parameter the API has (a new one fails :func:`api_operations`)."""
 
@@ -32,6 +33,9 @@ BODIES: dict[tuple[str, str], dict[str, Any]] = {
     ("POST", "/api/v1/admin/users"): {"username": "operations-user", "role": "viewer"},
     ("PATCH", "/api/v1/admin/users/{username}"): {"display_name": "Nobody"},
     ("POST", "/api/v1/sql/query"): {"sql": "select count(*) from costs"},
+    ("POST", "/api/v1/actions/{action_id}/approve"): {"reason": "operations", "digest": "0" * 64},
+    ("POST", "/api/v1/actions/{action_id}/reject"): {"reason": "operations", "digest": "0" * 64},
+    ("POST", "/api/v1/actions/{action_id}/rollback"): {"reason": "operations"},
 }
 """A valid body for each operation that takes one (a new one fails :func:`api_operations`)."""
 

@@ -20,7 +20,8 @@ from sqlalchemy import text
 
 from finops.config import Settings
 from finops.db.engine import get_engine, libpq_url, owner_url
-from tests.e2e.test_dashboard import ARTIFACTS, _browser, _finops, served
+from tests.e2e.conftest import ARTIFACTS, browser, finops
+from tests.e2e.test_dashboard import served
 
 __all__ = ["served"]  # the dashboard e2e's server on freshly ingested data, as a fixture
 
@@ -62,14 +63,14 @@ def test_an_approver_audits_the_actions_of_the_test(
     )
     assert created.returncode == 0, created.stderr
 
-    stdout = _browser(
+    stdout = browser(
         "audit.e2e.mjs",
         base_url=base_url,
         E2E_LOGIN=f"{APPROVER}:{PASSWORD}",
         FILTER_ACTOR=f"user:{APPROVER}",
     )
 
-    verify = _finops(env, "audit", "verify")
+    verify = finops(env, "audit", "verify")
     assert verify.returncode == 0, verify.stderr
     match = re.search(r"rows checked: (\d+)", verify.stdout)
     assert match is not None, verify.stdout
@@ -114,7 +115,7 @@ def test_an_approver_audits_the_actions_of_the_test(
             (row_id,),
         )
         conn.execute("ALTER TABLE finops.audit_log ENABLE TRIGGER audit_log_append_only")
-    again = _browser(
+    again = browser(
         "audit.e2e.mjs", base_url=base_url, E2E_LOGIN=f"{APPROVER}:{PASSWORD}", CHAIN_ONLY="1"
     )
     assert _printed(again, "audit chain").startswith(

@@ -10,12 +10,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from datetime import date, datetime
@@ -27,13 +21,12 @@ from finops.analytics.anomalies.job import run_anomaly_detection
 from finops.analytics.manage import create_budget
 from finops.auth.roles import Role
 from finops.auth.users import create_user
-from finops.config import REPO_ROOT, Settings
+from finops.config import Settings
 from finops.db.engine import get_engine, server_url
 from finops.ingest.billing import ingest_billing
+from tests.e2e.conftest import ARTIFACTS, browser, finops, require_dist, serve
 from tests.factories.cur2 import Cur2Export
 
-FRONTEND = REPO_ROOT / "frontend"
-ARTIFACTS = REPO_ROOT / "test-artifacts"
 SPIKE = datetime(2026, 11, 9)  # EC2 in the first account costs ten times its usual that day
 LAST_DAY = date(2026, 11, 12)
 # username -> (role, password) of the users the browser signs in as
@@ -49,46 +42,9 @@ def _login(username: str) -> str:
     return f"{username}:{USERS[username][1]}"
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _finops(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "finops", *args],
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=120,
-    )
-
-
-def _browser(script: str, *, base_url: str, timeout: int = 180, **env: str) -> str:
-    """Runs ``frontend/e2e/<script>`` (Chromium through playwright-core) against ``base_url``
-    with ``env``; asserts it passed and returns what it printed."""
-    ARTIFACTS.mkdir(exist_ok=True)
-    node = shutil.which("node")
-    assert node, "node is required for the browser e2e"
-    run = subprocess.run(
-        [node, str(FRONTEND / "e2e" / script)],
-        env=dict(os.environ, BASE_URL=base_url, E2E_ARTIFACTS_DIR=str(ARTIFACTS), **env),
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=timeout,
-        cwd=FRONTEND,
-    )
-    assert run.returncode == 0, f"{run.stdout}\n{run.stderr}"
-    return run.stdout
-
-
 @pytest.fixture
 def served(fresh_settings: Settings, tmp_path: Path) -> Iterator[tuple[str, dict[str, str]]]:
-    if not (FRONTEND / "dist" / "index.html").exists():
-        pytest.fail("frontend/dist is not built: run `make frontend` (make test does it)")
+    require_dist()
     export = Cur2Export()
     services = ("AmazonEC2", "AmazonRDS", "AmazonS3")
     for month, days in ((9, 30), (10, 31), (11, 12)):
@@ -113,41 +69,18 @@ def served(fresh_settings: Settings, tmp_path: Path) -> Iterator[tuple[str, dict
             create_user(conn, username=username, role=role, password=password)
 
     env = dict(os.environ, FINOPS_DATABASE_URL=server_url(fresh_settings))
-    port = _free_port()
-    log_path = tmp_path / "serve.log"
-    with log_path.open("wb") as log:
-        server = subprocess.Popen(
-            [sys.executable, "-m", "finops", "serve", "--port", str(port)],
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-    base_url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(f"{base_url}/readyz", timeout=2):
-                    break
-            except (urllib.error.URLError, ConnectionError):
-                if server.poll() is not None or time.monotonic() > deadline:
-                    pytest.fail(f"finops serve did not come up:\n{log_path.read_text()[-3000:]}")
-                time.sleep(0.3)
+    with serve(env, tmp_path) as base_url:
         yield base_url, env
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
 
 
 def test_overview_total_matches_sql(served: tuple[str, dict[str, str]]) -> None:
     base_url, env = served
-    result = _finops(env, "sql", "select sum(billed_cost) as total from costs", "--format", "csv")
+    result = finops(env, "sql", "select sum(billed_cost) as total from costs", "--format", "csv")
     assert result.returncode == 0, result.stderr
     expected_total = result.stdout.splitlines()[1]
     assert expected_total and expected_total != "0"
     # what the Anomalies page lists by default (open and acknowledged), in the API's order
-    anomalies = _finops(
+    anomalies = finops(
         env,
         "sql",
         "select fingerprint from anomalies where status in ('open', 'acknowledged') "
@@ -159,7 +92,7 @@ def test_overview_total_matches_sql(served: tuple[str, dict[str, str]]) -> None:
     fingerprints = anomalies.stdout.splitlines()[1:]
     assert fingerprints, "the planted spike was not detected"
 
-    sources = _finops(
+    sources = finops(
         env,
         "sql",
         "select x_source_id || '=' || count(*) from costs "
@@ -171,7 +104,7 @@ def test_overview_total_matches_sql(served: tuple[str, dict[str, str]]) -> None:
     source_rows = sources.stdout.splitlines()[1:]
     assert source_rows, "no billing source in the warehouse"
 
-    _browser(
+    browser(
         "overview.e2e.mjs",
         base_url=base_url,
         EXPECTED_TOTAL=expected_total,
@@ -196,7 +129,7 @@ def test_api_docs_work_offline(served: tuple[str, dict[str, str]]) -> None:
         for method, spec in methods.items()
     ]
     assert len(operations) >= 10
-    stdout = _browser(
+    stdout = browser(
         "docs.e2e.mjs",
         base_url=base_url,
         EXPECTED_OPERATIONS=",".join(f"{m} {p}" for m, p, _ in operations),
@@ -211,7 +144,7 @@ def test_sign_in_role_gating_and_sign_out(served: tuple[str, dict[str, str]]) ->
     """An admin and a viewer each sign in (the Overview opens), count the state-changing
     controls of Forecasts & budgets, Anomalies and Data sources, open /admin, and sign out."""
     base_url, _ = served
-    stdout = _browser(
+    stdout = browser(
         "auth.e2e.mjs",
         base_url=base_url,
         timeout=240,
@@ -255,11 +188,11 @@ def test_sql_console_page_matches_sql(served: tuple[str, dict[str, str]]) -> Non
     reload keeps the statement; a missing view shows the server's message."""
     base_url, env = served
     query = "select sub_account_id, sum(billed_cost) as total from costs group by 1 order by 1"
-    result = _finops(env, "sql", query, "--format", "csv")
+    result = finops(env, "sql", query, "--format", "csv")
     assert result.returncode == 0, result.stderr
     expected = result.stdout.splitlines()[1:]
     assert len(expected) == 3, result.stdout
-    stdout = _browser(
+    stdout = browser(
         "sql.e2e.mjs",
         base_url=base_url,
         E2E_LOGIN=_login("e2e-analyst"),

@@ -8,12 +8,14 @@ CSRF token) and documents those answers. The authorization matrix test
 (``tests/api/test_authorization_matrix.py``) reads this table.
 
 Decisions: reads are for viewers; anomaly feedback (acknowledge, resolve, false positive) is
-for analysts, who investigate costs (viewers only look); budgets are admin (they send alerts to
-webhooks and mail); the audit trail (who did what, and the check of its hash chain) is for
-approvers, who answer for the changes it records — it is every team's record, not limited by
-scope; users and everyone's tokens are admin; one's own tokens, ``/auth/me`` and
-logout need any login; health, metrics, the API documentation and the built dashboard's files
-are public (the dashboard itself asks for a login through the API)."""
+for analysts, who investigate costs (viewers only look); remediation proposals are read by
+viewers, and approved, rejected, executed and rolled back by approvers (and admins: the ladder),
+row-level security keeping a scoped approver to the proposals of their accounts; budgets are
+admin (they send alerts to webhooks and mail); the audit trail (who did what, and the check of
+its hash chain) is for approvers, who answer for the changes it records — it is every team's
+record, not limited by scope; users and everyone's tokens are admin; one's own tokens,
+``/auth/me`` and logout need any login; health, metrics, the API documentation and the built
+dashboard's files are public (the dashboard itself asks for a login through the API)."""
 
 from __future__ import annotations
 
@@ -86,6 +88,13 @@ ROUTE_ACCESS: dict[tuple[str, str], Access] = {
     ("GET", f"{V1}/sources"): Role.VIEWER,
     ("GET", f"{V1}/sources/loads"): Role.VIEWER,
     ("GET", f"{V1}/sources/quality"): Role.VIEWER,
+    # remediation proposals: everyone reads the queue, approvers decide and act
+    ("GET", f"{V1}/actions"): Role.VIEWER,
+    ("GET", f"{V1}/actions/{{action_id}}"): Role.VIEWER,
+    ("POST", f"{V1}/actions/{{action_id}}/approve"): Role.APPROVER,
+    ("POST", f"{V1}/actions/{{action_id}}/reject"): Role.APPROVER,
+    ("POST", f"{V1}/actions/{{action_id}}/execute"): Role.APPROVER,
+    ("POST", f"{V1}/actions/{{action_id}}/rollback"): Role.APPROVER,
     # the SQL console (analysts; rows limited by row-level security to the scope)
     ("POST", f"{V1}/sql/query"): Role.ANALYST,
     ("GET", f"{V1}/sql/tables"): Role.ANALYST,

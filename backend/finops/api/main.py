@@ -19,6 +19,7 @@ from finops.api.docs import mount_docs
 from finops.api.errors import document_errors, install_error_handlers
 from finops.api.limits import RequestLimits
 from finops.api.routes import (
+    actions,
     admin,
     allocation,
     anomalies,
@@ -59,6 +60,7 @@ api_router.include_router(forecasts.router)
 api_router.include_router(budgets.router)
 api_router.include_router(optimization.router)
 api_router.include_router(sources.router)
+api_router.include_router(actions.router)
 api_router.include_router(audit.router)
 
 

@@ -127,3 +127,14 @@ export type LoadsQuery = NonNullable<paths["/api/v1/sources/loads"]["get"]["para
 export type QualityQuery = NonNullable<
   paths["/api/v1/sources/quality"]["get"]["parameters"]["query"]
 >;
+
+export type ActionPublic = components["schemas"]["ActionPublic"];
+export type ActionsPublic = components["schemas"]["ActionsPublic"];
+export type ActionDetailPublic = components["schemas"]["ActionDetailPublic"];
+export type ActionStatus = components["schemas"]["ActionStatus"];
+export type ActionRisk = components["schemas"]["ActionRisk"];
+export type DecisionPublic = components["schemas"]["DecisionPublic"];
+export type StepPublic = components["schemas"]["StepPublic"];
+export type UtilizationDayPublic = components["schemas"]["UtilizationDayPublic"];
+export type ActionDecisionCreate = components["schemas"]["ActionDecisionCreate"];
+export type ActionsQuery = NonNullable<paths["/api/v1/actions"]["get"]["parameters"]["query"]>;

@@ -4,6 +4,138 @@
  */
 
 export interface paths {
+    "/api/v1/actions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read Actions
+         * @description Proposals in the caller's scope, newest first, one page at a time; ``total`` counts
+         *     every proposal matching the filters, ``counts`` every proposal per status (for the queue's
+         *     tabs).
+         */
+        get: operations["read_actions_api_v1_actions_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/actions/{action_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read Action
+         * @description One proposal with its parameters, the resource's observed state (what the digest binds),
+         *     the evidence, the decision and every step of its execution log.
+         */
+        get: operations["read_action_api_v1_actions__action_id__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/actions/{action_id}/approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Approve Action
+         * @description Approve a waiting proposal for the digest given (approvers). The first decision wins:
+         *     a proposal already decided, one whose digest differs, an expired one or (four-eyes) one the
+         *     caller proposed is a 409 naming why, and nothing changes.
+         */
+        post: operations["approve_action_api_v1_actions__action_id__approve_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/actions/{action_id}/execute": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Execute Action
+         * @description Carry out an approved proposal now (approvers), as ``finops actions execute`` does:
+         *     its policy must still be loaded and inside its maintenance window; the resource is
+         *     described again (a state that no longer matches the digest makes it ``stale`` and changes
+         *     nothing), then the dry run, the call through the remediation role, verification. A stale,
+         *     refused or failed execution is recorded in the log and answered with the proposal; no valid
+         *     approval (or another execution under way) is a 409.
+         */
+        post: operations["execute_action_api_v1_actions__action_id__execute_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/actions/{action_id}/reject": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Reject Action
+         * @description Reject a waiting proposal (approvers); it is never executed. Refused as an approval
+         *     is (409) when the proposal is no longer waiting or the digest differs.
+         */
+        post: operations["reject_action_api_v1_actions__action_id__reject_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/actions/{action_id}/rollback": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Rollback Action
+         * @description Undo an executed reversible action (approvers), from the undo data its execution
+         *     recorded; an action that cannot be undone, or not in its state, is a 409.
+         */
+        post: operations["rollback_action_api_v1_actions__action_id__rollback_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/admin/tokens": {
         parameters: {
             query?: never;
@@ -229,9 +361,9 @@ export interface paths {
          * Verify Audit
          * @description Check every row of the audit trail against the hash chain, from its first row; the
          *     first broken row is named with what is wrong (altered content, a broken link, rows
-         *     missing). The check reads the whole trail whatever the caller's team scope: the trail is
-         *     every scope's (``audit_log`` is registered for every scope in ``finops.row_scopes``), and
-         *     its head, which is not registered, would otherwise be hidden from a scoped approver.
+         *     missing). The check reads the whole trail whatever the caller's team scope: the trail and
+         *     its head are every scope's (``audit_log`` and ``audit_chain_head`` are registered for every
+         *     scope in ``finops.row_scopes``).
          */
         get: operations["verify_audit_api_v1_audit_verify_get"];
         put?: never;
@@ -763,6 +895,225 @@ export interface components {
             account_name: string | null;
         };
         /**
+         * ActionDecisionCreate
+         * @description An approval or a rejection: why, and the digest the approver saw (an approval for
+         *     another digest is refused).
+         */
+        ActionDecisionCreate: {
+            /**
+             * Digest
+             * @description the proposal's digest, as shown
+             */
+            digest: string;
+            /** Reason */
+            reason: string;
+        };
+        /** ActionDetailPublic */
+        ActionDetailPublic: {
+            /** Account Id */
+            account_id: string;
+            /**
+             * Action
+             * @description the remediation action's registry name
+             */
+            action: string;
+            /**
+             * Approval Expiry Hours
+             * @description how long an approval stays valid
+             */
+            approval_expiry_hours: number;
+            approval_mode: components["schemas"]["ApprovalMode"];
+            /** Currency */
+            currency: string;
+            decision: components["schemas"]["DecisionPublic"] | null;
+            /**
+             * Digest
+             * @description sha256 of the account, region, resource, action, parameters and observed state: an approval is valid for this digest only
+             */
+            digest: string;
+            /** Estimated Monthly Savings */
+            estimated_monthly_savings: string;
+            evidence: components["schemas"]["EvidencePublic"];
+            /**
+             * Expires At
+             * Format: date-time
+             * @description the proposal waits for a decision until then
+             */
+            expires_at: string;
+            /** Finding Type */
+            finding_type: string;
+            /**
+             * Fingerprint
+             * @description the finding the proposal fixes
+             */
+            fingerprint: string;
+            /**
+             * Four Eyes
+             * @description the proposer may not approve it
+             */
+            four_eyes: boolean;
+            /** Id */
+            id: number;
+            /**
+             * Observed State
+             * @description the resource as described when proposed (bound by the digest)
+             */
+            observed_state: {
+                [key: string]: unknown;
+            };
+            /** Parameters */
+            parameters: {
+                [key: string]: unknown;
+            };
+            /** Policy */
+            policy: string;
+            /**
+             * Proposed At
+             * Format: date-time
+             */
+            proposed_at: string;
+            /** Proposed By */
+            proposed_by: string;
+            /** Region */
+            region: string;
+            /** Resource Id */
+            resource_id: string;
+            /** Resource Type */
+            resource_type: string | null;
+            /** Reversible */
+            reversible: boolean;
+            risk: components["schemas"]["ActionRisk"];
+            /** Run Id */
+            run_id: string | null;
+            status: components["schemas"]["ActionStatus"];
+            /** Status Reason */
+            status_reason: string | null;
+            /** Steps */
+            steps: components["schemas"]["StepPublic"][];
+            /**
+             * Undo
+             * @description what a rollback restores, once executed
+             */
+            undo: {
+                [key: string]: unknown;
+            } | null;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+        };
+        /**
+         * ActionPublic
+         * @description A proposal in the queue: what would be done to which resource, why, and where it is in
+         *     its lifecycle.
+         */
+        ActionPublic: {
+            /** Account Id */
+            account_id: string;
+            /**
+             * Action
+             * @description the remediation action's registry name
+             */
+            action: string;
+            /**
+             * Approval Expiry Hours
+             * @description how long an approval stays valid
+             */
+            approval_expiry_hours: number;
+            approval_mode: components["schemas"]["ApprovalMode"];
+            /** Currency */
+            currency: string;
+            /**
+             * Digest
+             * @description sha256 of the account, region, resource, action, parameters and observed state: an approval is valid for this digest only
+             */
+            digest: string;
+            /** Estimated Monthly Savings */
+            estimated_monthly_savings: string;
+            /**
+             * Expires At
+             * Format: date-time
+             * @description the proposal waits for a decision until then
+             */
+            expires_at: string;
+            /** Finding Type */
+            finding_type: string;
+            /**
+             * Fingerprint
+             * @description the finding the proposal fixes
+             */
+            fingerprint: string;
+            /**
+             * Four Eyes
+             * @description the proposer may not approve it
+             */
+            four_eyes: boolean;
+            /** Id */
+            id: number;
+            /** Policy */
+            policy: string;
+            /**
+             * Proposed At
+             * Format: date-time
+             */
+            proposed_at: string;
+            /** Proposed By */
+            proposed_by: string;
+            /** Region */
+            region: string;
+            /** Resource Id */
+            resource_id: string;
+            /** Resource Type */
+            resource_type: string | null;
+            /** Reversible */
+            reversible: boolean;
+            risk: components["schemas"]["ActionRisk"];
+            /** Run Id */
+            run_id: string | null;
+            status: components["schemas"]["ActionStatus"];
+            /** Status Reason */
+            status_reason: string | null;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+        };
+        /**
+         * ActionRisk
+         * @enum {string}
+         */
+        ActionRisk: "low" | "medium" | "high";
+        /** ActionRollbackCreate */
+        ActionRollbackCreate: {
+            /** Reason */
+            reason: string;
+        };
+        /**
+         * ActionStatus
+         * @description A proposal's lifecycle (enforced by the database: docs/remediation.md).
+         * @enum {string}
+         */
+        ActionStatus: "proposed" | "approved" | "rejected" | "expired" | "stale" | "dry_run" | "executing" | "succeeded" | "failed" | "verified" | "rolled_back";
+        /** ActionsPublic */
+        ActionsPublic: {
+            /**
+             * Counts
+             * @description proposals per status in the caller's scope, whatever the filters (every status listed, 0 included)
+             */
+            counts: {
+                [key: string]: number;
+            };
+            /** Items */
+            items: components["schemas"]["ActionPublic"][];
+            /**
+             * Total
+             * @description proposals matching the filters (every page)
+             */
+            total: number;
+        };
+        /**
          * Agreement
          * @enum {string}
          */
@@ -940,6 +1291,11 @@ export interface components {
             note?: string | null;
             status: components["schemas"]["AnomalyStatus"];
         };
+        /**
+         * ApprovalMode
+         * @enum {string}
+         */
+        ApprovalMode: "manual" | "auto";
         /**
          * AuditChainPublic
          * @description The hash chain checked from its first row: ``ok`` when every row follows the one before
@@ -1294,6 +1650,48 @@ export interface components {
             day: string;
         };
         /**
+         * DecisionKind
+         * @enum {string}
+         */
+        DecisionKind: "approve" | "reject";
+        /**
+         * DecisionPublic
+         * @description The answer to a proposal (the first one wins).
+         */
+        DecisionPublic: {
+            /** Actor */
+            actor: string;
+            /**
+             * Decided At
+             * Format: date-time
+             */
+            decided_at: string;
+            decision: components["schemas"]["DecisionKind"];
+            /** Digest */
+            digest: string;
+            /**
+             * Expires At
+             * @description an approval is valid until then
+             */
+            expires_at: string | null;
+            /** Id */
+            id: number;
+            /** Reason */
+            reason: string;
+            /** Request Id */
+            request_id: string | null;
+            /** Run Id */
+            run_id: string | null;
+            source: components["schemas"]["DecisionSource"];
+        };
+        /**
+         * DecisionSource
+         * @description Where the decision was made: the dashboard (a session), the API (a token), the CLI, the
+         *     Airflow UI (the ``remediation`` DAG's approval task) or a policy (``approval: auto``).
+         * @enum {string}
+         */
+        DecisionSource: "dashboard" | "api" | "cli" | "airflow" | "policy";
+        /**
          * Dimension
          * @enum {string}
          */
@@ -1324,6 +1722,30 @@ export interface components {
         ErrorPublic: {
             /** Detail */
             detail: string | components["schemas"]["ErrorItem"][];
+        };
+        /**
+         * EvidencePublic
+         * @description Why the action is proposed: the finding's details, the resource's recent cost and its
+         *     daily utilization (last 30 days, possibly empty).
+         */
+        EvidencePublic: {
+            /** Cost 30D */
+            cost_30d: string | null;
+            /** Cost 7D */
+            cost_7d: string | null;
+            /** Currency */
+            currency: string | null;
+            /** Finding */
+            finding: {
+                [key: string]: unknown;
+            };
+            /**
+             * Savings Method
+             * @description how the finding priced the savings (see /findings)
+             */
+            savings_method?: string | null;
+            /** Utilization */
+            utilization: components["schemas"]["UtilizationDayPublic"][];
         };
         /** FiltersPublic */
         FiltersPublic: {
@@ -2048,6 +2470,44 @@ export interface components {
             /** Data */
             data: components["schemas"]["SqlTablePublic"][];
         };
+        /**
+         * StepKind
+         * @enum {string}
+         */
+        StepKind: "describe" | "dry_run" | "execute" | "verify" | "rollback";
+        /**
+         * StepOutcome
+         * @enum {string}
+         */
+        StepOutcome: "ok" | "stale" | "refused" | "failed" | "expired";
+        /**
+         * StepPublic
+         * @description One step of the execution log: a describe, the dry run, the call, its verification or a
+         *     rollback, with what it found.
+         */
+        StepPublic: {
+            /** Actor */
+            actor: string;
+            /** Detail */
+            detail: {
+                [key: string]: unknown;
+            };
+            /** Finished At */
+            finished_at: string | null;
+            /** Id */
+            id: number;
+            outcome: components["schemas"]["StepOutcome"];
+            /** Request Id */
+            request_id: string | null;
+            /** Run Id */
+            run_id: string | null;
+            /**
+             * Started At
+             * Format: date-time
+             */
+            started_at: string;
+            step: components["schemas"]["StepKind"];
+        };
         /** ThresholdCreate */
         ThresholdCreate: {
             kind: components["schemas"]["ThresholdKind"];
@@ -2210,6 +2670,20 @@ export interface components {
             /** Data */
             data: components["schemas"]["UserPublic"][];
         };
+        /** UtilizationDayPublic */
+        UtilizationDayPublic: {
+            /** Average */
+            average: number | null;
+            /**
+             * Day
+             * Format: date
+             */
+            day: string;
+            /** Maximum */
+            maximum: number | null;
+            /** Metric */
+            metric: string;
+        };
     };
     responses: never;
     parameters: never;
@@ -2219,6 +2693,605 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    read_actions_api_v1_actions_get: {
+        parameters: {
+            query?: {
+                /** @description lifecycle status; repeat for several (default: every status) */
+                status?: components["schemas"]["ActionStatus"][] | null;
+                /** @description the account id */
+                account?: string | null;
+                /** @description the action's name (stop_instance, …) */
+                action?: string | null;
+                /** @description rows per page */
+                limit?: number;
+                /** @description rows to skip */
+                offset?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ActionsPublic"];
+                };
+            };
+            /** @description The request cannot be carried out (the message says why) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorPublic"];
+                };
+            };
+            /** @description Not authenticated: no, or no valid, session cookie or API token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorPublic"];
+                };
+            };
+            /** @description The role may not do this (or a session request without its X-CSRF-Token) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorPublic"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorPublic"];
+                };
+            };
+            /** @description Invalid parameter or body (each problem located by `loc`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorPublic"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorPublic"];
+                };
+            };
+            /** @description The warehouse cannot be reached */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorPublic"];
+                };
+            };
+        };
+    };
+    read_action_api_v1_actions__action_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description the proposal's id */
+                action_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ActionDetailPublic"];
+                };
+            };
+            /** @description The request cannot be carried out (the message says why) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorPublic"];
+                };
+            };
+            /** @description Not authenticated: no, or no valid, session cookie or API token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorPublic"];
+                };
+            };
+            /** @description The role may not do this (or a session request without its X-CSRF-Token) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorPublic"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorPublic"];
+                };
+            };
+            /** @description Invalid parameter or body (each problem located by `loc`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorPublic"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorPublic"];
+                };
+            };
+            /** @description The warehouse cannot be reached */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorPublic"];
+                };
+            };
+        };
+    };
+    approve_action_api_v1_actions__action_id__approve_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description the proposal's id */
+                action_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ActionDecisionCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ActionDetailPublic"];
+                };
+            };
+            /** @description The request cannot be carried out (the message says why) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorPublic"];
+                };
+            };
+            /** @description Not authenticated: no, or no valid, session cookie or API token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorPublic"];
+                };
+            };
+            /** @description The role may not do this (or a session request without its X-CSRF-Token) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorPublic"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorPublic"];
+                };
+            };
+            /** @description Conflict with what exists */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorPublic"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorPublic"];
+                };
+            };
+            /** @description Invalid parameter or body (each problem located by `loc`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorPublic"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorPublic"];
+                };
+            };
+            /** @description The warehouse cannot be reached */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorPublic"];
+                };
+            };
+        };
+    };
+    execute_action_api_v1_actions__action_id__execute_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description the proposal's id */
+                action_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ActionDetailPublic"];
+                };
+            };
+            /** @description The request cannot be carried out (the message says why) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorPublic"];
+                };
+            };
+            /** @description Not authenticated: no, or no valid, session cookie or API token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorPublic"];
+                };
+            };
+            /** @description The role may not do this (or a session request without its X-CSRF-Token) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorPublic"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorPublic"];
+                };
+            };
+            /** @description Conflict with what exists */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorPublic"];
+                };
+            };
+            /** @description Invalid parameter or body (each problem located by `loc`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorPublic"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorPublic"];
+                };
+            };
+            /** @description The warehouse cannot be reached */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorPublic"];
+                };
+            };
+        };
+    };
+    reject_action_api_v1_actions__action_id__reject_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description the proposal's id */
+                action_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ActionDecisionCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ActionDetailPublic"];
+                };
+            };
+            /** @description The request cannot be carried out (the message says why) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorPublic"];
+                };
+            };
+            /** @description Not authenticated: no, or no valid, session cookie or API token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorPublic"];
+                };
+            };
+            /** @description The role may not do this (or a session request without its X-CSRF-Token) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorPublic"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorPublic"];
+                };
+            };
+            /** @description Conflict with what exists */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorPublic"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorPublic"];
+                };
+            };
+            /** @description Invalid parameter or body (each problem located by `loc`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorPublic"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorPublic"];
+                };
+            };
+            /** @description The warehouse cannot be reached */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorPublic"];
+                };
+            };
+        };
+    };
+    rollback_action_api_v1_actions__action_id__rollback_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description the proposal's id */
+                action_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ActionRollbackCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ActionDetailPublic"];
+                };
+            };
+            /** @description The request cannot be carried out (the message says why) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorPublic"];
+                };
+            };
+            /** @description Not authenticated: no, or no valid, session cookie or API token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorPublic"];
+                };
+            };
+            /** @description The role may not do this (or a session request without its X-CSRF-Token) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorPublic"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorPublic"];
+                };
+            };
+            /** @description Conflict with what exists */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorPublic"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorPublic"];
+                };
+            };
+            /** @description Invalid parameter or body (each problem located by `loc`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorPublic"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorPublic"];
+                };
+            };
+            /** @description The warehouse cannot be reached */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorPublic"];
+                };
+            };
+        };
+    };
     read_all_tokens_api_v1_admin_tokens_get: {
         parameters: {
             query?: never;

@@ -105,6 +105,7 @@ describe("App navigation", () => {
       "/anomalies",
       "/forecasts",
       "/sources",
+      "/actions",
       "/sql",
       "/audit",
       "/admin",

@@ -15,6 +15,7 @@ export const PAGES = [
   { path: "/anomalies", label: "Anomalies" },
   { path: "/forecasts", label: "Forecasts & budgets" },
   { path: "/sources", label: "Data sources" },
+  { path: "/actions", label: "Actions" },
   { path: "/sql", label: "SQL", need: NEEDS.useSql },
   { path: "/audit", label: "Audit", need: NEEDS.readAudit },
   { path: "/admin", label: "Admin", need: NEEDS.administer },

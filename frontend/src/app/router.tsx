@@ -8,6 +8,8 @@ import {
 } from "@tanstack/react-router";
 
 import { AccountPage } from "../features/account/AccountPage";
+import { ActionsPage } from "../features/actions/ActionsPage";
+import { validateActionsSearch } from "../features/actions/search";
 import { AdminPage } from "../features/admin/AdminPage";
 import { AnomaliesPage } from "../features/anomalies/AnomaliesPage";
 import { validateAnomaliesSearch } from "../features/anomalies/search";
@@ -83,6 +85,12 @@ const pages = [
     path: "/sources",
     validateSearch: validateSourcesSearch,
     component: SourcesPage,
+  }),
+  createRoute({
+    getParentRoute: () => rootRoute,
+    path: "/actions",
+    validateSearch: validateActionsSearch,
+    component: ActionsPage,
   }),
   createRoute({
     getParentRoute: () => rootRoute,

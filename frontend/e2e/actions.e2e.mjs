@@ -1,0 +1,141 @@
+// Browser end-to-end check of the Actions page against a running `finops serve`:
+//
+//   BASE_URL=http://127.0.0.1:8000 E2E_LOGIN=approver:pw ACTION_ID=3 REASON="idle since May" \
+//     node e2e/actions.e2e.mjs
+//
+// Environment:
+//   BASE_URL           where the API serves the built dashboard (required)
+//   E2E_LOGIN          "username:password" of a user with the approve permission (required)
+//   ACTION_ID          the id of a proposal waiting for a decision (required)
+//   REASON             the reason the approver gives (required)
+//   E2E_ARTIFACTS_DIR  where screenshots go (default frontend/e2e-artifacts)
+//   CHROMIUM_PATH      the browser to drive (default /usr/bin/chromium)
+//   E2E_TIMEOUT_MS     how long to wait for each step (default 30000)
+//
+// Signs in on /actions, finds the proposal in the waiting queue, opens it (its evidence and
+// digest show), types the reason and approves; waits until the page shows it approved with the
+// decision's actor, then reloads (the proposal comes back from the address, still approved).
+// Prints "waiting: N", "digest: <sha256>", "approved: <id> by <actor>" and "decision: <text>".
+// Exits 1 with "E2E FAILED: ..." otherwise.
+import { mkdirSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+
+import { chromium } from "playwright-core";
+
+import { signIn } from "./session.mjs";
+
+const FRONTEND_DIR = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+const CHROMIUM_ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--no-first-run"];
+
+class E2EFailure extends Error {}
+
+/** @param {string} name */
+function required(name) {
+  const value = process.env[name] ?? "";
+  if (value === "") {
+    throw new E2EFailure(`environment variable ${name} is required`);
+  }
+  return value;
+}
+
+/**
+ * @param {import("playwright-core").Locator} locator
+ * @param {number} timeout
+ */
+async function textOf(locator, timeout) {
+  await locator.waitFor({ state: "visible", timeout });
+  return ((await locator.textContent()) ?? "").trim();
+}
+
+/**
+ * @param {import("playwright-core").Page} page
+ * @param {{ id: string, reason: string, timeout: number, artifactsDir: string }} options
+ */
+async function approve(page, { id, reason, timeout, artifactsDir }) {
+  const waiting = await textOf(page.getByTestId("actions-tab-proposed").getByTestId("tab-count"), timeout);
+  console.log(`waiting: ${waiting}`);
+  const row = page.locator(`[data-testid="action-row"][data-id="${id}"]`);
+  await row.waitFor({ state: "visible", timeout });
+  await row.click();
+  const detail = page.locator(`[data-testid="action-detail"][data-id="${id}"]`);
+  await detail.waitFor({ state: "visible", timeout });
+  const digest = await textOf(detail.getByTestId("action-digest"), timeout);
+  if (!/^[0-9a-f]{64}$/.test(digest)) {
+    throw new E2EFailure(`the page shows the digest ${JSON.stringify(digest)}`);
+  }
+  console.log(`digest: ${digest}`);
+  const status = await textOf(detail.getByTestId("action-detail-status"), timeout);
+  if (status !== "Waiting") {
+    throw new E2EFailure(`proposal ${id} shows the status ${JSON.stringify(status)}, not Waiting`);
+  }
+  await page.screenshot({ path: join(artifactsDir, "actions.png"), fullPage: true });
+
+  await detail.getByTestId("action-reason").fill(reason);
+  await detail.getByTestId("action-approve").click();
+  await detail
+    .getByTestId("action-detail-status")
+    .filter({ hasText: "Approved" })
+    .waitFor({ state: "visible", timeout })
+    .catch(async () => {
+      const alert = await page.getByRole("alert").allTextContents();
+      throw new E2EFailure(`proposal ${id} was not shown approved; the page shows: ${alert.join(" | ")}`);
+    });
+  const actor = await textOf(detail.getByTestId("action-decision-actor"), timeout);
+  console.log(`approved: ${id} by ${actor}`);
+  if ((await detail.getByTestId("action-approve").count()) !== 0) {
+    throw new E2EFailure("the approve button is still offered after the approval");
+  }
+  await page.screenshot({ path: join(artifactsDir, "actions-approved.png"), fullPage: true });
+
+  await page.reload({ waitUntil: "domcontentloaded", timeout });
+  const reloaded = page.locator(`[data-testid="action-detail"][data-id="${id}"]`);
+  const after = await textOf(reloaded.getByTestId("action-detail-status"), timeout);
+  if (after !== "Approved") {
+    throw new E2EFailure(`after a reload proposal ${id} shows ${JSON.stringify(after)}`);
+  }
+  console.log(`decision: ${await textOf(reloaded.getByTestId("action-decision"), timeout)}`);
+}
+
+async function main() {
+  const baseUrl = required("BASE_URL").replace(/\/+$/, "");
+  const login = required("E2E_LOGIN");
+  const colon = login.indexOf(":");
+  const id = required("ACTION_ID");
+  const reason = required("REASON");
+  const timeout = Number(process.env.E2E_TIMEOUT_MS ?? "30000");
+  const artifactsDir = resolve(process.env.E2E_ARTIFACTS_DIR ?? join(FRONTEND_DIR, "e2e-artifacts"));
+  mkdirSync(artifactsDir, { recursive: true });
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+    args: CHROMIUM_ARGS,
+  });
+  const page = await browser.newPage({ viewport: { width: 1440, height: 1200 } });
+  /** @type {string[]} */
+  const pageErrors = [];
+  page.on("pageerror", (error) => pageErrors.push(error.message));
+  try {
+    await signIn(page, {
+      baseUrl,
+      path: "/actions",
+      username: login.slice(0, colon),
+      password: login.slice(colon + 1),
+      timeout,
+    });
+    await approve(page, { id, reason, timeout, artifactsDir });
+    if (pageErrors.length > 0) {
+      throw new E2EFailure(`uncaught errors in the page: ${pageErrors.join(" | ")}`);
+    }
+  } catch (error) {
+    await page.screenshot({ path: join(artifactsDir, "actions-failure.png"), fullPage: true }).catch(() => undefined);
+    throw error;
+  } finally {
+    await browser.close();
+  }
+}
+
+main().catch((/** @type {unknown} */ error) => {
+  const message = error instanceof Error ? (error instanceof E2EFailure ? error.message : (error.stack ?? error.message)) : String(error);
+  console.error(`E2E FAILED: ${message}`);
+  process.exit(1);
+});
