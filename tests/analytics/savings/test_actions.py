@@ -50,25 +50,51 @@ def test_each_action_type_is_measured_from_the_bill(
 ) -> None:
     folder = tmp_path / "policies"
     stop = carry_out(
-        engine, clients, folder, resource=idle_instance(aws).resource_id,
-        finding_type="idle_instance", action="stop_instance", savings="70.00",
+        engine,
+        clients,
+        folder,
+        resource=idle_instance(aws).resource_id,
+        finding_type="idle_instance",
+        action="stop_instance",
+        savings="70.00",
     )
     big = oversized_instance(aws)
     resize = carry_out(
-        engine, clients, folder, resource=big.resource_id, finding_type="oversized_instance",
-        action="resize_instance", savings="75.00", details=dict(big.details),
+        engine,
+        clients,
+        folder,
+        resource=big.resource_id,
+        finding_type="oversized_instance",
+        action="resize_instance",
+        savings="75.00",
+        details=dict(big.details),
     )
     volume = carry_out(
-        engine, clients, folder, resource=unattached_volume(aws).resource_id,
-        finding_type="unattached_volume", action="delete_unattached_volume", savings="60.00",
+        engine,
+        clients,
+        folder,
+        resource=unattached_volume(aws).resource_id,
+        finding_type="unattached_volume",
+        action="delete_unattached_volume",
+        savings="60.00",
     )
     gp2 = carry_out(
-        engine, clients, folder, resource=gp2_volume(aws).resource_id,
-        finding_type="gp2_volume", action="migrate_gp2_to_gp3", savings="12.00",
+        engine,
+        clients,
+        folder,
+        resource=gp2_volume(aws).resource_id,
+        finding_type="gp2_volume",
+        action="migrate_gp2_to_gp3",
+        savings="12.00",
     )
     eip = carry_out(
-        engine, clients, folder, resource=address(aws).resource_id,
-        finding_type="unassociated_eip", action="release_address", savings="3.60",
+        engine,
+        clients,
+        folder,
+        resource=address(aws).resource_id,
+        finding_type="unassociated_eip",
+        action="release_address",
+        savings="3.60",
     )
     day = change_day(engine, stop)
     assert {change_day(engine, p) for p in (resize, volume, gp2, eip)} == {day}
@@ -76,19 +102,48 @@ def test_each_action_type_is_measured_from_the_bill(
     before, after = day - timedelta(days=14), day + timedelta(days=30)
     bill = DailyBill(first=before - timedelta(days=6), last=after)
     bill.put(stop.resource_id, bill.first, day, cost="2.40", usage=24)
-    bill.put(resize.resource_id, bill.first, day, cost="4.80", usage=24,
-             usage_type="BoxUsage:m5.2xlarge")
-    bill.put(resize.resource_id, day + timedelta(days=1), after, cost="1.20", usage=24,
-             usage_type="BoxUsage:m5.large")
+    bill.put(
+        resize.resource_id, bill.first, day, cost="4.80", usage=24, usage_type="BoxUsage:m5.2xlarge"
+    )
+    bill.put(
+        resize.resource_id,
+        day + timedelta(days=1),
+        after,
+        cost="1.20",
+        usage=24,
+        usage_type="BoxUsage:m5.large",
+    )
     for vol, cost in ((volume.resource_id, "2.00"), (gp2.resource_id, "2.00")):
-        bill.put(vol, bill.first, day, cost=cost, usage=Decimal("0.6666"),
-                 usage_type="EBS:VolumeUsage.gp2", unit="GB-Mo")
-    bill.put(snapshot, day, after, cost="0.50", usage=Decimal("0.6666"),
-             usage_type="EBS:SnapshotUsage", unit="GB-Mo")
-    bill.put(gp2.resource_id, day + timedelta(days=1), after, cost="1.60",
-             usage=Decimal("0.6666"), usage_type="EBS:VolumeUsage.gp3", unit="GB-Mo")
-    bill.put(eip.resource_id, bill.first, day, cost="0.12", usage=24,
-             usage_type="ElasticIP:IdleAddress")
+        bill.put(
+            vol,
+            bill.first,
+            day,
+            cost=cost,
+            usage=Decimal("0.6666"),
+            usage_type="EBS:VolumeUsage.gp2",
+            unit="GB-Mo",
+        )
+    bill.put(
+        snapshot,
+        day,
+        after,
+        cost="0.50",
+        usage=Decimal("0.6666"),
+        usage_type="EBS:SnapshotUsage",
+        unit="GB-Mo",
+    )
+    bill.put(
+        gp2.resource_id,
+        day + timedelta(days=1),
+        after,
+        cost="1.60",
+        usage=Decimal("0.6666"),
+        usage_type="EBS:VolumeUsage.gp3",
+        unit="GB-Mo",
+    )
+    bill.put(
+        eip.resource_id, bill.first, day, cost="0.12", usage=24, usage_type="ElasticIP:IdleAddress"
+    )
 
     # six full days after the change: every action waits for its bill
     bill.load(fresh_settings, tmp_path, until=day + timedelta(days=6))
@@ -116,7 +171,10 @@ def test_each_action_type_is_measured_from_the_bill(
         r = measured[resource]
         assert r["status"] == "measured", resource
         assert (r["after_start"], r["after_end"], r["after_days"], r["baseline_days"]) == (
-            day + timedelta(days=1), day + timedelta(days=7), 7, 14
+            day + timedelta(days=1),
+            day + timedelta(days=7),
+            7,
+            14,
         )
         assert r["baseline_daily_effective"] == base == r["baseline_daily_list"]
         assert r["after_daily_effective"] == later == r["after_daily_list"]

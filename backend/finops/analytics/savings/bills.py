@@ -93,7 +93,8 @@ def daily_costs(
         )
         .group_by(day, is_primary, costs.c.x_usage_type, costs.c.consumed_unit)
     )
-    days = {start + timedelta(days=k): DayCost(start + timedelta(days=k)) for k in _span(start, end)}
+    every = (start + timedelta(days=k) for k in _span(start, end))
+    days = {day: DayCost(day) for day in every}
     for when, primary_line, usage_type, unit, eff, lst, covered, usage in conn.execute(query):
         cost = days[when]
         cost.effective += Decimal(eff or 0)
@@ -180,9 +181,7 @@ class BillLoads:
 
 
 def bill_loads(conn: Connection, *, start: date, end: date) -> BillLoads:
-    rows = conn.execute(
-        _LOADS, {"first": start.replace(day=1), "last": end.replace(day=1)}
-    ).all()
+    rows = conn.execute(_LOADS, {"first": start.replace(day=1), "last": end.replace(day=1)}).all()
     restated = sorted({r.billing_period for r in rows if (r.closed_versions or 0) > 1})
     return BillLoads(
         state=[[r.source_id, r.billing_period.isoformat(), str(r.latest)] for r in rows],
@@ -194,4 +193,3 @@ def state_digest(parts: Iterable[object]) -> str:
     """SHA-256 of the JSON of ``parts``: equal exactly when a measurement's inputs are."""
     payload = json.dumps(list(parts), sort_keys=True, default=str)
     return hashlib.sha256(payload.encode()).hexdigest()
-

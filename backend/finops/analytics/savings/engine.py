@@ -7,9 +7,10 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from sqlalchemy import Connection
+from sqlalchemy import Connection, select
 
 from finops.analytics.savings.bills import (
+    DayCost,
     bill_loads,
     billed_days,
     daily_costs,
@@ -24,9 +25,11 @@ from finops.analytics.savings.measure import (
     after_end,
     baseline_start,
     measure,
+    window,
 )
 from finops.analytics.savings.store import row_of, upsert
 from finops.analytics.savings.subjects import Subject, executed_actions, external_fixes
+from finops.warehouse.tables import savings_measurements
 
 
 @dataclass(frozen=True)
@@ -68,7 +71,12 @@ def measure_savings(
             end=m.baseline.end,
         )
         row = row_of(
-            m, bill_state=state, service=service, tags=tags, now=now, run_date=run_date,
+            m,
+            bill_state=state,
+            service=service,
+            tags=tags,
+            now=now,
+            run_date=run_date,
             run_id=run_id,
         )
         written += upsert(conn, row)
@@ -97,12 +105,40 @@ def _measure_one(
         last_billed=last,
         billed=billed_days(conn, account_id=subject.account_id, start=start, end=end),
         restated=loads.restated,
+        bill_changed=bill_changed(conn, subject, days),
         baseline_days=baseline_days,
     )
     state = state_digest(
         [subject, loads.state, None if m.after is None else m.after.end, baseline_days]
     )
     return m, state
+
+
+def bill_changed(conn: Connection, subject: Subject, days: dict[date, DayCost]) -> str | None:
+    """How the bill under the subject's last measurement changed since (its windows' totals in
+    either view), or None; a change noted once stays noted."""
+    t = savings_measurements
+    before = conn.execute(select(t).where(t.c.subject_key == subject.key)).mappings().first()
+    if before is None:
+        return None
+    for reason in before["reasons"]:
+        if reason.get("code") == "restated_bill":
+            return str(reason["text"])
+    spans = [("baseline", before["baseline_start"], before["baseline_end"])]
+    if before["after_end"] is not None:
+        spans.append(("after", before["after_start"], before["after_end"]))
+    for name, start, end in spans:
+        if start not in days or end not in days:
+            continue
+        now = window(days, start, end)
+        was = (before[f"{name}_effective_cost"], before[f"{name}_list_cost"])
+        if (now.effective, now.list) != was:
+            return (
+                f"the bill under the {name} window ({start.isoformat()} to {end.isoformat()}) "
+                f"changed after it was measured on {before['measured_on'].isoformat()}: "
+                f"effective cost {was[0]} -> {now.effective}, list cost {was[1]} -> {now.list}"
+            )
+    return None
 
 
 __all__ = ["SavingsRun", "measure_savings"]

@@ -113,11 +113,13 @@ def measure(
     last_billed: date | None,
     billed: set[date],
     restated: Sequence[date],
+    bill_changed: str | None = None,
     baseline_days: int = BASELINE_DAYS,
 ) -> Measurement:
     """The measurement of ``subject`` from ``days`` (every day from the baseline's start to
-    ``last_billed``), the days the account's bill has (``billed``) and the billing periods
-    restated after they closed."""
+    ``last_billed``), the days the account's bill has (``billed``), the billing periods
+    restated after they closed, and ``bill_changed``: how the bill under an earlier
+    measurement's windows changed since (a restatement), if it did."""
     base = window(days, baseline_start(subject, baseline_days=baseline_days), subject.baseline_end)
     end = after_end(subject, last_billed=last_billed)
     after = None if end is None else window(days, subject.after_start, end)
@@ -131,10 +133,14 @@ def measure(
         )
     after = after or _empty_after(subject, base)
     month_days = calendar.monthrange(after.start.year, after.start.month)[1]
-    reasons = _reasons(subject, base, after, days=days, billed=billed, restated=restated)
+    # a change under the measured windows says more than a period's re-delivery: one reason
+    restatement = () if bill_changed is not None else restated
+    reasons = _reasons(subject, base, after, days=days, billed=billed, restated=restatement)
+    if bill_changed is not None:
+        reasons.insert(0, Reason("restated_bill", "medium", bill_changed))
     confidence = max(("high", *(r.confidence for r in reasons)), key=LOWER.__getitem__)
     status = "confirmed" if after.days >= CONFIRM_AFTER_DAYS else "measured"
-    series = tuple(days[base.start + timedelta(days=k)] for k in range((after.end - base.start).days + 1))
+    series = tuple(days[d] for d in _days(base.start, after.end))
     return Measurement(
         subject=subject,
         baseline=base,
@@ -153,8 +159,15 @@ def measure(
 def _empty_after(subject: Subject, base: Window) -> Window:
     """A rollback before any full day after the change: the baseline again (nothing saved)."""
     day = subject.after_start
-    return Window(day, day, 1, base.daily_effective, base.daily_list,
-                  base.covered_list / base.days, base.daily_usage)
+    return Window(
+        day,
+        day,
+        1,
+        base.daily_effective,
+        base.daily_list,
+        base.covered_list / base.days,
+        base.daily_usage,
+    )
 
 
 def _reasons(
@@ -168,9 +181,7 @@ def _reasons(
 ) -> list[Reason]:
     reasons: list[Reason] = []
     missing = [
-        d
-        for d in (*_days(base.start, base.end), *_days(after.start, after.end))
-        if d not in billed
+        d for d in (*_days(base.start, base.end), *_days(after.start, after.end)) if d not in billed
     ]
     if missing:
         reasons.append(
@@ -185,7 +196,9 @@ def _reasons(
     if touched:
         periods = ", ".join(f"{p:%Y-%m}" for p in touched)
         reasons.append(
-            Reason("restated_bill", "medium", f"billing period {periods} was restated after it closed")
+            Reason(
+                "restated_bill", "medium", f"billing period {periods} was restated after it closed"
+            )
         )
     reasons.extend(_usage_reasons(subject, base, after, days=days))
     reasons.extend(_coverage_reasons(subject, base, after))

@@ -97,4 +97,3 @@ def upsert(conn: Connection, row: dict[str, Any]) -> bool:
         ).returning(t.c.id)
     )
     return result.first() is not None
-

@@ -33,8 +33,7 @@ METHODS = {
     "keeps_usage": "same resource id before and after: the same usage at its new price",
     "leaves_snapshot": "deleted volume before; the snapshot it left after",
     "vanished": "resource's bill before; gone from the bill after (fixed outside the platform)",
-    "changed": "same resource id billed under other usage types after (fixed outside the "
-    "platform)",
+    "changed": "same resource id billed under other usage types after (fixed outside the platform)",
 }
 
 
@@ -215,6 +214,3 @@ def _fix_subject(row: Any, expectation: str) -> Subject:
         currency=str(row["currency"]),
         expectation=expectation,
     )
-
-
-
