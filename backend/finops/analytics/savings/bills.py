@@ -1,7 +1,6 @@
 """What the savings tracker reads from the bill: a resource's daily cost in the effective-cost
-and list-cost views with its usage amount, which days of an account the bill has, the
-billing periods restated after they closed, and a summary of the loads under a window (its
-change re-measures).
+and list-cost views with its usage amount, which days of an account the bill has, and a
+summary of the loads under a window (a new delivery re-measures).
 
 Lines are the ``costs`` view's; a resource is matched by its id, or by an ARN ending in it
 (``arn:…:db:<id>``, ``…/<id>``), as bills name some resources by ARN. Savings Plan negation
@@ -160,9 +159,7 @@ def resource_profile(
 
 _LOADS = text(
     """
-    SELECT source_id, billing_period, max(id) AS latest,
-           count(DISTINCT billed_cost) FILTER (
-             WHERE started_at >= (billing_period + interval '1 month')) AS closed_versions
+    SELECT source_id, billing_period, max(id) AS latest
     FROM finops.ingest_log
     WHERE status = 'succeeded' AND billing_period >= :first AND billing_period <= :last
     GROUP BY source_id, billing_period
@@ -171,22 +168,11 @@ _LOADS = text(
 )
 
 
-@dataclass(frozen=True)
-class BillLoads:
-    """The loads of the billing periods under a span: what re-measures when it changes, and
-    the periods restated after they closed."""
-
-    state: list[list[str]]
-    restated: tuple[date, ...]
-
-
-def bill_loads(conn: Connection, *, start: date, end: date) -> BillLoads:
-    rows = conn.execute(_LOADS, {"first": start.replace(day=1), "last": end.replace(day=1)}).all()
-    restated = sorted({r.billing_period for r in rows if (r.closed_versions or 0) > 1})
-    return BillLoads(
-        state=[[r.source_id, r.billing_period.isoformat(), str(r.latest)] for r in rows],
-        restated=tuple(restated),
-    )
+def bill_loads(conn: Connection, *, start: date, end: date) -> list[list[str]]:
+    """The latest successful load of each billing period under [start, end] (per source):
+    a new delivery of any of them re-measures."""
+    rows = conn.execute(_LOADS, {"first": start.replace(day=1), "last": end.replace(day=1)})
+    return [[r.source_id, r.billing_period.isoformat(), str(r.latest)] for r in rows]
 
 
 def state_digest(parts: Iterable[object]) -> str:

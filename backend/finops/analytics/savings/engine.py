@@ -104,12 +104,11 @@ def _measure_one(
         days=days,
         last_billed=last,
         billed=billed_days(conn, account_id=subject.account_id, start=start, end=end),
-        restated=loads.restated,
         bill_changed=bill_changed(conn, subject, days),
         baseline_days=baseline_days,
     )
     state = state_digest(
-        [subject, loads.state, None if m.after is None else m.after.end, baseline_days]
+        [subject, loads, None if m.after is None else m.after.end, baseline_days]
     )
     return m, state
 

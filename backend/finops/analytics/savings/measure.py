@@ -8,7 +8,7 @@ daily averages and monthly figures are exact decimal quotients and products of t
 from __future__ import annotations
 
 import calendar
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
@@ -112,14 +112,13 @@ def measure(
     days: Mapping[date, DayCost],
     last_billed: date | None,
     billed: set[date],
-    restated: Sequence[date],
     bill_changed: str | None = None,
     baseline_days: int = BASELINE_DAYS,
 ) -> Measurement:
     """The measurement of ``subject`` from ``days`` (every day from the baseline's start to
-    ``last_billed``), the days the account's bill has (``billed``), the billing periods
-    restated after they closed, and ``bill_changed``: how the bill under an earlier
-    measurement's windows changed since (a restatement), if it did."""
+    ``last_billed``), the days the account's bill has (``billed``) and ``bill_changed``: how
+    the bill under an earlier measurement's windows changed since (a restatement), if it
+    did."""
     base = window(days, baseline_start(subject, baseline_days=baseline_days), subject.baseline_end)
     end = after_end(subject, last_billed=last_billed)
     after = None if end is None else window(days, subject.after_start, end)
@@ -133,9 +132,7 @@ def measure(
         )
     after = after or _empty_after(subject, base)
     month_days = calendar.monthrange(after.start.year, after.start.month)[1]
-    # a change under the measured windows says more than a period's re-delivery: one reason
-    restatement = () if bill_changed is not None else restated
-    reasons = _reasons(subject, base, after, days=days, billed=billed, restated=restatement)
+    reasons = _reasons(subject, base, after, days=days, billed=billed)
     if bill_changed is not None:
         reasons.insert(0, Reason("restated_bill", "medium", bill_changed))
     confidence = max(("high", *(r.confidence for r in reasons)), key=LOWER.__getitem__)
@@ -177,7 +174,6 @@ def _reasons(
     *,
     days: Mapping[date, DayCost],
     billed: set[date],
-    restated: Sequence[date],
 ) -> list[Reason]:
     reasons: list[Reason] = []
     missing = [
@@ -190,14 +186,6 @@ def _reasons(
                 "low",
                 f"the bill has no line of account {subject.account_id} on {len(missing)} "
                 f"day(s) of the windows (first {missing[0].isoformat()})",
-            )
-        )
-    touched = [p for p in restated if p <= after.end and _month_end(p) >= base.start]
-    if touched:
-        periods = ", ".join(f"{p:%Y-%m}" for p in touched)
-        reasons.append(
-            Reason(
-                "restated_bill", "medium", f"billing period {periods} was restated after it closed"
             )
         )
     reasons.extend(_usage_reasons(subject, base, after, days=days))
@@ -225,10 +213,6 @@ def _reasons(
 
 def _days(start: date, end: date) -> list[date]:
     return [start + timedelta(days=k) for k in range((end - start).days + 1)]
-
-
-def _month_end(period: date) -> date:
-    return period.replace(day=calendar.monthrange(period.year, period.month)[1])
 
 
 def _usage_reasons(

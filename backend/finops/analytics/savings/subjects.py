@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlalchemy import Connection, func, select
 
-from finops.analytics.savings.bills import daily_costs
+from finops.analytics.savings.bills import daily_costs, last_billed_day
 from finops.warehouse.tables import findings, remediation_proposals, remediation_steps
 
 EXECUTED = ("succeeded", "verified", "rolled_back")
@@ -134,8 +134,9 @@ def external_fixes(
 ) -> list[Subject]:
     """Findings resolved by ``last_day`` without an executed proposal, whose resource the bill
     shows gone (``vanished``) or billed under other usage types (``changed``) over the first
-    ``min_after_days`` days after it was resolved. A finding resolved for another reason (its
-    resource became busy) keeps its usage types and is not a fix."""
+    ``min_after_days`` days after it was resolved (once the account's bill has them). A
+    finding resolved for another reason (its resource became busy) keeps its usage types and
+    is not a fix."""
     f, p = findings, remediation_proposals
     acted = select(p.c.fingerprint).where(p.c.status.in_(EXECUTED))
     rows = conn.execute(
@@ -151,6 +152,9 @@ def external_fixes(
     ).mappings()
     subjects = []
     for row in rows:
+        billed = last_billed_day(conn, account_id=str(row["account_id"]), on_or_before=last_day)
+        if billed is None or billed < row["resolved_on"] + timedelta(days=min_after_days):
+            continue  # the bill cannot tell a fix yet
         expectation = _outside_fix(
             conn, row, min_after_days=min_after_days, baseline_days=baseline_days
         )
