@@ -38,6 +38,7 @@ DAG_IDS = [
     "budget_check",
     "cost_forecast",
     "optimization",
+    "savings_tracker",
     "usage_ingest",
 ]
 
