@@ -107,9 +107,7 @@ def _measure_one(
         bill_changed=bill_changed(conn, subject, days),
         baseline_days=baseline_days,
     )
-    state = state_digest(
-        [subject, loads, None if m.after is None else m.after.end, baseline_days]
-    )
+    state = state_digest([subject, loads, None if m.after is None else m.after.end, baseline_days])
     return m, state
 
 
