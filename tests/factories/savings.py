@@ -4,13 +4,16 @@ the real core (propose → decide → execute) against a moto server."""
 
 from __future__ import annotations
 
+import calendar
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select
 
+from finops.analytics.savings.engine import measure_savings
 from finops.config import Settings
 from finops.ingest.billing import ingest_billing
 from finops.remediation.approvals import decide
@@ -18,9 +21,12 @@ from finops.remediation.executor import execute
 from finops.remediation.policies import load_policies
 from finops.remediation.proposer import propose
 from finops.remediation.store import Proposal, get_proposal, steps_of
+from finops.warehouse.tables import savings_measurements
 from tests.factories.cur2 import Cur2Export
 from tests.factories.policies import variant, write_policies
 from tests.factories.remediation import ACCOUNT, plant_findings
+from tests.factories.usage import MotoAws
+from tests.remediation.scenarios import idle_instance, oversized_instance
 
 KEEP = "i-background"  # billed every day, so the account's bill is complete
 
@@ -39,7 +45,14 @@ class DailyBill:
         self.put(KEEP, self.first, self.last, cost="1.00", usage=24)
 
     def put(
-        self, resource: str, first: date, last: date, *, cost: str, usage: float, **kw: Any
+        self,
+        resource: str,
+        first: date,
+        last: date,
+        *,
+        cost: str,
+        usage: float | Decimal,
+        **kw: Any,
     ) -> None:
         day = first
         while day <= last:
@@ -129,3 +142,55 @@ def change_day(engine: Engine, proposal: Proposal) -> date:
     with engine.connect() as conn:
         (step,) = [s for s in steps_of(conn, proposal.id) if s.step == "execute"]
     return step.finished_at.astimezone(UTC).date()
+
+
+def stopped_instance(
+    engine: Engine, aws: MotoAws, clients: Any, folder: Path, *, savings: str = "70.00"
+) -> tuple[Proposal, date]:
+    """An idle instance (moto) stopped through the core: the proposal and its change day."""
+    proposal = carry_out(
+        engine,
+        clients,
+        folder,
+        resource=idle_instance(aws).resource_id,
+        finding_type="idle_instance",
+        action="stop_instance",
+        savings=savings,
+    )
+    return proposal, change_day(engine, proposal)
+
+
+def resized_instance(
+    engine: Engine, aws: MotoAws, clients: Any, folder: Path, *, savings: str = "75.00"
+) -> tuple[Proposal, date]:
+    """An oversized instance (moto) resized through the core: the proposal and its change
+    day."""
+    big = oversized_instance(aws)
+    proposal = carry_out(
+        engine,
+        clients,
+        folder,
+        resource=big.resource_id,
+        finding_type="oversized_instance",
+        action="resize_instance",
+        savings=savings,
+        details=dict(big.details),
+    )
+    return proposal, change_day(engine, proposal)
+
+
+def measure_all(engine: Engine, day: date, run_id: str = "s1") -> int:
+    """Measure every subject as of ``day``; how many rows were written."""
+    with engine.begin() as conn:
+        return measure_savings(conn, run_date=day, run_id=run_id, now=datetime.now(UTC)).written
+
+
+def measurements(engine: Engine) -> dict[str, dict[str, Any]]:
+    """Every measurement row by resource id."""
+    with engine.connect() as conn:
+        found = conn.execute(select(savings_measurements)).mappings().all()
+    return {str(r["resource_id"]): dict(r) for r in found}
+
+
+def month_days(day: date) -> int:
+    return calendar.monthrange(day.year, day.month)[1]

@@ -4,17 +4,21 @@ status as bills arrive (awaiting → measured → confirmed) and a re-run changi
 
 from __future__ import annotations
 
-import calendar
-from datetime import UTC, date, datetime, timedelta
+from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine
 
-from finops.analytics.savings.engine import measure_savings
 from finops.config import Settings
-from finops.warehouse.tables import savings_measurements
-from tests.factories.savings import DailyBill, carry_out, change_day
+from tests.factories.savings import (
+    DailyBill,
+    carry_out,
+    change_day,
+    measure_all,
+    measurements,
+    month_days,
+)
 from tests.factories.usage import MotoAws
 from tests.remediation.conftest import RecordingClients
 from tests.remediation.scenarios import (
@@ -24,21 +28,6 @@ from tests.remediation.scenarios import (
     oversized_instance,
     unattached_volume,
 )
-
-
-def month_days(day: date) -> int:
-    return calendar.monthrange(day.year, day.month)[1]
-
-
-def run(engine: Engine, day: date, run_id: str = "s1") -> int:
-    with engine.begin() as conn:
-        return measure_savings(conn, run_date=day, run_id=run_id, now=datetime.now(UTC)).written
-
-
-def rows(engine: Engine) -> dict[str, dict[str, object]]:
-    with engine.connect() as conn:
-        found = conn.execute(select(savings_measurements)).mappings().all()
-    return {str(r["resource_id"]): dict(r) for r in found}
 
 
 def test_each_action_type_is_measured_from_the_bill(
@@ -147,8 +136,8 @@ def test_each_action_type_is_measured_from_the_bill(
 
     # six full days after the change: every action waits for its bill
     bill.load(fresh_settings, tmp_path, until=day + timedelta(days=6))
-    assert run(engine, after) == 5
-    waiting = rows(engine)
+    assert measure_all(engine, after) == 5
+    waiting = measurements(engine)
     assert {r["status"] for r in waiting.values()} == {"awaiting_bills"}
     assert waiting[stop.resource_id]["realized_monthly_effective"] is None
     assert waiting[stop.resource_id]["baseline_start"] == before
@@ -156,8 +145,8 @@ def test_each_action_type_is_measured_from_the_bill(
 
     # seven full days: measured
     bill.load(fresh_settings, tmp_path, until=day + timedelta(days=7))
-    assert run(engine, after) == 5
-    measured = rows(engine)
+    assert measure_all(engine, after) == 5
+    measured = measurements(engine)
     dim = month_days(day + timedelta(days=1))
     expected = {
         # resource: (baseline daily, after daily, estimate)
@@ -192,12 +181,12 @@ def test_each_action_type_is_measured_from_the_bill(
     assert measured[eip.resource_id]["subject_kind"] == "action"
 
     # the same bill again: nothing is rewritten
-    assert run(engine, after, run_id="s2") == 0
+    assert measure_all(engine, after, run_id="s2") == 0
 
     # thirty full days: confirmed, and the after window grows no more
     bill.load(fresh_settings, tmp_path)
-    assert run(engine, after + timedelta(days=5), run_id="s3") == 5
-    confirmed = rows(engine)
+    assert measure_all(engine, after + timedelta(days=5), run_id="s3") == 5
+    confirmed = measurements(engine)
     for resource, (base, later, _) in expected.items():
         r = confirmed[resource]
         assert (r["status"], r["after_days"], r["after_end"]) == ("confirmed", 30, after)

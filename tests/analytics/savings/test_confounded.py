@@ -5,52 +5,36 @@ Savings Plan (the effective-cost and list-cost views differ)."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import Engine
 
 from finops.config import Settings
-from tests.analytics.savings.test_actions import month_days, rows, run
-from tests.factories.savings import DailyBill, carry_out, change_day
+from tests.factories.savings import (
+    DailyBill,
+    measure_all,
+    measurements,
+    month_days,
+    resized_instance,
+    stopped_instance,
+)
 from tests.factories.usage import MotoAws
 from tests.remediation.conftest import RecordingClients
-from tests.remediation.scenarios import idle_instance, oversized_instance
 
 SP_ARN = "arn:aws:savingsplans::123456789012:savingsplan/sp-0001"
 
 
-def stopped(
-    engine: Engine, aws: MotoAws, clients: RecordingClients, tmp_path: Path
-) -> tuple[str, date]:
-    proposal = carry_out(
-        engine,
-        clients,
-        tmp_path / "policies",
-        resource=idle_instance(aws).resource_id,
-        finding_type="idle_instance",
-        action="stop_instance",
-        savings="70.00",
-    )
-    return proposal.resource_id, change_day(engine, proposal)
-
-
-def resized(
-    engine: Engine, aws: MotoAws, clients: RecordingClients, tmp_path: Path
-) -> tuple[str, date]:
-    big = oversized_instance(aws)
-    proposal = carry_out(
-        engine,
-        clients,
-        tmp_path / "policies",
-        resource=big.resource_id,
-        finding_type="oversized_instance",
-        action="resize_instance",
-        savings="75.00",
-        details=dict(big.details),
-    )
-    return proposal.resource_id, change_day(engine, proposal)
+def measured(
+    engine: Engine, settings: Settings, tmp_path: Path, bill: DailyBill, resource: str
+) -> dict[str, Any]:
+    """Load ``bill``, measure as of its last day (one subject written): the row of
+    ``resource``."""
+    bill.load(settings, tmp_path)
+    assert measure_all(engine, bill.last) == 1
+    return measurements(engine)[resource]
 
 
 def test_a_restated_period_re_measures(
@@ -60,13 +44,14 @@ def test_a_restated_period_re_measures(
     clients: RecordingClients,
     tmp_path: Path,
 ) -> None:
-    instance, day = stopped(engine, aws, clients, tmp_path)
+    proposal, day = stopped_instance(engine, aws, clients, tmp_path / "policies")
+    instance = proposal.resource_id
     bill = DailyBill(first=day - timedelta(days=20), last=day + timedelta(days=10))
     bill.put(instance, bill.first, day, cost="2.40", usage=24)
     bill.load(fresh_settings, tmp_path)
     until = day + timedelta(days=10)
-    assert run(engine, until) == 1
-    first = rows(engine)[instance]
+    assert measure_all(engine, until) == 1
+    first = measurements(engine)[instance]
     dim = month_days(day + timedelta(days=1))
     assert first["realized_monthly_effective"] == Decimal("2.40") * dim
     assert first["confidence"] == "high"
@@ -74,8 +59,8 @@ def test_a_restated_period_re_measures(
     # the provider re-delivers the bill: the instance cost 3.00 a day over the baseline
     bill.put(instance, day - timedelta(days=14), day - timedelta(days=1), cost="3.00", usage=24)
     bill.load(fresh_settings, tmp_path)
-    assert run(engine, until, run_id="s2") == 1
-    again = rows(engine)[instance]
+    assert measure_all(engine, until, run_id="s2") == 1
+    again = measurements(engine)[instance]
     assert again["baseline_effective_cost"] == Decimal("42.00")
     assert again["baseline_daily_effective"] == Decimal("3.00")
     assert again["realized_monthly_effective"] == Decimal("3.00") * dim
@@ -89,8 +74,8 @@ def test_a_restated_period_re_measures(
     assert again["measured_at"] > first["measured_at"]
     # the restatement stays noted on later runs
     bill.load(fresh_settings, tmp_path)
-    assert run(engine, until + timedelta(days=1), run_id="s3") == 1
-    assert rows(engine)[instance]["reasons"][0]["code"] == "restated_bill"
+    assert measure_all(engine, until + timedelta(days=1), run_id="s3") == 1
+    assert measurements(engine)[instance]["reasons"][0]["code"] == "restated_bill"
 
 
 def test_a_stopped_instance_restarted_a_week_later(
@@ -100,14 +85,13 @@ def test_a_stopped_instance_restarted_a_week_later(
     clients: RecordingClients,
     tmp_path: Path,
 ) -> None:
-    instance, day = stopped(engine, aws, clients, tmp_path)
+    proposal, day = stopped_instance(engine, aws, clients, tmp_path / "policies")
+    instance = proposal.resource_id
     bill = DailyBill(first=day - timedelta(days=14), last=day + timedelta(days=14))
     bill.put(instance, bill.first, day, cost="2.40", usage=24)
     # its owner starts it again on the seventh day after: eight of fourteen days run
     bill.put(instance, day + timedelta(days=7), day + timedelta(days=14), cost="2.40", usage=24)
-    bill.load(fresh_settings, tmp_path)
-    assert run(engine, day + timedelta(days=14)) == 1
-    r = rows(engine)[instance]
+    r = measured(engine, fresh_settings, tmp_path, bill, instance)
     dim = month_days(day + timedelta(days=1))
     assert r["after_days"] == 14
     assert r["after_effective_cost"] == Decimal("19.20")
@@ -130,7 +114,8 @@ def test_a_rightsized_instance_whose_usage_grew(
     clients: RecordingClients,
     tmp_path: Path,
 ) -> None:
-    instance, day = resized(engine, aws, clients, tmp_path)
+    proposal, day = resized_instance(engine, aws, clients, tmp_path / "policies")
+    instance = proposal.resource_id
     bill = DailyBill(first=day - timedelta(days=14), last=day + timedelta(days=7))
     # twelve hours a day at 0.40 before; the smaller type at 0.20, now round the clock
     bill.put(instance, bill.first, day, cost="4.80", usage=12, usage_type="BoxUsage:m5.2xlarge")
@@ -142,9 +127,7 @@ def test_a_rightsized_instance_whose_usage_grew(
         usage=24,
         usage_type="BoxUsage:m5.large",
     )
-    bill.load(fresh_settings, tmp_path)
-    assert run(engine, bill.last) == 1
-    r = rows(engine)[instance]
+    r = measured(engine, fresh_settings, tmp_path, bill, instance)
     assert (r["baseline_daily_usage"], r["after_daily_usage"]) == (12, 24)
     assert r["realized_monthly_effective"] == 0 == r["realized_monthly_list"]
     assert r["confidence"] == "low"
@@ -160,7 +143,8 @@ def test_usage_moved_under_a_savings_plan(
     clients: RecordingClients,
     tmp_path: Path,
 ) -> None:
-    instance, day = resized(engine, aws, clients, tmp_path)
+    proposal, day = resized_instance(engine, aws, clients, tmp_path / "policies")
+    instance = proposal.resource_id
     bill = DailyBill(first=day - timedelta(days=14), last=day + timedelta(days=7))
     bill.put(instance, bill.first, day, cost="4.80", usage=24, usage_type="BoxUsage:m5.2xlarge")
     # after: the smaller type's 2.40 a day of on-demand usage, covered by a Savings Plan at 1.68
@@ -175,9 +159,7 @@ def test_usage_moved_under_a_savings_plan(
         savings_plan_arn=SP_ARN,
         savings_plan_effective_cost="1.68",
     )
-    bill.load(fresh_settings, tmp_path)
-    assert run(engine, bill.last) == 1
-    r = rows(engine)[instance]
+    r = measured(engine, fresh_settings, tmp_path, bill, instance)
     dim = month_days(day + timedelta(days=1))
     assert (r["after_daily_effective"], r["after_daily_list"]) == (Decimal("1.68"), Decimal("2.40"))
     assert r["realized_monthly_effective"] == Decimal("3.12") * dim

@@ -11,9 +11,8 @@ from pathlib import Path
 from sqlalchemy import Engine
 
 from finops.config import Settings
-from tests.analytics.savings.test_actions import rows, run
 from tests.factories.remediation import plant_findings
-from tests.factories.savings import DailyBill
+from tests.factories.savings import DailyBill, measure_all, measurements
 
 SEEN, RESOLVED, LAST = date(2026, 3, 10), date(2026, 3, 11), date(2026, 3, 31)
 
@@ -41,10 +40,10 @@ def test_fixes_outside_the_platform_are_measured(
 
     # six days after it was resolved the bill cannot tell a fix yet
     bill.load(fresh_settings, tmp_path, until=RESOLVED + timedelta(days=6))
-    assert run(engine, LAST) == 0
+    assert measure_all(engine, LAST) == 0
     bill.load(fresh_settings, tmp_path)
-    assert run(engine, LAST) == 2
-    found = rows(engine)
+    assert measure_all(engine, LAST) == 2
+    found = measurements(engine)
     assert sorted(found) == ["i-gone", "i-resized"]
     gone, resized = found["i-gone"], found["i-resized"]
     for r in (gone, resized):

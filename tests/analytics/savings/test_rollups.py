@@ -16,13 +16,11 @@ from finops.analytics.allocation.chargeback import parse_rules
 from finops.analytics.savings.rollups import OUTSIDE, cumulative, realized_to_date, rollup
 from finops.api.main import create_app
 from finops.config import Settings
-from tests.analytics.savings.test_actions import run
 from tests.factories.identity import admin_headers
 from tests.factories.remediation import ACCOUNT, plant_findings
-from tests.factories.savings import DailyBill, carry_out, change_day
+from tests.factories.savings import DailyBill, measure_all, stopped_instance
 from tests.factories.usage import MotoAws
 from tests.remediation.conftest import RecordingClients
-from tests.remediation.scenarios import idle_instance
 
 SEEN, RESOLVED, LAST = date(2026, 3, 10), date(2026, 3, 11), date(2026, 4, 10)
 RULES = parse_rules({"cost_center_tag": "cost-center"})
@@ -50,7 +48,7 @@ def outside_fixes(engine: Engine, settings: Settings, tmp_path: Path) -> None:
         usage_type="BoxUsage:m5.large",
     )
     bill.load(settings, tmp_path)
-    assert run(engine, LAST) == 2
+    assert measure_all(engine, LAST) == 2
 
 
 def test_rollups_by_month_account_and_cost_center(
@@ -117,31 +115,15 @@ def test_rollups_by_action_type_and_policy(
     clients: RecordingClients,
     tmp_path: Path,
 ) -> None:
-    stop = carry_out(
-        engine,
-        clients,
-        tmp_path / "policies",
-        resource=idle_instance(aws).resource_id,
-        finding_type="idle_instance",
-        action="stop_instance",
-        savings="70.00",
-    )
-    day = change_day(engine, stop)
-    second = carry_out(
-        engine,
-        clients,
-        tmp_path / "policies",
-        resource=idle_instance(aws).resource_id,
-        finding_type="idle_instance",
-        action="stop_instance",
-        savings="30.00",
-    )
+    folder = tmp_path / "policies"
+    stop, day = stopped_instance(engine, aws, clients, folder)
+    second, _ = stopped_instance(engine, aws, clients, folder, savings="30.00")
     last = day + timedelta(days=9)
     bill = DailyBill(first=day - timedelta(days=14), last=last)
     bill.put(stop.resource_id, bill.first, day, cost="2.40", usage=24)
     bill.put(second.resource_id, bill.first, day, cost="1.00", usage=24)
     bill.load(fresh_settings, tmp_path)
-    assert run(engine, last) == 2
+    assert measure_all(engine, last) == 2
     with engine.connect() as conn:
         actions = rollup(conn, by="action", start=day, end=last)
         policies = rollup(conn, by="policy", start=day, end=last)

@@ -219,26 +219,17 @@ def _usage_reasons(
     subject: Subject, base: Window, after: Window, *, days: Mapping[date, DayCost]
 ) -> list[Reason]:
     span = _days(after.start, after.end)
-    if subject.expectation == "stops_hours":
-        running = [d for d in span if days[d].hours > 0]
-        if running:
+    if subject.expectation in ("stops_hours", "stops", "leaves_snapshot"):
+        hours = subject.expectation == "stops_hours"  # a stopped resource keeps its storage
+        again = [d for d in span if (days[d].hours if hours else days[d].usage) > 0]
+        if again:
+            what = "ran again" if hours else "was billed usage again"
             return [
                 Reason(
                     "usage_resumed",
                     "low",
-                    f"{subject.resource_id} ran again on {len(running)} of {len(span)} day(s) "
-                    f"after the change (first {running[0].isoformat()})",
-                )
-            ]
-    elif subject.expectation in ("stops", "leaves_snapshot"):
-        billed = [d for d in span if days[d].usage > 0]
-        if billed:
-            return [
-                Reason(
-                    "usage_resumed",
-                    "low",
-                    f"{subject.resource_id} was billed usage again on {len(billed)} of "
-                    f"{len(span)} day(s) after the change (first {billed[0].isoformat()})",
+                    f"{subject.resource_id} {what} on {len(again)} of {len(span)} day(s) "
+                    f"after the change (first {again[0].isoformat()})",
                 )
             ]
     elif subject.expectation in ("keeps_usage", "changed") and base.usage > 0:
