@@ -1,11 +1,12 @@
 """The cases that must not count in full, each carried out through the remediation core
 against moto and measured from a hand-built bill: a restated period re-measures; a stopped
 instance restarted a week later; a rightsized instance whose usage grew; usage moved under a
-Savings Plan (the effective-cost and list-cost views differ)."""
+Savings Plan (the effective-cost and list-cost views differ); a rollback; a stopped instance a
+Savings Plan covered (its commitment freed)."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -13,6 +14,7 @@ from typing import Any
 from sqlalchemy import Engine
 
 from finops.config import Settings
+from finops.remediation.executor import rollback
 from tests.factories.savings import (
     DailyBill,
     measure_all,
@@ -168,3 +170,63 @@ def test_usage_moved_under_a_savings_plan(
     (reason,) = r["reasons"]
     assert reason["code"] == "coverage_changed"
     assert "moved from 0% to 100% of its list cost" in reason["text"]
+
+
+def test_a_rollback_ends_the_savings(
+    engine: Engine,
+    fresh_settings: Settings,
+    aws: MotoAws,
+    clients: RecordingClients,
+    tmp_path: Path,
+) -> None:
+    proposal, day = stopped_instance(engine, aws, clients, tmp_path / "policies")
+    back = rollback(
+        engine,
+        proposal_id=proposal.id,
+        clients=clients,
+        actor="user:bob",
+        reason="needed after all",
+        now=datetime.now(UTC),
+    )
+    assert back.status == "rolled_back"
+    instance = proposal.resource_id
+    bill = DailyBill(first=day - timedelta(days=14), last=day + timedelta(days=7))
+    bill.put(instance, bill.first, bill.last, cost="2.40", usage=24)  # running again
+    r = measured(engine, fresh_settings, tmp_path, bill, instance)
+    # started again the day it was stopped: not one full day saved
+    assert r["status"] == "measured"
+    assert r["realized_monthly_effective"] == 0 == r["realized_monthly_list"]
+    assert r["confidence"] == "low"
+    (reason,) = r["reasons"]
+    assert reason["code"] == "rolled_back"
+    assert reason["text"] == (f"rolled back on {day}: measured over the 0 full day(s) before")
+
+
+def test_a_stopped_instance_that_a_savings_plan_covered(
+    engine: Engine,
+    fresh_settings: Settings,
+    aws: MotoAws,
+    clients: RecordingClients,
+    tmp_path: Path,
+) -> None:
+    proposal, day = stopped_instance(engine, aws, clients, tmp_path / "policies")
+    instance = proposal.resource_id
+    bill = DailyBill(first=day - timedelta(days=14), last=day + timedelta(days=7))
+    bill.put(
+        instance,
+        bill.first,
+        day,
+        cost="2.40",
+        usage=24,
+        line_item_type="SavingsPlanCoveredUsage",
+        savings_plan_arn=SP_ARN,
+        savings_plan_effective_cost="1.68",
+    )
+    r = measured(engine, fresh_settings, tmp_path, bill, instance)
+    dim = month_days(day + timedelta(days=1))
+    assert r["realized_monthly_effective"] == Decimal("1.68") * dim
+    assert r["realized_monthly_list"] == Decimal("2.40") * dim
+    assert r["confidence"] == "medium"
+    (reason,) = r["reasons"]
+    assert reason["code"] == "commitment_freed"
+    assert reason["text"].startswith("100% of the baseline's list cost was covered")

@@ -130,9 +130,12 @@ def measure(
         return Measurement(
             subject, base, None, "awaiting_bills", None, None, None, None, (), method, ()
         )
+    # a rollback before one full day after the change: the baseline again, nothing saved, and
+    # nothing of an after window to judge
+    empty = after is None
     after = after or _empty_after(subject, base)
     month_days = calendar.monthrange(after.start.year, after.start.month)[1]
-    reasons = _reasons(subject, base, after, days=days, billed=billed)
+    reasons = _reasons(subject, base, None if empty else after, days=days, billed=billed)
     if bill_changed is not None:
         reasons.insert(0, Reason("restated_bill", "medium", bill_changed))
     confidence = max(("high", *(r.confidence for r in reasons)), key=LOWER.__getitem__)
@@ -154,7 +157,8 @@ def measure(
 
 
 def _empty_after(subject: Subject, base: Window) -> Window:
-    """A rollback before any full day after the change: the baseline again (nothing saved)."""
+    """A rollback before any full day after the change: one day at the baseline's daily
+    figures (nothing saved)."""
     day = subject.after_start
     return Window(
         day,
@@ -170,15 +174,14 @@ def _empty_after(subject: Subject, base: Window) -> Window:
 def _reasons(
     subject: Subject,
     base: Window,
-    after: Window,
+    after: Window | None,
     *,
     days: Mapping[date, DayCost],
     billed: set[date],
 ) -> list[Reason]:
     reasons: list[Reason] = []
-    missing = [
-        d for d in (*_days(base.start, base.end), *_days(after.start, after.end)) if d not in billed
-    ]
+    spans = _days(base.start, base.end) + ([] if after is None else _days(after.start, after.end))
+    missing = [d for d in spans if d not in billed]
     if missing:
         reasons.append(
             Reason(
@@ -188,15 +191,16 @@ def _reasons(
                 f"day(s) of the windows (first {missing[0].isoformat()})",
             )
         )
-    reasons.extend(_usage_reasons(subject, base, after, days=days))
-    reasons.extend(_coverage_reasons(subject, base, after))
+    if after is not None:
+        reasons.extend(_usage_reasons(subject, base, after, days=days))
+        reasons.extend(_coverage_reasons(subject, base, after))
     if subject.rolled_back_on is not None:
         reasons.append(
             Reason(
                 "rolled_back",
                 "low",
                 f"rolled back on {subject.rolled_back_on.isoformat()}: measured over the "
-                f"{after.days} day(s) before",
+                f"{0 if after is None else after.days} full day(s) before",
             )
         )
     if subject.kind == "external_fix":
