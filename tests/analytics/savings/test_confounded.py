@@ -230,3 +230,18 @@ def test_a_stopped_instance_that_a_savings_plan_covered(
     (reason,) = r["reasons"]
     assert reason["code"] == "commitment_freed"
     assert reason["text"].startswith("100% of the baseline's list cost was covered")
+
+
+def test_a_resource_the_bill_never_named_is_flagged(
+    engine: Engine,
+    fresh_settings: Settings,
+    aws: MotoAws,
+    clients: RecordingClients,
+    tmp_path: Path,
+) -> None:
+    proposal, day = stopped_instance(engine, aws, clients, tmp_path / "policies")
+    bill = DailyBill(first=day - timedelta(days=14), last=day + timedelta(days=7))
+    r = measured(engine, fresh_settings, tmp_path, bill, proposal.resource_id)
+    assert r["realized_monthly_effective"] == 0 == r["realized_monthly_list"]
+    assert r["confidence"] == "low"
+    assert [x["code"] for x in r["reasons"]] == ["no_baseline"]

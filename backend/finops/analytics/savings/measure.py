@@ -180,6 +180,15 @@ def _reasons(
     billed: set[date],
 ) -> list[Reason]:
     reasons: list[Reason] = []
+    if base.effective == 0 and base.list == 0:
+        reasons.append(
+            Reason(
+                "no_baseline",
+                "low",
+                f"the bill has no cost of {subject.resource_id} in the baseline window: "
+                "nothing to measure a saving against",
+            )
+        )
     spans = _days(base.start, base.end) + ([] if after is None else _days(after.start, after.end))
     missing = [d for d in spans if d not in billed]
     if missing:
