@@ -39,6 +39,7 @@ DAG_IDS = [
     "cost_forecast",
     "optimization",
     "remediation",
+    "savings_tracker",
     "usage_ingest",
 ]
 

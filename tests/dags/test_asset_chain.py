@@ -70,6 +70,7 @@ def test_a_billing_load_queues_the_analytics_dags_through_the_costs_asset(
         ("anomaly_detection", "finops://warehouse/costs"),
         ("cost_forecast", "finops://warehouse/costs"),
         ("optimization", "finops://warehouse/costs"),
+        ("savings_tracker", "finops://warehouse/costs"),
     ]
     events = _metadata(
         fresh_settings,

@@ -54,6 +54,7 @@ def test_analytics_dags_hang_off_the_ingest_assets() -> None:
     assert uris("anomaly_detection") == {costs}
     assert uris("cost_forecast") == {costs}
     assert uris("budget_check") == {"finops://warehouse/forecasts"}
+    assert uris("savings_tracker") == {costs}
     assert uris("optimization") == {costs, "finops://warehouse/utilization_daily"}
     assert uris("remediation") == {"finops://warehouse/findings"}
     # findings refresh after a billing load alone: either asset triggers the optimization DAG
@@ -65,4 +66,5 @@ def test_analytics_dags_hang_off_the_ingest_assets() -> None:
         "cost_forecast",
         "budget_check",
         "optimization",
+        "savings_tracker",
     }

@@ -85,9 +85,14 @@ class Cur2Export:
         line_item_type: str = "Usage",
         savings_plan_arn: str | None = None,
         savings_plan_effective_cost: str | None = None,
+        usage_type: str | None = None,
+        unit: str | None = None,
+        usage_amount: float = 1.0,
     ) -> None:
-        """``hours`` hourly lines on ``day`` whose costs add up to exactly ``cost``."""
-        product_name, family, usage_type, unit = SERVICES[service]
+        """``hours`` hourly lines on ``day`` whose costs add up to exactly ``cost``, each with
+        ``usage_amount`` of usage (the service's usage type and unit unless given)."""
+        product_name, family, default_type, default_unit = SERVICES[service]
+        usage_type, unit = usage_type or default_type, unit or default_unit
         total = Decimal(cost)
         share = (total / hours).quantize(Decimal("0.0000000001"))
         for hour in range(hours):
@@ -115,7 +120,7 @@ class Cur2Export:
                     "line_item_operation": "RunInstances",
                     "line_item_availability_zone": f"{region}a",
                     "line_item_resource_id": resource_id or "",
-                    "line_item_usage_amount": 1.0,
+                    "line_item_usage_amount": usage_amount,
                     "line_item_currency_code": "USD",
                     "line_item_unblended_cost": float(amount),
                     "line_item_net_unblended_cost": float(amount),

@@ -61,6 +61,7 @@ def test_every_analytics_job_is_a_keyword_only_function_of_its_run_date() -> Non
         "rightsizing",
         "commitments",
         "allocation",
+        "savings",
         "kpis",
         "anomalies",
         "forecasts",

@@ -113,6 +113,14 @@ def run_kpis_command(date_: AsOfOption = None, force: ForceOption = False) -> No
     run_job(lambda: kpis.run_kpis(run_date=run_date(date_), force=force), kpis.lines)
 
 
+@run_app.command("savings")
+def run_savings_command(date_: AsOfOption = None, force: ForceOption = False) -> None:
+    """Realized savings of executed actions and outside fixes, measured from the bill."""
+    from finops.jobs import savings
+
+    run_job(lambda: savings.run_savings(run_date=run_date(date_), force=force), savings.lines)
+
+
 @run_app.command("anomalies")
 def run_anomalies_command(
     date_: AsOfOption = None,

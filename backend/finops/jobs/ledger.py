@@ -2,10 +2,10 @@
 successful run for the same as-of day, and record every run (succeeded, skipped, failed).
 
 A job's inputs are named (``billing``, ``usage``, ``inventory``, ``budgets``, ``findings``,
-``forecasts``); each name reads a small summary of the warehouse state the job depends on
-(e.g. the latest successful load of every billing period), never the data itself, so the
-check costs milliseconds. The fingerprint is the SHA-256 of those summaries, the job's
-parameters and the schema revision. ``force`` recomputes regardless.
+``forecasts``, ``remediation``); each name reads a small summary of the warehouse state the
+job depends on (e.g. the latest successful load of every billing period), never the data
+itself, so the check costs milliseconds. The fingerprint is the SHA-256 of those summaries,
+the job's parameters and the schema revision. ``force`` recomputes regardless.
 """
 
 from __future__ import annotations
@@ -57,6 +57,7 @@ INPUT_STATE: dict[str, TextClause] = {
         "SELECT scope_key, cost_metric, run_id FROM finops.forecast_runs "
         "WHERE run_date = :as_of ORDER BY scope_key, cost_metric"
     ),
+    "remediation": text("SELECT count(*), max(id) FROM finops.remediation_steps"),
 }
 SCHEMA_REVISION = text("SELECT version_num FROM public.alembic_version")
 JOB_LOCK = text("SELECT pg_advisory_lock(hashtext('finops.job_runs'), hashtext(:job || :as_of))")
@@ -74,6 +75,7 @@ JOB_INPUTS: dict[str, tuple[str, ...]] = {
     "commitments": ("billing",),
     "allocation": ("billing", "inventory"),
     "kpis": ("billing", "findings"),
+    "savings": ("billing", "findings", "remediation"),
 }
 
 

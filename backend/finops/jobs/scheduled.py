@@ -46,8 +46,9 @@ class ScheduledJob:
         return dict(module.summary(result))
 
 
-# in the order the demo runs them: findings before the KPIs that sum their savings, forecasts
-# before the budget check that reads the day's forecast
+# in the order the demo runs them: findings before the KPIs that sum their savings, realized
+# savings (after the findings they follow) before the KPIs that report them, forecasts before
+# the budget check that reads the day's forecast
 ANALYTICS_JOBS: dict[str, ScheduledJob] = {
     job.name: job
     for job in (
@@ -55,6 +56,7 @@ ANALYTICS_JOBS: dict[str, ScheduledJob] = {
         ScheduledJob("rightsizing", "run_rightsizing"),
         ScheduledJob("commitments", "run_commitments"),
         ScheduledJob("allocation", "run_allocation"),
+        ScheduledJob("savings", "run_savings"),
         ScheduledJob("kpis", "run_kpis"),
         ScheduledJob("anomalies", "run_anomalies", options=("report_days",)),
         ScheduledJob("forecasts", "run_forecasts_job"),

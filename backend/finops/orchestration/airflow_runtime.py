@@ -35,6 +35,7 @@ SCHEDULED_DAGS = (
     "cost_forecast",
     "budget_check",
     "optimization",
+    "savings_tracker",
 )
 
 

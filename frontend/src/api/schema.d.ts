@@ -2049,6 +2049,16 @@ export interface components {
              * @description the matching previous period: the month before (a month to date: its same days), or as many days just before a range
              */
             previous_period_start: string | null;
+            /**
+             * Realized Savings Month
+             * @description realized savings (effective cost, measured from the bill) in the month of the period's last day of data, to that day
+             */
+            realized_savings_month: string;
+            /**
+             * Realized Savings To Date
+             * @description realized savings (effective cost) since the first measured change, to the period's last day of data
+             */
+            realized_savings_to_date: string;
             /** Top Services */
             top_services: components["schemas"]["ServiceCostPublic"][];
             /**

@@ -39,6 +39,8 @@ export const kpiFixture: KpiSummaryPublic = {
   previous_month: "41000",
   mom_change: "310.25",
   mom_change_pct: 10.6977,
+  realized_savings_month: "12.4",
+  realized_savings_to_date: "310.75",
   top_services: [
     { service_name: "Amazon Elastic Compute Cloud", cost: "80000.004", share_pct: 64.8 },
     { service_name: "Amazon Simple Storage Service", cost: "20000", share_pct: 16.2 },

@@ -240,6 +240,12 @@ def _cost_center(row: CostRow, rules: AllocationRules) -> tuple[str, str]:
     return UNALLOCATED, UNALLOCATED
 
 
+def cost_center_of(row: CostRow, rules: AllocationRules) -> str:
+    """The cost center the rules give ``row``'s direct cost (``unallocated`` or
+    ``invalid-tag`` when none): what the savings rollups attribute a resource's savings to."""
+    return _cost_center(row, rules)[0]
+
+
 def _split(amount: Decimal, rule: SharedRule, direct: dict[str, Decimal]) -> dict[str, Decimal]:
     centers = sorted(c for c in direct if c not in NOT_COST_CENTERS)
     if rule.split == "fixed":

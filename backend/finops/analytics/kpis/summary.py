@@ -13,6 +13,7 @@ from sqlalchemy import ColumnElement, Connection, func, literal, select
 
 from finops.analytics.filters import NONE, SpendFilter, currency, where
 from finops.analytics.kpis.periods import Period, month_period, previous_month, select_period
+from finops.analytics.savings.rollups import realized_to_date
 from finops.warehouse.cost_rows import charge_day
 from finops.warehouse.metrics import CostMetric
 from finops.warehouse.tables import costs
@@ -38,6 +39,10 @@ class KpiSummary:
     change: Decimal
     change_pct: float | None
     top_services: list[ServiceCost]
+    # realized savings (effective cost, docs/savings.md) of the month of the period's last day
+    # of data, to that day, and since the first measured change
+    realized_savings_month: Decimal = Decimal(0)
+    realized_savings_to_date: Decimal = Decimal(0)
 
 
 def _empty(currency_code: str, metric: CostMetric) -> KpiSummary:
@@ -122,6 +127,9 @@ def kpi_summary(
             conn, conds, value, prev, period.start - timedelta(days=1)
         )
     change = now - before
+    month_saved, saved = realized_to_date(
+        conn, as_of=last_day or period.end, account_id=spend_filter.account_id
+    )
     selected = spend_filter.billing_period is not None or start is not None or as_of is not None
     total = now
     if not selected:
@@ -141,4 +149,6 @@ def kpi_summary(
         top_services=_top_services(
             conn, in_period if selected else conds, value, total=total, top=top
         ),
+        realized_savings_month=month_saved,
+        realized_savings_to_date=saved,
     )

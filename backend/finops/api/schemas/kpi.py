@@ -46,3 +46,11 @@ class KpiSummaryPublic(BaseModel):
     mom_change: Money = Field(description="same as change")
     mom_change_pct: float | None = Field(description="same as change_pct")
     top_services: list[ServiceCostPublic]
+    realized_savings_month: Money = Field(
+        description="realized savings (effective cost, measured from the bill) in the month of "
+        "the period's last day of data, to that day"
+    )
+    realized_savings_to_date: Money = Field(
+        description="realized savings (effective cost) since the first measured change, to the "
+        "period's last day of data"
+    )

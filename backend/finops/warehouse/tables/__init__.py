@@ -59,6 +59,7 @@ from finops.warehouse.tables.remediation import (
     remediation_proposals,
     remediation_steps,
 )
+from finops.warehouse.tables.savings import savings_measurements
 from finops.warehouse.tables.usage import (
     inventory_resources,
     inventory_scans,
@@ -120,6 +121,7 @@ __all__ = [
     "resource_observations",
     "resources",
     "row_scopes",
+    "savings_measurements",
     "savings_plan_recommendations",
     "sessions",
     "source_objects",
