@@ -27,7 +27,7 @@ class CsvAnomaly:
     peak_score: float
 
 
-def _parse_time(value: str) -> datetime:
+def parse_time(value: str) -> datetime:
     text = value.strip().replace("Z", "+00:00")
     try:
         return datetime.fromisoformat(text)
@@ -66,23 +66,30 @@ def read_series_csv(
     points: dict[datetime, float] = {}
     for line, row in enumerate(rows, start=2):
         try:
-            points[_parse_time(row[ts_col])] = float(row[val_col])
+            points[parse_time(row[ts_col])] = float(row[val_col])
         except (ValueError, FinOpsError) as exc:
             raise FinOpsError(f"{path}, line {line}, column {val_col!r}/{ts_col!r}: {exc}") from exc
-    stamps = sorted(points)
+    grid, step = regular_grid(sorted(points), path=path, column=ts_col)
+    values = np.full(len(grid), np.nan)
+    for t, v in points.items():
+        values[round((t - grid[0]) / step)] = v
+    return grid, values, step
+
+
+def regular_grid(
+    stamps: list[datetime], *, path: Path, column: str
+) -> tuple[list[datetime], timedelta]:
+    """The regular grid through sorted timestamps: its step is the median spacing (the
+    series' frequency), so a missing point is a gap on the grid, not a change of frequency."""
     if len(stamps) < 3:
         raise FinOpsError(f"{path}: at least 3 points are needed, got {len(stamps)}")
     step = timedelta(
         seconds=float(np.median([(b - a).total_seconds() for a, b in pairwise(stamps)]))
     )
     if step.total_seconds() <= 0:
-        raise FinOpsError(f"{path}: timestamps in column {ts_col!r} do not advance")
+        raise FinOpsError(f"{path}: timestamps in column {column!r} do not advance")
     count = int((stamps[-1] - stamps[0]) / step) + 1
-    grid = [stamps[0] + k * step for k in range(count)]
-    values = np.full(count, np.nan)
-    for t, v in points.items():
-        values[round((t - stamps[0]) / step)] = v
-    return grid, values, step
+    return [stamps[0] + k * step for k in range(count)], step
 
 
 def params_for_step(step: timedelta) -> DetectorParams:
