@@ -91,10 +91,12 @@ def stl_residual(
     min_history: int = 21,
     period: int = 7,
     two_sided: bool = False,
+    iterations: tuple[int, int] | None = None,
 ) -> list[AnomalyWindow]:
     """STL decomposition (robust; ``period`` 7: the weekly cycle of daily data) of the whole
     series; flag residuals beyond ``z`` robust standard deviations (above, or ``two_sided``
-    either way). Offline: it sees the future, which only helps it."""
+    either way). Offline: it sees the future, which only helps it. ``iterations`` (inner,
+    outer): fewer robustness passes than statsmodels' (2, 15) for long series."""
     from statsmodels.tsa.seasonal import STL  # type: ignore[import-untyped]
 
     present = ~np.isnan(y)
@@ -107,7 +109,8 @@ def stl_residual(
     values = np.interp(np.arange(values.size), np.nonzero(known)[0], values[known])
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        fit = STL(values, period=period, robust=True).fit()
+        stl = STL(values, period=period, robust=True)
+        fit = stl.fit() if iterations is None else stl.fit(*iterations)
     resid = np.asarray(fit.resid, dtype=np.float64)
     trend_season = values - resid
     mad = float(np.median(np.abs(resid - np.median(resid)))) * 1.4826

@@ -42,6 +42,7 @@ from finops.analytics.anomalies.model import (
 
 MAD_TO_SIGMA = 1.4826
 WEEK = 7 * 86_400.0
+XI_MAX = 1.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,7 +51,7 @@ class TelemetryParams:
 
     alarms_per_week: float = 0.5
     """Target false alarms per week on a series without anomalies (sets the calibration)."""
-    tail_fraction: float = 0.02
+    tail_fraction: float = 0.1
     """Share of the past scores the extreme-value tail is fitted to."""
     min_calibration: int = 48
     """Past scores needed before a point may be flagged (at least a day of points)."""
@@ -117,29 +118,28 @@ def log_offset(warm: FloatArray) -> float | None:
 
 
 def gpd_quantile(scores: FloatArray, alpha: float, tail: float) -> float:
-    """The (1 - alpha) quantile of ``scores`` from a generalised Pareto tail (peaks over the
-    (1 - tail) quantile, probability-weighted-moment fit; Hosking & Wallis 1987)."""
+    """The (1 - alpha) quantile of ``scores`` from a generalised Pareto tail over their
+    (1 - tail) quantile ``t`` (peaks over threshold). Shape and scale come from the median and
+    the upper quartile of the excesses over ``t`` (for a GPD, Q75 / Q50 = 2^xi + 1), so up to a
+    quarter of the excesses (anomalies in the history) do not move the fit."""
     n = scores.size
-    keep = max(10, round(tail * n))
-    if n < keep + 1:
-        return float(np.max(scores)) if n else float("inf")
-    ordered = np.sort(scores)
-    t = float(ordered[n - keep - 1])
-    if alpha >= keep / n:
-        return float(np.quantile(scores, 1 - alpha))
-    excess = ordered[n - keep :] - t
-    m = excess.size
-    b0 = float(np.mean(excess))
-    b1 = float(np.sum(excess * (m - 1 - np.arange(m)) / max(m - 1, 1))) / m
-    if b0 <= 0 or b0 - 2 * b1 <= 0:
-        return t
-    k = b0 / (b0 - 2 * b1) - 2.0  # Hosking's shape; xi = -k
-    sigma = 2.0 * b0 * b1 / (b0 - 2 * b1)
-    xi = float(np.clip(-k, -0.5, 1.0))
-    ratio = alpha * n / keep
+    if n < 20:
+        return float("inf")
+    t = float(np.quantile(scores, 1.0 - tail))
+    if alpha >= tail:
+        return float(np.quantile(scores, 1.0 - alpha))
+    excess = scores[scores > t] - t
+    if excess.size < 8:
+        return float(np.max(scores))
+    q50, q75 = (float(v) for v in np.quantile(excess, [0.5, 0.75]))
+    if q50 <= 0:
+        return float(np.max(scores))
+    xi = float(np.clip(np.log2(max(q75 / q50 - 1.0, 1e-9)), -0.5, XI_MAX))
+    ratio = alpha / tail  # the exceedance probability the GPD must reach
     if abs(xi) < 1e-6:
-        return t - sigma * float(np.log(ratio))
-    return t + sigma / xi * (ratio ** (-xi) - 1.0)
+        return t + q50 / np.log(2.0) * float(-np.log(ratio))
+    beta = q50 * xi / (2.0**xi - 1.0)
+    return t + beta / xi * (ratio ** (-xi) - 1.0)
 
 
 def _median(values: FloatArray, need: int) -> float:
@@ -163,6 +163,7 @@ class _Scan:
     cal: Calendar
     params: TelemetryParams
     floor: float
+    counts: bool
     clean: FloatArray = field(init=False)  # x with flagged points hidden
     profile: FloatArray = field(init=False)  # candidate × point: seasonal profile
     pred: FloatArray = field(init=False)  # candidate × point: expected value
@@ -245,8 +246,12 @@ class _Scan:
         if np.isnan(exp_i) or np.isnan(self.sigma):
             self.error[:, i] = np.abs(self.x[i] - self.pred[:, i])
             return
-        s = (self.x[i] - exp_i) / self.sigma
-        self.expected[i], self.scale[i], self.score[i] = exp_i, self.sigma, s
+        sigma = self.sigma
+        if self.counts:
+            # Poisson noise: a count around m varies by sqrt(m), 1/sqrt(m + c) on the log scale
+            sigma = max(sigma, float(np.exp(-0.5 * exp_i)))
+        s = (self.x[i] - exp_i) / sigma
+        self.expected[i], self.scale[i], self.score[i] = exp_i, sigma, s
         self.threshold[i] = self.z
         beyond = abs(s) > self.z if self.params.two_sided else s > self.z
         self.error[:, i] = np.abs(self.x[i] - self.pred[:, i])
@@ -292,7 +297,8 @@ def detect_telemetry(
     cal = Calendar.of(step, params)
     present = np.nonzero(~np.isnan(y))[0]
     first = int(present[0]) if present.size else y.size
-    c = log_offset(y[first : first + max(24, cal.per_day)])
+    warm = y[first : first + max(24, cal.per_day)]
+    c = log_offset(warm)
     if c is None:
         x = y.copy()
         known = y[~np.isnan(y)]
@@ -300,7 +306,9 @@ def detect_telemetry(
     else:
         x = np.log(np.maximum(y, 0.0) + c)
         floor = 1e-3
-    scan = _Scan(x, cal, params, floor)
+    warm = warm[~np.isnan(warm)]
+    counts = c is not None and bool(np.all(warm == np.round(warm)))
+    scan = _Scan(x, cal, params, floor, counts)
     for i in range(first, y.size):
         scan.step(i)
     scan.close()
