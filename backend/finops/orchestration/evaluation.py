@@ -10,13 +10,13 @@ from pathlib import Path
 
 from finops.analytics.cube import load_cube
 from finops.analytics.evaluation.anomalies import DetectorScore, evaluate_anomalies
+from finops.analytics.evaluation.forecasts import ForecastEvaluation, evaluate_forecasts
 from finops.analytics.evaluation.labelled import (
     DATASET_DETECTORS,
     DatasetScore,
     evaluate_dataset,
     load_dataset,
 )
-from finops.analytics.evaluation.forecasts import ForecastEvaluation, evaluate_forecasts
 from finops.analytics.optimization.evaluation import Evaluation, evaluate, load_ground_truth
 from finops.config import Settings, get_settings
 from finops.db.engine import get_engine

@@ -134,7 +134,9 @@ def gpd_quantile(scores: FloatArray, alpha: float, tail: float) -> float:
     q50, q75 = (float(v) for v in np.quantile(excess, [0.5, 0.75]))
     if q50 <= 0:
         return float(np.max(scores))
-    xi = float(np.clip(np.log2(max(q75 / q50 - 1.0, 1e-9)), -0.5, XI_MAX))
+    # xi >= 0: an exponential tail at least (a bounded tail fitted on a short history
+    # extrapolates too low)
+    xi = float(np.clip(np.log2(max(q75 / q50 - 1.0, 1e-9)), 0.0, XI_MAX))
     ratio = alpha / tail  # the exceedance probability the GPD must reach
     if abs(xi) < 1e-6:
         return t + q50 / np.log(2.0) * float(-np.log(ratio))
@@ -225,9 +227,7 @@ class _Scan:
         if int(np.sum(known)) >= w // 2 and calm.size:
             # the median of all errors is robust to the flagged ones; the mean of the calm ones
             # keeps the scale of a series that is mostly one value (counts near zero)
-            spread = max(
-                MAD_TO_SIGMA * float(np.median(error[known])), 0.5 * float(np.mean(calm))
-            )
+            spread = max(MAD_TO_SIGMA * float(np.median(error[known])), 0.5 * float(np.mean(calm)))
             self.sigma = max(spread, self.floor)
         calm = self.calm[max(0, i - 28 * self.cal.per_day) : i]
         calm = calm[~np.isnan(calm)]

@@ -29,8 +29,10 @@ from pathlib import Path
 import numpy as np
 
 from finops.analytics.anomalies.baselines import rolling_zscore, stl_residual
-from finops.analytics.anomalies.csv_series import parse_time, regular_grid
+from finops.analytics.anomalies.csv_series import params_for_step, parse_time, regular_grid
+from finops.analytics.anomalies.detector import detect
 from finops.analytics.anomalies.model import AnomalyWindow, BoolArray, FloatArray
+from finops.analytics.anomalies.telemetry import detect_telemetry
 from finops.errors import FinOpsError
 
 WEEK_SECONDS = 7 * 86_400.0
@@ -201,10 +203,11 @@ def points_per_day(step: timedelta) -> int:
     return max(1, round(86_400 / max(step.total_seconds(), 1e-9)))
 
 
-def _platform(values: FloatArray, step: timedelta) -> list[AnomalyWindow]:
-    from finops.analytics.anomalies.csv_series import params_for_step
-    from finops.analytics.anomalies.detector import detect
+def _telemetry(values: FloatArray, step: timedelta) -> list[AnomalyWindow]:
+    return detect_telemetry(values, step=step).windows
 
+
+def _regression(values: FloatArray, step: timedelta) -> list[AnomalyWindow]:
     return detect(values, params=params_for_step(step)).windows
 
 
@@ -223,10 +226,11 @@ def _stl(values: FloatArray, step: timedelta) -> list[AnomalyWindow]:
 
 
 DATASET_DETECTORS: dict[str, SeriesDetector] = {
-    "platform": _platform,
+    "platform: telemetry detector (calibrated, 0.5 alarms/week)": _telemetry,
+    "platform: cost detector (regression, params_for_step)": _regression,
     "rolling z-score (1 d, |z|>3)": _rolling,
     "STL residual (daily, |z|>3.5)": _stl,
 }
-"""The platform beside the baselines, with cycles and windows scaled to the series' step: a
+"""The platform's two detectors beside the baselines, with cycles and windows scaled to the series' step: a
 day of points (at least 28) for the rolling z-score, a daily period for STL (weekly on daily
 data); both two-sided, as the labels mark rises and falls."""
