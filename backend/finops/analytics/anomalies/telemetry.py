@@ -51,7 +51,7 @@ class TelemetryParams:
 
     alarms_per_week: float = 0.5
     """Target false alarms per week on a series without anomalies (sets the calibration)."""
-    tail_fraction: float = 0.1
+    tail_fraction: float = 0.05
     """Share of the past scores the extreme-value tail is fitted to."""
     min_calibration: int = 48
     """Past scores needed before a point may be flagged (at least a day of points)."""
@@ -99,7 +99,7 @@ class Calendar:
             level=max(5, per_hour),
             scale=max(48, 2 * per_day),
             gap=per_hour,
-            shift=max(6, 3 * per_hour),
+            shift=max(6, per_hour),
             refresh=per_hour,
             alpha=alpha,
         )
@@ -119,28 +119,28 @@ def log_offset(warm: FloatArray) -> float | None:
 
 def gpd_quantile(scores: FloatArray, alpha: float, tail: float) -> float:
     """The (1 - alpha) quantile of ``scores`` from a generalised Pareto tail over their
-    (1 - tail) quantile ``t`` (peaks over threshold). Shape and scale come from the median and
-    the upper quartile of the excesses over ``t`` (for a GPD, Q75 / Q50 = 2^xi + 1), so up to a
-    quarter of the excesses (anomalies in the history) do not move the fit."""
+    (1 - tail) quantile ``t`` (peaks over threshold; shape and scale by probability-weighted
+    moments, Hosking & Wallis 1987). The shape is kept >= 0 (an exponential tail at least): a
+    bounded tail fitted on a short history extrapolates too low."""
     n = scores.size
     if n < 20:
         return float("inf")
     t = float(np.quantile(scores, 1.0 - tail))
     if alpha >= tail:
         return float(np.quantile(scores, 1.0 - alpha))
-    excess = scores[scores > t] - t
-    if excess.size < 8:
+    excess = np.sort(scores[scores > t] - t)
+    m = excess.size
+    if m < 8:
         return float(np.max(scores))
-    q50, q75 = (float(v) for v in np.quantile(excess, [0.5, 0.75]))
-    if q50 <= 0:
+    b0 = float(np.mean(excess))
+    b1 = float(np.sum(excess * (m - 1 - np.arange(m)))) / (m * (m - 1))
+    if b0 <= 0 or b0 - 2.0 * b1 <= 0:
         return float(np.max(scores))
-    # xi >= 0: an exponential tail at least (a bounded tail fitted on a short history
-    # extrapolates too low)
-    xi = float(np.clip(np.log2(max(q75 / q50 - 1.0, 1e-9)), 0.0, XI_MAX))
-    ratio = alpha / tail  # the exceedance probability the GPD must reach
-    if abs(xi) < 1e-6:
-        return t + q50 / np.log(2.0) * float(-np.log(ratio))
-    beta = q50 * xi / (2.0**xi - 1.0)
+    xi = float(np.clip(2.0 - b0 / (b0 - 2.0 * b1), 0.0, XI_MAX))
+    beta = b0 * (1.0 - xi)  # the mean excess of a GPD is beta / (1 - xi)
+    ratio = alpha * n / m  # the exceedance probability the tail must reach
+    if xi < 1e-6:
+        return t - beta * float(np.log(ratio))
     return t + beta / xi * (ratio ** (-xi) - 1.0)
 
 
@@ -199,7 +199,8 @@ class _Scan:
     def candidates(self, i: int) -> None:
         """Each candidate's expected value of point ``i``: its profile plus the recent level."""
         h = self.cal.level
-        lo = max(0, i - h)
+        # the last h unflagged points (within 4h: an anomaly hides the ones it covers)
+        lo = max(0, i - 4 * h)
         for c, (period, most, need) in enumerate(self.cal.cycles, start=1):
             lags = i - period * np.arange(1, most + 1)
             lags = lags[lags >= 0]
@@ -208,7 +209,8 @@ class _Scan:
         for c in range(self.profile.shape[0]):
             if np.isnan(self.profile[c, i]):
                 continue
-            level = _median(self.clean[lo:i] - self.profile[c, lo:i], max(2, h // 2))
+            departure = self.clean[lo:i] - self.profile[c, lo:i]
+            level = _median(departure[~np.isnan(departure)][-h:], max(2, h // 2))
             self.pred[c, i] = self.profile[c, i] + level
 
     def refresh(self, i: int) -> None:
@@ -229,10 +231,14 @@ class _Scan:
             # keeps the scale of a series that is mostly one value (counts near zero)
             spread = max(MAD_TO_SIGMA * float(np.median(error[known])), 0.5 * float(np.mean(calm)))
             self.sigma = max(spread, self.floor)
-        calm = self.calm[max(0, i - 28 * self.cal.per_day) : i]
-        calm = calm[~np.isnan(calm)]
-        if calm.size >= max(self.params.min_calibration, self.cal.per_day):
-            self.z = gpd_quantile(calm, self.cal.alpha, self.params.tail_fraction)
+        if np.isnan(self.sigma):
+            return
+        # conformal: the chosen candidate's own past errors, on today's scale
+        lo = max(0, i - 28 * self.cal.per_day)
+        past = self.error[self.choice, lo:i]
+        past = past[~np.isnan(past)]
+        if past.size >= max(self.params.min_calibration, self.cal.per_day):
+            self.z = gpd_quantile(past / self.sigma, self.cal.alpha, self.params.tail_fraction)
 
     def step(self, i: int) -> None:
         if i % self.cal.refresh == 0:
@@ -247,9 +253,6 @@ class _Scan:
             self.error[:, i] = np.abs(self.x[i] - self.pred[:, i])
             return
         sigma = self.sigma
-        if self.counts:
-            # Poisson noise: a count around m varies by sqrt(m), 1/sqrt(m + c) on the log scale
-            sigma = max(sigma, float(np.exp(-0.5 * exp_i)))
         s = (self.x[i] - exp_i) / sigma
         self.expected[i], self.scale[i], self.score[i] = exp_i, sigma, s
         self.threshold[i] = self.z

@@ -231,6 +231,7 @@ DATASET_DETECTORS: dict[str, SeriesDetector] = {
     "rolling z-score (1 d, |z|>3)": _rolling,
     "STL residual (daily, |z|>3.5)": _stl,
 }
-"""The platform's two detectors beside the baselines, with cycles and windows scaled to the series' step: a
+"""The platform's two detectors beside the baselines, with cycles and windows scaled to the
+series' step: a
 day of points (at least 28) for the rolling z-score, a daily period for STL (weekly on daily
 data); both two-sided, as the labels mark rises and falls."""
