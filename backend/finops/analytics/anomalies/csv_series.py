@@ -1,5 +1,7 @@
 """The anomaly detector on any regular time series in a CSV file (``finops detect anomalies``):
-timestamps on the inferred grid, missing points as NaN, detector parameters for the step."""
+timestamps on the inferred grid (its step is the series' frequency), missing points as NaN, the
+telemetry detector on it; and the cost detector's parameters for a step (``params_for_step``,
+kept for comparison in ``finops eval anomalies --dataset``)."""
 
 from __future__ import annotations
 
@@ -11,7 +13,8 @@ from pathlib import Path
 
 import numpy as np
 
-from finops.analytics.anomalies.detector import DetectorParams, detect
+from finops.analytics.anomalies.detector import DetectorParams
+from finops.analytics.anomalies.telemetry import TelemetryParams, detect_telemetry
 from finops.errors import FinOpsError
 from finops.markdown import table
 
@@ -116,12 +119,13 @@ def detect_csv(
     *,
     timestamp_column: str | None = None,
     value_column: str | None = None,
-    params: DetectorParams | None = None,
+    params: TelemetryParams | None = None,
 ) -> tuple[list[CsvAnomaly], str]:
+    """The telemetry detector (``anomalies/telemetry.py``) on a CSV series of any step."""
     grid, values, step = read_series_csv(
         path, timestamp_column=timestamp_column, value_column=value_column
     )
-    detection = detect(values, params=params or params_for_step(step))
+    detection = detect_telemetry(values, step=step, params=params)
     found = [
         CsvAnomaly(
             start=grid[w.start].isoformat(),

@@ -49,7 +49,7 @@ XI_MAX = 1.0
 class TelemetryParams:
     """Settings of :func:`detect_telemetry` (see docs/analytics.md)."""
 
-    alarms_per_week: float = 0.5
+    alarms_per_week: float = 1.0
     """Target false alarms per week on a series without anomalies (sets the calibration)."""
     tail_fraction: float = 0.05
     """Share of the past scores the extreme-value tail is fitted to."""
@@ -214,11 +214,15 @@ class _Scan:
             self.pred[c, i] = self.profile[c, i] + level
 
     def refresh(self, i: int) -> None:
-        """Every hour of points: the best candidate, the robust scale and the threshold."""
+        """Every hour of points: the best candidate, its robust scale and its threshold."""
         w = self.cal.scale
-        lo = max(0, i - w)
+        lo, history = max(0, i - w), max(0, i - 28 * self.cal.per_day)
+        need = max(self.params.min_calibration, 2 * self.cal.per_day)
         best = (float("inf"), 0)
         for c in range(self.error.shape[0]):
+            # a candidate is eligible once it has a calibration history of its own
+            if int(np.sum(~np.isnan(self.error[c, history:i]))) < need and c > 0:
+                continue
             err = _median(self.error[c, lo:i], max(self.cal.level, w // 4))
             if err < best[0]:
                 best = (err, c)
@@ -234,10 +238,9 @@ class _Scan:
         if np.isnan(self.sigma):
             return
         # conformal: the chosen candidate's own past errors, on today's scale
-        lo = max(0, i - 28 * self.cal.per_day)
-        past = self.error[self.choice, lo:i]
+        past = self.error[self.choice, history:i]
         past = past[~np.isnan(past)]
-        if past.size >= max(self.params.min_calibration, self.cal.per_day):
+        if past.size >= need:
             self.z = gpd_quantile(past / self.sigma, self.cal.alpha, self.params.tail_fraction)
 
     def step(self, i: int) -> None:
