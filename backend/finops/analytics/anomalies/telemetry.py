@@ -33,6 +33,7 @@ from datetime import timedelta
 import numpy as np
 
 from finops.analytics.anomalies.model import (
+    AnomalyKind,
     AnomalyWindow,
     BoolArray,
     Detection,
@@ -141,7 +142,7 @@ def gpd_quantile(scores: FloatArray, alpha: float, tail: float) -> float:
     ratio = alpha * n / m  # the exceedance probability the tail must reach
     if xi < 1e-6:
         return t - beta * float(np.log(ratio))
-    return t + beta / xi * (ratio ** (-xi) - 1.0)
+    return float(t + beta / xi * (ratio ** (-xi) - 1.0))
 
 
 def _median(values: FloatArray, need: int) -> float:
@@ -332,7 +333,7 @@ def _detection(y: FloatArray, scan: _Scan, c: float | None) -> Detection:
     windows = []
     for run in scan.runs:
         pts = np.array(run.points)
-        kind = "level_shift" if run.shift else ("spike" if run.sign > 0 else "dip")
+        kind: AnomalyKind = "level_shift" if run.shift else ("spike" if run.sign > 0 else "dip")
         windows.append(
             AnomalyWindow(
                 start=int(pts[0]),
