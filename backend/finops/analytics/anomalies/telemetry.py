@@ -1,28 +1,27 @@
 """The detector for telemetry of any regular frequency (minutes to days): CloudWatch-like usage
 metrics, request rates, latencies, counts, or any series ``finops detect anomalies --csv`` reads.
 
-Every point is judged from the points before it only:
+Every point is judged from the points before it only (docs/analytics.md has the details):
 
-1. **Scale.** A non-negative series is read on a log scale, ``log(y + c)``, with ``c`` from the
-   first points (a quarter of their median; at least 1 for counts), so multiplicative daily
-   swings, heavy tails and counts near zero (0 → 2 is not a 200% spike) are handled alike.
-2. **Expected value.** Three candidates, each "seasonal profile + recent level": no cycle (the
-   median of the last ``level`` points), the daily cycle (median of the same time of day over the
-   last up to 7 days, sub-daily data only) and the weekly cycle (same time of week over the last
-   up to 4 weeks, once 3 weeks exist); the level is the median of the recent departures from the
-   profile. The candidate with the smallest recent median absolute error is used.
-3. **Score.** The residual over a robust local scale (1.4826 × the median absolute residual of
-   the last two days of points) — a signed robust z.
-4. **Calibrated threshold.** The threshold is the per-point false-alarm probability
-   ``alarms_per_week / points per week`` as a quantile of the series' own past |z|, estimated
-   by extreme-value theory (peaks over threshold: a generalised Pareto tail fitted by probability
-   weighted moments to the largest 2% of past scores), refreshed every hour of data. The false
-   alarm rate is therefore the setting, not a constant tuned to one kind of series.
-5. **Alerts.** Flagged points are kept out of the level and the scale (an anomaly does not become
-   the baseline); consecutive flagged points of one direction (gaps up to an hour of points
-   allowed) are one alert with its start, end and peak. A run lasting ``shift`` points is a
-   level shift: its points are let back into the level, so the new level becomes normal.
-   Gaps (NaN) are neither scored nor used; slow drifts are followed by the level.
+1. **Scale.** A non-negative series is read as ``log(y + c)``, ``c`` a quarter of the median of
+   the first day's positive values (at least 1 for counts): multiplicative daily swings, heavy
+   tails and counts near zero (0 → 2 is no 200% spike) are handled alike.
+2. **Expected value.** Candidates "seasonal profile + recent level": no cycle, the daily cycle
+   (median of the same time of day over the last ≤ 7 days, sub-daily data) and the weekly cycle
+   (same time of week over the last ≤ 4 weeks, once 3 weeks exist); the level is the median
+   departure from the profile over the last unflagged points. Every hour of points, the
+   candidate with the smallest recent median absolute error (among those with two days of
+   errors of their own) is chosen.
+3. **Score.** The error over a robust scale of the last two days — a signed robust z.
+4. **Calibrated threshold** (split-conformal with an extreme-value tail): the chosen candidate's
+   own absolute errors over the last 28 days, on today's scale, are the calibration scores; the
+   threshold is their ``1 - alarms_per_week / points per week`` quantile, extrapolated by a
+   generalised Pareto tail fitted by probability-weighted moments to the top 5%. The false
+   alarm rate is the setting, not a constant tuned to one kind of series.
+5. **Alerts.** Flagged points are kept out of the level; flagged points of one direction (gaps
+   up to an hour of points) are one alert with its start, end and peak. A run lasting ``shift``
+   points is a level shift: its points are let back into the level. Gaps (NaN) are neither
+   scored nor fitted; slow drifts are followed by the level.
 """
 
 from __future__ import annotations
@@ -166,7 +165,6 @@ class _Scan:
     cal: Calendar
     params: TelemetryParams
     floor: float
-    counts: bool
     clean: FloatArray = field(init=False)  # x with flagged points hidden
     profile: FloatArray = field(init=False)  # candidate × point: seasonal profile
     pred: FloatArray = field(init=False)  # candidate × point: expected value
@@ -175,7 +173,6 @@ class _Scan:
     scale: FloatArray = field(init=False)
     score: FloatArray = field(init=False)
     threshold: FloatArray = field(init=False)
-    calm: FloatArray = field(init=False)  # |score| of unflagged points (the calibration set)
     flagged: BoolArray = field(init=False)
     choice: int = 0
     sigma: float = float("nan")
@@ -194,7 +191,6 @@ class _Scan:
         self.scale = np.full(n, np.nan)
         self.score = np.full(n, np.nan)
         self.threshold = np.full(n, np.nan)
-        self.calm = np.full(n, np.nan)
         self.flagged = np.zeros(n, dtype=bool)
 
     def candidates(self, i: int) -> None:
@@ -262,7 +258,6 @@ class _Scan:
         self.threshold[i] = self.z
         beyond = abs(s) > self.z if self.params.two_sided else s > self.z
         self.error[:, i] = np.abs(self.x[i] - self.pred[:, i])
-        self.calm[i] = abs(s)
         if beyond:
             self.flag(i, s)
         else:
@@ -313,9 +308,7 @@ def detect_telemetry(
     else:
         x = np.log(np.maximum(y, 0.0) + c)
         floor = 1e-3
-    warm = warm[~np.isnan(warm)]
-    counts = c is not None and bool(np.all(warm == np.round(warm)))
-    scan = _Scan(x, cal, params, floor, counts)
+    scan = _Scan(x, cal, params, floor)
     for i in range(first, y.size):
         scan.step(i)
     scan.close()
