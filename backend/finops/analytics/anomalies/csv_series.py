@@ -44,17 +44,21 @@ def parse_time(value: str) -> datetime:
     raise FinOpsError(f"cannot read {value!r} as a timestamp")
 
 
+def read_csv_rows(path: Path) -> tuple[list[str], list[dict[str, str]]]:
+    """The header and the rows of a CSV file (a FinOpsError naming the file if unreadable)."""
+    try:
+        with path.open(newline="") as handle:
+            reader = csv.DictReader(handle)
+            return list(reader.fieldnames or []), list(reader)
+    except OSError as exc:
+        raise FinOpsError(f"cannot read {path}: {exc}") from exc
+
+
 def read_series_csv(
     path: Path, *, timestamp_column: str | None = None, value_column: str | None = None
 ) -> tuple[list[datetime], np.ndarray, timedelta]:
     """A regular series from a CSV: timestamps on the inferred grid, missing points as NaN."""
-    try:
-        with path.open(newline="") as handle:
-            reader = csv.DictReader(handle)
-            columns = list(reader.fieldnames or [])
-            rows = list(reader)
-    except OSError as exc:
-        raise FinOpsError(f"cannot read {path}: {exc}") from exc
+    columns, rows = read_csv_rows(path)
     if not rows:
         raise FinOpsError(f"{path} has no data rows")
     ts_col = timestamp_column or next(

@@ -20,7 +20,6 @@ series, which can only help it).
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -29,7 +28,12 @@ from pathlib import Path
 import numpy as np
 
 from finops.analytics.anomalies.baselines import rolling_zscore, stl_residual
-from finops.analytics.anomalies.csv_series import params_for_step, parse_time, regular_grid
+from finops.analytics.anomalies.csv_series import (
+    params_for_step,
+    parse_time,
+    read_csv_rows,
+    regular_grid,
+)
 from finops.analytics.anomalies.detector import detect
 from finops.analytics.anomalies.model import AnomalyWindow, BoolArray, FloatArray
 from finops.analytics.anomalies.telemetry import detect_telemetry
@@ -57,13 +61,7 @@ class LabelledSeries:
 def read_labelled_csv(path: Path, *, name: str | None = None) -> LabelledSeries:
     """One labelled series on its regular grid (the step is the median spacing; missing points
     and empty values are NaN, never labelled)."""
-    try:
-        with path.open(newline="") as handle:
-            reader = csv.DictReader(handle)
-            columns = list(reader.fieldnames or [])
-            rows = list(reader)
-    except OSError as exc:
-        raise FinOpsError(f"cannot read {path}: {exc}") from exc
+    columns, rows = read_csv_rows(path)
     missing = [c for c in ("TimeStamp", "Value", "Label") if c not in columns]
     if missing:
         raise FinOpsError(f"{path}: no column(s) {', '.join(missing)} (columns: {columns})")
@@ -228,8 +226,8 @@ def _stl(values: FloatArray, step: timedelta) -> list[AnomalyWindow]:
 DATASET_DETECTORS: dict[str, SeriesDetector] = {
     "platform: telemetry detector (calibrated, 1 alarm/week)": _telemetry,
     "platform: cost detector (regression, params_for_step)": _regression,
-    "rolling z-score (1 d, |z|>3)": _rolling,
-    "STL residual (daily, |z|>3.5)": _stl,
+    "rolling z-score (1 d, two-sided, z>3)": _rolling,
+    "STL residual (daily, two-sided, z>3.5)": _stl,
 }
 """The platform's two detectors beside the baselines, with cycles and windows scaled to the
 series' step: a
