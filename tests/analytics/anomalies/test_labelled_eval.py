@@ -10,6 +10,7 @@ import pytest
 
 from finops.analytics.anomalies.model import AnomalyWindow, FloatArray
 from finops.analytics.evaluation.labelled import (
+    DATASET_DETECTORS,
     evaluate_dataset,
     label_windows,
     load_dataset,
@@ -112,3 +113,23 @@ def test_the_report_has_every_detector_and_bad_input_names_the_fault(
         load_dataset(bad)
     with pytest.raises(FinOpsError, match="not a directory"):
         load_dataset(tmp_path / "missing")
+
+
+def test_false_alarms_on_a_real_unlabelled_series() -> None:
+    """outbound-16 of the cloud-monitoring dataset: 30 days of hourly latency, nothing labelled."""
+    path = Path(__file__).parents[2] / "data" / "cloud-monitoring" / "outbound-16.csv"
+    (series,) = [read_labelled_csv(path)]
+    assert (series.values.size, series.step, int(series.labels.sum())) == (
+        720,
+        timedelta(hours=1),
+        0,
+    )
+    scores = evaluate_dataset([series], DATASET_DETECTORS)
+    false = {s.detector.split(" (")[0]: s.false_alarms for s in scores}
+    assert false == {
+        "platform: telemetry detector": 2,  # 0.47 a week, at the setting of 1 a week
+        "platform: cost detector": 6,
+        "rolling z-score": 5,
+        "STL residual": 20,
+    }
+    assert scores[0].unlabelled_false_per_week == pytest.approx(2 / (720 / 168))
