@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from datetime import timedelta
 from pathlib import Path
 
@@ -133,3 +136,28 @@ def test_false_alarms_on_a_real_unlabelled_series() -> None:
         "STL residual": 20,
     }
     assert scores[0].unlabelled_false_per_week == pytest.approx(2 / (720 / 168))
+
+
+def test_the_command_prints_the_table_and_names_a_bad_directory(
+    dataset: Path, tmp_path: Path
+) -> None:
+    env = {**os.environ, "FINOPS_HOME": str(tmp_path / "home"), "FINOPS_LOG_LEVEL": "WARNING"}
+
+    def finops(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "finops", *args],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+
+    done = finops("eval", "anomalies", "--dataset", str(dataset))
+    assert done.returncode == 0, done.stderr
+    rows = [line for line in done.stdout.splitlines() if line.startswith("| ")][1:]
+    assert len(rows) == 4
+    assert rows[0].split("|")[5].strip() == "0/3"  # windows hit by the telemetry detector
+    bad = finops("eval", "anomalies", "--dataset", str(tmp_path / "missing"))
+    assert bad.returncode != 0
+    assert "not a directory" in bad.stdout + bad.stderr
