@@ -11,6 +11,12 @@ from pathlib import Path
 from finops.analytics.cube import load_cube
 from finops.analytics.evaluation.anomalies import DetectorScore, evaluate_anomalies
 from finops.analytics.evaluation.forecasts import ForecastEvaluation, evaluate_forecasts
+from finops.analytics.evaluation.labelled import (
+    DATASET_DETECTORS,
+    DatasetScore,
+    evaluate_dataset,
+    load_dataset,
+)
 from finops.analytics.optimization.evaluation import Evaluation, evaluate, load_ground_truth
 from finops.config import Settings, get_settings
 from finops.db.engine import get_engine
@@ -127,6 +133,32 @@ def anomaly_table(scores: list[DetectorScore]) -> str:
         ],
         rows,
     )
+
+
+def eval_dataset(directory: Path) -> tuple[list[DatasetScore], str]:
+    """The platform's telemetry detector and the baselines on a labelled data set."""
+    scores = evaluate_dataset(load_dataset(directory), DATASET_DETECTORS)
+    return scores, dataset_table(scores)
+
+
+def dataset_table(scores: list[DatasetScore]) -> str:
+    rows = [
+        [
+            s.detector,
+            f"{s.precision:.3f}",
+            f"{s.recall:.3f}",
+            f"{s.f1:.3f}",
+            f"{s.hit}/{s.windows}",
+            s.alerts,
+            s.false_alarms,
+            f"{s.unlabelled_false_per_week:.2f}",
+            f"{s.worst_unlabelled_per_week:.2f}",
+        ]
+        for s in scores
+    ]
+    headers = ["detector", "precision", "recall", "F1", "windows hit", "alerts"]
+    headers += ["false alarms", "false/series-week (unlabelled)", "worst unlabelled series/week"]
+    return table(headers, rows)
 
 
 def eval_forecasts(

@@ -56,8 +56,10 @@ def rolling_zscore(
     window: int = 28,
     z: float = 3.0,
     min_history: int = 10,
+    two_sided: bool = False,
 ) -> list[AnomalyWindow]:
-    """Flag points more than ``z`` standard deviations above the trailing ``window`` mean."""
+    """Flag points more than ``z`` standard deviations above (``two_sided``: or below) the
+    trailing ``window`` mean."""
     n = y.size
     expected = np.full(n, np.nan)
     spread = np.full(n, np.nan)
@@ -73,7 +75,8 @@ def rolling_zscore(
         std = max(std, 1e-9, 0.01 * abs(mean))
         expected[i], spread[i] = mean, std
         score[i] = (y[i] - mean) / std
-        flags[i] = score[i] > z and not accepted[i]
+        beyond = abs(score[i]) > z if two_sided else score[i] > z
+        flags[i] = beyond and not accepted[i]
     return _windows(
         np.nan_to_num(y), np.nan_to_num(expected), np.nan_to_num(spread), flags, score, z
     )
@@ -86,26 +89,35 @@ def stl_residual(
     *,
     z: float = 3.5,
     min_history: int = 21,
+    period: int = 7,
+    two_sided: bool = False,
+    iterations: tuple[int, int] | None = None,
 ) -> list[AnomalyWindow]:
-    """STL decomposition (weekly period, robust) of the whole series; flag residuals beyond
-    ``z`` robust standard deviations. Offline: it sees the future, which only helps it."""
+    """STL decomposition (robust; ``period`` 7: the weekly cycle of daily data) of the whole
+    series; flag residuals beyond ``z`` robust standard deviations (above, or ``two_sided``
+    either way). Offline: it sees the future, which only helps it. ``iterations`` (inner,
+    outer): fewer robustness passes than statsmodels' (2, 15) for long series."""
     from statsmodels.tsa.seasonal import STL  # type: ignore[import-untyped]
 
     present = ~np.isnan(y)
-    if int(np.sum(present)) < min_history:
+    if int(np.sum(present)) < max(min_history, 2 * period + 1):
         return []
     first = int(np.argmax(present))
     values = y[first:]
-    values = np.where(np.isnan(values), 0.0, values)
+    known = ~np.isnan(values)
+    # gaps inside the series are interpolated (a gap is no dip)
+    values = np.interp(np.arange(values.size), np.nonzero(known)[0], values[known])
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        fit = STL(values, period=7, robust=True).fit()
+        stl = STL(values, period=period, robust=True)
+        fit = stl.fit() if iterations is None else stl.fit(*iterations)
     resid = np.asarray(fit.resid, dtype=np.float64)
     trend_season = values - resid
     mad = float(np.median(np.abs(resid - np.median(resid)))) * 1.4826
     sigma = np.maximum(mad, 0.01 * np.abs(trend_season))
     score = resid / np.maximum(sigma, 1e-9)
-    flags = (score > z) & ~accepted[first:]
+    beyond = np.abs(score) > z if two_sided else score > z
+    flags = beyond & ~accepted[first:] & known
     flags[: min_history - 1] = False
     windows = _windows(values, trend_season, sigma, flags, score, z)
     return [

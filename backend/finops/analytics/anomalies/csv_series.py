@@ -1,5 +1,7 @@
 """The anomaly detector on any regular time series in a CSV file (``finops detect anomalies``):
-timestamps on the inferred grid, missing points as NaN, detector parameters for the step."""
+timestamps on the inferred grid (its step is the series' frequency), missing points as NaN, the
+telemetry detector on it; and the cost detector's parameters for a step (``params_for_step``,
+kept for comparison in ``finops eval anomalies --dataset``)."""
 
 from __future__ import annotations
 
@@ -11,7 +13,8 @@ from pathlib import Path
 
 import numpy as np
 
-from finops.analytics.anomalies.detector import DetectorParams, detect
+from finops.analytics.anomalies.detector import DetectorParams
+from finops.analytics.anomalies.telemetry import TelemetryParams, detect_telemetry
 from finops.errors import FinOpsError
 from finops.markdown import table
 
@@ -27,7 +30,7 @@ class CsvAnomaly:
     peak_score: float
 
 
-def _parse_time(value: str) -> datetime:
+def parse_time(value: str) -> datetime:
     text = value.strip().replace("Z", "+00:00")
     try:
         return datetime.fromisoformat(text)
@@ -41,17 +44,21 @@ def _parse_time(value: str) -> datetime:
     raise FinOpsError(f"cannot read {value!r} as a timestamp")
 
 
+def read_csv_rows(path: Path) -> tuple[list[str], list[dict[str, str]]]:
+    """The header and the rows of a CSV file (a FinOpsError naming the file if unreadable)."""
+    try:
+        with path.open(newline="") as handle:
+            reader = csv.DictReader(handle)
+            return list(reader.fieldnames or []), list(reader)
+    except OSError as exc:
+        raise FinOpsError(f"cannot read {path}: {exc}") from exc
+
+
 def read_series_csv(
     path: Path, *, timestamp_column: str | None = None, value_column: str | None = None
 ) -> tuple[list[datetime], np.ndarray, timedelta]:
     """A regular series from a CSV: timestamps on the inferred grid, missing points as NaN."""
-    try:
-        with path.open(newline="") as handle:
-            reader = csv.DictReader(handle)
-            columns = list(reader.fieldnames or [])
-            rows = list(reader)
-    except OSError as exc:
-        raise FinOpsError(f"cannot read {path}: {exc}") from exc
+    columns, rows = read_csv_rows(path)
     if not rows:
         raise FinOpsError(f"{path} has no data rows")
     ts_col = timestamp_column or next(
@@ -66,23 +73,30 @@ def read_series_csv(
     points: dict[datetime, float] = {}
     for line, row in enumerate(rows, start=2):
         try:
-            points[_parse_time(row[ts_col])] = float(row[val_col])
+            points[parse_time(row[ts_col])] = float(row[val_col])
         except (ValueError, FinOpsError) as exc:
             raise FinOpsError(f"{path}, line {line}, column {val_col!r}/{ts_col!r}: {exc}") from exc
-    stamps = sorted(points)
+    grid, step = regular_grid(sorted(points), path=path, column=ts_col)
+    values = np.full(len(grid), np.nan)
+    for t, v in points.items():
+        values[round((t - grid[0]) / step)] = v
+    return grid, values, step
+
+
+def regular_grid(
+    stamps: list[datetime], *, path: Path, column: str
+) -> tuple[list[datetime], timedelta]:
+    """The regular grid through sorted timestamps: its step is the median spacing (the
+    series' frequency), so a missing point is a gap on the grid, not a change of frequency."""
     if len(stamps) < 3:
         raise FinOpsError(f"{path}: at least 3 points are needed, got {len(stamps)}")
     step = timedelta(
         seconds=float(np.median([(b - a).total_seconds() for a, b in pairwise(stamps)]))
     )
     if step.total_seconds() <= 0:
-        raise FinOpsError(f"{path}: timestamps in column {ts_col!r} do not advance")
+        raise FinOpsError(f"{path}: timestamps in column {column!r} do not advance")
     count = int((stamps[-1] - stamps[0]) / step) + 1
-    grid = [stamps[0] + k * step for k in range(count)]
-    values = np.full(count, np.nan)
-    for t, v in points.items():
-        values[round((t - stamps[0]) / step)] = v
-    return grid, values, step
+    return [stamps[0] + k * step for k in range(count)], step
 
 
 def params_for_step(step: timedelta) -> DetectorParams:
@@ -109,12 +123,13 @@ def detect_csv(
     *,
     timestamp_column: str | None = None,
     value_column: str | None = None,
-    params: DetectorParams | None = None,
+    params: TelemetryParams | None = None,
 ) -> tuple[list[CsvAnomaly], str]:
+    """The telemetry detector (``anomalies/telemetry.py``) on a CSV series of any step."""
     grid, values, step = read_series_csv(
         path, timestamp_column=timestamp_column, value_column=value_column
     )
-    detection = detect(values, params=params or params_for_step(step))
+    detection = detect_telemetry(values, step=step, params=params)
     found = [
         CsvAnomaly(
             start=grid[w.start].isoformat(),

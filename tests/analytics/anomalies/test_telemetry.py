@@ -1,0 +1,129 @@
+"""The telemetry detector's calendar (windows in points for any step) and its extreme-value
+threshold on known tails."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import numpy as np
+import pytest
+
+from finops.analytics.anomalies.model import DetectorError
+from finops.analytics.anomalies.telemetry import (
+    Calendar,
+    TelemetryParams,
+    detect_telemetry,
+    gpd_quantile,
+)
+
+FIVE_MIN = timedelta(minutes=5)
+
+
+def test_calendar_follows_the_step() -> None:
+    five = Calendar.of(FIVE_MIN, TelemetryParams())
+    assert (five.per_day, five.gap, five.shift) == (288, 12, 12)
+    assert [c[0] for c in five.cycles] == [288, 2016]
+    assert five.alpha == pytest.approx(1 / 2016)  # one alarm a week, 2016 points a week
+    daily = Calendar.of(timedelta(days=1), TelemetryParams())
+    assert [c[0] for c in daily.cycles] == [7]
+    with pytest.raises(DetectorError, match="step"):
+        Calendar.of(timedelta(0), TelemetryParams())
+    with pytest.raises(DetectorError, match="alarms_per_week"):
+        TelemetryParams(alarms_per_week=0)
+
+
+def test_extreme_value_threshold_matches_known_tails() -> None:
+    rng = np.random.default_rng(8)
+    exp = rng.exponential(1.0, 200_000)
+    # P(X > z) = 1e-4 for a unit exponential: z = ln(1e4) = 9.21
+    assert gpd_quantile(exp, 1e-4, 0.1) == pytest.approx(np.log(1e4), rel=0.05)
+    pareto = rng.pareto(2.0, 200_000)  # Lomax, xi = 0.5: P(X > z) = (1 + z)^-2
+    assert gpd_quantile(pareto, 1e-4, 0.1) == pytest.approx(99.0, rel=0.15)
+    assert gpd_quantile(exp[:10], 1e-4, 0.1) == float("inf")  # too little history
+
+
+DAY = 288  # five-minute points per day
+
+
+def cpu(days: int, seed: int) -> np.ndarray:
+    """Five-minute CPU: 40% ± 20% over the day, Gaussian noise of 1 point."""
+    k = np.arange(days * DAY)
+    rng = np.random.default_rng(seed)
+    return 40 + 20 * np.sin(2 * np.pi * k / DAY) + rng.normal(0, 1.0, k.size)
+
+
+def test_quiet_daily_cycle_with_gaps_has_no_alert() -> None:
+    y = cpu(8, seed=1)
+    y[3 * DAY + 10 : 3 * DAY + 70] = np.nan  # five hours missing
+    y[5 * DAY + 200] = np.nan
+    d = detect_telemetry(y, step=FIVE_MIN)
+    # eight days at the default of one false alarm a week: one alarm, far from the gap
+    assert [(w.start, w.end, w.kind) for w in d.windows] == [(1041, 1043, "dip")]
+    assert (
+        detect_telemetry(y, step=FIVE_MIN, params=TelemetryParams(alarms_per_week=0.5)).windows
+        == []
+    )
+    assert np.isnan(d.expected[3 * DAY + 10 : 3 * DAY + 70]).all()
+    assert not d.anomalous[3 * DAY + 10 : 3 * DAY + 70].any()
+
+
+def test_an_hour_of_runaway_cpu_is_one_alert_with_start_end_and_peak() -> None:
+    y = cpu(8, seed=2)
+    start = 6 * DAY + 100
+    y[start : start + 12] += 35
+    d = detect_telemetry(y, step=FIVE_MIN)
+    assert len(d.windows) == 1
+    (w,) = d.windows
+    assert (w.start, w.kind) == (start, "spike")
+    assert start + 6 <= w.end <= start + 11
+    assert w.peak_score == pytest.approx(float(np.max(np.abs(d.score[start : start + 12]))))
+    assert w.actual > w.expected
+
+
+def test_a_level_shift_is_one_alert_then_the_new_level_is_normal() -> None:
+    y = cpu(9, seed=3)
+    shift = 5 * DAY + 30
+    y[shift:] += 30
+    d = detect_telemetry(y, step=FIVE_MIN)
+    assert len(d.windows) == 1
+    (w,) = d.windows
+    # flagged from its first point; the threshold, refreshed hourly on the series' own errors,
+    # then rises with the step's errors, so the step is reported as a short rise
+    assert w.start == shift
+    assert w.end < shift + 12
+    assert not d.anomalous[shift + 12 :].any()
+    assert np.nanmedian(d.expected[shift + DAY : shift + 2 * DAY]) > 65.0  # the new normal
+
+
+def test_heavy_tailed_noise_keeps_to_the_false_alarm_setting() -> None:
+    rng = np.random.default_rng(4)
+    k = np.arange(14 * DAY)
+    y = 100 + 30 * np.sin(2 * np.pi * k / DAY) + 3 * rng.standard_t(2, k.size)
+    d = detect_telemetry(y, step=FIVE_MIN)
+    assert len(d.windows) == 2  # two weeks at 0.5 alarms per week
+    loose = detect_telemetry(y, step=FIVE_MIN, params=TelemetryParams(alarms_per_week=20))
+    assert len(loose.windows) > len(d.windows)
+
+
+def test_counts_near_zero_are_not_alarms_but_a_burst_is() -> None:
+    rng = np.random.default_rng(5)
+    hours = 28 * 24
+    y = rng.poisson(0.3, hours).astype(float)
+    quiet = detect_telemetry(y, step=timedelta(hours=1))
+    # four weeks at one false alarm a week: a single hour of 3 purchases (P = 0.4%)
+    assert [(w.start, y[w.start]) for w in quiet.windows] == [(632, 3.0)]
+    assert int(np.sum(y >= 2)) > 20  # twos are common enough to be no alarm
+    y[20 * 24 + 5] = 40
+    burst = detect_telemetry(y, step=timedelta(hours=1))
+    # the burst is flagged; the calibration then counts it in the tail, and the lone 3 is no
+    # longer beyond the threshold
+    assert [(w.start, w.kind) for w in burst.windows] == [(20 * 24 + 5, "spike")]
+
+
+def test_a_fall_is_a_dip_and_rises_only_ignores_it() -> None:
+    y = cpu(8, seed=6)
+    start = 6 * DAY + 150
+    y[start : start + 6] = 2.0
+    assert [w.kind for w in detect_telemetry(y, step=FIVE_MIN).windows] == ["dip"]
+    rises = TelemetryParams(two_sided=False)
+    assert detect_telemetry(y, step=FIVE_MIN, params=rises).windows == []
