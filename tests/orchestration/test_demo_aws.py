@@ -4,7 +4,6 @@ carried out there (the rest wait)."""
 
 from __future__ import annotations
 
-import os
 import shutil
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -12,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from finops.config import Settings
+from finops.config import Settings, get_settings
 from finops.db.engine import get_engine
 from finops.jobs.remediation import run_execute, run_propose
 from finops.orchestration.demo import DEMO_POLICIES
@@ -41,7 +40,7 @@ def demo_aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[DemoAws]:
 
 
 def test_the_demo_remediates_one_and_leaves_the_rest_waiting(
-    fresh_settings: Settings, demo_aws: DemoAws, tmp_path: Path
+    fresh_settings: Settings, demo_aws: DemoAws, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     folder = tmp_path / "policies"
     folder.mkdir()
@@ -50,6 +49,9 @@ def test_the_demo_remediates_one_and_leaves_the_rest_waiting(
         update={"aws_endpoint_url": demo_aws.endpoint, "remediation_policy_dir": folder}
     )
     engine = get_engine(settings)
+    # the jobs act under the settings they are given, not the process's (nothing listens here)
+    monkeypatch.setenv("FINOPS_AWS_ENDPOINT_URL", "http://127.0.0.1:9")
+    get_settings.cache_clear()
     plant_findings(engine, INSTANCE, details={"instance_type": "m5.xlarge"}, savings="99.53")
     gp2 = {"size_gb": "100", "volume_type": "gp2"}
     plant_findings(
@@ -78,4 +80,4 @@ def test_the_demo_remediates_one_and_leaves_the_rest_waiting(
     with engine.connect() as conn:
         waiting = {p.resource_id for p in list_proposals(conn, statuses=["proposed"])[0]}
     assert waiting == {INSTANCE, LARGE_GP2}
-    assert os.environ["FINOPS_AWS_ENDPOINT_URL"] == demo_aws.endpoint
+    get_settings.cache_clear()

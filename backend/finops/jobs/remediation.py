@@ -16,6 +16,7 @@ from sqlalchemy import select
 from finops.config import Settings, get_settings
 from finops.db.engine import get_engine
 from finops.errors import ApprovalRefusedError, RemediationError
+from finops.ingest.aws import AwsSettings
 from finops.remediation import remediation_sessions
 from finops.remediation.actions import Clients
 from finops.remediation.executor import execute, expire_due
@@ -25,6 +26,11 @@ from finops.remediation.store import Proposal, get_proposal
 from finops.warehouse.tables import remediation_proposals
 
 log = structlog.get_logger(__name__)
+
+
+def _sessions(settings: Settings) -> Clients:
+    """The remediation role's clients under these settings (endpoint, accounts, retries)."""
+    return remediation_sessions(settings=AwsSettings.from_settings(settings))
 
 
 def run_propose(
@@ -45,7 +51,7 @@ def run_propose(
     return propose(
         engine,
         policies=policies,
-        clients=clients or remediation_sessions(),
+        clients=clients or _sessions(settings),
         now=now,
         run_id=run_id,
         four_eyes=settings.remediation_four_eyes,
@@ -76,7 +82,7 @@ def run_execute(
         approved = [get_proposal(conn, i) for i in conn.execute(query).scalars()]
     for policy in policies:
         policy.check_limits([a for a in approved if a.policy == policy.name])
-    clients = clients or remediation_sessions()
+    clients = clients or _sessions(settings)
     ended = []
     for proposal in approved:
         try:
