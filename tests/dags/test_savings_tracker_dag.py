@@ -47,15 +47,15 @@ def test_the_dag_measures_as_of_the_bills_last_day_once(
     migrate_metadata(fresh_settings)
     for name, value in airflow_env(fresh_settings, base={}).items():
         monkeypatch.setenv(name, value)
-    from airflow import settings as airflow_settings
     from airflow.dag_processing.dagbag import BundleDagBag
 
     from finops.config import get_settings
 
     get_settings.cache_clear()
     request.addfinalizer(get_settings.cache_clear)
-    # close Airflow's sessions while the database still runs (not at interpreter exit)
-    request.addfinalizer(airflow_settings.dispose_orm)
+    # close Airflow's pooled connections while the database still runs (not at interpreter
+    # exit), and leave its ORM configured: later tests in the process load DAGs through it
+    request.addfinalizer(_reset_airflow_orm)
     dag = BundleDagBag(dag_folder=str(DAGS_FOLDER), bundle_path=DAGS_FOLDER).dags["savings_tracker"]
     run = dag.test()
     assert run.state == "success"
@@ -81,3 +81,10 @@ def test_the_dag_measures_as_of_the_bills_last_day_once(
         ).scalar_one()
     assert ledger == [(run.run_id, "succeeded"), (again.run_id, "skipped")]
     assert realized == 2 * 31
+
+
+def _reset_airflow_orm() -> None:
+    from airflow import settings as airflow_settings
+
+    airflow_settings.dispose_orm()
+    airflow_settings.configure_orm()
