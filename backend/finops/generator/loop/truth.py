@@ -24,7 +24,7 @@ from finops.generator.estate.model import Estate
 from finops.generator.loop.actions import ExecutedAction, OwnerChange
 from finops.generator.loop.worlds import world
 from finops.generator.streams.build import build_streams
-from finops.generator.streams.model import COST_SCALE
+from finops.generator.streams.model import COST_SCALE, Model
 from finops.generator.timeline import Timeline
 
 AFTER_DAYS = 30
@@ -64,14 +64,23 @@ class DailyBill:
         )
         self.engine.period_ri_used = {r.arn: 0 for r in self.engine.ri}
         self.resource_of = [spec.resource_id for spec in self.engine.s.specs]
-        self.days: dict[int, tuple[int, int]] = {}
+        model = self.engine.s.model
+        self.prorated = (model == Model.GB_MONTH) | (model == Model.STORAGE)
+        self.days: dict[int, tuple[int, int, int, int]] = {}
         self.covered: dict[int, set[str]] = {}
 
-    def day(self, index: int) -> tuple[int, int]:
-        """(effective, list) cost of day ``index``."""
+    def day(self, index: int) -> tuple[int, int, int, int]:
+        """(effective, list) cost of day ``index``, then the part of each priced per month
+        (prorated over the days of the month)."""
         if index not in self.days:
             batch = self.engine.day_batch(index)
-            self.days[index] = (int(batch.effective.sum()), int(batch.public_od.sum()))
+            monthly = self.prorated[batch.stream]
+            self.days[index] = (
+                int(batch.effective.sum()),
+                int(batch.public_od.sum()),
+                int(batch.effective[monthly].sum()),
+                int(batch.public_od[monthly].sum()),
+            )
             hit = (batch.ri >= 0) | (batch.sp >= 0)
             streams = {int(sid) for sid in batch.stream[hit] if sid < self.engine.n_usage}
             self.covered[index] = {self.resource_of[sid] for sid in streams}
@@ -136,9 +145,18 @@ def savings_truth(
             for bill in (actual, without)
             for span in (history, days)
         )
-        saved_effective = sum(without.day(d)[0] - actual.day(d)[0] for d in days)
-        saved_list = sum(without.day(d)[1] - actual.day(d)[1] for d in days)
         month_days = calendar.monthrange(window[0].year, window[0].month)[1]
+
+        def saved(view: int) -> Decimal:
+            total = Decimal(0)
+            for d in days:
+                when = timeline.day(d)
+                stretch = Decimal(calendar.monthrange(when.year, when.month)[1]) / month_days
+                a, b = without.day(d), actual.day(d)
+                total += (a[view] - b[view]) + (a[view + 2] - b[view + 2]) * (stretch - 1)
+            return total
+
+        saved_effective, saved_list = saved(0), saved(1)
         per = Decimal(month_days) / (Decimal(len(days)) * COST_SCALE)
         truths.append(
             ActionTruth(
