@@ -1,23 +1,51 @@
-"""The generator closing the loop: a small generated estate, loaded; the evaluation scenario's
-executions recorded in the remediation log on the estate's own ids; the next period billed
-with them in effect and its ground truth; the savings tracker run on it and scored."""
+"""The generator closing the loop (issue 17): a small generated estate (2 accounts, the 30 days
+before 2026-11-01), loaded; the evaluation scenario's executions recorded in the remediation
+log on the estate's own ids at 2026-11-05 10:00 UTC; the next periods (November, December)
+billed with them in effect and their ground truth; the savings tracker run on that bill and
+scored against the truth beside the naive baseline.
+
+Every number is derived from the catalog's prices: the after window is 2026-11-06 …
+2026-12-05 (30 days; November has 30), so a saving of r dollars an hour is r × 720 a month and
+a GB-month price p on s GB saves p × s."""
 
 from __future__ import annotations
 
+import json
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from decimal import Decimal
 from pathlib import Path
 
+import pytest
+
+from finops.analytics.evaluation.savings import SavingsEvaluation
 from finops.config import Settings
 from finops.db.engine import get_engine
+from finops.generator import catalog
+from finops.generator.loop.actions import ExecutedAction, parse_owner_change
+from finops.generator.loop.run import continue_estate, default_end
+from finops.generator.options import GeneratorError
 from finops.orchestration.savings_loop import (
     generate_scenario_estate,
     next_period,
     record_scenario,
     savings_table,
     score_loop,
+    snapshot_id,
 )
 
+MONTH_HOURS = Decimal(720)
 
-def test_scenario_end_to_end(fresh_settings: Settings, tmp_path: Path) -> None:
+
+@dataclass
+class Loop:
+    evaluation: SavingsEvaluation
+    truth: dict[int, dict[str, object]]
+    periods: list[str]
+
+
+@pytest.fixture
+def loop(fresh_settings: Settings, tmp_path: Path) -> Loop:
     estate = generate_scenario_estate(tmp_path / "estate", settings=fresh_settings)
     with get_engine(fresh_settings).begin() as conn:
         owners = record_scenario(conn, estate)
@@ -27,6 +55,161 @@ def test_scenario_end_to_end(fresh_settings: Settings, tmp_path: Path) -> None:
         owner_changes=owners,
         settings=fresh_settings,
     )
-    evaluation = score_loop(result, settings=fresh_settings)
-    print(savings_table(evaluation))
-    assert False
+    document = json.loads(result.truth_path.read_text())
+    truth = {int(a["proposal_id"]): a for a in document["actions"]}
+    return Loop(score_loop(result, settings=fresh_settings), truth, result.periods)
+
+
+def money(value: object) -> Decimal:
+    return Decimal(str(value))
+
+
+def near(value: object, expected: Decimal) -> bool:
+    """Equal to a thousandth of a cent: the bill meters GB-month usage per hour rounded to
+    1e-8 units, so a month of it moves by a few millionths of a dollar."""
+    return abs(money(value) - expected) <= Decimal("0.00001")
+
+
+def test_each_action_type_and_confounded_case_against_the_truth(loop: Loop) -> None:
+    assert loop.periods == ["2026-11", "2026-12"]
+    s = {score.proposal_id: score for score in loop.evaluation.scores}
+    assert [(p, s[p].action) for p in sorted(s)] == [
+        (1, "stop_instance"),
+        (2, "stop_instance"),
+        (3, "resize_instance"),
+        (4, "resize_instance"),
+        (5, "delete_unattached_volume"),
+        (6, "migrate_gp2_to_gp3"),
+        (7, "migrate_gp2_to_gp3"),
+        (8, "release_address"),
+        (9, "delete_old_snapshot"),
+        (10, "delete_load_balancer"),
+    ]
+    assert loop.truth[5]["snapshot_id"] == snapshot_id(5)
+    assert loop.truth[5]["executed_at"] == "2026-11-05T10:00:00+00:00"
+    for p in s:
+        assert loop.truth[p]["after_window"] == ["2026-11-06", "2026-12-05"]
+        assert s[p].status == "confirmed"
+
+    # exact actions: the tracker equals the truth in both views
+    exact = {
+        # a 500 GB gp3 volume in eu-west-1 deleted, leaving a 500 GB snapshot
+        5: (
+            catalog.regional_price(
+                catalog.EBS_GB_MONTH["gp3"] - catalog.SNAPSHOT_GB_MONTH, "eu-west-1"
+            )
+            * 500
+        ),
+        # a 200 GB gp2 volume in us-east-1 migrated to gp3
+        6: (catalog.EBS_GB_MONTH["gp2"] - catalog.EBS_GB_MONTH["gp3"]) * 200,
+        # an unassociated public IPv4 address released
+        8: catalog.PUBLIC_IPV4_PER_HOUR * MONTH_HOURS,
+        # a 100 GB snapshot in us-east-1 deleted
+        9: catalog.SNAPSHOT_GB_MONTH * 100,
+        # an idle application load balancer in us-west-2 deleted
+        10: catalog.regional_price(catalog.ALB_PER_HOUR, "us-west-2") * MONTH_HOURS,
+    }
+    for p, value in exact.items():
+        assert near(loop.truth[p]["realized_monthly_effective"], value), p
+    assert exact == {
+        5: Decimal("16.5"),
+        6: Decimal("4.00"),
+        8: Decimal("3.6"),
+        9: Decimal("5.00"),
+        10: Decimal("16.2"),
+    }
+    for p, value in exact.items():
+        assert loop.truth[p]["exact"] is True
+        assert near(loop.truth[p]["realized_monthly_list"], value)
+        assert near(s[p].views["effective"].realized, value)
+        assert near(s[p].views["list"].realized, value)
+        for view in ("effective", "list"):
+            error = s[p].views[view].error
+            assert error is not None and abs(error) < Decimal("0.000001"), (p, view)
+        assert (s[p].confidence, s[p].reasons) == ("high", ())
+    # the naive baseline: the finding's estimate (the 500 GB volume's, without its snapshot)
+    assert s[5].views["effective"].naive == Decimal("44.00")
+    assert round(s[5].views["effective"].naive_error, 4) == Decimal("1.6667")
+
+    # instances under the estate's (underused) Savings Plans: the list-cost view is exact; the
+    # effective cost does not go down at all (the plan stays paid and covers less) — the
+    # tracker counts the resource's own effective drop but flags it
+    stopped = catalog.ec2_rate("m5.xlarge", "us-east-1") * MONTH_HOURS
+    resized = (
+        catalog.ec2_rate("m4.large", "us-east-1") - catalog.ec2_rate("m5.large", "us-east-1")
+    ) * MONTH_HOURS
+    for p, value in ((1, stopped), (3, resized)):
+        assert loop.truth[p]["confounders"] == ["commitment"]
+        assert money(loop.truth[p]["realized_monthly_list"]) == value == s[p].views["list"].realized
+        assert money(loop.truth[p]["realized_monthly_effective"]) == 0
+        assert s[p].views["effective"].realized > 0
+        assert (s[p].confidence, s[p].reasons) == ("medium", ("commitment_freed",))
+    assert (stopped, resized) == (Decimal("138.24"), Decimal("2.88"))
+
+    # a stopped instance restarted by its owner 7 days later (2026-11-12 10:00): the truth is
+    # the 154 hours it was stopped within the after window; flagged low
+    restarted = catalog.ec2_rate("m6i.2xlarge", "eu-west-1") * 154
+    assert loop.truth[2]["confounders"] == ["commitment", "restart"]
+    assert money(loop.truth[2]["realized_monthly_list"]) == restarted == Decimal("65.0496")
+    assert s[2].views["list"].realized == restarted
+    assert s[2].confidence == "low"
+    assert s[2].reasons == ("usage_resumed", "commitment_freed")
+    assert s[2].views["effective"].naive == Decimal("308.35")
+
+    # resized to c5.xlarge, its usage moved under a Savings Plan bought for it: the action's
+    # list-price saving is the truth's; flagged
+    moved = (
+        catalog.ec2_rate("c4.xlarge", "eu-west-1") - catalog.ec2_rate("c5.xlarge", "eu-west-1")
+    ) * MONTH_HOURS
+    assert loop.truth[4]["confounders"] == ["commitment", "savings_plan"]
+    assert money(loop.truth[4]["realized_monthly_list"]) == moved == Decimal("23.76")
+    assert s[4].views["list"].realized == moved
+    assert s[4].confidence == "medium"
+
+    # a 100 GB gp2 volume migrated whose owner doubled it: the action saved the gp2 → gp3
+    # difference on 200 GB; the bill shows 100 GB of gp2 before and 200 GB of gp3 after
+    grown = (catalog.EBS_GB_MONTH["gp2"] - catalog.EBS_GB_MONTH["gp3"]) * 200
+    assert loop.truth[7]["confounders"] == ["usage_growth"]
+    assert near(loop.truth[7]["realized_monthly_effective"], grown)
+    assert grown == Decimal("4.00")
+    bill_view = catalog.EBS_GB_MONTH["gp2"] * 100 - catalog.EBS_GB_MONTH["gp3"] * 200
+    assert near(s[7].views["effective"].realized, bill_view)
+    assert bill_view == Decimal("-6.00")
+    assert (s[7].confidence, s[7].reasons) == ("low", ("usage_changed",))
+
+    # the summary: every exact action within 2% in both views; the naive baseline misses one
+    # in each; every confounded action flagged
+    assert loop.evaluation.within("effective") == (5, 5)
+    assert loop.evaluation.within("list") == (7, 7)
+    assert loop.evaluation.within("effective", naive=True) == (4, 5)
+    assert loop.evaluation.within("list", naive=True) == (6, 7)
+    assert loop.evaluation.confounded_flagged() == (5, 5)
+    assert loop.evaluation.passed
+    report = savings_table(loop.evaluation)
+    assert "tracker within 2% of the truth for 5/5 exact actions; naive baseline 4/5" in report
+    assert report.endswith("savings eval: PASS")
+
+
+def test_owner_change_parsing_and_refusals(tmp_path: Path) -> None:
+    assert parse_owner_change("12:restart:3").days == 3
+    assert parse_owner_change("14:usage_growth:1.5").factor == Decimal("1.5")
+    assert parse_owner_change("15:savings_plan").kind == "savings_plan"
+    with pytest.raises(GeneratorError, match="expected PROPOSAL:KIND"):
+        parse_owner_change("15:bought_more")
+    with pytest.raises(GeneratorError, match="no ground_truth.json"):
+        continue_estate(estate_dir=tmp_path, out_dir=tmp_path / "out", actions=[])
+
+
+def test_the_default_end_gives_every_action_its_30_days() -> None:
+    at = datetime(2026, 11, 5, 10, tzinfo=UTC)
+    action = ExecutedAction(
+        proposal_id=1,
+        action="release_address",
+        account_id="1",
+        resource_id="eipalloc-1",
+        executed_at=at,
+        estimated_monthly_savings=Decimal(1),
+    )
+    assert default_end(date(2026, 11, 1), [action]) == date(2027, 1, 1)
+    assert default_end(date(2026, 11, 1), []) == date(2026, 12, 1)
+    assert default_end(date(2026, 12, 1), [action]) == date(2027, 1, 1)

@@ -205,9 +205,7 @@ def next_period(
     )
 
 
-def score_loop(
-    result: NextPeriod, *, settings: Settings
-) -> SavingsEvaluation:
+def score_loop(result: NextPeriod, *, settings: Settings) -> SavingsEvaluation:
     """Load the continued bill, run the savings job on its last day, score."""
     from finops.ingest.billing import ingest_billing
     from finops.jobs.savings import run_savings

@@ -194,11 +194,7 @@ class BillingEngine:
             if scope is not None:
                 eligible = eligible & scope[sid]
             free = np.nonzero(
-                eligible
-                & (ri_of < 0)
-                & (sp_of < 0)
-                & (h >= sp.start_hour)
-                & (h < sp.end_hour)
+                eligible & (ri_of < 0) & (sp_of < 0) & (h >= sp.start_hour) & (h < sp.end_hour)
             )[0]
             if free.size == 0:
                 continue

@@ -42,7 +42,9 @@ class ExecutedAction:
             "estimated_monthly_savings": str(self.estimated_monthly_savings),
             "target_type": self.target_type,
             "snapshot_id": self.snapshot_id,
-            "rolled_back_at": None if self.rolled_back_at is None else self.rolled_back_at.isoformat(),
+            "rolled_back_at": None
+            if self.rolled_back_at is None
+            else self.rolled_back_at.isoformat(),
         }
 
 

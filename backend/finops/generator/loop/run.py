@@ -48,7 +48,9 @@ def previous_options(estate_dir: Path, out_dir: Path) -> GenerateOptions:
     ``out_dir`` in CUR 2.0 only."""
     path = estate_dir / "ground_truth.json"
     if not path.is_file():
-        raise GeneratorError(f"--continue-from {estate_dir}: no ground_truth.json (not a generated estate)")
+        raise GeneratorError(
+            f"--continue-from {estate_dir}: no ground_truth.json (not a generated estate)"
+        )
     made = json.loads(path.read_text())["generator"]
     return GenerateOptions(
         out_dir=out_dir,
@@ -112,7 +114,10 @@ def continue_estate(
     line_items = 0
     for period in periods:
         ctx = PeriodContext(
-            period, actual.payer.account_id, actual.payer.name, invoice_id(options.seed, period.label)
+            period,
+            actual.payer.account_id,
+            actual.payer.name,
+            invoice_id(options.seed, period.label),
         )
         sink.begin(ctx, revision=1)
         for batch in period_batches(engine, period):
@@ -126,14 +131,23 @@ def continue_estate(
     truth_path = out_dir / TRUTH_FILE
     truth_path.write_text(
         json.dumps(
-            _document(options, first, end, periods=[p.label for p in periods], actions=actions,
-                      owner_changes=list(owner_changes), truths=truths),
+            _document(
+                options,
+                first,
+                end,
+                periods=[p.label for p in periods],
+                actions=actions,
+                owner_changes=list(owner_changes),
+                truths=truths,
+            ),
             indent=2,
         )
         + "\n"
     )
     log.info("generate.next_period", out=str(out_dir), periods=len(periods), actions=len(actions))
-    return NextPeriod(out_dir, first, end, [p.label for p in periods], line_items, truths, truth_path)
+    return NextPeriod(
+        out_dir, first, end, [p.label for p in periods], line_items, truths, truth_path
+    )
 
 
 def _document(
@@ -153,11 +167,17 @@ def _document(
             "start": options.start.isoformat(),
             "end_exclusive": options.end.isoformat(),
         },
-        "written": {"first_day": first.isoformat(), "end_exclusive": end.isoformat(), "periods": periods},
+        "written": {
+            "first_day": first.isoformat(),
+            "end_exclusive": end.isoformat(),
+            "periods": periods,
+        },
         "owner_changes": [o.to_json() for o in owner_changes],
         "actions": [t.to_json() for t in truths],
         "not_measurable_yet": [
-            a.to_json() for a in actions if a.proposal_id not in {t.action.proposal_id for t in truths}
+            a.to_json()
+            for a in actions
+            if a.proposal_id not in {t.action.proposal_id for t in truths}
         ],
     }
 

@@ -95,9 +95,7 @@ class DailyBill:
         return False
 
 
-def after_window(
-    action: ExecutedAction, *, last_day: date
-) -> tuple[date, date] | None:
+def after_window(action: ExecutedAction, *, last_day: date) -> tuple[date, date] | None:
     """The savings tracker's after window of ``action`` on a bill ending ``last_day``."""
     change = _utc_day(action.executed_at)
     start = change + timedelta(days=1)

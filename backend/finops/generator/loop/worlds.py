@@ -79,7 +79,9 @@ def world(
         if action.proposal_id != without:
             _apply_action(plan, timeline, action, resource, hour)
         for owner in owners.pop(action.proposal_id, []):
-            _apply_owner(plan, estate, owner, action, resource, hour, acted=action.proposal_id != without)
+            _apply_owner(
+                plan, estate, owner, action, resource, hour, acted=action.proposal_id != without
+            )
     if owners:
         raise GeneratorError(f"--owner-change names proposals not executed: {sorted(owners)}")
     resources: list[Resource] = []
@@ -113,9 +115,15 @@ def _apply_action(
                 f"proposal {action.proposal_id}: its finding has no recommended_instance_type"
             )
         target = action.target_type
-        plan.at(resource.resource_id, hour, lambda a: None if a is None else {**a, "instance_type": target})
+        plan.at(
+            resource.resource_id,
+            hour,
+            lambda a: None if a is None else {**a, "instance_type": target},
+        )
     else:  # migrate_gp2_to_gp3
-        plan.at(resource.resource_id, hour, lambda a: None if a is None else {**a, "volume_type": "gp3"})
+        plan.at(
+            resource.resource_id, hour, lambda a: None if a is None else {**a, "volume_type": "gp3"}
+        )
     if action.action == "delete_unattached_volume" and action.snapshot_id:
         plan.added.append(
             Resource(
@@ -167,7 +175,9 @@ def _growth(action: ExecutedAction, resource: Resource, factor: Decimal) -> Chan
             )
         return lambda a: None if a is None else {**a, "schedule": "always"}
     if resource.kind == "ebs_volume":
-        return lambda a: None if a is None else {**a, "size_gb": float(a["size_gb"]) * float(factor)}
+        return lambda a: (
+            None if a is None else {**a, "size_gb": float(a["size_gb"]) * float(factor)}
+        )
     raise GeneratorError(f"proposal {action.proposal_id}: usage_growth of a {resource.kind}")
 
 
@@ -213,6 +223,8 @@ def _segments(resource: Resource, changes: list[tuple[int, int, Change]]) -> lis
         start, current = hour, following
     if current is not None and start < end:
         segments.append(
-            replace(resource, launch_hour=start, terminate_hour=resource.terminate_hour, attrs=current)
+            replace(
+                resource, launch_hour=start, terminate_hour=resource.terminate_hour, attrs=current
+            )
         )
     return segments
