@@ -196,7 +196,7 @@ def test_owner_change_parsing_and_refusals(tmp_path: Path) -> None:
     assert parse_owner_change("15:savings_plan").kind == "savings_plan"
     with pytest.raises(GeneratorError, match="expected PROPOSAL:KIND"):
         parse_owner_change("15:bought_more")
-    with pytest.raises(GeneratorError, match="no ground_truth.json"):
+    with pytest.raises(GeneratorError, match=r"no ground_truth\.json"):
         continue_estate(estate_dir=tmp_path, out_dir=tmp_path / "out", actions=[])
 
 

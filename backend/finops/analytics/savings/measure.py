@@ -296,18 +296,17 @@ def _usage_reasons(
 
 def _coverage_reasons(subject: Subject, base: Window, after: Window) -> list[Reason]:
     before, later = base.coverage, after.coverage
-    if before is not None and later is not None:
-        if abs(later - before) > COVERAGE_TOLERANCE:
-            return [
-                Reason(
-                    "coverage_changed",
-                    "medium",
-                    f"commitment coverage of {subject.resource_id} moved from "
-                    f"{before * 100:.0f}% to {later * 100:.0f}% of its list cost between the "
-                    "windows: the effective-cost view counts the commitment's discount, the "
-                    "list-cost view the change in usage",
-                )
-            ]
+    if before is not None and later is not None and abs(later - before) > COVERAGE_TOLERANCE:
+        return [
+            Reason(
+                "coverage_changed",
+                "medium",
+                f"commitment coverage of {subject.resource_id} moved from "
+                f"{before * 100:.0f}% to {later * 100:.0f}% of its list cost between the "
+                "windows: the effective-cost view counts the commitment's discount, the "
+                "list-cost view the change in usage",
+            )
+        ]
     if before is not None and before > 0 and _covered_daily(after) < _covered_daily(base):
         # the usage the commitment covered shrank (stopped, or a smaller type): what it freed
         return [

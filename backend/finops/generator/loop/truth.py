@@ -135,41 +135,58 @@ def savings_truth(
                 without=action.proposal_id,
             )
         )
-        days = range(timeline.day_index(window[0]), timeline.day_index(window[1]) + 1)
-        change = timeline.day_index(window[0]) - 1
-        history = range(max(0, change - BASELINE_DAYS), change)
-        covered = any(
-            bill.commitment_covered(action.resource_id, span)
-            for bill in (actual, without)
-            for span in (history, days)
-        )
-        month_days = calendar.monthrange(window[0].year, window[0].month)[1]
-
-        def saved(view: int) -> Decimal:
-            total = Decimal(0)
-            for d in days:
-                when = timeline.day(d)
-                stretch = Decimal(calendar.monthrange(when.year, when.month)[1]) / month_days
-                a, b = without.day(d), actual.day(d)
-                total += (a[view] - b[view]) + (a[view + 2] - b[view + 2]) * (stretch - 1)
-            return total
-
-        saved_effective, saved_list = saved(0), saved(1)
-        per = Decimal(month_days) / (Decimal(len(days)) * COST_SCALE)
         truths.append(
-            ActionTruth(
-                action=action,
-                after_start=window[0],
-                after_end=window[1],
-                monthly_effective=Decimal(saved_effective) * per,
-                monthly_list=Decimal(saved_list) * per,
-                confounders=tuple(
-                    sorted(
-                        {o.kind for o in owner_changes if o.proposal_id == action.proposal_id}
-                        | ({"rolled_back"} if action.rolled_back_at is not None else set())
-                        | ({"commitment"} if covered else set())
-                    )
-                ),
+            _truth(
+                action,
+                window,
+                timeline=timeline,
+                without=without,
+                actual=actual,
+                owners=owner_changes,
             )
         )
     return truths
+
+
+def _truth(
+    action: ExecutedAction,
+    window: tuple[date, date],
+    *,
+    timeline: Timeline,
+    without: DailyBill,
+    actual: DailyBill,
+    owners: list[OwnerChange],
+) -> ActionTruth:
+    days = range(timeline.day_index(window[0]), timeline.day_index(window[1]) + 1)
+    change = timeline.day_index(window[0]) - 1
+    history = range(max(0, change - BASELINE_DAYS), change)
+    covered = any(
+        bill.commitment_covered(action.resource_id, span)
+        for bill in (actual, without)
+        for span in (history, days)
+    )
+    month_days = calendar.monthrange(window[0].year, window[0].month)[1]
+
+    def saved(view: int) -> Decimal:
+        total = Decimal(0)
+        for d in days:
+            when = timeline.day(d)
+            stretch = Decimal(calendar.monthrange(when.year, when.month)[1]) / month_days
+            a, b = without.day(d), actual.day(d)
+            total += (a[view] - b[view]) + (a[view + 2] - b[view + 2]) * (stretch - 1)
+        return total
+
+    per = Decimal(month_days) / (Decimal(len(days)) * COST_SCALE)
+    confounders = {o.kind for o in owners if o.proposal_id == action.proposal_id}
+    if action.rolled_back_at is not None:
+        confounders.add("rolled_back")
+    if covered:
+        confounders.add("commitment")
+    return ActionTruth(
+        action=action,
+        after_start=window[0],
+        after_end=window[1],
+        monthly_effective=saved(0) * per,
+        monthly_list=saved(1) * per,
+        confounders=tuple(sorted(confounders)),
+    )

@@ -171,7 +171,8 @@ def _growth(action: ExecutedAction, resource: Resource, factor: Decimal) -> Chan
         if resource.attrs.get("schedule") != "office_hours":
             raise GeneratorError(
                 f"proposal {action.proposal_id}: usage_growth of an instance needs an "
-                f"office-hours instance ({resource.resource_id} runs {resource.attrs.get('schedule')})"
+                f"office-hours instance ({resource.resource_id} runs "
+                f"{resource.attrs.get('schedule')})"
             )
         return lambda a: None if a is None else {**a, "schedule": "always"}
     if resource.kind == "ebs_volume":
