@@ -23,6 +23,7 @@ from sqlalchemy import Connection, insert, select, update
 from finops.analytics.evaluation.savings import (
     TOLERANCE,
     SavingsEvaluation,
+    ViewScore,
     evaluate_savings,
     load_truth,
 )
@@ -220,8 +221,14 @@ def savings_table(evaluation: SavingsEvaluation) -> str:
     """Per action: truth, realized and naive in both views with their errors; then the
     summary lines."""
 
-    def pct(value: Decimal | None) -> str:
-        return "-" if value is None else f"{value:+.2%}"
+    def pct(view: ViewScore, *, naive: bool = False) -> str:
+        """The relative error; against a truth of zero, the difference in dollars."""
+        value = view.naive_error if naive else view.error
+        if value is None:
+            return "-"
+        if view.truth == 0:
+            return f"{value:+.2f} $"
+        return f"{value.quantize(Decimal('0.0001')) + 0:+.2%}"
 
     def money(value: Decimal | None) -> str:
         return "-" if value is None else f"{value:.2f}"
@@ -236,12 +243,12 @@ def savings_table(evaluation: SavingsEvaluation) -> str:
                 ", ".join(s.confounders) or "exact",
                 money(e.truth),
                 money(e.realized),
-                pct(e.error),
+                pct(e),
                 money(li.truth),
                 money(li.realized),
-                pct(li.error),
+                pct(li),
                 money(e.naive),
-                pct(e.naive_error),
+                pct(e, naive=True),
                 f"{s.status or '-'} / {s.confidence or '-'}",
                 ", ".join(s.reasons) or "-",
             ]
