@@ -29,9 +29,11 @@ from finops.analytics.evaluation.savings import (
 )
 from finops.config import Settings, get_settings
 from finops.db.engine import get_engine
+from finops.generator import catalog
 from finops.generator.estate.model import Estate, Situation
 from finops.generator.loop.actions import OwnerChange, executed_actions
 from finops.generator.loop.run import NextPeriod, continue_estate
+from finops.generator.options import GeneratorError
 from finops.markdown import table
 from finops.warehouse.tables import (
     remediation_decisions,
@@ -43,7 +45,8 @@ SCENARIO_DATABASE = "finops_eval_savings"
 SCENARIO_AT = datetime(2026, 11, 5, 10, 0, tzinfo=UTC)
 """When the scenario's actions are executed: four days after the estate's range ends."""
 SCENARIO_DAYS = 30
-SCENARIO_ACCOUNTS = 2
+SCENARIO_ACCOUNTS = 3  # the smallest estate with an office-hours instance to rightsize
+OFFICE_HOURS = "office_hours_instance"
 POLICY = "eval-savings-loop"
 
 
@@ -62,6 +65,7 @@ SCENARIO = (
     Planned("idle_instance", 1, "stop_instance", "restart"),
     Planned("previous_generation_instance", 0, "resize_instance"),
     Planned("previous_generation_instance", 1, "resize_instance", "savings_plan"),
+    Planned(OFFICE_HOURS, 0, "resize_instance", "usage_growth"),
     Planned("unattached_volume", 0, "delete_unattached_volume"),
     Planned("gp2_volume", 0, "migrate_gp2_to_gp3"),
     Planned("gp2_volume", 1, "migrate_gp2_to_gp3", "usage_growth"),
@@ -169,8 +173,11 @@ def record_scenario(
         ]
     owners = []
     for planned in SCENARIO:
-        found = [s for s in estate.situations if s.kind == planned.situation and s.resource_id]
-        situation = found[planned.index]
+        if planned.situation == OFFICE_HOURS:
+            situation = _office_hours_instance(estate)
+        else:
+            found = [s for s in estate.situations if s.kind == planned.situation and s.resource_id]
+            situation = found[planned.index]
         details = {k: v for k, v in situation.details.items() if isinstance(v, str | int | float)}
         pid = record_execution(
             conn,
@@ -183,6 +190,32 @@ def record_scenario(
         if planned.owner_change:
             owners.append(OwnerChange(proposal_id=pid, kind=planned.owner_change))
     return owners
+
+
+def _office_hours_instance(estate: Estate) -> Situation:
+    """The first office-hours instance of an xlarge size or more, as an oversized instance one
+    size down (the scenario's rightsized instance whose usage then grows)."""
+    for r in estate.resources:
+        itype = str(r.attrs.get("instance_type", ""))
+        family, _, size = itype.partition(".")
+        if r.kind != "ec2_instance" or r.attrs.get("schedule") != "office_hours":
+            continue
+        if r.terminate_hour is not None or size not in catalog.SIZE_ORDER[1:]:
+            continue
+        smaller = catalog.SIZE_ORDER[catalog.SIZE_ORDER.index(size) - 1]
+        rate = catalog.ec2_rate(itype, r.region) - catalog.ec2_rate(f"{family}.{smaller}", r.region)
+        return Situation(
+            kind="oversized_instance",
+            resource_id=r.resource_id,
+            account_id=r.account_id,
+            region=r.region,
+            service="AmazonEC2",
+            start=estate.timeline.start,
+            end=None,
+            monthly_cost_impact=rate * 730,
+            details={"instance_type": itype, "recommended_instance_type": f"{family}.{smaller}"},
+        )
+    raise GeneratorError("the scenario's estate has no office-hours instance to rightsize")
 
 
 def next_period(
