@@ -24,14 +24,13 @@ Change = Callable[[Attrs], Attrs]
 GONE_AFTER = frozenset(
     {
         "stop_instance",
-        "stop_rds_instance",
         "delete_unattached_volume",
         "delete_old_snapshot",
         "release_address",
         "delete_load_balancer",
     }
 )
-SIMULATED = GONE_AFTER | {"resize_instance", "migrate_gp2_to_gp3"}
+SIMULATED = GONE_AFTER | {"stop_rds_instance", "resize_instance", "migrate_gp2_to_gp3"}
 FAR = 2**40
 
 
@@ -107,7 +106,9 @@ def _apply_action(
             f"generator (simulated: {', '.join(sorted(SIMULATED))})"
         )
     original = dict(resource.attrs)
-    if action.action in GONE_AFTER:
+    if action.action == "stop_rds_instance":  # its storage stays billed
+        plan.at(resource.resource_id, hour, lambda a: None if a is None else {**a, "stopped": True})
+    elif action.action in GONE_AFTER:
         plan.at(resource.resource_id, hour, lambda _: None)
     elif action.action == "resize_instance":
         if not action.target_type:
