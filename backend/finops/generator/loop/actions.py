@@ -8,12 +8,11 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Connection, func, select
+from sqlalchemy import Connection
 
 from finops.generator.options import GeneratorError
-from finops.warehouse.tables import remediation_proposals, remediation_steps
+from finops.warehouse.remediation_log import executed_proposals
 
-EXECUTED = ("succeeded", "verified", "rolled_back")
 OWNER_CHANGES = ("restart", "usage_growth", "savings_plan")
 
 
@@ -97,24 +96,7 @@ def parse_owner_change(text: str) -> OwnerChange:
 def executed_actions(conn: Connection) -> list[ExecutedAction]:
     """Every proposal in succeeded, verified or rolled_back with its successful execute step,
     in proposal order."""
-    p, s = remediation_proposals, remediation_steps
-
-    def step_end(step: str) -> Any:
-        return (
-            select(s.c.proposal_id, func.min(s.c.finished_at).label("at"))
-            .where(s.c.step == step, s.c.outcome == "ok")
-            .group_by(s.c.proposal_id)
-            .subquery()
-        )
-
-    executed, rolled = step_end("execute"), step_end("rollback")
-    rows = conn.execute(
-        select(p, executed.c.at.label("executed_at"), rolled.c.at.label("rolled_back_at"))
-        .join(executed, executed.c.proposal_id == p.c.id)
-        .outerjoin(rolled, rolled.c.proposal_id == p.c.id)
-        .where(p.c.status.in_(EXECUTED))
-        .order_by(p.c.id)
-    ).mappings()
+    rows = executed_proposals(conn)
     actions = []
     for row in rows:
         finding = (row["evidence"] or {}).get("finding") or {}
