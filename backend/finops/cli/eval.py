@@ -17,6 +17,7 @@ from finops.cli.common import (
     markdown_job,
     run_job,
     setup_logging,
+    upgrade_warehouse,
 )
 from finops.config import get_settings
 from finops.errors import FinOpsError
@@ -116,4 +117,44 @@ def eval_optimization_command(
         lambda: runs.eval_optimization(truth, as_of=day(date_)), runs.optimization_lines
     )
     if not result.passed:
+        raise typer.Exit(code=1)
+
+
+@eval_app.command("savings")
+def eval_savings_command(
+    warehouse: Annotated[
+        bool,
+        typer.Option(
+            help="score the actions executed in the configured warehouse on --estate (the "
+            "demo's loop) instead of the evaluation scenario on its own database"
+        ),
+    ] = False,
+    estate: EstateOption = None,
+    owner_change: Annotated[
+        list[str] | None,
+        typer.Option(help="with --warehouse: PROPOSAL:KIND[:N] (see finops generate)"),
+    ] = None,
+    work_dir: Annotated[
+        Path | None, typer.Option(help="where the estates are written; default: FINOPS_HOME")
+    ] = None,
+) -> None:
+    """Realized savings of the savings tracker against the generator's ground truth, beside
+    the naive baseline (estimated savings taken as realized)."""
+    from finops.generator.loop.actions import parse_owner_change
+    from finops.orchestration import savings_loop
+
+    setup_logging()
+    err_console.print("billing the next period with the executed actions and scoring …")
+    try:
+        upgrade_warehouse()
+        evaluation, report = savings_loop.eval_savings(
+            work_dir=work_dir,
+            warehouse=warehouse,
+            estate_dir=estate,
+            owner_changes=[parse_owner_change(text) for text in owner_change or []],
+        )
+    except FinOpsError as exc:
+        raise fail(exc) from exc
+    sys.stdout.write(report.rstrip() + "\n")
+    if not evaluation.passed:
         raise typer.Exit(code=1)

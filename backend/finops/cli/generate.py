@@ -29,6 +29,21 @@ def generate(
     extra_anomalies: Annotated[
         int, typer.Option(min=0, help="plant this many more cost anomalies (evaluation estates)")
     ] = 0,
+    continue_from: Annotated[
+        Path | None,
+        typer.Option(
+            help="a generated estate: write the billing period(s) after its range with the "
+            "actions executed in the warehouse in effect, and savings_truth.json (the estate's "
+            "own options apply; --end: last day, default: every action's 30 days after)"
+        ),
+    ] = None,
+    owner_change: Annotated[
+        list[str] | None,
+        typer.Option(
+            help="with --continue-from: PROPOSAL:KIND[:N], KIND restart (N days later, "
+            "default 7), usage_growth (N times, default 2) or savings_plan; repeatable"
+        ),
+    ] = None,
 ) -> None:
     """Write a deterministic demo AWS estate: billing exports, metrics, inventory, ground truth."""
     from finops.generator import GenerateOptions
@@ -36,6 +51,9 @@ def generate(
     from finops.generator.api import DEFAULT_ANCHOR, DEFAULT_START
 
     setup_logging()
+    if continue_from is not None:
+        _next_period(out, continue_from, owner_change or [], end)
+        return
     try:
         if days is not None and start is not None:
             raise typer.BadParameter("give --days or --start/--end, not both")
@@ -63,4 +81,26 @@ def generate(
     console.print(
         f"wrote {result.line_items:,} line items in {len(result.files)} files to "
         f"{result.out_dir}; ground truth: {result.ground_truth_path}"
+    )
+
+
+def _next_period(out: Path, estate: Path, owner_changes: list[str], end: datetime | None) -> None:
+    """``finops generate --continue-from``: the next period(s) with the executed actions."""
+    from finops.generator.loop.actions import parse_owner_change
+    from finops.orchestration.savings_loop import next_period
+
+    try:
+        result = next_period(
+            estate_dir=estate,
+            out_dir=out,
+            owner_changes=[parse_owner_change(text) for text in owner_changes],
+            end=end.date() + timedelta(days=1) if end else None,
+        )
+    except FinOpsError as exc:
+        raise fail(exc) from exc
+    exact = sum(t.exact for t in result.truths)
+    console.print(
+        f"wrote {result.line_items:,} line items for {', '.join(result.periods)} to "
+        f"{result.out_dir / 'cur2'} with {len(result.truths)} executed action(s) in effect "
+        f"({exact} exact); ground truth: {result.truth_path}"
     )

@@ -4,7 +4,7 @@ status as bills arrive (awaiting → measured → confirmed) and a re-run changi
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -156,6 +156,30 @@ def test_each_action_type_is_measured_from_the_bill(
         gp2.resource_id: (Decimal("2.00"), Decimal("1.60"), Decimal("12.00")),
         eip.resource_id: (Decimal("0.12"), Decimal(0), Decimal("3.60")),
     }
+    # a charge priced per month (GB-Mo) counts each day at the after month's length
+    measured_of = {volume.resource_id: (volume.resource_id, snapshot)}
+    expected = {
+        resource: (
+            prorated(
+                bill,
+                measured_of.get(resource, (resource,)),
+                before,
+                day - timedelta(days=1),
+                base,
+                dim,
+            ),
+            prorated(
+                bill,
+                measured_of.get(resource, (resource,)),
+                day + timedelta(days=1),
+                day + timedelta(days=7),
+                later,
+                dim,
+            ),
+            estimate,
+        )
+        for resource, (base, later, estimate) in expected.items()
+    }
     for resource, (base, later, estimate) in expected.items():
         r = measured[resource]
         assert r["status"] == "measured", resource
@@ -187,8 +211,40 @@ def test_each_action_type_is_measured_from_the_bill(
     bill.load(fresh_settings, tmp_path)
     assert measure_all(engine, after + timedelta(days=5), run_id="s3") == 5
     confirmed = measurements(engine)
-    for resource, (base, later, _) in expected.items():
+    for resource, (base, _, _) in expected.items():
         r = confirmed[resource]
+        later = prorated(
+            bill, measured_of.get(resource, (resource,)), day + timedelta(days=1), after, None, dim
+        )
         assert (r["status"], r["after_days"], r["after_end"]) == ("confirmed", 30, after)
         assert r["realized_monthly_effective"] == (base - later) * dim
         assert r["first_measured_at"] == measured[resource]["first_measured_at"]
+
+
+def prorated(
+    bill: DailyBill,
+    measured: tuple[str, ...],
+    first: date,
+    last: date,
+    flat: Decimal | None,
+    dim: int,
+) -> Decimal:
+    """The daily cost the tracker compares over [first, last] (its resource and, after a
+    volume's deletion, its snapshot): a GB-Mo line counts at ``dim`` days a month; ``flat``
+    (the day's cost where no line is priced per month) when given and nothing is GB-Mo."""
+    days = [first + timedelta(days=k) for k in range((last - first).days + 1)]
+    lines = [
+        (d, line)
+        for d in days
+        for (rid, when), line in bill.lines.items()
+        if when == d and rid in measured
+    ]
+    if flat is not None and not any(line.get("unit") == "GB-Mo" for _, line in lines):
+        return flat
+    total = Decimal(0)
+    for d, line in lines:
+        cost = Decimal(line["cost"])
+        if line.get("unit") == "GB-Mo":
+            cost = cost * month_days(d) / dim
+        total += cost
+    return total / len(days)

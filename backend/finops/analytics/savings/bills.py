@@ -24,6 +24,10 @@ from finops.warehouse.tables import costs
 ZERO = Decimal(0)
 
 
+MONTHLY_UNIT_SUFFIXES = ("-Mo", "-Month", "-Months")
+"""Units priced per month (``GB-Mo``): the bill prorates them over the days of the month."""
+
+
 @dataclass
 class DayCost:
     """One day of the measured resources: costs at source precision, usage amounts."""
@@ -32,6 +36,10 @@ class DayCost:
     effective: Decimal = ZERO
     list: Decimal = ZERO
     covered_list: Decimal = ZERO  # list cost of the usage a commitment covered
+    # of effective / list: the charges priced per month (GB-Mo: storage, snapshots), which the
+    # bill prorates over the days of their month
+    prorated_effective: Decimal = ZERO
+    prorated_list: Decimal = ZERO
     usage: Decimal = ZERO  # the primary resource's usage amount (its own unit)
     hours: Decimal = ZERO  # the primary resource's usage in hours (instances running)
     usage_types: set[str] = field(default_factory=set)  # the primary resource's
@@ -99,6 +107,9 @@ def daily_costs(
         cost.effective += Decimal(eff or 0)
         cost.list += Decimal(lst or 0)
         cost.covered_list += Decimal(covered or 0)
+        if unit is not None and str(unit).endswith(MONTHLY_UNIT_SUFFIXES):
+            cost.prorated_effective += Decimal(eff or 0)
+            cost.prorated_list += Decimal(lst or 0)
         if primary_line:
             cost.usage += Decimal(usage or 0)
             if unit in ("Hrs", "Hours", "Hour"):

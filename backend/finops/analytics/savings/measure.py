@@ -44,14 +44,18 @@ class Window:
     list: Decimal
     covered_list: Decimal
     usage: Decimal
+    # the totals with each day's month-prorated charges counted at the reference month's length
+    # (× days of the day's month ÷ days of the reference month; see ``window``)
+    month_effective: Decimal
+    month_list: Decimal
 
     @property
     def daily_effective(self) -> Decimal:
-        return self.effective / self.days
+        return self.month_effective / self.days
 
     @property
     def daily_list(self) -> Decimal:
-        return self.list / self.days
+        return self.month_list / self.days
 
     @property
     def daily_usage(self) -> Decimal:
@@ -78,8 +82,28 @@ class Measurement:
     daily: tuple[DayCost, ...]
 
 
-def window(days: Mapping[date, DayCost], start: date, end: date) -> Window:
+def window(
+    days: Mapping[date, DayCost], start: date, end: date, *, month_days: int | None = None
+) -> Window:
+    """The days [start, end]: totals at source precision, and the month-normalised totals in
+    which a charge priced per month (billed each day as its monthly price ÷ the days of its
+    month) counts at the reference month's length ``month_days`` (default: as billed), so that
+    windows in months of different lengths compare."""
     span = [days[start + timedelta(days=k)] for k in range((end - start).days + 1)]
+
+    def normalised(total: str, prorated: str) -> Decimal:
+        if month_days is None:
+            return sum((getattr(d, total) for d in span), ZERO)
+        return sum(
+            (
+                getattr(d, total)
+                + getattr(d, prorated)
+                * (Decimal(calendar.monthrange(d.day.year, d.day.month)[1]) / month_days - 1)
+                for d in span
+            ),
+            ZERO,
+        )
+
     return Window(
         start=start,
         end=end,
@@ -88,6 +112,8 @@ def window(days: Mapping[date, DayCost], start: date, end: date) -> Window:
         list=sum((d.list for d in span), ZERO),
         covered_list=sum((d.covered_list for d in span), ZERO),
         usage=sum((d.usage for d in span), ZERO),
+        month_effective=normalised("effective", "prorated_effective"),
+        month_list=normalised("list", "prorated_list"),
     )
 
 
@@ -119,9 +145,16 @@ def measure(
     ``last_billed``), the days the account's bill has (``billed``) and ``bill_changed``: how
     the bill under an earlier measurement's windows changed since (a restatement), if it
     did."""
-    base = window(days, baseline_start(subject, baseline_days=baseline_days), subject.baseline_end)
+    start = subject.after_start
+    month_days = calendar.monthrange(start.year, start.month)[1]
+    base = window(
+        days,
+        baseline_start(subject, baseline_days=baseline_days),
+        subject.baseline_end,
+        month_days=month_days,
+    )
     end = after_end(subject, last_billed=last_billed)
-    after = None if end is None else window(days, subject.after_start, end)
+    after = None if end is None else window(days, start, end, month_days=month_days)
     rolled_short = subject.rolled_back_on is not None and (
         after is None or after.days < MIN_AFTER_DAYS
     )
@@ -134,7 +167,6 @@ def measure(
     # nothing of an after window to judge
     empty = after is None
     after = after or _empty_after(subject, base)
-    month_days = calendar.monthrange(after.start.year, after.start.month)[1]
     reasons = _reasons(subject, base, None if empty else after, days=days, billed=billed)
     if bill_changed is not None:
         reasons.insert(0, Reason("restated_bill", "medium", bill_changed))
@@ -168,6 +200,8 @@ def _empty_after(subject: Subject, base: Window) -> Window:
         base.daily_list,
         base.covered_list / base.days,
         base.daily_usage,
+        base.daily_effective,
+        base.daily_list,
     )
 
 
@@ -262,26 +296,32 @@ def _usage_reasons(
 
 def _coverage_reasons(subject: Subject, base: Window, after: Window) -> list[Reason]:
     before, later = base.coverage, after.coverage
-    if before is not None and later is not None:
-        if abs(later - before) > COVERAGE_TOLERANCE:
-            return [
-                Reason(
-                    "coverage_changed",
-                    "medium",
-                    f"commitment coverage of {subject.resource_id} moved from "
-                    f"{before * 100:.0f}% to {later * 100:.0f}% of its list cost between the "
-                    "windows: the effective-cost view counts the commitment's discount, the "
-                    "list-cost view the change in usage",
-                )
-            ]
-    elif before is not None and before > 0 and (later is None or after.list == 0):
+    if before is not None and later is not None and abs(later - before) > COVERAGE_TOLERANCE:
+        return [
+            Reason(
+                "coverage_changed",
+                "medium",
+                f"commitment coverage of {subject.resource_id} moved from "
+                f"{before * 100:.0f}% to {later * 100:.0f}% of its list cost between the "
+                "windows: the effective-cost view counts the commitment's discount, the "
+                "list-cost view the change in usage",
+            )
+        ]
+    if before is not None and before > 0 and _covered_daily(after) < _covered_daily(base):
+        # the usage the commitment covered shrank (stopped, or a smaller type): what it freed
         return [
             Reason(
                 "commitment_freed",
                 "medium",
                 f"{before * 100:.0f}% of the baseline's list cost was covered by a commitment, "
-                "which stays paid and covers other usage: the effective-cost saving shows on "
-                "the bill only where that usage was on demand",
+                f"and the covered cost fell from {_covered_daily(base)} to "
+                f"{_covered_daily(after)} a day; the commitment stays paid and covers other "
+                "usage: the effective-cost saving shows on the bill only where that usage was "
+                "on demand",
             )
         ]
     return []
+
+
+def _covered_daily(w: Window) -> Decimal:
+    return w.covered_list / w.days

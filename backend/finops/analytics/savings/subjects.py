@@ -11,12 +11,11 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Connection, func, select
+from sqlalchemy import Connection, select
 
 from finops.analytics.savings.bills import daily_costs, last_billed_day
-from finops.warehouse.tables import findings, remediation_proposals, remediation_steps
-
-EXECUTED = ("succeeded", "verified", "rolled_back")
+from finops.warehouse.remediation_log import EXECUTED, executed_proposals
+from finops.warehouse.tables import findings, remediation_proposals
 
 # the actions after which the resource should bill no usage at all (``stops``) or no running
 # hours (``stops_hours``: a stopped instance or database keeps its storage); the others keep
@@ -68,27 +67,7 @@ def _day(at: datetime) -> date:
 
 def executed_actions(conn: Connection) -> list[Subject]:
     """Every executed proposal, with its change time and, for a rollback, its day."""
-    p, s = remediation_proposals, remediation_steps
-    executed = (
-        select(s.c.proposal_id, func.min(s.c.finished_at).label("at"))
-        .where(s.c.step == "execute", s.c.outcome == "ok")
-        .group_by(s.c.proposal_id)
-        .subquery()
-    )
-    rolled = (
-        select(s.c.proposal_id, func.min(s.c.finished_at).label("at"))
-        .where(s.c.step == "rollback", s.c.outcome == "ok")
-        .group_by(s.c.proposal_id)
-        .subquery()
-    )
-    rows = conn.execute(
-        select(p, executed.c.at.label("executed_at"), rolled.c.at.label("rolled_back_at"))
-        .join(executed, executed.c.proposal_id == p.c.id)
-        .outerjoin(rolled, rolled.c.proposal_id == p.c.id)
-        .where(p.c.status.in_(EXECUTED))
-        .order_by(p.c.id)
-    ).mappings()
-    return [_action_subject(r) for r in rows]
+    return [_action_subject(r) for r in executed_proposals(conn)]
 
 
 def _action_subject(row: Any) -> Subject:

@@ -67,6 +67,12 @@ class BillingEngine:
         self.ri_rate_units = [float(r.hourly_rate * COST_SCALE) for r in self.ri]
         self.sp = estate.savings_plans
         self.sp_share = float(catalog.SP_RATE_SHARE)
+        self.sp_scope = [
+            None
+            if not sp.scope
+            else np.array([spec.resource_id in sp.scope for spec in streams.specs], np.bool_)
+            for sp in self.sp
+        ]
         usage = streams.usage_streams
         self.n_usage = int(usage.shape[0])
         self.period_stream_unblended = np.zeros(len(streams), np.int64)
@@ -183,12 +189,12 @@ class BillingEngine:
             return sp_of, sp_eff
         cost = np.rint(od * self.sp_share).astype(np.int64)
         for index, sp in enumerate(self.sp):
+            eligible = self.s.sp_eligible[sid]
+            scope = self.sp_scope[index]
+            if scope is not None:
+                eligible = eligible & scope[sid]
             free = np.nonzero(
-                self.s.sp_eligible[sid]
-                & (ri_of < 0)
-                & (sp_of < 0)
-                & (h >= sp.start_hour)
-                & (h < sp.end_hour)
+                eligible & (ri_of < 0) & (sp_of < 0) & (h >= sp.start_hour) & (h < sp.end_hour)
             )[0]
             if free.size == 0:
                 continue

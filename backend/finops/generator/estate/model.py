@@ -83,6 +83,9 @@ class SavingsPlan:
     end_hour: int
     start: date
     end: date
+    scope: tuple[str, ...] = ()
+    """The resource ids the plan may cover (empty: any eligible usage of the organisation);
+    the generator's loop buys one sized to a single resource (``finops.generator.loop``)."""
 
 
 @dataclass(frozen=True, slots=True)

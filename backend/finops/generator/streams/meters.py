@@ -243,15 +243,16 @@ class ResourceMeters(StreamFactory):
             Model.HOURS,
             "",
         )
-        self.meter(
-            r,
-            instance,
-            rate=rate,
-            base=1.0,
-            description=f"${rate} per RDS {cls} instance hour (or partial hour) running MySQL",
-            instance_type=cls,
-            product={"instance_type": cls, **common},
-        )
+        if not r.attrs.get("stopped"):  # a stopped database bills its storage only
+            self.meter(
+                r,
+                instance,
+                rate=rate,
+                base=1.0,
+                description=f"${rate} per RDS {cls} instance hour (or partial hour) running MySQL",
+                instance_type=cls,
+                product={"instance_type": cls, **common},
+            )
         srate = catalog.regional_price(catalog.RDS_STORAGE_GB_MONTH, r.region)
         self.meter(
             r,
