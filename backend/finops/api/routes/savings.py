@@ -205,7 +205,7 @@ def _range(
     conn: Connection, *, start: date | None, end: date | None, account: str | None
 ) -> tuple[date, date]:
     """[start, end]: by default from the first month with a change to the bill's last day
-    (today's first measured change day when nothing is billed)."""
+    (a default start after the end given: the end's month; nothing billed: the start's day)."""
     check_order(start, end)
     if end is None:
         day = charge_day()
@@ -217,11 +217,10 @@ def _range(
         first = select(func.min(t.c.after_start))
         if account is not None:
             first = first.where(t.c.account_id == account)
-        found = conn.execute(first).scalar_one_or_none()
-        start = (found or end or date.today()).replace(day=1)
+        found = conn.execute(first).scalar_one_or_none() or end or date.today()
+        start = min(found, end or found).replace(day=1)
     end = end or start
-    if start > end:  # a default start after a given end: the end's month
-        start = end.replace(day=1)
+    check_order(start, end)
     return start, end
 
 
