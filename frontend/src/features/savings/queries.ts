@@ -9,14 +9,24 @@ import type {
   SavingsRollupPublic,
 } from "../../api/client";
 import { useApiClient } from "../../api/context";
-import { unwrap } from "../../api/fetch";
+import { type ApiResult, unwrap } from "../../api/fetch";
+
+/** A list's JSON answer: these routes also speak CSV (`format=csv`), which the page never asks
+ * for, so the generated client's type admits text as well. */
+function json<T extends object>(result: ApiResult<T | string>): T {
+  const value = unwrap(result);
+  if (typeof value === "string") {
+    throw new Error("the savings API answered CSV where JSON was asked for");
+  }
+  return value;
+}
 
 export function useSavingsMeasurements(query: SavingsMeasurementsQuery) {
   const client = useApiClient();
   return useQuery({
     queryKey: ["savings", "measurements", query],
     queryFn: async ({ signal }): Promise<SavingsMeasurementsPublic> =>
-      unwrap(await client.GET("/api/v1/savings/measurements", { params: { query }, signal })),
+      json(await client.GET("/api/v1/savings/measurements", { params: { query }, signal })),
     placeholderData: keepPreviousData,
   });
 }
@@ -43,7 +53,7 @@ export function useSavingsRollup(by: RollupDimension, account: string | undefine
   return useQuery({
     queryKey: ["savings", "rollup", by, account],
     queryFn: async ({ signal }): Promise<SavingsRollupPublic> =>
-      unwrap(
+      json(
         await client.GET("/api/v1/savings/rollup", {
           params: { query: { by, account: account ?? null } },
           signal,
@@ -57,7 +67,7 @@ export function useSavingsCumulative(account: string | undefined) {
   return useQuery({
     queryKey: ["savings", "cumulative", account],
     queryFn: async ({ signal }): Promise<SavingsCumulativePublic> =>
-      unwrap(
+      json(
         await client.GET("/api/v1/savings/cumulative", {
           params: { query: { account: account ?? null } },
           signal,
