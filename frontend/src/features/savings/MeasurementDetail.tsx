@@ -3,23 +3,12 @@ import { useMemo } from "react";
 import type { SavingsMeasurementDetailPublic } from "../../api/client";
 import { EChart } from "../../charts/EChart";
 import { QueryView } from "../../components/QueryStatus";
-import { Badge, Card, CardHeader, Empty } from "../../components/ui";
+import { Badge, Card, CardHeader, Empty, Figure } from "../../components/ui";
 import { text } from "../../components/styles";
 import { formatMoney } from "../../lib/money";
 import { buildBeforeAfterOption } from "./beforeAfterOption";
 import { useSavingsMeasurement } from "./queries";
 import { changeLabel, CONFIDENCE_TONES, savingsStatusLabel } from "./savings";
-
-function Figure({ label, value, testId }: { label: string; value: string; testId: string }) {
-  return (
-    <div className="flex flex-col gap-1">
-      <span className="text-[13px] font-medium text-slate-500">{label}</span>
-      <span className="text-lg font-[650] tabular-nums" data-testid={testId}>
-        {value}
-      </span>
-    </div>
-  );
-}
 
 function Confidence({ m }: { m: SavingsMeasurementDetailPublic }) {
   if (m.confidence === null) {

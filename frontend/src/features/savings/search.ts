@@ -1,4 +1,4 @@
-import { offset, oneOf, type RawSearch, text } from "../../app/search";
+import { offset, oneOf, positiveId, type RawSearch, text } from "../../app/search";
 import type { SavingsConfidence, SavingsStatus } from "../../api/client";
 import { CONFIDENCES, SAVINGS_STATUSES } from "./savings";
 
@@ -11,15 +11,6 @@ export interface SavingsSearch {
   action?: string;
   offset?: number;
   id?: number;
-}
-
-function positiveId(value: unknown): number | undefined {
-  const found = text(value);
-  if (found === undefined || !/^[1-9]\d*$/.test(found)) {
-    return undefined;
-  }
-  const parsed = Number(found);
-  return Number.isSafeInteger(parsed) ? parsed : undefined;
 }
 
 export function validateSavingsSearch(raw: RawSearch): SavingsSearch {
