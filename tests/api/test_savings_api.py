@@ -200,6 +200,9 @@ def test_rollups_cumulative_and_csv(fresh_settings: Settings, tmp_path: Path) ->
     backwards = client.get(f"{V1}/rollup", params={"by": "month", "start": "2026-04-11"})
     assert backwards.status_code == 422
     assert "start 2026-04-11 is after end 2026-04-10" in backwards.text
+    ages = client.get(f"{V1}/cumulative", params={"start": "1970-01-01", "end": "2999-12-31"})
+    assert ages.status_code == 422
+    assert "a savings rollup covers at most 3660 days" in ages.text
 
 
 def test_no_credentials_and_another_scope(fresh_settings: Settings, tmp_path: Path) -> None:

@@ -38,7 +38,7 @@ from finops.api.schemas.savings import (
     SavingsStatus,
 )
 from finops.config import Settings
-from finops.errors import FinOpsError, NotFoundError
+from finops.errors import FinOpsError, InvalidParameterError, NotFoundError
 from finops.warehouse.cost_rows import charge_day
 from finops.warehouse.tables import costs, savings_measurements
 
@@ -46,6 +46,9 @@ router = APIRouter(prefix="/savings", tags=["savings"])
 
 t = savings_measurements
 DEFAULT_CURRENCY = "USD"
+MAX_RANGE_DAYS = 3660
+"""A rollup's range spans at most ten years (one line a month; every measurement accrued over
+every month of it)."""
 OUTSIDE_QUERY = "outside"
 """The action / policy filter value for fixes outside the platform (no action, no policy)."""
 
@@ -221,6 +224,11 @@ def _range(
         start = min(found, end or found).replace(day=1)
     end = end or start
     check_order(start, end)
+    if (end - start).days >= MAX_RANGE_DAYS:
+        raise InvalidParameterError(
+            f"start {start} to end {end} spans {(end - start).days + 1} days; a savings "
+            f"rollup covers at most {MAX_RANGE_DAYS} days"
+        )
     return start, end
 
 
