@@ -173,6 +173,16 @@ def test_rollups_cumulative_and_csv(fresh_settings: Settings, tmp_path: Path) ->
     assert (account["key"], _dec(account["realized_effective"])) == (ACCOUNT, Decimal("44.00"))
     assert _dec(account["spend"]) == Decimal("10.00") + Decimal("24.00")
 
+    # another account's savings: none, and its spend is its own bill's (none here)
+    theirs = client.get(
+        f"{V1}/rollup",
+        params={"by": "month", "account": "9" * 12, "start": "2026-03-01", "end": "2026-04-10"},
+    ).json()
+    assert [(m["key"], _dec(m["realized_effective"]), m["spend"]) for m in theirs["data"]] == [
+        ("2026-03", 0, "0"),
+        ("2026-04", 0, "0"),
+    ]
+
     running = client.get(f"{V1}/cumulative").json()
     assert [(m["month"], _dec(m["realized"]), _dec(m["cumulative"])) for m in running["data"]] == [
         ("2026-03", Decimal("88.00"), Decimal("88.00")),
