@@ -21,10 +21,12 @@ function RollupRow({
   line,
   currency,
   label,
+  withSpend,
 }: {
   line: SavingsRollupLinePublic;
   currency: string;
   label: (key: string) => string;
+  withSpend: boolean;
 }) {
   return (
     <tr data-testid="rollup-row" data-key={line.key}>
@@ -42,6 +44,16 @@ function RollupRow({
       <td className={text.num} data-testid="rollup-rate">
         {formatRate(line.realization_rate)}
       </td>
+      {withSpend && (
+        <>
+          <td className={text.num} data-testid="rollup-spend">
+            {line.spend === null ? "—" : formatMoney(line.spend, currency)}
+          </td>
+          <td className={text.num} data-testid="rollup-share">
+            {formatRate(line.share_of_spend)}
+          </td>
+        </>
+      )}
     </tr>
   );
 }
@@ -56,6 +68,8 @@ export function RollupTable({
   testId,
   label = (key) => key,
 }: RollupTableProps) {
+  // spend and the share of it saved exist by month and by account only
+  const withSpend = rollup.by === "month" || rollup.by === "account";
   const columns = [
     keyLabel,
     { label: "Measurements", num: true },
@@ -63,6 +77,7 @@ export function RollupTable({
     { label: "Realized (list)", num: true },
     { label: "Estimated", num: true },
     { label: "Realization", num: true },
+    ...(withSpend ? [{ label: "Spend", num: true }, { label: "Share of spend", num: true }] : []),
   ];
   return (
     <Card className="pb-3" data-testid={testId}>
@@ -76,7 +91,13 @@ export function RollupTable({
           <TableHead columns={columns} />
           <tbody>
             {rollup.data.map((line) => (
-              <RollupRow key={line.key} line={line} currency={rollup.currency} label={label} />
+              <RollupRow
+                key={line.key}
+                line={line}
+                currency={rollup.currency}
+                label={label}
+                withSpend={withSpend}
+              />
             ))}
           </tbody>
         </DataTable>

@@ -26,6 +26,13 @@ const api: FakeRoute = (url) => {
           ]),
         };
       }
+      if (by === "account") {
+        return {
+          body: rollupFixture("account", [
+            rollupLine("123456789012", { realized_effective: "132.00", spend: "185.80", share_of_spend: "0.4153" }),
+          ]),
+        };
+      }
       if (by === "cost_center") {
         return { body: rollupFixture("cost_center", [rollupLine("CC-1001"), rollupLine("unallocated", { realized_effective: "44.00" })]) };
       }
@@ -90,6 +97,13 @@ describe("SavingsPage", () => {
     ]);
     expect(within(actionRows[0] as HTMLElement).getByTestId("rollup-rate")).toHaveTextContent("n/a");
     expect(within(actions).getByRole("button", { name: "Download CSV" })).toBeEnabled();
+    expect(within(actions).queryAllByTestId("rollup-spend")).toHaveLength(0);
+
+    const accounts = screen.getByTestId("savings-by-account");
+    const [account] = within(accounts).getAllByTestId("rollup-row");
+    expect(within(account as HTMLElement).getByTestId("rollup-realized")).toHaveTextContent("$132.00");
+    expect(within(account as HTMLElement).getByTestId("rollup-spend")).toHaveTextContent("$185.80");
+    expect(within(account as HTMLElement).getByTestId("rollup-share")).toHaveTextContent("41.5%");
   });
 
   it("lists the measurements and opens one with its windows, confidence and chart", async () => {

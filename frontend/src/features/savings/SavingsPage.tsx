@@ -117,6 +117,7 @@ function Overviews({ account }: { account: string | undefined }) {
   const cumulative = useSavingsCumulative(account);
   const centers = useSavingsRollup("cost_center", account);
   const actions = useSavingsRollup("action", account);
+  const accounts = useSavingsRollup("account", account);
   return (
     <>
       <QueryView query={months} loading="Loading savings…" failed="Could not load the savings">
@@ -152,6 +153,18 @@ function Overviews({ account }: { account: string | undefined }) {
               rollup={r}
               testId="savings-by-action"
               label={(key) => (key === OUTSIDE_LABEL ? "Fixed outside the platform" : actionLabel(key))}
+            />
+          )}
+        </QueryView>
+        <QueryView query={accounts} loading="Loading accounts…" failed="Could not load the savings by account">
+          {(r) => (
+            <RollupTable
+              title="By account"
+              subtitle="With the account's spend and the share of it saved"
+              keyLabel="account"
+              csvName="savings-by-account"
+              rollup={r}
+              testId="savings-by-account"
             />
           )}
         </QueryView>

@@ -22,9 +22,9 @@ describe("savings helpers", () => {
   it("writes a rollup as CSV with every figure exact", () => {
     const csv = toCsv(rollupCsv("cost_center"), [rollupLine("CC-1001"), rollupLine("unallocated", { realization_rate: null })]);
     expect(csv.split("\r\n")).toEqual([
-      "cost_center,measurements,realized_effective,realized_list,estimated,realization_rate",
-      "CC-1001,1,88.00,96.00,90.3225806451612903225806451,0.9742857142857142857142857143",
-      "unallocated,1,88.00,96.00,90.3225806451612903225806451,",
+      "cost_center,measurements,realized_effective,realized_list,estimated,realization_rate,spend,share_of_spend",
+      "CC-1001,1,88.00,96.00,90.3225806451612903225806451,0.9742857142857142857142857143,,",
+      "unallocated,1,88.00,96.00,90.3225806451612903225806451,,,",
       "",
     ]);
   });

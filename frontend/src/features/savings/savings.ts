@@ -62,6 +62,8 @@ export function rollupCsv(keyHeader: string): readonly CsvColumn<SavingsRollupLi
     { header: "realized_list", value: (r) => r.realized_list },
     { header: "estimated", value: (r) => r.estimated },
     { header: "realization_rate", value: (r) => r.realization_rate },
+    { header: "spend", value: (r) => r.spend },
+    { header: "share_of_spend", value: (r) => r.share_of_spend },
   ];
 }
 
