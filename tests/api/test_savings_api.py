@@ -24,13 +24,7 @@ from finops.warehouse.scope import Scope
 from tests.analytics.savings.test_rollups import outside_fixes
 from tests.factories.identity import add_token, add_user, admin_headers, bearer
 from tests.factories.remediation import ACCOUNT
-from tests.factories.savings import (
-    DailyBill,
-    measure_all,
-    measurements,
-    month_days,
-    stopped_instance,
-)
+from tests.factories.savings import measurements, month_days, two_stopped_instances
 from tests.factories.usage import MotoAws
 from tests.remediation.conftest import RecordingClients, aws, clients, moto_endpoint
 
@@ -254,15 +248,7 @@ def test_actions_by_type_and_policy(
     tmp_path: Path,
 ) -> None:
     engine = get_engine(fresh_settings)
-    folder = tmp_path / "policies"
-    stop, day = stopped_instance(engine, aws, clients, folder)
-    second, _ = stopped_instance(engine, aws, clients, folder, savings="30.00")
-    last = day + timedelta(days=9)
-    bill = DailyBill(first=day - timedelta(days=14), last=last)
-    bill.put(stop.resource_id, bill.first, day, cost="2.40", usage=24)
-    bill.put(second.resource_id, bill.first, day, cost="1.00", usage=24)
-    bill.load(fresh_settings, tmp_path)
-    assert measure_all(engine, last) == 2
+    stop, second, day, last = two_stopped_instances(engine, fresh_settings, aws, clients, tmp_path)
     client = _client(fresh_settings)
     listed = client.get(
         f"{V1}/measurements",
