@@ -1,7 +1,7 @@
 import { getRouteApi } from "@tanstack/react-router";
 import { useMemo } from "react";
 
-import type { SavingsCumulativePublic, SavingsRollupPublic } from "../../api/client";
+import type { RollupDimension, SavingsCumulativePublic, SavingsRollupPublic } from "../../api/client";
 import { EChart } from "../../charts/EChart";
 import { PageGuard } from "../../components/PageGuard";
 import { QueryView } from "../../components/QueryStatus";
@@ -112,12 +112,57 @@ function Select<T extends string>({
   );
 }
 
+interface Grouping {
+  by: RollupDimension;
+  title: string;
+  subtitle: string;
+  keyLabel: string;
+  name: string;
+  label?: (key: string) => string;
+}
+
+/** The rollup tables below the chart: by team, action type and account. */
+const GROUPINGS: readonly Grouping[] = [
+  { by: "cost_center", title: "By team", subtitle: "Cost centers, by the allocation rules", keyLabel: "cost_center", name: "team" },
+  {
+    by: "action",
+    title: "By action type",
+    subtitle: "Remediation actions, and fixes made outside the platform",
+    keyLabel: "action",
+    name: "action",
+    label: (key) => (key === OUTSIDE_LABEL ? "Fixed outside the platform" : actionLabel(key)),
+  },
+  {
+    by: "account",
+    title: "By account",
+    subtitle: "With the account's spend and the share of it saved",
+    keyLabel: "account",
+    name: "account",
+  },
+];
+
+function RollupPanel({ grouping, account }: { grouping: Grouping; account: string | undefined }) {
+  const query = useSavingsRollup(grouping.by, account);
+  return (
+    <QueryView query={query} loading="Loading savings…" failed={`Could not load the savings ${grouping.title.toLowerCase()}`}>
+      {(r) => (
+        <RollupTable
+          title={grouping.title}
+          subtitle={grouping.subtitle}
+          keyLabel={grouping.keyLabel}
+          csvName={`savings-by-${grouping.name}`}
+          rollup={r}
+          testId={`savings-by-${grouping.name}`}
+          label={grouping.label}
+        />
+      )}
+    </QueryView>
+  );
+}
+
 function Overviews({ account }: { account: string | undefined }) {
   const months = useSavingsRollup("month", account);
   const cumulative = useSavingsCumulative(account);
-  const centers = useSavingsRollup("cost_center", account);
-  const actions = useSavingsRollup("action", account);
-  const accounts = useSavingsRollup("account", account);
   return (
     <>
       <QueryView query={months} loading="Loading savings…" failed="Could not load the savings">
@@ -131,43 +176,9 @@ function Overviews({ account }: { account: string | undefined }) {
         )}
       </QueryView>
       <div className="grid grid-cols-1 gap-4 xl:grid-cols-2">
-        <QueryView query={centers} loading="Loading teams…" failed="Could not load the savings by team">
-          {(r) => (
-            <RollupTable
-              title="By team"
-              subtitle="Cost centers, by the allocation rules"
-              keyLabel="cost_center"
-              csvName="savings-by-team"
-              rollup={r}
-              testId="savings-by-team"
-            />
-          )}
-        </QueryView>
-        <QueryView query={actions} loading="Loading action types…" failed="Could not load the savings by action">
-          {(r) => (
-            <RollupTable
-              title="By action type"
-              subtitle="Remediation actions, and fixes made outside the platform"
-              keyLabel="action"
-              csvName="savings-by-action"
-              rollup={r}
-              testId="savings-by-action"
-              label={(key) => (key === OUTSIDE_LABEL ? "Fixed outside the platform" : actionLabel(key))}
-            />
-          )}
-        </QueryView>
-        <QueryView query={accounts} loading="Loading accounts…" failed="Could not load the savings by account">
-          {(r) => (
-            <RollupTable
-              title="By account"
-              subtitle="With the account's spend and the share of it saved"
-              keyLabel="account"
-              csvName="savings-by-account"
-              rollup={r}
-              testId="savings-by-account"
-            />
-          )}
-        </QueryView>
+        {GROUPINGS.map((grouping) => (
+          <RollupPanel key={grouping.by} grouping={grouping} account={account} />
+        ))}
       </div>
     </>
   );
