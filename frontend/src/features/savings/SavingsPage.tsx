@@ -119,6 +119,8 @@ interface Grouping {
   keyLabel: string;
   name: string;
   label?: (key: string) => string;
+  /** across both columns (a table with more columns) */
+  wide?: boolean;
 }
 
 /** The rollup tables below the chart: by team, action type and account. */
@@ -138,6 +140,7 @@ const GROUPINGS: readonly Grouping[] = [
     subtitle: "With the account's spend and the share of it saved",
     keyLabel: "account",
     name: "account",
+    wide: true,
   },
 ];
 
@@ -177,7 +180,9 @@ function Overviews({ account }: { account: string | undefined }) {
       </QueryView>
       <div className="grid grid-cols-1 gap-4 xl:grid-cols-2">
         {GROUPINGS.map((grouping) => (
-          <RollupPanel key={grouping.by} grouping={grouping} account={account} />
+          <div key={grouping.by} className={grouping.wide === true ? "xl:col-span-2" : undefined}>
+            <RollupPanel grouping={grouping} account={account} />
+          </div>
         ))}
       </div>
     </>
