@@ -15,6 +15,7 @@ PATH_VALUES = {
     "token_id": "987654321",
     "username": "nobody-here",
     "action_id": "987654321",
+    "measurement_id": "987654321",
 }
 """A value for each path parameter the API has (a new one fails :func:`api_operations`)."""
 

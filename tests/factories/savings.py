@@ -179,6 +179,24 @@ def resized_instance(
     return proposal, change_day(engine, proposal)
 
 
+def two_stopped_instances(
+    engine: Engine, settings: Settings, aws: MotoAws, clients: Any, root: Path
+) -> tuple[Proposal, Proposal, date, date]:
+    """Two idle instances stopped through the core on one day (estimates 70.00 and 30.00 a
+    month; billed 2.40 and 1.00 a day before), measured from a bill ending 9 days after:
+    (the first, the second, the change day, the bill's last day)."""
+    folder = root / "policies"
+    stop, day = stopped_instance(engine, aws, clients, folder)
+    second, _ = stopped_instance(engine, aws, clients, folder, savings="30.00")
+    last = day + timedelta(days=9)
+    bill = DailyBill(first=day - timedelta(days=14), last=last)
+    bill.put(stop.resource_id, bill.first, day, cost="2.40", usage=24)
+    bill.put(second.resource_id, bill.first, day, cost="1.00", usage=24)
+    bill.load(settings, root)
+    assert measure_all(engine, last) == 2
+    return stop, second, day, last
+
+
 def measure_all(engine: Engine, day: date, run_id: str = "s1") -> int:
     """Measure every subject as of ``day``; how many rows were written."""
     with engine.begin() as conn:

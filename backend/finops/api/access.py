@@ -10,8 +10,9 @@ CSRF token) and documents those answers. The authorization matrix test
 Decisions: reads are for viewers; anomaly feedback (acknowledge, resolve, false positive) is
 for analysts, who investigate costs (viewers only look); remediation proposals are read by
 viewers, and approved, rejected, executed and rolled back by approvers (and admins: the ladder),
-row-level security keeping a scoped approver to the proposals of their accounts; budgets are
-admin (they send alerts to webhooks and mail); the audit trail (who did what, and the check of
+row-level security keeping a scoped approver to the proposals of their accounts; realized
+savings (measurements, rollups) are read by viewers; budgets are admin (they send alerts to
+webhooks and mail); the audit trail (who did what, and the check of
 its hash chain) is for approvers, who answer for the changes it records — it is every team's
 record, not limited by scope; users and everyone's tokens are admin; one's own tokens,
 ``/auth/me`` and logout need any login; health, metrics, the API documentation and the built
@@ -95,6 +96,11 @@ ROUTE_ACCESS: dict[tuple[str, str], Access] = {
     ("POST", f"{V1}/actions/{{action_id}}/reject"): Role.APPROVER,
     ("POST", f"{V1}/actions/{{action_id}}/execute"): Role.APPROVER,
     ("POST", f"{V1}/actions/{{action_id}}/rollback"): Role.APPROVER,
+    # realized savings (the savings tracker's measurements and rollups)
+    ("GET", f"{V1}/savings/measurements"): Role.VIEWER,
+    ("GET", f"{V1}/savings/measurements/{{measurement_id}}"): Role.VIEWER,
+    ("GET", f"{V1}/savings/rollup"): Role.VIEWER,
+    ("GET", f"{V1}/savings/cumulative"): Role.VIEWER,
     # the SQL console (analysts; rows limited by row-level security to the scope)
     ("POST", f"{V1}/sql/query"): Role.ANALYST,
     ("GET", f"{V1}/sql/tables"): Role.ANALYST,

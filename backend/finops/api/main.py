@@ -32,6 +32,7 @@ from finops.api.routes import (
     kpi,
     oidc,
     optimization,
+    savings,
     sources,
     spend,
     sql,
@@ -61,6 +62,7 @@ api_router.include_router(budgets.router)
 api_router.include_router(optimization.router)
 api_router.include_router(sources.router)
 api_router.include_router(actions.router)
+api_router.include_router(savings.router)
 api_router.include_router(audit.router)
 
 

@@ -138,3 +138,17 @@ export type StepPublic = components["schemas"]["StepPublic"];
 export type UtilizationDayPublic = components["schemas"]["UtilizationDayPublic"];
 export type ActionDecisionCreate = components["schemas"]["ActionDecisionCreate"];
 export type ActionsQuery = NonNullable<paths["/api/v1/actions"]["get"]["parameters"]["query"]>;
+
+export type SavingsMeasurementPublic = components["schemas"]["SavingsMeasurementPublic"];
+export type SavingsMeasurementsPublic = components["schemas"]["SavingsMeasurementsPublic"];
+export type SavingsMeasurementDetailPublic = components["schemas"]["SavingsMeasurementDetailPublic"];
+export type SavingsDayPublic = components["schemas"]["SavingsDayPublic"];
+export type SavingsRollupPublic = components["schemas"]["SavingsRollupPublic"];
+export type SavingsRollupLinePublic = components["schemas"]["SavingsRollupLinePublic"];
+export type SavingsCumulativePublic = components["schemas"]["SavingsCumulativePublic"];
+export type SavingsStatus = components["schemas"]["SavingsStatus"];
+export type SavingsConfidence = components["schemas"]["SavingsConfidence"];
+export type RollupDimension = components["schemas"]["RollupDimension"];
+export type SavingsMeasurementsQuery = NonNullable<
+  paths["/api/v1/savings/measurements"]["get"]["parameters"]["query"]
+>;

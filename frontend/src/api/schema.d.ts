@@ -720,6 +720,93 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/savings/cumulative": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read Cumulative
+         * @description Realized savings (effective cost) by month over [start, end] and their running total.
+         */
+        get: operations["read_cumulative_api_v1_savings_cumulative_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/savings/measurements": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read Measurements
+         * @description Measurements in the caller's scope, latest change first (or as ``sort`` / ``order``
+         *     say), one page at a time; ``count`` counts every measurement matching the filters,
+         *     ``counts`` every measurement per status (whatever the filters).
+         */
+        get: operations["read_measurements_api_v1_savings_measurements_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/savings/measurements/{measurement_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read Measurement
+         * @description One measurement with its window totals, usage, the reasons for its confidence and
+         *     every day's effective cost, list cost and usage from the baseline's first day to the after
+         *     window's last (the before/after chart).
+         */
+        get: operations["read_measurement_api_v1_savings_measurements__measurement_id__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/savings/rollup": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read Rollup
+         * @description Realized (effective and list cost) vs estimated savings accrued over [start, end] by
+         *     month, account, cost center (the allocation rules), action type or policy (fixes outside
+         *     the platform under "outside the platform"), with the realization rate and, by month and
+         *     account, the spend and savings' share of it; ``total`` sums every measurement.
+         */
+        get: operations["read_rollup_api_v1_savings_rollup_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/sources": {
         parameters: {
             query?: never;
@@ -2068,6 +2155,12 @@ export interface components {
             total_cost: string;
         };
         /**
+         * ListFormat
+         * @description How a list is answered: JSON (the default) or CSV (every matching row, no paging).
+         * @enum {string}
+         */
+        ListFormat: "json" | "csv";
+        /**
          * LoadPublic
          * @description One row of the billing ingest log: a (source, billing period) slice load.
          */
@@ -2299,6 +2392,12 @@ export interface components {
          */
         Role: "viewer" | "analyst" | "approver" | "admin";
         /**
+         * RollupDimension
+         * @description What a rollup groups by (``finops.analytics.savings.rollups.DIMENSIONS``).
+         * @enum {string}
+         */
+        RollupDimension: "month" | "account" | "cost_center" | "action" | "policy";
+        /**
          * RootCauseEntryPublic
          * @description One child of the incident's scope (an account, service, region, usage type or resource)
          *     and how much of the deviation it explains over the incident's days.
@@ -2321,6 +2420,406 @@ export interface components {
             value: string;
         };
         /**
+         * SavingsConfidence
+         * @enum {string}
+         */
+        SavingsConfidence: "high" | "medium" | "low";
+        /** SavingsCumulativeLinePublic */
+        SavingsCumulativeLinePublic: {
+            /**
+             * Cumulative
+             * @description realized from the range's start to the month's end
+             */
+            cumulative: string;
+            /** Month */
+            month: string;
+            /**
+             * Realized
+             * @description realized that month (effective cost)
+             */
+            realized: string;
+        };
+        /** SavingsCumulativePublic */
+        SavingsCumulativePublic: {
+            /** Count */
+            count: number;
+            /** Currency */
+            currency: string;
+            /** Data */
+            data: components["schemas"]["SavingsCumulativeLinePublic"][];
+            /**
+             * End
+             * Format: date
+             */
+            end: string;
+            /**
+             * Start
+             * Format: date
+             */
+            start: string;
+        };
+        /**
+         * SavingsDayPublic
+         * @description One day of the measured resources, from the baseline's first day to the after window's
+         *     last: costs at source precision, the usage amount in the resource's own unit.
+         */
+        SavingsDayPublic: {
+            /**
+             * Day
+             * Format: date
+             */
+            day: string;
+            /** Effective Cost */
+            effective_cost: string;
+            /** List Cost */
+            list_cost: string;
+            /** Usage */
+            usage: string;
+        };
+        /**
+         * SavingsMeasurementDetailPublic
+         * @description A measurement with everything it was computed from: window totals, usage, the reasons
+         *     for its confidence and every day's costs (the before/after chart).
+         */
+        SavingsMeasurementDetailPublic: {
+            /** Account Id */
+            account_id: string;
+            /**
+             * Action
+             * @description the remediation action; null: outside the platform
+             */
+            action: string | null;
+            /** After Daily Effective */
+            after_daily_effective: string | null;
+            /** After Daily List */
+            after_daily_list: string | null;
+            /** After Daily Usage */
+            after_daily_usage: string | null;
+            /** After Days */
+            after_days: number;
+            /** After Effective Cost */
+            after_effective_cost: string | null;
+            /**
+             * After End
+             * @description null while awaiting bills
+             */
+            after_end: string | null;
+            /** After List Cost */
+            after_list_cost: string | null;
+            /**
+             * After Start
+             * Format: date
+             */
+            after_start: string;
+            /** After Usage */
+            after_usage: string | null;
+            /** Baseline Daily Effective */
+            baseline_daily_effective: string;
+            /** Baseline Daily List */
+            baseline_daily_list: string;
+            /** Baseline Daily Usage */
+            baseline_daily_usage: string;
+            /** Baseline Days */
+            baseline_days: number;
+            /** Baseline Effective Cost */
+            baseline_effective_cost: string;
+            /**
+             * Baseline End
+             * Format: date
+             */
+            baseline_end: string;
+            /** Baseline List Cost */
+            baseline_list_cost: string;
+            /**
+             * Baseline Start
+             * Format: date
+             */
+            baseline_start: string;
+            /** Baseline Usage */
+            baseline_usage: string;
+            /**
+             * Change Day
+             * Format: date
+             */
+            change_day: string;
+            /** Changed At */
+            changed_at: string | null;
+            /** @description null while awaiting bills */
+            confidence: components["schemas"]["SavingsConfidence"] | null;
+            /** Currency */
+            currency: string;
+            /** Daily */
+            daily: components["schemas"]["SavingsDayPublic"][];
+            /** Days In Month */
+            days_in_month: number | null;
+            /** Estimated Monthly Savings */
+            estimated_monthly_savings: string;
+            /** Finding Type */
+            finding_type: string;
+            /**
+             * Fingerprint
+             * @description the finding the change fixed
+             */
+            fingerprint: string;
+            /** First Measured At */
+            first_measured_at: string | null;
+            /** Id */
+            id: number;
+            /**
+             * Measured At
+             * Format: date-time
+             */
+            measured_at: string;
+            /**
+             * Measured On
+             * Format: date
+             */
+            measured_on: string;
+            /** Measured Resources */
+            measured_resources: string[];
+            /** Method */
+            method: string;
+            /** Policy */
+            policy: string | null;
+            /**
+             * Proposal Id
+             * @description the remediation proposal (an action)
+             */
+            proposal_id: number | null;
+            /**
+             * Realized Monthly Effective
+             * @description (baseline daily − after daily) × days in month, effective cost
+             */
+            realized_monthly_effective: string | null;
+            /**
+             * Realized Monthly List
+             * @description the same in the list-cost view
+             */
+            realized_monthly_list: string | null;
+            /** Reasons */
+            reasons: components["schemas"]["SavingsReasonPublic"][];
+            /** Region */
+            region: string | null;
+            /** Resource Id */
+            resource_id: string;
+            /** Resource Tags */
+            resource_tags: {
+                [key: string]: string;
+            };
+            /** Service */
+            service: string | null;
+            status: components["schemas"]["SavingsStatus"];
+            /** Subject Key */
+            subject_key: string;
+            subject_kind: components["schemas"]["SubjectKind"];
+        };
+        /**
+         * SavingsMeasurementPublic
+         * @description One measured change: its windows, daily averages and realized monthly savings in the
+         *     effective-cost and list-cost views beside the estimate.
+         */
+        SavingsMeasurementPublic: {
+            /** Account Id */
+            account_id: string;
+            /**
+             * Action
+             * @description the remediation action; null: outside the platform
+             */
+            action: string | null;
+            /** After Daily Effective */
+            after_daily_effective: string | null;
+            /** After Daily List */
+            after_daily_list: string | null;
+            /** After Days */
+            after_days: number;
+            /**
+             * After End
+             * @description null while awaiting bills
+             */
+            after_end: string | null;
+            /**
+             * After Start
+             * Format: date
+             */
+            after_start: string;
+            /** Baseline Daily Effective */
+            baseline_daily_effective: string;
+            /** Baseline Daily List */
+            baseline_daily_list: string;
+            /** Baseline Days */
+            baseline_days: number;
+            /**
+             * Baseline End
+             * Format: date
+             */
+            baseline_end: string;
+            /**
+             * Baseline Start
+             * Format: date
+             */
+            baseline_start: string;
+            /**
+             * Change Day
+             * Format: date
+             */
+            change_day: string;
+            /** @description null while awaiting bills */
+            confidence: components["schemas"]["SavingsConfidence"] | null;
+            /** Currency */
+            currency: string;
+            /** Estimated Monthly Savings */
+            estimated_monthly_savings: string;
+            /** Finding Type */
+            finding_type: string;
+            /**
+             * Fingerprint
+             * @description the finding the change fixed
+             */
+            fingerprint: string;
+            /** First Measured At */
+            first_measured_at: string | null;
+            /** Id */
+            id: number;
+            /**
+             * Measured At
+             * Format: date-time
+             */
+            measured_at: string;
+            /**
+             * Measured On
+             * Format: date
+             */
+            measured_on: string;
+            /** Method */
+            method: string;
+            /** Policy */
+            policy: string | null;
+            /**
+             * Proposal Id
+             * @description the remediation proposal (an action)
+             */
+            proposal_id: number | null;
+            /**
+             * Realized Monthly Effective
+             * @description (baseline daily − after daily) × days in month, effective cost
+             */
+            realized_monthly_effective: string | null;
+            /**
+             * Realized Monthly List
+             * @description the same in the list-cost view
+             */
+            realized_monthly_list: string | null;
+            /** Region */
+            region: string | null;
+            /** Resource Id */
+            resource_id: string;
+            /** Service */
+            service: string | null;
+            status: components["schemas"]["SavingsStatus"];
+            /** Subject Key */
+            subject_key: string;
+            subject_kind: components["schemas"]["SubjectKind"];
+        };
+        /** SavingsMeasurementsPublic */
+        SavingsMeasurementsPublic: {
+            /**
+             * Count
+             * @description measurements matching the filters (every page)
+             */
+            count: number;
+            /**
+             * Counts
+             * @description measurements per status in the caller's scope (every status, 0 included)
+             */
+            counts: {
+                [key: string]: number;
+            };
+            /** Data */
+            data: components["schemas"]["SavingsMeasurementPublic"][];
+        };
+        /**
+         * SavingsReasonPublic
+         * @description Why the confidence is lowered: the code, the level it lowers to, a sentence naming the
+         *     days, amounts or shares involved.
+         */
+        SavingsReasonPublic: {
+            /** Code */
+            code: string;
+            confidence: components["schemas"]["SavingsConfidence"];
+            /** Text */
+            text: string;
+        };
+        /** SavingsRollupLinePublic */
+        SavingsRollupLinePublic: {
+            /**
+             * Estimated
+             * @description every subject's estimate accrued over the same days
+             */
+            estimated: string;
+            /**
+             * Key
+             * @description the month (YYYY-MM), account, cost center, action or policy
+             */
+            key: string;
+            /**
+             * Realization Rate
+             * @description realized (effective) ÷ the estimate of the measured subjects
+             */
+            realization_rate: string | null;
+            /** Realized Effective */
+            realized_effective: string;
+            /** Realized List */
+            realized_list: string;
+            /**
+             * Share Of Spend
+             * @description realized ÷ (spend + realized)
+             */
+            share_of_spend: string | null;
+            /**
+             * Spend
+             * @description effective cost (by month and account only)
+             */
+            spend: string | null;
+            /**
+             * Subjects
+             * @description measurements accruing savings or an estimate in range
+             */
+            subjects: number;
+        };
+        /** SavingsRollupPublic */
+        SavingsRollupPublic: {
+            by: components["schemas"]["RollupDimension"];
+            /** Count */
+            count: number;
+            /** Currency */
+            currency: string;
+            /** Data */
+            data: components["schemas"]["SavingsRollupLinePublic"][];
+            /**
+             * End
+             * Format: date
+             */
+            end: string;
+            /**
+             * Start
+             * Format: date
+             */
+            start: string;
+            /** @description every measurement over the range */
+            total: components["schemas"]["SavingsRollupLinePublic"];
+        };
+        /**
+         * SavingsSort
+         * @enum {string}
+         */
+        SavingsSort: "change_day" | "realized_monthly_effective" | "estimated_monthly_savings" | "account_id" | "action" | "status" | "confidence";
+        /**
+         * SavingsStatus
+         * @description awaiting_bills → measured (7 full days of bill after the change) → confirmed (30).
+         * @enum {string}
+         */
+        SavingsStatus: "awaiting_bills" | "measured" | "confirmed";
+        /**
          * ScopeModel
          * @description A team scope: sub-account ids (``null``: any) and, per tag key, the values allowed.
          */
@@ -2341,6 +2840,11 @@ export interface components {
             /** Share Pct */
             share_pct: number;
         };
+        /**
+         * SortOrder
+         * @enum {string}
+         */
+        SortOrder: "asc" | "desc";
         /**
          * SourcePublic
          * @description A billing source (``finops sources list``): what the export is and what it holds.
@@ -2518,6 +3022,11 @@ export interface components {
             started_at: string;
             step: components["schemas"]["StepKind"];
         };
+        /**
+         * SubjectKind
+         * @enum {string}
+         */
+        SubjectKind: "action" | "external_fix";
         /** ThresholdCreate */
         ThresholdCreate: {
             kind: components["schemas"]["ThresholdKind"];
@@ -5941,6 +6450,385 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["CohComparisonPublic"];
+                };
+            };
+            /** @description The request cannot be carried out (the message says why) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorPublic"];
+                };
+            };
+            /** @description Not authenticated: no, or no valid, session cookie or API token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorPublic"];
+                };
+            };
+            /** @description The role may not do this (or a session request without its X-CSRF-Token) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorPublic"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorPublic"];
+                };
+            };
+            /** @description Invalid parameter or body (each problem located by `loc`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorPublic"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorPublic"];
+                };
+            };
+            /** @description The warehouse cannot be reached */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorPublic"];
+                };
+            };
+        };
+    };
+    read_cumulative_api_v1_savings_cumulative_get: {
+        parameters: {
+            query?: {
+                /** @description first day (default: the first month with a change) */
+                start?: string | null;
+                /** @description last day (default: the bill's last day) */
+                end?: string | null;
+                /** @description the resource's account id */
+                account?: string | null;
+                /** @description json (default), or csv: every matching row, no paging */
+                format?: components["schemas"]["ListFormat"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the list as JSON, or with format=csv as CSV */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SavingsCumulativePublic"];
+                    "text/csv": string;
+                };
+            };
+            /** @description The request cannot be carried out (the message says why) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorPublic"];
+                };
+            };
+            /** @description Not authenticated: no, or no valid, session cookie or API token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorPublic"];
+                };
+            };
+            /** @description The role may not do this (or a session request without its X-CSRF-Token) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorPublic"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorPublic"];
+                };
+            };
+            /** @description Invalid parameter or body (each problem located by `loc`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorPublic"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorPublic"];
+                };
+            };
+            /** @description The warehouse cannot be reached */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorPublic"];
+                };
+            };
+        };
+    };
+    read_measurements_api_v1_savings_measurements_get: {
+        parameters: {
+            query?: {
+                /** @description status; repeat for several */
+                status?: components["schemas"]["SavingsStatus"][] | null;
+                /** @description the resource's account id */
+                account?: string | null;
+                /** @description the action's name (stop_instance, …); outside: fixes outside */
+                action?: string | null;
+                /** @description the policy's name; outside: fixes */
+                policy?: string | null;
+                /** @description confidence; repeat for several */
+                confidence?: components["schemas"]["SavingsConfidence"][] | null;
+                /** @description the column to sort by */
+                sort?: components["schemas"]["SavingsSort"];
+                /** @description asc or desc */
+                order?: components["schemas"]["SortOrder"];
+                /** @description json (default), or csv: every matching row, no paging */
+                format?: components["schemas"]["ListFormat"];
+                /** @description rows per page */
+                limit?: number;
+                /** @description rows to skip */
+                offset?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the list as JSON, or with format=csv as CSV */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SavingsMeasurementsPublic"];
+                    "text/csv": string;
+                };
+            };
+            /** @description The request cannot be carried out (the message says why) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorPublic"];
+                };
+            };
+            /** @description Not authenticated: no, or no valid, session cookie or API token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorPublic"];
+                };
+            };
+            /** @description The role may not do this (or a session request without its X-CSRF-Token) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorPublic"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorPublic"];
+                };
+            };
+            /** @description Invalid parameter or body (each problem located by `loc`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorPublic"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorPublic"];
+                };
+            };
+            /** @description The warehouse cannot be reached */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorPublic"];
+                };
+            };
+        };
+    };
+    read_measurement_api_v1_savings_measurements__measurement_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description the measurement's id */
+                measurement_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SavingsMeasurementDetailPublic"];
+                };
+            };
+            /** @description The request cannot be carried out (the message says why) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorPublic"];
+                };
+            };
+            /** @description Not authenticated: no, or no valid, session cookie or API token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorPublic"];
+                };
+            };
+            /** @description The role may not do this (or a session request without its X-CSRF-Token) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorPublic"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorPublic"];
+                };
+            };
+            /** @description Invalid parameter or body (each problem located by `loc`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorPublic"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorPublic"];
+                };
+            };
+            /** @description The warehouse cannot be reached */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorPublic"];
+                };
+            };
+        };
+    };
+    read_rollup_api_v1_savings_rollup_get: {
+        parameters: {
+            query: {
+                /** @description what to group by */
+                by: components["schemas"]["RollupDimension"];
+                /** @description first day (default: the first month with a change) */
+                start?: string | null;
+                /** @description last day (default: the bill's last day) */
+                end?: string | null;
+                /** @description the resource's account id */
+                account?: string | null;
+                /** @description json (default), or csv: every matching row, no paging */
+                format?: components["schemas"]["ListFormat"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the list as JSON, or with format=csv as CSV */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SavingsRollupPublic"];
+                    "text/csv": string;
                 };
             };
             /** @description The request cannot be carried out (the message says why) */

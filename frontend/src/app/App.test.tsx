@@ -106,6 +106,7 @@ describe("App navigation", () => {
       "/forecasts",
       "/sources",
       "/actions",
+      "/savings",
       "/sql",
       "/audit",
       "/admin",

@@ -16,6 +16,7 @@ export const PAGES = [
   { path: "/forecasts", label: "Forecasts & budgets" },
   { path: "/sources", label: "Data sources" },
   { path: "/actions", label: "Actions" },
+  { path: "/savings", label: "Savings", need: NEEDS.readSavings },
   { path: "/sql", label: "SQL", need: NEEDS.useSql },
   { path: "/audit", label: "Audit", need: NEEDS.readAudit },
   { path: "/admin", label: "Admin", need: NEEDS.administer },

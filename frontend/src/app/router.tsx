@@ -22,6 +22,8 @@ import { ForecastsPage } from "../features/forecasts/ForecastsPage";
 import { validateForecastsSearch } from "../features/forecasts/search";
 import { OptimizationPage } from "../features/optimization/OptimizationPage";
 import { validateOptimizationSearch } from "../features/optimization/search";
+import { SavingsPage } from "../features/savings/SavingsPage";
+import { validateSavingsSearch } from "../features/savings/search";
 import { OverviewPage } from "../features/overview/OverviewPage";
 import { validateOverviewSearch } from "../features/overview/search";
 import { SourcesPage } from "../features/sources/SourcesPage";
@@ -91,6 +93,12 @@ const pages = [
     path: "/actions",
     validateSearch: validateActionsSearch,
     component: ActionsPage,
+  }),
+  createRoute({
+    getParentRoute: () => rootRoute,
+    path: "/savings",
+    validateSearch: validateSavingsSearch,
+    component: SavingsPage,
   }),
   createRoute({
     getParentRoute: () => rootRoute,

@@ -57,3 +57,13 @@ export function offset(value: unknown): number | undefined {
   const parsed = Number(found);
   return Number.isSafeInteger(parsed) && parsed > 0 ? parsed : undefined;
 }
+
+/** A row's id: a positive integer, or `undefined`. */
+export function positiveId(value: unknown): number | undefined {
+  const found = text(value);
+  if (found === undefined || !/^[1-9]\d*$/.test(found)) {
+    return undefined;
+  }
+  const parsed = Number(found);
+  return Number.isSafeInteger(parsed) ? parsed : undefined;
+}

@@ -47,6 +47,8 @@ export const NEEDS = {
   approve: { permission: "approve" },
   /** the SQL console: read-only queries over the public views */
   useSql: { permission: "sql" },
+  /** realized savings (`GET /savings/*`: viewer) */
+  readSavings: { role: "viewer" },
   /** the audit trail and the check of its hash chain (`GET /audit`: approver) */
   readAudit: { role: "approver" },
 } as const satisfies Record<string, Requirement>;

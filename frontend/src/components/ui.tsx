@@ -290,3 +290,15 @@ export function Headline({
     </div>
   );
 }
+
+/** A labelled figure in a detail panel (`data-testid={testId}` on the value). */
+export function Figure({ label, value, testId }: { label: string; value: string; testId?: string }) {
+  return (
+    <div className="flex flex-col gap-1">
+      <span className="text-[13px] font-medium text-slate-500">{label}</span>
+      <span className="text-lg font-[650] tabular-nums" data-testid={testId}>
+        {value}
+      </span>
+    </div>
+  );
+}

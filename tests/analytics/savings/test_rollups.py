@@ -18,7 +18,7 @@ from finops.api.main import create_app
 from finops.config import Settings
 from tests.factories.identity import admin_headers
 from tests.factories.remediation import ACCOUNT, plant_findings
-from tests.factories.savings import DailyBill, measure_all, stopped_instance
+from tests.factories.savings import DailyBill, measure_all, two_stopped_instances
 from tests.factories.usage import MotoAws
 from tests.remediation.conftest import RecordingClients
 
@@ -115,15 +115,7 @@ def test_rollups_by_action_type_and_policy(
     clients: RecordingClients,
     tmp_path: Path,
 ) -> None:
-    folder = tmp_path / "policies"
-    stop, day = stopped_instance(engine, aws, clients, folder)
-    second, _ = stopped_instance(engine, aws, clients, folder, savings="30.00")
-    last = day + timedelta(days=9)
-    bill = DailyBill(first=day - timedelta(days=14), last=last)
-    bill.put(stop.resource_id, bill.first, day, cost="2.40", usage=24)
-    bill.put(second.resource_id, bill.first, day, cost="1.00", usage=24)
-    bill.load(fresh_settings, tmp_path)
-    assert measure_all(engine, last) == 2
+    stop, second, day, last = two_stopped_instances(engine, fresh_settings, aws, clients, tmp_path)
     with engine.connect() as conn:
         actions = rollup(conn, by="action", start=day, end=last)
         policies = rollup(conn, by="policy", start=day, end=last)

@@ -150,11 +150,17 @@ def _line(key: str, parts: Sequence[Accrued], spend: Decimal | None) -> RollupLi
     )
 
 
-def _spend(conn: Connection, *, start: date, end: date, by_account: bool) -> dict[str, Decimal]:
+def _spend(
+    conn: Connection, *, start: date, end: date, by_account: bool, account_id: str | None
+) -> dict[str, Decimal]:
+    """Effective cost over [start, end] by account or month (of ``account_id`` when given)."""
     day = charge_day()
     key = costs.c.sub_account_id if by_account else func.to_char(day, "YYYY-MM")
+    where = [day >= start, day <= end]
+    if account_id is not None:
+        where.append(costs.c.sub_account_id == account_id)
     rows = conn.execute(
-        select(key, func.sum(costs.c.effective_cost)).where(day >= start, day <= end).group_by(key)
+        select(key, func.sum(costs.c.effective_cost)).where(*where).group_by(key)
     ).all()
     return {str(k): Decimal(v or 0) for k, v in rows}
 
@@ -186,7 +192,7 @@ def rollup(
         for m in rows:
             groups[key(m)].append(accrue(m, start=start, end=end))
     spend = (
-        _spend(conn, start=start, end=end, by_account=by == "account")
+        _spend(conn, start=start, end=end, by_account=by == "account", account_id=account_id)
         if by in ("month", "account")
         else {}
     )

@@ -5,7 +5,7 @@ import { Can } from "../../auth/Can";
 import { NEEDS } from "../../auth/permissions";
 import { EChart } from "../../charts/EChart";
 import { QueryView } from "../../components/QueryStatus";
-import { Badge, Card, CardHeader, Empty } from "../../components/ui";
+import { Badge, Card, CardHeader, Empty, Figure } from "../../components/ui";
 import { cx, text } from "../../components/styles";
 import { formatMoney } from "../../lib/money";
 import {
@@ -26,17 +26,6 @@ export function ActionPanel({ id }: { id: number }) {
     <QueryView query={detail} loading="Loading the proposal…" failed="Could not load the proposal">
       {(data) => <ActionDetail detail={data} />}
     </QueryView>
-  );
-}
-
-function Figure({ label, value, testId }: { label: string; value: string; testId?: string }) {
-  return (
-    <div className="flex flex-col gap-1">
-      <span className="text-[13px] font-medium text-slate-500">{label}</span>
-      <span className="text-lg font-[650] tabular-nums" data-testid={testId}>
-        {value}
-      </span>
-    </div>
   );
 }
 

@@ -1,4 +1,4 @@
-import { offset, oneOf, type RawSearch, text } from "../../app/search";
+import { offset, oneOf, positiveId, type RawSearch, text } from "../../app/search";
 import type { ActionStatus } from "../../api/client";
 import { ACTION_STATUSES } from "./actions";
 
@@ -16,15 +16,6 @@ export interface ActionsSearch {
 }
 
 const STATUS_CHOICES = [...ACTION_STATUSES.map((s) => s.value), ALL_STATUSES] as const;
-
-function positiveId(value: unknown): number | undefined {
-  const found = text(value);
-  if (found === undefined || !/^[1-9]\d*$/.test(found)) {
-    return undefined;
-  }
-  const parsed = Number(found);
-  return Number.isSafeInteger(parsed) ? parsed : undefined;
-}
 
 export function validateActionsSearch(raw: RawSearch): ActionsSearch {
   return {

@@ -82,9 +82,10 @@ describe("controls hidden for what the role cannot do", () => {
     await renderPage("/sources", asRole("approver", api));
     await signedInAs("Approver");
     const nav = screen.getByRole("navigation", { name: "Pages" });
-    expect(within(nav).getAllByRole("link")).toHaveLength(9);
+    expect(within(nav).getAllByRole("link")).toHaveLength(10);
     expect(within(nav).getByRole("link", { name: "SQL" })).toHaveAttribute("href", "/sql");
     expect(within(nav).getByRole("link", { name: "Actions" })).toHaveAttribute("href", "/actions");
+    expect(within(nav).getByRole("link", { name: "Savings" })).toHaveAttribute("href", "/savings");
     expect(within(nav).getByRole("link", { name: "Audit" })).toHaveAttribute("href", "/audit");
     expect(within(nav).queryByRole("link", { name: "Admin" })).toBeNull();
   });

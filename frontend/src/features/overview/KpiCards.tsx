@@ -47,6 +47,18 @@ export function KpiCards({ summary }: KpiCardsProps) {
         caption={labels.changeCaption}
         trend={changeTone(summary.change)}
       />
+      <KpiCard
+        label="Realized savings this month"
+        value={formatMoney(summary.realized_savings_month, currency)}
+        testId="kpi-realized-month"
+        caption={`Measured from the bill after each change, through ${asOf}`}
+      />
+      <KpiCard
+        label="Realized savings to date"
+        value={formatMoney(summary.realized_savings_to_date, currency)}
+        testId="kpi-realized-to-date"
+        caption="Since the first measured change (Savings page)"
+      />
     </KpiGrid>
   );
 }

@@ -39,6 +39,9 @@ describe("OverviewPage", () => {
     expect(screen.getByText("Feb 2025, full month")).toBeInTheDocument();
     expect(screen.getByTestId("kpi-mom")).toHaveTextContent("+10.7%");
     expect(screen.getByTestId("kpi-mom")).toHaveAttribute("data-trend", "up");
+    // realized savings from the KPI summary (kpiFixture: 12.4 this month, 310.75 to date)
+    expect(screen.getByTestId("kpi-realized-month")).toHaveTextContent("$12.40");
+    expect(screen.getByTestId("kpi-realized-to-date")).toHaveTextContent("$310.75");
     expect(screen.getByText("+$310.25 vs same days last month")).toBeInTheDocument();
     const services = within(screen.getByTestId("top-services"));
     expect(services.getByText("Amazon Elastic Compute Cloud")).toBeInTheDocument();
