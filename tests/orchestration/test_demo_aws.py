@@ -1,6 +1,6 @@
 """The demo's AWS: an in-process moto server holding the open findings' resources under the ids
-the bill names; the demo's policies propose for them, and the one an ``auto`` policy approves is
-carried out there (the rest wait)."""
+the bill names; the demo's policies propose for them, and the ones an ``auto`` policy approves
+are carried out there (the rest wait)."""
 
 from __future__ import annotations
 
@@ -23,6 +23,7 @@ from tests.factories.remediation import plant_findings
 INSTANCE = "i-0123456789abcdef0"
 SMALL_GP2 = "vol-0123456789abcdef1"
 LARGE_GP2 = "vol-0123456789abcdef2"
+ADDRESS = "eipalloc-0123456789abcdef3"
 
 
 @pytest.fixture
@@ -39,7 +40,7 @@ def demo_aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[DemoAws]:
     aws.stop()
 
 
-def test_the_demo_remediates_one_and_leaves_the_rest_waiting(
+def test_the_demo_remediates_under_its_auto_policies_and_leaves_the_rest_waiting(
     fresh_settings: Settings, demo_aws: DemoAws, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     folder = tmp_path / "policies"
@@ -61,22 +62,30 @@ def test_the_demo_remediates_one_and_leaves_the_rest_waiting(
         engine, LARGE_GP2, finding_type="gp2_volume", savings="7.74", details=gp2, job="commitments"
     )
 
+    plant_findings(
+        engine, ADDRESS, finding_type="unassociated_eip", savings="3.60", job="allocation"
+    )
+
     mirrored = demo_aws.mirror(engine)
-    assert mirrored.created == {"idle_instance": 1, "gp2_volume": 2}
+    assert mirrored.created == {"idle_instance": 1, "gp2_volume": 2, "unassociated_eip": 1}
     ec2 = demo_aws.client("ec2", "123456789012", "us-east-1")
     described = ec2.describe_instances(InstanceIds=[INSTANCE])["Reservations"][0]["Instances"]
     assert described[0]["InstanceType"] == "m5.xlarge"
-    assert demo_aws.mirror(engine).existing == 3  # a second run finds them
+    assert demo_aws.mirror(engine).existing == 4  # a second run finds them
 
     now = datetime.now(UTC)
     report = run_propose(settings=settings, now=now)
-    assert len(report.proposed) == 3 and len(report.auto_approved) == 1
+    assert len(report.proposed) == 4 and len(report.auto_approved) == 2
     ended = run_execute(
         settings=settings, now=now, actor="finops.demo", proposal_ids=report.auto_approved
     )
-    assert [(p.resource_id, p.status) for p in ended] == [(SMALL_GP2, "verified")]
+    assert sorted((p.resource_id, p.status) for p in ended) == [
+        (ADDRESS, "verified"),
+        (SMALL_GP2, "verified"),
+    ]
     volume = ec2.describe_volumes(VolumeIds=[SMALL_GP2])["Volumes"][0]
     assert volume["VolumeType"] == "gp3"
+    assert ec2.describe_addresses()["Addresses"] == []  # released
     with engine.connect() as conn:
         waiting = {p.resource_id for p in list_proposals(conn, statuses=["proposed"])[0]}
     assert waiting == {INSTANCE, LARGE_GP2}

@@ -32,6 +32,12 @@ from finops.jobs.ledger import JobSkipped, skipped_line
 from finops.orchestration.airflow_api import AirflowApi
 from finops.orchestration.airflow_runtime import SCHEDULED_DAGS, start_airflow, wait_for_run
 from finops.orchestration.demo_aws import DemoAws
+from finops.orchestration.demo_savings import (
+    LOOP_JOBS,
+    close_savings_loop,
+    next_period_path,
+    report_savings,
+)
 from finops.orchestration.processes import ProcessGroup, tail, wait_http
 
 DEMO_DAG = "billing_ingest"
@@ -47,8 +53,11 @@ def run_demo(
     console.print(f"[green]✓[/] warehouse migrated (revision {revision})")
     login = ensure_demo_admin(settings)
     estate = _ensure_estate(settings, console=console, regenerate=regenerate)
-    billing_source = str(estate / "cur2")
-    settings = settings.model_copy(update={"billing_sources": [billing_source]})
+    # the estate's export, and the months the savings loop billed after it on an earlier run
+    sources = [str(estate / "cur2")]
+    if (next_period_path(settings) / "cur2").is_dir():
+        sources.append(str(next_period_path(settings) / "cur2"))
+    settings = settings.model_copy(update={"billing_sources": sources})
 
     # the demo's AWS (moto, in this process): Airflow's tasks and the API inherit its endpoint
     aws = DemoAws()
@@ -63,19 +72,17 @@ def run_demo(
         # the chain runs on its own from here: billing_ingest daily, the analytics on its Assets
         api.set_paused(SCHEDULED_DAGS, paused=False)
         console.print(f"[green]✓[/] unpaused {', '.join(SCHEDULED_DAGS)}")
-        run_id = f"demo__{datetime.now(UTC):%Y%m%dT%H%M%S}"
-        api.trigger(DEMO_DAG, run_id=run_id, conf={"sources": [billing_source]})
-        console.print(f"triggered {DEMO_DAG} run {run_id}; waiting for it …")
-        state = wait_for_run(settings, DEMO_DAG, run_id, group=group)
-        if state != "success":
-            raise FinOpsError(
-                f"{DEMO_DAG} run {run_id} ended {state}; open {access.url}/dags/{DEMO_DAG} "
-                f"to see the failed task's log"
-            )
-        console.print(f"[green]✓[/] {DEMO_DAG} run {run_id} succeeded")
+        _ingest_in_airflow(settings, api, group, sources, url=access.url, console=console)
         _ingest_usage_and_inventory(settings, estate, console=console, regenerate=regenerate)
         _run_analytics(settings, console=console, force=force)
         _remediate(settings, aws, console=console)
+        if close_savings_loop(settings, estate, console=console):
+            loop_source = str(next_period_path(settings) / "cur2")
+            _ingest_in_airflow(settings, api, group, [loop_source], url=access.url, console=console)
+            # findings and savings as of the new bill's end; anomalies, forecasts and budgets
+            # follow in Airflow (their DAGs run on the billing Asset)
+            _run_analytics(settings, console=console, force=False, only=LOOP_JOBS)
+            report_savings(settings, console=console)
         _wait_in_airflow(api, access.url, console=console)
         if not serve:
             return
@@ -108,6 +115,29 @@ def run_demo(
         aws.stop()
 
 
+def _ingest_in_airflow(
+    settings: Settings,
+    api: AirflowApi,
+    group: ProcessGroup,
+    sources: list[str],
+    *,
+    url: str,
+    console: Console,
+) -> None:
+    """A ``billing_ingest`` run over ``sources``, triggered through Airflow's API (so it shows
+    in the Airflow UI), waited for."""
+    run_id = f"demo__{datetime.now(UTC):%Y%m%dT%H%M%S%f}"
+    api.trigger(DEMO_DAG, run_id=run_id, conf={"sources": sources})
+    console.print(f"triggered {DEMO_DAG} run {run_id} over {', '.join(sources)}; waiting for it …")
+    state = wait_for_run(settings, DEMO_DAG, run_id, group=group)
+    if state != "success":
+        raise FinOpsError(
+            f"{DEMO_DAG} run {run_id} ended {state}; open {url}/dags/{DEMO_DAG} "
+            f"to see the failed task's log"
+        )
+    console.print(f"[green]✓[/] {DEMO_DAG} run {run_id} succeeded")
+
+
 def _ingest_usage_and_inventory(
     settings: Settings, estate: Path, *, console: Console, regenerate: bool
 ) -> None:
@@ -130,17 +160,21 @@ def _ingest_usage_and_inventory(
     )
 
 
-def _run_analytics(settings: Settings, *, console: Console, force: bool) -> None:
-    """The analytics jobs, all as of one run date, the last day of the bill, resolved once
-    (each rewrites its own output; one whose inputs have not changed since its last run for
-    that day is skipped, unless ``force``). The DAG runs the billing load triggered wait on the
-    same ledger, so a job is computed once whichever starts first."""
+def _run_analytics(
+    settings: Settings, *, console: Console, force: bool, only: tuple[str, ...] | None = None
+) -> None:
+    """The analytics jobs (or ``only`` these), all as of one run date, the last day of the
+    bill, resolved once (each rewrites its own output; one whose inputs have not changed since
+    its last run for that day is skipped, unless ``force``). The DAG runs the billing load
+    triggered wait on the same ledger, so a job is computed once whichever starts first."""
     from finops.jobs.run_date import resolve_run_date
     from finops.jobs.scheduled import ANALYTICS_JOBS
 
     run_date = resolve_run_date(settings=settings)
     created = None
     for name, job in ANALYTICS_JOBS.items():
+        if only is not None and name not in only:
+            continue
         if name == "budgets":
             created = _demo_budget(settings)
         started = time.monotonic()

@@ -224,9 +224,11 @@ def next_period(
     out_dir: Path,
     owner_changes: list[OwnerChange] = (),  # type: ignore[assignment]
     end: date | None = None,
+    observations: bool = False,
     settings: Settings | None = None,
 ) -> NextPeriod:
-    """``finops generate next-period``: the actions executed in the warehouse, billed."""
+    """``finops generate next-period``: the actions executed in the warehouse, billed (and with
+    ``observations``, the new range's utilization and inventory)."""
     settings = settings or get_settings()
     with get_engine(settings).connect() as conn:
         actions = executed_actions(conn)
@@ -236,6 +238,7 @@ def next_period(
         actions=actions,
         owner_changes=list(owner_changes),
         end=end,
+        observations=observations,
     )
 
 

@@ -19,6 +19,7 @@ from finops.generator.billing.period import period_batches
 from finops.generator.cur2 import Cur2Converter
 from finops.generator.cur2_columns import CUR2_SCHEMA
 from finops.generator.data_export import DataExportWriter
+from finops.generator.estate.model import Estate
 from finops.generator.loop.actions import ExecutedAction, OwnerChange
 from finops.generator.loop.truth import AFTER_DAYS, ActionTruth, savings_truth
 from finops.generator.loop.worlds import world
@@ -85,11 +86,15 @@ def continue_estate(
     actions: list[ExecutedAction],
     owner_changes: list[OwnerChange] = (),  # type: ignore[assignment]
     end: date | None = None,
+    observations: bool = False,
 ) -> NextPeriod:
     """Bill the periods from the end of ``estate_dir``'s range to ``end`` (exclusive; default
     ``default_end``) with ``actions`` and ``owner_changes`` in effect; whole periods, so a
     range that ended mid-month re-delivers that month. Writes ``out_dir/cur2`` and
-    ``out_dir/savings_truth.json``; deterministic in its inputs."""
+    ``out_dir/savings_truth.json``, and with ``observations`` the CloudWatch utilization and
+    AWS Config inventory of the new range's last days (as many as the estate had: a stopped
+    instance reports no metrics after its stop, a resized one its new type), so the findings
+    as of the new bill's end see the estate as it is; deterministic in its inputs."""
     options = previous_options(estate_dir, out_dir)
     end = end or default_end(options.end, actions)
     if end <= options.end:
@@ -144,10 +149,23 @@ def continue_estate(
         )
         + "\n"
     )
+    if observations:
+        _observations(out_dir, actual, utilization_days=options.utilization_days)
     log.info("generate.next_period", out=str(out_dir), periods=len(periods), actions=len(actions))
     return NextPeriod(
         out_dir, first, end, [p.label for p in periods], line_items, truths, truth_path
     )
+
+
+def _observations(out_dir: Path, estate: Estate, *, utilization_days: int) -> None:
+    """The utilization and inventory files ``finops generate`` writes, for ``estate``'s range."""
+    from finops.generator.inventory import write_inventory
+    from finops.generator.utilization import write_utilization
+
+    write_utilization(
+        root=out_dir / "cloudwatch" / "metric-streams", estate=estate, days=utilization_days
+    )
+    write_inventory(root=out_dir / "config", estate=estate, utilization_days=utilization_days)
 
 
 def _document(
