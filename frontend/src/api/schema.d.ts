@@ -6803,9 +6803,9 @@ export interface operations {
     };
     read_rollup_api_v1_savings_rollup_get: {
         parameters: {
-            query: {
+            query?: {
                 /** @description what to group by */
-                by: components["schemas"]["RollupDimension"];
+                by?: components["schemas"]["RollupDimension"];
                 /** @description first day (default: the first month with a change) */
                 start?: string | null;
                 /** @description last day (default: the bill's last day) */

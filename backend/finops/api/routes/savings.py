@@ -255,7 +255,7 @@ def _total(
 def read_rollup(
     conn: ConnectionDep,
     settings: SettingsDep,
-    by: Annotated[RollupDimension, Query(description="what to group by")],
+    by: Annotated[RollupDimension, Query(description="what to group by")] = (RollupDimension.month),
     start: StartQuery = None,
     end: EndQuery = None,
     account: AccountQuery = None,
