@@ -3,17 +3,28 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 
 from finops import secrets as finops_secrets
 from tests.secrets.fake_vault import FakeClock, Identity, VaultState, fake_vault
 
-API = Identity(policies=("finops/api/", "finops/shared/"), ttl=120, max_ttl=200)
-JOBS = Identity(policies=("finops/jobs/", "finops/shared/"))
-AIRFLOW = Identity(policies=("finops/airflow/",))
+POLICIES = Path(__file__).resolve().parents[2] / "vault" / "policies"
+
+
+def readable(policy: str) -> tuple[str, ...]:
+    """The KV v2 path prefixes a committed policy lets its holder read (``secret/data/x/*``)."""
+    text = (POLICIES / f"{policy}.hcl").read_text()
+    return tuple(re.findall(r'^path "secret/data/([^"*]+)\*"', text, flags=re.MULTILINE))
+
+
+API = Identity(policies=readable("finops-api"), ttl=120, max_ttl=200)
+JOBS = Identity(policies=readable("finops-jobs"))
+AIRFLOW = Identity(policies=readable("finops-airflow"))
 
 SECRETS = {
     "finops/shared/db": {"url": "postgresql://finops:db-pass@db.internal:5432/finops"},
