@@ -188,6 +188,9 @@ class Settings(BaseSettings):
     airflow_admin_user: str = "admin"
     log_level: str = "INFO"
     log_json: bool = True
+    metrics_cache_s: float = Field(
+        default=5.0, ge=0, description="how long /metrics reuses its read of the warehouse"
+    )
 
     # secrets (finops.secrets, docs/operations.md "Secrets"): a secret setting may hold a
     # reference vault:<path>#<key>, resolved by get_settings() through the provider
