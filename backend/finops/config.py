@@ -7,25 +7,11 @@ from pathlib import Path
 from typing import Literal, Self, get_args
 from urllib.parse import urlsplit
 
-from pydantic import (
-    Field,
-    PrivateAttr,
-    SecretStr,
-    ValidationError,
-    field_validator,
-    model_validator,
-)
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
+from pydantic_settings import SettingsConfigDict
 
 from finops.errors import ConfigurationError
-from finops.secrets import (
-    AuthMethod,
-    ProviderName,
-    VaultConfig,
-    is_reference,
-    resolve_references,
-    secrets_provider,
-)
+from finops.secret_settings import SecretSettings, resolve_secrets
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 ENV_PREFIX = "FINOPS_"
@@ -38,8 +24,10 @@ RoleName = Literal["viewer", "analyst", "approver", "admin"]
 that the two agree)."""
 
 
-class Settings(BaseSettings):
-    """Platform settings. Every piece of state lives under ``home`` unless configured."""
+class Settings(SecretSettings):
+    """Platform settings. Every piece of state lives under ``home`` unless configured; the
+    secrets provider's settings (``FINOPS_SECRETS_PROVIDER``, ``FINOPS_VAULT_*``) come from
+    :class:`SecretSettings`."""
 
     model_config = SettingsConfigDict(env_prefix=ENV_PREFIX, extra="ignore")
 
@@ -192,24 +180,6 @@ class Settings(BaseSettings):
         default=5.0, ge=0, description="how long /metrics reuses its read of the warehouse"
     )
 
-    # secrets (finops.secrets, docs/operations.md "Secrets"): a secret setting may hold a
-    # reference vault:<path>#<key>, resolved by get_settings() through the provider
-    secrets_provider: ProviderName = Field(default="env", description="env | vault")
-    vault_addr: str | None = Field(default=None, description="Vault's URL (https://vault:8200)")
-    vault_auth_method: AuthMethod = Field(default="token", description="token|approle|kubernetes")
-    vault_token: SecretStr | None = None
-    vault_role_id: str | None = Field(default=None, description="AppRole role id")
-    vault_secret_id: SecretStr | None = Field(default=None, description="AppRole secret id")
-    vault_kubernetes_role: str | None = Field(default=None, description="Vault role of the pod")
-    vault_kubernetes_jwt_path: Path = Path("/var/run/secrets/kubernetes.io/serviceaccount/token")
-    vault_auth_mount: str | None = Field(default=None, description="unset: approle|kubernetes")
-    vault_mount: str = Field(default="secret", description="the KV v2 secrets engine's mount")
-    vault_namespace: str | None = None
-    vault_cache_ttl_s: float = Field(default=300.0, ge=0, description="how long a read is kept")
-    vault_renew_margin_s: float = Field(default=60.0, ge=0, description="renew a token this early")
-    vault_ca_cert: Path | None = Field(default=None, description="CA bundle of Vault's TLS")
-    _secret_references: dict[str, str] = PrivateAttr(default_factory=dict)
-
     anomaly_tag_keys: list[str] = Field(
         default_factory=lambda: ["team", "cost-center"],
         description="tag keys watched as anomaly scopes (spelling-insensitive: user:cost_center "
@@ -308,30 +278,6 @@ class Settings(BaseSettings):
         return self
 
     @property
-    def secret_references(self) -> dict[str, str]:
-        """The settings whose value was read from Vault: name -> the reference they held."""
-        return dict(self._secret_references)
-
-    def vault_config(self) -> VaultConfig | None:
-        if self.vault_addr is None:
-            return None
-        return VaultConfig(
-            url=self.vault_addr,
-            auth_method=self.vault_auth_method,
-            token=_plain(self.vault_token),
-            role_id=self.vault_role_id,
-            secret_id=_plain(self.vault_secret_id),
-            kubernetes_role=self.vault_kubernetes_role,
-            kubernetes_jwt_path=self.vault_kubernetes_jwt_path,
-            auth_mount=self.vault_auth_mount,
-            mount=self.vault_mount,
-            namespace=self.vault_namespace,
-            cache_ttl_s=self.vault_cache_ttl_s,
-            renew_margin_s=self.vault_renew_margin_s,
-            verify=str(self.vault_ca_cert) if self.vault_ca_cert else True,
-        )
-
-    @property
     def secure_cookies(self) -> bool:
         if self.cookie_secure is not None:
             return self.cookie_secure
@@ -360,48 +306,6 @@ class Settings(BaseSettings):
     @property
     def remediation_policy_path(self) -> Path:
         return (self.remediation_policy_dir or self.home / "policies").resolve()
-
-
-SECRET_SETTINGS = (
-    "database_url",
-    "aws_role_arn",
-    "aws_external_id",
-    "notify_smtp_username",
-    "notify_smtp_password",
-    "oidc_client_secret",
-    "session_secret",
-    "db_app_password",
-    "db_console_password",
-    "db_api_password",
-)
-"""The settings that may hold a ``vault:<path>#<key>`` reference."""
-
-
-def _plain(value: str | SecretStr | None) -> str | None:
-    return value.get_secret_value() if isinstance(value, SecretStr) else value
-
-
-def resolve_secrets(settings: Settings) -> Settings:
-    """The settings with every secret reference replaced by its value from the provider
-    (``FINOPS_SECRETS_PROVIDER``); settings holding no reference come back unchanged."""
-    references = {
-        name: raw
-        for name in SECRET_SETTINGS
-        if (raw := _plain(getattr(settings, name))) is not None and is_reference(raw)
-    }
-    if not references:
-        return settings
-    provider = secrets_provider(settings.secrets_provider, settings.vault_config())
-    values = resolve_references(
-        {ENV_PREFIX + name.upper(): text for name, text in references.items()}, provider=provider
-    )
-    update: dict[str, object] = {}
-    for name in references:
-        value = values[ENV_PREFIX + name.upper()]
-        update[name] = SecretStr(value) if isinstance(getattr(settings, name), SecretStr) else value
-    resolved = settings.model_copy(update=update)
-    resolved._secret_references = references
-    return resolved
 
 
 def describe_invalid(exc: ValidationError) -> str:
