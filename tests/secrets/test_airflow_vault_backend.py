@@ -98,3 +98,34 @@ def test_the_backend_is_refused_outside_the_airflow_paths(vault: Vault, tmp_path
     )
     with pytest.raises(InvalidRequest, match="invalid role or secret ID"):
         VaultBackend(**wrong).get_variable("billing_period_lag_days")
+
+
+def test_airflow_tasks_get_the_reference_not_the_database_url(
+    vault: Vault, fresh_settings: Settings, tmp_path: Path
+) -> None:
+    """The warehouse URL comes from Vault; Airflow's processes (and so its tasks) receive the
+    reference and the Vault settings, and resolve the URL themselves."""
+    from finops.config import resolve_secrets
+    from finops.orchestration.airflow_env import airflow_env
+
+    assert fresh_settings.database_url is not None
+    url = fresh_settings.database_url.get_secret_value()
+    vault.state.data["finops/shared/db"] = {"url": url}
+    settings = resolve_secrets(
+        Settings(
+            home=fresh_settings.home,
+            environment="test",
+            database_url="vault:finops/shared/db#url",
+            secrets_provider="vault",
+            vault_addr=vault.url,
+            vault_token=vault.api_token,
+        )
+    )
+    assert settings.database_url is not None
+    assert settings.database_url.get_secret_value() == url
+    env = airflow_env(settings, base={})
+    assert env["FINOPS_DATABASE_URL"] == "vault:finops/shared/db#url"
+    assert env["FINOPS_SECRETS_PROVIDER"] == "vault"
+    assert env["FINOPS_VAULT_ADDR"] == vault.url
+    assert env["AIRFLOW__SECRETS__BACKEND"] == VAULT_BACKEND
+    assert url not in env.values()
