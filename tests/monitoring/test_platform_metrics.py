@@ -22,8 +22,17 @@ from finops.ingest.billing import ingest_billing
 from finops.ingest.billing.load import RECONCILIATION_MISMATCH
 from finops.jobs.budgets import run_budgets
 from finops.jobs.ledger import run_unless_unchanged
+from finops.jobs.savings import run_savings
 from finops.platform_metrics import METRICS, PlatformMetrics
 from tests.factories.cur2 import Cur2Export
+from tests.factories.remediation import (
+    ACCOUNT,
+    idle_policy_folder,
+    moto_aws,
+    plant_findings,
+    propose_idle,
+)
+from tests.factories.savings import DailyBill
 
 FIRST_DAY = date(2026, 10, 30)
 DAYS = 4  # two days in October, two in November: two billing periods
@@ -150,3 +159,38 @@ def test_the_api_serves_them_and_reads_the_warehouse_once_per_cache_period(
         cached = samples(client.get("/metrics").text)
         read = ("finops_platform_metrics_read_seconds", ())
         assert cached[read] == got[read] > 0  # within the cache period: the same read
+
+
+def test_approvals_waiting_and_realized_savings(fresh_settings: Settings, tmp_path: Path) -> None:
+    """Two idle instances proposed for stopping (moto, the idle policy) wait for approval; an
+    instance gone after its finding is measured by the savings job (the bill of
+    tests/analytics/savings/test_job.py: 62.00 a month realized against 50.00 estimated)."""
+    engine = get_engine(fresh_settings)
+    with moto_aws() as aws:
+        settings = fresh_settings.model_copy(
+            update={
+                "aws_endpoint_url": aws.endpoint,
+                "remediation_policy_dir": idle_policy_folder(tmp_path / "policies"),
+            }
+        )
+        assert len(propose_idle(settings, aws, accounts={ACCOUNT: 2})) == 2
+    plant_findings(engine, "i-gone", as_of=date(2026, 3, 10), savings="50.00")
+    plant_findings(engine, "i-other", as_of=date(2026, 3, 11), savings="5.00")
+    bill = DailyBill(first=date(2026, 2, 20), last=date(2026, 3, 25))
+    bill.put("i-gone", bill.first, date(2026, 3, 10), cost="2.00", usage=24)
+    bill.load(fresh_settings, tmp_path, until=date(2026, 3, 20))
+    run_savings(run_date=date(2026, 3, 25), settings=fresh_settings)
+
+    from prometheus_client import CollectorRegistry, generate_latest
+
+    registry = CollectorRegistry(auto_describe=False)
+    registry.register(PlatformMetrics(engine=lambda: engine))
+    got = samples(generate_latest(registry).decode())
+    assert got[("finops_remediation_awaiting_approval", ())] == 2
+    assert got[("finops_remediation_proposals", (("status", "proposed"),))] == 2
+    assert got[("finops_remediation_awaiting_savings_monthly", ())] == 2 * 70.08
+    assert 0 <= got[("finops_remediation_awaiting_approval_oldest_age_hours", ())] < 1
+    measured = (("currency", "USD"), ("status", "measured"))
+    assert got[("finops_savings_realized_monthly", measured)] == 62.0
+    assert got[("finops_savings_estimated_monthly", measured)] == 50.0
+    assert got[("finops_savings_subjects", (("status", "measured"),))] == 1
