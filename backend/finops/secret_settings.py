@@ -9,9 +9,9 @@ provider reads (finops.secrets); docs/operations.md "Secrets".
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TypeVar
+from typing import Self, TypeVar
 
-from pydantic import Field, PrivateAttr, SecretStr
+from pydantic import Field, PrivateAttr, SecretStr, model_validator
 from pydantic_settings import BaseSettings
 
 from finops.secrets import (
@@ -42,6 +42,12 @@ class SecretSettings(BaseSettings):
     vault_renew_margin_s: float = Field(default=60.0, ge=0, description="renew a token this early")
     vault_ca_cert: Path | None = Field(default=None, description="CA bundle of Vault's TLS")
     _secret_references: dict[str, str] = PrivateAttr(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _vault_needs_an_address(self) -> Self:
+        if self.secrets_provider == "vault" and not self.vault_addr:
+            raise ValueError("FINOPS_VAULT_ADDR must be set with FINOPS_SECRETS_PROVIDER=vault")
+        return self
 
     @property
     def secret_references(self) -> dict[str, str]:

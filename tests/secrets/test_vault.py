@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from finops.config import Settings, get_settings, resolve_secrets
+from finops.errors import ConfigurationError
 from finops.secrets import SecretReference, SecretsError, VaultConfig, VaultProvider
 from tests.secrets.conftest import SECRETS, Vault
 
@@ -186,3 +187,16 @@ def test_a_reference_without_the_vault_provider_is_refused(tmp_path: Path) -> No
         resolve_secrets(settings)
     plain = Settings(home=tmp_path, database_url="postgresql://h/d")
     assert resolve_secrets(plain) is plain
+
+
+def test_the_vault_provider_needs_an_address(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("FINOPS_SECRETS_PROVIDER", "vault")
+    monkeypatch.delenv("FINOPS_VAULT_ADDR", raising=False)
+    get_settings.cache_clear()
+    try:
+        with pytest.raises(ConfigurationError, match="FINOPS_VAULT_ADDR must be set"):
+            get_settings()
+    finally:
+        get_settings.cache_clear()
