@@ -1,18 +1,19 @@
 # Two entry points (see README): `make demo` runs the platform, `make test` checks everything.
-# Both install what they need: uv (with pip), Python deps (uv.lock), npm deps, Debian chromium.
+# Both install what they need: uv (with pip), Python deps (uv.lock), npm deps, Debian chromium,
+# Debian prometheus and prometheus-alertmanager (promtool, amtool and the server for the monitoring tests).
 
 SHELL := /bin/bash
 UV := $(shell command -v uv 2>/dev/null || echo "python3 -m uv")
 NPM := npm --prefix frontend
 APT_GET := $(if $(filter 0,$(shell id -u)),apt-get,sudo apt-get)
 
-.PHONY: demo test setup python-deps frontend-deps frontend chromium lint typecheck check-api \
+.PHONY: demo test setup python-deps frontend-deps frontend chromium prometheus lint typecheck check-api \
         pytest vitest clean focus-validator focus-validator-lock
 
 demo: setup frontend
 	$(UV) run finops demo
 
-test: setup chromium focus-validator frontend lint typecheck check-api vitest pytest
+test: setup chromium prometheus focus-validator frontend lint typecheck check-api vitest pytest
 
 setup: python-deps frontend-deps
 
@@ -32,6 +33,13 @@ frontend: frontend-deps
 chromium:
 	@command -v chromium >/dev/null 2>&1 || { \
 		$(APT_GET) update -qq && DEBIAN_FRONTEND=noninteractive $(APT_GET) install -y -qq chromium; }
+
+# tests/monitoring: promtool checks and unit-tests the rules, a real Prometheus scrapes
+# `finops serve`, amtool checks the Alertmanager config
+prometheus:
+	@{ command -v promtool && command -v amtool; } >/dev/null 2>&1 || { \
+		$(APT_GET) update -qq && DEBIAN_FRONTEND=noninteractive $(APT_GET) install -y -qq \
+			--no-install-recommends prometheus prometheus-alertmanager; }
 
 # The FinOps Foundation's focus-validator in its own venv (Python >= 3.12, pinned packages):
 # tests/export/test_focus_export.py runs it on `finops export focus` output.

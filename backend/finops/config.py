@@ -8,9 +8,10 @@ from typing import Literal, Self, get_args
 from urllib.parse import urlsplit
 
 from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import SettingsConfigDict
 
 from finops.errors import ConfigurationError
+from finops.secret_settings import SecretSettings, resolve_secrets
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 ENV_PREFIX = "FINOPS_"
@@ -23,8 +24,10 @@ RoleName = Literal["viewer", "analyst", "approver", "admin"]
 that the two agree)."""
 
 
-class Settings(BaseSettings):
-    """Platform settings. Every piece of state lives under ``home`` unless configured."""
+class Settings(SecretSettings):
+    """Platform settings. Every piece of state lives under ``home`` unless configured; the
+    secrets provider's settings (``FINOPS_SECRETS_PROVIDER``, ``FINOPS_VAULT_*``) come from
+    :class:`SecretSettings`."""
 
     model_config = SettingsConfigDict(env_prefix=ENV_PREFIX, extra="ignore")
 
@@ -173,6 +176,9 @@ class Settings(BaseSettings):
     airflow_admin_user: str = "admin"
     log_level: str = "INFO"
     log_json: bool = True
+    metrics_cache_s: float = Field(
+        default=5.0, ge=0, description="how long /metrics reuses its read of the warehouse"
+    )
 
     anomaly_tag_keys: list[str] = Field(
         default_factory=lambda: ["team", "cost-center"],
@@ -317,8 +323,10 @@ def describe_invalid(exc: ValidationError) -> str:
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:
     """The process-wide settings (read once from the environment); a value the settings refuse
-    is a ``ConfigurationError`` naming the variable."""
+    is a ``ConfigurationError`` naming the variable; secret references are resolved (a secret
+    that cannot be read is a ``SecretsError`` naming the variable and the Vault path)."""
     try:
-        return Settings()
+        settings = Settings()
     except ValidationError as exc:
         raise ConfigurationError(describe_invalid(exc)) from None
+    return resolve_secrets(settings)

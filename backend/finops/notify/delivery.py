@@ -16,6 +16,14 @@ from finops.config import Settings, get_settings
 from finops.errors import InvalidParameterError
 from finops.notify.channels import DeliveryError, post_webhook, send_email
 from finops.notify.targets import TargetRefusedError, check_webhook_url
+from finops.secrets import (
+    EnvironmentProvider,
+    SecretReference,
+    SecretsError,
+    SecretsProvider,
+    is_reference,
+    secrets_provider,
+)
 
 log = structlog.get_logger(__name__)
 
@@ -37,6 +45,9 @@ class NotifySettings:
     backoff_s: float = 1.0  # first retry delay; doubles
     retry_budget: int = 10  # retries one run may spend over all its deliveries
     webhook_allow: tuple[str, ...] = ()  # non-public webhook hosts/networks allowed
+    secrets: SecretsProvider = field(
+        default_factory=EnvironmentProvider, compare=False, hash=False, repr=False
+    )  # reads webhook URLs given as vault:<path>#<key> references
 
     @classmethod
     def from_settings(cls, settings: Settings | None = None) -> NotifySettings:
@@ -53,6 +64,7 @@ class NotifySettings:
             backoff_s=s.notify_backoff_s,
             retry_budget=s.notify_retry_budget,
             webhook_allow=tuple(s.notify_webhook_allow),
+            secrets=secrets_provider(s.secrets_provider, s.vault_config()),
         )
 
 
@@ -199,8 +211,10 @@ def _webhook(url: str, message: Message, settings: NotifySettings) -> _Outbound:
     payload = slack_payload(message.title, message.lines)
     refused = None
     try:
+        if is_reference(url):  # the log keeps the reference, never the URL read from it
+            url = settings.secrets.read(SecretReference.parse(url, setting="webhook URL"))
         check_webhook_url(url, allow=settings.webhook_allow, resolve=True)
-    except TargetRefusedError as exc:
+    except (TargetRefusedError, SecretsError) as exc:
         refused = str(exc)
     return _Outbound(
         payload, lambda: post_webhook(url, payload, timeout_s=settings.timeout_s), refused

@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from urllib.parse import urlsplit
 
 from finops.errors import FinOpsError
+from finops.secrets import SecretReference, SecretsError, is_reference
 
 MAX_URL_LENGTH = 2048
 MAX_EMAIL_LENGTH = 254
@@ -51,7 +52,15 @@ def _public(address: Address) -> bool:
 
 
 def check_webhook_url(url: str, *, allow: Sequence[str] = (), resolve: bool = False) -> None:
-    """Raise ``TargetRefusedError`` unless ``url`` may receive notifications."""
+    """Raise ``TargetRefusedError`` unless ``url`` may receive notifications. A secret
+    reference (``vault:<path>#<key>``, finops.secrets) is accepted as it is; the URL it holds is
+    read and checked when a notification goes out."""
+    if is_reference(url):
+        try:
+            SecretReference.parse(url, setting="webhook URL")
+        except SecretsError as exc:
+            raise TargetRefusedError(str(exc)) from None
+        return
     shown = url if len(url) <= 80 else url[:77] + "..."
     if len(url) > MAX_URL_LENGTH:
         raise TargetRefusedError(f"webhook URL {shown!r} is longer than {MAX_URL_LENGTH}")

@@ -2,6 +2,9 @@
 
 Airflow's metadata lives in its own database (``airflow``) on the same PostgreSQL server as the
 warehouse (embedded by default); LocalExecutor; DAGs from the repository's ``dags/`` folder.
+With ``FINOPS_SECRETS_PROVIDER=vault`` Airflow reads its connections and variables from Vault
+(``apache-airflow-providers-hashicorp``'s ``VaultBackend``, see :func:`vault_backend_env`) and the
+tasks receive the platform's secret references, never the values read from them.
 """
 
 from __future__ import annotations
@@ -56,9 +59,67 @@ def airflow_env(settings: Settings, *, base: dict[str, str] | None = None) -> di
         }
     )
     if settings.database_url is not None:
-        env["FINOPS_DATABASE_URL"] = settings.database_url.get_secret_value()
+        reference = settings.secret_references.get("database_url")
+        env["FINOPS_DATABASE_URL"] = reference or settings.database_url.get_secret_value()
     if settings.billing_sources:
         env["FINOPS_BILLING_SOURCES"] = json.dumps(settings.billing_sources)
+    if settings.secrets_provider == "vault":
+        env.update(vault_backend_env(settings))
+    return env
+
+
+VAULT_BACKEND = "airflow.providers.hashicorp.secrets.vault.VaultBackend"
+AIRFLOW_CONNECTIONS_PATH = "finops/airflow/connections"
+AIRFLOW_VARIABLES_PATH = "finops/airflow/variables"
+
+
+def vault_backend_kwargs(settings: Settings) -> dict[str, object]:
+    """``[secrets] backend_kwargs`` of Airflow's VaultBackend: connections and variables under
+    ``finops/airflow/`` of the KV v2 mount, logged in the way the platform logs in."""
+    vault = settings.vault_config()
+    if vault is None:
+        raise ConfigurationError("FINOPS_SECRETS_PROVIDER=vault needs FINOPS_VAULT_ADDR")
+    kwargs: dict[str, object] = {
+        "connections_path": AIRFLOW_CONNECTIONS_PATH,
+        "variables_path": AIRFLOW_VARIABLES_PATH,
+        "config_path": None,
+        "url": vault.url,
+        "mount_point": vault.mount,
+        "kv_engine_version": 2,
+        "auth_type": vault.auth_method,
+    }
+    if vault.auth_method == "token":
+        kwargs["token"] = vault.token
+    elif vault.auth_method == "approle":
+        kwargs |= {"role_id": vault.role_id, "secret_id": vault.secret_id}
+    else:
+        kwargs |= {
+            "kubernetes_role": vault.kubernetes_role,
+            "kubernetes_jwt_path": str(vault.kubernetes_jwt_path),
+        }
+    if vault.auth_mount:
+        kwargs["auth_mount_point"] = vault.auth_mount
+    if vault.namespace:
+        kwargs["namespace"] = vault.namespace
+    if vault.verify is not True:
+        kwargs["verify"] = vault.verify
+    return kwargs
+
+
+def vault_backend_env(settings: Settings) -> dict[str, str]:
+    """The environment that makes Airflow read connections and variables from Vault, and lets
+    the tasks resolve the platform's own references (``FINOPS_SECRETS_PROVIDER``,
+    ``FINOPS_VAULT_*``)."""
+    env = {
+        "AIRFLOW__SECRETS__BACKEND": VAULT_BACKEND,
+        "AIRFLOW__SECRETS__BACKEND_KWARGS": json.dumps(vault_backend_kwargs(settings)),
+    }
+    for name in type(settings).model_fields:
+        if name == "secrets_provider" or name.startswith("vault_"):
+            value = getattr(settings, name)
+            if value is not None:
+                plain = value.get_secret_value() if hasattr(value, "get_secret_value") else value
+                env[f"FINOPS_{name.upper()}"] = str(plain)
     return env
 
 

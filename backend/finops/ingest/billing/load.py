@@ -19,6 +19,10 @@ from finops.ingest.billing.columns import ATTRIBUTE_COPY_COLUMNS, FACT_COPY_COLU
 _COPY_CHUNK = 1 << 20
 Connection = psycopg.Connection[tuple[object, ...]]
 
+RECONCILIATION_MISMATCH = "does not reconcile with its source files"
+"""The words of every reconciliation failure in ``ingest_log.error`` (the platform metrics
+count the failed loads that carry them)."""
+
 
 class SliceRows(Protocol):
     """A slice's rows as CSV for COPY: its attribute sets (numbered from ``first_id``, which
@@ -362,6 +366,5 @@ def _reconcile(
                 )
     differences += [f"{k[0][:7]} {k[1]}: unexpected rows in the warehouse" for k in by_key]
     raise ReconciliationError(
-        f"{source_id} does not reconcile with its source files; the load was rolled back: "
-        f"{'; '.join(differences)}"
+        f"{source_id} {RECONCILIATION_MISMATCH}; the load was rolled back: {'; '.join(differences)}"
     )

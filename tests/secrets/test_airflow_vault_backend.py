@@ -1,0 +1,131 @@
+"""Airflow reads its connections and variables from Vault: the configuration that
+``airflow_env`` adds under ``FINOPS_SECRETS_PROVIDER=vault`` loads
+``apache-airflow-providers-hashicorp``'s VaultBackend, which reads them from the
+Vault-compatible KV v2 server in tests/secrets/fake_vault.py (no Vault binary installs here)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from finops.config import Settings
+from finops.orchestration.airflow_env import VAULT_BACKEND, vault_backend_env
+from tests.secrets.conftest import Vault
+
+LOAD_BACKEND = """
+import json
+from airflow.configuration import initialize_secrets_backends
+backend = next(b for b in initialize_secrets_backends() if type(b).__name__ == "VaultBackend")
+conn = backend.get_connection("finops_aws")
+print(json.dumps({
+    "class": type(backend).__module__ + "." + type(backend).__name__,
+    "conn_type": conn.conn_type,
+    "login": conn.login,
+    "password": conn.password,
+    "region": conn.extra_dejson["region_name"],
+    "lag": backend.get_variable("billing_period_lag_days"),
+    "absent": backend.get_variable("no_such_variable"),
+}))
+"""
+
+
+def approle_settings(vault: Vault, tmp_path: Path, secret_id: str) -> Settings:
+    return Settings(
+        home=tmp_path,
+        secrets_provider="vault",
+        vault_addr=vault.url,
+        vault_auth_method="approle",
+        vault_role_id="airflow-role-id",
+        vault_secret_id=secret_id,
+    )
+
+
+def test_airflow_loads_the_vault_backend_from_the_environment(vault: Vault, tmp_path: Path) -> None:
+    env = vault_backend_env(approle_settings(vault, tmp_path, "airflow-secret-id"))
+    assert env["AIRFLOW__SECRETS__BACKEND"] == VAULT_BACKEND
+    assert env["FINOPS_SECRETS_PROVIDER"] == "vault"
+    assert env["FINOPS_VAULT_ROLE_ID"] == "airflow-role-id"
+    kwargs = json.loads(env["AIRFLOW__SECRETS__BACKEND_KWARGS"])
+    assert kwargs["connections_path"] == "finops/airflow/connections"
+    assert kwargs["auth_type"] == "approle"
+    result = subprocess.run(
+        [sys.executable, "-c", LOAD_BACKEND],
+        env=os.environ | env,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=120,
+    )
+    loaded = json.loads(result.stdout.strip().splitlines()[-1])
+    assert loaded == {
+        "class": VAULT_BACKEND,
+        "conn_type": "aws",
+        "login": "AKIAFAKE",
+        "password": "fake-secret",
+        "region": "eu-west-1",
+        "lag": "3",
+        "absent": None,
+    }
+    assert vault.state.count("POST", "auth/approle/login") == 1
+
+
+def test_the_backend_is_refused_outside_the_airflow_paths(vault: Vault, tmp_path: Path) -> None:
+    """Airflow's AppRole reads finops/airflow/ only: the platform's database secret is denied,
+    and a wrong secret id fails the login."""
+    from airflow.providers.hashicorp._internal_client.vault_client import _VaultClient
+    from airflow.providers.hashicorp.secrets.vault import VaultBackend
+    from hvac.exceptions import InvalidRequest, VaultError
+
+    kwargs = json.loads(
+        vault_backend_env(approle_settings(vault, tmp_path, "airflow-secret-id"))[
+            "AIRFLOW__SECRETS__BACKEND_KWARGS"
+        ]
+    )
+    backend = VaultBackend(**kwargs)
+    assert backend.get_variable("billing_period_lag_days") == "3"
+    client: _VaultClient = backend.vault_client
+    with pytest.raises(VaultError, match="Vault Authentication Error"):
+        client.get_secret("finops/shared/db")
+    wrong = json.loads(
+        vault_backend_env(approle_settings(vault, tmp_path, "wrong"))[
+            "AIRFLOW__SECRETS__BACKEND_KWARGS"
+        ]
+    )
+    with pytest.raises(InvalidRequest, match="invalid role or secret ID"):
+        VaultBackend(**wrong).get_variable("billing_period_lag_days")
+
+
+def test_airflow_tasks_get_the_reference_not_the_database_url(
+    vault: Vault, fresh_settings: Settings, tmp_path: Path
+) -> None:
+    """The warehouse URL comes from Vault; Airflow's processes (and so its tasks) receive the
+    reference and the Vault settings, and resolve the URL themselves."""
+    from finops.config import resolve_secrets
+    from finops.orchestration.airflow_env import airflow_env
+
+    assert fresh_settings.database_url is not None
+    url = fresh_settings.database_url.get_secret_value()
+    vault.state.data["finops/shared/db"] = {"url": url}
+    settings = resolve_secrets(
+        Settings(
+            home=fresh_settings.home,
+            environment="test",
+            database_url="vault:finops/shared/db#url",
+            secrets_provider="vault",
+            vault_addr=vault.url,
+            vault_token=vault.api_token,
+        )
+    )
+    assert settings.database_url is not None
+    assert settings.database_url.get_secret_value() == url
+    env = airflow_env(settings, base={})
+    assert env["FINOPS_DATABASE_URL"] == "vault:finops/shared/db#url"
+    assert env["FINOPS_SECRETS_PROVIDER"] == "vault"
+    assert env["FINOPS_VAULT_ADDR"] == vault.url
+    assert env["AIRFLOW__SECRETS__BACKEND"] == VAULT_BACKEND
+    assert url not in env.values()
