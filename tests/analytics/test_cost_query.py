@@ -5,7 +5,7 @@ relation answered it."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
@@ -29,41 +29,11 @@ from finops.errors import InvalidParameterError
 from finops.ingest.billing import ingest_billing
 from finops.warehouse.metrics import CostMetric
 from tests.conftest import migrated_settings
-from tests.factories.cur2 import Cur2Export
+from tests.factories.small_bill import A, B, BILL, write_bill
 
-A, B = "222222222222", "333333333333"
 EC2, RDS = "Amazon Elastic Compute Cloud", "Amazon Relational Database Service"
 S3 = "Amazon Simple Storage Service"
 D = Decimal
-
-# (day, account, service, cost, region, tags, line item type): the whole bill
-BILL = [
-    (date(2026, 1, 30), A, "AmazonEC2", "10.0000", "us-east-1", {"user_team": "web"}, "Usage"),
-    (date(2026, 1, 30), B, "AmazonS3", "2.5000", "us-east-1", {"user_team": "data"}, "Usage"),
-    (date(2026, 1, 30), A, "AmazonRDS", "7.1234", "eu-west-1", {}, "Usage"),
-    (date(2026, 1, 31), A, "AmazonEC2", "11.0000", "us-east-1", {"user_team": "web"}, "Usage"),
-    (date(2026, 1, 31), B, "AmazonEC2", "3.3333", "us-east-1", {"user_team": "data"}, "Usage"),
-    (date(2026, 2, 1), A, "AmazonEC2", "12.0000", "us-east-1", {"user_team": "web"}, "Usage"),
-    (date(2026, 2, 1), B, "AmazonS3", "2.5000", "us-east-1", {}, "Usage"),
-    (date(2026, 2, 1), A, "AmazonRDS", "150.0000", "us-east-1", {}, "Fee"),
-    (date(2026, 2, 2), B, "AmazonEC2", "4.4444", "eu-west-1", {"user_team": "data"}, "Usage"),
-]
-
-
-def write_bill(root: Path, bill: list[tuple[date, str, str, str, str, dict[str, str], str]]) -> str:
-    export = Cur2Export()
-    for day, account, service, cost, region, tags, kind in bill:
-        export.add_usage(
-            day=datetime(day.year, day.month, day.day),
-            account=account,
-            service=service,
-            cost=cost,
-            region=region,
-            tags=tags,
-            line_item_type=kind,
-            resource_id=f"{service}-{account[-2:]}",
-        )
-    return str(export.write(root))
 
 
 @pytest.fixture(scope="module")
