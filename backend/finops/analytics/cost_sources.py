@@ -39,6 +39,7 @@ from sqlalchemy import (
     union_all,
 )
 
+from finops.config import get_settings
 from finops.warehouse.cost_rows import charge_day, utc_midnight
 from finops.warehouse.metrics import CostMetric
 from finops.warehouse.tables import (
@@ -317,6 +318,11 @@ def scope_restricts_tags(conn: Connection) -> bool:
     return bool(restricted)
 
 
+def rollups_enabled() -> bool:
+    """``FINOPS_DASHBOARD_ROLLUPS`` (default true): false answers everything from ``costs``."""
+    return get_settings().dashboard_rollups
+
+
 def _whole_months(start: date, end: date) -> bool:
     return start.day == 1 and (end + timedelta(days=1)).day == 1
 
@@ -325,7 +331,7 @@ def choose_relation(conn: Connection, query: CostQuery) -> Relation:
     """The cheapest relation that holds ``query`` exactly (see the module's docstring)."""
     dims = {*query.group_by, *query.filters}
     keys = {k for k in (tag_key(d) for d in dims) if k is not None}
-    if len(keys) > 1 or scope_restricts_tags(conn):
+    if len(keys) > 1 or not rollups_enabled() or scope_restricts_tags(conn):
         return costs_relation()
     if keys:
         return tag_relation(keys.pop(), query)
