@@ -39,11 +39,11 @@ COLUMNS = f"""
   billing_period_start date NOT NULL,
   {", ".join(f"{d} text" for d in DIMENSIONS)},
   billing_currency     text NOT NULL,
-  billed_cost          numeric(38, 10) NOT NULL,
-  effective_cost       numeric(38, 10) NOT NULL,
-  list_cost            numeric(38, 10) NOT NULL,
-  contracted_cost      numeric(38, 10) NOT NULL,
-  consumed_quantity    numeric(38, 10) NOT NULL,
+  billed_cost          numeric(38, 10),
+  effective_cost       numeric(38, 10),
+  list_cost            numeric(38, 10),
+  contracted_cost      numeric(38, 10),
+  consumed_quantity    numeric(38, 10),
   row_count            bigint NOT NULL CHECK (row_count > 0)
 """
 TABLES = f"""
@@ -72,7 +72,7 @@ COMMENT ON TABLE finops.rollup_cost_tag_daily IS
 _DIMS = ", ".join(f"nullif(c.{d}, '')" for d in DIMENSIONS)
 _SUMS = (
     "sum(c.billed_cost), sum(c.effective_cost), sum(c.list_cost), sum(c.contracted_cost), "
-    "coalesce(sum(c.consumed_quantity), 0), count(*)"
+    "sum(c.consumed_quantity), count(*)"
 )
 _TARGET = (
     f"billing_period_start, {', '.join(DIMENSIONS)}, billing_currency, billed_cost, "

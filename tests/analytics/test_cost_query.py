@@ -206,3 +206,18 @@ def test_dimension_values_and_tag_keys(conn: Connection) -> None:
     )
     assert [v.value for v in services] == [S3]
     assert tag_keys(conn) == ["user_team"]
+
+
+def test_a_scope_restricting_tags_is_answered_from_costs(bill_settings: Settings) -> None:
+    # the rollups keep no tags but one key at a time: a tag scope cannot be honoured by them
+    from finops.warehouse.scope import Scope, apply_scope
+
+    query = CostQuery(start=date(2026, 1, 1), end=date(2026, 2, 28), group_by=("account_id",))
+    with get_engine(bill_settings).connect() as conn, conn.begin():
+        apply_scope(conn, Scope(accounts=frozenset({A})))
+        assert breakdown(conn, query=query).source == "rollup_monthly"
+    with get_engine(bill_settings).connect() as conn, conn.begin():
+        apply_scope(conn, Scope(tags={"team": frozenset({"web"})}))
+        answer = breakdown(conn, query=query)
+        assert answer.source == "costs"
+        assert tag_keys(conn) == ["user_team"]

@@ -23,7 +23,7 @@ DIMS = (
 NULLED = ", ".join(d if d == "billing_currency" else f"nullif({d}, '')" for d in DIMS.split(", "))
 SUMS = (
     "sum(billed_cost), sum(effective_cost), sum(list_cost), sum(contracted_cost), "
-    "coalesce(sum(consumed_quantity), 0), count(*)"
+    "sum(consumed_quantity), count(*)"
 )
 MEASURES = "billed_cost, effective_cost, list_cost, contracted_cost, consumed_quantity, row_count"
 DAY = "(charge_period_start AT TIME ZONE 'UTC')::date"

@@ -159,7 +159,12 @@ class Relation:
         return stmt.order_by(value.nulls_last()).limit(limit)
 
     def tag_keys_statement(self, *, start: date | None, end: date | None) -> Select[Any]:
-        return _tag_keys(start, end)
+        if self.name != "costs":
+            return _tag_keys(start, end)
+        key = func.jsonb_object_keys(costs.c.tags).label("key")
+        bounds = self.bounds(start or date(1970, 1, 1), end or date(9999, 12, 30))
+        inner = select(key).where(*bounds).subquery()
+        return select(inner.c.key).distinct().order_by(inner.c.key)
 
 
 # -- costs ---------------------------------------------------------------------------------

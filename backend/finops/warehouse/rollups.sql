@@ -26,7 +26,7 @@ SELECT (charge_period_start AT TIME ZONE 'UTC')::date,
        nullif(service_name, ''), nullif(service_category, ''), nullif(region_id, ''),
        nullif(charge_category, ''), nullif(x_usage_type, ''), billing_currency,
        sum(billed_cost), sum(effective_cost), sum(list_cost), sum(contracted_cost),
-       coalesce(sum(consumed_quantity), 0), count(*)
+       sum(consumed_quantity), count(*)
 FROM finops.costs
 WHERE (billing_period_start AT TIME ZONE 'UTC')::date = ANY(%(periods)s::date[])
   AND charge_period_start >= %(lo)s AND charge_period_start < %(hi)s
@@ -59,7 +59,7 @@ SELECT (c.charge_period_start AT TIME ZONE 'UTC')::date, t.key, t.value,
        nullif(c.service_category, ''), nullif(c.region_id, ''), nullif(c.charge_category, ''),
        nullif(c.x_usage_type, ''), c.billing_currency,
        sum(c.billed_cost), sum(c.effective_cost), sum(c.list_cost), sum(c.contracted_cost),
-       coalesce(sum(c.consumed_quantity), 0), count(*)
+       sum(c.consumed_quantity), count(*)
 FROM finops.costs c
 CROSS JOIN LATERAL jsonb_each_text(CASE jsonb_typeof(c.tags) WHEN 'object' THEN c.tags
                                    ELSE '{}'::jsonb END) t

@@ -34,8 +34,8 @@ def _columns() -> list[Column[Any]]:
         Column("billing_period_start", Date, nullable=False),
         *(Column(name, Text) for name in ROLLUP_DIMENSIONS),
         Column("billing_currency", Text, nullable=False),
-        *(Column(name, MONEY, nullable=False) for name in ROLLUP_MEASURES),
-        Column("consumed_quantity", Numeric(38, 10), nullable=False),
+        *(Column(name, MONEY) for name in ROLLUP_MEASURES),  # NULL: no row had one
+        Column("consumed_quantity", Numeric(38, 10)),
         Column("row_count", BigInteger, nullable=False),
     ]
 
