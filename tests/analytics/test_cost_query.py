@@ -29,7 +29,7 @@ from finops.errors import InvalidParameterError
 from finops.ingest.billing import ingest_billing
 from finops.warehouse.metrics import CostMetric
 from tests.conftest import migrated_settings
-from tests.factories.small_bill import A, B, BILL, write_bill
+from tests.factories.small_bill import BILL, A, B, write_bill
 
 EC2, RDS = "Amazon Elastic Compute Cloud", "Amazon Relational Database Service"
 S3 = "Amazon Simple Storage Service"
@@ -146,7 +146,7 @@ def test_untagged_filter_and_a_partial_month(conn: Connection) -> None:
         metric=CostMetric.effective_cost,
     )
     daily = breakdown(conn, query=no_tags)
-    assert daily.source == "rollup_daily"
+    assert daily.source == "rollup_daily_service"
     assert _rows(daily.rows) == [(jan, (), D("28.1234")), (feb, (), D("12.0000"))]
 
 

@@ -14,7 +14,7 @@ from finops.config import Settings
 from finops.db.engine import get_engine
 from finops.ingest.billing import ingest_billing
 from finops.ingest.billing.manage import remove_source
-from tests.factories.small_bill import A, B, BILL, C, write_bill
+from tests.factories.small_bill import BILL, A, B, C, write_bill
 
 DIMS = (
     "billing_account_id, sub_account_id, sub_account_name, service_name, service_category, "
@@ -33,6 +33,15 @@ FROM_COSTS = {
         f"SELECT {DAY}, {PERIOD}, {NULLED}, {SUMS} FROM finops.costs "
         "GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11",
         f"SELECT day, billing_period_start, {DIMS}, {MEASURES} FROM finops.rollup_cost_daily",
+    ),
+    "rollup_cost_daily_service": (
+        f"SELECT {DAY}, {PERIOD}, nullif(sub_account_id, ''), nullif(service_name, ''), "
+        "nullif(service_category, ''), nullif(region_id, ''), nullif(charge_category, ''), "
+        "billing_currency, sum(billed_cost), sum(effective_cost), sum(list_cost), "
+        "sum(contracted_cost), count(*) FROM finops.costs GROUP BY 1, 2, 3, 4, 5, 6, 7, 8",
+        "SELECT day, billing_period_start, sub_account_id, service_name, service_category, "
+        "region_id, charge_category, billing_currency, billed_cost, effective_cost, list_cost, "
+        "contracted_cost, row_count FROM finops.rollup_cost_daily_service",
     ),
     "rollup_cost_monthly": (
         f"SELECT date_trunc('month', {DAY})::date, {PERIOD}, {NULLED}, {SUMS} FROM finops.costs "
@@ -68,7 +77,7 @@ def _reconciled(settings: Settings) -> dict[str, Decimal]:
             table: conn.execute(
                 text(f"SELECT coalesce(sum(billed_cost), 0) FROM finops.{table}")
             ).scalar_one()
-            for table in ("rollup_cost_daily", "rollup_cost_monthly")
+            for table in ("rollup_cost_daily", "rollup_cost_daily_service", "rollup_cost_monthly")
         }
         totals["costs"] = conn.execute(
             text("SELECT coalesce(sum(billed_cost), 0) FROM finops.costs")
@@ -86,6 +95,7 @@ def test_rollups_follow_new_periods_restatements_and_removed_sources(
     ingest_billing(write_bill(tmp_path / "jan", january), settings=fresh_settings)
     totals = _reconciled(fresh_settings)
     assert totals["rollup_cost_daily"] == totals["costs"] == Decimal("33.9567")
+    assert totals["rollup_cost_daily_service"] == Decimal("33.9567")
     assert totals["tagged"] == Decimal("26.8333")
 
     # a new billing period

@@ -128,7 +128,8 @@ class Breakdown:
     rows: list[BreakdownRow]  # ordered by period, then keys
     groups: list[tuple[tuple[str | None, ...], Decimal]]  # every group, largest first
     total: Decimal
-    source: str  # "rollup_daily" | "rollup_monthly" | "rollup_tags" | "costs"
+    # "rollup_daily" | "rollup_daily_service" | "rollup_monthly" | "rollup_tags" | "costs"
+    source: str
 
 
 def periods_of(query: CostQuery) -> list[date]:
@@ -220,7 +221,7 @@ def dimension_values(
         conn,
         CostQuery(
             start=start or date(1970, 1, 1),
-            end=end or date(9999, 12, 30),
+            end=end or date(9999, 11, 30),
             granularity=Granularity.monthly,
             group_by=(dimension,),
         ),
@@ -243,7 +244,7 @@ def tag_keys(conn: Connection, *, start: date | None = None, end: date | None = 
     """The tag keys in use (as the bill spells them), sorted."""
     relation = choose_relation(
         conn,
-        CostQuery(start=start or date(1970, 1, 1), end=end or date(9999, 12, 30)),
+        CostQuery(start=start or date(1970, 1, 1), end=end or date(9999, 11, 30)),
     )
     return [
         str(k) for k in conn.execute(relation.tag_keys_statement(start=start, end=end)).scalars()

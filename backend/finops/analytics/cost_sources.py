@@ -3,8 +3,10 @@ described once as a :class:`Relation` (how it spells a period, a dimension, a me
 range), and the choice among them: the cheapest one that holds the question exactly.
 
 - ``costs``: the public view; answers everything.
-- ``rollup_monthly`` / ``rollup_daily`` (``rollup_cost_monthly`` / ``rollup_cost_daily``,
-  ``finops.warehouse.rollups``): no tag dimension; monthly when the range is whole months.
+- ``rollup_monthly`` / ``rollup_daily_service`` / ``rollup_daily`` (``rollup_cost_monthly``,
+  ``rollup_cost_daily_service``, ``rollup_cost_daily``; ``finops.warehouse.rollups``): no tag
+  dimension; monthly when the range is whole months, else the daily rollup without usage type
+  when the question does not name it, else the whole daily rollup.
 - ``rollup_tags``: one tag key (grouped and/or filtered), from ``rollup_cost_tag_daily`` plus the
   untagged rest (the daily rollup minus the tagged rows, with their row counts so a group
   that does not exist in ``costs`` never appears with a zero).
@@ -45,6 +47,7 @@ from finops.warehouse.metrics import CostMetric
 from finops.warehouse.tables import (
     costs,
     rollup_cost_daily,
+    rollup_cost_daily_service,
     rollup_cost_monthly,
     rollup_cost_tag_daily,
 )
@@ -247,6 +250,32 @@ def daily_relation() -> Relation:
     )
 
 
+SERVICE_DIMENSIONS = frozenset(
+    (
+        CostDimension.account_id,
+        CostDimension.service_name,
+        CostDimension.service_category,
+        CostDimension.region_id,
+        CostDimension.charge_category,
+    )
+)
+"""The dimensions ``rollup_cost_daily_service`` keeps (all but usage type)."""
+
+
+def service_relation() -> Relation:
+    t = rollup_cost_daily_service
+    return Relation(
+        name="rollup_daily_service",
+        frm=t,
+        bounds=lambda s, e: [t.c.day >= s, t.c.day <= e],
+        period=_daily_period(t.c.day),
+        dimension=_rollup_dimension(t),
+        metric=lambda m: t.c[m.value],
+        currency=t.c.billing_currency,
+        account_name=t.c.sub_account_id,  # no names here: values read the other rollups
+    )
+
+
 def monthly_relation() -> Relation:
     t = rollup_cost_monthly
     return Relation(
@@ -342,4 +371,6 @@ def choose_relation(conn: Connection, query: CostQuery) -> Relation:
         return tag_relation(keys.pop(), query)
     if query.granularity == Granularity.monthly and _whole_months(query.start, query.end):
         return monthly_relation()
+    if dims <= SERVICE_DIMENSIONS:
+        return service_relation()
     return daily_relation()

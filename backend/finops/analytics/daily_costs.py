@@ -1,7 +1,8 @@
-"""Where the dashboard's spend and KPI queries read daily cost: the daily rollup
-(``rollup_cost_daily``, kept equal to ``costs`` by the billing load), or ``costs`` itself when
-the transaction's scope restricts tag values, which the rollup cannot honour
-(``finops.analytics.cost_sources.scope_restricts_tags``). Either way the same numbers."""
+"""Where the dashboard's spend and KPI queries read daily cost: the daily rollup by account,
+service, region and charge category (``rollup_cost_daily_service``, kept equal to ``costs`` by
+the billing load), or ``costs`` itself when the transaction's scope restricts tag values, which
+the rollup cannot honour (``finops.analytics.cost_sources.scope_restricts_tags``). Either way
+the same numbers."""
 
 from __future__ import annotations
 
@@ -25,7 +26,7 @@ from finops.analytics.cost_sources import rollups_enabled, scope_restricts_tags
 from finops.analytics.filters import SpendFilter, where
 from finops.warehouse.cost_rows import charge_day
 from finops.warehouse.metrics import CostMetric
-from finops.warehouse.tables import costs, rollup_cost_daily, rollup_cost_monthly
+from finops.warehouse.tables import costs, rollup_cost_daily_service, rollup_cost_monthly
 
 
 @dataclass(frozen=True)
@@ -33,7 +34,7 @@ class DailyCosts:
     """A relation of daily cost: ``day`` (UTC charge day) and the columns of ``costs`` the
     dashboard groups by (``sub_account_id``, ``service_name``, ...)."""
 
-    name: str  # "rollup_daily" | "costs"
+    name: str  # "rollup_daily_service" | "costs"
     table: FromClause
     day: ColumnElement[date]
     billing_period: ColumnElement[date]
@@ -69,10 +70,10 @@ class DailyCosts:
 
 _monthly = rollup_cost_monthly.c
 ROLLUP = DailyCosts(
-    "rollup_daily",
-    rollup_cost_daily,
-    rollup_cost_daily.c.day,
-    rollup_cost_daily.c.billing_period_start,
+    "rollup_daily_service",
+    rollup_cost_daily_service,
+    rollup_cost_daily_service.c.day,
+    rollup_cost_daily_service.c.billing_period_start,
     DailyCosts(
         "rollup_monthly", rollup_cost_monthly, _monthly.month, _monthly.billing_period_start
     ),

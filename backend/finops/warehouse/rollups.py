@@ -62,7 +62,7 @@ def refresh_rollups(
     first, last = conn.execute(STATEMENTS["charge_range"], params).fetchone() or (None, None)
     starts = [d for d in (first, *months) if d is not None]
     ends = [d for d in (last, *(_month_after(m) - timedelta(days=1) for m in months)) if d]
-    for name in ("delete_tags", "delete_monthly", "delete_daily"):
+    for name in ("delete_tags", "delete_monthly", "delete_service", "delete_daily"):
         conn.execute(STATEMENTS[name], params)
     if not starts:
         return RollupRefresh(periods, 0, 0, 0)
@@ -70,5 +70,6 @@ def refresh_rollups(
     params["hi"] = _midnight(max(ends) + timedelta(days=1))
     daily = conn.execute(STATEMENTS["insert_daily"], params).rowcount
     monthly = conn.execute(STATEMENTS["insert_monthly"], params).rowcount
+    conn.execute(STATEMENTS["insert_service"], params)
     tags = conn.execute(STATEMENTS["insert_tags"], params).rowcount
     return RollupRefresh(periods, daily, monthly, tags)

@@ -9,6 +9,10 @@ WHERE billing_period_start = ANY(%(periods)s::date[]);
 -- name: delete_daily
 DELETE FROM finops.rollup_cost_daily WHERE billing_period_start = ANY(%(periods)s::date[]);
 
+-- name: delete_service
+DELETE FROM finops.rollup_cost_daily_service
+WHERE billing_period_start = ANY(%(periods)s::date[]);
+
 -- name: delete_monthly
 DELETE FROM finops.rollup_cost_monthly WHERE billing_period_start = ANY(%(periods)s::date[]);
 
@@ -45,6 +49,18 @@ SELECT date_trunc('month', day)::date, billing_period_start, billing_account_id,
 FROM finops.rollup_cost_daily
 WHERE billing_period_start = ANY(%(periods)s::date[])
 GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11;
+
+-- name: insert_service
+INSERT INTO finops.rollup_cost_daily_service (
+  day, billing_period_start, sub_account_id, service_name, service_category, region_id,
+  charge_category, billing_currency, billed_cost, effective_cost, list_cost, contracted_cost,
+  row_count)
+SELECT day, billing_period_start, sub_account_id, service_name, service_category, region_id,
+       charge_category, billing_currency, sum(billed_cost), sum(effective_cost), sum(list_cost),
+       sum(contracted_cost), sum(row_count)
+FROM finops.rollup_cost_daily
+WHERE billing_period_start = ANY(%(periods)s::date[])
+GROUP BY 1, 2, 3, 4, 5, 6, 7, 8;
 
 -- name: insert_tags
 INSERT INTO finops.rollup_cost_tag_daily (

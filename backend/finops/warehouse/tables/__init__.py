@@ -61,6 +61,7 @@ from finops.warehouse.tables.remediation import (
 )
 from finops.warehouse.tables.rollups import (
     rollup_cost_daily,
+    rollup_cost_daily_service,
     rollup_cost_monthly,
     rollup_cost_tag_daily,
 )
@@ -126,6 +127,7 @@ __all__ = [
     "resource_observations",
     "resources",
     "rollup_cost_daily",
+    "rollup_cost_daily_service",
     "rollup_cost_monthly",
     "rollup_cost_tag_daily",
     "row_scopes",

@@ -1,6 +1,7 @@
 """The cost rollups the billing load keeps (migration 0018, ``finops.warehouse.rollups``):
 daily and monthly cost by account, service, region, charge category, usage type and
-currency, and the daily cost per tag key and value in use. Refreshed in the transaction that
+currency, the daily cost without usage type (the dashboard's), and the daily cost per tag key
+and value in use. Refreshed in the transaction that
 replaces a billing slice, so they always equal ``costs`` (tests/warehouse/test_rollups.py).
 
 A missing dimension value (NULL or empty in ``costs``) is NULL here. ``row_count`` is the
@@ -26,6 +27,13 @@ ROLLUP_DIMENSIONS = (
     "charge_category",
     "x_usage_type",
 )
+SERVICE_DIMENSIONS = (
+    "sub_account_id",
+    "service_name",
+    "service_category",
+    "region_id",
+    "charge_category",
+)
 ROLLUP_MEASURES = ("billed_cost", "effective_cost", "list_cost", "contracted_cost")
 
 
@@ -43,6 +51,18 @@ def _columns() -> list[Column[Any]]:
 # table: cost by day (UTC charge day) and the dimensions
 rollup_cost_daily = Table(
     "rollup_cost_daily", metadata, Column("day", Date, nullable=False), *_columns()
+)
+# table: cost by day and the dashboard's dimensions (no usage type, billing account or account
+# name: a third of the daily rollup's rows; what the Overview's trends and KPIs read)
+rollup_cost_daily_service = Table(
+    "rollup_cost_daily_service",
+    metadata,
+    Column("day", Date, nullable=False),
+    Column("billing_period_start", Date, nullable=False),
+    *(Column(name, Text) for name in SERVICE_DIMENSIONS),
+    Column("billing_currency", Text, nullable=False),
+    *(Column(name, MONEY) for name in ROLLUP_MEASURES),
+    Column("row_count", BigInteger, nullable=False),
 )
 # table: cost by month (first day of the charge month) and the dimensions
 rollup_cost_monthly = Table(
