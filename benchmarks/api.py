@@ -1,14 +1,14 @@
 """Dashboard API latency under an open-loop load, with the cost rollups and without them.
 
-    uv run python benchmarks/api.py [--accounts 50] [--rate 200] [--duration 60]
-        [--baseline-rate RATE] [--estate DIR] [--explorer-runs 20] [--no-docs]
+    uv run python benchmarks/api.py [--accounts 50] [--rate 200 ...] [--duration 60]
+        [--estate DIR] [--explorer-runs 10] [--reuse] [--no-docs]
 
 Generates a ``--accounts``-account, 13-month CUR 2.0 estate (``finops.generator``, daily
 grain; kept in ``--estate`` and reused), loads it into database ``bench_api`` (the load keeps
 the rollups), then serves the API twice, each in its own process (``finops serve``): one
 reading the rollups, one with ``FINOPS_DASHBOARD_ROLLUPS=false`` reading ``costs`` (the
 baseline, same run, same data). An asyncio client sends requests on a fixed clock
-(``--rate`` per second in total, spread round-robin over the dashboard endpoints, for
+(each ``--rate`` per second in total, spread round-robin over the dashboard endpoints, for
 ``--duration`` seconds; open loop: a slow answer never delays the next request, and latency is
 measured from the moment a request was due). Reported per endpoint: p50, p95, p99 and errors
 (non-200 answers, timeouts). The Explorer's heaviest question (two group-bys, 13 months,
@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import math
 import os
 import platform
 import statistics
@@ -36,6 +37,8 @@ from pydantic import SecretStr
 from sqlalchemy import text
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+import contextlib
+
 from _harness import REPO, write_section
 
 from finops.config import Settings, get_settings
@@ -65,8 +68,15 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
+def cost_rows(settings: Settings) -> int:
+    with psycopg.connect(libpq_url(server_url(settings, DATABASE)), autocommit=True) as conn:
+        conn.execute("VACUUM ANALYZE")
+        row = conn.execute("SELECT count(*) FROM finops.costs").fetchone()
+    return int(str(row[0])) if row else 0
+
+
 def prepare(settings: Settings, *, estate: Path, accounts: int) -> tuple[int, float, float]:
-    """Generate (unless present) and load the estate; (line items, generate s, load s)."""
+    """Generate (unless present) and load the estate; (cost rows, generate s, load s)."""
     from finops.generator import GenerateOptions, generate
     from finops.ingest.billing import ingest_billing
 
@@ -91,10 +101,7 @@ def prepare(settings: Settings, *, estate: Path, accounts: int) -> tuple[int, fl
     started = time.perf_counter()
     ingest_billing(str(estate / "cur2"), settings=settings)
     loaded = time.perf_counter() - started
-    with psycopg.connect(libpq_url(server_url(settings, DATABASE)), autocommit=True) as conn:
-        conn.execute("VACUUM ANALYZE")
-        row = conn.execute("SELECT count(*) FROM finops.costs").fetchone()
-    return int(str(row[0])) if row else 0, generated, loaded
+    return cost_rows(settings), generated, loaded
 
 
 def token(settings: Settings) -> str:
@@ -116,6 +123,16 @@ def token(settings: Settings) -> str:
             settings=settings,
             now=datetime.now(UTC),
         ).token
+
+
+def stop(proc: subprocess.Popen[bytes]) -> None:
+    """Stop a server this benchmark started (its process id; killed when it lingers)."""
+    proc.terminate()
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait(timeout=10)
 
 
 def serve(settings: Settings, *, port: int, rollups: bool) -> subprocess.Popen[bytes]:
@@ -141,7 +158,7 @@ def serve(settings: Settings, *, port: int, rollups: bool) -> subprocess.Popen[b
                 return proc
         except httpx.HTTPError:
             time.sleep(0.5)
-    proc.terminate()
+    stop(proc)
     raise RuntimeError(f"the API on port {port} did not start")
 
 
@@ -151,8 +168,9 @@ async def drive(base: str, headers: dict[str, str], *, rate: float, duration: fl
     names = list(ENDPOINTS)
     limits = httpx.Limits(max_connections=512, max_keepalive_connections=512)
     async with httpx.AsyncClient(base_url=base, headers=headers, limits=limits) as client:
-        for name in names:  # warm each endpoint once
-            await client.get(ENDPOINTS[name], timeout=30)
+        for name in names:  # warm each endpoint once (a server still busy may time out)
+            with contextlib.suppress(httpx.TimeoutException):
+                await client.get(ENDPOINTS[name], timeout=60)
 
         async def one(name: str, due: float) -> None:
             try:
@@ -225,36 +243,40 @@ def table(samples: Samples, duration: float) -> list[str]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--accounts", type=int, default=50)
-    parser.add_argument("--rate", type=float, default=200.0, help="requests/s, all endpoints")
-    parser.add_argument("--baseline-rate", type=float, default=None, help="default: --rate")
+    parser.add_argument(
+        "--rate", type=float, nargs="+", default=[200.0], help="requests/s, all endpoints"
+    )
     parser.add_argument("--duration", type=float, default=60.0, help="seconds per server")
     parser.add_argument("--estate", type=Path, default=REPO / ".finops" / "bench-api-estate")
     parser.add_argument("--explorer-runs", type=int, default=10)
+    parser.add_argument("--reuse", action="store_true", help="keep the loaded database")
     parser.add_argument("--no-docs", action="store_true", help="do not update docs/benchmarks.md")
     args = parser.parse_args()
     base = get_settings()
     settings = base.model_copy(update={"database_url": SecretStr(server_url(base, DATABASE))})
-    rows, generated, loaded = prepare(settings, estate=args.estate, accounts=args.accounts)
+    if args.reuse:  # the database of an earlier run, migrated to the head
+        upgrade(get_engine(settings))
+        rows, generated, loaded = cost_rows(settings), 0.0, float("nan")
+    else:
+        rows, generated, loaded = prepare(settings, estate=args.estate, accounts=args.accounts)
     sys.stdout.write(f"{rows:,} cost rows; generated in {generated:.0f} s, loaded {loaded:.0f} s\n")
     headers = {"Authorization": f"Bearer {token(settings)}"}
     heavy = explorer(settings, runs=args.explorer_runs)
     sys.stdout.write(f"explorer: {heavy}\n")
     results = {}
-    for label, rollups, port, rate in (
-        ("rollups", True, 18731, args.rate),
-        ("costs (baseline)", False, 18732, args.baseline_rate or args.rate),
-    ):
+    for label, rollups, port in (("rollups", True, 18731), ("costs (baseline)", False, 18732)):
         proc = serve(settings, port=port, rollups=rollups)
         try:
-            samples = asyncio.run(
-                drive(f"http://127.0.0.1:{port}", headers, rate=rate, duration=args.duration)
-            )
+            for rate in args.rate:
+                samples = asyncio.run(
+                    drive(f"http://127.0.0.1:{port}", headers, rate=rate, duration=args.duration)
+                )
+                results[f"{label}, {rate:g} requests/s"] = (rate, samples)
+                time.sleep(10)  # let the server finish what it still holds
+                for line in table(samples, args.duration):
+                    sys.stdout.write(f"{label} @ {rate:g}/s {line}\n")
         finally:
-            proc.terminate()
-            proc.wait(timeout=30)
-        results[label] = (rate, samples)
-        for line in table(samples, args.duration):
-            sys.stdout.write(f"{label} @ {rate:g}/s {line}\n")
+            stop(proc)
     if not args.no_docs:
         write_section("api", report(args, rows, loaded, results, heavy))
 
@@ -266,20 +288,24 @@ def report(
     results: dict[str, tuple[float, Samples]],
     heavy: dict[str, tuple[float, float, str]],
 ) -> str:
+    load_note = (
+        "loaded by an earlier run" if math.isnan(loaded) else f"load incl. rollups {loaded:.0f} s"
+    )
     lines = [
         "## Dashboard API under load (`benchmarks/api.py`)",
         "",
-        f"`uv run python benchmarks/api.py --accounts {args.accounts} --rate {args.rate:g} "
+        f"`uv run python benchmarks/api.py --accounts {args.accounts} --rate "
+        f"{' '.join(f'{r:g}' for r in args.rate)} "
         f"--duration {args.duration:g}` on {platform.machine()} ({os.cpu_count()} CPUs, shared "
         f"with other work), {date.today()}: {args.accounts} accounts, 13 months, {rows:,} cost "
-        f"rows (load incl. rollups {loaded:.0f} s). One `finops serve` process (one uvicorn "
+        f"rows ({load_note}). One `finops serve` process (one uvicorn "
         "worker) per configuration, an open-loop asyncio client on the same machine; latency "
         "from the moment a request was due.",
         "",
     ]
-    for label, (rate, samples) in results.items():
+    for label, (_, samples) in results.items():
         lines += [
-            f"### {label}, {rate:g} requests/s for {args.duration:g} s",
+            f"### {label} for {args.duration:g} s",
             "",
             "| endpoint | answered/s | p50 ms | p95 ms | p99 ms | errors |",
             "|---|---:|---:|---:|---:|---:|",
