@@ -195,6 +195,10 @@ def test_dimension_values_and_tag_keys(conn: Connection) -> None:
     assert [(v.value, v.label) for v in accounts] == [(A, "acct-2222"), (B, "acct-3333")]
     found = dimension_values(conn, dimension="account_id", search="3333")
     assert [v.value for v in found] == [B]
+    in_range = dimension_values(
+        conn, dimension="account_id", start=date(2026, 1, 31), end=date(2026, 2, 1)
+    )
+    assert [(v.value, v.label) for v in in_range] == [(A, "acct-2222"), (B, "acct-3333")]
     teams = dimension_values(conn, dimension="tag:user_team")
     assert [(v.value, v.label) for v in teams] == [("data", "data"), ("web", "web")]
     services = dimension_values(

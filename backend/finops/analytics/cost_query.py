@@ -29,6 +29,7 @@ from finops.analytics.cost_sources import (
     Relation,
     choose_relation,
     costs_relation,
+    daily_relation,
 )
 from finops.errors import InvalidParameterError
 from finops.warehouse.metrics import CostMetric
@@ -226,6 +227,8 @@ def dimension_values(
             group_by=(dimension,),
         ),
     )
+    if relation.name == "rollup_daily_service":  # it keeps no account names
+        relation = daily_relation()
     rows = conn.execute(
         relation.values_statement(
             dimension=dimension, search=search, limit=limit, start=start, end=end
