@@ -149,17 +149,22 @@ def _key_order(keys: tuple[str | None, ...]) -> tuple[tuple[bool, str], ...]:
     return tuple((k is None, k or "") for k in keys)
 
 
+_Fetched = tuple[date, tuple[str | None, ...], Decimal, str | None, str | None]
+
+
 def _execute(
     conn: Connection, query: CostQuery, *, relation: Relation, stream: bool
-) -> Iterator[tuple[date, tuple[str | None, ...], Decimal, str | None, str | None]]:
+) -> Iterator[_Fetched]:
+    """(period, keys, cost, min currency, max currency) in the statement's order (period,
+    then keys in code-point order, missing last: ``_key_order``)."""
     stmt = relation.statement(query)
     if stream:
         stmt = stmt.execution_options(yield_per=_STREAM_BATCH)
-    width = len(query.group_by)
+    end = 1 + len(query.group_by)
+    zero = Decimal(0)
     for row in conn.execute(stmt):
-        period = row[0]
-        keys = tuple(None if k is None else str(k) for k in row[1 : 1 + width])
-        yield period, keys, Decimal(row[1 + width]), row[2 + width], row[3 + width]
+        cost = row[end]
+        yield row[0], tuple(row[1:end]), zero if cost is None else cost, row[end + 1], row[end + 2]
 
 
 def breakdown(conn: Connection, *, query: CostQuery, use_rollups: bool = True) -> Breakdown:
@@ -167,14 +172,12 @@ def breakdown(conn: Connection, *, query: CostQuery, use_rollups: bool = True) -
     ``costs`` (the benchmark's baseline and the reconciliation tests)."""
     query = query.checked()
     relation = choose_relation(conn, query) if use_rollups else costs_relation()
-    rows: list[BreakdownRow] = []
+    fetched = list(_execute(conn, query, relation=relation, stream=False))
+    rows = [BreakdownRow(period, keys, cost) for period, keys, cost, _, _ in fetched]
     totals: dict[tuple[str | None, ...], Decimal] = {}
-    currencies: set[str] = set()
-    for period, keys, cost, low, high in _execute(conn, query, relation=relation, stream=False):
-        rows.append(BreakdownRow(period, keys, cost))
-        totals[keys] = totals.get(keys, Decimal(0)) + cost
-        currencies.update(c for c in (low, high) if c is not None)
-    rows.sort(key=lambda r: (r.period, _key_order(r.keys)))
+    for row in rows:
+        totals[row.keys] = totals.get(row.keys, Decimal(0)) + row.cost
+    currencies = {c for f in fetched for c in (f[3], f[4]) if c is not None}
     groups = sorted(totals.items(), key=lambda g: (-g[1], _key_order(g[0])))
     return Breakdown(
         query=query,
@@ -182,7 +185,7 @@ def breakdown(conn: Connection, *, query: CostQuery, use_rollups: bool = True) -
         periods=periods_of(query),
         rows=rows,
         groups=groups,
-        total=sum((r.cost for r in rows), Decimal(0)),
+        total=sum(totals.values(), Decimal(0)),
         source=relation.name,
     )
 

@@ -115,7 +115,8 @@ class Relation:
     def statement(self, query: CostQuery) -> Select[Any]:
         """period, one column per group-by dimension, cost, min and max currency."""
         period = self.period(query.granularity).label("period")
-        keys = [self.dimension(d).label(f"k{i}") for i, d in enumerate(query.group_by)]
+        exprs = [self.dimension(d) for d in query.group_by]
+        keys = [e.label(f"k{i}") for i, e in enumerate(exprs)]
         stmt = (
             select(
                 period,
@@ -127,7 +128,8 @@ class Relation:
             .select_from(self.frm)
             .where(and_(true(), *self.conditions(query)))
             .group_by(period, *keys)
-            .order_by(period, *keys)
+            # code-point order, missing values last: the order Python sorts keys in
+            .order_by(period, *(e.collate("C").nulls_last() for e in exprs))
         )
         if self.row_count is not None:
             stmt = stmt.having(func.sum(self.row_count) > 0)
