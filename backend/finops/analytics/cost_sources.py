@@ -21,8 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
-from enum import StrEnum
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
@@ -41,6 +40,14 @@ from sqlalchemy import (
     union_all,
 )
 
+from finops.analytics.cost_question import (
+    COLUMNS,
+    TAG_PREFIX,
+    CostDimension,
+    CostQuery,
+    Granularity,
+    tag_key,
+)
 from finops.config import get_settings
 from finops.warehouse.cost_rows import charge_day, utc_midnight
 from finops.warehouse.metrics import CostMetric
@@ -51,40 +58,6 @@ from finops.warehouse.tables import (
     rollup_cost_monthly,
     rollup_cost_tag_daily,
 )
-
-if TYPE_CHECKING:
-    from finops.analytics.cost_query import CostQuery
-
-TAG_PREFIX = "tag:"
-
-
-class Granularity(StrEnum):
-    daily = "daily"
-    monthly = "monthly"
-
-
-class CostDimension(StrEnum):
-    account_id = "account_id"
-    service_name = "service_name"
-    service_category = "service_category"
-    region_id = "region_id"
-    charge_category = "charge_category"
-    usage_type = "usage_type"  # x_usage_type
-
-
-COLUMNS: dict[str, str] = {
-    CostDimension.account_id: "sub_account_id",
-    CostDimension.service_name: "service_name",
-    CostDimension.service_category: "service_category",
-    CostDimension.region_id: "region_id",
-    CostDimension.charge_category: "charge_category",
-    CostDimension.usage_type: "x_usage_type",
-}
-"""Dimension -> its column in ``costs`` and in the rollups."""
-
-
-def tag_key(dimension: str) -> str | None:
-    return dimension[len(TAG_PREFIX) :] if dimension.startswith(TAG_PREFIX) else None
 
 
 @dataclass(frozen=True)
