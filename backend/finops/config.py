@@ -83,6 +83,11 @@ class Settings(SecretSettings):
     aws_max_attempts: int = Field(default=10, ge=1, description="adaptive retry attempts per call")
     aws_session_name: str = "finops-collector"
 
+    dashboard_rollups: bool = Field(
+        default=True,
+        description="dashboard and Explorer queries read the cost rollups; false: the costs view "
+        "(the same numbers, slower; the API benchmark's baseline)",
+    )
     sql_statement_timeout_s: float = Field(default=30.0, gt=0)
     sql_row_limit: int = Field(default=10_000, gt=0)
     sql_queries_per_minute: int = Field(

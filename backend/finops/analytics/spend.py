@@ -1,5 +1,6 @@
-"""Spend trends by dimension and the filters the dashboard offers, from the ``costs`` view
-(SQLAlchemy Core, no string-built SQL). The KPI summary is ``finops.analytics.kpis``."""
+"""Spend trends by dimension and the filters the dashboard offers, from the daily and monthly
+cost rollups (``costs`` for a scope that restricts tags: ``finops.analytics.daily_costs``;
+SQLAlchemy Core, no string-built SQL). The KPI summary is ``finops.analytics.kpis``."""
 
 from __future__ import annotations
 
@@ -10,11 +11,10 @@ from enum import StrEnum
 
 from sqlalchemy import Connection, func, literal, literal_column, select
 
-from finops.analytics.filters import NONE, SpendFilter, currency, where
+from finops.analytics.daily_costs import daily_costs
+from finops.analytics.filters import NONE, SpendFilter, where
 from finops.analytics.kpis.periods import Period, select_period
-from finops.warehouse.cost_rows import charge_day
 from finops.warehouse.metrics import CostMetric
-from finops.warehouse.tables import costs
 
 
 class Dimension(StrEnum):
@@ -71,19 +71,20 @@ def spend_trend(
 
     A billing period or a range with a start is a ``Period``: its days (a billing period's
     every day) and the total of its matching previous period come with the trend."""
+    source = daily_costs(conn)
     period = None
     if spend_filter.billing_period is not None or start is not None:
         period = select_period(conn, spend_filter=spend_filter, start=start, end=end)
         if period is not None:
             start, end = period.start, period.end
-    conds = spend_filter.conditions(include_period=False)
-    day = charge_day()
+    conds = source.conditions(spend_filter, include_period=False)
+    day = source.day
     if start is not None:
         conds.append(day >= start)
     if end is not None:
         conds.append(day <= end)
-    value = costs.c[metric.value]
-    key = func.coalesce(costs.c[dimension.value], NONE)
+    value = source.metric(metric)
+    key = func.coalesce(source.c(dimension.value), NONE)
     rows = conn.execute(
         where(
             select(day.label("day"), key.label("key"), func.sum(value).label("cost")),
@@ -113,12 +114,14 @@ def spend_trend(
             day >= period.previous_start, day <= period.previous_end
         )
         previous_total = Decimal(
-            conn.execute(where(stmt, spend_filter.conditions(include_period=False))).scalar_one()
+            conn.execute(
+                where(stmt, source.conditions(spend_filter, include_period=False))
+            ).scalar_one()
         )
     return SpendTrend(
         dimension=dimension.value,
         cost_metric=metric.value,
-        currency=currency(conn, spend_filter.conditions()),
+        currency=source.currency(conn, source.conditions(spend_filter)),
         start=dates[0] if dates else start,
         end=dates[-1] if dates else end,
         dates=dates,
@@ -138,22 +141,22 @@ class Filters:
 
 
 def available_filters(conn: Connection) -> Filters:
-    period = func.to_char(
-        func.timezone(literal_column("'UTC'"), costs.c.billing_period_start),
-        literal_column("'YYYY-MM'"),
-    ).label("period")
+    days = daily_costs(conn)
+    source = days.coarse
+    period = func.to_char(source.billing_period, literal_column("'YYYY-MM'")).label("period")
     periods = conn.execute(select(period).distinct().order_by(period.desc())).scalars().all()
+    account = source.c("sub_account_id")
     accounts = conn.execute(
-        select(costs.c.sub_account_id, func.max(costs.c.sub_account_name))
-        .where(costs.c.sub_account_id.is_not(None))
-        .group_by(costs.c.sub_account_id)
-        .order_by(costs.c.sub_account_id)
+        select(account, func.max(source.c("sub_account_name")))
+        .where(account.is_not(None))
+        .group_by(account)
+        .order_by(account)
     ).all()
-    first, last = conn.execute(select(func.min(charge_day()), func.max(charge_day()))).one()
+    first, last = conn.execute(select(func.min(days.day), func.max(days.day))).one()
     return Filters(
         billing_periods=[str(p) for p in periods],
         accounts=[(str(a), n) for a, n in accounts],
-        currency=currency(conn, []),
+        currency=source.currency(conn, []),
         data_start=first,
         data_end=last,
     )

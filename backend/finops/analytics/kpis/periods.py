@@ -10,8 +10,8 @@ from datetime import date, timedelta
 
 from sqlalchemy import Connection, func, select
 
+from finops.analytics.daily_costs import daily_costs
 from finops.analytics.filters import SpendFilter, where
-from finops.warehouse.cost_rows import charge_day
 
 
 @dataclass(frozen=True)
@@ -79,8 +79,9 @@ def select_period(
     """The period a request selects: a billing period (``YYYY-MM``), a date range (``start``,
     optionally ``end``: default the last day of data) or, by default, the month of the last day
     of data on or before ``end``. None when the warehouse holds no cost for the filters."""
-    conds = spend_filter.conditions(include_period=False)
-    day = charge_day()
+    source = daily_costs(conn)
+    conds = source.conditions(spend_filter, include_period=False)
+    day = source.day
     bound = [day <= end] if end is not None and start is None else []
     last = conn.execute(where(select(func.max(day)), [*conds, *bound])).scalar_one_or_none()
     if spend_filter.billing_period is not None:

@@ -1,7 +1,8 @@
 """The KPI summary: cost of a period (a billing period, a range of days, the month to date of
 a day, or by default the month of the last day of data) against its matching previous period,
 with the top services. The dashboard's ``/kpi/summary`` and the KPI job (``report.py``) both
-read it."""
+read it. It reads the daily cost rollup (``costs`` for a scope that restricts tags:
+``finops.analytics.daily_costs``)."""
 
 from __future__ import annotations
 
@@ -11,12 +12,11 @@ from decimal import Decimal
 
 from sqlalchemy import ColumnElement, Connection, func, literal, select
 
-from finops.analytics.filters import NONE, SpendFilter, currency, where
+from finops.analytics.daily_costs import DailyCosts, daily_costs
+from finops.analytics.filters import NONE, SpendFilter, where
 from finops.analytics.kpis.periods import Period, month_period, previous_month, select_period
 from finops.analytics.savings.rollups import realized_to_date
-from finops.warehouse.cost_rows import charge_day
 from finops.warehouse.metrics import CostMetric
-from finops.warehouse.tables import costs
 
 
 @dataclass(frozen=True)
@@ -54,12 +54,13 @@ def _empty(currency_code: str, metric: CostMetric) -> KpiSummary:
 
 def _window_cost(
     conn: Connection,
+    source: DailyCosts,
     conds: list[ColumnElement[bool]],
     value: ColumnElement[Decimal],
     first: date,
     last: date,
 ) -> Decimal:
-    day = charge_day()
+    day = source.day
     stmt = select(func.coalesce(func.sum(value), literal(Decimal(0)))).where(
         day >= first, day <= last
     )
@@ -68,6 +69,7 @@ def _window_cost(
 
 def _top_services(
     conn: Connection,
+    source: DailyCosts,
     conds: list[ColumnElement[bool]],
     value: ColumnElement[Decimal],
     *,
@@ -75,7 +77,7 @@ def _top_services(
     top: int,
 ) -> list[ServiceCost]:
     service_cost = func.sum(value).label("cost")
-    service = func.coalesce(costs.c.service_name, NONE)
+    service = func.coalesce(source.c("service_name"), NONE)
     rows = conn.execute(
         where(select(service, service_cost).group_by(service), conds)
         .order_by(service_cost.desc())
@@ -105,26 +107,29 @@ def kpi_summary(
     days of the month before; a closed month with the whole month before; a range with as many
     days just before it.
     """
-    conds = spend_filter.conditions(include_period=False)
-    value = costs.c[metric.value]
-    currency_code = currency(conn, conds)
+    source = daily_costs(conn)
+    conds = source.conditions(spend_filter, include_period=False)
+    value = source.metric(metric)
+    currency_code = source.coarse.currency(
+        conn, source.coarse.conditions(spend_filter, include_period=False)
+    )
     if as_of is not None:
         period: Period | None = month_period(as_of, as_of)
     else:
         period = select_period(conn, spend_filter=spend_filter, start=start, end=end)
     if period is None:
         return _empty(currency_code, metric)
-    day = charge_day()
+    day = source.day
     in_period = [*conds, day >= period.start, day <= period.end]
     last_day = conn.execute(where(select(func.max(day)), in_period)).scalar_one_or_none()
-    now = _window_cost(conn, conds, value, period.start, period.end)
-    before = _window_cost(conn, conds, value, period.previous_start, period.previous_end)
+    now = _window_cost(conn, source, conds, value, period.start, period.end)
+    before = _window_cost(conn, source, conds, value, period.previous_start, period.previous_end)
     if period.kind == "range":
         whole_previous_month = before
     else:
         prev = previous_month(period.start)
         whole_previous_month = _window_cost(
-            conn, conds, value, prev, period.start - timedelta(days=1)
+            conn, source, conds, value, prev, period.start - timedelta(days=1)
         )
     change = now - before
     month_saved, saved = realized_to_date(
@@ -132,9 +137,17 @@ def kpi_summary(
     )
     selected = spend_filter.billing_period is not None or start is not None or as_of is not None
     total = now
+    # everything: the coarsest relation (the monthly rollup) holds the same totals
+    whole = source.coarse
+    whole_conds = whole.conditions(spend_filter, include_period=False)
     if not selected:
-        stmt = select(func.coalesce(func.sum(value), literal(Decimal(0))))
-        total = Decimal(conn.execute(where(stmt, conds)).scalar_one())
+        stmt = select(func.coalesce(func.sum(whole.metric(metric)), literal(Decimal(0))))
+        total = Decimal(conn.execute(where(stmt, whole_conds)).scalar_one())
+    ranked = (
+        _top_services(conn, source, in_period, value, total=total, top=top)
+        if selected
+        else _top_services(conn, whole, whole_conds, whole.metric(metric), total=total, top=top)
+    )
     return KpiSummary(
         currency=currency_code,
         cost_metric=metric.value,
@@ -146,9 +159,7 @@ def kpi_summary(
         previous_month=whole_previous_month,
         change=change,
         change_pct=float(change / before * 100) if before != 0 else None,
-        top_services=_top_services(
-            conn, in_period if selected else conds, value, total=total, top=top
-        ),
+        top_services=ranked,
         realized_savings_month=month_saved,
         realized_savings_to_date=saved,
     )
