@@ -1,12 +1,15 @@
 """``FINOPS_AIRFLOW_EXECUTOR=celery``: Airflow as ``finops airflow`` starts it, with two Celery
 workers on a Redis broker (Debian's ``redis-server``, installed by ``make test``) and the result
 backend on the metadata database. A ``billing_ingest`` run over an export of four billing
-periods loads them on both workers at once, and every period reconciles."""
+periods loads them on both workers at once, and every period reconciles. With
+``FINOPS_AIRFLOW_STATSD_HOST`` set, Airflow's StatsD metrics reach a UDP listener standing in for
+the statsd-exporter (whose mapping names the metrics the dashboards and rules use)."""
 
 from __future__ import annotations
 
 import shutil
 import socket
+import threading
 import time
 from datetime import datetime
 from decimal import Decimal
@@ -60,10 +63,25 @@ def _wait_for_workers(broker_url: str, names: set[str], group: ProcessGroup) -> 
     raise AssertionError(f"Celery workers answering: {sorted(answered)}, expected {names}")
 
 
+def _statsd_listener() -> tuple[int, list[str]]:
+    """A UDP socket on a free port collecting StatsD lines (a daemon thread reads it)."""
+    sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    sock.bind(("127.0.0.1", 0))
+    lines: list[str] = []
+
+    def _read() -> None:
+        while True:
+            lines.extend(sock.recv(65536).decode(errors="replace").splitlines())
+
+    threading.Thread(target=_read, daemon=True).start()
+    return int(sock.getsockname()[1]), lines
+
+
 def test_billing_periods_load_on_two_celery_workers(
     fresh_settings: Settings, tmp_path: Path
 ) -> None:
     export, source = _export(tmp_path / "exports")
+    statsd_port, statsd_lines = _statsd_listener()
     broker = f"redis://127.0.0.1:{_free_port()}/0"
     settings = fresh_settings.model_copy(
         update={
@@ -72,6 +90,8 @@ def test_billing_periods_load_on_two_celery_workers(
             "airflow_celery_workers": 2,
             "airflow_celery_concurrency": 1,  # one period at a time each: both must take some
             "airflow_port": _free_port(),
+            "airflow_statsd_host": "127.0.0.1",
+            "airflow_statsd_port": statsd_port,
         }
     )
     group = ProcessGroup(tmp_path / "logs")
@@ -125,3 +145,9 @@ def test_billing_periods_load_on_two_celery_workers(
         (period, 2, export.total(period=period)) for period in PERIODS
     ]
     assert sum(export.total(period=p) for p in PERIODS) == Decimal("25.00")
+
+    # StatsD: the scheduler's heartbeat and the finished mapped tasks, as the exporter maps them
+    names = {line.split(":")[0] for line in statsd_lines}
+    assert "airflow.scheduler_heartbeat" in names
+    finished = [n for n in names if n.startswith("airflow.ti.finish.billing_ingest.ingest_period.")]
+    assert finished == ["airflow.ti.finish.billing_ingest.ingest_period.success"], sorted(names)
