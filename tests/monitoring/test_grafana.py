@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import yaml
@@ -15,6 +18,8 @@ from sqlalchemy import text
 
 from finops.config import REPO_ROOT, Settings
 from finops.db.engine import get_engine
+from finops.ingest.billing import ingest_billing
+from tests.factories.cur2 import Cur2Export
 from tests.monitoring.test_prometheus import known_metrics, metric_names
 
 GRAFANA = REPO_ROOT / "monitoring" / "grafana"
@@ -109,12 +114,42 @@ def test_every_loki_panel_selects_a_stream_promtail_labels() -> None:
     assert {m.group(1) for m in selected if m} <= jobs
 
 
-def test_every_warehouse_panel_query_runs_on_the_public_views(fresh_settings: Settings) -> None:
-    queries = [t["rawSql"] for t in _targets("sql")]
-    assert len(queries) == 5
+def _bill_this_and_last_month(root: Path) -> Path:
+    """3.00 charged on the first of this month and 5.00 on the last day of the previous one."""
+    first = datetime.now(UTC).date().replace(day=1)
+    export = Cur2Export()
+    for day, cost in ((first, "3.00"), (first - timedelta(days=1), "5.00")):
+        export.add_usage(
+            day=datetime(day.year, day.month, day.day),
+            account="333333333333",
+            service="AmazonEC2",
+            cost=cost,
+        )
+    return export.write(root)
+
+
+def test_every_warehouse_panel_query_runs_on_the_public_views(
+    fresh_settings: Settings, tmp_path: Path
+) -> None:
+    ingest_billing(str(_bill_this_and_last_month(tmp_path / "cur2")), settings=fresh_settings)
+    panels = {
+        panel["title"]: target["rawSql"]
+        for dashboard in _dashboards().values()
+        for panel in dashboard["panels"]
+        for target in panel["targets"]
+        if target["datasource"]["uid"] == "finops-warehouse"
+    }
+    assert len(panels) == 5
+    answers: dict[str, list[tuple[Any, ...]]] = {}
     with get_engine(fresh_settings).connect() as conn:
-        for sql in queries:
+        for title, sql in panels.items():
             assert "finops." not in sql  # the public views, never the tables
             runnable = re.sub(r"\$__timeFilter\((\w+)\)", r"\1 >= now() - interval '90 days'", sql)
-            result = conn.execute(text(runnable))
-            assert result.keys(), sql
+            answers[title] = [tuple(row) for row in conn.execute(text(runnable))]
+    assert answers["Spend this month"] == [("USD", Decimal("3.00"))]
+    assert answers["Spend last month"] == [("USD", Decimal("5.00"))]
+    daily = answers["Daily effective cost by provider"]
+    assert [value for _, _, value in daily] == [Decimal("5.00"), Decimal("3.00")]
+    assert [row[-1] for row in answers["Top services (time range)"]] == [Decimal("8.00")]
+    assert answers["Top accounts (time range)"][0][0] == "333333333333"
+    assert answers["Top accounts (time range)"][0][-1] == Decimal("8.00")
