@@ -1,19 +1,20 @@
 # Two entry points (see README): `make demo` runs the platform, `make test` checks everything.
 # Both install what they need: uv (with pip), Python deps (uv.lock), npm deps, Debian chromium,
-# Debian prometheus and prometheus-alertmanager (promtool, amtool and the server for the monitoring tests).
+# Debian prometheus and prometheus-alertmanager (promtool, amtool and the server for the monitoring tests),
+# Debian redis-server (the Celery broker of tests/orchestration/test_celery.py).
 
 SHELL := /bin/bash
 UV := $(shell command -v uv 2>/dev/null || echo "python3 -m uv")
 NPM := npm --prefix frontend
 APT_GET := $(if $(filter 0,$(shell id -u)),apt-get,sudo apt-get)
 
-.PHONY: demo test setup python-deps frontend-deps frontend chromium prometheus lint typecheck check-api \
+.PHONY: demo test setup python-deps frontend-deps frontend chromium prometheus redis lint typecheck check-api \
         pytest vitest clean focus-validator focus-validator-lock
 
 demo: setup frontend
 	$(UV) run finops demo
 
-test: setup chromium prometheus focus-validator frontend lint typecheck check-api vitest pytest
+test: setup chromium prometheus redis focus-validator frontend lint typecheck check-api vitest pytest
 
 setup: python-deps frontend-deps
 
@@ -40,6 +41,12 @@ prometheus:
 	@{ command -v promtool && command -v amtool; } >/dev/null 2>&1 || { \
 		$(APT_GET) update -qq && DEBIAN_FRONTEND=noninteractive $(APT_GET) install -y -qq \
 			--no-install-recommends prometheus prometheus-alertmanager; }
+
+# tests/orchestration/test_celery.py: the Redis broker of FINOPS_AIRFLOW_EXECUTOR=celery
+redis:
+	@command -v redis-server >/dev/null 2>&1 || { \
+		$(APT_GET) update -qq && DEBIAN_FRONTEND=noninteractive $(APT_GET) install -y -qq \
+			--no-install-recommends redis-server; }
 
 # The FinOps Foundation's focus-validator in its own venv (Python >= 3.12, pinned packages):
 # tests/export/test_focus_export.py runs it on `finops export focus` output.

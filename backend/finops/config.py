@@ -128,6 +128,26 @@ class Settings(SecretSettings):
         default=256 * 1024, gt=0, description="larger request bodies are refused with 413"
     )
     airflow_port: int = 8080
+    # Airflow's executor (docs/operations.md "Scaling out on Celery")
+    airflow_executor: Literal["local", "celery"] = Field(
+        default="local",
+        description="local: tasks run beside the scheduler; celery: on `airflow celery worker`s "
+        "fed through a Redis broker",
+    )
+    airflow_celery_broker_url: str = Field(
+        default="redis://127.0.0.1:6379/0", description="the Celery broker (Redis)"
+    )
+    airflow_celery_workers: int = Field(
+        default=2, ge=0, description="Celery workers `finops airflow` starts beside the scheduler"
+    )
+    airflow_celery_concurrency: int = Field(
+        default=2, gt=0, description="tasks one Celery worker runs at once"
+    )
+    airflow_statsd_host: str | None = Field(
+        default=None,
+        description="send Airflow's StatsD metrics to this host (the statsd-exporter); unset: off",
+    )
+    airflow_statsd_port: int = Field(default=9125, gt=0, lt=65536)
 
     # identity (finops.auth, docs/security.md)
     session_secret: SecretStr | None = Field(

@@ -1,7 +1,9 @@
 """The environment every Airflow process of the platform runs with.
 
 Airflow's metadata lives in its own database (``airflow``) on the same PostgreSQL server as the
-warehouse (embedded by default); LocalExecutor; DAGs from the repository's ``dags/`` folder.
+warehouse (embedded by default); LocalExecutor, or CeleryExecutor with
+``FINOPS_AIRFLOW_EXECUTOR=celery`` (:func:`executor_env`); DAGs from the repository's ``dags/``
+folder; StatsD metrics with ``FINOPS_AIRFLOW_STATSD_HOST`` (:func:`statsd_env`).
 With ``FINOPS_SECRETS_PROVIDER=vault`` Airflow reads its connections and variables from Vault
 (``apache-airflow-providers-hashicorp``'s ``VaultBackend``, see :func:`vault_backend_env`) and the
 tasks receive the platform's secret references, never the values read from them.
@@ -37,7 +39,6 @@ def airflow_env(settings: Settings, *, base: dict[str, str] | None = None) -> di
             "AIRFLOW_HOME": str(home),
             "AIRFLOW__CORE__DAGS_FOLDER": str(DAGS_FOLDER),
             "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
-            "AIRFLOW__CORE__EXECUTOR": "LocalExecutor",
             "AIRFLOW__CORE__PARALLELISM": "4",
             # a DAG runs on schedule once the operator unpauses it (the demo unpauses its own)
             "AIRFLOW__CORE__DAGS_ARE_PAUSED_AT_CREATION": "True",
@@ -58,6 +59,8 @@ def airflow_env(settings: Settings, *, base: dict[str, str] | None = None) -> di
             "FINOPS_HOME": str(settings.home),
         }
     )
+    env.update(executor_env(settings, metadata_url=url))
+    env.update(statsd_env(settings))
     if settings.database_url is not None:
         reference = settings.secret_references.get("database_url")
         env["FINOPS_DATABASE_URL"] = reference or settings.database_url.get_secret_value()
@@ -66,6 +69,35 @@ def airflow_env(settings: Settings, *, base: dict[str, str] | None = None) -> di
     if settings.secrets_provider == "vault":
         env.update(vault_backend_env(settings))
     return env
+
+
+CELERY_EXECUTOR = "airflow.providers.celery.executors.celery_executor.CeleryExecutor"
+
+
+def executor_env(settings: Settings, *, metadata_url: str) -> dict[str, str]:
+    """LocalExecutor, or CeleryExecutor: tasks queued on the Redis broker, their states in a
+    result backend on the metadata database (``db+postgresql+psycopg://``, Airflow >= 3.2)."""
+    if settings.airflow_executor == "local":
+        return {"AIRFLOW__CORE__EXECUTOR": "LocalExecutor"}
+    return {
+        "AIRFLOW__CORE__EXECUTOR": CELERY_EXECUTOR,
+        "AIRFLOW__CELERY__BROKER_URL": settings.airflow_celery_broker_url,
+        "AIRFLOW__CELERY__RESULT_BACKEND": f"db+{metadata_url}",
+        "AIRFLOW__CELERY__WORKER_CONCURRENCY": str(settings.airflow_celery_concurrency),
+    }
+
+
+def statsd_env(settings: Settings) -> dict[str, str]:
+    """Airflow's StatsD output to ``FINOPS_AIRFLOW_STATSD_HOST`` (the statsd-exporter, whose
+    mapping in ``monitoring/statsd-exporter/`` turns it into Prometheus metrics); unset: off."""
+    if settings.airflow_statsd_host is None:
+        return {"AIRFLOW__METRICS__STATSD_ON": "False"}
+    return {
+        "AIRFLOW__METRICS__STATSD_ON": "True",
+        "AIRFLOW__METRICS__STATSD_HOST": settings.airflow_statsd_host,
+        "AIRFLOW__METRICS__STATSD_PORT": str(settings.airflow_statsd_port),
+        "AIRFLOW__METRICS__STATSD_PREFIX": "airflow",
+    }
 
 
 VAULT_BACKEND = "airflow.providers.hashicorp.secrets.vault.VaultBackend"

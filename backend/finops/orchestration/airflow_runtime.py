@@ -1,10 +1,13 @@
-"""Run Airflow for the operator: api-server, scheduler, dag-processor and triggerer."""
+"""Run Airflow for the operator: api-server, scheduler, dag-processor and triggerer, and with
+``FINOPS_AIRFLOW_EXECUTOR=celery`` its Celery workers."""
 
 from __future__ import annotations
 
 import hashlib
 import importlib.metadata
 import json
+import os
+import socket
 import subprocess
 import time
 from dataclasses import dataclass
@@ -70,11 +73,41 @@ def start_airflow(settings: Settings, group: ProcessGroup) -> AirflowAccess:
     )
     _start_component(group, "dag-processor", env)
     _start_component(group, "triggerer", env)
+    if settings.airflow_executor == "celery":
+        start_celery_workers(settings, group, env)
     return AirflowAccess(url, settings.airflow_admin_user, admin_password(settings))
 
 
-def _start_component(group: ProcessGroup, component: str, env: dict[str, str], *args: str) -> None:
-    group.start(f"airflow-{component}", [airflow_executable(), component, *args], env=env)
+def _start_component(
+    group: ProcessGroup, component: str, env: dict[str, str], *args: str, name: str = ""
+) -> None:
+    process_name = f"airflow-{name or component}"
+    group.start(process_name, [airflow_executable(), component, *args], env=env)
+
+
+WORKER_NAME_VAR = "FINOPS_AIRFLOW_WORKER_NAME"
+
+
+def start_celery_workers(settings: Settings, group: ProcessGroup, env: dict[str, str]) -> None:
+    """``FINOPS_AIRFLOW_CELERY_WORKERS`` Celery workers on the broker of ``env``, named
+    ``worker-1``, ``worker-2``, … (``worker-1@<host>`` to Celery). Each records its name as the
+    hostname of the task instances it runs (:func:`worker_hostname`), so that the Airflow UI
+    tells the workers of one machine apart. They serve no logs: on this machine the api-server
+    reads the task logs from the shared log folder."""
+    for number in range(1, settings.airflow_celery_workers + 1):
+        name = f"worker-{number}"
+        worker_env = env | {
+            WORKER_NAME_VAR: name,
+            "AIRFLOW__CORE__HOSTNAME_CALLABLE": f"{__name__}.worker_hostname",
+        }
+        args = ["--celery-hostname", f"{name}@%h", "--skip-serve-logs"]
+        _start_component(group, "celery", worker_env, "worker", *args, name=f"celery-{name}")
+
+
+def worker_hostname() -> str:
+    """Airflow's ``hostname_callable`` in a Celery worker started by :func:`start_celery_workers`:
+    ``<worker name>@<host>``."""
+    return f"{os.environ[WORKER_NAME_VAR]}@{socket.getfqdn()}"
 
 
 def register_dags(settings: Settings) -> bool:
