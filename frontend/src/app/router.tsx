@@ -18,6 +18,8 @@ import { validateAuditSearch } from "../features/audit/search";
 import { LoginPage } from "../features/auth/LoginPage";
 import { ChargebackPage } from "../features/chargeback/ChargebackPage";
 import { validateChargebackSearch } from "../features/chargeback/search";
+import { ExplorerPage } from "../features/explorer/ExplorerPage";
+import { validateExplorerSearch } from "../features/explorer/search";
 import { ForecastsPage } from "../features/forecasts/ForecastsPage";
 import { validateForecastsSearch } from "../features/forecasts/search";
 import { OptimizationPage } from "../features/optimization/OptimizationPage";
@@ -57,6 +59,12 @@ const pages = [
     path: "/",
     validateSearch: validateOverviewSearch,
     component: OverviewPage,
+  }),
+  createRoute({
+    getParentRoute: () => rootRoute,
+    path: "/explorer",
+    validateSearch: validateExplorerSearch,
+    component: ExplorerPage,
   }),
   createRoute({
     getParentRoute: () => rootRoute,
