@@ -78,6 +78,11 @@ describe("Explorer URL state", () => {
       tag: ["team:"],
       group_by: ["account_id"],
     });
+    // a dimension already filtered to several values narrows to the clicked one
+    expect(drillDown({ group_by: ["service_name"], service_name: ["AmazonEC2", "AmazonS3"] }, ["AmazonS3"])).toEqual({
+      service_name: ["AmazonS3"],
+      group_by: ["usage_type"],
+    });
     // ungrouped: nothing to drill into
     expect(drillDown({}, [])).toEqual({});
   });

@@ -115,6 +115,14 @@ export function addFilter(search: ExplorerSearch, dim: string, value: string): E
   return { ...search, [dim]: list([...(search[dim] ?? []), value]) };
 }
 
+/** `search` with `dim` narrowed to `value` alone (whatever it allowed before). */
+export function setFilter(search: ExplorerSearch, dim: string, value: string): ExplorerSearch {
+  const cleared = filterEntries(search)
+    .filter((entry) => entry.dimension === dim)
+    .reduce(removeFilter, search);
+  return addFilter(cleared, dim, value);
+}
+
 export function removeFilter(search: ExplorerSearch, entry: FilterEntry): ExplorerSearch {
   if (entry.dimension.startsWith("tag:")) {
     const pair = `${entry.dimension.slice(4)}:${entry.value}`;
@@ -145,8 +153,8 @@ const DRILL_ORDER: Record<string, readonly string[]> = {
 const FALLBACK = ["service_name", "usage_type", "account_id", "region_id", "charge_category"];
 
 /**
- * Clicking a group (a bar segment or a table row): its keys become filters (a missing key
- * filters on "missing") and the view groups by the next useful dimension of the first one.
+ * Clicking a group (a bar segment or a table row): its keys become the filters of their
+ * dimensions (replacing what they allowed; a missing key filters on "missing") and the view groups by the next useful dimension of the first one.
  * An empty `keys` (the "Other" series) or no grouping leaves the view as it is.
  */
 export function drillDown(search: ExplorerSearch, keys: readonly (string | null)[]): ExplorerSearch {
@@ -156,7 +164,7 @@ export function drillDown(search: ExplorerSearch, keys: readonly (string | null)
   }
   let next = search;
   groupBy.forEach((dim, index) => {
-    next = addFilter(next, dim, keys[index] ?? "");
+    next = setFilter(next, dim, keys[index] ?? "");
   });
   const first = groupBy[0] ?? "";
   const candidates = [...(DRILL_ORDER[first] ?? []), ...FALLBACK];
