@@ -11,10 +11,12 @@ import type { ApiClient } from "./client";
  */
 type Query = Record<string, string | number | readonly string[] | null | undefined>;
 
-export interface PendingGet<Q extends Query, R> {
+export interface PendingGet<Q extends Query, R, P extends Record<string, string> | undefined = undefined> {
   parameters: { query?: never; header?: never; path?: never; cookie?: never };
   get: {
-    parameters: { query?: Q; header?: never; path?: never; cookie?: never };
+    parameters: P extends Record<string, string>
+      ? { query?: Q; header?: never; path: P; cookie?: never }
+      : { query?: Q; header?: never; path?: never; cookie?: never };
     requestBody?: never;
     responses: { 200: { headers: Record<string, unknown>; content: { "application/json": R } } };
   };

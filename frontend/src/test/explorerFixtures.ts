@@ -8,6 +8,7 @@ export const explorerFixture: ExplorerPublic = {
   metric: "billed_cost",
   currency: "USD",
   group_by: ["service_name", "region_id"],
+  filters: { account_id: ["111111111111"], "tag:team": ["data"] },
   source: "rollup_monthly",
   total: "1234.5675",
   periods: ["2025-01-01", "2025-02-01", "2025-03-01"],
@@ -33,7 +34,7 @@ export const explorerFixture: ExplorerPublic = {
     },
     { keys: ["Other", "Other"], labels: ["Other", "Other"], total: "34", points: ["10", "12", "12"], other: true },
   ],
-  other: { keys: ["Other", "Other"], labels: ["Other", "Other"], total: "34" },
+  other: { groups: 1, total: "34" },
 };
 
 export const explorerDimensionsFixture = {

@@ -45,7 +45,7 @@ function AddFilter({ dimensions, onAdd }: { dimensions: readonly Option[]; onAdd
   const [value, setValue] = useState<string | null>(null);
   const values = useExplorerValues(dim === "" ? null : dim, q);
   const options = values.data?.values ?? [];
-  const chosen = value ?? (options[0] === undefined ? null : (options[0].value ?? ""));
+  const chosen = value ?? options[0]?.value ?? null;
   return (
     <div className="flex flex-wrap items-end gap-2" aria-label="Add a filter" role="group">
       <Field label="Filter by">
@@ -89,7 +89,7 @@ function AddFilter({ dimensions, onAdd }: { dimensions: readonly Option[]; onAdd
               }}
             >
               {options.map((o) => (
-                <option key={o.value ?? ""} value={o.value ?? ""}>
+                <option key={o.value} value={o.value}>
                   {o.label}
                 </option>
               ))}

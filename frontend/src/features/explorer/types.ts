@@ -24,12 +24,13 @@ export interface ExplorerPublic {
   metric: string;
   currency: string | null;
   group_by: string[];
+  filters: Record<string, string[]>;
   source: string;
   total: string;
   periods: string[];
   groups: ExplorerGroupPublic[];
   series: ExplorerSeriesPublic[];
-  other: ExplorerGroupPublic | null;
+  other: { groups: number; total: string } | null;
 }
 
 export interface ExplorerDimensionPublic {
@@ -42,7 +43,8 @@ export interface ExplorerDimensionsPublic {
 }
 
 export interface ExplorerValuePublic {
-  value: string | null;
+  /** "" for missing / untagged */
+  value: string;
   label: string;
 }
 

@@ -1,0 +1,95 @@
+import { keepPreviousData, useQuery } from "@tanstack/react-query";
+
+import { useApiClient } from "../../api/context";
+import { unwrap } from "../../api/fetch";
+import { type PendingGet, pendingClient } from "../../api/pending";
+import type { ListPublic, ResourceDetailPublic, ResourcePublic, UsagePublic } from "./types";
+
+/** A type alias, not an interface: a query must fit an index signature. */
+type ResourcesQuery = {
+  account_id?: string[] | undefined;
+  region_id?: string[] | undefined;
+  resource_type?: string[] | undefined;
+  q?: string | undefined;
+  sort?: string | undefined;
+  limit: number;
+  offset: number;
+};
+
+type UsageQuery = {
+  resource_id: string[];
+  metric_name: string[];
+  sort: string;
+  limit: number;
+};
+
+interface InventoryPaths {
+  "/api/v1/resources": PendingGet<ResourcesQuery, ListPublic<ResourcePublic>>;
+  "/api/v1/resources/{resource_id}": PendingGet<Record<string, never>, ResourceDetailPublic, { resource_id: string }>;
+  "/api/v1/usage": PendingGet<UsageQuery, ListPublic<UsagePublic>>;
+}
+
+export function useResources(query: ResourcesQuery) {
+  const client = pendingClient<InventoryPaths>(useApiClient());
+  return useQuery({
+    queryKey: ["resources", query],
+    queryFn: async ({ signal }): Promise<ListPublic<ResourcePublic>> =>
+      unwrap(await client.GET("/api/v1/resources", { params: { query }, signal })),
+    placeholderData: keepPreviousData,
+  });
+}
+
+/** One resource in detail; idle while `id` is undefined. The id may hold slashes (an ARN). */
+export function useResource(id: string | undefined) {
+  const client = pendingClient<InventoryPaths>(useApiClient());
+  return useQuery({
+    queryKey: ["resource", id],
+    queryFn: async ({ signal }): Promise<ResourceDetailPublic> =>
+      unwrap(
+        await client.GET("/api/v1/resources/{resource_id}", {
+          params: { path: { resource_id: id ?? "" } },
+          signal,
+        }),
+      ),
+    enabled: id !== undefined,
+  });
+}
+
+/** The daily CPU p95 of the listed resources (newest days first, up to 1000 rows): the
+ * sparklines of one page of the inventory. */
+export function useCpuSeries(resourceIds: readonly string[]) {
+  const client = pendingClient<InventoryPaths>(useApiClient());
+  const query: UsageQuery = {
+    resource_id: [...resourceIds],
+    metric_name: ["CPUUtilization"],
+    sort: "-day",
+    limit: 1000,
+  };
+  return useQuery({
+    queryKey: ["usage", "cpu", query],
+    queryFn: async ({ signal }): Promise<ListPublic<UsagePublic>> =>
+      unwrap(await client.GET("/api/v1/usage", { params: { query }, signal })),
+    enabled: resourceIds.length > 0,
+  });
+}
+
+/** Per resource, its daily CPU p95 oldest first (one value a day). */
+export function cpuByResource(rows: readonly UsagePublic[]): Map<string, number[]> {
+  const days = new Map<string, Map<string, number>>();
+  for (const row of rows) {
+    if (row.resource_id === null || row.p95 === null) {
+      continue;
+    }
+    const series = days.get(row.resource_id) ?? new Map<string, number>();
+    if (!series.has(row.day)) {
+      series.set(row.day, row.p95);
+    }
+    days.set(row.resource_id, series);
+  }
+  return new Map(
+    [...days].map(([id, series]) => [
+      id,
+      [...series].sort(([a], [b]) => a.localeCompare(b)).map(([, value]) => value),
+    ]),
+  );
+}
