@@ -11,6 +11,8 @@ interface Page {
 export const PAGES = [
   { path: "/", label: "Overview" },
   { path: "/explorer", label: "Explorer" },
+  { path: "/resources", label: "Resources" },
+  { path: "/commitments", label: "Commitments" },
   { path: "/optimization", label: "Optimization" },
   { path: "/chargeback", label: "Chargeback" },
   { path: "/anomalies", label: "Anomalies" },
