@@ -39,7 +39,11 @@ from tests.factories.identity import admin_headers, bearer
 
 API_DIR = Path(__file__).parents[2] / "backend" / "finops" / "api"
 UNAVAILABLE = "the warehouse is unavailable"
-LOST = {"detail": "the warehouse is unavailable; try again shortly"}
+LOST = {
+    "detail": "the warehouse is unavailable; try again shortly",
+    "code": "unavailable",
+    "param": None,
+}
 """The answer to a lost warehouse, whichever way it was lost: no address, port or driver text
 (the server log has them, under the request id)."""
 
@@ -117,7 +121,10 @@ def test_not_found_and_conflict_answers(intel_client: TestClient) -> None:
     )
     assert (status.status_code, status.json()) == (404, missing.json())
     gone = intel_client.delete("/api/v1/budgets/987654321")
-    assert (gone.status_code, gone.json()) == (404, {"detail": "no budget with id 987654321"})
+    assert (gone.status_code, gone.json()) == (
+        404,
+        {"detail": "no budget with id 987654321", "code": "not_found", "param": None},
+    )
 
     body = {"name": "Twice", "period": "monthly", "amount": "10"}
     created = intel_client.post("/api/v1/budgets", json=body)

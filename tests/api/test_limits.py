@@ -20,9 +20,11 @@ BUDGETS = "/api/v1/budgets"
 
 
 def _shape(response: Any) -> Any:
-    """Every error body is {"detail": message} or {"detail": [{loc, msg, type}, ...]}."""
+    """Every error body is {"detail": message, "code", "param"} or {"detail": [{loc, msg,
+    type}, ...], "code", "param"}."""
     body = response.json()
-    assert set(body) == {"detail"}, body
+    assert set(body) == {"detail", "code", "param"}, body
+    assert body["code"] in {"body_too_large", "invalid_parameter", "invalid_body"}, body
     detail = body["detail"]
     if isinstance(detail, list):
         for item in detail:

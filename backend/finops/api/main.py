@@ -16,7 +16,7 @@ from starlette.routing import Match
 
 from finops.api.access import authorize_routes
 from finops.api.docs import mount_docs
-from finops.api.errors import document_errors, install_error_handlers
+from finops.api.errors import document_errors, error_body, install_error_handlers
 from finops.api.limits import RequestLimits
 from finops.api.routes import (
     actions,
@@ -152,9 +152,10 @@ def _mount_dashboard(app: FastAPI, dist: Path) -> None:
         if not index.exists():
             return JSONResponse(
                 status_code=503,
-                content={
-                    "detail": f"the dashboard is not built: {index} is missing (run: make frontend)"
-                },
+                content=error_body(
+                    f"the dashboard is not built: {index} is missing (run: make frontend)",
+                    code="dashboard_not_built",
+                ),
             )
         candidate = (dist / path).resolve()
         if path and candidate.is_file() and candidate.is_relative_to(dist.resolve()):
