@@ -19,6 +19,7 @@ from finops.api.docs import mount_docs
 from finops.api.errors import document_errors, error_body, install_error_handlers
 from finops.api.limits import RequestLimits
 from finops.api.routes import (
+    accounts,
     actions,
     admin,
     allocation,
@@ -26,16 +27,20 @@ from finops.api.routes import (
     audit,
     auth,
     budgets,
+    discounts,
     findings,
     forecasts,
     health,
+    invoices,
     kpi,
     oidc,
     optimization,
+    resources,
     savings,
     sources,
     spend,
     sql,
+    usage,
 )
 from finops.auth.clock import Clock, system_clock
 from finops.auth.secret import require_session_secret
@@ -64,6 +69,11 @@ api_router.include_router(sources.router)
 api_router.include_router(actions.router)
 api_router.include_router(savings.router)
 api_router.include_router(audit.router)
+api_router.include_router(accounts.router)
+api_router.include_router(resources.router)
+api_router.include_router(usage.router)
+api_router.include_router(invoices.router)
+api_router.include_router(discounts.router)
 
 
 def _route_template(request: Request) -> str:

@@ -15,7 +15,7 @@ from typing import Annotated, Generic, TypeVar
 
 from fastapi import Depends, Query
 from fastapi.responses import StreamingResponse
-from pydantic import BaseModel
+from pydantic import BaseModel, StringConstraints
 from sqlalchemy import Connection, ColumnElement, Select, func, select
 
 from finops.api.downloads import ListFormat, download_response
@@ -55,6 +55,18 @@ def list_params(
 
 
 ListParamsDep = Annotated[ListParams, Depends(list_params)]
+
+FilterValue = Annotated[str, StringConstraints(min_length=1, max_length=256)]
+
+
+Values = list[FilterValue] | None
+"""A repeatable filter parameter (``?account_id=1&account_id=2``): any of the values."""
+AccountIdsQuery = Annotated[
+    Values, Query(description="account (sub account) id; repeat for several", max_length=100)
+]
+RegionIdsQuery = Annotated[
+    Values, Query(description="region id; repeat for several", max_length=100)
+]
 
 
 class ListPublic(BaseModel, Generic[M]):
@@ -118,6 +130,42 @@ def answer_list(
     return ListPublic[model](  # type: ignore[valid-type]
         items=list(_models(iter(page), model)),
         total=total,
+        limit=params.limit,
+        offset=params.offset,
+    )
+
+
+def answer_rows(
+    rows: Sequence[M],
+    *,
+    model: type[M],
+    params: ListParams,
+    default_sort: Sequence[str],
+    name: str,
+) -> ListPublic[M] | StreamingResponse:
+    """A short list computed in Python (a row per tag key) answered like :func:`answer_list`:
+    sorted by ``sort`` then the default order, nulls last, paged or downloaded."""
+    fields = list(model.model_fields)
+    specs = [*([] if params.sort is None else [params.sort]), *default_sort]
+    for spec in specs:
+        if spec.removeprefix("-") not in fields:
+            raise InvalidParameterError(
+                f"sort: no column {spec.removeprefix('-')!r} in this list; sort by one of "
+                f"{', '.join(sorted(fields))} (prefix '-' for descending)",
+                param="sort",
+            )
+    ordered = list(rows)
+    for spec in reversed(specs):  # stable sorts, the least significant key first
+        name_ = spec.removeprefix("-")
+        present = [r for r in ordered if getattr(r, name_) is not None]
+        missing = [r for r in ordered if getattr(r, name_) is None]
+        present.sort(key=lambda r: getattr(r, name_), reverse=spec.startswith("-"))
+        ordered = present + missing
+    if params.format is not ListFormat.json:
+        return download_response(params.format, name=name, model=model, rows=ordered)
+    return ListPublic[model](  # type: ignore[valid-type]
+        items=ordered[params.offset : params.offset + params.limit],
+        total=len(ordered),
         limit=params.limit,
         offset=params.offset,
     )
