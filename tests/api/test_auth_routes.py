@@ -124,7 +124,11 @@ def test_idle_expiry_through_the_api(api: Api) -> None:
     gone = client.get("/api/v1/auth/me")
     assert (gone.status_code, gone.json()) == (
         401,
-        {"detail": "the session has ended; log in again", "code": "not_authenticated", "param": None},
+        {
+            "detail": "the session has ended; log in again",
+            "code": "not_authenticated",
+            "param": None,
+        },
     )
     assert gone.headers["www-authenticate"] == "Bearer"
 

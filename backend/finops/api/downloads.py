@@ -218,7 +218,5 @@ def download_response(
     """``rows`` as ``name.csv`` or ``name.parquet``; ``columns`` default to the model's."""
     columns = list(columns or model.model_fields)
     if fmt is ListFormat.parquet:
-        return parquet_response(
-            filename=f"{name}.parquet", model=model, columns=columns, rows=rows
-        )
+        return parquet_response(filename=f"{name}.parquet", model=model, columns=columns, rows=rows)
     return csv_response(filename=f"{name}.csv", columns=columns, rows=rows)

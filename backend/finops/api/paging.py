@@ -16,7 +16,7 @@ from typing import Annotated, Generic, TypeVar
 from fastapi import Depends, Query
 from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, StringConstraints
-from sqlalchemy import Connection, ColumnElement, Select, func, select
+from sqlalchemy import ColumnElement, Connection, Select, func, select
 
 from finops.api.downloads import ListFormat, download_response
 from finops.api.params import MAX_BIGINT
@@ -117,7 +117,9 @@ def answer_list(
     """``query`` answered as ``params`` ask (see the module docstring); ``name`` names the
     download (``name.csv``)."""
     rows = query.subquery("listed")
-    ordered = select(rows).order_by(*order_by(params.sort, columns=list(rows.c), default=default_sort))
+    ordered = select(rows).order_by(
+        *order_by(params.sort, columns=list(rows.c), default=default_sort)
+    )
     if params.format is not ListFormat.json:
         result = conn.execution_options(stream_results=True, yield_per=STREAM_BATCH).execute(
             ordered
@@ -163,7 +165,9 @@ def answer_rows(
         ordered = present + missing
     if params.format is not ListFormat.json:
         return download_response(params.format, name=name, model=model, rows=ordered)
-    return ListPublic[model](  # type: ignore[valid-type]
+    return ListPublic[
+        model
+    ](  # type: ignore[valid-type]
         items=ordered[params.offset : params.offset + params.limit],
         total=len(ordered),
         limit=params.limit,

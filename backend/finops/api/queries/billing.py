@@ -106,7 +106,5 @@ def tag_key_compliance(
         by = sums[key]
         total = by["ok"] + by["missing"] + by["invalid"]
         pct = None if total == 0 else (by["ok"] * 100 / total).quantize(Decimal("0.01"))
-        out.append(
-            TagKeyCompliance(key, total, by["ok"], by["missing"], by["invalid"], pct)
-        )
+        out.append(TagKeyCompliance(key, total, by["ok"], by["missing"], by["invalid"], pct))
     return out

@@ -53,17 +53,21 @@ def accounts_query(*, metric: CostMetric, end: date | None) -> Select[Any]:
     start, stop = _window(end, COST_DAYS)
     cost = c[metric.value]
     day = c.charge_period_start
-    return select(
-        c.sub_account_id.label("account_id"),
-        func.max(c.sub_account_name).label("account_name"),
-        func.min(c.billing_currency).label("currency"),
-        cast(func.min(day), Date).label("first_day"),
-        cast(func.max(day), Date).label("last_day"),
-        func.coalesce(
-            func.sum(cost).filter(and_(day >= start, day < stop)), literal(0)
-        ).label("cost_30d"),
-        func.coalesce(func.sum(cost), literal(0)).label("cost_total"),
-    ).where(c.sub_account_id.is_not(None)).group_by(c.sub_account_id)
+    return (
+        select(
+            c.sub_account_id.label("account_id"),
+            func.max(c.sub_account_name).label("account_name"),
+            func.min(c.billing_currency).label("currency"),
+            cast(func.min(day), Date).label("first_day"),
+            cast(func.max(day), Date).label("last_day"),
+            func.coalesce(func.sum(cost).filter(and_(day >= start, day < stop)), literal(0)).label(
+                "cost_30d"
+            ),
+            func.coalesce(func.sum(cost), literal(0)).label("cost_total"),
+        )
+        .where(c.sub_account_id.is_not(None))
+        .group_by(c.sub_account_id)
+    )
 
 
 def _names() -> Subquery:
@@ -132,26 +136,23 @@ def resources_query(
         .scalar_subquery()
     )
     names = _names()
-    query = (
-        select(
-            r.resource_id,
-            r.resource_type,
-            r.name,
-            r.account_id,
-            names.c.name.label("account_name"),
-            r.region.label("region_id"),
-            r.state,
-            r.is_terminated,
-            r.first_seen,
-            r.last_seen,
-            cast(func.coalesce(r.tags, cast(literal("{}"), JSONB)), JSONB).label("tags"),
-            func.coalesce(cost, literal(0)).label("cost_30d"),
-            cpu.label("cpu_p95_14d"),
-            open_findings.label("open_findings"),
-            related.label("anomalies"),
-        )
-        .select_from(resources.outerjoin(names, names.c.account_id == r.account_id))
-    )
+    query = select(
+        r.resource_id,
+        r.resource_type,
+        r.name,
+        r.account_id,
+        names.c.name.label("account_name"),
+        r.region.label("region_id"),
+        r.state,
+        r.is_terminated,
+        r.first_seen,
+        r.last_seen,
+        cast(func.coalesce(r.tags, cast(literal("{}"), JSONB)), JSONB).label("tags"),
+        func.coalesce(cost, literal(0)).label("cost_30d"),
+        cpu.label("cpu_p95_14d"),
+        open_findings.label("open_findings"),
+        related.label("anomalies"),
+    ).select_from(resources.outerjoin(names, names.c.account_id == r.account_id))
     if account_id:
         query = query.where(r.account_id.in_(account_id))
     if region_id:

@@ -72,15 +72,19 @@ def savings_query(*, status: list[str] | None, account_id: list[str] | None) -> 
         *[(f.finding_type == t, literal(labels[t])) for t in sorted(labels)],
         else_=f.finding_type,
     )
-    query = select(
-        f.finding_type,
-        func.min(label).label("label"),
-        func.min(category).label("category"),
-        f.currency,
-        func.count().label("findings"),
-        func.sum(f.estimated_monthly_savings).label("estimated_monthly_savings"),
-        func.coalesce(func.sum(f.cost_30d), literal(0)).label("cost_30d"),
-    ).where(f.status.in_(status or OPEN_STATUSES)).group_by(f.finding_type, f.currency)
+    query = (
+        select(
+            f.finding_type,
+            func.min(label).label("label"),
+            func.min(category).label("category"),
+            f.currency,
+            func.count().label("findings"),
+            func.sum(f.estimated_monthly_savings).label("estimated_monthly_savings"),
+            func.coalesce(func.sum(f.cost_30d), literal(0)).label("cost_30d"),
+        )
+        .where(f.status.in_(status or OPEN_STATUSES))
+        .group_by(f.finding_type, f.currency)
+    )
     if account_id:
         query = query.where(f.account_id.in_(account_id))
     return query

@@ -222,9 +222,7 @@ def read_cost_centers(
     )
 
 
-@router.get(
-    "/tag-compliance", response_model=TagComplianceListPublic, responses=DOWNLOAD_RESPONSE
-)
+@router.get("/tag-compliance", response_model=TagComplianceListPublic, responses=DOWNLOAD_RESPONSE)
 def read_tag_compliance(
     conn: ConnectionDep,
     settings: SettingsDep,
@@ -232,7 +230,9 @@ def read_tag_compliance(
     start: Annotated[
         Day | None, Query(description="first day (default: the first of the last month)")
     ] = None,
-    end: Annotated[Day | None, Query(description="last day (default: the last day of data)")] = None,
+    end: Annotated[
+        Day | None, Query(description="last day (default: the last day of data)")
+    ] = None,
 ) -> TagComplianceListPublic | StreamingResponse:
     """Tag compliance of the usage cost (effective) against the tag policy
     (``FINOPS_ALLOCATION_TAG_POLICY``): per required key, the cost tagged with an allowed

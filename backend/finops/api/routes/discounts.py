@@ -95,9 +95,7 @@ def read_coverage(
     )  # fmt: skip
 
 
-@router.get(
-    "/recommendations", response_model=RecommendationsPublic, responses=DOWNLOAD_RESPONSE
-)
+@router.get("/recommendations", response_model=RecommendationsPublic, responses=DOWNLOAD_RESPONSE)
 def read_recommendations(
     conn: ConnectionDep,
     params: ListParamsDep,

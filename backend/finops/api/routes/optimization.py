@@ -16,7 +16,13 @@ from sqlalchemy import select
 from finops.analytics.optimization.rules import coh_actions
 from finops.api.deps import ConnectionDep
 from finops.api.downloads import DOWNLOAD_RESPONSE
-from finops.api.paging import AccountIdsQuery, ListParamsDep, ListPublic, RegionIdsQuery, answer_list
+from finops.api.paging import (
+    AccountIdsQuery,
+    ListParamsDep,
+    ListPublic,
+    RegionIdsQuery,
+    answer_list,
+)
 from finops.api.queries.optimization import (
     IDLE_TYPES,
     RIGHTSIZING_TYPES,
@@ -227,9 +233,7 @@ def read_idle(
     )  # fmt: skip
 
 
-@router.get(
-    "/rightsizing", response_model=OptimizationFindingsPublic, responses=DOWNLOAD_RESPONSE
-)
+@router.get("/rightsizing", response_model=OptimizationFindingsPublic, responses=DOWNLOAD_RESPONSE)
 def read_rightsizing(
     conn: ConnectionDep,
     params: ListParamsDep,

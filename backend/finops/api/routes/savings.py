@@ -20,8 +20,8 @@ from sqlalchemy import ColumnElement, Connection, func, select
 from finops.analytics.allocation.chargeback import AllocationRules, load_rules
 from finops.analytics.allocation.tagging import load_tag_policy
 from finops.analytics.savings.rollups import accrue, cumulative, measured_rows, rollup
-from finops.api.downloads import CSV_RESPONSE, ListFormat, download_response
 from finops.api.deps import ConnectionDep, SettingsDep
+from finops.api.downloads import CSV_RESPONSE, ListFormat, download_response
 from finops.api.errors import error_responses
 from finops.api.params import MAX_BIGINT, Day, PageDep, check_order
 from finops.api.rows import from_row, text_map
