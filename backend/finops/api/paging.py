@@ -165,10 +165,9 @@ def answer_rows(
         ordered = present + missing
     if params.format is not ListFormat.json:
         return download_response(params.format, name=name, model=model, rows=ordered)
-    return ListPublic[
-        model
-    ](  # type: ignore[valid-type]
-        items=ordered[params.offset : params.offset + params.limit],
+    page = ordered[params.offset : params.offset + params.limit]
+    return ListPublic[model](  # type: ignore[valid-type]
+        items=page,
         total=len(ordered),
         limit=params.limit,
         offset=params.offset,
