@@ -220,3 +220,74 @@ def download_response(
     if fmt is ListFormat.parquet:
         return parquet_response(filename=f"{name}.parquet", model=model, columns=columns, rows=rows)
     return csv_response(filename=f"{name}.csv", columns=columns, rows=rows)
+
+
+def _text(value: Any) -> Any:
+    """A value as the JSON answer writes it (CSV cells of :func:`rows_response`)."""
+    if value is None:
+        return ""
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+def _tuple_lines(names: Sequence[str], rows: Iterable[Sequence[Any]]) -> Iterator[str]:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(names)
+    for row in rows:
+        writer.writerow([_text(v) for v in row])
+        yield buffer.getvalue()
+        buffer.seek(0)
+        buffer.truncate()
+    yield buffer.getvalue()
+
+
+def _tuple_chunks(
+    schema: pa.Schema, rows: Iterable[Sequence[Any]], *, row_group: int = ROW_GROUP
+) -> Iterator[bytes]:
+    sink = _Chunks()
+
+    def table(batch: list[Sequence[Any]]) -> pa.Table:
+        columns = [
+            pa.array([row[i] for row in batch], type=field.type) for i, field in enumerate(schema)
+        ]
+        return pa.Table.from_arrays(columns, schema=schema)
+
+    with pq.ParquetWriter(pa.PythonFile(sink, mode="w"), schema) as writer:
+        pending: list[Sequence[Any]] = []
+        for row in rows:
+            pending.append(row)
+            if len(pending) >= row_group:
+                writer.write_table(table(pending))
+                pending.clear()
+                yield sink.take()
+        if pending or not sink.tell():
+            writer.write_table(table(pending))
+    yield sink.take()
+
+
+def rows_response(
+    fmt: ListFormat,
+    *,
+    name: str,
+    columns: Sequence[tuple[str, pa.DataType]],
+    rows: Iterable[Sequence[Any]],
+) -> StreamingResponse:
+    """Rows of plain values (one per column: text, ``Decimal``, ``date``, None) as
+    ``name.csv`` or ``name.parquet``, for lists whose columns depend on the request."""
+    names = [c for c, _ in columns]
+    if fmt is ListFormat.parquet:
+        schema = pa.schema([pa.field(c, kind) for c, kind in columns])
+        return StreamingResponse(
+            _tuple_chunks(schema, rows),
+            media_type=PARQUET_MEDIA_TYPE,
+            headers=_attachment(f"{name}.parquet"),
+        )
+    return StreamingResponse(
+        _tuple_lines(names, rows),
+        media_type=f"{CSV_MEDIA_TYPE}; charset=utf-8",
+        headers=_attachment(f"{name}.csv"),
+    )

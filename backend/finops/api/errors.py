@@ -124,7 +124,6 @@ CODE_OF_STATUS: dict[int, str] = {
 """The code of an error known only by its status."""
 
 CODE_OF_ERROR: dict[type[FinOpsError], str] = {
-    FinOpsError: "bad_request",
     AuthenticationError: "not_authenticated",
     PermissionDeniedError: "permission_denied",
     TooManyAttemptsError: "rate_limited",
@@ -133,15 +132,18 @@ CODE_OF_ERROR: dict[type[FinOpsError], str] = {
     InvalidParameterError: "invalid_parameter",
     DatabaseError: "unavailable",
 }
-"""The codes of the hierarchy's main types; any other type is its class name in snake_case
-without ``Error`` (``QueryRefusedError``: ``query_refused``)."""
+"""The codes of the hierarchy's main types and their subclasses (an ``InvalidDimensionError``
+is an ``invalid_parameter``); any other type is its class name in snake_case without
+``Error`` (``QueryRefusedError``: ``query_refused``), ``FinOpsError`` itself ``bad_request``."""
 
 
 def code_of(exc: FinOpsError) -> str:
     """The stable code of an error of the hierarchy."""
-    known = CODE_OF_ERROR.get(type(exc))
-    if known is not None:
-        return known
+    for error_type, code in CODE_OF_ERROR.items():
+        if isinstance(exc, error_type):
+            return code
+    if type(exc) is FinOpsError:
+        return "bad_request"
     name = type(exc).__name__.removesuffix("Error")
     return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
 

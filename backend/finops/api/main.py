@@ -28,6 +28,7 @@ from finops.api.routes import (
     auth,
     budgets,
     discounts,
+    explorer,
     findings,
     forecasts,
     health,
@@ -69,6 +70,7 @@ api_router.include_router(sources.router)
 api_router.include_router(actions.router)
 api_router.include_router(savings.router)
 api_router.include_router(audit.router)
+api_router.include_router(explorer.router)
 api_router.include_router(accounts.router)
 api_router.include_router(resources.router)
 api_router.include_router(usage.router)
