@@ -7,7 +7,9 @@ route (401 without valid credentials, 403 when the role is too low or a cookie r
 CSRF token) and documents those answers. The authorization matrix test
 (``tests/api/test_authorization_matrix.py``) reads this table.
 
-Decisions: reads are for viewers; anomaly feedback (acknowledge, resolve, false positive) is
+Decisions: reads are for viewers (the Explorer, accounts, resources, usage, invoices,
+discounts, the optimization and allocation lists among them: row-level security limits each
+to the caller's scope); anomaly feedback (acknowledge, resolve, false positive) is
 for analysts, who investigate costs (viewers only look); remediation proposals are read by
 viewers, and approved, rejected, executed and rolled back by approvers (and admins: the ladder),
 row-level security keeping a scoped approver to the proposals of their accounts; realized
