@@ -234,7 +234,8 @@ def _range(
     if (end - start).days >= MAX_RANGE_DAYS:
         raise InvalidParameterError(
             f"start {start} to end {end} spans {(end - start).days + 1} days; a savings "
-            f"rollup covers at most {MAX_RANGE_DAYS} days"
+            f"rollup covers at most {MAX_RANGE_DAYS} days",
+            param="end",
         )
     return start, end
 
