@@ -53,25 +53,11 @@ CSV_RESPONSE: dict[int | str, dict[str, Any]] = {
 DOWNLOAD_RESPONSE = CSV_RESPONSE
 
 
-def _cell(value: Any) -> Any:
-    if value is None:
-        return ""
-    if isinstance(value, dict | list):
-        return json.dumps(value, sort_keys=True)
-    return value
-
-
 def _lines(columns: Sequence[str], rows: Iterable[BaseModel]) -> Iterator[str]:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(columns)
-    for row in rows:
-        values = row.model_dump(mode="json", include=set(columns))
-        writer.writerow([_cell(values[c]) for c in columns])
-        yield buffer.getvalue()
-        buffer.seek(0)
-        buffer.truncate()
-    yield buffer.getvalue()
+    """Response models as CSV lines, each value as the JSON answer writes it."""
+    wanted = set(columns)
+    dumped = (row.model_dump(mode="json", include=wanted) for row in rows)
+    return _tuple_lines(columns, ([values[c] for c in columns] for values in dumped))
 
 
 def _attachment(filename: str) -> dict[str, str]:
@@ -166,30 +152,14 @@ class _Chunks:
         return out
 
 
-def _batch(schema: pa.Schema, rows: list[BaseModel]) -> pa.Table:
-    arrays = []
-    for field in schema:
-        values = [_arrow_value(getattr(row, field.name), field.type) for row in rows]
-        arrays.append(pa.array(values, type=field.type))
-    return pa.Table.from_arrays(arrays, schema=schema)
-
-
 def parquet_chunks(
     schema: pa.Schema, rows: Iterable[BaseModel], *, row_group: int = ROW_GROUP
 ) -> Iterator[bytes]:
-    """``rows`` as a Parquet file, in pieces: one per row group, then the footer."""
-    sink = _Chunks()
-    with pq.ParquetWriter(pa.PythonFile(sink, mode="w"), schema) as writer:
-        pending: list[BaseModel] = []
-        for row in rows:
-            pending.append(row)
-            if len(pending) >= row_group:
-                writer.write_table(_batch(schema, pending))
-                pending.clear()
-                yield sink.take()
-        if pending or not sink.tell():
-            writer.write_table(_batch(schema, pending))
-    yield sink.take()
+    """Response models as a Parquet file, in pieces: one per row group, then the footer."""
+    values = (
+        [_arrow_value(getattr(row, field.name), field.type) for field in schema] for row in rows
+    )
+    return _tuple_chunks(schema, values, row_group=row_group)
 
 
 def parquet_response(
@@ -223,9 +193,12 @@ def download_response(
 
 
 def _text(value: Any) -> Any:
-    """A value as the JSON answer writes it (CSV cells of :func:`rows_response`)."""
+    """A value as the JSON answer writes it (a CSV cell): decimals in full, days ISO, null
+    empty, objects as JSON text."""
     if value is None:
         return ""
+    if isinstance(value, dict | list):
+        return json.dumps(value, sort_keys=True)
     if isinstance(value, Decimal):
         return format(value, "f")
     if isinstance(value, date):
@@ -248,6 +221,7 @@ def _tuple_lines(names: Sequence[str], rows: Iterable[Sequence[Any]]) -> Iterato
 def _tuple_chunks(
     schema: pa.Schema, rows: Iterable[Sequence[Any]], *, row_group: int = ROW_GROUP
 ) -> Iterator[bytes]:
+    """Rows of values as a Parquet file, in pieces: one per row group, then the footer."""
     sink = _Chunks()
 
     def table(batch: list[Sequence[Any]]) -> pa.Table:

@@ -19,7 +19,7 @@ from pydantic import BaseModel, StringConstraints
 from sqlalchemy import ColumnElement, Connection, Select, func, select
 
 from finops.api.downloads import ListFormat, download_response
-from finops.api.params import MAX_BIGINT
+from finops.api.params import BILLING_PERIOD_PATTERN, MAX_BIGINT
 from finops.errors import InvalidParameterError
 
 M = TypeVar("M", bound=BaseModel)
@@ -63,6 +63,13 @@ Values = list[FilterValue] | None
 """A repeatable filter parameter (``?account_id=1&account_id=2``): any of the values."""
 AccountIdsQuery = Annotated[
     Values, Query(description="account (sub account) id; repeat for several", max_length=100)
+]
+BillingPeriodQuery = Annotated[
+    str | None,
+    Query(
+        description="billing period as YYYY-MM (default: every period)",
+        json_schema_extra={"pattern": BILLING_PERIOD_PATTERN},
+    ),
 ]
 RegionIdsQuery = Annotated[
     Values, Query(description="region id; repeat for several", max_length=100)

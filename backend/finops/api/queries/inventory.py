@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import (
     Connection,
     Date,
+    ScalarSelect,
     Select,
     Subquery,
     and_,
@@ -80,17 +81,10 @@ def _names() -> Subquery:
     )
 
 
-def resources_query(
-    *,
-    end: date | None,
-    metrics_end: date | None,
-    account_id: list[str] | None,
-    region_id: list[str] | None,
-    resource_type: list[str] | None,
-    q: str | None,
-) -> Select[Any]:
-    """The inventory (``resources``), one row per resource with its account's name, 30-day
-    cost (billed), CPU p95, open findings and related anomalies."""
+def _resource_figures(
+    *, end: date | None, metrics_end: date | None
+) -> tuple[ScalarSelect[Any], ScalarSelect[Any], ScalarSelect[Any], ScalarSelect[Any]]:
+    """Per inventory row: its 30-day billed cost, CPU p95, open findings, related anomalies."""
     r = resources.c
     start, stop = _window(end, COST_DAYS)
     cost = (
@@ -135,6 +129,22 @@ def resources_query(
         )
         .scalar_subquery()
     )
+    return cost, cpu, open_findings, related
+
+
+def resources_query(
+    *,
+    end: date | None,
+    metrics_end: date | None,
+    account_id: list[str] | None,
+    region_id: list[str] | None,
+    resource_type: list[str] | None,
+    q: str | None,
+) -> Select[Any]:
+    """The inventory (``resources``), one row per resource with its account's name, 30-day
+    cost (billed), CPU p95, open findings and related anomalies."""
+    r = resources.c
+    cost, cpu, open_findings, related = _resource_figures(end=end, metrics_end=metrics_end)
     names = _names()
     query = select(
         r.resource_id,

@@ -16,7 +16,14 @@ from sqlalchemy import Connection, select
 from finops.analytics.allocation.tagging import load_tag_policy
 from finops.api.deps import ConnectionDep, PrincipalDep, SettingsDep
 from finops.api.downloads import DOWNLOAD_RESPONSE
-from finops.api.paging import ListParamsDep, ListPublic, Values, answer_list, answer_rows
+from finops.api.paging import (
+    BillingPeriodQuery,
+    ListParamsDep,
+    ListPublic,
+    Values,
+    answer_list,
+    answer_rows,
+)
 from finops.api.params import BILLING_PERIOD_PATTERN, Day, check_order, parse_billing_period
 from finops.api.queries.billing import cost_centers_query, tag_key_compliance
 from finops.api.queries.inventory import data_end
@@ -189,15 +196,6 @@ def read_chargeback(
         data=data,
         count=len(data),
     )
-
-
-BillingPeriodQuery = Annotated[
-    str | None,
-    Query(
-        description="billing period as YYYY-MM (default: every period)",
-        json_schema_extra={"pattern": BILLING_PERIOD_PATTERN},
-    ),
-]
 
 
 @router.get("/cost-centers", response_model=CostCentersPublic, responses=DOWNLOAD_RESPONSE)

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Annotated
-
-from fastapi import APIRouter, Query
+from fastapi import APIRouter
 from fastapi.responses import StreamingResponse
 
 from finops.api.deps import ConnectionDep
 from finops.api.downloads import DOWNLOAD_RESPONSE
-from finops.api.paging import AccountIdsQuery, ListParamsDep, ListPublic, answer_list
-from finops.api.params import BILLING_PERIOD_PATTERN, parse_billing_period
+from finops.api.paging import (
+    AccountIdsQuery,
+    BillingPeriodQuery,
+    ListParamsDep,
+    ListPublic,
+    answer_list,
+)
+from finops.api.params import parse_billing_period
 from finops.api.queries.billing import invoices_query
 from finops.api.schemas.invoices import InvoicePublic, InvoicesPublic
 
@@ -21,13 +25,7 @@ router = APIRouter(tags=["spend"])
 def read_invoices(
     conn: ConnectionDep,
     params: ListParamsDep,
-    billing_period: Annotated[
-        str | None,
-        Query(
-            description="billing period as YYYY-MM (default: every period)",
-            json_schema_extra={"pattern": BILLING_PERIOD_PATTERN},
-        ),
-    ] = None,
+    billing_period: BillingPeriodQuery = None,
     account_id: AccountIdsQuery = None,
 ) -> ListPublic[InvoicePublic] | StreamingResponse:
     """One row per invoice, billing period and account: billed, effective and list cost and
