@@ -187,7 +187,14 @@ def test_no_scope_is_no_rows(estate: Settings) -> None:
         conn.execute("SET finops.scope = ''")
         assert conn.execute("SELECT count(*) FROM finops.costs").fetchone() == (0,)
     with psycopg.connect(libpq_url(api_url(estate))) as conn:
-        for table in ("cost_facts", "cost_attributes", "cost_rollup_daily", "anomaly_incidents"):
+        for table in (
+            "cost_facts",
+            "cost_attributes",
+            "cost_rollup_daily",
+            "rollup_cost_daily",
+            "rollup_cost_tag_daily",
+            "anomaly_incidents",
+        ):
             assert conn.execute(f"SELECT count(*) FROM finops.{table}").fetchone() == (0,), table
 
 
@@ -227,7 +234,7 @@ def test_every_table_is_under_row_level_security(estate: Settings) -> None:
                 estate.db_view_owner_role,
             ),
         ).fetchall()
-    assert len(rows) == 42  # audit_chain_head 0015, three remediation tables 0016, savings 0017
+    assert len(rows) == 45  # audit_chain_head 0015, remediation 0016, savings 0017, rollups 0018
     assert [r[0] for r in rows if not (r[1] and r[2] == 2)] == []
     assert owners == [(estate.db_view_owner_role,)]
     assert roles == [

@@ -15,6 +15,7 @@ from psycopg import sql
 from finops.errors import OverlapError, ReconciliationError
 from finops.ingest.billing.checks import SliceTotals
 from finops.ingest.billing.columns import ATTRIBUTE_COPY_COLUMNS, FACT_COPY_COLUMNS
+from finops.warehouse.rollups import refresh_rollups
 
 _COPY_CHUNK = 1 << 20
 Connection = psycopg.Connection[tuple[object, ...]]
@@ -119,6 +120,8 @@ def replace_slice(
             conn, source_id=source_id, billing_periods=periods, ids=(first_id, last_id)
         )
         _reconcile(expected, actual, source_id=source_id)
+        # the rollups of these periods, from the rows just loaded (docs/data-model.md)
+        refresh_rollups(conn, billing_periods=periods, months=months)
         result = LoadResult(
             rows_loaded=inserted,
             totals=actual,

@@ -18,6 +18,7 @@ from finops.config import Settings, get_settings
 from finops.db.engine import app_url, libpq_url
 from finops.errors import IngestError
 from finops.ingest.billing.load import delete_slices
+from finops.warehouse.rollups import refresh_rollups
 
 Connection = psycopg.Connection[tuple[object, ...]]
 
@@ -172,6 +173,7 @@ def remove_source(source_id: str, *, actor: str = "cli", settings: Settings | No
         periods = _periods(conn, source_id)
         _lock_periods(conn, periods)
         removed = delete_slices(conn, source_id=source_id, periods=None)
+        refresh_rollups(conn, billing_periods=periods)
         conn.execute("DELETE FROM finops.billing_sources WHERE source_id = %s", (source_id,))
         _audit(
             conn,

@@ -59,6 +59,11 @@ from finops.warehouse.tables.remediation import (
     remediation_proposals,
     remediation_steps,
 )
+from finops.warehouse.tables.rollups import (
+    rollup_cost_daily,
+    rollup_cost_monthly,
+    rollup_cost_tag_daily,
+)
 from finops.warehouse.tables.savings import savings_measurements
 from finops.warehouse.tables.usage import (
     inventory_resources,
@@ -120,6 +125,9 @@ __all__ = [
     "resource_history",
     "resource_observations",
     "resources",
+    "rollup_cost_daily",
+    "rollup_cost_monthly",
+    "rollup_cost_tag_daily",
     "row_scopes",
     "savings_measurements",
     "savings_plan_recommendations",
