@@ -1,7 +1,7 @@
 import type { CoveragePublic, RecommendationPublic, UtilizationPublic } from "../features/commitments/types";
-import type { ListPublic, ResourceDetailPublic, ResourcePublic, UsagePublic } from "../features/resources/types";
+import type { ResourceDetailPublic, ResourcePublic, UsagePublic } from "../features/resources/types";
 
-export function list<T>(items: T[]): ListPublic<T> {
+export function list<T>(items: T[]): { items: T[]; total: number; limit: number; offset: number } {
   return { items, total: items.length, limit: 100, offset: 0 };
 }
 

@@ -2,33 +2,25 @@ import { keepPreviousData, useQuery } from "@tanstack/react-query";
 
 import { useApiClient } from "../../api/context";
 import { unwrap } from "../../api/fetch";
-import { type PendingGet, pendingClient } from "../../api/pending";
+import { jsonBody } from "../../api/lists";
 import { apiQuery, type ExplorerSearch } from "./search";
 import type { ExplorerDimensionsPublic, ExplorerPublic, ExplorerValuesPublic } from "./types";
 
-type ExplorerQuery = Record<string, string | string[]>;
-
-interface ExplorerPaths {
-  "/api/v1/explorer": PendingGet<ExplorerQuery, ExplorerPublic>;
-  "/api/v1/explorer/dimensions": PendingGet<Record<string, never>, ExplorerDimensionsPublic>;
-  "/api/v1/explorer/values": PendingGet<{ dimension: string; q?: string | undefined }, ExplorerValuesPublic>;
-}
-
 /** The breakdown the view asks for (the URL's parameters, as they are). */
 export function useExplorer(search: ExplorerSearch) {
-  const client = pendingClient<ExplorerPaths>(useApiClient());
+  const client = useApiClient();
   const query = apiQuery(search);
   return useQuery({
     queryKey: ["explorer", query],
     queryFn: async ({ signal }): Promise<ExplorerPublic> =>
-      unwrap(await client.GET("/api/v1/explorer", { params: { query }, signal })),
+      jsonBody(await client.GET("/api/v1/explorer", { params: { query }, signal })),
     placeholderData: keepPreviousData,
   });
 }
 
 /** What the view can group and filter by, the tag keys in use included. */
 export function useExplorerDimensions() {
-  const client = pendingClient<ExplorerPaths>(useApiClient());
+  const client = useApiClient();
   return useQuery({
     queryKey: ["explorer", "dimensions"],
     queryFn: async ({ signal }): Promise<ExplorerDimensionsPublic> =>
@@ -39,13 +31,13 @@ export function useExplorerDimensions() {
 
 /** The values of `dimension` in the data (`null`: idle until a dimension is chosen). */
 export function useExplorerValues(dimension: string | null, q: string) {
-  const client = pendingClient<ExplorerPaths>(useApiClient());
+  const client = useApiClient();
   return useQuery({
     queryKey: ["explorer", "values", dimension, q],
     queryFn: async ({ signal }): Promise<ExplorerValuesPublic> =>
       unwrap(
         await client.GET("/api/v1/explorer/values", {
-          params: { query: { dimension: dimension ?? "", q: q === "" ? undefined : q } },
+          params: { query: { dimension: dimension ?? "", q: q === "" ? null : q } },
           signal,
         }),
       ),
@@ -59,7 +51,7 @@ export function explorerCsvUrl(search: ExplorerSearch): string {
   const params = new URLSearchParams();
   for (const [key, value] of Object.entries(apiQuery(search))) {
     for (const item of Array.isArray(value) ? value : [value]) {
-      params.append(key, item);
+      params.append(key, String(item));
     }
   }
   params.set("format", "csv");

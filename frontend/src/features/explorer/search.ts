@@ -1,6 +1,7 @@
 import { type RawSearch, ISO_DATE, matching, oneOf, texts } from "../../app/search";
 import type { CostMetric } from "../../api/client";
 import { COST_METRICS } from "../overview/selection";
+import type { ExplorerQuery } from "./types";
 
 /** The dimensions a breakdown groups and filters by, besides `tag:<key>`. */
 export const BASE_DIMENSIONS = [
@@ -172,14 +173,15 @@ export function drillDown(search: ExplorerSearch, keys: readonly (string | null)
   return { ...next, group_by: target === undefined ? undefined : [target] };
 }
 
-/** The API's query parameters for the view (the page's own, plus `format` for a download). */
-export function apiQuery(search: ExplorerSearch): Record<string, string | string[]> {
+/** The API's query parameters for the view: the page's own, the ones it holds only. */
+export function apiQuery(search: ExplorerSearch): ExplorerQuery {
   const query: Record<string, string | string[]> = {};
   for (const [key, value] of Object.entries(search)) {
     if (typeof value === "string" || (Array.isArray(value) && value.length > 0)) {
       query[key] = value as string | string[];
     }
   }
+  // every key of ExplorerSearch is one of the API's, with a value it accepts
   return query;
 }
 

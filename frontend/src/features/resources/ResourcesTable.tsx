@@ -5,7 +5,7 @@ import { Sparkline } from "../../components/Sparkline";
 import { cx, rowTone, text } from "../../components/styles";
 import { Badge, Card, CardHeader, Empty, LinkButton } from "../../components/ui";
 import { formatMoney } from "../../lib/money";
-import type { ListPublic, ResourcePublic } from "./types";
+import type { ResourcePublic, ResourcesPublic } from "./types";
 
 function formatCpu(value: number | null): string {
   return value === null ? "—" : `${value.toFixed(1)}%`;
@@ -79,7 +79,7 @@ export function ResourcesTable({
   onSelect,
   onOffsetChange,
 }: {
-  resources: ListPublic<ResourcePublic>;
+  resources: ResourcesPublic;
   currency: string;
   cpu: ReadonlyMap<string, number[]>;
   offset: number;

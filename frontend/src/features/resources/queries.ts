@@ -2,46 +2,22 @@ import { keepPreviousData, useQuery } from "@tanstack/react-query";
 
 import { useApiClient } from "../../api/context";
 import { unwrap } from "../../api/fetch";
-import { type PendingGet, pendingClient } from "../../api/pending";
-import type { ListPublic, ResourceDetailPublic, ResourcePublic, UsagePublic } from "./types";
-
-/** A type alias, not an interface: a query must fit an index signature. */
-type ResourcesQuery = {
-  account_id?: string[] | undefined;
-  region_id?: string[] | undefined;
-  resource_type?: string[] | undefined;
-  q?: string | undefined;
-  sort?: string | undefined;
-  limit: number;
-  offset: number;
-};
-
-type UsageQuery = {
-  resource_id: string[];
-  metric_name: string[];
-  sort: string;
-  limit: number;
-};
-
-interface InventoryPaths {
-  "/api/v1/resources": PendingGet<ResourcesQuery, ListPublic<ResourcePublic>>;
-  "/api/v1/resources/{resource_id}": PendingGet<Record<string, never>, ResourceDetailPublic, { resource_id: string }>;
-  "/api/v1/usage": PendingGet<UsageQuery, ListPublic<UsagePublic>>;
-}
+import { jsonBody } from "../../api/lists";
+import type { ResourceDetailPublic, ResourcesPublic, ResourcesQuery, UsageListPublic, UsagePublic, UsageQuery } from "./types";
 
 export function useResources(query: ResourcesQuery) {
-  const client = pendingClient<InventoryPaths>(useApiClient());
+  const client = useApiClient();
   return useQuery({
     queryKey: ["resources", query],
-    queryFn: async ({ signal }): Promise<ListPublic<ResourcePublic>> =>
-      unwrap(await client.GET("/api/v1/resources", { params: { query }, signal })),
+    queryFn: async ({ signal }): Promise<ResourcesPublic> =>
+      jsonBody(await client.GET("/api/v1/resources", { params: { query }, signal })),
     placeholderData: keepPreviousData,
   });
 }
 
 /** One resource in detail; idle while `id` is undefined. The id may hold slashes (an ARN). */
 export function useResource(id: string | undefined) {
-  const client = pendingClient<InventoryPaths>(useApiClient());
+  const client = useApiClient();
   return useQuery({
     queryKey: ["resource", id],
     queryFn: async ({ signal }): Promise<ResourceDetailPublic> =>
@@ -58,17 +34,17 @@ export function useResource(id: string | undefined) {
 /** The daily CPU p95 of the listed resources (newest days first, up to 1000 rows): the
  * sparklines of one page of the inventory. */
 export function useCpuSeries(resourceIds: readonly string[]) {
-  const client = pendingClient<InventoryPaths>(useApiClient());
-  const query: UsageQuery = {
+  const client = useApiClient();
+  const query = {
     resource_id: [...resourceIds],
     metric_name: ["CPUUtilization"],
     sort: "-day",
     limit: 1000,
-  };
+  } satisfies UsageQuery;
   return useQuery({
     queryKey: ["usage", "cpu", query],
-    queryFn: async ({ signal }): Promise<ListPublic<UsagePublic>> =>
-      unwrap(await client.GET("/api/v1/usage", { params: { query }, signal })),
+    queryFn: async ({ signal }): Promise<UsageListPublic> =>
+      jsonBody(await client.GET("/api/v1/usage", { params: { query }, signal })),
     enabled: resourceIds.length > 0,
   });
 }
