@@ -85,7 +85,11 @@ async function explore(page, { baseUrl, path, timeout, artifactsDir }) {
   await first.getByRole("button").first().click();
   await page.waitForURL((url) => url.searchParams.getAll("group_by").join(",") !== new URL(`${baseUrl}${path}`).searchParams.getAll("group_by").join(","), { timeout });
   console.log(`drilled from: ${keys}`);
-  console.log(`drilled to: ${new URL(page.url()).search}`);
+  const drilledUrl = new URL(page.url());
+  console.log(`drilled to: ${drilledUrl.search}`);
+  // the previous view stays on screen until the new one arrives: wait for the new grouping
+  const grouping = drilledUrl.searchParams.getAll("group_by").join(",");
+  await page.locator(`[data-testid="explorer-table"][data-group-by="${grouping}"]`).waitFor({ state: "visible", timeout });
   const drilled = await readTable(page, timeout);
   console.log(`drilled total: ${drilled.total}`);
 

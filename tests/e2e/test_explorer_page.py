@@ -135,7 +135,7 @@ def test_explorer_view_matches_sql_and_its_csv(fresh_settings: Settings, tmp_pat
     # the drill-down: the first row's service and team became filters, usage types group now
     first = json.loads(shown["drilled from"])
     assert "group_by=usage_type" in shown["drilled to"]
-    assert Decimal(shown["drilled total"]) == groups[(first[0], first[1])]
+    assert Decimal(shown["drilled total"]) == groups[(first[0], first[1])], stdout
     assert Decimal(shown["phone total"]) == total
     assert int(shown["phone scroll width"]) <= 390
     assert shown["phone nav"] == "opens"

@@ -75,7 +75,7 @@ export function ExplorerTable({
   const dims = grouped ? view.group_by.map(dimensionLabel) : ["Total"];
   const shown = view.groups.slice(0, TABLE_ROWS);
   return (
-    <Card className="pb-3" data-testid="explorer-table">
+    <Card className="pb-3" data-testid="explorer-table" data-group-by={view.group_by.join(",")} data-filters={JSON.stringify(view.filters)}>
       <CardHeader
         title={grouped ? `By ${view.group_by.map(dimensionLabel).join(" and ")}` : "Total cost"}
         subtitle={
