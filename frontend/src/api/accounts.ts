@@ -16,3 +16,15 @@ export function useAccountNames(): ReadonlyMap<string, string> {
     [filters.data],
   );
 }
+
+/** An account for a line of text: "name (id)", or the id when it has no name. */
+export function useAccountLabel(): (id: string | null) => string {
+  const names = useAccountNames();
+  return (id) => {
+    if (id === null) {
+      return "—";
+    }
+    const name = names.get(id);
+    return name === undefined ? id : `${name} (${id})`;
+  };
+}
