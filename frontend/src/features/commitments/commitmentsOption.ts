@@ -1,6 +1,6 @@
 import type { ChartOption } from "../../charts/echarts";
 import { CHART_BASE, chartGrid, LEGEND_STYLE } from "../../charts/frame";
-import { periodLabel } from "../explorer/explorerOption";
+import { formatPeriod as periodLabel } from "../../lib/dates";
 import type { PeriodCoverage } from "./commitments";
 import type { UtilizationPublic } from "./types";
 

@@ -1,4 +1,4 @@
-import { COST_METRICS } from "../overview/selection";
+import { COST_METRICS } from "../../lib/costMetrics";
 import { DateField, SelectField } from "../../components/fields";
 import type { Option } from "../../components/options";
 import { FilterBar } from "../../components/ui";

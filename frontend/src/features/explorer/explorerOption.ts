@@ -1,9 +1,9 @@
 import type { ChartOption } from "../../charts/echarts";
 import { CHART_BASE, chartGrid, dataIndex, LEGEND_STYLE, moneyAxis } from "../../charts/frame";
 import { tooltipHtml } from "../../charts/tooltip";
-import { formatBillingPeriod, formatDayLabel, formatLongDate } from "../../lib/dates";
+import { formatLongDate, formatPeriod } from "../../lib/dates";
 import { formatMoney, moneyToNumber, sumMoney } from "../../lib/money";
-import { SERIES_COLORS } from "../overview/trendOption";
+import { SERIES_COLORS } from "../../charts/colors";
 import type { ExplorerPublic, ExplorerSeriesPublic } from "./types";
 
 const OTHER_COLOR = "#94a3b8";
@@ -17,10 +17,7 @@ function seriesColor(series: ExplorerSeriesPublic, index: number): string {
   return series.other ? OTHER_COLOR : (SERIES_COLORS[index % SERIES_COLORS.length] ?? OTHER_COLOR);
 }
 
-/** "2026-01-01" → "Jan 2026" by month, "Jan 1" by day. */
-export function periodLabel(period: string, granularity: ExplorerPublic["granularity"]): string {
-  return granularity === "monthly" ? formatBillingPeriod(period.slice(0, 7)) : formatDayLabel(period);
-}
+export const periodLabel = formatPeriod;
 
 /** The tooltip for one period: every non-zero group, largest first, then the period's total. */
 export function explorerTooltipHtml(view: ExplorerPublic, index: number): string {

@@ -1,6 +1,7 @@
 import { type RawSearch, ISO_DATE, matching, oneOf, texts } from "../../app/search";
 import type { CostMetric } from "../../api/client";
-import { COST_METRICS } from "../overview/selection";
+import { COST_METRICS } from "../../lib/costMetrics";
+import { GRANULARITIES, type Granularity } from "../../lib/dates";
 import type { ExplorerQuery } from "./types";
 
 /** The dimensions a breakdown groups and filters by, besides `tag:<key>`. */
@@ -17,12 +18,7 @@ export type BaseDimension = (typeof BASE_DIMENSIONS)[number]["key"];
 
 const BASE_KEYS: readonly string[] = BASE_DIMENSIONS.map((d) => d.key);
 
-export const GRANULARITIES = [
-  { value: "monthly", label: "Monthly" },
-  { value: "daily", label: "Daily" },
-] as const;
-
-export type Granularity = (typeof GRANULARITIES)[number]["value"];
+export { GRANULARITIES, type Granularity } from "../../lib/dates";
 
 /** At most this many group-by dimensions (the API's limit). */
 export const MAX_GROUP_BY = 2;
