@@ -26,7 +26,12 @@ class ConflictError(FinOpsError):
 
 class InvalidParameterError(FinOpsError):
     """Request parameters that are each valid but not together (a range that runs backwards,
-    a scope without its kind); the message names the parameters."""
+    a scope without its kind); the message names the parameters. ``param``, when given, is
+    the one request parameter at fault (the API's error body carries it)."""
+
+    def __init__(self, message: str, *, param: str | None = None) -> None:
+        super().__init__(message)
+        self.param = param
 
 
 class QueryRefusedError(FinOpsError):

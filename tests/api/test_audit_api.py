@@ -214,7 +214,9 @@ def test_since_after_until_is_422_naming_both(clients: dict[str, TestClient]) ->
     )
     assert response.status_code == 422
     assert response.json() == {
-        "detail": "since 2026-11-03T00:00:00+00:00 is not before until 2026-11-02T00:00:00+00:00"
+        "detail": "since 2026-11-03T00:00:00+00:00 is not before until 2026-11-02T00:00:00+00:00",
+        "code": "invalid_parameter",
+        "param": "since",
     }
 
 
@@ -226,7 +228,9 @@ def test_viewers_and_analysts_are_refused(
             response = clients[name].get(f"/api/v1/audit{path}")
             assert response.status_code == 403, (name, path)
             assert response.json() == {
-                "detail": f"this needs the approver role or above; audit-{name} is {name}"
+                "detail": f"this needs the approver role or above; audit-{name} is {name}",
+                "code": "permission_denied",
+                "param": None,
             }
         for name in ("approver", "admin"):
             assert clients[name].get(f"/api/v1/audit{path}").status_code == 200

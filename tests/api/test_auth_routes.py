@@ -82,7 +82,10 @@ def test_login_me_and_logout(api: Api) -> None:
     add_user(api.settings, "hana", Role.ANALYST)
     client = api.client()
     wrong = client.post("/api/v1/auth/login", json={"username": "hana", "password": "nope"})
-    assert (wrong.status_code, wrong.json()) == (401, {"detail": "invalid username or password"})
+    assert (wrong.status_code, wrong.json()) == (
+        401,
+        {"detail": "invalid username or password", "code": "not_authenticated", "param": None},
+    )
     response = client.post(
         "/api/v1/auth/login",
         json={"username": "HANA", "password": PASSWORD},
@@ -121,7 +124,11 @@ def test_idle_expiry_through_the_api(api: Api) -> None:
     gone = client.get("/api/v1/auth/me")
     assert (gone.status_code, gone.json()) == (
         401,
-        {"detail": "the session has ended; log in again"},
+        {
+            "detail": "the session has ended; log in again",
+            "code": "not_authenticated",
+            "param": None,
+        },
     )
     assert gone.headers["www-authenticate"] == "Bearer"
 

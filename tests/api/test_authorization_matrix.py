@@ -78,7 +78,9 @@ def _routes(app: FastAPI) -> list[tuple[str, str]]:
 def _url(path: str) -> str:
     for name, value in PATH_VALUES.items():
         path = path.replace("{" + name + "}", value)
-    return path.replace("{path:path}", "overview")
+    return path.replace("{path:path}", "overview").replace(
+        "{resource_id:path}", PATH_VALUES["resource_id"]
+    )
 
 
 def _expected(access: Access, caller: Caller) -> str:
@@ -96,7 +98,7 @@ def test_every_route_has_an_entry_and_every_entry_a_route(
 ) -> None:
     app, _ = matrix_app
     routes = _routes(app)
-    assert len(routes) == len(ROUTE_ACCESS) == 53
+    assert len(routes) == len(ROUTE_ACCESS) == 69
     assert sorted(ROUTE_ACCESS) == routes
 
 
@@ -116,11 +118,11 @@ def test_the_matrix(matrix_app: tuple[FastAPI, list[Caller]]) -> None:
                 wrong.append((method, path, str(caller), expected, response.status_code))
             outcomes[expected] += 1
     assert wrong == []
-    # 53 routes × 9 callers: 11 public routes (99 through), 5 for any login (40 through, 5
-    # refused), 20 for viewers (160, 20), 3 for analysts (18 through, 6 forbidden, 3 refused),
+    # 69 routes × 9 callers: 11 public routes (99 through), 5 for any login (40 through, 5
+    # refused), 36 for viewers (288, 36), 3 for analysts (18 through, 6 forbidden, 3 refused),
     # 6 for approvers (24 through, 24 forbidden, 6 refused), 8 for admins (16 through, 48
     # forbidden, 8 refused)
-    assert outcomes == {"through": 357, "401": 42, "403": 78}
+    assert outcomes == {"through": 485, "401": 58, "403": 78}
 
 
 def test_a_route_without_an_entry_stops_the_app(matrix_app: tuple[FastAPI, list[Caller]]) -> None:
@@ -146,5 +148,7 @@ def test_the_route_table_declares_what_the_docs_say() -> None:
     assert ROUTE_ACCESS[("GET", f"{v1}/actions")] is Role.VIEWER
     assert ROUTE_ACCESS[("POST", f"{v1}/actions/{{action_id}}/approve")] is Role.APPROVER
     assert ROUTE_ACCESS[("GET", f"{v1}/savings/rollup")] is Role.VIEWER
+    assert ROUTE_ACCESS[("GET", f"{v1}/explorer")] is Role.VIEWER
+    assert ROUTE_ACCESS[("GET", f"{v1}/resources/{{resource_id:path}}")] is Role.VIEWER
     assert ROUTE_ACCESS[("GET", f"{v1}/audit")] is Role.APPROVER
     assert ROUTE_ACCESS[("PATCH", f"{v1}/admin/users/{{username}}")] is Role.ADMIN

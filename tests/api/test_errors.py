@@ -20,26 +20,34 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine, create_engine, event
 
 from finops.analytics.budgets.model import Budget, save_budget
+from finops.analytics.cost_query import InvalidDimensionError
 from finops.analytics.manage import change_anomaly_status, delete_budget
-from finops.api.errors import status_of
+from finops.api.errors import code_of, status_of
 from finops.api.main import create_app
 from finops.config import Settings
 from finops.db.engine import get_engine
 from finops.errors import (
     ConflictError,
     DatabaseError,
+    DecisionConflictError,
     FinOpsError,
     IngestError,
     InvalidParameterError,
     NotFoundError,
     OverlapError,
+    QueryRefusedError,
+    TooManyAttemptsError,
 )
 from tests.api.operations import Operation, api_operations
 from tests.factories.identity import admin_headers, bearer
 
 API_DIR = Path(__file__).parents[2] / "backend" / "finops" / "api"
 UNAVAILABLE = "the warehouse is unavailable"
-LOST = {"detail": "the warehouse is unavailable; try again shortly"}
+LOST = {
+    "detail": "the warehouse is unavailable; try again shortly",
+    "code": "unavailable",
+    "param": None,
+}
 """The answer to a lost warehouse, whichever way it was lost: no address, port or driver text
 (the server log has them, under the request id)."""
 
@@ -52,6 +60,20 @@ def test_each_error_type_has_one_status() -> None:
     assert status_of(OverlapError("charges held by another source")) == 400
     assert status_of(IngestError("bad file")) == 400
     assert status_of(FinOpsError("several currencies")) == 400
+
+
+def test_each_error_type_has_one_stable_code() -> None:
+    assert code_of(NotFoundError("no budget with id 7")) == "not_found"
+    assert code_of(DecisionConflictError("decided already")) == "conflict"
+    assert code_of(InvalidParameterError("bad", param="sort")) == "invalid_parameter"
+    assert code_of(InvalidDimensionError("group_by: 'x'", param="group_by")) == (
+        "invalid_parameter"
+    )
+    assert code_of(TooManyAttemptsError("slow down", retry_after=3)) == "rate_limited"
+    assert code_of(QueryRefusedError("not a SELECT")) == "query_refused"
+    assert code_of(FinOpsError("several currencies")) == "bad_request"
+    assert InvalidParameterError("bad", param="sort").param == "sort"
+    assert InvalidParameterError("bad").param is None
 
 
 def _http_statuses_built_by_hand(path: Path) -> list[str]:
@@ -110,14 +132,19 @@ def test_not_found_and_conflict_answers(intel_client: TestClient) -> None:
     missing = intel_client.get("/api/v1/anomalies/" + "0" * 24)
     assert missing.status_code == 404
     assert missing.json() == {
-        "detail": f"no anomaly with fingerprint {'0' * 24!r} (list them: GET /api/v1/anomalies)"
+        "detail": f"no anomaly with fingerprint {'0' * 24!r} (list them: GET /api/v1/anomalies)",
+        "code": "not_found",
+        "param": None,
     }
     status = intel_client.post(
         "/api/v1/anomalies/" + "0" * 24 + "/status", json={"status": "resolved"}
     )
     assert (status.status_code, status.json()) == (404, missing.json())
     gone = intel_client.delete("/api/v1/budgets/987654321")
-    assert (gone.status_code, gone.json()) == (404, {"detail": "no budget with id 987654321"})
+    assert (gone.status_code, gone.json()) == (
+        404,
+        {"detail": "no budget with id 987654321", "code": "not_found", "param": None},
+    )
 
     body = {"name": "Twice", "period": "monthly", "amount": "10"}
     created = intel_client.post("/api/v1/budgets", json=body)
@@ -126,7 +153,9 @@ def test_not_found_and_conflict_answers(intel_client: TestClient) -> None:
         twice = intel_client.post("/api/v1/budgets", json={**body, "amount": "20"})
         assert twice.status_code == 409
         assert twice.json() == {
-            "detail": f"a budget named 'Twice' exists already (id {created.json()['id']})"
+            "detail": f"a budget named 'Twice' exists already (id {created.json()['id']})",
+            "code": "conflict",
+            "param": None,
         }
     finally:
         assert intel_client.delete(f"/api/v1/budgets/{created.json()['id']}").status_code == 204

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
+from finops.api.errors import CODE_OF_STATUS
 from finops.api.main import create_app
 from finops.config import Settings
 from tests.factories.identity import admin_headers
@@ -20,9 +21,12 @@ BUDGETS = "/api/v1/budgets"
 
 
 def _shape(response: Any) -> Any:
-    """Every error body is {"detail": message} or {"detail": [{loc, msg, type}, ...]}."""
+    """Every error body is {"detail": message, "code", "param"} or {"detail": [{loc, msg,
+    type}, ...], "code", "param"}."""
     body = response.json()
-    assert set(body) == {"detail"}, body
+    assert set(body) == {"detail", "code", "param"}, body
+    assert body["code"] in {*CODE_OF_STATUS.values(), "invalid_body"}, body
+    assert body["code"] == CODE_OF_STATUS[response.status_code] or body["code"] == "invalid_body"
     detail = body["detail"]
     if isinstance(detail, list):
         for item in detail:

@@ -165,10 +165,13 @@ def test_queries_are_rate_limited_per_user(estate_settings: Settings) -> None:
             for _ in range(4)
         ]
         refused = client.post("/api/v1/sql/query", json={"sql": "select 1"}, headers=busy)
+        catalog = client.get("/api/v1/sql/tables", headers=busy)
         someone_else = client.post("/api/v1/sql/query", json={"sql": "select 1"}, headers=other)
     assert codes == [200, 200, 200, 429]
     assert 1 <= int(refused.headers["Retry-After"]) <= 60
     assert "at most 3 SQL queries a minute" in refused.json()["detail"]
+    assert refused.json()["code"] == "rate_limited"
+    assert (catalog.status_code, catalog.json()["code"]) == (429, "rate_limited")
     assert someone_else.status_code == 200
 
 
@@ -179,6 +182,13 @@ LIST_ROUTES = sorted(
     for (method, path), access in ROUTE_ACCESS.items()
     if method == "GET" and access is Role.VIEWER and "{" not in path
 )
+
+
+LIST_PARAMS = {
+    "/api/v1/explorer/values": {"dimension": "account_id"},
+    "/api/v1/savings/rollup": {"by": "account"},
+}
+"""The required parameters of a list."""
 
 
 def _account_values(value: Any) -> Iterator[str]:
@@ -210,8 +220,8 @@ def _scope_kinds(value: Any) -> Iterator[str]:
 def test_every_list_endpoint_answers_only_the_scope(
     path: str, scoped: TestClient, admin: TestClient, accounts: dict[str, Decimal]
 ) -> None:
-    mine = scoped.get(path)
-    everyone = admin.get(path)
+    mine = scoped.get(path, params=LIST_PARAMS.get(path))
+    everyone = admin.get(path, params=LIST_PARAMS.get(path))
     assert everyone.status_code == 200, everyone.text
     if path == "/api/v1/allocation/chargeback":
         # by cost center: an account-scoped user is told why there is nothing to show

@@ -65,7 +65,8 @@ def test_503_while_down_and_recovery_on_a_new_port(embedded_home: Settings) -> N
         for url in (*DATA_ENDPOINTS, "/readyz"):
             response = client.get(url)
             assert response.status_code == 503, (url, response.text)
-            assert set(response.json()) == {"detail"}
+            assert set(response.json()) == {"detail", "code", "param"}
+            assert response.json()["code"] == "unavailable"
             assert (
                 "unavailable" in response.json()["detail"]
                 or "unreachable" in (response.json()["detail"])

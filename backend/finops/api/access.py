@@ -7,7 +7,9 @@ route (401 without valid credentials, 403 when the role is too low or a cookie r
 CSRF token) and documents those answers. The authorization matrix test
 (``tests/api/test_authorization_matrix.py``) reads this table.
 
-Decisions: reads are for viewers; anomaly feedback (acknowledge, resolve, false positive) is
+Decisions: reads are for viewers (the Explorer, accounts, resources, usage, invoices,
+discounts, the optimization and allocation lists among them: row-level security limits each
+to the caller's scope); anomaly feedback (acknowledge, resolve, false positive) is
 for analysts, who investigate costs (viewers only look); remediation proposals are read by
 viewers, and approved, rejected, executed and rolled back by approvers (and admins: the ladder),
 row-level security keeping a scoped approver to the proposals of their accounts; realized
@@ -86,6 +88,22 @@ ROUTE_ACCESS: dict[tuple[str, str], Access] = {
     ("POST", f"{V1}/budgets"): Role.ADMIN,
     ("DELETE", f"{V1}/budgets/{{budget_id}}"): Role.ADMIN,
     ("GET", f"{V1}/optimization/coh-comparison"): Role.VIEWER,
+    ("GET", f"{V1}/optimization/idle"): Role.VIEWER,
+    ("GET", f"{V1}/optimization/rightsizing"): Role.VIEWER,
+    ("GET", f"{V1}/optimization/savings"): Role.VIEWER,
+    ("GET", f"{V1}/allocation/cost-centers"): Role.VIEWER,
+    ("GET", f"{V1}/allocation/tag-compliance"): Role.VIEWER,
+    ("GET", f"{V1}/spend/invoices"): Role.VIEWER,
+    ("GET", f"{V1}/explorer"): Role.VIEWER,
+    ("GET", f"{V1}/explorer/dimensions"): Role.VIEWER,
+    ("GET", f"{V1}/explorer/values"): Role.VIEWER,
+    ("GET", f"{V1}/accounts"): Role.VIEWER,
+    ("GET", f"{V1}/resources"): Role.VIEWER,
+    ("GET", f"{V1}/resources/{{resource_id:path}}"): Role.VIEWER,
+    ("GET", f"{V1}/usage"): Role.VIEWER,
+    ("GET", f"{V1}/discounts/utilization"): Role.VIEWER,
+    ("GET", f"{V1}/discounts/coverage"): Role.VIEWER,
+    ("GET", f"{V1}/discounts/recommendations"): Role.VIEWER,
     ("GET", f"{V1}/sources"): Role.VIEWER,
     ("GET", f"{V1}/sources/loads"): Role.VIEWER,
     ("GET", f"{V1}/sources/quality"): Role.VIEWER,

@@ -1,21 +1,26 @@
 """One error shape for every 4xx and 5xx answer, and the one place each status comes from.
 
-Every error body is ``ErrorPublic``: ``{"detail": "message"}`` or, for a request that fails
-validation, ``{"detail": [{"loc": [...], "msg": "...", "type": "..."}, ...]}`` (FastAPI's own
-layout, without echoing the offending input back). The handlers below turn every exception into
-that shape: validation errors (422); ``HTTPException`` (its status: FastAPI's own 404/405); the
-error hierarchy by :func:`status_of` (``AuthenticationError`` 401, ``PermissionDeniedError`` 403,
-``TooManyAttemptsError`` 429 with ``Retry-After``, ``NotFoundError`` 404, ``ConflictError`` 409,
-``InvalidParameterError`` 422, ``DatabaseError`` 503, any other ``FinOpsError`` 400); a
-warehouse that cannot be used — refused or lost connections, a pool with no connection free,
-whether SQLAlchemy or psycopg reports it — (503); a value the database refuses as out of range
-(422); anything else (500, logged with its traceback). Routes raise the hierarchy's errors and
-never build these statuses themselves. :func:`document_errors` writes the statuses each route
-can answer into the OpenAPI schema.
+Every error body is ``ErrorPublic``: ``{"detail": "message", "code": "not_found", "param":
+null}`` or, for a request that fails validation, ``{"detail": [{"loc": [...], "msg": "...",
+"type": "..."}, ...], "code": "invalid_parameter", "param": "limit"}`` (FastAPI's own layout,
+without echoing the offending input back). ``code`` is a stable snake_case name of the error
+(:func:`code_of`: ``invalid_parameter``, ``not_found``, ``rate_limited``, ...; clients branch
+on it, never on the message) and ``param`` the request parameter at fault, or null. The
+handlers below turn every exception into that shape: validation errors (422); ``HTTPException``
+(its status: FastAPI's own 404/405); the error hierarchy by :func:`status_of`
+(``AuthenticationError`` 401, ``PermissionDeniedError`` 403, ``TooManyAttemptsError`` 429 with
+``Retry-After``, ``NotFoundError`` 404, ``ConflictError`` 409, ``InvalidParameterError`` 422,
+``DatabaseError`` 503, any other ``FinOpsError`` 400); a warehouse that cannot be used —
+refused or lost connections, a pool with no connection free, whether SQLAlchemy or psycopg
+reports it — (503); a value the database refuses as out of range (422); anything else (500,
+logged with its traceback). Routes raise the hierarchy's errors and never build these statuses
+themselves. :func:`document_errors` writes the statuses each route can answer into the OpenAPI
+schema.
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import psycopg
@@ -53,6 +58,11 @@ class ErrorPublic(BaseModel):
     """The body of every 4xx and 5xx answer."""
 
     detail: str | list[ErrorItem]
+    code: str = Field(
+        description="stable snake_case name of the error (invalid_parameter, not_found, "
+        "not_authenticated, permission_denied, rate_limited, unavailable, ...)"
+    )
+    param: str | None = Field(description="the request parameter at fault, if one is")
 
 
 DESCRIPTIONS = {
@@ -94,6 +104,67 @@ CONNECTION_ERRORS: tuple[type[Exception], ...] = (
 """A warehouse that cannot be used: refused or lost connections and the server's shutdown
 (SQLAlchemy's wrappers, or psycopg's own where a route uses the driver connection), no
 connection free in the pool."""
+
+
+CODE_OF_STATUS: dict[int, str] = {
+    400: "bad_request",
+    401: "not_authenticated",
+    403: "permission_denied",
+    404: "not_found",
+    405: "method_not_allowed",
+    409: "conflict",
+    413: "body_too_large",
+    415: "unsupported_media_type",
+    422: "invalid_parameter",
+    429: "rate_limited",
+    500: "internal_error",
+    502: "bad_gateway",
+    503: "unavailable",
+}
+"""The code of an error known only by its status."""
+
+CODE_OF_ERROR: dict[type[FinOpsError], str] = {
+    AuthenticationError: "not_authenticated",
+    PermissionDeniedError: "permission_denied",
+    TooManyAttemptsError: "rate_limited",
+    NotFoundError: "not_found",
+    ConflictError: "conflict",
+    InvalidParameterError: "invalid_parameter",
+    DatabaseError: "unavailable",
+}
+"""The codes of the hierarchy's main types and their subclasses (an ``InvalidDimensionError``
+is an ``invalid_parameter``); any other type is its class name in snake_case without
+``Error`` (``QueryRefusedError``: ``query_refused``), ``FinOpsError`` itself ``bad_request``."""
+
+
+def code_of(exc: FinOpsError) -> str:
+    """The stable code of an error of the hierarchy."""
+    for error_type, code in CODE_OF_ERROR.items():
+        if isinstance(exc, error_type):
+            return code
+    if type(exc) is FinOpsError:
+        return "bad_request"
+    name = type(exc).__name__.removesuffix("Error")
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
+
+
+def code_of_status(status: int) -> str:
+    return CODE_OF_STATUS.get(status, "error")
+
+
+def param_of(loc: list[str | int] | tuple[str | int, ...]) -> str | None:
+    """The parameter a validation error's ``loc`` names: ``["query", "limit"]`` → ``limit``,
+    ``["body", "scope", "account"]`` → ``scope.account``; None for a whole body."""
+    if len(loc) < 2:
+        return None
+    return ".".join(str(p) for p in loc[1:])
+
+
+def error_body(
+    detail: str | list[dict[str, Any]], *, code: str, param: str | None = None
+) -> dict[str, Any]:
+    """The JSON of an error answer (``ErrorPublic``)."""
+    return {"detail": detail, "code": code, "param": param}
 
 
 def status_of(exc: FinOpsError) -> int:
@@ -149,8 +220,15 @@ def _allowed_methods(request: Request) -> list[str]:
     return sorted(methods)
 
 
-def _error(status: int, detail: str | list[dict[str, Any]]) -> JSONResponse:
-    return JSONResponse(status_code=status, content={"detail": detail})
+def _error(
+    status: int,
+    detail: str | list[dict[str, Any]],
+    *,
+    code: str | None = None,
+    param: str | None = None,
+) -> JSONResponse:
+    body = error_body(detail, code=code or code_of_status(status), param=param)
+    return JSONResponse(status_code=status, content=body)
 
 
 def _items(errors: Any) -> list[dict[str, Any]]:
@@ -175,7 +253,10 @@ def install_error_handlers(app: FastAPI) -> None:
 
 async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
-    return _error(422, _items(exc.errors()))
+    items = _items(exc.errors())
+    loc = items[0]["loc"] if items else []
+    code = "invalid_body" if loc[:1] == ["body"] else "invalid_parameter"
+    return _error(422, items, code=code, param=param_of(loc))
 
 
 async def _http_error(request: Request, exc: Exception) -> JSONResponse:
@@ -196,8 +277,8 @@ async def _finops_error(request: Request, exc: Exception) -> JSONResponse:
         return await _unavailable(request, exc)
     if status == 503:
         log.warning("api.database_unavailable", error=str(exc))
-        return _error(status, f"{UNAVAILABLE}: {exc}")
-    response = _error(status, str(exc))
+        return _error(status, f"{UNAVAILABLE}: {exc}", code=code_of(exc))
+    response = _error(status, str(exc), code=code_of(exc), param=getattr(exc, "param", None))
     if isinstance(exc, TooManyAttemptsError):
         response.headers["retry-after"] = str(exc.retry_after)
     elif isinstance(exc, AuthenticationError):
@@ -228,7 +309,7 @@ async def _driver_error(request: Request, exc: Exception) -> JSONResponse:
     if isinstance(orig, psycopg.errors.InsufficientPrivilege) and "row-level security" in str(
         getattr(orig.diag, "message_primary", "") or ""
     ):
-        return _error(403, OUTSIDE_SCOPE)
+        return _error(403, OUTSIDE_SCOPE, code="outside_scope")
     return await _internal_error(request, exc)
 
 

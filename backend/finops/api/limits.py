@@ -20,6 +20,8 @@ from urllib.parse import parse_qsl
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from finops.api.errors import code_of_status, error_body, param_of
+
 DEFAULT_MAX_BODY_BYTES = 256 * 1024
 
 
@@ -165,7 +167,9 @@ def _is_json(scope: Scope) -> bool:
 
 
 async def _reject(send: Send, rejected: RequestRejected) -> None:
-    body = json.dumps({"detail": rejected.detail}).encode()
+    loc = rejected.detail[0]["loc"] if isinstance(rejected.detail, list) else []
+    code = code_of_status(rejected.status)
+    body = json.dumps(error_body(rejected.detail, code=code, param=param_of(loc))).encode()
     await send(
         {
             "type": "http.response.start",

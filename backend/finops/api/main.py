@@ -16,9 +16,10 @@ from starlette.routing import Match
 
 from finops.api.access import authorize_routes
 from finops.api.docs import mount_docs
-from finops.api.errors import document_errors, install_error_handlers
+from finops.api.errors import document_errors, error_body, install_error_handlers
 from finops.api.limits import RequestLimits
 from finops.api.routes import (
+    accounts,
     actions,
     admin,
     allocation,
@@ -26,16 +27,21 @@ from finops.api.routes import (
     audit,
     auth,
     budgets,
+    discounts,
+    explorer,
     findings,
     forecasts,
     health,
+    invoices,
     kpi,
     oidc,
     optimization,
+    resources,
     savings,
     sources,
     spend,
     sql,
+    usage,
 )
 from finops.auth.clock import Clock, system_clock
 from finops.auth.secret import require_session_secret
@@ -64,6 +70,12 @@ api_router.include_router(sources.router)
 api_router.include_router(actions.router)
 api_router.include_router(savings.router)
 api_router.include_router(audit.router)
+api_router.include_router(explorer.router)
+api_router.include_router(accounts.router)
+api_router.include_router(resources.router)
+api_router.include_router(usage.router)
+api_router.include_router(invoices.router)
+api_router.include_router(discounts.router)
 
 
 def _route_template(request: Request) -> str:
@@ -152,9 +164,10 @@ def _mount_dashboard(app: FastAPI, dist: Path) -> None:
         if not index.exists():
             return JSONResponse(
                 status_code=503,
-                content={
-                    "detail": f"the dashboard is not built: {index} is missing (run: make frontend)"
-                },
+                content=error_body(
+                    f"the dashboard is not built: {index} is missing (run: make frontend)",
+                    code="dashboard_not_built",
+                ),
             )
         candidate = (dist / path).resolve()
         if path and candidate.is_file() and candidate.is_relative_to(dist.resolve()):

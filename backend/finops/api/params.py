@@ -106,7 +106,7 @@ def check_range(filters: SpendFilter, start: date | None, end: date | None) -> N
 def check_order(start: date | None, end: date | None) -> None:
     """A range runs forwards."""
     if start is not None and end is not None and start > end:
-        raise InvalidParameterError(f"start {start} is after end {end}")
+        raise InvalidParameterError(f"start {start} is after end {end}", param="start")
 
 
 def parse_billing_period(value: str) -> date:
@@ -114,7 +114,8 @@ def parse_billing_period(value: str) -> date:
     if not _PERIOD.match(value):
         raise InvalidParameterError(
             f"billing_period must look like YYYY-MM in the years {FIRST_YEAR} to "
-            f"{LAST_YEAR}, got {value[:40]!r}"
+            f"{LAST_YEAR}, got {value[:40]!r}",
+            param="billing_period",
         )
     return date.fromisoformat(f"{value}-01")
 

@@ -4,6 +4,27 @@
  */
 
 export interface paths {
+    "/api/v1/accounts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read Accounts
+         * @description Every account the caller may see, largest 30-day cost first: ``cost_30d`` is the cost
+         *     (``metric``) of the last 30 days of data, ``cost_total`` of every day loaded.
+         */
+        get: operations["read_accounts_api_v1_accounts_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/actions": {
         parameters: {
             query?: never;
@@ -255,6 +276,50 @@ export interface paths {
          *     (``invalid-tag``) and the unallocated remainder always present as their own rows, last.
          */
         get: operations["read_chargeback_api_v1_allocation_chargeback_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/allocation/cost-centers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read Cost Centers
+         * @description The chargeback (``finops run allocation``) as a list: a row per billing period and cost
+         *     center with its direct, shared and total cost; the latest period first, largest first.
+         */
+        get: operations["read_cost_centers_api_v1_allocation_cost_centers_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/allocation/tag-compliance": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read Tag Compliance
+         * @description Tag compliance of the usage cost (effective) against the tag policy
+         *     (``FINOPS_ALLOCATION_TAG_POLICY``): per required key, the cost tagged with an allowed
+         *     value, without the key, or with a value the policy forbids; the row ``*`` is the cost
+         *     that satisfies every key.
+         */
+        get: operations["read_tag_compliance_api_v1_allocation_tag_compliance_get"];
         put?: never;
         post?: never;
         delete?: never;
@@ -593,6 +658,135 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/discounts/coverage": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read Coverage
+         * @description Coverage per period and service: the on-demand-equivalent cost of commitment-eligible
+         *     usage, the part commitments covered, and covered / eligible in percent.
+         */
+        get: operations["read_coverage_api_v1_discounts_coverage_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/discounts/recommendations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read Recommendations
+         * @description Savings Plan purchase recommendations: for each term and payment option, the hourly
+         *     commitment that would have saved the most over the lookback, and that saving per month.
+         */
+        get: operations["read_recommendations_api_v1_discounts_recommendations_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/discounts/utilization": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read Utilization
+         * @description Utilization per period and commitment type: what the commitments cost (committed),
+         *     what covered usage used of it, what went unused, and used / committed in percent.
+         */
+        get: operations["read_utilization_api_v1_discounts_utilization_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/explorer": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read Explorer
+         * @description Cost per period and group; ``groups`` is the table (every group, largest first),
+         *     ``series`` the chart (the ``top`` groups' cost per period, then one Other series), and
+         *     with ``format=csv`` or ``parquet`` every (period, group) row: ``period``, one column per
+         *     dimension (``tag:team`` as ``tag_team``), ``account_name`` when grouped by account,
+         *     ``cost``.
+         */
+        get: operations["read_explorer_api_v1_explorer_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/explorer/dimensions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read Dimensions
+         * @description What the Explorer can group and filter by: the fixed dimensions, then every tag key in
+         *     use (``tag:<key>``).
+         */
+        get: operations["read_dimensions_api_v1_explorer_dimensions_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/explorer/values": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read Values
+         * @description The distinct values of a dimension in the data (optionally in [start, end]), with their
+         *     labels (account names for ``account_id``), sorted; '' is the missing value.
+         */
+        get: operations["read_values_api_v1_explorer_values_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/filters": {
         parameters: {
             query?: never;
@@ -712,6 +906,110 @@ export interface paths {
          * @description Cost Optimization Hub recommendations beside the platform's new and open findings.
          */
         get: operations["read_coh_comparison_api_v1_optimization_coh_comparison_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/optimization/idle": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read Idle
+         * @description Idle and unused resources (idle instances, databases and load balancers, unattached
+         *     volumes, unassociated addresses, old snapshots), largest saving first.
+         */
+        get: operations["read_idle_api_v1_optimization_idle_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/optimization/rightsizing": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read Rightsizing
+         * @description Rightsizing: oversized instances and databases, previous generations, gp2 volumes;
+         *     ``details`` holds the recommended size or type; largest saving first.
+         */
+        get: operations["read_rightsizing_api_v1_optimization_rightsizing_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/optimization/savings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read Savings
+         * @description The savings the findings promise, by finding type: how many findings, their estimated
+         *     monthly savings and the 30-day cost of their resources, largest saving first.
+         */
+        get: operations["read_savings_api_v1_optimization_savings_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/resources": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read Resources
+         * @description The inventory, largest 30-day cost first.
+         */
+        get: operations["read_resources_api_v1_resources_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/resources/{resource_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read Resource
+         * @description One resource: its inventory record, its billed cost per day over the last 30 days of
+         *     data, its daily CPU and network statistics, its findings and the anomalies it is part of.
+         */
+        get: operations["read_resource_api_v1_resources__resource_id__get"];
         put?: never;
         post?: never;
         delete?: never;
@@ -873,6 +1171,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/spend/invoices": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read Invoices
+         * @description One row per invoice, billing period and account: billed, effective and list cost and
+         *     the number of charge rows; the latest period first, then the largest bill.
+         */
+        get: operations["read_invoices_api_v1_spend_invoices_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/spend/trend": {
         parameters: {
             query?: never;
@@ -925,9 +1244,31 @@ export interface paths {
         };
         /**
          * Tables
-         * @description The views the SQL console may query, with their columns and types.
+         * @description The views the SQL console may query, with their columns and types (counted against the
+         *     same per-user rate limit as the queries: it reads the catalog as the console role).
          */
         get: operations["tables_api_v1_sql_tables_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/usage": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read Usage
+         * @description Daily statistics (mean, percentiles, extremes, samples) of each resource's metrics,
+         *     by day, resource and metric.
+         */
+        get: operations["read_usage_api_v1_usage_get"];
         put?: never;
         post?: never;
         delete?: never;
@@ -974,12 +1315,16 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
-        /** AccountPublic */
-        AccountPublic: {
-            /** Account Id */
-            account_id: string;
-            /** Account Name */
-            account_name: string | null;
+        /** AccountsPublic */
+        AccountsPublic: {
+            /** Items */
+            items: components["schemas"]["finops__api__schemas__inventory__AccountPublic"][];
+            /** Limit */
+            limit: number;
+            /** Offset */
+            offset: number;
+            /** Total */
+            total: number;
         };
         /**
          * ActionDecisionCreate
@@ -1714,11 +2059,78 @@ export interface components {
             /** Savings Difference */
             savings_difference: string | null;
         };
+        /** CostCenterPeriodPublic */
+        CostCenterPeriodPublic: {
+            /**
+             * Billing Period
+             * Format: date
+             */
+            billing_period: string;
+            /** Cost */
+            cost: string;
+            /** Cost Center */
+            cost_center: string;
+            /** Currency */
+            currency: string;
+            /** Direct Cost */
+            direct_cost: string;
+            /** Shared Cost */
+            shared_cost: string;
+        };
+        /** CostCentersPublic */
+        CostCentersPublic: {
+            /** Items */
+            items: components["schemas"]["CostCenterPeriodPublic"][];
+            /** Limit */
+            limit: number;
+            /** Offset */
+            offset: number;
+            /** Total */
+            total: number;
+        };
         /**
          * CostMetric
          * @enum {string}
          */
         CostMetric: "billed_cost" | "effective_cost" | "list_cost";
+        /** CoverageListPublic */
+        CoverageListPublic: {
+            /** Items */
+            items: components["schemas"]["CoveragePublic"][];
+            /** Limit */
+            limit: number;
+            /** Offset */
+            offset: number;
+            /** Total */
+            total: number;
+        };
+        /** CoveragePublic */
+        CoveragePublic: {
+            /**
+             * Coverage Pct
+             * @description covered / eligible; null: none eligible
+             */
+            coverage_pct: string | null;
+            /** Covered List Cost */
+            covered_list_cost: string;
+            /** Currency */
+            currency: string;
+            /**
+             * Eligible List Cost
+             * @description on-demand equivalent of eligible usage
+             */
+            eligible_list_cost: string;
+            /** On Demand Cost */
+            on_demand_cost: string;
+            /**
+             * Period
+             * Format: date
+             * @description the day, or the month's first day (monthly)
+             */
+            period: string;
+            /** Service Name */
+            service_name: string;
+        };
         /** CurrencyAmountPublic */
         CurrencyAmountPublic: {
             /** Amount */
@@ -1807,8 +2219,18 @@ export interface components {
          * @description The body of every 4xx and 5xx answer.
          */
         ErrorPublic: {
+            /**
+             * Code
+             * @description stable snake_case name of the error (invalid_parameter, not_found, not_authenticated, permission_denied, rate_limited, unavailable, ...)
+             */
+            code: string;
             /** Detail */
             detail: string | components["schemas"]["ErrorItem"][];
+            /**
+             * Param
+             * @description the request parameter at fault, if one is
+             */
+            param: string | null;
         };
         /**
          * EvidencePublic
@@ -1834,10 +2256,132 @@ export interface components {
             /** Utilization */
             utilization: components["schemas"]["UtilizationDayPublic"][];
         };
+        /** ExplorerDimensionPublic */
+        ExplorerDimensionPublic: {
+            /**
+             * Key
+             * @description a group_by / filter name: account_id, ..., tag:<key>
+             */
+            key: string;
+            /** Label */
+            label: string;
+        };
+        /** ExplorerDimensionsPublic */
+        ExplorerDimensionsPublic: {
+            /** Dimensions */
+            dimensions: components["schemas"]["ExplorerDimensionPublic"][];
+        };
+        /** ExplorerGroupPublic */
+        ExplorerGroupPublic: {
+            /**
+             * Keys
+             * @description one per group_by dimension; null: none/untagged
+             */
+            keys: (string | null)[];
+            /**
+             * Labels
+             * @description display names: account names, '(none)' for null
+             */
+            labels: string[];
+            /** Total */
+            total: string;
+        };
+        /** ExplorerOtherPublic */
+        ExplorerOtherPublic: {
+            /**
+             * Groups
+             * @description how many groups the Other series folds
+             */
+            groups: number;
+            /** Total */
+            total: string;
+        };
+        /** ExplorerPublic */
+        ExplorerPublic: {
+            /** Currency */
+            currency: string | null;
+            /**
+             * End
+             * Format: date
+             */
+            end: string;
+            /**
+             * Filters
+             * @description the filters applied (dimension → values)
+             */
+            filters: {
+                [key: string]: string[];
+            };
+            granularity: components["schemas"]["Granularity"];
+            /** Group By */
+            group_by: string[];
+            /**
+             * Groups
+             * @description every group, largest first
+             */
+            groups: components["schemas"]["ExplorerGroupPublic"][];
+            metric: components["schemas"]["CostMetric"];
+            other: components["schemas"]["ExplorerOtherPublic"] | null;
+            /** Periods */
+            periods: string[];
+            /**
+             * Series
+             * @description the top groups, then Other
+             */
+            series: components["schemas"]["ExplorerSeriesPublic"][];
+            /**
+             * Source
+             * @description which relation answered: a rollup or costs
+             */
+            source: string;
+            /**
+             * Start
+             * Format: date
+             */
+            start: string;
+            /** Total */
+            total: string;
+        };
+        /** ExplorerSeriesPublic */
+        ExplorerSeriesPublic: {
+            /** Keys */
+            keys: (string | null)[];
+            /** Labels */
+            labels: string[];
+            /**
+             * Other
+             * @description the groups beyond `top` folded into one series
+             */
+            other: boolean;
+            /**
+             * Points
+             * @description the cost of each period of `periods`, aligned
+             */
+            points: string[];
+            /** Total */
+            total: string;
+        };
+        /** ExplorerValuePublic */
+        ExplorerValuePublic: {
+            /** Label */
+            label: string;
+            /**
+             * Value
+             * @description the filter value ('' : missing / untagged)
+             */
+            value: string;
+        };
+        /** ExplorerValuesPublic */
+        ExplorerValuesPublic: {
+            /** Dimension */
+            dimension: string;
+            /** Values */
+            values: components["schemas"]["ExplorerValuePublic"][];
+        };
         /** FiltersPublic */
         FiltersPublic: {
             /** Accounts */
-            accounts: components["schemas"]["AccountPublic"][];
+            accounts: components["schemas"]["finops__api__schemas__spend__AccountPublic"][];
             /** Billing Periods */
             billing_periods: string[];
             /** Currency */
@@ -2060,10 +2604,54 @@ export interface components {
             /** Horizon */
             horizon: number;
         };
+        /**
+         * Granularity
+         * @enum {string}
+         */
+        Granularity: "daily" | "monthly";
         /** HealthPublic */
         HealthPublic: {
             /** Status */
             status: string;
+        };
+        /** InvoicePublic */
+        InvoicePublic: {
+            /** Account Id */
+            account_id: string | null;
+            /** Account Name */
+            account_name: string | null;
+            /** Billed Cost */
+            billed_cost: string;
+            /** Billing Account Id */
+            billing_account_id: string | null;
+            /**
+             * Billing Period
+             * Format: date
+             */
+            billing_period: string;
+            /** Charges */
+            charges: number;
+            /** Currency */
+            currency: string;
+            /** Effective Cost */
+            effective_cost: string;
+            /** Invoice Id */
+            invoice_id: string | null;
+            /** Invoice Issuer */
+            invoice_issuer: string | null;
+            /** List Cost */
+            list_cost: string;
+        };
+        /** InvoicesPublic */
+        InvoicesPublic: {
+            /** Items */
+            items: components["schemas"]["InvoicePublic"][];
+            /** Limit */
+            limit: number;
+            /** Offset */
+            offset: number;
+            /** Total */
+            total: number;
         };
         JsonValue: unknown;
         /** KpiSummaryPublic */
@@ -2156,10 +2744,11 @@ export interface components {
         };
         /**
          * ListFormat
-         * @description How a list is answered: JSON (the default) or CSV (every matching row, no paging).
+         * @description How a list is answered: JSON (the default, one page), or every matching row as CSV or
+         *     Parquet (no paging).
          * @enum {string}
          */
-        ListFormat: "json" | "csv";
+        ListFormat: "json" | "csv" | "parquet";
         /**
          * LoadPublic
          * @description One row of the billing ingest log: a (source, billing period) slice load.
@@ -2256,6 +2845,64 @@ export interface components {
             login_url: string;
             /** Name */
             name: string;
+        };
+        /**
+         * OpenStatus
+         * @enum {string}
+         */
+        OpenStatus: "new" | "open" | "resolved";
+        /** OptimizationFindingPublic */
+        OptimizationFindingPublic: {
+            /** Account Id */
+            account_id: string;
+            /** Cost 30D */
+            cost_30d: string | null;
+            /** Currency */
+            currency: string;
+            /**
+             * Details
+             * @description the rule's evidence and recommendation
+             */
+            details: {
+                [key: string]: unknown;
+            };
+            /** Estimated Monthly Savings */
+            estimated_monthly_savings: string;
+            /** Finding Type */
+            finding_type: string;
+            /** Fingerprint */
+            fingerprint: string;
+            /**
+             * First Seen
+             * Format: date
+             */
+            first_seen: string;
+            /**
+             * Last Seen
+             * Format: date
+             */
+            last_seen: string;
+            /** Region Id */
+            region_id: string | null;
+            /** Resource Id */
+            resource_id: string | null;
+            /** Resource Type */
+            resource_type: string | null;
+            /** Service Name */
+            service_name: string | null;
+            /** Status */
+            status: string;
+        };
+        /** OptimizationFindingsPublic */
+        OptimizationFindingsPublic: {
+            /** Items */
+            items: components["schemas"]["OptimizationFindingPublic"][];
+            /** Limit */
+            limit: number;
+            /** Offset */
+            offset: number;
+            /** Total */
+            total: number;
         };
         /** PasswordResetPublic */
         PasswordResetPublic: {
@@ -2359,6 +3006,44 @@ export interface components {
             /** Status */
             status: string;
         };
+        /** RecommendationPublic */
+        RecommendationPublic: {
+            /**
+             * As Of
+             * Format: date
+             */
+            as_of: string;
+            /** Details */
+            details: {
+                [key: string]: unknown;
+            };
+            /** Estimated Monthly Savings */
+            estimated_monthly_savings: string;
+            /** Hourly Commitment */
+            hourly_commitment: string;
+            /** Lookback Days */
+            lookback_days: number;
+            /**
+             * Monthly Commitment
+             * @description the hourly commitment × 730 hours
+             */
+            monthly_commitment: string;
+            /** Payment Option */
+            payment_option: string;
+            /** Term Years */
+            term_years: number;
+        };
+        /** RecommendationsPublic */
+        RecommendationsPublic: {
+            /** Items */
+            items: components["schemas"]["RecommendationPublic"][];
+            /** Limit */
+            limit: number;
+            /** Offset */
+            offset: number;
+            /** Total */
+            total: number;
+        };
         /**
          * RelatedScopePublic
          * @description Another scope that saw the same incident (deduplicated into this one).
@@ -2384,6 +3069,151 @@ export interface components {
             };
             /** Scope Kind */
             scope_kind: string;
+        };
+        /** ResourceAnomalyPublic */
+        ResourceAnomalyPublic: {
+            /** Fingerprint */
+            fingerprint: string;
+            /**
+             * First Day
+             * Format: date
+             */
+            first_day: string;
+            /** Impact */
+            impact: string;
+            /**
+             * Last Day
+             * Format: date
+             */
+            last_day: string;
+            /** Scope Kind */
+            scope_kind: string;
+            /** Severity */
+            severity: string;
+            /** Status */
+            status: string;
+        };
+        /** ResourceDetailPublic */
+        ResourceDetailPublic: {
+            /** Account Id */
+            account_id: string | null;
+            /** Account Name */
+            account_name: string | null;
+            /** Anomalies */
+            anomalies: components["schemas"]["ResourceAnomalyPublic"][];
+            /** Arn */
+            arn: string | null;
+            /** Configuration */
+            configuration: {
+                [key: string]: unknown;
+            };
+            /** Cost 30D */
+            cost_30d: string;
+            /**
+             * Daily Cost
+             * @description billed cost per day, last 30 days
+             */
+            daily_cost: components["schemas"]["DailyCostPublic"][];
+            /** Findings */
+            findings: components["schemas"]["ResourceFindingPublic"][];
+            /** First Seen */
+            first_seen: string | null;
+            /** Is Terminated */
+            is_terminated: boolean | null;
+            /** Last Seen */
+            last_seen: string | null;
+            /** Name */
+            name: string | null;
+            /** Region Id */
+            region_id: string | null;
+            /** Resource Id */
+            resource_id: string;
+            /** Resource Type */
+            resource_type: string | null;
+            /** State */
+            state: string | null;
+            /** Tags */
+            tags: {
+                [key: string]: string;
+            };
+            /**
+             * Utilization
+             * @description daily CPU and network statistics, last 30 days of metrics
+             */
+            utilization: components["schemas"]["UtilizationPointPublic"][];
+        };
+        /** ResourceFindingPublic */
+        ResourceFindingPublic: {
+            /** Currency */
+            currency: string;
+            /** Estimated Monthly Savings */
+            estimated_monthly_savings: string;
+            /** Finding Type */
+            finding_type: string;
+            /** Fingerprint */
+            fingerprint: string;
+            /**
+             * Last Seen
+             * Format: date
+             */
+            last_seen: string;
+            /** Status */
+            status: string;
+        };
+        /** ResourcePublic */
+        ResourcePublic: {
+            /** Account Id */
+            account_id: string | null;
+            /** Account Name */
+            account_name: string | null;
+            /**
+             * Anomalies
+             * @description anomalies scoped to it or mostly caused by it
+             */
+            anomalies: number;
+            /**
+             * Cost 30D
+             * @description billed cost over the last 30 days of data
+             */
+            cost_30d: string;
+            /**
+             * Cpu P95 14D
+             * @description mean of the daily CPU p95 (percent) over the last 14 days of metrics
+             */
+            cpu_p95_14d: number | null;
+            /** First Seen */
+            first_seen: string | null;
+            /** Is Terminated */
+            is_terminated: boolean | null;
+            /** Last Seen */
+            last_seen: string | null;
+            /** Name */
+            name: string | null;
+            /** Open Findings */
+            open_findings: number;
+            /** Region Id */
+            region_id: string | null;
+            /** Resource Id */
+            resource_id: string;
+            /** Resource Type */
+            resource_type: string | null;
+            /** State */
+            state: string | null;
+            /** Tags */
+            tags: {
+                [key: string]: string;
+            };
+        };
+        /** ResourcesPublic */
+        ResourcesPublic: {
+            /** Items */
+            items: components["schemas"]["ResourcePublic"][];
+            /** Limit */
+            limit: number;
+            /** Offset */
+            offset: number;
+            /** Total */
+            total: number;
         };
         /**
          * Role
@@ -2737,6 +3567,37 @@ export interface components {
             /** Data */
             data: components["schemas"]["SavingsMeasurementPublic"][];
         };
+        /** SavingsOpportunitiesPublic */
+        SavingsOpportunitiesPublic: {
+            /** Items */
+            items: components["schemas"]["SavingsOpportunityPublic"][];
+            /** Limit */
+            limit: number;
+            /** Offset */
+            offset: number;
+            /** Total */
+            total: number;
+        };
+        /** SavingsOpportunityPublic */
+        SavingsOpportunityPublic: {
+            /**
+             * Category
+             * @description idle, rightsizing or other
+             */
+            category: string;
+            /** Cost 30D */
+            cost_30d: string;
+            /** Currency */
+            currency: string;
+            /** Estimated Monthly Savings */
+            estimated_monthly_savings: string;
+            /** Finding Type */
+            finding_type: string;
+            /** Findings */
+            findings: number;
+            /** Label */
+            label: string;
+        };
         /**
          * SavingsReasonPublic
          * @description Why the confidence is lowered: the code, the level it lowers to, a sentence naming the
@@ -3027,6 +3888,51 @@ export interface components {
          * @enum {string}
          */
         SubjectKind: "action" | "external_fix";
+        /** TagComplianceListPublic */
+        TagComplianceListPublic: {
+            /**
+             * End
+             * Format: date
+             */
+            end: string;
+            /** Items */
+            items: components["schemas"]["TagCompliancePublic"][];
+            /** Limit */
+            limit: number;
+            /** Offset */
+            offset: number;
+            /**
+             * Start
+             * Format: date
+             */
+            start: string;
+            /** Total */
+            total: number;
+        };
+        /** TagCompliancePublic */
+        TagCompliancePublic: {
+            /** Compliant Cost */
+            compliant_cost: string;
+            /** Compliant Pct */
+            compliant_pct: string | null;
+            /**
+             * Invalid Cost
+             * @description with a value the policy does not allow
+             */
+            invalid_cost: string;
+            /**
+             * Missing Cost
+             * @description without the key ('*': failing any key)
+             */
+            missing_cost: string;
+            /**
+             * Tag Key
+             * @description a required key of the tag policy; '*' every key at once
+             */
+            tag_key: string;
+            /** Total Cost */
+            total_cost: string;
+        };
         /** ThresholdCreate */
         ThresholdCreate: {
             kind: components["schemas"]["ThresholdKind"];
@@ -3125,6 +4031,53 @@ export interface components {
             /** Total */
             total: string;
         };
+        /** UsageListPublic */
+        UsageListPublic: {
+            /** Items */
+            items: components["schemas"]["UsagePublic"][];
+            /** Limit */
+            limit: number;
+            /** Offset */
+            offset: number;
+            /** Total */
+            total: number;
+        };
+        /** UsagePublic */
+        UsagePublic: {
+            /** Account Id */
+            account_id: string | null;
+            /** Avg */
+            avg: number | null;
+            /**
+             * Day
+             * Format: date
+             */
+            day: string;
+            /** Max */
+            max: number | null;
+            /** Metric Name */
+            metric_name: string | null;
+            /** Min */
+            min: number | null;
+            /** Namespace */
+            namespace: string | null;
+            /** P50 */
+            p50: number | null;
+            /** P95 */
+            p95: number | null;
+            /** P99 */
+            p99: number | null;
+            /** Region Id */
+            region_id: string | null;
+            /** Resource Id */
+            resource_id: string | null;
+            /** Sample Count */
+            sample_count: number | null;
+            /** Stat */
+            stat: string | null;
+            /** Unit */
+            unit: string | null;
+        };
         /** UserCreate */
         UserCreate: {
             /**
@@ -3203,6 +4156,90 @@ export interface components {
             /** Metric */
             metric: string;
         };
+        /** UtilizationListPublic */
+        UtilizationListPublic: {
+            /** Items */
+            items: components["schemas"]["UtilizationPublic"][];
+            /** Limit */
+            limit: number;
+            /** Offset */
+            offset: number;
+            /** Total */
+            total: number;
+        };
+        /** UtilizationPointPublic */
+        UtilizationPointPublic: {
+            /** Avg */
+            avg: number;
+            /**
+             * Day
+             * Format: date
+             */
+            day: string;
+            /** Max */
+            max: number;
+            /** Metric Name */
+            metric_name: string;
+            /** P95 */
+            p95: number;
+            /** Stat */
+            stat: string | null;
+            /** Unit */
+            unit: string | null;
+        };
+        /** UtilizationPublic */
+        UtilizationPublic: {
+            /** Commitment Type */
+            commitment_type: string;
+            /** Commitments */
+            commitments: number;
+            /** Committed Cost */
+            committed_cost: string;
+            /** Currency */
+            currency: string;
+            /**
+             * Period
+             * Format: date
+             * @description the day, or the month's first day (monthly)
+             */
+            period: string;
+            /** Unused Cost */
+            unused_cost: string;
+            /** Used Cost */
+            used_cost: string;
+            /**
+             * Utilization Pct
+             * @description used / committed; null: none committed
+             */
+            utilization_pct: string | null;
+        };
+        /** AccountPublic */
+        finops__api__schemas__inventory__AccountPublic: {
+            /** Account Id */
+            account_id: string;
+            /** Account Name */
+            account_name: string | null;
+            /**
+             * Cost 30D
+             * @description cost over the last 30 days of data (the metric asked)
+             */
+            cost_30d: string;
+            /** Cost Total */
+            cost_total: string;
+            /** Currency */
+            currency: string | null;
+            /** First Day */
+            first_day: string | null;
+            /** Last Day */
+            last_day: string | null;
+        };
+        /** AccountPublic */
+        finops__api__schemas__spend__AccountPublic: {
+            /** Account Id */
+            account_id: string;
+            /** Account Name */
+            account_name: string | null;
+        };
     };
     responses: never;
     parameters: never;
@@ -3212,6 +4249,102 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    read_accounts_api_v1_accounts_get: {
+        parameters: {
+            query?: {
+                /** @description which FOCUS cost column to sum */
+                metric?: components["schemas"]["CostMetric"];
+                /** @description rows per page (JSON) */
+                limit?: number;
+                /** @description rows to skip (JSON) */
+                offset?: number;
+                /** @description a column of the list, `-column` for descending (default: the list's own order) */
+                sort?: string | null;
+                /** @description json (one page), or csv / parquet: every matching row, no paging */
+                format?: components["schemas"]["ListFormat"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the list as JSON, or with format=csv / format=parquet as a download */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AccountsPublic"];
+                    "application/vnd.apache.parquet": string;
+                    "text/csv": string;
+                };
+            };
+            /** @description The request cannot be carried out (the message says why) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorPublic"];
+                };
+            };
+            /** @description Not authenticated: no, or no valid, session cookie or API token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorPublic"];
+                };
+            };
+            /** @description The role may not do this (or a session request without its X-CSRF-Token) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorPublic"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorPublic"];
+                };
+            };
+            /** @description Invalid parameter or body (each problem located by `loc`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorPublic"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorPublic"];
+                };
+            };
+            /** @description The warehouse cannot be reached */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorPublic"];
+                };
+            };
+        };
+    };
     read_actions_api_v1_actions_get: {
         parameters: {
             query?: {
@@ -4379,6 +5512,202 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ChargebackPublic"];
+                };
+            };
+            /** @description The request cannot be carried out (the message says why) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorPublic"];
+                };
+            };
+            /** @description Not authenticated: no, or no valid, session cookie or API token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorPublic"];
+                };
+            };
+            /** @description The role may not do this (or a session request without its X-CSRF-Token) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorPublic"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorPublic"];
+                };
+            };
+            /** @description Invalid parameter or body (each problem located by `loc`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorPublic"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorPublic"];
+                };
+            };
+            /** @description The warehouse cannot be reached */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorPublic"];
+                };
+            };
+        };
+    };
+    read_cost_centers_api_v1_allocation_cost_centers_get: {
+        parameters: {
+            query?: {
+                /** @description billing period as YYYY-MM (default: every period) */
+                billing_period?: string | null;
+                /** @description cost center; repeat for several */
+                cost_center?: string[] | null;
+                /** @description rows per page (JSON) */
+                limit?: number;
+                /** @description rows to skip (JSON) */
+                offset?: number;
+                /** @description a column of the list, `-column` for descending (default: the list's own order) */
+                sort?: string | null;
+                /** @description json (one page), or csv / parquet: every matching row, no paging */
+                format?: components["schemas"]["ListFormat"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the list as JSON, or with format=csv / format=parquet as a download */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CostCentersPublic"];
+                    "application/vnd.apache.parquet": string;
+                    "text/csv": string;
+                };
+            };
+            /** @description The request cannot be carried out (the message says why) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorPublic"];
+                };
+            };
+            /** @description Not authenticated: no, or no valid, session cookie or API token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorPublic"];
+                };
+            };
+            /** @description The role may not do this (or a session request without its X-CSRF-Token) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorPublic"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorPublic"];
+                };
+            };
+            /** @description Invalid parameter or body (each problem located by `loc`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorPublic"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorPublic"];
+                };
+            };
+            /** @description The warehouse cannot be reached */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorPublic"];
+                };
+            };
+        };
+    };
+    read_tag_compliance_api_v1_allocation_tag_compliance_get: {
+        parameters: {
+            query?: {
+                /** @description first day (default: the first of the last month) */
+                start?: string | null;
+                /** @description last day (default: the last day of data) */
+                end?: string | null;
+                /** @description rows per page (JSON) */
+                limit?: number;
+                /** @description rows to skip (JSON) */
+                offset?: number;
+                /** @description a column of the list, `-column` for descending (default: the list's own order) */
+                sort?: string | null;
+                /** @description json (one page), or csv / parquet: every matching row, no paging */
+                format?: components["schemas"]["ListFormat"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the list as JSON, or with format=csv / format=parquet as a download */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TagComplianceListPublic"];
+                    "application/vnd.apache.parquet": string;
+                    "text/csv": string;
                 };
             };
             /** @description The request cannot be carried out (the message says why) */
@@ -5974,6 +7303,599 @@ export interface operations {
             };
         };
     };
+    read_coverage_api_v1_discounts_coverage_get: {
+        parameters: {
+            query?: {
+                /** @description a row per day or per month (its first day) */
+                granularity?: components["schemas"]["Granularity"];
+                /** @description first day (inclusive) */
+                start?: string | null;
+                /** @description last day (inclusive) */
+                end?: string | null;
+                /** @description account (sub account) id; repeat for several */
+                account_id?: string[] | null;
+                /** @description service name; repeat for several */
+                service_name?: string[] | null;
+                /** @description rows per page (JSON) */
+                limit?: number;
+                /** @description rows to skip (JSON) */
+                offset?: number;
+                /** @description a column of the list, `-column` for descending (default: the list's own order) */
+                sort?: string | null;
+                /** @description json (one page), or csv / parquet: every matching row, no paging */
+                format?: components["schemas"]["ListFormat"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the list as JSON, or with format=csv / format=parquet as a download */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CoverageListPublic"];
+                    "application/vnd.apache.parquet": string;
+                    "text/csv": string;
+                };
+            };
+            /** @description The request cannot be carried out (the message says why) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorPublic"];
+                };
+            };
+            /** @description Not authenticated: no, or no valid, session cookie or API token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorPublic"];
+                };
+            };
+            /** @description The role may not do this (or a session request without its X-CSRF-Token) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorPublic"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorPublic"];
+                };
+            };
+            /** @description Invalid parameter or body (each problem located by `loc`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorPublic"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorPublic"];
+                };
+            };
+            /** @description The warehouse cannot be reached */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorPublic"];
+                };
+            };
+        };
+    };
+    read_recommendations_api_v1_discounts_recommendations_get: {
+        parameters: {
+            query?: {
+                /** @description every run's recommendations, not only the latest run's */
+                history?: boolean;
+                /** @description rows per page (JSON) */
+                limit?: number;
+                /** @description rows to skip (JSON) */
+                offset?: number;
+                /** @description a column of the list, `-column` for descending (default: the list's own order) */
+                sort?: string | null;
+                /** @description json (one page), or csv / parquet: every matching row, no paging */
+                format?: components["schemas"]["ListFormat"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the list as JSON, or with format=csv / format=parquet as a download */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RecommendationsPublic"];
+                    "application/vnd.apache.parquet": string;
+                    "text/csv": string;
+                };
+            };
+            /** @description The request cannot be carried out (the message says why) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorPublic"];
+                };
+            };
+            /** @description Not authenticated: no, or no valid, session cookie or API token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorPublic"];
+                };
+            };
+            /** @description The role may not do this (or a session request without its X-CSRF-Token) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorPublic"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorPublic"];
+                };
+            };
+            /** @description Invalid parameter or body (each problem located by `loc`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorPublic"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorPublic"];
+                };
+            };
+            /** @description The warehouse cannot be reached */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorPublic"];
+                };
+            };
+        };
+    };
+    read_utilization_api_v1_discounts_utilization_get: {
+        parameters: {
+            query?: {
+                /** @description a row per day or per month (its first day) */
+                granularity?: components["schemas"]["Granularity"];
+                /** @description first day (inclusive) */
+                start?: string | null;
+                /** @description last day (inclusive) */
+                end?: string | null;
+                /** @description 'Savings Plan' or 'Reserved Instance'; repeat for several */
+                commitment_type?: string[] | null;
+                /** @description rows per page (JSON) */
+                limit?: number;
+                /** @description rows to skip (JSON) */
+                offset?: number;
+                /** @description a column of the list, `-column` for descending (default: the list's own order) */
+                sort?: string | null;
+                /** @description json (one page), or csv / parquet: every matching row, no paging */
+                format?: components["schemas"]["ListFormat"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the list as JSON, or with format=csv / format=parquet as a download */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UtilizationListPublic"];
+                    "application/vnd.apache.parquet": string;
+                    "text/csv": string;
+                };
+            };
+            /** @description The request cannot be carried out (the message says why) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorPublic"];
+                };
+            };
+            /** @description Not authenticated: no, or no valid, session cookie or API token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorPublic"];
+                };
+            };
+            /** @description The role may not do this (or a session request without its X-CSRF-Token) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorPublic"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorPublic"];
+                };
+            };
+            /** @description Invalid parameter or body (each problem located by `loc`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorPublic"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorPublic"];
+                };
+            };
+            /** @description The warehouse cannot be reached */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorPublic"];
+                };
+            };
+        };
+    };
+    read_explorer_api_v1_explorer_get: {
+        parameters: {
+            query?: {
+                /** @description first day (default: 3 full months back) */
+                start?: string | null;
+                /** @description last day (default: the last full month) */
+                end?: string | null;
+                /** @description a period per day or month */
+                granularity?: components["schemas"]["Granularity"];
+                /** @description 0 to 2 dimensions: account_id, service_name, service_category, region_id, charge_category, usage_type or tag:<key>; repeat for two */
+                group_by?: string[] | null;
+                /** @description which FOCUS cost column to sum */
+                metric?: components["schemas"]["CostMetric"];
+                /** @description account id; repeat for several */
+                account_id?: string[] | null;
+                /** @description service name ('' : none); repeat for several */
+                service_name?: string[] | null;
+                /** @description service category; repeat for several */
+                service_category?: string[] | null;
+                /** @description region id; repeat for several */
+                region_id?: string[] | null;
+                /** @description charge category (Usage, Purchase, Tax, Credit, Adjustment); repeat for several */
+                charge_category?: string[] | null;
+                /** @description usage type; repeat for several */
+                usage_type?: string[] | null;
+                /** @description a tag filter KEY:VALUE (KEY: for untagged); repeat for several */
+                tag?: string[] | null;
+                /** @description chart series kept; the rest: Other */
+                top?: number;
+                /** @description json, or csv / parquet: a row per period and group */
+                format?: components["schemas"]["ListFormat"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the list as JSON, or with format=csv / format=parquet as a download */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExplorerPublic"];
+                    "application/vnd.apache.parquet": string;
+                    "text/csv": string;
+                };
+            };
+            /** @description The request cannot be carried out (the message says why) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorPublic"];
+                };
+            };
+            /** @description Not authenticated: no, or no valid, session cookie or API token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorPublic"];
+                };
+            };
+            /** @description The role may not do this (or a session request without its X-CSRF-Token) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorPublic"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorPublic"];
+                };
+            };
+            /** @description Invalid parameter or body (each problem located by `loc`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorPublic"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorPublic"];
+                };
+            };
+            /** @description The warehouse cannot be reached */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorPublic"];
+                };
+            };
+        };
+    };
+    read_dimensions_api_v1_explorer_dimensions_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExplorerDimensionsPublic"];
+                };
+            };
+            /** @description The request cannot be carried out (the message says why) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorPublic"];
+                };
+            };
+            /** @description Not authenticated: no, or no valid, session cookie or API token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorPublic"];
+                };
+            };
+            /** @description The role may not do this (or a session request without its X-CSRF-Token) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorPublic"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorPublic"];
+                };
+            };
+            /** @description Invalid parameter or body (each problem located by `loc`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorPublic"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorPublic"];
+                };
+            };
+            /** @description The warehouse cannot be reached */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorPublic"];
+                };
+            };
+        };
+    };
+    read_values_api_v1_explorer_values_get: {
+        parameters: {
+            query: {
+                /** @description a dimension or tag:<key> */
+                dimension: string;
+                /** @description part of the value or its label */
+                q?: string | null;
+                /** @description first day of the data range */
+                start?: string | null;
+                /** @description last day of the data range */
+                end?: string | null;
+                /** @description values at most */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExplorerValuesPublic"];
+                };
+            };
+            /** @description The request cannot be carried out (the message says why) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorPublic"];
+                };
+            };
+            /** @description Not authenticated: no, or no valid, session cookie or API token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorPublic"];
+                };
+            };
+            /** @description The role may not do this (or a session request without its X-CSRF-Token) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorPublic"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorPublic"];
+                };
+            };
+            /** @description Invalid parameter or body (each problem located by `loc`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorPublic"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorPublic"];
+                };
+            };
+            /** @description The warehouse cannot be reached */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorPublic"];
+                };
+            };
+        };
+    };
     read_filters_api_v1_filters_get: {
         parameters: {
             query?: never;
@@ -6517,6 +8439,491 @@ export interface operations {
             };
         };
     };
+    read_idle_api_v1_optimization_idle_get: {
+        parameters: {
+            query?: {
+                /** @description lifecycle status; repeat for several (default: new and open) */
+                status?: components["schemas"]["OpenStatus"][] | null;
+                /** @description account (sub account) id; repeat for several */
+                account_id?: string[] | null;
+                /** @description region id; repeat for several */
+                region_id?: string[] | null;
+                /** @description rows per page (JSON) */
+                limit?: number;
+                /** @description rows to skip (JSON) */
+                offset?: number;
+                /** @description a column of the list, `-column` for descending (default: the list's own order) */
+                sort?: string | null;
+                /** @description json (one page), or csv / parquet: every matching row, no paging */
+                format?: components["schemas"]["ListFormat"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the list as JSON, or with format=csv / format=parquet as a download */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OptimizationFindingsPublic"];
+                    "application/vnd.apache.parquet": string;
+                    "text/csv": string;
+                };
+            };
+            /** @description The request cannot be carried out (the message says why) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorPublic"];
+                };
+            };
+            /** @description Not authenticated: no, or no valid, session cookie or API token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorPublic"];
+                };
+            };
+            /** @description The role may not do this (or a session request without its X-CSRF-Token) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorPublic"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorPublic"];
+                };
+            };
+            /** @description Invalid parameter or body (each problem located by `loc`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorPublic"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorPublic"];
+                };
+            };
+            /** @description The warehouse cannot be reached */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorPublic"];
+                };
+            };
+        };
+    };
+    read_rightsizing_api_v1_optimization_rightsizing_get: {
+        parameters: {
+            query?: {
+                /** @description lifecycle status; repeat for several (default: new and open) */
+                status?: components["schemas"]["OpenStatus"][] | null;
+                /** @description account (sub account) id; repeat for several */
+                account_id?: string[] | null;
+                /** @description region id; repeat for several */
+                region_id?: string[] | null;
+                /** @description rows per page (JSON) */
+                limit?: number;
+                /** @description rows to skip (JSON) */
+                offset?: number;
+                /** @description a column of the list, `-column` for descending (default: the list's own order) */
+                sort?: string | null;
+                /** @description json (one page), or csv / parquet: every matching row, no paging */
+                format?: components["schemas"]["ListFormat"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the list as JSON, or with format=csv / format=parquet as a download */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OptimizationFindingsPublic"];
+                    "application/vnd.apache.parquet": string;
+                    "text/csv": string;
+                };
+            };
+            /** @description The request cannot be carried out (the message says why) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorPublic"];
+                };
+            };
+            /** @description Not authenticated: no, or no valid, session cookie or API token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorPublic"];
+                };
+            };
+            /** @description The role may not do this (or a session request without its X-CSRF-Token) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorPublic"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorPublic"];
+                };
+            };
+            /** @description Invalid parameter or body (each problem located by `loc`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorPublic"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorPublic"];
+                };
+            };
+            /** @description The warehouse cannot be reached */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorPublic"];
+                };
+            };
+        };
+    };
+    read_savings_api_v1_optimization_savings_get: {
+        parameters: {
+            query?: {
+                /** @description lifecycle status; repeat for several (default: new and open) */
+                status?: components["schemas"]["OpenStatus"][] | null;
+                /** @description account (sub account) id; repeat for several */
+                account_id?: string[] | null;
+                /** @description rows per page (JSON) */
+                limit?: number;
+                /** @description rows to skip (JSON) */
+                offset?: number;
+                /** @description a column of the list, `-column` for descending (default: the list's own order) */
+                sort?: string | null;
+                /** @description json (one page), or csv / parquet: every matching row, no paging */
+                format?: components["schemas"]["ListFormat"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the list as JSON, or with format=csv / format=parquet as a download */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SavingsOpportunitiesPublic"];
+                    "application/vnd.apache.parquet": string;
+                    "text/csv": string;
+                };
+            };
+            /** @description The request cannot be carried out (the message says why) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorPublic"];
+                };
+            };
+            /** @description Not authenticated: no, or no valid, session cookie or API token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorPublic"];
+                };
+            };
+            /** @description The role may not do this (or a session request without its X-CSRF-Token) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorPublic"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorPublic"];
+                };
+            };
+            /** @description Invalid parameter or body (each problem located by `loc`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorPublic"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorPublic"];
+                };
+            };
+            /** @description The warehouse cannot be reached */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorPublic"];
+                };
+            };
+        };
+    };
+    read_resources_api_v1_resources_get: {
+        parameters: {
+            query?: {
+                /** @description account (sub account) id; repeat for several */
+                account_id?: string[] | null;
+                /** @description region id; repeat for several */
+                region_id?: string[] | null;
+                /** @description resource type (AWS::EC2::Instance); repeat for several */
+                resource_type?: string[] | null;
+                /** @description part of the id or name */
+                q?: string | null;
+                /** @description rows per page (JSON) */
+                limit?: number;
+                /** @description rows to skip (JSON) */
+                offset?: number;
+                /** @description a column of the list, `-column` for descending (default: the list's own order) */
+                sort?: string | null;
+                /** @description json (one page), or csv / parquet: every matching row, no paging */
+                format?: components["schemas"]["ListFormat"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the list as JSON, or with format=csv / format=parquet as a download */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResourcesPublic"];
+                    "application/vnd.apache.parquet": string;
+                    "text/csv": string;
+                };
+            };
+            /** @description The request cannot be carried out (the message says why) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorPublic"];
+                };
+            };
+            /** @description Not authenticated: no, or no valid, session cookie or API token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorPublic"];
+                };
+            };
+            /** @description The role may not do this (or a session request without its X-CSRF-Token) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorPublic"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorPublic"];
+                };
+            };
+            /** @description Invalid parameter or body (each problem located by `loc`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorPublic"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorPublic"];
+                };
+            };
+            /** @description The warehouse cannot be reached */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorPublic"];
+                };
+            };
+        };
+    };
+    read_resource_api_v1_resources__resource_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                resource_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResourceDetailPublic"];
+                };
+            };
+            /** @description The request cannot be carried out (the message says why) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorPublic"];
+                };
+            };
+            /** @description Not authenticated: no, or no valid, session cookie or API token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorPublic"];
+                };
+            };
+            /** @description The role may not do this (or a session request without its X-CSRF-Token) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorPublic"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorPublic"];
+                };
+            };
+            /** @description Invalid parameter or body (each problem located by `loc`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorPublic"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorPublic"];
+                };
+            };
+            /** @description The warehouse cannot be reached */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorPublic"];
+                };
+            };
+        };
+    };
     read_cumulative_api_v1_savings_cumulative_get: {
         parameters: {
             query?: {
@@ -6526,7 +8933,7 @@ export interface operations {
                 end?: string | null;
                 /** @description the resource's account id */
                 account?: string | null;
-                /** @description json (default), or csv: every matching row, no paging */
+                /** @description json (default), or csv / parquet: every matching row, no paging */
                 format?: components["schemas"]["ListFormat"];
             };
             header?: never;
@@ -6535,13 +8942,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description the list as JSON, or with format=csv as CSV */
+            /** @description the list as JSON, or with format=csv / format=parquet as a download */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["SavingsCumulativePublic"];
+                    "application/vnd.apache.parquet": string;
                     "text/csv": string;
                 };
             };
@@ -6627,7 +9035,7 @@ export interface operations {
                 sort?: components["schemas"]["SavingsSort"];
                 /** @description asc or desc */
                 order?: components["schemas"]["SortOrder"];
-                /** @description json (default), or csv: every matching row, no paging */
+                /** @description json (default), or csv / parquet: every matching row, no paging */
                 format?: components["schemas"]["ListFormat"];
                 /** @description rows per page */
                 limit?: number;
@@ -6640,13 +9048,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description the list as JSON, or with format=csv as CSV */
+            /** @description the list as JSON, or with format=csv / format=parquet as a download */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["SavingsMeasurementsPublic"];
+                    "application/vnd.apache.parquet": string;
                     "text/csv": string;
                 };
             };
@@ -6812,7 +9221,7 @@ export interface operations {
                 end?: string | null;
                 /** @description the resource's account id */
                 account?: string | null;
-                /** @description json (default), or csv: every matching row, no paging */
+                /** @description json (default), or csv / parquet: every matching row, no paging */
                 format?: components["schemas"]["ListFormat"];
             };
             header?: never;
@@ -6821,13 +9230,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description the list as JSON, or with format=csv as CSV */
+            /** @description the list as JSON, or with format=csv / format=parquet as a download */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["SavingsRollupPublic"];
+                    "application/vnd.apache.parquet": string;
                     "text/csv": string;
                 };
             };
@@ -7161,6 +9571,104 @@ export interface operations {
             };
         };
     };
+    read_invoices_api_v1_spend_invoices_get: {
+        parameters: {
+            query?: {
+                /** @description billing period as YYYY-MM (default: every period) */
+                billing_period?: string | null;
+                /** @description account (sub account) id; repeat for several */
+                account_id?: string[] | null;
+                /** @description rows per page (JSON) */
+                limit?: number;
+                /** @description rows to skip (JSON) */
+                offset?: number;
+                /** @description a column of the list, `-column` for descending (default: the list's own order) */
+                sort?: string | null;
+                /** @description json (one page), or csv / parquet: every matching row, no paging */
+                format?: components["schemas"]["ListFormat"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the list as JSON, or with format=csv / format=parquet as a download */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvoicesPublic"];
+                    "application/vnd.apache.parquet": string;
+                    "text/csv": string;
+                };
+            };
+            /** @description The request cannot be carried out (the message says why) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorPublic"];
+                };
+            };
+            /** @description Not authenticated: no, or no valid, session cookie or API token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorPublic"];
+                };
+            };
+            /** @description The role may not do this (or a session request without its X-CSRF-Token) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorPublic"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorPublic"];
+                };
+            };
+            /** @description Invalid parameter or body (each problem located by `loc`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorPublic"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorPublic"];
+                };
+            };
+            /** @description The warehouse cannot be reached */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorPublic"];
+                };
+            };
+        };
+    };
     read_spend_trend_api_v1_spend_trend_get: {
         parameters: {
             query?: {
@@ -7389,6 +9897,119 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["SqlTablesPublic"];
+                };
+            };
+            /** @description The request cannot be carried out (the message says why) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorPublic"];
+                };
+            };
+            /** @description Not authenticated: no, or no valid, session cookie or API token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorPublic"];
+                };
+            };
+            /** @description The role may not do this (or a session request without its X-CSRF-Token) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorPublic"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorPublic"];
+                };
+            };
+            /** @description Invalid parameter or body (each problem located by `loc`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorPublic"];
+                };
+            };
+            /** @description Too many login attempts: wait the seconds `Retry-After` says */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorPublic"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorPublic"];
+                };
+            };
+            /** @description The warehouse cannot be reached */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorPublic"];
+                };
+            };
+        };
+    };
+    read_usage_api_v1_usage_get: {
+        parameters: {
+            query?: {
+                /** @description first day (inclusive) */
+                start?: string | null;
+                /** @description last day (inclusive) */
+                end?: string | null;
+                /** @description resource id; repeat for several */
+                resource_id?: string[] | null;
+                /** @description account (sub account) id; repeat for several */
+                account_id?: string[] | null;
+                /** @description metric name (CPUUtilization); repeat for several */
+                metric_name?: string[] | null;
+                /** @description rows per page (JSON) */
+                limit?: number;
+                /** @description rows to skip (JSON) */
+                offset?: number;
+                /** @description a column of the list, `-column` for descending (default: the list's own order) */
+                sort?: string | null;
+                /** @description json (one page), or csv / parquet: every matching row, no paging */
+                format?: components["schemas"]["ListFormat"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the list as JSON, or with format=csv / format=parquet as a download */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UsageListPublic"];
+                    "application/vnd.apache.parquet": string;
+                    "text/csv": string;
                 };
             };
             /** @description The request cannot be carried out (the message says why) */

@@ -100,6 +100,9 @@ describe("App navigation", () => {
       .map((link) => link.getAttribute("href"));
     expect(hrefs).toEqual([
       "/",
+      "/explorer",
+      "/resources",
+      "/commitments",
       "/optimization",
       "/chargeback",
       "/anomalies",

@@ -1,4 +1,5 @@
 import { Link, Outlet, useLocation } from "@tanstack/react-router";
+import { useState } from "react";
 
 import { Brand } from "../components/ui";
 import { allows } from "../auth/permissions";
@@ -7,7 +8,7 @@ import { UserMenu } from "../features/auth/UserMenu";
 import { PAGES } from "./pages";
 
 const NAV_ITEM =
-  "flex items-center border-b-2 px-3 no-underline focus-visible:-outline-offset-2 focus-visible:outline-sky-400";
+  "flex items-center border-l-2 px-3 py-2 no-underline focus-visible:-outline-offset-2 focus-visible:outline-sky-400 sm:border-b-2 sm:border-l-0 sm:py-0";
 
 /** The pages the signed-in user may open (the ones needing no particular right at first). */
 function usePages() {
@@ -16,14 +17,37 @@ function usePages() {
 }
 
 /** Header (pages and user menu) over the page; the pages ask the API in parallel with
- * `/auth/me`, and any 401 among them sends the user to the login page. */
+ * `/auth/me`, and any 401 among them sends the user to the login page. On a phone the pages
+ * fold behind a menu button and open as a list under the header (closed again by a choice). */
 export function AppLayout() {
   const pages = usePages();
+  const [navOpen, setNavOpen] = useState(false);
   return (
     <div>
-      <header className="flex h-14 items-center gap-8 bg-slate-900 px-8 text-slate-50">
+      <header className="flex min-h-14 flex-wrap items-center gap-x-8 bg-slate-900 px-4 text-slate-50 sm:h-14 sm:flex-nowrap sm:px-8">
+        <button
+          type="button"
+          data-testid="nav-toggle"
+          className="-ml-1 cursor-pointer rounded-md border-none bg-transparent px-2 py-1 text-xl text-slate-200 sm:hidden"
+          aria-expanded={navOpen}
+          aria-controls="page-nav"
+          aria-label={navOpen ? "Close the page menu" : "Open the page menu"}
+          onClick={() => {
+            setNavOpen(!navOpen);
+          }}
+        >
+          {navOpen ? "✕" : "☰"}
+        </button>
         <Brand />
-        <nav className="flex h-full gap-1 overflow-x-auto" aria-label="Pages">
+        <nav
+          id="page-nav"
+          className={
+            navOpen
+              ? "order-last flex w-full flex-col pb-2 sm:order-none sm:h-full sm:w-auto sm:flex-row sm:gap-1 sm:overflow-x-auto sm:pb-0"
+              : "hidden h-full gap-1 overflow-x-auto sm:flex"
+          }
+          aria-label="Pages"
+        >
           {pages.map((page) => (
             <Link
               key={page.path}
@@ -32,14 +56,19 @@ export function AppLayout() {
               className={NAV_ITEM}
               activeProps={{ className: "border-sky-400 text-white", "aria-current": "page" }}
               inactiveProps={{ className: "border-transparent text-slate-300 hover:text-white" }}
+              onClick={() => {
+                setNavOpen(false);
+              }}
             >
               {page.label}
             </Link>
           ))}
         </nav>
-        <UserMenu />
+        <div className="ml-auto">
+          <UserMenu />
+        </div>
       </header>
-      <main className="mx-auto flex max-w-[1440px] flex-col gap-5 px-4 pt-4 pb-10 sm:px-8 sm:pt-6">
+      <main className="mx-auto flex max-w-[1440px] flex-col gap-5 px-3 pt-4 pb-10 sm:px-8 sm:pt-6">
         <Outlet />
       </main>
     </div>

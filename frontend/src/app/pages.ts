@@ -10,6 +10,9 @@ interface Page {
 /** The dashboard's pages in navigation order (their routes are in `router.tsx`). */
 export const PAGES = [
   { path: "/", label: "Overview" },
+  { path: "/explorer", label: "Explorer" },
+  { path: "/resources", label: "Resources" },
+  { path: "/commitments", label: "Commitments" },
   { path: "/optimization", label: "Optimization" },
   { path: "/chargeback", label: "Chargeback" },
   { path: "/anomalies", label: "Anomalies" },

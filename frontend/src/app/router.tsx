@@ -18,10 +18,16 @@ import { validateAuditSearch } from "../features/audit/search";
 import { LoginPage } from "../features/auth/LoginPage";
 import { ChargebackPage } from "../features/chargeback/ChargebackPage";
 import { validateChargebackSearch } from "../features/chargeback/search";
+import { CommitmentsPage } from "../features/commitments/CommitmentsPage";
+import { validateCommitmentsSearch } from "../features/commitments/search";
+import { ExplorerPage } from "../features/explorer/ExplorerPage";
+import { validateExplorerSearch } from "../features/explorer/search";
 import { ForecastsPage } from "../features/forecasts/ForecastsPage";
 import { validateForecastsSearch } from "../features/forecasts/search";
 import { OptimizationPage } from "../features/optimization/OptimizationPage";
 import { validateOptimizationSearch } from "../features/optimization/search";
+import { ResourcesPage } from "../features/resources/ResourcesPage";
+import { validateResourcesSearch } from "../features/resources/search";
 import { SavingsPage } from "../features/savings/SavingsPage";
 import { validateSavingsSearch } from "../features/savings/search";
 import { OverviewPage } from "../features/overview/OverviewPage";
@@ -57,6 +63,24 @@ const pages = [
     path: "/",
     validateSearch: validateOverviewSearch,
     component: OverviewPage,
+  }),
+  createRoute({
+    getParentRoute: () => rootRoute,
+    path: "/explorer",
+    validateSearch: validateExplorerSearch,
+    component: ExplorerPage,
+  }),
+  createRoute({
+    getParentRoute: () => rootRoute,
+    path: "/resources",
+    validateSearch: validateResourcesSearch,
+    component: ResourcesPage,
+  }),
+  createRoute({
+    getParentRoute: () => rootRoute,
+    path: "/commitments",
+    validateSearch: validateCommitmentsSearch,
+    component: CommitmentsPage,
   }),
   createRoute({
     getParentRoute: () => rootRoute,

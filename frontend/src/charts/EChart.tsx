@@ -7,6 +7,8 @@ interface EChartProps {
   /** Names what `option` draws; set as `data-rendered-key` once ECharts has finished drawing it. */
   renderKey: string;
   ariaLabel: string;
+  /** Called with the series and data index of a clicked item (a bar segment). */
+  onItemClick?: ((item: { seriesIndex: number; dataIndex: number }) => void) | undefined;
 }
 
 /**
@@ -14,10 +16,15 @@ interface EChartProps {
  * previous one entirely, so removed series disappear. Renders SVG, which keeps legend and axis
  * text in the DOM for tests and screen readers.
  */
-export function EChart({ option, renderKey, ariaLabel }: EChartProps) {
+export function EChart({ option, renderKey, ariaLabel, onItemClick }: EChartProps) {
   const containerRef = useRef<HTMLDivElement>(null);
   const chartRef = useRef<echarts.ECharts | null>(null);
   const pendingKeyRef = useRef("");
+  const clickRef = useRef(onItemClick);
+
+  useEffect(() => {
+    clickRef.current = onItemClick;
+  }, [onItemClick]);
 
   useEffect(() => {
     const container = containerRef.current;
@@ -28,6 +35,12 @@ export function EChart({ option, renderKey, ariaLabel }: EChartProps) {
     chartRef.current = chart;
     chart.on("finished", () => {
       container.dataset["renderedKey"] = pendingKeyRef.current;
+    });
+    chart.on("click", (params) => {
+      const { seriesIndex, dataIndex } = params;
+      if (typeof seriesIndex === "number") {
+        clickRef.current?.({ seriesIndex, dataIndex });
+      }
     });
     const observer = new ResizeObserver(() => {
       chart.resize();

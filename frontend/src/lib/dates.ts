@@ -42,3 +42,16 @@ export function previousBillingPeriod(isoDate: string): string | null {
   const month = Number(match[2]);
   return month === 1 ? `${year - 1}-12` : `${year}-${String(month - 1).padStart(2, "0")}`;
 }
+
+/** A breakdown's periods: a row per day or per month (its first day). */
+export const GRANULARITIES = [
+  { value: "monthly", label: "Monthly" },
+  { value: "daily", label: "Daily" },
+] as const;
+
+export type Granularity = (typeof GRANULARITIES)[number]["value"];
+
+/** A period's first day as a label: "2026-01-01" → "Jan 2026" by month, "Jan 1" by day. */
+export function formatPeriod(period: string, granularity: Granularity): string {
+  return granularity === "monthly" ? formatBillingPeriod(period.slice(0, 7)) : formatDayLabel(period);
+}

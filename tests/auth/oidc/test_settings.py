@@ -27,7 +27,11 @@ def test_without_an_issuer_single_sign_on_is_not_there(sso_settings: Settings) -
         for path in (LOGIN, CALLBACK_PATH + "?code=c&state=s"):
             response = client.get(path)
             assert response.status_code == 404
-            assert response.json() == {"detail": "single sign-on is not configured"}
+            assert response.json() == {
+                "detail": "single sign-on is not configured",
+                "code": "not_found",
+                "param": None,
+            }
 
 
 def test_an_unreachable_provider_is_a_502(sso_settings: Settings) -> None:

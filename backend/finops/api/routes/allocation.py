@@ -10,14 +10,32 @@ from decimal import ROUND_DOWN, Decimal
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
+from fastapi.responses import StreamingResponse
 from sqlalchemy import Connection, select
 
-from finops.api.deps import ConnectionDep, PrincipalDep
-from finops.api.params import BILLING_PERIOD_PATTERN, parse_billing_period
+from finops.analytics.allocation.tagging import load_tag_policy
+from finops.api.deps import ConnectionDep, PrincipalDep, SettingsDep
+from finops.api.downloads import DOWNLOAD_RESPONSE
+from finops.api.paging import (
+    BillingPeriodQuery,
+    ListParamsDep,
+    ListPublic,
+    Values,
+    answer_list,
+    answer_rows,
+)
+from finops.api.params import BILLING_PERIOD_PATTERN, Day, check_order, parse_billing_period
+from finops.api.queries.billing import cost_centers_query, tag_key_compliance
+from finops.api.queries.inventory import data_end
+from finops.api.rows import from_row
 from finops.api.schemas.allocation import (
     ChargebackAllocationPublic,
     ChargebackCostCenterPublic,
     ChargebackPublic,
+    CostCenterPeriodPublic,
+    CostCentersPublic,
+    TagComplianceListPublic,
+    TagCompliancePublic,
 )
 from finops.errors import FinOpsError, NotFoundError
 from finops.warehouse.scope import Scope
@@ -178,3 +196,63 @@ def read_chargeback(
         data=data,
         count=len(data),
     )
+
+
+@router.get("/cost-centers", response_model=CostCentersPublic, responses=DOWNLOAD_RESPONSE)
+def read_cost_centers(
+    conn: ConnectionDep,
+    params: ListParamsDep,
+    billing_period: BillingPeriodQuery = None,
+    cost_center: Annotated[
+        Values, Query(description="cost center; repeat for several", max_length=100)
+    ] = None,
+) -> ListPublic[CostCenterPeriodPublic] | StreamingResponse:
+    """The chargeback (``finops run allocation``) as a list: a row per billing period and cost
+    center with its direct, shared and total cost; the latest period first, largest first."""
+    period = None if billing_period is None else parse_billing_period(billing_period)
+    return answer_list(
+        conn,
+        query=cost_centers_query(billing_period=period, cost_center=cost_center),
+        model=CostCenterPeriodPublic,
+        params=params,
+        default_sort=("-billing_period", "-cost", "cost_center", "currency"),
+        name="cost-centers",
+    )
+
+
+@router.get("/tag-compliance", response_model=TagComplianceListPublic, responses=DOWNLOAD_RESPONSE)
+def read_tag_compliance(
+    conn: ConnectionDep,
+    settings: SettingsDep,
+    params: ListParamsDep,
+    start: Annotated[
+        Day | None, Query(description="first day (default: the first of the last month)")
+    ] = None,
+    end: Annotated[
+        Day | None, Query(description="last day (default: the last day of data)")
+    ] = None,
+) -> TagComplianceListPublic | StreamingResponse:
+    """Tag compliance of the usage cost (effective) against the tag policy
+    (``FINOPS_ALLOCATION_TAG_POLICY``): per required key, the cost tagged with an allowed
+    value, without the key, or with a value the policy forbids; the row ``*`` is the cost
+    that satisfies every key."""
+    check_order(start, end)
+    last = end or data_end(conn) or date.today()
+    first = start or last.replace(day=1)
+    check_order(first, last)
+    lines = tag_key_compliance(
+        conn,
+        start=first,
+        end=last + timedelta(days=1),
+        policy=load_tag_policy(settings.allocation_tag_policy),
+    )
+    answer = answer_rows(
+        [from_row(TagCompliancePublic, line) for line in lines],
+        model=TagCompliancePublic,
+        params=params,
+        default_sort=(),
+        name="tag-compliance",
+    )
+    if isinstance(answer, StreamingResponse):
+        return answer
+    return TagComplianceListPublic(**answer.model_dump(), start=first, end=last)

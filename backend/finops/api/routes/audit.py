@@ -53,7 +53,8 @@ def read_audit(
     counts every row the filters admit."""
     if since is not None and until is not None and since >= until:
         raise InvalidParameterError(
-            f"since {since.isoformat()} is not before until {until.isoformat()}"
+            f"since {since.isoformat()} is not before until {until.isoformat()}",
+            param="since",
         )
     filters = AuditFilter(
         actor=actor, action_prefix=action, subject=subject, since=since, until=until

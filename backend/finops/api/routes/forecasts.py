@@ -57,7 +57,8 @@ def _scope_where(
     if scope_kind is None or len(dims) != 1:
         raise InvalidParameterError(
             "scope names an account or a service: give scope_kind=account or "
-            f"scope_kind=service with it (got scope_kind={scope_kind})"
+            f"scope_kind=service with it (got scope_kind={scope_kind})",
+            param="scope",
         )
     return [forecast_runs.c.scope_key == scope_key(scope_kind.value, {dims[0]: scope})]
 
@@ -67,7 +68,8 @@ def _metric(conn: Connection, requested: str | None) -> str | None:
     if requested is not None:
         if requested not in METRICS:
             raise InvalidParameterError(
-                f"cost_metric {requested!r} is not one of {', '.join(METRICS)}"
+                f"cost_metric {requested!r} is not one of {', '.join(METRICS)}",
+                param="cost_metric",
             )
         return requested
     newest: str | None = conn.execute(

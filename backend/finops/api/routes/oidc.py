@@ -21,7 +21,7 @@ from finops.api.deps import (
     client_address,
     start_request_session,
 )
-from finops.api.errors import error_responses
+from finops.api.errors import code_of_status, error_body, error_responses
 from finops.auth.clock import Clock, system_clock
 from finops.auth.oidc import (
     CALLBACK_PATH,
@@ -53,7 +53,8 @@ def _redirect_uri(settings: Settings, request: Request) -> str:
 
 
 def _refused(exc: SsoError, *, settings: Settings) -> JSONResponse:
-    response = JSONResponse(status_code=exc.status, content={"detail": str(exc)})
+    body = error_body(str(exc), code=code_of_status(exc.status))
+    response = JSONResponse(status_code=exc.status, content=body)
     response.delete_cookie(
         STATE_COOKIE, path=STATE_COOKIE_PATH, secure=settings.secure_cookies, httponly=True
     )

@@ -6,14 +6,38 @@ from __future__ import annotations
 
 from collections import defaultdict
 from decimal import Decimal
+from enum import StrEnum
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
+from fastapi.responses import StreamingResponse
 from sqlalchemy import select
 
 from finops.analytics.optimization.rules import coh_actions
 from finops.api.deps import ConnectionDep
-from finops.api.schemas.optimization import Agreement, CohComparisonPublic, CohComparisonRowPublic
+from finops.api.downloads import DOWNLOAD_RESPONSE
+from finops.api.paging import (
+    AccountIdsQuery,
+    ListParamsDep,
+    ListPublic,
+    RegionIdsQuery,
+    answer_list,
+)
+from finops.api.queries.optimization import (
+    IDLE_TYPES,
+    RIGHTSIZING_TYPES,
+    findings_query,
+    savings_query,
+)
+from finops.api.schemas.optimization import (
+    Agreement,
+    CohComparisonPublic,
+    CohComparisonRowPublic,
+    OptimizationFindingPublic,
+    OptimizationFindingsPublic,
+    SavingsOpportunitiesPublic,
+    SavingsOpportunityPublic,
+)
 from finops.warehouse.tables import coh_recommendations, findings
 
 router = APIRouter(prefix="/optimization", tags=["optimization"])
@@ -152,4 +176,95 @@ def read_coh_comparison(
         counts=counts,
         savings_tolerance_pct=savings_tolerance_pct,
         coh_recommendations=loaded,
+    )
+
+
+class OpenStatus(StrEnum):
+    new = "new"
+    open = "open"
+    resolved = "resolved"
+
+
+StatusQuery = Annotated[
+    list[OpenStatus] | None,
+    Query(description="lifecycle status; repeat for several (default: new and open)"),
+]
+FINDING_SORT = ("-estimated_monthly_savings", "fingerprint")
+
+
+def _finding_list(
+    conn: ConnectionDep,
+    params: ListParamsDep,
+    *,
+    types: tuple[str, ...],
+    status: list[OpenStatus] | None,
+    account_id: list[str] | None,
+    region_id: list[str] | None,
+    name: str,
+) -> ListPublic[OptimizationFindingPublic] | StreamingResponse:
+    return answer_list(
+        conn,
+        query=findings_query(
+            types=types,
+            status=None if not status else [s.value for s in status],
+            account_id=account_id,
+            region_id=region_id,
+        ),
+        model=OptimizationFindingPublic,
+        params=params,
+        default_sort=FINDING_SORT,
+        name=name,
+    )
+
+
+@router.get("/idle", response_model=OptimizationFindingsPublic, responses=DOWNLOAD_RESPONSE)
+def read_idle(
+    conn: ConnectionDep,
+    params: ListParamsDep,
+    status: StatusQuery = None,
+    account_id: AccountIdsQuery = None,
+    region_id: RegionIdsQuery = None,
+) -> ListPublic[OptimizationFindingPublic] | StreamingResponse:
+    """Idle and unused resources (idle instances, databases and load balancers, unattached
+    volumes, unassociated addresses, old snapshots), largest saving first."""
+    return _finding_list(
+        conn, params, types=IDLE_TYPES, status=status, account_id=account_id,
+        region_id=region_id, name="idle-resources",
+    )  # fmt: skip
+
+
+@router.get("/rightsizing", response_model=OptimizationFindingsPublic, responses=DOWNLOAD_RESPONSE)
+def read_rightsizing(
+    conn: ConnectionDep,
+    params: ListParamsDep,
+    status: StatusQuery = None,
+    account_id: AccountIdsQuery = None,
+    region_id: RegionIdsQuery = None,
+) -> ListPublic[OptimizationFindingPublic] | StreamingResponse:
+    """Rightsizing: oversized instances and databases, previous generations, gp2 volumes;
+    ``details`` holds the recommended size or type; largest saving first."""
+    return _finding_list(
+        conn, params, types=RIGHTSIZING_TYPES, status=status, account_id=account_id,
+        region_id=region_id, name="rightsizing",
+    )  # fmt: skip
+
+
+@router.get("/savings", response_model=SavingsOpportunitiesPublic, responses=DOWNLOAD_RESPONSE)
+def read_savings(
+    conn: ConnectionDep,
+    params: ListParamsDep,
+    status: StatusQuery = None,
+    account_id: AccountIdsQuery = None,
+) -> ListPublic[SavingsOpportunityPublic] | StreamingResponse:
+    """The savings the findings promise, by finding type: how many findings, their estimated
+    monthly savings and the 30-day cost of their resources, largest saving first."""
+    return answer_list(
+        conn,
+        query=savings_query(
+            status=None if not status else [s.value for s in status], account_id=account_id
+        ),
+        model=SavingsOpportunityPublic,
+        params=params,
+        default_sort=("-estimated_monthly_savings", "finding_type", "currency"),
+        name="savings-opportunities",
     )

@@ -20,8 +20,8 @@ from sqlalchemy import ColumnElement, Connection, func, select
 from finops.analytics.allocation.chargeback import AllocationRules, load_rules
 from finops.analytics.allocation.tagging import load_tag_policy
 from finops.analytics.savings.rollups import accrue, cumulative, measured_rows, rollup
-from finops.api.csv_export import CSV_RESPONSE, ListFormat, csv_response
 from finops.api.deps import ConnectionDep, SettingsDep
+from finops.api.downloads import CSV_RESPONSE, ListFormat, download_response
 from finops.api.errors import error_responses
 from finops.api.params import MAX_BIGINT, Day, PageDep, check_order
 from finops.api.rows import from_row, text_map
@@ -75,7 +75,8 @@ ROLLUP_CSV = list(SavingsRollupLinePublic.model_fields)
 CUMULATIVE_CSV = list(SavingsCumulativeLinePublic.model_fields)
 
 FormatQuery = Annotated[
-    ListFormat, Query(description="json (default), or csv: every matching row, no paging")
+    ListFormat,
+    Query(description="json (default), or csv / parquet: every matching row, no paging"),
 ]
 AccountQuery = Annotated[
     str | None, Query(min_length=1, max_length=64, description="the resource's account id")
@@ -162,9 +163,15 @@ def read_measurements(
         status=status, account=account, action=action, policy=policy, confidence=confidence
     )
     query = select(t).where(*where).order_by(*_order(sort, order))
-    if format is ListFormat.csv:
+    if format is not ListFormat.json:
         rows = [from_row(SavingsMeasurementPublic, r) for r in conn.execute(query)]
-        return csv_response(filename="savings-measurements.csv", columns=MEASUREMENT_CSV, rows=rows)
+        return download_response(
+            format,
+            name="savings-measurements",
+            model=SavingsMeasurementPublic,
+            columns=MEASUREMENT_CSV,
+            rows=rows,
+        )
     count = conn.execute(select(func.count()).select_from(t).where(*where)).scalar_one()
     per_status: dict[str, int] = dict(
         conn.execute(select(t.c.status, func.count()).group_by(t.c.status)).tuples().all()
@@ -227,7 +234,8 @@ def _range(
     if (end - start).days >= MAX_RANGE_DAYS:
         raise InvalidParameterError(
             f"start {start} to end {end} spans {(end - start).days + 1} days; a savings "
-            f"rollup covers at most {MAX_RANGE_DAYS} days"
+            f"rollup covers at most {MAX_RANGE_DAYS} days",
+            param="end",
         )
     return start, end
 
@@ -271,8 +279,14 @@ def read_rollup(
         from_row(SavingsRollupLinePublic, line)
         for line in rollup(conn, by=by.value, start=start, end=end, rules=rules, account_id=account)
     ]
-    if format is ListFormat.csv:
-        return csv_response(filename=f"savings-by-{by.value}.csv", columns=ROLLUP_CSV, rows=lines)
+    if format is not ListFormat.json:
+        return download_response(
+            format,
+            name=f"savings-by-{by.value}",
+            model=SavingsRollupLinePublic,
+            columns=ROLLUP_CSV,
+            rows=lines,
+        )
     where = [] if account is None else [t.c.account_id == account]
     return SavingsRollupPublic(
         by=by,
@@ -299,8 +313,14 @@ def read_cumulative(
         SavingsCumulativeLinePublic(month=month, realized=realized, cumulative=running)
         for month, realized, running in cumulative(conn, start=start, end=end, account_id=account)
     ]
-    if format is ListFormat.csv:
-        return csv_response(filename="savings-cumulative.csv", columns=CUMULATIVE_CSV, rows=lines)
+    if format is not ListFormat.json:
+        return download_response(
+            format,
+            name="savings-cumulative",
+            model=SavingsCumulativeLinePublic,
+            columns=CUMULATIVE_CSV,
+            rows=lines,
+        )
     where = [] if account is None else [t.c.account_id == account]
     return SavingsCumulativePublic(
         start=start, end=end, currency=_currency(conn, where), data=lines, count=len(lines)

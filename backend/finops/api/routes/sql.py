@@ -110,9 +110,13 @@ def query(
     )
 
 
-@router.get("/tables", response_model=SqlTablesPublic, responses=error_responses(503))
-def tables(principal: PrincipalDep, settings: SettingsDep) -> SqlTablesPublic:
-    """The views the SQL console may query, with their columns and types."""
+@router.get("/tables", response_model=SqlTablesPublic, responses=error_responses(429, 503))
+def tables(request: Request, principal: PrincipalDep, settings: SettingsDep) -> SqlTablesPublic:
+    """The views the SQL console may query, with their columns and types (counted against the
+    same per-user rate limit as the queries: it reads the catalog as the console role)."""
+    _limiter(request).admit(
+        principal.actor, per_minute=settings.sql_queries_per_minute, now=time.monotonic()
+    )
     result = execute_readonly(
         libpq_url(console_url(settings)),
         TABLES_QUERY,

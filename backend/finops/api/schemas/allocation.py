@@ -1,9 +1,13 @@
-"""Showback / chargeback per cost center (``/allocation/chargeback``)."""
+"""Showback / chargeback per cost center (``/allocation/chargeback``), cost centers by period
+and tag compliance."""
 
 from __future__ import annotations
 
+from datetime import date
+
 from pydantic import BaseModel, Field
 
+from finops.api.paging import ListPublic
 from finops.api.schemas.common import Money, Percent
 
 
@@ -43,3 +47,30 @@ class ChargebackPublic(BaseModel):
     billing_periods: list[str]
     data: list[ChargebackCostCenterPublic]
     count: int
+
+
+class CostCenterPeriodPublic(BaseModel):
+    billing_period: date
+    cost_center: str
+    currency: str
+    direct_cost: Money
+    shared_cost: Money
+    cost: Money
+
+
+class CostCentersPublic(ListPublic[CostCenterPeriodPublic]):
+    pass
+
+
+class TagCompliancePublic(BaseModel):
+    tag_key: str = Field(description="a required key of the tag policy; '*' every key at once")
+    total_cost: Money
+    compliant_cost: Money
+    missing_cost: Money = Field(description="without the key ('*': failing any key)")
+    invalid_cost: Money = Field(description="with a value the policy does not allow")
+    compliant_pct: Percent | None
+
+
+class TagComplianceListPublic(ListPublic[TagCompliancePublic]):
+    start: date
+    end: date

@@ -1,3 +1,4 @@
+import { useAccountLabel } from "../../api/accounts";
 import { useMemo } from "react";
 
 import type { ActionDetailPublic } from "../../api/client";
@@ -112,12 +113,13 @@ function Decision({ detail }: { detail: ActionDetailPublic }) {
 }
 
 function ActionDetail({ detail }: { detail: ActionDetailPublic }) {
+  const accountLabel = useAccountLabel();
   return (
     <Card data-testid="action-detail" data-id={detail.id}>
       <CardHeader
         title={`#${String(detail.id)} ${actionLabel(detail.action)} ${detail.resource_id}`}
         subtitle={[
-          `${detail.account_id} · ${detail.region}`,
+          `${accountLabel(detail.account_id)} · ${detail.region}`,
           detail.resource_type,
           `finding ${detail.finding_type}`,
           `policy ${detail.policy}`,

@@ -1,3 +1,4 @@
+import { AccountName } from "../../components/AccountName";
 import type { ActionPublic, ActionsPublic } from "../../api/client";
 import { DataTable, TableHead } from "../../components/DataTable";
 import { Pager } from "../../components/Pager";
@@ -48,7 +49,7 @@ function ActionRow({
         <div className={cx(text.sub, text.mono)}>{action.resource_id}</div>
       </td>
       <td className="whitespace-nowrap">
-        {action.account_id}
+        <AccountName id={action.account_id} />
         <div className={text.sub}>{action.region}</div>
       </td>
       <td className={cx(text.num, text.strong)}>

@@ -2,6 +2,7 @@ import { getRouteApi } from "@tanstack/react-router";
 
 import { QueryView } from "../../components/QueryStatus";
 import { DateField, SelectField } from "../../components/fields";
+import { useScrollIntoView } from "../../components/inView";
 import type { Option } from "../../components/options";
 import { Card, Empty, FilterBar, Toolbar } from "../../components/ui";
 import { text } from "../../components/styles";
@@ -88,6 +89,8 @@ export function AnomaliesPage() {
   const navigate = route.useNavigate();
   const offset = search.offset ?? 0;
   const selected = search.anomaly ?? null;
+  // the incident opens below the list: brought into view, so a click shows it at once
+  const detailRef = useScrollIntoView<HTMLDivElement>(selected);
 
   const anomalies = useAnomalies({
     status: statusQuery(search.status),
@@ -134,7 +137,9 @@ export function AnomaliesPage() {
           <Empty className="py-4">Select an incident to see its root cause and daily cost.</Empty>
         </Card>
       ) : (
-        <AnomalyPanel fingerprint={selected} />
+        <div ref={detailRef}>
+          <AnomalyPanel fingerprint={selected} />
+        </div>
       )}
     </>
   );

@@ -1,3 +1,4 @@
+import { useAccountLabel } from "../../api/accounts";
 import type { Agreement, CohComparisonRowPublic } from "../../api/client";
 import { DataTable } from "../../components/DataTable";
 import { QueryView } from "../../components/QueryStatus";
@@ -37,12 +38,13 @@ function platformLabel(row: CohComparisonRowPublic): string {
 }
 
 function ComparisonRow({ row }: { row: CohComparisonRowPublic }) {
+  const accountLabel = useAccountLabel();
   return (
     <tr data-testid="coh-row">
       <td>
         <div className={cx(text.main, text.mono)}>{row.resource_id}</div>
         <div className={text.sub}>
-          {[row.account_id, row.region].filter((part) => part !== null).join(" · ")}
+          {[accountLabel(row.account_id), row.region].filter((part) => part !== null).join(" · ")}
         </div>
       </td>
       <td>

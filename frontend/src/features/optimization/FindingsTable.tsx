@@ -1,10 +1,13 @@
+import { Fragment, useState } from "react";
+
 import type { FindingPublic, FindingsPublic } from "../../api/client";
 import { DataTable } from "../../components/DataTable";
 import { Pager } from "../../components/Pager";
 import { Badge, Card, CardHeader, Empty, type Tone } from "../../components/ui";
 import { findingTypeLabel, keyDetails, recommendedAction } from "../../lib/findings";
 import { formatMoney, moneyToNumber } from "../../lib/money";
-import { cx, text } from "../../components/styles";
+import { cx, rowTone, text } from "../../components/styles";
+import { FindingDetailRow } from "./FindingDetail";
 
 /** Colour by lifecycle status (the API sends it as a string). */
 const STATUS_TONES: Record<string, Tone | undefined> = {
@@ -33,14 +36,25 @@ function shortResource(finding: FindingPublic): string {
 function FindingRow({
   finding,
   accountNames,
+  open,
+  onToggle,
 }: {
   finding: FindingPublic;
   accountNames: ReadonlyMap<string, string>;
+  open: boolean;
+  onToggle: () => void;
 }) {
   const action = recommendedAction(finding);
   const accountName = accountNames.get(finding.account_id);
   return (
-    <tr data-testid="finding-row">
+    <tr
+      data-testid="finding-row"
+      data-fingerprint={finding.fingerprint}
+      className={cx("cursor-pointer", open && rowTone.selected)}
+      aria-expanded={open}
+      title={open ? "Close the finding" : "Open the finding"}
+      onClick={onToggle}
+    >
       <td>
         <div className={cx(text.main, text.mono)} title={finding.resource_id ?? undefined}>
           {shortResource(finding)}
@@ -94,6 +108,7 @@ export function FindingsTable({
   accountNames,
   onOffsetChange,
 }: FindingsTableProps) {
+  const [open, setOpen] = useState<string | null>(null);
   return (
     <Card className="pb-3">
       <CardHeader title="Findings" subtitle="Largest estimated monthly savings first">
@@ -125,11 +140,17 @@ export function FindingsTable({
           </thead>
           <tbody>
             {findings.data.map((finding) => (
-              <FindingRow
-                key={finding.fingerprint}
-                finding={finding}
-                accountNames={accountNames}
-              />
+              <Fragment key={finding.fingerprint}>
+                <FindingRow
+                  finding={finding}
+                  accountNames={accountNames}
+                  open={open === finding.fingerprint}
+                  onToggle={() => {
+                    setOpen(open === finding.fingerprint ? null : finding.fingerprint);
+                  }}
+                />
+                {open === finding.fingerprint && <FindingDetailRow finding={finding} columns={7} />}
+              </Fragment>
             ))}
           </tbody>
         </DataTable>

@@ -1,10 +1,8 @@
 import type { CostMetric, FiltersPublic, TrendDimension } from "../../api/client";
 
-export const COST_METRICS = [
-  { value: "billed_cost", label: "Billed cost" },
-  { value: "effective_cost", label: "Effective cost" },
-  { value: "list_cost", label: "List cost" },
-] as const satisfies readonly { value: CostMetric; label: string }[];
+import { COST_METRICS as COST_METRICS_LIST } from "../../lib/costMetrics";
+
+export { COST_METRICS } from "../../lib/costMetrics";
 
 export const TREND_DIMENSIONS = [
   "service_name",
@@ -17,7 +15,7 @@ export const TREND_DIMENSIONS = [
 export const DEFAULT_DIMENSION: TrendDimension = "service_name";
 
 export function isCostMetric(value: string): value is CostMetric {
-  return COST_METRICS.some((metric) => metric.value === value);
+  return COST_METRICS_LIST.some((metric) => metric.value === value);
 }
 
 export function isTrendDimension(value: string): value is TrendDimension {

@@ -10,20 +10,10 @@ import {
   LEGEND_STYLE,
   moneyAxis,
 } from "../../charts/frame";
+import { SERIES_COLORS } from "../../charts/colors";
 import { tooltipHtml } from "../../charts/tooltip";
 
-export const SERIES_COLORS = [
-  "#2563eb",
-  "#0d9488",
-  "#f59e0b",
-  "#db2777",
-  "#7c3aed",
-  "#16a34a",
-  "#ea580c",
-  "#0891b2",
-  "#64748b",
-  "#a16207",
-];
+export { SERIES_COLORS } from "../../charts/colors";
 
 /** The tooltip for one day: every non-zero series, largest first, then the day's total. */
 export function trendTooltipHtml(trend: SpendTrendPublic, dayIndex: number): string {

@@ -1,3 +1,4 @@
+import { useAccountLabel } from "../../api/accounts";
 import { useMemo } from "react";
 
 import type { SavingsMeasurementDetailPublic } from "../../api/client";
@@ -40,6 +41,7 @@ function Confidence({ m }: { m: SavingsMeasurementDetailPublic }) {
 }
 
 function Detail({ m }: { m: SavingsMeasurementDetailPublic }) {
+  const accountLabel = useAccountLabel();
   const option = useMemo(() => buildBeforeAfterOption(m), [m]);
   const money = (value: string | null) => (value === null ? "—" : formatMoney(value, m.currency));
   const after = m.after_end === null ? "awaiting bills" : `${m.after_start} – ${m.after_end}`;
@@ -47,7 +49,7 @@ function Detail({ m }: { m: SavingsMeasurementDetailPublic }) {
     <Card data-testid="measurement-detail" data-id={m.id}>
       <CardHeader
         title={`${changeLabel(m)} · ${m.resource_id}`}
-        subtitle={`${m.account_id} · changed ${m.change_day} · ${savingsStatusLabel(m.status)}`}
+        subtitle={`${accountLabel(m.account_id)} · changed ${m.change_day} · ${savingsStatusLabel(m.status)}`}
       />
       <section className="mb-3 grid grid-cols-2 gap-4 md:grid-cols-4">
         <Figure label="Estimated / month" value={money(m.estimated_monthly_savings)} testId="detail-estimated" />

@@ -1,3 +1,4 @@
+import { AccountName } from "../../components/AccountName";
 import type { SavingsMeasurementPublic, SavingsMeasurementsPublic } from "../../api/client";
 import { CsvButton } from "../../components/CsvButton";
 import { DataTable, TableHead } from "../../components/DataTable";
@@ -58,7 +59,9 @@ function MeasurementRow({
         </LinkButton>
         <div className={cx(text.sub, text.mono)}>{m.resource_id}</div>
       </td>
-      <td>{m.account_id}</td>
+      <td>
+        <AccountName id={m.account_id} />
+      </td>
       <td className="whitespace-nowrap">{m.change_day}</td>
       <td className={text.num} data-testid="measurement-estimated">
         {money(m.estimated_monthly_savings, m.currency)}

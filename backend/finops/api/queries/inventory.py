@@ -1,0 +1,232 @@
+"""Accounts, resources (the inventory with its cost, utilization, findings and anomalies) and
+daily utilization."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+from sqlalchemy import (
+    Connection,
+    Date,
+    ScalarSelect,
+    Select,
+    Subquery,
+    and_,
+    cast,
+    func,
+    literal,
+    or_,
+    select,
+)
+from sqlalchemy.dialects.postgresql import JSONB
+
+from finops.warehouse.metrics import CostMetric
+from finops.warehouse.tables import anomalies, costs, findings, resources, utilization_daily
+
+COST_DAYS = 30
+"""The cost column of accounts and resources: the last 30 days of data."""
+CPU_DAYS = 14
+"""The CPU column of resources: the mean of the daily p95 over the last 14 days of metrics."""
+CPU_METRIC = "CPUUtilization"
+OPEN_STATUSES = ("new", "open")
+
+
+def data_end(conn: Connection) -> date | None:
+    """The last charge day the caller may see (the end of every "last N days" window)."""
+    day = conn.execute(select(func.max(costs.c.charge_period_start))).scalar_one()
+    return None if day is None else day.date()
+
+
+def metric_end(conn: Connection) -> date | None:
+    return conn.execute(select(func.max(utilization_daily.c.day))).scalar_one()  # type: ignore[no-any-return]
+
+
+def _window(end: date | None, days: int) -> tuple[date, date]:
+    last = end or date(1970, 1, 1)
+    return last - timedelta(days=days - 1), last + timedelta(days=1)
+
+
+def accounts_query(*, metric: CostMetric, end: date | None) -> Select[Any]:
+    """One row per account of the bill: its name, currency, first and last day, its cost over
+    the last 30 days of data and in total."""
+    c = costs.c
+    start, stop = _window(end, COST_DAYS)
+    cost = c[metric.value]
+    day = c.charge_period_start
+    return (
+        select(
+            c.sub_account_id.label("account_id"),
+            func.max(c.sub_account_name).label("account_name"),
+            func.min(c.billing_currency).label("currency"),
+            cast(func.min(day), Date).label("first_day"),
+            cast(func.max(day), Date).label("last_day"),
+            func.coalesce(func.sum(cost).filter(and_(day >= start, day < stop)), literal(0)).label(
+                "cost_30d"
+            ),
+            func.coalesce(func.sum(cost), literal(0)).label("cost_total"),
+        )
+        .where(c.sub_account_id.is_not(None))
+        .group_by(c.sub_account_id)
+    )
+
+
+def _names() -> Subquery:
+    """Each account's name as the bill spells it."""
+    c = costs.c
+    return (
+        select(c.sub_account_id.label("account_id"), func.max(c.sub_account_name).label("name"))
+        .group_by(c.sub_account_id)
+        .subquery("account_names")
+    )
+
+
+def _resource_figures(
+    *, end: date | None, metrics_end: date | None
+) -> tuple[ScalarSelect[Any], ScalarSelect[Any], ScalarSelect[Any], ScalarSelect[Any]]:
+    """Per inventory row: its 30-day billed cost, CPU p95, open findings, related anomalies."""
+    r = resources.c
+    start, stop = _window(end, COST_DAYS)
+    cost = (
+        select(func.sum(costs.c.billed_cost))
+        .where(
+            costs.c.resource_id.in_([r.resource_id, r.arn]),
+            costs.c.charge_period_start >= start,
+            costs.c.charge_period_start < stop,
+        )
+        .scalar_subquery()
+    )
+    cpu_start, cpu_stop = _window(metrics_end, CPU_DAYS)
+    u = utilization_daily.c
+    cpu = (
+        select(func.avg(u.p95))
+        .where(
+            u.resource_id == func.coalesce(r.metric_resource_id, r.resource_id),
+            u.metric_name == CPU_METRIC,
+            u.day >= cpu_start,
+            u.day < cpu_stop,
+        )
+        .scalar_subquery()
+    )
+    f = findings.c
+    open_findings = (
+        select(func.count())
+        .where(f.resource_id == r.resource_id, f.status.in_(OPEN_STATUSES))
+        .scalar_subquery()
+    )
+    a = anomalies.c
+    related = (
+        select(func.count())
+        .where(
+            or_(
+                a.scope["resource"].astext == r.resource_id,
+                a.root_cause.op("@>")(
+                    func.jsonb_build_array(
+                        func.jsonb_build_object("dimension", "resource", "value", r.resource_id)
+                    )
+                ),
+            )
+        )
+        .scalar_subquery()
+    )
+    return cost, cpu, open_findings, related
+
+
+def resources_query(
+    *,
+    end: date | None,
+    metrics_end: date | None,
+    account_id: list[str] | None,
+    region_id: list[str] | None,
+    resource_type: list[str] | None,
+    q: str | None,
+) -> Select[Any]:
+    """The inventory (``resources``), one row per resource with its account's name, 30-day
+    cost (billed), CPU p95, open findings and related anomalies."""
+    r = resources.c
+    cost, cpu, open_findings, related = _resource_figures(end=end, metrics_end=metrics_end)
+    names = _names()
+    query = select(
+        r.resource_id,
+        r.resource_type,
+        r.name,
+        r.account_id,
+        names.c.name.label("account_name"),
+        r.region.label("region_id"),
+        r.state,
+        r.is_terminated,
+        r.first_seen,
+        r.last_seen,
+        cast(func.coalesce(r.tags, cast(literal("{}"), JSONB)), JSONB).label("tags"),
+        func.coalesce(cost, literal(0)).label("cost_30d"),
+        cpu.label("cpu_p95_14d"),
+        open_findings.label("open_findings"),
+        related.label("anomalies"),
+    ).select_from(resources.outerjoin(names, names.c.account_id == r.account_id))
+    if account_id:
+        query = query.where(r.account_id.in_(account_id))
+    if region_id:
+        query = query.where(r.region.in_(region_id))
+    if resource_type:
+        query = query.where(r.resource_type.in_(resource_type))
+    if q:
+        pattern = "%" + q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        query = query.where(or_(r.resource_id.ilike(pattern), r.name.ilike(pattern)))
+    return query
+
+
+def resource_row(conn: Connection, resource_id: str) -> Any:
+    """The inventory row of ``resource_id`` (its last observation), or None."""
+    return conn.execute(
+        select(resources)
+        .where(resources.c.resource_id == resource_id)
+        .order_by(resources.c.last_seen.desc())
+        .limit(1)
+    ).first()
+
+
+def resource_daily_cost(
+    conn: Connection, *, ids: list[str], end: date | None, days: int = COST_DAYS
+) -> list[Any]:
+    c = costs.c
+    start, stop = _window(end, days)
+    day = cast(c.charge_period_start, Date).label("day")
+    return list(
+        conn.execute(
+            select(day, func.sum(c.billed_cost).label("cost"))
+            .where(
+                c.resource_id.in_(ids), c.charge_period_start >= start,
+                c.charge_period_start < stop,
+            )
+            .group_by(day)
+            .order_by(day)
+        )
+    )  # fmt: skip
+
+
+def usage_query(
+    *,
+    start: date | None,
+    end: date | None,
+    resource_id: list[str] | None,
+    account_id: list[str] | None,
+    metric_name: list[str] | None,
+) -> Select[Any]:
+    """Daily utilization statistics per resource and metric (``utilization_daily``)."""
+    u = utilization_daily.c
+    query = select(
+        u.day, u.account_id, u.region.label("region_id"), u.resource_id, u.namespace,
+        u.metric_name, u.stat, u.unit, u.avg, u.p50, u.p95, u.p99, u.min, u.max,
+        u.sample_count,
+    )  # fmt: skip
+    if start is not None:
+        query = query.where(u.day >= start)
+    if end is not None:
+        query = query.where(u.day <= end)
+    if resource_id:
+        query = query.where(u.resource_id.in_(resource_id))
+    if account_id:
+        query = query.where(u.account_id.in_(account_id))
+    if metric_name:
+        query = query.where(u.metric_name.in_(metric_name))
+    return query

@@ -1,0 +1,33 @@
+"""The accounts of the bill: name, currency, the days they appear, their recent and total
+cost (``costs``, scoped by row-level security)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+from fastapi.responses import StreamingResponse
+
+from finops.api.deps import ConnectionDep
+from finops.api.downloads import DOWNLOAD_RESPONSE
+from finops.api.paging import ListParamsDep, ListPublic, answer_list
+from finops.api.params import CostMetricQuery
+from finops.api.queries.inventory import accounts_query, data_end
+from finops.api.schemas.inventory import AccountPublic, AccountsPublic
+from finops.warehouse.metrics import CostMetric
+
+router = APIRouter(tags=["accounts"])
+
+
+@router.get("/accounts", response_model=AccountsPublic, responses=DOWNLOAD_RESPONSE)
+def read_accounts(
+    conn: ConnectionDep, params: ListParamsDep, metric: CostMetricQuery = CostMetric.billed_cost
+) -> ListPublic[AccountPublic] | StreamingResponse:
+    """Every account the caller may see, largest 30-day cost first: ``cost_30d`` is the cost
+    (``metric``) of the last 30 days of data, ``cost_total`` of every day loaded."""
+    return answer_list(
+        conn,
+        query=accounts_query(metric=metric, end=data_end(conn)),
+        model=AccountPublic,
+        params=params,
+        default_sort=("-cost_30d", "account_id"),
+        name="accounts",
+    )
