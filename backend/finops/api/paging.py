@@ -44,14 +44,7 @@ def list_params_for(model: type[BaseModel]) -> Callable[..., ListParams]:
     def list_params(
         limit: Annotated[int, Query(ge=1, le=1000, description="rows per page (JSON)")] = 100,
         offset: Annotated[int, Query(ge=0, le=MAX_BIGINT, description="rows to skip (JSON)")] = 0,
-        sort: Annotated[
-            str | None,
-            Query(
-                description=f"a column of the list ({', '.join(fields)}), `-column` for "
-                "descending (default: the list's own order)",
-                pattern=pattern,
-            ),
-        ] = None,
+        sort: str | None = None,
         format: Annotated[
             ListFormat,
             Query(description="json (one page), or csv / parquet: every matching row, no paging"),
@@ -59,6 +52,16 @@ def list_params_for(model: type[BaseModel]) -> Callable[..., ListParams]:
     ) -> ListParams:
         return ListParams(limit=limit, offset=offset, sort=sort, format=format)
 
+    # a real annotation (this module's annotations are strings, and FastAPI cannot resolve a
+    # string naming this function's locals)
+    list_params.__annotations__["sort"] = Annotated[
+        str | None,
+        Query(
+            description=f"a column of the list ({', '.join(fields)}), `-column` for descending "
+            "(default: the list's own order)",
+            pattern=pattern,
+        ),
+    ]
     return list_params
 
 
