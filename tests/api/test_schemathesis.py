@@ -67,7 +67,12 @@ def _runner_token(settings: Settings) -> str:
     return token
 
 
-@pytest.mark.timeout(1800)  # the whole schema, four phases: 8-12 min on an idle 2-core machine
+RUN_LIMIT_S = 1_700
+"""The run's limit: 69 operations at 200 examples each (issue 18 added 16) outgrow the suite's
+900 s default on a shared machine."""
+
+
+@pytest.mark.timeout(RUN_LIMIT_S + 100)
 def test_the_whole_schema_holds(served: str, estate_settings: Settings, tmp_path: Path) -> None:
     token = _runner_token(estate_settings)
     report = tmp_path / "junit.xml"
@@ -105,7 +110,7 @@ def test_the_whole_schema_holds(served: str, estate_settings: Settings, tmp_path
         str(report),
     ]
     run = subprocess.run(  # in tmp_path: Schemathesis keeps its cache in the working folder
-        command, capture_output=True, text=True, check=False, timeout=1700, cwd=tmp_path
+        command, capture_output=True, text=True, check=False, timeout=RUN_LIMIT_S, cwd=tmp_path
     )
     (tmp_path / "st.out").write_text(run.stdout + "\n--- stderr ---\n" + run.stderr)
     failures = run.stdout.find("FAILURES")

@@ -153,10 +153,13 @@ def code_of_status(status: int) -> str:
 
 
 def param_of(loc: list[str | int] | tuple[str | int, ...]) -> str | None:
-    """The parameter a validation error's ``loc`` names: ``["query", "limit"]`` → ``limit``,
-    ``["body", "scope", "account"]`` → ``scope.account``; None for a whole body."""
+    """The parameter a validation error's ``loc`` names: ``["query", "limit"]`` → ``limit``
+    (``["query", "tag", 0]``, an item of a repeated parameter → ``tag``), ``["body", "scope",
+    "account"]`` → ``scope.account``; None for a whole body."""
     if len(loc) < 2:
         return None
+    if loc[0] != "body":
+        return str(loc[1])
     return ".".join(str(p) for p in loc[1:])
 
 

@@ -9,11 +9,12 @@ in memory. Row-level security has already scoped the request's connection."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+import re
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Annotated, Generic, TypeVar
 
-from fastapi import Depends, Query
+from fastapi import Query
 from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, StringConstraints
 from sqlalchemy import ColumnElement, Connection, Select, func, select
@@ -24,7 +25,6 @@ from finops.errors import InvalidParameterError
 
 M = TypeVar("M", bound=BaseModel)
 STREAM_BATCH = 2_000
-SORT_PATTERN = r"^-?[a-z][a-z0-9_]{0,63}$"
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,26 +35,35 @@ class ListParams:
     format: ListFormat
 
 
-def list_params(
-    limit: Annotated[int, Query(ge=1, le=1000, description="rows per page (JSON)")] = 100,
-    offset: Annotated[int, Query(ge=0, le=MAX_BIGINT, description="rows to skip (JSON)")] = 0,
-    sort: Annotated[
+def list_params_for(model: type[BaseModel]) -> Callable[..., ListParams]:
+    """The ``limit``/``offset``/``sort``/``format`` dependency of a list of ``model``: ``sort``
+    is one of its fields, ``-field`` for descending (the OpenAPI pattern says which)."""
+    fields = sorted(model.model_fields)
+    pattern = "^-?(" + "|".join(re.escape(f) for f in fields) + ")$"
+
+    def list_params(
+        limit: Annotated[int, Query(ge=1, le=1000, description="rows per page (JSON)")] = 100,
+        offset: Annotated[int, Query(ge=0, le=MAX_BIGINT, description="rows to skip (JSON)")] = 0,
+        sort: str | None = None,
+        format: Annotated[
+            ListFormat,
+            Query(description="json (one page), or csv / parquet: every matching row, no paging"),
+        ] = ListFormat.json,
+    ) -> ListParams:
+        return ListParams(limit=limit, offset=offset, sort=sort, format=format)
+
+    # a real annotation (this module's annotations are strings, and FastAPI cannot resolve a
+    # string naming this function's locals)
+    list_params.__annotations__["sort"] = Annotated[
         str | None,
         Query(
-            description="a column of the list, `-column` for descending (default: the list's "
-            "own order)",
-            pattern=SORT_PATTERN,
+            description=f"a column of the list ({', '.join(fields)}), `-column` for descending "
+            "(default: the list's own order)",
+            pattern=pattern,
         ),
-    ] = None,
-    format: Annotated[
-        ListFormat,
-        Query(description="json (one page), or csv / parquet: every matching row, no paging"),
-    ] = ListFormat.json,
-) -> ListParams:
-    return ListParams(limit=limit, offset=offset, sort=sort, format=format)
+    ]
+    return list_params
 
-
-ListParamsDep = Annotated[ListParams, Depends(list_params)]
 
 FilterValue = Annotated[str, StringConstraints(min_length=1, max_length=256)]
 

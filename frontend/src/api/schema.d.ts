@@ -4258,7 +4258,7 @@ export interface operations {
                 limit?: number;
                 /** @description rows to skip (JSON) */
                 offset?: number;
-                /** @description a column of the list, `-column` for descending (default: the list's own order) */
+                /** @description a column of the list (account_id, account_name, cost_30d, cost_total, currency, first_day, last_day), `-column` for descending (default: the list's own order) */
                 sort?: string | null;
                 /** @description json (one page), or csv / parquet: every matching row, no paging */
                 format?: components["schemas"]["ListFormat"];
@@ -5590,7 +5590,7 @@ export interface operations {
                 limit?: number;
                 /** @description rows to skip (JSON) */
                 offset?: number;
-                /** @description a column of the list, `-column` for descending (default: the list's own order) */
+                /** @description a column of the list (billing_period, cost, cost_center, currency, direct_cost, shared_cost), `-column` for descending (default: the list's own order) */
                 sort?: string | null;
                 /** @description json (one page), or csv / parquet: every matching row, no paging */
                 format?: components["schemas"]["ListFormat"];
@@ -5688,7 +5688,7 @@ export interface operations {
                 limit?: number;
                 /** @description rows to skip (JSON) */
                 offset?: number;
-                /** @description a column of the list, `-column` for descending (default: the list's own order) */
+                /** @description a column of the list (compliant_cost, compliant_pct, invalid_cost, missing_cost, tag_key, total_cost), `-column` for descending (default: the list's own order) */
                 sort?: string | null;
                 /** @description json (one page), or csv / parquet: every matching row, no paging */
                 format?: components["schemas"]["ListFormat"];
@@ -7320,7 +7320,7 @@ export interface operations {
                 limit?: number;
                 /** @description rows to skip (JSON) */
                 offset?: number;
-                /** @description a column of the list, `-column` for descending (default: the list's own order) */
+                /** @description a column of the list (coverage_pct, covered_list_cost, currency, eligible_list_cost, on_demand_cost, period, service_name), `-column` for descending (default: the list's own order) */
                 sort?: string | null;
                 /** @description json (one page), or csv / parquet: every matching row, no paging */
                 format?: components["schemas"]["ListFormat"];
@@ -7416,7 +7416,7 @@ export interface operations {
                 limit?: number;
                 /** @description rows to skip (JSON) */
                 offset?: number;
-                /** @description a column of the list, `-column` for descending (default: the list's own order) */
+                /** @description a column of the list (as_of, details, estimated_monthly_savings, hourly_commitment, lookback_days, monthly_commitment, payment_option, term_years), `-column` for descending (default: the list's own order) */
                 sort?: string | null;
                 /** @description json (one page), or csv / parquet: every matching row, no paging */
                 format?: components["schemas"]["ListFormat"];
@@ -7518,7 +7518,7 @@ export interface operations {
                 limit?: number;
                 /** @description rows to skip (JSON) */
                 offset?: number;
-                /** @description a column of the list, `-column` for descending (default: the list's own order) */
+                /** @description a column of the list (commitment_type, commitments, committed_cost, currency, period, unused_cost, used_cost, utilization_pct), `-column` for descending (default: the list's own order) */
                 sort?: string | null;
                 /** @description json (one page), or csv / parquet: every matching row, no paging */
                 format?: components["schemas"]["ListFormat"];
@@ -8452,7 +8452,7 @@ export interface operations {
                 limit?: number;
                 /** @description rows to skip (JSON) */
                 offset?: number;
-                /** @description a column of the list, `-column` for descending (default: the list's own order) */
+                /** @description a column of the list (account_id, cost_30d, currency, details, estimated_monthly_savings, finding_type, fingerprint, first_seen, last_seen, region_id, resource_id, resource_type, service_name, status), `-column` for descending (default: the list's own order) */
                 sort?: string | null;
                 /** @description json (one page), or csv / parquet: every matching row, no paging */
                 format?: components["schemas"]["ListFormat"];
@@ -8552,7 +8552,7 @@ export interface operations {
                 limit?: number;
                 /** @description rows to skip (JSON) */
                 offset?: number;
-                /** @description a column of the list, `-column` for descending (default: the list's own order) */
+                /** @description a column of the list (account_id, cost_30d, currency, details, estimated_monthly_savings, finding_type, fingerprint, first_seen, last_seen, region_id, resource_id, resource_type, service_name, status), `-column` for descending (default: the list's own order) */
                 sort?: string | null;
                 /** @description json (one page), or csv / parquet: every matching row, no paging */
                 format?: components["schemas"]["ListFormat"];
@@ -8650,7 +8650,7 @@ export interface operations {
                 limit?: number;
                 /** @description rows to skip (JSON) */
                 offset?: number;
-                /** @description a column of the list, `-column` for descending (default: the list's own order) */
+                /** @description a column of the list (category, cost_30d, currency, estimated_monthly_savings, finding_type, findings, label), `-column` for descending (default: the list's own order) */
                 sort?: string | null;
                 /** @description json (one page), or csv / parquet: every matching row, no paging */
                 format?: components["schemas"]["ListFormat"];
@@ -8752,7 +8752,7 @@ export interface operations {
                 limit?: number;
                 /** @description rows to skip (JSON) */
                 offset?: number;
-                /** @description a column of the list, `-column` for descending (default: the list's own order) */
+                /** @description a column of the list (account_id, account_name, anomalies, cost_30d, cpu_p95_14d, first_seen, is_terminated, last_seen, name, open_findings, region_id, resource_id, resource_type, state, tags), `-column` for descending (default: the list's own order) */
                 sort?: string | null;
                 /** @description json (one page), or csv / parquet: every matching row, no paging */
                 format?: components["schemas"]["ListFormat"];
@@ -9582,7 +9582,7 @@ export interface operations {
                 limit?: number;
                 /** @description rows to skip (JSON) */
                 offset?: number;
-                /** @description a column of the list, `-column` for descending (default: the list's own order) */
+                /** @description a column of the list (account_id, account_name, billed_cost, billing_account_id, billing_period, charges, currency, effective_cost, invoice_id, invoice_issuer, list_cost), `-column` for descending (default: the list's own order) */
                 sort?: string | null;
                 /** @description json (one page), or csv / parquet: every matching row, no paging */
                 format?: components["schemas"]["ListFormat"];
@@ -9990,7 +9990,7 @@ export interface operations {
                 limit?: number;
                 /** @description rows to skip (JSON) */
                 offset?: number;
-                /** @description a column of the list, `-column` for descending (default: the list's own order) */
+                /** @description a column of the list (account_id, avg, day, max, metric_name, min, namespace, p50, p95, p99, region_id, resource_id, sample_count, stat, unit), `-column` for descending (default: the list's own order) */
                 sort?: string | null;
                 /** @description json (one page), or csv / parquet: every matching row, no paging */
                 format?: components["schemas"]["ListFormat"];

@@ -3,12 +3,19 @@ cost (``costs``, scoped by row-level security)."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from typing import Annotated
+
+from fastapi import APIRouter, Depends
 from fastapi.responses import StreamingResponse
 
 from finops.api.deps import ConnectionDep
 from finops.api.downloads import DOWNLOAD_RESPONSE
-from finops.api.paging import ListParamsDep, ListPublic, answer_list
+from finops.api.paging import (
+    ListParams,
+    ListPublic,
+    answer_list,
+    list_params_for,
+)
 from finops.api.params import CostMetricQuery
 from finops.api.queries.inventory import accounts_query, data_end
 from finops.api.schemas.inventory import AccountPublic, AccountsPublic
@@ -16,10 +23,12 @@ from finops.warehouse.metrics import CostMetric
 
 router = APIRouter(tags=["accounts"])
 
+AccountListParams = Annotated[ListParams, Depends(list_params_for(AccountPublic))]
+
 
 @router.get("/accounts", response_model=AccountsPublic, responses=DOWNLOAD_RESPONSE)
 def read_accounts(
-    conn: ConnectionDep, params: ListParamsDep, metric: CostMetricQuery = CostMetric.billed_cost
+    conn: ConnectionDep, params: AccountListParams, metric: CostMetricQuery = CostMetric.billed_cost
 ) -> ListPublic[AccountPublic] | StreamingResponse:
     """Every account the caller may see, largest 30-day cost first: ``cost_30d`` is the cost
     (``metric``) of the last 30 days of data, ``cost_total`` of every day loaded."""

@@ -9,7 +9,7 @@ from datetime import date, timedelta
 from decimal import ROUND_DOWN, Decimal
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Depends, Query
 from fastapi.responses import StreamingResponse
 from sqlalchemy import Connection, select
 
@@ -18,11 +18,12 @@ from finops.api.deps import ConnectionDep, PrincipalDep, SettingsDep
 from finops.api.downloads import DOWNLOAD_RESPONSE
 from finops.api.paging import (
     BillingPeriodQuery,
-    ListParamsDep,
+    ListParams,
     ListPublic,
     Values,
     answer_list,
     answer_rows,
+    list_params_for,
 )
 from finops.api.params import BILLING_PERIOD_PATTERN, Day, check_order, parse_billing_period
 from finops.api.queries.billing import cost_centers_query, tag_key_compliance
@@ -42,6 +43,9 @@ from finops.warehouse.scope import Scope
 from finops.warehouse.tables import chargeback_monthly
 
 router = APIRouter(prefix="/allocation", tags=["allocation"])
+
+CostCenterPeriodListParams = Annotated[ListParams, Depends(list_params_for(CostCenterPeriodPublic))]
+TagComplianceListParams = Annotated[ListParams, Depends(list_params_for(TagCompliancePublic))]
 
 UNALLOCATED = "unallocated"
 INVALID_TAG = "invalid-tag"
@@ -201,7 +205,7 @@ def read_chargeback(
 @router.get("/cost-centers", response_model=CostCentersPublic, responses=DOWNLOAD_RESPONSE)
 def read_cost_centers(
     conn: ConnectionDep,
-    params: ListParamsDep,
+    params: CostCenterPeriodListParams,
     billing_period: BillingPeriodQuery = None,
     cost_center: Annotated[
         Values, Query(description="cost center; repeat for several", max_length=100)
@@ -224,7 +228,7 @@ def read_cost_centers(
 def read_tag_compliance(
     conn: ConnectionDep,
     settings: SettingsDep,
-    params: ListParamsDep,
+    params: TagComplianceListParams,
     start: Annotated[
         Day | None, Query(description="first day (default: the first of the last month)")
     ] = None,

@@ -6,12 +6,19 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Depends, Query
 from fastapi.responses import StreamingResponse
 
 from finops.api.deps import ConnectionDep
 from finops.api.downloads import DOWNLOAD_RESPONSE
-from finops.api.paging import AccountIdsQuery, ListParamsDep, ListPublic, Values, answer_list
+from finops.api.paging import (
+    AccountIdsQuery,
+    ListParams,
+    ListPublic,
+    Values,
+    answer_list,
+    list_params_for,
+)
 from finops.api.params import Day, check_order
 from finops.api.queries.commitments import (
     Granularity,
@@ -30,6 +37,10 @@ from finops.api.schemas.discounts import (
 
 router = APIRouter(prefix="/discounts", tags=["discounts"])
 
+UtilizationListParams = Annotated[ListParams, Depends(list_params_for(UtilizationPublic))]
+CoverageListParams = Annotated[ListParams, Depends(list_params_for(CoveragePublic))]
+RecommendationListParams = Annotated[ListParams, Depends(list_params_for(RecommendationPublic))]
+
 StartQuery = Annotated[Day | None, Query(description="first day (inclusive)")]
 EndQuery = Annotated[Day | None, Query(description="last day (inclusive)")]
 GranularityQuery = Annotated[
@@ -40,7 +51,7 @@ GranularityQuery = Annotated[
 @router.get("/utilization", response_model=UtilizationListPublic, responses=DOWNLOAD_RESPONSE)
 def read_utilization(
     conn: ConnectionDep,
-    params: ListParamsDep,
+    params: UtilizationListParams,
     granularity: GranularityQuery = Granularity.monthly,
     start: StartQuery = None,
     end: EndQuery = None,
@@ -70,7 +81,7 @@ def read_utilization(
 @router.get("/coverage", response_model=CoverageListPublic, responses=DOWNLOAD_RESPONSE)
 def read_coverage(
     conn: ConnectionDep,
-    params: ListParamsDep,
+    params: CoverageListParams,
     granularity: GranularityQuery = Granularity.monthly,
     start: StartQuery = None,
     end: EndQuery = None,
@@ -98,7 +109,7 @@ def read_coverage(
 @router.get("/recommendations", response_model=RecommendationsPublic, responses=DOWNLOAD_RESPONSE)
 def read_recommendations(
     conn: ConnectionDep,
-    params: ListParamsDep,
+    params: RecommendationListParams,
     history: Annotated[
         bool, Query(description="every run's recommendations, not only the latest run's")
     ] = False,

@@ -31,7 +31,6 @@ from finops.analytics.cost_query import (
 )
 from finops.api.deps import ConnectionDep
 from finops.api.downloads import DOWNLOAD_RESPONSE, MONEY_TYPE, ListFormat, rows_response
-from finops.api.paging import FilterValue
 from finops.api.params import CostMetricQuery, Day
 from finops.api.queries.inventory import data_end
 from finops.api.schemas.explorer import (
@@ -84,16 +83,23 @@ ChargeQuery = Annotated[
 UsageTypeQuery = Annotated[
     Picks, Query(description="usage type; repeat for several", max_length=100)
 ]
+DIMENSION_PATTERN = "^(" + "|".join(d.value for d in CostDimension) + r"|tag:[\s\S]*\S[\s\S]*)$"
+"""A dimension: one of :class:`CostDimension` or ``tag:<key>`` (a key with a visible
+character)."""
+Dimension = Annotated[str, StringConstraints(max_length=256, pattern=DIMENSION_PATTERN)]
+TagFilter = Annotated[
+    str, StringConstraints(min_length=1, max_length=256, pattern=r"^[^:]*[^:\s][^:]*:[\s\S]*$")
+]
 TagQuery = Annotated[
-    list[FilterValue] | None,
+    list[TagFilter] | None,
     Query(description="a tag filter KEY:VALUE (KEY: for untagged); repeat for several"),
 ]
 GroupByQuery = Annotated[
-    list[FilterValue] | None,
+    list[Dimension] | None,
     Query(
         description="0 to 2 dimensions: account_id, service_name, service_category, region_id, "
         "charge_category, usage_type or tag:<key>; repeat for two",
-        max_length=10,
+        max_length=2,
     ),
 ]
 
@@ -242,7 +248,8 @@ def read_explorer(
         "charge_category": charge_category, "usage_type": usage_type,
     }  # fmt: skip
     query = CostQuery(
-        start=first, end=last, granularity=granularity, group_by=tuple(group_by or ()),
+        start=first, end=last, granularity=granularity,
+        group_by=tuple(dict.fromkeys(group_by or ())),
         filters=_filters(dimensions, tag), metric=metric,
     ).checked()  # fmt: skip
     if format is not ListFormat.json:
@@ -279,9 +286,7 @@ def read_dimensions(conn: ConnectionDep) -> ExplorerDimensionsPublic:
 @router.get("/values", response_model=ExplorerValuesPublic)
 def read_values(
     conn: ConnectionDep,
-    dimension: Annotated[
-        str, Query(min_length=1, max_length=256, description="a dimension or tag:<key>")
-    ],
+    dimension: Annotated[Dimension, Query(description="a dimension or tag:<key>")],
     q: Annotated[
         str | None, Query(max_length=200, description="part of the value or its label")
     ] = None,

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from typing import Annotated
+
+from fastapi import APIRouter, Depends
 from fastapi.responses import StreamingResponse
 
 from finops.api.deps import ConnectionDep
@@ -10,9 +12,10 @@ from finops.api.downloads import DOWNLOAD_RESPONSE
 from finops.api.paging import (
     AccountIdsQuery,
     BillingPeriodQuery,
-    ListParamsDep,
+    ListParams,
     ListPublic,
     answer_list,
+    list_params_for,
 )
 from finops.api.params import parse_billing_period
 from finops.api.queries.billing import invoices_query
@@ -20,11 +23,13 @@ from finops.api.schemas.invoices import InvoicePublic, InvoicesPublic
 
 router = APIRouter(tags=["spend"])
 
+InvoiceListParams = Annotated[ListParams, Depends(list_params_for(InvoicePublic))]
+
 
 @router.get("/spend/invoices", response_model=InvoicesPublic, responses=DOWNLOAD_RESPONSE)
 def read_invoices(
     conn: ConnectionDep,
-    params: ListParamsDep,
+    params: InvoiceListParams,
     billing_period: BillingPeriodQuery = None,
     account_id: AccountIdsQuery = None,
 ) -> ListPublic[InvoicePublic] | StreamingResponse:

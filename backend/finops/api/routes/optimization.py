@@ -9,7 +9,7 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Depends, Query
 from fastapi.responses import StreamingResponse
 from sqlalchemy import select
 
@@ -18,10 +18,11 @@ from finops.api.deps import ConnectionDep
 from finops.api.downloads import DOWNLOAD_RESPONSE
 from finops.api.paging import (
     AccountIdsQuery,
-    ListParamsDep,
+    ListParams,
     ListPublic,
     RegionIdsQuery,
     answer_list,
+    list_params_for,
 )
 from finops.api.queries.optimization import (
     IDLE_TYPES,
@@ -41,6 +42,13 @@ from finops.api.schemas.optimization import (
 from finops.warehouse.tables import coh_recommendations, findings
 
 router = APIRouter(prefix="/optimization", tags=["optimization"])
+
+OptimizationFindingListParams = Annotated[
+    ListParams, Depends(list_params_for(OptimizationFindingPublic))
+]
+SavingsOpportunityListParams = Annotated[
+    ListParams, Depends(list_params_for(SavingsOpportunityPublic))
+]
 
 # the Cost Optimization Hub action type each platform finding type recommends (its rule's)
 PLATFORM_ACTIONS: dict[str, str] = coh_actions()
@@ -194,7 +202,7 @@ FINDING_SORT = ("-estimated_monthly_savings", "fingerprint")
 
 def _finding_list(
     conn: ConnectionDep,
-    params: ListParamsDep,
+    params: ListParams,
     *,
     types: tuple[str, ...],
     status: list[OpenStatus] | None,
@@ -220,7 +228,7 @@ def _finding_list(
 @router.get("/idle", response_model=OptimizationFindingsPublic, responses=DOWNLOAD_RESPONSE)
 def read_idle(
     conn: ConnectionDep,
-    params: ListParamsDep,
+    params: OptimizationFindingListParams,
     status: StatusQuery = None,
     account_id: AccountIdsQuery = None,
     region_id: RegionIdsQuery = None,
@@ -236,7 +244,7 @@ def read_idle(
 @router.get("/rightsizing", response_model=OptimizationFindingsPublic, responses=DOWNLOAD_RESPONSE)
 def read_rightsizing(
     conn: ConnectionDep,
-    params: ListParamsDep,
+    params: OptimizationFindingListParams,
     status: StatusQuery = None,
     account_id: AccountIdsQuery = None,
     region_id: RegionIdsQuery = None,
@@ -252,7 +260,7 @@ def read_rightsizing(
 @router.get("/savings", response_model=SavingsOpportunitiesPublic, responses=DOWNLOAD_RESPONSE)
 def read_savings(
     conn: ConnectionDep,
-    params: ListParamsDep,
+    params: SavingsOpportunityListParams,
     status: StatusQuery = None,
     account_id: AccountIdsQuery = None,
 ) -> ListPublic[SavingsOpportunityPublic] | StreamingResponse:

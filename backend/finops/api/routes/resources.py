@@ -7,7 +7,7 @@ from datetime import timedelta
 from decimal import Decimal
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Depends, Path, Query
 from fastapi.responses import StreamingResponse
 from sqlalchemy import Connection, func, or_, select
 
@@ -15,11 +15,12 @@ from finops.api.deps import ConnectionDep
 from finops.api.downloads import DOWNLOAD_RESPONSE
 from finops.api.paging import (
     AccountIdsQuery,
-    ListParamsDep,
+    ListParams,
     ListPublic,
     RegionIdsQuery,
     Values,
     answer_list,
+    list_params_for,
 )
 from finops.api.queries.inventory import (
     data_end,
@@ -43,6 +44,8 @@ from finops.warehouse.tables import anomalies, costs, findings, utilization_dail
 
 router = APIRouter(prefix="/resources", tags=["resources"])
 
+ResourceListParams = Annotated[ListParams, Depends(list_params_for(ResourcePublic))]
+
 DETAIL_METRICS = ("CPUUtilization", "NetworkIn", "NetworkOut")
 DETAIL_DAYS = 30
 
@@ -50,7 +53,7 @@ DETAIL_DAYS = 30
 @router.get("", response_model=ResourcesPublic, responses=DOWNLOAD_RESPONSE)
 def read_resources(
     conn: ConnectionDep,
-    params: ListParamsDep,
+    params: ResourceListParams,
     account_id: AccountIdsQuery = None,
     region_id: RegionIdsQuery = None,
     resource_type: Annotated[

@@ -4,17 +4,18 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Depends, Query
 from fastapi.responses import StreamingResponse
 
 from finops.api.deps import ConnectionDep
 from finops.api.downloads import DOWNLOAD_RESPONSE
 from finops.api.paging import (
     AccountIdsQuery,
-    ListParamsDep,
+    ListParams,
     ListPublic,
     Values,
     answer_list,
+    list_params_for,
 )
 from finops.api.params import Day, check_order
 from finops.api.queries.inventory import usage_query
@@ -22,11 +23,13 @@ from finops.api.schemas.inventory import UsageListPublic, UsagePublic
 
 router = APIRouter(tags=["usage"])
 
+UsageListParams = Annotated[ListParams, Depends(list_params_for(UsagePublic))]
+
 
 @router.get("/usage", response_model=UsageListPublic, responses=DOWNLOAD_RESPONSE)
 def read_usage(
     conn: ConnectionDep,
-    params: ListParamsDep,
+    params: UsageListParams,
     start: Annotated[Day | None, Query(description="first day (inclusive)")] = None,
     end: Annotated[Day | None, Query(description="last day (inclusive)")] = None,
     resource_id: Annotated[
