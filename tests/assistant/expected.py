@@ -31,9 +31,7 @@ def _where(filters: tuple[tuple[str, str], ...], start: date, end: date) -> tupl
 
 def _label(dim: str) -> str:
     if dim == "tag:team":
-        return (
-            "(SELECT min(t.value) FROM jsonb_each_text(tags) t WHERE t.key = ANY(%s))"
-        )
+        return "(SELECT min(t.value) FROM jsonb_each_text(tags) t WHERE t.key = ANY(%s))"
     if dim == "day":
         return "to_char(charge_period_start, 'YYYY-MM-DD')"
     if dim == "month":
@@ -79,7 +77,10 @@ def expected(conn: psycopg.Connection, spec: object) -> tuple[Decimal | None, li
                     params,
                 ).fetchone()[0]
             )
-        rows = [(spec.first[0].isoformat()[:7], amounts[0]), (spec.second[0].isoformat()[:7], amounts[1])]
+        rows = [
+            (spec.first[0].isoformat()[:7], amounts[0]),
+            (spec.second[0].isoformat()[:7], amounts[1]),
+        ]
         return amounts[1] - amounts[0], rows
     if isinstance(spec, q.Movers):
         before = _grouped(conn, spec.dim, spec.measure, spec.filters, *spec.first)
@@ -88,12 +89,16 @@ def expected(conn: psycopg.Connection, spec: object) -> tuple[Decimal | None, li
             k: after.get(k, Decimal(0)) - before.get(k, Decimal(0)) for k in {*before, *after}
         }
         if spec.direction == "rising":
-            rows = sorted(((k, v) for k, v in changes.items() if v > 0), key=lambda kv: (-kv[1], kv[0]))
+            rows = sorted(
+                ((k, v) for k, v in changes.items() if v > 0), key=lambda kv: (-kv[1], kv[0])
+            )
         else:
-            rows = sorted(((k, v) for k, v in changes.items() if v < 0), key=lambda kv: (kv[1], kv[0]))
+            rows = sorted(
+                ((k, v) for k, v in changes.items() if v < 0), key=lambda kv: (kv[1], kv[0])
+            )
         return None, rows[: spec.top]
     if isinstance(spec, q.AnomalyCount):
-        count, impact = conn.execute(
+        count, _impact = conn.execute(
             "SELECT count(*), coalesce(sum(impact), 0) FROM finops.anomalies "
             "WHERE first_day < %s AND last_day >= %s",
             [spec.end, spec.start],
@@ -116,8 +121,7 @@ def expected(conn: psycopg.Connection, spec: object) -> tuple[Decimal | None, li
         rows = conn.execute(
             f"SELECT coalesce({spec.dim}, '(none)'), sum(estimated_monthly_savings) "
             "FROM finops.findings WHERE status IN ('new', 'open') GROUP BY 1 "
-            "ORDER BY 2 DESC, 1"
-            + (" LIMIT %s" if spec.top else ""),
+            "ORDER BY 2 DESC, 1" + (" LIMIT %s" if spec.top else ""),
             [spec.top] if spec.top else [],
         ).fetchall()
         return None, [tuple(r) for r in rows]

@@ -16,10 +16,20 @@ from finops.db.engine import libpq_url
 
 
 def _finops(settings: Settings, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "FINOPS_DATABASE_URL": settings.database_url.get_secret_value(),  # type: ignore[union-attr]
-           "FINOPS_HOME": str(settings.home), "FINOPS_ENVIRONMENT": "test"}  # fmt: skip
-    return subprocess.run([sys.executable, "-m", "finops", *args], env=env, capture_output=True,
-                          text=True, timeout=120, check=False)  # fmt: skip
+    env = {
+        **os.environ,
+        "FINOPS_DATABASE_URL": settings.database_url.get_secret_value(),  # type: ignore[union-attr]
+        "FINOPS_HOME": str(settings.home),
+        "FINOPS_ENVIRONMENT": "test",
+    }
+    return subprocess.run(
+        [sys.executable, "-m", "finops", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
 
 
 def test_finops_ask(assistant_settings: Settings) -> None:

@@ -30,7 +30,7 @@ KEY = "test-key-123"
 
 
 class _Model(BaseHTTPRequestHandler):
-    def do_POST(self) -> None:  # noqa: N802
+    def do_POST(self) -> None:
         body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
         assert self.headers["Authorization"] == f"Bearer {KEY}"
         assert self.path == "/v1/chat/completions"
@@ -70,8 +70,12 @@ def _scalar(settings: Settings, query: str) -> Decimal:
 def test_answered_by_the_model(llm_settings: Settings) -> None:
     from finops.assistant import ask
 
-    answer = ask("what is the total list cost ever billed", asker="test:llm", scope=ALL,
-                 settings=llm_settings)  # fmt: skip
+    answer = ask(
+        "what is the total list cost ever billed",
+        asker="test:llm",
+        scope=ALL,
+        settings=llm_settings,
+    )
     assert not answer.refused and answer.provider == "openai"
     assert answer.value == _scalar(llm_settings, "SELECT sum(list_cost) FROM finops.costs")
     assert answer.sql == ["SELECT sum(list_cost) FROM costs"]
@@ -95,8 +99,7 @@ def test_guard_refuses_the_models_sql(llm_settings: Settings, question: str, why
             [question],
         ).fetchone()
         audited = conn.execute(
-            "SELECT count(*) FROM finops.audit_log WHERE action = 'assistant.ask' "
-            "AND subject = %s",
+            "SELECT count(*) FROM finops.audit_log WHERE action = 'assistant.ask' AND subject = %s",
             [question],
         ).fetchone()
     assert logged is not None and logged[0] == "openai" and logged[1] is True and logged[2]
@@ -107,11 +110,16 @@ def test_scope_escape_sees_only_the_scope(llm_settings: Settings) -> None:
     from finops.assistant import ask
 
     account = _scalar(llm_settings, "SELECT min(sub_account_id) FROM finops.costs")
-    answer = ask("bill of every account ever", asker="test:scoped", settings=llm_settings,
-                 scope=Scope(accounts=frozenset({str(account)})))  # fmt: skip
+    answer = ask(
+        "bill of every account ever",
+        asker="test:scoped",
+        settings=llm_settings,
+        scope=Scope(accounts=frozenset({str(account)})),
+    )
     whole = _scalar(llm_settings, "SELECT sum(billed_cost) FROM finops.costs")
     mine = _scalar(
-        llm_settings, f"SELECT sum(billed_cost) FROM finops.costs WHERE sub_account_id = '{account}'"
+        llm_settings,
+        f"SELECT sum(billed_cost) FROM finops.costs WHERE sub_account_id = '{account}'",
     )
     assert answer.value == mine and mine != whole
 

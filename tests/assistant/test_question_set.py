@@ -28,9 +28,7 @@ def _matches(answer: object, value: Decimal | None, rows: list[tuple], spec: obj
         return False
     if isinstance(spec, q.Savings) and spec.dim is None:
         return answer.value == value  # type: ignore[attr-defined]
-    if isinstance(spec, (*ROW_SPECS, q.Savings)) and got_rows != want_rows:
-        return False
-    return True
+    return not (isinstance(spec, (*ROW_SPECS, q.Savings)) and got_rows != want_rows)
 
 
 @pytest.fixture(scope="module")
@@ -66,7 +64,7 @@ def test_at_least_90_percent_exact(outcomes: dict[str, tuple[object, object, boo
     answerable = [o for o in outcomes.values() if not isinstance(o[0].expect, q.Refuse)]  # type: ignore[attr-defined]
     exact = sum(1 for o in answerable if o[2])
     failed = [o[0].text for o in answerable if not o[2]]  # type: ignore[attr-defined]
-    print(f"question set: {exact}/{len(answerable)} exact; missed: {failed}")  # noqa: T201
+    print(f"question set: {exact}/{len(answerable)} exact; missed: {failed}")
     assert exact / len(answerable) >= 0.9, failed
 
 

@@ -17,8 +17,11 @@ from finops.db.readonly import QueryResult, run_readonly
 from finops.warehouse.scope import Scope
 
 CANT = "I can't answer that"
-MEASURE_WORDS = {"billed_cost": "billed cost", "effective_cost": "amortized (effective) cost",
-                 "list_cost": "list cost"}  # fmt: skip
+MEASURE_WORDS = {
+    "billed_cost": "billed cost",
+    "effective_cost": "amortized (effective) cost",
+    "list_cost": "list cost",
+}
 
 
 @dataclass
@@ -44,13 +47,15 @@ class Runner:
     def run(self, query: sql.Composable, ran: list[str]) -> QueryResult:
         text = query.as_string(None)
         ran.append(text)
-        return run_readonly(self.url, text, scope=self.scope, timeout_s=self.timeout_s,
-                            row_limit=self.row_limit)  # fmt: skip
+        return run_readonly(
+            self.url, text, scope=self.scope, timeout_s=self.timeout_s, row_limit=self.row_limit
+        )
 
 
 def refusal(question: str, reason: str, *, provider: str = "offline") -> Answer:
-    return Answer(question=question, refused=True, explanation=f"{CANT}: {reason}.",
-                  provider=provider)  # fmt: skip
+    return Answer(
+        question=question, refused=True, explanation=f"{CANT}: {reason}.", provider=provider
+    )
 
 
 def _money(value: object) -> Decimal:
@@ -70,8 +75,10 @@ def execute(question: str, plan: Plan, runner: Runner, *, as_of: date) -> Answer
         assert plan.period is not None
         result = runner.run(queries.total_sql(plan, plan.period), ran)
         answer.value = _money(result.rows[0][0])
-        answer.explanation = (f"The {measure}{_where_words(plan)} over {plan.period.text()} is "
-                              f"{answer.value:,.2f}, summed from the costs view.")  # fmt: skip
+        answer.explanation = (
+            f"The {measure}{_where_words(plan)} over {plan.period.text()} is "
+            f"{answer.value:,.2f}, summed from the costs view."
+        )
     elif plan.intent == "breakdown":
         assert plan.period is not None
         result = runner.run(queries.breakdown_sql(plan, plan.period), ran)
@@ -96,7 +103,9 @@ def execute(question: str, plan: Plan, runner: Runner, *, as_of: date) -> Answer
 def _change(plan: Plan, runner: Runner, ran: list[str], answer: Answer, *, as_of: date) -> None:
     amounts = []
     for period in queries.change_periods(as_of):
-        amounts.append((period, _money(runner.run(queries.total_sql(plan, period), ran).rows[0][0])))
+        amounts.append(
+            (period, _money(runner.run(queries.total_sql(plan, period), ran).rows[0][0]))
+        )
     (first, a), (second, b) = amounts
     answer.columns = ["month", plan.measure]
     answer.rows = [(first.start.isoformat()[:7], a), (second.start.isoformat()[:7], b)]
@@ -109,16 +118,15 @@ def _change(plan: Plan, runner: Runner, ran: list[str], answer: Answer, *, as_of
 
 
 def _movers(plan: Plan, runner: Runner, ran: list[str], answer: Answer) -> None:
-    assert plan.period is not None
-    if plan.top is None:
-        plan = Plan(**{**plan.__dict__, "top": 5})
-    first, second = halves(plan.period)
-    result = runner.run(queries.movers_sql(plan, plan.period), ran)
+    period = plan.period
+    assert period is not None
+    first, second = halves(period)
+    result = runner.run(queries.movers_sql(plan, period), ran)
     answer.columns = [str(plan.dim), "change"]
     answer.rows = [(r[0], _money(r[1])) for r in result.rows]
     answer.explanation = (
         f"The {len(answer.rows)} {plan.dim} with the most {plan.direction} {plan.measure} over "
-        f"{plan.period.text()}: the amount of {second.start} .. {second.end} minus that of "
+        f"{period.text()}: the amount of {second.start} .. {second.end} minus that of "
         f"{first.start} .. {first.end} (the window's two halves), only those that "
         f"{'rose' if plan.direction == 'rising' else 'fell'}."
     )
@@ -131,25 +139,32 @@ def _intel(plan: Plan, runner: Runner, ran: list[str], answer: Answer) -> None:
         if plan.intent == "anomaly_count":
             count, impact = result.rows[0]
             answer.value = Decimal(int(str(count)))
-            answer.explanation = (f"{count} anomaly incidents overlap {plan.period.text()}, with "
-                                  f"a total impact of {_money(impact):,.2f}.")  # fmt: skip
+            answer.explanation = (
+                f"{count} anomaly incidents overlap {plan.period.text()}, with "
+                f"a total impact of {_money(impact):,.2f}."
+            )
         else:
             answer.columns = ["scope", "impact", "first_day", "last_day", "kind", "cause"]
             answer.rows = [(r[0], _money(r[1]), *r[2:]) for r in result.rows]
-            answer.explanation = (f"The {len(answer.rows)} anomaly incidents with the largest "
-                                  f"impact overlapping {plan.period.text()}, with their top "
-                                  "root cause.")  # fmt: skip
+            answer.explanation = (
+                f"The {len(answer.rows)} anomaly incidents with the largest "
+                f"impact overlapping {plan.period.text()}, with their top "
+                "root cause."
+            )
     elif plan.intent == "savings":
         result = runner.run(queries.savings_sql(plan), ran)
         if plan.dim is None:
             answer.value = _money(result.rows[0][0])
-            answer.explanation = (f"The {result.rows[0][1]} open findings estimate savings of "
-                                  f"{answer.value:,.2f} a month.")  # fmt: skip
+            answer.explanation = (
+                f"The {result.rows[0][1]} open findings estimate savings of "
+                f"{answer.value:,.2f} a month."
+            )
         else:
             answer.columns = [plan.dim, "monthly_savings"]
             answer.rows = [(r[0], _money(r[1])) for r in result.rows]
-            answer.explanation = (f"Estimated monthly savings of the open findings by "
-                                  f"{plan.dim}, largest first.")  # fmt: skip
+            answer.explanation = (
+                f"Estimated monthly savings of the open findings by {plan.dim}, largest first."
+            )
     else:
         _forecast(plan, runner, ran, answer)
 

@@ -10,10 +10,20 @@ from sqlglot import exp
 
 from finops.errors import QueryRefusedError
 
-PUBLIC_VIEWS = frozenset({
-    "costs", "resources", "resource_history", "utilization_daily", "anomalies", "forecasts",
-    "budgets", "findings", "coh_recommendations", "carbon_emissions",
-})  # fmt: skip
+PUBLIC_VIEWS = frozenset(
+    {
+        "costs",
+        "resources",
+        "resource_history",
+        "utilization_daily",
+        "anomalies",
+        "forecasts",
+        "budgets",
+        "findings",
+        "coh_recommendations",
+        "carbon_emissions",
+    }
+)
 
 
 def check_llm_sql(statement: str) -> str:
@@ -29,8 +39,20 @@ def check_llm_sql(statement: str) -> str:
     if not isinstance(tree, exp.Query):
         raise QueryRefusedError(f"only a SELECT is allowed ({tree.key.upper()} is refused)")
     for node in tree.walk():
-        if isinstance(node, (exp.Insert, exp.Update, exp.Delete, exp.Merge, exp.Create,
-                             exp.Drop, exp.Alter, exp.Command, exp.Into)):  # fmt: skip
+        if isinstance(
+            node,
+            (
+                exp.Insert,
+                exp.Update,
+                exp.Delete,
+                exp.Merge,
+                exp.Create,
+                exp.Drop,
+                exp.Alter,
+                exp.Command,
+                exp.Into,
+            ),
+        ):
             raise QueryRefusedError(f"only reading is allowed ({node.key.upper()} is refused)")
     ctes = {cte.alias_or_name for cte in tree.find_all(exp.CTE)}
     for table in tree.find_all(exp.Table):

@@ -47,8 +47,10 @@ def complete(question: str, *, settings: Settings, as_of: date) -> str:
         json={
             "model": settings.assistant_model,
             "temperature": 0,
-            "messages": [{"role": "system", "content": system},
-                         {"role": "user", "content": question}],  # fmt: skip
+            "messages": [
+                {"role": "system", "content": system},
+                {"role": "user", "content": question},
+            ],
         },
         timeout=settings.assistant_timeout_s,
     )
@@ -68,8 +70,13 @@ def answer_with_llm(question: str, runner: Runner, *, settings: Settings, as_of:
         return refusal(question, "the model could not write a query for it", provider=provider)
     try:
         checked = check_llm_sql(statement)
-        result = run_readonly(runner.url, checked, scope=runner.scope, timeout_s=runner.timeout_s,
-                              row_limit=runner.row_limit)  # fmt: skip
+        result = run_readonly(
+            runner.url,
+            checked,
+            scope=runner.scope,
+            timeout_s=runner.timeout_s,
+            row_limit=runner.row_limit,
+        )
     except FinOpsError as exc:
         answer = refusal(question, f"the model's SQL was refused: {exc}", provider=provider)
         answer.sql = [statement]
@@ -80,9 +87,11 @@ def answer_with_llm(question: str, runner: Runner, *, settings: Settings, as_of:
     return Answer(
         question=question,
         refused=False,
-        explanation=(f"Answered by the {provider} model's query over the public views "
-                     f"({len(rows)} rows{', truncated' if result.truncated else ''}); "
-                     "the SQL is shown."),  # fmt: skip
+        explanation=(
+            f"Answered by the {provider} model's query over the public views "
+            f"({len(rows)} rows{', truncated' if result.truncated else ''}); "
+            "the SQL is shown."
+        ),
         value=Decimal(str(rows[0][0])) if single else None,
         columns=result.columns,
         rows=rows,

@@ -7,28 +7,123 @@ unfamiliar request is answered "I can't answer that" rather than with a wrong nu
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from finops.assistant.periods import NUMBERS, Period, find_period
 from finops.assistant.vocabulary import DIMENSIONS, SERVICE_ALIASES, Vocabulary
 
 FILLER = set(
-    """a an the what what's whats did do does we our us is are was were have has how much many
-    so far total show me give list of in on for to over past by per with which who most
-    expensive spend spent spending cost costs costed amount been any there sum up break down
-    breakdown into each all and as at it its that this these those from be will would did
-    please tell my i see much amazon aws get value biggest largest top change changed
-    changes opportunities potential could can save savings per month monthly impact usage""".split()
+    [
+        "a",
+        "an",
+        "the",
+        "what",
+        "what's",
+        "whats",
+        "did",
+        "do",
+        "does",
+        "we",
+        "our",
+        "us",
+        "is",
+        "are",
+        "was",
+        "were",
+        "have",
+        "has",
+        "how",
+        "much",
+        "many",
+        "so",
+        "far",
+        "total",
+        "show",
+        "me",
+        "give",
+        "list",
+        "of",
+        "in",
+        "on",
+        "for",
+        "to",
+        "over",
+        "past",
+        "by",
+        "per",
+        "with",
+        "which",
+        "who",
+        "most",
+        "expensive",
+        "spend",
+        "spent",
+        "spending",
+        "cost",
+        "costs",
+        "costed",
+        "amount",
+        "been",
+        "any",
+        "there",
+        "sum",
+        "up",
+        "break",
+        "down",
+        "breakdown",
+        "into",
+        "each",
+        "all",
+        "and",
+        "as",
+        "at",
+        "it",
+        "its",
+        "that",
+        "this",
+        "these",
+        "those",
+        "from",
+        "be",
+        "will",
+        "would",
+        "did",
+        "please",
+        "tell",
+        "my",
+        "i",
+        "see",
+        "much",
+        "amazon",
+        "aws",
+        "get",
+        "value",
+        "biggest",
+        "largest",
+        "top",
+        "change",
+        "changed",
+        "changes",
+        "opportunities",
+        "potential",
+        "could",
+        "can",
+        "save",
+        "savings",
+        "per",
+        "month",
+        "monthly",
+        "impact",
+        "usage",
+    ]
 )
 REFUSE_WORDS = re.compile(
     r"\b(why|delete|drop|update|insert|truncate|alter|grant|password\w*|hash\w*|users?|"
     r"engineer\w*|weather|joke|launched|who)\b"
 )
 _N = r"(\d+|" + "|".join(NUMBERS) + r")"
-TOP = re.compile(
-    rf"\b(?:top|biggest|largest|first)\s+{_N}\b|\b{_N} most\b|\bwhich {_N}\b"
-)
+TOP = re.compile(rf"\b(?:top|biggest|largest|first)\s+{_N}\b|\b{_N} most\b|\bwhich {_N}\b")
 RISING = re.compile(r"\b(rising|rise|risen|grew|grow|growing|increas\w*)\b")
 FALLING = re.compile(r"\b(falling|fall|fell|decreas\w*|dropped|declin\w*|shrank)\b")
 MOM = re.compile(r"\bmom\b|\bmonth[- ]over[- ]month\b")
@@ -198,39 +293,45 @@ def parse(question: str, vocab: Vocabulary, *, as_of: date) -> Plan:
     leftover = [w for w in re.findall(r"[\w'-]+", text) if w not in FILLER]
     if leftover:
         raise Refusal(f"not understood: {' '.join(leftover)}")
-    return _plan(intent, measure=measure, dim=dim, filters=tuple(filters), period=period,
-                 top=top, direction=direction, horizon=horizon)  # fmt: skip
+    slots = Plan(
+        intent,
+        measure=measure,
+        dim=dim,
+        filters=tuple(filters),
+        period=period,
+        top=top,
+        direction=direction,
+        horizon=horizon,
+    )
+    return _plan(slots)
 
 
-def _plan(intent: str, **slots: object) -> Plan:
-    period = slots["period"]
+def _plan(slots: Plan) -> Plan:
+    """The slots checked against the intent: what each intent needs and may not have."""
+    intent, period = slots.intent, slots.period
     if intent == "anomalies":
         if period is None:
             raise Refusal("an anomaly question needs a period")
-        return Plan("top_anomalies" if slots["top"] else "anomaly_count", period=period,  # type: ignore[arg-type]
-                    top=slots["top"])  # type: ignore[arg-type]  # fmt: skip
+        kind = "top_anomalies" if slots.top else "anomaly_count"
+        return Plan(kind, period=period, top=slots.top)
     if intent == "forecast":
-        if period is not None or slots["filters"]:
+        if period is not None or slots.filters:
             raise Refusal("only the whole bill's month-end or quarter-end forecast is known")
-        return Plan("forecast", horizon=slots["horizon"])  # type: ignore[arg-type]
+        return Plan("forecast", horizon=slots.horizon)
     if intent == "savings":
-        if period is not None or slots["filters"]:
+        if period is not None or slots.filters:
             raise Refusal("savings are the open findings' monthly estimates, with no period")
-        return Plan("savings", dim=slots["dim"], top=slots["top"])  # type: ignore[arg-type]
+        return Plan("savings", dim=slots.dim, top=slots.top)
     if intent == "change":
-        return Plan("change", measure=slots["measure"], filters=slots["filters"])  # type: ignore[arg-type]
+        return Plan("change", measure=slots.measure, filters=slots.filters)
     if period is None:
         raise Refusal("no period named (say e.g. 'last month', 'last 30 days')")
     if intent == "movers":
-        return Plan("movers", **{k: v for k, v in slots.items() if k != "horizon"},  # type: ignore[arg-type]
-                    ) if slots["dim"] else _no_dim()  # fmt: skip
-    if slots["dim"] is None and slots["top"] is None:
-        return Plan("total", measure=slots["measure"], filters=slots["filters"], period=period)  # type: ignore[arg-type]
-    if slots["dim"] is None:
+        if slots.dim is None:
+            raise Refusal("rising or falling what? (say e.g. 'top 5 services with rising cost')")
+        return replace(slots, horizon=None, top=slots.top or 5)
+    if slots.dim is None and slots.top is None:
+        return Plan("total", measure=slots.measure, filters=slots.filters, period=period)
+    if slots.dim is None:
         raise Refusal("top of what? (say e.g. 'top 5 services')")
-    return Plan("breakdown", measure=slots["measure"], dim=slots["dim"], filters=slots["filters"],  # type: ignore[arg-type]
-                period=period, top=slots["top"])  # type: ignore[arg-type]  # fmt: skip
-
-
-def _no_dim() -> Plan:
-    raise Refusal("rising or falling what? (say e.g. 'top 5 services with rising cost')")
+    return replace(slots, intent="breakdown", direction=None, horizon=None)

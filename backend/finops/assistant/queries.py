@@ -13,15 +13,21 @@ from finops.assistant.periods import Period, halves, month_start, quarter_start
 from finops.assistant.vocabulary import TEAM_KEYS
 
 MEASURES = {"billed_cost", "effective_cost", "list_cost"}
-COST_COLUMNS = {"service_name", "sub_account_name", "region_id", "service_category",
-                "resource_id", "pricing_category"}  # fmt: skip
+COST_COLUMNS = {
+    "service_name",
+    "sub_account_name",
+    "region_id",
+    "service_category",
+    "resource_id",
+    "pricing_category",
+}
 FINDING_COLUMNS = {"account_id", "service", "finding_type"}
 
 
 def _team_value() -> sql.Composable:
-    return sql.SQL("(SELECT min(t.value) FROM jsonb_each_text(tags) t WHERE t.key = ANY({}))").format(
-        sql.Literal(list(TEAM_KEYS))
-    )
+    return sql.SQL(
+        "(SELECT min(t.value) FROM jsonb_each_text(tags) t WHERE t.key = ANY({}))"
+    ).format(sql.Literal(list(TEAM_KEYS)))
 
 
 def _label(dim: str) -> sql.Composable:

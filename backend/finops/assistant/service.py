@@ -42,8 +42,13 @@ def ask(
         row_limit=settings.sql_row_limit,
     )
     answer = _answer(question, runner, settings=settings, as_of=as_of)
-    _log(answer, asker=asker, settings=settings, request_id=request_id,
-         duration_ms=(time.perf_counter() - started) * 1000)  # fmt: skip
+    _log(
+        answer,
+        asker=asker,
+        settings=settings,
+        request_id=request_id,
+        duration_ms=(time.perf_counter() - started) * 1000,
+    )
     return answer
 
 
@@ -89,8 +94,12 @@ def _log(
             action="assistant.ask",
             subject=answer.question[:200],
             run_id=request_id,
-            details={"provider": answer.provider, "refused": answer.refused,
-                     "statements": len(answer.sql), "rows": row_count},  # fmt: skip
+            details={
+                "provider": answer.provider,
+                "refused": answer.refused,
+                "statements": len(answer.sql),
+                "rows": row_count,
+            },
             actor=asker,
             request_id=request_id,
         )

@@ -65,10 +65,16 @@ class Vocabulary:
 
 def load_vocabulary(url: str, *, scope: Scope, timeout_s: float) -> Vocabulary:
     """The names the asker's scope can see (``url``: the console role's)."""
-    result = execute_readonly(url, VOCABULARY_SQL, scope=scope, timeout_s=timeout_s,
-                              row_limit=100_000)  # fmt: skip
-    kinds: dict[str, set[str]] = {"service": set(), "account": set(), "region": set(),
-                                  "team": set(), "as_of": set()}  # fmt: skip
+    result = execute_readonly(
+        url, VOCABULARY_SQL, scope=scope, timeout_s=timeout_s, row_limit=100_000
+    )
+    kinds: dict[str, set[str]] = {
+        "service": set(),
+        "account": set(),
+        "region": set(),
+        "team": set(),
+        "as_of": set(),
+    }
     for kind, value in result.rows:
         if value is not None:
             kinds[str(kind)].add(str(value))

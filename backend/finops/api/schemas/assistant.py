@@ -22,7 +22,7 @@ class AskRequest(BaseModel):
 
 class AnswerPublic(BaseModel):
     question: str
-    refused: bool = Field(description="true: \"I can't answer that\" (no number is given)")
+    refused: bool = Field(description='true: "I can\'t answer that" (no number is given)')
     value: str | None = Field(description="the headline number (a decimal as text), if any")
     columns: list[str]
     rows: list[list[Any]]

@@ -12,7 +12,9 @@ assistant_queries = Table(
     "assistant_queries",
     metadata,
     Column("id", BigInteger, primary_key=True),
-    Column("asked_at", DateTime(timezone=True), nullable=False, server_default=func.clock_timestamp()),
+    Column(
+        "asked_at", DateTime(timezone=True), nullable=False, server_default=func.clock_timestamp()
+    ),
     Column("asker", Text, nullable=False),
     Column("question", Text, nullable=False),
     Column("provider", Text, nullable=False),
