@@ -23,6 +23,7 @@ from finops.cli.export import export_app
 from finops.cli.generate import generate
 from finops.cli.ingest import ingest_app
 from finops.cli.jobs import run_app
+from finops.cli.mcp import mcp
 from finops.cli.policies import policies_app
 from finops.cli.serve import openapi, serve
 from finops.cli.sources import sources_app
@@ -37,7 +38,7 @@ app = typer.Typer(
     no_args_is_help=True,
     pretty_exceptions_enable=False,
 )
-for command in (generate, sql, ask, serve, airflow, demo, openapi):
+for command in (generate, sql, ask, mcp, serve, airflow, demo, openapi):
     app.command()(command)
 for name, group in (
     ("db", db_app),
