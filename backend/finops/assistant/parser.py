@@ -128,7 +128,8 @@ RISING = re.compile(r"\b(rising|rise|risen|grew|grow|growing|increas\w*)\b")
 FALLING = re.compile(r"\b(falling|fall|fell|decreas\w*|dropped|declin\w*|shrank)\b")
 MOM = re.compile(r"\bmom\b|\bmonth[- ]over[- ]month\b")
 FORECAST = re.compile(
-    r"\bforecast\w*\b|\bwill we spend\b|\bend of the (month|quarter)\b|\b(month|quarter)[- ]end\b"
+    r"\bforecast\w*\b|\bwill we spend\b|\bwill\b|\bgoing to\b|\bproject(ed|ion)\b|"
+    r"\bend of the (month|quarter)\b|\b(month|quarter)[- ]end\b"
 )
 
 
@@ -282,6 +283,9 @@ def parse(question: str, vocab: Vocabulary, *, as_of: date) -> Plan:
         horizon = "quarter" if period.name.startswith("this quarter") else "month"
         period = None
     filters, text = _filters(text, vocab)
+    columns = [column for column, _value in filters]
+    if len(set(columns)) != len(columns):
+        raise Refusal("only one value per filter (one service, one account, ...) is understood")
     measure, text = _measure(text, filters)
     top_match, text = _take(TOP.pattern, text)
     top = _number(next(g for g in top_match.groups() if g)) if top_match else None
