@@ -42,6 +42,16 @@ def test_ask_over_http_is_scoped(assistant_settings: Settings) -> None:
             "/api/v1/assistant/ask", json={"question": "drop table costs"}, headers=headers
         )
         anonymous = client.post("/api/v1/assistant/ask", json={"question": "spend"})
+        odd = client.post(
+            "/api/v1/assistant/ask",
+            content='{"as_of": "1970-01-01", "question": "\\ud9c2\\udf75 x\\u0000"}',
+            headers={**headers, "Content-Type": "application/json"},
+        )
+        odd_text = client.post(
+            "/api/v1/assistant/ask",
+            content='{"question": "spend \\ud9c2 last month\\u0000"}',
+            headers={**headers, "Content-Type": "application/json"},
+        )
     assert response.status_code == 200, response.text
     body = response.json()
     assert Decimal(body["value"]) == mine and mine != whole and mine > 0
@@ -51,6 +61,10 @@ def test_ask_over_http_is_scoped(assistant_settings: Settings) -> None:
     assert refused.status_code == 200 and refused.json()["refused"] is True
     assert refused.json()["value"] is None
     assert anonymous.status_code == 401
+    # a day out of range and text PostgreSQL cannot store: refused or cleaned, never a 5xx
+    assert odd.status_code == 200 and odd.json()["refused"] is True, odd.text
+    assert "outside" in odd.json()["explanation"]
+    assert odd_text.status_code == 200 and odd_text.json()["refused"] is True, odd_text.text
     with psycopg.connect(url) as conn:
         logged = conn.execute(
             "SELECT q.asker, q.row_count, a.request_id IS NOT NULL FROM finops.assistant_queries q "

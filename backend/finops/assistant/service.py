@@ -21,6 +21,9 @@ from finops.warehouse.audit import audit
 from finops.warehouse.scope import Scope
 from finops.warehouse.tables import assistant_queries
 
+EARLIEST, LATEST = date(1971, 1, 1), date(9000, 12, 31)
+"""The days "today" may be: periods reach back ten years and forward a quarter from it."""
+
 
 def ask(
     question: str,
@@ -35,6 +38,8 @@ def ask(
     "today" for relative periods (default: the last day the asker's costs have)."""
     settings = settings or get_settings()
     started = time.perf_counter()
+    # text PostgreSQL can store: no NUL, no lone surrogate (from JSON escapes)
+    question = question.replace("\x00", "").encode("utf-8", "replace").decode("utf-8")
     runner = Runner(
         url=libpq_url(console_url(settings)),
         scope=scope,
@@ -53,6 +58,8 @@ def ask(
 
 
 def _answer(question: str, runner: Runner, *, settings: Settings, as_of: date | None) -> Answer:
+    if as_of is not None and not EARLIEST <= as_of <= LATEST:
+        return refusal(question, f"as_of {as_of} is outside {EARLIEST} .. {LATEST}")
     vocab = load_vocabulary(runner.url, scope=runner.scope, timeout_s=runner.timeout_s)
     day = as_of or (date.fromisoformat(vocab.as_of) if vocab.as_of else None)
     if day is None:
