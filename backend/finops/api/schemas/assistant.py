@@ -16,7 +16,9 @@ class AskRequest(BaseModel):
     question: str = Field(min_length=1, max_length=MAX_QUESTION_CHARS,
                           description="a cost question in plain English")  # fmt: skip
     as_of: date | None = Field(
-        default=None, description="the day taken as today (default: the bill's last day)"
+        default=None,
+        strict=True,  # a YYYY-MM-DD string, not a number of seconds since 1970
+        description="the day taken as today (default: the bill's last day)",
     )
 
 
