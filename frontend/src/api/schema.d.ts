@@ -1444,7 +1444,8 @@ export interface components {
         AskRequest: {
             /**
              * As Of
-             * @description the day taken as today (default: the bill's last day)
+             * Format: date
+             * @description YYYY-MM-DD, the day taken as today (default: the bill's last day)
              */
             as_of?: string | null;
             /**

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -15,10 +14,11 @@ class AskRequest(BaseModel):
 
     question: str = Field(min_length=1, max_length=MAX_QUESTION_CHARS,
                           description="a cost question in plain English")  # fmt: skip
-    as_of: date | None = Field(
+    as_of: str | None = Field(
         default=None,
-        strict=True,  # a YYYY-MM-DD string, not a number of seconds since 1970
-        description="the day taken as today (default: the bill's last day)",
+        pattern=r"^\d{4}-\d{2}-\d{2}$",
+        json_schema_extra={"format": "date"},
+        description="YYYY-MM-DD, the day taken as today (default: the bill's last day)",
     )
 
 
