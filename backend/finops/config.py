@@ -94,6 +94,17 @@ class Settings(SecretSettings):
         default=30, gt=0, description="SQL console queries per user a minute, per API process"
     )
 
+    # the assistant (docs/assistant.md): offline parser, optionally an LLM writing guarded SQL
+    assistant_provider: Literal["offline", "openai", "bedrock"] = Field(
+        default="offline", description="who answers what the offline parser cannot"
+    )
+    assistant_base_url: str | None = Field(
+        default=None, description="OpenAI-compatible API base URL (…/v1)"
+    )
+    assistant_api_key: SecretStr | None = None
+    assistant_model: str = "gpt-4o-mini"
+    assistant_timeout_s: float = Field(default=30.0, gt=0)
+
     # database roles (docs/security.md): the configured URL's user owns the schema and runs the
     # migrations; the platform connects as the application role, the SQL console as its own role
     db_app_role: str = Field(

@@ -35,6 +35,7 @@ BODIES: dict[tuple[str, str], dict[str, Any]] = {
     ("POST", "/api/v1/admin/users"): {"username": "operations-user", "role": "viewer"},
     ("PATCH", "/api/v1/admin/users/{username}"): {"display_name": "Nobody"},
     ("POST", "/api/v1/sql/query"): {"sql": "select count(*) from costs"},
+    ("POST", "/api/v1/assistant/ask"): {"question": "total spend last month"},
     ("POST", "/api/v1/actions/{action_id}/approve"): {"reason": "operations", "digest": "0" * 64},
     ("POST", "/api/v1/actions/{action_id}/reject"): {"reason": "operations", "digest": "0" * 64},
     ("POST", "/api/v1/actions/{action_id}/rollback"): {"reason": "operations"},

@@ -122,6 +122,8 @@ ROUTE_ACCESS: dict[tuple[str, str], Access] = {
     # the SQL console (analysts; rows limited by row-level security to the scope)
     ("POST", f"{V1}/sql/query"): Role.ANALYST,
     ("GET", f"{V1}/sql/tables"): Role.ANALYST,
+    # the assistant (every role; its queries limited by row-level security to the scope)
+    ("POST", f"{V1}/assistant/ask"): Role.VIEWER,
     # the audit trail and the check of its hash chain (approvers; every scope's rows)
     ("GET", f"{V1}/audit"): Role.APPROVER,
     ("GET", f"{V1}/audit/verify"): Role.APPROVER,

@@ -24,6 +24,7 @@ from finops.api.routes import (
     admin,
     allocation,
     anomalies,
+    assistant,
     audit,
     auth,
     budgets,
@@ -58,6 +59,7 @@ api_router.include_router(auth.router)
 api_router.include_router(admin.router)
 api_router.include_router(oidc.router)
 api_router.include_router(sql.router)
+api_router.include_router(assistant.router)
 api_router.include_router(kpi.router)
 api_router.include_router(spend.router)
 api_router.include_router(findings.router)

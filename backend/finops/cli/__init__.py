@@ -13,6 +13,7 @@ import typer
 from finops.cli import common
 from finops.cli.actions import actions_app
 from finops.cli.anomalies import anomalies_app
+from finops.cli.ask import ask
 from finops.cli.audit import audit_app
 from finops.cli.budgets import budgets_app
 from finops.cli.db import db_app
@@ -22,6 +23,7 @@ from finops.cli.export import export_app
 from finops.cli.generate import generate
 from finops.cli.ingest import ingest_app
 from finops.cli.jobs import run_app
+from finops.cli.mcp import mcp
 from finops.cli.policies import policies_app
 from finops.cli.serve import openapi, serve
 from finops.cli.sources import sources_app
@@ -36,7 +38,7 @@ app = typer.Typer(
     no_args_is_help=True,
     pretty_exceptions_enable=False,
 )
-for command in (generate, sql, serve, airflow, demo, openapi):
+for command in (generate, sql, ask, mcp, serve, airflow, demo, openapi):
     app.command()(command)
 for name, group in (
     ("db", db_app),

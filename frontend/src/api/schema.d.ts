@@ -394,6 +394,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/assistant/ask": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Ask
+         * @description Answer one question (the offline parser; the LLM if configured, its SQL guarded), seeing
+         *     only the rows of the caller's team scope; "I can't answer that" rather than a guess. Counted
+         *     against the SQL console's per-user rate limit.
+         */
+        post: operations["ask_api_v1_assistant_ask_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/audit": {
         parameters: {
             query?: never;
@@ -1723,11 +1745,60 @@ export interface components {
             note?: string | null;
             status: components["schemas"]["AnomalyStatus"];
         };
+        /** AnswerPublic */
+        AnswerPublic: {
+            /** Columns */
+            columns: string[];
+            /** Explanation */
+            explanation: string;
+            /** Plan */
+            plan: {
+                [key: string]: unknown;
+            } | null;
+            /**
+             * Provider
+             * @description offline (the parser) or the LLM provider's name
+             */
+            provider: string;
+            /** Question */
+            question: string;
+            /**
+             * Refused
+             * @description true: "I can't answer that" (no number is given)
+             */
+            refused: boolean;
+            /** Rows */
+            rows: unknown[][];
+            /**
+             * Sql
+             * @description the statements run, in order
+             */
+            sql: string[];
+            /**
+             * Value
+             * @description the headline number (a decimal as text), if any
+             */
+            value: string | null;
+        };
         /**
          * ApprovalMode
          * @enum {string}
          */
         ApprovalMode: "manual" | "auto";
+        /** AskRequest */
+        AskRequest: {
+            /**
+             * As Of
+             * Format: date
+             * @description YYYY-MM-DD, the day taken as today (default: the bill's last day)
+             */
+            as_of?: string | null;
+            /**
+             * Question
+             * @description a cost question in plain English
+             */
+            question: string;
+        };
         /**
          * AuditChainPublic
          * @description The hash chain checked from its first row: ``ok`` when every row follows the one before
@@ -6045,6 +6116,120 @@ export interface operations {
             };
             /** @description Invalid parameter or body (each problem located by `loc`) */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorPublic"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorPublic"];
+                };
+            };
+            /** @description The warehouse cannot be reached */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorPublic"];
+                };
+            };
+        };
+    };
+    ask_api_v1_assistant_ask_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AskRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AnswerPublic"];
+                };
+            };
+            /** @description The request cannot be carried out (the message says why) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorPublic"];
+                };
+            };
+            /** @description Not authenticated: no, or no valid, session cookie or API token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorPublic"];
+                };
+            };
+            /** @description The role may not do this (or a session request without its X-CSRF-Token) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorPublic"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorPublic"];
+                };
+            };
+            /** @description Conflict with what exists */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorPublic"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorPublic"];
+                };
+            };
+            /** @description Invalid parameter or body (each problem located by `loc`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorPublic"];
+                };
+            };
+            /** @description Too many login attempts: wait the seconds `Retry-After` says */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
