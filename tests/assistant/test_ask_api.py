@@ -47,6 +47,11 @@ def test_ask_over_http_is_scoped(assistant_settings: Settings) -> None:
             json={"as_of": "1970-01-01", "question": "Total spend last month"},
             headers=headers,
         )
+        impossible = client.post(
+            "/api/v1/assistant/ask",
+            json={"as_of": "0000-00-00", "question": "Total spend last month"},
+            headers=headers,
+        )
     assert response.status_code == 200, response.text
     body = response.json()
     assert Decimal(body["value"]) == mine and mine != whole and mine > 0
@@ -59,6 +64,9 @@ def test_ask_over_http_is_scoped(assistant_settings: Settings) -> None:
     # a day out of the periods' range: a refusal (200), not a 422 or a 5xx
     assert odd.status_code == 200 and odd.json()["refused"] is True, odd.text
     assert "outside" in odd.json()["explanation"]
+    # not a calendar day: refused as a bad parameter before anything runs or is logged
+    assert impossible.status_code == 422, impossible.text
+    assert impossible.json()["detail"][0]["loc"] == ["body", "as_of"]
     with psycopg.connect(url) as conn:
         logged = conn.execute(
             "SELECT asker, row_count, refused FROM finops.assistant_queries "

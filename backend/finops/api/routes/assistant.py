@@ -3,8 +3,6 @@ team scope (row-level security), with the SQL it ran; logged and audited like th
 
 from __future__ import annotations
 
-from datetime import date
-
 from fastapi import APIRouter, Request
 
 from finops.api.deps import PrincipalDep, RequestIdDep, SettingsDep
@@ -34,16 +32,12 @@ def ask(
     _limiter(request).admit(
         principal.actor, per_minute=settings.sql_queries_per_minute, now=time.monotonic()
     )
-    try:
-        as_of = date.fromisoformat(body.as_of) if body.as_of else None
-    except ValueError:
-        as_of = date.min  # not a calendar day: refused by ask as out of range
     answer = ask_question(
         body.question,
         asker=principal.actor,
         scope=principal.scope,
         settings=settings,
-        as_of=as_of,
+        as_of=body.as_of,
         request_id=request_id,
     )
     return AnswerPublic(

@@ -6,6 +6,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from finops.api.params import Day
+
 MAX_QUESTION_CHARS = 1_000
 
 
@@ -14,10 +16,8 @@ class AskRequest(BaseModel):
 
     question: str = Field(min_length=1, max_length=MAX_QUESTION_CHARS,
                           description="a cost question in plain English")  # fmt: skip
-    as_of: str | None = Field(
+    as_of: Day | None = Field(
         default=None,
-        pattern=r"^\d{4}-\d{2}-\d{2}$",
-        json_schema_extra={"format": "date"},
         description="YYYY-MM-DD, the day taken as today (default: the bill's last day)",
     )
 
