@@ -22,6 +22,7 @@ from sqlalchemy import text
 from finops.config import Settings
 from finops.db.engine import AIRFLOW_DB, get_engine, libpq_url, server_url
 from finops.orchestration.airflow_api import AirflowApi
+from finops.orchestration.airflow_env import migrate_metadata
 from finops.orchestration.airflow_runtime import start_airflow, wait_for_run
 from finops.orchestration.processes import ProcessGroup
 from tests.factories.cur2 import Cur2Export
@@ -77,6 +78,21 @@ def _statsd_listener() -> tuple[int, list[str]]:
     return int(sock.getsockname()[1]), lines
 
 
+def _only_billing_ingest(settings: Settings) -> None:
+    """The test session shares one Airflow metadata database: DAGs other tests unpaused, and
+    their runs still queued, would start here too and keep a worker busy (in CI an
+    ``optimization`` task held worker-1 while worker-2 loaded every period). Pause them and end
+    their runs before the workers start."""
+    migrate_metadata(settings)
+    with psycopg.connect(libpq_url(server_url(settings, AIRFLOW_DB))) as conn:
+        conn.execute("UPDATE dag SET is_paused = true WHERE dag_id <> 'billing_ingest'")
+        conn.execute(
+            "UPDATE task_instance SET state = 'failed' "
+            "WHERE state IN ('scheduled', 'queued', 'running', 'up_for_retry')"
+        )
+        conn.execute("UPDATE dag_run SET state = 'failed' WHERE state IN ('queued', 'running')")
+
+
 def test_billing_periods_load_on_two_celery_workers(
     fresh_settings: Settings, tmp_path: Path
 ) -> None:
@@ -94,6 +110,7 @@ def test_billing_periods_load_on_two_celery_workers(
             "airflow_statsd_port": statsd_port,
         }
     )
+    _only_billing_ingest(settings)
     group = ProcessGroup(tmp_path / "logs")
     try:
         port = broker.rsplit(":", 1)[1].split("/")[0]
