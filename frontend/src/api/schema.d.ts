@@ -1789,7 +1789,6 @@ export interface components {
         AskRequest: {
             /**
              * As Of
-             * Format: date
              * @description YYYY-MM-DD, the day taken as today (default: the bill's last day)
              */
             as_of?: string | null;
