@@ -5,6 +5,10 @@ resolved once per run (the ``run_date`` param, else the latest charge day). Fore
 thresholds use the cost_forecast job's stored forecast for the same run date when there is
 one, else a moving-average forecast with month-start fees; notifications go out by webhook and
 email with retries and are recorded in notification_log.
+
+Before the check, the ``write_insights`` task writes the weekly and monthly spend summaries of
+every scope as of the same day (finops.insights, docs/assistant.md), so a budget notification
+carries its scope's summary of the day.
 """
 
 from __future__ import annotations
@@ -32,10 +36,15 @@ from airflow.sdk import dag, task
 )
 def budget_check() -> None:
     @task
+    def write_insights(run_date: str) -> dict[str, object]:
+        return run_job("insights", run_date)
+
+    @task(trigger_rule="all_done")  # a failed summary never holds back the budget alerts
     def check_budgets(run_date: str) -> dict[str, object]:
         return run_job("budgets", run_date)
 
-    check_budgets(resolve_run_date())
+    run_date = resolve_run_date()
+    write_insights(run_date) >> check_budgets(run_date)
 
 
 budget_check()

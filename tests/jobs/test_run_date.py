@@ -65,6 +65,7 @@ def test_every_analytics_job_is_a_keyword_only_function_of_its_run_date() -> Non
         "kpis",
         "anomalies",
         "forecasts",
+        "insights",
         "budgets",
     ]
     assert set(ANALYTICS_JOBS) == set(JOB_INPUTS)  # every ledgered job, and only those

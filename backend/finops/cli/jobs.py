@@ -157,3 +157,25 @@ def run_budgets_command(date_: AsOfOption = None, force: ForceOption = False) ->
     _reported_job(
         lambda: budgets.run_budgets(run_date=run_date(date_), force=force), budgets.report
     )
+
+
+@run_app.command("insights")
+def run_insights_command(
+    as_of: Annotated[
+        datetime | None,
+        typer.Option(
+            "--as-of",
+            "--date",
+            formats=["%Y-%m-%d"],
+            help="as-of day; default: the latest charge day in the bill (never the clock)",
+        ),
+    ] = None,
+    force: ForceOption = False,
+) -> None:
+    """Weekly and monthly spend summaries per scope (whole bill, account, team), rephrased by
+    the assistant's LLM when one is configured and it keeps every number."""
+    from finops.jobs import insights
+
+    run_job(
+        lambda: insights.run_insights(run_date=run_date(as_of), force=force), insights.lines
+    )

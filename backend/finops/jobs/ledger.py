@@ -58,6 +58,13 @@ INPUT_STATE: dict[str, TextClause] = {
         "WHERE run_date = :as_of ORDER BY scope_key, cost_metric"
     ),
     "remediation": text("SELECT count(*), max(id) FROM finops.remediation_steps"),
+    "anomalies": text(
+        "SELECT count(*), md5(coalesce(string_agg(fingerprint || status || last_run_date::text "
+        "|| run_id, ',' ORDER BY fingerprint), '')) FROM finops.anomaly_incidents"
+    ),
+    "savings": text(
+        "SELECT count(*), max(measured_at)::text, max(run_id) FROM finops.savings_measurements"
+    ),
 }
 SCHEMA_REVISION = text("SELECT version_num FROM public.alembic_version")
 JOB_LOCK = text("SELECT pg_advisory_lock(hashtext('finops.job_runs'), hashtext(:job || :as_of))")
@@ -76,6 +83,15 @@ JOB_INPUTS: dict[str, tuple[str, ...]] = {
     "allocation": ("billing", "inventory"),
     "kpis": ("billing", "findings"),
     "savings": ("billing", "findings", "remediation"),
+    "insights": (
+        "billing",
+        "budgets",
+        "forecasts",
+        "findings",
+        "inventory",
+        "anomalies",
+        "savings",
+    ),
 }
 
 

@@ -18,6 +18,7 @@ from finops.analytics.forecasting.job import period_bounds, scope_key
 from finops.analytics.forecasting.models import ForecastError, forecast_points, moving_average
 from finops.config import Settings, get_settings
 from finops.db.engine import get_engine
+from finops.insights.latest import summary_lines
 from finops.notify.delivery import Delivery, DeliveryRun, Message, NotifySettings, deliver
 from finops.warehouse.audit import audit
 from finops.warehouse.money import CENT, money
@@ -133,7 +134,8 @@ def _notify(
 ) -> list[Delivery]:
     b = status.budget
     key = f"budget:{b.id}:{status.period_start}:{threshold.kind}:{threshold.percent}"
-    message = Message(key, *_message(status, threshold))
+    title, lines = _message(status, threshold)
+    message = Message(key, title, lines + summary_lines(conn, b.scope))
     return [
         deliver(conn, message, channel=channel, target=target, settings=settings, run=run)
         for channel in ("webhook", "email")

@@ -6,7 +6,7 @@ group them by capability."""
 from __future__ import annotations
 
 from finops.warehouse.metadata import metadata
-from finops.warehouse.tables.assistant import assistant_queries
+from finops.warehouse.tables.assistant import assistant_queries, insights
 from finops.warehouse.tables.billing import (
     billing_sources,
     cost_attributes,
@@ -86,6 +86,7 @@ __all__ = [
     "anomaly_incidents",
     "api_tokens",
     "assistant_queries",
+    "insights",
     "audit_chain_head",
     "audit_log",
     "billing_sources",

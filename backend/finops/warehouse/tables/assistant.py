@@ -2,7 +2,19 @@
 
 from __future__ import annotations
 
-from sqlalchemy import BigInteger, Boolean, Column, DateTime, Integer, Numeric, Table, Text, func
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Column,
+    Date,
+    DateTime,
+    Integer,
+    Numeric,
+    Table,
+    Text,
+    UniqueConstraint,
+    func,
+)
 from sqlalchemy.dialects.postgresql import JSONB
 
 from finops.warehouse.metadata import metadata
@@ -24,4 +36,33 @@ assistant_queries = Table(
     Column("duration_ms", Numeric(12, 2), nullable=False),
     Column("refused", Boolean, nullable=False),
     Column("outcome", Text, nullable=False),
+)
+
+# table: written by finops.insights (the insights job), one row per scope and period
+insights = Table(
+    "insights",
+    metadata,
+    Column("id", BigInteger, primary_key=True),
+    Column("scope_kind", Text, nullable=False),
+    Column("scope", JSONB, nullable=False),
+    Column("scope_key", Text, nullable=False),
+    Column("period_kind", Text, nullable=False),
+    Column("period_start", Date, nullable=False),
+    Column("period_end", Date, nullable=False),
+    Column("as_of", Date, nullable=False),
+    Column("currency", Text, nullable=False),
+    Column("title", Text, nullable=False),
+    Column("body", Text, nullable=False),
+    Column("template_body", Text, nullable=False),
+    Column("facts", JSONB, nullable=False),
+    Column("provider", Text, nullable=False),
+    Column("provider_note", Text),
+    Column(
+        "created_at",
+        DateTime(timezone=True),
+        nullable=False,
+        server_default=func.clock_timestamp(),
+    ),
+    Column("run_id", Text, nullable=False),
+    UniqueConstraint("scope_key", "period_kind", "period_start"),
 )
