@@ -16,6 +16,7 @@ PATH_VALUES = {
     "username": "nobody-here",
     "action_id": "987654321",
     "measurement_id": "987654321",
+    "insight_id": "987654321",
     "resource_id": "i-0123456789abcdef0",
 }
 """A value for each path parameter the API has (a new one fails :func:`api_operations`)."""

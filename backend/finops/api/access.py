@@ -13,7 +13,7 @@ to the caller's scope); anomaly feedback (acknowledge, resolve, false positive) 
 for analysts, who investigate costs (viewers only look); remediation proposals are read by
 viewers, and approved, rejected, executed and rolled back by approvers (and admins: the ladder),
 row-level security keeping a scoped approver to the proposals of their accounts; realized
-savings (measurements, rollups) are read by viewers; budgets are admin (they send alerts to
+savings (measurements, rollups) and the written spend summaries are read by viewers; budgets are admin (they send alerts to
 webhooks and mail); the audit trail (who did what, and the check of
 its hash chain) is for approvers, who answer for the changes it records — it is every team's
 record, not limited by scope; users and everyone's tokens are admin; one's own tokens,
@@ -119,6 +119,9 @@ ROUTE_ACCESS: dict[tuple[str, str], Access] = {
     ("GET", f"{V1}/savings/measurements/{{measurement_id}}"): Role.VIEWER,
     ("GET", f"{V1}/savings/rollup"): Role.VIEWER,
     ("GET", f"{V1}/savings/cumulative"): Role.VIEWER,
+    # written spend summaries (the insights job)
+    ("GET", f"{V1}/insights"): Role.VIEWER,
+    ("GET", f"{V1}/insights/{{insight_id}}"): Role.VIEWER,
     # the SQL console (analysts; rows limited by row-level security to the scope)
     ("POST", f"{V1}/sql/query"): Role.ANALYST,
     ("GET", f"{V1}/sql/tables"): Role.ANALYST,

@@ -33,6 +33,7 @@ from finops.api.routes import (
     findings,
     forecasts,
     health,
+    insights,
     invoices,
     kpi,
     oidc,
@@ -71,6 +72,7 @@ api_router.include_router(optimization.router)
 api_router.include_router(sources.router)
 api_router.include_router(actions.router)
 api_router.include_router(savings.router)
+api_router.include_router(insights.router)
 api_router.include_router(audit.router)
 api_router.include_router(explorer.router)
 api_router.include_router(accounts.router)
