@@ -199,3 +199,50 @@ def test_the_budget_notification_carries_the_summary(
     assert week["body"].strip() in text
     # every number of the summary is in the message
     assert set(number_tokens(week["body"])) <= set(number_tokens(text))
+
+
+def test_the_api_lists_what_the_caller_may_see(
+    written: dict[tuple[str, str], dict[str, Any]], insights_settings: Settings
+) -> None:
+    from fastapi.testclient import TestClient
+
+    from finops.api.main import create_app
+    from finops.auth.roles import Role
+    from finops.warehouse.scope import Scope
+    from tests.factories.identity import BASE_URL, add_token, add_user, bearer
+
+    team = sorted(k[0] for k in written if k[0].startswith("tag:tag:team="))[0].split("=", 1)[1]
+    account = sorted(k[0] for k in written if k[0].startswith("account:"))[0].split("=", 1)[1]
+    callers = {
+        "all": Scope(),
+        "team": Scope(tags={"team": frozenset({team})}),
+        "account": Scope(accounts=frozenset({account})),
+    }
+    headers = {}
+    for name, scope in callers.items():
+        add_user(insights_settings, f"ins-{name}", Role.VIEWER, scope=scope)
+        headers[name] = bearer(add_token(insights_settings, f"ins-{name}", name=f"ins-{name}"))
+    app = create_app(settings=insights_settings, frontend_dist=None)
+    seen: dict[str, set[tuple[str, str]]] = {}
+    with TestClient(app, base_url=BASE_URL) as client:
+        for name in callers:
+            body = client.get("/api/v1/insights?limit=500", headers=headers[name]).json()
+            assert body["count"] == len(body["data"])
+            seen[name] = {(i["scope_key"], i["period_kind"]) for i in body["data"]}
+        weekly = client.get(
+            "/api/v1/insights?period=week&scope_kind=total", headers=headers["all"]
+        ).json()
+        total_id = written[("total:", "week")]["id"]
+        one = client.get(f"/api/v1/insights/{total_id}", headers=headers["all"])
+        hidden = client.get(f"/api/v1/insights/{total_id}", headers=headers["team"])
+        paged = client.get("/api/v1/insights?limit=2&offset=1", headers=headers["all"]).json()
+    assert seen["all"] == set(written)
+    assert seen["team"] == {(f"tag:tag:team={team}", "week"), (f"tag:tag:team={team}", "month")}
+    assert seen["account"] == {(f"account:account={account}", p) for p in ("week", "month")}
+    assert [i["id"] for i in weekly["data"]] == [total_id] and weekly["count"] == 1
+    assert one.status_code == 200 and one.json()["body"] == written[("total:", "week")]["body"]
+    assert Decimal(one.json()["facts"]["current"]) == Decimal(
+        written[("total:", "week")]["facts"]["current"]
+    )
+    assert hidden.status_code == 404
+    assert paged["count"] == len(written) and len(paged["data"]) == 2
