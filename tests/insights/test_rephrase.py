@@ -10,6 +10,7 @@ import re
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import ClassVar
 
 import pytest
 from pydantic import SecretStr
@@ -30,7 +31,7 @@ KEY = "insights-key-42"
 
 class Script:
     mode = "keep"
-    prompts: list[str] = []
+    prompts: ClassVar[list[str]] = []
 
 
 def _spend(template: str) -> str:
@@ -41,7 +42,9 @@ def _spend(template: str) -> str:
 
 def _reply(template: str) -> str:
     if Script.mode == "keep":
-        return "Here is how your cloud spend went.\n\n" + template.replace("Spend this", "Costs this")
+        return "Here is how your cloud spend went.\n\n" + template.replace(
+            "Spend this", "Costs this"
+        )
     if Script.mode == "change":  # the period's spend, one digit more
         return template.replace(f"was {_spend(template)}", f"was 9{_spend(template)}", 1)
     if Script.mode == "add":

@@ -32,7 +32,9 @@ def _sql(settings: Settings, query: str, params: dict[str, Any]) -> list[tuple[A
         return conn.execute(query, params).fetchall()
 
 
-def _by(settings: Settings, column: str, days: tuple[date, date], where: str, params: dict[str, Any]) -> dict[str, Decimal]:
+def _by(
+    settings: Settings, column: str, days: tuple[date, date], where: str, params: dict[str, Any]
+) -> dict[str, Decimal]:
     rows = _sql(
         settings,
         f"SELECT {column}, sum(billed_cost) FROM finops.costs WHERE charge_period_start >= "
@@ -42,11 +44,25 @@ def _by(settings: Settings, column: str, days: tuple[date, date], where: str, pa
     return {str(k): Decimal(v) for k, v in rows}
 
 
-def _expected(settings: Settings, cur: tuple[date, date], prev: tuple[date, date], where: str = "", params: dict[str, Any] | None = None, *, accounts: bool = True) -> dict[str, Any]:
+def _expected(
+    settings: Settings,
+    cur: tuple[date, date],
+    prev: tuple[date, date],
+    where: str = "",
+    params: dict[str, Any] | None = None,
+    *,
+    accounts: bool = True,
+) -> dict[str, Any]:
     params = params or {}
     cent = Decimal("0.01")
-    now = {d: _by(settings, c, cur, where, params) for d, c in (("service", "service_name"), ("account", "sub_account_id"))}
-    before = {d: _by(settings, c, prev, where, params) for d, c in (("service", "service_name"), ("account", "sub_account_id"))}
+    now = {
+        d: _by(settings, c, cur, where, params)
+        for d, c in (("service", "service_name"), ("account", "sub_account_id"))
+    }
+    before = {
+        d: _by(settings, c, prev, where, params)
+        for d, c in (("service", "service_name"), ("account", "sub_account_id"))
+    }
     deltas = []
     for dimension in ("service", "account") if accounts else ("service",):
         for name in set(now[dimension]) | set(before[dimension]):
@@ -156,14 +172,22 @@ def test_account_and_team_summaries(
         account = key.split("=", 1)[1]
         row = written[(key, "week")]
         expected = _expected(
-            insights_settings, WEEK, PREVIOUS_WEEK, "AND sub_account_id = %(a)s", {"a": account},
+            insights_settings,
+            WEEK,
+            PREVIOUS_WEEK,
+            "AND sub_account_id = %(a)s",
+            {"a": account},
             accounts=False,
         )
         _check(row["facts"], expected, row["body"])
     for key in teams:
         team = key.split("=", 1)[1]
         row = written[(key, "month")]
-        _check(row["facts"], _expected(insights_settings, MONTH, PREVIOUS_MONTH, TEAM, {"team": team}), row["body"])
+        _check(
+            row["facts"],
+            _expected(insights_settings, MONTH, PREVIOUS_MONTH, TEAM, {"team": team}),
+            row["body"],
+        )
     # each period: the whole bill, the accounts, the teams and the cost centers
     assert any(k[0].startswith("tag:tag:cost-center=") for k in written)
 

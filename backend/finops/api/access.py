@@ -13,8 +13,8 @@ to the caller's scope); anomaly feedback (acknowledge, resolve, false positive) 
 for analysts, who investigate costs (viewers only look); remediation proposals are read by
 viewers, and approved, rejected, executed and rolled back by approvers (and admins: the ladder),
 row-level security keeping a scoped approver to the proposals of their accounts; realized
-savings (measurements, rollups) and the written spend summaries are read by viewers; budgets are admin (they send alerts to
-webhooks and mail); the audit trail (who did what, and the check of
+savings (measurements, rollups) and the written spend summaries are read by viewers; budgets
+are admin (they send alerts to webhooks and mail); the audit trail (who did what, and the check of
 its hash chain) is for approvers, who answer for the changes it records — it is every team's
 record, not limited by scope; users and everyone's tokens are admin; one's own tokens,
 ``/auth/me`` and logout need any login; health, metrics, the API documentation and the built

@@ -176,6 +176,4 @@ def run_insights_command(
     the assistant's LLM when one is configured and it keeps every number."""
     from finops.jobs import insights
 
-    run_job(
-        lambda: insights.run_insights(run_date=run_date(as_of), force=force), insights.lines
-    )
+    run_job(lambda: insights.run_insights(run_date=run_date(as_of), force=force), insights.lines)

@@ -183,18 +183,29 @@ def _anomalies(conn: Connection, facts: Facts) -> None:
     ).all()
     facts.anomaly_count = len(rows)
     facts.anomalies = [
-        AnomalyFact(dict(r.scope), r.first_day, min(r.last_day, facts.period.through), cents(r.impact), r.severity)
+        AnomalyFact(
+            dict(r.scope),
+            r.first_day,
+            min(r.last_day, facts.period.through),
+            cents(r.impact),
+            r.severity,
+        )
         for r in rows[:TOP]
     ]
 
 
 def _budget_scope(budget: Budget) -> dict[str, str]:
-    return {(tag_dimension(k[4:]) if k.startswith("tag:") else k): v for k, v in budget.scope.items()}
+    return {
+        (tag_dimension(k[4:]) if k.startswith("tag:") else k): v for k, v in budget.scope.items()
+    }
 
 
 def _budgets(conn: Connection, facts: Facts) -> None:
     as_of = facts.period.through
-    wanted = {(tag_dimension(k[4:]) if k.startswith("tag:") else k): v for k, v in facts.scope.scope.items()}
+    wanted = {
+        (tag_dimension(k[4:]) if k.startswith("tag:") else k): v
+        for k, v in facts.scope.scope.items()
+    }
     for budget in load_budgets(conn):
         if _budget_scope(budget) != wanted:
             continue
@@ -224,12 +235,16 @@ def _budgets(conn: Connection, facts: Facts) -> None:
 def _savings(conn: Connection, facts: Facts) -> None:
     params = {"as_of": facts.period.through, **_params(facts.scope)}
     rows = [
-        r for r in conn.execute(text(QUERIES["findings"]), params).all() if r.currency == facts.currency
+        r
+        for r in conn.execute(text(QUERIES["findings"]), params).all()
+        if r.currency == facts.currency
     ]
     facts.finding_count = len(rows)
     facts.open_savings = cents(sum((r.estimated_monthly_savings for r in rows), Decimal(0)))
     facts.findings = [
-        FindingFact(r.finding_type, r.resource_id or "", r.account_id, cents(r.estimated_monthly_savings))
+        FindingFact(
+            r.finding_type, r.resource_id or "", r.account_id, cents(r.estimated_monthly_savings)
+        )
         for r in rows[:TOP]
     ]
     realized, count = conn.execute(text(QUERIES["realized"]), params).one()

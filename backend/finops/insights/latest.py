@@ -19,7 +19,7 @@ def scope_of_budget(scope: dict[str, str]) -> InsightScope | None:
         return TOTAL
     if len(scope) != 1:
         return None
-    (key, value), = scope.items()
+    ((key, value),) = scope.items()
     if key == "account":
         return account_scope(value)
     if key.startswith("tag:"):

@@ -44,10 +44,7 @@ def _headline(facts: Facts) -> str:
     p, c = facts.period, facts.currency
     change = facts.current - facts.previous
     where = "this week" if p.kind == "week" else "this month"
-    line = (
-        f"Spend {where} ({p.start} to {p.through}, {p.days} days) was "
-        f"{amount(facts.current, c)}"
-    )
+    line = f"Spend {where} ({p.start} to {p.through}, {p.days} days) was {amount(facts.current, c)}"
     if change == 0:
         return line + f", the same as the same days before ({amount(facts.previous, c)})."
     way = "up" if change > 0 else "down"

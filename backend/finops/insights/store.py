@@ -14,11 +14,11 @@ from typing import Any
 from sqlalchemy import Connection
 from sqlalchemy.dialects.postgresql import insert
 
+from finops.config import Settings
 from finops.insights.facts import Facts, gather, scopes
 from finops.insights.render import body, title
 from finops.insights.rephrase import Prose, rephrase
 from finops.insights.scopes import PERIOD_KINDS, period_of
-from finops.config import Settings
 from finops.warehouse.tables import insights
 
 
@@ -78,7 +78,5 @@ def write_insights(
             template = body(facts)
             prose = rephrase(template, settings=settings)
             write_summary(conn, facts, prose=prose, template=template, run_id=run_id)
-            written.append(
-                Written(scope.key, kind, period.start, prose.provider, prose.note)
-            )
+            written.append(Written(scope.key, kind, period.start, prose.provider, prose.note))
     return written
