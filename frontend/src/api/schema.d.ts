@@ -895,6 +895,47 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/insights": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read Insights
+         * @description The summaries in the caller's scope, latest period first (then by scope), one page at a
+         *     time; ``count`` counts every summary matching the filters.
+         */
+        get: operations["read_insights_api_v1_insights_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/insights/{insight_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read Insight
+         * @description One summary with its text and the numbers it states.
+         */
+        get: operations["read_insight_api_v1_insights__insight_id__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/kpi/summary": {
         parameters: {
             query?: never;
@@ -2683,6 +2724,92 @@ export interface components {
         HealthPublic: {
             /** Status */
             status: string;
+        };
+        /**
+         * InsightPeriod
+         * @enum {string}
+         */
+        InsightPeriod: "week" | "month";
+        /** InsightPublic */
+        InsightPublic: {
+            /**
+             * As Of
+             * Format: date
+             * @description the day the summary covers its period through
+             */
+            as_of: string;
+            /**
+             * Body
+             * @description the summary in markdown
+             */
+            body: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Currency */
+            currency: string;
+            /**
+             * Facts
+             * @description the numbers it states (amounts as decimals)
+             */
+            facts: {
+                [key: string]: unknown;
+            };
+            /** Id */
+            id: number;
+            /**
+             * Period End
+             * Format: date
+             */
+            period_end: string;
+            period_kind: components["schemas"]["InsightPeriod"];
+            /**
+             * Period Start
+             * Format: date
+             */
+            period_start: string;
+            /**
+             * Provider
+             * @description template, or the LLM provider that rephrased it
+             */
+            provider: string;
+            /**
+             * Provider Note
+             * @description why the template text was kept
+             */
+            provider_note: string | null;
+            /**
+             * Scope
+             * @description {} (the whole bill), {"account": id} or {"tag:<key>": value}
+             */
+            scope: {
+                [key: string]: string;
+            };
+            /**
+             * Scope Key
+             * @description the scope as text (total:, account:account=…)
+             */
+            scope_key: string;
+            scope_kind: components["schemas"]["InsightScopeKind"];
+            /** Title */
+            title: string;
+        };
+        /**
+         * InsightScopeKind
+         * @enum {string}
+         */
+        InsightScopeKind: "total" | "account" | "tag";
+        /** InsightsPublic */
+        InsightsPublic: {
+            /**
+             * Count
+             * @description summaries matching the filters (every page)
+             */
+            count: number;
+            /** Data */
+            data: components["schemas"]["InsightPublic"][];
         };
         /** InvoicePublic */
         InvoicePublic: {
@@ -8374,6 +8501,186 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ForecastsPublic"];
+                };
+            };
+            /** @description The request cannot be carried out (the message says why) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorPublic"];
+                };
+            };
+            /** @description Not authenticated: no, or no valid, session cookie or API token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorPublic"];
+                };
+            };
+            /** @description The role may not do this (or a session request without its X-CSRF-Token) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorPublic"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorPublic"];
+                };
+            };
+            /** @description Invalid parameter or body (each problem located by `loc`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorPublic"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorPublic"];
+                };
+            };
+            /** @description The warehouse cannot be reached */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorPublic"];
+                };
+            };
+        };
+    };
+    read_insights_api_v1_insights_get: {
+        parameters: {
+            query?: {
+                /** @description week or month */
+                period?: components["schemas"]["InsightPeriod"] | null;
+                /** @description total, account or tag */
+                scope_kind?: components["schemas"]["InsightScopeKind"] | null;
+                /** @description one scope by its key (total:, account:account=<id>, tag:tag:team=<v>) */
+                scope?: string | null;
+                /** @description rows per page */
+                limit?: number;
+                /** @description rows to skip */
+                offset?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InsightsPublic"];
+                };
+            };
+            /** @description The request cannot be carried out (the message says why) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorPublic"];
+                };
+            };
+            /** @description Not authenticated: no, or no valid, session cookie or API token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorPublic"];
+                };
+            };
+            /** @description The role may not do this (or a session request without its X-CSRF-Token) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorPublic"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorPublic"];
+                };
+            };
+            /** @description Invalid parameter or body (each problem located by `loc`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorPublic"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorPublic"];
+                };
+            };
+            /** @description The warehouse cannot be reached */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorPublic"];
+                };
+            };
+        };
+    };
+    read_insight_api_v1_insights__insight_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description the summary's id */
+                insight_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InsightPublic"];
                 };
             };
             /** @description The request cannot be carried out (the message says why) */
