@@ -24,6 +24,7 @@ import { ExplorerPage } from "../features/explorer/ExplorerPage";
 import { validateExplorerSearch } from "../features/explorer/search";
 import { ForecastsPage } from "../features/forecasts/ForecastsPage";
 import { validateForecastsSearch } from "../features/forecasts/search";
+import { InsightsPage } from "../features/insights/InsightsPage";
 import { OptimizationPage } from "../features/optimization/OptimizationPage";
 import { validateOptimizationSearch } from "../features/optimization/search";
 import { ResourcesPage } from "../features/resources/ResourcesPage";
@@ -124,6 +125,8 @@ const pages = [
     validateSearch: validateSavingsSearch,
     component: SavingsPage,
   }),
+  // the written spend summaries, linked from the Overview's card (not in the navigation)
+  createRoute({ getParentRoute: () => rootRoute, path: "/insights", component: InsightsPage }),
   createRoute({
     getParentRoute: () => rootRoute,
     path: "/sql",

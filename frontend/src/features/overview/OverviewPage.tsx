@@ -5,6 +5,7 @@ import { useFilters } from "../../api/filters";
 import { QueryView } from "../../components/QueryStatus";
 import { Toolbar } from "../../components/ui";
 import { formatLongDate } from "../../lib/dates";
+import { InsightCard } from "../insights/InsightCard";
 import { FilterBar } from "./FilterBar";
 import { KpiCards } from "./KpiCards";
 import { useKpiSummary } from "./queries";
@@ -93,6 +94,7 @@ function Overview({ filters }: { filters: FiltersPublic }) {
           <TopServices services={summary.data.top_services} currency={summary.data.currency} />
         )}
       </div>
+      <InsightCard />
     </>
   );
 }
