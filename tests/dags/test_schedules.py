@@ -68,3 +68,14 @@ def test_analytics_dags_hang_off_the_ingest_assets() -> None:
         "optimization",
         "savings_tracker",
     }
+
+
+def test_the_budget_check_writes_the_summaries_first() -> None:
+    """The spend summaries are written as of the run date before the budget check, so its
+    notifications carry the day's summary; a failed summary never holds the alerts back."""
+    dag = _bag().dags["budget_check"]
+    assert sorted(dag.task_dict) == ["check_budgets", "resolve_run_date", "write_insights"]
+    check = dag.task_dict["check_budgets"]
+    assert check.upstream_task_ids == {"resolve_run_date", "write_insights"}
+    assert dag.task_dict["write_insights"].upstream_task_ids == {"resolve_run_date"}
+    assert check.trigger_rule == "all_done"

@@ -175,14 +175,15 @@ def _run_analytics(
     for name, job in ANALYTICS_JOBS.items():
         if only is not None and name not in only:
             continue
-        if name == "budgets":
-            created = _demo_budget(settings)
+        if name in ("insights", "budgets") and created is None:  # summaries state the budget
+            created = _demo_budget(settings) or ""
         started = time.monotonic()
         # anomalies: the whole history on the dashboard, not only the two weeks a daily run
         # rewrites
         options = {"report_days": DEMO_ANOMALY_DAYS} if name == "anomalies" else {}
         result = job.run(run_date=run_date, settings=settings, force=force, options=options)
-        line = _demo_line(name, result) + (f"; created {created}" if created else "")
+        made = f"; created {created}" if created and name == "budgets" else ""
+        line = _demo_line(name, result) + made
         console.print(f"[green]✓[/] {name} ({time.monotonic() - started:.0f} s): {line}")
 
 
