@@ -35,13 +35,16 @@ def chat(system: str, user: str, *, settings: Settings) -> str:
     """One completion from the configured provider (OpenAI-compatible HTTP, or Bedrock)."""
     if settings.assistant_provider == "bedrock":
         import boto3
+        from botocore.exceptions import BotoCoreError, ClientError
 
-        client = boto3.client("bedrock-runtime")
-        reply = client.converse(
-            modelId=settings.assistant_model,
-            system=[{"text": system}],
-            messages=[{"role": "user", "content": [{"text": user}]}],
-        )
+        try:
+            reply = boto3.client("bedrock-runtime").converse(
+                modelId=settings.assistant_model,
+                system=[{"text": system}],
+                messages=[{"role": "user", "content": [{"text": user}]}],
+            )
+        except (BotoCoreError, ClientError) as exc:
+            raise FinOpsError(f"Bedrock model {settings.assistant_model}: {exc}") from exc
         return str(reply["output"]["message"]["content"][0]["text"])
     if not settings.assistant_base_url:
         raise FinOpsError("FINOPS_ASSISTANT_BASE_URL is not set (the OpenAI-compatible API)")
