@@ -26,17 +26,21 @@ SYSTEM = (
 FENCE = re.compile(r"```(?:sql)?\s*(.*?)```", re.DOTALL | re.IGNORECASE)
 
 
-def complete(question: str, *, settings: Settings, as_of: date) -> str:
-    system = SYSTEM.format(views=", ".join(sorted(PUBLIC_VIEWS)), today=as_of.isoformat())
+def chat(system: str, user: str, *, settings: Settings) -> str:
+    """One completion of the configured provider (OpenAI-compatible HTTP, or Bedrock) for a
+    system prompt and a user message (also the spend summaries' rephrasing)."""
     if settings.assistant_provider == "bedrock":
         import boto3
+        from botocore.exceptions import BotoCoreError, ClientError
 
-        client = boto3.client("bedrock-runtime")
-        reply = client.converse(
-            modelId=settings.assistant_model,
-            system=[{"text": system}],
-            messages=[{"role": "user", "content": [{"text": question}]}],
-        )
+        try:
+            reply = boto3.client("bedrock-runtime").converse(
+                modelId=settings.assistant_model,
+                system=[{"text": system}],
+                messages=[{"role": "user", "content": [{"text": user}]}],
+            )
+        except (BotoCoreError, ClientError) as exc:
+            raise FinOpsError(f"Bedrock model {settings.assistant_model}: {exc}") from exc
         return str(reply["output"]["message"]["content"][0]["text"])
     if not settings.assistant_base_url:
         raise FinOpsError("FINOPS_ASSISTANT_BASE_URL is not set (the OpenAI-compatible API)")
@@ -49,13 +53,18 @@ def complete(question: str, *, settings: Settings, as_of: date) -> str:
             "temperature": 0,
             "messages": [
                 {"role": "system", "content": system},
-                {"role": "user", "content": question},
+                {"role": "user", "content": user},
             ],
         },
         timeout=settings.assistant_timeout_s,
     )
     response.raise_for_status()
     return str(response.json()["choices"][0]["message"]["content"])
+
+
+def complete(question: str, *, settings: Settings, as_of: date) -> str:
+    system = SYSTEM.format(views=", ".join(sorted(PUBLIC_VIEWS)), today=as_of.isoformat())
+    return chat(system, question, settings=settings)
 
 
 def answer_with_llm(question: str, runner: Runner, *, settings: Settings, as_of: date) -> Answer:

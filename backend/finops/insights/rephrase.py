@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import httpx
 
+from finops.assistant.llm import chat
 from finops.config import Settings
 from finops.errors import FinOpsError
 from finops.insights.render import number_tokens
@@ -29,41 +30,6 @@ class Prose:
     body: str
     provider: str
     note: str | None = None
-
-
-def chat(system: str, user: str, *, settings: Settings) -> str:
-    """One completion from the configured provider (OpenAI-compatible HTTP, or Bedrock)."""
-    if settings.assistant_provider == "bedrock":
-        import boto3
-        from botocore.exceptions import BotoCoreError, ClientError
-
-        try:
-            reply = boto3.client("bedrock-runtime").converse(
-                modelId=settings.assistant_model,
-                system=[{"text": system}],
-                messages=[{"role": "user", "content": [{"text": user}]}],
-            )
-        except (BotoCoreError, ClientError) as exc:
-            raise FinOpsError(f"Bedrock model {settings.assistant_model}: {exc}") from exc
-        return str(reply["output"]["message"]["content"][0]["text"])
-    if not settings.assistant_base_url:
-        raise FinOpsError("FINOPS_ASSISTANT_BASE_URL is not set (the OpenAI-compatible API)")
-    key = settings.assistant_api_key.get_secret_value() if settings.assistant_api_key else ""
-    response = httpx.post(
-        settings.assistant_base_url.rstrip("/") + "/chat/completions",
-        headers={"Authorization": f"Bearer {key}"},
-        json={
-            "model": settings.assistant_model,
-            "temperature": 0,
-            "messages": [
-                {"role": "system", "content": system},
-                {"role": "user", "content": user},
-            ],
-        },
-        timeout=settings.assistant_timeout_s,
-    )
-    response.raise_for_status()
-    return str(response.json()["choices"][0]["message"]["content"])
 
 
 def numbers_differ(template: str, rephrased: str) -> str | None:
