@@ -29,7 +29,10 @@ function insight(id: number, scopeKind: "total" | "account", start: string, body
 const LATEST =
   "Spend this week (2026-10-12 to 2026-10-15, 4 days) was 1,579.48 USD, up 22.00 USD.\n\n" +
   "**Main movers**\n\n- service Amazon EC2: up 20.00 USD (100.00 USD to 120.00 USD)\n" +
-  "- account 111111111111: up 2.00 USD (1.00 USD to 3.00 USD)\n";
+  "- account 111111111111: up 2.00 USD (1.00 USD to 3.00 USD)\n\n" +
+  "**Savings**\n\n2 open findings could save 30.00 USD a month; the largest:\n" +
+  "- idle_instance i-0abc (account 111111111111): 20.00 USD a month\n" +
+  "No realized savings measured yet.\n";
 const WEEKLY = [
   insight(3, "account", "2026-10-12", "Account text"),
   insight(2, "total", "2026-10-12", LATEST),
@@ -66,7 +69,11 @@ describe("InsightCard", () => {
     expect(card.getAllByRole("listitem").map((li) => li.textContent)).toEqual([
       "service Amazon EC2: up 20.00 USD (100.00 USD to 120.00 USD)",
       "account 111111111111: up 2.00 USD (1.00 USD to 3.00 USD)",
+      "idle_instance i-0abc (account 111111111111): 20.00 USD a month",
     ]);
+    // a list inside a section: the lines around it stay paragraphs of their own
+    expect(card.getByText("No realized savings measured yet.").tagName).toBe("P");
+    expect(card.getAllByRole("list")).toHaveLength(2);
     expect(card.getByText("Rephrased by openai; the numbers are checked.")).toBeInTheDocument();
     const asked = requests.find((u) => u.pathname === "/api/v1/insights");
     expect(asked?.searchParams.get("period")).toBe("week");

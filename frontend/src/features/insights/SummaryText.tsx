@@ -20,15 +20,32 @@ function inline(line: string): ReactNode {
   return parts.map((part, i) => (i % 2 === 1 ? <strong key={i}>{part}</strong> : part));
 }
 
+/** A block's lines: runs of `- ` items as a list, the other lines as paragraphs. */
 function Block({ lines }: { lines: string[] }) {
-  if (lines.every((l) => l.startsWith("- "))) {
-    return (
-      <ul className="m-0 list-disc pl-5">
-        {lines.map((l, i) => (
-          <li key={i}>{inline(l.slice(2))}</li>
-        ))}
-      </ul>
-    );
+  const runs: { list: boolean; lines: string[] }[] = [];
+  for (const line of lines) {
+    const list = line.startsWith("- ");
+    const last = runs.at(-1);
+    if (last !== undefined && last.list === list) last.lines.push(line);
+    else runs.push({ list, lines: [line] });
   }
-  return <p className="m-0">{inline(lines.join(" "))}</p>;
+  return (
+    <>
+      {runs.map((run, index) =>
+        run.list ? (
+          <ul key={index} className="m-0 list-disc pl-5">
+            {run.lines.map((l, i) => (
+              <li key={i}>{inline(l.slice(2))}</li>
+            ))}
+          </ul>
+        ) : (
+          run.lines.map((l, i) => (
+            <p key={`${index}-${i}`} className="m-0">
+              {inline(l)}
+            </p>
+          ))
+        ),
+      )}
+    </>
+  );
 }
