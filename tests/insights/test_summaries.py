@@ -223,6 +223,39 @@ def test_the_budget_notification_carries_the_summary(
     assert week["body"].strip() in text
     # every number of the summary is in the message
     assert set(number_tokens(week["body"])) <= set(number_tokens(text))
+    (email,) = _sql(
+        insights_settings,
+        "SELECT payload FROM finops.notification_log WHERE channel = 'email'",
+        {},
+    )
+    assert email[0]["subject"] == payload["text"].split("\n", 1)[0]
+    assert f"*{week['title']}* (as of 2026-10-15)" in email[0]["body"]
+    assert week["body"].strip() in email[0]["body"]
+
+
+def test_finops_run_insights(
+    written: dict[tuple[str, str], dict[str, Any]], insights_settings: Settings
+) -> None:
+    import os
+    import subprocess
+    import sys
+
+    from finops.db.engine import server_url
+
+    env = dict(os.environ, FINOPS_DATABASE_URL=server_url(insights_settings))
+    command = [sys.executable, "-m", "finops", "run", "insights", "--as-of", "2026-10-15"]
+    run = subprocess.run(
+        [*command, "--force"], env=env, capture_output=True, text=True, timeout=300
+    )
+    assert run.returncode == 0, run.stderr[-3000:]
+    assert (
+        f"insights as of 2026-10-15: {len(written)} summaries written (weekly and monthly; "
+        f"prose by template {len(written)})"
+    ) in " ".join(run.stdout.split())
+    assert "template kept: no LLM provider configured" in " ".join(run.stdout.split())
+    assert {k: v["body"] for k, v in _rows(insights_settings).items()} == {
+        k: v["body"] for k, v in written.items()
+    }
 
 
 def test_the_api_lists_what_the_caller_may_see(
