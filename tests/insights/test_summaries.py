@@ -130,7 +130,16 @@ def test_anomalies_findings_and_budget_in_the_summary(
         "AND last_day >= %(start)s",
         {"start": MONTH[0], "end": MONTH[1]},
     )[0:1]
-    assert facts["anomaly_count"] == anomalies[0]
+    assert facts["anomaly_count"] == anomalies[0] > 0
+    (largest,) = _sql(
+        insights_settings,
+        "SELECT abs(impact), CASE WHEN impact >= 0 THEN 'above' ELSE 'below' END "
+        "FROM finops.anomaly_incidents WHERE first_day <= %(end)s AND last_day >= %(start)s "
+        "ORDER BY abs(impact) DESC LIMIT 1",
+        {"start": MONTH[0], "end": MONTH[1]},
+    )
+    month_body = written[("total:", "month")]["body"]
+    assert f"{amount(largest[0], 'USD')} {largest[1]} the expected" in month_body
     (open_savings,) = _sql(
         insights_settings,
         "SELECT count(*), round(coalesce(sum(estimated_monthly_savings), 0), 2) "

@@ -78,8 +78,8 @@ def _anomalies(facts: Facts) -> list[str]:
     for a in facts.anomalies:
         where = ", ".join(f"{k} {v}" for k, v in sorted(a.scope.items())) or "the whole bill"
         lines.append(
-            f"- {where}, {a.first_day} to {a.last_day}: {amount(a.impact, c)} "
-            f"against the expected ({a.severity})"
+            f"- {where}, {a.first_day} to {a.last_day}: {amount(a.impact.copy_abs(), c)} "
+            f"{'above' if a.impact >= 0 else 'below'} the expected ({a.severity})"
         )
     return lines
 

@@ -1,8 +1,8 @@
-"""Write the summaries of a day (every scope, week and month) and read the latest of a scope.
+"""Write the summaries of a day (every scope, week and month).
 
 A summary is unique per scope and period: writing it again replaces it in place (same id), so
-a rerun for the same day and data changes only ``as_of``-independent nothing, and a later day
-in the same period rewrites it with the period's days so far."""
+a rerun for the same day and data writes the same text, and a later day in the same period
+rewrites it with the period's days so far."""
 
 from __future__ import annotations
 
