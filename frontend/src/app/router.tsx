@@ -11,6 +11,8 @@ import { AccountPage } from "../features/account/AccountPage";
 import { ActionsPage } from "../features/actions/ActionsPage";
 import { validateActionsSearch } from "../features/actions/search";
 import { AdminPage } from "../features/admin/AdminPage";
+import { AskPage } from "../features/ask/AskPage";
+import { validateAskSearch } from "../features/ask/search";
 import { AnomaliesPage } from "../features/anomalies/AnomaliesPage";
 import { validateAnomaliesSearch } from "../features/anomalies/search";
 import { AuditPage } from "../features/audit/AuditPage";
@@ -123,6 +125,12 @@ const pages = [
     path: "/savings",
     validateSearch: validateSavingsSearch,
     component: SavingsPage,
+  }),
+  createRoute({
+    getParentRoute: () => rootRoute,
+    path: "/ask",
+    validateSearch: validateAskSearch,
+    component: AskPage,
   }),
   createRoute({
     getParentRoute: () => rootRoute,
