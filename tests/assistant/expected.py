@@ -36,6 +36,8 @@ def _label(dim: str) -> str:
         return "to_char(charge_period_start, 'YYYY-MM-DD')"
     if dim == "month":
         return "to_char(charge_period_start, 'YYYY-MM')"
+    if dim == "x_usage_type":  # lines with no usage type carry ''
+        return "nullif(x_usage_type, '')"
     return dim
 
 
@@ -157,18 +159,25 @@ def _total(conn: psycopg.Connection, filters, start: date, end: date) -> Decimal
     ).fetchone()[0]
 
 
+def _cents(amount: Decimal) -> Decimal:
+    """The budget check reports spend in cents."""
+    return amount.quantize(Decimal("0.01"), ROUND_HALF_UP)
+
+
 def _pct(part: Decimal, whole: Decimal) -> Decimal:
     return (part * 100 / whole).quantize(Decimal("0.01"), ROUND_HALF_UP)
 
 
 def _status_expected(conn: psycopg.Connection, spec: object) -> tuple[Decimal | None, list]:
     if isinstance(spec, q.BudgetStatus):
-        rows = [(name, _total(conn, f, spec.start, spec.end)) for name, _a, f in spec.budgets]
+        rows = [
+            (name, _cents(_total(conn, f, spec.start, spec.end))) for name, _a, f in spec.budgets
+        ]
         amounts = {name: Decimal(amount) for name, amount, _f in spec.budgets}
         over = sum(1 for name, actual in rows if actual > amounts[name])
         return Decimal(over), sorted(rows)
     if isinstance(spec, q.BudgetLeft):
-        actual = _total(conn, spec.filters, spec.start, spec.end)
+        actual = _cents(_total(conn, spec.filters, spec.start, spec.end))
         return Decimal(spec.amount) - actual, []
     if isinstance(spec, q.SpUtilization):
         fee, used = conn.execute(

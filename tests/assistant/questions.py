@@ -106,7 +106,8 @@ class Forecast:
 @dataclass(frozen=True)
 class BudgetStatus:
     """Rows (budget, actual) of the monthly budgets by name, actual = the costs of its scope
-    this month to date; value = how many are over (actual > amount)."""
+    this month to date in cents (as the budget check reports it); value = how many are over
+    (actual > amount)."""
 
     budgets: tuple[tuple[str, str, tuple[tuple[str, str], ...]], ...]  # (name, amount, filters)
     start: date
@@ -115,7 +116,7 @@ class BudgetStatus:
 
 @dataclass(frozen=True)
 class BudgetLeft:
-    """value = the budget's amount minus the costs of its scope this month to date."""
+    """value = the budget's amount minus the costs of its scope this month to date (in cents)."""
 
     name: str
     amount: str

@@ -206,7 +206,7 @@ def _filters(text: str, vocab: Vocabulary) -> tuple[list[tuple[str, str]], str]:
             filters.append(("service_name", name))
     for name in sorted(vocab.accounts, key=len, reverse=True):
         pattern = r"(?:(?:the )?account )?(?<![\w-])" + re.escape(name.lower()) + r"(?![\w-])"
-        found, text = _take(pattern + r"(?: account)?", text)
+        found, text = _take(pattern + r"(?: account)?(?:'s)?", text)
         if found:
             filters.append(("sub_account_name", name))
     for name in sorted(vocab.regions, key=len, reverse=True):

@@ -18,10 +18,10 @@ BUDGETS = (
     "WHERE period = 'monthly'{only} ORDER BY name"
 )
 SP_UTILIZATION = (
-    "SELECT coalesce(sum(billed_cost) FILTER (WHERE x_line_item_type = "
-    "'SavingsPlanRecurringFee'), 0) AS committed_cost, coalesce(sum(effective_cost) FILTER "
-    "(WHERE x_line_item_type = 'SavingsPlanCoveredUsage'), 0) AS used_cost FROM finops.costs "
-    "WHERE commitment_discount_type = 'Savings Plan' AND {w}"
+    "SELECT coalesce(sum(effective_cost) FILTER (WHERE x_line_item_type = "
+    "'SavingsPlanCoveredUsage'), 0) AS used_cost, coalesce(sum(billed_cost) FILTER "
+    "(WHERE x_line_item_type = 'SavingsPlanRecurringFee'), 0) AS committed_cost "
+    "FROM finops.costs WHERE commitment_discount_type = 'Savings Plan' AND {w}"
 )
 COVERAGE = (
     "SELECT coalesce(sum(list_cost) FILTER (WHERE x_line_item_type IN ('DiscountedUsage', "
@@ -31,7 +31,7 @@ COVERAGE = (
     "'SavingsPlanCoveredUsage') AND {w}"
 )
 DRIVERS = (
-    "SELECT label, change FROM (SELECT {prefix} || coalesce({col}, '(none)') AS label, "
+    "SELECT label, change FROM (SELECT {prefix} || coalesce(nullif({col}, ''), '(none)') AS label, "
     "sum(CASE WHEN charge_period_start >= {mid} THEN {m} ELSE -{m} END) AS change "
     "FROM finops.costs WHERE {w} GROUP BY 1) g WHERE change {cmp} 0 "
     "ORDER BY change {dir}, label LIMIT {n}"

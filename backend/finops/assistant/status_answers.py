@@ -79,7 +79,7 @@ def _commitments(plan: Plan, runner: Runner, ran: list[str], answer: Answer) -> 
             f"{answer.value} %: {part:,.2f} of the {whole:,.2f} committed was used (the "
             "commitments' recurring fees against the amortized cost of the usage they covered)."
         )
-        answer.rows = [(whole, part, answer.value)]
+        answer.rows = [(whole, part, answer.value)]  # committed, used, %
     else:
         answer.columns = ["covered_list_cost", "eligible_list_cost", "coverage_pct"]
         answer.explanation = (
