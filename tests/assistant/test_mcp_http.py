@@ -137,7 +137,7 @@ def test_mcp_over_streamable_http(assistant_settings: Settings, tmp_path: Path) 
     assert names >= TOOLS
     assert Decimal(results["ask_question"]["value"]) == total
     assert len(results["spend"]["rows"]) == 3
-    for name in ("movers", "anomalies", "forecast", "savings"):
+    for name in ("movers", "anomalies", "forecast", "savings", "budgets", "commitments", "why"):
         assert results[name]["refused"] is False, (name, results[name])
     assert results["query"]["rows"] == [[str(count)]]
     # the team-scoped viewer: its team's total, and no SQL

@@ -95,6 +95,16 @@ def build_server(
         answer = ask(question, asker=who.actor, scope=who.scope, settings=settings, as_of=as_of)
         return _public(answer)
 
+    _question_tools(server, _ask)
+    _status_tools(server, _ask)
+    _sql_tools(server, settings, current)
+    return server
+
+
+Asker = Callable[[str], dict[str, Any]]
+
+
+def _question_tools(server: MCPServer, _ask: Asker) -> None:
     @server.tool(description="Answer a cost question in plain English, with the SQL it ran")
     def ask_question(question: str) -> dict[str, Any]:
         return _ask(question)
@@ -124,6 +134,35 @@ def build_server(
     def savings(dimension: str = "finding type") -> dict[str, Any]:
         return _ask(f"savings by {dimension}")
 
+
+def _status_tools(server: MCPServer, _ask: Asker) -> None:
+    @server.tool(
+        description="This month's budget status (which budgets are over), or with a budget's "
+        "name how much of it is left"
+    )
+    def budgets(budget: str = "") -> dict[str, Any]:
+        if budget:
+            return _ask(f"how much of the {budget} budget is left")
+        return _ask("are we over budget this month")
+
+    @server.tool(
+        description="Savings Plan utilization (measure 'utilization') or commitment coverage "
+        "('coverage') over a period"
+    )
+    def commitments(period: str = "last month", measure: str = "utilization") -> dict[str, Any]:
+        if measure == "coverage":
+            return _ask(f"commitment coverage {period}")
+        return _ask(f"savings plan utilization {period}")
+
+    @server.tool(
+        description="Why a service's or account's cost rose or fell over a period: the accounts "
+        "and usage types that moved most against the period before, and the anomalies in it"
+    )
+    def why(subject: str, period: str = "last week", direction: str = "rise") -> dict[str, Any]:
+        return _ask(f"why did {subject} cost {direction} {period}")
+
+
+def _sql_tools(server: MCPServer, settings: Settings, current: Callable[[], Caller]) -> None:
     @server.tool(description="One read-only SELECT over the public views (guarded, scoped)")
     def query(sql: str) -> dict[str, Any]:
         who = current()
@@ -162,5 +201,3 @@ def build_server(
         for table, column, kind in result.rows:
             tables.setdefault(str(table), []).append({"name": str(column), "type": str(kind)})
         return json.dumps(tables)
-
-    return server

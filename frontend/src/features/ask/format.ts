@@ -2,7 +2,7 @@ import { formatMoney } from "../../lib/money";
 import type { Answer } from "./queries";
 
 /** Intents whose headline number is a count, and those whose number is a percentage. */
-const COUNTS = new Set(["anomaly_count"]);
+const COUNTS = new Set(["anomaly_count", "budget_status"]);
 const PERCENTS = new Set(["commitment_utilization", "commitment_coverage"]);
 
 /** The headline number as shown: a count plainly, a percentage with %, money as dollars. */
