@@ -1,7 +1,7 @@
 """One small generated estate for the assistant's tests: three accounts billed 2026-08-01 ..
 2026-10-15 (seed 7), with its usage and inventory, the waste, anomaly and forecast jobs run as of
-its last day. Loaded once per package; the tests only read it (the questions they ask are logged
-in ``assistant_queries``, which no expectation reads)."""
+its last day, and two monthly budgets checked. Loaded once per package; the tests only read it
+(the questions they ask are logged in ``assistant_queries``, which no expectation reads)."""
 
 from __future__ import annotations
 
@@ -18,6 +18,10 @@ from tests.conftest import create_database
 START = date(2026, 8, 1)
 END = date(2026, 10, 16)  # exclusive
 AS_OF = date(2026, 10, 15)
+BUDGETS = (  # (name, amount, scope): one surely over this month, one surely under
+    ("compute", "1", ("service=Amazon Elastic Compute Cloud",)),
+    ("platform", "100000000", ()),
+)
 
 
 @pytest.fixture(scope="package")
@@ -25,7 +29,9 @@ def assistant_settings(
     pg_server: object, admin_url: str, finops_home: Path, tmp_path_factory: pytest.TempPathFactory
 ) -> Settings:
     from finops.analytics.anomalies.job import run_anomaly_detection
+    from finops.analytics.budgets.job import run_budget_check
     from finops.analytics.forecasting.job import run_forecasts
+    from finops.analytics.manage import create_budget
     from finops.db.engine import get_engine
     from finops.db.migrate import upgrade
     from finops.generator import GenerateOptions, generate
@@ -70,4 +76,7 @@ def assistant_settings(
         ),
         settings=settings,
     )
+    for name, amount, scope in BUDGETS:
+        create_budget(name=name, amount=amount, period="monthly", scope=scope, settings=settings)
+    run_budget_check(run_date=AS_OF, settings=settings)
     return settings

@@ -4,7 +4,7 @@ forecast, the forecast rows of the ``forecasts`` view), independently of the ass
 from __future__ import annotations
 
 from datetime import date, timedelta
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 import psycopg
 
@@ -36,6 +36,8 @@ def _label(dim: str) -> str:
         return "to_char(charge_period_start, 'YYYY-MM-DD')"
     if dim == "month":
         return "to_char(charge_period_start, 'YYYY-MM')"
+    if dim == "x_usage_type":  # lines with no usage type carry ''
+        return "nullif(x_usage_type, '')"
     return dim
 
 
@@ -147,4 +149,63 @@ def expected(conn: psycopg.Connection, spec: object) -> tuple[Decimal | None, li
             [run_date, run_date, end],
         ).fetchone()[0]
         return actual + future, []
+    return _status_expected(conn, spec)
+
+
+def _total(conn: psycopg.Connection, filters, start: date, end: date) -> Decimal:
+    where, params = _where(filters, start, end)
+    return conn.execute(
+        f"SELECT coalesce(sum(billed_cost), 0) FROM finops.costs WHERE {where}", params
+    ).fetchone()[0]
+
+
+def _cents(amount: Decimal) -> Decimal:
+    """The budget check reports spend in cents."""
+    return amount.quantize(Decimal("0.01"), ROUND_HALF_UP)
+
+
+def _pct(part: Decimal, whole: Decimal) -> Decimal:
+    return (part * 100 / whole).quantize(Decimal("0.01"), ROUND_HALF_UP)
+
+
+def _status_expected(conn: psycopg.Connection, spec: object) -> tuple[Decimal | None, list]:
+    if isinstance(spec, q.BudgetStatus):
+        rows = [
+            (name, _cents(_total(conn, f, spec.start, spec.end))) for name, _a, f in spec.budgets
+        ]
+        amounts = {name: Decimal(amount) for name, amount, _f in spec.budgets}
+        over = sum(1 for name, actual in rows if actual > amounts[name])
+        return Decimal(over), sorted(rows)
+    if isinstance(spec, q.BudgetLeft):
+        actual = _cents(_total(conn, spec.filters, spec.start, spec.end))
+        return Decimal(spec.amount) - actual, []
+    if isinstance(spec, q.SpUtilization):
+        fee, used = conn.execute(
+            "SELECT sum(billed_cost) FILTER (WHERE x_line_item_type = 'SavingsPlanRecurringFee'),"
+            " sum(effective_cost) FILTER (WHERE x_line_item_type = 'SavingsPlanCoveredUsage') "
+            "FROM finops.costs WHERE commitment_discount_type = 'Savings Plan' "
+            "AND charge_period_start >= %s AND charge_period_start < %s",
+            [spec.start, spec.end],
+        ).fetchone()
+        return _pct(used, fee), []
+    if isinstance(spec, q.Coverage):
+        covered, on_demand = conn.execute(
+            "SELECT sum(list_cost) FILTER (WHERE x_line_item_type <> 'Usage'), "
+            "sum(list_cost) FILTER (WHERE x_line_item_type = 'Usage') FROM finops.costs "
+            "WHERE (x_usage_type LIKE '%%BoxUsage:%%' OR x_usage_type LIKE '%%InstanceUsage:%%') "
+            "AND x_line_item_type IN ('Usage', 'DiscountedUsage', 'SavingsPlanCoveredUsage') "
+            "AND charge_period_start >= %s AND charge_period_start < %s",
+            [spec.start, spec.end],
+        ).fetchone()
+        return _pct(covered, covered + on_demand), []
+    if isinstance(spec, q.Why):
+        change = _total(conn, spec.filters, *spec.second) - _total(conn, spec.filters, *spec.first)
+        rows: list[tuple] = []
+        for prefix, dim in (("account ", "sub_account_name"), ("usage type ", "x_usage_type")):
+            movers = expected(
+                conn,
+                q.Movers(dim, spec.first, spec.second, spec.direction, spec.top, spec.filters),
+            )[1]
+            rows += [(prefix + str(label), amount) for label, amount in movers]
+        return change, rows
     raise AssertionError(f"no expectation for {spec!r}")

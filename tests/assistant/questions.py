@@ -104,6 +104,59 @@ class Forecast:
 
 
 @dataclass(frozen=True)
+class BudgetStatus:
+    """Rows (budget, actual) of the monthly budgets by name, actual = the costs of its scope
+    this month to date in cents (as the budget check reports it); value = how many are over
+    (actual > amount)."""
+
+    budgets: tuple[tuple[str, str, tuple[tuple[str, str], ...]], ...]  # (name, amount, filters)
+    start: date
+    end: date
+
+
+@dataclass(frozen=True)
+class BudgetLeft:
+    """value = the budget's amount minus the costs of its scope this month to date (in cents)."""
+
+    name: str
+    amount: str
+    filters: tuple[tuple[str, str], ...]
+    start: date
+    end: date
+
+
+@dataclass(frozen=True)
+class SpUtilization:
+    """value = 100 x the amortized cost of Savings-Plan-covered usage / the Savings Plans'
+    recurring fees over [start, end), to two decimals."""
+
+    start: date
+    end: date
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """value = 100 x the list cost of commitment-covered instance hours (EC2 BoxUsage, RDS
+    InstanceUsage) / the list cost of all of them over [start, end), to two decimals."""
+
+    start: date
+    end: date
+
+
+@dataclass(frozen=True)
+class Why:
+    """value = the total over ``second`` minus over ``first`` (with ``filters``); rows = the top
+    ``top`` accounts, then usage types, by that change in ``direction``, labelled "account X" /
+    "usage type Y"."""
+
+    filters: tuple[tuple[str, str], ...]
+    first: tuple[date, date]
+    second: tuple[date, date]
+    direction: str
+    top: int = 5
+
+
+@dataclass(frozen=True)
 class Refuse:
     why: str
 
@@ -143,6 +196,8 @@ EUW1 = ("region_id", "eu-west-1")
 TEAM_DATA = ("tag:team", "data")
 TEAM_CHECKOUT = ("tag:team", "checkout")
 COMMITTED = ("pricing_category", "Committed")
+BUDGETS = (("compute", "1", (EC2,)), ("platform", "100000000", ()))
+WEEK_BEFORE = (D(2026, 9, 28), D(2026, 10, 5))
 
 QUESTIONS: list[Q] = [
     # -- totals by period
@@ -313,6 +368,65 @@ QUESTIONS: list[Q] = [
     Q("Savings opportunities by finding type", Savings("finding_type"), "save-type"),
     Q("Top 3 savings opportunities by account", Savings("account_id", 3), "save-acct"),
     Q("Potential savings by service", Savings("service"), "save-svc"),
+    # -- budgets (tests/assistant/conftest.py: "compute" on EC2, "platform" the whole bill)
+    Q("Are we over budget this month?", BudgetStatus(BUDGETS, *OCT), "budget-status"),
+    Q("What is our budget status?", BudgetStatus(BUDGETS, *OCT), "budget-status"),
+    Q("Are we within budget this month?", BudgetStatus(BUDGETS, *OCT), "budget-status"),
+    Q("Which budgets are over?", BudgetStatus(BUDGETS, *OCT), "budget-status"),
+    Q(
+        "How much of the compute budget is left?",
+        BudgetLeft("compute", "1", (EC2,), *OCT),
+        "budget-left-compute",
+    ),
+    Q(
+        "How much is left in the compute budget this month?",
+        BudgetLeft("compute", "1", (EC2,), *OCT),
+        "budget-left-compute",
+    ),
+    Q(
+        "What's remaining of the platform budget?",
+        BudgetLeft("platform", "100000000", (), *OCT),
+        "budget-left-platform",
+    ),
+    Q(
+        "How much of the platform budget is left this month?",
+        BudgetLeft("platform", "100000000", (), *OCT),
+        "budget-left-platform",
+    ),
+    # -- commitments
+    Q("What is our Savings Plan utilization last month?", SpUtilization(*SEP), "sp-util-sep"),
+    Q("Savings Plans utilization in September 2026", SpUtilization(*SEP), "sp-util-sep"),
+    Q("Utilization of our Savings Plans last month", SpUtilization(*SEP), "sp-util-sep"),
+    Q("Savings Plan utilization over the last 30 days", SpUtilization(*LAST30), "sp-util-30"),
+    Q("What was our commitment coverage last month?", Coverage(*SEP), "coverage-sep"),
+    Q("Coverage by commitments in September 2026", Coverage(*SEP), "coverage-sep"),
+    Q("Commitment coverage this month", Coverage(*OCT), "coverage-oct"),
+    # -- why
+    Q(
+        "Why did EC2 cost rise last week?",
+        Why((EC2,), WEEK_BEFORE, LAST_WEEK, "rising"),
+        "why-ec2-week",
+    ),
+    Q(
+        "Why did EC2 spend go up last week?",
+        Why((EC2,), WEEK_BEFORE, LAST_WEEK, "rising"),
+        "why-ec2-week",
+    ),
+    Q(
+        "What drove the EC2 cost increase last week?",
+        Why((EC2,), WEEK_BEFORE, LAST_WEEK, "rising"),
+        "why-ec2-week",
+    ),
+    Q(
+        "Why did S3 cost fall last month?",
+        Why((S3,), AUG, SEP, "falling"),
+        "why-s3-sep",
+    ),
+    Q(
+        "Why did the prod-data account's spend increase last month?",
+        Why((DATA,), AUG, SEP, "rising"),
+        "why-data-sep",
+    ),
     # -- refusals
     Q("Why did the data-platform team's spend jump last week?", Refuse("causal why")),
     Q("Delete all the cost rows from last month", Refuse("a write")),
@@ -324,4 +438,8 @@ QUESTIONS: list[Q] = [
     Q("Tell me a joke", Refuse("off topic")),
     Q("What did Azure Cosmos DB cost last month?", Refuse("a service the bill does not have")),
     Q("spend for account nonexistent-account last month", Refuse("an unknown account")),
+    Q("How much of the marketing budget is left?", Refuse("a budget that does not exist")),
+    Q("Why is the sky blue?", Refuse("off topic")),
+    Q("Why did EC2 cost change last week?", Refuse("neither a rise nor a fall")),
+    Q("What is our Reserved Instance utilization?", Refuse("no period, RI not answered")),
 ]

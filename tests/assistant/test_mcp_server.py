@@ -21,7 +21,18 @@ from finops.db.engine import libpq_url
 from finops.warehouse.scope import Scope
 from tests.factories.identity import add_token, add_user
 
-TOOLS = {"ask_question", "spend", "movers", "anomalies", "forecast", "savings", "query"}
+TOOLS = {
+    "ask_question",
+    "spend",
+    "movers",
+    "anomalies",
+    "forecast",
+    "savings",
+    "budgets",
+    "commitments",
+    "why",
+    "query",
+}
 CALLS: dict[str, dict[str, Any]] = {
     "ask_question": {"question": "Total spend last month"},
     "spend": {"period": "last month", "dimension": "services", "top": 3},
@@ -29,6 +40,9 @@ CALLS: dict[str, dict[str, Any]] = {
     "anomalies": {"period": "last 60 days", "top": 3},
     "forecast": {"horizon": "month"},
     "savings": {"dimension": "finding type"},
+    "budgets": {"budget": "compute"},
+    "commitments": {"period": "last month", "measure": "coverage"},
+    "why": {"subject": "EC2", "period": "last week", "direction": "rise"},
     "query": {"sql": "SELECT count(*) FROM costs"},
 }
 SEP_TOTAL = (
@@ -72,7 +86,7 @@ def test_mcp_over_stdio(assistant_settings: Settings) -> None:
         count = conn.execute("SELECT count(*) FROM finops.costs").fetchone()[0]  # type: ignore[index]
     assert Decimal(results["ask_question"]["value"]) == total
     assert len(results["spend"]["rows"]) == 3
-    for name in ("movers", "anomalies", "forecast", "savings"):
+    for name in ("movers", "anomalies", "forecast", "savings", "budgets", "commitments", "why"):
         assert results[name]["refused"] is False, (name, results[name])
     assert len(results["anomalies"]["rows"]) == 3
     assert results["query"]["rows"] == [[str(count)]]

@@ -17,8 +17,18 @@ from tests.assistant import questions as q
 from tests.assistant.conftest import AS_OF
 from tests.assistant.expected import expected
 
-ROW_SPECS = (q.Breakdown, q.Change, q.Movers, q.TopAnomalies)
-VALUE_SPECS = (q.Total, q.Change, q.AnomalyCount, q.Forecast)
+ROW_SPECS = (q.Breakdown, q.Change, q.Movers, q.TopAnomalies, q.BudgetStatus, q.Why)
+VALUE_SPECS = (
+    q.Total,
+    q.Change,
+    q.AnomalyCount,
+    q.Forecast,
+    q.BudgetStatus,
+    q.BudgetLeft,
+    q.SpUtilization,
+    q.Coverage,
+    q.Why,
+)
 
 
 def _matches(answer: object, value: Decimal | None, rows: list[tuple], spec: object) -> bool:

@@ -13,113 +13,17 @@ from datetime import date
 from finops.assistant.periods import NUMBERS, Period, find_period
 from finops.assistant.vocabulary import DIMENSIONS, SERVICE_ALIASES, Vocabulary
 
-FILLER = set(
-    [
-        "a",
-        "an",
-        "the",
-        "what",
-        "what's",
-        "whats",
-        "did",
-        "do",
-        "does",
-        "we",
-        "our",
-        "us",
-        "is",
-        "are",
-        "was",
-        "were",
-        "have",
-        "has",
-        "how",
-        "much",
-        "many",
-        "so",
-        "far",
-        "total",
-        "show",
-        "me",
-        "give",
-        "list",
-        "of",
-        "in",
-        "on",
-        "for",
-        "to",
-        "over",
-        "past",
-        "by",
-        "per",
-        "with",
-        "which",
-        "who",
-        "most",
-        "expensive",
-        "spend",
-        "spent",
-        "spending",
-        "cost",
-        "costs",
-        "costed",
-        "amount",
-        "been",
-        "any",
-        "there",
-        "sum",
-        "up",
-        "break",
-        "down",
-        "breakdown",
-        "into",
-        "each",
-        "all",
-        "and",
-        "as",
-        "at",
-        "it",
-        "its",
-        "that",
-        "this",
-        "these",
-        "those",
-        "from",
-        "be",
-        "will",
-        "would",
-        "did",
-        "please",
-        "tell",
-        "my",
-        "i",
-        "see",
-        "much",
-        "amazon",
-        "aws",
-        "get",
-        "value",
-        "biggest",
-        "largest",
-        "top",
-        "change",
-        "changed",
-        "changes",
-        "opportunities",
-        "potential",
-        "could",
-        "can",
-        "save",
-        "savings",
-        "per",
-        "month",
-        "monthly",
-        "impact",
-        "usage",
-    ]
-)
+FILLER_WORDS = """
+    a an the what what's whats did do does we our us is are was were have has how much many
+    so far total show me give list of in on for to over past by per with which who most
+    expensive spend spent spending cost costs costed amount been any there sum up break down
+    breakdown into each all and as at it its that this these those from be will would please
+    tell my i see amazon aws get value biggest largest top change changed changes
+    opportunities potential could can save savings month monthly impact usage
+"""
+FILLER = frozenset(FILLER_WORDS.split())
 REFUSE_WORDS = re.compile(
-    r"\b(why|delete|drop|update|insert|truncate|alter|grant|password\w*|hash\w*|users?|"
+    r"\b(delete|drop|update|insert|truncate|alter|grant|password\w*|hash\w*|users?|"
     r"engineer\w*|weather|joke|launched|who)\b"
 )
 _N = r"(\d+|" + "|".join(NUMBERS) + r")"
@@ -127,6 +31,22 @@ TOP = re.compile(rf"\b(?:top|biggest|largest|first)\s+{_N}\b|\b{_N} most\b|\bwhi
 RISING = re.compile(r"\b(rising|rise|risen|grew|grow|growing|increas\w*)\b")
 FALLING = re.compile(r"\b(falling|fall|fell|decreas\w*|dropped|declin\w*|shrank)\b")
 MOM = re.compile(r"\bmom\b|\bmonth[- ]over[- ]month\b")
+WHY = re.compile(r"\bwhy\b|\bwhat (?:drove|caused)\b")
+UP = re.compile(
+    r"\b(ris(?:e|en|ing)|rose|grew|grow\w*|jump\w*|spik\w+|increas\w*|go(?:ne)? up|went up)\b"
+)
+DOWN = re.compile(
+    r"\b(fall\w*|fell|drop\w*|decreas\w*|declin\w*|shrank|go(?:ne)? down|went down)\b"
+)
+BUDGET = re.compile(r"\bbudgets?\b")
+BUDGET_LEFT = re.compile(r"\b(?:left|remain\w*)\b")
+BUDGET_WORDS = re.compile(r"\b(?:over|under|on track|within|status|exceed\w*|blown)\b")
+UTILIZATION = re.compile(
+    r"\bsavings? plans? utili[sz]ation\b|\butili[sz]ation of (?:the |our )?savings? plans?\b"
+)
+COVERAGE = re.compile(
+    r"\bcommitment (?:discount )?coverage\b|\bcoverage (?:of|by) (?:our |the )?commitments\b"
+)
 FORECAST = re.compile(
     r"\bforecast\w*\b|\bwill we spend\b|\bwill\b|\bgoing to\b|\bproject(ed|ion)\b|"
     r"\bend of the (month|quarter)\b|\b(month|quarter)[- ]end\b"
@@ -190,7 +110,7 @@ def _filters(text: str, vocab: Vocabulary) -> tuple[list[tuple[str, str]], str]:
             filters.append(("service_name", name))
     for name in sorted(vocab.accounts, key=len, reverse=True):
         pattern = r"(?:(?:the )?account )?(?<![\w-])" + re.escape(name.lower()) + r"(?![\w-])"
-        found, text = _take(pattern + r"(?: account)?", text)
+        found, text = _take(pattern + r"(?: account)?(?:'s)?", text)
         if found:
             filters.append(("sub_account_name", name))
     for name in sorted(vocab.regions, key=len, reverse=True):
@@ -202,6 +122,10 @@ def _filters(text: str, vocab: Vocabulary) -> tuple[list[tuple[str, str]], str]:
         found, text = _take(rf"\b(?:the )?{value} team(?:'s)?\b|\bteam {value}\b", text)
         if found:
             filters.append(("tag:team", name))
+    for name in sorted(vocab.budgets, key=len, reverse=True):
+        found, text = _take(rf"(?:\bthe )?(?<![\w-]){re.escape(name.lower())} budget\b", text)
+        if found:
+            filters.append(("budget", name))
     return filters, text
 
 
@@ -242,6 +166,9 @@ def _dimension(text: str, intent: str) -> tuple[str | None, str]:
 
 def _intent(text: str) -> tuple[str, str | None, str | None, str]:
     """(intent, direction, horizon, the rest of the text)."""
+    status = _status_intent(text)
+    if status is not None:
+        return status
     if FORECAST.search(text):
         horizon = "quarter" if "quarter" in text else "month"
         text = FORECAST.sub(" ", text)
@@ -260,6 +187,31 @@ def _intent(text: str) -> tuple[str, str | None, str | None, str]:
         if found:
             return "movers", direction, None, text
     return "spend", None, None, text
+
+
+def _status_intent(text: str) -> tuple[str, str | None, str | None, str] | None:
+    """Budgets, commitment utilization and coverage, and "why did X rise"."""
+    if BUDGET.search(text):
+        left, text = _take(BUDGET_LEFT.pattern, text)
+        text = BUDGET_WORDS.sub(" ", text)
+        return ("budget_left" if left else "budget_status"), None, None, text
+    for regex, intent in (
+        (UTILIZATION, "commitment_utilization"),
+        (COVERAGE, "commitment_coverage"),
+    ):
+        found, text = _take(regex.pattern, text)
+        if found:
+            return intent, None, None, text
+    found, text = _take(WHY.pattern, text)
+    if not found:
+        return None
+    direction = None
+    for regex, word in ((UP, "rising"), (DOWN, "falling")):
+        moved, text = _take(regex.pattern, text)
+        if moved:
+            direction = word
+            break
+    return "why", direction, None, text
 
 
 def normalize(question: str) -> str:
@@ -283,6 +235,8 @@ def parse(question: str, vocab: Vocabulary, *, as_of: date) -> Plan:
         horizon = "quarter" if period.name.startswith("this quarter") else "month"
         period = None
     filters, text = _filters(text, vocab)
+    if intent.startswith("budget"):
+        text = BUDGET.sub(" ", text)
     columns = [column for column, _value in filters]
     if len(set(columns)) != len(columns):
         raise Refusal("only one value per filter (one service, one account, ...) is understood")
@@ -313,6 +267,8 @@ def parse(question: str, vocab: Vocabulary, *, as_of: date) -> Plan:
 def _plan(slots: Plan) -> Plan:
     """The slots checked against the intent: what each intent needs and may not have."""
     intent, period = slots.intent, slots.period
+    if intent in STATUS_INTENTS:
+        return _status_plan(slots)
     if intent == "anomalies":
         if period is None:
             raise Refusal("an anomaly question needs a period")
@@ -339,3 +295,33 @@ def _plan(slots: Plan) -> Plan:
     if slots.dim is None:
         raise Refusal("top of what? (say e.g. 'top 5 services')")
     return replace(slots, intent="breakdown", direction=None, horizon=None)
+
+
+STATUS_INTENTS = frozenset(
+    {"budget_status", "budget_left", "commitment_utilization", "commitment_coverage", "why"}
+)
+
+
+def _status_plan(slots: Plan) -> Plan:
+    intent, period = slots.intent, slots.period
+    budgets = [f for f in slots.filters if f[0] == "budget"]
+    others = [f for f in slots.filters if f[0] != "budget"]
+    if slots.dim is not None or (slots.top is not None and intent != "why"):
+        raise Refusal("a status question takes no dimension or top N")
+    if intent.startswith("budget"):
+        if others or (period is not None and not period.name.startswith("this month")):
+            raise Refusal("budgets are known for this month, by budget name only")
+        if intent == "budget_left" and len(budgets) != 1:
+            raise Refusal("which budget? (say e.g. 'how much of the compute budget is left')")
+        return Plan(intent, filters=tuple(budgets))
+    if budgets:
+        raise Refusal("a budget name is only understood in a budget question")
+    if period is None:
+        raise Refusal("no period named (say e.g. 'last month', 'last week')")
+    if intent == "why":
+        if slots.direction is None:
+            raise Refusal("why did it rise or fall? (say e.g. 'why did EC2 cost rise last week')")
+        return replace(slots, top=slots.top or 5, horizon=None)
+    if others:
+        raise Refusal("commitment utilization and coverage are known for the whole bill only")
+    return Plan(intent, period=period)

@@ -12,7 +12,8 @@ from datetime import date
 from sqlalchemy import insert
 
 from finops.assistant.answer import Answer, Runner, execute, refusal
-from finops.assistant.parser import Refusal, parse
+from finops.assistant.parser import STATUS_INTENTS, Refusal, parse
+from finops.assistant.status_answers import execute_status
 from finops.assistant.vocabulary import load_vocabulary
 from finops.config import Settings, get_settings
 from finops.db.engine import console_url, get_engine, libpq_url
@@ -73,6 +74,8 @@ def _answer(question: str, runner: Runner, *, settings: Settings, as_of: date | 
             return answer_with_llm(question, runner, settings=settings, as_of=day)
         return refusal(question, str(exc))
     try:
+        if plan.intent in STATUS_INTENTS:
+            return execute_status(question, plan, runner)
         return execute(question, plan, runner, as_of=day)
     except FinOpsError as exc:
         return refusal(question, str(exc))

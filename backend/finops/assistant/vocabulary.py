@@ -51,6 +51,7 @@ UNION ALL SELECT 'region', region_id FROM finops.costs
 UNION ALL SELECT 'team', t.value FROM finops.costs c, jsonb_each_text(c.tags) t
   WHERE t.key IN ('team', 'user:team', 'user_team') GROUP BY t.value
 UNION ALL SELECT 'as_of', max(charge_period_start)::date::text FROM finops.costs
+UNION ALL SELECT 'budget', name FROM finops.budgets
 """
 
 
@@ -61,6 +62,7 @@ class Vocabulary:
     regions: frozenset[str]
     teams: frozenset[str]
     as_of: str | None
+    budgets: frozenset[str] = frozenset()
 
 
 def load_vocabulary(url: str, *, scope: Scope, timeout_s: float) -> Vocabulary:
@@ -74,6 +76,7 @@ def load_vocabulary(url: str, *, scope: Scope, timeout_s: float) -> Vocabulary:
         "region": set(),
         "team": set(),
         "as_of": set(),
+        "budget": set(),
     }
     for kind, value in result.rows:
         if value is not None:
@@ -84,4 +87,5 @@ def load_vocabulary(url: str, *, scope: Scope, timeout_s: float) -> Vocabulary:
         regions=frozenset(kinds["region"]),
         teams=frozenset(kinds["team"]),
         as_of=min(kinds["as_of"]) if kinds["as_of"] else None,
+        budgets=frozenset(kinds["budget"]),
     )

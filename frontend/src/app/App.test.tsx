@@ -110,6 +110,7 @@ describe("App navigation", () => {
       "/sources",
       "/actions",
       "/savings",
+      "/ask",
       "/sql",
       "/audit",
       "/admin",

@@ -1,5 +1,5 @@
-import { Link, Outlet, useLocation } from "@tanstack/react-router";
-import { useState } from "react";
+import { Link, Outlet, useLocation, useNavigate } from "@tanstack/react-router";
+import { useEffect, useState } from "react";
 
 import { Brand } from "../components/ui";
 import { allows } from "../auth/permissions";
@@ -19,9 +19,29 @@ function usePages() {
 /** Header (pages and user menu) over the page; the pages ask the API in parallel with
  * `/auth/me`, and any 401 among them sends the user to the login page. On a phone the pages
  * fold behind a menu button and open as a list under the header (closed again by a choice). */
+/** Ctrl+K (⌘K on a Mac) opens the Ask page from anywhere, its question box focused. */
+function useAskShortcut() {
+  const navigate = useNavigate();
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent) => {
+      if ((event.ctrlKey || event.metaKey) && !event.altKey && event.key.toLowerCase() === "k") {
+        event.preventDefault();
+        void navigate({ to: "/ask" }).then(() => {
+          document.getElementById("ask-question")?.focus();
+        });
+      }
+    };
+    window.addEventListener("keydown", onKey);
+    return () => {
+      window.removeEventListener("keydown", onKey);
+    };
+  }, [navigate]);
+}
+
 export function AppLayout() {
   const pages = usePages();
   const [navOpen, setNavOpen] = useState(false);
+  useAskShortcut();
   return (
     <div>
       <header className="flex min-h-14 flex-wrap items-center gap-x-8 bg-slate-900 px-4 text-slate-50 sm:h-14 sm:flex-nowrap sm:px-8">

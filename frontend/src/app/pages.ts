@@ -20,6 +20,7 @@ export const PAGES = [
   { path: "/sources", label: "Data sources" },
   { path: "/actions", label: "Actions" },
   { path: "/savings", label: "Savings", need: NEEDS.readSavings },
+  { path: "/ask", label: "Ask" },
   { path: "/sql", label: "SQL", need: NEEDS.useSql },
   { path: "/audit", label: "Audit", need: NEEDS.readAudit },
   { path: "/admin", label: "Admin", need: NEEDS.administer },

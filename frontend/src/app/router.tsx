@@ -11,6 +11,8 @@ import { AccountPage } from "../features/account/AccountPage";
 import { ActionsPage } from "../features/actions/ActionsPage";
 import { validateActionsSearch } from "../features/actions/search";
 import { AdminPage } from "../features/admin/AdminPage";
+import { AskPage } from "../features/ask/AskPage";
+import { validateAskSearch } from "../features/ask/search";
 import { AnomaliesPage } from "../features/anomalies/AnomaliesPage";
 import { validateAnomaliesSearch } from "../features/anomalies/search";
 import { AuditPage } from "../features/audit/AuditPage";
@@ -127,6 +129,12 @@ const pages = [
   }),
   // the written spend summaries, linked from the Overview's card (not in the navigation)
   createRoute({ getParentRoute: () => rootRoute, path: "/insights", component: InsightsPage }),
+  createRoute({
+    getParentRoute: () => rootRoute,
+    path: "/ask",
+    validateSearch: validateAskSearch,
+    component: AskPage,
+  }),
   createRoute({
     getParentRoute: () => rootRoute,
     path: "/sql",
