@@ -2,9 +2,9 @@
 successful run for the same as-of day, and record every run (succeeded, skipped, failed).
 
 A job's inputs are named (``billing``, ``usage``, ``inventory``, ``budgets``, ``findings``,
-``forecasts``, ``remediation``); each name reads a small summary of the warehouse state the
-job depends on (e.g. the latest successful load of every billing period), never the data
-itself, so the check costs milliseconds. The fingerprint is the SHA-256 of those summaries,
+``forecasts``, ``remediation``, ``anomalies``); each name reads a small summary of the
+warehouse state the job depends on (e.g. the latest successful load of every billing period),
+never the data itself, so the check costs milliseconds. The fingerprint is the SHA-256 of those summaries,
 the job's parameters and the schema revision. ``force`` recomputes regardless.
 """
 
@@ -58,6 +58,10 @@ INPUT_STATE: dict[str, TextClause] = {
         "WHERE run_date = :as_of ORDER BY scope_key, cost_metric"
     ),
     "remediation": text("SELECT count(*), max(id) FROM finops.remediation_steps"),
+    "anomalies": text(
+        "SELECT count(*), md5(string_agg(fingerprint || status || first_day || last_day "
+        "|| run_id, ',' ORDER BY fingerprint)) FROM finops.anomaly_incidents"
+    ),
 }
 SCHEMA_REVISION = text("SELECT version_num FROM public.alembic_version")
 JOB_LOCK = text("SELECT pg_advisory_lock(hashtext('finops.job_runs'), hashtext(:job || :as_of))")
@@ -68,6 +72,7 @@ JOB_UNLOCK = text(
 # The inputs of every ledgered job (kpis read the findings' savings; budgets the day's forecast)
 JOB_INPUTS: dict[str, tuple[str, ...]] = {
     "anomalies": ("billing",),
+    "usage_anomalies": ("billing", "usage", "inventory", "anomalies"),
     "forecasts": ("billing",),
     "budgets": ("billing", "budgets", "forecasts"),
     "rightsizing": ("billing", "usage", "inventory"),
