@@ -87,8 +87,9 @@ def run_usage_anomaly_detection(
         found = [
             (s, w)
             for s in series
-            for w in find_usage_windows(s.values, step=step, percent=s.unit == "Percent",
-                                        params=params)  # fmt: skip
+            for w in find_usage_windows(
+                s.values, step=step, percent=s.unit == "Percent", params=params
+            )  # fmt: skip
             if s.at(w.start) >= report_from
         ]
         rows = _rows(conn, found, run_date=run_date, run_id=run_id)
@@ -127,8 +128,15 @@ def _rows(
     services = billed_services(conn, ids=ids, start=first, end=last + timedelta(days=1))
     anomalies = cost_anomalies(conn, first=first, last=last)
     return [
-        _row(s, w, info.get((s.account_id, s.metric_resource_id)), services, anomalies,
-             run_date=run_date, run_id=run_id)  # fmt: skip
+        _row(
+            s,
+            w,
+            info.get((s.account_id, s.metric_resource_id)),
+            services,
+            anomalies,
+            run_date=run_date,
+            run_id=run_id,
+        )  # fmt: skip
         for s, w in found
     ]
 

@@ -25,6 +25,11 @@ from finops.warehouse.tables import (
 )
 
 
+USAGE_STATS = ("Average", "Sum")
+"""The statistics watched: a metric's level (its average, or its sum per period for counts and
+bytes); its maximum and minimum move with it and would only repeat its incidents."""
+
+
 @dataclass(slots=True)
 class UsageSeries:
     """One metric series on the grid ``start + k * step`` (NaN: no point in that step)."""
@@ -60,19 +65,19 @@ def load_usage_series(
     step: timedelta,
     metrics: Sequence[str] = (),
 ) -> list[UsageSeries]:
-    """Every series with points in ``[start, end)``, averaged per ``step``."""
+    """Every series of a watched statistic with points in ``[start, end)``, averaged per
+    ``step`` (``metrics``: only those metric names)."""
     p, s = metric_points.c, metric_series.c
     seconds = step.total_seconds()
     bucket = func.floor((func.extract("epoch", p.ts) - start.timestamp()) / seconds)
+    watched = select(s.series_id).where(s.stat.in_(USAGE_STATS))
+    if metrics:
+        watched = watched.where(s.metric_name.in_(list(metrics)))
     query = (
         select(p.series_id, bucket.label("k"), func.avg(p.value).label("v"))
-        .where(p.ts >= start, p.ts < end)
+        .where(p.ts >= start, p.ts < end, p.series_id.in_(watched))
         .group_by(p.series_id, bucket)
     )
-    if metrics:
-        query = query.where(
-            p.series_id.in_(select(s.series_id).where(s.metric_name.in_(list(metrics))))
-        )
     n = int((end - start) / step)
     grids: dict[int, FloatArray] = {}
     for series_id, k, v in conn.execute(query):

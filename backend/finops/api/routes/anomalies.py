@@ -177,8 +177,12 @@ def read_usage_incidents(
         bool | None,
         Query(description="true: only incidents joined to a cost anomaly; false: only the rest"),
     ] = None,
-    start: Annotated[Day | None, Query(description="incidents ending after this day starts")] = None,
-    end: Annotated[Day | None, Query(description="incidents starting on or before this day")] = None,
+    start: Annotated[
+        Day | None, Query(description="incidents ending after this day starts")
+    ] = None,
+    end: Annotated[
+        Day | None, Query(description="incidents starting on or before this day")
+    ] = None,
 ) -> UsageIncidentsPublic:
     """Usage anomalies per resource metric (an instance pinned at 100% CPU, a request rate
     collapsing), newest first, one page at a time, each with the cost anomaly it explains."""

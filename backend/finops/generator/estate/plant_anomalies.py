@@ -221,7 +221,8 @@ def _steady_instances(b: EstateBuilder) -> list[Resource]:
 def plant_usage_anomalies(b: EstateBuilder) -> None:
     """A runaway process: one instance's CPU pinned at 100% for 30 hours from 09:00 three days
     before the end while its outbound traffic (and cost) runs at eight times usual; and, two
-    days earlier, another account's instance pinned for 4 hours without any cost change."""
+    days earlier, another account's instance pinned for 4 hours from 02:00 without any cost
+    change."""
     pool = _steady_instances(b)
     if not pool:
         return
@@ -235,5 +236,5 @@ def plant_usage_anomalies(b: EstateBuilder) -> None:
           planted="usage", cpu_percent=100.0)  # fmt: skip
     b.usage_pins.append(UsagePin(pinned.resource_id, start, start + 30, 100.0, anomaly.anomaly_id))
     if others:
-        blip = hours - 5 * DAY_H + 13
+        blip = hours - 5 * DAY_H + 2
         b.usage_pins.append(UsagePin(others[0].resource_id, blip, blip + 4, 100.0))
