@@ -4,8 +4,8 @@ successful run for the same as-of day, and record every run (succeeded, skipped,
 A job's inputs are named (``billing``, ``usage``, ``inventory``, ``budgets``, ``findings``,
 ``forecasts``, ``remediation``, ``anomalies``); each name reads a small summary of the
 warehouse state the job depends on (e.g. the latest successful load of every billing period),
-never the data itself, so the check costs milliseconds. The fingerprint is the SHA-256 of those summaries,
-the job's parameters and the schema revision. ``force`` recomputes regardless.
+never the data itself, so the check costs milliseconds. The fingerprint is the SHA-256 of those
+summaries, the job's parameters and the schema revision. ``force`` recomputes regardless.
 """
 
 from __future__ import annotations

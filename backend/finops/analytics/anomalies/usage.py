@@ -20,7 +20,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 import numpy as np
@@ -36,7 +36,7 @@ HOUR = timedelta(hours=1)
 class UsageParams:
     """Settings of :func:`find_usage_windows` (see docs/analytics.md, "Usage anomalies")."""
 
-    detector: TelemetryParams = TelemetryParams()
+    detector: TelemetryParams = field(default_factory=TelemetryParams)
     min_ratio: float = 1.5
     """A window's most deviant point must be this factor above (or below) the daily profile."""
     profile_days: int = 7

@@ -89,7 +89,7 @@ def run_usage_anomaly_detection(
             for s in series
             for w in find_usage_windows(
                 s.values, step=step, percent=s.unit == "Percent", params=params
-            )  # fmt: skip
+            )
             if s.at(w.start) >= report_from
         ]
         rows = _rows(conn, found, run_date=run_date, run_id=run_id)
@@ -136,7 +136,7 @@ def _rows(
             anomalies,
             run_date=run_date,
             run_id=run_id,
-        )  # fmt: skip
+        )
         for s, w in found
     ]
 

@@ -24,7 +24,6 @@ from finops.warehouse.tables import (
     usage_incidents,
 )
 
-
 USAGE_STATS = ("Average", "Sum")
 """The statistics watched: a metric's level (its average, or its sum per period for counts and
 bytes); its maximum and minimum move with it and would only repeat its incidents."""
