@@ -8,7 +8,7 @@ from datetime import date
 from finops.analytics.anomalies.usage_job import UsageRun, run_usage_anomaly_detection
 from finops.config import Settings, get_settings
 from finops.jobs.ledger import JobSkipped, run_unless_unchanged
-from finops.jobs.outcome import report_unless_skipped
+from finops.jobs.outcome import lines_unless_skipped, report_unless_skipped
 from finops.markdown import table
 
 JOB = "usage_anomalies"
@@ -57,6 +57,15 @@ def report(run: UsageRun) -> str:
         for i in run.incidents
     ]
     return f"{run.series} series; {len(rows)} usage incidents\n\n" + table(HEADERS, rows)
+
+
+@lines_unless_skipped
+def lines(run: UsageRun) -> list[str]:
+    """The outcome in a line (the demo prints it)."""
+    return [
+        f"{len(run.incidents)} usage incidents in {run.series} series since "
+        f"{run.report_from:%Y-%m-%d}, {run.explaining} explaining a cost anomaly"
+    ]
 
 
 def summary(run: UsageRun) -> dict[str, object]:
