@@ -17,7 +17,7 @@ from finops.analytics.anomalies.store import set_status
 from finops.api.audited import audit_request
 from finops.api.deps import ConnectionDep, PrincipalDep, RequestIdDep
 from finops.api.intel_views import anomaly_baseline, warehouse_currency
-from finops.api.paging import AccountIdsQuery
+from finops.api.paging import AccountIdsQuery, Values
 from finops.api.params import Day, PageDep, check_order
 from finops.api.queries.usage_incidents import explaining, hourly_points, usage_page, usage_where
 from finops.api.rows import from_row, text_map
@@ -170,8 +170,11 @@ def read_usage_incidents(
         str | None, Query(min_length=1, max_length=2048, description="one resource's incidents")
     ] = None,
     metric_name: Annotated[
-        list[str] | None,
-        Query(description="metric (CPUUtilization, RequestCount, ...); repeat for several"),
+        Values,
+        Query(
+            description="metric (CPUUtilization, RequestCount, ...); repeat for several",
+            max_length=100,
+        ),
     ] = None,
     explains: Annotated[
         bool | None,
