@@ -98,7 +98,7 @@ def test_every_route_has_an_entry_and_every_entry_a_route(
 ) -> None:
     app, _ = matrix_app
     routes = _routes(app)
-    assert len(routes) == len(ROUTE_ACCESS) == 72
+    assert len(routes) == len(ROUTE_ACCESS) == 73
     assert sorted(ROUTE_ACCESS) == routes
 
 
@@ -118,11 +118,11 @@ def test_the_matrix(matrix_app: tuple[FastAPI, list[Caller]]) -> None:
                 wrong.append((method, path, str(caller), expected, response.status_code))
             outcomes[expected] += 1
     assert wrong == []
-    # 72 routes × 9 callers: 11 public routes (99 through), 5 for any login (40 through, 5
-    # refused), 39 for viewers (312, 39), 3 for analysts (18 through, 6 forbidden, 3 refused),
+    # 73 routes × 9 callers: 11 public routes (99 through), 5 for any login (40 through, 5
+    # refused), 40 for viewers (320, 40), 3 for analysts (18 through, 6 forbidden, 3 refused),
     # 6 for approvers (24 through, 24 forbidden, 6 refused), 8 for admins (16 through, 48
     # forbidden, 8 refused)
-    assert outcomes == {"through": 509, "401": 61, "403": 78}
+    assert outcomes == {"through": 517, "401": 62, "403": 78}
 
 
 def test_a_route_without_an_entry_stops_the_app(matrix_app: tuple[FastAPI, list[Caller]]) -> None:
@@ -144,6 +144,7 @@ def test_the_route_table_declares_what_the_docs_say() -> None:
     assert ROUTE_ACCESS[("GET", f"{v1}/auth/me")] is AUTHENTICATED
     assert ROUTE_ACCESS[("GET", f"{v1}/kpi/summary")] is Role.VIEWER
     assert ROUTE_ACCESS[("POST", f"{v1}/anomalies/{{fingerprint}}/status")] is Role.ANALYST
+    assert ROUTE_ACCESS[("GET", f"{v1}/anomalies/usage")] is Role.VIEWER
     assert ROUTE_ACCESS[("POST", f"{v1}/budgets")] is Role.ADMIN
     assert ROUTE_ACCESS[("GET", f"{v1}/actions")] is Role.VIEWER
     assert ROUTE_ACCESS[("POST", f"{v1}/actions/{{action_id}}/approve")] is Role.APPROVER

@@ -51,11 +51,12 @@ def test_analytics_dags_hang_off_the_ingest_assets() -> None:
         return {asset.uri for _, asset in condition.iter_assets()}
 
     costs = "finops://warehouse/costs"
-    assert uris("anomaly_detection") == {costs}
+    utilization = "finops://warehouse/utilization_daily"
+    assert uris("anomaly_detection") == {costs, utilization}
     assert uris("cost_forecast") == {costs}
     assert uris("budget_check") == {"finops://warehouse/forecasts"}
     assert uris("savings_tracker") == {costs}
-    assert uris("optimization") == {costs, "finops://warehouse/utilization_daily"}
+    assert uris("optimization") == {costs, utilization}
     assert uris("remediation") == {"finops://warehouse/findings"}
     # findings refresh after a billing load alone: either asset triggers the optimization DAG
     condition = _serialized(bag, "optimization").timetable.asset_condition

@@ -234,8 +234,8 @@ def test_every_table_is_under_row_level_security(estate: Settings) -> None:
                 estate.db_view_owner_role,
             ),
         ).fetchall()
-    assert len(rows) == 48  # audit_chain_head 0015, remediation 0016, savings 0017, rollups 0018,
-    # assistant_queries 0019, insights 0020
+    assert len(rows) == 49  # audit_chain_head 0015, remediation 0016, savings 0017, rollups 0018,
+    # assistant_queries 0019, insights 0020, usage_incidents 0021
     assert [r[0] for r in rows if not (r[1] and r[2] == 2)] == []
     assert owners == [(estate.db_view_owner_role,)]
     assert roles == [

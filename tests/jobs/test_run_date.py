@@ -64,6 +64,7 @@ def test_every_analytics_job_is_a_keyword_only_function_of_its_run_date() -> Non
         "savings",
         "kpis",
         "anomalies",
+        "usage_anomalies",
         "forecasts",
         "insights",
         "budgets",

@@ -81,6 +81,7 @@ ROUTE_ACCESS: dict[tuple[str, str], Access] = {
     ("GET", f"{V1}/findings/summary"): Role.VIEWER,
     ("GET", f"{V1}/allocation/chargeback"): Role.VIEWER,
     ("GET", f"{V1}/anomalies"): Role.VIEWER,
+    ("GET", f"{V1}/anomalies/usage"): Role.VIEWER,
     ("GET", f"{V1}/anomalies/{{fingerprint}}"): Role.VIEWER,
     ("POST", f"{V1}/anomalies/{{fingerprint}}/status"): Role.ANALYST,
     ("GET", f"{V1}/forecasts"): Role.VIEWER,

@@ -29,6 +29,14 @@ def generate(
     extra_anomalies: Annotated[
         int, typer.Option(min=0, help="plant this many more cost anomalies (evaluation estates)")
     ] = 0,
+    usage_anomalies: Annotated[
+        bool,
+        typer.Option(
+            "--usage-anomalies",
+            help="plant an instance pinned at 100% CPU whose cost spikes, and a CPU blip "
+            "without cost, in the last days of the utilization",
+        ),
+    ] = False,
     continue_from: Annotated[
         Path | None,
         typer.Option(
@@ -73,6 +81,7 @@ def generate(
             formats=tuple(f.strip() for f in formats.split(",") if f.strip()),
             to_aws_endpoint=to_aws,
             extra_anomalies=extra_anomalies,
+            usage_anomalies=usage_anomalies,
         )
         with rows_progress("generating line items") as (progress, task):
             result = run_generator(options, progress=lambda n: progress.advance(task, n))

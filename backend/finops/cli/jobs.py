@@ -138,6 +138,24 @@ def run_anomalies_command(
     )
 
 
+@run_app.command("usage-anomalies")
+def run_usage_anomalies_command(
+    date_: AsOfOption = None,
+    report_days: Annotated[int, typer.Option(help="days of usage incidents to rewrite")] = 7,
+    force: ForceOption = False,
+) -> None:
+    """Detect usage anomalies (CPU pinned, request rates collapsing, ...) per resource metric
+    and join each to the cost anomaly it explains; run after ``finops run anomalies``."""
+    from finops.jobs import usage_anomalies
+
+    _reported_job(
+        lambda: usage_anomalies.run_usage_anomalies(
+            run_date=run_date(date_), report_days=report_days, force=force
+        ),
+        usage_anomalies.report,
+    )
+
+
 @run_app.command("forecasts")
 def run_forecasts_command(date_: AsOfOption = None, force: ForceOption = False) -> None:
     """Forecast daily cost per scope (model chosen by rolling-origin backtest)."""

@@ -74,6 +74,7 @@ def plan_estate(options: GenerateOptions, timeline: Timeline) -> Plan:
             accounts=options.accounts,
             density=density,
             extra_anomalies=options.extra_anomalies,
+            usage_anomalies=options.usage_anomalies,
         )
         return estate, build_streams(estate)
 

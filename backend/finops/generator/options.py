@@ -50,6 +50,9 @@ class GenerateOptions:
     utilization: bool = True
     extra_anomalies: int = 0
     """More planted cost anomalies, for evaluation estates (0 keeps the demo estate as is)."""
+    usage_anomalies: bool = False
+    """Plant an instance pinned at 100% CPU whose cost spikes and a CPU blip without cost
+    (usage anomaly tests and evaluation; False keeps the demo estate as is)."""
 
     @classmethod
     def for_days(

@@ -136,6 +136,13 @@ class MetricArrays:
         self.office = np.array(
             [o.kind == "ec2_instance" and o.attrs.get("schedule") == "office_hours" for o in owners]
         )
+        cpu = {s.resource.resource_id: i for i, s in enumerate(series) if s.kind == "cpu"}
+        self.pins = [
+            (cpu[p.resource_id], p.start_hour, p.end_hour, p.value)
+            for p in estate.usage_pins
+            if p.resource_id in cpu
+        ]
+        """(series index, first hour, end hour, percent) of every planted CPU pin."""
         self.mem_level = np.array(
             [
                 p.memory if p.memory is not None else 30.0 + (int(k) % 40)
@@ -176,6 +183,9 @@ def evaluate_hour(
     avg = np.where(banded, np.clip(avg, lo, hi), avg)
     peak = np.where(banded, np.clip(peak, avg, hi), peak)
     low = np.where(banded, np.clip(low, lo, avg), low)
+    for index, first, end, value in a.pins:
+        if first <= hour < end:
+            avg[index], low[index], peak[index] = value, value, value
     alive = (a.launch <= hour) & (hour < a.terminate)
     office = (weekday < 5) & (7 <= hour % DAY_H < 19)
     alive &= ~a.office | office

@@ -2,10 +2,10 @@
 successful run for the same as-of day, and record every run (succeeded, skipped, failed).
 
 A job's inputs are named (``billing``, ``usage``, ``inventory``, ``budgets``, ``findings``,
-``forecasts``, ``remediation``); each name reads a small summary of the warehouse state the
-job depends on (e.g. the latest successful load of every billing period), never the data
-itself, so the check costs milliseconds. The fingerprint is the SHA-256 of those summaries,
-the job's parameters and the schema revision. ``force`` recomputes regardless.
+``forecasts``, ``remediation``, ``anomalies``); each name reads a small summary of the
+warehouse state the job depends on (e.g. the latest successful load of every billing period),
+never the data itself, so the check costs milliseconds. The fingerprint is the SHA-256 of those
+summaries, the job's parameters and the schema revision. ``force`` recomputes regardless.
 """
 
 from __future__ import annotations
@@ -59,8 +59,9 @@ INPUT_STATE: dict[str, TextClause] = {
     ),
     "remediation": text("SELECT count(*), max(id) FROM finops.remediation_steps"),
     "anomalies": text(
-        "SELECT count(*), md5(coalesce(string_agg(fingerprint || status || last_run_date::text "
-        "|| run_id, ',' ORDER BY fingerprint), '')) FROM finops.anomaly_incidents"
+        "SELECT count(*), md5(coalesce(string_agg(fingerprint || status || first_day::text "
+        "|| last_day::text || last_run_date::text || run_id, ',' ORDER BY fingerprint), '')) "
+        "FROM finops.anomaly_incidents"
     ),
     "savings": text(
         "SELECT count(*), max(measured_at)::text, max(run_id) FROM finops.savings_measurements"
@@ -75,6 +76,7 @@ JOB_UNLOCK = text(
 # The inputs of every ledgered job (kpis read the findings' savings; budgets the day's forecast)
 JOB_INPUTS: dict[str, tuple[str, ...]] = {
     "anomalies": ("billing",),
+    "usage_anomalies": ("billing", "usage", "inventory", "anomalies"),
     "forecasts": ("billing",),
     "budgets": ("billing", "budgets", "forecasts"),
     "rightsizing": ("billing", "usage", "inventory"),

@@ -49,7 +49,7 @@ class ScheduledJob:
 # in the order the demo runs them: findings before the KPIs that sum their savings, realized
 # savings (after the findings they follow) before the KPIs that report them, forecasts before
 # the budget check that reads the day's forecast (and sends the summaries the insights job
-# wrote before it)
+# wrote before it), cost anomalies before the usage incidents joined to them
 ANALYTICS_JOBS: dict[str, ScheduledJob] = {
     job.name: job
     for job in (
@@ -60,6 +60,7 @@ ANALYTICS_JOBS: dict[str, ScheduledJob] = {
         ScheduledJob("savings", "run_savings"),
         ScheduledJob("kpis", "run_kpis"),
         ScheduledJob("anomalies", "run_anomalies", options=("report_days",)),
+        ScheduledJob("usage_anomalies", "run_usage_anomalies"),
         ScheduledJob("forecasts", "run_forecasts_job"),
         ScheduledJob("insights", "run_insights"),
         ScheduledJob("budgets", "run_budgets"),

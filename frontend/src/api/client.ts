@@ -94,6 +94,7 @@ export type RootCauseEntryPublic = components["schemas"]["RootCauseEntryPublic"]
 export type AnomalyStatus = components["schemas"]["AnomalyStatus"];
 export type AnomalySeverity = components["schemas"]["AnomalySeverity"];
 export type AnomalyStatusUpdate = components["schemas"]["AnomalyStatusUpdate"];
+export type UsageIncidentDetailPublic = components["schemas"]["UsageIncidentDetailPublic"];
 export type ForecastPublic = components["schemas"]["ForecastPublic"];
 export type ForecastsPublic = components["schemas"]["ForecastsPublic"];
 export type ForecastScopeKind = components["schemas"]["ForecastScopeKind"];

@@ -349,6 +349,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/anomalies/usage": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read Usage Incidents
+         * @description Usage anomalies per resource metric (an instance pinned at 100% CPU, a request rate
+         *     collapsing), newest first, one page at a time, each with the cost anomaly it explains.
+         */
+        get: operations["read_usage_incidents_api_v1_anomalies_usage_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/anomalies/{fingerprint}": {
         parameters: {
             query?: never;
@@ -358,8 +379,9 @@ export interface paths {
         };
         /**
          * Read Anomaly
-         * @description One incident with every root-cause entry, the other scopes that saw it, and its scope's
-         *     daily cost around it against the detector's expected value and bounds.
+         * @description One incident with every root-cause entry, the other scopes that saw it, its scope's
+         *     daily cost around it against the detector's expected value and bounds, and the usage
+         *     incidents that explain it (with their metric's hourly points around them).
          */
         get: operations["read_anomaly_api_v1_anomalies__fingerprint__get"];
         put?: never;
@@ -1708,6 +1730,11 @@ export interface components {
             top_cause: components["schemas"]["RootCauseEntryPublic"] | null;
             /** Upper Bound */
             upper_bound: string;
+            /**
+             * Usage Incidents
+             * @description usage anomalies this incident is joined to: what the resource did
+             */
+            usage_incidents: components["schemas"]["UsageIncidentDetailPublic"][];
         };
         /**
          * AnomalyKind
@@ -4228,6 +4255,132 @@ export interface components {
             /** Total */
             total: string;
         };
+        /**
+         * UsageDirection
+         * @enum {string}
+         */
+        UsageDirection: "up" | "down";
+        /** UsageIncidentDetailPublic */
+        UsageIncidentDetailPublic: {
+            /** Account Id */
+            account_id: string;
+            /** Cost Anomaly */
+            cost_anomaly: string | null;
+            /**
+             * Detected On
+             * Format: date
+             */
+            detected_on: string;
+            direction: components["schemas"]["UsageDirection"];
+            /**
+             * Ended At
+             * Format: date-time
+             */
+            ended_at: string;
+            /** Expected Value */
+            expected_value: number;
+            /** Fingerprint */
+            fingerprint: string;
+            /**
+             * Last Run Date
+             * Format: date
+             */
+            last_run_date: string;
+            /** Metric Name */
+            metric_name: string;
+            /** Namespace */
+            namespace: string;
+            pattern: components["schemas"]["UsagePattern"];
+            /** Peak Score */
+            peak_score: number;
+            /** Peak Value */
+            peak_value: number;
+            /** Region Id */
+            region_id: string;
+            /** Resource Id */
+            resource_id: string;
+            /** Resource Type */
+            resource_type: string | null;
+            /**
+             * Series
+             * @description hourly averages from a day before to a day after the incident (while the raw points are kept)
+             */
+            series: components["schemas"]["UsagePointPublic"][];
+            /**
+             * Started At
+             * Format: date-time
+             */
+            started_at: string;
+            /** Stat */
+            stat: string;
+            /** Unit */
+            unit: string | null;
+        };
+        /**
+         * UsageIncidentPublic
+         * @description A usage anomaly on one resource metric (``finops run usage-anomalies``): when it started
+         *     and ended (exclusive), its direction and pattern, its extreme value against the metric's
+         *     usual value at those times, the detector's peak score, and the fingerprint of the cost
+         *     anomaly it explains (``None``: no cost anomaly of the resource, or of its account and
+         *     service, overlaps it).
+         */
+        UsageIncidentPublic: {
+            /** Account Id */
+            account_id: string;
+            /** Cost Anomaly */
+            cost_anomaly: string | null;
+            /**
+             * Detected On
+             * Format: date
+             */
+            detected_on: string;
+            direction: components["schemas"]["UsageDirection"];
+            /**
+             * Ended At
+             * Format: date-time
+             */
+            ended_at: string;
+            /** Expected Value */
+            expected_value: number;
+            /** Fingerprint */
+            fingerprint: string;
+            /**
+             * Last Run Date
+             * Format: date
+             */
+            last_run_date: string;
+            /** Metric Name */
+            metric_name: string;
+            /** Namespace */
+            namespace: string;
+            pattern: components["schemas"]["UsagePattern"];
+            /** Peak Score */
+            peak_score: number;
+            /** Peak Value */
+            peak_value: number;
+            /** Region Id */
+            region_id: string;
+            /** Resource Id */
+            resource_id: string;
+            /** Resource Type */
+            resource_type: string | null;
+            /**
+             * Started At
+             * Format: date-time
+             */
+            started_at: string;
+            /** Stat */
+            stat: string;
+            /** Unit */
+            unit: string | null;
+        };
+        /** UsageIncidentsPublic */
+        UsageIncidentsPublic: {
+            /** Count */
+            count: number;
+            /** Data */
+            data: components["schemas"]["UsageIncidentPublic"][];
+        };
         /** UsageListPublic */
         UsageListPublic: {
             /** Items */
@@ -4238,6 +4391,26 @@ export interface components {
             offset: number;
             /** Total */
             total: number;
+        };
+        /**
+         * UsagePattern
+         * @description How a usage incident moved: a percent metric held near 100 (``pinned``), another rise
+         *     (``surge``), a fall to a tenth of normal or less (``collapse``), another fall (``drop``).
+         * @enum {string}
+         */
+        UsagePattern: "pinned" | "surge" | "collapse" | "drop";
+        /**
+         * UsagePointPublic
+         * @description The metric's hourly average (the sparkline around an incident).
+         */
+        UsagePointPublic: {
+            /**
+             * Ts
+             * Format: date-time
+             */
+            ts: string;
+            /** Value */
+            value: number;
         };
         /** UsagePublic */
         UsagePublic: {
@@ -6003,6 +6176,106 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["AnomaliesPublic"];
+                };
+            };
+            /** @description The request cannot be carried out (the message says why) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorPublic"];
+                };
+            };
+            /** @description Not authenticated: no, or no valid, session cookie or API token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorPublic"];
+                };
+            };
+            /** @description The role may not do this (or a session request without its X-CSRF-Token) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorPublic"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorPublic"];
+                };
+            };
+            /** @description Invalid parameter or body (each problem located by `loc`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorPublic"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorPublic"];
+                };
+            };
+            /** @description The warehouse cannot be reached */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorPublic"];
+                };
+            };
+        };
+    };
+    read_usage_incidents_api_v1_anomalies_usage_get: {
+        parameters: {
+            query?: {
+                /** @description account (sub account) id; repeat for several */
+                account_id?: string[] | null;
+                /** @description one resource's incidents */
+                resource_id?: string | null;
+                /** @description metric (CPUUtilization, RequestCount, ...); repeat for several */
+                metric_name?: string[] | null;
+                /** @description true: only incidents joined to a cost anomaly; false: only the rest */
+                explains?: boolean | null;
+                /** @description incidents ending after this day starts */
+                start?: string | null;
+                /** @description incidents starting on or before this day */
+                end?: string | null;
+                /** @description rows per page */
+                limit?: number;
+                /** @description rows to skip */
+                offset?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UsageIncidentsPublic"];
                 };
             };
             /** @description The request cannot be carried out (the message says why) */

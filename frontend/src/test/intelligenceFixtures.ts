@@ -127,6 +127,36 @@ export const anomalyDetailFixture: AnomalyDetailPublic = {
     }),
     day("2026-03-21"),
   ],
+  usage_incidents: [
+    {
+      fingerprint: "u1",
+      account_id: "333333333333",
+      region_id: "us-east-1",
+      resource_id: "i-batch-0001",
+      resource_type: "AWS::EC2::Instance",
+      namespace: "AWS/EC2",
+      metric_name: "CPUUtilization",
+      stat: "Average",
+      unit: "Percent",
+      direction: "up",
+      pattern: "pinned",
+      started_at: "2026-03-20T02:00:00Z",
+      ended_at: "2026-03-20T05:00:00Z",
+      peak_value: 100,
+      expected_value: 38.5,
+      peak_score: 9.2,
+      cost_anomaly: "a1",
+      detected_on: "2026-03-21",
+      last_run_date: "2026-03-21",
+      series: [
+        { ts: "2026-03-20T01:00:00Z", value: 37 },
+        { ts: "2026-03-20T02:00:00Z", value: 100 },
+        { ts: "2026-03-20T03:00:00Z", value: 100 },
+        { ts: "2026-03-20T04:00:00Z", value: 100 },
+        { ts: "2026-03-20T05:00:00Z", value: 39 },
+      ],
+    },
+  ],
 };
 
 function forecast(overrides: Partial<ForecastPublic> = {}): ForecastPublic {

@@ -1,6 +1,8 @@
 """Cost anomaly incidents (the ``anomalies`` view, written by ``finops run anomalies``): the list,
-one incident with its root cause and daily actual against expected cost, and the feedback that
-moves it through its lifecycle (open, acknowledged, resolved, false positive)."""
+one incident with its root cause, daily actual against expected cost and the usage incidents
+that explain it, and the feedback that moves it through its lifecycle (open, acknowledged,
+resolved, false positive); usage incidents (``finops run usage-anomalies``) listed on their
+own."""
 
 from __future__ import annotations
 
@@ -15,7 +17,9 @@ from finops.analytics.anomalies.store import set_status
 from finops.api.audited import audit_request
 from finops.api.deps import ConnectionDep, PrincipalDep, RequestIdDep
 from finops.api.intel_views import anomaly_baseline, warehouse_currency
+from finops.api.paging import AccountIdsQuery, Values
 from finops.api.params import Day, PageDep, check_order
+from finops.api.queries.usage_incidents import explaining, hourly_points, usage_page, usage_where
 from finops.api.rows import from_row, text_map
 from finops.api.schemas.anomalies import (
     AnomaliesPublic,
@@ -27,6 +31,10 @@ from finops.api.schemas.anomalies import (
     AnomalyStatusUpdate,
     RelatedScopePublic,
     RootCauseEntryPublic,
+    UsageIncidentDetailPublic,
+    UsageIncidentPublic,
+    UsageIncidentsPublic,
+    UsagePointPublic,
 )
 from finops.errors import NotFoundError
 from finops.warehouse.tables import anomalies
@@ -153,6 +161,54 @@ def read_anomalies(
     )
 
 
+@router.get("/usage", response_model=UsageIncidentsPublic)
+def read_usage_incidents(
+    conn: ConnectionDep,
+    page: PageDep,
+    account_id: AccountIdsQuery = None,
+    resource_id: Annotated[
+        str | None, Query(min_length=1, max_length=2048, description="one resource's incidents")
+    ] = None,
+    metric_name: Annotated[
+        Values,
+        Query(
+            description="metric (CPUUtilization, RequestCount, ...); repeat for several",
+            max_length=100,
+        ),
+    ] = None,
+    explains: Annotated[
+        bool | None,
+        Query(description="true: only incidents joined to a cost anomaly; false: only the rest"),
+    ] = None,
+    start: Annotated[
+        Day | None, Query(description="incidents ending after this day starts")
+    ] = None,
+    end: Annotated[
+        Day | None, Query(description="incidents starting on or before this day")
+    ] = None,
+) -> UsageIncidentsPublic:
+    """Usage anomalies per resource metric (an instance pinned at 100% CPU, a request rate
+    collapsing), newest first, one page at a time, each with the cost anomaly it explains."""
+    check_order(start, end)
+    where = usage_where(
+        account_id=account_id, resource_id=resource_id, metric_name=metric_name,
+        explains=explains, start=start, end=end,
+    )  # fmt: skip
+    count, rows = usage_page(conn, where=where, limit=page.limit, offset=page.offset)
+    return UsageIncidentsPublic(data=[from_row(UsageIncidentPublic, r) for r in rows], count=count)
+
+
+def _usage_detail(conn: Connection, fingerprint: str) -> list[UsageIncidentDetailPublic]:
+    return [
+        from_row(
+            UsageIncidentDetailPublic,
+            r,
+            series=[from_row(UsagePointPublic, p) for p in hourly_points(conn, r)],
+        )
+        for r in explaining(conn, fingerprint)
+    ]
+
+
 @router.get("/{fingerprint}", response_model=AnomalyDetailPublic)
 def read_anomaly(
     conn: ConnectionDep,
@@ -164,8 +220,9 @@ def read_anomaly(
         int, Query(ge=0, le=60, description="days of the series shown after the incident")
     ] = 14,
 ) -> AnomalyDetailPublic:
-    """One incident with every root-cause entry, the other scopes that saw it, and its scope's
-    daily cost around it against the detector's expected value and bounds."""
+    """One incident with every root-cause entry, the other scopes that saw it, its scope's
+    daily cost around it against the detector's expected value and bounds, and the usage
+    incidents that explain it (with their metric's hourly points around them)."""
     row = _read_one(conn, fingerprint)
     series = anomaly_baseline(
         conn,
@@ -198,6 +255,7 @@ def read_anomaly(
             from_row(AnomalyDayPublic, d, in_incident=row.first_day <= d.day <= row.last_day)
             for d in series
         ],
+        usage_incidents=_usage_detail(conn, row.fingerprint),
     )
 
 

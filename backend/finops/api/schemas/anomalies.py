@@ -1,8 +1,9 @@
-"""Cost anomaly incidents, their root cause, daily baseline and lifecycle (``/anomalies``)."""
+"""Cost anomaly incidents, their root cause, daily baseline and lifecycle, and the usage
+anomalies that explain them (``/anomalies``)."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from enum import StrEnum
 
 from pydantic import BaseModel, Field
@@ -98,11 +99,76 @@ class AnomalyDayPublic(BaseModel):
     in_incident: bool
 
 
+class UsageDirection(StrEnum):
+    up = "up"
+    down = "down"
+
+
+class UsagePattern(StrEnum):
+    """How a usage incident moved: a percent metric held near 100 (``pinned``), another rise
+    (``surge``), a fall to a tenth of normal or less (``collapse``), another fall (``drop``)."""
+
+    pinned = "pinned"
+    surge = "surge"
+    collapse = "collapse"
+    drop = "drop"
+
+
+class UsagePointPublic(BaseModel):
+    """The metric's hourly average (the sparkline around an incident)."""
+
+    ts: datetime
+    value: float
+
+
+class UsageIncidentPublic(BaseModel):
+    """A usage anomaly on one resource metric (``finops run usage-anomalies``): when it started
+    and ended (exclusive), its direction and pattern, its extreme value against the metric's
+    usual value at those times, the detector's peak score, and the fingerprint of the cost
+    anomaly it explains (``None``: no cost anomaly of the resource, or of its account and
+    service, overlaps it)."""
+
+    fingerprint: str
+    account_id: str
+    region_id: str
+    resource_id: str
+    resource_type: str | None
+    namespace: str
+    metric_name: str
+    stat: str
+    unit: str | None
+    direction: UsageDirection
+    pattern: UsagePattern
+    started_at: datetime
+    ended_at: datetime
+    peak_value: float
+    expected_value: float
+    peak_score: float
+    cost_anomaly: str | None
+    detected_on: date
+    last_run_date: date
+
+
+class UsageIncidentsPublic(BaseModel):
+    data: list[UsageIncidentPublic]
+    count: int
+
+
+class UsageIncidentDetailPublic(UsageIncidentPublic):
+    series: list[UsagePointPublic] = Field(
+        description="hourly averages from a day before to a day after the incident (while the "
+        "raw points are kept)"
+    )
+
+
 class AnomalyDetailPublic(AnomalyPublic):
     currency: str
     root_cause: list[RootCauseEntryPublic]
     related_scopes: list[RelatedScopePublic]
     series: list[AnomalyDayPublic]
+    usage_incidents: list[UsageIncidentDetailPublic] = Field(
+        description="usage anomalies this incident is joined to: what the resource did"
+    )
 
 
 class AnomalyStatusUpdate(BaseModel):

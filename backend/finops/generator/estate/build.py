@@ -13,6 +13,7 @@ from finops.generator.estate.plant_anomalies import (
     plant_extra_anomalies,
     plant_level_shift,
     plant_resource_spike,
+    plant_usage_anomalies,
 )
 from finops.generator.estate.plant_commitments import plant_reservations, plant_savings_plans
 from finops.generator.estate.plant_rightsizing import (
@@ -64,12 +65,14 @@ def build_estate(
     accounts: int,
     density: float = 1.0,
     extra_anomalies: int = 0,
+    usage_anomalies: bool = False,
 ) -> Estate:
     """The organisation, its resources and every planted situation.
 
     ``extra_anomalies`` plants that many more cost anomalies (spikes, level shifts, drifts on
     single resources) for evaluation estates; they draw from their own random stream, so the
-    rest of the estate is the same with or without them.
+    rest of the estate is the same with or without them. ``usage_anomalies`` plants a CPU pin
+    that causes a cost spike and a CPU blip without cost (``plant_usage_anomalies``).
     """
     b = EstateBuilder(timeline=timeline, seed=seed, accounts=accounts, density=density)
     for account in b.accounts:
@@ -82,6 +85,8 @@ def build_estate(
         plant(b)
     if extra_anomalies:
         plant_extra_anomalies(b, extra_anomalies, np.random.default_rng([seed, 7919]))
+    if usage_anomalies:
+        plant_usage_anomalies(b)
     return Estate(
         timeline=timeline,
         seed=seed,
@@ -92,4 +97,5 @@ def build_estate(
         savings_plans=b.savings_plans,
         anomalies=b.anomalies,
         situations=b.situations,
+        usage_pins=b.usage_pins,
     )

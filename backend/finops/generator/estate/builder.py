@@ -18,6 +18,7 @@ from finops.generator.estate.model import (
     Resource,
     SavingsPlan,
     Situation,
+    UsagePin,
 )
 from finops.generator.timeline import DAY_H, Timeline
 
@@ -58,6 +59,7 @@ class EstateBuilder(ResourceFactory):
         self.n_accounts = accounts
         self.situations: list[Situation] = []
         self.anomalies: list[Anomaly] = []
+        self.usage_pins: list[UsagePin] = []
         self.reservations: list[ReservedInstance] = []
         self.savings_plans: list[SavingsPlan] = []
         self.payer = Account(

@@ -102,6 +102,18 @@ class Anomaly:
     ramp_hours: int = 0  # cost_drift: reaches the multiplier linearly over this many hours
 
 
+@dataclass(frozen=True, slots=True)
+class UsagePin:
+    """A resource's CPU held at ``value`` percent during ``[start_hour, end_hour)`` (a runaway
+    process); ``anomaly_id`` names the cost anomaly it causes, None for a blip without cost."""
+
+    resource_id: str
+    start_hour: int
+    end_hour: int
+    value: float = 100.0
+    anomaly_id: int | None = None
+
+
 @dataclass(slots=True)
 class Situation:
     kind: str
@@ -127,6 +139,7 @@ class Estate:
     savings_plans: list[SavingsPlan]
     anomalies: list[Anomaly]
     situations: list[Situation]
+    usage_pins: list[UsagePin] = field(default_factory=list)
 
     def account(self, account_id: str) -> Account:
         for account in (self.payer, *self.accounts):

@@ -11,7 +11,7 @@ import numpy as np
 from finops.generator import catalog
 from finops.generator.estate.builder import EstateBuilder
 from finops.generator.estate.factory import HOURS_MONTH
-from finops.generator.estate.model import Anomaly, Profile, Resource
+from finops.generator.estate.model import Anomaly, Profile, Resource, UsagePin
 from finops.generator.timeline import DAY_H
 
 
@@ -193,3 +193,48 @@ def plant_extra_anomalies(b: EstateBuilder, count: int, rng: np.random.Generator
             details["ramp_days"] = ramp // DAY_H
         plant(b, anomaly, r, **details)
         taken.add(r.resource_id)
+
+
+def _steady_instances(b: EstateBuilder) -> list[Resource]:
+    """Instances running through the whole range around the clock with outbound traffic and
+    no other planted situation, largest egress first."""
+    taken = {s.resource_id for s in b.situations if s.resource_id}
+    for s in b.situations:
+        taken.update(str(r) for r in s.details.get("resource_ids") or [])
+    for a in b.anomalies:
+        taken.update(a.resource_ids)
+    pool = [
+        r
+        for r in b.resources
+        if r.kind == "ec2_instance"
+        and r.resource_id not in taken
+        and r.launch_hour <= 0
+        and r.terminate_hour is None
+        and r.attrs.get("egress_gb_hour")
+        and r.attrs.get("schedule") != "office_hours"
+        and r.profile is not None
+        and r.profile.idle_band is None
+    ]
+    return sorted(pool, key=lambda r: (-float(r.attrs["egress_gb_hour"]), r.resource_id))
+
+
+def plant_usage_anomalies(b: EstateBuilder) -> None:
+    """A runaway process: one instance's CPU pinned at 100% for 30 hours from 09:00 three days
+    before the end while its outbound traffic (and cost) runs at eight times usual; and, two
+    days earlier, another account's instance pinned for 4 hours from 02:00 without any cost
+    change."""
+    pool = _steady_instances(b)
+    if not pool:
+        return
+    pinned = pool[0]
+    others = [r for r in pool if r.account_id != pinned.account_id]
+    hours = b.timeline.hours
+    start = hours - 3 * DAY_H + 9
+    anomaly = Anomaly(len(b.anomalies) + 1, "cost_spike", (pinned.resource_id,), ("egress",),
+                      start, start + 30, 8.0)  # fmt: skip
+    plant(b, anomaly, pinned, scope="resource", multiplier=8.0, usage="egress",
+          planted="usage", cpu_percent=100.0)  # fmt: skip
+    b.usage_pins.append(UsagePin(pinned.resource_id, start, start + 30, 100.0, anomaly.anomaly_id))
+    if others:
+        blip = hours - 5 * DAY_H + 2
+        b.usage_pins.append(UsagePin(others[0].resource_id, blip, blip + 4, 100.0))

@@ -4,12 +4,13 @@ totals and restatements, the commitments and every situation with its measured i
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any
 
 from finops.generator.billing.engine import BillingEngine
-from finops.generator.estate.model import Estate, Situation
+from finops.generator.estate.model import Estate, Situation, UsagePin
 from finops.generator.ground_truth.budget import budget_situation
 from finops.generator.ground_truth.impacts import effective_impacts, measure_impacts
 from finops.generator.ground_truth.sizing import size_oversized
@@ -81,8 +82,24 @@ def write_ground_truth(
         "commitments": _commitments_json(estate),
         "situations": [_situation_json(s) for s in situations],
     }
+    if estate.usage_pins:
+        document["usage_anomalies"] = [_pin_json(estate, p) for p in estate.usage_pins]
     path.write_text(json.dumps(document, indent=2, sort_keys=False) + "\n")
     return path
+
+
+def _pin_json(estate: Estate, pin: UsagePin) -> dict[str, Any]:
+    """A planted CPU pin: resource, start and exclusive end (UTC) and the cost anomaly it
+    causes (None: a blip without cost)."""
+    tl = estate.timeline
+    return {
+        "resource_id": pin.resource_id,
+        "metric": "CPUUtilization",
+        "value": pin.value,
+        "start": datetime.fromtimestamp(tl.epoch_s + pin.start_hour * 3600, UTC).isoformat(),
+        "end": datetime.fromtimestamp(tl.epoch_s + pin.end_hour * 3600, UTC).isoformat(),
+        "anomaly_id": pin.anomaly_id,
+    }
 
 
 def _totals_json(t: BillingTotals) -> dict[str, Any]:
@@ -105,6 +122,7 @@ def _generator_json(options: GenerateOptions, *, hourly: bool) -> dict[str, Any]
         "formats": list(options.formats),
         "utilization_days": options.utilization_days,
         **({"extra_anomalies": options.extra_anomalies} if options.extra_anomalies else {}),
+        **({"usage_anomalies": True} if options.usage_anomalies else {}),
     }
 
 

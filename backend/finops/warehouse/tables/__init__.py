@@ -35,6 +35,7 @@ from finops.warehouse.tables.intelligence import (
     forecast_runs,
     forecasts,
     notification_log,
+    usage_incidents,
 )
 from finops.warehouse.tables.optimization import (
     carbon_emission_rows,
@@ -138,6 +139,7 @@ __all__ = [
     "savings_plan_recommendations",
     "sessions",
     "source_objects",
+    "usage_incidents",
     "usage_ingest_log",
     "users",
     "utilization_daily",

@@ -1,5 +1,5 @@
-"""Cost intelligence: anomaly incidents, forecasts, budgets and their notifications
-(migrations 0004, 0006)."""
+"""Cost intelligence: anomaly incidents, usage incidents, forecasts, budgets and their
+notifications (migrations 0004, 0006, 0021)."""
 
 from __future__ import annotations
 
@@ -34,6 +34,36 @@ anomaly_incidents = Table(
     Column("root_cause", JSONB, nullable=False),
     Column("related_scopes", JSONB, nullable=False),
     Column("cost_metric", Text, nullable=False),
+    Column("detected_on", Date, nullable=False),
+    Column("last_run_date", Date, nullable=False),
+    Column("run_id", Text, nullable=False),
+)
+
+# table
+usage_incidents = Table(
+    "usage_incidents",
+    metadata,
+    Column("id", BigInteger, primary_key=True),
+    Column("fingerprint", Text, nullable=False),
+    Column("account_id", Text, nullable=False),
+    Column("region", Text, nullable=False),
+    Column("resource_id", Text, nullable=False),
+    Column("metric_resource_id", Text, nullable=False),
+    Column("resource_type", Text),
+    Column("series_id", BigInteger, nullable=False),
+    Column("namespace", Text, nullable=False),
+    Column("metric_name", Text, nullable=False),
+    Column("stat", Text, nullable=False),
+    Column("unit", Text),
+    Column("direction", Text, nullable=False),
+    Column("pattern", Text, nullable=False),
+    Column("started_at", DateTime(timezone=True), nullable=False),
+    Column("ended_at", DateTime(timezone=True), nullable=False),
+    Column("points", Integer, nullable=False),
+    Column("peak_value", DOUBLE_PRECISION, nullable=False),
+    Column("expected_value", DOUBLE_PRECISION, nullable=False),
+    Column("peak_score", DOUBLE_PRECISION, nullable=False),
+    Column("cost_anomaly", Text),
     Column("detected_on", Date, nullable=False),
     Column("last_run_date", Date, nullable=False),
     Column("run_id", Text, nullable=False),

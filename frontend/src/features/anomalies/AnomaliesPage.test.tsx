@@ -112,6 +112,18 @@ describe("AnomaliesPage", () => {
     });
     expect(within(chart).getByText("Normal range")).toBeInTheDocument();
     expect(within(chart).getByText("Expected")).toBeInTheDocument();
+    const usage = within(detail).getByTestId("usage-incident-row");
+    expect(within(usage).getByTestId("usage-incident-resource")).toHaveTextContent("i-batch-0001");
+    expect(within(usage).getByTestId("usage-incident-resource")).toHaveAttribute(
+      "href",
+      "/resources?id=i-batch-0001",
+    );
+    expect(within(usage).getByText("Pinned")).toBeInTheDocument();
+    expect(within(usage).getByText("2026-03-20 02:00 – 2026-03-20 05:00 UTC (3 h)")).toBeInTheDocument();
+    expect(within(usage).getByTestId("usage-incident-peak")).toHaveTextContent("100.0% / 38.5%");
+    const spark = within(usage).getByTestId("usage-incident-sparkline");
+    expect(spark).toHaveAttribute("data-points", "5");
+    expect(spark).toHaveAttribute("aria-label", "CPUUtilization of i-batch-0001 per hour, 3 hours in the incident");
   });
 
   it("acknowledges, resolves or marks false positive through the API", async () => {

@@ -23,6 +23,7 @@ import {
 } from "./anomalies";
 import { buildAnomalyOption } from "./anomalyOption";
 import { useAnomaly, useUpdateAnomalyStatus } from "./queries";
+import { UsageIncidents } from "./UsageIncidents";
 import { cx, text } from "../../components/styles";
 
 export function AnomalyPanel({ fingerprint }: { fingerprint: string }) {
@@ -83,6 +84,7 @@ function AnomalyDetail({ detail }: { detail: AnomalyDetailPublic }) {
         </div>
         <RootCause detail={detail} />
       </div>
+      <UsageIncidents detail={detail} />
     </Card>
   );
 }
