@@ -74,6 +74,47 @@ def test_airflow_loads_the_vault_backend_from_the_environment(vault: Vault, tmp_
     assert vault.state.count("POST", "auth/approle/login") == 1
 
 
+AWS_SESSION = """
+import json
+from finops.orchestration.aws_connection import connection_session
+base = connection_session()
+credentials = base.session.get_credentials()
+print(json.dumps({
+    "access_key": credentials.access_key,
+    "secret_key": credentials.secret_key,
+    "region": base.session.region_name,
+    "endpoint_url": base.endpoint_url,
+    "origin": base.origin,
+}))
+"""
+
+
+def test_the_dags_aws_session_comes_from_the_connection_in_vault(
+    vault: Vault, tmp_path: Path
+) -> None:
+    """``finops_aws`` is in Vault only (finops/airflow/connections/finops_aws): the session the
+    DAG tasks get (finops.orchestration.aws_connection, the amazon provider's AwsBaseHook)
+    carries its credentials, region and endpoint."""
+    env = os.environ | vault_backend_env(approle_settings(vault, tmp_path, "airflow-secret-id"))
+    env.pop("AIRFLOW_CONN_FINOPS_AWS", None)
+    result = subprocess.run(
+        [sys.executable, "-c", AWS_SESSION],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=120,
+    )
+    assert json.loads(result.stdout.strip().splitlines()[-1]) == {
+        "access_key": "AKIAFAKE",
+        "secret_key": "fake-secret",
+        "region": "eu-west-1",
+        "endpoint_url": "http://127.0.0.1:4566",
+        "origin": "Airflow connection finops_aws",
+    }
+    assert vault.state.count("GET", "secret/data/finops/airflow/connections/finops_aws") >= 1
+
+
 def test_the_backend_is_refused_outside_the_airflow_paths(vault: Vault, tmp_path: Path) -> None:
     """Airflow's AppRole reads finops/airflow/ only: the platform's database secret is denied,
     and a wrong secret id fails the login."""
