@@ -74,8 +74,8 @@ put_missing finops/shared/webhooks finops-alerts="https://hooks.example.com/CHAN
 put_missing finops/api/session key="$(openssl rand -hex 32)"
 put_missing finops/api/oidc client_secret="CHANGE-ME"
 put_missing finops/jobs/aws role_arn="arn:aws:iam::000000000000:role/CHANGE-ME" external_id=""
-put_missing finops/airflow/connections/finops_aws conn_type="aws" \
-  extra='{"role_arn": "arn:aws:iam::000000000000:role/CHANGE-ME", "region_name": "us-east-1"}'
+put_missing finops/airflow/connections/aws_default conn_type="aws" \
+  extra='{"role_arn": "arn:aws:iam::000000000000:role/CHANGE-ME"}'
 put_missing finops/airflow/config/sql_alchemy_conn \
   value="postgresql+psycopg://airflow:CHANGE-ME@postgres:5432/airflow"
 
