@@ -5,7 +5,10 @@ Daily at midnight UTC. When a billing period was (re)loaded, ``publish_costs`` p
 ``finops_costs`` Asset, which runs anomaly_detection, cost_forecast (then budget_check) and
 optimization; a run that found nothing new publishes nothing.
 
-Tasks call ``finops.jobs.billing`` only; nothing here touches a database at parse time.
+An ``s3://`` source is read with the base session of the Airflow AWS connection
+``FINOPS_AIRFLOW_AWS_CONN_ID`` (default ``finops_aws``, amazon provider); without one, the
+default credential chain (the task log says which). Tasks call ``finops.jobs.billing`` only;
+nothing here touches a database at parse time.
 """
 
 from __future__ import annotations
@@ -42,6 +45,7 @@ def billing_ingest() -> None:
     @task
     def discover_periods() -> list[dict[str, str]]:
         from finops.jobs.billing import billing_sources, discover_slices
+        from finops.orchestration.aws_connection import connection_session
 
         params: dict[str, Any] = get_current_context()["params"]
         sources = billing_sources(requested=params.get("sources"))
@@ -50,7 +54,8 @@ def billing_ingest() -> None:
                 "no billing sources configured: set FINOPS_BILLING_SOURCES (a JSON list of "
                 'folders or s3:// prefixes) or trigger with {"sources": [...]}'
             )
-        return discover_slices(sources=sources)
+        on_s3 = any(s.startswith("s3://") for s in sources)
+        return discover_slices(sources=sources, base=connection_session() if on_s3 else None)
 
     # the Airflow UI lists each mapped task by the billing period it loads, not 0, 1, 2, …
     @task(
@@ -59,9 +64,13 @@ def billing_ingest() -> None:
     )
     def ingest_period(slice_: dict[str, str]) -> dict[str, object]:
         from finops.jobs.billing import ingest_slice
+        from finops.orchestration.aws_connection import connection_session
 
         run_id = str(get_current_context()["run_id"])
-        return ingest_slice(slice_=slice_, run_id=run_id)
+        on_s3 = slice_["source"].startswith("s3://")
+        return ingest_slice(
+            slice_=slice_, run_id=run_id, base=connection_session() if on_s3 else None
+        )
 
     @task(outlets=[COSTS_ASSET])
     def publish_costs(results: list[dict[str, object]]) -> dict[str, object]:

@@ -9,7 +9,9 @@ Reject and a reason; assigned users from ``FINOPS_REMEDIATION_AIRFLOW_APPROVERS`
 timeout is the proposal's approval deadline) and records the responder's answer in the one
 approval store. The wait also ends when the dashboard, the API or the CLI decides first; an
 Airflow answer after that is refused with the first decision named. ``execute`` dry-runs,
-executes and verifies this run's approved proposals through the remediation role.
+executes and verifies this run's approved proposals through the remediation role, assumed
+from the base session of the Airflow AWS connection ``FINOPS_AIRFLOW_AWS_CONN_ID`` (default
+``finops_aws``, amazon provider) when there is one, else from the default credential chain.
 
 Idempotent per run: the proposals of a run are found again by its run id, a decided proposal
 is not waited for again, and the status lifecycle in the database lets a proposal execute at
@@ -42,12 +44,16 @@ def propose(at: str) -> list[int]:
 
     from finops.config import get_settings
     from finops.jobs.remediation import run_propose
+    from finops.orchestration.aws_connection import remediation_clients
     from finops.orchestration.remediation_approval import waiting_for_a_person
 
     context = get_current_context()
     run_id = str(context["run_id"])
     settings = get_settings()
-    report = run_propose(settings=settings, now=datetime.fromisoformat(at), run_id=run_id)
+    clients = remediation_clients(settings=settings)
+    report = run_propose(
+        settings=settings, now=datetime.fromisoformat(at), run_id=run_id, clients=clients
+    )
     logging.getLogger(__name__).info(
         "proposed %s, approved by policy %s, skipped %s",
         report.proposed,
@@ -67,15 +73,22 @@ def execute(waited: list[int] | None) -> list[dict[str, object]]:
 
     from finops.config import get_settings
     from finops.jobs.remediation import run_execute
+    from finops.orchestration.aws_connection import remediation_clients
     from finops.orchestration.remediation_approval import EXECUTOR, run_proposals
 
     run_id = str(get_current_context()["run_id"])
     settings = get_settings()
+    clients = remediation_clients(settings=settings)
     ids = sorted(
         {p.id for p in run_proposals(run_id=run_id, settings=settings)} | set(waited or [])
     )
     done = run_execute(  # only the approved ones among them
-        settings=settings, now=datetime.now(UTC), actor=EXECUTOR, run_id=run_id, proposal_ids=ids
+        settings=settings,
+        now=datetime.now(UTC),
+        actor=EXECUTOR,
+        run_id=run_id,
+        proposal_ids=ids,
+        clients=clients,
     )
     return [{"proposal_id": p.id, "status": p.status, "reason": p.status_reason} for p in done]
 

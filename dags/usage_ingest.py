@@ -6,6 +6,9 @@ Each run lists every linked account's resources (STS AssumeRole into FINOPS_AWS_
 loads that day's 5-minute CloudWatch points and daily percentiles; an account or region that
 refuses is recorded as skipped in finops.usage_ingest_log and the others carry on. With the
 ``source`` param the same day is read from Config snapshots and Metric Streams files instead.
+Every task that calls AWS takes its base session from the Airflow AWS connection
+``FINOPS_AIRFLOW_AWS_CONN_ID`` (default ``finops_aws``, amazon provider); without one, the
+FINOPS_AWS_* settings and the default credential chain (the task log says which).
 Tasks call ``finops.jobs.usage`` only; nothing here touches AWS or a database at parse time.
 """
 
@@ -43,12 +46,15 @@ def usage_ingest() -> None:
     @task
     def plan_units() -> list[dict[str, str]]:
         from finops.jobs.usage import plan_units as plan
+        from finops.orchestration.aws_connection import connection_session
 
         params: dict[str, Any] = get_current_context()["params"]
+        source = str(params.get("source") or "")
         return plan(
             accounts=params.get("accounts"),
             regions=params.get("regions"),
-            source=str(params.get("source") or ""),
+            source=source,
+            base=None if source else connection_session(),
         )
 
     @task(max_active_tis_per_dag=4)
@@ -56,9 +62,16 @@ def usage_ingest() -> None:
         from datetime import date
 
         from finops.jobs.usage import ingest_unit_day
+        from finops.orchestration.aws_connection import connection_session
 
         run_id = str(get_current_context()["run_id"])
-        return ingest_unit_day(unit=unit, run_date=date.fromisoformat(run_date), run_id=run_id)
+        local = "source" in unit and not unit["source"].startswith("s3://")
+        return ingest_unit_day(
+            unit=unit,
+            run_date=date.fromisoformat(run_date),
+            run_id=run_id,
+            base=None if local else connection_session(),
+        )
 
     @task(outlets=[UTILIZATION_ASSET, RESOURCES_ASSET])
     def publish_usage(results: list[dict[str, Any]]) -> dict[str, Any]:

@@ -76,6 +76,8 @@ put_missing finops/api/oidc client_secret="CHANGE-ME"
 put_missing finops/jobs/aws role_arn="arn:aws:iam::000000000000:role/CHANGE-ME" external_id=""
 put_missing finops/airflow/connections/aws_default conn_type="aws" \
   extra='{"role_arn": "arn:aws:iam::000000000000:role/CHANGE-ME"}'
+put_missing finops/airflow/config/sql_alchemy_conn \
+  value="postgresql+psycopg://airflow:CHANGE-ME@postgres:5432/airflow"
 
 for role in "${!roles[@]}"; do
   echo "role $role: role_id $(vault read -field=role_id "auth/approle/role/$role/role-id")"

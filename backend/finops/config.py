@@ -159,6 +159,16 @@ class Settings(SecretSettings):
         description="send Airflow's StatsD metrics to this host (the statsd-exporter); unset: off",
     )
     airflow_statsd_port: int = Field(default=9125, gt=0, lt=65536)
+    airflow_database_url: SecretStr | None = Field(
+        default=None,
+        description="Airflow's metadata database; unset: the `airflow` database beside the "
+        "warehouse; vault:finops/airflow/config/<key>#value: Airflow reads it from Vault",
+    )
+    airflow_aws_conn_id: str = Field(
+        default="finops_aws",
+        description="Airflow connection the DAGs' AWS sessions come from (amazon provider); "
+        "absent or empty: FINOPS_AWS_* and the default credential chain",
+    )
 
     # identity (finops.auth, docs/security.md)
     session_secret: SecretStr | None = Field(

@@ -78,6 +78,7 @@ S = TypeVar("S", bound=SecretSettings)
 
 SECRET_SETTINGS = (
     "database_url",
+    "airflow_database_url",
     "aws_role_arn",
     "aws_external_id",
     "notify_smtp_username",

@@ -16,8 +16,9 @@ import pytest
 
 from finops.config import Settings
 from finops.db.engine import AIRFLOW_DB, libpq_url, server_url
-from finops.orchestration.airflow_env import DAGS_FOLDER, airflow_env, migrate_metadata
+from finops.orchestration.airflow_env import DAGS_FOLDER, migrate_metadata
 from finops.orchestration.airflow_runtime import SCHEDULED_DAGS, register_dags, unpause_dags
+from tests.factories.airflow import airflow_in_process
 from tests.factories.cur2 import Cur2Export
 
 
@@ -48,14 +49,9 @@ def test_a_billing_load_queues_the_analytics_dags_through_the_costs_asset(
     assert paused["usage_ingest"] is True  # reads the AWS APIs: the operator's call
     _metadata(fresh_settings, "DELETE FROM asset_dag_run_queue")
 
-    for name, value in airflow_env(fresh_settings, base={}).items():
-        monkeypatch.setenv(name, value)
+    airflow_in_process(fresh_settings, monkeypatch, request)
     from airflow.dag_processing.dagbag import BundleDagBag
 
-    from finops.config import get_settings
-
-    get_settings.cache_clear()
-    request.addfinalizer(get_settings.cache_clear)
     dag = BundleDagBag(dag_folder=str(DAGS_FOLDER), bundle_path=DAGS_FOLDER).dags["billing_ingest"]
 
     run = dag.test(run_conf={"sources": [str(source)]})

@@ -11,7 +11,8 @@ from sqlalchemy import text
 
 from finops.config import Settings
 from finops.db.engine import get_engine
-from finops.orchestration.airflow_env import DAGS_FOLDER, airflow_env, migrate_metadata
+from finops.orchestration.airflow_env import DAGS_FOLDER
+from tests.factories.airflow import airflow_in_process
 from tests.factories.cur2 import Cur2Export
 
 
@@ -39,16 +40,9 @@ def test_billing_ingest_dag_run_lands_rows(
         )
     source = export.write(tmp_path / "exports")
 
-    migrate_metadata(fresh_settings)
-    for name, value in airflow_env(fresh_settings, base={}).items():
-        monkeypatch.setenv(name, value)  # task code reads FINOPS_* like a worker would
-
+    airflow_in_process(fresh_settings, monkeypatch, request)
     from airflow.dag_processing.dagbag import BundleDagBag
 
-    from finops.config import get_settings
-
-    get_settings.cache_clear()  # the task code reads these settings, as a worker would
-    request.addfinalizer(get_settings.cache_clear)  # and later tests get their own again
     dag = BundleDagBag(dag_folder=str(DAGS_FOLDER), bundle_path=DAGS_FOLDER).get_dag(
         "billing_ingest"
     )

@@ -24,7 +24,8 @@ from finops.config import Settings
 from finops.db.engine import AIRFLOW_DB, get_engine, libpq_url, server_url
 from finops.ingest.billing import ingest_billing
 from finops.jobs.run_date import latest_charge_day
-from finops.orchestration.airflow_env import DAGS_FOLDER, airflow_env, migrate_metadata
+from finops.orchestration.airflow_env import DAGS_FOLDER
+from tests.factories.airflow import airflow_in_process
 from tests.factories.cur2 import Cur2Export
 
 JOBS = ("rightsizing", "waste", "commitments", "allocation", "kpis")
@@ -93,16 +94,10 @@ def test_every_task_of_a_run_gets_the_date_resolved_once_and_a_retry_keeps_it(
     assert latest_charge_day(fresh_settings) == date(2026, 6, 3)
     policy = tmp_path / "tag_policy.json"  # not there yet: allocation's first try fails
 
-    migrate_metadata(fresh_settings)
-    for name, value in airflow_env(fresh_settings, base={}).items():
-        monkeypatch.setenv(name, value)  # task code reads FINOPS_* like a worker would
     monkeypatch.setenv("FINOPS_ALLOCATION_TAG_POLICY", str(policy))
+    airflow_in_process(fresh_settings, monkeypatch, request)
     from airflow.dag_processing.dagbag import BundleDagBag
 
-    from finops.config import get_settings
-
-    get_settings.cache_clear()
-    request.addfinalizer(get_settings.cache_clear)
     dag = BundleDagBag(dag_folder=str(DAGS_FOLDER), bundle_path=DAGS_FOLDER).dags["optimization"]
 
     landed: list[str] = []

@@ -14,7 +14,8 @@ from sqlalchemy import text
 
 from finops.config import Settings
 from finops.db.engine import AIRFLOW_DB, get_engine, libpq_url, server_url
-from finops.orchestration.airflow_env import DAGS_FOLDER, airflow_env, migrate_metadata
+from finops.orchestration.airflow_env import DAGS_FOLDER
+from tests.factories.airflow import airflow_in_process
 from tests.factories.remediation import plant_findings
 from tests.factories.savings import DailyBill
 
@@ -44,15 +45,9 @@ def test_the_dag_measures_as_of_the_bills_last_day_once(
     bill.put("i-gone", bill.first, SEEN, cost="2.00", usage=24)
     bill.load(fresh_settings, tmp_path)
 
-    migrate_metadata(fresh_settings)
-    for name, value in airflow_env(fresh_settings, base={}).items():
-        monkeypatch.setenv(name, value)
+    airflow_in_process(fresh_settings, monkeypatch, request)
     from airflow.dag_processing.dagbag import BundleDagBag
 
-    from finops.config import get_settings
-
-    get_settings.cache_clear()
-    request.addfinalizer(get_settings.cache_clear)
     # close Airflow's pooled connections while the database still runs (not at interpreter
     # exit), and leave its ORM configured: later tests in the process load DAGs through it
     request.addfinalizer(_reset_airflow_orm)

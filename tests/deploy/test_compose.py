@@ -109,3 +109,24 @@ def test_dockerfile_builds_the_dashboard_then_runs_python_as_a_user() -> None:
     copied = re.findall(r"^COPY (?!--from)(.+) \S+$", text, re.MULTILINE)
     sources = [s for line in copied for s in line.split()]
     assert [s for s in sources if not (REPO_ROOT / s).exists()] == []
+
+
+def test_airflow_reads_its_metadata_url_from_vault() -> None:
+    """No Airflow service has the metadata database URL in its environment: they read it from
+    Vault (``sql_alchemy_conn_secret``, the config path ``finops airflow`` uses), where
+    vault-bootstrap writes it; the DAGs' AWS connection is ``finops_aws``."""
+    from finops.orchestration.airflow_env import AIRFLOW_CONFIG_PATH
+
+    compose = _compose()
+    env = compose["x-airflow"]["environment"]
+    assert env["AIRFLOW__DATABASE__SQL_ALCHEMY_CONN_SECRET"] == "sql_alchemy_conn"
+    assert env["AIRFLOW__DATABASE__SQL_ALCHEMY_CONN_ASYNC_SECRET"] == "sql_alchemy_conn"
+    assert json.loads(env["AIRFLOW__SECRETS__BACKEND_KWARGS"])["config_path"] == (
+        AIRFLOW_CONFIG_PATH
+    )
+    assert env["FINOPS_AIRFLOW_AWS_CONN_ID"] == "finops_aws"
+    for name, service in compose["services"].items():
+        values = " ".join(str(v) for v in (service.get("environment") or {}).values())
+        assert "@postgres:5432/airflow" not in values, name
+    (bootstrap,) = compose["services"]["vault-bootstrap"]["command"]
+    assert f"{AIRFLOW_CONFIG_PATH}/sql_alchemy_conn" in bootstrap

@@ -129,3 +129,27 @@ def test_airflow_runs_celery_on_the_platform_image_and_its_dags() -> None:
     pyproject = (REPO_ROOT / "pyproject.toml").read_text()
     pinned = re.search(r'"apache-airflow\[statsd\]==([0-9.]+)"', pyproject)
     assert pinned and airflow["airflowVersion"] == pinned.group(1)
+
+
+def test_airflow_reads_its_metadata_url_and_aws_connection_from_vault() -> None:
+    """The chart's Airflow takes its metadata database URL from Vault (``sql_alchemy_conn_secret``
+    under the config path ``finops airflow`` uses) with the chart's own Secret variables off
+    (they would win), and its DAGs take AWS sessions from the ``finops_aws`` connection."""
+    from finops.orchestration.airflow_env import AIRFLOW_CONFIG_PATH, AIRFLOW_CONNECTIONS_PATH
+
+    airflow = _values()["airflow"]
+    kwargs = json.loads(airflow["config"]["secrets"]["backend_kwargs"])
+    assert (kwargs["config_path"], kwargs["connections_path"]) == (
+        AIRFLOW_CONFIG_PATH,
+        AIRFLOW_CONNECTIONS_PATH,
+    )
+    assert airflow["config"]["database"] == {
+        "sql_alchemy_conn_secret": "sql_alchemy_conn",
+        "sql_alchemy_conn_async_secret": "sql_alchemy_conn",
+    }
+    off = airflow["enableBuiltInSecretEnvVars"]
+    assert off["AIRFLOW__DATABASE__SQL_ALCHEMY_CONN"] is False
+    assert off["AIRFLOW_CONN_AIRFLOW_DB"] is False
+    assert off["AIRFLOW__CELERY__RESULT_BACKEND"] is False
+    env = {e["name"]: e["value"] for e in airflow["env"]}
+    assert env["FINOPS_AIRFLOW_AWS_CONN_ID"] == "finops_aws"

@@ -36,7 +36,7 @@ SECRETS = {
         "conn_type": "aws",
         "login": "AKIAFAKE",
         "password": "fake-secret",
-        "extra": {"region_name": "eu-west-1"},
+        "extra": {"region_name": "eu-west-1", "endpoint_url": "http://127.0.0.1:4566"},
     },
     "finops/airflow/variables/billing_period_lag_days": {"value": "3"},
 }

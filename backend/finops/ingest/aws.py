@@ -2,7 +2,9 @@
 
 - The endpoint: botocore honours ``AWS_ENDPOINT_URL`` (and ``AWS_ENDPOINT_URL_<SERVICE>``) by
   itself, so a moto server or a VPC endpoint needs no code; ``endpoint_url`` overrides it.
-- Credentials: the default chain, or a named profile (``FINOPS_AWS_PROFILE``).
+- Credentials: the default chain, or a named profile (``FINOPS_AWS_PROFILE``); or a base session
+  the caller hands in (:class:`BaseSession`: the DAGs' Airflow AWS connection, with its region
+  and endpoint), which then replaces both.
 - Linked accounts: ``sts:AssumeRole`` into ``arn:aws:iam::<account>:role/<role_name>``; the
   caller's own account uses the base session. Assumed credentials refresh themselves before they
   expire, so a long run never fails halfway on expiry.
@@ -125,11 +127,24 @@ def error_code(exc: BaseException) -> str:
     return type(exc).__name__
 
 
+@dataclass(frozen=True)
+class BaseSession:
+    """A base identity handed in by the caller instead of the default chain: the boto3 session
+    of an Airflow AWS connection (``finops.orchestration.aws_connection``), with the endpoint
+    the connection names (None: ``FINOPS_AWS_ENDPOINT_URL`` / ``AWS_ENDPOINT_URL`` as usual)."""
+
+    session: boto3.Session
+    endpoint_url: str | None = None
+    origin: str = "caller"  # where it came from, for the logs ("Airflow connection finops_aws")
+
+
 @dataclass
 class AwsSessions:
-    """Sessions per account for one run; thread-safe, AssumeRole once per account."""
+    """Sessions per account for one run; thread-safe, AssumeRole once per account. The base
+    session is ``provided`` when the caller gives one, else the default chain (or profile)."""
 
     settings: AwsSettings = field(default_factory=AwsSettings.from_settings)
+    provided: BaseSession | None = None
     _base: boto3.Session | None = None
     _by_account: dict[str, boto3.Session] = field(default_factory=dict)
     _caller_account: str | None = None
@@ -146,8 +161,19 @@ class AwsSessions:
 
     def base(self) -> boto3.Session:
         if self._base is None:
-            self._base = boto3.Session(profile_name=self.settings.profile)
+            self._base = (
+                self.provided.session
+                if self.provided is not None
+                else boto3.Session(profile_name=self.settings.profile)
+            )
         return self._base
+
+    @property
+    def endpoint_url(self) -> str | None:
+        """The provided session's endpoint, else ``FINOPS_AWS_ENDPOINT_URL`` (None: botocore's)."""
+        if self.provided is not None and self.provided.endpoint_url:
+            return self.provided.endpoint_url
+        return self.settings.endpoint_url
 
     def client(self, service: str, *, account_id: str | None, region: str) -> Any:
         """A client of ``service`` in ``region`` acting in ``account_id`` (None: the caller)."""
@@ -155,7 +181,7 @@ class AwsSessions:
         return session.client(
             service,
             region_name=region,
-            endpoint_url=self.settings.endpoint_url,
+            endpoint_url=self.endpoint_url,
             config=self.client_config,
         )
 

@@ -13,7 +13,7 @@ from datetime import date
 from typing import Any
 
 from finops.config import Settings
-from finops.ingest.aws import AwsSettings
+from finops.ingest.aws import AwsSettings, BaseSession
 from finops.ingest.usage import tasks
 from finops.ingest.usage.pipeline import DEFAULT_RAW_RETENTION_DAYS, ingest_usage
 from finops.ingest.usage.runlog import RunResult, UnitOutcome
@@ -53,23 +53,35 @@ def run_usage_ingest(
 
 
 def plan_units(
-    *, accounts: list[str] | None = None, regions: list[str] | None = None, source: str = ""
+    *,
+    accounts: list[str] | None = None,
+    regions: list[str] | None = None,
+    source: str = "",
+    base: BaseSession | None = None,
 ) -> list[dict[str, str]]:
     """The units of a scheduled run: one per account × enabled region (an account out of
-    reach is one skipped unit), or the one ``source`` folder the run reads files from."""
+    reach is one skipped unit), or the one ``source`` folder the run reads files from.
+    ``base``: the base AWS session (the DAG's Airflow connection); None: the default chain."""
     if source:
         return [{"source": source}]
-    return tasks.plan_units(accounts=accounts or None, regions=regions or None)
+    return tasks.plan_units(accounts=accounts or None, regions=regions or None, base=base)
 
 
 def ingest_unit_day(
-    *, unit: dict[str, str], run_date: date, run_id: str, settings: Settings | None = None
+    *,
+    unit: dict[str, str],
+    run_date: date,
+    run_id: str,
+    settings: Settings | None = None,
+    base: BaseSession | None = None,
 ) -> dict[str, Any]:
     """One unit's inventory listing and CloudWatch points for ``run_date`` (a ``source`` unit:
     the Config snapshots and Metric Streams files of that day)."""
     if "source" in unit:
-        return tasks.ingest_source(unit["source"], day=run_date, run_id=run_id, settings=settings)
-    return tasks.ingest_unit(unit, day=run_date, run_id=run_id, settings=settings)
+        return tasks.ingest_source(
+            unit["source"], day=run_date, run_id=run_id, settings=settings, base=base
+        )
+    return tasks.ingest_unit(unit, day=run_date, run_id=run_id, settings=settings, base=base)
 
 
 def finish_run(

@@ -6,7 +6,9 @@ warehouse (embedded by default); LocalExecutor, or CeleryExecutor with
 folder; StatsD metrics with ``FINOPS_AIRFLOW_STATSD_HOST`` (:func:`statsd_env`).
 With ``FINOPS_SECRETS_PROVIDER=vault`` Airflow reads its connections and variables from Vault
 (``apache-airflow-providers-hashicorp``'s ``VaultBackend``, see :func:`vault_backend_env`) and the
-tasks receive the platform's secret references, never the values read from them.
+tasks receive the platform's secret references, never the values read from them; with
+``FINOPS_AIRFLOW_DATABASE_URL=vault:finops/airflow/config/<key>#value`` Airflow reads its metadata
+database URL from Vault too (``sql_alchemy_conn_secret``, :func:`metadata_env`).
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ import psycopg
 from finops.config import REPO_ROOT, Settings
 from finops.db.engine import AIRFLOW_DB, ensure_database, libpq_url
 from finops.errors import ConfigurationError
+from finops.secrets import SecretReference
 
 DAGS_FOLDER = REPO_ROOT / "dags"
 
@@ -33,7 +36,7 @@ def airflow_env(settings: Settings, *, base: dict[str, str] | None = None) -> di
     """Environment variables for Airflow processes (and for tasks, which inherit them)."""
     env = dict(os.environ if base is None else base)
     home = settings.airflow_home_path
-    url = ensure_database(settings, AIRFLOW_DB)
+    url = metadata_url(settings)
     env.update(
         {
             "AIRFLOW_HOME": str(home),
@@ -44,9 +47,6 @@ def airflow_env(settings: Settings, *, base: dict[str, str] | None = None) -> di
             "AIRFLOW__CORE__DAGS_ARE_PAUSED_AT_CREATION": "True",
             "AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_USERS": f"{settings.airflow_admin_user}:admin",
             "AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_PASSWORDS_FILE": str(passwords_file(settings)),
-            "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": url,
-            # psycopg 3 serves the async engine too (Airflow would otherwise want asyncpg)
-            "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN_ASYNC": url,
             "AIRFLOW__API__HOST": "127.0.0.1",
             "AIRFLOW__API__PORT": str(settings.airflow_port),
             "AIRFLOW__API__BASE_URL": f"http://127.0.0.1:{settings.airflow_port}",
@@ -59,6 +59,7 @@ def airflow_env(settings: Settings, *, base: dict[str, str] | None = None) -> di
             "FINOPS_HOME": str(settings.home),
         }
     )
+    env.update(metadata_env(settings, url))
     env.update(executor_env(settings, metadata_url=url))
     env.update(statsd_env(settings))
     if settings.database_url is not None:
@@ -71,20 +72,66 @@ def airflow_env(settings: Settings, *, base: dict[str, str] | None = None) -> di
     return env
 
 
+def metadata_url(settings: Settings) -> str:
+    """Airflow's metadata database: ``FINOPS_AIRFLOW_DATABASE_URL``, else the ``airflow``
+    database beside the warehouse (created when missing)."""
+    if settings.airflow_database_url is not None:
+        return settings.airflow_database_url.get_secret_value()
+    return ensure_database(settings, AIRFLOW_DB)
+
+
+def metadata_secret_key(settings: Settings) -> str | None:
+    """The ``[secrets]`` config key Airflow reads its metadata database URL from, when
+    ``FINOPS_AIRFLOW_DATABASE_URL`` is a Vault reference (it must name the ``value`` of a secret
+    under ``finops/airflow/config/``, where the VaultBackend's ``get_config`` looks)."""
+    text = settings.secret_references.get("airflow_database_url")
+    if text is None:
+        return None
+    reference = SecretReference.parse(text, setting="FINOPS_AIRFLOW_DATABASE_URL")
+    parent, _, key = reference.path.rpartition("/")
+    if parent != AIRFLOW_CONFIG_PATH or reference.key != "value":
+        raise ConfigurationError(
+            f"FINOPS_AIRFLOW_DATABASE_URL: {text!r} must be "
+            f"vault:{AIRFLOW_CONFIG_PATH}/<key>#value (Airflow's VaultBackend reads config "
+            "values from there)"
+        )
+    return key
+
+
+def metadata_env(settings: Settings, url: str) -> dict[str, str]:
+    """Where Airflow's processes find their metadata database: the URL itself, or, when it
+    comes from Vault, the key of the secret (``sql_alchemy_conn_secret``): Airflow reads it
+    through its secrets backend and the URL is in no process's environment."""
+    key = metadata_secret_key(settings)
+    if key is None:
+        # psycopg 3 serves the async engine too (Airflow would otherwise want asyncpg)
+        return {
+            "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": url,
+            "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN_ASYNC": url,
+        }
+    return {
+        "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN_SECRET": key,
+        "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN_ASYNC_SECRET": key,
+    }
+
+
 CELERY_EXECUTOR = "airflow.providers.celery.executors.celery_executor.CeleryExecutor"
 
 
 def executor_env(settings: Settings, *, metadata_url: str) -> dict[str, str]:
     """LocalExecutor, or CeleryExecutor: tasks queued on the Redis broker, their states in a
-    result backend on the metadata database (``db+postgresql+psycopg://``, Airflow >= 3.2)."""
+    result backend on the metadata database (``db+postgresql+psycopg://``, Airflow >= 3.2; when
+    the metadata URL comes from Vault the celery provider derives it from ``sql_alchemy_conn``)."""
     if settings.airflow_executor == "local":
         return {"AIRFLOW__CORE__EXECUTOR": "LocalExecutor"}
-    return {
+    env = {
         "AIRFLOW__CORE__EXECUTOR": CELERY_EXECUTOR,
         "AIRFLOW__CELERY__BROKER_URL": settings.airflow_celery_broker_url,
-        "AIRFLOW__CELERY__RESULT_BACKEND": f"db+{metadata_url}",
         "AIRFLOW__CELERY__WORKER_CONCURRENCY": str(settings.airflow_celery_concurrency),
     }
+    if metadata_secret_key(settings) is None:
+        env["AIRFLOW__CELERY__RESULT_BACKEND"] = f"db+{metadata_url}"
+    return env
 
 
 def statsd_env(settings: Settings) -> dict[str, str]:
@@ -103,18 +150,21 @@ def statsd_env(settings: Settings) -> dict[str, str]:
 VAULT_BACKEND = "airflow.providers.hashicorp.secrets.vault.VaultBackend"
 AIRFLOW_CONNECTIONS_PATH = "finops/airflow/connections"
 AIRFLOW_VARIABLES_PATH = "finops/airflow/variables"
+AIRFLOW_CONFIG_PATH = "finops/airflow/config"
 
 
 def vault_backend_kwargs(settings: Settings) -> dict[str, object]:
     """``[secrets] backend_kwargs`` of Airflow's VaultBackend: connections and variables under
-    ``finops/airflow/`` of the KV v2 mount, logged in the way the platform logs in."""
+    ``finops/airflow/`` of the KV v2 mount, and config values (``*_secret`` options such as the
+    metadata database URL) under ``finops/airflow/config``, logged in the way the platform
+    logs in."""
     vault = settings.vault_config()
     if vault is None:
         raise ConfigurationError("FINOPS_SECRETS_PROVIDER=vault needs FINOPS_VAULT_ADDR")
     kwargs: dict[str, object] = {
         "connections_path": AIRFLOW_CONNECTIONS_PATH,
         "variables_path": AIRFLOW_VARIABLES_PATH,
-        "config_path": None,
+        "config_path": AIRFLOW_CONFIG_PATH,
         "url": vault.url,
         "mount_point": vault.mount,
         "kv_engine_version": 2,
@@ -209,7 +259,7 @@ def metadata_head_revision() -> str:
 
 def metadata_revision(settings: Settings) -> str | None:
     """The revision Airflow's metadata database is at (None before its first migration)."""
-    url = libpq_url(ensure_database(settings, AIRFLOW_DB))
+    url = libpq_url(metadata_url(settings))
     with psycopg.connect(url, autocommit=True) as conn:
         exists = conn.execute("SELECT to_regclass('public.alembic_version')").fetchone()
         if exists is None or exists[0] is None:

@@ -16,13 +16,14 @@ from pathlib import Path
 import psycopg
 
 from finops.config import Settings
-from finops.db.engine import AIRFLOW_DB, libpq_url, server_url
+from finops.db.engine import libpq_url
 from finops.errors import ConfigurationError, FinOpsError
 from finops.orchestration.airflow_env import (
     DAGS_FOLDER,
     admin_password,
     airflow_env,
     airflow_executable,
+    metadata_url,
     migrate_metadata,
 )
 from finops.orchestration.processes import ProcessGroup, wait_http
@@ -158,7 +159,7 @@ def _registration_current(settings: Settings, stamp_path: Path, fingerprint: str
 
 def _registered_dag_ids(settings: Settings) -> set[str]:
     """DAGs in the metadata database that are serialized and not stale."""
-    with psycopg.connect(libpq_url(server_url(settings, AIRFLOW_DB)), autocommit=True) as conn:
+    with psycopg.connect(libpq_url(metadata_url(settings)), autocommit=True) as conn:
         rows = conn.execute(
             "SELECT d.dag_id FROM dag d WHERE NOT d.is_stale AND EXISTS "
             "(SELECT 1 FROM serialized_dag s WHERE s.dag_id = d.dag_id)"
@@ -192,7 +193,7 @@ def wait_for_run(
     settings: Settings, dag_id: str, run_id: str, *, group: ProcessGroup, timeout_s: float = 900
 ) -> str:
     """Poll the metadata database until the run finishes; returns its final state."""
-    url = libpq_url(server_url(settings, AIRFLOW_DB))
+    url = libpq_url(metadata_url(settings))
     deadline = time.monotonic() + timeout_s
     state = "queued"
     with psycopg.connect(url, autocommit=True) as conn:

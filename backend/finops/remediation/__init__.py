@@ -6,21 +6,26 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
-from finops.ingest.aws import AwsSessions, AwsSettings
+from finops.ingest.aws import AwsSessions, AwsSettings, BaseSession
 from finops.remediation.actions import ACTIONS, Action, Clients, Outcome, Target
 
 REMEDIATION_ROLE = "FinOpsRemediation"
 
 
 def remediation_sessions(
-    *, role_name: str = REMEDIATION_ROLE, settings: AwsSettings | None = None
+    *,
+    role_name: str = REMEDIATION_ROLE,
+    settings: AwsSettings | None = None,
+    base: BaseSession | None = None,
 ) -> AwsSessions:
     """Clients for the actions: the collectors' settings (endpoint, adaptive retries), but
     ``sts:AssumeRole`` into the remediation role of each account, never the read-only
-    collector role (the caller's own account uses the base session, as for collection)."""
-    base = settings or AwsSettings.from_settings()
+    collector role (the caller's own account uses the base session, as for collection).
+    ``base``: the base session (the DAG's Airflow connection); None: the default chain."""
+    aws = settings or AwsSettings.from_settings()
     return AwsSessions(
-        settings=dataclasses.replace(base, role_name=role_name, session_name="finops-remediation")
+        settings=dataclasses.replace(aws, role_name=role_name, session_name="finops-remediation"),
+        provided=base,
     )
 
 

@@ -303,6 +303,37 @@ def test_s3_source_is_mirrored_once(
     assert _sums(fresh_settings) == {"cur2": export.total(period="2026-06") + restated.total()}
 
 
+def test_the_billing_job_reads_s3_through_the_airflow_connection(
+    fresh_settings: Settings,
+    tmp_path: Path,
+    s3_endpoint: str,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """What billing_ingest's tasks do: the base session of the Airflow connection finops_aws
+    (``AIRFLOW_CONN_FINOPS_AWS``, moto's endpoint) reads the export, while the process's own
+    AWS_ENDPOINT_URL leads to a closed port."""
+    import boto3
+
+    from finops.jobs.billing import discover_slices, ingest_slice
+    from finops.orchestration.aws_connection import connection_session
+
+    boto3.client("s3").create_bucket(Bucket="billing")
+    export = _export()
+    _upload(export.write(tmp_path / "local"), "billing", "cur/exports")
+    connection = {"conn_type": "aws", "extra": {"endpoint_url": s3_endpoint}}
+    monkeypatch.setenv("AIRFLOW_CONN_FINOPS_AWS", json.dumps(connection))
+    monkeypatch.setenv("AWS_ENDPOINT_URL", "http://127.0.0.1:9")
+    base = connection_session(settings=fresh_settings)
+    assert base is not None and base.endpoint_url == s3_endpoint
+    slices = discover_slices(
+        sources=["s3://billing/cur/exports"], settings=fresh_settings, base=base
+    )
+    assert sorted(s["billing_period"] for s in slices) == ["2026-06", "2026-07"]
+    loaded = [ingest_slice(slice_=s, settings=fresh_settings, base=base) for s in slices]
+    assert {str(r["status"]) for r in loaded} == {"succeeded"}
+    assert _sums(fresh_settings) == {"cur2": export.total()}
+
+
 def test_missing_bucket_fails_clearly(fresh_settings: Settings, s3_endpoint: str) -> None:
     with pytest.raises(IngestError, match=r"s3://nope/x: cannot read from S3"):
         ingest_billing("s3://nope/x", settings=fresh_settings)

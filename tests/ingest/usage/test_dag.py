@@ -1,26 +1,32 @@
-"""A real ``dag.test()`` run of usage_ingest against moto and the embedded PostgreSQL."""
+"""A real ``dag.test()`` run of usage_ingest against moto and the embedded PostgreSQL: through
+the default credential chain (no Airflow AWS connection), and through the Airflow connection
+``finops_aws`` (``AIRFLOW_CONN_FINOPS_AWS``, the amazon provider's AwsBaseHook) as the only way
+to reach moto."""
 
 from __future__ import annotations
 
+import json
 import os
 from datetime import UTC, datetime
+from typing import Any
 
 import psycopg
 import pytest
 
 from finops.config import Settings
 from finops.db.engine import AIRFLOW_DB, libpq_url, server_url
-from finops.orchestration.airflow_env import DAGS_FOLDER, airflow_env, migrate_metadata
+from finops.orchestration.airflow_env import DAGS_FOLDER
+from tests.factories.airflow import airflow_in_process
 from tests.factories.usage import MotoAws, put_records, run_instance
 from tests.ingest.usage.conftest import rows
 
 ACCOUNT = "333333333333"
 REGION = "eu-west-1"
+NOWHERE = "http://127.0.0.1:9"  # nothing listens: a call that misses the connection fails
 
 
-def test_usage_ingest_dag_maps_one_task_per_account_region(
-    moto: MotoAws, fresh_settings: Settings, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def plant(moto: MotoAws) -> str:
+    """One instance in ACCOUNT/REGION with four 5-minute CPU points on 2026-09-29."""
     instance = run_instance(moto.client("ec2", REGION, ACCOUNT), tags={"team": "data"})
     put_records(
         moto,
@@ -38,22 +44,48 @@ def test_usage_ingest_dag_maps_one_task_per_account_region(
             for i in range(4)
         ],
     )
-    migrate_metadata(fresh_settings)
-    for key, value in airflow_env(fresh_settings).items():
-        monkeypatch.setenv(key, value)
+    return instance
 
+
+def run_usage_dag(settings: Settings, regions: list[str]) -> Any:
     from airflow.dag_processing.dagbag import BundleDagBag
 
-    from finops.config import get_settings
-
-    get_settings.cache_clear()
     dag = BundleDagBag(dag_folder=str(DAGS_FOLDER), bundle_path=DAGS_FOLDER).get_dag("usage_ingest")
     assert dag is not None
-    run = dag.test(
+    return dag.test(
         logical_date=datetime(2026, 9, 30, tzinfo=UTC),
-        run_conf={"accounts": [ACCOUNT], "regions": [REGION, "us-east-1"]},
+        run_conf={"accounts": [ACCOUNT], "regions": regions},
     )
-    get_settings.cache_clear()
+
+
+def assert_loaded(settings: Settings, instance: str) -> None:
+    assert rows(
+        settings,
+        "SELECT resource_id, day, stat, avg, max, sample_count FROM utilization_daily "
+        "ORDER BY stat",
+    ) == [
+        (instance, datetime(2026, 9, 29).date(), "Average", 2.0, 2.0, 4),
+        (instance, datetime(2026, 9, 29).date(), "Maximum", 4.0, 4.0, 4),
+    ]
+    listed = rows(
+        settings,
+        "SELECT region, first_seen FROM resources WHERE resource_id = :rid",
+        rid=instance,
+    )
+    assert listed == [(REGION, datetime(2026, 9, 29).date())]
+
+
+def test_usage_ingest_dag_maps_one_task_per_account_region(
+    moto: MotoAws,
+    fresh_settings: Settings,
+    monkeypatch: pytest.MonkeyPatch,
+    request: pytest.FixtureRequest,
+    capfd: pytest.CaptureFixture[str],
+) -> None:
+    instance = plant(moto)
+    monkeypatch.delenv("AIRFLOW_CONN_FINOPS_AWS", raising=False)
+    airflow_in_process(fresh_settings, monkeypatch, request)
+    run = run_usage_dag(fresh_settings, [REGION, "us-east-1"])
     assert run.state == "success"
     states = {(ti.task_id, ti.map_index): ti.state for ti in run.get_task_instances()}
     assert states == {
@@ -71,18 +103,46 @@ def test_usage_ingest_dag_maps_one_task_per_account_region(
             (run.run_id,),
         ).fetchall()
     assert resolved == [("2026-09-29",)]
-    assert rows(
-        fresh_settings,
-        "SELECT resource_id, day, stat, avg, max, sample_count FROM utilization_daily "
-        "ORDER BY stat",
-    ) == [
-        (instance, datetime(2026, 9, 29).date(), "Average", 2.0, 2.0, 4),
-        (instance, datetime(2026, 9, 29).date(), "Maximum", 4.0, 4.0, 4),
-    ]
-    listed = rows(
-        fresh_settings,
-        "SELECT region, first_seen FROM resources WHERE resource_id = :rid",
-        rid=instance,
-    )
-    assert listed == [(REGION, datetime(2026, 9, 29).date())]
+    assert_loaded(fresh_settings, instance)
     assert os.environ.get("AWS_ENDPOINT_URL") == moto.endpoint
+    # no connection: plan_units and both units said they use the settings and default chain
+    logged = capfd.readouterr().out
+    assert logged.count("reason=\"no Airflow connection 'finops_aws'") == 3
+    assert 'source="Airflow connection' not in logged
+
+
+def test_usage_ingest_dag_reads_aws_through_the_airflow_connection(
+    moto: MotoAws,
+    fresh_settings: Settings,
+    monkeypatch: pytest.MonkeyPatch,
+    request: pytest.FixtureRequest,
+    capfd: pytest.CaptureFixture[str],
+) -> None:
+    """The process's own AWS settings lead nowhere (AWS_ENDPOINT_URL on a closed port, one
+    attempt per call): the points and the inventory reach the warehouse only because every
+    task's session comes from the connection, whose endpoint_url is moto's."""
+    instance = plant(moto)
+    monkeypatch.setenv("AWS_ENDPOINT_URL", NOWHERE)
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "env-key-not-used")
+    monkeypatch.setenv("FINOPS_AWS_MAX_ATTEMPTS", "1")
+    connection = {
+        "conn_type": "aws",
+        "login": "conn-access-key",
+        "password": "conn-secret-key",
+        "extra": {"endpoint_url": moto.endpoint, "region_name": "us-east-1"},
+    }
+    monkeypatch.setenv("AIRFLOW_CONN_FINOPS_AWS", json.dumps(connection))
+    airflow_in_process(fresh_settings, monkeypatch, request)
+    run = run_usage_dag(fresh_settings, [REGION])
+    assert run.state == "success"
+    states = {(ti.task_id, ti.map_index): ti.state for ti in run.get_task_instances()}
+    assert states["ingest_unit", 0] == "success"
+    assert len(states) == 4  # one account x one region
+    assert_loaded(fresh_settings, instance)
+    logged = capfd.readouterr().out
+    assert logged.count("source=\"Airflow connection 'finops_aws'\"") == 2  # plan, the unit
+    assert f"endpoint_url={moto.endpoint}" in logged
+    assert "no Airflow connection" not in logged
+    assert rows(
+        fresh_settings, "SELECT count(*) FROM finops.usage_ingest_log WHERE status <> 'succeeded'"
+    ) == [(0,)]

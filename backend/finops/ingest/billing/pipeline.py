@@ -10,6 +10,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import duckdb
 import psycopg
@@ -34,6 +35,9 @@ from finops.ingest.billing.load import LoadResult, replace_slice
 from finops.ingest.billing.sources import PeriodFiles, discover
 from finops.ingest.billing.transform import PreparedUnit, prepare_unit
 from finops.observability import INGEST_ROWS
+
+if TYPE_CHECKING:
+    from finops.ingest.aws import BaseSession
 
 log = structlog.get_logger(__name__)
 
@@ -60,12 +64,13 @@ class IngestFailures(IngestError):
         self.outcomes = outcomes
 
 
-def resolve_source(source: str, *, settings: Settings) -> Path:
-    """A local path for ``source``: itself, or the local mirror of an ``s3://`` prefix."""
+def resolve_source(source: str, *, settings: Settings, base: BaseSession | None = None) -> Path:
+    """A local path for ``source``: itself, or the local mirror of an ``s3://`` prefix (read
+    with ``base``, the caller's AWS session, when given)."""
     if source.startswith("s3://"):
         from finops.ingest.billing.s3 import mirror_prefix
 
-        return mirror_prefix(source, settings=settings)
+        return mirror_prefix(source, settings=settings, base=base)
     return Path(source).expanduser()
 
 
@@ -76,13 +81,14 @@ def list_periods(
     settings: Settings | None = None,
     only_changed: bool = False,
     grain: str = "daily",
+    base: BaseSession | None = None,
 ) -> list[PeriodFiles]:
     """The load units a source holds, without loading anything; with ``only_changed``, only
     those a load would not skip (files differ from the last successful load at ``grain``)."""
     settings = settings or get_settings()
     with _work_dir(settings) as work_dir:
         units = discover(
-            resolve_source(source, settings=settings),
+            resolve_source(source, settings=settings, base=base),
             source_format=source_format,
             work_dir=work_dir,
             origin=source if source.startswith("s3://") else None,
@@ -118,6 +124,7 @@ def ingest_billing(
     run_id: str | None = None,
     settings: Settings | None = None,
     progress: Progress | None = None,
+    base: BaseSession | None = None,
 ) -> list[PeriodOutcome]:
     """Load every billing period of ``source`` (or only ``billing_period``, or one unit).
 
@@ -128,11 +135,12 @@ def ingest_billing(
     replace the overlapping rows of other sources instead of being refused.
 
     A unit that fails is recorded as failed and the others still load; the run then raises
-    ``IngestFailures`` naming every failure.
+    ``IngestFailures`` naming every failure. ``base``: the AWS session an ``s3://`` source is
+    read with (the DAG's Airflow connection); None: the default chain.
     """
     settings = settings or get_settings()
     run_id = run_id or uuid.uuid4().hex
-    local = resolve_source(source, settings=settings)
+    local = resolve_source(source, settings=settings, base=base)
     url = libpq_url(app_url(settings))
     outcomes: list[PeriodOutcome] = []
     errors: list[FinOpsError] = []

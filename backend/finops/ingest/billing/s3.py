@@ -3,8 +3,9 @@
 Every object's key, ETag and size is recorded in ``finops.source_objects``; an object whose
 ETag and size are unchanged is never downloaded again. The local copy's modification time is
 the object's LastModified, so the ingest's file fingerprints change exactly when S3 changes.
-boto3 honours ``AWS_ENDPOINT_URL``, ``AWS_PROFILE`` and the usual credential chain; set
-``FINOPS_AWS_ROLE_ARN`` to read through an assumed role.
+boto3 honours ``AWS_ENDPOINT_URL``, ``AWS_PROFILE`` and the usual credential chain, unless the
+caller hands in a base session (the DAGs: their Airflow AWS connection, with its endpoint); set
+``FINOPS_AWS_ROLE_ARN`` to read through a role assumed from that base.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from __future__ import annotations
 import os
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import psycopg
 import structlog
@@ -20,6 +21,9 @@ import structlog
 from finops.config import Settings
 from finops.db.engine import app_url, libpq_url
 from finops.errors import IngestError
+
+if TYPE_CHECKING:
+    from finops.ingest.aws import BaseSession
 
 log = structlog.get_logger(__name__)
 
@@ -33,31 +37,35 @@ def parse_s3_uri(uri: str) -> tuple[str, str]:
     return bucket, prefix
 
 
-def s3_client(settings: Settings) -> Any:
+def s3_client(settings: Settings, *, base: BaseSession | None = None) -> Any:
+    """The S3 client of the billing mirror: ``base``'s session and endpoint when given, else
+    the default chain; through ``FINOPS_AWS_ROLE_ARN`` when set."""
     import boto3
     from botocore.config import Config
 
     config = Config(retries={"mode": "adaptive", "max_attempts": 8})
-    session = boto3.Session()
+    session = base.session if base is not None else boto3.Session()
+    endpoint = base.endpoint_url if base is not None else None
     if settings.aws_role_arn:
-        credentials = session.client("sts").assume_role(
+        credentials = session.client("sts", endpoint_url=endpoint).assume_role(
             RoleArn=settings.aws_role_arn, RoleSessionName="finops-billing-ingest"
         )["Credentials"]
         session = boto3.Session(
             aws_access_key_id=credentials["AccessKeyId"],
             aws_secret_access_key=credentials["SecretAccessKey"],
             aws_session_token=credentials["SessionToken"],
+            region_name=session.region_name,
         )
-    return session.client("s3", config=config)
+    return session.client("s3", config=config, endpoint_url=endpoint)
 
 
-def mirror_prefix(uri: str, *, settings: Settings) -> Path:
+def mirror_prefix(uri: str, *, settings: Settings, base: BaseSession | None = None) -> Path:
     """Download new or changed objects under ``uri``; return the local folder of the prefix."""
     from botocore.exceptions import BotoCoreError, ClientError
 
     bucket, prefix = parse_s3_uri(uri)
     root = settings.cache_path / "s3" / bucket
-    client = s3_client(settings)
+    client = s3_client(settings, base=base)
     url = libpq_url(app_url(settings))
     fetched = kept = 0
     try:

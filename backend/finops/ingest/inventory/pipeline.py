@@ -12,7 +12,7 @@ import structlog
 
 from finops.config import Settings, get_settings
 from finops.errors import IngestError
-from finops.ingest.aws import AwsAccessError, AwsSessions, AwsSettings
+from finops.ingest.aws import AwsAccessError, AwsSessions, AwsSettings, BaseSession
 from finops.ingest.inventory.collectors import COLLECTORS, list_region
 from finops.ingest.inventory.config_snapshots import discover, read_snapshot
 from finops.ingest.inventory.load import replace_listing
@@ -34,6 +34,7 @@ def ingest_inventory(
     run_id: str | None = None,
     settings: Settings | None = None,
     aws: AwsSettings | None = None,
+    base: BaseSession | None = None,
     resource_types: tuple[str, ...] | None = None,
     progress: Progress | None = None,
 ) -> RunResult:
@@ -42,20 +43,20 @@ def ingest_inventory(
     ``source``: a folder or ``s3://`` prefix of AWS Config snapshots (each day in ``scope`` found
     there is loaded), or None for the describe APIs of every account × region in ``scope`` —
     recorded as the listing of ``day`` (default: today, UTC). ``resource_types`` limits the API
-    listing to some types (default: every type the collectors know).
+    listing to some types (default: every type the collectors know). ``base``: the base AWS
+    session to use instead of the default chain (the DAGs' Airflow connection).
     """
     settings = settings or get_settings()
+    sessions = AwsSessions(aws or AwsSettings.from_settings(settings), provided=base)
     scope = scope or Scope()
     result = RunResult(run_id=run_id or uuid.uuid4().hex, kind="inventory")
     with connect(settings) as conn:
         if source is None:
-            sessions = AwsSessions(aws or AwsSettings.from_settings(settings))
             listing_day = day or datetime.now(UTC).date()
             types = resource_types or tuple(COLLECTORS)
             for outcome in _from_api(conn, sessions, scope, listing_day, result.run_id, types):
                 _finish(conn, result, outcome, progress)
         else:
-            sessions = AwsSessions(aws or AwsSettings.from_settings(settings))
             root = local_root(source, settings=settings, sessions=sessions)
             for outcome in _from_files(conn, root, source, scope, result.run_id):
                 _finish(conn, result, outcome, progress)

@@ -19,7 +19,14 @@ from botocore.exceptions import BotoCoreError, ClientError
 
 from finops.config import Settings, get_settings
 from finops.errors import IngestError
-from finops.ingest.aws import AwsAccessError, AwsSessions, AwsSettings, classify, error_code
+from finops.ingest.aws import (
+    AwsAccessError,
+    AwsSessions,
+    AwsSettings,
+    BaseSession,
+    classify,
+    error_code,
+)
 from finops.ingest.usage.cloudwatch import CallCounter, discover_series, fetch_day
 from finops.ingest.usage.load import apply_retention, copy_csv_file, copy_rows, replace_day
 from finops.ingest.usage.runlog import SKIPPED, RunResult, UnitOutcome, record
@@ -57,6 +64,7 @@ def ingest_usage(
     run_id: str | None = None,
     settings: Settings | None = None,
     aws: AwsSettings | None = None,
+    base: BaseSession | None = None,
     raw_retention_days: int = DEFAULT_RAW_RETENTION_DAYS,
     retention: bool = True,
     progress: Progress | None = None,
@@ -66,13 +74,14 @@ def ingest_usage(
     ``source``: a folder or ``s3://`` prefix of Metric Streams files (default days: every day
     they were delivered on), or None for GetMetricData (default day: yesterday, UTC).
     ``scope.end`` is exclusive. ``retention``: afterwards drop raw points older than
-    ``raw_retention_days`` before the newest day held.
+    ``raw_retention_days`` before the newest day held. ``base``: the base AWS session to use
+    instead of the default chain (the DAGs' Airflow connection).
     """
     if raw_retention_days < 1:
         raise IngestError(f"raw_retention_days must be at least 1, got {raw_retention_days}")
     settings = settings or get_settings()
     scope = scope or Scope()
-    sessions = AwsSessions(aws or AwsSettings.from_settings(settings))
+    sessions = AwsSessions(aws or AwsSettings.from_settings(settings), provided=base)
     result = RunResult(run_id=run_id or uuid.uuid4().hex, kind="usage")
 
     def finish(outcome: UnitOutcome) -> None:

@@ -11,7 +11,7 @@ from typing import Any
 import structlog
 
 from finops.config import Settings, get_settings
-from finops.ingest.aws import AwsAccessError, AwsSessions, AwsSettings
+from finops.ingest.aws import AwsAccessError, AwsSessions, AwsSettings, BaseSession
 from finops.ingest.inventory.pipeline import ingest_inventory, inventory_unit
 from finops.ingest.usage.cloudwatch import CallCounter
 from finops.ingest.usage.load import apply_retention
@@ -29,15 +29,19 @@ log = structlog.get_logger(__name__)
 
 
 def plan_units(
-    *, accounts: list[str] | None = None, regions: list[str] | None = None
+    *,
+    accounts: list[str] | None = None,
+    regions: list[str] | None = None,
+    base: BaseSession | None = None,
 ) -> list[dict[str, str]]:
-    """One unit per account × enabled region; an account out of reach is one skipped unit."""
+    """One unit per account × enabled region; an account out of reach is one skipped unit.
+    ``base``: the base AWS session (the DAG's Airflow connection); None: the default chain."""
     aws = AwsSettings.from_settings()
     if accounts:
         aws = replace(aws, accounts=tuple(accounts))
     if regions:
         aws = replace(aws, regions=tuple(regions))
-    sessions = AwsSessions(aws)
+    sessions = AwsSessions(aws, provided=base)
     units: list[dict[str, str]] = []
     for account_id in sessions.linked_accounts():
         try:
@@ -51,7 +55,12 @@ def plan_units(
 
 
 def ingest_unit(
-    unit: dict[str, str], *, day: date, run_id: str, settings: Settings | None = None
+    unit: dict[str, str],
+    *,
+    day: date,
+    run_id: str,
+    settings: Settings | None = None,
+    base: BaseSession | None = None,
 ) -> dict[str, Any]:
     """Inventory of ``day`` and its CloudWatch points for one (account, region)."""
     settings = settings or get_settings()
@@ -74,7 +83,7 @@ def ingest_unit(
                 record(conn, run_id, outcome)
                 outcomes.append(outcome)
         else:
-            sessions = AwsSessions(AwsSettings.from_settings())
+            sessions = AwsSessions(AwsSettings.from_settings(settings), provided=base)
             for outcome in inventory_unit(
                 conn, sessions, account_id=account_id, region=region, day=day, run_id=run_id
             ):
@@ -101,16 +110,28 @@ def ingest_unit(
 
 
 def ingest_source(
-    source: str, *, day: date, run_id: str, settings: Settings | None = None
+    source: str,
+    *,
+    day: date,
+    run_id: str,
+    settings: Settings | None = None,
+    base: BaseSession | None = None,
 ) -> dict[str, Any]:
     """The file path for one day: Config snapshots and Metric Streams files under ``source``
     (``<source>/config`` and ``<source>/cloudwatch``, the generator's layout)."""
     settings = settings or get_settings()
     scope = Scope(start=day, end=date.fromordinal(day.toordinal() + 1))
     root = source.rstrip("/")
-    inventory = ingest_inventory(f"{root}/config", scope=scope, run_id=run_id, settings=settings)
+    inventory = ingest_inventory(
+        f"{root}/config", scope=scope, run_id=run_id, settings=settings, base=base
+    )
     usage = ingest_usage(
-        f"{root}/cloudwatch", scope=scope, run_id=run_id, settings=settings, retention=False
+        f"{root}/cloudwatch",
+        scope=scope,
+        run_id=run_id,
+        settings=settings,
+        base=base,
+        retention=False,
     )
     return _summary("*", "*", day, [*inventory.outcomes, *usage.outcomes])
 
