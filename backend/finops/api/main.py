@@ -15,6 +15,7 @@ from sqlalchemy import Engine
 from starlette.routing import Match
 
 from finops.api.access import authorize_routes
+from finops.api.cache import CredentialCache, ResponseCache
 from finops.api.docs import mount_docs
 from finops.api.errors import document_errors, error_body, install_error_handlers
 from finops.api.limits import RequestLimits
@@ -111,6 +112,15 @@ def create_app(
     app.state.settings = settings
     app.state.engine = engine  # None: created from the settings on first use
     app.state.clock = clock
+    app.state.listening = False  # finops.api.deps starts the cache listener with the engine
+    app.state.credentials = CredentialCache(seconds=settings.api_auth_cache_s)
+    if settings.api_cache:  # innermost: a cached answer is still counted, logged and limited
+        app.add_middleware(
+            ResponseCache,
+            credentials=app.state.credentials,
+            entries=settings.api_cache_entries,
+            max_age_s=settings.api_cache_max_age_s,
+        )
     # request limits run inside the observing middleware, so refused requests are counted too
     app.add_middleware(RequestLimits, max_body_bytes=settings.api_max_body_bytes)
 
