@@ -52,7 +52,13 @@ ENDPOINTS = {
     "spend trend (account, month)": "/api/v1/spend/trend?dimension=sub_account_id"
     "&billing_period=2026-09",
     "filters": "/api/v1/filters",
+    "explorer (service, 3 months)": "/api/v1/explorer?group_by=service_name",
 }
+CONFIGS = (  # label, FINOPS_DASHBOARD_ROLLUPS, FINOPS_API_CACHE
+    ("rollups + response cache", True, True),
+    ("rollups, no cache (cold)", True, False),
+    ("costs (baseline), no cache", False, False),
+)
 
 
 @dataclass
@@ -135,23 +141,27 @@ def stop(proc: subprocess.Popen[bytes]) -> None:
         proc.wait(timeout=10)
 
 
-def serve(settings: Settings, *, port: int, rollups: bool) -> subprocess.Popen[bytes]:
+def serve(
+    settings: Settings, *, port: int, rollups: bool, cache: bool, workers: int
+) -> subprocess.Popen[bytes]:
     assert settings.database_url is not None
     env = {
         **os.environ,
         "FINOPS_DATABASE_URL": settings.database_url.get_secret_value(),
         "FINOPS_HOME": str(settings.home),
         "FINOPS_DASHBOARD_ROLLUPS": "true" if rollups else "false",
+        "FINOPS_API_CACHE": "true" if cache else "false",
         "FINOPS_LOG_JSON": "true",
     }
+    command = [sys.executable, "-m", "finops", "serve", "--host", "127.0.0.1"]
     proc = subprocess.Popen(
-        [sys.executable, "-m", "finops", "serve", "--host", "127.0.0.1", "--port", str(port)],
+        [*command, "--port", str(port), "--workers", str(workers)],
         env=env,
         cwd=REPO,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    deadline = time.monotonic() + 60
+    deadline = time.monotonic() + 180  # workers import the app on a loaded machine
     while time.monotonic() < deadline:
         try:
             if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code < 500:
@@ -251,6 +261,10 @@ def main() -> None:
     parser.add_argument("--explorer-runs", type=int, default=10)
     parser.add_argument("--reuse", action="store_true", help="keep the loaded database")
     parser.add_argument("--no-docs", action="store_true", help="do not update docs/benchmarks.md")
+    parser.add_argument("--workers", type=int, default=2, help="finops serve --workers")
+    parser.add_argument(
+        "--configs", nargs="+", default=[c[0] for c in CONFIGS], help="which CONFIGS to run"
+    )
     args = parser.parse_args()
     base = get_settings()
     settings = base.model_copy(update={"database_url": SecretStr(server_url(base, DATABASE))})
@@ -264,8 +278,10 @@ def main() -> None:
     heavy = explorer(settings, runs=args.explorer_runs)
     sys.stdout.write(f"explorer: {heavy}\n")
     results = {}
-    for label, rollups, port in (("rollups", True, 18731), ("costs (baseline)", False, 18732)):
-        proc = serve(settings, port=port, rollups=rollups)
+    for port, (label, rollups, cache) in enumerate(CONFIGS, start=18731):
+        if label not in args.configs:
+            continue
+        proc = serve(settings, port=port, rollups=rollups, cache=cache, workers=args.workers)
         try:
             for rate in args.rate:
                 samples = asyncio.run(
@@ -298,9 +314,9 @@ def report(
         f"{' '.join(f'{r:g}' for r in args.rate)} "
         f"--duration {args.duration:g}` on {platform.machine()} ({os.cpu_count()} CPUs, shared "
         f"with other work), {date.today()}: {args.accounts} accounts, 13 months, {rows:,} cost "
-        f"rows ({load_note}). One `finops serve` process (one uvicorn "
-        "worker) per configuration, an open-loop asyncio client on the same machine; latency "
-        "from the moment a request was due.",
+        f"rows ({load_note}). `finops serve --workers {args.workers}` per configuration, an "
+        "open-loop asyncio client on the same machine; latency from the moment a request was "
+        "due.",
         "",
     ]
     for label, (_, samples) in results.items():

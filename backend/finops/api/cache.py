@@ -167,7 +167,8 @@ class ResponseCache:
         async def capture(message: Message) -> None:
             if message["type"] == "http.response.start":
                 start.update(message)
-                message = {**message, "headers": [*message["headers"], (b"x-finops-cache", b"miss")]}
+                headers = [*message["headers"], (b"x-finops-cache", b"miss")]
+                message = {**message, "headers": headers}
             elif message["type"] == "http.response.body" and start.get("status") == 200:
                 chunks.append(message.get("body", b""))
                 if not message.get("more_body", False):
@@ -215,7 +216,7 @@ def _credential(scope: Scope) -> str | None:
             jar: SimpleCookie = SimpleCookie()
             try:
                 jar.load(value.decode("latin-1"))
-            except Exception:  # noqa: BLE001 - a malformed cookie header: no cookie
+            except Exception:
                 continue
             if SESSION_COOKIE in jar:
                 cookie = jar[SESSION_COOKIE].value

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import time
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 import structlog
@@ -48,6 +49,7 @@ from finops.api.routes import (
 from finops.auth.clock import Clock, system_clock
 from finops.auth.secret import require_session_secret
 from finops.config import REPO_ROOT, Settings, get_settings
+from finops.db.signals import release
 from finops.errors import NotFoundError
 from finops.observability import HTTP_LATENCY, HTTP_REQUESTS
 
@@ -89,6 +91,13 @@ def _route_template(request: Request) -> str:
     return "unmatched"
 
 
+@asynccontextmanager
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    yield
+    if app.state.listening and app.state.engine is not None:  # the caches' listener
+        release(app.state.engine)
+
+
 def create_app(
     *,
     settings: Settings | None = None,
@@ -103,6 +112,7 @@ def create_app(
     settings = settings or get_settings()
     require_session_secret(settings)
     app = FastAPI(
+        lifespan=_lifespan,
         title="FinOps Platform API",
         version="0.1.0",
         description="Cloud cost, usage and optimization data from the FinOps warehouse.",

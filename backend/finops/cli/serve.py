@@ -52,6 +52,8 @@ def serve(
         "finops.api.main:create_app",
         factory=True,
         workers=count,
+        # a worker still importing, or busy on a loaded machine, is not a dead one (default 5 s)
+        timeout_worker_healthcheck=60,
         host=bind_host,
         port=bind_port,
         log_config=None,

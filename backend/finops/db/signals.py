@@ -57,7 +57,7 @@ def signal(conn: Connection | psycopg.Connection[Any], channel: str) -> None:
 class Listener:
     """A daemon thread LISTENing on every channel on a connection of ``engine``."""
 
-    def __init__(self, engine: Engine, *, poll_s: float = 5.0) -> None:
+    def __init__(self, engine: Engine, *, poll_s: float = 1.0) -> None:
         self.engine = engine
         self.poll_s = poll_s
         self.stopping = threading.Event()
@@ -73,7 +73,7 @@ class Listener:
         while not self.stopping.is_set():
             try:
                 self._listen()
-            except Exception as exc:  # noqa: BLE001 - any failure: re-listen after a pause
+            except Exception as exc:
                 log.warning("cache_listener.reconnect", error=str(exc)[:200])
                 self.stopping.wait(1.0)
             finally:
@@ -100,14 +100,29 @@ class Listener:
                 raw.close()
 
 
-_listeners: dict[int, Listener] = {}
+_listeners: dict[int, tuple[Listener, int]] = {}
 _listeners_lock = threading.Lock()
 
 
 def listen(engine: Engine) -> Listener:
-    """The process's listener on ``engine``'s database (started on first use)."""
+    """The process's listener on ``engine``'s database (started on first use; one per engine,
+    shared by the apps on it until each has called :func:`release`)."""
     with _listeners_lock:
-        found = _listeners.get(id(engine))
+        found, users = _listeners.get(id(engine), (None, 0))
         if found is None or not found.thread.is_alive():
-            found = _listeners[id(engine)] = Listener(engine)
+            found = Listener(engine)
+        _listeners[id(engine)] = (found, users + 1)
         return found
+
+
+def release(engine: Engine) -> None:
+    """One app on ``engine`` stopped; the last one stops the listener."""
+    with _listeners_lock:
+        found, users = _listeners.get(id(engine), (None, 0))
+        if found is None:
+            return
+        if users > 1:
+            _listeners[id(engine)] = (found, users - 1)
+            return
+        del _listeners[id(engine)]
+    found.stop()
