@@ -16,6 +16,7 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import (
+    ColumnElement,
     Connection,
     Date,
     Integer,
@@ -62,7 +63,7 @@ def chart(conn: Connection, *, query: CostQuery, top: int, use_rollups: bool = T
     cost = relation.metric(query.metric)
     conds = and_(true(), *relation.conditions(query))
     total = func.sum(cost)
-    order = [total.desc(), *(k.collate("C").nulls_last() for k in keys)]
+    order: list[ColumnElement[Any]] = [total.desc(), *(k.collate("C").nulls_last() for k in keys)]
     groups = (
         sql_select(
             *(k.label(f"g{i}") for i, k in enumerate(keys)),
@@ -87,17 +88,13 @@ def chart(conn: Connection, *, query: CostQuery, top: int, use_rollups: bool = T
     # a top group's own keys, any other group's NULL keys with kept = false: one hashed
     # lookup of at most ``top`` rows per cost row, no join
     kept = (
-        tuple_(*_hashable(keys)).in_(
-            sql_select(*_hashable(g_keys)).where(ranked.c.rank <= top)
-        )
+        tuple_(*_hashable(keys)).in_(sql_select(*_hashable(g_keys)).where(ranked.c.rank <= top))
         if n
         else true()
     )
+    labelled = [k.label(f"k{i}") for i, k in enumerate(keys)]
     inner = (
-        sql_select(
-            period.label("period"), kept.label("kept"),
-            *(k.label(f"k{i}") for i, k in enumerate(keys)), cost.label("cost"),
-        )  # fmt: skip
+        sql_select(period.label("period"), kept.label("kept"), *labelled, cost.label("cost"))
         .select_from(relation.frm)
         .where(conds)
         .subquery("cost_rows")
@@ -108,7 +105,7 @@ def chart(conn: Connection, *, query: CostQuery, top: int, use_rollups: bool = T
         literal(_POINT), cast(inner.c.kept, Integer), inner.c.period, *shown,
         func.sum(inner.c.cost), *no_currency,
     ).group_by(inner.c.period, inner.c.kept, *shown)  # fmt: skip
-    rows = conn.execute(union_all(group_rows, point_rows)).all()
+    rows = list(conn.execute(union_all(group_rows, point_rows)).all())
     return _assemble(query, relation.name, rows, top=top, n=n)
 
 
