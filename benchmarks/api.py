@@ -288,6 +288,7 @@ def main() -> None:
     else:
         rows, generated, loaded = prepare(settings, estate=args.estate, accounts=args.accounts)
     sys.stdout.write(f"{rows:,} cost rows; generated in {generated:.0f} s, loaded {loaded:.0f} s\n")
+    load_before = os.getloadavg()
     headers = {"Authorization": f"Bearer {token(settings)}"}
     heavy = explorer(settings, runs=args.explorer_runs)
     sys.stdout.write(f"explorer: {heavy}\n")
@@ -307,8 +308,10 @@ def main() -> None:
                     sys.stdout.write(f"{label} @ {rate:g}/s {line}\n")
         finally:
             stop(proc)
+    load = f"load average {load_before[0]:.1f} before, {os.getloadavg()[0]:.1f} after"
+    sys.stdout.write(load + "\n")
     if not args.no_docs:
-        write_section("api", report(args, rows, loaded, results, heavy))
+        write_section("api", report(args, rows, loaded, results, heavy, load))
 
 
 def report(
@@ -317,6 +320,7 @@ def report(
     loaded: float,
     results: dict[str, tuple[float, Samples]],
     heavy: dict[str, tuple[float, float, str]],
+    load: str,
 ) -> str:
     load_note = (
         "loaded by an earlier run" if math.isnan(loaded) else f"load incl. rollups {loaded:.0f} s"
@@ -327,10 +331,10 @@ def report(
         f"`uv run python benchmarks/api.py --accounts {args.accounts} --rate "
         f"{' '.join(f'{r:g}' for r in args.rate)} "
         f"--duration {args.duration:g}` on {platform.machine()} ({os.cpu_count()} CPUs, shared "
-        f"with other work), {date.today()}: {args.accounts} accounts, 13 months, {rows:,} cost "
-        f"rows ({load_note}). `finops serve --workers {args.workers}` per configuration, an "
-        "open-loop asyncio client on the same machine; latency from the moment a request was "
-        "due.",
+        f"with other work; {load}), {date.today()}: {args.accounts} accounts, 13 months, "
+        f"{rows:,} cost rows ({load_note}). `finops serve --workers {args.workers}` per "
+        "configuration, an open-loop asyncio client on the same machine; latency from the "
+        "moment a request was due.",
         "",
     ]
     for label, (_, samples) in results.items():
@@ -348,7 +352,7 @@ def report(
         "Two group-bys (service, account), every day of the 13 months, billed cost, "
         f"`cost_query.breakdown`, {args.explorer_runs} warm runs:",
         "",
-        "| relation | p50 ms | p95 ms | answered from |",
+        "| what | p50 ms | p95 ms | answered from |",
         "|---|---:|---:|---|",
         *(f"| {k} | {v[0]:.0f} | {v[1]:.0f} | {v[2]} |" for k, v in heavy.items()),
     ]

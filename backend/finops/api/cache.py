@@ -12,7 +12,8 @@
   an entry is never answered after the data it was computed from changed; entries are also
   recomputed after ``FINOPS_API_CACHE_MAX_AGE_S``. A request is answered from the cache only
   when its credential is in the credential cache (so it is authenticated as well as the route
-  would) and an answer was stored for exactly its role and scope.
+  would), an answer was stored for exactly its role and scope, and the process is listening
+  for changes (its LISTEN connection is up).
 """
 
 from __future__ import annotations
@@ -150,7 +151,7 @@ class ResponseCache:
         query = normalized_query(scope["query_string"])
         version = signals.version(signals.COST_DATA)
         principal = self.credentials.get(credential, now=scope["app"].state.clock())
-        if principal is not None:
+        if principal is not None and signals.listening():
             found = self._get(answer_key(principal, scope["path"], query, version))
             if found is not None:
                 self.hits += 1

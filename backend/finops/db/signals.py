@@ -62,6 +62,7 @@ class Listener:
         self.poll_s = poll_s
         self.stopping = threading.Event()
         self.ready = threading.Event()
+        self.connected = threading.Event()  # LISTENing now: no change can go unheard
         self.thread = threading.Thread(target=self._run, name="finops-cache-listener", daemon=True)
         self.thread.start()
 
@@ -90,11 +91,13 @@ class Listener:
             for channel in CHANNELS:
                 driver.execute(f"LISTEN {channel}")
             self.ready.set()
+            self.connected.set()
             while not self.stopping.is_set():
                 for note in driver.notifies(timeout=self.poll_s):
                     if note.channel in _versions:
                         bump(note.channel)
         finally:
+            self.connected.clear()
             raw.invalidate()  # never back into the pool in LISTEN state
             with contextlib.suppress(Exception):
                 raw.close()
@@ -113,6 +116,13 @@ def listen(engine: Engine) -> Listener:
             found = Listener(engine)
         _listeners[id(engine)] = (found, users + 1)
         return found
+
+
+def listening() -> bool:
+    """Whether a listener of this process hears the other processes' changes right now (the
+    caches answer only then: a dropped connection may have lost a notification)."""
+    with _listeners_lock:
+        return any(found.connected.is_set() for found, _ in _listeners.values())
 
 
 def release(engine: Engine) -> None:
