@@ -173,6 +173,10 @@ def serve(
     raise RuntimeError(f"the API on port {port} did not start")
 
 
+class _Closed(Exception):
+    """The server closed the connection before answering."""
+
+
 class Connections:
     """Keep-alive HTTP/1.1 connections to the server, spoken directly on asyncio streams: the
     client's own cost per request stays far below httpx's, so on a small shared machine the
@@ -185,14 +189,27 @@ class Connections:
         self.idle: list[tuple[asyncio.StreamReader, asyncio.StreamWriter]] = []
 
     async def get(self, path: str) -> int:
-        """The status of ``GET path`` (the body read and dropped)."""
+        """The status of ``GET path`` (the body read and dropped). A kept-alive connection the
+        server has closed meanwhile (uvicorn closes idle ones after 5 s) is replaced by a new
+        one, once, as any HTTP client does."""
         if self.idle:
             reader, writer = self.idle.pop()
-        else:
-            reader, writer = await asyncio.open_connection(self.host, self.port)
+            try:
+                return await self._get(reader, writer, path)
+            except (OSError, asyncio.IncompleteReadError, _Closed):
+                pass
+        reader, writer = await asyncio.open_connection(self.host, self.port)
+        return await self._get(reader, writer, path)
+
+    async def _get(
+        self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter, path: str
+    ) -> int:
         try:
             writer.write(f"GET {path} HTTP/1.1\r\n".encode() + self.head)
+            await writer.drain()
             status_line = await reader.readline()
+            if not status_line:
+                raise _Closed(path)
             length, closing = 0, False
             while (line := await reader.readline()) not in (b"\r\n", b""):
                 name, _, value = line.decode("latin-1").partition(":")
@@ -226,7 +243,7 @@ async def drive(base: str, headers: dict[str, str], *, rate: float, duration: fl
             status = await asyncio.wait_for(client.get(ENDPOINTS[name]), timeout=10)
             ok = status == 200
             why = str(status)
-        except (TimeoutError, OSError, ValueError, IndexError, asyncio.IncompleteReadError) as e:
+        except (TimeoutError, OSError, ValueError, _Closed, asyncio.IncompleteReadError) as e:
             ok, why = False, type(e).__name__
         if not ok:
             samples.why[why] = samples.why.get(why, 0) + 1
