@@ -138,6 +138,28 @@ class Settings(SecretSettings):
     api_max_body_bytes: int = Field(
         default=256 * 1024, gt=0, description="larger request bodies are refused with 413"
     )
+    api_workers: int = Field(
+        default=1, ge=1, le=64, description="`finops serve` processes (uvicorn workers)"
+    )
+    api_db_pool_size: int = Field(
+        default=10, ge=1, description="API database connections kept per worker process"
+    )
+    api_cache: bool = Field(
+        default=True,
+        description="cache cost answers per (scope, role, route, query, cost data version) in "
+        "each API process (docs/architecture.md 'API response cache'); false: always compute",
+    )
+    api_cache_entries: int = Field(default=2048, ge=1, description="answers cached per process")
+    api_cache_max_age_s: float = Field(
+        default=300.0, gt=0, description="a cached answer is recomputed after this at the latest"
+    )
+    api_auth_cache_s: float = Field(
+        default=5.0,
+        ge=0,
+        description="a resolved API token or session is reused this long per process (a "
+        "revocation reaches every process through PostgreSQL NOTIFY at once, else within it); "
+        "0: look it up on every request",
+    )
     airflow_port: int = 8080
     # Airflow's executor (docs/operations.md "Scaling out on Celery")
     airflow_executor: Literal["local", "celery"] = Field(

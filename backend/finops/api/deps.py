@@ -18,6 +18,7 @@ from fastapi import Depends, Request, Response
 from fastapi.security import APIKeyCookie, HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy import Connection, Engine
 
+from finops.api.cache import CredentialCache, credential_key
 from finops.auth.clock import Clock
 from finops.auth.principal import Principal, session_principal, token_principal
 from finops.auth.sessions import (
@@ -31,6 +32,7 @@ from finops.auth.tokens import resolve_token
 from finops.auth.users import User
 from finops.config import Settings
 from finops.db.engine import get_api_engine
+from finops.db.signals import listen
 from finops.errors import AuthenticationError, PermissionDeniedError
 from finops.warehouse.scope import apply_scope
 
@@ -53,6 +55,10 @@ def get_engine_dep(request: Request) -> Engine:
     if state.engine is None:
         state.engine = get_api_engine(state.settings)
     engine: Engine = state.engine
+    if not state.listening:  # the caches hear the other processes' changes (finops.db.signals)
+        state.listening = True
+        if state.settings.api_cache or state.settings.api_auth_cache_s > 0:
+            listen(engine)
     return engine
 
 
@@ -121,16 +127,25 @@ def get_principal(
     """Who the request acts as: a bearer token when one is sent (CSRF-exempt), else the session
     cookie; 401 without valid credentials. A state-changing request authenticated by the cookie
     must carry the session's CSRF token in ``X-CSRF-Token`` (403 otherwise)."""
+    credentials: CredentialCache = request.app.state.credentials
+    key = credential_key(bearer=None if bearer is None else bearer.credentials, cookie=cookie)
+    if request.method not in STATE_CHANGING:  # reads: the principal resolved seconds ago
+        cached = credentials.get(key, now=now)
+        if cached is not None:
+            request.state.principal = cached
+            return cached
     if bearer is not None:
         found = resolve_token(conn, token=bearer.credentials, settings=settings, now=now)
         if found is None:
             raise AuthenticationError("invalid, expired or revoked API token")
         principal = token_principal(*found)
+        expires_at = found[0].expires_at
     elif cookie:
         session = resolve_session(conn, cookie=cookie, settings=settings, now=now)
         if session is None:
             raise AuthenticationError("the session has ended; log in again")
         principal = session_principal(session)
+        expires_at = session.expires_at
         if request.method in STATE_CHANGING:
             sent = request.headers.get(CSRF_HEADER, "")
             if not hmac.compare_digest(sent.encode(), session.csrf_token.encode()):
@@ -140,6 +155,7 @@ def get_principal(
     else:
         raise AuthenticationError("not authenticated: log in or send an API token")
     conn.commit()  # the session's last-seen or the token's last-used time
+    credentials.put(key, principal, now=now, expires_at=expires_at)
     request.state.principal = principal
     return principal
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import time
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 import structlog
@@ -15,6 +16,7 @@ from sqlalchemy import Engine
 from starlette.routing import Match
 
 from finops.api.access import authorize_routes
+from finops.api.cache import CredentialCache, ResponseCache
 from finops.api.docs import mount_docs
 from finops.api.errors import document_errors, error_body, install_error_handlers
 from finops.api.limits import RequestLimits
@@ -48,6 +50,7 @@ from finops.api.routes import (
 from finops.auth.clock import Clock, system_clock
 from finops.auth.secret import require_session_secret
 from finops.config import REPO_ROOT, Settings, get_settings
+from finops.db.signals import release
 from finops.errors import NotFoundError
 from finops.observability import HTTP_LATENCY, HTTP_REQUESTS
 
@@ -90,6 +93,13 @@ def _route_template(request: Request) -> str:
     return "unmatched"
 
 
+@asynccontextmanager
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    yield
+    if app.state.listening and app.state.engine is not None:  # the caches' listener
+        release(app.state.engine)
+
+
 def create_app(
     *,
     settings: Settings | None = None,
@@ -104,6 +114,7 @@ def create_app(
     settings = settings or get_settings()
     require_session_secret(settings)
     app = FastAPI(
+        lifespan=_lifespan,
         title="FinOps Platform API",
         version="0.1.0",
         description="Cloud cost, usage and optimization data from the FinOps warehouse.",
@@ -113,6 +124,15 @@ def create_app(
     app.state.settings = settings
     app.state.engine = engine  # None: created from the settings on first use
     app.state.clock = clock
+    app.state.listening = False  # finops.api.deps starts the cache listener with the engine
+    app.state.credentials = CredentialCache(seconds=settings.api_auth_cache_s)
+    if settings.api_cache:  # innermost: a cached answer is still counted, logged and limited
+        app.add_middleware(
+            ResponseCache,
+            credentials=app.state.credentials,
+            entries=settings.api_cache_entries,
+            max_age_s=settings.api_cache_max_age_s,
+        )
     # request limits run inside the observing middleware, so refused requests are counted too
     app.add_middleware(RequestLimits, max_body_bytes=settings.api_max_body_bytes)
 

@@ -21,6 +21,7 @@ from starlette.responses import Response
 from finops.auth.secret import keyed_hash
 from finops.auth.users import User, user_from_row
 from finops.config import Settings
+from finops.db.signals import AUTH, signal
 from finops.warehouse.tables import sessions, users
 
 SESSION_COOKIE = "finops_session"
@@ -128,6 +129,7 @@ def end_session(conn: Connection, *, session_id: str, now: datetime) -> None:
         .where(sessions.c.id == session_id, sessions.c.revoked_at.is_(None))
         .values(revoked_at=now)
     )
+    signal(conn, AUTH)  # the API's resolved credentials
 
 
 def end_user_sessions(conn: Connection, *, user_id: int, now: datetime) -> int:
@@ -137,6 +139,7 @@ def end_user_sessions(conn: Connection, *, user_id: int, now: datetime) -> int:
         .where(sessions.c.user_id == user_id, sessions.c.revoked_at.is_(None))
         .values(revoked_at=now)
     )
+    signal(conn, AUTH)
     return int(result.rowcount)
 
 

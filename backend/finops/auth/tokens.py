@@ -18,6 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from finops.auth.secret import keyed_hash
 from finops.auth.users import User, get_user_by_id
 from finops.config import Settings
+from finops.db.signals import AUTH, signal
 from finops.errors import ConflictError, InvalidParameterError, NotFoundError
 from finops.warehouse.scope import Scope
 from finops.warehouse.tables import api_tokens, users
@@ -174,4 +175,5 @@ def revoke_token(
         .where(api_tokens.c.id == token_id, api_tokens.c.revoked_at.is_(None))
         .values(revoked_at=now)
     )
+    signal(conn, AUTH)  # the API's resolved credentials
     return get_token(conn, token_id=token_id)

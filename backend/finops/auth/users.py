@@ -13,6 +13,7 @@ from sqlalchemy.exc import IntegrityError
 
 from finops.auth.passwords import hash_password
 from finops.auth.roles import Role
+from finops.db.signals import AUTH, signal
 from finops.errors import ConflictError, InvalidParameterError, NotFoundError
 from finops.warehouse.scope import ALL, Scope
 from finops.warehouse.tables import users
@@ -179,6 +180,7 @@ def update_user(
     row = conn.execute(
         update(users).where(users.c.id == user.id).values(**changes).returning(users)
     ).one()
+    signal(conn, AUTH)  # the API's resolved credentials of this user
     return user_from_row(row)
 
 

@@ -17,8 +17,12 @@ from finops.errors import FinOpsError
 def serve(
     host: Annotated[str | None, typer.Option()] = None,
     port: Annotated[int | None, typer.Option()] = None,
+    workers: Annotated[
+        int | None,
+        typer.Option(min=1, max=64, help="worker processes (default FINOPS_API_WORKERS)"),
+    ] = None,
 ) -> None:
-    """Serve the API and the built dashboard on one port."""
+    """Serve the API and the built dashboard on one port (``--workers`` processes)."""
     import uvicorn
 
     from finops.api.main import create_app
@@ -39,7 +43,22 @@ def serve(
         f"dashboard and API on [bold]http://{bind_host}:{bind_port}/[/] "
         f"(OpenAPI at /docs); Ctrl-C stops"
     )
-    uvicorn.run(application, host=bind_host, port=bind_port, log_config=None, access_log=False)
+    count = workers or settings.api_workers
+    if count == 1:
+        uvicorn.run(application, host=bind_host, port=bind_port, log_config=None, access_log=False)
+        return
+    # several processes: each builds its own app (and engine) from the same FINOPS_* settings
+    uvicorn.run(
+        "finops.api.main:create_app",
+        factory=True,
+        workers=count,
+        # a worker still importing, or busy on a loaded machine, is not a dead one (default 5 s)
+        timeout_worker_healthcheck=60,
+        host=bind_host,
+        port=bind_port,
+        log_config=None,
+        access_log=False,
+    )
 
 
 def openapi(

@@ -123,13 +123,13 @@ def _as_sqlalchemy_renders(url: str) -> str:
 
 
 @lru_cache(maxsize=16)
-def _engine_for(url: str, pgdata: Path | None) -> Engine:
+def _engine_for(url: str, pgdata: Path | None, pool_size: int = 5) -> Engine:
     from sqlalchemy import create_engine
 
     engine = create_engine(
         url,
         pool_pre_ping=True,
-        pool_size=5,
+        pool_size=pool_size,
         max_overflow=10,
         connect_args={"options": "-c search_path=finops,public -c timezone=UTC"},
     )
@@ -162,10 +162,10 @@ def get_api_engine(settings: Settings | None = None) -> Engine:
     sees only the rows of the scope set on its connection with
     ``finops.warehouse.scope.apply_scope`` (none before that)."""
     settings = settings or get_settings()
-    return _role_engine(settings, api_url(settings))
+    return _role_engine(settings, api_url(settings), pool_size=settings.api_db_pool_size)
 
 
-def _role_engine(settings: Settings, url: str) -> Engine:
+def _role_engine(settings: Settings, url: str, *, pool_size: int = 5) -> Engine:
     _OWNER_SETTINGS[_as_sqlalchemy_renders(url)] = settings
     embedded = settings.pgdata_path.resolve() if settings.database_url is None else None
-    return _engine_for(url, embedded)
+    return _engine_for(url, embedded, pool_size)

@@ -20,6 +20,8 @@ from typing import Any
 
 import psycopg
 
+from finops.db.signals import COST_DATA, signal
+
 Connection = psycopg.Connection[Any]
 
 _SQL = (Path(__file__).parent / "rollups.sql").read_text()
@@ -62,6 +64,7 @@ def refresh_rollups(
     first, last = conn.execute(STATEMENTS["charge_range"], params).fetchone() or (None, None)
     starts = [d for d in (first, *months) if d is not None]
     ends = [d for d in (last, *(_month_after(m) - timedelta(days=1) for m in months)) if d]
+    signal(conn, COST_DATA)  # the API's cached cost answers (delivered at commit)
     for name in ("delete_tags", "delete_monthly", "delete_service", "delete_daily"):
         conn.execute(STATEMENTS[name], params)
     if not starts:

@@ -11,6 +11,7 @@ from sqlalchemy import Connection, func
 from sqlalchemy.dialects.postgresql import insert
 
 from finops.analytics.savings.measure import Measurement
+from finops.db.signals import COST_DATA, signal
 from finops.warehouse.tables import savings_measurements
 
 _KEEP_ON_UPDATE = ("id", "subject_key", "first_measured_at")
@@ -96,4 +97,7 @@ def upsert(conn: Connection, row: dict[str, Any]) -> bool:
             where=t.c.bill_state.is_distinct_from(excluded.bill_state),
         ).returning(t.c.id)
     )
-    return result.first() is not None
+    written = result.first() is not None
+    if written:  # the KPI summary's realized savings (the API's cached answers)
+        signal(conn, COST_DATA)
+    return written

@@ -17,13 +17,12 @@ from fastapi.responses import StreamingResponse
 from pydantic import StringConstraints
 from sqlalchemy import Connection
 
+from finops.analytics.cost_chart import Chart, chart
 from finops.analytics.cost_query import (
     TAG_PREFIX,
-    Breakdown,
     CostDimension,
     CostQuery,
     Granularity,
-    breakdown,
     dimension_values,
     iter_breakdown_rows,
     parse_dimension,
@@ -158,30 +157,25 @@ def _labels(
 
 
 def _series(
-    answer: Breakdown, *, top: int, names: dict[str, str]
+    answer: Chart, *, names: dict[str, str]
 ) -> tuple[list[ExplorerSeriesPublic], ExplorerOtherPublic | None]:
     group_by = answer.query.group_by
-    rank = {keys: i for i, (keys, _) in enumerate(answer.groups)}
-    column = {period: i for i, period in enumerate(answer.periods)}
-    kept = min(top, len(answer.groups))
-    points = [[Decimal(0)] * len(answer.periods) for _ in range(kept + 1)]
-    for row in answer.rows:
-        points[min(rank[row.keys], kept)][column[row.period]] += row.cost
+    kept = len(answer.points)
     series = [
         ExplorerSeriesPublic(
             keys=list(keys), labels=_labels(keys, group_by, names), total=total,
-            points=points[i], other=False,
+            points=answer.points[i], other=False,
         )
         for i, (keys, total) in enumerate(answer.groups[:kept])
     ]  # fmt: skip
     folded = answer.groups[kept:]
-    if not folded:
+    if answer.other is None or not folded:
         return series, None
     rest = sum((total for _, total in folded), Decimal(0))
     series.append(
         ExplorerSeriesPublic(
             keys=[OTHER] * len(group_by), labels=[OTHER] * len(group_by), total=rest,
-            points=points[kept], other=True,
+            points=answer.other, other=True,
         )
     )  # fmt: skip
     return series, ExplorerOtherPublic(groups=len(folded), total=rest)
@@ -254,9 +248,9 @@ def read_explorer(
     ).checked()  # fmt: skip
     if format is not ListFormat.json:
         return _download(conn, query, format)
-    answer = breakdown(conn, query=query)
+    answer = chart(conn, query=query, top=top)  # the tail folded into Other in SQL
     names = _account_names(conn, query.group_by)
-    series, other = _series(answer, top=top, names=names)
+    series, other = _series(answer, names=names)
     return ExplorerPublic(
         start=first, end=last, granularity=query.granularity, metric=query.metric,
         currency=answer.currency, group_by=list(query.group_by),

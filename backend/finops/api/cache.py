@@ -1,0 +1,224 @@
+"""In-process caches of the API (docs/architecture.md "API response cache").
+
+- :class:`CredentialCache`: a bearer token or session cookie -> the ``Principal`` it resolved
+  to, for ``FINOPS_API_AUTH_CACHE_S`` seconds (never past the token's or session's expiry), and
+  only while the ``finops.db.signals.AUTH`` version is the one it was resolved under: revoking
+  a token, ending a session or changing a user signals it, here at once and in every other
+  process through PostgreSQL NOTIFY.
+- :class:`ResponseCache` (an ASGI middleware): the JSON answers of the cost endpoints
+  (:data:`CACHED_PATHS`) per (role, team scope, path, normalized query string, cost data
+  version), in a bounded LRU. The cost data version (``finops.db.signals.COST_DATA``) moves
+  when the billing load refreshes the rollups, a source is removed or savings are measured, so
+  an entry is never answered after the data it was computed from changed; entries are also
+  recomputed after ``FINOPS_API_CACHE_MAX_AGE_S``. A request is answered from the cache only
+  when its credential is in the credential cache (so it is authenticated as well as the route
+  would), an answer was stored for exactly its role and scope, and the process is listening
+  for changes (its LISTEN connection is up).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import threading
+import time
+from collections import OrderedDict
+from dataclasses import dataclass
+from datetime import datetime
+from http.cookies import SimpleCookie
+from typing import Any
+from urllib.parse import parse_qsl, urlencode
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from finops.auth.principal import Principal
+from finops.auth.sessions import SESSION_COOKIE
+from finops.db import signals
+
+CACHED_PATHS = frozenset(
+    {
+        "/api/v1/kpi/summary",
+        "/api/v1/spend/trend",
+        "/api/v1/filters",
+        "/api/v1/explorer",
+        "/api/v1/explorer/dimensions",
+        "/api/v1/explorer/values",
+    }
+)
+"""GET routes whose answer depends only on the caller's scope, the query and the cost data."""
+MAX_BODY = 4 * 1024 * 1024
+
+
+def credential_key(*, bearer: str | None, cookie: str | None) -> str | None:
+    """What identifies a request's credential (a digest: the secret is never kept)."""
+    if bearer:
+        return "t:" + hashlib.sha256(bearer.encode()).hexdigest()
+    if cookie:
+        return "s:" + hashlib.sha256(cookie.encode()).hexdigest()
+    return None
+
+
+@dataclass(frozen=True)
+class _Credential:
+    principal: Principal
+    valid_until: datetime
+    auth_version: int
+
+
+class CredentialCache:
+    def __init__(self, *, seconds: float, entries: int = 4096) -> None:
+        self.seconds = seconds
+        self.entries = entries
+        self._found: OrderedDict[str, _Credential] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: str | None, *, now: datetime) -> Principal | None:
+        if key is None or self.seconds <= 0:
+            return None
+        with self._lock:
+            found = self._found.get(key)
+            if found is None:
+                return None
+            if found.auth_version != signals.version(signals.AUTH) or now >= found.valid_until:
+                del self._found[key]
+                return None
+            self._found.move_to_end(key)
+            return found.principal
+
+    def put(
+        self, key: str | None, principal: Principal, *, now: datetime, expires_at: datetime
+    ) -> None:
+        if key is None or self.seconds <= 0:
+            return
+        from datetime import timedelta
+
+        until = min(now + timedelta(seconds=self.seconds), expires_at)
+        with self._lock:
+            self._found[key] = _Credential(principal, until, signals.version(signals.AUTH))
+            self._found.move_to_end(key)
+            while len(self._found) > self.entries:
+                self._found.popitem(last=False)
+
+
+@dataclass(frozen=True)
+class _Answer:
+    stored: float  # time.monotonic()
+    status: int
+    headers: list[tuple[bytes, bytes]]
+    body: bytes
+
+
+def normalized_query(raw: bytes) -> str:
+    """The query string with its parameters in a stable order (repeats kept)."""
+    return urlencode(sorted(parse_qsl(raw.decode("latin-1"), keep_blank_values=True)))
+
+
+def answer_key(principal: Principal, path: str, query: str, version: int) -> str:
+    scope = json.dumps(principal.scope.to_json(), sort_keys=True, separators=(",", ":"))
+    return f"{principal.role.value}\x00{scope}\x00{path}\x00{query}\x00{version}"
+
+
+class ResponseCache:
+    """The ASGI middleware; ``credentials`` is the app's :class:`CredentialCache`."""
+
+    def __init__(
+        self,
+        app: ASGIApp,
+        *,
+        credentials: CredentialCache,
+        entries: int,
+        max_age_s: float,
+    ) -> None:
+        self.app = app
+        self.credentials = credentials
+        self.entries = entries
+        self.max_age_s = max_age_s
+        self._answers: OrderedDict[str, _Answer] = OrderedDict()
+        self._lock = threading.Lock()
+        self.hits = 0
+        self.misses = 0
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if (
+            scope["type"] != "http"
+            or scope["method"] != "GET"
+            or scope["path"] not in CACHED_PATHS
+            or b"format=" in scope["query_string"]  # downloads stream, never cached
+        ):
+            await self.app(scope, receive, send)
+            return
+        credential = _credential(scope)
+        query = normalized_query(scope["query_string"])
+        version = signals.version(signals.COST_DATA)
+        principal = self.credentials.get(credential, now=scope["app"].state.clock())
+        if principal is not None and signals.listening():
+            found = self._get(answer_key(principal, scope["path"], query, version))
+            if found is not None:
+                self.hits += 1
+                await send(
+                    {"type": "http.response.start", "status": found.status,
+                     "headers": [*found.headers, (b"x-finops-cache", b"hit")]}
+                )  # fmt: skip
+                await send({"type": "http.response.body", "body": found.body})
+                return
+        self.misses += 1
+        start: dict[str, Any] = {}
+        chunks: list[bytes] = []
+
+        async def capture(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                start.update(message)
+                headers = [*message["headers"], (b"x-finops-cache", b"miss")]
+                message = {**message, "headers": headers}
+            elif message["type"] == "http.response.body" and start.get("status") == 200:
+                chunks.append(message.get("body", b""))
+                if not message.get("more_body", False):
+                    self._store(scope, start, chunks, query=query, version=version)
+            await send(message)
+
+        await self.app(scope, receive, capture)
+
+    def _get(self, key: str) -> _Answer | None:
+        with self._lock:
+            found = self._answers.get(key)
+            if found is None:
+                return None
+            if time.monotonic() - found.stored > self.max_age_s:
+                del self._answers[key]
+                return None
+            self._answers.move_to_end(key)
+            return found
+
+    def _store(
+        self, scope: Scope, start: dict[str, Any], chunks: list[bytes], *, query: str, version: int
+    ) -> None:
+        principal = scope.get("state", {}).get("principal")
+        headers = [(k, v) for k, v in start["headers"] if k.lower() != b"set-cookie"]
+        is_json = any(k.lower() == b"content-type" and b"json" in v for k, v in headers)
+        body = b"".join(chunks)
+        if not isinstance(principal, Principal) or not is_json or len(body) > MAX_BODY:
+            return
+        key = answer_key(principal, scope["path"], query, version)
+        with self._lock:
+            self._answers[key] = _Answer(time.monotonic(), 200, headers, body)
+            self._answers.move_to_end(key)
+            while len(self._answers) > self.entries:
+                self._answers.popitem(last=False)
+
+
+def _credential(scope: Scope) -> str | None:
+    bearer = cookie = None
+    for name, value in scope["headers"]:
+        if name == b"authorization":
+            scheme, _, token = value.decode("latin-1").partition(" ")
+            if scheme.lower() == "bearer" and token:
+                bearer = token.strip()
+        elif name == b"cookie":
+            jar: SimpleCookie = SimpleCookie()
+            try:
+                jar.load(value.decode("latin-1"))
+            except Exception:
+                continue
+            if SESSION_COOKIE in jar:
+                cookie = jar[SESSION_COOKIE].value
+    return credential_key(bearer=bearer, cookie=cookie)
