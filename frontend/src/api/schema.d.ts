@@ -8184,6 +8184,8 @@ export interface operations {
                 account_id?: string | null;
                 /** @description lifecycle status; repeat for several (default: every status) */
                 status?: components["schemas"]["FindingStatus"][] | null;
+                /** @description finding fingerprints; repeat for several */
+                fingerprint?: string[] | null;
                 /** @description rows per page */
                 limit?: number;
                 /** @description rows to skip */
