@@ -14,9 +14,7 @@
 // "E2E FAILED: ..." otherwise.
 import { join } from "node:path";
 
-import { runScript, runSignedIn, textOf } from "./session.mjs";
-
-const PHONE = { width: 390, height: 844 };
+import { phoneScrollWidth, runScript, runSignedIn, textOf } from "./session.mjs";
 
 /**
  * @param {import("playwright-core").Page} page
@@ -55,11 +53,13 @@ async function checkCommitments(page, { baseUrl, timeout, artifactsDir }) {
   console.log("chart: drawn");
   await page.screenshot({ path: join(artifactsDir, "commitments.png"), fullPage: true });
 
-  await page.setViewportSize(PHONE);
-  await page.goto(`${baseUrl}/commitments`, { waitUntil: "domcontentloaded", timeout });
-  await page.getByTestId("utilization-row").first().waitFor({ state: "visible", timeout });
-  console.log(`phone scroll width: ${await page.evaluate(() => document.documentElement.scrollWidth)}`);
-  await page.screenshot({ path: join(artifactsDir, "commitments-phone.png"), fullPage: true });
+  const width = await phoneScrollWidth(page, {
+    url: `${baseUrl}/commitments`,
+    ready: "utilization-row",
+    timeout,
+    screenshot: join(artifactsDir, "commitments-phone.png"),
+  });
+  console.log(`phone scroll width: ${width}`);
 }
 
 async function main() {

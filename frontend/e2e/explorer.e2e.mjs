@@ -18,9 +18,7 @@
 // "name: value" line per figure read. Exits 1 with "E2E FAILED: ..." otherwise.
 import { join } from "node:path";
 
-import { E2EFailure, required, runScript, runSignedIn } from "./session.mjs";
-
-const PHONE = { width: 390, height: 844 };
+import { E2EFailure, PHONE, required, runScript, runSignedIn } from "./session.mjs";
 
 /**
  * The table's rows and exact total once the view has loaded.

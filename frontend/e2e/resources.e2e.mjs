@@ -15,9 +15,7 @@
 // line per figure read. Exits 1 with "E2E FAILED: ..." otherwise.
 import { join } from "node:path";
 
-import { required, runScript, runSignedIn, textOf } from "./session.mjs";
-
-const PHONE = { width: 390, height: 844 };
+import { phoneScrollWidth, required, runScript, runSignedIn, textOf } from "./session.mjs";
 
 /**
  * @param {import("playwright-core").Page} page
@@ -65,11 +63,13 @@ async function checkResources(page, { baseUrl, id, timeout, artifactsDir }) {
   console.log(`finding opened: ${(await opened.getAttribute("data-fingerprint")) ?? ""}`);
   console.log(`finding rows: ${await page.getByTestId("finding-row").count()}`);
 
-  await page.setViewportSize(PHONE);
-  await page.goto(`${baseUrl}/resources`, { waitUntil: "domcontentloaded", timeout });
-  await page.getByTestId("resource-row").first().waitFor({ state: "visible", timeout });
-  console.log(`phone scroll width: ${await page.evaluate(() => document.documentElement.scrollWidth)}`);
-  await page.screenshot({ path: join(artifactsDir, "resources-phone.png"), fullPage: true });
+  const width = await phoneScrollWidth(page, {
+    url: `${baseUrl}/resources`,
+    ready: "resource-row",
+    timeout,
+    screenshot: join(artifactsDir, "resources-phone.png"),
+  });
+  console.log(`phone scroll width: ${width}`);
 }
 
 async function main() {

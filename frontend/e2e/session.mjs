@@ -184,3 +184,21 @@ export async function runSignedIn({ name, path, viewport = { width: 1440, height
     await browser.close();
   }
 }
+
+/** A phone's viewport (CSS pixels). */
+export const PHONE = { width: 390, height: 844 };
+
+/**
+ * Opens `url` at phone width, waits for the test id `ready`, saves a full-page screenshot to
+ * `screenshot` and returns the page's scroll width (at most 390: no sideways scroll).
+ * @param {import("playwright-core").Page} page
+ * @param {{ url: string, ready: string, timeout: number, screenshot: string }} options
+ */
+export async function phoneScrollWidth(page, { url, ready, timeout, screenshot }) {
+  await page.setViewportSize(PHONE);
+  await page.goto(url, { waitUntil: "domcontentloaded", timeout });
+  await page.getByTestId(ready).first().waitFor({ state: "visible", timeout });
+  const width = await page.evaluate(() => document.documentElement.scrollWidth);
+  await page.screenshot({ path: screenshot, fullPage: true });
+  return width;
+}
