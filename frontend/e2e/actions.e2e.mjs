@@ -17,36 +17,10 @@
 // decision's actor, then reloads (the proposal comes back from the address, still approved).
 // Prints "waiting: N", "digest: <sha256>", "approved: <id> by <actor>" and "decision: <text>".
 // Exits 1 with "E2E FAILED: ..." otherwise.
-import { mkdirSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
 
-import { chromium } from "playwright-core";
+import { E2EFailure, required, runScript, runSignedIn, textOf } from "./session.mjs";
 
-import { signIn } from "./session.mjs";
-
-const FRONTEND_DIR = resolve(dirname(fileURLToPath(import.meta.url)), "..");
-const CHROMIUM_ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--no-first-run"];
-
-class E2EFailure extends Error {}
-
-/** @param {string} name */
-function required(name) {
-  const value = process.env[name] ?? "";
-  if (value === "") {
-    throw new E2EFailure(`environment variable ${name} is required`);
-  }
-  return value;
-}
-
-/**
- * @param {import("playwright-core").Locator} locator
- * @param {number} timeout
- */
-async function textOf(locator, timeout) {
-  await locator.waitFor({ state: "visible", timeout });
-  return ((await locator.textContent()) ?? "").trim();
-}
 
 /**
  * @param {import("playwright-core").Page} page
@@ -98,44 +72,12 @@ async function approve(page, { id, reason, timeout, artifactsDir }) {
 }
 
 async function main() {
-  const baseUrl = required("BASE_URL").replace(/\/+$/, "");
-  const login = required("E2E_LOGIN");
-  const colon = login.indexOf(":");
   const id = required("ACTION_ID");
   const reason = required("REASON");
-  const timeout = Number(process.env.E2E_TIMEOUT_MS ?? "30000");
-  const artifactsDir = resolve(process.env.E2E_ARTIFACTS_DIR ?? join(FRONTEND_DIR, "e2e-artifacts"));
-  mkdirSync(artifactsDir, { recursive: true });
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
-    args: CHROMIUM_ARGS,
-  });
-  const page = await browser.newPage({ viewport: { width: 1440, height: 1200 } });
-  /** @type {string[]} */
-  const pageErrors = [];
-  page.on("pageerror", (error) => pageErrors.push(error.message));
-  try {
-    await signIn(page, {
-      baseUrl,
-      path: "/actions",
-      username: login.slice(0, colon),
-      password: login.slice(colon + 1),
-      timeout,
-    });
-    await approve(page, { id, reason, timeout, artifactsDir });
-    if (pageErrors.length > 0) {
-      throw new E2EFailure(`uncaught errors in the page: ${pageErrors.join(" | ")}`);
-    }
-  } catch (error) {
-    await page.screenshot({ path: join(artifactsDir, "actions-failure.png"), fullPage: true }).catch(() => undefined);
-    throw error;
-  } finally {
-    await browser.close();
-  }
+  await runSignedIn(
+    { name: "actions", path: "/actions", viewport: { width: 1440, height: 1200 } },
+    ({ page, timeout, artifactsDir }) => approve(page, { id, reason, timeout, artifactsDir }),
+  );
 }
 
-main().catch((/** @type {unknown} */ error) => {
-  const message = error instanceof Error ? (error instanceof E2EFailure ? error.message : (error.stack ?? error.message)) : String(error);
-  console.error(`E2E FAILED: ${message}`);
-  process.exit(1);
-});
+runScript(main);

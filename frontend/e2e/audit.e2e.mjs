@@ -19,27 +19,10 @@
 // "audit details: <JSON>"; each row is [chain_seq, actor, action, subject]. With CHAIN_ONLY,
 // prints the banner line and "audit marked: [ids]", the rows highlighted as the broken one
 // (screenshot audit-chain.png). Exits 1 with "E2E FAILED: ..." otherwise.
-import { mkdirSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
 
-import { chromium } from "playwright-core";
+import { E2EFailure, required, runScript, runSignedIn } from "./session.mjs";
 
-import { signIn } from "./session.mjs";
-
-const FRONTEND_DIR = resolve(dirname(fileURLToPath(import.meta.url)), "..");
-const CHROMIUM_ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--no-first-run"];
-
-class E2EFailure extends Error {}
-
-/** @param {string} name */
-function required(name) {
-  const value = process.env[name] ?? "";
-  if (value === "") {
-    throw new E2EFailure(`environment variable ${name} is required`);
-  }
-  return value;
-}
 
 /**
  * The table's rows as [chain_seq, actor, action, subject].
@@ -114,54 +97,21 @@ async function checkAuditPage(page, { actor, timeout, artifactsDir }) {
 }
 
 async function main() {
-  const baseUrl = required("BASE_URL").replace(/\/+$/, "");
-  const login = required("E2E_LOGIN");
-  const colon = login.indexOf(":");
   const chainOnly = process.env.CHAIN_ONLY === "1";
   const actor = chainOnly ? "" : required("FILTER_ACTOR");
-  const timeout = Number(process.env.E2E_TIMEOUT_MS ?? "30000");
-  const artifactsDir = resolve(process.env.E2E_ARTIFACTS_DIR ?? join(FRONTEND_DIR, "e2e-artifacts"));
-  mkdirSync(artifactsDir, { recursive: true });
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
-    args: CHROMIUM_ARGS,
-  });
-  const page = await browser.newPage({ viewport: { width: 1440, height: 960 } });
-  /** @type {string[]} */
-  const pageErrors = [];
-  page.on("pageerror", (error) => pageErrors.push(error.message));
-  try {
-    await signIn(page, {
-      baseUrl,
-      path: "/audit",
-      username: login.slice(0, colon),
-      password: login.slice(colon + 1),
-      timeout,
-    });
-    if (chainOnly) {
-      await printChain(page, timeout);
-      await page.getByTestId("audit-row").first().waitFor({ state: "visible", timeout });
-      const marked = await page
-        .locator('[data-testid="audit-row"][data-broken="true"]')
-        .evaluateAll((rows) => rows.map((row) => Number(row.getAttribute("data-id"))));
-      console.log(`audit marked: ${JSON.stringify(marked)}`);
-      await page.screenshot({ path: join(artifactsDir, "audit-chain.png"), fullPage: true });
-    } else {
+  await runSignedIn({ name: "audit", path: "/audit" }, async ({ page, timeout, artifactsDir }) => {
+    if (!chainOnly) {
       await checkAuditPage(page, { actor, timeout, artifactsDir });
+      return;
     }
-    if (pageErrors.length > 0) {
-      throw new E2EFailure(`uncaught errors in the page: ${pageErrors.join(" | ")}`);
-    }
-  } catch (error) {
-    await page.screenshot({ path: join(artifactsDir, "audit-failure.png"), fullPage: true }).catch(() => undefined);
-    throw error;
-  } finally {
-    await browser.close();
-  }
+    await printChain(page, timeout);
+    await page.getByTestId("audit-row").first().waitFor({ state: "visible", timeout });
+    const marked = await page
+      .locator('[data-testid="audit-row"][data-broken="true"]')
+      .evaluateAll((rows) => rows.map((row) => Number(row.getAttribute("data-id"))));
+    console.log(`audit marked: ${JSON.stringify(marked)}`);
+    await page.screenshot({ path: join(artifactsDir, "audit-chain.png"), fullPage: true });
+  });
 }
 
-main().catch((/** @type {unknown} */ error) => {
-  const message = error instanceof Error ? (error instanceof E2EFailure ? error.message : (error.stack ?? error.message)) : String(error);
-  console.error(`E2E FAILED: ${message}`);
-  process.exit(1);
-});
+runScript(main);

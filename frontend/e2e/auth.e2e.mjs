@@ -15,28 +15,21 @@
 // controls of each page, try to open Admin, sign out (the login page opens, and the Overview
 // sends the browser back to it). Prints one "controls <role>: {...}" JSON line per user; the
 // admin must see every control, the viewer none. Exits 1 with "E2E FAILED: ..." otherwise.
-import { mkdirSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
 
-import { chromium } from "playwright-core";
-
-import { signIn, signOut } from "./session.mjs";
-
-const FRONTEND_DIR = resolve(dirname(fileURLToPath(import.meta.url)), "..");
-const CHROMIUM_ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--no-first-run"];
-
-class E2EFailure extends Error {}
-
-/** @param {string} name */
-function login(name) {
-  const value = process.env[name] ?? "";
-  const colon = value.indexOf(":");
-  if (colon <= 0) {
-    throw new E2EFailure(`environment variable ${name} must be "username:password"`);
-  }
-  return { username: value.slice(0, colon), password: value.slice(colon + 1) };
-}
+import {
+  credentials,
+  E2EFailure,
+  launchChromium,
+  prepareArtifactsDir,
+  required,
+  runScript,
+  screenshotOnFailure,
+  signIn,
+  signOut,
+  stepTimeout,
+  watchPageErrors,
+} from "./session.mjs";
 
 /**
  * Opens a page from the navigation and waits for `ready` (a test id) to be visible.
@@ -96,56 +89,44 @@ async function openAdmin(page, baseUrl, timeout) {
  */
 async function checkUser(browser, { baseUrl, role, username, password, timeout, artifactsDir }) {
   const page = await browser.newPage({ viewport: { width: 1440, height: 960 } });
-  /** @type {string[]} */
-  const pageErrors = [];
-  page.on("pageerror", (error) => pageErrors.push(error.message));
+  const errors = watchPageErrors(page);
   try {
-    await signIn(page, { baseUrl, path: "/", username, password, timeout });
-    const total = (await page.getByTestId("kpi-total-cost").textContent({ timeout }))?.trim() ?? "";
-    if (new URL(page.url()).pathname !== "/" || !total.startsWith("$")) {
-      throw new E2EFailure(`${role}: after signing in the Overview shows ${JSON.stringify(total)} at ${page.url()}`);
-    }
-    const menu = (await page.getByTestId("user-role").textContent())?.trim().toLowerCase();
-    if (menu !== role) {
-      throw new E2EFailure(`${role}: the user menu shows the role ${JSON.stringify(menu)}`);
-    }
-    await page.screenshot({ path: join(artifactsDir, `auth-${role}-overview.png`), fullPage: true });
-    const controls = { ...(await countControls(page, timeout)), admin: await openAdmin(page, baseUrl, timeout) };
-    console.log(`controls ${role}: ${JSON.stringify(controls)}`);
-    await page.screenshot({ path: join(artifactsDir, `auth-${role}-admin.png`), fullPage: true });
-    await signOut(page, timeout);
-    await page.screenshot({ path: join(artifactsDir, `auth-${role}-signed-out.png`), fullPage: true });
-    // the session is gone on the server too: the Overview sends the browser back to login
-    await page.goto(`${baseUrl}/`, { waitUntil: "domcontentloaded", timeout });
-    await page.waitForURL((url) => url.pathname === "/login", { timeout });
-    console.log(`signed out ${role}: ${new URL(page.url()).pathname}`);
-    if (pageErrors.length > 0) {
-      throw new E2EFailure(`${role}: uncaught errors in the page: ${pageErrors.join(" | ")}`);
-    }
-  } catch (error) {
-    await page.screenshot({ path: join(artifactsDir, `auth-${role}-failure.png`), fullPage: true }).catch(() => undefined);
-    throw error;
+    await screenshotOnFailure(page, join(artifactsDir, `auth-${role}-failure.png`), async () => {
+      await signIn(page, { baseUrl, path: "/", username, password, timeout });
+      const total = (await page.getByTestId("kpi-total-cost").textContent({ timeout }))?.trim() ?? "";
+      if (new URL(page.url()).pathname !== "/" || !total.startsWith("$")) {
+        throw new E2EFailure(`${role}: after signing in the Overview shows ${JSON.stringify(total)} at ${page.url()}`);
+      }
+      const menu = (await page.getByTestId("user-role").textContent())?.trim().toLowerCase();
+      if (menu !== role) {
+        throw new E2EFailure(`${role}: the user menu shows the role ${JSON.stringify(menu)}`);
+      }
+      await page.screenshot({ path: join(artifactsDir, `auth-${role}-overview.png`), fullPage: true });
+      const controls = { ...(await countControls(page, timeout)), admin: await openAdmin(page, baseUrl, timeout) };
+      console.log(`controls ${role}: ${JSON.stringify(controls)}`);
+      await page.screenshot({ path: join(artifactsDir, `auth-${role}-admin.png`), fullPage: true });
+      await signOut(page, timeout);
+      await page.screenshot({ path: join(artifactsDir, `auth-${role}-signed-out.png`), fullPage: true });
+      // the session is gone on the server too: the Overview sends the browser back to login
+      await page.goto(`${baseUrl}/`, { waitUntil: "domcontentloaded", timeout });
+      await page.waitForURL((url) => url.pathname === "/login", { timeout });
+      console.log(`signed out ${role}: ${new URL(page.url()).pathname}`);
+      errors.check();
+    });
   } finally {
     await page.close();
   }
 }
 
 async function main() {
-  const baseUrl = (process.env.BASE_URL ?? "").replace(/\/+$/, "");
-  if (baseUrl === "") {
-    throw new E2EFailure("environment variable BASE_URL is required");
-  }
+  const baseUrl = required("BASE_URL").replace(/\/+$/, "");
   const users = [
-    { role: "admin", ...login("ADMIN_LOGIN") },
-    { role: "viewer", ...login("VIEWER_LOGIN") },
+    { role: "admin", ...credentials("ADMIN_LOGIN") },
+    { role: "viewer", ...credentials("VIEWER_LOGIN") },
   ];
-  const timeout = Number(process.env.E2E_TIMEOUT_MS ?? "30000");
-  const artifactsDir = resolve(process.env.E2E_ARTIFACTS_DIR ?? join(FRONTEND_DIR, "e2e-artifacts"));
-  mkdirSync(artifactsDir, { recursive: true });
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
-    args: CHROMIUM_ARGS,
-  });
+  const timeout = stepTimeout();
+  const artifactsDir = prepareArtifactsDir();
+  const browser = await launchChromium();
   try {
     for (const user of users) {
       await checkUser(browser, { baseUrl, timeout, artifactsDir, ...user });
@@ -155,8 +136,4 @@ async function main() {
   }
 }
 
-main().catch((/** @type {unknown} */ error) => {
-  const message = error instanceof Error ? (error instanceof E2EFailure ? error.message : (error.stack ?? error.message)) : String(error);
-  console.error(`E2E FAILED: ${message}`);
-  process.exit(1);
-});
+runScript(main);

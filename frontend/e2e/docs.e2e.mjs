@@ -15,35 +15,19 @@
 //   E2E_TIMEOUT_MS       how long to wait for each page (default 30000)
 //
 // Exits 0 when every check passes, 1 with an "E2E FAILED: ..." line otherwise.
-import { mkdirSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
 
-import { chromium } from "playwright-core";
+import {
+  E2EFailure,
+  launchChromium,
+  prepareArtifactsDir,
+  required,
+  runScript,
+  stepTimeout,
+  watchPageErrors,
+} from "./session.mjs";
 
-const FRONTEND_DIR = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const LOOPBACK = new Set(["127.0.0.1", "localhost", "[::1]"]);
-const CHROMIUM_ARGS = [
-  "--no-sandbox",
-  "--headless",
-  "--disable-gpu",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-  "--disable-quic",
-  "--no-first-run",
-];
-
-class E2EFailure extends Error {}
-
-/** @param {string} name */
-function requireEnv(name) {
-  const value = process.env[name];
-  if (value === undefined || value.trim() === "") {
-    throw new E2EFailure(`environment variable ${name} is required`);
-  }
-  return value.trim();
-}
 
 /** @param {string} url */
 function isLoopback(url) {
@@ -117,32 +101,23 @@ function sameOperations(shown, expected, where) {
 }
 
 async function main() {
-  const baseUrl = requireEnv("BASE_URL").replace(/\/+$/, "");
+  const baseUrl = required("BASE_URL").replace(/\/+$/, "");
   if (!isLoopback(baseUrl)) {
     throw new E2EFailure(`BASE_URL must be a loopback address, got ${baseUrl}`);
   }
-  const expected = requireEnv("EXPECTED_OPERATIONS")
+  const expected = required("EXPECTED_OPERATIONS")
     .split(",")
     .map((op) => op.trim())
     .filter((op) => op !== "");
-  const expectedIds = requireEnv("EXPECTED_OPERATION_IDS")
+  const expectedIds = required("EXPECTED_OPERATION_IDS")
     .split(",")
     .map((id) => id.trim())
     .filter((id) => id !== "");
-  const artifactsDir = resolve(
-    process.env.E2E_ARTIFACTS_DIR ?? join(FRONTEND_DIR, "e2e-artifacts"),
-  );
-  const timeout = Number(process.env.E2E_TIMEOUT_MS ?? "30000");
-  if (!Number.isInteger(timeout) || timeout <= 0) {
-    throw new E2EFailure(`E2E_TIMEOUT_MS must be a positive integer, got ${process.env.E2E_TIMEOUT_MS}`);
-  }
+  const artifactsDir = prepareArtifactsDir();
+  const timeout = stepTimeout();
   const log = (/** @type {string} */ line) => console.log(`e2e: ${line}`);
-  mkdirSync(artifactsDir, { recursive: true });
 
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
-    args: CHROMIUM_ARGS,
-  });
+  const browser = await launchChromium();
   /** @type {string[]} */
   const outside = [];
   try {
@@ -158,9 +133,7 @@ async function main() {
       }
     });
     const page = await context.newPage();
-    /** @type {string[]} */
-    const pageErrors = [];
-    page.on("pageerror", (error) => pageErrors.push(error.message));
+    const errors = watchPageErrors(page);
 
     const pages = [
       {
@@ -185,9 +158,7 @@ async function main() {
       await page.screenshot({ path: screenshot, fullPage: false });
       log(`${path}: ${shown.length} operations listed; screenshot ${screenshot}`);
     }
-    if (pageErrors.length > 0) {
-      throw new E2EFailure(`uncaught errors in the page: ${pageErrors.join(" | ")}`);
-    }
+    errors.check();
     if (outside.length > 0) {
       throw new E2EFailure(`requests left loopback: ${[...new Set(outside)].join(", ")}`);
     }
@@ -197,8 +168,4 @@ async function main() {
   log("/docs and /redoc passed offline");
 }
 
-main().catch((error) => {
-  const message = error instanceof E2EFailure ? error.message : (error?.stack ?? String(error));
-  console.error(`E2E FAILED: ${message}`);
-  process.exit(1);
-});
+runScript(main);

@@ -16,28 +16,9 @@
 // become filters, the grouping moves on), then opens the same view at phone width (390 px):
 // the page must not scroll sideways and the navigation opens from its menu button. Prints one
 // "name: value" line per figure read. Exits 1 with "E2E FAILED: ..." otherwise.
-import { mkdirSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
 
-import { chromium } from "playwright-core";
-
-import { signIn } from "./session.mjs";
-
-const FRONTEND_DIR = resolve(dirname(fileURLToPath(import.meta.url)), "..");
-const CHROMIUM_ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--no-first-run"];
-const PHONE = { width: 390, height: 844 };
-
-class E2EFailure extends Error {}
-
-/** @param {string} name */
-function required(name) {
-  const value = process.env[name] ?? "";
-  if (value === "") {
-    throw new E2EFailure(`environment variable ${name} is required`);
-  }
-  return value;
-}
+import { E2EFailure, PHONE, required, runScript, runSignedIn } from "./session.mjs";
 
 /**
  * The table's rows and exact total once the view has loaded.
@@ -110,38 +91,11 @@ async function explore(page, { baseUrl, path, timeout, artifactsDir }) {
 }
 
 async function main() {
-  const baseUrl = required("BASE_URL").replace(/\/+$/, "");
-  const login = required("E2E_LOGIN");
-  const colon = login.indexOf(":");
   const path = required("EXPLORER_PATH");
-  const timeout = Number(process.env.E2E_TIMEOUT_MS ?? "30000");
-  const artifactsDir = resolve(process.env.E2E_ARTIFACTS_DIR ?? join(FRONTEND_DIR, "e2e-artifacts"));
-  mkdirSync(artifactsDir, { recursive: true });
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
-    args: CHROMIUM_ARGS,
-  });
-  const context = await browser.newContext({ viewport: { width: 1440, height: 1400 }, acceptDownloads: true });
-  const page = await context.newPage();
-  /** @type {string[]} */
-  const pageErrors = [];
-  page.on("pageerror", (error) => pageErrors.push(error.message));
-  try {
-    await signIn(page, { baseUrl, path, username: login.slice(0, colon), password: login.slice(colon + 1), timeout });
-    await explore(page, { baseUrl, path, timeout, artifactsDir });
-    if (pageErrors.length > 0) {
-      throw new E2EFailure(`uncaught errors in the page: ${pageErrors.join(" | ")}`);
-    }
-  } catch (error) {
-    await page.screenshot({ path: join(artifactsDir, "explorer-failure.png"), fullPage: true }).catch(() => undefined);
-    throw error;
-  } finally {
-    await browser.close();
-  }
+  await runSignedIn(
+    { name: "explorer", path, viewport: { width: 1440, height: 1400 }, acceptDownloads: true },
+    ({ page, baseUrl, timeout, artifactsDir }) => explore(page, { baseUrl, path, timeout, artifactsDir }),
+  );
 }
 
-main().catch((/** @type {unknown} */ error) => {
-  const message = error instanceof Error ? (error instanceof E2EFailure ? error.message : (error.stack ?? error.message)) : String(error);
-  console.error(`E2E FAILED: ${message}`);
-  process.exit(1);
-});
+runScript(main);

@@ -17,37 +17,20 @@
 //   E2E_TIMEOUT_MS     how long to wait for each step (default 30000)
 //
 // Exits 0 when every check passes, 1 with an "E2E FAILED: ..." line otherwise.
-import { mkdirSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
 
-import { chromium } from "playwright-core";
+import {
+  E2EFailure,
+  launchChromium,
+  prepareArtifactsDir,
+  required,
+  runScript,
+  signIn,
+  stepTimeout,
+  watchPageErrors,
+} from "./session.mjs";
 
-import { signIn } from "./session.mjs";
-
-const FRONTEND_DIR = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)$/;
-const CHROMIUM_ARGS = [
-  "--no-sandbox",
-  "--headless",
-  "--disable-gpu",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-  "--disable-quic",
-  "--no-first-run",
-];
-
-class E2EFailure extends Error {}
-
-/** @param {string} name */
-function requireEnv(name) {
-  const value = process.env[name];
-  if (value === undefined || value.trim() === "") {
-    throw new E2EFailure(`environment variable ${name} is required`);
-  }
-  return value.trim();
-}
 
 /**
  * The expected display of a decimal total. Intl formats a numeric string exactly (no float
@@ -241,14 +224,12 @@ async function checkSources(page, { expected, timeout, log }) {
 }
 
 async function main() {
-  const baseUrl = requireEnv("BASE_URL").replace(/\/+$/, "");
+  const baseUrl = required("BASE_URL").replace(/\/+$/, "");
   const expectedTotalText = expectedMoneyText(
-    requireEnv("EXPECTED_TOTAL"),
+    required("EXPECTED_TOTAL"),
     process.env.EXPECTED_CURRENCY ?? "USD",
   );
-  const artifactsDir = resolve(
-    process.env.E2E_ARTIFACTS_DIR ?? join(FRONTEND_DIR, "e2e-artifacts"),
-  );
+  const artifactsDir = prepareArtifactsDir();
   const expectedAnomalies = (process.env.EXPECTED_ANOMALIES ?? "")
     .split(",")
     .map((fingerprint) => fingerprint.trim())
@@ -257,22 +238,13 @@ async function main() {
     .split(",")
     .map((source) => source.trim())
     .filter((source) => source !== "");
-  const timeout = Number(process.env.E2E_TIMEOUT_MS ?? "30000");
-  if (!Number.isInteger(timeout) || timeout <= 0) {
-    throw new E2EFailure(`E2E_TIMEOUT_MS must be a positive integer, got ${process.env.E2E_TIMEOUT_MS}`);
-  }
+  const timeout = stepTimeout();
   const log = (/** @type {string} */ line) => console.log(`e2e: ${line}`);
-  mkdirSync(artifactsDir, { recursive: true });
 
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
-    args: CHROMIUM_ARGS,
-  });
+  const browser = await launchChromium();
   try {
     const page = await browser.newPage({ viewport: { width: 1440, height: 960 } });
-    /** @type {string[]} */
-    const pageErrors = [];
-    page.on("pageerror", (error) => pageErrors.push(error.message));
+    const errors = watchPageErrors(page);
     page.on("console", (message) => {
       if (message.type() === "error") {
         log(`browser console error: ${message.text()}`);
@@ -291,26 +263,20 @@ async function main() {
         throw new E2EFailure(`GET ${baseUrl}/ answered HTTP ${response?.status() ?? "nothing"}`);
       }
       await checkOverview(page, { expectedTotalText, timeout, log });
-      if (pageErrors.length > 0) {
-        throw new E2EFailure(`uncaught errors in the page: ${pageErrors.join(" | ")}`);
-      }
+      errors.check();
       const screenshot = join(artifactsDir, "overview.png");
       await page.screenshot({ path: screenshot, fullPage: true });
       log(`screenshot saved to ${screenshot}`);
       if (expectedAnomalies.length > 0) {
         await checkAnomalies(page, { expected: expectedAnomalies, timeout, log });
-        if (pageErrors.length > 0) {
-          throw new E2EFailure(`uncaught errors in the page: ${pageErrors.join(" | ")}`);
-        }
+        errors.check();
         const anomalies = join(artifactsDir, "anomalies.png");
         await page.screenshot({ path: anomalies, fullPage: true });
         log(`screenshot saved to ${anomalies}`);
       }
       if (expectedSources.length > 0) {
         await checkSources(page, { expected: expectedSources, timeout, log });
-        if (pageErrors.length > 0) {
-          throw new E2EFailure(`uncaught errors in the page: ${pageErrors.join(" | ")}`);
-        }
+        errors.check();
         const sources = join(artifactsDir, "sources.png");
         await page.screenshot({ path: sources, fullPage: true });
         log(`screenshot saved to ${sources}`);
@@ -331,8 +297,4 @@ async function main() {
   );
 }
 
-main().catch((error) => {
-  const message = error instanceof E2EFailure ? error.message : (error?.stack ?? String(error));
-  console.error(`E2E FAILED: ${message}`);
-  process.exit(1);
-});
+runScript(main);

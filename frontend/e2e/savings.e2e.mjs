@@ -14,36 +14,10 @@
 // the measurements table (its detail, windows, confidence and before/after chart show), then
 // reloads (the measurement comes back from the address). Prints one "name: value" line per
 // figure read. Exits 1 with "E2E FAILED: ..." otherwise.
-import { mkdirSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
 
-import { chromium } from "playwright-core";
+import { required, runScript, runSignedIn, textOf } from "./session.mjs";
 
-import { signIn } from "./session.mjs";
-
-const FRONTEND_DIR = resolve(dirname(fileURLToPath(import.meta.url)), "..");
-const CHROMIUM_ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--no-first-run"];
-
-class E2EFailure extends Error {}
-
-/** @param {string} name */
-function required(name) {
-  const value = process.env[name] ?? "";
-  if (value === "") {
-    throw new E2EFailure(`environment variable ${name} is required`);
-  }
-  return value;
-}
-
-/**
- * @param {import("playwright-core").Locator} locator
- * @param {number} timeout
- */
-async function textOf(locator, timeout) {
-  await locator.waitFor({ state: "visible", timeout });
-  return ((await locator.textContent()) ?? "").trim();
-}
 
 /**
  * @param {import("playwright-core").Page} page
@@ -79,43 +53,11 @@ async function readSavings(page, { id, timeout, artifactsDir }) {
 }
 
 async function main() {
-  const baseUrl = required("BASE_URL").replace(/\/+$/, "");
-  const login = required("E2E_LOGIN");
-  const colon = login.indexOf(":");
   const id = required("MEASUREMENT_ID");
-  const timeout = Number(process.env.E2E_TIMEOUT_MS ?? "30000");
-  const artifactsDir = resolve(process.env.E2E_ARTIFACTS_DIR ?? join(FRONTEND_DIR, "e2e-artifacts"));
-  mkdirSync(artifactsDir, { recursive: true });
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
-    args: CHROMIUM_ARGS,
-  });
-  const page = await browser.newPage({ viewport: { width: 1440, height: 1400 } });
-  /** @type {string[]} */
-  const pageErrors = [];
-  page.on("pageerror", (error) => pageErrors.push(error.message));
-  try {
-    await signIn(page, {
-      baseUrl,
-      path: "/savings",
-      username: login.slice(0, colon),
-      password: login.slice(colon + 1),
-      timeout,
-    });
-    await readSavings(page, { id, timeout, artifactsDir });
-    if (pageErrors.length > 0) {
-      throw new E2EFailure(`uncaught errors in the page: ${pageErrors.join(" | ")}`);
-    }
-  } catch (error) {
-    await page.screenshot({ path: join(artifactsDir, "savings-failure.png"), fullPage: true }).catch(() => undefined);
-    throw error;
-  } finally {
-    await browser.close();
-  }
+  await runSignedIn(
+    { name: "savings", path: "/savings", viewport: { width: 1440, height: 1400 } },
+    ({ page, timeout, artifactsDir }) => readSavings(page, { id, timeout, artifactsDir }),
+  );
 }
 
-main().catch((/** @type {unknown} */ error) => {
-  const message = error instanceof Error ? (error instanceof E2EFailure ? error.message : (error.stack ?? error.message)) : String(error);
-  console.error(`E2E FAILED: ${message}`);
-  process.exit(1);
-});
+runScript(main);

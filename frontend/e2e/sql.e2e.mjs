@@ -16,27 +16,10 @@
 // runs QUERY with Ctrl+Enter and compares the result table with EXPECTED_ROWS, reloads (the
 // statement comes back from the address), runs a query on a missing view (the server's message
 // shows). Prints "sql rows: N" and "sql error: <message>". Exits 1 with "E2E FAILED: ..." otherwise.
-import { mkdirSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
 
-import { chromium } from "playwright-core";
+import { E2EFailure, required, runScript, runSignedIn } from "./session.mjs";
 
-import { signIn } from "./session.mjs";
-
-const FRONTEND_DIR = resolve(dirname(fileURLToPath(import.meta.url)), "..");
-const CHROMIUM_ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--no-first-run"];
-
-class E2EFailure extends Error {}
-
-/** @param {string} name */
-function required(name) {
-  const value = process.env[name] ?? "";
-  if (value === "") {
-    throw new E2EFailure(`environment variable ${name} is required`);
-  }
-  return value;
-}
 
 /**
  * The result table's rows, each as its cells' text joined with ",".
@@ -105,44 +88,11 @@ async function checkConsole(page, { query, timeout, expected, artifactsDir }) {
 }
 
 async function main() {
-  const baseUrl = required("BASE_URL").replace(/\/+$/, "");
-  const login = required("E2E_LOGIN");
-  const colon = login.indexOf(":");
   const query = required("QUERY");
   const expected = required("EXPECTED_ROWS").split(";");
-  const timeout = Number(process.env.E2E_TIMEOUT_MS ?? "30000");
-  const artifactsDir = resolve(process.env.E2E_ARTIFACTS_DIR ?? join(FRONTEND_DIR, "e2e-artifacts"));
-  mkdirSync(artifactsDir, { recursive: true });
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
-    args: CHROMIUM_ARGS,
-  });
-  const page = await browser.newPage({ viewport: { width: 1440, height: 960 } });
-  /** @type {string[]} */
-  const pageErrors = [];
-  page.on("pageerror", (error) => pageErrors.push(error.message));
-  try {
-    await signIn(page, {
-      baseUrl,
-      path: "/sql",
-      username: login.slice(0, colon),
-      password: login.slice(colon + 1),
-      timeout,
-    });
-    await checkConsole(page, { query, timeout, expected, artifactsDir });
-    if (pageErrors.length > 0) {
-      throw new E2EFailure(`uncaught errors in the page: ${pageErrors.join(" | ")}`);
-    }
-  } catch (error) {
-    await page.screenshot({ path: join(artifactsDir, "sql-failure.png"), fullPage: true }).catch(() => undefined);
-    throw error;
-  } finally {
-    await browser.close();
-  }
+  await runSignedIn({ name: "sql", path: "/sql" }, ({ page, timeout, artifactsDir }) =>
+    checkConsole(page, { query, timeout, expected, artifactsDir }),
+  );
 }
 
-main().catch((/** @type {unknown} */ error) => {
-  const message = error instanceof Error ? (error instanceof E2EFailure ? error.message : (error.stack ?? error.message)) : String(error);
-  console.error(`E2E FAILED: ${message}`);
-  process.exit(1);
-});
+runScript(main);

@@ -200,7 +200,18 @@ def test_dimension_values_and_tag_keys(conn: Connection) -> None:
     )
     assert [(v.value, v.label) for v in in_range] == [(A, "acct-2222"), (B, "acct-3333")]
     teams = dimension_values(conn, dimension="tag:user_team")
-    assert [(v.value, v.label) for v in teams] == [("data", "data"), ("web", "web")]
+    # the bill's untagged cost is a value too: None, "(none)", last
+    assert [(v.value, v.label) for v in teams] == [
+        ("data", "data"),
+        ("web", "web"),
+        (None, "(none)"),
+    ]
+    web = dimension_values(conn, dimension="tag:user_team", search="we")
+    assert [(v.value, v.label) for v in web] == [("web", "web")]
+    assert [v.value for v in dimension_values(conn, dimension="tag:user_team", limit=2)] == [
+        "data",
+        "web",
+    ]
     services = dimension_values(
         conn,
         dimension="service_name",

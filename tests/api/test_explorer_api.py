@@ -131,6 +131,19 @@ def test_dimensions_and_values(api: TestClient) -> None:
     assert "tag:user_team" in keys
     team = api.get(f"{URL}/values", params={"dimension": "tag:user_team"}).json()
     assert [v["value"] for v in team["values"] if v["value"]] == ["data", "web"]
+    # cost without the tag is offered too, as "(none)" (its filter value is ""), last
+    assert team["values"][-1] == {"value": "", "label": "(none)"}
+    assert len(team["values"]) == 3
+    untagged = api.get(URL, params={**TWO_MONTHS, "tag": "user_team:"}).json()
+    tagged = api.get(URL, params={**TWO_MONTHS, "tag": ["user_team:data", "user_team:web"]}).json()
+    everything = api.get(URL, params=TWO_MONTHS).json()
+    assert D(untagged["total"]) == D("7.1234") + D("2.5000") + D("150.0000")
+    assert D(untagged["total"]) + D(tagged["total"]) == D(everything["total"])
+    none = api.get(f"{URL}/values", params={"dimension": "tag:user_team", "q": "none"}).json()
+    assert none["values"] == [{"value": "", "label": "(none)"}]
+    assert api.get(f"{URL}/values", params={"dimension": "tag:user_team", "q": "we"}).json()[
+        "values"
+    ] == [{"value": "web", "label": "web"}]
     services = api.get(f"{URL}/values", params={"dimension": "service_name", "q": "storage"}).json()
     assert [v["value"] for v in services["values"]] == [S3]
 

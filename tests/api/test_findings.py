@@ -91,6 +91,21 @@ def test_filters_by_type_account_and_status(client: TestClient, estate_settings:
     }
 
 
+def test_one_finding_by_its_fingerprint(client: TestClient, estate_settings: Settings) -> None:
+    """What the dashboard's per-finding URL (/optimization?finding=...) asks for."""
+    rows = _view(estate_settings)
+    wanted = sorted(r.fingerprint for r in rows)[:2]
+    one = client.get("/api/v1/findings", params={"fingerprint": wanted[0]}).json()
+    assert [f["fingerprint"] for f in one["data"]] == [wanted[0]]
+    assert one["count"] == 1
+    (row,) = [r for r in rows if r.fingerprint == wanted[0]]
+    assert Decimal(one["total_estimated_monthly_savings"]) == row.estimated_monthly_savings
+    two = client.get("/api/v1/findings", params=[("fingerprint", f) for f in wanted]).json()
+    assert sorted(f["fingerprint"] for f in two["data"]) == wanted
+    none = client.get("/api/v1/findings", params={"fingerprint": "no-such-finding"}).json()
+    assert (none["count"], none["data"]) == (0, [])
+
+
 def test_rejects_bad_parameters_with_clear_messages(client: TestClient) -> None:
     bad_type = client.get("/api/v1/findings", params={"finding_type": "idle"})
     assert bad_type.status_code == 422

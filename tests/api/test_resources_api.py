@@ -74,6 +74,45 @@ def test_accounts_list_every_account_with_its_costs(
     assert all(i["account_name"] and i["currency"] == "USD" for i in body["items"])
 
 
+def test_accounts_carry_the_team_and_cost_center_most_of_their_cost_has(
+    client: TestClient, estate_settings: Settings, last_day: date
+) -> None:
+    """An account's team and cost center: the ``team`` / cost center tag value carrying the
+    largest part of its cost over the last 30 days of data (ties: the smaller value)."""
+    expected: dict[str, dict[str, str | None]] = {}
+    for key, field in (("team", "team"), ("cost_center", "cost_center")):
+        rows = _sql(
+            estate_settings,
+            # the key as the bill spells it (user:cost-center): compared canonically
+            """SELECT DISTINCT ON (a) a, v FROM (
+                   SELECT sub_account_id AS a, t.value AS v, sum(billed_cost) AS c
+                   FROM finops.costs, jsonb_each_text(tags) AS t
+                   WHERE charge_period_start >= :s AND replace(regexp_replace(lower(t.key),
+                         '^user(:|_)', ''), '-', '_') = :k
+                   GROUP BY 1, 2) t
+               ORDER BY a, c DESC, v""",
+            k=key,
+            s=last_day - timedelta(days=29),
+        )
+        for r in rows:
+            expected.setdefault(r.a, {})[field] = r.v
+    assert sum(1 for e in expected.values() if e.get("team")) >= 5  # the estate tags most
+    body = client.get(f"{V1}/accounts").json()
+    got = {
+        i["account_id"]: {"team": i["team"], "cost_center": i["cost_center"]} for i in body["items"]
+    }
+    assert got == {
+        a: {
+            "team": expected.get(a, {}).get("team"),
+            "cost_center": expected.get(a, {}).get("cost_center"),
+        }
+        for a in got
+    }
+    by_team = client.get(f"{V1}/accounts", params={"sort": "team"}).json()["items"]
+    teams = [i["team"] for i in by_team if i["team"] is not None]
+    assert teams == sorted(teams)
+
+
 def test_paging_and_sorting(client: TestClient, account_costs: dict[str, Any]) -> None:
     ids = sorted(account_costs)
     first = client.get(f"{V1}/accounts", params={"sort": "account_id", "limit": 4}).json()

@@ -161,7 +161,8 @@ def dimension_values(
     end: date | None = None,
 ) -> list[DimensionValue]:
     """The distinct values of ``dimension`` (optionally in days [start, end]) whose value or
-    label contains ``search`` (case-insensitive), sorted, at most ``limit``."""
+    label contains ``search`` (case-insensitive), sorted, at most ``limit``; for a tag key,
+    cost without the tag is the value ``None`` labelled "(none)", last."""
     dimension = parse_dimension(dimension, param="dimension")
     if limit < 1:
         raise InvalidParameterError(f"limit must be at least 1, got {limit}")
@@ -181,13 +182,37 @@ def dimension_values(
             dimension=dimension, search=search, limit=limit, start=start, end=end
         )
     ).all()
-    return [
+    found = [
         DimensionValue(
             None if v is None else str(v),
-            "(none)" if v is None else str(label if label is not None else v),
+            NONE_LABEL if v is None else str(label if label is not None else v),
         )
         for v, label in rows
     ]
+    if (
+        dimension.startswith(TAG_PREFIX)
+        and len(found) < limit
+        and all(v.value is not None for v in found)
+        and (not search or search.lower() in NONE_LABEL)
+        and _has_untagged_cost(conn, key=dimension, start=start, end=end)
+    ):
+        found.append(DimensionValue(None, NONE_LABEL))
+    return found
+
+
+NONE_LABEL = "(none)"
+
+
+def _has_untagged_cost(conn: Connection, *, key: str, start: date | None, end: date | None) -> bool:
+    """Whether cost without the tag ``key`` (``tag:<key>``) exists in days [start, end]."""
+    query = CostQuery(
+        start=start or date(1970, 1, 1),
+        end=end or date(9999, 11, 30),
+        granularity=Granularity.monthly,
+        filters={key: ("",)},
+    )
+    fetched = _execute(conn, query, relation=choose_relation(conn, query), stream=False)
+    return any(cost != 0 for _, _, cost, _, _ in fetched)
 
 
 def tag_keys(conn: Connection, *, start: date | None = None, end: date | None = None) -> list[str]:

@@ -211,7 +211,12 @@ def declare_errors(route: APIRoute, *statuses: int) -> None:
         )
 
 
-def _allowed_methods(request: Request) -> list[str]:
+API_PATHS = ("api/", "docs", "redoc", "openapi.json")
+"""Paths (without the leading slash) the dashboard's fallback never answers with index.html."""
+
+
+def allowed_methods(request: Request) -> list[str]:
+    """The methods the API's documented routes serve at the request's path."""
     methods: set[str] = set()
     for route in request.app.routes:
         if (
@@ -268,7 +273,11 @@ async def _http_error(request: Request, exc: Exception) -> JSONResponse:
     for key, value in (exc.headers or {}).items():
         response.headers[key] = value
     if exc.status_code == 405:  # every method of the path, not only those of one route
-        response.headers["allow"] = ", ".join(_allowed_methods(request))
+        allowed = allowed_methods(request)
+        if not allowed and request.url.path.startswith(tuple(f"/{p}" for p in API_PATHS)):
+            # only the dashboard's GET fallback matched: no route of the API has this path
+            return _error(404, f"no route {request.url.path}")
+        response.headers["allow"] = ", ".join(allowed)
     return response
 
 

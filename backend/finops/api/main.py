@@ -13,12 +13,19 @@ from fastapi import APIRouter, FastAPI, Request, Response
 from fastapi.responses import FileResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy import Engine
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
 
 from finops.api.access import authorize_routes
 from finops.api.cache import CredentialCache, ResponseCache
 from finops.api.docs import mount_docs
-from finops.api.errors import document_errors, error_body, install_error_handlers
+from finops.api.errors import (
+    API_PATHS,
+    allowed_methods,
+    document_errors,
+    error_body,
+    install_error_handlers,
+)
 from finops.api.limits import RequestLimits
 from finops.api.routes import (
     accounts,
@@ -182,8 +189,10 @@ def _mount_dashboard(app: FastAPI, dist: Path) -> None:
         app.mount("/assets", StaticFiles(directory=dist / "assets"), name="assets")
 
     @app.get("/{path:path}", include_in_schema=False, response_model=None)
-    def dashboard(path: str) -> Response:
-        if path.startswith(("api/", "docs", "redoc", "openapi.json")):
+    def dashboard(path: str, request: Request) -> Response:
+        if path.startswith(API_PATHS):
+            if allowed_methods(request):  # a route of the API, asked with another method
+                raise StarletteHTTPException(405)
             raise NotFoundError(f"no route /{path}")
         if not index.exists():
             return JSONResponse(

@@ -14,7 +14,9 @@ export interface paths {
         /**
          * Read Accounts
          * @description Every account the caller may see, largest 30-day cost first: ``cost_30d`` is the cost
-         *     (``metric``) of the last 30 days of data, ``cost_total`` of every day loaded.
+         *     (``metric``) of the last 30 days of data, ``cost_total`` of every day loaded; ``team``
+         *     and ``cost_center`` the tag values carrying most of those 30 days' cost (the cost center
+         *     falls back to an allocation rule naming the account alone).
          */
         get: operations["read_accounts_api_v1_accounts_get"];
         put?: never;
@@ -4594,6 +4596,11 @@ export interface components {
              * @description cost over the last 30 days of data (the metric asked)
              */
             cost_30d: string;
+            /**
+             * Cost Center
+             * @description the cost center tag value carrying most of the account's last 30 days of cost, else the cost center an allocation rule on the account alone gives it
+             */
+            cost_center: string | null;
             /** Cost Total */
             cost_total: string;
             /** Currency */
@@ -4602,6 +4609,11 @@ export interface components {
             first_day: string | null;
             /** Last Day */
             last_day: string | null;
+            /**
+             * Team
+             * @description the team tag value carrying most of the account's last 30 days of cost
+             */
+            team: string | null;
         };
         /** AccountPublic */
         finops__api__schemas__spend__AccountPublic: {
@@ -4628,7 +4640,7 @@ export interface operations {
                 limit?: number;
                 /** @description rows to skip (JSON) */
                 offset?: number;
-                /** @description a column of the list (account_id, account_name, cost_30d, cost_total, currency, first_day, last_day), `-column` for descending (default: the list's own order) */
+                /** @description a column of the list (account_id, account_name, cost_30d, cost_center, cost_total, currency, first_day, last_day, team), `-column` for descending (default: the list's own order) */
                 sort?: string | null;
                 /** @description json (one page), or csv / parquet: every matching row, no paging */
                 format?: components["schemas"]["ListFormat"];
@@ -8572,6 +8584,8 @@ export interface operations {
                 account_id?: string | null;
                 /** @description lifecycle status; repeat for several (default: every status) */
                 status?: components["schemas"]["FindingStatus"][] | null;
+                /** @description finding fingerprints; repeat for several */
+                fingerprint?: string[] | null;
                 /** @description rows per page */
                 limit?: number;
                 /** @description rows to skip */

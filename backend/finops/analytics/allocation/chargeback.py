@@ -97,6 +97,20 @@ class AllocationRules:
         return replace(self, allowed_cost_centers=None if values is None else frozenset(values))
 
 
+def account_cost_centers(rules: AllocationRules) -> dict[str, str]:
+    """Account id -> the cost center of the first rule matching on the account alone (no
+    service, charge category, line item type or tag condition): what such an account's
+    untagged cost is allocated to."""
+    centers: dict[str, str] = {}
+    for rule in rules.rules:
+        m = rule.match
+        if m.service or m.charge_category or m.line_item_type or m.tags:
+            continue
+        for account in m.account:
+            centers.setdefault(account, rule.cost_center)
+    return centers
+
+
 def _tuple(value: Any) -> tuple[str, ...]:
     if value is None:
         return ()

@@ -7,15 +7,18 @@ from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy import (
+    ColumnElement,
     Connection,
     Date,
     ScalarSelect,
     Select,
     Subquery,
     and_,
+    case,
     cast,
     func,
     literal,
+    null,
     or_,
     select,
 )
@@ -47,13 +50,24 @@ def _window(end: date | None, days: int) -> tuple[date, date]:
     return last - timedelta(days=days - 1), last + timedelta(days=1)
 
 
-def accounts_query(*, metric: CostMetric, end: date | None) -> Select[Any]:
+def accounts_query(
+    *,
+    metric: CostMetric,
+    end: date | None,
+    team_keys: list[str],
+    cost_center_keys: list[str],
+    account_centers: dict[str, str],
+) -> Select[Any]:
     """One row per account of the bill: its name, currency, first and last day, its cost over
-    the last 30 days of data and in total."""
+    the last 30 days of data and in total, its team and cost center (the value of the team tag
+    / cost center tag carrying most of those 30 days' cost, ``team_keys`` / ``cost_center_keys``
+    the spellings of the key in use; without such tags, the cost center an allocation rule on
+    the account alone gives it, ``account_centers``)."""
     c = costs.c
     start, stop = _window(end, COST_DAYS)
     cost = c[metric.value]
     day = c.charge_period_start
+    by_rule = case(account_centers, value=c.sub_account_id) if account_centers else null()
     return (
         select(
             c.sub_account_id.label("account_id"),
@@ -65,9 +79,40 @@ def accounts_query(*, metric: CostMetric, end: date | None) -> Select[Any]:
                 "cost_30d"
             ),
             func.coalesce(func.sum(cost), literal(0)).label("cost_total"),
+            _main_tag_value(team_keys, metric=metric, window=(start, stop)).label("team"),
+            func.coalesce(
+                _main_tag_value(cost_center_keys, metric=metric, window=(start, stop)),
+                func.min(by_rule),
+            ).label("cost_center"),
         )
         .where(c.sub_account_id.is_not(None))
         .group_by(c.sub_account_id)
+    )
+
+
+def _main_tag_value(
+    keys: list[str], *, metric: CostMetric, window: tuple[date, date]
+) -> ColumnElement[Any]:
+    """The value of the tag (spelled as one of ``keys``) carrying the largest part of the outer
+    account's cost in ``window`` (ties: the smaller value); null when none of its cost there
+    has the tag."""
+    if not keys:
+        return null()
+    inner = costs.alias("tagged")
+    value = func.coalesce(*(inner.c.tags[k].astext for k in keys), null())
+    return (
+        select(value)
+        .where(
+            inner.c.sub_account_id == costs.c.sub_account_id,
+            inner.c.charge_period_start >= window[0],
+            inner.c.charge_period_start < window[1],
+            or_(*(inner.c.tags.has_key(k) for k in keys)),
+        )
+        .group_by(value)
+        .order_by(func.sum(inner.c[metric.value]).desc(), value)
+        .limit(1)
+        .correlate(costs)
+        .scalar_subquery()
     )
 
 

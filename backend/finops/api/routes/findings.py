@@ -8,6 +8,7 @@ from enum import StrEnum
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
+from pydantic import StringConstraints
 from sqlalchemy import ColumnElement, Connection, func, select
 
 from finops.analytics.optimization.rules import finding_types
@@ -60,8 +61,11 @@ def _where(
     finding_type: FindingType | None,
     account_id: str | None,
     status: list[FindingStatus] | None,
+    fingerprint: list[str] | None = None,
 ) -> list[ColumnElement[bool]]:
     clauses: list[ColumnElement[bool]] = []
+    if fingerprint:
+        clauses.append(findings.c.fingerprint.in_(fingerprint))
     if finding_type is not None:
         clauses.append(findings.c.finding_type == finding_type.value)
     if account_id is not None:
@@ -92,11 +96,17 @@ def read_findings(
     finding_type: Annotated[FindingType | None, Query(description="one finding type")] = None,
     account_id: AccountQuery = None,
     status: StatusQuery = None,
+    fingerprint: Annotated[
+        list[Annotated[str, StringConstraints(min_length=1, max_length=200)]] | None,
+        Query(max_length=100, description="finding fingerprints; repeat for several"),
+    ] = None,
 ) -> FindingsPublic:
     """Findings, largest estimated monthly savings (then commitment waste) first, one page at a
     time; ``count``, ``total_estimated_monthly_savings`` (actionable savings at the effective
     price) and ``total_commitment_waste`` cover every finding that matches the filters."""
-    where = _where(finding_type=finding_type, account_id=account_id, status=status)
+    where = _where(
+        finding_type=finding_type, account_id=account_id, status=status, fingerprint=fingerprint
+    )
     currency = _single_currency(conn, where)
     totals = conn.execute(
         select(

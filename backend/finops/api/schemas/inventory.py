@@ -18,6 +18,13 @@ class AccountPublic(BaseModel):
     last_day: date | None
     cost_30d: Money = Field(description="cost over the last 30 days of data (the metric asked)")
     cost_total: Money
+    team: str | None = Field(
+        description="the team tag value carrying most of the account's last 30 days of cost"
+    )
+    cost_center: str | None = Field(
+        description="the cost center tag value carrying most of the account's last 30 days of "
+        "cost, else the cost center an allocation rule on the account alone gives it"
+    )
 
 
 class AccountsPublic(ListPublic[AccountPublic]):

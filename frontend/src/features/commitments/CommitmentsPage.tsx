@@ -32,7 +32,7 @@ function UtilizationTable({ rows, granularity }: { rows: readonly UtilizationPub
       />
       <tbody>
         {[...rows].reverse().map((row) => (
-          <tr key={`${row.period}:${row.commitment_type}:${row.currency}`} data-testid="utilization-row">
+          <tr key={`${row.period}:${row.commitment_type}:${row.currency}`} data-testid="utilization-row" data-period={row.period} data-type={row.commitment_type}>
             <td className="whitespace-nowrap">{periodLabel(row.period, granularity)}</td>
             <td>{row.commitment_type}</td>
             <td className={text.num}>{formatMoney(row.committed_cost, row.currency)}</td>
@@ -54,10 +54,10 @@ function CoverageTable({ rows, granularity }: { rows: readonly PeriodCoverage[];
       />
       <tbody>
         {[...rows].reverse().map((row) => (
-          <tr key={row.period} data-testid="coverage-row">
+          <tr key={row.period} data-testid="coverage-row" data-period={row.period}>
             <td className="whitespace-nowrap">{periodLabel(row.period, granularity)}</td>
-            <td className={text.num}>{formatMoney(row.eligible, row.currency)}</td>
-            <td className={text.num}>{formatMoney(row.covered, row.currency)}</td>
+            <td className={text.num} data-testid="coverage-eligible">{formatMoney(row.eligible, row.currency)}</td>
+            <td className={text.num} data-testid="coverage-covered">{formatMoney(row.covered, row.currency)}</td>
             <td className={text.num}>{formatMoney(row.onDemand, row.currency)}</td>
             <td className={cx(text.num, text.strong)} data-testid="coverage-pct">{formatPct(row.pct)}</td>
           </tr>
@@ -80,7 +80,7 @@ function Recommendations({ data, currency }: { data: RecommendationsPublic; curr
           />
           <tbody>
             {data.items.map((r) => (
-              <tr key={`${r.as_of}:${String(r.term_years)}:${r.payment_option}`} data-testid="recommendation-row">
+              <tr key={`${r.as_of}:${String(r.term_years)}:${r.payment_option}`} data-testid="recommendation-row" data-key={`${String(r.term_years)}|${r.payment_option}`}>
                 <td className="whitespace-nowrap">{r.as_of}</td>
                 <td>{r.term_years === 1 ? "1 year" : `${String(r.term_years)} years`}</td>
                 <td>{r.payment_option}</td>

@@ -20,10 +20,15 @@ const api: FakeRoute = (url) => {
       return {
         body: {
           dimension: url.searchParams.get("dimension"),
-          values: [
-            { value: "111111111111", label: "production" },
-            { value: "222222222222", label: "222222222222" },
-          ],
+          values: url.searchParams.get("dimension")?.startsWith("tag:")
+            ? [
+                { value: "data", label: "data" },
+                { value: "", label: "(none)" },
+              ]
+            : [
+                { value: "111111111111", label: "production" },
+                { value: "222222222222", label: "222222222222" },
+              ],
         },
       };
     default:
@@ -127,5 +132,24 @@ describe("ExplorerPage", () => {
     await waitFor(() => {
       expect(new URLSearchParams(window.location.search).getAll("account_id")).toEqual([]);
     });
+  });
+
+  it("filters on cost without a tag through its (none) value", async () => {
+    const user = userEvent.setup();
+    const { requests } = await renderPage("/explorer?group_by=service_name", api);
+    await screen.findAllByTestId("explorer-row");
+    await user.selectOptions(screen.getByTestId("explorer-filter-dimension"), "tag:team");
+    await waitFor(() => {
+      expect(screen.getByTestId("explorer-filter-value")).toHaveValue("data");
+    });
+    await user.selectOptions(screen.getByTestId("explorer-filter-value"), "(none)");
+    await user.click(screen.getByTestId("explorer-filter-add"));
+    await waitFor(() => {
+      expect(new URLSearchParams(window.location.search).getAll("tag")).toEqual(["team:"]);
+    });
+    await waitFor(() => {
+      expect(explorerCalls(requests).at(-1)?.searchParams.getAll("tag")).toEqual(["team:"]);
+    });
+    expect(screen.getAllByTestId("explorer-filter").map((chip) => chip.textContent)).toEqual(["Tag: team: (none)×"]);
   });
 });

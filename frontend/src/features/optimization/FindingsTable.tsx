@@ -3,7 +3,7 @@ import { Fragment, useState } from "react";
 import type { FindingPublic, FindingsPublic } from "../../api/client";
 import { DataTable } from "../../components/DataTable";
 import { Pager } from "../../components/Pager";
-import { Badge, Card, CardHeader, Empty, type Tone } from "../../components/ui";
+import { Badge, Card, CardHeader, Empty, LinkButton, type Tone } from "../../components/ui";
 import { findingTypeLabel, keyDetails, recommendedAction } from "../../lib/findings";
 import { formatMoney, moneyToNumber } from "../../lib/money";
 import { cx, rowTone, text } from "../../components/styles";
@@ -25,6 +25,10 @@ interface FindingsTableProps {
   pageSize: number;
   accountNames: ReadonlyMap<string, string>;
   onOffsetChange: (offset: number) => void;
+  /** The finding whose detail is open at first (the page's `finding` URL). */
+  opened?: string | null;
+  /** Leaves the one finding shown for every finding (offered when one is shown). */
+  onShowAll?: (() => void) | undefined;
 }
 
 function shortResource(finding: FindingPublic): string {
@@ -107,8 +111,10 @@ export function FindingsTable({
   pageSize,
   accountNames,
   onOffsetChange,
+  opened = null,
+  onShowAll,
 }: FindingsTableProps) {
-  const [open, setOpen] = useState<string | null>(null);
+  const [open, setOpen] = useState<string | null>(opened);
   return (
     <Card className="pb-3">
       <CardHeader title="Findings" subtitle="Largest estimated monthly savings first">
@@ -117,6 +123,14 @@ export function FindingsTable({
           {formatMoney(findings.total_estimated_monthly_savings, findings.currency)}/mo savings
           {moneyToNumber(findings.total_commitment_waste) !== 0 &&
             ` · ${formatMoney(findings.total_commitment_waste, findings.currency)}/mo commitment waste (not savings)`}
+          {onShowAll !== undefined && (
+            <>
+              {" · "}
+              <LinkButton onClick={onShowAll} data-testid="findings-show-all">
+                Show every finding
+              </LinkButton>
+            </>
+          )}
         </span>
       </CardHeader>
       {findings.data.length === 0 ? (

@@ -141,6 +141,33 @@ describe("OptimizationPage", () => {
     expect(summary?.searchParams.getAll("status")).toEqual(["new", "open"]);
   });
 
+  it("opens one finding from its own URL, its detail shown, and leaves it for every finding", async () => {
+    const one: FakeRoute = (url) => {
+      if (url.pathname === "/api/v1/findings" && url.searchParams.has("fingerprint")) {
+        const wanted = url.searchParams.getAll("fingerprint");
+        const data = findingsFixture.data.filter((f) => wanted.includes(f.fingerprint));
+        return { body: { ...findingsFixture, data, count: data.length } };
+      }
+      return api(url);
+    };
+    const user = userEvent.setup();
+    const { requests } = await renderPage("/optimization?finding=f2", one);
+    const rows = await screen.findAllByTestId("finding-row");
+    expect(rows).toHaveLength(1);
+    const list = lastRequest(requests, "/api/v1/findings");
+    expect(list?.searchParams.getAll("fingerprint")).toEqual(["f2"]);
+    expect(list?.searchParams.has("status")).toBe(false);
+    expect(list?.searchParams.has("account_id")).toBe(false);
+    expect(screen.getByTestId("finding-detail")).toHaveTextContent("modify-volume to gp3");
+
+    await user.click(screen.getByTestId("findings-show-all"));
+    await waitFor(() => {
+      expect(screen.getAllByTestId("finding-row").length).toBe(findingsFixture.data.length);
+    });
+    expect(new URLSearchParams(window.location.search).has("finding")).toBe(false);
+    expect(lastRequest(requests, "/api/v1/findings")?.searchParams.getAll("status")).toEqual(["new", "open"]);
+  });
+
   it("filters by type, account and status", async () => {
     const { requests } = await renderPage("/optimization", api);
     await screen.findAllByTestId("finding-row");

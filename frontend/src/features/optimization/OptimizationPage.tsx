@@ -82,12 +82,12 @@ export function OptimizationPage() {
 
   const common = { account_id: search.account ?? null, status: statusQuery(search.status) };
   const summary = useFindingsSummary(common);
-  const findings = useFindings({
-    ...common,
-    finding_type: findingType,
-    limit: FINDINGS_PAGE_SIZE,
-    offset,
-  });
+  const one = search.finding ?? null;
+  const findings = useFindings(
+    one === null
+      ? { ...common, finding_type: findingType, limit: FINDINGS_PAGE_SIZE, offset }
+      : { fingerprint: [one], limit: 1 },
+  );
   const accounts = filters.data?.accounts ?? [];
   const accountNames = useMemo(
     () =>
@@ -121,7 +121,16 @@ export function OptimizationPage() {
       <QueryView query={findings} loading="Loading findings…" failed="Could not load the findings">
         {(data) => (
           <FindingsTable
+            key={one ?? "all"}
             findings={data}
+            opened={one}
+            onShowAll={
+              one === null
+                ? undefined
+                : () => {
+                    void navigate({ search: (prev) => ({ ...prev, finding: undefined }) });
+                  }
+            }
             offset={offset}
             pageSize={FINDINGS_PAGE_SIZE}
             accountNames={accountNames}

@@ -14,13 +14,15 @@ export const AGREEMENTS: readonly { value: Agreement; label: string }[] = [
 ];
 
 /** The Optimization page's state in the URL: finding type, account, status, the findings
- * page's offset and the Cost Optimization Hub comparison's outcome filter. */
+ * page's offset, the Cost Optimization Hub comparison's outcome filter, and `finding`: one
+ * finding's fingerprint (its own URL: that finding alone, its detail open). */
 export interface OptimizationSearch {
   type?: FindingType;
   account?: string;
   status?: FindingStatus | typeof ALL_STATUSES;
   offset?: number;
   outcome?: Agreement;
+  finding?: string;
 }
 
 const STATUS_CHOICES = [...FINDING_STATUSES.map((s) => s.value), ALL_STATUSES] as const;
@@ -35,6 +37,7 @@ export function validateOptimizationSearch(raw: RawSearch): OptimizationSearch {
       raw["outcome"],
       AGREEMENTS.map((a) => a.value),
     ),
+    finding: text(raw["finding"]),
   };
 }
 

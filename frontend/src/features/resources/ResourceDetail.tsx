@@ -34,8 +34,9 @@ function Links({ detail }: { detail: ResourceDetailPublic }) {
               <li key={f.fingerprint} className="flex flex-wrap items-center gap-2">
                 <Link
                   to="/optimization"
-                  search={{ account: detail.account_id ?? undefined, status: "all" }}
+                  search={{ finding: f.fingerprint }}
                   className="text-blue-600"
+                  data-testid="resource-finding-link"
                 >
                   {f.finding_type.replaceAll("_", " ")}
                 </Link>
@@ -56,7 +57,12 @@ function Links({ detail }: { detail: ResourceDetailPublic }) {
           <ul className="flex flex-col gap-1">
             {detail.anomalies.map((a) => (
               <li key={a.fingerprint} className="flex flex-wrap items-center gap-2">
-                <Link to="/anomalies" search={{ anomaly: a.fingerprint, status: "all" }} className="text-blue-600">
+                <Link
+                  to="/anomalies"
+                  search={{ anomaly: a.fingerprint, status: "all" }}
+                  className="text-blue-600"
+                  data-testid="resource-anomaly-link"
+                >
                   {a.first_day} – {a.last_day}
                 </Link>
                 <Badge tone={a.severity === "high" ? "danger" : "warning"}>{a.severity}</Badge>

@@ -75,7 +75,7 @@ describe("ResourcesPage", () => {
     expect(findings).toHaveTextContent("$70.08/month");
     expect(within(findings).getByRole("link", { name: "idle instance" })).toHaveAttribute(
       "href",
-      "/optimization?account=111111111111&status=all",
+      "/optimization?finding=f-1",
     );
     const anomalies = within(detail).getByTestId("resource-detail-anomalies");
     expect(within(anomalies).getByRole("link", { name: "2025-02-10 – 2025-02-11" })).toHaveAttribute(
