@@ -65,7 +65,7 @@ def test_band_scales_multiply_each_band_and_never_let_a_step_narrow() -> None:
 def test_band_scales_that_would_narrow_an_interval_are_refused() -> None:
     with pytest.raises(ForecastError, match=r"band_scales \(1.0, 0.5, 2.0\).*non-decreasing"):
         ForecastParams(band_scales=(1.0, 0.5, 2.0))
-    with pytest.raises(ForecastError, match="band_scales .*expected 3 scales"):
+    with pytest.raises(ForecastError, match=r"band_scales .*expected 3 scales"):
         ForecastParams(band_scales=(1.0, 2.0))
     with pytest.raises(ForecastError, match="interval_bands"):
         ForecastParams(interval_bands=(90, 30))

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 from datetime import date
+from itertools import pairwise
 from pathlib import Path
 
 import numpy as np
@@ -13,13 +14,13 @@ import numpy as np
 from finops.analytics.cube import load_cube
 from finops.analytics.evaluation.anomalies import DetectorScore, evaluate_anomalies
 from finops.analytics.evaluation.forecasts import ForecastEvaluation, evaluate_forecasts
-from finops.analytics.forecasting.backtest import ForecastParams
 from finops.analytics.evaluation.labelled import (
     DATASET_DETECTORS,
     DatasetScore,
     evaluate_dataset,
     load_dataset,
 )
+from finops.analytics.forecasting.backtest import ForecastParams
 from finops.analytics.optimization.evaluation import Evaluation, evaluate, load_ground_truth
 from finops.config import Settings, get_settings
 from finops.db.engine import get_engine
@@ -181,7 +182,7 @@ def band_table(evaluations: list[ForecastEvaluation]) -> str:
     coverage, and the factor on the interval's width that would have covered 80% (the 80th
     percentile of |actual − forecast| / half-width) — how the band scales are calibrated."""
     bands = ForecastParams().interval_bands
-    edges = [(1, bands[0])] + [(a + 1, b) for a, b in zip(bands, bands[1:], strict=False)]
+    edges = [(1, bands[0])] + [(a + 1, b) for a, b in pairwise(bands)]
     edges.append((bands[-1] + 1, max(ev.horizon for ev in evaluations)))
     rows = []
     for first, last in edges:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from itertools import pairwise
 
 import numpy as np
 
@@ -47,14 +48,14 @@ class ForecastParams:
 
     def __post_init__(self) -> None:
         bands, scales = self.interval_bands, self.band_scales
-        if any(b <= a for a, b in zip(bands, bands[1:], strict=False)) or any(b < 1 for b in bands):
+        if any(b <= a for a, b in pairwise(bands)) or any(b < 1 for b in bands):
             raise ForecastError(f"interval_bands {bands!r}: expected increasing positive steps")
         if len(scales) != len(bands) + 1:
             raise ForecastError(
                 f"band_scales {scales!r}: expected {len(bands) + 1} scales, one per band of "
                 f"interval_bands {bands!r} and one past the last"
             )
-        if any(s <= 0 for s in scales) or any(b < a for a, b in zip(scales, scales[1:], strict=False)):
+        if any(s <= 0 for s in scales) or any(b < a for a, b in pairwise(scales)):
             raise ForecastError(
                 f"band_scales {scales!r}: expected positive, non-decreasing scales "
                 "(an interval never narrows with the horizon)"
