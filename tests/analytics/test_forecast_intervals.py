@@ -8,8 +8,10 @@ from datetime import date, timedelta
 import numpy as np
 import pytest
 
+from finops.analytics.evaluation.forecasts import ForecastEvaluation, ModelScore
 from finops.analytics.forecasting.backtest import ForecastParams, forecast_series, interval_widths
 from finops.analytics.forecasting.models import ForecastError
+from finops.orchestration.evaluation import band_table
 
 START = date(2025, 11, 3)
 N, HELD_OUT = 130, 30
@@ -76,3 +78,24 @@ def test_no_interval_without_enough_history_for_the_backtest() -> None:
         ForecastError, match=r"need at least 86 days of history for a backtested forecast, got 60"
     ):
         forecast_series(noisy_week(0)[:60], DAYS[:60], 30, params=FAST)
+
+
+def test_the_evaluation_reports_coverage_and_the_width_factor_per_horizon_band() -> None:
+    platform = ModelScore("platform")
+    # 10 forecasts of 120 days: |error| / half-width is 0.5 on steps 1–30, 1.0 … 1.9 on 31–90
+    # (step 31 + k → 1 + (k mod 10)/10) and 3.0 past day 90
+    for _ in range(10):
+        platform.steps.extend(range(1, 121))
+        platform.normalised.extend([0.5] * 30)
+        platform.normalised.extend(1.0 + (k % 10) / 10 for k in range(60))
+        platform.normalised.extend([3.0] * 30)
+    evaluation = ForecastEvaluation(120, [], 1, [platform])
+    assert platform.band(31, 90).size == 600
+    rows = [
+        [c.strip() for c in line.split("|")[1:-1]] for line in band_table([evaluation]).splitlines()
+    ]
+    assert rows[2:] == [
+        ["1–30", "300", "1.000", "0.500"],
+        ["31–90", "600", "0.100", "1.720"],
+        ["91–120", "300", "0.000", "3.000"],
+    ]
