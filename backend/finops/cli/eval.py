@@ -88,6 +88,7 @@ def eval_anomalies_command(
 def eval_forecasts_command(
     estate: EstateOption = None,
     horizons: Annotated[str, typer.Option(help="comma list of horizons in days")] = "30",
+    seed: Annotated[int, typer.Option(help="generator seed of the evaluation estate")] = 42,
 ) -> None:
     """MASE, sMAPE and interval coverage by rolling origin, beside seasonal naive and Prophet."""
     from finops.orchestration import evaluation as runs
@@ -99,7 +100,7 @@ def eval_forecasts_command(
     if not chosen or any(h < 1 for h in chosen):
         raise fail(FinOpsError(f"--horizons {horizons!r}: expected positive days"))
     err_console.print("generating/loading the evaluation estate and scoring (a few minutes) …")
-    markdown_job(lambda: runs.eval_forecasts(estate_dir=estate, horizons=chosen))
+    markdown_job(lambda: runs.eval_forecasts(estate_dir=estate, horizons=chosen, seed=seed))
 
 
 @eval_app.command("optimization")

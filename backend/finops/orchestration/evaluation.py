@@ -6,7 +6,10 @@ from __future__ import annotations
 
 import json
 from datetime import date
+from itertools import pairwise
 from pathlib import Path
+
+import numpy as np
 
 from finops.analytics.cube import load_cube
 from finops.analytics.evaluation.anomalies import DetectorScore, evaluate_anomalies
@@ -17,6 +20,7 @@ from finops.analytics.evaluation.labelled import (
     evaluate_dataset,
     load_dataset,
 )
+from finops.analytics.forecasting.backtest import ForecastParams
 from finops.analytics.optimization.evaluation import Evaluation, evaluate, load_ground_truth
 from finops.config import Settings, get_settings
 from finops.db.engine import get_engine
@@ -166,10 +170,30 @@ def eval_forecasts(
     estate_dir: Path | None = None,
     settings: Settings | None = None,
     horizons: tuple[int, ...] = (30,),
+    seed: int = 42,
 ) -> tuple[list[ForecastEvaluation], str]:
-    _, cube = demo_estate_cube(estate_dir=estate_dir, settings=settings)
+    _, cube = demo_estate_cube(estate_dir=estate_dir, settings=settings, seed=seed)
     evaluations = [evaluate_forecasts(cube, horizon=h) for h in horizons]  # type: ignore[arg-type]
-    return evaluations, forecast_table(evaluations)
+    return evaluations, forecast_table(evaluations) + "\n\n" + band_table(evaluations)
+
+
+def band_table(evaluations: list[ForecastEvaluation]) -> str:
+    """The platform's 80% interval by band of horizon steps, pooled over every evaluation:
+    coverage, and the factor on the interval's width that would have covered 80% (the 80th
+    percentile of |actual − forecast| / half-width) — how the band scales are calibrated."""
+    bands = ForecastParams().interval_bands
+    edges = [(1, bands[0])] + [(a + 1, b) for a, b in pairwise(bands)]
+    edges.append((bands[-1] + 1, max(ev.horizon for ev in evaluations)))
+    rows = []
+    for first, last in edges:
+        errors = np.concatenate(
+            [s.band(first, last) for ev in evaluations for s in ev.scores if s.name == "platform"]
+        )
+        if errors.size:
+            coverage, factor = float(np.mean(errors <= 1.0)), float(np.quantile(errors, 0.8))
+            rows.append([f"{first}–{last}", errors.size, f"{coverage:.3f}", f"{factor:.3f}"])
+    headers = ["horizon steps (platform)", "points", "80% coverage", "width factor for 80%"]
+    return table(headers, rows)
 
 
 def forecast_table(evaluations: list[ForecastEvaluation]) -> str:

@@ -36,11 +36,19 @@ class ModelScore:
     chosen: dict[str, int] = field(default_factory=dict)
     normalised: list[float] = field(default_factory=list)
     """|actual − forecast| / half-width of the 80% interval: coverage at any interval scale."""
+    steps: list[int] = field(default_factory=list)
+    """The horizon step (1 = the first forecast day) of each ``normalised`` entry."""
 
     def coverage80_at(self, scale: float) -> float | None:
         if not self.normalised:
             return None
         return float(np.mean(np.asarray(self.normalised) <= scale))
+
+    def band(self, first: int, last: int) -> FloatArray:
+        """The ``normalised`` errors of horizon steps ``first``..``last``."""
+        steps = np.asarray(self.steps)
+        chosen = (steps >= first) & (steps <= last)
+        return np.asarray(self.normalised, dtype=np.float64)[chosen]
 
     @property
     def mean_mase(self) -> float:
@@ -156,6 +164,7 @@ def _add(
     if lower80 is not None and upper80 is not None:
         half = np.maximum((upper80 - lower80) / 2, 1e-9)
         score.normalised.extend((np.abs(actual - (upper80 + lower80) / 2) / half).tolist())
+        score.steps.extend(range(1, actual.size + 1))
         score.covered80 += int(np.sum((actual >= lower80) & (actual <= upper80)))
         score.points80 += actual.size
     if lower95 is not None and upper95 is not None:

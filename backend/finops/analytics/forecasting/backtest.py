@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from itertools import pairwise
 
 import numpy as np
 
@@ -38,6 +39,27 @@ class ForecastParams:
     interval_scale: float = 1.0
     """Multiplies the backtest spread of the intervals (a few folds underestimate it); chosen on
     a held-out estate, see docs/analytics.md."""
+    interval_bands: tuple[int, ...] = (30, 90)
+    """Last horizon step of every band but the last: steps 1–30, 31–90 and 91 on."""
+    band_scales: tuple[float, ...] = (1.0, 1.0, 1.0)
+    """Multiplies the spread in each horizon band (non-decreasing). The backtest sees 30-day
+    errors only; past them the spread is extrapolated, and how far that falls short was
+    measured on one estate (seed 7) and checked on others, see docs/analytics.md."""
+
+    def __post_init__(self) -> None:
+        bands, scales = self.interval_bands, self.band_scales
+        if any(b <= a for a, b in pairwise(bands)) or any(b < 1 for b in bands):
+            raise ForecastError(f"interval_bands {bands!r}: expected increasing positive steps")
+        if len(scales) != len(bands) + 1:
+            raise ForecastError(
+                f"band_scales {scales!r}: expected {len(bands) + 1} scales, one per band of "
+                f"interval_bands {bands!r} and one past the last"
+            )
+        if any(s <= 0 for s in scales) or any(b < a for a, b in pairwise(scales)):
+            raise ForecastError(
+                f"band_scales {scales!r}: expected positive, non-decreasing scales "
+                "(an interval never narrows with the horizon)"
+            )
 
 
 def without_spikes(y: FloatArray, days: Sequence[date]) -> FloatArray:
@@ -185,12 +207,20 @@ class ForecastResult:
     choice: Choice
 
 
-def interval_widths(relative_errors: FloatArray, h: int) -> tuple[FloatArray, FloatArray]:
+def interval_widths(
+    relative_errors: FloatArray,
+    h: int,
+    *,
+    bands: Sequence[int] = (),
+    band_scales: Sequence[float] = (1.0,),
+) -> tuple[FloatArray, FloatArray]:
     """Relative half-widths of the 80% and 95% intervals for steps 1..h.
 
     The backtest errors give a robust spread per step (1.4826 × MAD over folds, pooled over the
     neighbouring steps); past the backtest horizon the spread grows with the square root of the
-    step, as for a random walk in the level.
+    step, as for a random walk in the level. Each horizon band's spread is then multiplied by
+    its scale (``bands`` are the last steps of every band but the last), and a step is never
+    narrower than the one before it: uncertainty does not shrink with the horizon.
     """
     steps = relative_errors.shape[1]
     flat = relative_errors.reshape(-1)
@@ -204,6 +234,8 @@ def interval_widths(relative_errors: FloatArray, h: int) -> tuple[FloatArray, Fl
             sigma[k] = max(spread, pooled)
         else:
             sigma[k] = sigma[steps - 1] * np.sqrt((k + 1) / steps)
+    band = np.searchsorted(np.asarray(bands, dtype=np.int64), np.arange(1, h + 1), side="left")
+    sigma = np.maximum.accumulate(sigma * np.asarray(band_scales, dtype=np.float64)[band])
     return Z80 * sigma, Z95 * sigma
 
 
@@ -228,7 +260,9 @@ def forecast_series(
     mean = np.zeros(h)
     for name, weight in choice.weights.items():
         mean = mean + weight * forecast_points(models[name], y, days, h)
-    w80, w95 = interval_widths(choice.relative_errors, h)
+    w80, w95 = interval_widths(
+        choice.relative_errors, h, bands=params.interval_bands, band_scales=params.band_scales
+    )
     w80, w95 = w80 * params.interval_scale, w95 * params.interval_scale
     level = np.abs(mean)
     return ForecastResult(
