@@ -157,5 +157,6 @@ def test_without_credentials_only_health_answers(served: str) -> None:
     assert answers[("GET", "/api/v1/auth/oidc/login")] == 404
     assert answers[("GET", "/api/v1/auth/oidc/callback")] == 404
     others = {k: v for k, v in answers.items() if k not in HEALTH | PUBLIC_AUTH}
-    assert len(others) == 59  # the issue-18 routes and POST /api/v1/assistant/ask (issue 20)
+    assert len(others) == 62  # the issue-18 routes, POST /api/v1/assistant/ask and the two
+    # insights routes (issue 20), GET /api/v1/anomalies/usage (issue 21)
     assert others == dict.fromkeys(others, 401)

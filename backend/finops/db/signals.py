@@ -82,11 +82,12 @@ class Listener:
                     bump(channel)
 
     def _listen(self) -> None:
-        raw = self.engine.raw_connection()
+        # a connection of its own, outside the engine's pool: LISTEN holds it for the process's
+        # life, and a pool sized for requests must not lose a connection to it
+        cargs, cparams = self.engine.dialect.create_connect_args(self.engine.url)
+        driver = self.engine.dialect.connect(*cargs, **cparams)
         try:
-            driver = raw.driver_connection
             assert isinstance(driver, psycopg.Connection)
-            driver.rollback()
             driver.autocommit = True
             for channel in CHANNELS:
                 driver.execute(f"LISTEN {channel}")
@@ -98,9 +99,8 @@ class Listener:
                         bump(note.channel)
         finally:
             self.connected.clear()
-            raw.invalidate()  # never back into the pool in LISTEN state
             with contextlib.suppress(Exception):
-                raw.close()
+                driver.close()
 
 
 _listeners: dict[int, tuple[Listener, int]] = {}
