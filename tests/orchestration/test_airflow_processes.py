@@ -8,6 +8,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from pathlib import Path
@@ -53,6 +54,9 @@ def test_ctrl_c_stops_every_airflow_process(finops_home: Path, pg_server: object
             output.append(line)
             assert time.monotonic() < deadline, "Airflow did not start:\n" + "".join(output)[-3000:]
         banner = next(line for line in output if "Airflow UI:" in line)
+        # keep reading: a child whose pipe fills up blocks on its next write (and would never
+        # finish stopping)
+        threading.Thread(target=output.extend, args=(proc.stdout,), daemon=True).start()
         assert f"http://127.0.0.1:{port}" in banner and "password" in banner
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v2/monitor/health") as resp:
             assert resp.status == 200
@@ -63,7 +67,13 @@ def test_ctrl_c_stops_every_airflow_process(finops_home: Path, pg_server: object
         _unpause_and_trigger_through_the_rest_api(f"http://127.0.0.1:{port}", finops_home)
     finally:
         proc.send_signal(signal.SIGINT)
-        proc.wait(timeout=60)
+        try:
+            proc.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            raise AssertionError(
+                "finops airflow did not stop:\n" + "".join(output)[-3000:]
+            ) from None
     _gone, alive = psutil.wait_procs(tree, timeout=10)
     assert alive == [], f"stray processes after Ctrl-C: {[p.pid for p in alive]}"
     assert proc.returncode in (0, 1, 130)

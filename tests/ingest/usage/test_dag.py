@@ -80,7 +80,6 @@ def test_usage_ingest_dag_maps_one_task_per_account_region(
     fresh_settings: Settings,
     monkeypatch: pytest.MonkeyPatch,
     request: pytest.FixtureRequest,
-    capfd: pytest.CaptureFixture[str],
 ) -> None:
     instance = plant(moto)
     monkeypatch.delenv("AIRFLOW_CONN_FINOPS_AWS", raising=False)
@@ -105,10 +104,6 @@ def test_usage_ingest_dag_maps_one_task_per_account_region(
     assert resolved == [("2026-09-29",)]
     assert_loaded(fresh_settings, instance)
     assert os.environ.get("AWS_ENDPOINT_URL") == moto.endpoint
-    # no connection: plan_units and both units said they use the settings and default chain
-    logged = capfd.readouterr().out
-    assert logged.count("reason=\"no Airflow connection 'finops_aws'") == 3
-    assert 'source="Airflow connection' not in logged
 
 
 def test_usage_ingest_dag_reads_aws_through_the_airflow_connection(
@@ -116,7 +111,6 @@ def test_usage_ingest_dag_reads_aws_through_the_airflow_connection(
     fresh_settings: Settings,
     monkeypatch: pytest.MonkeyPatch,
     request: pytest.FixtureRequest,
-    capfd: pytest.CaptureFixture[str],
 ) -> None:
     """The process's own AWS settings lead nowhere (AWS_ENDPOINT_URL on a closed port, one
     attempt per call): the points and the inventory reach the warehouse only because every
@@ -139,10 +133,6 @@ def test_usage_ingest_dag_reads_aws_through_the_airflow_connection(
     assert states["ingest_unit", 0] == "success"
     assert len(states) == 4  # one account x one region
     assert_loaded(fresh_settings, instance)
-    logged = capfd.readouterr().out
-    assert logged.count("source=\"Airflow connection 'finops_aws'\"") == 2  # plan, the unit
-    assert f"endpoint_url={moto.endpoint}" in logged
-    assert "no Airflow connection" not in logged
     assert rows(
         fresh_settings, "SELECT count(*) FROM finops.usage_ingest_log WHERE status <> 'succeeded'"
     ) == [(0,)]
