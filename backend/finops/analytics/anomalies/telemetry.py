@@ -59,6 +59,13 @@ class TelemetryParams:
     weekly_cycles: int = 4
     two_sided: bool = True
     """Flag falls as well as rises."""
+    group_hours: float = 0.0
+    """Alerts whose flagged points are at most this far apart are one alert (any direction)."""
+    block_hours: float = 0.0
+    """Calibrate on the largest score of each block of this many hours (0: on every point), so
+    the alarm rate counts alerts rather than minutes."""
+    trim: float = 0.0
+    """Share of the largest past scores the tail ignores (0: a Pareto tail over all of them)."""
 
     def __post_init__(self) -> None:
         if not self.alarms_per_week > 0:
@@ -71,6 +78,7 @@ class TelemetryParams:
 class Calendar:
     """Windows in points for a series' step."""
 
+    seconds: float
     per_day: int
     cycles: tuple[tuple[int, int, int], ...]  # (period, most cycles used, fewest needed)
     level: int
@@ -78,6 +86,7 @@ class Calendar:
     gap: int
     shift: int
     refresh: int
+    block: int
     alpha: float
 
     @classmethod
@@ -92,8 +101,10 @@ class Calendar:
             cycles.append((per_day, params.daily_cycles, 3))
         if seconds <= 86_400:
             cycles.append((7 * per_day, params.weekly_cycles, 3))
-        alpha = min(0.5, params.alarms_per_week * seconds / WEEK)
+        block = max(1, round(params.block_hours * 3_600 / seconds))
+        alpha = min(0.5, params.alarms_per_week * block * seconds / WEEK)
         return cls(
+            seconds=seconds,
             per_day=per_day,
             cycles=tuple(cycles),
             level=max(5, per_hour),
@@ -101,6 +112,7 @@ class Calendar:
             gap=per_hour,
             shift=max(6, per_hour),
             refresh=per_hour,
+            block=block,
             alpha=alpha,
         )
 
@@ -142,6 +154,27 @@ def gpd_quantile(scores: FloatArray, alpha: float, tail: float) -> float:
     if xi < 1e-6:
         return t - beta * float(np.log(ratio))
     return float(t + beta / xi * (ratio ** (-xi) - 1.0))
+
+
+def trimmed_quantile(scores: FloatArray, alpha: float, tail: float, trim: float) -> float:
+    """The (1 - alpha) quantile of ``scores`` from an exponential tail through their (1 - tail)
+    and (1 - trim) quantiles: the largest ``trim`` share (past anomalies) does not set it."""
+    if scores.size < 20:
+        return float("inf")
+    if alpha >= trim:
+        return float(np.quantile(scores, 1.0 - alpha))
+    t, u = (float(q) for q in np.quantile(scores, [1.0 - tail, 1.0 - trim]))
+    beta = (u - t) / float(np.log(tail / trim))
+    return u + beta * float(np.log(trim / alpha))
+
+
+def block_maxima(values: FloatArray, block: int) -> FloatArray:
+    """The largest known value of each block of ``block`` points ending at the last one."""
+    if block > 1:
+        cut = values[values.size % block :].reshape(-1, block)
+        keep = ~np.all(np.isnan(cut), axis=1)
+        return np.asarray(np.nanmax(cut[keep], axis=1), dtype=np.float64)
+    return values[~np.isnan(values)]
 
 
 def _median(values: FloatArray, need: int) -> float:
@@ -236,9 +269,14 @@ class _Scan:
             return
         # conformal: the chosen candidate's own past errors, on today's scale
         past = self.error[self.choice, history:i]
-        past = past[~np.isnan(past)]
-        if past.size >= need:
-            self.z = gpd_quantile(past / self.sigma, self.cal.alpha, self.params.tail_fraction)
+        if int(np.sum(~np.isnan(past))) >= need:
+            scores = block_maxima(past, self.cal.block) / self.sigma
+            if self.params.trim > 0:
+                self.z = trimmed_quantile(
+                    scores, self.cal.alpha, self.params.tail_fraction, self.params.trim
+                )
+            else:
+                self.z = gpd_quantile(scores, self.cal.alpha, self.params.tail_fraction)
 
     def step(self, i: int) -> None:
         if i % self.cal.refresh == 0:
@@ -315,6 +353,17 @@ def detect_telemetry(
     return _detection(y, scan, c)
 
 
+def group_runs(runs: list[_Run], gap: int) -> list[list[_Run]]:
+    """Runs of flagged points at most ``gap`` points apart, in either direction, as one alert."""
+    groups: list[list[_Run]] = []
+    for run in runs:
+        if groups and run.points[0] - groups[-1][-1].points[-1] <= gap:
+            groups[-1].append(run)
+        else:
+            groups.append([run])
+    return groups
+
+
 def _detection(y: FloatArray, scan: _Scan, c: float | None) -> Detection:
     def back(v: FloatArray) -> FloatArray:
         out: FloatArray = v if c is None else np.exp(v) - c
@@ -324,9 +373,15 @@ def _detection(y: FloatArray, scan: _Scan, c: float | None) -> Detection:
     band = scan.threshold * scan.scale
     lower, upper = back(scan.expected - band), back(scan.expected + band)
     windows = []
-    for run in scan.runs:
-        pts = np.array(run.points)
-        kind: AnomalyKind = "level_shift" if run.shift else ("spike" if run.sign > 0 else "dip")
+    gap = round(scan.params.group_hours * 3_600 / scan.cal.seconds)
+    for group in group_runs(scan.runs, gap):
+        pts = np.array([p for run in group for p in run.points])
+        top = max(group, key=lambda run: run.peak)
+        kind: AnomalyKind = (
+            "level_shift"
+            if any(run.shift for run in group)
+            else ("spike" if top.sign > 0 else "dip")
+        )
         windows.append(
             AnomalyWindow(
                 start=int(pts[0]),
@@ -336,7 +391,7 @@ def _detection(y: FloatArray, scan: _Scan, c: float | None) -> Detection:
                 expected=float(np.sum(expected[pts])),
                 lower=float(np.sum(lower[pts])),
                 upper=float(np.sum(upper[pts])),
-                peak_score=run.peak,
+                peak_score=top.peak,
             )
         )
     return Detection(
