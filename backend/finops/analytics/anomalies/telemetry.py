@@ -49,8 +49,9 @@ XI_MAX = 1.0
 class TelemetryParams:
     """Settings of :func:`detect_telemetry` (see docs/analytics.md)."""
 
-    alarms_per_week: float = 1.0
-    """Target false alarms per week on a series without anomalies (sets the calibration)."""
+    alarms_per_week: float = 1.5
+    """Target flagged points per week on a series without anomalies (sets the calibration);
+    grouped into alerts, fewer alarms than that."""
     tail_fraction: float = 0.05
     """Share of the past scores the extreme-value tail is fitted to."""
     min_calibration: int = 48
@@ -59,13 +60,10 @@ class TelemetryParams:
     weekly_cycles: int = 4
     two_sided: bool = True
     """Flag falls as well as rises."""
-    group_hours: float = 0.0
-    """Alerts whose flagged points are at most this far apart are one alert (any direction)."""
-    block_hours: float = 0.0
-    """Calibrate on the largest score of each block of this many hours (0: on every point), so
-    the alarm rate counts alerts rather than minutes."""
-    trim: float = 0.0
-    """Share of the largest past scores the tail ignores (0: a Pareto tail over all of them)."""
+    group_hours: float = 12.0
+    """Flagged points at most this many hours apart, in either direction, are one alert."""
+    calibration_days: int = 56
+    """Days of past scores the threshold is calibrated on."""
 
     def __post_init__(self) -> None:
         if not self.alarms_per_week > 0:
@@ -86,7 +84,6 @@ class Calendar:
     gap: int
     shift: int
     refresh: int
-    block: int
     alpha: float
 
     @classmethod
@@ -101,8 +98,7 @@ class Calendar:
             cycles.append((per_day, params.daily_cycles, 3))
         if seconds <= 86_400:
             cycles.append((7 * per_day, params.weekly_cycles, 3))
-        block = max(1, round(params.block_hours * 3_600 / seconds))
-        alpha = min(0.5, params.alarms_per_week * block * seconds / WEEK)
+        alpha = min(0.5, params.alarms_per_week * seconds / WEEK)
         return cls(
             seconds=seconds,
             per_day=per_day,
@@ -112,7 +108,6 @@ class Calendar:
             gap=per_hour,
             shift=max(6, per_hour),
             refresh=per_hour,
-            block=block,
             alpha=alpha,
         )
 
@@ -154,27 +149,6 @@ def gpd_quantile(scores: FloatArray, alpha: float, tail: float) -> float:
     if xi < 1e-6:
         return t - beta * float(np.log(ratio))
     return float(t + beta / xi * (ratio ** (-xi) - 1.0))
-
-
-def trimmed_quantile(scores: FloatArray, alpha: float, tail: float, trim: float) -> float:
-    """The (1 - alpha) quantile of ``scores`` from an exponential tail through their (1 - tail)
-    and (1 - trim) quantiles: the largest ``trim`` share (past anomalies) does not set it."""
-    if scores.size < 20:
-        return float("inf")
-    if alpha >= trim:
-        return float(np.quantile(scores, 1.0 - alpha))
-    t, u = (float(q) for q in np.quantile(scores, [1.0 - tail, 1.0 - trim]))
-    beta = (u - t) / float(np.log(tail / trim))
-    return u + beta * float(np.log(trim / alpha))
-
-
-def block_maxima(values: FloatArray, block: int) -> FloatArray:
-    """The largest known value of each block of ``block`` points ending at the last one."""
-    if block > 1:
-        cut = values[values.size % block :].reshape(-1, block)
-        keep = ~np.all(np.isnan(cut), axis=1)
-        return np.asarray(np.nanmax(cut[keep], axis=1), dtype=np.float64)
-    return values[~np.isnan(values)]
 
 
 def _median(values: FloatArray, need: int) -> float:
@@ -246,7 +220,7 @@ class _Scan:
     def refresh(self, i: int) -> None:
         """Every hour of points: the best candidate, its robust scale and its threshold."""
         w = self.cal.scale
-        lo, history = max(0, i - w), max(0, i - 28 * self.cal.per_day)
+        lo, history = max(0, i - w), max(0, i - self.params.calibration_days * self.cal.per_day)
         need = max(self.params.min_calibration, 2 * self.cal.per_day)
         best = (float("inf"), 0)
         for c in range(self.error.shape[0]):
@@ -269,14 +243,9 @@ class _Scan:
             return
         # conformal: the chosen candidate's own past errors, on today's scale
         past = self.error[self.choice, history:i]
-        if int(np.sum(~np.isnan(past))) >= need:
-            scores = block_maxima(past, self.cal.block) / self.sigma
-            if self.params.trim > 0:
-                self.z = trimmed_quantile(
-                    scores, self.cal.alpha, self.params.tail_fraction, self.params.trim
-                )
-            else:
-                self.z = gpd_quantile(scores, self.cal.alpha, self.params.tail_fraction)
+        past = past[~np.isnan(past)]
+        if past.size >= need:
+            self.z = gpd_quantile(past / self.sigma, self.cal.alpha, self.params.tail_fraction)
 
     def step(self, i: int) -> None:
         if i % self.cal.refresh == 0:
