@@ -15,9 +15,10 @@ Every point is judged from the points before it only (docs/analytics.md has the 
 3. **Score.** The error over a robust scale of the last two days — a signed robust z.
 4. **Calibrated threshold** (split-conformal with an extreme-value tail): the chosen candidate's
    own absolute errors over the last ``calibration_days``, on today's scale, are the
-   calibration scores; the threshold is their ``1 - alarms_per_week / points per week`` quantile, extrapolated by a
-   generalised Pareto tail fitted by probability-weighted moments to the top 5%. The false
-   alarm rate is the setting, not a constant tuned to one kind of series.
+   calibration scores; the threshold is their ``1 - alarms_per_week / points per week``
+   quantile, extrapolated by a generalised Pareto tail fitted by probability-weighted moments
+   to the top 5%. The false alarm rate is the setting, not a constant tuned to one kind of
+   series.
 5. **Alerts.** Flagged points are kept out of the level; flagged points of one direction (gaps
    up to an hour of points) are one run, and runs at most ``group_hours`` apart (either
    direction) one alert with its start, end and peak. A run lasting ``shift`` points is a level
