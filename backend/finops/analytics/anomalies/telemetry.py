@@ -64,7 +64,6 @@ class TelemetryParams:
     """Flag falls as well as rises."""
     group_hours: float = 12.0
     """Flagged points at most this many hours apart, in either direction, are one alert."""
-    split_tails: bool = False
     calibration_days: int = 56
     """Days of past scores the threshold is calibrated on."""
 
@@ -183,8 +182,6 @@ class _Scan:
     scale: FloatArray = field(init=False)
     score: FloatArray = field(init=False)
     threshold: FloatArray = field(init=False)
-    signed: FloatArray = field(init=False)
-    z_down: float = float("inf")
     flagged: BoolArray = field(init=False)
     choice: int = 0
     sigma: float = float("nan")
@@ -203,7 +200,6 @@ class _Scan:
         self.scale = np.full(n, np.nan)
         self.score = np.full(n, np.nan)
         self.threshold = np.full(n, np.nan)
-        self.signed = np.full((k, n), np.nan)
         self.flagged = np.zeros(n, dtype=bool)
 
     def candidates(self, i: int) -> None:
@@ -252,12 +248,6 @@ class _Scan:
         past = past[~np.isnan(past)]
         if past.size >= need:
             self.z = gpd_quantile(past / self.sigma, self.cal.alpha, self.params.tail_fraction)
-            if self.params.split_tails:
-                sg = self.signed[self.choice, history:i]
-                sg = sg[~np.isnan(sg)] / self.sigma
-                a, t = self.cal.alpha / 2, self.params.tail_fraction
-                self.z = gpd_quantile(np.maximum(sg, 0.0), a, t)
-                self.z_down = gpd_quantile(np.maximum(-sg, 0.0), a, t)
 
     def step(self, i: int) -> None:
         if i % self.cal.refresh == 0:
@@ -270,17 +260,13 @@ class _Scan:
             exp_i = self.pred[0, i]
         if np.isnan(exp_i) or np.isnan(self.sigma):
             self.error[:, i] = np.abs(self.x[i] - self.pred[:, i])
-            self.signed[:, i] = self.x[i] - self.pred[:, i]
             return
         sigma = self.sigma
         s = (self.x[i] - exp_i) / sigma
         self.expected[i], self.scale[i], self.score[i] = exp_i, sigma, s
         self.threshold[i] = self.z
-        beyond = (s > self.z) or (self.params.two_sided and -s > self.z_down)
-        if not self.params.split_tails:
-            beyond = abs(s) > self.z if self.params.two_sided else s > self.z
+        beyond = abs(s) > self.z if self.params.two_sided else s > self.z
         self.error[:, i] = np.abs(self.x[i] - self.pred[:, i])
-        self.signed[:, i] = self.x[i] - self.pred[:, i]
         if beyond:
             self.flag(i, s)
         else:
