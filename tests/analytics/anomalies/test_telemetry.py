@@ -23,7 +23,8 @@ def test_calendar_follows_the_step() -> None:
     five = Calendar.of(FIVE_MIN, TelemetryParams())
     assert (five.per_day, five.gap, five.shift) == (288, 12, 12)
     assert [c[0] for c in five.cycles] == [288, 2016]
-    assert five.alpha == pytest.approx(1 / 2016)  # one alarm a week, 2016 points a week
+    # 1.5 flagged points a week, 2016 points a week
+    assert five.alpha == pytest.approx(1.5 / 2016)
     daily = Calendar.of(timedelta(days=1), TelemetryParams())
     assert [c[0] for c in daily.cycles] == [7]
     with pytest.raises(DetectorError, match="step"):
@@ -57,7 +58,7 @@ def test_quiet_daily_cycle_with_gaps_has_no_alert() -> None:
     y[3 * DAY + 10 : 3 * DAY + 70] = np.nan  # five hours missing
     y[5 * DAY + 200] = np.nan
     d = detect_telemetry(y, step=FIVE_MIN)
-    # eight days at the default of one false alarm a week: one alarm, far from the gap
+    # eight days at the default of 1.5 flagged points a week: one alarm, far from the gap
     assert [(w.start, w.end, w.kind) for w in d.windows] == [(1041, 1043, "dip")]
     assert (
         detect_telemetry(y, step=FIVE_MIN, params=TelemetryParams(alarms_per_week=0.5)).windows
@@ -110,7 +111,7 @@ def test_counts_near_zero_are_not_alarms_but_a_burst_is() -> None:
     hours = 28 * 24
     y = rng.poisson(0.3, hours).astype(float)
     quiet = detect_telemetry(y, step=timedelta(hours=1))
-    # four weeks at one false alarm a week: a single hour of 3 purchases (P = 0.4%)
+    # four weeks at 1.5 flagged points a week: a single hour of 3 purchases (P = 0.4%)
     assert [(w.start, y[w.start]) for w in quiet.windows] == [(632, 3.0)]
     assert int(np.sum(y >= 2)) > 20  # twos are common enough to be no alarm
     y[20 * 24 + 5] = 40
@@ -127,3 +128,16 @@ def test_a_fall_is_a_dip_and_rises_only_ignores_it() -> None:
     assert [w.kind for w in detect_telemetry(y, step=FIVE_MIN).windows] == ["dip"]
     rises = TelemetryParams(two_sided=False)
     assert detect_telemetry(y, step=FIVE_MIN, params=rises).windows == []
+
+
+def test_flagged_points_within_the_grouping_window_are_one_alert() -> None:
+    y = cpu(8, seed=8)
+    rise, fall = 6 * DAY + 100, 6 * DAY + 100 + 36  # three hours apart
+    y[rise : rise + 3] += 40
+    y[fall : fall + 3] = 2.0
+    apart = detect_telemetry(y, step=FIVE_MIN, params=TelemetryParams(group_hours=0))
+    assert [(w.start, w.kind) for w in apart.windows] == [(rise, "spike"), (fall, "dip")]
+    (one,) = detect_telemetry(y, step=FIVE_MIN).windows  # within 12 hours: one incident
+    assert (one.start, one.end) == (rise, apart.windows[1].end)
+    top = max(apart.windows, key=lambda w: w.peak_score)
+    assert (one.kind, one.peak_score) == (top.kind, top.peak_score)

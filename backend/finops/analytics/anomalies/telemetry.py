@@ -14,13 +14,15 @@ Every point is judged from the points before it only (docs/analytics.md has the 
    errors of their own) is chosen.
 3. **Score.** The error over a robust scale of the last two days — a signed robust z.
 4. **Calibrated threshold** (split-conformal with an extreme-value tail): the chosen candidate's
-   own absolute errors over the last 28 days, on today's scale, are the calibration scores; the
-   threshold is their ``1 - alarms_per_week / points per week`` quantile, extrapolated by a
-   generalised Pareto tail fitted by probability-weighted moments to the top 5%. The false
-   alarm rate is the setting, not a constant tuned to one kind of series.
+   own absolute errors over the last ``calibration_days``, on today's scale, are the
+   calibration scores; the threshold is their ``1 - alarms_per_week / points per week``
+   quantile, extrapolated by a generalised Pareto tail fitted by probability-weighted moments
+   to the top 5%. The false alarm rate is the setting, not a constant tuned to one kind of
+   series.
 5. **Alerts.** Flagged points are kept out of the level; flagged points of one direction (gaps
-   up to an hour of points) are one alert with its start, end and peak. A run lasting ``shift``
-   points is a level shift: its points are let back into the level. Gaps (NaN) are neither
+   up to an hour of points) are one run, and runs at most ``group_hours`` apart (either
+   direction) one alert with its start, end and peak. A run lasting ``shift`` points is a level
+   shift: its points are let back into the level. Gaps (NaN) are neither
    scored nor fitted; slow drifts are followed by the level.
 """
 
@@ -49,8 +51,9 @@ XI_MAX = 1.0
 class TelemetryParams:
     """Settings of :func:`detect_telemetry` (see docs/analytics.md)."""
 
-    alarms_per_week: float = 1.0
-    """Target false alarms per week on a series without anomalies (sets the calibration)."""
+    alarms_per_week: float = 1.5
+    """Target flagged points per week on a series without anomalies (sets the calibration);
+    grouped into alerts, fewer alarms than that."""
     tail_fraction: float = 0.05
     """Share of the past scores the extreme-value tail is fitted to."""
     min_calibration: int = 48
@@ -59,6 +62,10 @@ class TelemetryParams:
     weekly_cycles: int = 4
     two_sided: bool = True
     """Flag falls as well as rises."""
+    group_hours: float = 12.0
+    """Flagged points at most this many hours apart, in either direction, are one alert."""
+    calibration_days: int = 56
+    """Days of past scores the threshold is calibrated on."""
 
     def __post_init__(self) -> None:
         if not self.alarms_per_week > 0:
@@ -71,6 +78,7 @@ class TelemetryParams:
 class Calendar:
     """Windows in points for a series' step."""
 
+    seconds: float
     per_day: int
     cycles: tuple[tuple[int, int, int], ...]  # (period, most cycles used, fewest needed)
     level: int
@@ -94,6 +102,7 @@ class Calendar:
             cycles.append((7 * per_day, params.weekly_cycles, 3))
         alpha = min(0.5, params.alarms_per_week * seconds / WEEK)
         return cls(
+            seconds=seconds,
             per_day=per_day,
             cycles=tuple(cycles),
             level=max(5, per_hour),
@@ -213,7 +222,7 @@ class _Scan:
     def refresh(self, i: int) -> None:
         """Every hour of points: the best candidate, its robust scale and its threshold."""
         w = self.cal.scale
-        lo, history = max(0, i - w), max(0, i - 28 * self.cal.per_day)
+        lo, history = max(0, i - w), max(0, i - self.params.calibration_days * self.cal.per_day)
         need = max(self.params.min_calibration, 2 * self.cal.per_day)
         best = (float("inf"), 0)
         for c in range(self.error.shape[0]):
@@ -315,6 +324,17 @@ def detect_telemetry(
     return _detection(y, scan, c)
 
 
+def group_runs(runs: list[_Run], gap: int) -> list[list[_Run]]:
+    """Runs of flagged points at most ``gap`` points apart, in either direction, as one alert."""
+    groups: list[list[_Run]] = []
+    for run in runs:
+        if groups and run.points[0] - groups[-1][-1].points[-1] <= gap:
+            groups[-1].append(run)
+        else:
+            groups.append([run])
+    return groups
+
+
 def _detection(y: FloatArray, scan: _Scan, c: float | None) -> Detection:
     def back(v: FloatArray) -> FloatArray:
         out: FloatArray = v if c is None else np.exp(v) - c
@@ -324,9 +344,15 @@ def _detection(y: FloatArray, scan: _Scan, c: float | None) -> Detection:
     band = scan.threshold * scan.scale
     lower, upper = back(scan.expected - band), back(scan.expected + band)
     windows = []
-    for run in scan.runs:
-        pts = np.array(run.points)
-        kind: AnomalyKind = "level_shift" if run.shift else ("spike" if run.sign > 0 else "dip")
+    gap = round(scan.params.group_hours * 3_600 / scan.cal.seconds)
+    for group in group_runs(scan.runs, gap):
+        pts = np.array([p for run in group for p in run.points])
+        top = max(group, key=lambda run: run.peak)
+        kind: AnomalyKind = (
+            "level_shift"
+            if any(run.shift for run in group)
+            else ("spike" if top.sign > 0 else "dip")
+        )
         windows.append(
             AnomalyWindow(
                 start=int(pts[0]),
@@ -336,7 +362,7 @@ def _detection(y: FloatArray, scan: _Scan, c: float | None) -> Detection:
                 expected=float(np.sum(expected[pts])),
                 lower=float(np.sum(lower[pts])),
                 upper=float(np.sum(upper[pts])),
-                peak_score=run.peak,
+                peak_score=top.peak,
             )
         )
     return Detection(

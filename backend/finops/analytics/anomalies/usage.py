@@ -36,7 +36,8 @@ HOUR = timedelta(hours=1)
 class UsageParams:
     """Settings of :func:`find_usage_windows` (see docs/analytics.md, "Usage anomalies")."""
 
-    detector: TelemetryParams = field(default_factory=TelemetryParams)
+    detector: TelemetryParams = field(default_factory=lambda: TelemetryParams(group_hours=0.0))
+    """Ungrouped: an incident is measured from the run of one direction that starts it."""
     min_ratio: float = 1.5
     """A window's most deviant point must be this factor above (or below) the daily profile."""
     profile_days: int = 7

@@ -224,7 +224,7 @@ def _stl(values: FloatArray, step: timedelta) -> list[AnomalyWindow]:
 
 
 DATASET_DETECTORS: dict[str, SeriesDetector] = {
-    "platform: telemetry detector (calibrated, 1 alarm/week)": _telemetry,
+    "platform: telemetry detector (calibrated, 12 h alerts)": _telemetry,
     "platform: cost detector (regression, params_for_step)": _regression,
     "rolling z-score (1 d, two-sided, z>3)": _rolling,
     "STL residual (daily, two-sided, z>3.5)": _stl,
