@@ -6,19 +6,16 @@ stops: the scoped asker sees only its account's cost)."""
 
 from __future__ import annotations
 
-import json
-import threading
 from collections.abc import Iterator
 from decimal import Decimal
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import psycopg
 import pytest
-from pydantic import SecretStr
 
 from finops.config import Settings
 from finops.db.engine import libpq_url
 from finops.warehouse.scope import ALL, Scope
+from tests.factories.scripted_llm import scripted_openai
 
 SCRIPT = {
     "what is the total list cost ever billed": "```sql\nSELECT sum(list_cost) FROM costs\n```",
@@ -29,36 +26,14 @@ SCRIPT = {
 KEY = "test-key-123"
 
 
-class _Model(BaseHTTPRequestHandler):
-    def do_POST(self) -> None:
-        body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-        assert self.headers["Authorization"] == f"Bearer {KEY}"
-        assert self.path == "/v1/chat/completions"
-        question = body["messages"][-1]["content"]
-        content = SCRIPT.get(question, "UNANSWERABLE")
-        payload = json.dumps({"choices": [{"message": {"role": "assistant", "content": content}}]})
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json")
-        self.end_headers()
-        self.wfile.write(payload.encode())
-
-    def log_message(self, *args: object) -> None:
-        pass
+def _scripted(question: str) -> str:
+    return SCRIPT.get(question, "UNANSWERABLE")
 
 
 @pytest.fixture(scope="module")
 def llm_settings(assistant_settings: Settings) -> Iterator[Settings]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Model)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield assistant_settings.model_copy(
-        update={
-            "assistant_provider": "openai",
-            "assistant_base_url": f"http://127.0.0.1:{server.server_address[1]}/v1",
-            "assistant_api_key": SecretStr(KEY),
-        }
-    )
-    server.shutdown()
+    with scripted_openai(assistant_settings, key=KEY, reply=_scripted) as settings:
+        yield settings
 
 
 def _scalar(settings: Settings, query: str) -> Decimal:

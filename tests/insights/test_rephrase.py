@@ -5,15 +5,11 @@ number, drops one or adds one is rejected and the template kept, with the reason
 
 from __future__ import annotations
 
-import json
 import re
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import ClassVar
 
 import pytest
-from pydantic import SecretStr
 from sqlalchemy import select
 
 from finops.config import Settings
@@ -24,6 +20,7 @@ from finops.insights.rephrase import numbers_differ, rephrase
 from finops.insights.scopes import TOTAL, period_of
 from finops.insights.store import write_summary
 from finops.warehouse.tables import insights
+from tests.factories.scripted_llm import scripted_openai
 from tests.insights.conftest import AS_OF
 
 KEY = "insights-key-42"
@@ -52,41 +49,15 @@ def _reply(template: str) -> str:
     raise AssertionError(Script.mode)
 
 
-class _Model(BaseHTTPRequestHandler):
-    def do_POST(self) -> None:
-        body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-        assert self.headers["Authorization"] == f"Bearer {KEY}"
-        assert self.path == "/v1/chat/completions"
-        prompt = body["messages"][-1]["content"]
-        Script.prompts.append(prompt)
-        if Script.mode == "fail":
-            self.send_response(503)
-            self.end_headers()
-            return
-        content = _reply(prompt)
-        payload = json.dumps({"choices": [{"message": {"role": "assistant", "content": content}}]})
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json")
-        self.end_headers()
-        self.wfile.write(payload.encode())
-
-    def log_message(self, *args: object) -> None:
-        pass
+def _model(prompt: str) -> str | None:
+    Script.prompts.append(prompt)
+    return None if Script.mode == "fail" else _reply(prompt)
 
 
 @pytest.fixture(scope="module")
 def llm_settings(insights_settings: Settings) -> Iterator[Settings]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Model)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield insights_settings.model_copy(
-        update={
-            "assistant_provider": "openai",
-            "assistant_base_url": f"http://127.0.0.1:{server.server_address[1]}/v1",
-            "assistant_api_key": SecretStr(KEY),
-        }
-    )
-    server.shutdown()
-    server.server_close()
+    with scripted_openai(insights_settings, key=KEY, reply=_model) as settings:
+        yield settings
 
 
 def test_a_rephrasing_that_keeps_every_number_is_stored(llm_settings: Settings) -> None:
