@@ -54,6 +54,15 @@ def signal(conn: Connection | psycopg.Connection[Any], channel: str) -> None:
     conn.execute(select(func.pg_notify(channel, "")))
 
 
+MAX_RETRY_S = 30.0
+
+
+def retry_delay(failures: int) -> float:
+    """Seconds to wait after ``failures`` failed connections in a row: 1, 2, 4, … up to
+    :data:`MAX_RETRY_S` (the caches serve nothing meanwhile, so the answers stay right)."""
+    return min(MAX_RETRY_S, 2.0 ** max(0, failures - 1))
+
+
 class Listener:
     """A daemon thread LISTENing on every channel on a connection of ``engine``."""
 
@@ -63,6 +72,7 @@ class Listener:
         self.stopping = threading.Event()
         self.ready = threading.Event()
         self.connected = threading.Event()  # LISTENing now: no change can go unheard
+        self.failures = 0  # failed connections in a row
         self.thread = threading.Thread(target=self._run, name="finops-cache-listener", daemon=True)
         self.thread.start()
 
@@ -75,8 +85,19 @@ class Listener:
             try:
                 self._listen()
             except Exception as exc:
-                log.warning("cache_listener.reconnect", error=str(exc)[:200])
-                self.stopping.wait(1.0)
+                self.failures += 1
+                failures = self.failures
+                delay = retry_delay(failures)
+                # said once when the connection is lost, then at every tenth failed retry: a
+                # database down for an hour is not thousands of identical lines
+                if failures == 1 or failures % 10 == 0:
+                    log.warning(
+                        "cache_listener.reconnect",
+                        error=str(exc)[:200],
+                        failures=failures,
+                        retry_in_s=delay,
+                    )
+                self.stopping.wait(delay)
             finally:
                 for channel in CHANNELS:  # a notification may have been missed
                     bump(channel)
@@ -93,6 +114,9 @@ class Listener:
                 driver.execute(f"LISTEN {channel}")
             self.ready.set()
             self.connected.set()
+            if self.failures:
+                log.info("cache_listener.reconnected", after_failures=self.failures)
+            self.failures = 0
             while not self.stopping.is_set():
                 for note in driver.notifies(timeout=self.poll_s):
                     if note.channel in _versions:
