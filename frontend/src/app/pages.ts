@@ -17,6 +17,7 @@ export const PAGES = [
   { path: "/chargeback", label: "Chargeback" },
   { path: "/anomalies", label: "Anomalies" },
   { path: "/forecasts", label: "Forecasts & budgets" },
+  { path: "/insights", label: "Summaries" },
   { path: "/sources", label: "Data sources" },
   { path: "/actions", label: "Actions" },
   { path: "/savings", label: "Savings", need: NEEDS.readSavings },
