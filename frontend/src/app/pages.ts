@@ -11,6 +11,7 @@ interface Page {
 export const PAGES = [
   { path: "/", label: "Overview" },
   { path: "/explorer", label: "Explorer" },
+  { path: "/accounts", label: "Accounts" },
   { path: "/resources", label: "Resources" },
   { path: "/commitments", label: "Commitments" },
   { path: "/optimization", label: "Optimization" },

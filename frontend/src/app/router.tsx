@@ -8,6 +8,8 @@ import {
 } from "@tanstack/react-router";
 
 import { AccountPage } from "../features/account/AccountPage";
+import { AccountsPage } from "../features/accounts/AccountsPage";
+import { validateAccountsSearch } from "../features/accounts/search";
 import { ActionsPage } from "../features/actions/ActionsPage";
 import { validateActionsSearch } from "../features/actions/search";
 import { AdminPage } from "../features/admin/AdminPage";
@@ -72,6 +74,12 @@ const pages = [
     path: "/explorer",
     validateSearch: validateExplorerSearch,
     component: ExplorerPage,
+  }),
+  createRoute({
+    getParentRoute: () => rootRoute,
+    path: "/accounts",
+    validateSearch: validateAccountsSearch,
+    component: AccountsPage,
   }),
   createRoute({
     getParentRoute: () => rootRoute,

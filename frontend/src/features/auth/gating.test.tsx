@@ -82,9 +82,10 @@ describe("controls hidden for what the role cannot do", () => {
     await renderPage("/sources", asRole("approver", api));
     await signedInAs("Approver");
     const nav = screen.getByRole("navigation", { name: "Pages" });
-    expect(within(nav).getAllByRole("link")).toHaveLength(14);
+    expect(within(nav).getAllByRole("link")).toHaveLength(16);
     expect(within(nav).getByRole("link", { name: "Ask" })).toHaveAttribute("href", "/ask");
     expect(within(nav).getByRole("link", { name: "Explorer" })).toHaveAttribute("href", "/explorer");
+    expect(within(nav).getByRole("link", { name: "Accounts" })).toHaveAttribute("href", "/accounts");
     expect(within(nav).getByRole("link", { name: "SQL" })).toHaveAttribute("href", "/sql");
     expect(within(nav).getByRole("link", { name: "Actions" })).toHaveAttribute("href", "/actions");
     expect(within(nav).getByRole("link", { name: "Savings" })).toHaveAttribute("href", "/savings");
