@@ -11,8 +11,10 @@
 // Reads the inventory's first page (each row's 30-day cost, open findings and anomalies),
 // opens RESOURCE_ID from its URL (its cost and the links to its findings), follows the first
 // finding link to the Optimization page (that finding alone, its detail open), then opens the
-// inventory at phone width (390 px), which must not scroll sideways. Prints one "name: value"
-// line per figure read. Exits 1 with "E2E FAILED: ..." otherwise.
+// inventory at phone width (390 px), which must not scroll sideways. Then, still at phone width,
+// the Accounts page: it must not scroll sideways either; its first row's account, 30-day cost
+// and Explorer link are read, and the link is followed. Prints one "name: value" line per
+// figure read. Exits 1 with "E2E FAILED: ..." otherwise.
 import { join } from "node:path";
 
 import { phoneScrollWidth, required, runScript, runSignedIn, textOf } from "./session.mjs";
@@ -70,6 +72,33 @@ async function checkResources(page, { baseUrl, id, timeout, artifactsDir }) {
     screenshot: join(artifactsDir, "resources-phone.png"),
   });
   console.log(`phone scroll width: ${width}`);
+  await checkAccounts(page, { baseUrl, timeout, artifactsDir });
+}
+
+/**
+ * The Accounts page at phone width: its scroll width, then the first row (the largest 30-day
+ * cost) and where its name leads.
+ * @param {import("playwright-core").Page} page
+ * @param {{ baseUrl: string, timeout: number, artifactsDir: string }} options
+ */
+async function checkAccounts(page, { baseUrl, timeout, artifactsDir }) {
+  const width = await phoneScrollWidth(page, {
+    url: `${baseUrl}/accounts`,
+    ready: "account-row",
+    timeout,
+    screenshot: join(artifactsDir, "accounts-phone.png"),
+  });
+  console.log(`accounts phone scroll width: ${width}`);
+  console.log(`accounts count: ${await textOf(page.getByTestId("accounts-count"), timeout)}`);
+  const first = page.getByTestId("account-row").first();
+  console.log(`accounts first: ${(await first.getAttribute("data-id")) ?? ""}`);
+  console.log(`accounts first cost 30d: ${await textOf(first.getByTestId("account-cost-30d"), timeout)}`);
+  const link = first.getByTestId("account-explorer-link");
+  console.log(`accounts explorer link: ${(await link.getAttribute("href")) ?? ""}`);
+  await link.click();
+  await page.waitForURL((url) => url.pathname === "/explorer", { timeout });
+  await page.getByTestId("explorer-headline").waitFor({ state: "visible", timeout });
+  console.log(`accounts explorer url: ${new URL(page.url()).search}`);
 }
 
 async function main() {

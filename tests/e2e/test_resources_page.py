@@ -3,7 +3,9 @@ inventory's first page shows the resource's 30-day billed cost, open findings an
 anomalies as ``finops sql`` counts them from the warehouse; a resource opened from its URL
 shows the same cost and links to each of its open findings, and the first link opens the
 Optimization page on that finding alone with its detail open; at phone width (390 px) the page
-does not scroll sideways."""
+does not scroll sideways. The Accounts page (at phone width too, without scrolling sideways)
+lists first the account with the largest 30-day billed cost, showing that cost as SQL sums it,
+and its name opens the Explorer on that account."""
 
 from __future__ import annotations
 
@@ -25,6 +27,17 @@ select r.resource_id,
           or a.root_cause @> jsonb_build_array(jsonb_build_object('dimension', 'resource',
              'value', r.resource_id))) as anomalies
 from resources r
+"""
+
+# the accounts list's 30-day cost: the account's billed cost over the last 30 days of data
+ACCOUNT_FIGURES = """
+with last as (select max(charge_period_start)::date as d from costs)
+select c.sub_account_id as account_id,
+       coalesce(sum(c.billed_cost) filter (where c.charge_period_start >= last.d - 29
+                                             and c.charge_period_start < last.d + 1), 0) as cost
+from costs c, last
+where c.sub_account_id is not null
+group by c.sub_account_id
 """
 
 
@@ -86,3 +99,13 @@ def test_resources_show_the_warehouse_figures_and_link_to_findings(
     assert shown["finding opened"] == first
     assert shown["finding rows"] == "1"
     assert int(shown["phone scroll width"]) <= 390
+
+    accounts = sql_rows(served_estate.env, ACCOUNT_FIGURES)
+    top_account = min(accounts, key=lambda r: (-Decimal(r["cost"]), r["account_id"]))
+    assert shown["accounts count"].startswith(f"{len(accounts):,} accounts")
+    assert shown["accounts first"] == top_account["account_id"]
+    assert shown["accounts first cost 30d"] == dollars(Decimal(top_account["cost"]))
+    explorer = f"account_id={top_account['account_id']}&group_by=service_name"
+    assert shown["accounts explorer link"] == f"/explorer?{explorer}"
+    assert shown["accounts explorer url"] == f"?{explorer}"
+    assert int(shown["accounts phone scroll width"]) <= 390
