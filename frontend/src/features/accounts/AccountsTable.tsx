@@ -67,7 +67,7 @@ function AccountRow({ account, fallbackCurrency }: { account: AccountRowPublic; 
         >
           {account.account_name ?? id}
         </Link>
-        <div className={text.sub}>
+        <div className={cx(text.sub, "whitespace-nowrap")}>
           {account.account_name !== null && <span className="font-mono">{id} · </span>}
           <Link
             to="/resources"
