@@ -32,3 +32,20 @@ export function CsvButton<Row>({
     </Can>
   );
 }
+
+/** "Download CSV" as a link to a list's own download (the API's `format=csv`: every matching
+ * row, streamed), for a role that may export. */
+export function CsvLink({ href, testId, label = "Download CSV" }: { href: string; testId: string; label?: string }) {
+  return (
+    <Can need={NEEDS.exportData}>
+      <a
+        className="rounded-lg border border-slate-300 bg-white px-3.5 py-1.5 font-medium text-slate-900 no-underline"
+        href={href}
+        download
+        data-testid={testId}
+      >
+        {label}
+      </a>
+    </Can>
+  );
+}

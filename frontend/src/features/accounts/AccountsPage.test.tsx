@@ -2,6 +2,7 @@ import { screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { describe, expect, it } from "vitest";
 
+import { meFixture } from "../../test/authFixtures";
 import { type FakeRoute, renderPage } from "../../test/fakeApi";
 import { filtersFixture } from "../../test/fixtures";
 import type { AccountRowPublic } from "./types";
@@ -153,5 +154,14 @@ describe("AccountsPage", () => {
     await waitFor(() => {
       expect(accountCalls(requests).at(-1)?.searchParams.get("offset")).toBe("25");
     });
+  });
+
+  it("offers the CSV download to a role that may export only", async () => {
+    await renderPage("/accounts", (url) =>
+      url.pathname === "/api/v1/auth/me" ? { body: meFixture("viewer") } : api(url),
+    );
+    await screen.findAllByTestId("account-row");
+    await screen.findByText("Viewer User");
+    expect(screen.queryByTestId("accounts-csv")).toBeNull();
   });
 });

@@ -1,8 +1,7 @@
 import { getRouteApi } from "@tanstack/react-router";
 
 import { useFilters } from "../../api/filters";
-import { Can } from "../../auth/Can";
-import { NEEDS } from "../../auth/permissions";
+import { CsvLink } from "../../components/CsvButton";
 import { QueryView } from "../../components/QueryStatus";
 import { AccountsTable } from "./AccountsTable";
 import { accountsCsvUrl, useAccounts } from "./queries";
@@ -26,16 +25,7 @@ export function AccountsPage() {
   return (
     <>
       <div className="flex justify-end">
-        <Can need={NEEDS.exportData}>
-          <a
-            className="rounded-lg border border-slate-300 bg-white px-3.5 py-1.5 font-medium text-slate-900 no-underline"
-            href={accountsCsvUrl(search.sort)}
-            download
-            data-testid="accounts-csv"
-          >
-            Download CSV
-          </a>
-        </Can>
+        <CsvLink href={accountsCsvUrl(search.sort)} testId="accounts-csv" />
       </div>
       <QueryView query={accounts} loading="Loading the accounts…" failed="Could not load the accounts">
         {(data) => (

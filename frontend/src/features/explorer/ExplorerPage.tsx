@@ -2,10 +2,9 @@ import { getRouteApi } from "@tanstack/react-router";
 import { useMemo } from "react";
 
 import { useFilters } from "../../api/filters";
-import { Can } from "../../auth/Can";
-import { NEEDS } from "../../auth/permissions";
 import { EChart } from "../../charts/EChart";
 import type { Option } from "../../components/options";
+import { CsvLink } from "../../components/CsvButton";
 import { QueryView } from "../../components/QueryStatus";
 import { text } from "../../components/styles";
 import { Card, CardHeader, Empty, Headline, Toolbar } from "../../components/ui";
@@ -101,16 +100,7 @@ export function ExplorerPage() {
       </Toolbar>
       <div className="flex flex-wrap items-start justify-between gap-3">
         <FilterPanel search={search} dimensions={dimensions} onChange={go} />
-        <Can need={NEEDS.exportData}>
-          <a
-            className="rounded-lg border border-slate-300 bg-white px-3.5 py-1.5 font-medium text-slate-900 no-underline"
-            href={explorerCsvUrl(search)}
-            download
-            data-testid="explorer-csv"
-          >
-            Download CSV
-          </a>
-        </Can>
+        <CsvLink href={explorerCsvUrl(search)} testId="explorer-csv" />
       </div>
       <QueryView query={explorer} loading="Loading the breakdown…" failed="Could not load the breakdown">
         {(data) => (
