@@ -3,6 +3,7 @@ it runs, its REST API unpauses DAGs and triggers runs as the demo asks it to."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import socket
@@ -34,6 +35,14 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+def _inherit_an_ignored_and_blocked_sigint() -> None:
+    """What a parent that ignores and blocks SIGINT passes on to its children (a shell's
+    background job, a test runner after some library masked it): Python then never raises
+    KeyboardInterrupt, and Ctrl-C must still stop everything."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+
+
 def test_ctrl_c_stops_every_airflow_process(finops_home: Path, pg_server: object) -> None:
     port = _free_port()
     env = dict(os.environ, FINOPS_AIRFLOW_PORT=str(port), FINOPS_HOME=str(finops_home))
@@ -43,8 +52,10 @@ def test_ctrl_c_stops_every_airflow_process(finops_home: Path, pg_server: object
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
+        preexec_fn=_inherit_an_ignored_and_blocked_sigint,
     )
     output: list[str] = []
+    tree: list[psutil.Process] = []
     try:
         deadline = time.monotonic() + 240
         assert proc.stdout is not None
@@ -70,7 +81,11 @@ def test_ctrl_c_stops_every_airflow_process(finops_home: Path, pg_server: object
         try:
             proc.wait(timeout=60)
         except subprocess.TimeoutExpired:
-            proc.kill()
+            # every component too: strays on the shared metadata database would run (and fail)
+            # the next tests' DAG runs
+            for child in [*tree, psutil.Process(proc.pid)]:
+                with contextlib.suppress(psutil.NoSuchProcess):
+                    child.kill()
             raise AssertionError(
                 "finops airflow did not stop:\n" + "".join(output)[-3000:]
             ) from None

@@ -78,13 +78,19 @@ class ProcessGroup:
         self.processes.clear()
 
     def wait_forever(self) -> ManagedProcess | None:
-        """Block until Ctrl-C / SIGTERM (returns None) or until a child exits (returns it)."""
+        """Block until Ctrl-C / SIGTERM (returns None) or until a child exits (returns it).
+
+        Both signals are handled here explicitly and unblocked: a process started by a parent
+        that ignored or blocked SIGINT inherits that (Python then never raises
+        KeyboardInterrupt), and Ctrl-C would leave every component running."""
         stop = {"flag": False}
 
         def _handler(signum: int, frame: FrameType | None) -> None:
             stop["flag"] = True
 
-        previous = signal.signal(signal.SIGTERM, _handler)
+        stopping = (signal.SIGINT, signal.SIGTERM)
+        previous = {sig: signal.signal(sig, _handler) for sig in stopping}
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, stopping)
         try:
             while not stop["flag"]:
                 dead = self.failed()
@@ -94,7 +100,8 @@ class ProcessGroup:
         except KeyboardInterrupt:
             return None
         finally:
-            signal.signal(signal.SIGTERM, previous)
+            for sig, handler in previous.items():
+                signal.signal(sig, handler)
         return None
 
 
