@@ -1,0 +1,238 @@
+"""A cached dashboard answer's cost: this checkout against a baseline revision, same run.
+
+    uv run python benchmarks/api_overhead.py [--baseline main] [--rate 50 100 200]
+        [--duration 60] [--workers 2] [--requests 3000] [--no-docs]
+
+Needs the database of ``benchmarks/api.py`` (50 accounts, 13 months; run that once, or with
+``--reuse`` after it). The baseline revision is exported with ``git archive`` into a temporary
+directory and served from there (its ``backend`` first on ``PYTHONPATH``, same virtualenv, same
+database, same settings); this checkout is served as it is. Both serve the rollups with the
+response cache (the default), so every answer but the first of each question is a cache hit:
+what remains is the per-request cost of the app itself (middlewares, authentication from the
+credential cache, the cache lookup) and of uvicorn.
+
+1. In process (no HTTP): ``--requests`` cached ``GET /api/v1/kpi/summary`` calls through the
+   app's ASGI interface, each revision in its own child process: microseconds per request.
+2. Over HTTP: for each ``--rate``, the open-loop load of ``benchmarks/api.py`` (every dashboard
+   endpoint, round-robin, ``--duration`` s) against ``finops serve --workers N`` of the
+   baseline and then of this checkout: p50 / p95 / p99 / errors per endpoint, and this
+   checkout's p95 as a ratio of the baseline's.
+
+The machine's load average (``os.getloadavg``) is recorded before and after each step.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import platform
+import subprocess
+import sys
+import tarfile
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+
+from pydantic import SecretStr
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _harness import REPO, run_child, write_section
+from api import DATABASE, ENDPOINTS, Samples, drive, percentile, serve, stop, table, token
+
+from finops.config import Settings, get_settings
+from finops.db.engine import get_engine, server_url
+from finops.db.migrate import upgrade
+
+IN_PROCESS = """
+import asyncio, logging, os, sys, time
+from finops.api.main import create_app
+from finops.cli.common import setup_logging
+from finops.db import signals
+
+setup_logging()  # as finops serve configures it; its stderr goes nowhere, as in api.py's serve
+logging.getLogger().handlers[0].setStream(open(os.devnull, "w"))
+token, requests = sys.argv[1], int(sys.argv[2])
+app = create_app(frontend_dist=None)
+path = b"/api/v1/kpi/summary"
+scope = {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "GET",
+         "scheme": "http", "path": path.decode(), "raw_path": path, "query_string": b"",
+         "root_path": "", "client": ("127.0.0.1", 50000), "server": ("127.0.0.1", 8000),
+         "headers": [(b"host", b"127.0.0.1:8000"), (b"authorization", b"Bearer " + token.encode()),
+                     (b"user-agent", b"bench"), (b"accept", b"*/*")]}
+seen = []
+
+async def receive():
+    return {"type": "http.request", "body": b"", "more_body": False}
+
+async def send(message):
+    if message["type"] == "http.response.start":
+        seen.append((message["status"], dict(message["headers"]).get(b"x-finops-cache")))
+
+async def run(n):
+    for _ in range(n):
+        await app(dict(scope, state={}), receive, send)
+
+async def main():
+    await run(1)  # a miss: authenticates, starts the cache listener, stores the answer
+    deadline = time.monotonic() + 30
+    while not signals.listening() and time.monotonic() < deadline:
+        await asyncio.sleep(0.05)
+    await run(50)
+    seen.clear()
+    started = time.perf_counter()
+    await run(requests)
+    elapsed = time.perf_counter() - started
+    hits = sum(1 for status, cache in seen if status == 200 and cache == b"hit")
+    print(f"RESULT {elapsed / requests * 1e6:.1f} {hits} {len(seen)}")
+
+asyncio.run(main())
+"""
+
+
+def export(ref: str, into: Path) -> Path:
+    """``ref``'s tree (``git archive``) under ``into``; its commit in the name."""
+    commit = subprocess.run(
+        ["git", "rev-parse", "--short", ref], cwd=REPO, check=True, capture_output=True, text=True
+    ).stdout.strip()
+    target = into / commit
+    target.mkdir()
+    archive = into / "tree.tar"
+    with archive.open("wb") as out:
+        subprocess.run(["git", "archive", ref], cwd=REPO, check=True, stdout=out)
+    with tarfile.open(archive) as tar:
+        tar.extractall(target, filter="data")
+    return target
+
+
+def in_process(settings: Settings, bearer: str, *, code: Path | None, requests: int) -> float:
+    """Microseconds per cached request through the ASGI app of ``code`` (None: this checkout)."""
+    assert settings.database_url is not None
+    env = {
+        "FINOPS_DATABASE_URL": settings.database_url.get_secret_value(),
+        "FINOPS_HOME": str(settings.home.resolve()),
+        "FINOPS_LOG_JSON": "true",
+        "FINOPS_API_AUTH_CACHE_S": "600",  # the whole loop on one credential lookup
+    }
+    if code is not None:
+        env["PYTHONPATH"] = str(code / "backend")
+    script = IN_PROCESS.replace("sys.argv[1], int(sys.argv[2])", f"{bearer!r}, {requests}")
+    found = run_child(script, env=env)
+    line = next(x for x in found.output.splitlines() if x.startswith("RESULT "))
+    micros, hits, total = line.split()[1:]
+    if int(hits) != int(total):
+        raise RuntimeError(f"only {hits} of {total} in-process requests were cache hits")
+    return float(micros)
+
+
+def load() -> str:
+    return f"{os.getloadavg()[0]:.1f}"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--baseline", default="main", help="git revision to compare with")
+    parser.add_argument("--rate", type=float, nargs="+", default=[50.0, 100.0, 200.0])
+    parser.add_argument("--duration", type=float, default=60.0)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--requests", type=int, default=3000, help="in-process requests")
+    parser.add_argument("--no-docs", action="store_true", help="do not update docs/benchmarks.md")
+    args = parser.parse_args()
+    base = get_settings()
+    settings = base.model_copy(update={"database_url": SecretStr(server_url(base, DATABASE))})
+    upgrade(get_engine(settings))
+    bearer = token(settings)
+    headers = {"Authorization": f"Bearer {bearer}"}
+    out = sys.stdout
+    with tempfile.TemporaryDirectory(prefix="finops-baseline-") as tmp:
+        baseline = export(args.baseline, Path(tmp))
+        label = f"{args.baseline} ({baseline.name})"
+        revisions = ((label, baseline), ("this branch", None))
+        micros: dict[str, tuple[float, str]] = {}
+        for name, code in revisions:
+            before = load()
+            micros[name] = (in_process(settings, bearer, code=code, requests=args.requests), before)
+            out.write(f"in process, {name}: {micros[name][0]:.0f} us per cached request\n")
+        results: dict[tuple[float, str], tuple[Samples, str, str]] = {}
+        for port, (name, code) in enumerate(revisions, start=18741):
+            proc = serve(
+                settings, port=port, rollups=True, cache=True, workers=args.workers, code=code
+            )
+            try:
+                for rate in args.rate:
+                    before = load()
+                    url = f"http://127.0.0.1:{port}"
+                    samples = asyncio.run(drive(url, headers, rate=rate, duration=args.duration))
+                    results[(rate, name)] = (samples, before, load())
+                    for line in table(samples, args.duration):
+                        out.write(f"{name} @ {rate:g}/s {line}\n")
+                    out.write(f"{name} @ {rate:g}/s errors: {samples.why}\n")
+                    time.sleep(5)  # let the server finish what it still holds
+            finally:
+                stop(proc)
+    text = report(args, label, micros, results)
+    out.write(text + "\n")
+    if not args.no_docs:
+        write_section("api-overhead", text)
+
+
+def report(
+    args: argparse.Namespace,
+    label: str,
+    micros: dict[str, tuple[float, str]],
+    results: dict[tuple[float, str], tuple[Samples, str, str]],
+) -> str:
+    rates = " ".join(f"{r:g}" for r in args.rate)
+    base_us, this_us = micros[label][0], micros["this branch"][0]
+    lines = [
+        "## A cached answer's cost, before and after (`benchmarks/api_overhead.py`)",
+        "",
+        f"`uv run python benchmarks/api_overhead.py --baseline {args.baseline} --rate {rates} "
+        f"--duration {args.duration:g} --workers {args.workers} --requests {args.requests}` "
+        f"on {platform.machine()} ({os.cpu_count()} CPUs, shared with other work), "
+        f"{date.today()}: the database of `benchmarks/api.py` (50 accounts, 13 months), rollups "
+        f"and response cache on; baseline `{label}` served from a `git archive` of it, same "
+        "virtualenv and database. Load average (1 min) in brackets: before each step, and "
+        "before/after each load run.",
+        "",
+        "### In process: cached `GET /api/v1/kpi/summary` through the ASGI app",
+        "",
+        "| revision | µs per request | load |",
+        "|---|---:|---:|",
+        *(f"| {name} | {us:.0f} | {before} |" for name, (us, before) in micros.items()),
+        "",
+        f"This branch: {this_us / base_us:.2f}× the baseline's time per request.",
+        "",
+    ]
+    for rate in args.rate:
+        for name in (label, "this branch"):
+            samples, before, after = results[(rate, name)]
+            lines += [
+                f"### {name}, {rate:g} requests/s for {args.duration:g} s "
+                f"(`finops serve --workers {args.workers}`; load {before} → {after})",
+                "",
+                "| endpoint | answered/s | p50 ms | p95 ms | p99 ms | errors |",
+                "|---|---:|---:|---:|---:|---:|",
+                *table(samples, args.duration),
+                "",
+            ]
+        lines += [*ratios(rate, results, label), ""]
+    return "\n".join(lines)
+
+
+def ratios(
+    rate: float, results: dict[tuple[float, str], tuple[Samples, str, str]], label: str
+) -> list[str]:
+    """This branch's p95 per endpoint as a ratio of the baseline's at ``rate``."""
+    before, after = results[(rate, label)][0], results[(rate, "this branch")][0]
+    cells = []
+    for name in ENDPOINTS:
+        old = percentile([v * 1000 for v in before.latencies.get(name, [])], 0.95)
+        new = percentile([v * 1000 for v in after.latencies.get(name, [])], 0.95)
+        cells.append(f"{name} {new / old:.2f}×" if old == old and new == new else f"{name} n/a")
+    return [f"p95 at {rate:g}/s, this branch against the baseline: " + "; ".join(cells) + "."]
+
+
+if __name__ == "__main__":
+    main()
