@@ -98,7 +98,7 @@ def export(ref: str, into: Path) -> Path:
     ).stdout.strip()
     target = into / commit
     target.mkdir()
-    archive = into / "tree.tar"
+    archive = into / f"{commit}.tar"
     with archive.open("wb") as out:
         subprocess.run(["git", "archive", ref], cwd=REPO, check=True, stdout=out)
     with tarfile.open(archive) as tar:
@@ -133,6 +133,9 @@ def load() -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--baseline", default="main", help="git revision to compare with")
+    parser.add_argument(
+        "--candidate", default=None, help="git revision to measure (default: this checkout)"
+    )
     parser.add_argument("--rate", type=float, nargs="+", default=[50.0, 100.0, 200.0])
     parser.add_argument("--duration", type=float, default=60.0)
     parser.add_argument("--workers", type=int, default=2)
@@ -148,7 +151,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="finops-baseline-") as tmp:
         baseline = export(args.baseline, Path(tmp))
         label = f"{args.baseline} ({baseline.name})"
-        revisions = ((label, baseline), ("this branch", None))
+        candidate = None if args.candidate is None else export(args.candidate, Path(tmp))
+        revisions = ((label, baseline), ("this branch", candidate))
         micros: dict[str, tuple[float, str]] = {}
         for name, code in revisions:
             before = load()
@@ -188,12 +192,16 @@ def report(
     lines = [
         "## A cached answer's cost, before and after (`benchmarks/api_overhead.py`)",
         "",
-        f"`uv run python benchmarks/api_overhead.py --baseline {args.baseline} --rate {rates} "
+        f"`uv run python benchmarks/api_overhead.py --baseline {args.baseline} "
+        + ("" if args.candidate is None else f"--candidate {args.candidate} ")
+        + f"--rate {rates} "
         f"--duration {args.duration:g} --workers {args.workers} --requests {args.requests}` "
         f"on {platform.machine()} ({os.cpu_count()} CPUs, shared with other work), "
         f"{date.today()}: the database of `benchmarks/api.py` (50 accounts, 13 months), rollups "
         f"and response cache on; baseline `{label}` served from a `git archive` of it, same "
-        "virtualenv and database. Load average (1 min) in brackets: before each step, and "
+        "virtualenv and database (`this branch`: "
+        + ("this checkout" if args.candidate is None else f"`{args.candidate}`, exported alike")
+        + "). Load average (1 min) in brackets: before each step, and "
         "before/after each load run.",
         "",
         "### In process: cached `GET /api/v1/kpi/summary` through the ASGI app",
