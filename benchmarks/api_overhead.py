@@ -1,7 +1,8 @@
 """A cached dashboard answer's cost: this checkout against a baseline revision, same run.
 
     uv run python benchmarks/api_overhead.py [--baseline main] [--rate 50 100 200]
-        [--duration 60] [--workers 2] [--requests 3000] [--no-docs]
+        [--duration 60] [--slices 4] [--workers 2] [--requests 3000] [--candidate REF]
+        [--no-docs]
 
 Needs the database of ``benchmarks/api.py`` (50 accounts, 13 months; run that once, or with
 ``--reuse`` after it). The baseline revision is exported with ``git archive`` into a temporary
@@ -13,10 +14,11 @@ credential cache, the cache lookup) and of uvicorn.
 
 1. In process (no HTTP): ``--requests`` cached ``GET /api/v1/kpi/summary`` calls through the
    app's ASGI interface, each revision in its own child process: microseconds per request.
-2. Over HTTP: for each ``--rate``, the open-loop load of ``benchmarks/api.py`` (every dashboard
-   endpoint, round-robin, ``--duration`` s) against ``finops serve --workers N`` of the
-   baseline and then of this checkout: p50 / p95 / p99 / errors per endpoint, and this
-   checkout's p95 as a ratio of the baseline's.
+2. Over HTTP: both revisions served at once (``finops serve --workers N`` each); for each
+   ``--rate``, the open-loop load of ``benchmarks/api.py`` (every dashboard endpoint,
+   round-robin) for ``--duration`` s per revision, in ``--slices`` slices taken in turn
+   (A B, B A, ...: on a shared machine both see the same phases of the other work): p50 / p95 /
+   p99 / errors per endpoint, and this checkout's p95 as a ratio of the baseline's.
 
 The machine's load average (``os.getloadavg``) is recorded before and after each step.
 """
@@ -130,6 +132,43 @@ def load() -> str:
     return f"{os.getloadavg()[0]:.1f}"
 
 
+Result = dict[str, tuple[Samples, list[str]]]
+"""Per revision: its samples at one rate, the load average before each of its slices."""
+
+
+def load_run(
+    procs: dict[str, tuple[int, subprocess.Popen[bytes]]],
+    headers: dict[str, str],
+    *,
+    rate: float,
+    duration: float,
+    slices: int,
+) -> Result:
+    """``duration`` seconds of load at ``rate`` for each revision, in ``slices`` slices taken
+    in turn (A B, B A, A B, ...: both see the same phases of a machine whose other work comes
+    and goes), the samples merged."""
+    out: Result = {name: (Samples(), []) for name in procs}
+    names = list(procs)
+    for index in range(slices):
+        for name in names if index % 2 == 0 else names[::-1]:
+            port = procs[name][0]
+            merged, loads = out[name]
+            loads.append(load())
+            url = f"http://127.0.0.1:{port}"
+            got = asyncio.run(drive(url, headers, rate=rate, duration=duration / slices))
+            for endpoint, values in got.latencies.items():
+                merged.latencies.setdefault(endpoint, []).extend(values)
+            for kind, into in ((got.errors, merged.errors), (got.why, merged.why)):
+                for key, count in kind.items():
+                    into[key] = into.get(key, 0) + count
+            time.sleep(5)  # let the server finish what it still holds
+    for name, (merged, _) in out.items():
+        for line in table(merged, duration):
+            sys.stdout.write(f"{name} @ {rate:g}/s {line}\n")
+        sys.stdout.write(f"{name} @ {rate:g}/s errors: {merged.why}\n")
+    return out
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--baseline", default="main", help="git revision to compare with")
@@ -137,7 +176,8 @@ def main() -> None:
         "--candidate", default=None, help="git revision to measure (default: this checkout)"
     )
     parser.add_argument("--rate", type=float, nargs="+", default=[50.0, 100.0, 200.0])
-    parser.add_argument("--duration", type=float, default=60.0)
+    parser.add_argument("--duration", type=float, default=60.0, help="seconds per revision")
+    parser.add_argument("--slices", type=int, default=4, help="alternating slices per rate")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--requests", type=int, default=3000, help="in-process requests")
     parser.add_argument("--no-docs", action="store_true", help="do not update docs/benchmarks.md")
@@ -158,22 +198,24 @@ def main() -> None:
             before = load()
             micros[name] = (in_process(settings, bearer, code=code, requests=args.requests), before)
             out.write(f"in process, {name}: {micros[name][0]:.0f} us per cached request\n")
-        results: dict[tuple[float, str], tuple[Samples, str, str]] = {}
-        for port, (name, code) in enumerate(revisions, start=18741):
-            proc = serve(
-                settings, port=port, rollups=True, cache=True, workers=args.workers, code=code
+        procs = {
+            name: (
+                port,
+                serve(
+                    settings, port=port, rollups=True, cache=True, workers=args.workers, code=code
+                ),
             )
-            try:
-                for rate in args.rate:
-                    before = load()
-                    url = f"http://127.0.0.1:{port}"
-                    samples = asyncio.run(drive(url, headers, rate=rate, duration=args.duration))
-                    results[(rate, name)] = (samples, before, load())
-                    for line in table(samples, args.duration):
-                        out.write(f"{name} @ {rate:g}/s {line}\n")
-                    out.write(f"{name} @ {rate:g}/s errors: {samples.why}\n")
-                    time.sleep(5)  # let the server finish what it still holds
-            finally:
+            for port, (name, code) in enumerate(revisions, start=18741)
+        }
+        try:
+            results = {
+                rate: load_run(
+                    procs, headers, rate=rate, duration=args.duration, slices=args.slices
+                )
+                for rate in args.rate
+            }
+        finally:
+            for _, proc in procs.values():
                 stop(proc)
     text = report(args, label, micros, results)
     out.write(text + "\n")
@@ -185,7 +227,7 @@ def report(
     args: argparse.Namespace,
     label: str,
     micros: dict[str, tuple[float, str]],
-    results: dict[tuple[float, str], tuple[Samples, str, str]],
+    results: dict[float, Result],
 ) -> str:
     rates = " ".join(f"{r:g}" for r in args.rate)
     base_us, this_us = micros[label][0], micros["this branch"][0]
@@ -195,14 +237,15 @@ def report(
         f"`uv run python benchmarks/api_overhead.py --baseline {args.baseline} "
         + ("" if args.candidate is None else f"--candidate {args.candidate} ")
         + f"--rate {rates} "
-        f"--duration {args.duration:g} --workers {args.workers} --requests {args.requests}` "
+        f"--duration {args.duration:g} --slices {args.slices} --workers {args.workers} "
+        f"--requests {args.requests}` "
         f"on {platform.machine()} ({os.cpu_count()} CPUs, shared with other work), "
         f"{date.today()}: the database of `benchmarks/api.py` (50 accounts, 13 months), rollups "
         f"and response cache on; baseline `{label}` served from a `git archive` of it, same "
-        "virtualenv and database (`this branch`: "
+        "virtualenv and database, both served at once and loaded in alternating slices "
+        "(A B, B A, ...) (`this branch`: "
         + ("this checkout" if args.candidate is None else f"`{args.candidate}`, exported alike")
-        + "). Load average (1 min) in brackets: before each step, and "
-        "before/after each load run.",
+        + "). Load average (1 min): before each step or slice.",
         "",
         "### In process: cached `GET /api/v1/kpi/summary` through the ASGI app",
         "",
@@ -215,10 +258,11 @@ def report(
     ]
     for rate in args.rate:
         for name in (label, "this branch"):
-            samples, before, after = results[(rate, name)]
+            samples, loads = results[rate][name]
             lines += [
                 f"### {name}, {rate:g} requests/s for {args.duration:g} s "
-                f"(`finops serve --workers {args.workers}`; load {before} → {after})",
+                f"(`finops serve --workers {args.workers}`; {args.slices} slices, load "
+                f"{', '.join(loads)})",
                 "",
                 "| endpoint | answered/s | p50 ms | p95 ms | p99 ms | errors |",
                 "|---|---:|---:|---:|---:|---:|",
@@ -229,11 +273,9 @@ def report(
     return "\n".join(lines)
 
 
-def ratios(
-    rate: float, results: dict[tuple[float, str], tuple[Samples, str, str]], label: str
-) -> list[str]:
+def ratios(rate: float, results: dict[float, Result], label: str) -> list[str]:
     """This branch's p95 per endpoint as a ratio of the baseline's at ``rate``."""
-    before, after = results[(rate, label)][0], results[(rate, "this branch")][0]
+    before, after = results[rate][label][0], results[rate]["this branch"][0]
     cells = []
     for name in ENDPOINTS:
         old = percentile([v * 1000 for v in before.latencies.get(name, [])], 0.95)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -111,3 +111,28 @@ def test_another_process_revoking_reaches_this_one_through_notify(
             status = client.get("/api/v1/filters", headers=bearer(token)).status_code
             time.sleep(0.05)
         assert status == 401
+
+
+def test_a_cached_answer_outlives_the_credential_cache(loaded: Settings) -> None:
+    """Once the credential cache has let the token go (``FINOPS_API_AUTH_CACHE_S`` on the
+    app's clock), the response cache resolves it itself and still answers the cached question
+    (before: the request ran the route's whole computation again); a revoked token is still
+    refused."""
+    from finops.api.main import create_app
+
+    add_user(loaded, "viewer", Role.VIEWER)
+    token = add_token(loaded, "viewer", name="aging")
+    now = [datetime.now(UTC)]
+    app = create_app(settings=loaded, frontend_dist=None, clock=lambda: now[0])
+    with TestClient(app, base_url=BASE_URL) as client:
+        assert _get(client, token) == ("miss", Decimal("202.9011"))
+        assert _get(client, token) == ("hit", Decimal("202.9011"))
+        now[0] += timedelta(seconds=loaded.api_auth_cache_s + 1)
+        assert _get(client, token) == ("hit", Decimal("202.9011"))
+        now[0] += timedelta(seconds=loaded.api_auth_cache_s + 1)
+        with get_engine(loaded).begin() as conn:
+            token_id = conn.execute(
+                text("SELECT id FROM finops.api_tokens WHERE name = 'aging'")
+            ).scalar_one()
+            revoke_token(conn, token_id=token_id, now=datetime.now(UTC))
+        assert client.get(RANGE, headers=bearer(token)).status_code == 401

@@ -14,6 +14,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from finops.api.access import authorize_routes
 from finops.api.cache import CredentialCache, ResponseCache
+from finops.api.deps import authenticate_read
 from finops.api.docs import mount_docs
 from finops.api.errors import (
     API_PATHS,
@@ -125,6 +126,7 @@ def create_app(
             credentials=app.state.credentials,
             entries=settings.api_cache_entries,
             max_age_s=settings.api_cache_max_age_s,
+            authenticate=authenticate_read,
         )
     # request limits run inside the observing middleware, so refused requests are counted too
     app.add_middleware(RequestLimits, max_body_bytes=settings.api_max_body_bytes)
