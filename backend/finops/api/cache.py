@@ -134,7 +134,10 @@ class ResponseCache:
     ``authenticate`` (blocking; run in the thread pool) resolves a credential the credential
     cache no longer holds (it keeps one ``FINOPS_API_AUTH_CACHE_S``), so that a cached answer
     stays one database round trip away instead of the route's whole computation; concurrent
-    requests with the same credential wait for one resolution."""
+    requests with the same credential wait for one resolution. Likewise a question asked again
+    while its answer is being computed (a new data version, an expired entry: under load, many
+    at once) waits for that answer instead of computing it again; when it is not stored (not a
+    200), each computes its own."""
 
     def __init__(
         self,
@@ -149,6 +152,7 @@ class ResponseCache:
         self.credentials = credentials
         self.authenticate = authenticate
         self._resolving: dict[str, asyncio.Future[Principal | None]] = {}
+        self._computing: dict[str, asyncio.Event] = {}  # answer key -> set when it is done
         self.entries = entries
         self.max_age_s = max_age_s
         self._answers: OrderedDict[str, _Answer] = OrderedDict()
@@ -174,8 +178,14 @@ class ResponseCache:
         listening = signals.listening()
         if principal is None and credential is not None and listening:
             principal = await self._resolve(state, credential, bearer=bearer, cookie=cookie)
+        key = None
         if principal is not None and listening:
-            found = self._get(answer_key(principal, scope["path"], query, version))
+            key = answer_key(principal, scope["path"], query, version)
+            found = self._get(key)
+            computing = self._computing.get(key)
+            if found is None and computing is not None:  # asked again while being computed
+                await computing.wait()
+                found = self._get(key)
             if found is not None:
                 self.hits += 1
                 await send(
@@ -199,7 +209,15 @@ class ResponseCache:
                     self._store(scope, start, chunks, query=query, version=version)
             await send(message)
 
-        await self.app(scope, receive, capture)
+        if key is None or key in self._computing:
+            await self.app(scope, receive, capture)
+            return
+        computing = self._computing[key] = asyncio.Event()
+        try:
+            await self.app(scope, receive, capture)
+        finally:
+            del self._computing[key]
+            computing.set()
 
     async def _resolve(
         self, state: State, key: str, *, bearer: str | None, cookie: str | None
