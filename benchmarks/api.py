@@ -143,13 +143,23 @@ def stop(proc: subprocess.Popen[bytes]) -> None:
 
 
 def serve(
-    settings: Settings, *, port: int, rollups: bool, cache: bool, workers: int
+    settings: Settings,
+    *,
+    port: int,
+    rollups: bool,
+    cache: bool,
+    workers: int,
+    code: Path | None = None,
 ) -> subprocess.Popen[bytes]:
+    """``finops serve`` on ``port``; ``code``: a checkout of another revision to serve instead
+    of this one (its ``backend`` first on the path; benchmarks/api_overhead.py's baseline)."""
     assert settings.database_url is not None
+    path = {} if code is None else {"PYTHONPATH": str(code / "backend")}
     env = {
         **os.environ,
+        **path,
         "FINOPS_DATABASE_URL": settings.database_url.get_secret_value(),
-        "FINOPS_HOME": str(settings.home),
+        "FINOPS_HOME": str(settings.home.resolve()),
         "FINOPS_DASHBOARD_ROLLUPS": "true" if rollups else "false",
         "FINOPS_API_CACHE": "true" if cache else "false",
         "FINOPS_LOG_JSON": "true",
@@ -158,7 +168,7 @@ def serve(
     proc = subprocess.Popen(
         [*command, "--port", str(port), "--workers", str(workers)],
         env=env,
-        cwd=REPO,
+        cwd=code or REPO,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )

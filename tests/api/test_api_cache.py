@@ -5,12 +5,14 @@ revocation). On the small hand-written bill, in a fresh warehouse."""
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
+import httpx
 import psycopg
 import pytest
 from fastapi.testclient import TestClient
@@ -111,3 +113,57 @@ def test_another_process_revoking_reaches_this_one_through_notify(
             status = client.get("/api/v1/filters", headers=bearer(token)).status_code
             time.sleep(0.05)
         assert status == 401
+
+
+def test_a_cached_answer_outlives_the_credential_cache(loaded: Settings) -> None:
+    """Once the credential cache has let the token go (``FINOPS_API_AUTH_CACHE_S`` on the
+    app's clock), the response cache resolves it itself and still answers the cached question
+    (before: the request ran the route's whole computation again); a revoked token is still
+    refused."""
+    from finops.api.main import create_app
+
+    add_user(loaded, "viewer", Role.VIEWER)
+    token = add_token(loaded, "viewer", name="aging")
+    now = [datetime.now(UTC)]
+    app = create_app(settings=loaded, frontend_dist=None, clock=lambda: now[0])
+    with TestClient(app, base_url=BASE_URL) as client:
+        assert _get(client, token) == ("miss", Decimal("202.9011"))
+        assert _get(client, token) == ("hit", Decimal("202.9011"))
+        now[0] += timedelta(seconds=loaded.api_auth_cache_s + 1)
+        assert _get(client, token) == ("hit", Decimal("202.9011"))
+        now[0] += timedelta(seconds=loaded.api_auth_cache_s + 1)
+        with get_engine(loaded).begin() as conn:
+            token_id = conn.execute(
+                text("SELECT id FROM finops.api_tokens WHERE name = 'aging'")
+            ).scalar_one()
+            revoke_token(conn, token_id=token_id, now=datetime.now(UTC))
+        assert client.get(RANGE, headers=bearer(token)).status_code == 401
+
+
+def test_one_question_asked_many_times_at_once_is_computed_once(loaded: Settings) -> None:
+    """Eight requests for the same question at once (as a dashboard's users send them when
+    a new data version or an expired entry empties the cache): one computes the answer, the
+    other seven wait for it and are answered from the cache (before: eight computations)."""
+    from finops.api.main import create_app
+    from finops.db import signals
+
+    add_user(loaded, "viewer", Role.VIEWER)
+    token = add_token(loaded, "viewer", name="crowd")
+    app = create_app(settings=loaded, frontend_dist=None)
+
+    async def crowd() -> list[httpx.Response]:
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url=BASE_URL) as client:
+            asks = [client.get(RANGE, headers=bearer(token)) for _ in range(8)]
+            return list(await asyncio.gather(*asks))
+
+    with TestClient(app, base_url=BASE_URL) as client:
+        # the credential resolved and the cache listener connected first
+        assert client.get("/api/v1/filters", headers=bearer(token)).status_code == 200
+        deadline = time.monotonic() + 10
+        while not signals.listening() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        answers = asyncio.run(crowd())
+    assert [a.status_code for a in answers] == [200] * 8
+    assert sorted(a.headers["x-finops-cache"] for a in answers) == ["hit"] * 7 + ["miss"]
+    assert {Decimal(a.json()["total"]) for a in answers} == {Decimal("202.9011")}

@@ -11,24 +11,30 @@
   when the billing load refreshes the rollups, a source is removed or savings are measured, so
   an entry is never answered after the data it was computed from changed; entries are also
   recomputed after ``FINOPS_API_CACHE_MAX_AGE_S``. A request is answered from the cache only
-  when its credential is in the credential cache (so it is authenticated as well as the route
-  would), an answer was stored for exactly its role and scope, and the process is listening
-  for changes (its LISTEN connection is up).
+  when its credential is in the credential cache or resolves now (``authenticate``, the
+  route's own lookup: so it is authenticated as well as the route would), an answer was stored
+  for exactly its role and scope, and the process is listening for changes (its LISTEN
+  connection is up).
 """
 
 from __future__ import annotations
 
+import asyncio
+import functools
 import hashlib
 import json
 import threading
 import time
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from http.cookies import SimpleCookie
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import State
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from finops.auth.principal import Principal
@@ -118,8 +124,20 @@ def answer_key(principal: Principal, path: str, query: str, version: int) -> str
     return f"{principal.role.value}\x00{scope}\x00{path}\x00{query}\x00{version}"
 
 
+Authenticate = Callable[..., Principal | None]
+"""``(app state, *, bearer, cookie) -> Principal | None``: ``finops.api.deps.authenticate_read``."""
+
+
 class ResponseCache:
-    """The ASGI middleware; ``credentials`` is the app's :class:`CredentialCache`."""
+    """The ASGI middleware; ``credentials`` is the app's :class:`CredentialCache`.
+
+    ``authenticate`` (blocking; run in the thread pool) resolves a credential the credential
+    cache no longer holds (it keeps one ``FINOPS_API_AUTH_CACHE_S``), so that a cached answer
+    stays one database round trip away instead of the route's whole computation; concurrent
+    requests with the same credential wait for one resolution. Likewise a question asked again
+    while its answer is being computed (a new data version, an expired entry: under load, many
+    at once) waits for that answer instead of computing it again; when it is not stored (not a
+    200), each computes its own."""
 
     def __init__(
         self,
@@ -128,9 +146,13 @@ class ResponseCache:
         credentials: CredentialCache,
         entries: int,
         max_age_s: float,
+        authenticate: Authenticate | None = None,
     ) -> None:
         self.app = app
         self.credentials = credentials
+        self.authenticate = authenticate
+        self._resolving: dict[str, asyncio.Future[Principal | None]] = {}
+        self._computing: dict[str, asyncio.Event] = {}  # answer key -> set when it is done
         self.entries = entries
         self.max_age_s = max_age_s
         self._answers: OrderedDict[str, _Answer] = OrderedDict()
@@ -147,12 +169,23 @@ class ResponseCache:
         ):
             await self.app(scope, receive, send)
             return
-        credential = _credential(scope)
+        bearer, cookie = _credential(scope)
+        credential = credential_key(bearer=bearer, cookie=cookie)
         query = normalized_query(scope["query_string"])
         version = signals.version(signals.COST_DATA)
-        principal = self.credentials.get(credential, now=scope["app"].state.clock())
-        if principal is not None and signals.listening():
-            found = self._get(answer_key(principal, scope["path"], query, version))
+        state = scope["app"].state
+        principal = self.credentials.get(credential, now=state.clock())
+        listening = signals.listening()
+        if principal is None and credential is not None and listening:
+            principal = await self._resolve(state, credential, bearer=bearer, cookie=cookie)
+        key = None
+        if principal is not None and listening:
+            key = answer_key(principal, scope["path"], query, version)
+            found = self._get(key)
+            computing = self._computing.get(key)
+            if found is None and computing is not None:  # asked again while being computed
+                await computing.wait()
+                found = self._get(key)
             if found is not None:
                 self.hits += 1
                 await send(
@@ -176,7 +209,31 @@ class ResponseCache:
                     self._store(scope, start, chunks, query=query, version=version)
             await send(message)
 
-        await self.app(scope, receive, capture)
+        if key is None or key in self._computing:
+            await self.app(scope, receive, capture)
+            return
+        computing = self._computing[key] = asyncio.Event()
+        try:
+            await self.app(scope, receive, capture)
+        finally:
+            del self._computing[key]
+            computing.set()
+
+    async def _resolve(
+        self, state: State, key: str, *, bearer: str | None, cookie: str | None
+    ) -> Principal | None:
+        if self.authenticate is None:
+            return None
+        pending = self._resolving.get(key)
+        if pending is None:
+            call = functools.partial(self.authenticate, state, bearer=bearer, cookie=cookie)
+            pending = asyncio.ensure_future(run_in_threadpool(call))
+            self._resolving[key] = pending
+            pending.add_done_callback(lambda _: self._resolving.pop(key, None))
+        try:
+            return await asyncio.shield(pending)
+        except Exception:  # e.g. the warehouse is gone: the route answers (503) and logs it
+            return None
 
     def _get(self, key: str) -> _Answer | None:
         with self._lock:
@@ -206,7 +263,8 @@ class ResponseCache:
                 self._answers.popitem(last=False)
 
 
-def _credential(scope: Scope) -> str | None:
+def _credential(scope: Scope) -> tuple[str | None, str | None]:
+    """The request's bearer token and session cookie (either may be None)."""
     bearer = cookie = None
     for name, value in scope["headers"]:
         if name == b"authorization":
@@ -221,4 +279,4 @@ def _credential(scope: Scope) -> str | None:
                 continue
             if SESSION_COOKIE in jar:
                 cookie = jar[SESSION_COOKIE].value
-    return credential_key(bearer=bearer, cookie=cookie)
+    return bearer, cookie

@@ -17,6 +17,7 @@ from typing import Annotated
 from fastapi import Depends, Request, Response
 from fastapi.security import APIKeyCookie, HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy import Connection, Engine
+from starlette.datastructures import State
 
 from finops.api.cache import CredentialCache, credential_key
 from finops.auth.clock import Clock
@@ -51,7 +52,11 @@ cookie_scheme = APIKeyCookie(
 def get_engine_dep(request: Request) -> Engine:
     """The API's engine, created from the app's settings on first use (so building the app,
     e.g. for its OpenAPI schema, needs no database)."""
-    state = request.app.state
+    return engine_of(request.app.state)
+
+
+def engine_of(state: State) -> Engine:
+    """:func:`get_engine_dep` for the app whose ``state`` this is."""
     if state.engine is None:
         state.engine = get_api_engine(state.settings)
     engine: Engine = state.engine
@@ -128,35 +133,63 @@ def get_principal(
     cookie; 401 without valid credentials. A state-changing request authenticated by the cookie
     must carry the session's CSRF token in ``X-CSRF-Token`` (403 otherwise)."""
     credentials: CredentialCache = request.app.state.credentials
-    key = credential_key(bearer=None if bearer is None else bearer.credentials, cookie=cookie)
+    token = None if bearer is None else bearer.credentials
+    key = credential_key(bearer=token, cookie=cookie)
     if request.method not in STATE_CHANGING:  # reads: the principal resolved seconds ago
         cached = credentials.get(key, now=now)
         if cached is not None:
             request.state.principal = cached
             return cached
-    if bearer is not None:
-        found = resolve_token(conn, token=bearer.credentials, settings=settings, now=now)
-        if found is None:
-            raise AuthenticationError("invalid, expired or revoked API token")
-        principal = token_principal(*found)
-        expires_at = found[0].expires_at
-    elif cookie:
-        session = resolve_session(conn, cookie=cookie, settings=settings, now=now)
-        if session is None:
-            raise AuthenticationError("the session has ended; log in again")
-        principal = session_principal(session)
-        expires_at = session.expires_at
-        if request.method in STATE_CHANGING:
-            sent = request.headers.get(CSRF_HEADER, "")
-            if not hmac.compare_digest(sent.encode(), session.csrf_token.encode()):
-                raise PermissionDeniedError(
-                    f"missing or invalid {CSRF_HEADER} header (the finops_csrf cookie's value)"
-                )
-    else:
-        raise AuthenticationError("not authenticated: log in or send an API token")
+    principal, expires_at, session = resolve_credential(
+        conn, bearer=token, cookie=cookie, settings=settings, now=now
+    )
+    if session is not None and request.method in STATE_CHANGING:
+        sent = request.headers.get(CSRF_HEADER, "")
+        if not hmac.compare_digest(sent.encode(), session.csrf_token.encode()):
+            raise PermissionDeniedError(
+                f"missing or invalid {CSRF_HEADER} header (the finops_csrf cookie's value)"
+            )
     conn.commit()  # the session's last-seen or the token's last-used time
     credentials.put(key, principal, now=now, expires_at=expires_at)
     request.state.principal = principal
+    return principal
+
+
+def resolve_credential(
+    conn: Connection, *, bearer: str | None, cookie: str | None, settings: Settings, now: datetime
+) -> tuple[Principal, datetime, ActiveSession | None]:
+    """The principal of a bearer token (preferred) or session cookie, when its credential
+    expires, and the session (None for a token); 401 when neither is valid."""
+    if bearer is not None:
+        found = resolve_token(conn, token=bearer, settings=settings, now=now)
+        if found is None:
+            raise AuthenticationError("invalid, expired or revoked API token")
+        return token_principal(*found), found[0].expires_at, None
+    if cookie:
+        session = resolve_session(conn, cookie=cookie, settings=settings, now=now)
+        if session is None:
+            raise AuthenticationError("the session has ended; log in again")
+        return session_principal(session), session.expires_at, session
+    raise AuthenticationError("not authenticated: log in or send an API token")
+
+
+def authenticate_read(state: State, *, bearer: str | None, cookie: str | None) -> Principal | None:
+    """For the response cache (``finops.api.cache``), outside any route: resolve a read's
+    credential as :func:`get_principal` does, and remember it in the credential cache; None
+    when it is not valid (the route then answers it)."""
+    now: datetime = state.clock()
+    with engine_of(state).connect() as conn:
+        try:
+            principal, expires_at, _ = resolve_credential(
+                conn, bearer=bearer, cookie=cookie, settings=state.settings, now=now
+            )
+        except AuthenticationError:
+            return None
+        conn.commit()  # the session's last-seen or the token's last-used time
+    cache: CredentialCache = state.credentials
+    cache.put(
+        credential_key(bearer=bearer, cookie=cookie), principal, now=now, expires_at=expires_at
+    )
     return principal
 
 

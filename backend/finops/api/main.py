@@ -2,22 +2,19 @@
 
 from __future__ import annotations
 
-import time
-import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
-import structlog
 from fastapi import APIRouter, FastAPI, Request, Response
 from fastapi.responses import FileResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy import Engine
 from starlette.exceptions import HTTPException as StarletteHTTPException
-from starlette.routing import Match
 
 from finops.api.access import authorize_routes
 from finops.api.cache import CredentialCache, ResponseCache
+from finops.api.deps import authenticate_read
 from finops.api.docs import mount_docs
 from finops.api.errors import (
     API_PATHS,
@@ -27,6 +24,7 @@ from finops.api.errors import (
     install_error_handlers,
 )
 from finops.api.limits import RequestLimits
+from finops.api.observe import Observe
 from finops.api.routes import (
     accounts,
     actions,
@@ -59,9 +57,6 @@ from finops.auth.secret import require_session_secret
 from finops.config import REPO_ROOT, Settings, get_settings
 from finops.db.signals import release
 from finops.errors import NotFoundError
-from finops.observability import HTTP_LATENCY, HTTP_REQUESTS
-
-log = structlog.get_logger(__name__)
 
 FRONTEND_DIST = REPO_ROOT / "frontend" / "dist"
 
@@ -90,14 +85,6 @@ api_router.include_router(resources.router)
 api_router.include_router(usage.router)
 api_router.include_router(invoices.router)
 api_router.include_router(discounts.router)
-
-
-def _route_template(request: Request) -> str:
-    for route in request.app.router.routes:
-        match, _ = route.matches(request.scope)
-        if match == Match.FULL:
-            return str(getattr(route, "path", request.url.path))
-    return "unmatched"
 
 
 @asynccontextmanager
@@ -139,37 +126,11 @@ def create_app(
             credentials=app.state.credentials,
             entries=settings.api_cache_entries,
             max_age_s=settings.api_cache_max_age_s,
+            authenticate=authenticate_read,
         )
     # request limits run inside the observing middleware, so refused requests are counted too
     app.add_middleware(RequestLimits, max_body_bytes=settings.api_max_body_bytes)
-
-    @app.middleware("http")
-    async def observe(
-        request: Request, call_next: Callable[[Request], Awaitable[Response]]
-    ) -> Response:
-        request_id = request.headers.get("x-request-id") or uuid.uuid4().hex
-        request.state.request_id = request_id
-        structlog.contextvars.bind_contextvars(request_id=request_id)
-        route = _route_template(request)
-        started = time.perf_counter()
-        status = 500
-        try:
-            response = await call_next(request)
-            status = response.status_code
-            response.headers["x-request-id"] = request_id
-            return response
-        finally:
-            elapsed = time.perf_counter() - started
-            HTTP_REQUESTS.labels(request.method, route, str(status)).inc()
-            HTTP_LATENCY.labels(request.method, route).observe(elapsed)
-            log.info(
-                "http.request",
-                method=request.method,
-                route=route,
-                status=status,
-                duration_ms=round(elapsed * 1000, 2),
-            )
-            structlog.contextvars.unbind_contextvars("request_id")
+    app.add_middleware(Observe)  # outermost: request id, metrics and the request log
 
     install_error_handlers(app)
     mount_docs(app)
