@@ -103,6 +103,37 @@ def eval_forecasts_command(
     markdown_job(lambda: runs.eval_forecasts(estate_dir=estate, horizons=chosen, seed=seed))
 
 
+def _seeds(option: str, text: str) -> tuple[int, ...]:
+    try:
+        seeds = tuple(int(s) for s in text.split(",") if s.strip())
+    except ValueError:
+        raise fail(FinOpsError(f"{option} {text!r}: expected seeds, e.g. 7,42")) from None
+    if not seeds:
+        raise fail(FinOpsError(f"{option} {text!r}: expected at least one seed"))
+    return seeds
+
+
+@eval_app.command("forecast-intervals")
+def eval_forecast_intervals_command(
+    fit_seeds: Annotated[
+        str, typer.Option(help="comma list of generator seeds to fit the band scales on")
+    ] = "7,42,101,102,103,104",
+    holdout_seeds: Annotated[
+        str, typer.Option(help="comma list of other seeds to report the coverage on")
+    ] = "11,201,202,203,204",
+) -> None:
+    """Fit the forecast interval's band scales (conformal, pooled over every series) on some
+    estates and report the 80%/95% coverage at 30/90/180 days on held-out ones."""
+    from finops.orchestration.forecast_calibration import calibrate_intervals
+
+    fit, held = _seeds("--fit-seeds", fit_seeds), _seeds("--holdout-seeds", holdout_seeds)
+    err_console.print(
+        "forecasting every estate not forecast before (minutes per seed; cached under "
+        "FINOPS_HOME/forecast-paths) …"
+    )
+    markdown_job(lambda: calibrate_intervals(fit_seeds=fit, holdout_seeds=held))
+
+
 @eval_app.command("optimization")
 def eval_optimization_command(
     ground_truth: Annotated[
