@@ -63,16 +63,25 @@ def eval_anomalies_command(
             "cloud-monitoring dataset: score event by event on it instead of the estate"
         ),
     ] = None,
+    series_glob: Annotated[
+        list[str] | None,
+        typer.Option(
+            help="with --dataset: only the series whose path under it matches (fnmatch; "
+            "repeatable), e.g. 'application-crash-rate-*/*'"
+        ),
+    ] = None,
 ) -> None:
     """Precision, recall, F1, delay and root cause against planted anomalies (with --dataset:
     event by event on labelled real series), beside baselines."""
     from finops.orchestration import evaluation as runs
 
+    if series_glob and dataset is None:
+        raise fail(FinOpsError("--series-glob selects series of --dataset: give --dataset DIR"))
     if dataset is not None:
         setup_logging()
         err_console.print(f"scoring every detector on every series under {dataset} …")
         try:
-            _, report = runs.eval_dataset(dataset)
+            _, report = runs.eval_dataset(dataset, series_glob=series_glob or ())
         except FinOpsError as exc:
             raise fail(exc) from exc
         sys.stdout.write(report.rstrip() + "\n")

@@ -27,7 +27,7 @@ from finops.config import Settings, get_settings
 from finops.markdown import table
 
 PATH_HORIZON = 180
-BEFORE_END = (180, 210)
+BEFORE_END = (180,)
 REPORTED = (30, 90, 180)
 
 
