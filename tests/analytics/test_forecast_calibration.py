@@ -109,4 +109,6 @@ def test_paths_survive_the_cache_and_calibration_reports_held_out_seeds(tmp_path
 
 def test_a_seed_both_fitted_and_held_out_is_refused(tmp_path: Path) -> None:
     with pytest.raises(ForecastError, match=r"--fit-seeds \[7, 11\] and --holdout-seeds \[11\]"):
-        calibrate_intervals(fit_seeds=(7, 11), holdout_seeds=(11,), settings=Settings(home=tmp_path))
+        calibrate_intervals(
+            fit_seeds=(7, 11), holdout_seeds=(11,), settings=Settings(home=tmp_path)
+        )

@@ -126,10 +126,10 @@ def _seeds(option: str, text: str) -> tuple[int, ...]:
 def eval_forecast_intervals_command(
     fit_seeds: Annotated[
         str, typer.Option(help="comma list of generator seeds to fit the band scales on")
-    ] = "7,42,101,102,103,104",
+    ] = "7,42,101,102",
     holdout_seeds: Annotated[
         str, typer.Option(help="comma list of other seeds to report the coverage on")
-    ] = "11,201,202,203,204",
+    ] = "11,201,202",
 ) -> None:
     """Fit the forecast interval's band scales (conformal, pooled over every series) on some
     estates and report the 80%/95% coverage at 30/90/180 days on held-out ones."""
