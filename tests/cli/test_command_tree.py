@@ -79,8 +79,8 @@ def test_the_command_tree_and_every_option_are_unchanged() -> None:
     assert _paths(actual) == _paths(expected)
     # 49 + users (group and 5) + tokens (group and 3) + audit (group and 2)
     # + policies (group and 2) + actions (group and 7) + eval savings + run insights
-    # + run usage-anomalies
-    assert len(_paths(actual)) == 79
+    # + run usage-anomalies + eval forecast-intervals
+    assert len(_paths(actual)) == 80
     assert actual == expected
 
 

@@ -63,16 +63,25 @@ def eval_anomalies_command(
             "cloud-monitoring dataset: score event by event on it instead of the estate"
         ),
     ] = None,
+    series_glob: Annotated[
+        list[str] | None,
+        typer.Option(
+            help="with --dataset: only the series whose path under it matches (fnmatch; "
+            "repeatable), e.g. 'application-crash-rate-*/*'"
+        ),
+    ] = None,
 ) -> None:
     """Precision, recall, F1, delay and root cause against planted anomalies (with --dataset:
     event by event on labelled real series), beside baselines."""
     from finops.orchestration import evaluation as runs
 
+    if series_glob and dataset is None:
+        raise fail(FinOpsError("--series-glob selects series of --dataset: give --dataset DIR"))
     if dataset is not None:
         setup_logging()
         err_console.print(f"scoring every detector on every series under {dataset} …")
         try:
-            _, report = runs.eval_dataset(dataset)
+            _, report = runs.eval_dataset(dataset, series_glob=series_glob or ())
         except FinOpsError as exc:
             raise fail(exc) from exc
         sys.stdout.write(report.rstrip() + "\n")
@@ -101,6 +110,37 @@ def eval_forecasts_command(
         raise fail(FinOpsError(f"--horizons {horizons!r}: expected positive days"))
     err_console.print("generating/loading the evaluation estate and scoring (a few minutes) …")
     markdown_job(lambda: runs.eval_forecasts(estate_dir=estate, horizons=chosen, seed=seed))
+
+
+def _seeds(option: str, text: str) -> tuple[int, ...]:
+    try:
+        seeds = tuple(int(s) for s in text.split(",") if s.strip())
+    except ValueError:
+        raise fail(FinOpsError(f"{option} {text!r}: expected seeds, e.g. 7,42")) from None
+    if not seeds:
+        raise fail(FinOpsError(f"{option} {text!r}: expected at least one seed"))
+    return seeds
+
+
+@eval_app.command("forecast-intervals")
+def eval_forecast_intervals_command(
+    fit_seeds: Annotated[
+        str, typer.Option(help="comma list of generator seeds to fit the band scales on")
+    ] = "7,42,101,102",
+    holdout_seeds: Annotated[
+        str, typer.Option(help="comma list of other seeds to report the coverage on")
+    ] = "11,201,202",
+) -> None:
+    """Fit the forecast interval's band scales (conformal, pooled over every series) on some
+    estates and report the 80%/95% coverage at 30/90/180 days on held-out ones."""
+    from finops.orchestration.forecast_calibration import calibrate_intervals
+
+    fit, held = _seeds("--fit-seeds", fit_seeds), _seeds("--holdout-seeds", holdout_seeds)
+    err_console.print(
+        "forecasting every estate not forecast before (minutes per seed; cached under "
+        "FINOPS_HOME/forecast-paths) …"
+    )
+    markdown_job(lambda: calibrate_intervals(fit_seeds=fit, holdout_seeds=held))
 
 
 @eval_app.command("optimization")

@@ -5,6 +5,7 @@ scores against its ground truth, beside baselines, each with a ready-to-print ta
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from datetime import date
 from itertools import pairwise
 from pathlib import Path
@@ -139,9 +140,13 @@ def anomaly_table(scores: list[DetectorScore]) -> str:
     )
 
 
-def eval_dataset(directory: Path) -> tuple[list[DatasetScore], str]:
-    """The platform's telemetry detector and the baselines on a labelled data set."""
-    scores = evaluate_dataset(load_dataset(directory), DATASET_DETECTORS)
+def eval_dataset(
+    directory: Path, *, series_glob: Sequence[str] = ()
+) -> tuple[list[DatasetScore], str]:
+    """The platform's telemetry detector and the baselines on a labelled data set (only the
+    series matching ``series_glob``, when given)."""
+    series = load_dataset(directory, series_glob=series_glob)
+    scores = evaluate_dataset(series, DATASET_DETECTORS)
     return scores, dataset_table(scores)
 
 

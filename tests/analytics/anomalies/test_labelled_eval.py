@@ -87,6 +87,16 @@ def test_windows_hits_and_false_alarms_are_counted_by_event(dataset: Path) -> No
     assert score.worst_unlabelled_per_week == pytest.approx(2.0)
 
 
+def test_series_glob_keeps_the_matching_series_only(dataset: Path) -> None:
+    assert [s.name for s in load_dataset(dataset, series_glob=("a/*",))] == ["a/a.csv"]
+    chosen = load_dataset(dataset, series_glob=("b.csv", "c.*"))
+    assert [s.name for s in chosen] == ["b.csv", "c.csv"]
+    scores, _ = eval_dataset(dataset, series_glob=("a/*",))
+    assert [(s.windows, s.series[0].name) for s in scores] == [(2, "a/a.csv")] * 4
+    with pytest.raises(FinOpsError, match=r"--series-glob z\* d/\*: no CSV file under"):
+        load_dataset(dataset, series_glob=("z*", "d/*"))
+
+
 def test_an_alert_over_two_windows_hits_both_and_one_window_counts_once() -> None:
     windows = [(2, 3), (6, 7)]
     assert score_series("s", [(3, 6)], windows, 1.0).hit == 2

@@ -23,6 +23,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from fnmatch import fnmatch
 from pathlib import Path
 
 import numpy as np
@@ -83,13 +84,22 @@ def read_labelled_csv(path: Path, *, name: str | None = None) -> LabelledSeries:
     return LabelledSeries(name or path.stem, grid[0], step, values, labels)
 
 
-def load_dataset(directory: Path) -> list[LabelledSeries]:
-    """Every ``*.csv`` under ``directory`` (recursively), named by its relative path."""
+def load_dataset(directory: Path, *, series_glob: Sequence[str] = ()) -> list[LabelledSeries]:
+    """Every ``*.csv`` under ``directory`` (recursively), named by its relative path; with
+    ``series_glob``, only those whose relative path matches one of the patterns (fnmatch, e.g.
+    ``application-crash-rate-*/*``)."""
     if not directory.is_dir():
         raise FinOpsError(f"--dataset {directory}: not a directory")
     files = sorted(directory.rglob("*.csv"))
     if not files:
         raise FinOpsError(f"--dataset {directory}: no CSV files under it")
+    if series_glob:
+        names = {p: p.relative_to(directory).as_posix() for p in files}
+        files = [p for p in files if any(fnmatch(names[p], g) for g in series_glob)]
+        if not files:
+            raise FinOpsError(
+                f"--series-glob {' '.join(series_glob)}: no CSV file under {directory} matches"
+            )
     return [read_labelled_csv(p, name=str(p.relative_to(directory))) for p in files]
 
 
