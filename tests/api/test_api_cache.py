@@ -161,7 +161,7 @@ def test_one_question_asked_many_times_at_once_is_computed_once(loaded: Settings
         # the credential resolved and the cache listener connected first
         assert client.get("/api/v1/filters", headers=bearer(token)).status_code == 200
         deadline = time.monotonic() + 10
-        while not signals.listening() and time.monotonic() < deadline:
+        while not signals.listening(app.state.engine) and time.monotonic() < deadline:
             time.sleep(0.05)
         answers = asyncio.run(crowd())
     assert [a.status_code for a in answers] == [200] * 8

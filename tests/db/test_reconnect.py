@@ -9,6 +9,7 @@ import os
 import socket
 import subprocess
 import sys
+import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -18,6 +19,7 @@ from fastapi.testclient import TestClient
 
 from finops.api.main import create_app
 from finops.config import Settings
+from finops.db import signals
 from finops.db.embedded import ensure_server, running_port, stop_server
 from finops.db.engine import get_engine
 from finops.db.migrate import upgrade
@@ -62,6 +64,13 @@ def test_503_while_down_and_recovery_on_a_new_port(embedded_home: Settings) -> N
         assert [client.get(u).status_code for u in DATA_ENDPOINTS][:3] == [200, 200, 200]
 
         assert stop_server(settings.pgdata_path)
+        # the cache listener's thread sees the dropped connection a moment later; until then
+        # an answer cached seconds ago may still be served (it was right when stored)
+        engine = client.app.state.engine  # type: ignore[attr-defined]
+        deadline = time.monotonic() + 10
+        while signals.listening(engine) and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert not signals.listening(engine), "the cache listener did not see the server stop"
         for url in (*DATA_ENDPOINTS, "/readyz"):
             response = client.get(url)
             assert response.status_code == 503, (url, response.text)

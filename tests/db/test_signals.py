@@ -49,3 +49,23 @@ def test_a_listener_without_its_database_warns_once_and_backs_off() -> None:
     assert len(warnings) == 1
     assert warnings[0]["failures"] == 1
     assert "127.0.0.1" in warnings[0]["error"]
+
+
+def test_the_caches_ask_the_listener_on_their_own_database(admin_url: str) -> None:
+    """One process may hold apps on two databases (the tests do). The CI failure: a listener
+    connected to one database let the other app's cache answer while its database was down."""
+    live = create_engine(admin_url.replace("postgresql://", "postgresql+psycopg://", 1))
+    dead = create_engine(f"postgresql+psycopg://nobody@127.0.0.1:{_closed_port()}/none")
+    signals.listen(live)
+    signals.listen(dead)
+    try:
+        deadline = time.monotonic() + 10
+        while not signals.listening(live) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert signals.listening(live)
+        assert not signals.listening(dead)
+        assert not signals.listening(None)  # no engine yet: nothing heard, nothing cached
+    finally:
+        signals.release(live)
+        signals.release(dead)
+    assert not signals.listening(live)

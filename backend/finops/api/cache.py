@@ -175,7 +175,7 @@ class ResponseCache:
         version = signals.version(signals.COST_DATA)
         state = scope["app"].state
         principal = self.credentials.get(credential, now=state.clock())
-        listening = signals.listening()
+        listening = signals.listening(state.engine)
         if principal is None and credential is not None and listening:
             principal = await self._resolve(state, credential, bearer=bearer, cookie=cookie)
         key = None

@@ -32,6 +32,7 @@ from finops.auth.sessions import (
 from finops.auth.tokens import resolve_token
 from finops.auth.users import User
 from finops.config import Settings
+from finops.db import signals
 from finops.db.engine import get_api_engine
 from finops.db.signals import listen
 from finops.errors import AuthenticationError, PermissionDeniedError
@@ -135,7 +136,9 @@ def get_principal(
     credentials: CredentialCache = request.app.state.credentials
     token = None if bearer is None else bearer.credentials
     key = credential_key(bearer=token, cookie=cookie)
-    if request.method not in STATE_CHANGING:  # reads: the principal resolved seconds ago
+    engine = request.app.state.engine
+    if request.method not in STATE_CHANGING and signals.listening(engine):
+        # reads: the principal resolved seconds ago (while no revocation can go unheard)
         cached = credentials.get(key, now=now)
         if cached is not None:
             request.state.principal = cached

@@ -142,11 +142,17 @@ def listen(engine: Engine) -> Listener:
         return found
 
 
-def listening() -> bool:
-    """Whether a listener of this process hears the other processes' changes right now (the
-    caches answer only then: a dropped connection may have lost a notification)."""
+def listening(engine: Engine | None) -> bool:
+    """Whether this process's listener on ``engine``'s database hears the other processes'
+    changes right now (the caches answer only then: a dropped connection may have lost a
+    notification). Another engine's listener says nothing about this database: a process may
+    hold apps on several (the tests do), and one being down must not leave the other caching.
+    The drop is seen by the listener's thread, a moment after the server goes."""
+    if engine is None:
+        return False
     with _listeners_lock:
-        return any(found.connected.is_set() for found, _ in _listeners.values())
+        found, _ = _listeners.get(id(engine), (None, 0))
+    return found is not None and found.connected.is_set()
 
 
 def release(engine: Engine) -> None:
