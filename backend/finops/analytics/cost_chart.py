@@ -19,16 +19,13 @@ from sqlalchemy import (
     ColumnElement,
     Connection,
     Date,
-    Integer,
     Text,
     and_,
-    case,
     cast,
     func,
     literal,
     null,
     true,
-    tuple_,
     union_all,
 )
 from sqlalchemy import select as sql_select
@@ -85,26 +82,27 @@ def chart(conn: Connection, *, query: CostQuery, top: int, use_rollups: bool = T
         literal(_GROUP), ranked.c.rank, cast(null(), Date), *g_keys, ranked.c.total,
         ranked.c.low, ranked.c.high,
     )  # fmt: skip
-    # a top group's own keys, any other group's NULL keys with kept = false: one hashed
-    # lookup of at most ``top`` rows per cost row, no join
-    kept = (
-        tuple_(*_hashable(keys)).in_(sql_select(*_hashable(g_keys)).where(ranked.c.rank <= top))
-        if n
-        else true()
-    )
-    labelled = [k.label(f"k{i}") for i, k in enumerate(keys)]
-    inner = (
-        sql_select(period.label("period"), kept.label("kept"), *labelled, cost.label("cost"))
-        .select_from(relation.frm)
+    # each cost row's group's rank when the group is shown, else NULL (Other): a hash join of
+    # the relation's rows on the ``top`` shown groups (a missing key matches only a missing key)
+    shown = sql_select(ranked).where(ranked.c.rank <= top).subquery("shown")
+    same = [
+        part
+        for i in range(n)
+        for part in (
+            func.coalesce(keys[i], "") == func.coalesce(shown.c[f"g{i}"], ""),
+            keys[i].is_(None) == shown.c[f"g{i}"].is_(None),
+        )
+    ]
+    no_keys = [cast(null(), Text)] * n
+    point = sql_select(
+        literal(_POINT), shown.c.rank, period, *no_keys, func.sum(cost),
+        cast(null(), Text), cast(null(), Text),
+    )  # fmt: skip
+    point_rows = (
+        point.select_from(relation.frm.outerjoin(shown, and_(true(), *same)))
         .where(conds)
-        .subquery("cost_rows")
+        .group_by(period, shown.c.rank)
     )
-    shown = [case((inner.c.kept, inner.c[f"k{i}"])) for i in range(n)]
-    no_currency = [cast(null(), Text), cast(null(), Text)]
-    point_rows = sql_select(
-        literal(_POINT), cast(inner.c.kept, Integer), inner.c.period, *shown,
-        func.sum(inner.c.cost), *no_currency,
-    ).group_by(inner.c.period, inner.c.kept, *shown)  # fmt: skip
     rows = list(conn.execute(union_all(group_rows, point_rows)).all())
     return _assemble(query, relation.name, rows, top=top, n=n)
 
@@ -128,11 +126,10 @@ def _assemble(query: CostQuery, source: str, rows: list[Any], *, top: int, n: in
             currencies.update(c for c in (row[4 + n], row[5 + n]) if c is not None)
     ranked.sort(key=lambda r: r[0])
     kept = min(top, len(ranked))
-    index = {keys: i for i, (_, keys, _) in enumerate(ranked[:kept])}
     points = [[Decimal(0)] * len(periods) for _ in range(kept + 1)]
     for row in rows:
-        if row[0] == _POINT:
-            slot = index[tuple(row[3 : 3 + n])] if row[1] else kept
+        if row[0] == _POINT:  # row[1]: the group's rank when it is shown, else NULL (Other)
+            slot = int(row[1]) - 1 if row[1] is not None else kept
             points[slot][column[row[2]]] += Decimal(row[3 + n] or 0)
     groups = [(keys, total) for _, keys, total in ranked]
     return Chart(
