@@ -27,7 +27,6 @@ import statistics
 import subprocess
 import sys
 import time
-from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -37,42 +36,20 @@ from pydantic import SecretStr
 from sqlalchemy import text
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-import contextlib
 
 from _harness import REPO, write_section
+from _load import Samples, drive, percentile, table
 
 from finops.config import Settings, get_settings
 from finops.db.engine import ensure_database, get_engine, libpq_url, server_url
 from finops.db.migrate import upgrade
 
 DATABASE = "bench_api"
-ENDPOINTS = {
-    "kpi summary": "/api/v1/kpi/summary",
-    "spend trend (service)": "/api/v1/spend/trend?dimension=service_name",
-    "spend trend (account, month)": "/api/v1/spend/trend?dimension=sub_account_id"
-    "&billing_period=2026-09",
-    "filters": "/api/v1/filters",
-    "explorer (service, 3 months)": "/api/v1/explorer?group_by=service_name",
-}
 CONFIGS = (  # label, FINOPS_DASHBOARD_ROLLUPS, FINOPS_API_CACHE
     ("rollups + response cache", True, True),
     ("rollups, no cache (cold)", True, False),
     ("costs (baseline), no cache", False, False),
 )
-
-
-@dataclass
-class Samples:
-    latencies: dict[str, list[float]] = field(default_factory=dict)
-    errors: dict[str, int] = field(default_factory=dict)
-    why: dict[str, int] = field(default_factory=dict)  # error kind (status, exception) -> count
-
-
-def percentile(values: list[float], q: float) -> float:
-    if not values:
-        return float("nan")
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
 def cost_rows(settings: Settings) -> int:
@@ -183,100 +160,6 @@ def serve(
     raise RuntimeError(f"the API on port {port} did not start")
 
 
-class _Closed(Exception):
-    """The server closed the connection before answering."""
-
-
-class Connections:
-    """Keep-alive HTTP/1.1 connections to the server, spoken directly on asyncio streams: the
-    client's own cost per request stays far below httpx's, so on a small shared machine the
-    load generator is not what limits the rate (a connection per request in flight)."""
-
-    def __init__(self, host: str, port: int, headers: dict[str, str]) -> None:
-        self.host, self.port = host, port
-        extra = "".join(f"{k}: {v}\r\n" for k, v in headers.items())
-        self.head = f"Host: {host}:{port}\r\n{extra}\r\n".encode()
-        self.idle: list[tuple[asyncio.StreamReader, asyncio.StreamWriter]] = []
-
-    async def get(self, path: str) -> int:
-        """The status of ``GET path`` (the body read and dropped). A kept-alive connection the
-        server has closed meanwhile (uvicorn closes idle ones after 5 s) is replaced by a new
-        one, once, as any HTTP client does."""
-        if self.idle:
-            reader, writer = self.idle.pop()
-            try:
-                return await self._get(reader, writer, path)
-            except (OSError, asyncio.IncompleteReadError, _Closed):
-                pass
-        reader, writer = await asyncio.open_connection(self.host, self.port)
-        return await self._get(reader, writer, path)
-
-    async def _get(
-        self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter, path: str
-    ) -> int:
-        try:
-            writer.write(f"GET {path} HTTP/1.1\r\n".encode() + self.head)
-            await writer.drain()
-            status_line = await reader.readline()
-            if not status_line:
-                raise _Closed(path)
-            length, closing = 0, False
-            while (line := await reader.readline()) not in (b"\r\n", b""):
-                name, _, value = line.decode("latin-1").partition(":")
-                if name.lower() == "content-length":
-                    length = int(value)
-                elif name.lower() == "connection" and "close" in value.lower():
-                    closing = True
-            await reader.readexactly(length)
-        except BaseException:
-            writer.close()
-            raise
-        if closing:
-            writer.close()
-        else:
-            self.idle.append((reader, writer))
-        return int(status_line.split()[1])
-
-
-async def drive(base: str, headers: dict[str, str], *, rate: float, duration: float) -> Samples:
-    """Open loop: request i is due at start + i / rate, whatever happened to the others."""
-    samples = Samples()
-    names = list(ENDPOINTS)
-    host, port = base.removeprefix("http://").split(":")
-    client = Connections(host, int(port), headers)
-    for name in names:  # warm each endpoint once (a server still busy may time out)
-        with contextlib.suppress(TimeoutError, OSError):
-            await asyncio.wait_for(client.get(ENDPOINTS[name]), timeout=60)
-
-    async def one(name: str, due: float) -> None:
-        try:
-            status = await asyncio.wait_for(client.get(ENDPOINTS[name]), timeout=10)
-            ok = status == 200
-            why = str(status)
-        except (TimeoutError, OSError, ValueError, _Closed, asyncio.IncompleteReadError) as e:
-            ok, why = False, type(e).__name__
-        if not ok:
-            samples.why[why] = samples.why.get(why, 0) + 1
-        if ok:
-            samples.latencies.setdefault(name, []).append(time.perf_counter() - due)
-        else:
-            samples.errors[name] = samples.errors.get(name, 0) + 1
-
-    tasks = []
-    start = time.perf_counter()
-    total = int(rate * duration)
-    for i in range(total):
-        due = start + i / rate
-        delay = due - time.perf_counter()
-        if delay > 0:
-            await asyncio.sleep(delay)
-        tasks.append(asyncio.create_task(one(names[i % len(names)], due)))
-    await asyncio.gather(*tasks)
-    for _, writer in client.idle:
-        writer.close()
-    return samples
-
-
 def explorer(settings: Settings, *, runs: int) -> dict[str, tuple[float, float, str]]:
     """The Explorer's heaviest question: its chart and table as the API answers them
     (``cost_chart.chart``, top 10 and Other folded in SQL) and every (day, group) row
@@ -320,19 +203,6 @@ def explorer(settings: Settings, *, runs: int) -> dict[str, tuple[float, float, 
                 described,
             )
     return out
-
-
-def table(samples: Samples, duration: float) -> list[str]:
-    rows = []
-    for name in ENDPOINTS:
-        got = samples.latencies.get(name, [])
-        ms = [v * 1000 for v in got]
-        rows.append(
-            f"| {name} | {len(got) / duration:.1f} | {percentile(ms, 0.5):.0f} | "
-            f"{percentile(ms, 0.95):.0f} | {percentile(ms, 0.99):.0f} | "
-            f"{samples.errors.get(name, 0)} |"
-        )
-    return rows
 
 
 def main() -> None:

@@ -41,7 +41,8 @@ from pydantic import SecretStr
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _harness import REPO, run_child, write_section
-from api import DATABASE, ENDPOINTS, Samples, drive, percentile, serve, stop, table, token
+from _load import ENDPOINTS, Samples, drive, percentile, table
+from api import DATABASE, serve, stop, token
 
 from finops.config import Settings, get_settings
 from finops.db.engine import get_engine, server_url
