@@ -31,7 +31,8 @@ FAST = ForecastParams(models=("seasonal_naive", "moving_average"), clean_spikes=
 
 def drifting_week(seed: int) -> np.ndarray:
     """A weekly pattern on a level with its own slight trend and a random walk: the error of a
-    forecast grows faster than √step, which a 30-day backtest cannot see."""
+    forecast grows faster than √step but slower than the step (the platform's extrapolation
+    past the 30-day backtest), which a 30-day backtest cannot see."""
     rng = np.random.default_rng(seed)
     weekly = np.where(np.array([d.weekday() for d in DAYS]) >= 5, 0.7, 1.0)
     steps = np.arange(N)
@@ -62,14 +63,15 @@ def test_fitted_band_scales_cover_80_percent_on_held_out_series_where_unit_scale
     fit, held = fit_and_held_out
     assert (len(fit), len(held)) == (120, 120)
     scales = fit_band_scales(fit, params=FAST)
-    assert scales == pytest.approx((1.025, 1.205, 1.427), abs=0.001)
+    assert scales == pytest.approx((1.019, 0.883, 0.678), abs=0.001)
     unit = FAST
     fitted = ForecastParams(models=FAST.models, clean_spikes=False, band_scales=scales)
     before = [coverage(held, h, params=unit).coverage80 for h in (30, 90, 180)]
     after = [coverage(held, h, params=fitted).coverage80 for h in (30, 90, 180)]
-    # unit scales: the √step extrapolation of the 30-day backtest is too narrow at 180 days
-    assert before == pytest.approx([0.783, 0.754, 0.708], abs=0.001)
-    assert after == pytest.approx([0.796, 0.814, 0.828], abs=0.001)
+    # unit scales: on a random walk, extrapolating the 30-day backtest's spread in proportion
+    # to the step is too wide at 180 days; the fitted scales bring it back into the band
+    assert before == pytest.approx([0.781, 0.844, 0.892], abs=0.001)
+    assert after == pytest.approx([0.788, 0.820, 0.838], abs=0.001)
     assert all(0.75 <= c <= 0.85 for c in after)
     # the point forecasts (and so MASE) do not depend on the interval
     for h in (30, 90, 180):
@@ -83,7 +85,9 @@ def test_in_sample_each_band_covers_80_percent(
     scales = fit_band_scales(fit, params=FAST)
     fitted = ForecastParams(models=FAST.models, clean_spikes=False, band_scales=scales)
     covered = [coverage(fit, h, params=fitted).coverage80 for h in (30, 90, 180)]
-    assert covered == pytest.approx([0.80, 0.80, 0.80], abs=0.005)
+    # each band's scale covers 80% of its days; where a band's scale drops, its first steps
+    # stay as wide as the band before (an interval never narrows), so a little more is covered
+    assert covered == pytest.approx([0.800, 0.805, 0.810], abs=0.001)
 
 
 def test_paths_survive_the_cache_and_calibration_reports_held_out_seeds(tmp_path: Path) -> None:

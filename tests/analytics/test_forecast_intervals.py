@@ -49,24 +49,41 @@ def test_intervals_widen_with_the_horizon_band() -> None:
     assert relative[179] > relative[89] > relative[29]  # each band wider than the one before
 
 
-def test_band_scales_multiply_each_band_and_never_let_a_step_narrow() -> None:
-    errors = np.array([[0.10, 0.01, 0.01], [-0.10, -0.01, 0.01]])
-    w80, w95 = interval_widths(errors, 6, bands=(2, 4), band_scales=(1.0, 2.0, 3.0))
-    assert w95 / w80 == pytest.approx(np.full(6, 1.96 / 1.2816))
-    sigma = w80 / 1.2816
-    # steps 1–2: the RMS over the folds and neighbouring steps (all three here); steps 3–4 ×2,
-    # past the 3-step backtest growing with √step; steps 5–6 ×3
+def _ten_folds() -> np.ndarray:
+    """Ten backtest folds of three steps; fold f misses by f% on every step."""
+    return np.array([[0.01 * f] * 3 for f in range(1, 11)])
+
+
+def test_within_the_backtest_the_interval_is_split_conformal_and_grows_linearly_past_it() -> None:
+    errors = _ten_folds()
+    w80, w95 = interval_widths(errors, 6)
+    # 30 |errors| per step window (all three steps): their 80% quantile lies a fifth of the
+    # way from the 24th (8%) to the 25th (9%) smallest, the 95% quantile at 10%
+    assert w80[:3] == pytest.approx([0.082] * 3)
+    assert w95[:3] == pytest.approx([0.10] * 3)
+    # past the 3-step backtest: the spread at its last step × the normal quantile × step / 3
     rms = float(np.sqrt(np.mean(errors**2)))
-    assert sigma[0] == pytest.approx(rms)
-    assert sigma[1] == pytest.approx(rms)
-    assert sigma[2] == pytest.approx(2 * rms)
-    assert sigma[3] == pytest.approx(2 * rms * np.sqrt(4 / 3))
-    assert sigma[5] == pytest.approx(3 * rms * np.sqrt(6 / 3))
+    growth = np.array([4, 5, 6]) / 3
+    assert w80[3:] == pytest.approx(1.2816 * rms * growth)
+    assert w95[3:] == pytest.approx(1.96 * rms * growth)
 
 
-def test_band_scales_that_would_narrow_an_interval_are_refused() -> None:
-    with pytest.raises(ForecastError, match=r"band_scales \(1.0, 0.5, 2.0\).*non-decreasing"):
-        ForecastParams(band_scales=(1.0, 0.5, 2.0))
+def test_band_scales_multiply_each_band_and_never_let_a_step_narrow() -> None:
+    errors = _ten_folds()
+    w80, _ = interval_widths(errors, 6, bands=(2, 4), band_scales=(1.0, 2.0, 3.0))
+    rms = float(np.sqrt(np.mean(errors**2)))
+    assert w80 == pytest.approx(
+        [0.082, 0.082, 0.164, 2 * 1.2816 * rms * 4 / 3, 3 * 1.2816 * rms * 5 / 3, 6 * 1.2816 * rms]
+    )
+    # a scale that would make step 3 narrower than step 2 leaves it as wide as step 2
+    w80, _ = interval_widths(_ten_folds(), 3, bands=(2,), band_scales=(1.0, 0.5))
+    assert w80 == pytest.approx([0.082] * 3)
+
+
+def test_band_scales_that_are_not_positive_are_refused() -> None:
+    with pytest.raises(ForecastError, match=r"band_scales \(1.0, 0.0, 2.0\): expected positive"):
+        ForecastParams(band_scales=(1.0, 0.0, 2.0))
+    assert ForecastParams(band_scales=(1.0, 0.5, 2.0)).band_scales == (1.0, 0.5, 2.0)
     with pytest.raises(ForecastError, match=r"band_scales .*expected 3 scales"):
         ForecastParams(band_scales=(1.0, 2.0))
     with pytest.raises(ForecastError, match="interval_bands"):

@@ -157,7 +157,8 @@ def fit_band_scales(
     paths: Sequence[ForecastPath], *, params: ForecastParams | None = None
 ) -> tuple[float, ...]:
     """Band scales that make each horizon band of the pooled ``paths`` cover 80%, relative to
-    unit scales, made non-decreasing (a later band is never narrower)."""
+    unit scales (a scale below 1 narrows its band; ``interval_widths`` still never lets a step
+    be narrower than the one before it)."""
     base = params or ForecastParams()
     unit = ForecastParams(
         models=base.models,
@@ -176,7 +177,7 @@ def fit_band_scales(
                 f"{first + 1}–{last} to calibrate on"
             )
         scales.append(conformal_quantile(band))
-    return tuple(float(s) for s in np.maximum.accumulate(np.asarray(scales)))
+    return tuple(float(s) for s in scales)
 
 
 @dataclass(frozen=True, slots=True)
