@@ -3,9 +3,10 @@ metrics, request rates, latencies, counts, or any series ``finops detect anomali
 
 Every point is judged from the points before it only (docs/analytics.md has the details):
 
-1. **Scale.** A non-negative series is read as ``log(y + c)``, ``c`` a quarter of the median of
-   the first day's positive values (at least 1 for counts): multiplicative daily swings, heavy
-   tails and counts near zero (0 → 2 is no 200% spike) are handled alike.
+1. **Scale.** The series' own values (no log or root): the labelled real anomalies are bursts
+   many times the usual level, which a log scale compresses to the size of the noise near zero
+   (0 → 1 → 3 crashes is a large move in ``log(y + c)``), so bursts went unflagged, the level
+   followed them and the fall back was flagged as a dip; zeros of small counts were dips too.
 2. **Expected value.** Candidates "seasonal profile + recent level": no cycle, the daily cycle
    (median of the same time of day over the last ≤ 7 days, sub-daily data) and the weekly cycle
    (same time of week over the last ≤ 4 weeks, once 3 weeks exist); the level is the median
@@ -114,16 +115,11 @@ class Calendar:
         )
 
 
-def log_offset(warm: FloatArray) -> float | None:
-    """The offset ``c`` of the log scale (None: the series has negative values; linear)."""
-    values = warm[~np.isnan(warm)]
-    if values.size == 0 or float(np.min(values)) < 0:
-        return None
-    positive = values[values > 0]
-    c = 0.25 * float(np.median(positive)) if positive.size else 1.0
-    if np.all(values == np.round(values)):
-        c = max(c, 1.0)  # counts: one event more is no anomaly on its own
-    return max(c, 1e-12)
+def noise_floor(warm: FloatArray) -> float:
+    """The smallest robust scale: a millionth of the first day's typical magnitude (a series that
+    is one value, e.g. all zeros, still has a scale)."""
+    known = warm[~np.isnan(warm)]
+    return 1e-6 * (1.0 + (float(np.median(np.abs(known))) if known.size else 0.0))
 
 
 def gpd_quantile(scores: FloatArray, alpha: float, tail: float) -> float:
@@ -309,19 +305,11 @@ def detect_telemetry(
     present = np.nonzero(~np.isnan(y))[0]
     first = int(present[0]) if present.size else y.size
     warm = y[first : first + max(24, cal.per_day)]
-    c = log_offset(warm)
-    if c is None:
-        x = y.copy()
-        known = y[~np.isnan(y)]
-        floor = 1e-6 * (1.0 + float(np.median(np.abs(known)))) if known.size else 1e-6
-    else:
-        x = np.log(np.maximum(y, 0.0) + c)
-        floor = 1e-3
-    scan = _Scan(x, cal, params, floor)
+    scan = _Scan(y.copy(), cal, params, noise_floor(warm))
     for i in range(first, y.size):
         scan.step(i)
     scan.close()
-    return _detection(y, scan, c)
+    return _detection(y, scan)
 
 
 def group_runs(runs: list[_Run], gap: int) -> list[list[_Run]]:
@@ -335,14 +323,10 @@ def group_runs(runs: list[_Run], gap: int) -> list[list[_Run]]:
     return groups
 
 
-def _detection(y: FloatArray, scan: _Scan, c: float | None) -> Detection:
-    def back(v: FloatArray) -> FloatArray:
-        out: FloatArray = v if c is None else np.exp(v) - c
-        return out
-
-    expected = back(scan.expected)
+def _detection(y: FloatArray, scan: _Scan) -> Detection:
+    expected = scan.expected
     band = scan.threshold * scan.scale
-    lower, upper = back(scan.expected - band), back(scan.expected + band)
+    lower, upper = expected - band, expected + band
     windows = []
     gap = round(scan.params.group_hours * 3_600 / scan.cal.seconds)
     for group in group_runs(scan.runs, gap):
