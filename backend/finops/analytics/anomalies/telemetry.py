@@ -5,8 +5,9 @@ Every point is judged from the points before it only (docs/analytics.md has the 
 
 1. **Scale.** The series' own values (no log or root): the labelled real anomalies are bursts
    many times the usual level, which a log scale compresses to the size of the noise near zero
-   (0 → 1 → 3 crashes is a large move in ``log(y + c)``), so bursts went unflagged, the level
-   followed them and the fall back was flagged as a dip; zeros of small counts were dips too.
+   (0 → 1 → 3 crashes is a large move in ``log(y + c)``): bursts went unflagged while the level
+   followed them (sometimes only the fall back was flagged, as a dip), and zeros of small counts
+   were flagged as dips.
 2. **Expected value.** Candidates "seasonal profile + recent level": no cycle, the daily cycle
    (median of the same time of day over the last ≤ 7 days, sub-daily data) and the weekly cycle
    (same time of week over the last ≤ 4 weeks, once 3 weeks exist); the level is the median
