@@ -27,8 +27,10 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
+    from finops.db import signals
     from finops.db.embedded import stop_server
 
+    signals.stop_all()  # the apps' cache listeners, before their database stops
     stop_server(_HOME / "pgdata")
     shutil.rmtree(_HOME, ignore_errors=True)
 

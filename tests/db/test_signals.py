@@ -69,3 +69,12 @@ def test_the_caches_ask_the_listener_on_their_own_database(admin_url: str) -> No
         signals.release(live)
         signals.release(dead)
     assert not signals.listening(live)
+
+
+def test_stop_all_stops_every_listener(admin_url: str) -> None:
+    engine = create_engine(admin_url.replace("postgresql://", "postgresql+psycopg://", 1))
+    listener = signals.listen(engine)
+    signals.stop_all()
+    assert not listener.thread.is_alive()
+    assert not signals.listening(engine)
+    signals.release(engine)  # released after stop_all: nothing left to release, no error

@@ -166,3 +166,15 @@ def release(engine: Engine) -> None:
             return
         del _listeners[id(engine)]
     found.stop()
+
+
+def stop_all() -> None:
+    """Stop every listener of this process (before its database goes away, e.g. at the end of a
+    test session: a listener left running would only report the lost connection)."""
+    with _listeners_lock:
+        found = [listener for listener, _ in _listeners.values()]
+        _listeners.clear()
+    for listener in found:  # all told first, so they wind down together (≤ one poll each)
+        listener.stopping.set()
+    for listener in found:
+        listener.stop()
