@@ -277,9 +277,8 @@ def report(
     lines = [
         "## Dashboard API under load (`benchmarks/api.py`)",
         "",
-        f"`uv run python benchmarks/api.py --accounts {args.accounts} --rate "
-        f"{' '.join(f'{r:g}' for r in args.rate)} "
-        f"--duration {args.duration:g}` on {platform.machine()} ({os.cpu_count()} CPUs, shared "
+        f"`uv run python benchmarks/api.py {' '.join(sys.argv[1:])}` on {platform.machine()} "
+        f"({os.cpu_count()} CPUs, shared "
         f"with other work; {load}), {date.today()}: {args.accounts} accounts, 13 months, "
         f"{rows:,} cost rows ({load_note}). `finops serve --workers {args.workers}` per "
         "configuration, an open-loop asyncio client (keep-alive HTTP/1.1 on asyncio streams) "
