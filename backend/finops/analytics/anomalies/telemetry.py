@@ -151,8 +151,15 @@ def gpd_quantile(scores: FloatArray, alpha: float, tail: float) -> float:
 
 
 def _median(values: FloatArray, need: int) -> float:
-    known = values[~np.isnan(values)]
-    return float(np.median(known)) if known.size >= need else float("nan")
+    """The median of the known values (NaN with fewer than ``need``). The same number as
+    ``np.median``, without its generic machinery: the scan takes a few medians of a handful of
+    values per point, millions per job, and ``np.median``'s overhead was most of the job."""
+    known = np.sort(values[~np.isnan(values)])
+    m = known.size
+    if m < need or m == 0:
+        return float("nan")
+    mid = m // 2
+    return float(known[mid]) if m % 2 else float((known[mid - 1] + known[mid]) / 2.0)
 
 
 @dataclass(slots=True)
