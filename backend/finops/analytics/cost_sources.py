@@ -188,8 +188,15 @@ def _tag_keys(start: date | None, end: date | None) -> Select[Any]:
         conds.append(rollup_cost_tag_daily.c.day >= start)
     if end is not None:
         conds.append(rollup_cost_tag_daily.c.day <= end)
+    # a loose index scan on (tag_key, day): the next key after each one, one index probe per
+    # key in use, instead of reading every row of the rollup to find its few distinct keys
     key = rollup_cost_tag_daily.c.tag_key
-    return select(key).where(and_(true(), *conds)).distinct().order_by(key)
+    found = select(func.min(key).label("key")).where(and_(true(), *conds)).cte(
+        "tag_keys", recursive=True
+    )
+    after = select(func.min(key)).where(key > found.c.key, *conds).scalar_subquery()
+    found = found.union_all(select(after).where(found.c.key.is_not(None)))
+    return select(found.c.key).where(found.c.key.is_not(None)).order_by(found.c.key)
 
 
 # -- rollups ---------------------------------------------------------------------------------

@@ -7,7 +7,7 @@ the same numbers."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -24,7 +24,7 @@ from sqlalchemy import (
 
 from finops.analytics.cost_sources import rollups_enabled, scope_restricts_tags
 from finops.analytics.filters import SpendFilter, where
-from finops.warehouse.cost_rows import charge_day
+from finops.warehouse.cost_rows import charge_day, utc_midnight
 from finops.warehouse.metrics import CostMetric
 from finops.warehouse.tables import costs, rollup_cost_daily_service, rollup_cost_monthly
 
@@ -50,6 +50,38 @@ class DailyCosts:
 
     def metric(self, metric: CostMetric) -> ColumnElement[Decimal]:
         return self.table.c[metric.value]
+
+    def between(self, first: date | None, last: date | None) -> list[ColumnElement[bool]]:
+        """Days ``first`` to ``last`` (inclusive; None: open). On ``costs`` a range of
+        ``charge_period_start`` itself, so that PostgreSQL reads only those months' partitions
+        (a condition on the day computed from it reads them all)."""
+        conds: list[ColumnElement[bool]] = []
+        if self.table is costs:
+            start = costs.c.charge_period_start
+            if first is not None:
+                conds.append(start >= utc_midnight(first))
+            if last is not None:
+                conds.append(start < utc_midnight(last + timedelta(days=1)))
+            return conds
+        if first is not None:
+            conds.append(self.day >= first)
+        if last is not None:
+            conds.append(self.day <= last)
+        return conds
+
+    def last_day(
+        self, conn: Connection, conds: list[ColumnElement[bool]] | None = None
+    ) -> date | None:
+        """The last charge day of the rows ``conds`` select (None: none); on ``costs`` the
+        newest ``charge_period_start`` (the partition key: a backward index scan)."""
+        if self.table is costs:
+            newest = where(select(func.max(costs.c.charge_period_start)), conds or [])
+            instant = conn.execute(newest).scalar_one_or_none()
+            return None if instant is None else instant.astimezone(UTC).date()
+        last: date | None = conn.execute(
+            where(select(func.max(self.day)), conds or [])
+        ).scalar_one_or_none()
+        return last
 
     def conditions(
         self, spend_filter: SpendFilter, *, include_period: bool = True

@@ -79,10 +79,7 @@ def spend_trend(
             start, end = period.start, period.end
     conds = source.conditions(spend_filter, include_period=False)
     day = source.day
-    if start is not None:
-        conds.append(day >= start)
-    if end is not None:
-        conds.append(day <= end)
+    conds += source.between(start, end)
     value = source.metric(metric)
     key = func.coalesce(source.c(dimension.value), NONE)
     rows = conn.execute(
@@ -111,7 +108,7 @@ def spend_trend(
     previous_total = None
     if period is not None:
         stmt = select(func.coalesce(func.sum(value), literal(Decimal(0)))).where(
-            day >= period.previous_start, day <= period.previous_end
+            *source.between(period.previous_start, period.previous_end)
         )
         previous_total = Decimal(
             conn.execute(
@@ -121,7 +118,8 @@ def spend_trend(
     return SpendTrend(
         dimension=dimension.value,
         cost_metric=metric.value,
-        currency=source.currency(conn, source.conditions(spend_filter)),
+        # the monthly rollup holds the same currencies in fewer rows
+        currency=source.coarse.currency(conn, source.coarse.conditions(spend_filter)),
         start=dates[0] if dates else start,
         end=dates[-1] if dates else end,
         dates=dates,

@@ -8,10 +8,10 @@ import calendar
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import Connection, func, select
+from sqlalchemy import Connection
 
 from finops.analytics.daily_costs import daily_costs
-from finops.analytics.filters import SpendFilter, where
+from finops.analytics.filters import SpendFilter
 
 
 @dataclass(frozen=True)
@@ -81,16 +81,12 @@ def select_period(
     of data on or before ``end``. None when the warehouse holds no cost for the filters."""
     source = daily_costs(conn)
     conds = source.conditions(spend_filter, include_period=False)
-    day = source.day
-    bound = [day <= end] if end is not None and start is None else []
-    last = conn.execute(where(select(func.max(day)), [*conds, *bound])).scalar_one_or_none()
+    bound = source.between(None, end) if end is not None and start is None else []
+    last = source.last_day(conn, [*conds, *bound])
     if spend_filter.billing_period is not None:
-        in_month = conn.execute(
-            where(
-                select(func.max(day)),
-                [*conds, day <= month_end(spend_filter.billing_period)],
-            )
-        ).scalar_one_or_none()
+        in_month = source.last_day(
+            conn, [*conds, *source.between(None, month_end(spend_filter.billing_period))]
+        )
         return month_period(spend_filter.billing_period, in_month)
     if start is not None:
         return range_period(start, end if end is not None else (last or start))

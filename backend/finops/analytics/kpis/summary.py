@@ -60,9 +60,8 @@ def _window_cost(
     first: date,
     last: date,
 ) -> Decimal:
-    day = source.day
     stmt = select(func.coalesce(func.sum(value), literal(Decimal(0)))).where(
-        day >= first, day <= last
+        *source.between(first, last)
     )
     return Decimal(conn.execute(where(stmt, conds)).scalar_one())
 
@@ -119,9 +118,8 @@ def kpi_summary(
         period = select_period(conn, spend_filter=spend_filter, start=start, end=end)
     if period is None:
         return _empty(currency_code, metric)
-    day = source.day
-    in_period = [*conds, day >= period.start, day <= period.end]
-    last_day = conn.execute(where(select(func.max(day)), in_period)).scalar_one_or_none()
+    in_period = [*conds, *source.between(period.start, period.end)]
+    last_day = source.last_day(conn, in_period)
     now = _window_cost(conn, source, conds, value, period.start, period.end)
     before = _window_cost(conn, source, conds, value, period.previous_start, period.previous_end)
     if period.kind == "range":

@@ -23,10 +23,11 @@ from typing import Any
 from sqlalchemy import Connection, func, select
 
 from finops.analytics.allocation.chargeback import AllocationRules, CostRow, cost_center_of
+from finops.analytics.daily_costs import daily_costs
 from finops.analytics.kpis.periods import add_months
 from finops.errors import InvalidParameterError
-from finops.warehouse.cost_rows import charge_day
-from finops.warehouse.tables import costs, savings_measurements
+from finops.warehouse.metrics import CostMetric
+from finops.warehouse.tables import savings_measurements
 
 ZERO = Decimal(0)
 OUTSIDE = "outside the platform"
@@ -153,15 +154,16 @@ def _line(key: str, parts: Sequence[Accrued], spend: Decimal | None) -> RollupLi
 def _spend(
     conn: Connection, *, start: date, end: date, by_account: bool, account_id: str | None
 ) -> dict[str, Decimal]:
-    """Effective cost over [start, end] by account or month (of ``account_id`` when given)."""
-    day = charge_day()
-    key = costs.c.sub_account_id if by_account else func.to_char(day, "YYYY-MM")
-    where = [day >= start, day <= end]
+    """Effective cost over [start, end] by account or month (of ``account_id`` when given),
+    from the daily rollup unless the scope restricts tags."""
+    source = daily_costs(conn)
+    account = source.c("sub_account_id")
+    key = account if by_account else func.to_char(source.day, "YYYY-MM")
+    where = source.between(start, end)
     if account_id is not None:
-        where.append(costs.c.sub_account_id == account_id)
-    rows = conn.execute(
-        select(key, func.sum(costs.c.effective_cost)).where(*where).group_by(key)
-    ).all()
+        where.append(account == account_id)
+    cost = source.metric(CostMetric.effective_cost)
+    rows = conn.execute(select(key, func.sum(cost)).where(*where).group_by(key)).all()
     return {str(k): Decimal(v or 0) for k, v in rows}
 
 

@@ -10,6 +10,7 @@ from sqlalchemy import (
     ColumnElement,
     Connection,
     Date,
+    FromClause,
     ScalarSelect,
     Select,
     Subquery,
@@ -24,6 +25,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.postgresql import JSONB
 
+from finops.analytics.daily_costs import DailyCosts, daily_costs
+from finops.warehouse.cost_rows import utc_midnight
 from finops.warehouse.metrics import CostMetric
 from finops.warehouse.tables import anomalies, costs, findings, resources, utilization_daily
 
@@ -36,9 +39,9 @@ OPEN_STATUSES = ("new", "open")
 
 
 def data_end(conn: Connection) -> date | None:
-    """The last charge day the caller may see (the end of every "last N days" window)."""
-    day = conn.execute(select(func.max(costs.c.charge_period_start))).scalar_one()
-    return None if day is None else day.date()
+    """The last charge day the caller may see (the end of every "last N days" window): from
+    the daily rollup (its index on the day) unless the scope restricts tags."""
+    return daily_costs(conn).last_day(conn)
 
 
 def metric_end(conn: Connection) -> date | None:
@@ -52,6 +55,7 @@ def _window(end: date | None, days: int) -> tuple[date, date]:
 
 def accounts_query(
     *,
+    source: DailyCosts,
     metric: CostMetric,
     end: date | None,
     team_keys: list[str],
@@ -62,66 +66,100 @@ def accounts_query(
     the last 30 days of data and in total, its team and cost center (the value of the team tag
     / cost center tag carrying most of those 30 days' cost, ``team_keys`` / ``cost_center_keys``
     the spellings of the key in use; without such tags, the cost center an allocation rule on
-    the account alone gives it, ``account_centers``)."""
-    c = costs.c
+    the account alone gives it, ``account_centers``).
+
+    The figures come from ``source`` (the daily rollup, or ``costs`` when the scope restricts
+    tags); the tag values from ``costs`` over the 30 days only (one pass, pruned to their
+    months)."""
     start, stop = _window(end, COST_DAYS)
-    cost = c[metric.value]
-    day = c.charge_period_start
-    by_rule = case(account_centers, value=c.sub_account_id) if account_centers else null()
-    return (
+    account = source.c("sub_account_id")
+    cost = source.metric(metric)
+    in_window = and_(*source.between(start, stop - timedelta(days=1)))
+    named = "sub_account_name" in source.table.c
+    figures = (
+        select(
+            account.label("account_id"),
+            (func.max(source.c("sub_account_name")) if named else null()).label("account_name"),
+            func.min(source.c("billing_currency")).label("currency"),
+            func.min(source.day).label("first_day"),
+            func.max(source.day).label("last_day"),
+            func.coalesce(func.sum(cost).filter(in_window), literal(0)).label("cost_30d"),
+            func.coalesce(func.sum(cost), literal(0)).label("cost_total"),
+        )
+        .where(account.is_not(None))
+        .group_by(account)
+        .subquery("figures")
+    )
+    f = figures.c
+    frm: FromClause = figures
+    if named:
+        name: ColumnElement[Any] = f.account_name
+    else:  # the coarser relation holds the names (the monthly rollup)
+        names = _names(source.coarse)
+        frm = frm.outerjoin(names, names.c.account_id == f.account_id)
+        name = names.c.name
+    by_rule = case(account_centers, value=f.account_id) if account_centers else null()
+    tags: list[ColumnElement[Any]] = []
+    for keys in (team_keys, cost_center_keys):
+        main = _main_tag_values(keys, metric=metric, window=(start, stop))
+        if main is None:
+            tags.append(null())
+        else:
+            frm = frm.outerjoin(main, main.c.account_id == f.account_id)
+            tags.append(main.c.value)
+    return select(
+        f.account_id,
+        name.label("account_name"),
+        f.currency,
+        f.first_day,
+        f.last_day,
+        f.cost_30d,
+        f.cost_total,
+        tags[0].label("team"),
+        func.coalesce(tags[1], by_rule).label("cost_center"),
+    ).select_from(frm)
+
+
+def _main_tag_values(
+    keys: list[str], *, metric: CostMetric, window: tuple[date, date]
+) -> Subquery | None:
+    """Per account, the value of the tag (spelled as one of ``keys``) carrying the largest part
+    of its cost in ``window`` (ties: the smaller value); no row for an account none of whose
+    cost there has the tag; None without keys."""
+    if not keys:
+        return None
+    c = costs.c
+    value = func.coalesce(*(c.tags[k].astext for k in keys), null())
+    summed = (
         select(
             c.sub_account_id.label("account_id"),
-            func.max(c.sub_account_name).label("account_name"),
-            func.min(c.billing_currency).label("currency"),
-            cast(func.min(day), Date).label("first_day"),
-            cast(func.max(day), Date).label("last_day"),
-            func.coalesce(func.sum(cost).filter(and_(day >= start, day < stop)), literal(0)).label(
-                "cost_30d"
-            ),
-            func.coalesce(func.sum(cost), literal(0)).label("cost_total"),
-            _main_tag_value(team_keys, metric=metric, window=(start, stop)).label("team"),
-            func.coalesce(
-                _main_tag_value(cost_center_keys, metric=metric, window=(start, stop)),
-                func.min(by_rule),
-            ).label("cost_center"),
+            value.label("value"),
+            func.sum(c[metric.value]).label("cost"),
         )
-        .where(c.sub_account_id.is_not(None))
-        .group_by(c.sub_account_id)
-    )
-
-
-def _main_tag_value(
-    keys: list[str], *, metric: CostMetric, window: tuple[date, date]
-) -> ColumnElement[Any]:
-    """The value of the tag (spelled as one of ``keys``) carrying the largest part of the outer
-    account's cost in ``window`` (ties: the smaller value); null when none of its cost there
-    has the tag."""
-    if not keys:
-        return null()
-    inner = costs.alias("tagged")
-    value = func.coalesce(*(inner.c.tags[k].astext for k in keys), null())
-    return (
-        select(value)
         .where(
-            inner.c.sub_account_id == costs.c.sub_account_id,
-            inner.c.charge_period_start >= window[0],
-            inner.c.charge_period_start < window[1],
-            or_(*(inner.c.tags.has_key(k) for k in keys)),
+            c.charge_period_start >= utc_midnight(window[0]),
+            c.charge_period_start < utc_midnight(window[1]),
+            or_(*(c.tags.has_key(k) for k in keys)),
         )
-        .group_by(value)
-        .order_by(func.sum(inner.c[metric.value]).desc(), value)
-        .limit(1)
-        .correlate(costs)
-        .scalar_subquery()
+        .group_by(c.sub_account_id, value)
+        .subquery("tagged")
+    )
+    s = summed.c
+    return (
+        select(s.account_id, s.value)
+        .distinct(s.account_id)
+        .order_by(s.account_id, s.cost.desc(), s.value)
+        .subquery()
     )
 
 
-def _names() -> Subquery:
-    """Each account's name as the bill spells it."""
-    c = costs.c
+def _names(source: DailyCosts) -> Subquery:
+    """Each account's name as the bill spells it (``source``: a relation with
+    ``sub_account_name``, the monthly rollup or ``costs``)."""
+    account = source.c("sub_account_id")
     return (
-        select(c.sub_account_id.label("account_id"), func.max(c.sub_account_name).label("name"))
-        .group_by(c.sub_account_id)
+        select(account.label("account_id"), func.max(source.c("sub_account_name")).label("name"))
+        .group_by(account)
         .subquery("account_names")
     )
 
@@ -136,8 +174,8 @@ def _resource_figures(
         select(func.sum(costs.c.billed_cost))
         .where(
             costs.c.resource_id.in_([r.resource_id, r.arn]),
-            costs.c.charge_period_start >= start,
-            costs.c.charge_period_start < stop,
+            costs.c.charge_period_start >= utc_midnight(start),
+            costs.c.charge_period_start < utc_midnight(stop),
         )
         .scalar_subquery()
     )
@@ -179,6 +217,7 @@ def _resource_figures(
 
 def resources_query(
     *,
+    source: DailyCosts,
     end: date | None,
     metrics_end: date | None,
     account_id: list[str] | None,
@@ -190,7 +229,7 @@ def resources_query(
     cost (billed), CPU p95, open findings and related anomalies."""
     r = resources.c
     cost, cpu, open_findings, related = _resource_figures(end=end, metrics_end=metrics_end)
-    names = _names()
+    names = _names(source.coarse)
     query = select(
         r.resource_id,
         r.resource_type,

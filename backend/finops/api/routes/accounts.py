@@ -11,6 +11,7 @@ from fastapi.responses import StreamingResponse
 from finops.analytics.allocation.chargeback import account_cost_centers, load_rules
 from finops.analytics.allocation.tagging import canonical_key
 from finops.analytics.cost_query import tag_keys
+from finops.analytics.daily_costs import daily_costs
 from finops.api.deps import ConnectionDep
 from finops.api.downloads import DOWNLOAD_RESPONSE
 from finops.api.paging import (
@@ -20,7 +21,7 @@ from finops.api.paging import (
     list_params_for,
 )
 from finops.api.params import CostMetricQuery
-from finops.api.queries.inventory import accounts_query, data_end
+from finops.api.queries.inventory import accounts_query
 from finops.api.schemas.inventory import AccountPublic, AccountsPublic
 from finops.warehouse.metrics import CostMetric
 
@@ -40,11 +41,13 @@ def read_accounts(
     rules = load_rules()
     center = canonical_key(rules.cost_center_tag)
     keys = tag_keys(conn)
+    source = daily_costs(conn)
     return answer_list(
         conn,
         query=accounts_query(
+            source=source,
             metric=metric,
-            end=data_end(conn),
+            end=source.last_day(conn),
             team_keys=[k for k in keys if canonical_key(k) == "team"],
             cost_center_keys=[k for k in keys if canonical_key(k) == center],
             account_centers=account_cost_centers(rules),

@@ -11,6 +11,7 @@ from fastapi import APIRouter, Depends, Path, Query
 from fastapi.responses import StreamingResponse
 from sqlalchemy import Connection, func, or_, select
 
+from finops.analytics.daily_costs import daily_costs
 from finops.api.deps import ConnectionDep
 from finops.api.downloads import DOWNLOAD_RESPONSE
 from finops.api.paging import (
@@ -65,11 +66,12 @@ def read_resources(
     ] = None,
 ) -> ListPublic[ResourcePublic] | StreamingResponse:
     """The inventory, largest 30-day cost first."""
+    source = daily_costs(conn)
     return answer_list(
         conn,
         query=resources_query(
-            end=data_end(conn), metrics_end=metric_end(conn), account_id=account_id,
-            region_id=region_id, resource_type=resource_type, q=q,
+            source=source, end=source.last_day(conn), metrics_end=metric_end(conn),
+            account_id=account_id, region_id=region_id, resource_type=resource_type, q=q,
         ),
         model=ResourcePublic,
         params=params,

@@ -19,6 +19,7 @@ from sqlalchemy import ColumnElement, Connection, func, select
 
 from finops.analytics.allocation.chargeback import AllocationRules, load_rules
 from finops.analytics.allocation.tagging import load_tag_policy
+from finops.analytics.daily_costs import daily_costs
 from finops.analytics.savings.rollups import accrue, cumulative, measured_rows, rollup
 from finops.api.deps import ConnectionDep, SettingsDep
 from finops.api.downloads import CSV_RESPONSE, ListFormat, download_response
@@ -39,8 +40,7 @@ from finops.api.schemas.savings import (
 )
 from finops.config import Settings
 from finops.errors import FinOpsError, InvalidParameterError, NotFoundError
-from finops.warehouse.cost_rows import charge_day
-from finops.warehouse.tables import costs, savings_measurements
+from finops.warehouse.tables import savings_measurements
 
 router = APIRouter(prefix="/savings", tags=["savings"])
 
@@ -218,11 +218,10 @@ def _range(
     (a default start after the end given: the end's month; nothing billed: the start's day)."""
     check_order(start, end)
     if end is None:
-        day = charge_day()
-        last = select(func.max(day))
-        if account is not None:
-            last = last.where(costs.c.sub_account_id == account)
-        end = conn.execute(last).scalar_one_or_none()
+        source = daily_costs(conn)
+        end = source.last_day(
+            conn, None if account is None else [source.c("sub_account_id") == account]
+        )
     if start is None:
         first = select(func.min(t.c.after_start))
         if account is not None:
