@@ -225,6 +225,14 @@ def main() -> None:
         help="rates without the cache (default: --rate)",
     )
     parser.add_argument(
+        "--baseline-rate",
+        type=float,
+        nargs="+",
+        default=None,
+        help="rates of the costs baseline (default: the first rate without the cache; at more "
+        "it only queues: every request times out)",
+    )
+    parser.add_argument(
         "--configs", nargs="+", default=[c[0] for c in CONFIGS], help="which CONFIGS to run"
     )
     args = parser.parse_args()
@@ -246,7 +254,9 @@ def main() -> None:
             continue
         proc = serve(settings, port=port, rollups=rollups, cache=cache, workers=args.workers)
         try:
-            for rate in args.rate if cache else (args.cold_rate or args.rate):
+            cold = args.cold_rate or args.rate
+            rates = args.rate if cache else cold if rollups else (args.baseline_rate or cold[:1])
+            for rate in rates:
                 samples = asyncio.run(
                     drive(f"http://127.0.0.1:{port}", headers, rate=rate, duration=args.duration)
                 )

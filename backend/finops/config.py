@@ -150,6 +150,13 @@ class Settings(SecretSettings):
         "each API process (docs/architecture.md 'API response cache'); false: always compute",
     )
     api_cache_entries: int = Field(default=2048, ge=1, description="answers cached per process")
+    api_max_in_flight: int = Field(
+        default=16,
+        ge=0,
+        description="API requests computed at once per process; one more is refused at once "
+        "with 503 `overloaded` and Retry-After (cached answers, health and metrics never are); "
+        "0: no limit",
+    )
     api_cache_max_age_s: float = Field(
         default=300.0, gt=0, description="a cached answer is recomputed after this at the latest"
     )

@@ -12,7 +12,7 @@ from prometheus_client import REGISTRY
 from starlette.middleware.base import BaseHTTPMiddleware
 
 from finops.api.cache import ResponseCache
-from finops.api.limits import RequestLimits
+from finops.api.limits import InFlightLimit, RequestLimits
 from finops.api.observe import Observe
 
 
@@ -29,7 +29,7 @@ def _timed(method: str, route: str) -> float:
 def test_every_middleware_of_the_app_is_plain_asgi(client: TestClient) -> None:
     classes = [middleware.cls for middleware in client.app.user_middleware]  # type: ignore[attr-defined]
     assert BaseHTTPMiddleware not in classes
-    assert classes == [Observe, RequestLimits, ResponseCache]  # outermost first
+    assert classes == [Observe, RequestLimits, ResponseCache, InFlightLimit]  # outermost first
 
 
 def test_requests_are_counted_timed_and_identified_by_route_template(client: TestClient) -> None:

@@ -191,8 +191,10 @@ def _tag_keys(start: date | None, end: date | None) -> Select[Any]:
     # a loose index scan on (tag_key, day): the next key after each one, one index probe per
     # key in use, instead of reading every row of the rollup to find its few distinct keys
     key = rollup_cost_tag_daily.c.tag_key
-    found = select(func.min(key).label("key")).where(and_(true(), *conds)).cte(
-        "tag_keys", recursive=True
+    found = (
+        select(func.min(key).label("key"))
+        .where(and_(true(), *conds))
+        .cte("tag_keys", recursive=True)
     )
     after = select(func.min(key)).where(key > found.c.key, *conds).scalar_subquery()
     found = found.union_all(select(after).where(found.c.key.is_not(None)))

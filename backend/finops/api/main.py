@@ -23,7 +23,7 @@ from finops.api.errors import (
     error_body,
     install_error_handlers,
 )
-from finops.api.limits import RequestLimits
+from finops.api.limits import InFlightLimit, RequestLimits
 from finops.api.observe import Observe
 from finops.api.routes import (
     accounts,
@@ -120,7 +120,9 @@ def create_app(
     app.state.clock = clock
     app.state.listening = False  # finops.api.deps starts the cache listener with the engine
     app.state.credentials = CredentialCache(seconds=settings.api_auth_cache_s)
-    if settings.api_cache:  # innermost: a cached answer is still counted, logged and limited
+    # innermost: past this many requests being computed, one more is refused at once
+    app.add_middleware(InFlightLimit, limit=settings.api_max_in_flight)
+    if settings.api_cache:  # a cached answer is still counted, logged and limited
         app.add_middleware(
             ResponseCache,
             credentials=app.state.credentials,
