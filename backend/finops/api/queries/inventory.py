@@ -7,6 +7,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy import (
+    CTE,
     ColumnElement,
     Connection,
     Date,
@@ -164,21 +165,29 @@ def _names(source: DailyCosts) -> Subquery:
     )
 
 
-def _resource_figures(
-    *, end: date | None, metrics_end: date | None
-) -> tuple[ScalarSelect[Any], ScalarSelect[Any], ScalarSelect[Any], ScalarSelect[Any]]:
-    """Per inventory row: its 30-day billed cost, CPU p95, open findings, related anomalies."""
-    r = resources.c
+def _resource_costs(end: date | None) -> CTE:
+    """Billed cost per resource id over the last 30 days of data: one pass over those days'
+    partitions (a lookup per inventory row read the whole month once per resource: 1.1 s for
+    the demo's 300 resources)."""
     start, stop = _window(end, COST_DAYS)
-    cost = (
-        select(func.sum(costs.c.billed_cost))
+    c = costs.c
+    return (
+        select(c.resource_id.label("resource_id"), func.sum(c.billed_cost).label("cost"))
         .where(
-            costs.c.resource_id.in_([r.resource_id, r.arn]),
-            costs.c.charge_period_start >= utc_midnight(start),
-            costs.c.charge_period_start < utc_midnight(stop),
+            c.resource_id.is_not(None),
+            c.charge_period_start >= utc_midnight(start),
+            c.charge_period_start < utc_midnight(stop),
         )
-        .scalar_subquery()
+        .group_by(c.resource_id)
+        .cte("resource_costs")
     )
+
+
+def _resource_figures(
+    *, metrics_end: date | None
+) -> tuple[ScalarSelect[Any], ScalarSelect[Any], ScalarSelect[Any]]:
+    """Per inventory row: its CPU p95, open findings, related anomalies."""
+    r = resources.c
     cpu_start, cpu_stop = _window(metrics_end, CPU_DAYS)
     u = utilization_daily.c
     cpu = (
@@ -212,7 +221,7 @@ def _resource_figures(
         )
         .scalar_subquery()
     )
-    return cost, cpu, open_findings, related
+    return cpu, open_findings, related
 
 
 def resources_query(
@@ -228,8 +237,11 @@ def resources_query(
     """The inventory (``resources``), one row per resource with its account's name, 30-day
     cost (billed), CPU p95, open findings and related anomalies."""
     r = resources.c
-    cost, cpu, open_findings, related = _resource_figures(end=end, metrics_end=metrics_end)
+    cpu, open_findings, related = _resource_figures(metrics_end=metrics_end)
     names = _names(source.coarse)
+    # the cost billed under the resource's id, plus under its ARN when that differs
+    window = _resource_costs(end)
+    by_id, by_arn = window.alias("cost_by_id"), window.alias("cost_by_arn")
     query = select(
         r.resource_id,
         r.resource_type,
@@ -242,11 +254,19 @@ def resources_query(
         r.first_seen,
         r.last_seen,
         cast(func.coalesce(r.tags, cast(literal("{}"), JSONB)), JSONB).label("tags"),
-        func.coalesce(cost, literal(0)).label("cost_30d"),
+        (func.coalesce(by_id.c.cost, literal(0)) + func.coalesce(by_arn.c.cost, literal(0))).label(
+            "cost_30d"
+        ),
         cpu.label("cpu_p95_14d"),
         open_findings.label("open_findings"),
         related.label("anomalies"),
-    ).select_from(resources.outerjoin(names, names.c.account_id == r.account_id))
+    ).select_from(
+        resources.outerjoin(names, names.c.account_id == r.account_id)
+        .outerjoin(by_id, by_id.c.resource_id == r.resource_id)
+        .outerjoin(
+            by_arn, and_(by_arn.c.resource_id == r.arn, r.arn.is_distinct_from(r.resource_id))
+        )
+    )
     if account_id:
         query = query.where(r.account_id.in_(account_id))
     if region_id:
