@@ -15,7 +15,7 @@ fact partitions for a window inside one month is what the second rule catches.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import pytest
@@ -52,13 +52,6 @@ VARIANTS: list[tuple[str, dict[str, str]]] = [
 """The dashboard's usual questions beyond the defaults (checked under the same route)."""
 
 
-@dataclass
-class Captured:
-    """The reads the app's engine ran since the last ``clear``, with their parameters."""
-
-    statements: list[tuple[str, Any]] = field(default_factory=list)
-
-
 @dataclass(frozen=True)
 class Plan:
     relations: frozenset[str]
@@ -76,8 +69,8 @@ def _relations(node: dict[str, Any]) -> Iterator[str]:
 
 
 def _is_read(statement: str) -> bool:
-    head = statement.lstrip().split(None, 1)[0].upper() if statement.strip() else ""
-    return head in {"SELECT", "WITH"}
+    words = statement.split(None, 1)
+    return bool(words) and words[0].upper() in {"SELECT", "WITH"}
 
 
 @pytest.fixture(scope="module")
@@ -90,18 +83,16 @@ def captured_plans(estate_settings: Settings) -> dict[str, list[tuple[str, Plan]
     engine = get_api_engine(settings)
     app = create_app(settings=settings, engine=engine, frontend_dist=None)
     with TestClient(app, base_url=BASE_URL) as client:
-        return _capture(log_in_admin(client, settings), engine, settings)
+        return _capture(log_in_admin(client, settings), engine)
 
 
-def _capture(
-    client: TestClient, engine: Engine, settings: Settings
-) -> dict[str, list[tuple[str, Plan]]]:
+def _capture(client: TestClient, engine: Engine) -> dict[str, list[tuple[str, Plan]]]:
     app = client.app
-    capture = Captured()
+    captured: list[tuple[str, Any]] = []  # the reads since the last clear, with parameters
 
     def record(conn: Any, cursor: Any, statement: str, parameters: Any, *_: Any) -> None:
         if _is_read(statement):
-            capture.statements.append((statement, parameters))
+            captured.append((statement, parameters))
 
     by_route: dict[str, list[tuple[str, Any]]] = {}
     event.listen(engine, "before_cursor_execute", record)
@@ -109,15 +100,15 @@ def _capture(
         for op in api_operations(app):  # type: ignore[arg-type]
             if op.method != "GET" or not op.needs_warehouse:
                 continue
-            capture.statements.clear()
+            captured.clear()
             answer = client.get(op.url, params=PARAMS.get(op.path))
             assert answer.status_code in (200, 404), (op.url, answer.status_code, answer.text)
-            by_route[op.path] = list(capture.statements)
+            by_route[op.path] = list(captured)
         for path, params in VARIANTS:
-            capture.statements.clear()
+            captured.clear()
             answer = client.get(path, params=params)
             assert answer.status_code == 200, (path, params, answer.text)
-            by_route[path] += capture.statements
+            by_route[path] += captured
     finally:
         event.remove(engine, "before_cursor_execute", record)
     out: dict[str, list[tuple[str, Plan]]] = {}

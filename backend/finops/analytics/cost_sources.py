@@ -49,7 +49,7 @@ from finops.analytics.cost_question import (
     tag_key,
 )
 from finops.config import get_settings
-from finops.warehouse.cost_rows import charge_day, utc_midnight
+from finops.warehouse.cost_rows import charge_day, charge_days
 from finops.warehouse.metrics import CostMetric
 from finops.warehouse.tables import (
     costs,
@@ -149,10 +149,7 @@ class Relation:
 
 
 def _costs_bounds(start: date, end: date) -> list[ColumnElement[bool]]:
-    return [
-        costs.c.charge_period_start >= utc_midnight(start),
-        costs.c.charge_period_start < utc_midnight(end + timedelta(days=1)),
-    ]
+    return charge_days(start, end)
 
 
 def _costs_period(granularity: Granularity) -> ColumnElement[date]:

@@ -7,7 +7,7 @@ the same numbers."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, timedelta
+from datetime import UTC, date
 from decimal import Decimal
 from typing import Any
 
@@ -24,7 +24,7 @@ from sqlalchemy import (
 
 from finops.analytics.cost_sources import rollups_enabled, scope_restricts_tags
 from finops.analytics.filters import SpendFilter, where
-from finops.warehouse.cost_rows import charge_day, utc_midnight
+from finops.warehouse.cost_rows import charge_day, charge_days
 from finops.warehouse.metrics import CostMetric
 from finops.warehouse.tables import costs, rollup_cost_daily_service, rollup_cost_monthly
 
@@ -52,17 +52,11 @@ class DailyCosts:
         return self.table.c[metric.value]
 
     def between(self, first: date | None, last: date | None) -> list[ColumnElement[bool]]:
-        """Days ``first`` to ``last`` (inclusive; None: open). On ``costs`` a range of
-        ``charge_period_start`` itself, so that PostgreSQL reads only those months' partitions
-        (a condition on the day computed from it reads them all)."""
-        conds: list[ColumnElement[bool]] = []
+        """Days ``first`` to ``last`` (inclusive; None: open); on ``costs`` pruned to their
+        months (``charge_days``)."""
         if self.table is costs:
-            start = costs.c.charge_period_start
-            if first is not None:
-                conds.append(start >= utc_midnight(first))
-            if last is not None:
-                conds.append(start < utc_midnight(last + timedelta(days=1)))
-            return conds
+            return charge_days(first, last)
+        conds: list[ColumnElement[bool]] = []
         if first is not None:
             conds.append(self.day >= first)
         if last is not None:

@@ -46,6 +46,19 @@ def utc_midnight(day: date) -> datetime:
     return datetime.combine(day, time(), tzinfo=UTC)
 
 
+def charge_days(first: date | None, last: date | None) -> list[ColumnElement[bool]]:
+    """Charges of the UTC days ``first`` to ``last`` (inclusive; None: open) in ``costs``, as a
+    range of ``charge_period_start`` itself: PostgreSQL reads only those months' partitions (a
+    condition on the day computed from it reads them all)."""
+    start = costs.c.charge_period_start
+    conds: list[ColumnElement[bool]] = []
+    if first is not None:
+        conds.append(start >= utc_midnight(first))
+    if last is not None:
+        conds.append(start < utc_midnight(last + timedelta(days=1)))
+    return conds
+
+
 def _statement(*, start: date, end: date, metric: str) -> TextClause:
     check_metric(metric, allowed=DAILY_ROW_METRICS)
     return text(COST_ROWS_SQL + "\n").bindparams(
@@ -95,10 +108,7 @@ def data_bounds(conn: Connection) -> tuple[date, date] | None:
 def last_charge_day_between(conn: Connection, *, start: date, end: date) -> date | None:
     """The latest day on [start, end) with any charge in the warehouse."""
     day: date | None = conn.execute(
-        select(func.max(charge_day())).where(
-            costs.c.charge_period_start >= utc_midnight(start),
-            costs.c.charge_period_start < utc_midnight(end),
-        )
+        select(func.max(charge_day())).where(*charge_days(start, end - timedelta(days=1)))
     ).scalar_one_or_none()
     return day
 

@@ -18,7 +18,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Connection, func, literal, or_, select, text
 
-from finops.warehouse.cost_rows import charge_day, utc_midnight
+from finops.warehouse.cost_rows import charge_day, charge_days
 from finops.warehouse.tables import costs
 
 ZERO = Decimal(0)
@@ -91,8 +91,7 @@ def daily_costs(
         .where(
             costs.c.sub_account_id == account_id,
             or_(is_primary, *(matches_resource(r) for r in others)),
-            costs.c.charge_period_start >= utc_midnight(start),
-            costs.c.charge_period_start < utc_midnight(end + timedelta(days=1)),
+            *charge_days(start, end),
             or_(
                 costs.c.x_line_item_type.is_(None),
                 costs.c.x_line_item_type != "SavingsPlanNegation",
@@ -130,8 +129,7 @@ def billed_days(conn: Connection, *, account_id: str, start: date, end: date) ->
         select(day)
         .where(
             costs.c.sub_account_id == account_id,
-            costs.c.charge_period_start >= utc_midnight(start),
-            costs.c.charge_period_start < utc_midnight(end + timedelta(days=1)),
+            *charge_days(start, end),
         )
         .group_by(day)
     )
@@ -142,7 +140,7 @@ def last_billed_day(conn: Connection, *, account_id: str, on_or_before: date) ->
     """The latest day on or before ``on_or_before`` with a line of ``account_id``."""
     query = select(func.max(charge_day())).where(
         costs.c.sub_account_id == account_id,
-        costs.c.charge_period_start < utc_midnight(on_or_before + timedelta(days=1)),
+        *charge_days(None, on_or_before),
     )
     found: date | None = conn.execute(query).scalar_one_or_none()
     return found
@@ -158,8 +156,7 @@ def resource_profile(
         .where(
             costs.c.sub_account_id == account_id,
             matches_resource(resource_id),
-            costs.c.charge_period_start >= utc_midnight(start),
-            costs.c.charge_period_start < utc_midnight(end + timedelta(days=1)),
+            *charge_days(start, end),
         )
         .order_by(costs.c.charge_period_start.desc())
         .limit(1)

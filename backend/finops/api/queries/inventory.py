@@ -27,7 +27,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import JSONB
 
 from finops.analytics.daily_costs import DailyCosts, daily_costs
-from finops.warehouse.cost_rows import utc_midnight
+from finops.warehouse.cost_rows import charge_days
 from finops.warehouse.metrics import CostMetric
 from finops.warehouse.tables import anomalies, costs, findings, resources, utilization_daily
 
@@ -138,8 +138,7 @@ def _main_tag_values(
             func.sum(c[metric.value]).label("cost"),
         )
         .where(
-            c.charge_period_start >= utc_midnight(window[0]),
-            c.charge_period_start < utc_midnight(window[1]),
+            *charge_days(window[0], window[1] - timedelta(days=1)),
             or_(*(c.tags.has_key(k) for k in keys)),
         )
         .group_by(c.sub_account_id, value)
@@ -175,8 +174,7 @@ def _resource_costs(end: date | None) -> CTE:
         select(c.resource_id.label("resource_id"), func.sum(c.billed_cost).label("cost"))
         .where(
             c.resource_id.is_not(None),
-            c.charge_period_start >= utc_midnight(start),
-            c.charge_period_start < utc_midnight(stop),
+            *charge_days(start, stop - timedelta(days=1)),
         )
         .group_by(c.resource_id)
         .cte("resource_costs")
